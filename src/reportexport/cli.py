@@ -1,0 +1,150 @@
+"""The command line: parse arguments, call the library, turn failures into exit statuses."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from reportexport import __version__
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+DEFAULT_SOURCE = Path("source/report.yaml")
+DEFAULT_OUT = Path("dist")
+
+
+def _parser(formats: Sequence[str]) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reportexport",
+        description="Build PDF, DOCX and EPUB editions of a report from one YAML source.",
+    )
+    parser.add_argument("--version", action="version", version=f"reportexport {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    for name in [*formats, "all"]:
+        what = "every registered edition" if name == "all" else f"the {name.upper()} edition"
+        build = commands.add_parser(name, help=f"build {what}", description=f"Build {what}.")
+        build.add_argument(
+            "source", nargs="?", type=Path, default=DEFAULT_SOURCE,
+            help=f"report source (default: {DEFAULT_SOURCE})",
+        )
+        build.add_argument(
+            "-o", "--output", type=Path, default=DEFAULT_OUT, metavar="DIR",
+            help=f"output folder, created if missing (default: {DEFAULT_OUT}/)",
+        )
+        build.add_argument(
+            "--style", type=Path, metavar="FILE", help="theme file (default: styles/default.yaml)"
+        )
+        if name in ("docx", "all"):
+            build.add_argument(
+                "--template", type=Path, metavar="FILE",
+                help="a .docx whose styles, page setup, header and footer the DOCX edition uses",
+            )
+        build.set_defaults(formats=list(formats) if name == "all" else [name])
+
+    validate = commands.add_parser(
+        "validate", help="check a source and report every problem",
+        description="Check a source (and optionally a theme) and report every problem at once.",
+    )
+    validate.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE)
+    validate.add_argument("--style", type=Path, metavar="FILE", help="also check this theme")
+
+    commands.add_parser(
+        "formats", help="list the registered formats",
+        description="List the registered formats.",
+    )
+    schema = commands.add_parser(
+        "schema", help="print the JSON Schema of the source (or of a theme)",
+        description="Print the JSON Schema shipped with reportexport, for editors and CI.",
+    )
+    schema.add_argument("--theme", action="store_true", help="print the theme's schema instead")
+    inspect = commands.add_parser(
+        "inspect", help="print the outline read back from an edition",
+        description="Print the outline (level and title of each section) read from an edition.",
+    )
+    inspect.add_argument("file", type=Path)
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    from reportexport import exporters
+
+    if args.command == "formats":
+        for name in exporters.registered():
+            exporter = exporters.load(name)
+            print(f"{name}\t{exporter.suffix}\t{exporter.media_type}\t{exporter.description}")
+        return EXIT_OK
+    if args.command == "schema":
+        from reportexport.schema import schema_text
+
+        sys.stdout.write(schema_text("theme" if args.theme else "report"))
+        return EXIT_OK
+    if args.command == "inspect":
+        if not args.file.is_file():
+            print(f"{args.file}: no such file", file=sys.stderr)
+            return EXIT_INPUT
+        for level, title in exporters.for_file(args.file).outline(args.file):
+            print(f"{'  ' * (level - 1)}{level} {title}")
+        return EXIT_OK
+
+    from reportexport.source import load_report
+    from reportexport.theme import load_theme
+
+    report = load_report(args.source)
+    theme = load_theme(args.style)
+    if args.command == "validate":
+        print(
+            f"{args.source}: ok ({sum(1 for _ in report.walk())} sections)",
+            file=sys.stderr,
+        )
+        return EXIT_OK
+
+    from reportexport.build import Job, build
+
+    template = getattr(args, "template", None)
+    jobs = [
+        Job(name, {"template": template} if name == "docx" and template else {})
+        for name in args.formats
+    ]
+    for path in build(report, theme, jobs, args.output):
+        print(path)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from reportexport.exporters import RegistryError, registered
+    from reportexport.problems import ExportError, InputError
+
+    try:
+        formats = list(registered())
+    except RegistryError as exc:
+        print(f"reportexport: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    args = _parser(formats).parse_args(argv)
+    try:
+        return _run(args)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        count = len(exc.problems)
+        print(f"reportexport: {count} problem{'s' * (count != 1)}; nothing was written",
+              file=sys.stderr)
+        return EXIT_INPUT
+    except (ExportError, RegistryError) as exc:
+        print(f"reportexport: {exc}; nothing was written", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("reportexport: interrupted; editions already in place are unchanged",
+              file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("REPORTEXPORT_DEBUG"):
+            raise
+        print(
+            f"reportexport: internal error: {type(exc).__name__}: {exc} "
+            "(set REPORTEXPORT_DEBUG=1 for a traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL

@@ -1,0 +1,62 @@
+"""Located problems in a source or theme file, and the exception that carries them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A 1-based line and column in a text file."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file, where it is and what it is."""
+
+    file: Path
+    location: Location | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = str(self.file)
+        if self.location is not None:
+            where += f":{self.location.line}:{self.location.column}"
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class InputError(Exception):
+    """Bad input: the CLI reports every problem and exits with status 2."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(
+            problems, key=lambda p: (p.location or Location(0, 0), p.path, p.message)
+        )
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem]]]:
+        # Exporters may run in worker processes; keep the problems across pickling.
+        return (InputError, (self.problems,))
+
+
+class ExportError(Exception):
+    """The source is valid, but an edition cannot faithfully carry it (exit status 2).
+
+    For example a character the theme's font has no glyph for.
+    """
+
+
+def format_path(parts: tuple[str | int, ...]) -> str:
+    """Render a data path the way a reader of the YAML thinks of it: sections[3].title."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out

@@ -1,0 +1,104 @@
+"""The JSON Schemas shipped with reportexport, and located, readable schema errors."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from reportexport.problems import Problem
+from reportexport.yamlload import LocatedData
+
+_TYPE_NAMES = {
+    "string": "a string",
+    "array": "a list",
+    "object": "a mapping of keys to values",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+}
+
+
+@cache
+def schema_text(name: str) -> str:
+    """The text of a shipped schema: 'report' or 'theme'."""
+    return resources.files("reportexport").joinpath(f"schemas/{name}.schema.json").read_text(
+        encoding="utf-8"
+    )
+
+
+@cache
+def _validator(name: str) -> Any:
+    # jsonschema costs ~70 ms to import; only validation needs it.
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(schema_text(name))
+    return Draft202012Validator(schema)
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    for python_type, name in ((str, "a string"), (list, "a list"), (dict, "a mapping")):
+        if isinstance(value, python_type):
+            return name
+    if isinstance(value, int | float):
+        return "a number"
+    return type(value).__name__
+
+
+def _problems_for(error: Any, located: LocatedData) -> list[Problem]:
+    path = tuple(error.absolute_path)
+    schema = error.schema
+    custom = schema.get("x-message") if isinstance(schema, dict) else None
+    kind = error.validator
+    if kind == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        known = set(allowed)
+        problems = []
+        for key in error.instance:
+            if key in known:
+                continue
+            guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = f" (did you mean '{guess[0]}'?)" if guess else f"; allowed: {', '.join(allowed)}"
+            problems.append(located.problem((*path, key), f"unknown key '{key}'{hint}", key=True))
+        return problems
+    if kind == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return [located.problem(path, f"missing required key '{missing}'")]
+    if kind == "type":
+        expected = schema["type"]
+        names = [_TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected)]
+        message = f"expected {' or '.join(names)}, found {_describe(error.instance)}"
+        if expected == "string" and isinstance(error.instance, bool | int | float):
+            message += " (quote the value to keep it as text)"
+        return [located.problem(path, message)]
+    if custom and kind in ("pattern", "minLength", "enum", "minProperties", "maxProperties"):
+        return [located.problem(path, custom)]
+    if kind == "minItems":
+        count = schema["minItems"]
+        return [located.problem(path, f"expected at least {count} item{'s' * (count != 1)}")]
+    if kind == "enum":
+        options = ", ".join(str(v) for v in schema["enum"])
+        return [located.problem(path, f"expected one of {options}")]
+    if kind in ("minimum", "maximum"):
+        return [
+            located.problem(
+                path,
+                f"expected a number from {schema.get('minimum', '-∞')} to "
+                f"{schema.get('maximum', '∞')}",
+            )
+        ]
+    return [located.problem(path, error.message)]
+
+
+def check(located: LocatedData, name: str) -> list[Problem]:
+    """Every schema problem of `located` against the shipped schema `name`."""
+    problems: list[Problem] = []
+    for error in _validator(name).iter_errors(located.data):
+        problems.extend(_problems_for(error, located))
+    return problems

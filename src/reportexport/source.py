@@ -1,0 +1,176 @@
+"""Reading a report source: strict YAML, the shipped schema, semantic checks, the model."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+import uuid
+from pathlib import Path
+from typing import Any
+
+from reportexport import schema
+from reportexport.model import (
+    Block,
+    BulletList,
+    Fact,
+    Metadata,
+    NumberedList,
+    Paragraph,
+    Quote,
+    Report,
+    Section,
+)
+from reportexport.problems import InputError, Problem
+from reportexport.yamlload import DataPath, LocatedData, load_yaml
+
+#: Word offers Heading 1–9 and XHTML h1–h6; six levels keep every edition faithful.
+MAX_SECTION_DEPTH = 6
+
+#: Characters XML 1.0 cannot carry: they would corrupt the DOCX and EPUB.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _strings(data: Any, path: DataPath = ()) -> list[tuple[DataPath, str]]:
+    if isinstance(data, str):
+        return [(path, data)]
+    if isinstance(data, dict):
+        return [item for key, value in data.items() for item in _strings(value, (*path, key))]
+    if isinstance(data, list):
+        return [item for i, value in enumerate(data) for item in _strings(value, (*path, i))]
+    return []
+
+
+def _xml_problems(located: LocatedData) -> list[Problem]:
+    problems = []
+    for path, text in _strings(located.data):
+        match = _XML_FORBIDDEN.search(text)
+        if match:
+            code = ord(match.group())
+            problems.append(
+                located.problem(
+                    path,
+                    f"control character U+{code:04X} at position {match.start() + 1} of the text "
+                    "cannot be carried by XML (DOCX, EPUB); remove it",
+                )
+            )
+    return problems
+
+
+def _parse_date(located: LocatedData, path: DataPath, problems: list[Problem]) -> dt.date | None:
+    text = located.data
+    for part in path:
+        text = text[part]
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        problems.append(located.problem(path, f"'{text}' is not a real calendar date"))
+        return None
+
+
+def _section_problems(located: LocatedData) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[str, DataPath] = {}
+
+    def visit(sections: list[dict[str, Any]], path: DataPath, depth: int) -> None:
+        for i, section in enumerate(sections):
+            here = (*path, i)
+            if depth > MAX_SECTION_DEPTH:
+                problems.append(
+                    located.problem(
+                        here, f"sections nest at most {MAX_SECTION_DEPTH} levels deep"
+                    )
+                )
+                continue
+            sid = section["id"]
+            if sid in seen:
+                first = located.where((*seen[sid], "id"))
+                at = f" (first used at line {first.line})" if first else ""
+                problems.append(located.problem((*here, "id"), f"duplicate section id '{sid}'{at}"))
+            else:
+                seen[sid] = here
+            if not section.get("blocks") and not section.get("sections"):
+                problems.append(
+                    located.problem(here, "a section needs blocks or sections; this one is empty")
+                )
+            visit(section.get("sections", []), (*here, "sections"), depth + 1)
+
+    visit(located.data["sections"], ("sections",), 1)
+    return problems
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:80].rstrip("-") or "report"
+
+
+def _block(data: dict[str, Any]) -> Block:
+    if "paragraph" in data:
+        return Paragraph(data["paragraph"].strip())
+    if "bullets" in data:
+        return BulletList(tuple(item.strip() for item in data["bullets"]))
+    if "numbered" in data:
+        return NumberedList(tuple(item.strip() for item in data["numbered"]))
+    quote = data["quote"]
+    attribution = quote.get("attribution")
+    return Quote(quote["text"].strip(), attribution.strip() if attribution else None)
+
+
+def _section(data: dict[str, Any]) -> Section:
+    return Section(
+        id=data["id"],
+        title=data["title"].strip(),
+        blocks=tuple(_block(b) for b in data.get("blocks", [])),
+        sections=tuple(_section(s) for s in data.get("sections", [])),
+    )
+
+
+def _metadata(data: dict[str, Any], date: dt.date, modified: dt.date | None) -> Metadata:
+    def text(key: str) -> str | None:
+        value = data.get(key)
+        return value.strip() if isinstance(value, str) else None
+
+    title = data["title"].strip()
+    publisher = data["publisher"].strip()
+    identifier = text("identifier") or (
+        "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{publisher}\n{title}\n{date}"))
+    )
+    return Metadata(
+        title=title,
+        publisher=publisher,
+        authors=tuple(a.strip() for a in data["authors"]),
+        date=date,
+        language=data["language"],
+        identifier=identifier,
+        slug=data.get("slug") or slugify(text("short_title") or title),
+        subtitle=text("subtitle"),
+        short_title=text("short_title"),
+        modified=modified,
+        subject=text("subject"),
+        keywords=tuple(k.strip() for k in data.get("keywords", [])),
+        description=text("description"),
+        rights=text("rights"),
+        facts=tuple(Fact(f["label"].strip(), f["value"].strip()) for f in data.get("facts", [])),
+    )
+
+
+def load_report(file: Path) -> Report:
+    """Read and check a report source; raise InputError listing every problem found."""
+    located = load_yaml(file)
+    problems = schema.check(located, "report")
+    if problems:
+        raise InputError(problems)
+    problems = _xml_problems(located) + _section_problems(located)
+    date = _parse_date(located, ("metadata", "date"), problems)
+    modified = None
+    if "modified" in located.data["metadata"]:
+        modified = _parse_date(located, ("metadata", "modified"), problems)
+    if problems or date is None:
+        raise InputError(problems)
+    data = located.data
+    return Report(
+        metadata=_metadata(data["metadata"], date, modified),
+        sections=tuple(_section(s) for s in data["sections"]),
+        lead=tuple(Paragraph(p.strip()) for p in data.get("lead", [])),
+    )

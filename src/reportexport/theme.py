@@ -1,0 +1,192 @@
+"""The format-neutral theme: page, fonts, sizes, colours and spacing shared by every edition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from reportexport import schema
+from reportexport.problems import InputError, Problem
+from reportexport.yamlload import LocatedData, load_yaml
+
+#: Page sizes in millimetres (width, height), portrait.
+PAGE_SIZES_MM: dict[str, tuple[float, float]] = {
+    "A4": (210.0, 297.0),
+    "A5": (148.0, 210.0),
+    "Letter": (215.9, 279.4),
+    "Legal": (215.9, 355.6),
+}
+
+
+@dataclass(frozen=True)
+class Margins:
+    top: float
+    bottom: float
+    left: float
+    right: float
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    size: str
+    width_mm: float
+    height_mm: float
+    margins_mm: Margins
+
+
+@dataclass(frozen=True)
+class FontFamily:
+    """A family name and its TrueType files; missing styles fall back to regular or bold."""
+
+    family: str
+    regular: Path
+    bold: Path
+    italic: Path
+    bold_italic: Path
+
+    def files(self) -> dict[str, Path]:
+        return {
+            "regular": self.regular,
+            "bold": self.bold,
+            "italic": self.italic,
+            "bold_italic": self.bold_italic,
+        }
+
+
+@dataclass(frozen=True)
+class Sizes:
+    body: float
+    small: float
+    lead: float
+    title: float
+    subtitle: float
+    headings: tuple[float, ...]
+
+    def heading(self, level: int) -> float:
+        return self.headings[min(level, len(self.headings)) - 1]
+
+
+@dataclass(frozen=True)
+class Colours:
+    text: str
+    accent: str
+    muted: str
+    rule: str
+    quote: str
+    cover_background: str
+    cover_text: str
+
+
+@dataclass(frozen=True)
+class Spacing:
+    paragraph_after: float
+    heading_before: tuple[float, ...]
+    heading_after: float
+    list_indent: float
+    quote_indent: float
+
+    def before_heading(self, level: int) -> float:
+        return self.heading_before[min(level, len(self.heading_before)) - 1]
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    source: Path
+    page: PageSetup
+    body_font: FontFamily
+    heading_font: FontFamily
+    sizes: Sizes
+    line_height: float
+    colours: Colours
+    spacing: Spacing
+
+
+def default_theme_path() -> Path:
+    """The default theme: the project's top-level styles/default.yaml.
+
+    A wheel carries that folder as the package data `reportexport.styles`; an
+    editable install cannot map a folder without `__init__.py`, so there the
+    file is read where it stands in the checkout.
+    """
+    try:
+        return Path(str(resources.files("reportexport.styles").joinpath("default.yaml")))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[2] / "styles" / "default.yaml"
+
+
+def bundled_fonts_dir() -> Path:
+    return Path(str(resources.files("reportexport").joinpath("fonts")))
+
+
+def _font_family(located: LocatedData, role: str, problems: list[Problem]) -> FontFamily | None:
+    data: dict[str, Any] = located.data["fonts"][role]
+    found: dict[str, Path] = {}
+    for style in ("regular", "bold", "italic", "bold_italic"):
+        name = data.get(style)
+        if name is None:
+            continue
+        for folder in (located.file.parent, bundled_fonts_dir()):
+            candidate = folder / name
+            if candidate.is_file():
+                found[style] = candidate.resolve()
+                break
+        else:
+            problems.append(
+                located.problem(
+                    ("fonts", role, style),
+                    f"font file '{name}' not found beside the theme or among the bundled fonts",
+                )
+            )
+    if "regular" not in found:
+        return None
+    bold = found.get("bold", found["regular"])
+    italic = found.get("italic", found["regular"])
+    return FontFamily(
+        family=data["family"],
+        regular=found["regular"],
+        bold=bold,
+        italic=italic,
+        bold_italic=found.get("bold_italic", bold if "bold" in found else italic),
+    )
+
+
+def load_theme(file: Path | None = None) -> Theme:
+    """Read and check a theme (the default one when `file` is None)."""
+    located = load_yaml(file or default_theme_path())
+    problems = schema.check(located, "theme")
+    if problems:
+        raise InputError(problems)
+    body = _font_family(located, "body", problems)
+    heading = _font_family(located, "heading", problems)
+    if problems or body is None or heading is None:
+        raise InputError(problems)
+    data = located.data
+    page, sizes, spacing = data["page"], data["sizes_pt"], data["spacing_pt"]
+    width, height = PAGE_SIZES_MM[page["size"]]
+    return Theme(
+        name=data.get("name", located.file.stem),
+        source=located.file,
+        page=PageSetup(page["size"], width, height, Margins(**page["margins_mm"])),
+        body_font=body,
+        heading_font=heading,
+        sizes=Sizes(
+            body=sizes["body"],
+            small=sizes["small"],
+            lead=sizes["lead"],
+            title=sizes["title"],
+            subtitle=sizes["subtitle"],
+            headings=tuple(sizes["headings"]),
+        ),
+        line_height=data["line_height"],
+        colours=Colours(**data["colours"]),
+        spacing=Spacing(
+            paragraph_after=spacing["paragraph_after"],
+            heading_before=tuple(spacing["heading_before"]),
+            heading_after=spacing["heading_after"],
+            list_indent=spacing["list_indent"],
+            quote_indent=spacing["quote_indent"],
+        ),
+    )
