@@ -72,7 +72,8 @@ def _problems_for(error: Any, located: LocatedData) -> list[Problem]:
         return [located.problem(path, f"missing required key '{missing}'")]
     if kind == "type":
         expected = schema["type"]
-        names = [_TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected)]
+        expected_list = [expected] if isinstance(expected, str) else expected
+        names = [_TYPE_NAMES.get(t, t) for t in expected_list]
         message = f"expected {' or '.join(names)}, found {_describe(error.instance)}"
         if expected == "string" and isinstance(error.instance, bool | int | float):
             message += " (quote the value to keep it as text)"

@@ -96,11 +96,17 @@ def load(name: str, **options: Any) -> Exporter:
 def for_file(path: Path) -> Exporter:
     """The exporter whose suffix matches `path`."""
     names = registered()
+    broken = []
     for name in names:
-        exporter = load(name)
+        try:
+            exporter = load(name)
+        except RegistryError as exc:
+            broken.append(str(exc).split("; available")[0])
+            continue
         if path.suffix.lower() == exporter.suffix:
             return exporter
+    because = f" ({'; '.join(broken)})" if broken else ""
     raise RegistryError(
-        f"no registered format writes '{path.suffix or path.name}' files; "
+        f"no registered format reads '{path.suffix or path.name}' files{because}; "
         f"available: {_available(names)}"
     )

@@ -1,0 +1,31 @@
+"""The Word edition: a DOCX built on Word's own styles, for colleagues to edit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from reportexport.model import Report
+from reportexport.theme import Theme
+
+
+class DocxExporter:
+    name: ClassVar[str] = "docx"
+    suffix: ClassVar[str] = ".docx"
+    media_type: ClassVar[str] = (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    description: ClassVar[str] = "editable Word document with real styles and contents"
+
+    def __init__(self, template: Path | None = None) -> None:
+        self.template = template
+
+    def export(self, report: Report, theme: Theme, destination: Path) -> None:
+        from reportexport.exporters.docx.writer import write_docx
+
+        write_docx(report, theme, destination, self.template)
+
+    def outline(self, path: Path) -> list[tuple[int, str]]:
+        from reportexport.exporters.docx.reader import read_outline
+
+        return read_outline(path)

@@ -1,0 +1,26 @@
+"""The PDF edition: a print-ready brief laid out with reportlab."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from reportexport.model import Report
+from reportexport.theme import Theme
+
+
+class PdfExporter:
+    name: ClassVar[str] = "pdf"
+    suffix: ClassVar[str] = ".pdf"
+    media_type: ClassVar[str] = "application/pdf"
+    description: ClassVar[str] = "print-ready PDF brief with cover, contents, bookmarks (reportlab)"
+
+    def export(self, report: Report, theme: Theme, destination: Path) -> None:
+        from reportexport.exporters.pdf.writer import write_pdf
+
+        write_pdf(report, theme, destination)
+
+    def outline(self, path: Path) -> list[tuple[int, str]]:
+        from reportexport.exporters.pdf.reader import read_outline
+
+        return read_outline(path)

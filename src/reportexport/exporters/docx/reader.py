@@ -1,0 +1,41 @@
+"""Reading a DOCX back from its XML (zip and lxml), independently of python-docx."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
+_HEADING_NAME = re.compile(r"^heading ([1-9])$", re.IGNORECASE)
+
+
+def heading_levels(styles_xml: bytes) -> dict[str, int]:
+    """Style id -> heading level, for Word's built-in heading styles."""
+    root = etree.fromstring(styles_xml)
+    levels = {}
+    for style in root.iterfind("w:style", NS):
+        name = style.find("w:name", NS)
+        match = _HEADING_NAME.match(name.get(f"{{{W}}}val", "")) if name is not None else None
+        if match:
+            levels[style.get(f"{{{W}}}styleId")] = int(match.group(1))
+    return levels
+
+
+def paragraph_text(paragraph: etree._Element) -> str:
+    return "".join(t.text or "" for t in paragraph.iter(f"{{{W}}}t"))
+
+
+def read_outline(path: Path) -> list[tuple[int, str]]:
+    with zipfile.ZipFile(path) as archive:
+        levels = heading_levels(archive.read("word/styles.xml"))
+        body = etree.fromstring(archive.read("word/document.xml")).find("w:body", NS)
+    out = []
+    for paragraph in body.iterfind("w:p", NS):
+        style = paragraph.find("w:pPr/w:pStyle", NS)
+        if style is not None and style.get(f"{{{W}}}val") in levels:
+            out.append((levels[style.get(f"{{{W}}}val")], paragraph_text(paragraph)))
+    return out

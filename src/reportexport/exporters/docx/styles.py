@@ -1,0 +1,146 @@
+"""Dressing Word's built-in styles with the theme (never direct formatting on runs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+
+from reportexport.theme import Theme
+
+#: Heading levels the exporter styles; deeper source levels do not exist (see source.py).
+LEVELS = range(1, 7)
+TOC_LEVELS = range(1, 4)
+
+
+def _rgb(hex_colour: str) -> RGBColor:
+    return RGBColor.from_string(hex_colour.lstrip("#").upper())
+
+
+def _set_font(style: Any, family: str, size: float | None, colour: str | None,
+              bold: bool | None = None, italic: bool | None = None) -> None:
+    font = style.font
+    font.name = family
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is not None:
+        # Theme-font attributes win over explicit names in Word: drop them.
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(attr), None)
+        fonts.set(qn("w:eastAsia"), family)
+        fonts.set(qn("w:cs"), family)
+    if size is not None:
+        font.size = Pt(size)
+    if colour is not None:
+        font.color.rgb = _rgb(colour)
+        colour_el = rpr.find(qn("w:color"))
+        for attr in ("w:themeColor", "w:themeShade", "w:themeTint"):
+            colour_el.attrib.pop(qn(attr), None)
+    if bold is not None:
+        font.bold = bold
+    if italic is not None:
+        font.italic = italic
+
+
+def _paragraph_style(document: Any, name: str, base: str | None = None) -> Any:
+    styles = document.styles
+    try:
+        return styles[name]
+    except KeyError:
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        if base:
+            style.base_style = styles[base]
+        style.quick_style = True
+        return style
+
+
+def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
+                  keep: set[str]) -> dict[str, str]:
+    """Style the paragraph styles the edition uses; return their style ids by name.
+
+    Styles named in `keep` come from a template and are left exactly as they are.
+    """
+    s, c, sp = theme.sizes, theme.colours, theme.spacing
+    body, head = theme.body_font.family, theme.heading_font.family
+    names = ["Normal", "Title", "Subtitle", "Quote", "List Bullet", "List Number",
+             "TOC Heading", "Header", "Footer", "Lead", "Cover Fact",
+             *(f"Heading {n}" for n in LEVELS), *(f"toc {n}" for n in TOC_LEVELS)]
+    ids = {}
+    for name in names:
+        fresh = name not in keep
+        style = _paragraph_style(document, name, None if name == "Normal" else "Normal")
+        if name.startswith("toc "):
+            style.element.set(qn("w:styleId"), f"TOC{name[-1]}")
+        ids[name] = style.style_id
+        if not fresh:
+            continue
+        fmt = style.paragraph_format
+        if name == "Normal":
+            _set_font(style, body, s.body, c.text)
+            fmt.space_after = Pt(sp.paragraph_after)
+            fmt.line_spacing = theme.line_height * 0.86  # Word's single is ~1.16 of size
+            fmt.widow_control = True
+        elif name == "Title":
+            _set_font(style, head, s.title, c.accent, bold=True)
+            fmt.space_after = Pt(sp.heading_after * 2)
+            _drop_borders(style)
+        elif name == "Subtitle":
+            _set_font(style, head, s.subtitle, c.muted, italic=False)
+            fmt.space_after = Pt(sp.heading_after * 4)
+        elif name == "Lead":
+            _set_font(style, body, s.lead, c.quote)
+            fmt.space_after = Pt(sp.paragraph_after * 1.5)
+        elif name == "Cover Fact":
+            _set_font(style, body, s.body, c.text)
+            fmt.space_after = Pt(2)
+        elif name == "Quote":
+            _set_font(style, body, s.body, c.quote, italic=True)
+            fmt.left_indent = Pt(sp.quote_indent)
+            fmt.right_indent = Pt(sp.quote_indent / 2)
+        elif name in ("List Bullet", "List Number"):
+            fmt.space_after = Pt(sp.paragraph_after / 2)
+        elif name.startswith("Heading"):
+            level = int(name.split()[-1])
+            _set_font(style, head, s.heading(level), c.accent if level < 3 else c.text,
+                      bold=True, italic=False)
+            fmt.space_before = Pt(sp.before_heading(level))
+            fmt.space_after = Pt(sp.heading_after)
+            fmt.keep_with_next = True
+        elif name == "TOC Heading":
+            style.base_style = document.styles["Heading 1"]
+            _set_font(style, head, s.heading(1), c.accent, bold=True)
+            fmt.space_before = Pt(0)
+        elif name.startswith("toc "):
+            level = int(name[-1])
+            _set_font(style, head, s.body, c.text, bold=level == 1)
+            fmt.left_indent = Pt(14 * (level - 1))
+            fmt.space_before = Pt(sp.paragraph_after if level == 1 else 1)
+            fmt.space_after = Pt(1)
+            fmt.tab_stops.add_tab_stop(
+                Pt(text_width_twips / 20), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+            )
+        elif name in ("Header", "Footer"):
+            _set_font(style, head, s.small, c.muted)
+    return ids
+
+
+def _drop_borders(style: Any) -> None:
+    ppr = style.element.get_or_add_pPr()
+    border = ppr.find(qn("w:pBdr"))
+    if border is not None:
+        ppr.remove(border)
+
+
+def set_language(document: Any, language: str) -> None:
+    """The document language, in the style defaults where Word's proofing looks."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = rpr.makeelement(qn("w:lang"), {})
+        rpr.append(lang)
+    lang.set(qn("w:val"), language)

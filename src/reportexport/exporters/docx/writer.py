@@ -1,0 +1,318 @@
+"""Writing the Word edition.
+
+python-docx sets up the package, styles, settings, header and footer; the body
+is generated as WordprocessingML text and parsed once, because python-docx's
+object layer costs tens of microseconds per run and reports can be book-length.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm
+
+from reportexport.dates import human_date
+from reportexport.exporters.docx.styles import TOC_LEVELS, ensure_styles, set_language
+from reportexport.model import BulletList, NumberedList, Paragraph, Quote, Report
+from reportexport.problems import ExportError
+from reportexport.theme import Theme
+from reportexport.timestamps import build_time
+from reportexport.zipfiles import rewrite_zip
+
+# Children of w:settings that must follow w:updateFields (ECMA-376 CT_Settings order).
+_AFTER_UPDATE_FIELDS = {
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+    "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
+    "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol",
+    "listSeparator",
+}
+_TEMPLATE_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template"
+
+
+def _t(text: str) -> str:
+    return f'<w:t xml:space="preserve">{escape(text)}</w:t>'
+
+
+def _para(style_id: str, runs: str, extra_ppr: str = "") -> str:
+    return f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{extra_ppr}</w:pPr>{runs}</w:p>'
+
+
+def _field(instruction: str, result: str = "") -> str:
+    return (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        f"{result}"
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+
+
+class _Body:
+    """Accumulates the body's WordprocessingML as text."""
+
+    def __init__(self, ids: dict[str, str], list_numbering: Any) -> None:
+        self.ids = ids
+        self.parts: list[str] = []
+        self.numbering = list_numbering
+        self._numbered_lists = 0
+
+    def paragraph(self, style: str, text: str) -> None:
+        self.parts.append(_para(self.ids[style], f"<w:r>{_t(text)}</w:r>"))
+
+    def page_break(self) -> None:
+        self.parts.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+
+    def numbered(self, items: tuple[str, ...]) -> None:
+        self._numbered_lists += 1
+        # Each list after the first restarts at 1 through its own numbering instance.
+        num_id = self.numbering(self._numbered_lists)
+        extra = (
+            f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
+            if num_id is not None else ""
+        )
+        for item in items:
+            self.parts.append(_para(self.ids["List Number"], f"<w:r>{_t(item)}</w:r>", extra))
+
+    def xml(self) -> str:
+        return "".join(self.parts)
+
+
+def _list_numbering(document: Any, list_number_style_id: str) -> Any:
+    """A function giving the numId for the n-th numbered list (None: the style's own)."""
+    style = document.styles.element.get_by_id(list_number_style_id)
+    num_pr = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}") if style is not None else None
+    num_id_el = num_pr.find(qn("w:numId")) if num_pr is not None else None
+    if num_id_el is None:
+        return lambda n: None
+    base_num = num_id_el.get(qn("w:val"))
+    numbering = document.part.numbering_part.element
+    abstract = None
+    for num in numbering.findall(qn("w:num")):
+        if num.get(qn("w:numId")) == base_num:
+            abstract = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+    if abstract is None:
+        return lambda n: None
+    used = [int(num.get(qn("w:numId"))) for num in numbering.findall(qn("w:num"))]
+    next_id = [max(used) + 1]
+
+    def num_for(n: int) -> str | None:
+        if n == 1:
+            return None
+        num = parse_xml(
+            f'<w:num {nsdecls("w")} w:numId="{next_id[0]}">'
+            f'<w:abstractNumId w:val="{abstract}"/>'
+            '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+        )
+        numbering.append(num)
+        next_id[0] += 1
+        return num.get(qn("w:numId"))
+
+    return num_for
+
+
+def _toc(report: Report, ids: dict[str, str], bookmarks: dict[str, str]) -> str:
+    """A real TOC field, already filled with hyperlinked entries for viewers that never update.
+
+    Word's pagination cannot be known here, so the prefilled entries carry no
+    page numbers rather than wrong ones; Word refreshes the field, numbers and
+    all, when the document opens (updateFields), and LibreOffice on "Update".
+    """
+    entries = [
+        (level, section) for level, section in report.walk() if level in TOC_LEVELS
+    ]
+    out = [_para(ids["TOC Heading"], f"<w:r>{_t('Contents')}</w:r>")]
+    begin = (
+        '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+    )
+    for index, (level, section) in enumerate(entries):
+        mark = bookmarks[section.id]
+        link = (
+            f'<w:hyperlink w:anchor="{mark}" w:history="1">'
+            f"<w:r>{_t(section.title)}</w:r>"
+            "</w:hyperlink>"
+        )
+        out.append(_para(ids[f"toc {level}"], (begin if index == 0 else "") + link))
+    out.append('<w:p><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+    return "".join(out)
+
+
+def _open(template: Path | None) -> Any:
+    if template is None:
+        return docx.Document()
+    if not template.is_file():
+        raise ExportError(f"{template}: no such template file")
+    try:
+        document = docx.Document(str(template))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError):
+        raise ExportError(f"{template}: not a Word document (.docx)") from None
+    except ValueError as exc:
+        if _TEMPLATE_TYPE in str(exc):
+            raise ExportError(
+                f"{template}: is a Word template (.dotx); save it as a .docx document "
+                "to use it as a reference"
+            ) from None
+        raise ExportError(f"{template}: not a Word document ({exc})") from None
+    # A reference document lends styles and page setup, never its text.
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    return document
+
+
+def _defined_styles(document: Any) -> set[str]:
+    return {style.name for style in document.styles}
+
+
+def _set_page(section: Any, theme: Theme) -> None:
+    page = theme.page
+    section.page_width, section.page_height = Mm(page.width_mm), Mm(page.height_mm)
+    section.top_margin, section.bottom_margin = Mm(page.margins_mm.top), Mm(page.margins_mm.bottom)
+    section.left_margin, section.right_margin = Mm(page.margins_mm.left), Mm(page.margins_mm.right)
+    section.header_distance = section.footer_distance = Mm(page.margins_mm.top / 2)
+
+
+def _header_footer(section: Any, report: Report, ids: dict[str, str]) -> None:
+    section.different_first_page_header_footer = True  # the title page stays clean
+    header = section.header._element
+    for child in list(header):
+        header.remove(child)
+    header.append(parse_xml(
+        f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{ids["Header"]}"/></w:pPr>'
+        f"<w:r>{_t(report.metadata.running_title)}</w:r></w:p>"
+    ))
+    footer = section.footer._element
+    for child in list(footer):
+        footer.remove(child)
+    footer.append(parse_xml(
+        f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{ids["Footer"]}"/>'
+        '<w:jc w:val="right"/></w:pPr>'
+        f"<w:r>{_t('Page ')}</w:r>{_field('PAGE', '<w:r><w:t>1</w:t></w:r>')}"
+        f"<w:r>{_t(' of ')}</w:r>{_field('NUMPAGES', '<w:r><w:t>1</w:t></w:r>')}</w:p>"
+    ))
+
+
+def _update_fields_on_open(document: Any) -> None:
+    settings = document.settings.element
+    if settings.find(qn("w:updateFields")) is not None:
+        return
+    element = parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>')
+    for child in settings:
+        if child.tag.rpartition("}")[2] in _AFTER_UPDATE_FIELDS:
+            child.addprevious(element)
+            return
+    settings.append(element)
+
+
+def _core_properties(document: Any, report: Report) -> None:
+    meta, when = report.metadata, build_time(report)
+    props = document.core_properties
+    element = props._element
+    texts = {
+        "title": meta.title,
+        "subject": meta.subject or "",
+        "creator": "; ".join(meta.authors),
+        "lastModifiedBy": meta.publisher,
+        "keywords": ", ".join(meta.keywords),
+        "description": meta.description or "",
+        "language": meta.language,
+        "identifier": meta.identifier,
+        "category": "",
+    }
+    for name, value in texts.items():
+        # python-docx caps these at 255 characters; the OPC format does not.
+        element._get_or_add(name).text = value
+    props.revision = 1
+    props.created = when.replace(tzinfo=None)
+    props.modified = when.replace(tzinfo=None)
+
+
+def _drop_thumbnail(document: Any) -> None:
+    """python-docx's default template carries a thumbnail of another, empty document."""
+    package = document.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            package.rels.pop(rel_id)
+
+
+def write_docx(report: Report, theme: Theme, destination: Path, template: Path | None) -> None:
+    document = _open(template)
+    from_template = template is not None
+    keep = _defined_styles(document) if from_template else set()
+    section = document.sections[0]
+    if not from_template:
+        _set_page(section, theme)
+    text_width = int((section.page_width - section.left_margin - section.right_margin) / 635)
+    ids = ensure_styles(document, theme, text_width, keep)
+    if not from_template or section.header.is_linked_to_previous:
+        _header_footer(section, report, ids)
+    set_language(document, report.metadata.language)
+    _update_fields_on_open(document)
+    _core_properties(document, report)
+    _drop_thumbnail(document)
+
+    meta = report.metadata
+    body = _Body(ids, _list_numbering(document, ids["List Number"]))
+    body.paragraph("Title", meta.title)
+    if meta.subtitle:
+        body.paragraph("Subtitle", meta.subtitle)
+    facts = [*((f.label, f.value) for f in meta.facts),
+             ("Published", human_date(meta.date, meta.language)),
+             ("Publisher", meta.publisher)]
+    for label, value in facts:
+        body.parts.append(_para(
+            ids["Cover Fact"],
+            f'<w:r><w:rPr><w:rStyle w:val="Strong"/></w:rPr>{_t(label + ": ")}</w:r>'
+            f"<w:r>{_t(value)}</w:r>",
+        ) if "Strong" in _style_ids(document) else _para(
+            ids["Cover Fact"], f"<w:r>{_t(label + ': ' + value)}</w:r>"))
+    body.page_break()
+    bookmarks = {section.id: f"_Toc{i:08d}" for i, (_, section) in enumerate(report.walk(), 1)}
+    body.parts.append(_toc(report, ids, bookmarks))
+    body.page_break()
+    for paragraph in report.lead:
+        body.paragraph("Lead", paragraph.text)
+    for index, (level, sec) in enumerate(report.walk(), 1):
+        mark = bookmarks[sec.id]
+        body.parts.append(
+            f'<w:p><w:pPr><w:pStyle w:val="{ids[f"Heading {level}"]}"/></w:pPr>'
+            f'<w:bookmarkStart w:id="{index}" w:name="{mark}"/>'
+            f"<w:r>{_t(sec.title)}</w:r>"
+            f'<w:bookmarkEnd w:id="{index}"/></w:p>'
+        )
+        for block in sec.blocks:
+            if isinstance(block, Paragraph):
+                body.paragraph("Normal", block.text)
+            elif isinstance(block, Quote):
+                body.paragraph("Quote", block.text)
+                if block.attribution:
+                    body.paragraph("Quote", "— " + block.attribution)
+            elif isinstance(block, BulletList):
+                for item in block.items:
+                    body.paragraph("List Bullet", item)
+            elif isinstance(block, NumberedList):
+                body.numbered(block.items)
+
+    fragment = parse_xml(f'<w:body {nsdecls("w")}>{body.xml()}</w:body>')
+    sect_pr = document.element.body.find(qn("w:sectPr"))
+    for child in list(fragment):
+        sect_pr.addprevious(child)
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    rewrite_zip(buffer.getvalue(), destination, build_time(report))
+
+
+def _style_ids(document: Any) -> set[str]:
+    return {style.style_id for style in document.styles}

@@ -1,0 +1,69 @@
+"""The cover image, drawn from the theme and the metadata with Pillow."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image, ImageDraw, ImageFont
+
+from reportexport.dates import human_date
+from reportexport.model import Metadata
+from reportexport.theme import Theme
+
+WIDTH, HEIGHT = 1600, 2400
+
+
+def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and font.getlength(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def _fit(text: str, path: str, start: int, width: int, max_lines: int) -> tuple[
+        ImageFont.FreeTypeFont, list[str]]:
+    """The largest size, from `start` down, at which `text` wraps into `max_lines`."""
+    size = start
+    while True:
+        font = ImageFont.truetype(path, size)
+        lines = _wrap(text, font, width)
+        if len(lines) <= max_lines or size <= 24:
+            return font, lines
+        size -= 4
+
+
+def cover_png(meta: Metadata, theme: Theme) -> bytes:
+    c = theme.colours
+    image = Image.new("RGB", (WIDTH, HEIGHT), c.cover_background)
+    draw = ImageDraw.Draw(image)
+    margin = 130
+    measure = WIDTH - 2 * margin
+    heading = theme.heading_font
+    small = ImageFont.truetype(str(heading.bold), 44)
+    draw.text((margin, 150), meta.publisher.upper(), font=small, fill=c.cover_text)
+    draw.rectangle((margin, 230, margin + 220, 242), fill=c.accent)
+
+    title_font, title_lines = _fit(meta.title, str(heading.bold), 132, measure, 6)
+    y = 700
+    for line in title_lines:
+        draw.text((margin, y), line, font=title_font, fill=c.cover_text)
+        y += int(title_font.size * 1.15)
+    if meta.subtitle:
+        y += 50
+        sub_font, sub_lines = _fit(meta.subtitle, str(heading.regular), 72, measure, 3)
+        for line in sub_lines:
+            draw.text((margin, y), line, font=sub_font, fill=c.cover_text)
+            y += int(sub_font.size * 1.3)
+
+    band = HEIGHT - 420
+    draw.rectangle((0, band, WIDTH, HEIGHT), fill=c.cover_text)
+    draw.rectangle((0, band - 14, WIDTH, band), fill=c.accent)
+    date_font = ImageFont.truetype(str(heading.regular), 56)
+    draw.text((margin, band + 150), human_date(meta.date, meta.language), font=date_font,
+              fill=c.cover_background)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()

@@ -1,0 +1,74 @@
+"""Reading an EPUB back (zip and lxml): package document, spine and navigation."""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+NS = {
+    "c": "urn:oasis:names:tc:opendocument:xmlns:container",
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "x": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+}
+
+
+@dataclass(frozen=True)
+class Package:
+    opf_path: str
+    opf: etree._Element
+    manifest: dict[str, tuple[str, str, str]]  # id -> (href in zip, media type, properties)
+    spine: list[str]  # hrefs in zip, in reading order
+
+    def nav_path(self) -> str:
+        for href, _, properties in self.manifest.values():
+            if "nav" in properties.split():
+                return href
+        raise ValueError("the package declares no navigation document")
+
+
+def read_package(archive: zipfile.ZipFile) -> Package:
+    container = etree.fromstring(archive.read("META-INF/container.xml"))
+    opf_path = container.find("c:rootfiles/c:rootfile", NS).get("full-path")
+    opf = etree.fromstring(archive.read(opf_path))
+    base = posixpath.dirname(opf_path)
+    manifest = {
+        item.get("id"): (
+            posixpath.normpath(posixpath.join(base, item.get("href"))),
+            item.get("media-type"),
+            item.get("properties", ""),
+        )
+        for item in opf.iterfind("opf:manifest/opf:item", NS)
+    }
+    spine = [manifest[ref.get("idref")][0] for ref in opf.iterfind("opf:spine/opf:itemref", NS)]
+    return Package(opf_path, opf, manifest, spine)
+
+
+def nav_outline(nav: etree._Element) -> list[tuple[int, str]]:
+    toc = nav.find(".//x:nav[@epub:type='toc']", NS)
+    out: list[tuple[int, str]] = []
+
+    def visit(ol: etree._Element, level: int) -> None:
+        for li in ol.iterfind("x:li", NS):
+            label = li.find("x:a", NS)
+            if label is None:
+                label = li.find("x:span", NS)
+            out.append((level, "".join(label.itertext()).strip()))
+            child = li.find("x:ol", NS)
+            if child is not None:
+                visit(child, level + 1)
+
+    visit(toc.find("x:ol", NS), 1)
+    return out
+
+
+def read_outline(path: Path) -> list[tuple[int, str]]:
+    with zipfile.ZipFile(path) as archive:
+        package = read_package(archive)
+        nav = etree.fromstring(archive.read(package.nav_path()))
+    return nav_outline(nav)

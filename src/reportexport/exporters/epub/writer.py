@@ -1,0 +1,129 @@
+"""Packaging the e-book with ebooklib: metadata, navigation, cover, fonts, reproducible zip."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from ebooklib import epub
+
+from reportexport.exporters.epub.cover import cover_png
+from reportexport.exporters.epub.xhtml import (
+    cover_page,
+    page,
+    section_markup,
+    stylesheet,
+    title_page,
+)
+from reportexport.model import Report, Section
+from reportexport.theme import Theme
+from reportexport.timestamps import build_time
+from reportexport.zipfiles import rewrite_zip
+
+XHTML = "application/xhtml+xml"
+
+
+def _accessibility(book: epub.EpubBook) -> None:
+    """Accessibility metadata that is true of what this writer produces."""
+    def meta(prop: str, value: str) -> None:
+        book.add_metadata(None, "meta", value, {"property": prop})
+
+    meta("schema:accessMode", "textual")
+    meta("schema:accessMode", "visual")  # the cover image; its text is also in alt and metadata
+    meta("schema:accessModeSufficient", "textual")
+    for feature in ("tableOfContents", "readingOrder", "structuralNavigation",
+                    "alternativeText", "displayTransformability"):
+        meta("schema:accessibilityFeature", feature)
+    meta("schema:accessibilityHazard", "none")
+    meta(
+        "schema:accessibilitySummary",
+        "Reflowable text with a navigable, nested table of contents that mirrors the "
+        "report's headings, a logical reading order and semantic sections. The only "
+        "image is the cover, described in its alternative text. No sound, flashing "
+        "content or motion simulation.",
+    )
+
+
+def _toc(section: Section, href: str) -> epub.Link | tuple[epub.Link, list[object]]:
+    link = epub.Link(f"{href}#{section.id}", section.title, f"toc-{section.id}")
+    if not section.sections:
+        return link
+    return (link, [_toc(child, href) for child in section.sections])
+
+
+def write_epub(report: Report, theme: Theme, destination: Path) -> None:
+    meta = report.metadata
+    when = build_time(report)
+    language = meta.language
+
+    book = epub.EpubBook()
+    book.set_identifier(meta.identifier)
+    book.set_title(meta.title)
+    book.set_language(language)
+    for number, author in enumerate(meta.authors, 1):
+        book.add_author(author, uid=f"creator{number}")
+    book.add_metadata("DC", "publisher", meta.publisher)
+    book.add_metadata("DC", "date", meta.date.isoformat())
+    for keyword in meta.keywords:
+        book.add_metadata("DC", "subject", keyword)
+    if meta.subject and meta.subject not in meta.keywords:
+        book.add_metadata("DC", "subject", meta.subject)
+    if meta.description:
+        book.add_metadata("DC", "description", meta.description)
+    if meta.rights:
+        book.add_metadata("DC", "rights", meta.rights)
+    _accessibility(book)
+
+    font_files: dict[str, str] = {}
+    for family in (theme.body_font, theme.heading_font):
+        for path in family.files().values():
+            if str(path) in font_files:
+                continue
+            href = f"fonts/{path.name}"
+            font_files[str(path)] = href
+            book.add_item(epub.EpubItem(uid=f"font-{len(font_files)}", file_name=href,
+                                        media_type="font/ttf", content=path.read_bytes()))
+    book.add_item(epub.EpubItem(uid="css", file_name="styles/report.css", media_type="text/css",
+                                content=stylesheet(theme, font_files).encode()))
+
+    book.set_cover("images/cover.png", cover_png(meta, theme), create_page=False)
+
+    def document(uid: str, name: str, title: str, body: str, body_type: str = "") -> epub.EpubItem:
+        item = epub.EpubItem(uid=uid, file_name=name, media_type=XHTML,
+                             content=page(title, language, body, body_type=body_type).encode())
+        book.add_item(item)
+        return item
+
+    cover = document("cover", "text/cover.xhtml", meta.title,
+                     cover_page(report, "../images/cover.png"))
+    titlepage = document("titlepage", "text/titlepage.xhtml", meta.title, title_page(report),
+                         body_type="frontmatter")
+    chapters = []
+    toc = []
+    for section in report.sections:
+        href = f"text/{section.id}.xhtml"
+        chapters.append(document(f"sec-{section.id}", href, section.title,
+                                 section_markup(section, 1), body_type="bodymatter"))
+        toc.append(_toc(section, href))
+
+    nav = epub.EpubNav(uid="nav", file_name="nav.xhtml", title="Contents")
+    nav.add_link(href="styles/report.css", rel="stylesheet", type="text/css")
+    book.add_item(nav)
+    book.add_item(epub.EpubNcx())
+    book.toc = toc
+    book.spine = [(cover.id, "yes"), titlepage.id, nav, *(c.id for c in chapters)]
+    book.guide = [
+        {"href": cover.file_name, "title": "Cover", "type": "cover"},
+        {"href": nav.file_name, "title": "Contents", "type": "toc"},
+        {"href": chapters[0].file_name, "title": report.sections[0].title, "type": "text"},
+    ]
+
+    buffer = io.BytesIO()
+    epub.write_epub(buffer, book, {
+        "epub3_pages": False,  # ids with epub:type would otherwise make a bogus page list
+        "mtime": when.replace(tzinfo=None),
+        "landmark_title": "Landmarks",
+        "spine_direction": False,
+        "play_order": {"enabled": True, "start_from": 1},
+    })
+    rewrite_zip(buffer.getvalue(), destination, when, stored=frozenset({"mimetype"}))

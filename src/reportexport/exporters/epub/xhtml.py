@@ -1,0 +1,146 @@
+"""The XHTML content documents and the stylesheet of the e-book."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape, quoteattr
+
+from reportexport.dates import human_date
+from reportexport.model import BulletList, NumberedList, Paragraph, Quote, Report, Section
+from reportexport.theme import Theme
+
+
+def page(title: str, language: str, body: str, *, body_type: str = "") -> str:
+    """A complete, well-formed XHTML5 content document."""
+    epub_type = f" epub:type={quoteattr(body_type)}" if body_type else ""
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"'
+        f" lang={quoteattr(language)} xml:lang={quoteattr(language)}>\n"
+        f"<head>\n<meta charset=\"utf-8\"/>\n<title>{escape(title)}</title>\n"
+        '<link rel="stylesheet" type="text/css" href="../styles/report.css"/>\n</head>\n'
+        f"<body{epub_type}>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def _blocks(section: Section) -> list[str]:
+    out = []
+    for block in section.blocks:
+        if isinstance(block, Paragraph):
+            out.append(f"<p>{escape(block.text)}</p>")
+        elif isinstance(block, Quote):
+            cite = (
+                f'\n<p class="attribution">— {escape(block.attribution)}</p>'
+                if block.attribution else ""
+            )
+            out.append(f"<blockquote>\n<p>{escape(block.text)}</p>{cite}\n</blockquote>")
+        elif isinstance(block, BulletList | NumberedList):
+            tag = "ol" if isinstance(block, NumberedList) else "ul"
+            items = "\n".join(f"<li>{escape(item)}</li>" for item in block.items)
+            out.append(f"<{tag}>\n{items}\n</{tag}>")
+    return out
+
+
+def section_markup(section: Section, level: int) -> str:
+    """One section and its subsections; headings h1–h6 follow the source's levels."""
+    parts = [
+        f'<section id="{section.id}" aria-labelledby="h-{section.id}">',
+        f'<h{level} id="h-{section.id}">{escape(section.title)}</h{level}>',
+        *_blocks(section),
+        *(section_markup(child, level + 1) for child in section.sections),
+        "</section>",
+    ]
+    return "\n".join(parts)
+
+
+def title_page(report: Report) -> str:
+    meta = report.metadata
+    parts = ['<section class="titlepage" aria-label="Title page">',
+             f'<p class="publisher">{escape(meta.publisher)}</p>',
+             f'<h1 class="title">{escape(meta.title)}</h1>']
+    if meta.subtitle:
+        parts.append(f'<p class="subtitle">{escape(meta.subtitle)}</p>')
+    parts.extend(f'<p class="lead">{escape(p.text)}</p>' for p in report.lead)
+    facts = [*((f.label, f.value) for f in meta.facts),
+             ("Published", human_date(meta.date, meta.language))]
+    parts.append('<dl class="facts">')
+    for label, value in facts:
+        parts.append(f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>")
+    parts.append("</dl>")
+    if meta.rights:
+        parts.append(f'<p class="rights">{escape(meta.rights)}</p>')
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def cover_page(report: Report, image_href: str) -> str:
+    meta = report.metadata
+    alt = f"Cover: {meta.title}. {meta.publisher}, {human_date(meta.date, meta.language)}."
+    return (
+        '<section class="cover" epub:type="cover">\n'
+        f'<img src="{image_href}" alt={quoteattr(alt)} role="doc-cover"/>\n</section>'
+    )
+
+
+def _font_faces(theme: Theme, files: dict[str, str]) -> str:
+    faces = []
+    for family, paths in ((theme.body_font, "body"), (theme.heading_font, "heading")):
+        for style, path in family.files().items():
+            weight = "bold" if "bold" in style else "normal"
+            slant = "italic" if "italic" in style else "normal"
+            faces.append(
+                f'@font-face {{ font-family: "{family.family}"; font-weight: {weight}; '
+                f'font-style: {slant}; src: url("../{files[str(path)]}"); }}'
+            )
+        del paths
+    return "\n".join(dict.fromkeys(faces))
+
+
+def stylesheet(theme: Theme, font_files: dict[str, str]) -> str:
+    """CSS from the same theme as the other editions; sizes relative for reader settings."""
+    s, c, sp = theme.sizes, theme.colours, theme.spacing
+    body_font = f'"{theme.body_font.family}", serif'
+    head_font = f'"{theme.heading_font.family}", sans-serif'
+    em = s.body
+
+    def rel(points: float) -> str:
+        return f"{points / em:.3f}em"
+
+    headings = "\n".join(
+        f"h{n} {{ font-size: {s.heading(n) / em:.3f}em; margin: {rel(sp.before_heading(n))} 0 "
+        f"{rel(sp.heading_after)}; color: {c.accent if n < 3 else c.text}; }}"
+        for n in range(1, 7)
+    )
+    return f"""{_font_faces(theme, font_files)}
+html {{ font-size: 100%; }}
+body {{ font-family: {body_font}; line-height: {theme.line_height}; color: {c.text};
+  margin: 0 4%; }}
+p {{ margin: 0 0 {rel(sp.paragraph_after)}; }}
+h1, h2, h3, h4, h5, h6 {{ font-family: {head_font}; font-weight: bold; line-height: 1.2;
+  page-break-after: avoid; break-after: avoid; }}
+{headings}
+blockquote {{ margin: {rel(sp.paragraph_after)} {rel(sp.quote_indent / 2)}
+  {rel(sp.paragraph_after)} 0; padding-left: {rel(sp.quote_indent - 4)};
+  border-left: 2px solid {c.accent}; color: {c.quote}; font-style: italic; }}
+blockquote .attribution {{ font-style: normal; font-size: {s.small / em:.3f}em;
+  color: {c.muted}; }}
+ul, ol {{ margin: 0 0 {rel(sp.paragraph_after)}; padding-left: {rel(sp.list_indent)}; }}
+li {{ margin-bottom: {rel(sp.paragraph_after / 2)}; }}
+li::marker {{ color: {c.accent}; }}
+.titlepage .publisher {{ font-family: {head_font}; text-transform: uppercase;
+  letter-spacing: 0.06em; color: {c.muted}; font-size: {s.small / em:.3f}em; }}
+.titlepage .title {{ font-size: {s.title / em * 0.8:.3f}em; margin-top: 1em; }}
+.titlepage .subtitle {{ font-family: {head_font}; font-size: {s.subtitle / em:.3f}em;
+  color: {c.muted}; }}
+.titlepage .lead {{ font-size: {s.lead / em:.3f}em; color: {c.quote};
+  border-top: 2px solid {c.accent}; border-bottom: 1px solid {c.rule};
+  padding: 0.6em 0; margin: 1.5em 0; }}
+.facts dt {{ font-family: {head_font}; font-weight: bold; text-transform: uppercase;
+  font-size: {s.small / em:.3f}em; color: {c.muted}; margin-top: 0.6em; }}
+.facts dd {{ margin: 0; }}
+.cover {{ text-align: center; margin: 0; padding: 0; }}
+.cover img {{ max-width: 100%; max-height: 100vh; }}
+nav ol {{ list-style: none; padding-left: 1.2em; }}
+nav > ol {{ padding-left: 0; }}
+nav li {{ margin: 0.3em 0; }}
+nav a {{ color: {c.text}; text-decoration: none; }}
+"""

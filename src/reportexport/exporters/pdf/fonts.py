@@ -1,0 +1,74 @@
+"""Registering the theme's TrueType fonts with reportlab, and proving they cover the text."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from reportexport.model import Report
+from reportexport.problems import ExportError
+from reportexport.theme import FontFamily, Theme
+
+
+@dataclass(frozen=True)
+class FontNames:
+    """reportlab names of one family's four styles."""
+
+    regular: str
+    bold: str
+    italic: str
+    bold_italic: str
+
+
+def register_family(role: str, family: FontFamily) -> FontNames:
+    names = {}
+    for style, path in family.files().items():
+        # Names derive from the file name, never from its folder or the process,
+        # so the same theme gives the same bytes on every machine.
+        name = f"{role}-{path.stem}"
+        registered = pdfmetrics._fonts.get(name)
+        if registered is not None and getattr(registered.face, "filename", str(path)) != str(path):
+            name = f"{name}-{zlib.crc32(str(path).encode()):08x}"
+        if name not in pdfmetrics._fonts:
+            pdfmetrics.registerFont(TTFont(name, str(path)))
+        names[style] = name
+    pdfmetrics.registerFontFamily(
+        names["regular"],
+        normal=names["regular"],
+        bold=names["bold"],
+        italic=names["italic"],
+        boldItalic=names["bold_italic"],
+    )
+    return FontNames(**names)
+
+
+def check_coverage(report: Report, theme: Theme, body: FontNames, heading: FontNames) -> None:
+    """Refuse to build when a character has no glyph: a silent box or blank is worse."""
+    body_glyphs = pdfmetrics.getFont(body.regular).face.charToGlyph
+    heading_glyphs = pdfmetrics.getFont(heading.bold).face.charToGlyph
+    missing: dict[tuple[str, str], str] = {}
+    for section, text in report.texts():
+        where = f"section '{section.id}' ({section.title})" if section else "metadata or lead"
+        for char in set(text):
+            if char.isspace() and char not in "\u00a0\u202f":
+                continue  # layout turns ordinary white space into spacing, not glyphs
+            code = ord(char)
+            for glyphs, family in (
+                (body_glyphs, theme.body_font.family),
+                (heading_glyphs, theme.heading_font.family),
+            ):
+                if code not in glyphs:
+                    missing.setdefault((char, family), where)
+    if missing:
+        details = "; ".join(
+            f"'{char}' (U+{ord(char):04X}) in {where}, font {family}"
+            for (char, family), where in sorted(missing.items())[:10]
+        )
+        more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+        raise ExportError(
+            f"the theme's fonts have no glyph for {details}{more}; "
+            "choose a theme font that covers these characters"
+        )

@@ -1,0 +1,341 @@
+"""Laying out the PDF brief: cover, contents, lead, body, bookmarks and metadata, in one pass."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import TimeStamp
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    HRFlowable,
+    ListFlowable,
+    ListItem,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+)
+
+from reportexport import __version__
+from reportexport.dates import human_date
+from reportexport.exporters.pdf.flowables import RuledParagraph, TocEntry, heading
+from reportexport.exporters.pdf.fonts import FontNames, check_coverage, register_family
+from reportexport.model import Block, BulletList, NumberedList, Quote, Report
+from reportexport.model import Paragraph as ParagraphBlock
+from reportexport.theme import Theme
+from reportexport.timestamps import build_time
+
+NUMBER_WIDTH = 28.0
+
+
+def _text(value: str) -> str:
+    """Plain text as reportlab paragraph markup: markup characters print literally."""
+    return escape(value)
+
+
+class _Styles:
+    def __init__(self, theme: Theme, body: FontNames, head: FontNames) -> None:
+        s, c, sp = theme.sizes, theme.colours, theme.spacing
+        text, accent, muted = HexColor(c.text), HexColor(c.accent), HexColor(c.muted)
+        self.accent, self.muted, self.rule = accent, muted, HexColor(c.rule)
+        self.quote_colour = HexColor(c.quote)
+        base = dict(
+            fontName=body.regular, fontSize=s.body, leading=s.body * theme.line_height,
+            textColor=text, alignment=TA_LEFT, allowWidows=0, allowOrphans=0,
+        )
+        self.body = ParagraphStyle("body", spaceAfter=sp.paragraph_after, **base)
+        self.item = ParagraphStyle("item", spaceAfter=sp.paragraph_after / 2, **base)
+        self.lead = ParagraphStyle(
+            "lead", parent=self.body, fontSize=s.lead, leading=s.lead * theme.line_height,
+            textColor=HexColor(c.quote), spaceAfter=sp.paragraph_after,
+        )
+        self.quote = ParagraphStyle(
+            "quote", parent=self.body, fontName=body.italic, textColor=self.quote_colour,
+            leftIndent=sp.quote_indent, rightIndent=sp.quote_indent / 2,
+            spaceBefore=sp.paragraph_after / 2,
+        )
+        self.attribution = ParagraphStyle(
+            "attribution", parent=self.quote, fontName=body.regular, fontSize=s.small,
+            leading=s.small * theme.line_height, textColor=muted,
+        )
+        self.headings = [
+            ParagraphStyle(
+                f"h{level}", fontName=head.bold, fontSize=theme.sizes.heading(level),
+                leading=theme.sizes.heading(level) * 1.2, textColor=accent if level < 3 else text,
+                spaceBefore=sp.before_heading(level), spaceAfter=sp.heading_after,
+                keepWithNext=1, allowWidows=0, allowOrphans=0,
+            )
+            for level in range(1, 7)
+        ]
+        self.contents_title = ParagraphStyle(
+            "contents", parent=self.headings[0], spaceBefore=0, spaceAfter=sp.heading_after * 3,
+        )
+        self.toc = [
+            ParagraphStyle(
+                f"toc{level}", fontName=head.bold if level == 1 else head.regular,
+                fontSize=s.body if level == 1 else s.body - 0.5,
+                leading=s.body * 1.3, textColor=text,
+                spaceBefore=sp.paragraph_after if level == 1 else 1,
+            )
+            for level in range(1, 7)
+        ]
+        self.header = (head.regular, s.small, muted)
+        self.cover_title = ParagraphStyle(
+            "cover-title", fontName=head.bold, fontSize=s.title, leading=s.title * 1.15,
+            textColor=HexColor(c.cover_text),
+        )
+        self.cover_subtitle = ParagraphStyle(
+            "cover-subtitle", fontName=head.regular, fontSize=s.subtitle,
+            leading=s.subtitle * 1.3, textColor=HexColor(c.cover_text),
+        )
+        self.cover_label = ParagraphStyle(
+            "cover-label", fontName=head.bold, fontSize=s.small, leading=s.small * 1.4,
+            textColor=muted,
+        )
+        self.cover_value = ParagraphStyle(
+            "cover-value", fontName=body.regular, fontSize=s.body, leading=s.body * 1.3,
+            textColor=text,
+        )
+        self.cover_background = HexColor(c.cover_background)
+        self.cover_text = HexColor(c.cover_text)
+
+
+class _Cover(Flowable):
+    """The cover page, drawn in page coordinates over the whole sheet."""
+
+    def __init__(self, report: Report, theme: Theme, styles: _Styles) -> None:
+        super().__init__()
+        self.report, self.theme, self.styles = report, theme, styles
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return avail_width, avail_height
+
+    def draw(self) -> None:
+        canvas, theme, st, meta = self.canv, self.theme, self.styles, self.report.metadata
+        width, height = theme.page.width_mm * mm, theme.page.height_mm * mm
+        margin = theme.page.margins_mm.left * mm
+        measure = width - 2 * margin
+        canvas.saveState()
+        # Undo the frame's offset: the cover is designed on the whole sheet.
+        canvas.translate(-self._frame_x, -self._frame_y)
+        band_bottom = height * 0.42
+        canvas.setFillColor(st.cover_background)
+        canvas.rect(0, band_bottom, width, height - band_bottom, stroke=0, fill=1)
+        canvas.setFillColor(st.accent)
+        canvas.rect(0, band_bottom - 4, width, 4, stroke=0, fill=1)
+        canvas.setFillColor(st.cover_text)
+        font, size, _ = st.header
+        canvas.setFont(font, size + 1.5)
+        canvas.drawString(margin, height - theme.page.margins_mm.top * mm, meta.publisher.upper())
+        y = band_bottom + 18 * mm
+        blocks: list[Paragraph] = []
+        if meta.subtitle:
+            blocks.append(Paragraph(_text(meta.subtitle), st.cover_subtitle))
+        blocks.append(Paragraph(_text(meta.title), st.cover_title))
+        for block in blocks:  # laid upward from the bottom of the band
+            _, h = block.wrap(measure, height)
+            block.drawOn(canvas, margin, y)
+            y += h + 6 * mm
+        y = band_bottom - 16 * mm
+        facts = [(f.label, f.value) for f in meta.facts]
+        facts.append(("Published", human_date(meta.date, meta.language)))
+        label_width = 42 * mm
+        for label, value in facts:
+            label_para = Paragraph(_text(label.upper()), st.cover_label)
+            value_para = Paragraph(_text(value), st.cover_value)
+            _, lh = label_para.wrap(label_width - 4 * mm, height)
+            _, vh = value_para.wrap(measure - label_width, height)
+            row = max(lh, vh)
+            label_para.drawOn(canvas, margin, y - lh + 1.5)
+            value_para.drawOn(canvas, margin + label_width, y - vh)
+            y -= row + 3.5 * mm
+        canvas.restoreState()
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        self._frame_x, self._frame_y = x, y
+        super().drawOn(canvas, x, y, _sW)
+
+
+class _BriefCanvas(Canvas):
+    """A canvas that fills in page numbers after the single layout pass.
+
+    Contents numbers and "page X of Y" are PDF forms referenced while laying
+    out and defined here, once every heading's page is known.
+    """
+
+    def __init__(self, *args: Any, when: dt.datetime, footer: tuple[Any, ...],
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.heading_pages: dict[str, int] = {}
+        self.numbered_pages: list[int] = []
+        self._footer_style = footer
+        stamp = TimeStamp(invariant=True)
+        stamp.t = when.timestamp()
+        stamp.lt = when.utctimetuple()
+        stamp.YMDhms = tuple(stamp.lt)[:6]
+        stamp.dhh = stamp.dmm = 0
+        stamp.tzname = "UTC"
+        self._doc._timeStamp = stamp
+        self._doc.info.invariant = 0  # keep the source's dates, not reportlab's fixed 2000-01-01
+
+    def _define_number_form(
+        self, name: str, text: str, font: str, size: float, colour: Any
+    ) -> None:
+        self.beginForm(name, lowerx=-400, lowery=-size, upperx=1, uppery=size * 2)
+        self.setFont(font, size)
+        self.setFillColor(colour)
+        self.drawRightString(0, 0, text)
+        self.endForm()
+
+    def save(self) -> None:
+        total = self._pageNumber - 1 if not self._code else self._pageNumber
+        font, size, colour = self._footer_style
+        for number in self.numbered_pages:
+            self._define_number_form(
+                f"page-{number}", f"Page {number} of {total}", font, size, colour
+            )
+        toc_font, toc_size, toc_colour = self.toc_style  # type: ignore[attr-defined]
+        for key, page in self.heading_pages.items():
+            self._define_number_form(f"toc-{key}", str(page), toc_font, toc_size, toc_colour)
+        super().save()
+
+
+def _block_flowables(block: Block, st: _Styles, theme: Theme) -> list[Flowable]:
+    if isinstance(block, ParagraphBlock):
+        return [Paragraph(_text(block.text), st.body)]
+    if isinstance(block, Quote):
+        quote = RuledParagraph(_text(block.text), st.quote)
+        quote.rule_colour = st.accent
+        out: list[Flowable] = [quote]
+        if block.attribution:
+            attribution = RuledParagraph("— " + _text(block.attribution), st.attribution)
+            attribution.rule_colour = st.accent
+            out.append(attribution)
+        out.append(Spacer(1, theme.spacing.paragraph_after))
+        return out
+    numbered = isinstance(block, NumberedList)
+    assert isinstance(block, BulletList | NumberedList)
+    items = [ListItem(Paragraph(_text(item), st.item)) for item in block.items]
+    return [
+        ListFlowable(
+            items,
+            bulletType="1" if numbered else "bullet",
+            start=None if numbered else "•",
+            bulletFontName=st.body.fontName,
+            bulletFontSize=st.body.fontSize,
+            bulletColor=st.accent,
+            leftIndent=theme.spacing.list_indent,
+            bulletDedent=theme.spacing.list_indent * 0.75,
+            spaceAfter=theme.spacing.paragraph_after / 2,
+        ),
+        Spacer(1, theme.spacing.paragraph_after / 2),
+    ]
+
+
+def _story(report: Report, theme: Theme, st: _Styles, toc_font: tuple[str, float]) -> list[Any]:
+    story: list[Any] = [NextPageTemplate("body"), _Cover(report, theme, st), PageBreak()]
+    story.append(Paragraph("Contents", st.contents_title))
+    for level, section in report.walk():
+        story.append(
+            TocEntry(
+                _text(section.title), st.toc[level - 1], f"sec-{section.id}", level,
+                indent=(level - 1) * 14, number_width=NUMBER_WIDTH, leader_colour=st.rule,
+            )
+        )
+    story.append(PageBreak())
+    if report.lead:
+        story.append(HRFlowable(width="100%", thickness=1.2, color=st.accent, spaceAfter=10))
+        story.extend(Paragraph(_text(p.text), st.lead) for p in report.lead)
+        story.append(HRFlowable(width="100%", thickness=0.6, color=st.rule, spaceBefore=4,
+                                spaceAfter=6))
+    for level, section in report.walk():
+        style = st.headings[level - 1]
+        if level == 1:
+            # A top-level heading needs room for itself and a few lines after it.
+            story.append(CondPageBreak(style.leading * 2 + st.body.leading * 4))
+        story.append(heading(_text(section.title), style, f"sec-{section.id}", level,
+                             section.title))
+        for block in section.blocks:
+            story.extend(_block_flowables(block, st, theme))
+    return story
+
+
+def write_pdf(report: Report, theme: Theme, destination: Path) -> None:
+    body = register_family("body", theme.body_font)
+    head = register_family("heading", theme.heading_font)
+    check_coverage(report, theme, body, head)
+    st = _Styles(theme, body, head)
+    meta = report.metadata
+    when = build_time(report)
+    page_w, page_h = theme.page.width_mm * mm, theme.page.height_mm * mm
+    margins = theme.page.margins_mm
+    left, right = margins.left * mm, margins.right * mm
+    top, bottom = margins.top * mm, margins.bottom * mm
+    header_font, header_size, header_colour = st.header
+
+    def cover_page(canvas: Any, doc: Any) -> None:
+        pass
+
+    def body_page(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(header_font, header_size)
+        canvas.setFillColor(header_colour)
+        y = page_h - top + 10 * mm
+        canvas.drawString(left, y, meta.running_title)
+        canvas.setStrokeColor(st.rule)
+        canvas.setLineWidth(0.5)
+        canvas.line(left, y - 2.5 * mm, page_w - right, y - 2.5 * mm)
+        y = bottom - 12 * mm
+        canvas.line(left, y + 4.5 * mm, page_w - right, y + 4.5 * mm)
+        canvas.drawString(left, y, meta.publisher)
+        number = canvas.getPageNumber()
+        canvas.numbered_pages.append(number)
+        canvas.translate(page_w - right, y)
+        canvas.doForm(f"page-{number}")
+        canvas.restoreState()
+
+    frame = Frame(left, bottom, page_w - left - right, page_h - top - bottom, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    cover_frame = Frame(0, 0, page_w, page_h, id="cover", leftPadding=0, rightPadding=0,
+                        topPadding=0, bottomPadding=0)
+    doc = BaseDocTemplate(
+        str(destination),
+        pagesize=(page_w, page_h),
+        leftMargin=left, rightMargin=right, topMargin=top, bottomMargin=bottom,
+        title=meta.title,
+        author=", ".join(meta.authors),
+        subject=meta.subject or meta.description or meta.title,
+        keywords=", ".join(meta.keywords),
+        creator=f"reportexport {__version__}",
+        lang=meta.language,
+        invariant=1,
+        pageCompression=1,
+        # Headings bookmark themselves; the outline is shown when the file opens.
+        initialFontName=body.regular,
+    )
+    doc.addPageTemplates([
+        PageTemplate("cover", frames=[cover_frame], onPage=cover_page),
+        PageTemplate("body", frames=[frame], onPage=body_page),
+    ])
+    toc_style = st.toc[0]
+
+    def make_canvas(*args: Any, **kwargs: Any) -> _BriefCanvas:
+        canvas = _BriefCanvas(*args, when=when, footer=st.header, **kwargs)
+        canvas.toc_style = (head.regular, toc_style.fontSize, st.body.textColor)
+        canvas.showOutline()
+        return canvas
+
+    doc.build(_story(report, theme, st, (head.regular, toc_style.fontSize)),
+              canvasmaker=make_canvas)

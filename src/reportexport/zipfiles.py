@@ -1,0 +1,37 @@
+"""Reproducible zip containers (DOCX and EPUB are both zip files)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+_EARLIEST = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # the zip format cannot say earlier
+
+
+def zip_time(when: dt.datetime) -> tuple[int, int, int, int, int, int]:
+    when = max(when.astimezone(dt.UTC), _EARLIEST)
+    return (when.year, when.month, when.day, when.hour, when.minute, when.second)
+
+
+def rewrite_zip(data: bytes, destination: Path, when: dt.datetime,
+                stored: frozenset[str] = frozenset()) -> None:
+    """Copy the archive `data` to `destination` with fixed entry times and attributes.
+
+    Libraries stamp entries with the wall clock; pinning every entry's time,
+    permissions and compression makes two builds of one source byte-identical.
+    The entry order is kept (EPUB's `mimetype` must stay first and `stored`).
+    """
+    stamp = zip_time(when)
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(destination, "w") as target:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=stamp)
+            info.compress_type = (
+                zipfile.ZIP_STORED if entry.filename in stored else zipfile.ZIP_DEFLATED
+            )
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            target.writestr(info, source.read(entry.filename), compresslevel=9
+                            if info.compress_type == zipfile.ZIP_DEFLATED else None)
