@@ -132,8 +132,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"reportexport: {count} problem{'s' * (count != 1)}; nothing was written",
               file=sys.stderr)
         return EXIT_INPUT
-    except (ExportError, RegistryError) as exc:
-        print(f"reportexport: {exc}; nothing was written", file=sys.stderr)
+    except ExportError as exc:
+        print(f"reportexport: {exc}; that edition was not written", file=sys.stderr)
+        return EXIT_INPUT
+    except RegistryError as exc:
+        print(f"reportexport: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("reportexport: interrupted; editions already in place are unchanged",

@@ -102,4 +102,16 @@ def check(located: LocatedData, name: str) -> list[Problem]:
     problems: list[Problem] = []
     for error in _validator(name).iter_errors(located.data):
         problems.extend(_problems_for(error, located))
-    return problems
+    # A misspelt key already says "did you mean 'title'?": the missing 'title' is that one.
+    suggested = {
+        (p.path.rpartition(".")[0], p.message.split("did you mean '")[1].split("'")[0])
+        for p in problems if "did you mean '" in p.message
+    }
+    unique: dict[str, Problem] = {}
+    for problem in problems:
+        if problem.message.startswith("missing required key '"):
+            missing = problem.message.split("'")[1]
+            if (problem.path, missing) in suggested:
+                continue
+        unique.setdefault(str(problem), problem)
+    return list(unique.values())

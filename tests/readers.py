@@ -1,0 +1,44 @@
+"""Independent readers for the editions: what a reader's software sees, not the writer's state."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from reportexport.exporters.docx.reader import NS as W_NS
+from reportexport.exporters.docx.reader import paragraph_text
+from reportexport.exporters.epub.reader import NS as E_NS
+from reportexport.exporters.epub.reader import read_package
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return normalise(" ".join(page.extract_text() or "" for page in PdfReader(path).pages))
+
+
+def docx_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    return normalise(" ".join(paragraph_text(p) for p in root.iter(f"{{{W_NS['w']}}}p")))
+
+
+def epub_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        package = read_package(archive)
+        texts = []
+        for href in package.spine:
+            root = etree.fromstring(archive.read(href))
+            body = root.find("x:body", E_NS)
+            texts.append(" ".join(body.itertext()))
+    return normalise(" ".join(texts))
+
+
+TEXT_READERS = {"pdf": pdf_text, "docx": docx_text, "epub": epub_text}

@@ -1,0 +1,90 @@
+"""The canonical source: the report's words, verbatim and in order, and honest metadata."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SOURCE, run_cli
+from reportexport.model import Paragraph, Report
+
+SEED = ROOT.parent / "shared" / "seed" / "000_564d1f1257482393.txt"
+
+
+def seed_lines() -> list[str]:
+    if not SEED.is_file():
+        pytest.skip(f"the seed page text is not beside this checkout ({SEED})")
+    return [line for line in SEED.read_text(encoding="utf-8").split("\n") if line.strip()]
+
+
+def test_the_eight_summary_paragraphs_are_verbatim_and_in_order(report: Report) -> None:
+    lines = seed_lines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("The Asian Network"))
+    end = next(i for i, line in enumerate(lines) if line.endswith("the Cambodian people."))
+    expected = lines[start : end + 1]
+    paragraphs = [
+        block.text for _, section in report.walk() for block in section.blocks
+        if isinstance(block, Paragraph)
+    ]
+    assert len(expected) == 8
+    assert paragraphs == expected
+
+
+def test_lead_is_the_pages_opening_sentences(report: Report) -> None:
+    lines = seed_lines()
+    assert [p.text for p in report.lead] == [lines[1]]
+    assert lines[1].startswith("ANFREL released")
+
+
+def test_page_furniture_is_not_report_content() -> None:
+    text = SOURCE.read_text(encoding="utf-8")
+    for furniture in ("Get Updates", "Read the executive summary", "Read the full report"):
+        assert furniture not in text
+
+
+def test_every_fact_and_the_description_are_stated_on_the_page(report: Report) -> None:
+    page = " ".join(seed_lines()).lower()
+    meta = report.metadata
+    # Each fact's figures must appear on the page (wording may be shortened for a cover).
+    for needle in ("23 july 2023", "1 to 10 may 2023", "three electoral analysts",
+                   "over 50 interviews", "5 july 2023"):
+        assert needle in page
+    facts = " ".join(f"{f.label} {f.value}".lower() for f in meta.facts)
+    for needle in ("23 july 2023", "1 to 10 may 2023", "three electoral analysts",
+                   "over 50 interviews"):
+        assert needle in facts
+    assert meta.title == seed_lines()[0]
+    assert str(meta.date) == "2023-07-05"
+    assert meta.language == "en"
+    assert meta.publisher == "Asian Network for Free Elections (ANFREL)"
+
+
+def test_section_headings_name_the_themes(report: Report) -> None:
+    assert [title for _, title in report.outline()] == [
+        "Method of the assessment", "Legal framework", "Election administration",
+        "Political landscape", "Civic space", "Media freedom and access to information",
+        "Inclusion of marginalised sectors", "Conclusion",
+    ]
+
+
+def test_validate_passes_on_the_source() -> None:
+    result = run_cli("validate")
+    assert result.code == 0, result.stderr
+    assert "ok (8 sections)" in result.stderr
+
+
+def test_schema_command_prints_a_schema_the_source_satisfies(tmp_path: Path) -> None:
+    import json
+
+    import jsonschema
+
+    from reportexport.yamlload import load_yaml
+
+    result = run_cli("schema")
+    assert result.code == 0
+    schema = json.loads(result.stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(load_yaml(SOURCE).data, schema)
+    theme_schema = json.loads(run_cli("schema", "--theme").stdout)
+    jsonschema.validate(load_yaml(ROOT / "styles" / "default.yaml").data, theme_schema)

@@ -1,0 +1,101 @@
+"""Every bad source in tests/data/invalid gets exit 2 and located messages, with no traceback.
+
+One case per file: NAME.yaml is the source, NAME.expected lists lines that
+must each appear in the error output (LINE:COLUMN: PATH: message).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, run_cli
+
+CASES = sorted((DATA / "invalid").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("source", CASES, ids=[c.stem for c in CASES])
+def test_bad_source_is_refused_with_located_messages(source: Path, tmp_path: Path) -> None:
+    expected = (source.with_suffix(".expected")).read_text(encoding="utf-8").splitlines()
+    out = tmp_path / "out"
+    result = run_cli("all", source, "-o", out)
+    assert result.code == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    for line in expected:
+        if re.match(r"\d+:\d+: ", line):  # a located line: FILE:LINE:COLUMN: …
+            assert f"{source}:{line}" in result.stderr, result.stderr
+        else:
+            assert line in result.stderr, result.stderr
+    assert not out.exists() or not any(out.iterdir()), "a bad source must write nothing"
+
+
+def test_corpus_is_not_empty() -> None:
+    assert len(CASES) >= 25
+
+
+@pytest.mark.parametrize("source", CASES, ids=[c.stem for c in CASES])
+def test_validate_command_agrees(source: Path) -> None:
+    result = run_cli("validate", source)
+    assert result.code == 2
+    first = source.with_suffix(".expected").read_text(encoding="utf-8").splitlines()[0]
+    assert f"{source}:{first}" in result.stderr, result.stderr
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.yaml"
+    result = run_cli("validate", missing)
+    assert result.code == 2
+    assert f"{missing}: no such file" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_folder_given_as_source(tmp_path: Path) -> None:
+    result = run_cli("validate", tmp_path)
+    assert result.code == 2
+    assert f"{tmp_path}: is a folder, not a YAML file" in result.stderr
+
+
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # CI runs as root, which reads any file: simulate the permission error instead.
+    from reportexport.problems import InputError
+    from reportexport.source import load_report
+
+    source = tmp_path / "locked.yaml"
+    source.write_text("metadata: {}\n")
+
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(InputError) as caught:
+        load_report(source)
+    assert str(caught.value) == f"{source}: cannot be read (permission denied)"
+
+
+def test_bad_theme_is_located(tmp_path: Path) -> None:
+    theme = tmp_path / "theme.yaml"
+    from conftest import ROOT
+
+    text = (ROOT / "styles" / "default.yaml").read_text(encoding="utf-8")
+    text = text.replace('text: "#1F2328"', 'text: "dark grey"').replace("size: A4", "size: A3")
+    theme.write_text(text, encoding="utf-8")
+    result = run_cli("validate", "--style", theme)
+    assert result.code == 2
+    lines = text.splitlines()
+    colour_line = next(i for i, line in enumerate(lines, 1) if "dark grey" in line)
+    size_line = next(i for i, line in enumerate(lines, 1) if "size: A3" in line)
+    assert f"{theme}:{colour_line}:9: colours.text: expected a colour written #RRGGBB" in result.stderr
+    assert f"{theme}:{size_line}:9: page.size: expected one of A4, A5, Letter, Legal" in result.stderr
+
+
+def test_theme_font_that_does_not_exist(tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    theme = tmp_path / "theme.yaml"
+    text = (ROOT / "styles" / "default.yaml").read_text(encoding="utf-8")
+    theme.write_text(text.replace("Caladea-Bold.ttf", "Missing-Bold.ttf"), encoding="utf-8")
+    result = run_cli("validate", "--style", theme)
+    assert result.code == 2
+    assert "fonts.body.bold: font file 'Missing-Bold.ttf' not found" in result.stderr
