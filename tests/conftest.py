@@ -16,6 +16,7 @@ from reportexport.source import load_report
 from reportexport.theme import Theme, load_theme
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))  # the scaled sources are shared with the benchmark
 SOURCE = ROOT / "source" / "report.yaml"
 DATA = Path(__file__).resolve().parent / "data"
 FORMATS = ("pdf", "docx", "epub")
@@ -57,3 +58,13 @@ def editions(tmp_path_factory: pytest.TempPathFactory, report: Report,
     out = tmp_path_factory.mktemp("editions")
     paths = build(report, theme, [Job(name, {}) for name in FORMATS], out)
     return {path.suffix.lstrip("."): path for path in paths}
+
+
+@pytest.fixture(scope="session")
+def scaled_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real source at 20x: enough pages to exercise page breaks and long contents."""
+    from scaled_source import scaled
+
+    path = tmp_path_factory.mktemp("scaled") / "report-20x.yaml"
+    path.write_text(scaled(SOURCE.read_text(encoding="utf-8"), 20), encoding="utf-8")
+    return path

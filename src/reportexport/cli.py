@@ -13,6 +13,7 @@ from reportexport import __version__
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 DEFAULT_SOURCE = Path("source/report.yaml")
 DEFAULT_OUT = Path("dist")
+MAX_SHOWN = 50  # a mistake repeated a thousand times needs a few examples, not a thousand
 
 
 def _parser(formats: Sequence[str]) -> argparse.ArgumentParser:
@@ -126,9 +127,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args)
     except InputError as exc:
-        for problem in exc.problems:
+        for problem in exc.problems[:MAX_SHOWN]:
             print(problem, file=sys.stderr)
         count = len(exc.problems)
+        if count > MAX_SHOWN:
+            print(f"… and {count - MAX_SHOWN} more", file=sys.stderr)
         print(f"reportexport: {count} problem{'s' * (count != 1)}; nothing was written",
               file=sys.stderr)
         return EXIT_INPUT

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 _EARLIEST = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # the zip format cannot say earlier
@@ -16,13 +17,16 @@ def zip_time(when: dt.datetime) -> tuple[int, int, int, int, int, int]:
 
 
 def rewrite_zip(data: bytes, destination: Path, when: dt.datetime,
-                stored: frozenset[str] = frozenset()) -> None:
+                stored: frozenset[str] = frozenset(),
+                transform: Mapping[str, Callable[[bytes], bytes]] | None = None) -> None:
     """Copy the archive `data` to `destination` with fixed entry times and attributes.
 
     Libraries stamp entries with the wall clock; pinning every entry's time,
     permissions and compression makes two builds of one source byte-identical.
     The entry order is kept (EPUB's `mimetype` must stay first and `stored`).
+    `transform` may rewrite named entries on the way, for what a library cannot set.
     """
+    transform = transform or {}
     stamp = zip_time(when)
     with zipfile.ZipFile(io.BytesIO(data)) as source, \
             zipfile.ZipFile(destination, "w") as target:
@@ -33,5 +37,8 @@ def rewrite_zip(data: bytes, destination: Path, when: dt.datetime,
             )
             info.external_attr = 0o644 << 16
             info.create_system = 3
-            target.writestr(info, source.read(entry.filename), compresslevel=9
+            content = source.read(entry.filename)
+            if entry.filename in transform:
+                content = transform[entry.filename](content)
+            target.writestr(info, content, compresslevel=9
                             if info.compress_type == zipfile.ZIP_DEFLATED else None)

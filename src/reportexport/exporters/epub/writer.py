@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ebooklib import epub
 
+from reportexport import __version__
 from reportexport.exporters.epub.cover import cover_png
 from reportexport.exporters.epub.xhtml import (
     cover_page,
@@ -126,4 +127,16 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
         "spine_direction": False,
         "play_order": {"enabled": True, "start_from": 1},
     })
-    rewrite_zip(buffer.getvalue(), destination, when, stored=frozenset({"mimetype"}))
+    rewrite_zip(buffer.getvalue(), destination, when, stored=frozenset({"mimetype"}),
+                transform={"EPUB/content.opf": lambda opf: _package_language(opf, language)})
+
+
+def _package_language(opf: bytes, language: str) -> bytes:
+    """ebooklib cannot set xml:lang on <package>; the package's default language belongs there."""
+    from lxml import etree
+
+    root = etree.fromstring(opf)
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", language)
+    for generator in root.iterfind("{*}metadata/{*}meta[@name='generator']"):
+        generator.set("content", f"reportexport {__version__} (EbookLib)")
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8")

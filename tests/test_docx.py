@@ -1,0 +1,266 @@
+"""The Word edition, read back from its own XML with zipfile and lxml."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import DATA, run_cli
+from readers import normalise
+from reportexport.build import Job, build
+from reportexport.model import Report
+from reportexport.source import load_report
+from reportexport.theme import Theme
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {
+    "w": W,
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+}
+
+
+def _xml(path: Path, member: str) -> etree._Element:
+    with zipfile.ZipFile(path) as archive:
+        return etree.fromstring(archive.read(member))
+
+
+def _style_names(path: Path) -> dict[str, str]:
+    styles = _xml(path, "word/styles.xml")
+    return {
+        s.get(f"{{{W}}}styleId"): s.find("w:name", NS).get(f"{{{W}}}val")
+        for s in styles.iterfind("w:style", NS)
+    }
+
+
+def _body_paragraphs(path: Path) -> list[etree._Element]:
+    return list(_xml(path, "word/document.xml").find("w:body", NS).iterfind("w:p", NS))
+
+
+def _style_of(paragraph: etree._Element) -> str | None:
+    style = paragraph.find("w:pPr/w:pStyle", NS)
+    return None if style is None else style.get(f"{{{W}}}val")
+
+
+def _text(paragraph: etree._Element) -> str:
+    return "".join(t.text or "" for t in paragraph.iter(f"{{{W}}}t"))
+
+
+def test_headings_use_builtin_styles_in_source_order(editions: dict[str, Path],
+                                                     report: Report) -> None:
+    path = editions["docx"]
+    names = _style_names(path)
+    headings = [
+        (int(names[_style_of(p)].split()[-1]), _text(p))
+        for p in _body_paragraphs(path)
+        if _style_of(p) and names.get(_style_of(p), "").lower().startswith("heading ")
+    ]
+    assert headings == report.outline()
+
+
+def test_headings_carry_no_direct_formatting(editions: dict[str, Path]) -> None:
+    path = editions["docx"]
+    names = _style_names(path)
+    heading_paragraphs = [
+        p for p in _body_paragraphs(path)
+        if names.get(_style_of(p) or "", "").lower().startswith("heading ")
+    ]
+    assert heading_paragraphs
+    for paragraph in heading_paragraphs:
+        assert [etree.QName(c).localname for c in paragraph.find("w:pPr", NS)] == ["pStyle"]
+        assert paragraph.find(".//w:rPr", NS) is None
+
+
+def test_styles_carry_the_theme(editions: dict[str, Path], theme: Theme) -> None:
+    styles = _xml(editions["docx"], "word/styles.xml")
+    heading = styles.find("w:style[@w:styleId='Heading1']", NS)
+    fonts = heading.find("w:rPr/w:rFonts", NS)
+    assert fonts.get(f"{{{W}}}ascii") == theme.heading_font.family
+    assert fonts.get(f"{{{W}}}asciiTheme") is None, "a theme font would override the theme's"
+    assert heading.find("w:rPr/w:color", NS).get(f"{{{W}}}val") == theme.colours.accent[1:]
+    assert heading.find("w:pPr/w:keepNext", NS) is not None
+    normal = styles.find("w:style[@w:styleId='Normal']", NS)
+    assert normal.find("w:rPr/w:rFonts", NS).get(f"{{{W}}}ascii") == theme.body_font.family
+    size = normal.find("w:rPr/w:sz", NS).get(f"{{{W}}}val")
+    assert int(size) == round(theme.sizes.body * 2)
+
+
+def test_title_subtitle_and_body_styles(editions: dict[str, Path], report: Report) -> None:
+    paragraphs = _body_paragraphs(editions["docx"])
+    assert _style_of(paragraphs[0]) == "Title" and _text(paragraphs[0]) == report.metadata.title
+    assert _style_of(paragraphs[1]) == "Subtitle"
+    body = [_text(p) for p in paragraphs if _style_of(p) == "Normal"]
+    assert body == [b.text for _, s in report.walk() for b in s.blocks]
+    assert [_text(p) for p in paragraphs if _style_of(p) == "Lead"] == [
+        p.text for p in report.lead
+    ]
+
+
+def test_table_of_contents_is_a_filled_field(editions: dict[str, Path], report: Report) -> None:
+    path = editions["docx"]
+    document = _xml(path, "word/document.xml")
+    instructions = [normalise(t.text) for t in document.iter(f"{{{W}}}instrText")]
+    assert 'TOC \\o "1-3" \\h \\z \\u' in instructions
+    bookmarks = {
+        b.get(f"{{{W}}}name"): normalise(_text(b.getparent()))
+        for b in document.iter(f"{{{W}}}bookmarkStart")
+    }
+    entries = [
+        (int(_style_of(p)[-1]), h.get(f"{{{W}}}anchor"), _text(h))
+        for p in _body_paragraphs(path) if (_style_of(p) or "").startswith("TOC")
+        and _style_of(p) != "TOCHeading"
+        for h in p.iterfind("w:hyperlink", NS)
+    ]
+    assert [(level, title) for level, _, title in entries] == [
+        (level, title) for level, title in report.outline() if level <= 3
+    ]
+    for _, anchor, title in entries:
+        assert bookmarks[anchor] == title, "each entry links to the bookmark on its heading"
+    settings = _xml(path, "word/settings.xml")
+    assert settings.find("w:updateFields", NS).get(f"{{{W}}}val") == "true"
+
+
+def test_header_footer_and_page_setup(editions: dict[str, Path], report: Report,
+                                      theme: Theme) -> None:
+    path = editions["docx"]
+    with zipfile.ZipFile(path) as archive:
+        members = archive.namelist()
+        footers = [archive.read(m) for m in members if m.startswith("word/footer")]
+        headers = [archive.read(m) for m in members if m.startswith("word/header")]
+    footer_fields = {
+        normalise(t.text) for f in footers for t in etree.fromstring(f).iter(f"{{{W}}}instrText")
+    }
+    assert {"PAGE", "NUMPAGES"} <= footer_fields
+    assert any(report.metadata.running_title.encode() in h for h in headers)
+    sect = _xml(path, "word/document.xml").find("w:body/w:sectPr", NS)
+    size = sect.find("w:pgSz", NS)
+    assert abs(int(size.get(f"{{{W}}}w")) - theme.page.width_mm / 25.4 * 1440) < 2
+    assert sect.find("w:titlePg", NS) is not None, "no header on the title page"
+
+
+def test_core_properties_and_language(editions: dict[str, Path], report: Report) -> None:
+    path = editions["docx"]
+    core = _xml(path, "docProps/core.xml")
+    meta = report.metadata
+    assert core.findtext("dc:title", namespaces=NS) == meta.title
+    assert core.findtext("dc:subject", namespaces=NS) == meta.subject
+    assert core.findtext("dc:creator", namespaces=NS) == "; ".join(meta.authors)
+    assert core.findtext("cp:keywords", namespaces=NS) == ", ".join(meta.keywords)
+    assert core.findtext("dc:description", namespaces=NS) == meta.description
+    assert core.findtext("dc:language", namespaces=NS) == "en"
+    assert core.findtext("dcterms:created", namespaces=NS) == "2023-07-05T00:00:00Z"
+    assert core.findtext("dcterms:modified", namespaces=NS) == "2023-07-05T00:00:00Z"
+    with zipfile.ZipFile(path) as archive:
+        everything = b"".join(archive.read(m) for m in archive.namelist())
+    assert b"python-docx" not in everything and b"2013-12-23" not in everything
+    styles = _xml(path, "word/styles.xml")
+    lang = styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS)
+    assert lang.get(f"{{{W}}}val") == "en"
+
+
+def test_numbered_lists_restart(tmp_path: Path, theme: Theme) -> None:
+    report = load_report(DATA / "valid" / "deep-nesting.yaml")
+    [path] = build(report, theme, [Job("docx", {})], tmp_path)
+    numbered = [p for p in _body_paragraphs(path) if _style_of(p) == "ListNumber"]
+    first = {p.find("w:pPr/w:numPr/w:numId", NS) is None for p in numbered[:2]}
+    assert first == {True}, "the first list uses the style's own numbering"
+    second = {p.find("w:pPr/w:numPr/w:numId", NS).get(f"{{{W}}}val") for p in numbered[2:]}
+    assert len(second) == 1
+    numbering = _xml(path, "word/numbering.xml")
+    num = numbering.find(f"w:num[@w:numId='{second.pop()}']", NS)
+    assert num.find("w:lvlOverride/w:startOverride", NS).get(f"{{{W}}}val") == "1"
+
+
+def _make_template(path: Path) -> None:
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm, Pt, RGBColor
+
+    document = docx.Document()
+    heading = document.styles["Heading 1"]
+    heading.font.name = "Template Sans"
+    heading.font.size = Pt(30)
+    heading.font.color.rgb = RGBColor(0x12, 0x34, 0x56)
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.header.paragraphs[0].text = "Template header"
+    document.add_paragraph("Template body text that must not appear.")
+    document.save(path)
+
+
+def test_template_styles_page_setup_and_header_win(tmp_path: Path) -> None:
+    template = tmp_path / "reference.docx"
+    _make_template(template)
+    out = tmp_path / "out"
+    result = run_cli("docx", "--template", template, "-o", out)
+    assert result.code == 0, result.stderr
+    [path] = out.iterdir()
+    styles = _xml(path, "word/styles.xml")
+    heading = styles.find("w:style[@w:styleId='Heading1']", NS)
+    assert heading.find("w:rPr/w:rFonts", NS).get(f"{{{W}}}ascii") == "Template Sans"
+    assert heading.find("w:rPr/w:sz", NS).get(f"{{{W}}}val") == "60"
+    # The theme fills what the template lacks.
+    assert styles.find("w:style[@w:styleId='Lead']", NS) is not None
+    size = _xml(path, "word/document.xml").find("w:body/w:sectPr/w:pgSz", NS)
+    assert int(size.get(f"{{{W}}}w")) > int(size.get(f"{{{W}}}h")), "template's landscape kept"
+    with zipfile.ZipFile(path) as archive:
+        headers = b"".join(archive.read(m) for m in archive.namelist()
+                           if m.startswith("word/header"))
+        document = archive.read("word/document.xml")
+    assert b"Template header" in headers
+    assert b"Template body text" not in document
+
+
+@pytest.mark.parametrize("kind", ["missing", "dotx", "not-word"])
+def test_bad_templates_are_refused(tmp_path: Path, kind: str) -> None:
+    template = tmp_path / {"missing": "nope.docx", "dotx": "t.dotx", "not-word": "t.docx"}[kind]
+    if kind == "dotx":
+        _make_template(tmp_path / "base.docx")
+        with zipfile.ZipFile(tmp_path / "base.docx") as src, \
+                zipfile.ZipFile(template, "w") as dst:
+            for item in src.infolist():
+                data = src.read(item.filename)
+                if item.filename == "[Content_Types].xml":
+                    data = data.replace(b"document.main+xml", b"template.main+xml")
+                dst.writestr(item, data)
+    elif kind == "not-word":
+        template.write_text("just text", encoding="utf-8")
+    result = run_cli("docx", "--template", template, "-o", tmp_path / "out")
+    assert result.code == 2
+    assert "Traceback" not in result.stderr
+    expected = {"missing": "no such template file", "dotx": "is a Word template (.dotx)",
+                "not-word": "not a Word document"}[kind]
+    assert f"{template}: {expected}" in result.stderr
+
+
+def test_zip_entries_have_fixed_times(editions: dict[str, Path]) -> None:
+    with zipfile.ZipFile(editions["docx"]) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2023, 7, 5, 0, 0, 0)}
+        assert archive.namelist()[0] == "[Content_Types].xml"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_and_converts_it(editions: dict[str, Path], report: Report,
+                                           tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    profile = tmp_path / "profile"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(editions["docx"])],
+        check=True, capture_output=True, timeout=180,
+    )
+    pdf = tmp_path / editions["docx"].with_suffix(".pdf").name
+    reader = PdfReader(pdf)
+    text = normalise(" ".join(page.extract_text() or "" for page in reader.pages))
+    assert len(reader.pages) >= 3
+    for _, title in report.outline():
+        assert title in text
+    assert report.metadata.running_title in text and "Page 2 of" in text

