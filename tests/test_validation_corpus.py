@@ -86,8 +86,9 @@ def test_bad_theme_is_located(tmp_path: Path) -> None:
     lines = text.splitlines()
     colour_line = next(i for i, line in enumerate(lines, 1) if "dark grey" in line)
     size_line = next(i for i, line in enumerate(lines, 1) if "size: A3" in line)
-    assert f"{theme}:{colour_line}:9: colours.text: expected a colour written #RRGGBB" in result.stderr
-    assert f"{theme}:{size_line}:9: page.size: expected one of A4, A5, Letter, Legal" in result.stderr
+    errors = result.stderr
+    assert f"{theme}:{colour_line}:9: colours.text: expected a colour written #RRGGBB" in errors
+    assert f"{theme}:{size_line}:9: page.size: expected one of A4, A5, Letter, Legal" in errors
 
 
 def test_theme_font_that_does_not_exist(tmp_path: Path) -> None:

@@ -1,0 +1,218 @@
+"""The command line as users meet it: commands, exit statuses, atomic and reproducible output."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, FORMATS, ROOT, SOURCE, run_cli
+from reportexport import __version__
+from reportexport.model import Report
+
+
+def test_version() -> None:
+    result = run_cli("--version")
+    assert result.code == 0 and result.stdout.strip() == f"reportexport {__version__}"
+
+
+@pytest.mark.parametrize(
+    "command", [[], ["pdf"], ["docx"], ["epub"], ["all"], ["validate"], ["formats"],
+                ["schema"], ["inspect"]])
+def test_help_on_every_command(command: list[str]) -> None:
+    result = run_cli(*command, "--help")
+    assert result.code == 0
+    assert "usage: reportexport" in result.stdout
+
+
+def test_formats_lists_every_registered_exporter() -> None:
+    result = run_cli("formats")
+    assert result.code == 0
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert [row[0] for row in rows] == ["docx", "epub", "pdf"]
+    assert [row[1] for row in rows] == [".docx", ".epub", ".pdf"]
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    result = run_cli("odt")
+    assert result.code == 2
+    assert "invalid choice: 'odt'" in result.stderr
+
+
+def test_all_builds_every_edition_into_a_new_folder(tmp_path: Path, report: Report) -> None:
+    out = tmp_path / "new folder" / "dïst"
+    result = run_cli("all", "-o", out)
+    assert result.code == 0, result.stderr
+    expected = {out / f"{report.metadata.slug}.{fmt}" for fmt in FORMATS}
+    assert set(out.iterdir()) == expected
+    assert {Path(line) for line in result.stdout.splitlines()} == expected
+    for path in expected:
+        assert oct(path.stat().st_mode & 0o777) != "0o600", "editions are not private temp files"
+
+
+def test_default_source_and_output(tmp_path: Path, report: Report) -> None:
+    work = tmp_path / "project"
+    (work / "source").mkdir(parents=True)
+    shutil.copy(SOURCE, work / "source" / "report.yaml")
+    result = run_cli("epub", cwd=work)
+    assert result.code == 0, result.stderr
+    assert (work / "dist" / f"{report.metadata.slug}.epub").is_file()
+
+
+def test_source_path_with_spaces_and_non_ascii(tmp_path: Path) -> None:
+    source = tmp_path / "my répört source.yaml"
+    shutil.copy(SOURCE, source)
+    result = run_cli("docx", source, "-o", tmp_path / "out put")
+    assert result.code == 0, result.stderr
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_a_failed_build_keeps_the_previous_editions(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    assert run_cli("all", "-o", out).code == 0
+    before = _digests(out)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(SOURCE.read_text(encoding="utf-8").replace("title:", "titel:", 3))
+    result = run_cli("all", broken, "-o", out)
+    assert result.code == 2
+    assert _digests(out) == before
+    assert not list(out.glob(".*")), "no temporary file left behind"
+
+
+def test_an_exporter_failure_keeps_the_previous_edition(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    minimal = DATA / "valid" / "minimal.yaml"
+    assert run_cli("pdf", minimal, "-o", out).code == 0
+    before = _digests(out)
+    cjk = tmp_path / "minimal.yaml"
+    cjk.write_text(minimal.read_text(encoding="utf-8").replace("Just one", "中 one"))
+    result = run_cli("pdf", cjk, "-o", out)
+    assert result.code == 2 and "no glyph" in result.stderr
+    assert _digests(out) == before
+    assert not list(out.glob(".*"))
+
+
+def test_interrupted_build_leaves_no_partial_file(tmp_path: Path, report: Report,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportexport.build import Job, build
+    from reportexport.exporters.pdf import PdfExporter
+    from reportexport.theme import load_theme
+
+    out = tmp_path / "dist"
+    theme = load_theme()
+    build(report, theme, [Job("pdf", {})], out)
+    before = _digests(out)
+
+    def interrupted(self: PdfExporter, report: Report, theme: object, destination: Path) -> None:
+        destination.write_bytes(b"%PDF-1.4 half a file")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(PdfExporter, "export", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(report, theme, [Job("pdf", {})], out)
+    assert _digests(out) == before
+    assert sorted(p.name for p in out.iterdir()) == list(before)
+
+
+def test_read_only_output_folder(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        # root writes anywhere; simulate the refusal the way the OS reports it.
+        from reportexport import build as build_module
+
+        out = tmp_path / "dist"
+        out.mkdir()
+
+        def refuse(*args: object, **kwargs: object) -> None:
+            raise PermissionError(13, "Permission denied", str(out))
+
+        original = build_module.tempfile.mkstemp
+        build_module.tempfile.mkstemp = refuse  # type: ignore[assignment]
+        try:
+            from reportexport.cli import main
+
+            assert main(["pdf", str(SOURCE), "-o", str(out)]) == 1
+        finally:
+            build_module.tempfile.mkstemp = original
+        assert list(out.iterdir()) == []
+        return
+    out = tmp_path / "dist"
+    out.mkdir()
+    out.chmod(0o555)
+    result = run_cli("pdf", "-o", out)
+    assert result.code != 0 and "Traceback" not in result.stderr
+
+
+def test_reproducible_with_source_date_epoch(tmp_path: Path) -> None:
+    env = {"SOURCE_DATE_EPOCH": "1700000000"}
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert run_cli("all", "-o", first, env=env).code == 0
+    assert run_cli("all", "-o", second, env=env).code == 0
+    assert _digests(first) == _digests(second)
+    third = tmp_path / "c"
+    assert run_cli("all", "-o", third, env={"SOURCE_DATE_EPOCH": "1600000000"}).code == 0
+    assert all(a != b for a, b in zip(_digests(first).values(), _digests(third).values(),
+                                      strict=True)), "the epoch is what the editions record"
+
+
+def test_bad_source_date_epoch(tmp_path: Path) -> None:
+    result = run_cli("pdf", "-o", tmp_path, env={"SOURCE_DATE_EPOCH": "yesterday"})
+    assert result.code == 2
+    assert "SOURCE_DATE_EPOCH='yesterday' is not a whole number" in result.stderr
+
+
+def test_inspect_every_edition(tmp_path: Path, report: Report) -> None:
+    assert run_cli("all", "-o", tmp_path).code == 0
+    for path in tmp_path.iterdir():
+        result = run_cli("inspect", path)
+        assert result.code == 0, result.stderr
+        assert result.stdout.splitlines() == [f"{lvl} {title}" for lvl, title in report.outline()]
+    unknown = tmp_path / "notes.odt"
+    unknown.write_text("x")
+    result = run_cli("inspect", unknown)
+    assert result.code == 2 and "no registered format reads '.odt' files" in result.stderr
+
+
+LIBRARIES = ("reportlab", "docx", "ebooklib")
+
+
+def _imported_after(code: str) -> set[str]:
+    probe = (
+        f"import sys\n{code}\n"
+        f"print(','.join(m for m in {LIBRARIES!r} if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=ROOT, check=True)
+    last = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+    return {m for m in last.split(",") if m}
+
+
+def test_importing_the_cli_imports_no_output_library() -> None:
+    assert _imported_after("import reportexport.cli") == set()
+
+
+def test_validate_imports_no_output_library() -> None:
+    code = "from reportexport.cli import main\nassert main(['validate']) == 0"
+    assert _imported_after(code) == set()
+
+
+def test_docx_build_imports_only_its_own_library(tmp_path: Path) -> None:
+    code = (
+        "from reportexport.cli import main\n"
+        f"assert main(['docx', '-o', {str(tmp_path)!r}]) == 0"
+    )
+    assert _imported_after(code) == {"docx"}
+
+
+def test_python_dash_m_and_console_script_agree() -> None:
+    script = shutil.which("reportexport", path=str(Path(sys.executable).parent))
+    assert script, "the console script is installed beside the interpreter"
+    done = subprocess.run([script, "--version"], capture_output=True, text=True)
+    assert done.stdout == run_cli("--version").stdout
