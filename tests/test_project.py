@@ -1,0 +1,47 @@
+"""The project's promises about itself: README commands, CI, lint, licences."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+
+def _readme_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"```sh\n(.+?)\n```", readme)
+
+
+def test_readme_opens_with_the_build_and_test_commands() -> None:
+    build, test = _readme_commands()[:2]
+    assert build.endswith("reportexport all")
+    assert "pytest" in test
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    test = _readme_commands()[1]
+    assert test in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
+def test_code_is_ruff_clean() -> None:
+    # ruff is installed beside the interpreter running the tests (the test extra).
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+    if ruff is None:
+        pytest.fail("ruff is part of the test extra and must be installed")
+    done = subprocess.run([ruff, "check", "src", "tests", "benchmarks"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_licences_ship_with_the_fonts() -> None:
+    fonts = ROOT / "src" / "reportexport" / "fonts"
+    families = {path.name.split("-")[0] for path in fonts.glob("*.ttf")}
+    for family in families:
+        assert (fonts / f"{family}-OFL.txt").read_text().startswith("Copyright")
+    assert (ROOT / "LICENSE").is_file()
