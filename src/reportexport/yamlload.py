@@ -14,9 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.composer import Composer
-from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.events import (
+    AliasEvent,
+    CollectionStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from reportexport.problems import InputError, Location, Problem, format_path
@@ -44,8 +51,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
         _PurePythonParser.__init__(self, text)
 
 
-#: Deeper nesting than this is refused: nothing legitimate needs it, and
-#: composing recursively would otherwise exhaust Python's stack.
+#: Deeper nesting than this is refused: nothing legitimate needs it.
 MAX_DEPTH = 64
 
 DataPath = tuple[str | int, ...]
@@ -78,111 +84,158 @@ def _loc(mark: Any) -> Location:
     return Location(mark.line + 1, mark.column + 1)
 
 
-class _StrictComposer(Composer, _EventParser, Resolver):  # type: ignore[misc,valid-type]
-    """Composes nodes from parser events, noting what this tool refuses."""
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_SCALAR_NODE = ScalarNode("", "")
+
+
+def _scalar_value(tag: str, text: str) -> Any:
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return text.lower() in ("true", "yes", "on")
+    if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+        _SCALAR_NODE.value = text
+        if tag.endswith("int"):
+            return _CONSTRUCTOR.construct_yaml_int(_SCALAR_NODE)
+        return _CONSTRUCTOR.construct_yaml_float(_SCALAR_NODE)
+    # Timestamps stay text: the schema checks dates as strings, and the model parses them.
+    return text
+
+
+class _Frame:
+    """An open mapping or sequence while events stream in."""
+
+    __slots__ = ("container", "key", "key_mark", "path", "skip")
+
+    def __init__(self, container: Any, path: DataPath, skip: bool = False) -> None:
+        self.container = container
+        self.path = path
+        self.key: str | None = None
+        self.key_mark: Any = None
+        self.skip = skip  # a collection used as a mapping key: read past it
+
+
+class _StrictReader(_EventParser, Resolver):  # type: ignore[misc,valid-type]
+    """Builds plain data straight from parser events, noting what this tool refuses.
+
+    No node graph is built: composing nodes first would cost more time and
+    memory than parsing, and expanding aliases is exactly what must not happen.
+    """
 
     def __init__(self, text: str, file: Path) -> None:
         _make_parser(self, text)
-        Composer.__init__(self)
         Resolver.__init__(self)
         self.file = file
         self.problems: list[Problem] = []
-        self._depth = 0
 
-    def _refuse(self, mark: Any, message: str) -> None:
-        self.problems.append(Problem(self.file, _loc(mark), "", message))
+    def _refuse(self, mark: Any, message: str, path: str = "") -> None:
+        self.problems.append(Problem(self.file, _loc(mark), path, message))
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:
-        event = self.peek_event()
-        if isinstance(event, AliasEvent):
-            self.get_event()
-            self._refuse(
-                event.start_mark,
-                f"alias '*{event.anchor}' is not allowed: anchors and aliases are refused "
-                "(write the value out in full)",
-            )
-            return ScalarNode("tag:yaml.org,2002:null", "", event.start_mark, event.end_mark)
+    def _check_properties(self, event: Any) -> None:
         if event.anchor is not None:
             self._refuse(
                 event.start_mark,
                 f"anchor '&{event.anchor}' is not allowed: anchors and aliases are refused",
             )
-            event.anchor = None
         if event.tag is not None and event.tag != "!":
             shown = event.tag.replace("tag:yaml.org,2002:", "!!")
             self._refuse(event.start_mark, f"tag '{shown}' is not allowed: tags are refused")
-            event.tag = None
-            if isinstance(event, ScalarEvent):
-                # Resolve the scalar as if it had been written without the tag.
-                event.implicit = (True, False)
-        if isinstance(event, CollectionStartEvent):
-            self._depth += 1
-            if self._depth > MAX_DEPTH:
-                raise InputError(
-                    [
-                        Problem(
-                            self.file,
-                            _loc(event.start_mark),
-                            "",
-                            f"nested more than {MAX_DEPTH} levels deep; refusing to read further",
-                        )
-                    ]
+
+    def read(self, out: LocatedData) -> bool:
+        """Fill `out`; False when the stream holds no document."""
+        self.get_event()  # StreamStart
+        if self.check_event(StreamEndEvent):
+            return False
+        self.get_event()  # DocumentStart
+        stack: list[_Frame] = []
+        root: list[Any] = []
+        values, keys = out.values, out.keys
+        while True:
+            event = self.get_event()
+            if isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+                stack.pop()
+                if not stack:
+                    break
+                continue
+            top = stack[-1] if stack else None
+            if top is not None and top.skip:
+                if isinstance(event, CollectionStartEvent):
+                    stack.append(_Frame(None, top.path, skip=True))
+                continue
+            if isinstance(event, AliasEvent):
+                self._refuse(
+                    event.start_mark,
+                    f"alias '*{event.anchor}' is not allowed: anchors and aliases are refused "
+                    "(write the value out in full)",
                 )
-            try:
-                return super().compose_node(parent, index)
-            finally:
-                self._depth -= 1
-        return super().compose_node(parent, index)
+                value: Any = None
+            else:
+                self._check_properties(event)
+            is_key = top is not None and isinstance(top.container, dict) and top.key is None
+            if is_key:
+                if not isinstance(event, ScalarEvent):
+                    self._refuse(event.start_mark, "keys must be text", format_path(top.path))
+                    if isinstance(event, CollectionStartEvent):
+                        stack.append(_Frame(None, top.path, skip=True))
+                    top.key, top.key_mark = "", None  # the value that follows is dropped
+                    continue
+                key = str(self._scalar(event))
+                child = (*top.path, key)
+                if key in top.container:
+                    first = keys[child]
+                    self._refuse(
+                        event.start_mark,
+                        f"duplicate key '{key}' (first given at line {first.line}, "
+                        f"column {first.column})",
+                        format_path(child),
+                    )
+                    top.key, top.key_mark = "", None
+                else:
+                    top.key, top.key_mark = key, event.start_mark
+                    keys[child] = _loc(event.start_mark)
+                continue
+            if top is None:
+                path: DataPath = ()
+            elif isinstance(top.container, dict):
+                path = (*top.path, top.key)
+            else:
+                path = (*top.path, len(top.container))
+            if isinstance(event, CollectionStartEvent):
+                if len(stack) >= MAX_DEPTH:
+                    raise InputError([Problem(
+                        self.file, _loc(event.start_mark), "",
+                        f"nested more than {MAX_DEPTH} levels deep; refusing to read further",
+                    )])
+                value = {} if isinstance(event, MappingStartEvent) else []
+            elif isinstance(event, ScalarEvent):
+                value = self._scalar(event)
+            values[path] = _loc(event.start_mark)
+            if top is None:
+                root.append(value)
+            elif isinstance(top.container, dict):
+                if top.key:  # "" marks a dropped duplicate or non-text key
+                    top.container[top.key] = value
+                top.key = None
+            else:
+                top.container.append(value)
+            if isinstance(event, CollectionStartEvent):
+                stack.append(_Frame(value, path))
+            elif not stack:
+                break
+        self.get_event()  # DocumentEnd
+        if not self.check_event(StreamEndEvent):
+            extra = self.get_event()
+            self._refuse(extra.start_mark, "expected one YAML document, found another one")
+        out.data = root[0]
+        return True
 
-
-def _scalar_value(node: ScalarNode) -> Any:
-    tag = node.tag
-    if tag == "tag:yaml.org,2002:null":
-        return None
-    if tag == "tag:yaml.org,2002:bool":
-        return node.value.lower() in ("true", "yes", "on")
-    if tag == "tag:yaml.org,2002:int":
-        return yaml.constructor.SafeConstructor.construct_yaml_int(_CONSTRUCTOR, node)
-    if tag == "tag:yaml.org,2002:float":
-        return yaml.constructor.SafeConstructor.construct_yaml_float(_CONSTRUCTOR, node)
-    # Timestamps stay text: the schema checks dates as strings, and the model parses them.
-    return node.value
-
-
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
-
-
-def _to_data(node: Node, path: DataPath, out: LocatedData, problems: list[Problem]) -> Any:
-    out.values[path] = _loc(node.start_mark)
-    if isinstance(node, ScalarNode):
-        return _scalar_value(node)
-    if isinstance(node, SequenceNode):
-        return [_to_data(item, (*path, i), out, problems) for i, item in enumerate(node.value)]
-    assert isinstance(node, MappingNode)
-    result: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, ScalarNode):
-            problems.append(
-                Problem(out.file, _loc(key_node.start_mark), format_path(path), "keys must be text")
-            )
-            continue
-        key = str(_scalar_value(key_node))
-        child = (*path, key)
-        if key in result:
-            first = out.keys[child]
-            problems.append(
-                Problem(
-                    out.file,
-                    _loc(key_node.start_mark),
-                    format_path(child),
-                    f"duplicate key '{key}' (first given at line {first.line}, "
-                    f"column {first.column})",
-                )
-            )
-            continue
-        out.keys[child] = _loc(key_node.start_mark)
-        result[key] = _to_data(value_node, child, out, problems)
-    return result
+    def _scalar(self, event: Any) -> Any:
+        if event.implicit[0] or (event.tag is not None and event.tag != "!"):
+            # Plain scalars resolve as YAML 1.1 says; explicitly tagged ones (already
+            # refused) resolve as if the tag were absent.
+            tag = self.resolve(ScalarNode, event.value, (True, False))
+            return _scalar_value(tag, event.value)
+        return event.value
 
 
 def _describe(character: int | str) -> str:
@@ -243,9 +296,10 @@ def read_text(file: Path, *, max_bytes: int) -> str:
 def load_yaml(file: Path, *, max_bytes: int = 32 * 2**20) -> LocatedData:
     """Read `file` as strict YAML; raise InputError with every problem found."""
     text = read_text(file, max_bytes=max_bytes)
-    composer = _StrictComposer(text, file)
+    reader = _StrictReader(text, file)
+    located = LocatedData(file, None)
     try:
-        node = composer.get_single_node()
+        found = reader.read(located)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or "invalid YAML"
@@ -254,7 +308,7 @@ def load_yaml(file: Path, *, max_bytes: int = 32 * 2**20) -> LocatedData:
         if mark is not None and text[mark.index : mark.index + 1] == "\t":
             message = "a tab character cannot indent YAML: indent with spaces"
         raise InputError(
-            [*composer.problems, Problem(file, _loc(mark) if mark else None, "", message)]
+            [*reader.problems, Problem(file, _loc(mark) if mark else None, "", message)]
         ) from None
     except yaml.reader.ReaderError as exc:
         raise InputError(
@@ -269,12 +323,8 @@ def load_yaml(file: Path, *, max_bytes: int = 32 * 2**20) -> LocatedData:
         ) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(file, None, "", f"invalid YAML ({exc})")]) from None
-    located = LocatedData(file, None)
-    problems = list(composer.problems)
-    if node is None:
-        problems.append(Problem(file, Location(1, 1), "", "the file is empty"))
-        raise InputError(problems)
-    located.data = _to_data(node, (), located, problems)
-    if problems:
-        raise InputError(problems)
+    if not found:
+        raise InputError([Problem(file, Location(1, 1), "", "the file is empty")])
+    if reader.problems:
+        raise InputError(reader.problems)
     return located

@@ -40,5 +40,4 @@ def rewrite_zip(data: bytes, destination: Path, when: dt.datetime,
             content = source.read(entry.filename)
             if entry.filename in transform:
                 content = transform[entry.filename](content)
-            target.writestr(info, content, compresslevel=9
-                            if info.compress_type == zipfile.ZIP_DEFLATED else None)
+            target.writestr(info, content)

@@ -112,7 +112,8 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
     book.add_item(nav)
     book.add_item(epub.EpubNcx())
     book.toc = toc
-    book.spine = [(cover.id, "yes"), titlepage.id, nav, *(c.id for c in chapters)]
+    # Items, not ids: ebooklib looks ids up one by one (quadratic for long reports).
+    book.spine = [cover, titlepage, nav, *chapters]
     book.guide = [
         {"href": cover.file_name, "title": "Cover", "type": "cover"},
         {"href": nav.file_name, "title": "Contents", "type": "toc"},
@@ -126,6 +127,7 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
         "landmark_title": "Landmarks",
         "spine_direction": False,
         "play_order": {"enabled": True, "start_from": 1},
+        "compresslevel": 0,  # compressed once, by rewrite_zip
     })
     rewrite_zip(buffer.getvalue(), destination, when, stored=frozenset({"mimetype"}),
                 transform={"EPUB/content.opf": lambda opf: _package_language(opf, language)})

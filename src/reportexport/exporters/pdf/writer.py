@@ -158,7 +158,9 @@ class _Cover(Flowable):
             _, lh = label_para.wrap(label_width - 4 * mm, height)
             _, vh = value_para.wrap(measure - label_width, height)
             row = max(lh, vh)
-            label_para.drawOn(canvas, margin, y - lh + 1.5)
+            # Align the small label's first baseline with the value's.
+            offset = st.cover_value.leading - st.cover_label.leading
+            label_para.drawOn(canvas, margin, y - lh - offset)
             value_para.drawOn(canvas, margin + label_width, y - vh)
             y -= row + 3.5 * mm
         canvas.restoreState()
