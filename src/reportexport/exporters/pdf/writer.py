@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
@@ -38,6 +40,9 @@ from reportexport.theme import Theme
 from reportexport.timestamps import build_time
 
 NUMBER_WIDTH = 28.0
+
+# Binary streams: ASCII85 makes every stream a quarter larger and costs time.
+rl_config.useA85 = 0
 
 
 def _text(value: str) -> str:
@@ -246,32 +251,63 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme) -> list[Flowable]:
     ]
 
 
-def _story(report: Report, theme: Theme, st: _Styles, toc_font: tuple[str, float]) -> list[Any]:
-    story: list[Any] = [NextPageTemplate("body"), _Cover(report, theme, st), PageBreak()]
-    story.append(Paragraph("Contents", st.contents_title))
+class _StreamingStory(list):  # type: ignore[type-arg]
+    """A story that holds only a short window of flowables, refilled as reportlab consumes it.
+
+    reportlab takes the whole story as a list and deletes from its front; built
+    lazily, a book-length report never holds every paragraph in memory at once,
+    and deleting from the front of a short list stays cheap.
+    """
+
+    WINDOW = 64
+    _END = object()
+
+    def __init__(self, source: Iterator[Any]) -> None:
+        super().__init__()
+        self._source = source
+        self._refill()
+
+    def _refill(self) -> None:
+        while super().__len__() < self.WINDOW:
+            item = next(self._source, self._END)
+            if item is self._END:
+                return
+            super().append(item)
+
+    def __len__(self) -> int:
+        self._refill()
+        return super().__len__()
+
+    def __delitem__(self, index: Any) -> None:
+        super().__delitem__(index)
+        self._refill()
+
+
+def _story(report: Report, theme: Theme, st: _Styles) -> Iterator[Any]:
+    yield NextPageTemplate("body")
+    yield _Cover(report, theme, st)
+    yield PageBreak()
+    yield Paragraph("Contents", st.contents_title)
     for level, section in report.walk():
-        story.append(
-            TocEntry(
-                _text(section.title), st.toc[level - 1], f"sec-{section.id}", level,
-                indent=(level - 1) * 14, number_width=NUMBER_WIDTH, leader_colour=st.rule,
-            )
+        yield TocEntry(
+            _text(section.title), st.toc[level - 1], f"sec-{section.id}", level,
+            indent=(level - 1) * 14, number_width=NUMBER_WIDTH, leader_colour=st.rule,
         )
-    story.append(PageBreak())
+    yield PageBreak()
     if report.lead:
-        story.append(HRFlowable(width="100%", thickness=1.2, color=st.accent, spaceAfter=10))
-        story.extend(Paragraph(_text(p.text), st.lead) for p in report.lead)
-        story.append(HRFlowable(width="100%", thickness=0.6, color=st.rule, spaceBefore=4,
-                                spaceAfter=6))
+        yield HRFlowable(width="100%", thickness=1.2, color=st.accent, spaceAfter=10)
+        for paragraph in report.lead:
+            yield Paragraph(_text(paragraph.text), st.lead)
+        yield HRFlowable(width="100%", thickness=0.6, color=st.rule, spaceBefore=4,
+                         spaceAfter=6)
     for level, section in report.walk():
         style = st.headings[level - 1]
         if level == 1:
             # A top-level heading needs room for itself and a few lines after it.
-            story.append(CondPageBreak(style.leading * 2 + st.body.leading * 4))
-        story.append(heading(_text(section.title), style, f"sec-{section.id}", level,
-                             section.title))
+            yield CondPageBreak(style.leading * 2 + st.body.leading * 4)
+        yield heading(_text(section.title), style, f"sec-{section.id}", level, section.title)
         for block in section.blocks:
-            story.extend(_block_flowables(block, st, theme))
-    return story
+            yield from _block_flowables(block, st, theme)
 
 
 def write_pdf(report: Report, theme: Theme, destination: Path) -> None:
@@ -339,5 +375,4 @@ def write_pdf(report: Report, theme: Theme, destination: Path) -> None:
         canvas.showOutline()
         return canvas
 
-    doc.build(_story(report, theme, st, (head.regular, toc_style.fontSize)),
-              canvasmaker=make_canvas)
+    doc.build(_StreamingStory(_story(report, theme, st)), canvasmaker=make_canvas)
