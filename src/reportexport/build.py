@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -56,24 +56,95 @@ def build_one(report: Report, theme: Theme, job: Job, out_dir: Path) -> Path:
     return final
 
 
-def _workers(count: int) -> int:
+def _free_cores() -> int:
     try:
-        free = len(os.sched_getaffinity(0))
+        return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux
-        free = os.cpu_count() or 1
-    return min(count, free)
+        return os.cpu_count() or 1
+
+
+Loader = Callable[[], tuple[Report, Theme]]
 
 
 def build(report: Report, theme: Theme, jobs: Sequence[Job], out_dir: Path) -> list[Path]:
     """Build every job's edition into `out_dir`; in parallel processes when cores allow."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    workers = _workers(len(jobs))
-    if workers <= 1:
+    return build_from(lambda: (report, theme), jobs, out_dir)
+
+
+def build_from(load: Loader, jobs: Sequence[Job], out_dir: Path) -> list[Path]:
+    """Load the report with `load` and build every job's edition into `out_dir`.
+
+    With several formats and several free cores, each format gets a process of
+    its own, started before the source is read: importing an output library
+    and laying out an edition overlap with reading and validating the source,
+    and with each other.
+    """
+    if len(jobs) <= 1 or _free_cores() <= 1 or os.name != "posix":
+        report, theme = load()
+        out_dir.mkdir(parents=True, exist_ok=True)
         return [build_one(report, theme, job, out_dir) for job in jobs]
-    # Each exporter's library import and layout are independent work: run them side by side.
+    return _build_in_processes(load, jobs, out_dir)
+
+
+def _worker(job: Job, out_dir: Path, connection: Connection) -> None:
+    """One format's process: prepare, wait for the report, build, answer."""
+    outcome: tuple[str, Any]
+    try:
+        exporter = exporters.load(job.format, **job.options)
+        prepare = getattr(exporter, "prepare", None)
+        if prepare is not None:
+            prepare()
+    except BaseException as exc:  # reported by the parent, like any build failure
+        connection.send(("error", exc))
+        connection.recv()
+        return
+    message = connection.recv()
+    if message is None:  # the source was bad: nothing to build
+        return
+    report, theme = message
+    try:
+        final = output_path(report, exporter.suffix, out_dir)
+        with atomic_destination(final) as temporary:
+            exporter.export(report, theme, temporary)
+        outcome = ("ok", final)
+    except BaseException as exc:
+        outcome = ("error", exc)
+    connection.send(outcome)
+
+
+def _build_in_processes(load: Loader, jobs: Sequence[Job], out_dir: Path) -> list[Path]:
     import multiprocessing
 
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(build_one, report, theme, job, out_dir) for job in jobs]
-        return [future.result() for future in futures]
+    context = multiprocessing.get_context("fork")
+    workers = []
+    for job in jobs:
+        ours, theirs = context.Pipe()
+        process = context.Process(target=_worker, args=(job, out_dir, theirs), daemon=True)
+        process.start()
+        theirs.close()
+        workers.append((job, process, ours))
+    try:
+        data: tuple[Report, Theme] | None = None
+        try:
+            data = load()
+            out_dir.mkdir(parents=True, exist_ok=True)
+        finally:
+            for _, _, connection in workers:
+                connection.send(data)  # None tells a worker there is nothing to build
+        paths, errors = [], []
+        for job, process, connection in workers:
+            try:
+                status, value = connection.recv()
+            except EOFError:
+                status, value = "error", RuntimeError(
+                    f"the {job.format} exporter's process ended without an answer "
+                    f"(exit status {process.exitcode})"
+                )
+            (paths if status == "ok" else errors).append(value)
+        if errors:
+            raise errors[0]
+        return paths
+    finally:
+        for _, process, connection in workers:
+            process.join(timeout=60)
+            connection.close()

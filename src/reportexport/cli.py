@@ -7,8 +7,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportexport import __version__
+
+if TYPE_CHECKING:
+    from reportexport.model import Report
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 DEFAULT_SOURCE = Path("source/report.yaml")
@@ -91,25 +95,27 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     from reportexport.source import load_report
-    from reportexport.theme import load_theme
+    from reportexport.theme import Theme, load_theme
 
-    report = load_report(args.source)
-    theme = load_theme(args.style)
+    def load() -> tuple[Report, Theme]:
+        return load_report(args.source), load_theme(args.style)
+
     if args.command == "validate":
+        report, _ = load()
         print(
             f"{args.source}: ok ({sum(1 for _ in report.walk())} sections)",
             file=sys.stderr,
         )
         return EXIT_OK
 
-    from reportexport.build import Job, build
+    from reportexport.build import Job, build_from
 
     template = getattr(args, "template", None)
     jobs = [
         Job(name, {"template": template} if name == "docx" and template else {})
         for name in args.formats
     ]
-    for path in build(report, theme, jobs, args.output):
+    for path in build_from(load, jobs, args.output):
         print(path)
     return EXIT_OK
 

@@ -25,7 +25,12 @@ Outline = list[tuple[int, str]]
 
 @runtime_checkable
 class Exporter(Protocol):
-    """What every format plug-in provides."""
+    """What every format plug-in provides.
+
+    An exporter may also offer ``prepare()``, which imports what ``export``
+    needs; a multi-format build calls it in the exporter's own process while
+    the source is still being read.
+    """
 
     name: ClassVar[str]
     suffix: ClassVar[str]  # with the dot: ".pdf"

@@ -20,6 +20,10 @@ class DocxExporter:
     def __init__(self, template: Path | None = None) -> None:
         self.template = template
 
+    def prepare(self) -> None:
+        """Import the output library ahead of export (the build overlaps it with loading)."""
+        import reportexport.exporters.docx.writer  # noqa: F401
+
     def export(self, report: Report, theme: Theme, destination: Path) -> None:
         from reportexport.exporters.docx.writer import write_docx
 

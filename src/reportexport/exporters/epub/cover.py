@@ -1,4 +1,4 @@
-"""The cover image, drawn from the theme and the metadata with Pillow."""
+"""The cover image (JPEG), drawn from the theme and the metadata with Pillow."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def _fit(text: str, path: str, start: int, width: int, max_lines: int) -> tuple[
         size -= 4
 
 
-def cover_png(meta: Metadata, theme: Theme) -> bytes:
+def cover_jpeg(meta: Metadata, theme: Theme) -> bytes:
     c = theme.colours
     image = Image.new("RGB", (WIDTH, HEIGHT), c.cover_background)
     draw = ImageDraw.Draw(image)
@@ -65,5 +65,7 @@ def cover_png(meta: Metadata, theme: Theme) -> bytes:
     draw.text((margin, band + 150), human_date(meta.date, meta.language), font=date_font,
               fill=c.cover_background)
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    # JPEG, as most e-book covers are: it encodes in a tenth of PNG's time; full
+    # chroma resolution (4:4:4) keeps coloured edges of the lettering clean.
+    image.save(out, format="JPEG", quality=88, subsampling=0)
     return out.getvalue()

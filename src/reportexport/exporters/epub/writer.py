@@ -8,7 +8,7 @@ from pathlib import Path
 from ebooklib import epub
 
 from reportexport import __version__
-from reportexport.exporters.epub.cover import cover_png
+from reportexport.exporters.epub.cover import cover_jpeg
 from reportexport.exporters.epub.xhtml import (
     cover_page,
     page,
@@ -87,7 +87,7 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
     book.add_item(epub.EpubItem(uid="css", file_name="styles/report.css", media_type="text/css",
                                 content=stylesheet(theme, font_files).encode()))
 
-    book.set_cover("images/cover.png", cover_png(meta, theme), create_page=False)
+    book.set_cover("images/cover.jpg", cover_jpeg(meta, theme), create_page=False)
 
     def document(uid: str, name: str, title: str, body: str, body_type: str = "") -> epub.EpubItem:
         item = epub.EpubItem(uid=uid, file_name=name, media_type=XHTML,
@@ -96,7 +96,7 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
         return item
 
     cover = document("cover", "text/cover.xhtml", meta.title,
-                     cover_page(report, "../images/cover.png"))
+                     cover_page(report, "../images/cover.jpg"))
     titlepage = document("titlepage", "text/titlepage.xhtml", meta.title, title_page(report),
                          body_type="frontmatter")
     chapters = []

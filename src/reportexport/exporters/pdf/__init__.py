@@ -15,6 +15,10 @@ class PdfExporter:
     media_type: ClassVar[str] = "application/pdf"
     description: ClassVar[str] = "print-ready PDF brief with cover, contents, bookmarks (reportlab)"
 
+    def prepare(self) -> None:
+        """Import the output library ahead of export (the build overlaps it with loading)."""
+        import reportexport.exporters.pdf.writer  # noqa: F401
+
     def export(self, report: Report, theme: Theme, destination: Path) -> None:
         from reportexport.exporters.pdf.writer import write_pdf
 

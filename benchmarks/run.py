@@ -1,0 +1,189 @@
+"""Benchmark every edition from 1x to 1000x, side by side with pandoc and a naive reportlab build.
+
+Run from the project root:  python benchmarks/run.py  (see --help for scales and runs)
+
+Everything is measured as whole processes (cold start, imports included):
+median wall time over --runs runs and the peak resident memory of the largest
+process (wait4's rusage). In-process times (source already loaded, libraries
+already imported) are measured too. Ratios are printed alongside seconds
+because shared machines are noisy: ratios measured in one run travel better.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from scaled_source import scaled  # noqa: E402
+
+FORMATS = ("pdf", "docx", "epub")
+LIBRARY_IMPORTS = "import yaml, jsonschema, reportlab.platypus, docx, ebooklib.epub"
+
+
+@dataclass(frozen=True)
+class Measure:
+    seconds: float
+    peak_mib: float
+
+    def __str__(self) -> str:
+        return f"{self.seconds:8.2f} s {self.peak_mib:7.0f} MiB"
+
+
+def measure(command: list[str], runs: int, env: dict[str, str] | None = None) -> Measure:
+    """Median wall time and the largest peak RSS over `runs` cold runs of `command`."""
+    times, peaks = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                   env={**os.environ, **(env or {})})
+        _, status, usage = os.wait4(process.pid, 0)
+        times.append(time.perf_counter() - start)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
+        process.stderr.close()
+        peaks.append(usage.ru_maxrss / 1024)
+    return Measure(statistics.median(times), max(peaks))
+
+
+def in_process(source: Path, out: Path, runs: int) -> dict[str, float]:
+    """Median seconds per format with libraries imported and the source loaded.
+
+    Runs in a child process: a parent grown by these imports would pass its
+    peak memory on to every process it starts afterwards (Linux keeps the
+    high-water mark across fork and exec), spoiling the cold measurements.
+    """
+    done = subprocess.run([sys.executable, __file__, "--in-process", str(source), str(out),
+                           str(runs)], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def _in_process_child(source: Path, out: Path, runs: int) -> None:
+    from reportexport.build import Job, build
+    from reportexport.source import load_report
+    from reportexport.theme import load_theme
+
+    report, theme = load_report(source), load_theme()
+    results = {}
+    for fmt in FORMATS:
+        build(report, theme, [Job(fmt, {})], out)  # warm: imports and font registration
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            build(report, theme, [Job(fmt, {})], out)
+            times.append(time.perf_counter() - start)
+        results[fmt] = statistics.median(times)
+    from pypdf import PdfReader
+
+    pdf = next(out.glob("*.pdf"))
+    results["pages"] = len(PdfReader(pdf).pages)
+    print(json.dumps(results))
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--in-process"]:
+        _in_process_child(Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1,10,100,1000",
+                        help="comma-separated scale factors (default: 1,10,100,1000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--no-pandoc", action="store_true", help="skip pandoc")
+    parser.add_argument("--no-naive", action="store_true", help="skip the naive reportlab build")
+    parser.add_argument("--markdown", type=Path, help="also write the results table here")
+    args = parser.parse_args()
+    scales = [int(s) for s in args.scales.split(",")]
+    python = sys.executable
+    cli = [python, "-m", "reportexport"]
+    pandoc = None
+    if not args.no_pandoc:
+        try:
+            import pypandoc
+
+            pandoc = pypandoc.get_pandoc_path()
+        except (ImportError, OSError):
+            pandoc = shutil.which("pandoc")
+    env = {"SOURCE_DATE_EPOCH": "1688515200"}
+
+    print(f"reportexport benchmark, {dt.date.today()}, {platform.node()}: "
+          f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, runs={args.runs}")
+    bare = measure([python, "-c", "pass"], args.runs)
+    libs = measure([python, "-c", LIBRARY_IMPORTS], args.runs)
+    print(f"bare interpreter {bare}; interpreter + libraries ({LIBRARY_IMPORTS}) {libs}")
+    rows: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        base = (ROOT / "source" / "report.yaml").read_text(encoding="utf-8")
+        previous: dict[str, float] = {}
+        for scale in scales:
+            source = work / f"report-{scale}x.yaml"
+            source.write_text(scaled(base, scale), encoding="utf-8")
+            out = work / f"out-{scale}"
+            size = source.stat().st_size / 2**20
+            print(f"\n== {scale}x ({size * 1024:.0f} KiB of YAML)")
+            results: dict[str, Measure] = {}
+            for fmt in (*FORMATS, "all"):
+                results[fmt] = measure([*cli, fmt, str(source), "-o", str(out)], args.runs, env)
+                growth = ""
+                if fmt in previous and scale == 10 * scales[scales.index(scale) - 1]:
+                    growth = f"  ({results[fmt].seconds / previous[fmt]:.1f}x the previous scale)"
+                print(f"reportexport {fmt:5} {results[fmt]}{growth}")
+            warm = in_process(source, work / "warm", args.runs)
+            n_pages = int(warm.pop("pages"))
+            print(f"PDF: {n_pages} pages, {n_pages / results['pdf'].seconds:.0f} pages/s")
+            print(f"'all' / library import time: {results['all'].seconds / libs.seconds:.2f}")
+            print("in-process: " + ", ".join(f"{f} {s:.2f} s" for f, s in warm.items()))
+            ratios = {}
+            if not args.no_naive:
+                naive = measure([python, str(HERE / "naive_pdf.py"), str(source),
+                                 str(work / "naive.pdf")], args.runs)
+                ratios["pdf"] = results["pdf"].seconds / naive.seconds
+                print(f"naive reportlab multiBuild {naive}  -> reportexport pdf at "
+                      f"{ratios['pdf']:.2f}x")
+            if pandoc:
+                markdown = work / f"report-{scale}x.md"
+                subprocess.run([python, str(HERE / "markdown_source.py"), str(source),
+                                str(markdown)], check=True)
+                for fmt, extra in (("docx", []), ("epub", ["-t", "epub3"])):
+                    pan = measure([pandoc, str(markdown), "--toc", *extra, "-o",
+                                   str(work / f"pandoc.{fmt}")], args.runs)
+                    ratios[fmt] = results[fmt].seconds / pan.seconds
+                    print(f"pandoc {fmt:5} {pan}  -> reportexport {fmt} at {ratios[fmt]:.2f}x")
+            cells = [f"{scale}x", f"{size * 1024:.0f} KiB"]
+            cells += [f"{results[f].seconds:.2f} s, {results[f].peak_mib:.0f} MiB"
+                      for f in (*FORMATS, "all")]
+            cells += [f"{ratios[f]:.2f}" if f in ratios else "–" for f in FORMATS]
+            cells += [f"{n_pages / results['pdf'].seconds:.0f}",
+                      f"{results['all'].seconds / libs.seconds:.2f}"]
+            rows.append("| " + " | ".join(cells) + " |")
+            previous = {f: m.seconds for f, m in results.items()}
+    header = ["scale", "source", "pdf", "docx", "epub", "all", "pdf / naive", "docx / pandoc",
+              "epub / pandoc", "PDF pages/s", "all / imports"]
+    table = "\n".join([
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *rows,
+    ])
+    print("\n" + table)
+    if args.markdown:
+        args.markdown.write_text(table + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
