@@ -147,6 +147,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RegistryError as exc:
         print(f"reportexport: {exc}", file=sys.stderr)
         return EXIT_INPUT
+    except OSError as exc:
+        # The machine refused (disk full, read-only folder): no bug, and no traceback.
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"reportexport: {exc.strerror or exc}{where}; editions already in place are "
+              "unchanged", file=sys.stderr)
+        return EXIT_INTERNAL
     except KeyboardInterrupt:
         print("reportexport: interrupted; editions already in place are unchanged",
               file=sys.stderr)

@@ -8,7 +8,27 @@ from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable, Paragraph
 
 
-class Heading(Paragraph):
+class CachedParagraph(Paragraph):
+    """A paragraph that breaks its lines once per width.
+
+    reportlab wraps a paragraph kept with a heading twice (once to test the
+    group, once to place it); breaking lines is the costliest step of layout.
+    """
+
+    _wrapped: tuple[float, float, tuple[float, float]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        cached = self._wrapped
+        # split() may discard the broken lines (blPara); then they must be made again.
+        if cached is not None and cached[0] == availWidth and "blPara" in self.__dict__:
+            self.width = availWidth
+            return cached[2]
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, availHeight, size)
+        return size
+
+
+class Heading(CachedParagraph):
     """A section heading that bookmarks itself and records its page when drawn.
 
     Drawing happens once, in the only layout pass, so what it records is final.
@@ -35,7 +55,7 @@ def heading(text: str, style: Any, key: str, level: int, title: str) -> Heading:
     return flowable
 
 
-class RuledParagraph(Paragraph):
+class RuledParagraph(CachedParagraph):
     """A paragraph with a rule down its left side: quotations. Splits like any paragraph."""
 
     rule_colour: Color | None = None

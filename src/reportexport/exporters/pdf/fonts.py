@@ -45,22 +45,29 @@ def register_family(role: str, family: FontFamily) -> FontNames:
     return FontNames(**names)
 
 
+def _needs_glyph(char: str) -> bool:
+    # Layout turns ordinary white space into spacing, not glyphs; no-break spaces are drawn.
+    return not char.isspace() or char in "\u00a0\u202f"
+
+
 def check_coverage(report: Report, theme: Theme, body: FontNames, heading: FontNames) -> None:
     """Refuse to build when a character has no glyph: a silent box or blank is worse."""
     body_glyphs = pdfmetrics.getFont(body.regular).face.charToGlyph
     heading_glyphs = pdfmetrics.getFont(heading.bold).face.charToGlyph
     missing: dict[tuple[str, str], str] = {}
+    fonts = ((body_glyphs, theme.body_font.family), (heading_glyphs, theme.heading_font.family))
+    # One pass over the distinct characters first: the text of a long report
+    # uses a few hundred of them, and only a miss needs the section named.
+    used = set().union(*(text for _, text in report.texts()))
+    if all(ord(c) in glyphs for c in used if _needs_glyph(c) for glyphs, _ in fonts):
+        return
     for section, text in report.texts():
         where = f"section '{section.id}' ({section.title})" if section else "metadata or lead"
         for char in set(text):
-            if char.isspace() and char not in "\u00a0\u202f":
-                continue  # layout turns ordinary white space into spacing, not glyphs
-            code = ord(char)
-            for glyphs, family in (
-                (body_glyphs, theme.body_font.family),
-                (heading_glyphs, theme.heading_font.family),
-            ):
-                if code not in glyphs:
+            if not _needs_glyph(char):
+                continue
+            for glyphs, family in fonts:
+                if ord(char) not in glyphs:
                     missing.setdefault((char, family), where)
     if missing:
         details = "; ".join(

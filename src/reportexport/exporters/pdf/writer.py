@@ -32,6 +32,7 @@ from reportlab.platypus import (
 
 from reportexport import __version__
 from reportexport.dates import human_date
+from reportexport.exporters.pdf.flowables import CachedParagraph as Para
 from reportexport.exporters.pdf.flowables import RuledParagraph, TocEntry, heading
 from reportexport.exporters.pdf.fonts import FontNames, check_coverage, register_family
 from reportexport.model import Block, BulletList, NumberedList, Quote, Report
@@ -221,7 +222,7 @@ class _BriefCanvas(Canvas):
 
 def _block_flowables(block: Block, st: _Styles, theme: Theme) -> list[Flowable]:
     if isinstance(block, ParagraphBlock):
-        return [Paragraph(_text(block.text), st.body)]
+        return [Para(_text(block.text), st.body)]
     if isinstance(block, Quote):
         quote = RuledParagraph(_text(block.text), st.quote)
         quote.rule_colour = st.accent
@@ -234,7 +235,7 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme) -> list[Flowable]:
         return out
     numbered = isinstance(block, NumberedList)
     assert isinstance(block, BulletList | NumberedList)
-    items = [ListItem(Paragraph(_text(item), st.item)) for item in block.items]
+    items = [ListItem(Para(_text(item), st.item)) for item in block.items]
     return [
         ListFlowable(
             items,
@@ -297,7 +298,7 @@ def _story(report: Report, theme: Theme, st: _Styles) -> Iterator[Any]:
     if report.lead:
         yield HRFlowable(width="100%", thickness=1.2, color=st.accent, spaceAfter=10)
         for paragraph in report.lead:
-            yield Paragraph(_text(paragraph.text), st.lead)
+            yield Para(_text(paragraph.text), st.lead)
         yield HRFlowable(width="100%", thickness=0.6, color=st.rule, spaceBefore=4,
                          spaceAfter=6)
     for level, section in report.walk():

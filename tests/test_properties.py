@@ -1,0 +1,175 @@
+"""Property-based tests (Hypothesis): random valid reports through every exporter, and
+random mutations of the real source that must be refused with a location.
+
+The default profile keeps the suite fast; HYPOTHESIS_PROFILE=deep runs many more examples.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import string
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import SOURCE
+from readers import TEXT_READERS
+from reportexport import exporters
+from reportexport.cli import main
+from reportexport.model import block_texts
+from reportexport.source import load_report
+from reportexport.theme import load_theme
+
+settings.register_profile(
+    "default", max_examples=10, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.register_profile(
+    "deep", max_examples=300, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+# Characters the bundled fonts cover, markup characters included on purpose.
+ALPHABET = (string.ascii_letters + string.digits + " .,;:!?()[]{}<>&\"'/-_@#%*+=$"
+            + "àáâäçèéêëíïñóôöúüÅØßÆæœ€£§©°" + "“”‘’–—…")
+TEXT = st.text(alphabet=ALPHABET, min_size=1, max_size=60).filter(lambda s: s.strip())
+BLOCK = st.one_of(
+    TEXT.map(lambda t: {"paragraph": t}),
+    st.lists(TEXT, min_size=1, max_size=3).map(lambda items: {"bullets": items}),
+    st.lists(TEXT, min_size=1, max_size=3).map(lambda items: {"numbered": items}),
+    st.builds(lambda t, a: {"quote": {"text": t, **({"attribution": a} if a else {})}},
+              TEXT, st.none() | TEXT),
+)
+
+
+class _NoAliasDumper(yaml.SafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+@st.composite
+def report_sources(draw: st.DrawFn) -> dict[str, Any]:
+    ids = itertools.count(1)
+
+    def section(depth: int) -> dict[str, Any]:
+        blocks = draw(st.lists(BLOCK, max_size=3))
+        children = (
+            [section(depth + 1) for _ in range(draw(st.integers(0, 2)))] if depth < 6 else []
+        )
+        if not blocks and not children:
+            blocks = [{"paragraph": draw(TEXT)}]
+        out: dict[str, Any] = {"id": f"s{next(ids)}", "title": draw(TEXT), "blocks": blocks}
+        if children:
+            out["sections"] = children
+        return out
+
+    return {
+        "metadata": {
+            "title": draw(TEXT), "publisher": draw(TEXT), "authors": [draw(TEXT)],
+            "date": "2024-05-17", "language": "en",
+        },
+        "lead": draw(st.lists(TEXT, max_size=2)),
+        "sections": [section(1) for _ in range(draw(st.integers(1, 3)))],
+    }
+
+
+def _squash(text: str) -> str:
+    # Line breaks may fall anywhere in a rendered edition: compare without white space.
+    return re.sub(r"\s+", "", text)
+
+
+@given(data=report_sources())
+def test_random_valid_reports_survive_every_exporter(data: dict[str, Any]) -> None:
+    theme = load_theme()
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "random.yaml"
+        source.write_text(yaml.dump(data, Dumper=_NoAliasDumper, allow_unicode=True,
+                                    sort_keys=False), encoding="utf-8")
+        report = load_report(source)
+        texts = [t for _, s in report.walk() for b in s.blocks for t in block_texts(b)]
+        for name in exporters.registered():
+            exporter = exporters.load(name)
+            path = Path(tmp) / f"edition{exporter.suffix}"
+            exporter.export(report, theme, path)
+            assert exporter.outline(path) == report.outline(), name
+            if name in TEXT_READERS:
+                edition = _squash(TEXT_READERS[name](path))
+                for text in texts:
+                    assert _squash(text) in edition, (name, text)
+
+
+KEY_LINE = re.compile(r"^(?P<indent>\s*(?:- )?)(?P<key>[a-z_]+): (?P<value>[^>|\s].*)$")
+STRING_KEYS = {"title", "id", "publisher", "date", "language", "label", "value", "subtitle",
+               "slug", "short_title", "subject", "identifier"}
+LINES = SOURCE.read_text(encoding="utf-8").splitlines()
+KEYED = [i for i, line in enumerate(LINES) if KEY_LINE.match(line)]
+STRING_VALUED = [i for i in KEYED if KEY_LINE.match(LINES[i])["key"] in STRING_KEYS]
+CONTENT = [i for i, line in enumerate(LINES) if line.strip() and not line.startswith("#")]
+
+
+def _misspell(lines: list[str], i: int, letter: str) -> None:
+    match = KEY_LINE.match(lines[i])
+    lines[i] = f"{match['indent']}{match['key']}{letter}: {match['value']}"
+
+
+def _wrong_type(lines: list[str], i: int, _: str) -> None:
+    match = KEY_LINE.match(lines[i])
+    lines[i] = f"{match['indent']}{match['key']}: [1, 2]"
+
+
+def _duplicate(lines: list[str], i: int, _: str) -> None:
+    match = KEY_LINE.match(lines[i])
+    indent = " " * len(match["indent"])
+    lines.insert(i + 1, f"{indent}{match['key']}: {match['value']}")
+
+
+def _anchor(lines: list[str], i: int, letter: str) -> None:
+    match = KEY_LINE.match(lines[i])
+    lines[i] = f"{match['indent']}{match['key']}: &{letter} {match['value']}"
+
+
+def _tab(lines: list[str], i: int, _: str) -> None:
+    lines[i] = "\t" + lines[i]
+
+
+def _control(lines: list[str], i: int, _: str) -> None:
+    match = KEY_LINE.match(lines[i])
+    lines[i] = f'{match["indent"]}{match["key"]}: "bad \\x0b character"'
+
+
+MUTATIONS = st.one_of(
+    st.tuples(st.just(_misspell), st.sampled_from(KEYED)),
+    st.tuples(st.just(_wrong_type), st.sampled_from(STRING_VALUED)),
+    st.tuples(st.just(_duplicate), st.sampled_from(KEYED)),
+    st.tuples(st.just(_anchor), st.sampled_from(KEYED)),
+    st.tuples(st.just(_tab), st.sampled_from(CONTENT)),
+    st.tuples(st.just(_control), st.sampled_from(STRING_VALUED)),
+)
+
+
+@settings(max_examples=int(os.environ.get("MUTATION_EXAMPLES", "60")))
+@given(mutation=MUTATIONS, letter=st.sampled_from("qxz"))
+def test_mutated_sources_are_refused_with_a_location(
+    mutation: tuple[Any, int], letter: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mutate, index = mutation
+    lines = list(LINES)
+    mutate(lines, index, letter)
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "mutated.yaml"
+        source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        capsys.readouterr()
+        code = main(["validate", str(source)])
+        err = capsys.readouterr().err
+    assert code == 2, (mutate.__name__, index, err)
+    assert "Traceback" not in err
+    first = err.splitlines()[0]
+    assert re.match(rf"^{re.escape(str(source))}:\d+:\d+: ", first), first
