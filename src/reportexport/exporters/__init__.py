@@ -44,6 +44,9 @@ class Exporter(Protocol):
         """Read a written edition back into [(level, title), …] with an independent parser."""
 
 
+_CACHE: dict[str, Any] = {}
+
+
 class RegistryError(Exception):
     """A format name that is unknown, registered twice, or cannot be loaded."""
 
@@ -61,8 +64,14 @@ class Registered:
 
 def registered() -> dict[str, Registered]:
     """Every registered format by name, without importing any exporter."""
+    # Scanning installed distributions costs tens of milliseconds; a build asks
+    # several times, and its worker processes inherit the answer.
+    points = _CACHE.get("points")
+    if points is None or _CACHE.get("source") is not entry_points:
+        points = list(entry_points(group=GROUP))
+        _CACHE.update(points=points, source=entry_points)
     found: dict[str, Registered] = {}
-    for ep in entry_points(group=GROUP):
+    for ep in points:
         entry = Registered(ep.name, ep)
         if ep.name in found and found[ep.name].entry_point.value != ep.value:
             raise RegistryError(

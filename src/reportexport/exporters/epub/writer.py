@@ -130,7 +130,18 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
         "compresslevel": 0,  # compressed once, by rewrite_zip
     })
     rewrite_zip(buffer.getvalue(), destination, when, stored=frozenset({"mimetype"}),
-                transform={"EPUB/content.opf": lambda opf: _package_language(opf, language)})
+                transform={"EPUB/content.opf": lambda opf: _package_language(opf, language),
+                           "EPUB/nav.xhtml": _hide_landmarks})
+
+
+def _hide_landmarks(nav: bytes) -> bytes:
+    """Landmarks are for reading systems, not for the reader's page (EPUB 3 allows `hidden`)."""
+    from lxml import etree
+
+    root = etree.fromstring(nav)
+    for element in root.iterfind(".//{*}nav[@{http://www.idpf.org/2007/ops}type='landmarks']"):
+        element.set("hidden", "hidden")
+    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8")
 
 
 def _package_language(opf: bytes, language: str) -> bytes:
