@@ -72,9 +72,14 @@ def _section_problems(located: LocatedData) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[str, DataPath] = {}
 
-    def visit(sections: list[dict[str, Any]], path: DataPath, depth: int) -> None:
+    def visit(sections: Any, path: DataPath, depth: int) -> None:
+        # Runs even when the schema found problems, so it trusts no shape.
+        if not isinstance(sections, list):
+            return
         for i, section in enumerate(sections):
             here = (*path, i)
+            if not isinstance(section, dict):
+                continue
             if depth > MAX_SECTION_DEPTH:
                 problems.append(
                     located.problem(
@@ -82,20 +87,23 @@ def _section_problems(located: LocatedData) -> list[Problem]:
                     )
                 )
                 continue
-            sid = section["id"]
-            if sid in seen:
+            sid = section.get("id")
+            if not isinstance(sid, str):
+                pass
+            elif sid in seen:
                 first = located.where((*seen[sid], "id"))
                 at = f" (first used at line {first.line})" if first else ""
                 problems.append(located.problem((*here, "id"), f"duplicate section id '{sid}'{at}"))
             else:
                 seen[sid] = here
-            if not section.get("blocks") and not section.get("sections"):
+            if "title" in section and not section.get("blocks") and not section.get("sections"):
                 problems.append(
                     located.problem(here, "a section needs blocks or sections; this one is empty")
                 )
             visit(section.get("sections", []), (*here, "sections"), depth + 1)
 
-    visit(located.data["sections"], ("sections",), 1)
+    if isinstance(located.data, dict):
+        visit(located.data.get("sections"), ("sections",), 1)
     return problems
 
 
@@ -155,13 +163,18 @@ def _metadata(data: dict[str, Any], date: dt.date, modified: dt.date | None) -> 
     )
 
 
+def _unique(problems: list[Problem]) -> list[Problem]:
+    return list({str(p): p for p in problems}.values())
+
+
 def load_report(file: Path) -> Report:
     """Read and check a report source; raise InputError listing every problem found."""
     located = load_yaml(file)
+    # Every check runs, so that one pass reports every problem of the file.
     problems = schema.check(located, "report")
+    problems += _xml_problems(located) + _section_problems(located)
     if problems:
-        raise InputError(problems)
-    problems = _xml_problems(located) + _section_problems(located)
+        raise InputError(_unique(problems))
     date = _parse_date(located, ("metadata", "date"), problems)
     modified = None
     if "modified" in located.data["metadata"]:

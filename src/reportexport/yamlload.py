@@ -9,6 +9,7 @@ that later checks can say `file:line:column` for anything they find.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -298,6 +299,9 @@ def load_yaml(file: Path, *, max_bytes: int = 32 * 2**20) -> LocatedData:
     text = read_text(file, max_bytes=max_bytes)
     reader = _StrictReader(text, file)
     located = LocatedData(file, None)
+    # Reading builds many containers and no cycles: the collector would only scan.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         found = reader.read(located)
     except yaml.MarkedYAMLError as exc:
@@ -323,6 +327,9 @@ def load_yaml(file: Path, *, max_bytes: int = 32 * 2**20) -> LocatedData:
         ) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(file, None, "", f"invalid YAML ({exc})")]) from None
+    finally:
+        if collecting:
+            gc.enable()
     if not found:
         raise InputError([Problem(file, Location(1, 1), "", "the file is empty")])
     if reader.problems:
