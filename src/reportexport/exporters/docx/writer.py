@@ -270,13 +270,13 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     facts = [*((f.label, f.value) for f in meta.facts),
              ("Published", human_date(meta.date, meta.language)),
              ("Publisher", meta.publisher)]
+    # Labels in Word's own "Strong" character style, when the template has one.
+    strong = "Strong" in {style.style_id for style in document.styles}
+    label_props = '<w:rPr><w:rStyle w:val="Strong"/></w:rPr>' if strong else ""
     for label, value in facts:
         body.parts.append(_para(
-            ids["Cover Fact"],
-            f'<w:r><w:rPr><w:rStyle w:val="Strong"/></w:rPr>{_t(label + ": ")}</w:r>'
-            f"<w:r>{_t(value)}</w:r>",
-        ) if "Strong" in _style_ids(document) else _para(
-            ids["Cover Fact"], f"<w:r>{_t(label + ': ' + value)}</w:r>"))
+            ids["Cover Fact"], f"<w:r>{label_props}{_t(label + ': ')}</w:r><w:r>{_t(value)}</w:r>"
+        ))
     body.page_break()
     bookmarks = {section.id: f"_Toc{i:08d}" for i, (_, section) in enumerate(report.walk(), 1)}
     body.parts.append(_toc(report, ids, bookmarks))
@@ -313,6 +313,3 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     document.save(buffer)
     rewrite_zip(buffer.getvalue(), destination, build_time(report))
 
-
-def _style_ids(document: Any) -> set[str]:
-    return {style.style_id for style in document.styles}

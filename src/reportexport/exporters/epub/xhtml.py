@@ -83,7 +83,7 @@ def cover_page(report: Report, image_href: str) -> str:
 
 def _font_faces(theme: Theme, files: dict[str, str]) -> str:
     faces = []
-    for family, paths in ((theme.body_font, "body"), (theme.heading_font, "heading")):
+    for family in (theme.body_font, theme.heading_font):
         for style, path in family.files().items():
             weight = "bold" if "bold" in style else "normal"
             slant = "italic" if "italic" in style else "normal"
@@ -91,7 +91,6 @@ def _font_faces(theme: Theme, files: dict[str, str]) -> str:
                 f'@font-face {{ font-family: "{family.family}"; font-weight: {weight}; '
                 f'font-style: {slant}; src: url("../{files[str(path)]}"); }}'
             )
-        del paths
     return "\n".join(dict.fromkeys(faces))
 
 

@@ -183,12 +183,15 @@ class _BriefCanvas(Canvas):
     out and defined here, once every heading's page is known.
     """
 
-    def __init__(self, *args: Any, when: dt.datetime, footer: tuple[Any, ...],
-                 **kwargs: Any) -> None:
+    def __init__(self, *args: Any, when: dt.datetime, footer: tuple[str, float, Any],
+                 contents: tuple[str, float, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.heading_pages: dict[str, int] = {}
         self.numbered_pages: list[int] = []
         self._footer_style = footer
+        self._contents_style = contents
+        # The one build time (source date or SOURCE_DATE_EPOCH), not the clock
+        # and not reportlab's fixed invariant date.
         stamp = TimeStamp(invariant=True)
         stamp.t = when.timestamp()
         stamp.lt = when.utctimetuple()
@@ -196,7 +199,6 @@ class _BriefCanvas(Canvas):
         stamp.dhh = stamp.dmm = 0
         stamp.tzname = "UTC"
         self._doc._timeStamp = stamp
-        self._doc.info.invariant = 0  # keep the source's dates, not reportlab's fixed 2000-01-01
 
     def _define_number_form(
         self, name: str, text: str, font: str, size: float, colour: Any
@@ -214,7 +216,7 @@ class _BriefCanvas(Canvas):
             self._define_number_form(
                 f"page-{number}", f"Page {number} of {total}", font, size, colour
             )
-        toc_font, toc_size, toc_colour = self.toc_style  # type: ignore[attr-defined]
+        toc_font, toc_size, toc_colour = self._contents_style
         for key, page in self.heading_pages.items():
             self._define_number_form(f"toc-{key}", str(page), toc_font, toc_size, toc_colour)
         super().save()
@@ -324,9 +326,6 @@ def write_pdf(report: Report, theme: Theme, destination: Path) -> None:
     top, bottom = margins.top * mm, margins.bottom * mm
     header_font, header_size, header_colour = st.header
 
-    def cover_page(canvas: Any, doc: Any) -> None:
-        pass
-
     def body_page(canvas: Any, doc: Any) -> None:
         canvas.saveState()
         canvas.setFont(header_font, header_size)
@@ -361,19 +360,17 @@ def write_pdf(report: Report, theme: Theme, destination: Path) -> None:
         lang=meta.language,
         invariant=1,
         pageCompression=1,
-        # Headings bookmark themselves; the outline is shown when the file opens.
         initialFontName=body.regular,
     )
     doc.addPageTemplates([
-        PageTemplate("cover", frames=[cover_frame], onPage=cover_page),
+        PageTemplate("cover", frames=[cover_frame]),
         PageTemplate("body", frames=[frame], onPage=body_page),
     ])
-    toc_style = st.toc[0]
+    contents = (head.regular, st.toc[0].fontSize, st.body.textColor)
 
     def make_canvas(*args: Any, **kwargs: Any) -> _BriefCanvas:
-        canvas = _BriefCanvas(*args, when=when, footer=st.header, **kwargs)
-        canvas.toc_style = (head.regular, toc_style.fontSize, st.body.textColor)
-        canvas.showOutline()
+        canvas = _BriefCanvas(*args, when=when, footer=st.header, contents=contents, **kwargs)
+        canvas.showOutline()  # open the bookmarks panel with the document
         return canvas
 
     doc.build(_StreamingStory(_story(report, theme, st)), canvasmaker=make_canvas)
