@@ -6,6 +6,7 @@ from typing import Any
 
 from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 
 class CachedParagraph(Paragraph):
@@ -14,6 +15,21 @@ class CachedParagraph(Paragraph):
     reportlab wraps a paragraph kept with a heading twice (once to test the
     group, once to place it); breaking lines is the costliest step of layout.
     """
+
+    @classmethod
+    def plain(cls, text: str, style: Any) -> CachedParagraph:
+        """A paragraph of plain text, which cannot carry markup.
+
+        Built from a text fragment rather than parsed: reportlab's markup
+        parser is skipped (a tenth of the layout time of a long report), and
+        `<`, `&` and `>` cannot be read as markup because nothing is parsed.
+        """
+        template = style.__dict__.get("_plain_fragment")
+        if template is None:
+            template = Paragraph("x", style).frags[0]
+            style.__dict__["_plain_fragment"] = template
+        fragment = template.clone(text=cleanBlockQuotedText(text, joiner=" "))
+        return cls(None, style, frags=[fragment])
 
     _wrapped: tuple[float, float, tuple[float, float]] | None = None
 
@@ -49,8 +65,9 @@ class Heading(CachedParagraph):
         super().draw()
 
 
-def heading(text: str, style: Any, key: str, level: int, title: str) -> Heading:
-    flowable = Heading(text, style)
+def heading(title: str, style: Any, key: str, level: int) -> Heading:
+    flowable = Heading.plain(title, style)
+    assert isinstance(flowable, Heading)
     flowable.key, flowable.level, flowable.title = key, level, title
     return flowable
 
@@ -76,8 +93,9 @@ class RuledParagraph(CachedParagraph):
 class TocEntry(Flowable):
     """One contents line: the title (wrapped, indented by level), dot leaders, page number.
 
-    The page number is a PDF form defined after the body is laid out, and the
-    whole line links to the heading's destination: one layout pass suffices.
+    The page numbers of a contents page are one PDF form, defined after the
+    body is laid out; the whole line links to the heading's destination. One
+    layout pass suffices.
     """
 
     def __init__(self, text: str, style: Any, key: str, level: int, indent: float,
@@ -88,7 +106,7 @@ class TocEntry(Flowable):
         self.indent = indent
         self.number_width = number_width
         self.leader_colour = leader_colour
-        self.para = Paragraph(text, style)
+        self.para = CachedParagraph.plain(text, style)
         self.style = style
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -115,9 +133,9 @@ class TocEntry(Flowable):
             count = int((x1 - x0) / dot)
             canvas.drawRightString(x1, baseline, ". " * count)
             canvas.restoreState()
-        canvas.saveState()
-        canvas.translate(self.avail_width, baseline)
-        canvas.doForm(f"toc-{self.key}")
-        canvas.restoreState()
+        # The number is drawn later, with the others of this page, in one form.
+        x, y = canvas.absolutePosition(self.avail_width, baseline)
+        numbers: dict[int, list[tuple[str, float, float]]] = canvas.contents_numbers  # type: ignore[attr-defined]
+        numbers.setdefault(canvas.getPageNumber(), []).append((self.key, x, y))
         canvas.linkRect("", self.key, (self.indent, -2, self.avail_width, self.height),
                         relative=1, thickness=0)

@@ -188,6 +188,7 @@ class _BriefCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self.heading_pages: dict[str, int] = {}
         self.numbered_pages: list[int] = []
+        self.contents_numbers: dict[int, list[tuple[str, float, float]]] = {}
         self._footer_style = footer
         self._contents_style = contents
         # The one build time (source date or SOURCE_DATE_EPOCH), not the clock
@@ -217,27 +218,37 @@ class _BriefCanvas(Canvas):
                 f"page-{number}", f"Page {number} of {total}", font, size, colour
             )
         toc_font, toc_size, toc_colour = self._contents_style
-        for key, page in self.heading_pages.items():
-            self._define_number_form(f"toc-{key}", str(page), toc_font, toc_size, toc_colour)
+        for page, numbers in self.contents_numbers.items():
+            self.beginForm(f"contents-{page}")
+            self.setFont(toc_font, toc_size)
+            self.setFillColor(toc_colour)
+            for key, x, y in numbers:
+                self.drawRightString(x, y, str(self.heading_pages[key]))
+            self.endForm()
         super().save()
+
+    def place_contents_numbers(self) -> None:
+        """At the end of a page: refer to the form that will hold its contents numbers."""
+        if self.getPageNumber() in self.contents_numbers:
+            self.doForm(f"contents-{self.getPageNumber()}")
 
 
 def _block_flowables(block: Block, st: _Styles, theme: Theme) -> list[Flowable]:
     if isinstance(block, ParagraphBlock):
-        return [Para(_text(block.text), st.body)]
+        return [Para.plain(block.text, st.body)]
     if isinstance(block, Quote):
-        quote = RuledParagraph(_text(block.text), st.quote)
+        quote = RuledParagraph.plain(block.text, st.quote)
         quote.rule_colour = st.accent
         out: list[Flowable] = [quote]
         if block.attribution:
-            attribution = RuledParagraph("— " + _text(block.attribution), st.attribution)
+            attribution = RuledParagraph.plain("— " + block.attribution, st.attribution)
             attribution.rule_colour = st.accent
             out.append(attribution)
         out.append(Spacer(1, theme.spacing.paragraph_after))
         return out
     numbered = isinstance(block, NumberedList)
     assert isinstance(block, BulletList | NumberedList)
-    items = [ListItem(Para(_text(item), st.item)) for item in block.items]
+    items = [ListItem(Para.plain(item, st.item)) for item in block.items]
     return [
         ListFlowable(
             items,
@@ -293,14 +304,14 @@ def _story(report: Report, theme: Theme, st: _Styles) -> Iterator[Any]:
     yield Paragraph("Contents", st.contents_title)
     for level, section in report.walk():
         yield TocEntry(
-            _text(section.title), st.toc[level - 1], f"sec-{section.id}", level,
+            section.title, st.toc[level - 1], f"sec-{section.id}", level,
             indent=(level - 1) * 14, number_width=NUMBER_WIDTH, leader_colour=st.rule,
         )
     yield PageBreak()
     if report.lead:
         yield HRFlowable(width="100%", thickness=1.2, color=st.accent, spaceAfter=10)
         for paragraph in report.lead:
-            yield Para(_text(paragraph.text), st.lead)
+            yield Para.plain(paragraph.text, st.lead)
         yield HRFlowable(width="100%", thickness=0.6, color=st.rule, spaceBefore=4,
                          spaceAfter=6)
     for level, section in report.walk():
@@ -308,7 +319,7 @@ def _story(report: Report, theme: Theme, st: _Styles) -> Iterator[Any]:
         if level == 1:
             # A top-level heading needs room for itself and a few lines after it.
             yield CondPageBreak(style.leading * 2 + st.body.leading * 4)
-        yield heading(_text(section.title), style, f"sec-{section.id}", level, section.title)
+        yield heading(section.title, style, f"sec-{section.id}", level)
         for block in section.blocks:
             yield from _block_flowables(block, st, theme)
 
@@ -364,7 +375,8 @@ def write_pdf(report: Report, theme: Theme, destination: Path) -> None:
     )
     doc.addPageTemplates([
         PageTemplate("cover", frames=[cover_frame]),
-        PageTemplate("body", frames=[frame], onPage=body_page),
+        PageTemplate("body", frames=[frame], onPage=body_page,
+                     onPageEnd=lambda canvas, doc: canvas.place_contents_numbers()),
     ])
     contents = (head.regular, st.toc[0].fontSize, st.body.textColor)
 
