@@ -45,3 +45,14 @@ def test_licences_ship_with_the_fonts() -> None:
     for family in families:
         assert (fonts / f"{family}-OFL.txt").read_text().startswith("Copyright")
     assert (ROOT / "LICENSE").is_file()
+
+
+def test_readme_source_example_is_valid(tmp_path: Path) -> None:
+    from reportexport.source import load_report
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.+?)\n```", readme, re.DOTALL).group(1)
+    source = tmp_path / "example.yaml"
+    source.write_text(example, encoding="utf-8")
+    report = load_report(source)
+    assert report.outline() == [(1, "Method of the assessment")]

@@ -100,3 +100,34 @@ def test_theme_font_that_does_not_exist(tmp_path: Path) -> None:
     result = run_cli("validate", "--style", theme)
     assert result.code == 2
     assert "fonts.body.bold: font file 'Missing-Bold.ttf' not found" in result.stderr
+
+
+def test_without_libyaml_the_same_problems_are_found_at_the_same_places() -> None:
+    """PyYAML built without libyaml falls back to its pure-Python parser."""
+    import json
+    import subprocess
+    import sys
+
+    probe = """
+import json, sys
+sys.modules["yaml._yaml"] = None  # as if PyYAML had been built without libyaml
+from pathlib import Path
+from reportexport.problems import InputError
+from reportexport.source import load_report
+found = {}
+for name in sys.argv[1:]:
+    try:
+        load_report(Path(name))
+        found[name] = []
+    except InputError as exc:
+        found[name] = [str(p) for p in exc.problems]
+print(json.dumps(found))
+"""
+    done = subprocess.run([sys.executable, "-c", probe, *map(str, CASES)],
+                          capture_output=True, text=True, check=True)
+    found = json.loads(done.stdout)
+    for source in CASES:
+        first = source.with_suffix(".expected").read_text(encoding="utf-8").splitlines()[0]
+        location = first.split(": ")[0]
+        assert any(p.startswith(f"{source}:{location}: ") for p in found[str(source)]), (
+            source.name, found[str(source)])

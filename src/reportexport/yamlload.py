@@ -1,10 +1,10 @@
 """Safe, located YAML reading.
 
 PyYAML's loaders lose positions, keep the last of two duplicate keys and expand
-aliases (so a "billion laughs" document hangs them). This module composes the
-YAML node graph itself, refuses anchors, aliases and tags, reports duplicate
-keys, and returns plain data together with the position of every value, so
-that later checks can say `file:line:column` for anything they find.
+aliases (so a "billion laughs" document hangs them). This module builds plain
+data straight from the parser's events, refuses anchors, aliases and tags,
+reports duplicate keys, and keeps the position of every value, so that later
+checks can say `file:line:column` for anything they find.
 """
 
 from __future__ import annotations
@@ -29,22 +29,22 @@ from yaml.resolver import Resolver
 
 from reportexport.problems import InputError, Location, Problem, format_path
 
-try:  # libyaml parses about ten times faster; composing stays in Python for the checks.
+try:  # libyaml parses about ten times faster than PyYAML's pure-Python parser.
     from yaml._yaml import CParser as _EventParser
 
     def _make_parser(self: Any, text: str) -> None:
         _EventParser.__init__(self, text)
 
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml.parser import Parser as _EventParser
+except ImportError:  # PyYAML built without libyaml
+    from yaml.parser import Parser
     from yaml.reader import Reader
     from yaml.scanner import Scanner
 
-    class _PurePythonParser(Reader, Scanner, _EventParser):  # type: ignore[misc,valid-type]
+    class _PurePythonParser(Reader, Scanner, Parser):
         def __init__(self, text: str) -> None:
             Reader.__init__(self, text)
             Scanner.__init__(self)
-            _EventParser.__init__(self)
+            Parser.__init__(self)
 
     _EventParser = _PurePythonParser  # type: ignore[misc,assignment]
 
@@ -297,12 +297,15 @@ def read_text(file: Path, *, max_bytes: int) -> str:
 def load_yaml(file: Path, *, max_bytes: int = 32 * 2**20) -> LocatedData:
     """Read `file` as strict YAML; raise InputError with every problem found."""
     text = read_text(file, max_bytes=max_bytes)
-    reader = _StrictReader(text, file)
     located = LocatedData(file, None)
+    problems: list[Problem] = []
     # Reading builds many containers and no cycles: the collector would only scan.
     collecting = gc.isenabled()
     gc.disable()
     try:
+        # The pure-Python reader checks characters as it is made; libyaml as it reads.
+        reader = _StrictReader(text, file)
+        problems = reader.problems
         found = reader.read(located)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -312,7 +315,7 @@ def load_yaml(file: Path, *, max_bytes: int = 32 * 2**20) -> LocatedData:
         if mark is not None and text[mark.index : mark.index + 1] == "\t":
             message = "a tab character cannot indent YAML: indent with spaces"
         raise InputError(
-            [*reader.problems, Problem(file, _loc(mark) if mark else None, "", message)]
+            [*problems, Problem(file, _loc(mark) if mark else None, "", message)]
         ) from None
     except yaml.reader.ReaderError as exc:
         raise InputError(
