@@ -100,6 +100,27 @@ def test_an_exporter_failure_keeps_the_previous_edition(tmp_path: Path) -> None:
     assert not list(out.glob(".*"))
 
 
+@pytest.mark.parametrize("cores", [1, 2])
+def test_a_build_publishes_all_editions_or_none(tmp_path: Path, cores: int,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """One failing format keeps every edition in the folder as it was, in both build modes."""
+    from reportexport import build as build_module
+    from reportexport.cli import main
+
+    monkeypatch.setattr(build_module, "_free_cores", lambda: cores)
+    out = tmp_path / "dist"
+    assert main(["all", str(SOURCE), "-o", str(out)]) == 0
+    before = _digests(out)
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(SOURCE.read_text(encoding="utf-8").replace(
+        "title: Conclusion", "title: Conclusions"), encoding="utf-8")
+    missing_template = tmp_path / "no-such-template.docx"
+    code = main(["all", str(changed), "-o", str(out), "--template", str(missing_template)])
+    assert code == 2
+    assert _digests(out) == before
+    assert sorted(p.name for p in out.iterdir()) == list(before)
+
+
 def test_interrupted_build_leaves_no_partial_file(tmp_path: Path, report: Report,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     from reportexport.build import Job, build

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from reportexport import exporters
+from reportexport.exporters import Exporter
 from reportexport.model import Report
 from reportexport.theme import Theme
 
@@ -22,38 +22,51 @@ class Job:
     options: dict[str, Any]
 
 
-@contextlib.contextmanager
-def atomic_destination(final: Path) -> Iterator[Path]:
-    """A temporary path beside `final`, renamed over it only if the block succeeds.
-
-    A failed or interrupted build leaves the previous edition untouched and no
-    partial file behind; the rename is atomic within one folder.
-    """
-    handle, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        yield temporary
-        # mkstemp makes the file private; an edition should be as readable as any new file.
-        umask = os.umask(0)
-        os.umask(umask)
-        temporary.chmod(0o666 & ~umask)
-        os.replace(temporary, final)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+Staged = tuple[Path, Path]  # (temporary file, final path)
 
 
 def output_path(report: Report, suffix: str, out_dir: Path) -> Path:
     return out_dir / f"{report.metadata.slug}{suffix}"
 
 
-def build_one(report: Report, theme: Theme, job: Job, out_dir: Path) -> Path:
-    exporter = exporters.load(job.format, **job.options)
+def stage(exporter: Exporter, report: Report, theme: Theme, out_dir: Path) -> Staged:
+    """Write an edition to a temporary file beside its final path.
+
+    Nothing is renamed here: a build publishes its editions only once all of
+    them are written (see `commit`), so a failed or interrupted build leaves
+    the editions already in the folder untouched and no partial file behind.
+    """
     final = output_path(report, exporter.suffix, out_dir)
-    with atomic_destination(final) as temporary:
+    handle, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=out_dir)
+    os.close(handle)
+    temporary = Path(name)
+    try:
         exporter.export(report, theme, temporary)
-    return final
+        # mkstemp makes the file private; an edition should be as readable as any new file.
+        umask = os.umask(0)
+        os.umask(umask)
+        temporary.chmod(0o666 & ~umask)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return temporary, final
+
+
+def commit(staged: Sequence[Staged]) -> list[Path]:
+    """Publish staged editions; each rename is atomic within its folder."""
+    for temporary, final in staged:
+        os.replace(temporary, final)
+    return [final for _, final in staged]
+
+
+def discard(staged: Sequence[Staged]) -> None:
+    for temporary, _ in staged:
+        temporary.unlink(missing_ok=True)
+
+
+def build_one(report: Report, theme: Theme, job: Job, out_dir: Path) -> Path:
+    [path] = build(report, theme, [job], out_dir)
+    return path
 
 
 def _free_cores() -> int:
@@ -80,9 +93,17 @@ def build_from(load: Loader, jobs: Sequence[Job], out_dir: Path) -> list[Path]:
     and with each other.
     """
     if len(jobs) <= 1 or _free_cores() <= 1 or os.name != "posix":
+        chosen = [exporters.load(job.format, **job.options) for job in jobs]
         report, theme = load()
         out_dir.mkdir(parents=True, exist_ok=True)
-        return [build_one(report, theme, job, out_dir) for job in jobs]
+        staged: list[Staged] = []
+        try:
+            for exporter in chosen:
+                staged.append(stage(exporter, report, theme, out_dir))
+        except BaseException:
+            discard(staged)
+            raise
+        return commit(staged)
     return _build_in_processes(load, jobs, out_dir)
 
 
@@ -103,10 +124,7 @@ def _worker(job: Job, out_dir: Path, connection: Connection) -> None:
         return
     report, theme = message
     try:
-        final = output_path(report, exporter.suffix, out_dir)
-        with atomic_destination(final) as temporary:
-            exporter.export(report, theme, temporary)
-        outcome = ("ok", final)
+        outcome = ("ok", stage(exporter, report, theme, out_dir))
     except BaseException as exc:
         outcome = ("error", exc)
     connection.send(outcome)
@@ -131,19 +149,27 @@ def _build_in_processes(load: Loader, jobs: Sequence[Job], out_dir: Path) -> lis
         finally:
             for _, _, connection in workers:
                 connection.send(data)  # None tells a worker there is nothing to build
-        paths, errors = [], []
-        for job, process, connection in workers:
-            try:
-                status, value = connection.recv()
-            except EOFError:
-                status, value = "error", RuntimeError(
-                    f"the {job.format} exporter's process ended without an answer "
-                    f"(exit status {process.exitcode})"
-                )
-            (paths if status == "ok" else errors).append(value)
-        if errors:
-            raise errors[0]
-        return paths
+        staged: list[Staged] = []
+        errors: list[BaseException] = []
+        try:
+            for job, process, connection in workers:
+                try:
+                    status, value = connection.recv()
+                except EOFError:
+                    status, value = "error", RuntimeError(
+                        f"the {job.format} exporter's process ended without an answer "
+                        f"(exit status {process.exitcode})"
+                    )
+                if status == "ok":
+                    staged.append(value)
+                else:
+                    errors.append(value)
+            if errors:
+                raise errors[0]
+        except BaseException:
+            discard(staged)  # all editions or none
+            raise
+        return commit(staged)
     finally:
         for _, process, connection in workers:
             process.join(timeout=60)

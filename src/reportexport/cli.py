@@ -142,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return EXIT_INPUT
     except ExportError as exc:
-        print(f"reportexport: {exc}; that edition was not written", file=sys.stderr)
+        print(f"reportexport: {exc}; no edition was written", file=sys.stderr)
         return EXIT_INPUT
     except RegistryError as exc:
         print(f"reportexport: {exc}", file=sys.stderr)
