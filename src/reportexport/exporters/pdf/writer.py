@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab import rl_config
 from reportlab.lib.colors import HexColor
@@ -44,11 +43,6 @@ NUMBER_WIDTH = 28.0
 
 # Binary streams: ASCII85 makes every stream a quarter larger and costs time.
 rl_config.useA85 = 0
-
-
-def _text(value: str) -> str:
-    """Plain text as reportlab paragraph markup: markup characters print literally."""
-    return escape(value)
 
 
 class _Styles:
@@ -148,8 +142,8 @@ class _Cover(Flowable):
         y = band_bottom + 18 * mm
         blocks: list[Paragraph] = []
         if meta.subtitle:
-            blocks.append(Paragraph(_text(meta.subtitle), st.cover_subtitle))
-        blocks.append(Paragraph(_text(meta.title), st.cover_title))
+            blocks.append(Para.plain(meta.subtitle, st.cover_subtitle))
+        blocks.append(Para.plain(meta.title, st.cover_title))
         for block in blocks:  # laid upward from the bottom of the band
             _, h = block.wrap(measure, height)
             block.drawOn(canvas, margin, y)
@@ -159,8 +153,8 @@ class _Cover(Flowable):
         facts.append(("Published", human_date(meta.date, meta.language)))
         label_width = 42 * mm
         for label, value in facts:
-            label_para = Paragraph(_text(label.upper()), st.cover_label)
-            value_para = Paragraph(_text(value), st.cover_value)
+            label_para = Para.plain(label.upper(), st.cover_label)
+            value_para = Para.plain(value, st.cover_value)
             _, lh = label_para.wrap(label_width - 4 * mm, height)
             _, vh = value_para.wrap(measure - label_width, height)
             row = max(lh, vh)
