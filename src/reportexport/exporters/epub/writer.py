@@ -129,7 +129,9 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
         "play_order": {"enabled": True, "start_from": 1},
         "compresslevel": 0,  # compressed once, by rewrite_zip
     })
-    rewrite_zip(buffer.getvalue(), destination, when, stored=frozenset({"mimetype"}),
+    # mimetype must be stored; the JPEG cover is already compressed.
+    rewrite_zip(buffer.getvalue(), destination, when,
+                stored=frozenset({"mimetype", "EPUB/images/cover.jpg"}),
                 transform={"EPUB/content.opf": lambda opf: _package_language(opf, language),
                            "EPUB/nav.xhtml": _hide_landmarks})
 
