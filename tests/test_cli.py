@@ -201,6 +201,27 @@ def test_inspect_every_edition(tmp_path: Path, report: Report) -> None:
     assert result.code == 2 and "no registered format reads '.odt' files" in result.stderr
 
 
+@pytest.mark.parametrize("suffix", [".pdf", ".docx", ".epub"])
+def test_inspect_a_broken_edition(tmp_path: Path, suffix: str) -> None:
+    broken = tmp_path / f"broken{suffix}"
+    broken.write_bytes(b"not really an edition")
+    result = run_cli("inspect", broken)
+    assert result.code == 2
+    assert f"{broken}: cannot be read as {suffix[1:].upper()}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_source_and_theme_problems_are_reported_together(tmp_path: Path) -> None:
+    source = DATA / "invalid" / "duplicate-key.yaml"
+    theme = tmp_path / "theme.yaml"
+    theme.write_text((ROOT / "styles" / "default.yaml").read_text(encoding="utf-8")
+                     .replace("size: A4", "size: A3"), encoding="utf-8")
+    result = run_cli("validate", source, "--style", theme)
+    assert result.code == 2
+    assert f"{source}:10:5:" in result.stderr and f"{theme}:" in result.stderr
+    assert "2 problems" in result.stderr
+
+
 LIBRARIES = ("reportlab", "docx", "ebooklib")
 
 

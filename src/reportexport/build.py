@@ -1,4 +1,4 @@
-"""Building editions: one exporter per format, each written atomically into the output folder."""
+"""Building editions: one exporter per format, staged, then published together."""
 
 from __future__ import annotations
 
@@ -62,11 +62,6 @@ def commit(staged: Sequence[Staged]) -> list[Path]:
 def discard(staged: Sequence[Staged]) -> None:
     for temporary, _ in staged:
         temporary.unlink(missing_ok=True)
-
-
-def build_one(report: Report, theme: Theme, job: Job, out_dir: Path) -> Path:
-    [path] = build(report, theme, [job], out_dir)
-    return path
 
 
 def _free_cores() -> int:

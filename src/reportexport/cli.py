@@ -90,15 +90,36 @@ def _run(args: argparse.Namespace) -> int:
         if not args.file.is_file():
             print(f"{args.file}: no such file", file=sys.stderr)
             return EXIT_INPUT
-        for level, title in exporters.for_file(args.file).outline(args.file):
+        exporter = exporters.for_file(args.file)
+        try:
+            outline = exporter.outline(args.file)
+        except Exception as exc:  # whatever the reader's library raises for a broken file
+            print(f"{args.file}: cannot be read as {exporter.name.upper()} "
+                  f"({type(exc).__name__}: {exc})", file=sys.stderr)
+            return EXIT_INPUT
+        for level, title in outline:
             print(f"{'  ' * (level - 1)}{level} {title}")
         return EXIT_OK
 
+    from reportexport.problems import InputError
     from reportexport.source import load_report
     from reportexport.theme import Theme, load_theme
 
     def load() -> tuple[Report, Theme]:
-        return load_report(args.source), load_theme(args.style)
+        # Both files are read before giving up, so one run lists every problem.
+        problems = []
+        report = theme = None
+        try:
+            report = load_report(args.source)
+        except InputError as exc:
+            problems += exc.problems
+        try:
+            theme = load_theme(args.style)
+        except InputError as exc:
+            problems += exc.problems
+        if problems or report is None or theme is None:
+            raise InputError(problems)
+        return report, theme
 
     if args.command == "validate":
         report, _ = load()
