@@ -39,7 +39,7 @@ def test_every_exporter_is_found_by_its_suffix(name: str, tmp_path: Path) -> Non
 
 
 def _fake_entry_points(monkeypatch: pytest.MonkeyPatch, *points: EntryPoint) -> None:
-    monkeypatch.setattr(exporters, "entry_points", lambda group: list(points))
+    monkeypatch.setattr(exporters, "_entry_points", lambda: points)
 
 
 def test_unknown_format_names_what_is_available() -> None:

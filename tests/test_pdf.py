@@ -71,29 +71,45 @@ def test_nested_outline(tmp_path: Path) -> None:
     assert [(level, title) for level, title, _ in marks] == report.outline()
 
 
-def test_contents_links_land_on_the_bookmarked_pages(editions: dict[str, Path]) -> None:
+def _placed_text(page: Any) -> list[tuple[float, float, str]]:
+    """Each text run of a page with its position (x, y), as a viewer would place it."""
+    runs: list[tuple[float, float, str]] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        if text.strip():
+            runs.append((cm[4] + tm[4], cm[5] + tm[5], text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+def test_contents_lines_print_and_link_to_their_headings_pages(
+    editions: dict[str, Path], report: Report
+) -> None:
     reader = PdfReader(editions["pdf"])
     bookmark_pages = {title: page for _, title, page in _bookmarks(reader)}
-    named = reader.named_destinations
     contents = reader.pages[1]
-    assert "Contents" in (contents.extract_text() or "")
+    runs = _placed_text(contents)
+    titles = {title: y for x, y, title in runs if title in bookmark_pages}
+    numbers = [(x, y, text) for x, y, text in runs if text.isdigit()]
+    assert set(titles) == set(bookmark_pages)
+    for title, y in titles.items():
+        # The number printed at the right end of the title's own line.
+        [printed] = [text for x, ny, text in numbers if abs(ny - y) < 3 and x > 300]
+        assert int(printed) == bookmark_pages[title] + 1, title
     links = [a.get_object() for a in contents.get("/Annots", [])]
     links = [a for a in links if a.get("/Subtype") == "/Link"]
-    assert len(links) == len(bookmark_pages)
-    text = normalise(contents.extract_text())
-    landed = []
+    assert len(links) == len(titles)
+    named = reader.named_destinations
     for link in links:
         dest = link.get("/Dest") or link["/A"]["/D"]
         if isinstance(dest, str):
             dest = named[dest]
         page = (reader.get_destination_page_number(dest) if isinstance(dest, Destination)
                 else reader.get_page_number(dest[0].get_object()))
-        landed.append(page)
-    assert sorted(landed) == sorted(bookmark_pages.values())
-    # The printed numbers agree with where the links land.
-    for title, page in bookmark_pages.items():
-        assert f"{normalise(title)}" in text
-        assert str(page + 1) in text
+        bottom, top = sorted(float(v) for v in (link["/Rect"][1], link["/Rect"][3]))
+        [title] = [t for t, y in titles.items() if bottom <= y <= top]
+        assert page == bookmark_pages[title], f"the link on {title!r} lands elsewhere"
 
 
 def test_document_information_and_language(editions: dict[str, Path], report: Report) -> None:

@@ -34,8 +34,10 @@ class InputError(Exception):
     """Bad input: the CLI reports every problem and exits with status 2."""
 
     def __init__(self, problems: list[Problem]) -> None:
+        # Two checks may find the same fault (an empty title is both too short and blank).
+        unique = {str(p): p for p in problems}.values()
         self.problems = sorted(
-            problems, key=lambda p: (p.location or Location(0, 0), p.path, p.message)
+            unique, key=lambda p: (p.location or Location(0, 0), p.path, p.message)
         )
         super().__init__("\n".join(str(p) for p in self.problems))
 

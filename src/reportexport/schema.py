@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from functools import cache
 from importlib import resources
@@ -80,6 +79,8 @@ def _problems_for(error: Any, located: LocatedData) -> list[Problem]:
     custom = schema.get("x-message") if isinstance(schema, dict) else None
     kind = error.validator
     if kind == "additionalProperties":
+        import difflib  # only a misspelt key needs it
+
         allowed = sorted(schema.get("properties", {}))
         known = set(allowed)
         problems = []
@@ -130,11 +131,8 @@ def check(located: LocatedData, name: str) -> list[Problem]:
         (p.path.rpartition(".")[0], p.message.split("did you mean '")[1].split("'")[0])
         for p in problems if "did you mean '" in p.message
     }
-    unique: dict[str, Problem] = {}
-    for problem in problems:
-        if problem.message.startswith("missing required key '"):
-            missing = problem.message.split("'")[1]
-            if (problem.path, missing) in suggested:
-                continue
-        unique.setdefault(str(problem), problem)
-    return list(unique.values())
+    return [
+        p for p in problems
+        if not (p.message.startswith("missing required key '")
+                and (p.path, p.message.split("'")[1]) in suggested)
+    ]

@@ -163,10 +163,6 @@ def _metadata(data: dict[str, Any], date: dt.date, modified: dt.date | None) -> 
     )
 
 
-def _unique(problems: list[Problem]) -> list[Problem]:
-    return list({str(p): p for p in problems}.values())
-
-
 def load_report(file: Path) -> Report:
     """Read and check a report source; raise InputError listing every problem found."""
     located = load_yaml(file)
@@ -174,7 +170,7 @@ def load_report(file: Path) -> Report:
     problems = schema.check(located, "report")
     problems += _xml_problems(located) + _section_problems(located)
     if problems:
-        raise InputError(_unique(problems))
+        raise InputError(problems)
     date = _parse_date(located, ("metadata", "date"), problems)
     modified = None
     if "modified" in located.data["metadata"]:

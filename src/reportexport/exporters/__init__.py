@@ -11,6 +11,7 @@ so finding and listing exporters stays cheap.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, runtime_checkable
@@ -44,9 +45,6 @@ class Exporter(Protocol):
         """Read a written edition back into [(level, title), …] with an independent parser."""
 
 
-_CACHE: dict[str, Any] = {}
-
-
 class RegistryError(Exception):
     """A format name that is unknown, registered twice, or cannot be loaded."""
 
@@ -62,16 +60,17 @@ class Registered:
         return dist.name if dist is not None else self.entry_point.value
 
 
-def registered() -> dict[str, Registered]:
-    """Every registered format by name, without importing any exporter."""
+@cache
+def _entry_points() -> tuple[EntryPoint, ...]:
     # Scanning installed distributions costs tens of milliseconds; a build asks
     # several times, and its worker processes inherit the answer.
-    points = _CACHE.get("points")
-    if points is None or _CACHE.get("source") is not entry_points:
-        points = list(entry_points(group=GROUP))
-        _CACHE.update(points=points, source=entry_points)
+    return tuple(entry_points(group=GROUP))
+
+
+def registered() -> dict[str, Registered]:
+    """Every registered format by name, without importing any exporter."""
     found: dict[str, Registered] = {}
-    for ep in points:
+    for ep in _entry_points():
         entry = Registered(ep.name, ep)
         if ep.name in found and found[ep.name].entry_point.value != ep.value:
             raise RegistryError(

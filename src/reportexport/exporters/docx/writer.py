@@ -17,7 +17,7 @@ import docx
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm
+from docx.shared import Emu, Mm
 
 from reportexport.dates import human_date
 from reportexport.exporters.docx.styles import TOC_LEVELS, ensure_styles, set_language
@@ -253,7 +253,7 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     section = document.sections[0]
     if not from_template:
         _set_page(section, theme)
-    text_width = int((section.page_width - section.left_margin - section.right_margin) / 635)
+    text_width = Emu(section.page_width - section.left_margin - section.right_margin).twips
     ids = ensure_styles(document, theme, text_width, keep)
     if not from_template or section.header.is_linked_to_previous:
         _header_footer(section, report, ids)
