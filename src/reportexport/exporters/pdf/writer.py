@@ -247,6 +247,7 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme) -> list[Flowable]:
         ListFlowable(
             items,
             bulletType="1" if numbered else "bullet",
+            bulletFormat="%s." if numbered else None,  # "1." as in the Word and EPUB editions
             start=None if numbered else "•",
             bulletFontName=st.body.fontName,
             bulletFontSize=st.body.fontSize,
