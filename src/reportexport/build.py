@@ -6,14 +6,17 @@ import os
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportexport import exporters
 from reportexport.exporters import Exporter
-from reportexport.model import Report
-from reportexport.theme import Theme
+
+if TYPE_CHECKING:  # worker processes are forked before either is needed
+    from multiprocessing.connection import Connection
+
+    from reportexport.model import Report
+    from reportexport.theme import Theme
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ def _free_cores() -> int:
         return os.cpu_count() or 1
 
 
-Loader = Callable[[], tuple[Report, Theme]]
+Loader = Callable[[], "tuple[Report, Theme]"]
 
 
 def build(report: Report, theme: Theme, jobs: Sequence[Job], out_dir: Path) -> list[Path]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reportexport import schema
-from reportexport.problems import InputError, Problem
-from reportexport.yamlload import LocatedData, load_yaml
+if TYPE_CHECKING:
+    from reportexport.problems import Problem
+    from reportexport.yamlload import LocatedData
 
 #: Page sizes in millimetres (width, height), portrait.
 PAGE_SIZES_MM: dict[str, tuple[float, float]] = {
@@ -155,6 +155,11 @@ def _font_family(located: LocatedData, role: str, problems: list[Problem]) -> Fo
 
 def load_theme(file: Path | None = None) -> Theme:
     """Read and check a theme (the default one when `file` is None)."""
+    # Imported here, not above: exporter processes unpickle a Theme without reading YAML.
+    from reportexport import schema
+    from reportexport.problems import InputError
+    from reportexport.yamlload import load_yaml
+
     located = load_yaml(file or default_theme_path())
     problems = schema.check(located, "theme")
     if problems:

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
-from reportexport.model import Report
-from reportexport.theme import Theme
+if TYPE_CHECKING:  # listing and choosing formats needs neither
+    from reportexport.model import Report
+    from reportexport.theme import Theme
 
 GROUP = "reportexport.exporters"
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from reportexport.model import Report
-from reportexport.theme import Theme
+if TYPE_CHECKING:  # a worker process imports neither before it needs them
+    from reportexport.model import Report
+    from reportexport.theme import Theme
 
 
 class DocxExporter:
