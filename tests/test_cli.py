@@ -222,7 +222,8 @@ def test_source_and_theme_problems_are_reported_together(tmp_path: Path) -> None
     assert "2 problems" in result.stderr
 
 
-LIBRARIES = ("reportlab", "docx", "ebooklib")
+# jsonschema too: a valid source passes the compiled schema and never needs it.
+LIBRARIES = ("reportlab", "docx", "ebooklib", "jsonschema")
 
 
 def _imported_after(code: str) -> set[str]:
