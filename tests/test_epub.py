@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -146,12 +147,19 @@ def test_cover_image_and_embedded_fonts(editions: dict[str, Path], theme: Theme)
         css = next(archive.read(h) for h, media, _ in package.manifest.values()
                    if media == "text/css").decode()
         cover_page = etree.fromstring(archive.read(package.spine[0]))
-    assert {Path(f).name for f in fonts} == {
-        p.name for family in (theme.body_font, theme.heading_font)
-        for p in family.files().values()
-    }
+    # The faces the stylesheet selects, and no others: body text is never bold.
+    assert sorted(Path(f).name for f in fonts) == sorted({
+        theme.body_font.regular.name, theme.body_font.italic.name,
+        theme.heading_font.regular.name, theme.heading_font.bold.name,
+    })
+    declared = re.findall(r"@font-face \{[^}]*\}", css)
+    assert len(declared) == len(fonts)
     for font in fonts:
-        assert Path(font).name in css
+        url = f'url("../{Path(font).relative_to("EPUB")}")'
+        assert sum(url in rule for rule in declared) == 1, font
+    for selector, declarations in re.findall(r"([^{}]+)\{([^}]*)\}", css):
+        if "font-weight: bold" in declarations and "@font-face" not in selector:
+            assert f'"{theme.heading_font.family}"' in declarations, selector
     assert f'font-family: "{theme.body_font.family}"' in css
     img = cover_page.find(".//x:img", NS)
     assert img.get("alt").startswith("Cover: ")

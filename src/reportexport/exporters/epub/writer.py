@@ -11,6 +11,7 @@ from reportexport import __version__
 from reportexport.exporters.epub.cover import cover_jpeg
 from reportexport.exporters.epub.xhtml import (
     cover_page,
+    font_faces,
     page,
     section_markup,
     stylesheet,
@@ -75,15 +76,14 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
         book.add_metadata("DC", "rights", meta.rights)
     _accessibility(book)
 
-    font_files: dict[str, str] = {}
-    for family in (theme.body_font, theme.heading_font):
-        for path in family.files().values():
-            if str(path) in font_files:
-                continue
-            href = f"fonts/{path.name}"
-            font_files[str(path)] = href
-            book.add_item(epub.EpubItem(uid=f"font-{len(font_files)}", file_name=href,
-                                        media_type="font/ttf", content=path.read_bytes()))
+    font_files: dict[Path, str] = {}
+    for *_, path in font_faces(theme):
+        if path in font_files:
+            continue
+        href = f"fonts/{path.name}"
+        font_files[path] = href
+        book.add_item(epub.EpubItem(uid=f"font-{len(font_files)}", file_name=href,
+                                    media_type="font/ttf", content=path.read_bytes()))
     book.add_item(epub.EpubItem(uid="css", file_name="styles/report.css", media_type="text/css",
                                 content=stylesheet(theme, font_files).encode()))
 

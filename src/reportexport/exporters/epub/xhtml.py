@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 from reportexport.dates import human_date
 from reportexport.model import BulletList, NumberedList, Paragraph, Quote, Report, Section
@@ -90,20 +91,32 @@ def cover_page(report: Report, image_href: str) -> str:
     )
 
 
-def _font_faces(theme: Theme, files: dict[str, str]) -> str:
-    faces = []
-    for family in (theme.body_font, theme.heading_font):
-        for style, path in family.files().items():
-            weight = "bold" if "bold" in style else "normal"
-            slant = "italic" if "italic" in style else "normal"
-            faces.append(
-                f'@font-face {{ font-family: "{family.family}"; font-weight: {weight}; '
-                f'font-style: {slant}; src: url("../{files[str(path)]}"); }}'
-            )
-    return "\n".join(dict.fromkeys(faces))
+#: The faces the stylesheet below selects, as (role, style); only these are embedded.
+#: Body text is never bold, so the body's bold faces would be dead weight (170 KB).
+FACES = (("body", "regular"), ("body", "italic"), ("heading", "regular"), ("heading", "bold"))
 
 
-def stylesheet(theme: Theme, font_files: dict[str, str]) -> str:
+def font_faces(theme: Theme) -> list[tuple[str, str, str, Path]]:
+    """(family, CSS weight, CSS style, file) of each face the stylesheet uses, once each."""
+    families = {"body": theme.body_font, "heading": theme.heading_font}
+    faces = {}
+    for role, style in FACES:
+        family = families[role]
+        weight = "bold" if "bold" in style else "normal"
+        slant = "italic" if "italic" in style else "normal"
+        faces[(family.family, weight, slant)] = getattr(family, style)
+    return [(family, weight, slant, path) for (family, weight, slant), path in faces.items()]
+
+
+def _font_face_rules(theme: Theme, files: dict[Path, str]) -> str:
+    return "\n".join(
+        f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
+        f'font-style: {slant}; src: url("../{files[path]}"); }}'
+        for family, weight, slant, path in font_faces(theme)
+    )
+
+
+def stylesheet(theme: Theme, font_files: dict[Path, str]) -> str:
     """CSS from the same theme as the other editions; sizes relative for reader settings."""
     s, c, sp = theme.sizes, theme.colours, theme.spacing
     body_font = f'"{theme.body_font.family}", serif'
@@ -118,7 +131,7 @@ def stylesheet(theme: Theme, font_files: dict[str, str]) -> str:
         f"{rel(sp.heading_after)}; color: {c.accent if n < 3 else c.text}; }}"
         for n in range(1, 7)
     )
-    return f"""{_font_faces(theme, font_files)}
+    return f"""{_font_face_rules(theme, font_files)}
 html {{ font-size: 100%; }}
 body {{ font-family: {body_font}; line-height: {theme.line_height}; color: {c.text};
   margin: 0 4%; }}
