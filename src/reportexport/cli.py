@@ -13,6 +13,7 @@ from reportexport import __version__
 
 if TYPE_CHECKING:
     from reportexport.model import Report
+    from reportexport.theme import Theme
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 DEFAULT_SOURCE = Path("source/report.yaml")
@@ -101,11 +102,13 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{'  ' * (level - 1)}{level} {title}")
         return EXIT_OK
 
-    from reportexport.problems import InputError
-    from reportexport.source import load_report
-    from reportexport.theme import Theme, load_theme
-
     def load() -> tuple[Report, Theme]:
+        # Imported here: a build forks its exporter processes first, and only
+        # this process reads YAML.
+        from reportexport.problems import InputError
+        from reportexport.source import load_report
+        from reportexport.theme import load_theme
+
         # Both files are read before giving up, so one run lists every problem.
         problems = []
         report = theme = None
