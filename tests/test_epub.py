@@ -144,6 +144,10 @@ def test_cover_image_and_embedded_fonts(editions: dict[str, Path], theme: Theme)
         assert len(cover) == 1
         assert archive.read(cover[0])[:3] == b"\xff\xd8\xff", "a JPEG image"
         fonts = [h for h, media, _ in package.manifest.values() if media == "font/ttf"]
+        for font in fonts:  # compressed, if at a quicker level than text
+            info = archive.getinfo(font)
+            assert info.compress_type == zipfile.ZIP_DEFLATED
+            assert info.compress_size < 0.6 * info.file_size, font
         css = next(archive.read(h) for h, media, _ in package.manifest.values()
                    if media == "text/css").decode()
         cover_page = etree.fromstring(archive.read(package.spine[0]))

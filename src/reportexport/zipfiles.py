@@ -18,15 +18,18 @@ def zip_time(when: dt.datetime) -> tuple[int, int, int, int, int, int]:
 
 def rewrite_zip(data: bytes, destination: Path, when: dt.datetime,
                 stored: frozenset[str] = frozenset(),
-                transform: Mapping[str, Callable[[bytes], bytes]] | None = None) -> None:
+                transform: Mapping[str, Callable[[bytes], bytes]] | None = None,
+                levels: Mapping[str, int] | None = None) -> None:
     """Copy the archive `data` to `destination` with fixed entry times and attributes.
 
     Libraries stamp entries with the wall clock; pinning every entry's time,
     permissions and compression makes two builds of one source byte-identical.
     The entry order is kept (EPUB's `mimetype` must stay first and `stored`).
     `transform` may rewrite named entries on the way, for what a library cannot set.
+    `levels` gives named entries a zlib level other than the default (6).
     """
     transform = transform or {}
+    levels = levels or {}
     stamp = zip_time(when)
     with zipfile.ZipFile(io.BytesIO(data)) as source, \
             zipfile.ZipFile(destination, "w") as target:
@@ -40,4 +43,4 @@ def rewrite_zip(data: bytes, destination: Path, when: dt.datetime,
             content = source.read(entry.filename)
             if entry.filename in transform:
                 content = transform[entry.filename](content)
-            target.writestr(info, content)
+            target.writestr(info, content, compresslevel=levels.get(entry.filename))
