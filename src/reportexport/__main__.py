@@ -1,5 +1,3 @@
-import sys
+from reportexport.cli import run
 
-from reportexport.cli import main
-
-sys.exit(main())
+run()
