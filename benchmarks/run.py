@@ -114,7 +114,9 @@ def main() -> None:
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",")]
     python = sys.executable
-    cli = [python, "-m", "reportexport"]
+    # The console script, as users run it (python -m adds runpy's start-up).
+    script = shutil.which("reportexport", path=str(Path(python).parent))
+    cli = [script] if script else [python, "-m", "reportexport"]
     pandoc = None
     if not args.no_pandoc:
         try:
