@@ -135,7 +135,8 @@ REPORT_DATA = load_yaml(SOURCE).data
 THEME_DATA = load_yaml(THEME).data
 
 
-ODD_VALUES = (None, True, 0, -1, 1.5, 1000, "", " ", "x", "A4\n", [], [""], {}, {"x": 1})
+ODD_VALUES = (None, True, False, 0, -1, 1.5, 2.0, 1000, "", " ", "x", "A4\n",
+              [], [""], {}, {"x": 1})
 
 
 @pytest.mark.parametrize("name", SCHEMAS)
