@@ -48,22 +48,33 @@ class Measure:
         return f"{self.seconds:8.2f} s {self.peak_mib:7.0f} MiB"
 
 
+def _run_once(command: list[str], env: dict[str, str] | None) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS in MiB and CPU seconds of one cold run of `command`."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env={**os.environ, **(env or {})})
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
+    process.stderr.close()
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+
+
+def measure_alternating(commands: list[list[str]], runs: int,
+                        env: dict[str, str] | None = None) -> list[Measure]:
+    """`measure` for several commands, run in turn: a busy spell slows them all alike."""
+    samples: list[list[tuple[float, float, float]]] = [[] for _ in commands]
+    for _ in range(runs):
+        for command, taken in zip(commands, samples, strict=True):
+            taken.append(_run_once(command, env))
+    return [Measure(statistics.median(t for t, _, _ in taken), max(p for _, p, _ in taken),
+                    statistics.median(c for _, _, c in taken)) for taken in samples]
+
+
 def measure(command: list[str], runs: int, env: dict[str, str] | None = None) -> Measure:
     """Median wall and CPU time, and the largest peak RSS, over `runs` cold runs of `command`."""
-    times, peaks, cpu = [], [], []
-    for _ in range(runs):
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                   env={**os.environ, **(env or {})})
-        _, status, usage = os.wait4(process.pid, 0)
-        times.append(time.perf_counter() - start)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
-            raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
-        process.stderr.close()
-        peaks.append(usage.ru_maxrss / 1024)
-        cpu.append(usage.ru_utime + usage.ru_stime)
-    return Measure(statistics.median(times), max(peaks), statistics.median(cpu))
+    return measure_alternating([command], runs, env)[0]
 
 
 def in_process(source: Path, out: Path, runs: int) -> dict[str, float]:
@@ -137,7 +148,8 @@ def main() -> None:
                     *([[pandoc, "--version"]] if pandoc else [])):
         subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
     bare = measure([python, "-c", "pass"], args.runs)
-    libs = measure([python, "-c", LIBRARY_IMPORTS], args.runs)
+    libs_command = [python, "-c", LIBRARY_IMPORTS]
+    libs = measure(libs_command, args.runs)
     print(f"bare interpreter {bare}; interpreter + libraries ({LIBRARY_IMPORTS}) {libs}")
     rows: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -152,7 +164,12 @@ def main() -> None:
             print(f"\n== {scale}x ({size * 1024:.0f} KiB of YAML)")
             results: dict[str, Measure] = {}
             for fmt in (*FORMATS, "all"):
-                results[fmt] = measure([*cli, fmt, str(source), "-o", str(out)], args.runs, env)
+                command = [*cli, fmt, str(source), "-o", str(out)]
+                if fmt == "all":  # its ratio to the libraries' import, measured in turn
+                    results[fmt], libs = measure_alternating([command, libs_command], args.runs,
+                                                             env)
+                else:
+                    results[fmt] = measure(command, args.runs, env)
                 growth = ""
                 if fmt in previous and scale == 10 * scales[scales.index(scale) - 1]:
                     growth = f"  ({results[fmt].seconds / previous[fmt]:.1f}x the previous scale)"
@@ -160,10 +177,11 @@ def main() -> None:
             warm = in_process(source, work / "warm", args.runs)
             n_pages = int(warm.pop("pages"))
             print(f"PDF: {n_pages} pages, {n_pages / results['pdf'].seconds:.0f} pages/s")
-            print(f"'all' / library import time: {results['all'].seconds / libs.seconds:.2f}; "
-                  f"'all' used {results['all'].cpu_seconds:.2f} s of CPU in its processes "
-                  f"(the libraries' import {libs.cpu_seconds:.2f} s), so on {os.cpu_count()} "
-                  f"cores it cannot take less than "
+            print(f"'all' / library import time, measured in turn: "
+                  f"{results['all'].seconds / libs.seconds:.2f} ({results['all'].seconds:.3f} s "
+                  f"/ {libs.seconds:.3f} s); 'all' used {results['all'].cpu_seconds:.2f} s of CPU "
+                  f"in its processes (the libraries' import {libs.cpu_seconds:.2f} s), so on "
+                  f"{os.cpu_count()} cores it cannot take less than "
                   f"{results['all'].cpu_seconds / (os.cpu_count() or 1):.2f} s")
             print("in-process: " + ", ".join(f"{f} {s:.2f} s" for f, s in warm.items()))
             ratios = {}
