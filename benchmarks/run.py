@@ -62,19 +62,29 @@ def _run_once(command: list[str], env: dict[str, str] | None) -> tuple[float, fl
 
 
 def measure_alternating(commands: list[list[str]], runs: int,
-                        env: dict[str, str] | None = None) -> list[Measure]:
-    """`measure` for several commands, run in turn: a busy spell slows them all alike."""
+                        env: dict[str, str] | None = None, quick_runs: int = 1) -> list[Measure]:
+    """`measure` for several commands, run in turn: a busy spell slows them all alike.
+
+    Commands that take under a second get at least `quick_runs` runs: their
+    medians are the ones a few milliseconds of noise can move.
+    """
     samples: list[list[tuple[float, float, float]]] = [[] for _ in commands]
-    for _ in range(runs):
+    rounds = runs
+    done = 0
+    while done < rounds:
         for command, taken in zip(commands, samples, strict=True):
             taken.append(_run_once(command, env))
+        done += 1
+        if done == 1 and max(taken[0][0] for taken in samples) < 1.0:
+            rounds = max(runs, quick_runs)
     return [Measure(statistics.median(t for t, _, _ in taken), max(p for _, p, _ in taken),
                     statistics.median(c for _, _, c in taken)) for taken in samples]
 
 
-def measure(command: list[str], runs: int, env: dict[str, str] | None = None) -> Measure:
+def measure(command: list[str], runs: int, env: dict[str, str] | None = None,
+            quick_runs: int = 1) -> Measure:
     """Median wall and CPU time, and the largest peak RSS, over `runs` cold runs of `command`."""
-    return measure_alternating([command], runs, env)[0]
+    return measure_alternating([command], runs, env, quick_runs)[0]
 
 
 def in_process(source: Path, out: Path, runs: int) -> dict[str, float]:
@@ -119,6 +129,8 @@ def main() -> None:
     parser.add_argument("--scales", default="1,10,100,1000",
                         help="comma-separated scale factors (default: 1,10,100,1000)")
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--quick-runs", type=int, default=9,
+                        help="at least this many runs for commands under a second (default: 9)")
     parser.add_argument("--no-pandoc", action="store_true", help="skip pandoc")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive reportlab build")
     parser.add_argument("--markdown", type=Path, help="also write the results table here")
@@ -147,9 +159,10 @@ def main() -> None:
                     [*cli, "all", str(ROOT / "source" / "report.yaml"), "-o", tempfile.mkdtemp()],
                     *([[pandoc, "--version"]] if pandoc else [])):
         subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-    bare = measure([python, "-c", "pass"], args.runs)
+    quick = args.quick_runs
+    bare = measure([python, "-c", "pass"], args.runs, quick_runs=quick)
     libs_command = [python, "-c", LIBRARY_IMPORTS]
-    libs = measure(libs_command, args.runs)
+    libs = measure(libs_command, args.runs, quick_runs=quick)
     print(f"bare interpreter {bare}; interpreter + libraries ({LIBRARY_IMPORTS}) {libs}")
     rows: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -167,9 +180,9 @@ def main() -> None:
                 command = [*cli, fmt, str(source), "-o", str(out)]
                 if fmt == "all":  # its ratio to the libraries' import, measured in turn
                     results[fmt], libs = measure_alternating([command, libs_command], args.runs,
-                                                             env)
+                                                             env, quick)
                 else:
-                    results[fmt] = measure(command, args.runs, env)
+                    results[fmt] = measure(command, args.runs, env, quick)
                 growth = ""
                 if fmt in previous and scale == 10 * scales[scales.index(scale) - 1]:
                     growth = f"  ({results[fmt].seconds / previous[fmt]:.1f}x the previous scale)"
@@ -187,7 +200,7 @@ def main() -> None:
             ratios = {}
             if not args.no_naive:
                 naive = measure([python, str(HERE / "naive_pdf.py"), str(source),
-                                 str(work / "naive.pdf")], args.runs)
+                                 str(work / "naive.pdf")], args.runs, quick_runs=quick)
                 ratios["pdf"] = results["pdf"].seconds / naive.seconds
                 print(f"naive reportlab multiBuild {naive}  -> reportexport pdf at "
                       f"{ratios['pdf']:.2f}x")
@@ -197,7 +210,7 @@ def main() -> None:
                                 str(markdown)], check=True)
                 for fmt, extra in (("docx", []), ("epub", ["-t", "epub3"])):
                     pan = measure([pandoc, str(markdown), "--toc", *extra, "-o",
-                                   str(work / f"pandoc.{fmt}")], args.runs)
+                                   str(work / f"pandoc.{fmt}")], args.runs, quick_runs=quick)
                     ratios[fmt] = results[fmt].seconds / pan.seconds
                     print(f"pandoc {fmt:5} {pan}  -> reportexport {fmt} at {ratios[fmt]:.2f}x")
             cells = [f"{scale}x", f"{size * 1024:.0f} KiB"]

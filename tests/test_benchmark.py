@@ -11,7 +11,7 @@ from conftest import ROOT
 def test_benchmark_runs_at_1x() -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--scales", "1", "--runs", "1",
-         "--no-pandoc"],
+         "--quick-runs", "1", "--no-pandoc"],
         capture_output=True, text=True, cwd=ROOT, timeout=300,
     )
     assert done.returncode == 0, done.stderr
