@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SOURCE
 from reportexport import exporters
+from reportexport.cli import main
 from reportexport.exporters import GROUP, Exporter, RegistryError
 from reportexport.model import Report
 from reportexport.theme import Theme
@@ -15,8 +17,17 @@ from reportexport.theme import Theme
 REGISTERED = list(exporters.registered())
 
 
-def test_the_built_in_formats_are_registered_through_entry_points() -> None:
-    assert {"pdf", "docx", "epub"} <= set(REGISTERED)
+def _no_scanning() -> tuple[EntryPoint, ...]:
+    raise AssertionError("installed packages were scanned for plug-ins")
+
+
+def test_the_built_in_formats_need_no_scan_of_installed_packages(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    assert set(exporters.BUILT_IN) == {"pdf", "docx", "epub"} <= set(REGISTERED)
+    monkeypatch.setattr(exporters, "_entry_points", _no_scanning)
+    assert set(exporters.registered(plugins=False)) == {"pdf", "docx", "epub"}
+    for name in exporters.BUILT_IN:
+        assert exporters.load(name).name == name
 
 
 @pytest.mark.parametrize("name", REGISTERED)
@@ -47,27 +58,29 @@ def test_unknown_format_names_what_is_available() -> None:
         exporters.load("pfd")
 
 
-def test_duplicate_registration_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
-    _fake_entry_points(
-        monkeypatch,
-        EntryPoint("pdf", "reportexport.exporters.pdf:PdfExporter", GROUP),
-        EntryPoint("pdf", "someone_else.pdf:Exporter", GROUP),
-    )
+def test_a_plugin_cannot_take_a_built_in_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_entry_points(monkeypatch, EntryPoint("pdf", "someone_else.pdf:Exporter", GROUP))
     with pytest.raises(RegistryError, match="format 'pdf' is registered twice"):
         exporters.registered()
 
 
-def test_broken_plugin_is_reported_in_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_duplicate_plugin_registration_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     _fake_entry_points(
         monkeypatch,
-        EntryPoint("pdf", "reportexport.exporters.pdf:PdfExporter", GROUP),
-        EntryPoint("odt", "no_such_module_here:Exporter", GROUP),
+        EntryPoint("odt", "one.odt:Exporter", GROUP),
+        EntryPoint("odt", "another.odt:Exporter", GROUP),
     )
+    with pytest.raises(RegistryError, match="format 'odt' is registered twice"):
+        exporters.registered()
+
+
+def test_broken_plugin_is_reported_in_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_entry_points(monkeypatch, EntryPoint("odt", "no_such_module_here:Exporter", GROUP))
     with pytest.raises(RegistryError) as caught:
         exporters.load("odt")
     message = str(caught.value)
     assert "format 'odt'" in message and "could not be loaded" in message
-    assert "ModuleNotFoundError" in message and "available: odt, pdf" in message
+    assert "ModuleNotFoundError" in message and "available: docx, epub, odt, pdf" in message
     assert "\n" not in message
 
 
@@ -77,9 +90,9 @@ def test_plugin_not_meeting_the_contract_is_refused(monkeypatch: pytest.MonkeyPa
         exporters.load("bad")
 
 
-def test_a_third_party_exporter_plugs_in(monkeypatch: pytest.MonkeyPatch, report: Report,
-                                         theme: Theme, tmp_path: Path) -> None:
-    """A format from another package: registered by entry point, built through the CLI code."""
+@pytest.fixture
+def text_plugin(monkeypatch: pytest.MonkeyPatch) -> str:
+    """A format from another package, registered by entry point: plain text, one heading a line."""
     import sys
     import types
 
@@ -101,8 +114,33 @@ def test_a_third_party_exporter_plugs_in(monkeypatch: pytest.MonkeyPatch, report
     module.TextExporter = TextExporter  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "rx_plaintext_plugin", module)
     _fake_entry_points(monkeypatch, EntryPoint("txt", "rx_plaintext_plugin:TextExporter", GROUP))
+    return "txt"
+
+
+def test_a_third_party_exporter_plugs_in(text_plugin: str, report: Report, theme: Theme,
+                                         tmp_path: Path) -> None:
     from reportexport.build import Job, build
 
-    [path] = build(report, theme, [Job("txt", {})], tmp_path)
+    [path] = build(report, theme, [Job(text_plugin, {})], tmp_path)
     assert path.name == f"{report.metadata.slug}.txt"
-    assert exporters.load("txt").outline(path) == report.outline()
+    assert exporters.load(text_plugin).outline(path) == report.outline()
+
+
+def test_all_builds_plugin_formats_too(text_plugin: str, report: Report, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    # `all` starts the built-in exporters first and looks for plug-ins meanwhile.
+    assert main(["all", str(SOURCE), "-o", str(tmp_path)]) == 0
+    built = sorted(p.suffix for p in tmp_path.iterdir())
+    assert built == [".docx", ".epub", ".pdf", ".txt"], capsys.readouterr().err
+    txt = tmp_path / f"{report.metadata.slug}.txt"
+    assert exporters.load(text_plugin).outline(txt) == report.outline()
+
+
+def test_all_refuses_a_plugin_that_takes_a_built_in_name(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    _fake_entry_points(monkeypatch, EntryPoint("pdf", "someone_else.pdf:Exporter", GROUP))
+    out = tmp_path / "out"
+    assert main(["all", str(SOURCE), "-o", str(out)]) == 2
+    assert "format 'pdf' is registered twice" in capsys.readouterr().err
+    assert not out.exists() or not any(out.iterdir())

@@ -78,6 +78,11 @@ def _free_cores() -> int:
 
 
 Loader = Callable[[], tuple[Report, Theme]]
+MoreJobs = Callable[[], Sequence[Job]]
+
+
+def _no_more_jobs() -> Sequence[Job]:
+    return ()
 
 
 def build(report: Report, theme: Theme, jobs: Sequence[Job], out_dir: Path) -> list[Path]:
@@ -85,15 +90,18 @@ def build(report: Report, theme: Theme, jobs: Sequence[Job], out_dir: Path) -> l
     return build_from(lambda: (report, theme), jobs, out_dir)
 
 
-def build_from(load: Loader, jobs: Sequence[Job], out_dir: Path) -> list[Path]:
+def build_from(load: Loader, jobs: Sequence[Job], out_dir: Path,
+               more_jobs: MoreJobs = _no_more_jobs) -> list[Path]:
     """Load the report with `load` and build every job's edition into `out_dir`.
 
     With several formats and several free cores, each format gets a process of
     its own, started before the source is read: importing an output library
     and laying out an edition overlap with reading and validating the source,
-    and with each other.
+    and with each other. `more_jobs` names jobs that take time to find (plug-in
+    formats); it is called once the processes for `jobs` are under way.
     """
     if len(jobs) <= 1 or _free_cores() <= 1 or os.name != "posix":
+        jobs = [*jobs, *more_jobs()]
         chosen = [exporters.load(job.format, **job.options) for job in jobs]
         report, theme = load()
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -105,7 +113,7 @@ def build_from(load: Loader, jobs: Sequence[Job], out_dir: Path) -> list[Path]:
             discard(staged)
             raise
         return commit(staged)
-    return _build_in_processes(load, jobs, out_dir)
+    return _build_in_processes(load, jobs, more_jobs, out_dir)
 
 
 def _worker(job: Job, out_dir: Path, connection: Connection) -> None:
@@ -136,26 +144,33 @@ def _worker(job: Job, out_dir: Path, connection: Connection) -> None:
     connection.send(outcome)
 
 
-def _build_in_processes(load: Loader, jobs: Sequence[Job], out_dir: Path) -> list[Path]:
+def _build_in_processes(load: Loader, jobs: Sequence[Job], more_jobs: MoreJobs,
+                        out_dir: Path) -> list[Path]:
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
-    # As the gc module's documentation advises before fork(): the parent's
-    # objects move to a generation the children's collections never walk.
-    gc.freeze()
-    workers = []
-    try:
-        for job in jobs:
-            ours, theirs = context.Pipe()
-            process = context.Process(target=_worker, args=(job, out_dir, theirs), daemon=True)
-            process.start()
-            theirs.close()
-            workers.append((job, process, ours))
-    finally:
-        gc.unfreeze()  # in this process only; a library user's garbage stays collectable
+    workers: list[tuple[Job, Any, Connection]] = []
+
+    def start(batch: Sequence[Job]) -> None:
+        # As the gc module's documentation advises before fork(): the parent's
+        # objects move to a generation the children's collections never walk.
+        gc.freeze()
+        try:
+            for job in batch:
+                ours, theirs = context.Pipe()
+                process = context.Process(target=_worker, args=(job, out_dir, theirs),
+                                          daemon=True)
+                process.start()
+                theirs.close()
+                workers.append((job, process, ours))
+        finally:
+            gc.unfreeze()  # in this process only; a library user's garbage stays collectable
+
+    start(jobs)
     try:
         data: tuple[Report, Theme] | None = None
         try:
+            start(more_jobs())
             data = load()
             out_dir.mkdir(parents=True, exist_ok=True)
         finally:

@@ -136,21 +136,51 @@ def _run(args: argparse.Namespace) -> int:
     from reportexport.build import Job, build_from
 
     template = getattr(args, "template", None)
-    jobs = [
-        Job(name, {"template": template} if name == "docx" and template else {})
-        for name in args.formats
-    ]
-    for path in build_from(load, jobs, args.output):
+
+    def jobs(names: Sequence[str]) -> list[Job]:
+        return [Job(name, {"template": template} if name == "docx" and template else {})
+                for name in names]
+
+    def plugin_jobs() -> list[Job]:
+        # `all` also builds the formats other packages add; the build looks for
+        # them once its built-in exporters are already starting.
+        if args.command != "all":
+            return []
+        return jobs([name for name in exporters.plugins() if name not in args.formats])
+
+    for path in build_from(load, jobs(args.formats), args.output, plugin_jobs):
         print(path)
     return EXIT_OK
 
 
+# Commands whose arguments parse without knowing plug-in formats.
+_WITHOUT_PLUGINS = {"all", "validate", "schema"}
+
+
+def _parser_formats(argv: Sequence[str]) -> list[str]:
+    """The formats the parser must offer as commands.
+
+    Looking for plug-ins imports importlib.metadata (about 20 ms): a command
+    that names a built-in format, or one of _WITHOUT_PLUGINS, is parsed without
+    it; anything else (help, `formats`, a plug-in's name) lists them all.
+    """
+    from reportexport.exporters import BUILT_IN, registered
+
+    command = next((arg for arg in argv if not arg.startswith("-")), None)
+    helped = any(arg in ("-h", "--help") for arg in argv)
+    if command is not None and not helped and (command in BUILT_IN or
+                                               command in _WITHOUT_PLUGINS):
+        return list(registered(plugins=False))
+    return list(registered())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    from reportexport.exporters import RegistryError, registered
+    from reportexport.exporters import RegistryError
     from reportexport.problems import ExportError, InputError
 
+    argv = sys.argv[1:] if argv is None else argv
     try:
-        formats = list(registered())
+        formats = _parser_formats(argv)
     except RegistryError as exc:
         print(f"reportexport: {exc}", file=sys.stderr)
         return EXIT_INPUT
