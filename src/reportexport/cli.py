@@ -49,7 +49,8 @@ def _parser(formats: Sequence[str]) -> argparse.ArgumentParser:
                 "--template", type=Path, metavar="FILE",
                 help="a .docx whose styles, page setup, header and footer the DOCX edition uses",
             )
-        build.set_defaults(formats=list(formats) if name == "all" else [name])
+        if name != "all":  # `all` finds its formats when it builds (see _run)
+            build.set_defaults(formats=[name])
 
     validate = commands.add_parser(
         "validate", help="check a source and report every problem",
@@ -141,14 +142,13 @@ def _run(args: argparse.Namespace) -> int:
         return [Job(name, {"template": template} if name == "docx" and template else {})
                 for name in names]
 
-    def plugin_jobs() -> list[Job]:
-        # `all` also builds the formats other packages add; the build looks for
-        # them once its built-in exporters are already starting.
-        if args.command != "all":
-            return []
-        return jobs([name for name in exporters.plugins() if name not in args.formats])
-
-    for path in build_from(load, jobs(args.formats), args.output, plugin_jobs):
+    if args.command == "all":
+        # The built-in exporters start first; plug-in formats are looked for meanwhile.
+        built = build_from(load, jobs(list(exporters.BUILT_IN)), args.output,
+                           lambda: jobs(exporters.plugins()))
+    else:
+        built = build_from(load, jobs(args.formats), args.output)
+    for path in built:
         print(path)
     return EXIT_OK
 
