@@ -68,15 +68,11 @@ def measure_alternating(commands: list[list[str]], runs: int,
     Commands that take under a second get at least `quick_runs` runs: their
     medians are the ones a few milliseconds of noise can move.
     """
-    samples: list[list[tuple[float, float, float]]] = [[] for _ in commands]
-    rounds = runs
-    done = 0
-    while done < rounds:
+    samples = [[_run_once(command, env)] for command in commands]
+    quick = max(taken[0][0] for taken in samples) < 1.0
+    for _ in range((max(runs, quick_runs) if quick else runs) - 1):
         for command, taken in zip(commands, samples, strict=True):
             taken.append(_run_once(command, env))
-        done += 1
-        if done == 1 and max(taken[0][0] for taken in samples) < 1.0:
-            rounds = max(runs, quick_runs)
     return [Measure(statistics.median(t for t, _, _ in taken), max(p for _, p, _ in taken),
                     statistics.median(c for _, _, c in taken)) for taken in samples]
 
