@@ -165,7 +165,7 @@ def test_compiled_schemas_agree_on_mutated_data(name: str, data: st.DataObject) 
     _assert_agree(data.draw(mutated(original)), name)
 
 
-def test_a_valid_source_never_needs_jsonschema() -> None:
+def test_the_real_source_and_theme_pass_the_compiled_check() -> None:
     assert schema.passes_compiled(REPORT_DATA, "report")
     assert schema.passes_compiled(THEME_DATA, "theme")
 
