@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -12,12 +13,13 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import DATA
+from conftest import DATA, ROOT
 from reportexport.build import Job, build
 from reportexport.exporters.epub.reader import NS, nav_outline, read_package
 from reportexport.model import Report
 from reportexport.source import load_report
-from reportexport.theme import Theme
+from reportexport.theme import Theme, load_theme
+from reportexport.zipfiles import gzip_deflated
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -144,10 +146,15 @@ def test_cover_image_and_embedded_fonts(editions: dict[str, Path], theme: Theme)
         assert len(cover) == 1
         assert archive.read(cover[0])[:3] == b"\xff\xd8\xff", "a JPEG image"
         fonts = [h for h, media, _ in package.manifest.values() if media == "font/ttf"]
-        for font in fonts:  # compressed, if at a quicker level than text
+        files = {f.name: f for family in (theme.body_font, theme.heading_font)
+                 for f in (family.regular, family.bold, family.italic, family.bold_italic)}
+        for font in fonts:
             info = archive.getinfo(font)
             assert info.compress_type == zipfile.ZIP_DEFLATED
-            assert info.compress_size < 0.6 * info.file_size, font
+            assert archive.read(font) == files[Path(font).name].read_bytes()
+            # Embedded as compressed when the package was made (the gzip copy beside it).
+            copy = gzip_deflated(files[Path(font).name].with_suffix(".ttf.gz").read_bytes())
+            assert copy is not None and info.compress_size == len(copy.stream), font
         css = next(archive.read(h) for h, media, _ in package.manifest.values()
                    if media == "text/css").decode()
         cover_page = etree.fromstring(archive.read(package.spine[0]))
@@ -167,6 +174,21 @@ def test_cover_image_and_embedded_fonts(editions: dict[str, Path], theme: Theme)
     assert f'font-family: "{theme.body_font.family}"' in css
     img = cover_page.find(".//x:img", NS)
     assert img.get("alt").startswith("Cover: ")
+
+
+def test_a_theme_font_with_a_stale_compressed_copy_is_compressed_afresh(
+        tmp_path: Path, report: Report, theme: Theme) -> None:
+    # A theme's own font, beside it, with a gzip copy of an older version of itself.
+    style = tmp_path / "style.yaml"
+    shutil.copy(ROOT / "styles" / "default.yaml", style)
+    font = tmp_path / theme.body_font.regular.name
+    font.write_bytes(theme.body_font.regular.read_bytes())
+    font.with_suffix(".ttf.gz").write_bytes(gzip.compress(font.read_bytes()[:-4], mtime=0))
+    own = load_theme(style)
+    assert own.body_font.regular == font
+    [path] = build(report, own, [Job("epub", {})], tmp_path / "out")
+    with zipfile.ZipFile(path) as archive:
+        assert archive.read(f"EPUB/fonts/{font.name}") == font.read_bytes()
 
 
 def test_identifier_is_derived_from_the_source_when_absent(tmp_path: Path, theme: Theme) -> None:

@@ -311,5 +311,6 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
 
     buffer = io.BytesIO()
     document.save(buffer)
-    rewrite_zip(buffer.getvalue(), destination, build_time(report))
+    # python-docx deflates at the default level, as a rewrite would: its streams are kept.
+    rewrite_zip(buffer.getvalue(), destination, build_time(report), keep_compressed=True)
 
