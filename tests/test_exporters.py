@@ -144,3 +144,61 @@ def test_all_refuses_a_plugin_that_takes_a_built_in_name(
     assert main(["all", str(SOURCE), "-o", str(out)]) == 2
     assert "format 'pdf' is registered twice" in capsys.readouterr().err
     assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.fixture
+def priority_probes(monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
+    """Two plug-in formats, one declaring a high cost, that write down their process's niceness."""
+    import os
+    import sys
+    import types
+
+    module = types.ModuleType("rx_priority_probes")
+
+    def probe(name: str) -> type:
+        class Probe:
+            suffix, media_type, description = f".{name}", "text/plain", "niceness probe"
+
+            def export(self, report: Report, theme: Theme, destination: Path) -> None:
+                destination.write_text(str(os.nice(0)), encoding="utf-8")
+
+            def outline(self, path: Path) -> list[tuple[int, str]]:
+                return []
+
+        Probe.name = name  # type: ignore[attr-defined]
+        return Probe
+
+    module.Heavy = probe("heavy")  # type: ignore[attr-defined]
+    module.Heavy.cost = 5.0  # type: ignore[attr-defined]
+    module.Light = probe("light")  # type: ignore[attr-defined]  # declares no cost: 1
+    monkeypatch.setitem(sys.modules, "rx_priority_probes", module)
+    _fake_entry_points(monkeypatch,
+                       EntryPoint("heavy", "rx_priority_probes:Heavy", GROUP),
+                       EntryPoint("light", "rx_priority_probes:Light", GROUP))
+    return "heavy", "light"
+
+
+@pytest.mark.parametrize(("cores", "light_yields"), [(2, True), (8, False)])
+def test_the_costliest_exporter_keeps_priority_when_processes_outnumber_cores(
+        priority_probes: tuple[str, str], report: Report, theme: Theme, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, cores: int, light_yields: bool) -> None:
+    import os
+
+    from reportexport import build as building
+
+    monkeypatch.setattr(building, "_free_cores", lambda: cores)
+    heavy, light = priority_probes
+    paths = building.build(report, theme, [building.Job(heavy, {}), building.Job(light, {})],
+                           tmp_path)
+    niceness = {path.suffix[1:]: int(path.read_text(encoding="utf-8")) for path in paths}
+    ours = os.nice(0)
+    assert niceness[heavy] == ours
+    assert niceness[light] == min(19, ours + building.YIELDING_NICENESS * light_yields)
+
+
+def test_all_lets_the_pdf_keep_priority_on_two_cores() -> None:
+    from reportexport.build import Job, _yielding
+
+    jobs = [Job(name, {}) for name in exporters.BUILT_IN]
+    assert _yielding(jobs, 2) == {"docx", "epub"}
+    assert _yielding(jobs, 4) == set()

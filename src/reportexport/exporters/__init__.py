@@ -43,7 +43,10 @@ class Exporter(Protocol):
 
     An exporter may also offer ``prepare()``, which imports what ``export``
     needs; a multi-format build calls it in the exporter's own process while
-    the source is still being read.
+    the source is still being read. It may declare ``cost``, a rough relative
+    measure of the CPU its edition takes (1 if absent): when a multi-format build
+    has more processes than free cores, the costliest runs at normal priority
+    and the others below it.
     """
 
     name: ClassVar[str]
