@@ -133,7 +133,7 @@ def passes_compiled(data: Any, name: str) -> bool:
     """
     from importlib import import_module
 
-    from fastjsonschema import JsonSchemaValueException
+    from reportexport.validators import JsonSchemaValueException
 
     try:
         import_module(f"reportexport.validators.{name}").validate(data)
