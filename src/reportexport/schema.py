@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from reportexport.packagedata import PACKAGE
 from reportexport.problems import Problem
 from reportexport.yamlload import LocatedData
 
@@ -23,14 +22,14 @@ _TYPE_NAMES = {
 @cache
 def schema_text(name: str) -> str:
     """The text of a shipped schema: 'report' or 'theme'."""
-    return resources.files("reportexport").joinpath(f"schemas/{name}.schema.json").read_text(
-        encoding="utf-8"
-    )
+    return (PACKAGE / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8")
 
 
 @cache
 def _validator(name: str) -> Any:
     # jsonschema costs ~70 ms to import; only validation needs it.
+    import json
+
     from jsonschema import Draft202012Validator
 
     schema = json.loads(schema_text(name))

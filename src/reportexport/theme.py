@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from reportexport.packagedata import PACKAGE
 
 if TYPE_CHECKING:
     from reportexport.problems import Problem
@@ -111,14 +112,12 @@ def default_theme_path() -> Path:
     editable install cannot map a folder without `__init__.py`, so there the
     file is read where it stands in the checkout.
     """
-    try:
-        return Path(str(resources.files("reportexport.styles").joinpath("default.yaml")))
-    except ModuleNotFoundError:
-        return Path(__file__).resolve().parents[2] / "styles" / "default.yaml"
+    installed = PACKAGE / "styles" / "default.yaml"
+    return installed if installed.is_file() else PACKAGE.parents[1] / "styles" / "default.yaml"
 
 
 def bundled_fonts_dir() -> Path:
-    return Path(str(resources.files("reportexport").joinpath("fonts")))
+    return PACKAGE / "fonts"
 
 
 def _font_family(located: LocatedData, role: str, problems: list[Problem]) -> FontFamily | None:
