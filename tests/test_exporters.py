@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from importlib.metadata import EntryPoint
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -146,59 +148,80 @@ def test_all_refuses_a_plugin_that_takes_a_built_in_name(
     assert not out.exists() or not any(out.iterdir())
 
 
-@pytest.fixture
-def priority_probes(monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
-    """Two plug-in formats, one declaring a high cost, that write down their process's niceness."""
-    import os
+
+def _probe(name: str, export: Any, cost: float | None = None) -> type:
+    """A plug-in format whose export is `export(destination)`."""
+
+    class Probe:
+        suffix, media_type, description = f".{name}", "text/plain", "probe"
+
+        def export(self, report: Report, theme: Theme, destination: Path) -> None:
+            export(destination)
+
+        def outline(self, path: Path) -> list[tuple[int, str]]:
+            return []
+
+    Probe.name = name  # type: ignore[attr-defined]
+    if cost is not None:
+        Probe.cost = cost  # type: ignore[attr-defined]
+    return Probe
+
+
+def _register(monkeypatch: pytest.MonkeyPatch, **probes: type) -> None:
     import sys
     import types
 
-    module = types.ModuleType("rx_priority_probes")
-
-    def probe(name: str) -> type:
-        class Probe:
-            suffix, media_type, description = f".{name}", "text/plain", "niceness probe"
-
-            def export(self, report: Report, theme: Theme, destination: Path) -> None:
-                destination.write_text(str(os.nice(0)), encoding="utf-8")
-
-            def outline(self, path: Path) -> list[tuple[int, str]]:
-                return []
-
-        Probe.name = name  # type: ignore[attr-defined]
-        return Probe
-
-    module.Heavy = probe("heavy")  # type: ignore[attr-defined]
-    module.Heavy.cost = 5.0  # type: ignore[attr-defined]
-    module.Light = probe("light")  # type: ignore[attr-defined]  # declares no cost: 1
-    monkeypatch.setitem(sys.modules, "rx_priority_probes", module)
-    _fake_entry_points(monkeypatch,
-                       EntryPoint("heavy", "rx_priority_probes:Heavy", GROUP),
-                       EntryPoint("light", "rx_priority_probes:Light", GROUP))
-    return "heavy", "light"
+    module = types.ModuleType("rx_probes")
+    for name, probe in probes.items():
+        setattr(module, name, probe)
+    monkeypatch.setitem(sys.modules, "rx_probes", module)
+    _fake_entry_points(monkeypatch, *(EntryPoint(name, f"rx_probes:{name}", GROUP)
+                                      for name in probes))
 
 
-@pytest.mark.parametrize(("cores", "light_yields"), [(2, True), (8, False)])
-def test_the_costliest_exporter_keeps_priority_when_processes_outnumber_cores(
-        priority_probes: tuple[str, str], report: Report, theme: Theme, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch, cores: int, light_yields: bool) -> None:
-    import os
+def _write_pid(destination: Path) -> None:
+    destination.write_text(str(os.getpid()), encoding="utf-8")
 
+
+@pytest.mark.parametrize(("cores", "processes"), [(2, 2), (8, 3)])
+def test_formats_share_processes_when_cores_are_fewer(
+        report: Report, theme: Theme, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        cores: int, processes: int) -> None:
     from reportexport import build as building
 
+    _register(monkeypatch, lighta=_probe("lighta", _write_pid),
+              heavy=_probe("heavy", _write_pid, cost=5.0), lightb=_probe("lightb", _write_pid))
     monkeypatch.setattr(building, "_free_cores", lambda: cores)
-    heavy, light = priority_probes
-    paths = building.build(report, theme, [building.Job(heavy, {}), building.Job(light, {})],
-                           tmp_path)
-    niceness = {path.suffix[1:]: int(path.read_text(encoding="utf-8")) for path in paths}
-    ours = os.nice(0)
-    assert niceness[heavy] == ours
-    assert niceness[light] == min(19, ours + building.YIELDING_NICENESS * light_yields)
+    order = ["lighta", "heavy", "lightb"]
+    paths = building.build(report, theme, [building.Job(name, {}) for name in order], tmp_path)
+    assert [path.suffix[1:] for path in paths] == order  # published in the order given
+    pid = {path.suffix[1:]: int(path.read_text(encoding="utf-8")) for path in paths}
+    assert len(set(pid.values())) == processes and os.getpid() not in pid.values()
+    if cores == 2:  # the costliest alone; the others together
+        assert pid["lighta"] == pid["lightb"] != pid["heavy"]
 
 
-def test_all_lets_the_pdf_keep_priority_on_two_cores() -> None:
-    from reportexport.build import Job, _yielding
+def test_all_gives_the_pdf_a_process_of_its_own_on_two_cores() -> None:
+    from reportexport.build import Job, _groups
 
     jobs = [Job(name, {}) for name in exporters.BUILT_IN]
-    assert _yielding(jobs, 2) == {"docx", "epub"}
-    assert _yielding(jobs, 4) == set()
+    named = [[jobs[index].format for index in group] for group in _groups(jobs, 2)]
+    assert named == [["pdf"], ["docx", "epub"]]
+    assert sorted(len(group) for group in _groups(jobs, 4)) == [1, 1, 1]
+
+
+def test_a_process_that_dies_is_reported_and_nothing_is_published(
+        report: Report, theme: Theme, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportexport import build as building
+
+    def die(destination: Path) -> None:
+        destination.write_text("half", encoding="utf-8")
+        os._exit(3)
+
+    _register(monkeypatch, fine=_probe("fine", _write_pid), dies=_probe("dies", die))
+    monkeypatch.setattr(building, "_free_cores", lambda: 8)
+    out = tmp_path / "out"
+    with pytest.raises(RuntimeError, match=r"building the dies edition .* \(exit status 3\)"):
+        building.build(report, theme, [building.Job("fine", {}), building.Job("dies", {})], out)
+    # Neither the edition that was written nor the dead process's half file is left.
+    assert list(out.iterdir()) == []

@@ -35,17 +35,20 @@ def output_path(report: Report, suffix: str, out_dir: Path) -> Path:
     return out_dir / f"{report.metadata.slug}{suffix}"
 
 
-def stage(exporter: Exporter, report: Report, theme: Theme, out_dir: Path) -> Staged:
-    """Write an edition to a temporary file beside its final path.
+def staging_file(final: Path) -> Path:
+    """A new, empty temporary file beside `final`, for its edition to be written to.
 
-    Nothing is renamed here: a build publishes its editions only once all of
-    them are written (see `commit`), so a failed or interrupted build leaves
-    the editions already in the folder untouched and no partial file behind.
+    Nothing is renamed while a build runs: it publishes its editions only once
+    all of them are written (see `commit`), so a failed or interrupted build
+    leaves the editions already in the folder untouched and no partial file behind.
     """
-    final = output_path(report, exporter.suffix, out_dir)
-    handle, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=out_dir)
+    handle, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
     os.close(handle)
-    temporary = Path(name)
+    return Path(name)
+
+
+def write_staged(exporter: Exporter, report: Report, theme: Theme, temporary: Path) -> None:
+    """Write an edition to its staging file; remove the file if that fails."""
     try:
         exporter.export(report, theme, temporary)
         # mkstemp makes the file private; an edition should be as readable as any new file.
@@ -55,6 +58,13 @@ def stage(exporter: Exporter, report: Report, theme: Theme, out_dir: Path) -> St
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def stage(exporter: Exporter, report: Report, theme: Theme, out_dir: Path) -> Staged:
+    """Write an edition to a temporary file beside its final path (see `staging_file`)."""
+    final = output_path(report, exporter.suffix, out_dir)
+    temporary = staging_file(final)
+    write_staged(exporter, report, theme, temporary)
     return temporary, final
 
 
@@ -94,11 +104,12 @@ def build_from(load: Loader, jobs: Sequence[Job], out_dir: Path,
                more_jobs: MoreJobs = _no_more_jobs) -> list[Path]:
     """Load the report with `load` and build every job's edition into `out_dir`.
 
-    With several formats and several free cores, each format gets a process of
-    its own, started before the source is read: importing an output library
-    and laying out an edition overlap with reading and validating the source,
-    and with each other. `more_jobs` names jobs that take time to find (plug-in
-    formats); it is called once the processes for `jobs` are under way.
+    With several formats and several free cores, the formats are shared out
+    among at most one process per core (see `_groups`), started before the
+    source is read: importing the output libraries and laying out editions
+    overlap with reading and validating the source, and with each other.
+    `more_jobs` names jobs that take time to find (plug-in formats); it is
+    called once the processes for `jobs` are under way.
     """
     if len(jobs) <= 1 or _free_cores() <= 1 or os.name != "posix":
         jobs = [*jobs, *more_jobs()]
@@ -116,11 +127,6 @@ def build_from(load: Loader, jobs: Sequence[Job], out_dir: Path,
     return _build_in_processes(load, jobs, more_jobs, out_dir)
 
 
-# How far a process that yields steps back (os.nice). Measured at 1x on two cores,
-# `all` ended soonest at 3 to 4: at 10 the yielding exporters became the last.
-YIELDING_NICENESS = 4
-
-
 def _cost(name: str) -> float:
     """An exporter's declared relative cost (`cost`, default 1), read from its class."""
     try:
@@ -131,36 +137,47 @@ def _cost(name: str) -> float:
         return 1.0
 
 
-def _yielding(jobs: Sequence[Job], cores: int) -> set[str]:
-    """The formats whose processes run below normal priority: every one but the costliest,
-    when the processes (one per format, and this one) outnumber the free cores.
+def _groups(jobs: Sequence[Job], cores: int) -> list[list[int]]:
+    """The jobs (by position) shared out among at most one process per free core.
 
-    The build ends when its longest edition does. With the cores shared out evenly
-    the PDF, the longest at every scale, finished last while the others' cores sat
-    idle; yielding lets it start sooner, and the others fill the time that is left.
+    Costliest first, each job goes to the process with the least declared cost
+    so far (the longest-processing-time rule). On two cores the PDF, the longest
+    edition at every scale, gets a process to itself and the DOCX and EPUB share
+    the other: with one process per format all of them shared both cores, and
+    the PDF finished last and alone. Sharing a process also shares what the
+    exporters import (lxml, zipfile) instead of importing it twice.
     """
-    if len(jobs) + 1 <= cores:
-        return set()
-    costs = {job.format: _cost(job.format) for job in jobs}
-    top = max(costs.values())
-    return {name for name, cost in costs.items() if cost < top}
+    costs = [_cost(job.format) for job in jobs]
+    groups: list[list[int]] = [[] for _ in range(min(len(jobs), max(cores, 1)))]
+    loads = [0.0] * len(groups)
+    # sorted() is stable: jobs of equal cost keep their order.
+    for index in sorted(range(len(jobs)), key=lambda index: -costs[index]):
+        lightest = loads.index(min(loads))
+        groups[lightest].append(index)
+        loads[lightest] += costs[index]
+    return groups
 
 
-def _worker(job: Job, out_dir: Path, connection: Connection, yielding: bool = False) -> None:
-    """One format's process: prepare, wait for the report, build, answer."""
-    outcome: tuple[str, Any]
-    if yielding:
-        os.nice(YIELDING_NICENESS)
+Failure = tuple[int, BaseException]  # a job's position, and what went wrong
+
+
+def _worker(jobs: Sequence[tuple[int, Job]], connection: Connection) -> None:
+    """One process's share of the formats: prepare, wait for the report, build, answer.
+
+    The parent names each edition's staging file, so that it can remove the
+    file even if this process dies half-way through writing it.
+    """
     try:
         # Importing a library makes many objects and no garbage; the collector
         # would only walk them (about a tenth of the import time).
         gc.disable()
-        exporter = exporters.load(job.format, **job.options)
-        prepare = getattr(exporter, "prepare", None)
-        if prepare is not None:
-            prepare()
+        chosen = [(index, exporters.load(job.format, **job.options)) for index, job in jobs]
+        for _, exporter in chosen:
+            prepare = getattr(exporter, "prepare", None)
+            if prepare is not None:
+                prepare()
     except BaseException as exc:  # reported by the parent, like any build failure
-        connection.send(("error", exc))
+        connection.send([(jobs[0][0], exc)])
         connection.recv()
         return
     finally:
@@ -168,12 +185,15 @@ def _worker(job: Job, out_dir: Path, connection: Connection, yielding: bool = Fa
     message = connection.recv()
     if message is None:  # the source was bad: nothing to build
         return
-    report, theme = message
-    try:
-        outcome = ("ok", stage(exporter, report, theme, out_dir))
-    except BaseException as exc:
-        outcome = ("error", exc)
-    connection.send(outcome)
+    report, theme, files = message
+    failures: list[Failure] = []
+    for index, exporter in chosen:
+        try:
+            write_staged(exporter, report, theme, files[index])
+        except BaseException as exc:
+            failures.append((index, exc))
+            break  # all editions or none: the others would be discarded anyway
+    connection.send(failures)
 
 
 def _build_in_processes(load: Loader, jobs: Sequence[Job], more_jobs: MoreJobs,
@@ -181,57 +201,65 @@ def _build_in_processes(load: Loader, jobs: Sequence[Job], more_jobs: MoreJobs,
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
-    workers: list[tuple[Job, Any, Connection]] = []
+    every: list[Job] = []  # all jobs started, in the order given
+    workers: list[tuple[list[int], Any, Connection]] = []
 
     def start(batch: Sequence[Job]) -> None:
-        yielding = _yielding([*(job for job, _, _ in workers), *batch], _free_cores())
+        first = len(every)
+        every.extend(batch)
+        groups = [[first + index for index in group]
+                  for group in _groups(batch, _free_cores())]
         # As the gc module's documentation advises before fork(): the parent's
         # objects move to a generation the children's collections never walk.
         gc.freeze()
         try:
-            for job in batch:
+            for group in groups:
                 ours, theirs = context.Pipe()
-                process = context.Process(
-                    target=_worker, args=(job, out_dir, theirs, job.format in yielding),
-                    daemon=True,
-                )
+                process = context.Process(target=_worker,
+                                          args=([(i, every[i]) for i in group], theirs),
+                                          daemon=True)
                 process.start()
                 theirs.close()
-                workers.append((job, process, ours))
+                workers.append((group, process, ours))
         finally:
             gc.unfreeze()  # in this process only; a library user's garbage stays collectable
 
     start(jobs)
+    staged: list[Staged] = []
     try:
-        data: tuple[Report, Theme] | None = None
         try:
             start(more_jobs())
-            data = load()
+            report, theme = load()
             out_dir.mkdir(parents=True, exist_ok=True)
+            for job in every:
+                final = output_path(report, exporters.load(job.format, **job.options).suffix,
+                                    out_dir)
+                staged.append((staging_file(final), final))
+            files = {index: temporary for index, (temporary, _) in enumerate(staged)}
+            data: tuple[Report, Theme, dict[int, Path]] | None = (report, theme, files)
+        except BaseException:
+            data = None  # tells a worker there is nothing to build
+            raise
         finally:
             for _, _, connection in workers:
-                connection.send(data)  # None tells a worker there is nothing to build
-        staged: list[Staged] = []
-        errors: list[BaseException] = []
-        try:
-            for job, process, connection in workers:
-                try:
-                    status, value = connection.recv()
-                except EOFError:
-                    status, value = "error", RuntimeError(
-                        f"the {job.format} exporter's process ended without an answer "
-                        f"(exit status {process.exitcode})"
-                    )
-                if status == "ok":
-                    staged.append(value)
-                else:
-                    errors.append(value)
-            if errors:
-                raise errors[0]
-        except BaseException:
-            discard(staged)  # all editions or none
-            raise
+                connection.send(data)
+        failures: list[Failure] = []
+        for group, process, connection in workers:
+            try:
+                failures += connection.recv()
+            except EOFError:
+                process.join(timeout=60)
+                names = " and ".join(every[index].format for index in group)
+                failures.append((group[0], RuntimeError(
+                    f"the process building the {names} edition ended without an answer "
+                    f"(exit status {process.exitcode})"
+                )))
+        if failures:
+            raise min(failures, key=lambda failure: failure[0])[1]
         return commit(staged)
+    except BaseException:
+        discard(staged)  # all editions or none
+        raise
     finally:
         for _, process, connection in workers:
             process.join(timeout=60)

@@ -44,9 +44,9 @@ class Exporter(Protocol):
     An exporter may also offer ``prepare()``, which imports what ``export``
     needs; a multi-format build calls it in the exporter's own process while
     the source is still being read. It may declare ``cost``, a rough relative
-    measure of the CPU its edition takes (1 if absent): when a multi-format build
-    has more processes than free cores, the costliest runs at normal priority
-    and the others below it.
+    measure of the CPU its edition takes (1 if absent): a multi-format build
+    with fewer free cores than formats shares the formats out among its
+    processes by cost, costliest first.
     """
 
     name: ClassVar[str]
