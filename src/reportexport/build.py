@@ -133,7 +133,7 @@ def _cost(name: str) -> float:
         cost = getattr(exporters.registered(plugins=name not in exporters.BUILT_IN)[name].load(),
                        "cost", 1.0)
         return float(cost)
-    except Exception:  # an unloadable or odd plug-in fails in its own process, and says so
+    except Exception:  # an unloadable plug-in is reported when the build loads it
         return 1.0
 
 
@@ -167,17 +167,20 @@ def _worker(jobs: Sequence[tuple[int, Job]], connection: Connection) -> None:
     The parent names each edition's staging file, so that it can remove the
     file even if this process dies half-way through writing it.
     """
+    chosen: list[tuple[int, Exporter]] = []
+    current = jobs[0][0]
     try:
         # Importing a library makes many objects and no garbage; the collector
         # would only walk them (about a tenth of the import time).
         gc.disable()
-        chosen = [(index, exporters.load(job.format, **job.options)) for index, job in jobs]
-        for _, exporter in chosen:
+        for current, job in jobs:
+            exporter = exporters.load(job.format, **job.options)
             prepare = getattr(exporter, "prepare", None)
             if prepare is not None:
                 prepare()
+            chosen.append((current, exporter))
     except BaseException as exc:  # reported by the parent, like any build failure
-        connection.send([(jobs[0][0], exc)])
+        connection.send([(current, exc)])
         connection.recv()
         return
     finally:
