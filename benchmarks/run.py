@@ -125,8 +125,8 @@ def main() -> None:
     parser.add_argument("--scales", default="1,10,100,1000",
                         help="comma-separated scale factors (default: 1,10,100,1000)")
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
-    parser.add_argument("--quick-runs", type=int, default=9,
-                        help="at least this many runs for commands under a second (default: 9)")
+    parser.add_argument("--quick-runs", type=int, default=15,
+                        help="at least this many runs for commands under a second (default: 15)")
     parser.add_argument("--no-pandoc", action="store_true", help="skip pandoc")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive reportlab build")
     parser.add_argument("--markdown", type=Path, help="also write the results table here")

@@ -76,7 +76,10 @@ def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
     ids = {}
     # python-docx finds a style by name with an XPath query over every style: one
     # pass instead (a quarter of the DOCX build's own time went to those queries).
-    by_name = {style.name: style for style in document.styles}
+    # The first of a name wins, as in python-docx.
+    by_name: dict[str, Any] = {}
+    for style in document.styles:
+        by_name.setdefault(style.name, style)
     for name in names:
         fresh = name not in keep
         style = _paragraph_style(document, by_name, name, None if name == "Normal" else "Normal")
