@@ -225,3 +225,12 @@ def test_a_process_that_dies_is_reported_and_nothing_is_published(
         building.build(report, theme, [building.Job("fine", {}), building.Job("dies", {})], out)
     # Neither the edition that was written nor the dead process's half file is left.
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("odd", ["lots", float("nan"), float("inf"), -2.0, 0])
+def test_an_odd_declared_cost_counts_as_one(odd: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportexport.build import _cost
+
+    _register(monkeypatch, odd=_probe("odd", _write_pid, cost=odd))
+    assert _cost("odd") == 1.0
+    assert _cost("pdf") == 3.0

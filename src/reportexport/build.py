@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import math
 import os
 import tempfile
 from collections.abc import Callable, Sequence
@@ -130,11 +131,12 @@ def build_from(load: Loader, jobs: Sequence[Job], out_dir: Path,
 def _cost(name: str) -> float:
     """An exporter's declared relative cost (`cost`, default 1), read from its class."""
     try:
-        cost = getattr(exporters.registered(plugins=name not in exporters.BUILT_IN)[name].load(),
-                       "cost", 1.0)
-        return float(cost)
+        cost = float(getattr(
+            exporters.registered(plugins=name not in exporters.BUILT_IN)[name].load(), "cost", 1.0
+        ))
     except Exception:  # an unloadable plug-in is reported when the build loads it
         return 1.0
+    return cost if math.isfinite(cost) and cost > 0 else 1.0
 
 
 def _groups(jobs: Sequence[Job], cores: int) -> list[list[int]]:

@@ -29,7 +29,9 @@ _VERSION = 20  # 2.0: deflate; what zipfile writes for entries without zip64
 _UNIX = 3
 _UTF8_NAME = 0x800
 _PERMISSIONS = 0o644 << 16
-_LIMIT = (1 << 31) - 1  # beyond this zipfile would write zip64 records; no edition comes near
+# zipfile writes zip64 records for entries over this size (its ZIP64_LIMIT, less the 5%
+# it allows for compression growing them); this writer has none. No edition comes near.
+_LIMIT = int(zipfile.ZIP64_LIMIT / 1.05)
 
 
 @dataclass(frozen=True)
