@@ -6,7 +6,9 @@ Everything is measured as whole processes (cold start, imports included):
 median wall time over --runs runs and the peak resident memory of the largest
 process (wait4's rusage). In-process times (source already loaded, libraries
 already imported) are measured too. Ratios are printed alongside seconds
-because shared machines are noisy: ratios measured in one run travel better.
+because shared machines are noisy, and every ratio (a format against the
+previous scale, against pandoc or the naive build, `all` against importing its
+libraries) compares commands run in turn, so that a busy spell slows both alike.
 """
 
 from __future__ import annotations
@@ -164,25 +166,52 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         base = (ROOT / "source" / "report.yaml").read_text(encoding="utf-8")
-        previous: dict[str, float] = {}
+        previous_scale: int | None = None
         for scale in scales:
             source = work / f"report-{scale}x.yaml"
             source.write_text(scaled(base, scale), encoding="utf-8")
             out = work / f"out-{scale}"
             size = source.stat().st_size / 2**20
             print(f"\n== {scale}x ({size * 1024:.0f} KiB of YAML)")
+            markdown = work / f"report-{scale}x.md"
+            if pandoc:
+                subprocess.run([python, str(HERE / "markdown_source.py"), str(source),
+                                str(markdown)], check=True)
+            # Every ratio compares commands measured in turn, in the same minutes:
+            # the format at the previous scale (growth), and the other tool.
+            others: dict[str, tuple[str, list[str]]] = {"all": ("imports", libs_command)}
+            if not args.no_naive:
+                others["pdf"] = ("naive reportlab multiBuild",
+                                 [python, str(HERE / "naive_pdf.py"), str(source),
+                                  str(work / "naive.pdf")])
+            if pandoc:
+                for fmt, extra in (("docx", []), ("epub", ["-t", "epub3"])):
+                    others[fmt] = (f"pandoc {fmt}", [pandoc, str(markdown), "--toc", *extra,
+                                                     "-o", str(work / f"pandoc.{fmt}")])
+            grows = previous_scale is not None and scale == 10 * previous_scale
             results: dict[str, Measure] = {}
+            ratios: dict[str, float] = {}
             for fmt in (*FORMATS, "all"):
-                command = [*cli, fmt, str(source), "-o", str(out)]
-                if fmt == "all":  # its ratio to the libraries' import, measured in turn
-                    results[fmt], libs = measure_alternating([command, libs_command], args.runs,
-                                                             env, quick)
-                else:
-                    results[fmt] = measure(command, args.runs, env, quick)
+                commands = [[*cli, fmt, str(source), "-o", str(out)]]
+                if grows:
+                    commands.append([*cli, fmt, str(work / f"report-{previous_scale}x.yaml"),
+                                     "-o", str(work / f"out-{previous_scale}")])
+                if fmt in others:
+                    commands.append(others[fmt][1])
+                measured = measure_alternating(commands, args.runs, env, quick)
+                results[fmt] = measured[0]
                 growth = ""
-                if fmt in previous and scale == 10 * scales[scales.index(scale) - 1]:
-                    growth = f"  ({results[fmt].seconds / previous[fmt]:.1f}x the previous scale)"
+                if grows:
+                    growth = f"  ({measured[0].seconds / measured[1].seconds:.1f}x the " \
+                             f"previous scale, measured in turn)"
                 print(f"reportexport {fmt:5} {results[fmt]}{growth}")
+                if fmt in others:
+                    ratios[fmt] = measured[0].seconds / measured[-1].seconds
+                    if fmt == "all":
+                        libs = measured[-1]
+                    else:
+                        print(f"{others[fmt][0]} {measured[-1]}  -> reportexport {fmt} at "
+                              f"{ratios[fmt]:.2f}x, measured in turn")
             warm = in_process(source, work / "warm", args.runs)
             n_pages = int(warm.pop("pages"))
             print(f"PDF: {n_pages} pages, {n_pages / results['pdf'].seconds:.0f} pages/s")
@@ -193,22 +222,6 @@ def main() -> None:
                   f"{os.cpu_count()} cores it cannot take less than "
                   f"{results['all'].cpu_seconds / (os.cpu_count() or 1):.2f} s")
             print("in-process: " + ", ".join(f"{f} {s:.2f} s" for f, s in warm.items()))
-            ratios = {}
-            if not args.no_naive:
-                naive = measure([python, str(HERE / "naive_pdf.py"), str(source),
-                                 str(work / "naive.pdf")], args.runs, quick_runs=quick)
-                ratios["pdf"] = results["pdf"].seconds / naive.seconds
-                print(f"naive reportlab multiBuild {naive}  -> reportexport pdf at "
-                      f"{ratios['pdf']:.2f}x")
-            if pandoc:
-                markdown = work / f"report-{scale}x.md"
-                subprocess.run([python, str(HERE / "markdown_source.py"), str(source),
-                                str(markdown)], check=True)
-                for fmt, extra in (("docx", []), ("epub", ["-t", "epub3"])):
-                    pan = measure([pandoc, str(markdown), "--toc", *extra, "-o",
-                                   str(work / f"pandoc.{fmt}")], args.runs, quick_runs=quick)
-                    ratios[fmt] = results[fmt].seconds / pan.seconds
-                    print(f"pandoc {fmt:5} {pan}  -> reportexport {fmt} at {ratios[fmt]:.2f}x")
             cells = [f"{scale}x", f"{size * 1024:.0f} KiB"]
             cells += [f"{results[f].seconds:.2f} s, {results[f].peak_mib:.0f} MiB"
                       for f in (*FORMATS, "all")]
@@ -217,7 +230,7 @@ def main() -> None:
                       f"{results['all'].seconds / libs.seconds:.2f}",
                       f"{results['all'].cpu_seconds:.2f} s"]
             rows.append("| " + " | ".join(cells) + " |")
-            previous = {f: m.seconds for f, m in results.items()}
+            previous_scale = scale
     header = ["scale", "source", "pdf", "docx", "epub", "all", "pdf / naive", "docx / pandoc",
               "epub / pandoc", "PDF pages/s", "all / imports", "all CPU"]
     table = "\n".join([
