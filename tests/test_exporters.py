@@ -234,3 +234,21 @@ def test_an_odd_declared_cost_counts_as_one(odd: Any, monkeypatch: pytest.Monkey
     _register(monkeypatch, odd=_probe("odd", _write_pid, cost=odd))
     assert _cost("odd") == 1.0
     assert _cost("pdf") == 3.0
+
+
+def test_a_failing_prepare_is_reported_for_its_own_format(
+        report: Report, theme: Theme, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportexport import build as building
+
+    def no_library(self: object) -> None:
+        raise ImportError("no module named 'odfpy'")
+
+    broken = _probe("broken", _write_pid)
+    broken.prepare = no_library  # type: ignore[attr-defined]
+    _register(monkeypatch, fine=_probe("fine", _write_pid), broken=broken)
+    monkeypatch.setattr(building, "_free_cores", lambda: 2)  # both share one process
+    out = tmp_path / "out"
+    with pytest.raises(ImportError, match="odfpy"):
+        building.build(report, theme, [building.Job("fine", {}), building.Job("broken", {}),
+                                       building.Job("pdf", {})], out)
+    assert list(out.iterdir()) == []

@@ -42,8 +42,8 @@ class Exporter(Protocol):
     """What every format plug-in provides.
 
     An exporter may also offer ``prepare()``, which imports what ``export``
-    needs; a multi-format build calls it in the exporter's own process while
-    the source is still being read. It may declare ``cost``, a rough relative
+    needs; a multi-format build calls it in the process that will build the
+    edition while the source is still being read. It may declare ``cost``, a rough relative
     measure of the CPU its edition takes (1 if absent): a multi-format build
     with fewer free cores than formats shares the formats out among its
     processes by cost, costliest first.
