@@ -210,15 +210,23 @@ def test_all_gives_the_pdf_a_process_of_its_own_on_two_cores() -> None:
     assert sorted(len(group) for group in _groups(jobs, 4)) == [1, 1, 1]
 
 
+@pytest.mark.parametrize("when", ["writing", "preparing"])
 def test_a_process_that_dies_is_reported_and_nothing_is_published(
-        report: Report, theme: Theme, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        report: Report, theme: Theme, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        when: str) -> None:
     from reportexport import build as building
 
     def die(destination: Path) -> None:
         destination.write_text("half", encoding="utf-8")
         os._exit(3)
 
-    _register(monkeypatch, fine=_probe("fine", _write_pid), dies=_probe("dies", die))
+    def die_early(self: object) -> None:  # as a crash importing a C library would
+        os._exit(3)
+
+    dies = _probe("dies", die)
+    if when == "preparing":
+        dies.prepare = die_early  # type: ignore[attr-defined]
+    _register(monkeypatch, fine=_probe("fine", _write_pid), dies=dies)
     monkeypatch.setattr(building, "_free_cores", lambda: 8)
     out = tmp_path / "out"
     with pytest.raises(RuntimeError, match=r"building the dies edition .* \(exit status 3\)"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import math
 import os
@@ -247,7 +248,9 @@ def _build_in_processes(load: Loader, jobs: Sequence[Job], more_jobs: MoreJobs,
             raise
         finally:
             for _, _, connection in workers:
-                connection.send(data)
+                # A process that is gone cannot be told; collecting the answers says so.
+                with contextlib.suppress(OSError):
+                    connection.send(data)
         failures: list[Failure] = []
         for group, process, connection in workers:
             try:
