@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from importlib.metadata import EntryPoint
 from pathlib import Path
 from typing import Any
@@ -210,7 +211,7 @@ def test_all_gives_the_pdf_a_process_of_its_own_on_two_cores() -> None:
     assert sorted(len(group) for group in _groups(jobs, 4)) == [1, 1, 1]
 
 
-@pytest.mark.parametrize("when", ["writing", "preparing"])
+@pytest.mark.parametrize("when", ["writing", "preparing", "preparing, the source unread"])
 def test_a_process_that_dies_is_reported_and_nothing_is_published(
         report: Report, theme: Theme, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         when: str) -> None:
@@ -221,10 +222,12 @@ def test_a_process_that_dies_is_reported_and_nothing_is_published(
         os._exit(3)
 
     def die_early(self: object) -> None:  # as a crash importing a C library would
+        if when.endswith("unread"):
+            time.sleep(0.5)  # long enough for the source to have been sent
         os._exit(3)
 
     dies = _probe("dies", die)
-    if when == "preparing":
+    if when.startswith("preparing"):
         dies.prepare = die_early  # type: ignore[attr-defined]
     _register(monkeypatch, fine=_probe("fine", _write_pid), dies=dies)
     monkeypatch.setattr(building, "_free_cores", lambda: 8)

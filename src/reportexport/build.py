@@ -255,7 +255,8 @@ def _build_in_processes(load: Loader, jobs: Sequence[Job], more_jobs: MoreJobs,
         for group, process, connection in workers:
             try:
                 failures += connection.recv()
-            except EOFError:
+            # A socket pair: a process that died with the source unread resets it.
+            except (EOFError, ConnectionResetError):
                 process.join(timeout=60)
                 names = " and ".join(every[index].format for index in group)
                 failures.append((group[0], RuntimeError(
