@@ -78,6 +78,41 @@ def _deflate(content: bytes, level: int | None) -> bytes:
     return compressor.compress(content) + compressor.flush()
 
 
+class _ZipWriter:
+    """The records of a zip archive, as zipfile writes them for the same entries."""
+
+    def __init__(self, when: dt.datetime) -> None:
+        date_time = zip_time(when)
+        self._date = (date_time[0] - 1980) << 9 | date_time[1] << 5 | date_time[2]
+        self._time = date_time[3] << 11 | date_time[4] << 5 | date_time[5] // 2
+        self._out = io.BytesIO()
+        self._directory: list[bytes] = []
+
+    def add(self, name: str, method: int, crc: int, size: int, payload: bytes) -> None:
+        try:
+            encoded, flags = name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            encoded, flags = name.encode("utf-8"), _UTF8_NAME
+        offset = self._out.tell()
+        if max(size, len(payload), offset) > _LIMIT:
+            raise ValueError(f"{name}: too large for a zip archive without zip64")
+        self._out.write(_LOCAL.pack(b"PK\x03\x04", _VERSION, 0, flags, method, self._time,
+                                    self._date, crc, len(payload), size, len(encoded), 0))
+        self._out.write(encoded)
+        self._out.write(payload)
+        self._directory.append(_CENTRAL.pack(
+            b"PK\x01\x02", _VERSION, _UNIX, _VERSION, 0, flags, method, self._time, self._date,
+            crc, len(payload), size, len(encoded), 0, 0, 0, 0, _PERMISSIONS, offset,
+        ) + encoded)
+
+    def getvalue(self) -> bytes:
+        start = self._out.tell()
+        self._out.writelines(self._directory)
+        self._out.write(_END.pack(b"PK\x05\x06", 0, 0, len(self._directory),
+                                  len(self._directory), self._out.tell() - start, start, 0))
+        return self._out.getvalue()
+
+
 def rewrite_zip(data: bytes, destination: Path, when: dt.datetime,
                 stored: frozenset[str] = frozenset(),
                 transform: Mapping[str, Callable[[bytes], bytes]] | None = None,
@@ -99,48 +134,24 @@ def rewrite_zip(data: bytes, destination: Path, when: dt.datetime,
     transform = transform or {}
     levels = levels or {}
     precompressed = precompressed or {}
-    date_time = zip_time(when)
-    dos_date = (date_time[0] - 1980) << 9 | date_time[1] << 5 | date_time[2]
-    dos_time = date_time[3] << 11 | date_time[4] << 5 | date_time[5] // 2
     archive = io.BytesIO(data)
-    out = io.BytesIO()
-    directory = []
+    target = _ZipWriter(when)
     with zipfile.ZipFile(archive) as source:
         for entry in source.infolist():
             name = entry.filename
-            try:
-                encoded, flags = name.encode("ascii"), 0
-            except UnicodeEncodeError:
-                encoded, flags = name.encode("utf-8"), _UTF8_NAME
             ready = precompressed.get(name)
             if (keep_compressed and ready is None and entry.compress_type == zipfile.ZIP_DEFLATED
                     and name not in transform and name not in levels and name not in stored):
                 ready = Deflated(_raw_stream(archive, entry), entry.CRC, entry.file_size)
-            if ready is not None and ready.crc == entry.CRC and ready.size == entry.file_size:
-                method, crc, size, payload = zipfile.ZIP_DEFLATED, ready.crc, ready.size, \
-                    ready.stream
+            if ready is not None and (ready.crc, ready.size) == (entry.CRC, entry.file_size):
+                target.add(name, zipfile.ZIP_DEFLATED, ready.crc, ready.size, ready.stream)
+                continue
+            content = source.read(name)
+            if name in transform:
+                content = transform[name](content)
+            if name in stored:
+                method, payload = zipfile.ZIP_STORED, content
             else:
-                content = source.read(name)
-                if name in transform:
-                    content = transform[name](content)
-                crc, size = zlib.crc32(content), len(content)
-                if name in stored:
-                    method, payload = zipfile.ZIP_STORED, content
-                else:
-                    method, payload = zipfile.ZIP_DEFLATED, _deflate(content, levels.get(name))
-            offset = out.tell()
-            if max(size, len(payload), offset) > _LIMIT:
-                raise ValueError(f"{name}: too large for a zip archive without zip64")
-            out.write(_LOCAL.pack(b"PK\x03\x04", _VERSION, 0, flags, method, dos_time, dos_date,
-                                  crc, len(payload), size, len(encoded), 0))
-            out.write(encoded)
-            out.write(payload)
-            directory.append(_CENTRAL.pack(
-                b"PK\x01\x02", _VERSION, _UNIX, _VERSION, 0, flags, method, dos_time, dos_date,
-                crc, len(payload), size, len(encoded), 0, 0, 0, 0, _PERMISSIONS, offset,
-            ) + encoded)
-    start = out.tell()
-    out.writelines(directory)
-    out.write(_END.pack(b"PK\x05\x06", 0, 0, len(directory), len(directory),
-                        out.tell() - start, start, 0))
-    destination.write_bytes(out.getvalue())
+                method, payload = zipfile.ZIP_DEFLATED, _deflate(content, levels.get(name))
+            target.add(name, method, zlib.crc32(content), len(content), payload)
+    destination.write_bytes(target.getvalue())
