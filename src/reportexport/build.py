@@ -130,11 +130,9 @@ def build_from(load: Loader, jobs: Sequence[Job], out_dir: Path,
 
 
 def _cost(name: str) -> float:
-    """An exporter's declared relative cost (`cost`, default 1), read from its class."""
+    """An exporter's declared relative cost (`cost`, default 1)."""
     try:
-        cost = float(getattr(
-            exporters.registered(plugins=name not in exporters.BUILT_IN)[name].load(), "cost", 1.0
-        ))
+        cost = float(getattr(exporters.load(name), "cost", 1.0))
     except Exception:  # an unloadable plug-in is reported when the build loads it
         return 1.0
     return cost if math.isfinite(cost) and cost > 0 else 1.0
