@@ -98,18 +98,18 @@ def in_process(source: Path, out: Path, runs: int) -> dict[str, float]:
 
 
 def _in_process_child(source: Path, out: Path, runs: int) -> None:
-    from reportexport.build import Job, build
+    from reportexport.building import build
     from reportexport.source import load_report
     from reportexport.theme import load_theme
 
     report, theme = load_report(source), load_theme()
     results = {}
     for fmt in FORMATS:
-        build(report, theme, [Job(fmt, {})], out)  # warm: imports and font registration
+        build(report, theme, [fmt], out)  # warm: imports and font registration
         times = []
         for _ in range(runs):
             start = time.perf_counter()
-            build(report, theme, [Job(fmt, {})], out)
+            build(report, theme, [fmt], out)
             times.append(time.perf_counter() - start)
         results[fmt] = statistics.median(times)
     from pypdf import PdfReader

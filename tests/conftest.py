@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reportexport.build import Job, build
+from reportexport.building import build
 from reportexport.model import Report
 from reportexport.source import load_report
 from reportexport.theme import Theme, load_theme
@@ -56,7 +56,7 @@ def editions(tmp_path_factory: pytest.TempPathFactory, report: Report,
              theme: Theme) -> dict[str, Path]:
     """Every edition of the real source, built once for the whole session."""
     out = tmp_path_factory.mktemp("editions")
-    paths = build(report, theme, [Job(name, {}) for name in FORMATS], out)
+    paths = build(report, theme, list(FORMATS), out)
     return {path.suffix.lstrip("."): path for path in paths}
 
 

@@ -34,8 +34,9 @@ def test_formats_lists_every_registered_exporter() -> None:
     result = run_cli("formats")
     assert result.code == 0
     rows = [line.split("\t") for line in result.stdout.splitlines()]
-    assert [row[0] for row in rows] == ["docx", "epub", "pdf"]
-    assert [row[1] for row in rows] == [".docx", ".epub", ".pdf"]
+    # In the order `all` builds them: the longest edition first.
+    assert [row[0] for row in rows] == ["pdf", "docx", "epub"]
+    assert [row[1] for row in rows] == [".pdf", ".docx", ".epub"]
 
 
 def test_unknown_command_is_a_usage_error() -> None:
@@ -104,7 +105,7 @@ def test_an_exporter_failure_keeps_the_previous_edition(tmp_path: Path) -> None:
 def test_a_build_publishes_all_editions_or_none(tmp_path: Path, cores: int,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """One failing format keeps every edition in the folder as it was, in both build modes."""
-    from reportexport import build as build_module
+    from reportexport import building as build_module
     from reportexport.cli import main
 
     monkeypatch.setattr(build_module, "_free_cores", lambda: cores)
@@ -123,13 +124,13 @@ def test_a_build_publishes_all_editions_or_none(tmp_path: Path, cores: int,
 
 def test_interrupted_build_leaves_no_partial_file(tmp_path: Path, report: Report,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from reportexport.build import Job, build
+    from reportexport.building import build
     from reportexport.exporters.pdf import PdfExporter
     from reportexport.theme import load_theme
 
     out = tmp_path / "dist"
     theme = load_theme()
-    build(report, theme, [Job("pdf", {})], out)
+    build(report, theme, ["pdf"], out)
     before = _digests(out)
 
     def interrupted(self: PdfExporter, report: Report, theme: object, destination: Path) -> None:
@@ -138,7 +139,7 @@ def test_interrupted_build_leaves_no_partial_file(tmp_path: Path, report: Report
 
     monkeypatch.setattr(PdfExporter, "export", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        build(report, theme, [Job("pdf", {})], out)
+        build(report, theme, ["pdf"], out)
     assert _digests(out) == before
     assert sorted(p.name for p in out.iterdir()) == list(before)
 
@@ -146,7 +147,7 @@ def test_interrupted_build_leaves_no_partial_file(tmp_path: Path, report: Report
 def test_read_only_output_folder(tmp_path: Path) -> None:
     if os.geteuid() == 0:
         # root writes anywhere; simulate the refusal the way the OS reports it.
-        from reportexport import build as build_module
+        from reportexport import building as build_module
 
         out = tmp_path / "dist"
         out.mkdir()
@@ -222,11 +223,9 @@ def test_source_and_theme_problems_are_reported_together(tmp_path: Path) -> None
     assert "2 problems" in result.stderr
 
 
-# jsonschema too: a valid source passes the compiled schema and never needs it; and
-# importlib.metadata: only looking for plug-in formats needs it.
-# Output libraries, and what a valid build does without: jsonschema (only explains
-# failures), fastjsonschema (only compiles the validators), the plug-in search.
-LIBRARIES = ("reportlab", "docx", "ebooklib", "jsonschema", "fastjsonschema", "importlib.metadata")
+# The output libraries: listing formats, validating or building one edition
+# should not pay for the others'.
+LIBRARIES = ("reportlab", "docx", "ebooklib")
 
 
 def _imported_after(code: str) -> set[str]:

@@ -12,7 +12,7 @@ from lxml import etree
 
 from conftest import DATA, run_cli
 from readers import normalise
-from reportexport.build import Job, build
+from reportexport.building import build
 from reportexport.model import Report
 from reportexport.source import load_report
 from reportexport.theme import Theme
@@ -166,7 +166,7 @@ def test_core_properties_and_language(editions: dict[str, Path], report: Report)
 
 def test_numbered_lists_restart(tmp_path: Path, theme: Theme) -> None:
     report = load_report(DATA / "valid" / "deep-nesting.yaml")
-    [path] = build(report, theme, [Job("docx", {})], tmp_path)
+    [path] = build(report, theme, ["docx"], tmp_path)
     numbered = [p for p in _body_paragraphs(path) if _style_of(p) == "ListNumber"]
     first = {p.find("w:pPr/w:numPr/w:numId", NS) is None for p in numbered[:2]}
     assert first == {True}, "the first list uses the style's own numbering"

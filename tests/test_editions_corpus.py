@@ -13,7 +13,7 @@ import pytest
 from conftest import DATA, FORMATS
 from readers import TEXT_READERS, normalise
 from reportexport import exporters
-from reportexport.build import Job, build
+from reportexport.building import build
 from reportexport.source import load_report
 from reportexport.theme import Theme
 
@@ -26,7 +26,7 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     source: Path = request.param
     report = load_report(source)
     out = tmp_path_factory.mktemp(source.stem)
-    paths = build(report, theme, [Job(name, {}) for name in FORMATS], out)
+    paths = build(report, theme, list(FORMATS), out)
     return source, {path.suffix.lstrip("."): path for path in paths}
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 import shutil
@@ -14,12 +13,11 @@ import pytest
 from lxml import etree
 
 from conftest import DATA, ROOT
-from reportexport.build import Job, build
+from reportexport.building import build
 from reportexport.exporters.epub.reader import NS, nav_outline, read_package
 from reportexport.model import Report
 from reportexport.source import load_report
 from reportexport.theme import Theme, load_theme
-from reportexport.zipfiles import gzip_deflated
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -48,7 +46,7 @@ def test_epubcheck_reports_nothing(case: str, editions: dict[str, Path], theme: 
         path = editions["epub"]
     else:
         [path] = build(load_report(DATA / "valid" / f"{case}.yaml"), theme,
-                       [Job("epub", {})], tmp_path)
+                       ["epub"], tmp_path)
     result = _epubcheck(path, tmp_path)
     checker = result["checker"]
     assert checker["checkerVersion"] == "5.3.0"
@@ -79,7 +77,7 @@ def test_spine_follows_the_source(editions: dict[str, Path], report: Report) -> 
 
 def test_each_document_parses_and_holds_its_headings(tmp_path: Path, theme: Theme) -> None:
     report = load_report(DATA / "valid" / "deep-nesting.yaml")
-    [path] = build(report, theme, [Job("epub", {})], tmp_path)
+    [path] = build(report, theme, ["epub"], tmp_path)
     archive, package = _package(path)
     headings: list[tuple[int, str]] = []
     with archive:
@@ -152,9 +150,6 @@ def test_cover_image_and_embedded_fonts(editions: dict[str, Path], theme: Theme)
             info = archive.getinfo(font)
             assert info.compress_type == zipfile.ZIP_DEFLATED
             assert archive.read(font) == files[Path(font).name].read_bytes()
-            # Embedded as compressed when the package was made (the gzip copy beside it).
-            copy = gzip_deflated(files[Path(font).name].with_suffix(".ttf.gz").read_bytes())
-            assert copy is not None and info.compress_size == len(copy.stream), font
         css = next(archive.read(h) for h, media, _ in package.manifest.values()
                    if media == "text/css").decode()
         cover_page = etree.fromstring(archive.read(package.spine[0]))
@@ -176,17 +171,15 @@ def test_cover_image_and_embedded_fonts(editions: dict[str, Path], theme: Theme)
     assert img.get("alt").startswith("Cover: ")
 
 
-def test_a_theme_font_with_a_stale_compressed_copy_is_compressed_afresh(
+def test_a_theme_font_beside_the_theme_is_embedded(
         tmp_path: Path, report: Report, theme: Theme) -> None:
-    # A theme's own font, beside it, with a gzip copy of an older version of itself.
     style = tmp_path / "style.yaml"
     shutil.copy(ROOT / "styles" / "default.yaml", style)
     font = tmp_path / theme.body_font.regular.name
     font.write_bytes(theme.body_font.regular.read_bytes())
-    font.with_suffix(".ttf.gz").write_bytes(gzip.compress(font.read_bytes()[:-4], mtime=0))
     own = load_theme(style)
     assert own.body_font.regular == font
-    [path] = build(report, own, [Job("epub", {})], tmp_path / "out")
+    [path] = build(report, own, ["epub"], tmp_path / "out")
     with zipfile.ZipFile(path) as archive:
         assert archive.read(f"EPUB/fonts/{font.name}") == font.read_bytes()
 
@@ -195,7 +188,7 @@ def test_identifier_is_derived_from_the_source_when_absent(tmp_path: Path, theme
     report = load_report(DATA / "valid" / "minimal.yaml")
     ids = []
     for run in range(2):
-        [path] = build(report, theme, [Job("epub", {})], tmp_path / str(run))
+        [path] = build(report, theme, ["epub"], tmp_path / str(run))
         archive, package = _package(path)
         with archive:
             ids.append(package.opf.find("opf:metadata/dc:identifier", NS).text)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import time
 from importlib.metadata import EntryPoint
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -18,19 +16,6 @@ from reportexport.model import Report
 from reportexport.theme import Theme
 
 REGISTERED = list(exporters.registered())
-
-
-def _no_scanning() -> tuple[EntryPoint, ...]:
-    raise AssertionError("installed packages were scanned for plug-ins")
-
-
-def test_the_built_in_formats_need_no_scan_of_installed_packages(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    assert set(exporters.BUILT_IN) == {"pdf", "docx", "epub"} <= set(REGISTERED)
-    monkeypatch.setattr(exporters, "_entry_points", _no_scanning)
-    assert set(exporters.registered(plugins=False)) == {"pdf", "docx", "epub"}
-    for name in exporters.BUILT_IN:
-        assert exporters.load(name).name == name
 
 
 @pytest.mark.parametrize("name", REGISTERED)
@@ -93,45 +78,47 @@ def test_plugin_not_meeting_the_contract_is_refused(monkeypatch: pytest.MonkeyPa
         exporters.load("bad")
 
 
+TEXT_PLUGIN = """
+from pathlib import Path
+
+
+class TextExporter:  # the contract met without subclassing Exporter
+    name, suffix, media_type, description = "txt", ".txt", "text/plain", "plain text"
+
+    def export(self, report, theme, destination):
+        destination.write_text(
+            "\\n".join(f"{level}\\t{title}" for level, title in report.outline()),
+            encoding="utf-8",
+        )
+
+    def outline(self, path):
+        rows = path.read_text(encoding="utf-8").splitlines()
+        return [(int(a), b) for a, b in (row.split("\\t") for row in rows)]
+"""
+
+
 @pytest.fixture
-def text_plugin(monkeypatch: pytest.MonkeyPatch) -> str:
+def text_plugin(monkeypatch: pytest.MonkeyPatch,
+                tmp_path_factory: pytest.TempPathFactory) -> str:
     """A format from another package, registered by entry point: plain text, one heading a line."""
-    import sys
-    import types
-
-    module = types.ModuleType("rx_plaintext_plugin")
-
-    class TextExporter:
-        name, suffix, media_type, description = "txt", ".txt", "text/plain", "plain text"
-
-        def export(self, report: Report, theme: Theme, destination: Path) -> None:
-            destination.write_text(
-                "\n".join(f"{level}\t{title}" for level, title in report.outline()),
-                encoding="utf-8",
-            )
-
-        def outline(self, path: Path) -> list[tuple[int, str]]:
-            rows = path.read_text(encoding="utf-8").splitlines()
-            return [(int(a), b) for a, b in (row.split("\t") for row in rows)]
-
-    module.TextExporter = TextExporter  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "rx_plaintext_plugin", module)
+    folder = tmp_path_factory.mktemp("plugin")
+    (folder / "rx_plaintext_plugin.py").write_text(TEXT_PLUGIN, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(folder))
     _fake_entry_points(monkeypatch, EntryPoint("txt", "rx_plaintext_plugin:TextExporter", GROUP))
     return "txt"
 
 
 def test_a_third_party_exporter_plugs_in(text_plugin: str, report: Report, theme: Theme,
                                          tmp_path: Path) -> None:
-    from reportexport.build import Job, build
+    from reportexport.building import build
 
-    [path] = build(report, theme, [Job(text_plugin, {})], tmp_path)
+    [path] = build(report, theme, [text_plugin], tmp_path)
     assert path.name == f"{report.metadata.slug}.txt"
     assert exporters.load(text_plugin).outline(path) == report.outline()
 
 
 def test_all_builds_plugin_formats_too(text_plugin: str, report: Report, tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
-    # `all` starts the built-in exporters first and looks for plug-ins meanwhile.
     assert main(["all", str(SOURCE), "-o", str(tmp_path)]) == 0
     built = sorted(p.suffix for p in tmp_path.iterdir())
     assert built == [".docx", ".epub", ".pdf", ".txt"], capsys.readouterr().err
@@ -150,116 +137,103 @@ def test_all_refuses_a_plugin_that_takes_a_built_in_name(
 
 
 
-def _probe(name: str, export: Any, cost: float | None = None) -> type:
-    """A plug-in format whose export is `export(destination)`."""
+PROBES = """
+import os
+from pathlib import Path
 
-    class Probe:
-        suffix, media_type, description = f".{name}", "text/plain", "probe"
+from reportexport import Exporter
 
-        def export(self, report: Report, theme: Theme, destination: Path) -> None:
-            export(destination)
 
-        def outline(self, path: Path) -> list[tuple[int, str]]:
+def _probe(format_name, export):
+    class Probe(Exporter):
+        name, suffix, media_type, description = format_name, "." + format_name, "text/plain", "x"
+
+        def export(self, report, theme, destination):
+            export(Path(destination))
+
+        def outline(self, path):
             return []
 
-    Probe.name = name  # type: ignore[attr-defined]
-    if cost is not None:
-        Probe.cost = cost  # type: ignore[attr-defined]
+    Probe.__name__ = Probe.__qualname__ = format_name
     return Probe
 
 
-def _register(monkeypatch: pytest.MonkeyPatch, **probes: type) -> None:
-    import sys
-    import types
-
-    module = types.ModuleType("rx_probes")
-    for name, probe in probes.items():
-        setattr(module, name, probe)
-    monkeypatch.setitem(sys.modules, "rx_probes", module)
-    _fake_entry_points(monkeypatch, *(EntryPoint(name, f"rx_probes:{name}", GROUP)
-                                      for name in probes))
-
-
-def _write_pid(destination: Path) -> None:
+def _write_pid(destination):
     destination.write_text(str(os.getpid()), encoding="utf-8")
 
 
-@pytest.mark.parametrize(("cores", "processes"), [(2, 2), (8, 3)])
-def test_formats_share_processes_when_cores_are_fewer(
+def _die(destination):
+    destination.write_text("half", encoding="utf-8")
+    os._exit(3)
+
+
+def _fail(destination):
+    raise ImportError("no module named 'odfpy'")
+
+
+fine = _probe("fine", _write_pid)
+other = _probe("other", _write_pid)
+dies = _probe("dies", _die)
+broken = _probe("broken", _fail)
+"""
+
+
+@pytest.fixture
+def probes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Plug-in formats in a real module, so that spawned worker processes can import them."""
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "rx_probes.py").write_text(PROBES, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(folder))
+    names = ["fine", "other", "dies", "broken"]
+    _fake_entry_points(monkeypatch, *(EntryPoint(name, f"rx_probes:{name}", GROUP)
+                                      for name in names))
+    return names
+
+
+@pytest.mark.parametrize(("cores", "processes"), [(1, 1), (2, 2)])
+def test_formats_are_built_in_worker_processes_when_cores_allow(
         report: Report, theme: Theme, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        cores: int, processes: int) -> None:
-    from reportexport import build as building
+        probes: list[str], cores: int, processes: int) -> None:
+    from reportexport import building
 
-    _register(monkeypatch, lighta=_probe("lighta", _write_pid),
-              heavy=_probe("heavy", _write_pid, cost=5.0), lightb=_probe("lightb", _write_pid))
     monkeypatch.setattr(building, "_free_cores", lambda: cores)
-    order = ["lighta", "heavy", "lightb"]
-    paths = building.build(report, theme, [building.Job(name, {}) for name in order], tmp_path)
-    assert [path.suffix[1:] for path in paths] == order  # published in the order given
-    pid = {path.suffix[1:]: int(path.read_text(encoding="utf-8")) for path in paths}
-    assert len(set(pid.values())) == processes and os.getpid() not in pid.values()
-    if cores == 2:  # the costliest alone; the others together
-        assert pid["lighta"] == pid["lightb"] != pid["heavy"]
+    out = tmp_path / "out"
+    paths = building.build(report, theme, ["fine", "other"], out)
+    assert [path.suffix[1:] for path in paths] == ["fine", "other"]  # in the order given
+    pids = {int(path.read_text(encoding="utf-8")) for path in paths}
+    if cores == 1:
+        assert pids == {os.getpid()}
+    else:
+        assert os.getpid() not in pids
 
 
-def test_all_gives_the_pdf_a_process_of_its_own_on_two_cores() -> None:
-    from reportexport.build import Job, _groups
-
-    jobs = [Job(name, {}) for name in exporters.BUILT_IN]
-    named = [[jobs[index].format for index in group] for group in _groups(jobs, 2)]
-    assert named == [["pdf"], ["docx", "epub"]]
-    assert sorted(len(group) for group in _groups(jobs, 4)) == [1, 1, 1]
-
-
-@pytest.mark.parametrize("when", ["writing", "preparing", "preparing, the source unread"])
 def test_a_process_that_dies_is_reported_and_nothing_is_published(
         report: Report, theme: Theme, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        when: str) -> None:
-    from reportexport import build as building
+        probes: list[str]) -> None:
+    from reportexport import building
 
-    def die(destination: Path) -> None:
-        destination.write_text("half", encoding="utf-8")
-        os._exit(3)
-
-    def die_early(self: object) -> None:  # as a crash importing a C library would
-        if when.endswith("unread"):
-            time.sleep(0.5)  # long enough for the source to have been sent
-        os._exit(3)
-
-    dies = _probe("dies", die)
-    if when.startswith("preparing"):
-        dies.prepare = die_early  # type: ignore[attr-defined]
-    _register(monkeypatch, fine=_probe("fine", _write_pid), dies=dies)
-    monkeypatch.setattr(building, "_free_cores", lambda: 8)
+    monkeypatch.setattr(building, "_free_cores", lambda: 2)
     out = tmp_path / "out"
-    with pytest.raises(RuntimeError, match=r"building the dies edition .* \(exit status 3\)"):
-        building.build(report, theme, [building.Job("fine", {}), building.Job("dies", {})], out)
+    with pytest.raises(RuntimeError, match=r"building the (dies|fine) edition ended without"):
+        building.build(report, theme, ["fine", "dies"], out)
     # Neither the edition that was written nor the dead process's half file is left.
     assert list(out.iterdir()) == []
 
 
-@pytest.mark.parametrize("odd", ["lots", float("nan"), float("inf"), -2.0, 0])
-def test_an_odd_declared_cost_counts_as_one(odd: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from reportexport.build import _cost
+def test_a_failing_exporter_in_a_worker_is_reported_as_itself(
+        report: Report, theme: Theme, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        probes: list[str]) -> None:
+    from reportexport import building
 
-    _register(monkeypatch, odd=_probe("odd", _write_pid, cost=odd))
-    assert _cost("odd") == 1.0
-    assert _cost("pdf") == 3.0
-
-
-def test_a_failing_prepare_is_reported_for_its_own_format(
-        report: Report, theme: Theme, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from reportexport import build as building
-
-    def no_library(self: object) -> None:
-        raise ImportError("no module named 'odfpy'")
-
-    broken = _probe("broken", _write_pid)
-    broken.prepare = no_library  # type: ignore[attr-defined]
-    _register(monkeypatch, fine=_probe("fine", _write_pid), broken=broken)
-    monkeypatch.setattr(building, "_free_cores", lambda: 2)  # both share one process
+    monkeypatch.setattr(building, "_free_cores", lambda: 2)
     out = tmp_path / "out"
     with pytest.raises(ImportError, match="odfpy"):
-        building.build(report, theme, [building.Job("fine", {}), building.Job("broken", {}),
-                                       building.Job("pdf", {})], out)
+        building.build(report, theme, ["fine", "broken", "other"], out)
     assert list(out.iterdir()) == []
+
+
+def test_an_option_no_format_declares_is_refused() -> None:
+    with pytest.raises(RegistryError, match="format 'pdf' takes no option 'template'"):
+        exporters.load("pdf", template=Path("x.docx"))
+    assert exporters.load("docx", template=Path("x.docx")).template == Path("x.docx")

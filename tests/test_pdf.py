@@ -13,7 +13,7 @@ from pypdf.generic import Destination
 from conftest import ROOT, run_cli
 from readers import normalise
 from reportexport import __version__
-from reportexport.build import Job, build
+from reportexport.building import build
 from reportexport.model import Report
 from reportexport.source import load_report
 from reportexport.theme import load_theme
@@ -58,14 +58,14 @@ def test_outline_levels_order_and_pages(editions: dict[str, Path], report: Repor
 
 def test_outline_and_page_breaks_in_a_long_report(scaled_source: Path, tmp_path: Path) -> None:
     report = load_report(scaled_source)
-    [path] = build(report, load_theme(), [Job("pdf", {})], tmp_path)
+    [path] = build(report, load_theme(), ["pdf"], tmp_path)
     assert len(PdfReader(path).pages) > 20
     _check_bookmarks(path, report)
 
 
 def test_nested_outline(tmp_path: Path) -> None:
     report = load_report(ROOT / "tests" / "data" / "valid" / "deep-nesting.yaml")
-    [path] = build(report, load_theme(), [Job("pdf", {})], tmp_path)
+    [path] = build(report, load_theme(), ["pdf"], tmp_path)
     marks = _bookmarks(PdfReader(path))
     assert max(level for level, _, _ in marks) == 6
     assert [(level, title) for level, title, _ in marks] == report.outline()
@@ -182,7 +182,7 @@ def test_letter_theme(tmp_path: Path, report: Report) -> None:
     theme_file = tmp_path / "letter.yaml"
     text = (ROOT / "styles" / "default.yaml").read_text(encoding="utf-8")
     theme_file.write_text(text.replace("size: A4", "size: Letter"), encoding="utf-8")
-    [path] = build(report, load_theme(theme_file), [Job("pdf", {})], tmp_path)
+    [path] = build(report, load_theme(theme_file), ["pdf"], tmp_path)
     box = PdfReader(path).pages[3].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
     _check_bookmarks(path, report)

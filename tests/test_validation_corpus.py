@@ -12,22 +12,25 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, run_cli
+from reportexport.cli import main
 
 CASES = sorted((DATA / "invalid").glob("*.yaml"))
 
 
 @pytest.mark.parametrize("source", CASES, ids=[c.stem for c in CASES])
-def test_bad_source_is_refused_with_located_messages(source: Path, tmp_path: Path) -> None:
+def test_bad_source_is_refused_with_located_messages(
+        source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """In-process: the command line's own entry point, without starting a process per case."""
     expected = (source.with_suffix(".expected")).read_text(encoding="utf-8").splitlines()
     out = tmp_path / "out"
-    result = run_cli("all", source, "-o", out)
-    assert result.code == 2, result.stderr
-    assert "Traceback" not in result.stderr
+    assert main(["all", str(source), "-o", str(out)]) == 2
+    stderr = capsys.readouterr().err
+    assert "Traceback" not in stderr
     for line in expected:
         if re.match(r"\d+:\d+: ", line):  # a located line: FILE:LINE:COLUMN: …
-            assert f"{source}:{line}" in result.stderr, result.stderr
+            assert f"{source}:{line}" in stderr, stderr
         else:
-            assert line in result.stderr, result.stderr
+            assert line in stderr, stderr
     assert not out.exists() or not any(out.iterdir()), "a bad source must write nothing"
 
 
@@ -36,11 +39,19 @@ def test_corpus_is_not_empty() -> None:
 
 
 @pytest.mark.parametrize("source", CASES, ids=[c.stem for c in CASES])
-def test_validate_command_agrees(source: Path) -> None:
-    result = run_cli("validate", source)
-    assert result.code == 2
+def test_validate_command_agrees(source: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(source)]) == 2
+    stderr = capsys.readouterr().err
     first = source.with_suffix(".expected").read_text(encoding="utf-8").splitlines()[0]
-    assert f"{source}:{first}" in result.stderr, result.stderr
+    assert f"{source}:{first}" in stderr, stderr
+
+
+def test_a_bad_source_exits_2_without_a_traceback_from_a_real_process(tmp_path: Path) -> None:
+    source = DATA / "invalid" / "many-problems-at-once.yaml"
+    result = run_cli("all", source, "-o", tmp_path / "out")
+    assert result.code == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"{source}:")
+    assert not (tmp_path / "out").exists()
 
 
 def test_missing_file(tmp_path: Path) -> None:

@@ -1,3 +1,71 @@
-"""reportexport: one structured YAML report, published as PDF, DOCX and EPUB editions."""
+"""reportexport: one structured YAML report, published as PDF, DOCX and EPUB editions.
+
+The public API, for scripts and notebooks::
+
+    import reportexport
+
+    report, theme = reportexport.load("source/report.yaml")
+    paths = reportexport.build(report, theme, ["pdf", "epub"], "dist")
+
+Bad input raises :class:`InputError`, whose ``problems`` each name a file,
+line and column; an edition that cannot carry the source raises
+:class:`ExportError`. A new format subclasses :class:`Exporter`.
+"""
+
+from __future__ import annotations
 
 __version__ = "0.1.0"
+
+from pathlib import Path
+
+from reportexport.building import build
+from reportexport.exporters import Exporter, Option, RegistryError
+from reportexport.model import Report
+from reportexport.problems import ExportError, InputError, Location, Problem
+from reportexport.source import load_report
+from reportexport.theme import Theme, load_theme
+
+__all__ = [
+    "ExportError",
+    "Exporter",
+    "InputError",
+    "Location",
+    "Option",
+    "Problem",
+    "RegistryError",
+    "Report",
+    "Theme",
+    "__version__",
+    "build",
+    "formats",
+    "load",
+    "load_report",
+    "load_theme",
+]
+
+
+def formats() -> list[str]:
+    """The names of every registered format: the built-in ones first, then plug-ins."""
+    from reportexport.exporters import registered
+
+    return list(registered())
+
+
+def load(source: str | Path, style: str | Path | None = None) -> tuple[Report, Theme]:
+    """Read and check a report source and a theme (the default one when `style` is None).
+
+    Both are read before giving up, so one InputError lists every problem of both.
+    """
+    problems: list[Problem] = []
+    report = theme = None
+    try:
+        report = load_report(Path(source))
+    except InputError as exc:
+        problems += exc.problems
+    try:
+        theme = load_theme(None if style is None else Path(style))
+    except InputError as exc:
+        problems += exc.problems
+    if problems or report is None or theme is None:
+        raise InputError(problems)
+    return report, theme

@@ -1,3 +1,6 @@
+"""`python -m reportexport`."""
+
 from reportexport.cli import run
 
-run()
+if __name__ == "__main__":
+    run()

@@ -1,20 +1,16 @@
-"""The command line: parse arguments, call the library, turn failures into exit statuses."""
+"""The command line: parse arguments, call the public API, turn failures into exit statuses."""
 
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
-from reportexport import __version__
-
-if TYPE_CHECKING:
-    from reportexport.model import Report
-    from reportexport.theme import Theme
+import reportexport
+from reportexport import ExportError, InputError, RegistryError, exporters
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 DEFAULT_SOURCE = Path("source/report.yaml")
@@ -22,12 +18,27 @@ DEFAULT_OUT = Path("dist")
 MAX_SHOWN = 50  # a mistake repeated a thousand times needs a few examples, not a thousand
 
 
+def _add_options(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
+    """Each format's own options (`Exporter.options`), once each."""
+    seen: set[str] = set()
+    for name in formats:
+        for option in exporters.options_of(name):
+            if option.name in seen:
+                continue
+            seen.add(option.name)
+            parser.add_argument(
+                *option.flags, dest=f"option_{option.name}", metavar=option.metavar,
+                type=Path if option.path else str, help=f"{name.upper()}: {option.help}",
+            )
+
+
 def _parser(formats: Sequence[str]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reportexport",
         description="Build PDF, DOCX and EPUB editions of a report from one YAML source.",
     )
-    parser.add_argument("--version", action="version", version=f"reportexport {__version__}")
+    parser.add_argument("--version", action="version",
+                        version=f"reportexport {reportexport.__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     for name in [*formats, "all"]:
@@ -44,13 +55,9 @@ def _parser(formats: Sequence[str]) -> argparse.ArgumentParser:
         build.add_argument(
             "--style", type=Path, metavar="FILE", help="theme file (default: styles/default.yaml)"
         )
-        if name in ("docx", "all"):
-            build.add_argument(
-                "--template", type=Path, metavar="FILE",
-                help="a .docx whose styles, page setup, header and footer the DOCX edition uses",
-            )
-        if name != "all":  # `all` finds its formats when it builds (see _run)
-            build.set_defaults(formats=[name])
+        build_formats = list(formats) if name == "all" else [name]
+        _add_options(build, build_formats)
+        build.set_defaults(formats=build_formats)
 
     validate = commands.add_parser(
         "validate", help="check a source and report every problem",
@@ -76,11 +83,36 @@ def _parser(formats: Sequence[str]) -> argparse.ArgumentParser:
     return parser
 
 
-def _run(args: argparse.Namespace) -> int:
-    from reportexport import exporters
+def _options(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+    """The options given on the command line, for the formats that declare them."""
+    chosen: dict[str, dict[str, Any]] = {}
+    for name in args.formats:
+        for option in exporters.options_of(name):
+            value = getattr(args, f"option_{option.name}", None)
+            if value is not None:
+                chosen.setdefault(name, {})[option.name] = value
+    return chosen
 
+
+def _inspect(file: Path) -> int:
+    if not file.is_file():
+        print(f"{file}: no such file", file=sys.stderr)
+        return EXIT_INPUT
+    exporter = exporters.for_file(file)
+    try:
+        outline = exporter.outline(file)
+    except Exception as exc:  # whatever the reader's library raises for a broken file
+        print(f"{file}: cannot be read as {exporter.name.upper()} "
+              f"({type(exc).__name__}: {exc})", file=sys.stderr)
+        return EXIT_INPUT
+    for level, title in outline:
+        print(f"{'  ' * (level - 1)}{level} {title}")
+    return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "formats":
-        for name in exporters.registered():
+        for name in reportexport.formats():
             exporter = exporters.load(name)
             print(f"{name}\t{exporter.suffix}\t{exporter.media_type}\t{exporter.description}")
         return EXIT_OK
@@ -90,97 +122,22 @@ def _run(args: argparse.Namespace) -> int:
         sys.stdout.write(schema_text("theme" if args.theme else "report"))
         return EXIT_OK
     if args.command == "inspect":
-        if not args.file.is_file():
-            print(f"{args.file}: no such file", file=sys.stderr)
-            return EXIT_INPUT
-        exporter = exporters.for_file(args.file)
-        try:
-            outline = exporter.outline(args.file)
-        except Exception as exc:  # whatever the reader's library raises for a broken file
-            print(f"{args.file}: cannot be read as {exporter.name.upper()} "
-                  f"({type(exc).__name__}: {exc})", file=sys.stderr)
-            return EXIT_INPUT
-        for level, title in outline:
-            print(f"{'  ' * (level - 1)}{level} {title}")
-        return EXIT_OK
+        return _inspect(args.file)
 
-    def load() -> tuple[Report, Theme]:
-        # Imported here: a build forks its exporter processes first, and only
-        # this process reads YAML.
-        from reportexport.problems import InputError
-        from reportexport.source import load_report
-        from reportexport.theme import load_theme
-
-        # Both files are read before giving up, so one run lists every problem.
-        problems = []
-        report = theme = None
-        try:
-            report = load_report(args.source)
-        except InputError as exc:
-            problems += exc.problems
-        try:
-            theme = load_theme(args.style)
-        except InputError as exc:
-            problems += exc.problems
-        if problems or report is None or theme is None:
-            raise InputError(problems)
-        return report, theme
-
+    report, theme = reportexport.load(args.source, args.style)
     if args.command == "validate":
-        report, _ = load()
-        print(
-            f"{args.source}: ok ({sum(1 for _ in report.walk())} sections)",
-            file=sys.stderr,
-        )
+        print(f"{args.source}: ok ({sum(1 for _ in report.walk())} sections)", file=sys.stderr)
         return EXIT_OK
-
-    from reportexport.build import Job, build_from
-
-    template = getattr(args, "template", None)
-
-    def jobs(names: Sequence[str]) -> list[Job]:
-        return [Job(name, {"template": template} if name == "docx" and template else {})
-                for name in names]
-
-    if args.command == "all":
-        # The built-in exporters start first; plug-in formats are looked for meanwhile.
-        built = build_from(load, jobs(list(exporters.BUILT_IN)), args.output,
-                           lambda: jobs(exporters.plugins()))
-    else:
-        built = build_from(load, jobs(args.formats), args.output)
-    for path in built:
+    for path in reportexport.build(report, theme, args.formats, args.output,
+                                   options=_options(args)):
         print(path)
     return EXIT_OK
 
 
-# Commands whose arguments parse without knowing plug-in formats.
-_WITHOUT_PLUGINS = {"all", "validate", "schema"}
-
-
-def _parser_formats(argv: Sequence[str]) -> list[str]:
-    """The formats the parser must offer as commands.
-
-    Looking for plug-ins imports importlib.metadata (about 20 ms): a command
-    that names a built-in format, or one of _WITHOUT_PLUGINS, is parsed without
-    it; anything else (help, `formats`, a plug-in's name) lists them all.
-    """
-    from reportexport.exporters import BUILT_IN, registered
-
-    command = next((arg for arg in argv if not arg.startswith("-")), None)
-    helped = any(arg in ("-h", "--help") for arg in argv)
-    if command is not None and not helped and (command in BUILT_IN or
-                                               command in _WITHOUT_PLUGINS):
-        return list(registered(plugins=False))
-    return list(registered())
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    from reportexport.exporters import RegistryError
-    from reportexport.problems import ExportError, InputError
-
     argv = sys.argv[1:] if argv is None else argv
     try:
-        formats = _parser_formats(argv)
+        formats = reportexport.formats()
     except RegistryError as exc:
         print(f"reportexport: {exc}", file=sys.stderr)
         return EXIT_INPUT
@@ -224,9 +181,5 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The console script and `python -m reportexport`: `main`, then exit with its status."""
-    status = main()
-    # The process ends here: its final garbage collections would only walk objects
-    # that vanish with it anyway (about 20 ms, a tenth of a small build).
-    gc.freeze()
-    sys.exit(status)
+    """The console script and `python -m reportexport`."""
+    sys.exit(main())

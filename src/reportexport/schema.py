@@ -27,36 +27,11 @@ def schema_text(name: str) -> str:
 
 @cache
 def _validator(name: str) -> Any:
-    # jsonschema costs ~70 ms to import; only validation needs it.
     import json
 
     from jsonschema import Draft202012Validator
 
-    schema = json.loads(schema_text(name))
-    return Draft202012Validator(_inline_references(schema, schema.get("$defs", {})))
-
-
-def _inline_references(node: Any, defs: dict[str, Any], trail: tuple[str, ...] = ()) -> Any:
-    """The schema with each non-recursive local $ref replaced by its definition.
-
-    Resolving references dominates validation of long reports (four lookups
-    per paragraph); only the recursive section reference stays a reference.
-    """
-    if isinstance(node, list):
-        return [_inline_references(item, defs, trail) for item in node]
-    if not isinstance(node, dict):
-        return node
-    ref = node.get("$ref", "")
-    if ref.startswith("#/$defs/"):
-        target = ref.removeprefix("#/$defs/")
-        if target not in trail:
-            siblings = {k: v for k, v in node.items() if k != "$ref"}
-            merged = {**_inline_references(defs[target], defs, (*trail, target)), **siblings}
-            return merged
-    return {
-        key: value if key == "$defs" else _inline_references(value, defs, trail)
-        for key, value in node.items()
-    }
+    return Draft202012Validator(json.loads(schema_text(name)))
 
 
 def _describe(value: Any) -> str:
@@ -120,31 +95,8 @@ def _problems_for(error: Any, located: LocatedData) -> list[Problem]:
     return [located.problem(path, error.message)]
 
 
-def passes_compiled(data: Any, name: str) -> bool:
-    """Whether `data` passes the shipped schema `name`, compiled by fastjsonschema.
-
-    The compiled check stops at the first problem and cannot explain it, but it
-    costs a millisecond where importing jsonschema and building its validator
-    cost 50: a valid source is accepted here, and only a failing one is handed
-    to jsonschema, which finds and explains every problem. The two must give
-    the same verdict (tests/test_compiled_schemas.py); were they ever to differ,
-    jsonschema's empty list of problems would still let a source through.
-    """
-    from importlib import import_module
-
-    from reportexport.validators import JsonSchemaValueException
-
-    try:
-        import_module(f"reportexport.validators.{name}").validate(data)
-    except JsonSchemaValueException:
-        return False
-    return True
-
-
 def check(located: LocatedData, name: str) -> list[Problem]:
     """Every schema problem of `located` against the shipped schema `name`."""
-    if passes_compiled(located.data, name):
-        return []
     problems: list[Problem] = []
     for error in _validator(name).iter_errors(located.data):
         problems.extend(_problems_for(error, located))

@@ -9,7 +9,6 @@ checks can say `file:line:column` for anything they find.
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,7 @@ from yaml.resolver import Resolver
 
 from reportexport.problems import InputError, Location, Problem, format_path
 
-try:  # libyaml parses about ten times faster than PyYAML's pure-Python parser.
+try:  # libyaml where PyYAML was built with it; it is many times faster.
     from yaml._yaml import CParser as _EventParser
 
     def _make_parser(self: Any, text: str) -> None:
@@ -86,7 +85,6 @@ def _loc(mark: Any) -> Location:
 
 
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
-_SCALAR_NODE = ScalarNode("", "")
 
 
 def _scalar_value(tag: str, text: str) -> Any:
@@ -94,11 +92,10 @@ def _scalar_value(tag: str, text: str) -> Any:
         return None
     if tag == "tag:yaml.org,2002:bool":
         return text.lower() in ("true", "yes", "on")
-    if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
-        _SCALAR_NODE.value = text
-        if tag.endswith("int"):
-            return _CONSTRUCTOR.construct_yaml_int(_SCALAR_NODE)
-        return _CONSTRUCTOR.construct_yaml_float(_SCALAR_NODE)
+    if tag == "tag:yaml.org,2002:int":
+        return _CONSTRUCTOR.construct_yaml_int(ScalarNode(tag, text))
+    if tag == "tag:yaml.org,2002:float":
+        return _CONSTRUCTOR.construct_yaml_float(ScalarNode(tag, text))
     # Timestamps stay text: the schema checks dates as strings, and the model parses them.
     return text
 
@@ -106,13 +103,12 @@ def _scalar_value(tag: str, text: str) -> Any:
 class _Frame:
     """An open mapping or sequence while events stream in."""
 
-    __slots__ = ("container", "key", "key_mark", "path", "skip")
+    __slots__ = ("container", "key", "path", "skip")
 
     def __init__(self, container: Any, path: DataPath, skip: bool = False) -> None:
         self.container = container
         self.path = path
         self.key: str | None = None
-        self.key_mark: Any = None
         self.skip = skip  # a collection used as a mapping key: read past it
 
 
@@ -178,7 +174,7 @@ class _StrictReader(_EventParser, Resolver):  # type: ignore[misc,valid-type]
                     self._refuse(event.start_mark, "keys must be text", format_path(top.path))
                     if isinstance(event, CollectionStartEvent):
                         stack.append(_Frame(None, top.path, skip=True))
-                    top.key, top.key_mark = "", None  # the value that follows is dropped
+                    top.key = ""  # the value that follows is dropped
                     continue
                 key = str(self._scalar(event))
                 child = (*top.path, key)
@@ -190,9 +186,9 @@ class _StrictReader(_EventParser, Resolver):  # type: ignore[misc,valid-type]
                         f"column {first.column})",
                         format_path(child),
                     )
-                    top.key, top.key_mark = "", None
+                    top.key = ""
                 else:
-                    top.key, top.key_mark = key, event.start_mark
+                    top.key = key
                     keys[child] = _loc(event.start_mark)
                 continue
             if top is None:
@@ -299,9 +295,6 @@ def load_yaml(file: Path, *, max_bytes: int = 32 * 2**20) -> LocatedData:
     text = read_text(file, max_bytes=max_bytes)
     located = LocatedData(file, None)
     problems: list[Problem] = []
-    # Reading builds many containers and no cycles: the collector would only scan.
-    collecting = gc.isenabled()
-    gc.disable()
     try:
         # The pure-Python reader checks characters as it is made; libyaml as it reads.
         reader = _StrictReader(text, file)
@@ -330,9 +323,6 @@ def load_yaml(file: Path, *, max_bytes: int = 32 * 2**20) -> LocatedData:
         ) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(file, None, "", f"invalid YAML ({exc})")]) from None
-    finally:
-        if collecting:
-            gc.enable()
     if not found:
         raise InputError([Problem(file, Location(1, 1), "", "the file is empty")])
     if reader.problems:

@@ -1,64 +1,81 @@
 """The exporter contract, and the registry of formats.
 
-An exporter is any class that satisfies :class:`Exporter`. The built-in PDF,
-DOCX and EPUB exporters are a plain table (:data:`BUILT_IN`), as Pandoc's and
+An exporter is a class with the attributes and methods of :class:`Exporter`
+(subclassing it is the easy way to get its defaults). The built-in PDF, DOCX
+and EPUB exporters are a plain table (:data:`BUILT_IN`), as Pandoc's and
 Sphinx's are; another package adds a format through the entry-point group
-``reportexport.exporters`` without touching this one. Looking for such plug-ins
-imports importlib.metadata (about 20 ms, a tenth of a small build), so it is
-done only when a command needs more than the built-in formats. Exporter modules
-import their output library inside ``export``/``outline``, so finding and
-listing exporters stays cheap.
+``reportexport.exporters`` without touching this one. Exporter modules import
+their output library inside ``export``/``outline``, so listing formats stays cheap.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from importlib import import_module
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar
 
-if TYPE_CHECKING:  # listing and choosing formats needs none of these
-    from importlib.metadata import EntryPoint
-
+if TYPE_CHECKING:
     from reportexport.model import Report
     from reportexport.theme import Theme
 
 GROUP = "reportexport.exporters"
 PROVIDER = "reportexport"
 
-#: This package's formats: name -> "module:class".
+#: This package's formats, name -> "module:class", longest to build first (see build.build).
 BUILT_IN = {
+    "pdf": "reportexport.exporters.pdf:PdfExporter",
     "docx": "reportexport.exporters.docx:DocxExporter",
     "epub": "reportexport.exporters.epub:EpubExporter",
-    "pdf": "reportexport.exporters.pdf:PdfExporter",
 }
 
 Outline = list[tuple[int, str]]
 
 
-@runtime_checkable
-class Exporter(Protocol):
-    """What every format plug-in provides.
+@dataclass(frozen=True)
+class Option:
+    """A setting a format takes, offered on the command line as ``--NAME``.
 
-    An exporter may also offer ``prepare()``, which imports what ``export``
-    needs; a multi-format build calls it in the process that will build the
-    edition while the source is still being read. It may declare ``cost``, a rough relative
-    measure of the CPU its edition takes (1 if absent): a multi-format build
-    with fewer free cores than formats shares the formats out among its
-    processes by cost, costliest first.
+    `name` is the keyword the exporter's constructor receives; `aliases` are
+    further command-line spellings; `path` says the value is a file.
+    """
+
+    name: str
+    help: str
+    metavar: str = "VALUE"
+    path: bool = False
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return (f"--{self.name.replace('_', '-')}", *self.aliases)
+
+
+class Exporter:
+    """What every format provides. Subclass it, or provide the same attributes.
+
+    An exporter is constructed with its options as keywords (see `options`)
+    and must be picklable: a multi-format build hands it to a worker process.
     """
 
     name: ClassVar[str]
     suffix: ClassVar[str]  # with the dot: ".pdf"
     media_type: ClassVar[str]
     description: ClassVar[str]
+    #: The settings this format accepts; each reaches the constructor as a keyword.
+    options: ClassVar[tuple[Option, ...]] = ()
 
     def export(self, report: Report, theme: Theme, destination: Path) -> None:
         """Write the edition to `destination` (the caller makes the write atomic)."""
+        raise NotImplementedError
 
     def outline(self, path: Path) -> Outline:
         """Read a written edition back into [(level, title), …] with an independent parser."""
+        raise NotImplementedError
+
+
+_REQUIRED = ("name", "suffix", "media_type", "description", "export", "outline")
 
 
 class RegistryError(Exception):
@@ -79,19 +96,14 @@ class Registered:
         return getattr(import_module(module), attribute)
 
 
-@cache
 def _entry_points() -> tuple[EntryPoint, ...]:
-    # Scanning installed distributions costs tens of milliseconds; a build asks
-    # several times, and its worker processes inherit the answer.
-    from importlib.metadata import entry_points
-
     return tuple(entry_points(group=GROUP))
 
 
-def registered(*, plugins: bool = True) -> dict[str, Registered]:
-    """Every format by name, without importing any exporter; only built-ins if not `plugins`."""
+def registered() -> dict[str, Registered]:
+    """Every format by name, built-in ones first, without importing any exporter."""
     found = {name: Registered(name, value, PROVIDER) for name, value in BUILT_IN.items()}
-    for ep in _entry_points() if plugins else ():
+    for ep in _entry_points():
         provider = ep.dist.name if ep.dist is not None else ep.value
         if ep.name in found and found[ep.name].value != ep.value:
             raise RegistryError(
@@ -99,36 +111,53 @@ def registered(*, plugins: bool = True) -> dict[str, Registered]:
                 f"{found[ep.name].provider}, {ep.value} by {provider}); uninstall one of them"
             )
         found.setdefault(ep.name, Registered(ep.name, ep.value, provider, ep))
-    return dict(sorted(found.items()))
-
-
-def plugins() -> list[str]:
-    """The formats other packages add, by name."""
-    return [name for name in registered() if name not in BUILT_IN]
+    return found
 
 
 def _available(names: dict[str, Registered]) -> str:
-    return ", ".join(names) if names else "none (is reportexport installed?)"
+    return ", ".join(sorted(names)) if names else "none (is reportexport installed?)"
 
 
-def load(name: str, **options: Any) -> Exporter:
-    """The exporter registered as `name`, constructed with `options`."""
-    names = registered(plugins=name not in BUILT_IN)
+def exporter_class(name: str) -> Any:
+    """The class registered as `name`, checked against the contract."""
+    names = registered()
     if name not in names:
         raise RegistryError(f"unknown format '{name}'; available: {_available(names)}")
     try:
-        exporter = names[name].load()(**options)
+        cls = names[name].load()
     except Exception as exc:  # a broken plug-in must not take the CLI down with a traceback
         raise RegistryError(
             f"format '{name}' ({names[name].value}) could not be loaded: "
             f"{type(exc).__name__}: {exc}; available: {_available(names)}"
         ) from exc
-    if not isinstance(exporter, Exporter):
+    if not all(hasattr(cls, attribute) for attribute in _REQUIRED):
         raise RegistryError(
             f"format '{name}' ({names[name].value}) does not provide name, suffix, "
             f"media_type, description, export() and outline(); available: {_available(names)}"
         )
-    return exporter
+    return cls
+
+
+def options_of(name: str) -> tuple[Option, ...]:
+    return tuple(getattr(exporter_class(name), "options", ()))
+
+
+def load(name: str, **options: Any) -> Exporter:
+    """The exporter registered as `name`, constructed with `options`."""
+    cls = exporter_class(name)
+    declared = {option.name for option in getattr(cls, "options", ())}
+    unknown = sorted(set(options) - declared)
+    if unknown:
+        raise RegistryError(
+            f"format '{name}' takes no option {', '.join(repr(o) for o in unknown)}"
+            + (f" (it takes {', '.join(sorted(declared))})" if declared else "")
+        )
+    try:
+        return cls(**options)  # type: ignore[no-any-return]
+    except Exception as exc:
+        raise RegistryError(
+            f"format '{name}' could not be set up: {type(exc).__name__}: {exc}"
+        ) from exc
 
 
 def for_file(path: Path) -> Exporter:

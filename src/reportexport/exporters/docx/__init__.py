@@ -5,25 +5,28 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-if TYPE_CHECKING:  # a worker process imports neither before it needs them
+from reportexport.exporters import Exporter, Option
+
+if TYPE_CHECKING:
     from reportexport.model import Report
     from reportexport.theme import Theme
 
 
-class DocxExporter:
+class DocxExporter(Exporter):
     name: ClassVar[str] = "docx"
     suffix: ClassVar[str] = ".docx"
     media_type: ClassVar[str] = (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
     description: ClassVar[str] = "editable Word document with real styles and contents"
+    options: ClassVar[tuple[Option, ...]] = (
+        Option("template", "a .docx whose styles, page setup, header and footer the Word "
+               "edition uses (pandoc's --reference-doc)", metavar="FILE.docx", path=True,
+               aliases=("--reference-doc",)),
+    )
 
     def __init__(self, template: Path | None = None) -> None:
         self.template = template
-
-    def prepare(self) -> None:
-        """Import the output library ahead of export (the build overlaps it with loading)."""
-        import reportexport.exporters.docx.writer  # noqa: F401
 
     def export(self, report: Report, theme: Theme, destination: Path) -> None:
         from reportexport.exporters.docx.writer import write_docx

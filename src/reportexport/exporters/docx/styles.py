@@ -8,8 +8,6 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
-from docx.styles import BabelFish
-from docx.styles.style import ParagraphStyle
 
 from reportexport.theme import Theme
 
@@ -47,19 +45,15 @@ def _set_font(style: Any, family: str, size: float | None, colour: str | None,
         font.italic = italic
 
 
-def _paragraph_style(document: Any, by_name: dict[str, Any], name: str,
-                     base: str | None = None) -> Any:
-    if name in by_name:
-        return by_name[name]
-    # What Styles.add_style does, less its check that the name is new (a scan of
-    # every style's name): `by_name` already says so.
-    style = ParagraphStyle(document.styles.element.add_style_of_type(
-        BabelFish.ui2internal(name), WD_STYLE_TYPE.PARAGRAPH, False))
-    if base:
-        style.base_style = by_name[base]
-    style.quick_style = True
-    by_name[name] = style
-    return style
+def _paragraph_style(document: Any, name: str) -> Any:
+    """The paragraph style called `name`, added (based on Normal) if the document lacks it."""
+    try:
+        return document.styles[name]
+    except KeyError:
+        style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = document.styles["Normal"]
+        style.quick_style = True
+        return style
 
 
 def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
@@ -74,15 +68,9 @@ def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
              "TOC Heading", "Header", "Footer", "Lead", "Cover Fact",
              *(f"Heading {n}" for n in LEVELS), *(f"toc {n}" for n in TOC_LEVELS)]
     ids = {}
-    # python-docx finds a style by name with an XPath query over every style: one
-    # pass instead (a quarter of the DOCX build's own time went to those queries).
-    # The first of a name wins, as in python-docx.
-    by_name: dict[str, Any] = {}
-    for style in document.styles:
-        by_name.setdefault(style.name, style)
     for name in names:
         fresh = name not in keep
-        style = _paragraph_style(document, by_name, name, None if name == "Normal" else "Normal")
+        style = _paragraph_style(document, name)
         if name.startswith("toc "):
             style.element.set(qn("w:styleId"), f"TOC{name[-1]}")
         ids[name] = style.style_id
@@ -121,7 +109,7 @@ def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
             fmt.space_after = Pt(sp.heading_after)
             fmt.keep_with_next = True
         elif name == "TOC Heading":
-            style.base_style = by_name["Heading 1"]
+            style.base_style = document.styles["Heading 1"]
             _set_font(style, head, s.heading(1), c.accent, bold=True)
             fmt.space_before = Pt(0)
         elif name.startswith("toc "):

@@ -5,20 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-if TYPE_CHECKING:  # a worker process imports neither before it needs them
+from reportexport.exporters import Exporter
+
+if TYPE_CHECKING:
     from reportexport.model import Report
     from reportexport.theme import Theme
 
 
-class EpubExporter:
+class EpubExporter(Exporter):
     name: ClassVar[str] = "epub"
     suffix: ClassVar[str] = ".epub"
     media_type: ClassVar[str] = "application/epub+zip"
     description: ClassVar[str] = "EPUB 3 e-book with navigation, cover and accessibility metadata"
-
-    def prepare(self) -> None:
-        """Import the output library ahead of export (the build overlaps it with loading)."""
-        import reportexport.exporters.epub.writer  # noqa: F401
 
     def export(self, report: Report, theme: Theme, destination: Path) -> None:
         from reportexport.exporters.epub.writer import write_epub

@@ -20,25 +20,9 @@ from reportexport.exporters.epub.xhtml import (
 from reportexport.model import Report, Section
 from reportexport.theme import Theme
 from reportexport.timestamps import build_time
-from reportexport.zipfiles import Deflated, gzip_deflated, rewrite_zip
+from reportexport.zipfiles import rewrite_zip
 
 XHTML = "application/xhtml+xml"
-# A font without a compressed copy beside it (see `_compressed_copy`) is deflated
-# here, at zlib level 4: 2% larger than at the default 6, in less than half the
-# time. Text keeps level 6: XHTML loses more at lower levels.
-FONT_LEVEL = 4
-
-
-def _compressed_copy(font: Path) -> Deflated | None:
-    """The font's DEFLATE stream from a gzip file beside it (`X.ttf.gz`), if there is one.
-
-    Compressing the fonts was a third of a small e-book's build, for the same
-    result every time. The bundled fonts carry such copies (tools/compress_fonts.py),
-    and so may a theme's own; one that no longer matches its font is passed over
-    (rewrite_zip compares CRC-32 and size) and the font is compressed here.
-    """
-    copy = font.with_name(font.name + ".gz")
-    return gzip_deflated(copy.read_bytes()) if copy.is_file() else None
 
 
 def _accessibility(book: epub.EpubBook) -> None:
@@ -93,22 +77,18 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
     _accessibility(book)
 
     font_files: dict[Path, str] = {}
-    compressed_fonts: dict[str, Deflated] = {}
     for *_, path in font_faces(theme):
         if path in font_files:
             continue
         href = f"fonts/{path.name}"
         font_files[path] = href
-        copy = _compressed_copy(path)
-        if copy is not None:
-            compressed_fonts[f"EPUB/{href}"] = copy
         book.add_item(epub.EpubItem(uid=f"font-{len(font_files)}", file_name=href,
                                     media_type="font/ttf", content=path.read_bytes()))
     book.add_item(epub.EpubItem(uid="css", file_name="styles/report.css", media_type="text/css",
                                 content=stylesheet(theme, font_files).encode()))
 
-    # What set_cover does, with the media type stated so that ebooklib never reads
-    # the system's MIME tables to guess it (5 ms).
+    # What set_cover does, with the media type stated rather than guessed from the
+    # system's MIME tables, which differ between machines.
     cover_image = epub.EpubCover(uid="cover-img", file_name="images/cover.jpg")
     cover_image.media_type = "image/jpeg"
     cover_image.content = cover_jpeg(meta, theme)
@@ -138,7 +118,7 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
     book.add_item(nav)
     book.add_item(epub.EpubNcx())
     book.toc = toc
-    # Items, not ids: ebooklib looks ids up one by one (quadratic for long reports).
+    # Items, not ids: ebooklib looks each id up in a list, quadratic for long reports.
     book.spine = [cover, titlepage, nav, *chapters]
     book.guide = [
         {"href": cover.file_name, "title": "Cover", "type": "cover"},
@@ -158,8 +138,6 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
     # mimetype must be stored; the JPEG cover is already compressed.
     rewrite_zip(buffer.getvalue(), destination, when,
                 stored=frozenset({"mimetype", "EPUB/images/cover.jpg"}),
-                levels={f"EPUB/{href}": FONT_LEVEL for href in font_files.values()},
-                precompressed=compressed_fonts,
                 transform={"EPUB/content.opf": lambda opf: _package_language(opf, language),
                            "EPUB/nav.xhtml": _hide_landmarks})
 

@@ -10,7 +10,6 @@ from reportexport.model import BulletList, NumberedList, Paragraph, Quote, Repor
 from reportexport.theme import Theme
 
 
-# html, not xml.sax.saxutils: the latter imports urllib.request (~20 ms per build).
 def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
@@ -92,7 +91,7 @@ def cover_page(report: Report, image_href: str) -> str:
 
 
 #: The faces the stylesheet below selects, as (role, style); only these are embedded.
-#: Body text is never bold, so the body's bold faces would be dead weight (170 KB).
+#: Body text is never bold, so the body's bold faces would be dead weight.
 FACES = (("body", "regular"), ("body", "italic"), ("heading", "regular"), ("heading", "bold"))
 
 

@@ -2,49 +2,19 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable, Paragraph
-from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 
-class CachedParagraph(Paragraph):
-    """A paragraph that breaks its lines once per width.
-
-    reportlab wraps a paragraph kept with a heading twice (once to test the
-    group, once to place it); breaking lines is the costliest step of layout.
-    """
-
-    @classmethod
-    def plain(cls, text: str, style: Any) -> CachedParagraph:
-        """A paragraph of plain text, which cannot carry markup.
-
-        Built from a text fragment rather than parsed: reportlab's markup
-        parser is skipped (a tenth of the layout time of a long report), and
-        `<`, `&` and `>` cannot be read as markup because nothing is parsed.
-        """
-        template = style.__dict__.get("_plain_fragment")
-        if template is None:
-            template = Paragraph("x", style).frags[0]
-            style.__dict__["_plain_fragment"] = template
-        fragment = template.clone(text=cleanBlockQuotedText(text, joiner=" "))
-        return cls(None, style, frags=[fragment])
-
-    _wrapped: tuple[float, float, tuple[float, float]] | None = None
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        cached = self._wrapped
-        # split() may discard the broken lines (blPara); then they must be made again.
-        if cached is not None and cached[0] == availWidth and "blPara" in self.__dict__:
-            self.width = availWidth
-            return cached[2]
-        size = super().wrap(availWidth, availHeight)
-        self._wrapped = (availWidth, availHeight, size)
-        return size
+def plain(text: str, style: Any) -> Paragraph:
+    """A paragraph of plain text: `<`, `&` and `>` print as themselves, never as markup."""
+    return Paragraph(escape(text, quote=False), style)
 
 
-class Heading(CachedParagraph):
+class Heading(Paragraph):
     """A section heading that bookmarks itself and records its page when drawn.
 
     Drawing happens once, in the only layout pass, so what it records is final.
@@ -64,19 +34,34 @@ class Heading(CachedParagraph):
             canvas.addOutlineEntry(self.title, self.key, self.level - 1, closed=False)
         super().draw()
 
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts = super().split(availWidth, availHeight)
+        if parts:  # the first part, drawn first, carries the bookmark
+            parts[0].key, parts[0].level, parts[0].title = self.key, self.level, self.title
+        return parts
+
 
 def heading(title: str, style: Any, key: str, level: int) -> Heading:
-    flowable = Heading.plain(title, style)
-    assert isinstance(flowable, Heading)
+    flowable = Heading(escape(title, quote=False), style)
     flowable.key, flowable.level, flowable.title = key, level, title
     return flowable
 
 
-class RuledParagraph(CachedParagraph):
+class RuledParagraph(Paragraph):
     """A paragraph with a rule down its left side: quotations. Splits like any paragraph."""
 
-    rule_colour: Color | None = None
     rule_offset: float = 10.0
+
+    def __init__(self, text: str | None, style: Any, *args: Any,
+                 rule_colour: Color | None = None, **kwargs: Any) -> None:
+        super().__init__(text, style, *args, **kwargs)
+        self.rule_colour = rule_colour
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts = super().split(availWidth, availHeight)
+        for part in parts:  # both halves of a split quotation keep the rule
+            part.rule_colour = self.rule_colour
+        return parts
 
     def draw(self) -> None:
         if self.rule_colour is not None:
@@ -106,7 +91,7 @@ class TocEntry(Flowable):
         self.indent = indent
         self.number_width = number_width
         self.leader_colour = leader_colour
-        self.para = CachedParagraph.plain(text, style)
+        self.para = plain(text, style)
         self.style = style
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -119,10 +104,7 @@ class TocEntry(Flowable):
         canvas = self.canv
         self.para.drawOn(canvas, self.indent, 0)
         # Leaders run from the end of the title's last line to the number column.
-        last = self.para.blPara.lines[-1]
-        spare = last[0] if isinstance(last, tuple) else getattr(last, "extraSpace", 0)
-        text_width = self.para.width - spare
-        x0 = self.indent + text_width + 6
+        x0 = self.indent + self.para.getActualLineWidths0()[-1] + 6
         x1 = self.avail_width - self.number_width - 4
         baseline = self.style.fontSize * 0.2
         if x1 > x0:

@@ -29,10 +29,10 @@ def register_family(role: str, family: FontFamily) -> FontNames:
         # Names derive from the file name, never from its folder or the process,
         # so the same theme gives the same bytes on every machine.
         name = f"{role}-{path.stem}"
-        registered = pdfmetrics._fonts.get(name)
-        if registered is not None and getattr(registered.face, "filename", str(path)) != str(path):
+        known = set(pdfmetrics.getRegisteredFontNames())
+        if name in known and pdfmetrics.getFont(name).face.filename != str(path):
             name = f"{name}-{zlib.crc32(str(path).encode()):08x}"
-        if name not in pdfmetrics._fonts:
+        if name not in known:
             pdfmetrics.registerFont(TTFont(name, str(path)))
         names[style] = name
     pdfmetrics.registerFontFamily(

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from html import escape
 from pathlib import Path
 from typing import Any
 
-from reportlab import rl_config
 from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import TimeStamp
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -31,8 +30,7 @@ from reportlab.platypus import (
 
 from reportexport import __version__
 from reportexport.dates import human_date
-from reportexport.exporters.pdf.flowables import CachedParagraph as Para
-from reportexport.exporters.pdf.flowables import RuledParagraph, TocEntry, heading
+from reportexport.exporters.pdf.flowables import RuledParagraph, TocEntry, heading, plain
 from reportexport.exporters.pdf.fonts import FontNames, check_coverage, register_family
 from reportexport.model import Block, BulletList, NumberedList, Quote, Report
 from reportexport.model import Paragraph as ParagraphBlock
@@ -41,16 +39,12 @@ from reportexport.timestamps import build_time
 
 NUMBER_WIDTH = 28.0
 
-# Binary streams: ASCII85 makes every stream a quarter larger and costs time.
-rl_config.useA85 = 0
-
 
 class _Styles:
     def __init__(self, theme: Theme, body: FontNames, head: FontNames) -> None:
         s, c, sp = theme.sizes, theme.colours, theme.spacing
         text, accent, muted = HexColor(c.text), HexColor(c.accent), HexColor(c.muted)
-        self.accent, self.muted, self.rule = accent, muted, HexColor(c.rule)
-        self.quote_colour = HexColor(c.quote)
+        self.accent, self.rule = accent, HexColor(c.rule)
         base = dict(
             fontName=body.regular, fontSize=s.body, leading=s.body * theme.line_height,
             textColor=text, alignment=TA_LEFT, allowWidows=0, allowOrphans=0,
@@ -62,7 +56,7 @@ class _Styles:
             textColor=HexColor(c.quote), spaceAfter=sp.paragraph_after,
         )
         self.quote = ParagraphStyle(
-            "quote", parent=self.body, fontName=body.italic, textColor=self.quote_colour,
+            "quote", parent=self.body, fontName=body.italic, textColor=HexColor(c.quote),
             leftIndent=sp.quote_indent, rightIndent=sp.quote_indent / 2,
             spaceBefore=sp.paragraph_after / 2,
         )
@@ -142,8 +136,8 @@ class _Cover(Flowable):
         y = band_bottom + 18 * mm
         blocks: list[Paragraph] = []
         if meta.subtitle:
-            blocks.append(Para.plain(meta.subtitle, st.cover_subtitle))
-        blocks.append(Para.plain(meta.title, st.cover_title))
+            blocks.append(plain(meta.subtitle, st.cover_subtitle))
+        blocks.append(plain(meta.title, st.cover_title))
         for block in blocks:  # laid upward from the bottom of the band
             _, h = block.wrap(measure, height)
             block.drawOn(canvas, margin, y)
@@ -153,8 +147,8 @@ class _Cover(Flowable):
         facts.append(("Published", human_date(meta.date, meta.language)))
         label_width = 42 * mm
         for label, value in facts:
-            label_para = Para.plain(label.upper(), st.cover_label)
-            value_para = Para.plain(value, st.cover_value)
+            label_para = plain(label.upper(), st.cover_label)
+            value_para = plain(value, st.cover_value)
             _, lh = label_para.wrap(label_width - 4 * mm, height)
             _, vh = value_para.wrap(measure - label_width, height)
             row = max(lh, vh)
@@ -187,13 +181,8 @@ class _BriefCanvas(Canvas):
         self._contents_style = contents
         # The one build time (source date or SOURCE_DATE_EPOCH), not the clock
         # and not reportlab's fixed invariant date.
-        stamp = TimeStamp(invariant=True)
-        stamp.t = when.timestamp()
-        stamp.lt = when.utctimetuple()
-        stamp.YMDhms = tuple(stamp.lt)[:6]
-        stamp.dhh = stamp.dmm = 0
-        stamp.tzname = "UTC"
-        self._doc._timeStamp = stamp
+        stamp = when.astimezone(dt.UTC).strftime("D:%Y%m%d%H%M%S+00'00'")
+        self.setDateFormatter(lambda *_: stamp)
 
     def _define_number_form(
         self, name: str, text: str, font: str, size: float, colour: Any
@@ -229,20 +218,19 @@ class _BriefCanvas(Canvas):
 
 def _block_flowables(block: Block, st: _Styles, theme: Theme) -> list[Flowable]:
     if isinstance(block, ParagraphBlock):
-        return [Para.plain(block.text, st.body)]
+        return [plain(block.text, st.body)]
     if isinstance(block, Quote):
-        quote = RuledParagraph.plain(block.text, st.quote)
-        quote.rule_colour = st.accent
+        quote = RuledParagraph(escape(block.text, quote=False), st.quote, rule_colour=st.accent)
         out: list[Flowable] = [quote]
         if block.attribution:
-            attribution = RuledParagraph.plain("— " + block.attribution, st.attribution)
-            attribution.rule_colour = st.accent
+            attribution = RuledParagraph(escape("— " + block.attribution, quote=False),
+                                         st.attribution, rule_colour=st.accent)
             out.append(attribution)
         out.append(Spacer(1, theme.spacing.paragraph_after))
         return out
     numbered = isinstance(block, NumberedList)
     assert isinstance(block, BulletList | NumberedList)
-    items = [ListItem(Para.plain(item, st.item)) for item in block.items]
+    items = [ListItem(plain(item, st.item)) for item in block.items]
     return [
         ListFlowable(
             items,
@@ -260,39 +248,7 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme) -> list[Flowable]:
     ]
 
 
-class _StreamingStory(list):  # type: ignore[type-arg]
-    """A story that holds only a short window of flowables, refilled as reportlab consumes it.
-
-    reportlab takes the whole story as a list and deletes from its front; built
-    lazily, a book-length report never holds every paragraph in memory at once,
-    and deleting from the front of a short list stays cheap.
-    """
-
-    WINDOW = 64
-    _END = object()
-
-    def __init__(self, source: Iterator[Any]) -> None:
-        super().__init__()
-        self._source = source
-        self._refill()
-
-    def _refill(self) -> None:
-        while super().__len__() < self.WINDOW:
-            item = next(self._source, self._END)
-            if item is self._END:
-                return
-            super().append(item)
-
-    def __len__(self) -> int:
-        self._refill()
-        return super().__len__()
-
-    def __delitem__(self, index: Any) -> None:
-        super().__delitem__(index)
-        self._refill()
-
-
-def _story(report: Report, theme: Theme, st: _Styles) -> Iterator[Any]:
+def _story(report: Report, theme: Theme, st: _Styles) -> Iterator[Flowable]:
     yield NextPageTemplate("body")
     yield _Cover(report, theme, st)
     yield PageBreak()
@@ -306,7 +262,7 @@ def _story(report: Report, theme: Theme, st: _Styles) -> Iterator[Any]:
     if report.lead:
         yield HRFlowable(width="100%", thickness=1.2, color=st.accent, spaceAfter=10)
         for paragraph in report.lead:
-            yield Para.plain(paragraph.text, st.lead)
+            yield plain(paragraph.text, st.lead)
         yield HRFlowable(width="100%", thickness=0.6, color=st.rule, spaceBefore=4,
                          spaceAfter=6)
     for level, section in report.walk():
@@ -380,4 +336,4 @@ def write_pdf(report: Report, theme: Theme, destination: Path) -> None:
         canvas.showOutline()  # open the bookmarks panel with the document
         return canvas
 
-    doc.build(_StreamingStory(_story(report, theme, st)), canvasmaker=make_canvas)
+    doc.build(list(_story(report, theme, st)), canvasmaker=make_canvas)
