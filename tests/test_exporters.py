@@ -174,7 +174,9 @@ def _fail(destination):
 fine = _probe("fine", _write_pid)
 other = _probe("other", _write_pid)
 dies = _probe("dies", _die)
+dies.cost = 2.0  # the heavier share goes to a worker process; this one would die itself
 broken = _probe("broken", _fail)
+broken.cost = 2.0
 """
 
 
@@ -191,7 +193,7 @@ def probes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return names
 
 
-@pytest.mark.parametrize(("cores", "processes"), [(1, 1), (2, 2)])
+@pytest.mark.parametrize(("cores", "processes"), [(1, 1), (2, 2), (8, 2)])
 def test_formats_are_built_in_worker_processes_when_cores_allow(
         report: Report, theme: Theme, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         probes: list[str], cores: int, processes: int) -> None:
@@ -202,10 +204,9 @@ def test_formats_are_built_in_worker_processes_when_cores_allow(
     paths = building.build(report, theme, ["fine", "other"], out)
     assert [path.suffix[1:] for path in paths] == ["fine", "other"]  # in the order given
     pids = {int(path.read_text(encoding="utf-8")) for path in paths}
-    if cores == 1:
-        assert pids == {os.getpid()}
-    else:
-        assert os.getpid() not in pids
+    assert len(pids) == processes and os.getpid() in pids  # this process keeps a share
+    building.build(report, theme, ["fine", "other"], out, parallel=False)
+    assert {int(path.read_text(encoding="utf-8")) for path in paths} == {os.getpid()}
 
 
 def test_a_process_that_dies_is_reported_and_nothing_is_published(
@@ -231,6 +232,24 @@ def test_a_failing_exporter_in_a_worker_is_reported_as_itself(
     with pytest.raises(ImportError, match="odfpy"):
         building.build(report, theme, ["fine", "broken", "other"], out)
     assert list(out.iterdir()) == []
+
+
+def test_formats_are_shared_out_by_declared_cost_heaviest_share_first() -> None:
+    from reportexport.building import _groups
+
+    chosen = [exporters.load(name) for name in ("docx", "pdf", "epub")]
+    assert _groups(chosen, 2) == [[1], [0, 2]]  # the PDF alone; this process the lightest
+    assert sorted(_groups(chosen, 3)) == [[0], [1], [2]]
+
+
+@pytest.mark.parametrize("odd", ["lots", float("nan"), float("inf"), -2.0, 0])
+def test_an_odd_declared_cost_counts_as_one(odd: object) -> None:
+    from reportexport.building import _cost
+
+    exporter = exporters.load("epub")
+    exporter.cost = odd  # type: ignore[misc]
+    assert _cost(exporter) == 1.0
+    assert _cost(exporters.load("pdf")) == 3.0
 
 
 def test_an_option_no_format_declares_is_refused() -> None:

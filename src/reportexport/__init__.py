@@ -18,14 +18,17 @@ __version__ = "0.1.0"
 
 from pathlib import Path
 
-from reportexport.building import build
+from reportexport.building import Builder, build
 from reportexport.exporters import Exporter, Option, RegistryError
 from reportexport.model import Report
 from reportexport.problems import ExportError, InputError, Location, Problem
-from reportexport.source import load_report
 from reportexport.theme import Theme, load_theme
 
+# Reading sources (YAML, the schema) is imported when first needed: the worker
+# processes of a build import this package but never read a source.
+
 __all__ = [
+    "Builder",
     "ExportError",
     "Exporter",
     "InputError",
@@ -49,6 +52,13 @@ def formats() -> list[str]:
     from reportexport.exporters import registered
 
     return list(registered())
+
+
+def load_report(source: str | Path) -> Report:
+    """Read and check a report source; raise InputError listing every problem found."""
+    from reportexport.source import load_report as load_source
+
+    return load_source(Path(source))
 
 
 def load(source: str | Path, style: str | Path | None = None) -> tuple[Report, Theme]:

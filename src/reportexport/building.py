@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
 from reportexport import exporters
 from reportexport.exporters import Exporter
 from reportexport.model import Report
 from reportexport.theme import Theme
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 Options = Mapping[str, Mapping[str, Any]]  # format name -> that exporter's options
 Staged = tuple[Path, Path]  # (temporary file, final path)
@@ -33,6 +38,10 @@ def _staging_file(final: Path) -> Path:
     return Path(name)
 
 
+def _prepare(exporter: Exporter) -> None:
+    getattr(exporter, "prepare", lambda: None)()  # optional for exporters that do not subclass
+
+
 def _write_edition(exporter: Exporter, report: Report, theme: Theme, temporary: Path) -> None:
     """Write one edition to its staging file (in this process or a worker)."""
     exporter.export(report, theme, temporary)
@@ -49,38 +58,170 @@ def _free_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _in_processes(chosen: Sequence[Exporter], report: Report, theme: Theme,
-                  staged: Sequence[Staged], workers: int) -> None:
-    """Write the editions in a pool of worker processes; raise the first failure in order.
+def _groups(chosen: Sequence[Exporter], workers: int) -> list[list[int]]:
+    """The exporters (by position) shared out among `workers` processes, heaviest share first.
 
-    'spawn' is the one start method that is safe on every platform (fork is
-    unsafe on macOS and missing on Windows), so the build behaves the same
-    everywhere. Exporters are handed to the workers pickled, so a plug-in needs
-    no registry lookup there.
+    Costliest first, each goes to the process with the least cost so far (the
+    longest-processing-time rule): on two cores the PDF gets a process to
+    itself and the DOCX and EPUB share the other, which also shares what they
+    import (lxml, zipfile).
     """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    costs = [_cost(exporter) for exporter in chosen]
+    groups: list[list[int]] = [[] for _ in range(workers)]
+    loads = [0.0] * workers
+    for index in sorted(range(len(chosen)), key=lambda index: -costs[index]):  # stable
+        lightest = loads.index(min(loads))
+        groups[lightest].append(index)
+        loads[lightest] += costs[index]
+    # Heaviest share first, lightest last.
+    order = sorted(range(workers), key=lambda i: -loads[i])
+    return [sorted(groups[i]) for i in order]
 
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        # Formats are taken in the order given by whichever worker is free:
-        # callers list the longest edition first (see `build`).
-        futures = [pool.submit(_write_edition, exporter, report, theme, temporary)
-                   for exporter, (temporary, _) in zip(chosen, staged, strict=True)]
+
+def _cost(exporter: Exporter) -> float:
+    cost = getattr(exporter, "cost", 1.0)
+    return float(cost) if isinstance(cost, int | float) and 0 < cost < math.inf else 1.0
+
+
+#: In a worker process: where its share of each build's source arrives (see Builder).
+_inbox: Any = None
+
+
+def _attach(inbox: Any) -> None:
+    global _inbox
+    _inbox = inbox
+
+
+def _build_share(share: Sequence[Exporter]) -> None:
+    """A worker's share of one build: prepare, wait for the source, write its editions."""
+    try:
+        for exporter in share:
+            _prepare(exporter)
+    finally:
+        message = _inbox.get()  # taken even so: it must not wait for the next build
+    if message is None:  # the source could not be read: nothing to build
+        return
+    report, theme, files = message
+    for exporter in share:
+        _write_edition(exporter, report, theme, files[exporter.name])
+
+
+class Builder:
+    """The exporters of some formats, ready to build editions once or many times.
+
+    With several formats and several free cores, the formats are shared out
+    among at most one process per core (see `_groups`): this process keeps the
+    lightest share, since it also reads the source, and a pool of worker
+    processes takes the others. Each build hands every worker its share at
+    once; the worker prepares its exporters (imports their libraries) and then
+    waits for the source, so that a caller who creates the Builder before
+    reading the source overlaps the two. A watcher keeps one Builder across
+    rebuilds, so that libraries are imported and fonts loaded once.
+    """
+
+    def __init__(self, formats: Sequence[str] | None = None, *, options: Options | None = None,
+                 parallel: bool = True) -> None:
+        options = options or {}
+        names = list(exporters.registered()) if formats is None else list(formats)
+        self.exporters = [exporters.load(name, **options.get(name, {})) for name in names]
+        processes = min(len(self.exporters), _free_cores()) if parallel else 1
+        shares = [[self.exporters[i] for i in group]
+                  for group in _groups(self.exporters, max(processes, 1))]
+        self._own = shares.pop()  # _groups gives the lightest share last
+        self._shares = shares
+        self._pool: ProcessPoolExecutor | None = None
+        self._waiting: list[Future[None]] = []  # shares handed out, waiting for a source
+        if self._shares:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # 'spawn' is the one start method that is safe on every platform (fork
+            # is unsafe on macOS and missing on Windows): builds behave alike
+            # everywhere. Exporters reach the workers pickled, so a plug-in needs
+            # no registry lookup there.
+            context = multiprocessing.get_context("spawn")
+            self._inbox = context.SimpleQueue()
+            self._pool = ProcessPoolExecutor(max_workers=len(self._shares), mp_context=context,
+                                             initializer=_attach, initargs=(self._inbox,))
+            self._hand_out()
+        for exporter in self._own:
+            _prepare(exporter)
+
+    def _hand_out(self) -> None:
+        assert self._pool is not None
+        self._waiting = [self._pool.submit(_build_share, share) for share in self._shares]
+
+    def __enter__(self) -> Builder:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            for _ in self._waiting:  # no source is coming: let the waiting shares end
+                self._inbox.put(None)
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        # Whatever a broken pool left undone, later builds do here.
+        self._own, self._shares, self._waiting = self.exporters, [], []
+
+    def build(self, report: Report, theme: Theme, out_dir: str | Path = "dist") -> list[Path]:
+        """Write every edition into `out_dir`; return their paths, in the order of the formats.
+
+        Every edition is written to a temporary file beside its final name and
+        published (renamed) only when all of them are written: a build
+        publishes all its editions or none.
+        """
+        out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        staged: list[Staged] = []
         try:
-            for exporter, future in zip(chosen, futures, strict=True):
-                try:
-                    future.result()
-                except BrokenProcessPool:
-                    raise RuntimeError(
-                        f"the process building the {exporter.name} edition ended without an "
-                        "answer (it crashed or was killed)"
-                    ) from None
+            for exporter in self.exporters:
+                final = output_path(report, exporter.suffix, out_dir)
+                staged.append((_staging_file(final), final))
+            self._write_all(report, theme, {
+                exporter.name: temporary
+                for exporter, (temporary, _) in zip(self.exporters, staged, strict=True)})
+            for temporary, final in staged:
+                os.replace(temporary, final)  # atomic within a folder
         except BaseException:
-            for future in futures:  # all editions or none: the rest would be discarded
-                future.cancel()
+            for temporary, _ in staged:
+                temporary.unlink(missing_ok=True)
             raise
+        return [final for _, final in staged]
+
+    def _write_all(self, report: Report, theme: Theme, files: dict[str, Path]) -> None:
+        """Write every share; raise the first failure in the order of the formats."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        if self._pool is not None and not self._waiting:
+            self._hand_out()
+        waiting, self._waiting = self._waiting, []
+        for _ in waiting:
+            self._inbox.put((report, theme, files))
+        failures: list[tuple[int, BaseException]] = []
+        try:
+            for exporter in self._own:
+                _write_edition(exporter, report, theme, files[exporter.name])
+        except Exception as exc:
+            failures.append((self.exporters.index(exporter), exc))
+        shares = self._shares
+        for share, future in zip(shares, waiting, strict=True):
+            try:
+                future.result()
+            except BrokenProcessPool:
+                names = " and ".join(exporter.name for exporter in share)
+                failures.append((self.exporters.index(share[0]), RuntimeError(
+                    f"the process building the {names} edition ended without an answer "
+                    "(it crashed or was killed)")))
+                self.close()
+                break
+            except Exception as exc:
+                failures.append((self.exporters.index(share[0]), exc))
+        if failures:
+            raise min(failures, key=lambda failure: failure[0])[1]
 
 
 def build(report: Report, theme: Theme, formats: Sequence[str] | None = None,
@@ -88,35 +229,8 @@ def build(report: Report, theme: Theme, formats: Sequence[str] | None = None,
           parallel: bool = True) -> list[Path]:
     """Build the editions named in `formats` (every registered one if None) into `out_dir`.
 
-    Every edition is written to a temporary file beside its final name and
-    published (renamed) only when all of them are written: a build publishes
-    all its editions or none. With several formats and several free cores the
-    editions are written in parallel processes, taken in the order given, so
-    list the longest first (the PDF, for the built-in formats).
-    `options` gives a format's exporter its options, by format name.
-    Returns the paths written, in the order of `formats`.
+    `options` gives a format's exporter its options, by format name. Returns
+    the paths written, in the order of `formats`; see `Builder.build`.
     """
-    options = options or {}
-    out_dir = Path(out_dir)
-    if formats is None:
-        formats = list(exporters.registered())
-    chosen = [exporters.load(name, **options.get(name, {})) for name in formats]
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staged: list[Staged] = []
-    try:
-        for exporter in chosen:
-            final = output_path(report, exporter.suffix, out_dir)
-            staged.append((_staging_file(final), final))
-        workers = min(len(chosen), _free_cores())
-        if parallel and workers > 1:
-            _in_processes(chosen, report, theme, staged, workers)
-        else:
-            for exporter, (temporary, _) in zip(chosen, staged, strict=True):
-                _write_edition(exporter, report, theme, temporary)
-        for temporary, final in staged:
-            os.replace(temporary, final)  # atomic within a folder
-    except BaseException:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
-        raise
-    return [final for _, final in staged]
+    with Builder(formats, options=options, parallel=parallel) as builder:
+        return builder.build(report, theme, out_dir)

@@ -124,13 +124,15 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "inspect":
         return _inspect(args.file)
 
-    report, theme = reportexport.load(args.source, args.style)
     if args.command == "validate":
+        report, _ = reportexport.load(args.source, args.style)
         print(f"{args.source}: ok ({sum(1 for _ in report.walk())} sections)", file=sys.stderr)
         return EXIT_OK
-    for path in reportexport.build(report, theme, args.formats, args.output,
-                                   options=_options(args)):
-        print(path)
+    # The worker processes start, and import their libraries, while the source is read.
+    with reportexport.Builder(args.formats, options=_options(args)) as builder:
+        report, theme = reportexport.load(args.source, args.style)
+        for path in builder.build(report, theme, args.output):
+            print(path)
     return EXIT_OK
 
 

@@ -26,12 +26,25 @@ def schema_text(name: str) -> str:
 
 
 @cache
-def _validator(name: str) -> Any:
+def _schema(name: str) -> Any:
     import json
 
-    from jsonschema import Draft202012Validator
+    return json.loads(schema_text(name))
 
-    return Draft202012Validator(json.loads(schema_text(name)))
+
+@cache
+def _validator(name: str) -> Any:
+    import jsonschema_rs
+
+    return jsonschema_rs.Draft202012Validator(_schema(name))
+
+
+def _schema_node(name: str, schema_path: list[str | int]) -> Any:
+    """The subschema holding the keyword an error names (schema_path ends in the keyword)."""
+    node = _schema(name)
+    for part in schema_path[:-1]:
+        node = node[part]
+    return node
 
 
 def _describe(value: Any) -> str:
@@ -47,18 +60,18 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _problems_for(error: Any, located: LocatedData) -> list[Problem]:
-    path = tuple(error.absolute_path)
-    schema = error.schema
+def _problems_for(error: Any, name: str, located: LocatedData) -> list[Problem]:
+    path = tuple(error.instance_path)
+    schema = _schema_node(name, list(error.schema_path))
     custom = schema.get("x-message") if isinstance(schema, dict) else None
-    kind = error.validator
+    kind = error.kind.name
     if kind == "additionalProperties":
         import difflib  # only a misspelt key needs it
 
         allowed = sorted(schema.get("properties", {}))
         known = set(allowed)
         problems = []
-        for key in error.instance:
+        for key in error.kind.as_dict()["unexpected"]:
             if key in known:
                 continue
             guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
@@ -66,7 +79,7 @@ def _problems_for(error: Any, located: LocatedData) -> list[Problem]:
             problems.append(located.problem((*path, key), f"unknown key '{key}'{hint}", key=True))
         return problems
     if kind == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        missing = error.kind.as_dict()["property"]
         return [located.problem(path, f"missing required key '{missing}'")]
     if kind == "type":
         expected = schema["type"]
@@ -99,7 +112,7 @@ def check(located: LocatedData, name: str) -> list[Problem]:
     """Every schema problem of `located` against the shipped schema `name`."""
     problems: list[Problem] = []
     for error in _validator(name).iter_errors(located.data):
-        problems.extend(_problems_for(error, located))
+        problems.extend(_problems_for(error, name, located))
     # A misspelt key already says "did you mean 'title'?": the missing 'title' is that one.
     suggested = {
         (p.path.rpartition(".")[0], p.message.split("did you mean '")[1].split("'")[0])

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import import_module
-from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
     from reportexport.model import Report
     from reportexport.theme import Theme
 
@@ -65,6 +66,16 @@ class Exporter:
     description: ClassVar[str]
     #: The settings this format accepts; each reaches the constructor as a keyword.
     options: ClassVar[tuple[Option, ...]] = ()
+    #: The CPU its edition takes, relative to other formats: a build with fewer
+    #: free cores than formats shares the formats out among its processes by it.
+    cost: ClassVar[float] = 1.0
+
+    def prepare(self) -> None:
+        """Get ready to export: import the output library, for example.
+
+        Optional. A multi-format build calls it in the worker process that
+        will build the edition, while the source is still being read.
+        """
 
     def export(self, report: Report, theme: Theme, destination: Path) -> None:
         """Write the edition to `destination` (the caller makes the write atomic)."""
@@ -97,6 +108,9 @@ class Registered:
 
 
 def _entry_points() -> tuple[EntryPoint, ...]:
+    # Imported here: a worker process unpickling an exporter never needs it.
+    from importlib.metadata import entry_points
+
     return tuple(entry_points(group=GROUP))
 
 

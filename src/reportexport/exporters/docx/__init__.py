@@ -28,6 +28,9 @@ class DocxExporter(Exporter):
     def __init__(self, template: Path | None = None) -> None:
         self.template = template
 
+    def prepare(self) -> None:
+        import reportexport.exporters.docx.writer  # noqa: F401
+
     def export(self, report: Report, theme: Theme, destination: Path) -> None:
         from reportexport.exporters.docx.writer import write_docx
 

@@ -18,6 +18,9 @@ class EpubExporter(Exporter):
     media_type: ClassVar[str] = "application/epub+zip"
     description: ClassVar[str] = "EPUB 3 e-book with navigation, cover and accessibility metadata"
 
+    def prepare(self) -> None:
+        import reportexport.exporters.epub.writer  # noqa: F401
+
     def export(self, report: Report, theme: Theme, destination: Path) -> None:
         from reportexport.exporters.epub.writer import write_epub
 

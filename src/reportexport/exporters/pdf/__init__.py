@@ -17,6 +17,10 @@ class PdfExporter(Exporter):
     suffix: ClassVar[str] = ".pdf"
     media_type: ClassVar[str] = "application/pdf"
     description: ClassVar[str] = "print-ready PDF brief with cover, contents, bookmarks (reportlab)"
+    cost: ClassVar[float] = 3.0  # laying out pages: the longest edition at every scale
+
+    def prepare(self) -> None:
+        import reportexport.exporters.pdf.writer  # noqa: F401
 
     def export(self, report: Report, theme: Theme, destination: Path) -> None:
         from reportexport.exporters.pdf.writer import write_pdf
