@@ -25,8 +25,8 @@ class DocxExporter(Exporter):
                aliases=("--reference-doc",)),
     )
 
-    def __init__(self, template: Path | None = None) -> None:
-        self.template = template
+    def __init__(self, template: str | Path | None = None) -> None:
+        self.template = None if template is None else Path(template)
 
     def prepare(self) -> None:
         import reportexport.exporters.docx.writer  # noqa: F401

@@ -45,15 +45,14 @@ def _set_font(style: Any, family: str, size: float | None, colour: str | None,
         font.italic = italic
 
 
-def _paragraph_style(document: Any, name: str) -> Any:
+def _paragraph_style(document: Any, by_name: dict[str, Any], name: str) -> Any:
     """The paragraph style called `name`, added (based on Normal) if the document lacks it."""
-    try:
-        return document.styles[name]
-    except KeyError:
+    if name not in by_name:
         style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        style.base_style = document.styles["Normal"]
+        style.base_style = by_name["Normal"]
         style.quick_style = True
-        return style
+        by_name[name] = style
+    return by_name[name]
 
 
 def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
@@ -68,9 +67,13 @@ def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
              "TOC Heading", "Header", "Footer", "Lead", "Cover Fact",
              *(f"Heading {n}" for n in LEVELS), *(f"toc {n}" for n in TOC_LEVELS)]
     ids = {}
+    # One pass over the styles: python-docx looks a name up with a query over all of them.
+    by_name: dict[str, Any] = {}
+    for style in document.styles:
+        by_name.setdefault(style.name, style)  # the first of a name wins, as in python-docx
     for name in names:
         fresh = name not in keep
-        style = _paragraph_style(document, name)
+        style = _paragraph_style(document, by_name, name)
         if name.startswith("toc "):
             style.element.set(qn("w:styleId"), f"TOC{name[-1]}")
         ids[name] = style.style_id
@@ -109,7 +112,7 @@ def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
             fmt.space_after = Pt(sp.heading_after)
             fmt.keep_with_next = True
         elif name == "TOC Heading":
-            style.base_style = document.styles["Heading 1"]
+            style.base_style = by_name["Heading 1"]
             _set_font(style, head, s.heading(1), c.accent, bold=True)
             fmt.space_before = Pt(0)
         elif name.startswith("toc "):

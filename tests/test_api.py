@@ -1,0 +1,50 @@
+"""The front door for Python users: `import reportexport` and its documented names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import reportexport
+from conftest import DATA, SOURCE
+
+
+def test_the_public_names_are_exported_and_documented() -> None:
+    for name in reportexport.__all__:
+        assert hasattr(reportexport, name), name
+    for name in ("load", "load_report", "load_theme", "build", "Builder", "formats",
+                 "Exporter", "Option", "InputError", "ExportError", "Problem"):
+        assert name in reportexport.__all__
+        assert getattr(reportexport, name).__doc__, name
+
+
+def test_load_and_build_from_python(tmp_path: Path) -> None:
+    report, theme = reportexport.load(str(SOURCE))
+    paths = reportexport.build(report, theme, ["epub", "docx"], tmp_path, parallel=False)
+    assert [path.suffix for path in paths] == [".epub", ".docx"]
+    assert reportexport.formats()[:3] == ["pdf", "docx", "epub"]
+
+
+def test_a_template_reaches_the_docx_exporter_as_an_option(tmp_path: Path) -> None:
+    report, theme = reportexport.load(SOURCE)
+    with pytest.raises(reportexport.ExportError, match="no such template file"):
+        reportexport.build(report, theme, ["docx"], tmp_path,
+                           options={"docx": {"template": str(tmp_path / "missing.docx")}})
+
+
+def test_bad_input_raises_located_problems() -> None:
+    source = DATA / "invalid" / "duplicate-key.yaml"
+    with pytest.raises(reportexport.InputError) as caught:
+        reportexport.load(source)
+    [problem] = caught.value.problems
+    assert problem.file == source and problem.location is not None
+    assert problem.location.line > 0 and "duplicate key" in problem.message
+
+
+def test_a_builder_builds_again_without_starting_over(tmp_path: Path) -> None:
+    report, theme = reportexport.load(SOURCE)
+    with reportexport.Builder(["pdf", "epub"]) as builder:
+        first = builder.build(report, theme, tmp_path / "one")
+        second = builder.build(report, theme, tmp_path / "two")
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
