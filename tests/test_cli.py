@@ -42,7 +42,7 @@ def test_formats_lists_every_registered_exporter() -> None:
 def test_unknown_command_is_a_usage_error() -> None:
     result = run_cli("odt")
     assert result.code == 2
-    assert "invalid choice: 'odt'" in result.stderr
+    assert "unknown command 'odt'; commands: pdf, docx, epub, all" in result.stderr
 
 
 def test_all_builds_every_edition_into_a_new_folder(tmp_path: Path, report: Report) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import signal
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -90,6 +91,9 @@ _inbox: Any = None
 def _attach(inbox: Any) -> None:
     global _inbox
     _inbox = inbox
+    # Ctrl-C reaches the whole process group: the parent stops the build and
+    # shuts the pool down; a worker's own KeyboardInterrupt would only add noise.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _build_share(share: Sequence[Exporter]) -> None:
@@ -167,19 +171,24 @@ class Builder:
         # Whatever a broken pool left undone, later builds do here.
         self._own, self._shares, self._waiting = self.exporters, [], []
 
-    def build(self, report: Report, theme: Theme, out_dir: str | Path = "dist") -> list[Path]:
+    def build(self, report: Report, theme: Theme, out_dir: str | Path = "dist", *,
+              file_names: Mapping[str, str] | None = None) -> list[Path]:
         """Write every edition into `out_dir`; return their paths, in the order of the formats.
 
-        Every edition is written to a temporary file beside its final name and
-        published (renamed) only when all of them are written: a build
-        publishes all its editions or none.
+        An edition is named after the report (`<slug><suffix>`) unless
+        `file_names` names it (format name -> file name). Every edition is
+        written to a temporary file beside its final name and published
+        (renamed) only when all of them are written: a build publishes all its
+        editions or none.
         """
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
+        file_names = file_names or {}
         staged: list[Staged] = []
         try:
             for exporter in self.exporters:
-                final = output_path(report, exporter.suffix, out_dir)
+                final = (out_dir / file_names[exporter.name] if exporter.name in file_names
+                         else output_path(report, exporter.suffix, out_dir))
                 staged.append((_staging_file(final), final))
             self._write_all(report, theme, {
                 exporter.name: temporary

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -14,8 +16,14 @@ from reportexport import ExportError, InputError, RegistryError, exporters
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 DEFAULT_SOURCE = Path("source/report.yaml")
+PROJECT_THEME = Path("styles/default.yaml")
 DEFAULT_OUT = Path("dist")
 MAX_SHOWN = 50  # a mistake repeated a thousand times needs a few examples, not a thousand
+COMMANDS = ("all", "watch", "init", "validate", "formats", "schema", "inspect")
+
+
+class UsageError(Exception):
+    """A command line that cannot be carried out as written (exit status 2)."""
 
 
 def _add_options(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
@@ -32,7 +40,24 @@ def _add_options(parser: argparse.ArgumentParser, formats: Sequence[str]) -> Non
             )
 
 
-def _parser(formats: Sequence[str]) -> argparse.ArgumentParser:
+def _add_source(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "source", nargs="?", type=Path, default=DEFAULT_SOURCE,
+        help=f"report source, or - for standard input (default: {DEFAULT_SOURCE})",
+    )
+    parser.add_argument(
+        "--style", type=Path, metavar="FILE",
+        help=f"theme file (default: {PROJECT_THEME} if there is one, else the built-in theme)",
+    )
+
+
+def _add_quiet(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="print nothing but errors")
+
+
+def _parser(formats: Sequence[str]) -> tuple[argparse.ArgumentParser,
+                                              dict[str, argparse.ArgumentParser]]:
     parser = argparse.ArgumentParser(
         prog="reportexport",
         description="Build PDF, DOCX and EPUB editions of a report from one YAML source.",
@@ -40,58 +65,136 @@ def _parser(formats: Sequence[str]) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version",
                         version=f"reportexport {reportexport.__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub: dict[str, argparse.ArgumentParser] = {}
 
     for name in [*formats, "all"]:
         what = "every registered edition" if name == "all" else f"the {name.upper()} edition"
-        build = commands.add_parser(name, help=f"build {what}", description=f"Build {what}.")
+        build = sub[name] = commands.add_parser(name, help=f"build {what}",
+                                                description=f"Build {what}.")
+        _add_source(build)
+        suffix = exporters.load(name).suffix if name != "all" else None
         build.add_argument(
-            "source", nargs="?", type=Path, default=DEFAULT_SOURCE,
-            help=f"report source (default: {DEFAULT_SOURCE})",
-        )
-        build.add_argument(
-            "-o", "--output", type=Path, default=DEFAULT_OUT, metavar="DIR",
-            help=f"output folder, created if missing (default: {DEFAULT_OUT}/)",
-        )
-        build.add_argument(
-            "--style", type=Path, metavar="FILE", help="theme file (default: styles/default.yaml)"
+            "-o", "--output", type=Path, default=DEFAULT_OUT,
+            metavar="DIR" if suffix is None else f"DIR|FILE{suffix}",
+            help=f"output folder, created if missing (default: {DEFAULT_OUT}/)"
+            + (f"; or the file to write, when it ends in {suffix}" if suffix else ""),
         )
         build_formats = list(formats) if name == "all" else [name]
         _add_options(build, build_formats)
+        _add_quiet(build)
         build.set_defaults(formats=build_formats)
 
-    validate = commands.add_parser(
+    watch = sub["watch"] = commands.add_parser(
+        "watch", help="build, then rebuild whenever the source or theme changes",
+        description="Build the editions, then rebuild them whenever the source, the theme "
+                    "or another input changes. Ctrl-C stops.",
+    )
+    _add_source(watch)
+    watch.add_argument("-o", "--output", type=Path, default=DEFAULT_OUT, metavar="DIR",
+                       help=f"output folder (default: {DEFAULT_OUT}/)")
+    watch.add_argument("--formats", default=",".join(formats), metavar="LIST",
+                       help=f"comma-separated formats (default: {','.join(formats)})")
+    _add_options(watch, formats)
+    _add_quiet(watch)
+
+    init = sub["init"] = commands.add_parser(
+        "init", help="start a project: a commented source and a copy of the theme",
+        description="Write a small, valid, commented report source and a copy of the default "
+                    "theme into DIR, ready for `reportexport all` inside it.",
+    )
+    init.add_argument("folder", type=Path, metavar="DIR")
+
+    validate = sub["validate"] = commands.add_parser(
         "validate", help="check a source and report every problem",
         description="Check a source (and optionally a theme) and report every problem at once.",
     )
-    validate.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE)
-    validate.add_argument("--style", type=Path, metavar="FILE", help="also check this theme")
+    _add_source(validate)
 
-    commands.add_parser(
+    sub["formats"] = commands.add_parser(
         "formats", help="list the registered formats",
         description="List the registered formats.",
     )
-    schema = commands.add_parser(
+    schema = sub["schema"] = commands.add_parser(
         "schema", help="print the JSON Schema of the source (or of a theme)",
         description="Print the JSON Schema shipped with reportexport, for editors and CI.",
     )
     schema.add_argument("--theme", action="store_true", help="print the theme's schema instead")
-    inspect = commands.add_parser(
+    inspect = sub["inspect"] = commands.add_parser(
         "inspect", help="print the outline read back from an edition",
         description="Print the outline (level and title of each section) read from an edition.",
     )
     inspect.add_argument("file", type=Path)
-    return parser
+    return parser, sub
 
 
-def _options(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+def _did_you_mean(word: str, known: Sequence[str]) -> str:
+    """" (did you mean 'pdf'?)" for a misspelt or mis-cased name, else ""."""
+    lower = {name.lower(): name for name in known}
+    guess = lower.get(word.lower()) or next(
+        iter(difflib.get_close_matches(word.lower(), list(lower), n=1, cutoff=0.5)), None)
+    return f" (did you mean '{lower[guess]}'?)" if guess else ""
+
+
+def _options(args: argparse.Namespace, formats: Sequence[str]) -> dict[str, dict[str, Any]]:
     """The options given on the command line, for the formats that declare them."""
     chosen: dict[str, dict[str, Any]] = {}
-    for name in args.formats:
+    for name in formats:
         for option in exporters.options_of(name):
             value = getattr(args, f"option_{option.name}", None)
             if value is not None:
                 chosen.setdefault(name, {})[option.name] = value
     return chosen
+
+
+def _destination(output: Path, formats: Sequence[str]) -> tuple[Path, dict[str, str]]:
+    """The folder to write into, and file names that -o gave (pandoc's `-o report.pdf`)."""
+    suffixes = {exporters.load(name).suffix: name for name in reportexport.formats()}
+    wanted = output.suffix.lower()
+    if wanted in suffixes and not output.is_dir():
+        if list(formats) == [suffixes[wanted]]:
+            return output.parent, {suffixes[wanted]: output.name}
+        raise UsageError(
+            f"-o {output}: a file name can name one edition only; "
+            + (f"this command writes {len(formats)} (name a folder instead)" if len(formats) > 1
+               else f"this command writes the {formats[0].upper()} edition, which ends in "
+                    f"{exporters.load(formats[0]).suffix}")
+        )
+    if output.exists() and not output.is_dir():
+        raise UsageError(f"-o {output}: is a file that is not an edition of this command; "
+                         "name a folder, or a file with the edition's suffix")
+    return output, {}
+
+
+def _style(args: argparse.Namespace) -> Path | None:
+    if args.style is not None:
+        return args.style  # type: ignore[no-any-return]
+    return PROJECT_THEME if PROJECT_THEME.is_file() else None
+
+
+def _check_source(source: Path) -> None:
+    if source == DEFAULT_SOURCE and not source.exists():
+        raise UsageError(
+            f"{source}: no such file. It is the default source: run reportexport in a project "
+            "folder (one with source/report.yaml), pass the source as SOURCE "
+            "(reportexport all path/to/report.yaml), or start a project with "
+            "'reportexport init DIR'"
+        )
+
+
+class _Progress:
+    """What a build says on standard error: progress on a terminal, nothing when quiet."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.live = not quiet and sys.stderr.isatty()
+
+    def say(self, message: str) -> None:
+        if not self.quiet:
+            print(message, file=sys.stderr, flush=True)
+
+    def step(self, message: str) -> None:
+        if self.live:
+            print(message, file=sys.stderr, flush=True)
 
 
 def _inspect(file: Path) -> int:
@@ -110,6 +213,50 @@ def _inspect(file: Path) -> int:
     return EXIT_OK
 
 
+def _watch(args: argparse.Namespace) -> int:
+    from reportexport.watching import Watcher, watch
+
+    known = reportexport.formats()
+    formats = [name.strip() for name in args.formats.split(",") if name.strip()]
+    for name in formats:
+        if name not in known:
+            raise UsageError(f"--formats: unknown format '{name}'{_did_you_mean(name, known)}; "
+                             f"formats: {', '.join(known)}")
+    if str(args.source) == "-":
+        raise UsageError("watch needs a source file to watch, not standard input")
+    _check_source(args.source)
+    options = _options(args, formats)
+    extra = tuple(Path(value) for values in options.values() for value in values.values()
+                  if isinstance(value, Path))
+    progress = _Progress(args.quiet)
+    watcher = Watcher(args.source, _style(args), extra)
+    try:
+        with reportexport.Builder(formats, options=options) as builder:
+            watch(watcher, builder, args.output, progress.say,
+                  lambda line: print(line, file=sys.stderr, flush=True))
+    except KeyboardInterrupt:
+        progress.say("reportexport: stopped watching")
+    return EXIT_OK
+
+
+def _build(args: argparse.Namespace) -> int:
+    out_dir, file_names = _destination(args.output, args.formats)
+    _check_source(args.source)
+    progress = _Progress(args.quiet)
+    start = time.perf_counter()
+    progress.step(f"reportexport: building {', '.join(args.formats)} from {args.source}…")
+    # The worker processes start, and import their libraries, while the source is read.
+    with reportexport.Builder(args.formats, options=_options(args, args.formats)) as builder:
+        report, theme = reportexport.load(args.source, _style(args))
+        paths = builder.build(report, theme, out_dir, file_names=file_names)
+    progress.step(f"reportexport: {len(paths)} edition{'s' * (len(paths) != 1)} in "
+                  f"{time.perf_counter() - start:.1f} s")
+    if not args.quiet:
+        for path in paths:
+            print(path)
+    return EXIT_OK
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "formats":
         for name in reportexport.formats():
@@ -123,27 +270,42 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command == "inspect":
         return _inspect(args.file)
+    if args.command == "init":
+        from reportexport.starter import create
 
+        for path in create(args.folder):
+            print(path)
+        print(f"reportexport: a new project in {args.folder}; build it with: "
+              f"cd {args.folder} && reportexport all", file=sys.stderr)
+        return EXIT_OK
     if args.command == "validate":
-        report, _ = reportexport.load(args.source, args.style)
+        _check_source(args.source)
+        report, _ = reportexport.load(args.source, _style(args))
         print(f"{args.source}: ok ({sum(1 for _ in report.walk())} sections)", file=sys.stderr)
         return EXIT_OK
-    # The worker processes start, and import their libraries, while the source is read.
-    with reportexport.Builder(args.formats, options=_options(args)) as builder:
-        report, theme = reportexport.load(args.source, args.style)
-        for path in builder.build(report, theme, args.output):
-            print(path)
-    return EXIT_OK
+    if args.command == "watch":
+        return _watch(args)
+    return _build(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
         formats = reportexport.formats()
     except RegistryError as exc:
         print(f"reportexport: {exc}", file=sys.stderr)
         return EXIT_INPUT
-    args = _parser(formats).parse_args(argv)
+    parser, sub = _parser(formats)
+    command = argv[0] if argv and not argv[0].startswith("-") else None
+    if command is not None and command not in sub:
+        known = [*formats, *COMMANDS]
+        parser.print_usage(sys.stderr)
+        print(f"reportexport: unknown command '{command}'{_did_you_mean(command, known)}; "
+              f"commands: {', '.join(known)}", file=sys.stderr)
+        return EXIT_INPUT
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        sub[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return _run(args)
     except InputError as exc:
@@ -155,11 +317,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"reportexport: {count} problem{'s' * (count != 1)}; nothing was written",
               file=sys.stderr)
         return EXIT_INPUT
-    except ExportError as exc:
-        print(f"reportexport: {exc}; no edition was written", file=sys.stderr)
-        return EXIT_INPUT
-    except RegistryError as exc:
-        print(f"reportexport: {exc}", file=sys.stderr)
+    except (ExportError, UsageError, RegistryError) as exc:
+        tail = "; no edition was written" if isinstance(exc, ExportError) else ""
+        print(f"reportexport: {exc}{tail}", file=sys.stderr)
         return EXIT_INPUT
     except OSError as exc:
         # The machine refused (disk full, read-only folder): no bug, and no traceback.

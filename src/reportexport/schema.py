@@ -89,7 +89,8 @@ def _problems_for(error: Any, name: str, located: LocatedData) -> list[Problem]:
         if expected == "string" and isinstance(error.instance, bool | int | float):
             message += " (quote the value to keep it as text)"
         return [located.problem(path, message)]
-    if custom and kind in ("pattern", "minLength", "enum", "minProperties", "maxProperties"):
+    if custom and kind in ("pattern", "minLength", "enum", "minProperties", "maxProperties",
+                           "anyOf"):
         return [located.problem(path, custom)]
     if kind == "minItems":
         count = schema["minItems"]

@@ -133,6 +133,10 @@ def _section(data: dict[str, Any]) -> Section:
     )
 
 
+def _as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else value
+
+
 def _derived_identifier(publisher: str, title: str, date: dt.date) -> str:
     """A stable urn:uuid for a source that states no identifier."""
     import uuid  # only such a source needs it; it imports platform (~2 ms)
@@ -151,7 +155,7 @@ def _metadata(data: dict[str, Any], date: dt.date, modified: dt.date | None) -> 
     return Metadata(
         title=title,
         publisher=publisher,
-        authors=tuple(a.strip() for a in data["authors"]),
+        authors=tuple(a.strip() for a in _as_list(data["authors"])),
         date=date,
         language=data["language"],
         identifier=identifier,

@@ -156,10 +156,16 @@ def load_theme(file: Path | None = None) -> Theme:
     """Read and check a theme (the default one when `file` is None)."""
     # Imported here, not above: exporter processes unpickle a Theme without reading YAML.
     from reportexport import schema
-    from reportexport.problems import InputError
+    from reportexport.problems import InputError, Problem
     from reportexport.yamlload import load_yaml
 
+    if file is not None and not file.exists():
+        raise InputError([Problem(file, None, "", "no such theme file")])
     located = load_yaml(file or default_theme_path())
+    if isinstance(located.data, dict) and {"metadata", "sections"} & set(located.data):
+        raise InputError([located.problem((), "this looks like a report source, not a theme "
+                                          "(a theme sets page, fonts, sizes_pt, colours…); pass "
+                                          "a theme file to --style")])
     problems = schema.check(located, "theme")
     if problems:
         raise InputError(problems)

@@ -9,6 +9,7 @@ checks can say `file:line:column` for anything they find.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -246,24 +247,33 @@ def _offset_to_location(text: str, offset: int) -> Location:
     return Location(line, offset - (before.rfind("\n") + 1) + 1)
 
 
+#: The name a source read from standard input (given as "-") goes by in messages.
+STDIN = Path("<stdin>")
+
+
+def _read_bytes(file: Path, max_bytes: int) -> bytes:
+    if file == STDIN:
+        raw = sys.stdin.buffer.read(max_bytes + 1)
+        if len(raw) > max_bytes:
+            raise InputError([Problem(file, None, "", f"is more than {max_bytes / 2**20:.0f} "
+                                      "MiB; that is the limit")])
+        return raw
+    return file.read_bytes()
+
+
 def read_text(file: Path, *, max_bytes: int) -> str:
-    """Read a UTF-8 text file, turning every way it can fail into a located problem."""
+    """Read a UTF-8 text file (STDIN: standard input), turning every failure into a problem."""
     try:
-        if file.is_dir():
-            raise InputError([Problem(file, None, "", "is a folder, not a YAML file")])
-        size = file.stat().st_size
-        if size > max_bytes:
-            raise InputError(
-                [
-                    Problem(
-                        file,
-                        None,
-                        "",
-                        f"is {size / 2**20:.1f} MiB; the limit is {max_bytes / 2**20:.0f} MiB",
-                    )
-                ]
-            )
-        raw = file.read_bytes()
+        if file != STDIN:
+            if file.is_dir():
+                raise InputError([Problem(file, None, "", "is a folder, not a YAML file")])
+            size = file.stat().st_size
+            if size > max_bytes:
+                raise InputError([Problem(
+                    file, None, "",
+                    f"is {size / 2**20:.1f} MiB; the limit is {max_bytes / 2**20:.0f} MiB",
+                )])
+        raw = _read_bytes(file, max_bytes)
     except FileNotFoundError:
         raise InputError([Problem(file, None, "", "no such file")]) from None
     except PermissionError:
@@ -290,8 +300,62 @@ def read_text(file: Path, *, max_bytes: int) -> str:
     return text.replace("\r\n", "\n")
 
 
+_OPENERS = {"while parsing a flow sequence": "[", "while parsing a flow mapping": "{"}
+
+
+def _line_of(text: str, index: int) -> str:
+    start = text.rfind("\n", 0, index) + 1
+    end = text.find("\n", index)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def _syntax_problems(exc: yaml.MarkedYAMLError, text: str, file: Path) -> list[Problem]:
+    """libyaml's complaint where it noticed it, with a hint for the common slips.
+
+    An unclosed bracket is also reported where it was opened, which is where
+    the mistake is; libyaml notices it only lines later.
+    """
+    mark = exc.problem_mark or exc.context_mark
+    message = exc.problem or "invalid YAML"
+    if exc.context and exc.problem:
+        message = f"{exc.problem} ({exc.context})"
+    if mark is None:
+        return [Problem(file, None, "", message)]
+    at = text[mark.index : mark.index + 1]
+    line = _line_of(text, mark.index)
+    column = mark.index - (text.rfind("\n", 0, mark.index) + 1)
+    opener = _OPENERS.get(exc.context or "")
+    found: list[Problem] = []
+    if at == "\t":
+        message = "a tab character cannot indent YAML: indent with spaces"
+    elif opener and exc.context_mark is not None:
+        closer = "]" if opener == "[" else "}"
+        opened = _loc(exc.context_mark)
+        found.append(Problem(file, opened, "", f"this '{opener}' is never closed: add the "
+                             f"'{closer}', or quote a value that starts with '{opener}'"))
+        message += f"; the '{opener}' at line {opened.line}, column {opened.column} is not closed"
+    elif exc.problem and exc.problem.startswith("mapping values are not allowed"):
+        if ": " in line[: column] or line[:column].rstrip().endswith(":"):
+            message += "; a value that contains ': ' must be quoted: \"like: this\""
+        else:
+            message += "; check the indentation of this line against the line above"
+    elif at == "-" and exc.problem in ("did not find expected key",
+                                       "did not find expected '-' indicator"):
+        message += ("; this list item is at another depth than the items before it: "
+                    "line up its '-' with theirs")
+    elif exc.problem in ("did not find expected key", "did not find expected '-' indicator") or (
+            exc.problem or "").startswith("expected <block end>"):
+        message += "; check the indentation of this line against the line above"
+    elif exc.context == "while parsing a flow node":
+        message += "; is a '[' or '{' before it left open?"
+    found.append(Problem(file, _loc(mark), "", message))
+    return found
+
+
 def load_yaml(file: Path, *, max_bytes: int = 32 * 2**20) -> LocatedData:
-    """Read `file` as strict YAML; raise InputError with every problem found."""
+    """Read `file` as strict YAML ("-": standard input); raise InputError with every problem."""
+    if str(file) == "-":
+        file = STDIN
     text = read_text(file, max_bytes=max_bytes)
     located = LocatedData(file, None)
     problems: list[Problem] = []
@@ -301,15 +365,7 @@ def load_yaml(file: Path, *, max_bytes: int = 32 * 2**20) -> LocatedData:
         problems = reader.problems
         found = reader.read(located)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = exc.problem or "invalid YAML"
-        if exc.context and exc.problem:
-            message = f"{exc.problem} ({exc.context})"
-        if mark is not None and text[mark.index : mark.index + 1] == "\t":
-            message = "a tab character cannot indent YAML: indent with spaces"
-        raise InputError(
-            [*problems, Problem(file, _loc(mark) if mark else None, "", message)]
-        ) from None
+        raise InputError([*problems, *_syntax_problems(exc, text, file)]) from None
     except yaml.reader.ReaderError as exc:
         raise InputError(
             [

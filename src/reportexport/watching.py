@@ -1,0 +1,113 @@
+"""`reportexport watch`: build, then rebuild whenever an input file changes."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportexport.building import Builder
+from reportexport.model import Report
+from reportexport.problems import ExportError, InputError
+from reportexport.theme import Theme, load_theme
+
+#: watchfiles waits this long after the last change before yielding (ms): an
+#: editor's several writes for one save, or several quick saves, give one rebuild.
+QUIET_MS = 50
+#: ... and yields at the latest this long after the first change (ms).
+LONGEST_MS = 400
+
+
+@dataclass
+class Watcher:
+    """The files a build reads, and the theme kept loaded until its file changes."""
+
+    source: Path
+    style: Path | None
+    extra: tuple[Path, ...] = ()  # other inputs: a Word template, …
+    _theme: Theme | None = field(default=None, init=False)
+
+    def inputs(self) -> set[Path]:
+        files = {self.source, *self.extra}
+        if self.style is not None:
+            files.add(self.style)
+        return {path.resolve() for path in files}
+
+    def load(self, changed: set[Path]) -> tuple[Report, Theme]:
+        from reportexport.source import load_report
+
+        style_changed = self.style is not None and self.style.resolve() in changed
+        problems = []
+        report = None
+        try:
+            report = load_report(self.source)
+        except InputError as exc:
+            problems += exc.problems
+        if self._theme is None or style_changed:
+            self._theme = None
+            try:
+                self._theme = load_theme(self.style)
+            except InputError as exc:
+                problems += exc.problems
+        if problems or report is None or self._theme is None:
+            raise InputError(problems)
+        return report, self._theme
+
+
+#: How often the watcher wakes when nothing changes (ms); its first wake says it is running.
+IDLE_MS = 200
+
+
+def _changes(folders: set[Path], inputs: set[Path]) -> Iterator[set[Path]]:
+    """Sets of changed input files, as editors save them (in place, or by renaming).
+
+    An empty set now and then, when nothing changed: the first one means the
+    watcher is running, so a change made from then on is not missed.
+    """
+    import watchfiles
+
+    def relevant(_change: object, path: str) -> bool:
+        return Path(path).resolve() in inputs
+
+    for batch in watchfiles.watch(*folders, watch_filter=relevant, step=QUIET_MS,
+                                  debounce=LONGEST_MS, rust_timeout=IDLE_MS,
+                                  yield_on_timeout=True, raise_interrupt=True):
+        yield {Path(path).resolve() for _, path in batch}
+
+
+def watch(watcher: Watcher, builder: Builder, out_dir: Path, say: Callable[[str], None],
+          complain: Callable[[str], None], file_names: Mapping[str, str] | None = None) -> None:
+    """Build once, then after every change, until interrupted (KeyboardInterrupt).
+
+    A build that fails (a source that does not validate, an edition that cannot
+    carry it) is reported and leaves the editions in place; watching goes on.
+    """
+    inputs = watcher.inputs()
+    folders = {path.parent for path in inputs}
+
+    def rebuild(changed: set[Path]) -> None:
+        start = time.perf_counter()
+        try:
+            report, theme = watcher.load(changed)
+            paths = builder.build(report, theme, out_dir, file_names=file_names)
+        except InputError as exc:
+            for problem in exc.problems:
+                complain(str(problem))
+            complain(f"reportexport: {len(exc.problems)} problem"
+                     f"{'s' * (len(exc.problems) != 1)}; the editions in place are unchanged")
+            return
+        except (ExportError, OSError) as exc:
+            complain(f"reportexport: {exc}; the editions in place are unchanged")
+            return
+        took = time.perf_counter() - start
+        say(f"reportexport: built {', '.join(path.name for path in paths)} "
+            f"in {took * 1000:.0f} ms")
+
+    changes = _changes(folders, inputs)
+    next(changes)  # watching from here on: a save during the first build is seen
+    rebuild(set())
+    say(f"reportexport: watching {', '.join(sorted(str(p) for p in inputs))} (Ctrl-C stops)")
+    for changed in changes:
+        if changed:
+            rebuild(changed)

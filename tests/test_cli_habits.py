@@ -1,0 +1,148 @@
+"""The command line fits people's habits: pandoc's -o and -, typos, misplaced options."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, ROOT, SOURCE, run_cli
+from readers import TEXT_READERS
+from reportexport.cli import main
+
+MINIMAL = DATA / "valid" / "minimal.yaml"
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("pfd", "pdf"), ("PDF", "pdf"), ("Epub", "epub"),
+                                              ("dcox", "docx"), ("valdate", "validate")])
+def test_a_misspelt_command_gets_a_suggestion(typed: str, meant: str,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([typed]) == 2
+    assert f"unknown command '{typed}' (did you mean '{meant}'?)" in capsys.readouterr().err
+
+
+def test_an_unknown_option_prints_the_subcommands_usage() -> None:
+    result = run_cli("pdf", "--bogus")
+    assert result.code == 2
+    assert result.stderr.startswith("usage: reportexport pdf ")
+    assert "unrecognized arguments: --bogus" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "epub"])
+def test_dash_o_with_the_formats_suffix_writes_that_file(fmt: str, tmp_path: Path) -> None:
+    target = tmp_path / "out" / f"brief.{fmt}"
+    assert main([fmt, str(MINIMAL), "-o", str(target), "-q"]) == 0
+    assert sorted(p.name for p in target.parent.iterdir()) == [target.name]
+    assert "Just one" in TEXT_READERS[fmt](target)
+
+
+def test_dash_o_naming_a_file_for_several_editions_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["all", str(MINIMAL), "-o", str(tmp_path / "brief.pdf")]) == 2
+    assert "a file name can name one edition only" in capsys.readouterr().err
+    assert not (tmp_path / "brief.pdf").exists()
+
+
+def test_dash_o_naming_an_existing_other_file_is_a_clear_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine", encoding="utf-8")
+    assert main(["pdf", str(MINIMAL), "-o", str(notes)]) == 2
+    assert "is a file that is not an edition" in capsys.readouterr().err
+    assert notes.read_text(encoding="utf-8") == "mine"
+
+
+def test_dash_reads_the_source_from_standard_input(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "reportexport", "epub", "-", "-o",
+                           str(tmp_path)], input=MINIMAL.read_bytes(), capture_output=True,
+                          cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    [edition] = tmp_path.iterdir()
+    assert "Just one" in TEXT_READERS["epub"](edition)
+    bad = subprocess.run([sys.executable, "-m", "reportexport", "validate", "-"],
+                         input=b"metadata:\n  title: [x\n", capture_output=True, cwd=ROOT)
+    assert bad.returncode == 2
+    assert bad.stderr.startswith(b"<stdin>:2:10: this '[' is never closed")
+
+
+def test_reference_doc_is_accepted_for_template(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "house.docx"
+    assert main(["docx", str(MINIMAL), "-o", str(tmp_path), "--reference-doc",
+                 str(missing)]) == 2
+    assert f"{missing}: no such template file" in capsys.readouterr().err
+
+
+def test_a_report_given_as_the_theme_is_named_as_such(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(MINIMAL), "--style", str(SOURCE)]) == 2
+    assert "this looks like a report source, not a theme" in capsys.readouterr().err
+
+
+def test_a_missing_theme_is_named_as_a_theme(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(MINIMAL), "--style", str(tmp_path / "nope.yaml")]) == 2
+    assert f"{tmp_path / 'nope.yaml'}: no such theme file" in capsys.readouterr().err
+
+
+def test_outside_a_project_the_default_source_is_explained(tmp_path: Path) -> None:
+    result = run_cli("all", cwd=tmp_path)
+    assert result.code == 2 and "Traceback" not in result.stderr
+    assert "source/report.yaml: no such file. It is the default source" in result.stderr
+    assert "reportexport init DIR" in result.stderr
+
+
+def test_authors_may_be_one_name(tmp_path: Path) -> None:
+    from reportexport import load_report
+
+    source = tmp_path / "one-author.yaml"
+    source.write_text(MINIMAL.read_text(encoding="utf-8").replace(
+        "authors: [A]", "authors: One Name"), encoding="utf-8")
+    assert "authors: One Name" in source.read_text(encoding="utf-8")
+    assert load_report(source).metadata.authors == ("One Name",)
+
+
+def test_quiet_prints_nothing_and_a_pipe_gets_no_progress(tmp_path: Path) -> None:
+    quiet = run_cli("epub", MINIMAL, "-o", tmp_path / "a", "-q")
+    assert quiet.code == 0 and quiet.stdout == "" and quiet.stderr == ""
+    piped = run_cli("epub", MINIMAL, "-o", tmp_path / "b")
+    assert piped.stderr == "" and piped.stdout.strip().endswith(".epub")
+
+
+def test_init_writes_a_project_that_builds(tmp_path: Path) -> None:
+    project = tmp_path / "my report"
+    assert run_cli("init", project).code == 0
+    source = project / "source" / "report.yaml"
+    assert source.read_text(encoding="utf-8").startswith(
+        "# yaml-language-server: $schema=report.schema.json\n")
+    assert (project / "source" / "report.schema.json").is_file()
+    theme = project / "styles" / "default.yaml"
+    assert theme.read_text(encoding="utf-8").startswith(
+        "# yaml-language-server: $schema=theme.schema.json\n")
+    # The project's own theme is the one a build inside it uses.
+    theme.write_text(theme.read_text(encoding="utf-8").replace("size: A4", "size: Letter"),
+                     encoding="utf-8")
+    result = run_cli("all", cwd=project)
+    assert result.code == 0, result.stderr
+    pdf = next((project / "dist").glob("*.pdf"))
+    from pypdf import PdfReader
+
+    width, height = PdfReader(pdf).pages[0].mediabox.upper_right
+    assert (round(float(width)), round(float(height))) == (612, 792)  # Letter, from the copy
+    again = run_cli("init", project)
+    assert again.code == 2 and "already exists" in again.stderr
+
+
+def test_init_writes_a_source_every_block_kind_is_in(tmp_path: Path) -> None:
+    from reportexport import load_report
+    from reportexport.model import BulletList, NumberedList, Paragraph, Quote
+
+    main(["init", str(tmp_path / "p")])
+    report = load_report(tmp_path / "p" / "source" / "report.yaml")
+    kinds = {type(block) for _, section in report.walk() for block in section.blocks}
+    assert kinds == {Paragraph, BulletList, NumberedList, Quote}
+    assert any(level == 2 for level, _ in report.outline())
+    shutil.rmtree(tmp_path / "p")

@@ -1,0 +1,116 @@
+"""`reportexport watch`, run for real: a process watching a folder while files change."""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, ROOT
+from readers import TEXT_READERS
+
+
+class Watching:
+    """A `reportexport watch` process and the lines it writes to standard error."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "reportexport", "watch", "report.yaml", "-o", "out",
+             "--style", "theme.yaml"],
+            cwd=folder, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+            env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
+        )
+        assert self.process.stderr is not None
+        stream = self.process.stderr
+        threading.Thread(target=lambda: [self.lines.put(line) for line in stream],
+                         daemon=True).start()
+
+    def next_outcome(self) -> list[str]:
+        """The lines up to the end of the next build: 'built …' or the problems' summary."""
+        seen = []
+        while True:
+            line = self.lines.get(timeout=60)
+            seen.append(line.rstrip("\n"))
+            if line.startswith(("reportexport: built", "reportexport: ")) and (
+                    "built" in line or "problem" in line):
+                return seen
+
+    def texts(self) -> dict[str, str]:
+        return {fmt: TEXT_READERS[fmt](next((self.folder / "out").glob(f"*.{fmt}")))
+                for fmt in TEXT_READERS}
+
+
+@pytest.fixture
+def watching(tmp_path: Path) -> Iterator[Watching]:
+    shutil.copy(DATA / "valid" / "minimal.yaml", tmp_path / "report.yaml")
+    shutil.copy(ROOT / "styles" / "default.yaml", tmp_path / "theme.yaml")
+    watcher = Watching(tmp_path)
+    yield watcher
+    if watcher.process.poll() is None:
+        watcher.process.kill()
+        watcher.process.wait()
+
+
+def _edit(path: Path, old: str, new: str, *, by_rename: bool = False) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    if by_rename:  # as editors that write a new file and rename it over the old one
+        temporary = path.with_name(f".{path.name}.swp")
+        temporary.write_text(text.replace(old, new), encoding="utf-8")
+        os.replace(temporary, path)
+    else:  # truncate and write in place
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_watch_rebuilds_on_every_kind_of_save_and_survives_a_bad_one(
+        watching: Watching) -> None:
+    source = watching.folder / "report.yaml"
+    assert watching.next_outcome()[-1].startswith("reportexport: built")
+    assert all("Just one paragraph." in text for text in watching.texts().values())
+
+    _edit(source, "Just one paragraph.", "A second version.")
+    assert watching.next_outcome()[-1].startswith("reportexport: built")
+    assert all("A second version." in text for text in watching.texts().values())
+
+    _edit(source, "title: S", "title: [S")  # a broken save
+    lines = watching.next_outcome()
+    assert any("report.yaml:10:12: this '[' is never closed" in line for line in lines), lines
+    assert "the editions in place are unchanged" in lines[-1]
+    assert all("A second version." in text for text in watching.texts().values())
+
+    _edit(source, "title: [S", "title: Fixed", by_rename=True)
+    assert watching.next_outcome()[-1].startswith("reportexport: built")
+    assert all("Fixed" in text for text in watching.texts().values())
+
+    pdf = next((watching.folder / "out").glob("*.pdf"))
+    before = pdf.read_bytes()
+    _edit(watching.folder / "theme.yaml", "size: A4", "size: A5")  # the theme is an input too
+    assert watching.next_outcome()[-1].startswith("reportexport: built")
+    assert pdf.read_bytes() != before
+
+    watching.process.send_signal(signal.SIGINT)  # Ctrl-C
+    assert watching.process.wait(timeout=60) == 0
+    rest = "".join(iter(lambda: watching.lines.get(timeout=5), "reportexport: stopped watching\n"))
+    assert "Traceback" not in rest
+    assert not list((watching.folder / "out").glob(".*")), "no staging file left behind"
+
+
+def test_several_quick_saves_give_one_rebuild(watching: Watching) -> None:
+    source = watching.folder / "report.yaml"
+    watching.next_outcome()
+    for n in range(5):
+        _edit(source, "Just one paragraph." if n == 0 else f"Save {n - 1}.", f"Save {n}.")
+    assert watching.next_outcome()[-1].startswith("reportexport: built")
+    assert "Save 4." in watching.texts()["pdf"]
+    with pytest.raises(queue.Empty):
+        watching.lines.get(timeout=1.5)  # no further build for the same saves
