@@ -240,6 +240,10 @@ def test_formats_are_shared_out_by_declared_cost_heaviest_share_first() -> None:
     chosen = [exporters.load(name) for name in ("docx", "pdf", "epub")]
     assert _groups(chosen, 2) == [[1], [0, 2]]  # the PDF alone; this process the lightest
     assert sorted(_groups(chosen, 3)) == [[0], [1], [2]]
+    # A watcher's rebuilds share by the seconds each edition took last time.
+    measured = {"docx": 0.086, "pdf": 0.04, "epub": 0.126}
+    assert _groups(chosen, 2, measured) == [[2], [0, 1]]
+    assert _groups(chosen, 2, {"docx": 1.0}) == [[1], [0, 2]]  # incomplete: declared costs
 
 
 @pytest.mark.parametrize("odd", ["lots", float("nan"), float("inf"), -2.0, 0])

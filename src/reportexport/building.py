@@ -6,6 +6,7 @@ import math
 import os
 import signal
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -43,13 +44,15 @@ def _prepare(exporter: Exporter) -> None:
     getattr(exporter, "prepare", lambda: None)()  # optional for exporters that do not subclass
 
 
-def _write_edition(exporter: Exporter, report: Report, theme: Theme, temporary: Path) -> None:
-    """Write one edition to its staging file (in this process or a worker)."""
+def _write_edition(exporter: Exporter, report: Report, theme: Theme, temporary: Path) -> float:
+    """Write one edition to its staging file (in this process or a worker); return seconds."""
+    start = time.perf_counter()
     exporter.export(report, theme, temporary)
     # mkstemp makes the file private; an edition should be as readable as any new file.
     umask = os.umask(0)
     os.umask(umask)
     temporary.chmod(0o666 & ~umask)
+    return time.perf_counter() - start
 
 
 def _free_cores() -> int:
@@ -59,15 +62,21 @@ def _free_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _groups(chosen: Sequence[Exporter], workers: int) -> list[list[int]]:
+def _groups(chosen: Sequence[Exporter], workers: int,
+            measured: Mapping[str, float] | None = None) -> list[list[int]]:
     """The exporters (by position) shared out among `workers` processes, heaviest share first.
 
     Costliest first, each goes to the process with the least cost so far (the
     longest-processing-time rule): on two cores the PDF gets a process to
     itself and the DOCX and EPUB share the other, which also shares what they
-    import (lxml, zipfile).
+    import (lxml, zipfile). By the seconds each took to write last time when
+    `measured` says so (a watcher's rebuilds, where libraries are loaded and
+    laying out a short report is cheap), else by declared cost.
     """
-    costs = [_cost(exporter) for exporter in chosen]
+    if measured and all(exporter.name in measured for exporter in chosen):
+        costs = [measured[exporter.name] for exporter in chosen]
+    else:
+        costs = [_cost(exporter) for exporter in chosen]
     groups: list[list[int]] = [[] for _ in range(workers)]
     loads = [0.0] * workers
     for index in sorted(range(len(chosen)), key=lambda index: -costs[index]):  # stable
@@ -96,18 +105,21 @@ def _attach(inbox: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _build_share(share: Sequence[Exporter]) -> None:
-    """A worker's share of one build: prepare, wait for the source, write its editions."""
+def _build_share(share: Sequence[Exporter]) -> dict[str, float]:
+    """A worker's share of one build: prepare, wait for the source, write its editions.
+
+    Returns the seconds each edition took to write.
+    """
     try:
         for exporter in share:
             _prepare(exporter)
     finally:
         message = _inbox.get()  # taken even so: it must not wait for the next build
     if message is None:  # the source could not be read: nothing to build
-        return
+        return {}
     report, theme, files = message
-    for exporter in share:
-        _write_edition(exporter, report, theme, files[exporter.name])
+    return {exporter.name: _write_edition(exporter, report, theme, files[exporter.name])
+            for exporter in share}
 
 
 class Builder:
@@ -128,13 +140,12 @@ class Builder:
         options = options or {}
         names = list(exporters.registered()) if formats is None else list(formats)
         self.exporters = [exporters.load(name, **options.get(name, {})) for name in names]
-        processes = min(len(self.exporters), _free_cores()) if parallel else 1
-        shares = [[self.exporters[i] for i in group]
-                  for group in _groups(self.exporters, max(processes, 1))]
-        self._own = shares.pop()  # _groups gives the lightest share last
-        self._shares = shares
+        self._processes = max(min(len(self.exporters), _free_cores()) if parallel else 1, 1)
+        self._measured: dict[str, float] = {}  # seconds each edition took to write last time
+        self._share_out()
         self._pool: ProcessPoolExecutor | None = None
-        self._waiting: list[Future[None]] = []  # shares handed out, waiting for a source
+        # Shares handed out, waiting for a source:
+        self._waiting: list[Future[dict[str, float]]] = []
         if self._shares:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -150,6 +161,12 @@ class Builder:
             self._hand_out()
         for exporter in self._own:
             _prepare(exporter)
+
+    def _share_out(self) -> None:
+        shares = [[self.exporters[i] for i in group]
+                  for group in _groups(self.exporters, self._processes, self._measured)]
+        self._own = shares.pop()  # _groups gives the lightest share last
+        self._shares = shares
 
     def _hand_out(self) -> None:
         assert self._pool is not None
@@ -170,6 +187,7 @@ class Builder:
             self._pool = None
         # Whatever a broken pool left undone, later builds do here.
         self._own, self._shares, self._waiting = self.exporters, [], []
+        self._processes = 1
 
     def build(self, report: Report, theme: Theme, out_dir: str | Path = "dist", *,
               file_names: Mapping[str, str] | None = None) -> list[Path]:
@@ -206,6 +224,7 @@ class Builder:
         from concurrent.futures.process import BrokenProcessPool
 
         if self._pool is not None and not self._waiting:
+            self._share_out()  # shares waiting since the start keep their declared costs
             self._hand_out()
         waiting, self._waiting = self._waiting, []
         for _ in waiting:
@@ -213,13 +232,14 @@ class Builder:
         failures: list[tuple[int, BaseException]] = []
         try:
             for exporter in self._own:
-                _write_edition(exporter, report, theme, files[exporter.name])
+                self._measured[exporter.name] = _write_edition(exporter, report, theme,
+                                                               files[exporter.name])
         except Exception as exc:
             failures.append((self.exporters.index(exporter), exc))
         shares = self._shares
         for share, future in zip(shares, waiting, strict=True):
             try:
-                future.result()
+                self._measured.update(future.result())
             except BrokenProcessPool:
                 names = " and ".join(exporter.name for exporter in share)
                 failures.append((self.exporters.index(share[0]), RuntimeError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 
 from PIL import Image, ImageDraw, ImageFont
@@ -35,6 +36,9 @@ def _fit(text: str, path: str, start: int, width: int, max_lines: int) -> tuple[
         size -= 4
 
 
+# A watcher rebuilds many times with the same title and theme: the drawing is
+# kept (see the README's watch latency).
+@functools.lru_cache(maxsize=4)
 def cover_jpeg(meta: Metadata, theme: Theme) -> bytes:
     c = theme.colours
     image = Image.new("RGB", (WIDTH, HEIGHT), c.cover_background)
