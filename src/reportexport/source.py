@@ -139,7 +139,7 @@ def _as_list(value: str | list[str]) -> list[str]:
 
 def _derived_identifier(publisher: str, title: str, date: dt.date) -> str:
     """A stable urn:uuid for a source that states no identifier."""
-    import uuid  # only such a source needs it; it imports platform (~2 ms)
+    import uuid
 
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{publisher}\n{title}\n{date}"))
 

@@ -194,7 +194,8 @@ class _BriefCanvas(Canvas):
         self.endForm()
 
     def save(self) -> None:
-        total = self._pageNumber - 1 if not self._code else self._pageNumber
+        # doc.build ends every page with showPage: the counter is one past the last page.
+        total = self.getPageNumber() - 1
         font, size, colour = self._footer_style
         for number in self.numbered_pages:
             self._define_number_form(
