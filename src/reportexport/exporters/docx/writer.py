@@ -19,6 +19,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Mm
+from lxml import etree
 
 from reportexport.dates import human_date
 from reportexport.exporters.docx.styles import TOC_LEVELS, ensure_styles, set_language
@@ -58,19 +59,29 @@ def _field(instruction: str, result: str = "") -> str:
 
 
 class _Body:
-    """Accumulates the body's WordprocessingML as text."""
+    """The body's WordprocessingML, written as text and parsed as it comes."""
 
     def __init__(self, ids: dict[str, str], list_numbering: Any) -> None:
         self.ids = ids
-        self.parts: list[str] = []
+        # Parsed as it is written: a book-length body never exists as one string.
+        self._parser = etree.XMLParser(huge_tree=True)
+        self._parser.feed(f'<w:body {nsdecls("w")}>')
         self.numbering = list_numbering
         self._numbered_lists = 0
 
     def paragraph(self, style: str, text: str) -> None:
-        self.parts.append(_para(self.ids[style], f"<w:r>{_t(text)}</w:r>"))
+        self.add(_para(self.ids[style], f"<w:r>{_t(text)}</w:r>"))
+
+    def add(self, xml: str) -> None:
+        self._parser.feed(xml)
+
+    def element(self) -> Any:
+        """The body written so far, parsed: a w:body element."""
+        self._parser.feed("</w:body>")
+        return self._parser.close()
 
     def page_break(self) -> None:
-        self.parts.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+        self.add('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
 
     def numbered(self, items: tuple[str, ...]) -> None:
         self._numbered_lists += 1
@@ -81,10 +92,7 @@ class _Body:
             if num_id is not None else ""
         )
         for item in items:
-            self.parts.append(_para(self.ids["List Number"], f"<w:r>{_t(item)}</w:r>", extra))
-
-    def xml(self) -> str:
-        return "".join(self.parts)
+            self.add(_para(self.ids["List Number"], f"<w:r>{_t(item)}</w:r>", extra))
 
 
 def _list_numbering(document: Any, list_number_style_id: str) -> Any:
@@ -275,18 +283,18 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     strong = "Strong" in {style.style_id for style in document.styles}
     label_props = '<w:rPr><w:rStyle w:val="Strong"/></w:rPr>' if strong else ""
     for label, value in facts:
-        body.parts.append(_para(
+        body.add(_para(
             ids["Cover Fact"], f"<w:r>{label_props}{_t(label + ': ')}</w:r><w:r>{_t(value)}</w:r>"
         ))
     body.page_break()
     bookmarks = {section.id: f"_Toc{i:08d}" for i, (_, section) in enumerate(report.walk(), 1)}
-    body.parts.append(_toc(report, ids, bookmarks))
+    body.add(_toc(report, ids, bookmarks))
     body.page_break()
     for paragraph in report.lead:
         body.paragraph("Lead", paragraph.text)
     for index, (level, sec) in enumerate(report.walk(), 1):
         mark = bookmarks[sec.id]
-        body.parts.append(
+        body.add(
             f'<w:p><w:pPr><w:pStyle w:val="{ids[f"Heading {level}"]}"/></w:pPr>'
             f'<w:bookmarkStart w:id="{index}" w:name="{mark}"/>'
             f"<w:r>{_t(sec.title)}</w:r>"
@@ -305,7 +313,7 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
             elif isinstance(block, NumberedList):
                 body.numbered(block.items)
 
-    fragment = parse_xml(f'<w:body {nsdecls("w")}>{body.xml()}</w:body>')
+    fragment = body.element()
     sect_pr = document.element.body.find(qn("w:sectPr"))
     for child in list(fragment):
         sect_pr.addprevious(child)
