@@ -37,7 +37,9 @@ def epub_text(path: Path) -> str:
         for href in package.spine:
             root = etree.fromstring(archive.read(href))
             body = root.find("x:body", E_NS)
-            texts.append(" ".join(body.itertext()))
+            # Inline elements join their neighbours' text as a reader shows it; block
+            # elements stand on lines of their own in the XHTML.
+            texts.append("".join(body.itertext()))
     return normalise(" ".join(texts))
 
 

@@ -39,7 +39,7 @@ def _epubcheck(path: Path, tmp_path: Path) -> dict:
     return result
 
 
-@pytest.mark.parametrize("case", ["report", "deep-nesting", "markup-characters"])
+@pytest.mark.parametrize("case", ["report", "deep-nesting", "markup-characters", "inline-markup"])
 def test_epubcheck_reports_nothing(case: str, editions: dict[str, Path], theme: Theme,
                                    tmp_path: Path) -> None:
     if case == "report":
@@ -153,9 +153,10 @@ def test_cover_image_and_embedded_fonts(editions: dict[str, Path], theme: Theme)
         css = next(archive.read(h) for h, media, _ in package.manifest.values()
                    if media == "text/css").decode()
         cover_page = etree.fromstring(archive.read(package.spine[0]))
-    # The faces the stylesheet selects, and no others: body text is never bold.
+    # The faces the stylesheet selects, and no others: headings are never italic.
+    body = theme.body_font
     assert sorted(Path(f).name for f in fonts) == sorted({
-        theme.body_font.regular.name, theme.body_font.italic.name,
+        body.regular.name, body.italic.name, body.bold.name, body.bold_italic.name,
         theme.heading_font.regular.name, theme.heading_font.bold.name,
     })
     declared = re.findall(r"@font-face \{[^}]*\}", css)

@@ -8,24 +8,78 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class Paragraph:
+class Text:
     text: str
+
+
+@dataclass(frozen=True)
+class Emphasis:
+    content: Inlines
+
+
+@dataclass(frozen=True)
+class Strong:
+    content: Inlines
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link out of the report: an http, https or mailto URL."""
+
+    url: str
+    content: Inlines
+
+
+@dataclass(frozen=True)
+class CrossReference:
+    """A link to a section of the same report, by its id."""
+
+    section_id: str
+    content: Inlines
+
+
+Inline = Text | Emphasis | Strong | Link | CrossReference
+#: A run of text with its inline markup: what paragraphs, items and quotations hold.
+Inlines = tuple[Inline, ...]
+
+
+def plain(content: Inlines) -> str:
+    """The words of `content` without their markup, as a reader hears them."""
+    return "".join(node.text if isinstance(node, Text) else plain(node.content)
+                   for node in content)
+
+
+def cross_references(content: Inlines) -> Iterator[CrossReference]:
+    for node in content:
+        if isinstance(node, CrossReference):
+            yield node
+        if not isinstance(node, Text):
+            yield from cross_references(node.content)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    content: Inlines
+
+    @property
+    def text(self) -> str:
+        return plain(self.content)
 
 
 @dataclass(frozen=True)
 class BulletList:
-    items: tuple[str, ...]
+    items: tuple[Inlines, ...]
 
 
 @dataclass(frozen=True)
 class NumberedList:
-    items: tuple[str, ...]
+    items: tuple[Inlines, ...]
 
 
 @dataclass(frozen=True)
 class Quote:
-    text: str
-    attribution: str | None = None
+    text: Inlines
+    attribution: Inlines | None = None
 
 
 Block = Paragraph | BulletList | NumberedList | Quote
@@ -108,9 +162,14 @@ class Report:
                     yield section, text
 
 
-def block_texts(block: Block) -> tuple[str, ...]:
+def block_content(block: Block) -> tuple[Inlines, ...]:
+    """Every run of text a block holds, in reading order."""
     if isinstance(block, Paragraph):
-        return (block.text,)
+        return (block.content,)
     if isinstance(block, Quote):
         return (block.text,) if block.attribution is None else (block.text, block.attribution)
     return block.items
+
+
+def block_texts(block: Block) -> tuple[str, ...]:
+    return tuple(plain(content) for content in block_content(block))

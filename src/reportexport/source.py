@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from pathlib import Path
 from typing import Any
 
-from reportexport import schema
+from reportexport import inline, schema
 from reportexport.model import (
     Block,
     BulletList,
     Fact,
+    Inlines,
     Metadata,
     NumberedList,
     Paragraph,
     Quote,
     Report,
     Section,
+    Text,
+    cross_references,
 )
 from reportexport.problems import InputError, Problem
 from reportexport.yamlload import DataPath, LocatedData, load_yaml
@@ -112,24 +116,57 @@ def slugify(text: str) -> str:
     return slug[:80].rstrip("-") or "report"
 
 
-def _block(data: dict[str, Any]) -> Block:
+class _Texts:
+    """Turns the source's rich texts into inline nodes, noting every problem where it stands."""
+
+    def __init__(self, located: LocatedData) -> None:
+        self.located = located
+        self.problems: list[Problem] = []
+        self.references: list[tuple[DataPath, str]] = []  # cross-references to check
+
+    def __call__(self, path: DataPath) -> Inlines:
+        text = self.located.data
+        for part in path:
+            text = text[part]
+        try:
+            content = inline.parse(text.strip())
+        except inline.MarkupError as exc:
+            self.problems.append(self.located.problem(path, str(exc)))
+            return (Text(text.strip()),)
+        self.references += [(path, ref.section_id) for ref in cross_references(content)]
+        return content
+
+    def check_references(self, ids: set[str]) -> None:
+        for path, section_id in self.references:
+            if section_id not in ids:
+                guess = difflib.get_close_matches(section_id, sorted(ids), n=1)
+                hint = f" (did you mean '#{guess[0]}'?)" if guess else ""
+                self.problems.append(self.located.problem(
+                    path, f"cross-reference to '#{section_id}': no section has that id{hint}"))
+
+
+def _block(data: dict[str, Any], path: DataPath, rich: _Texts) -> Block:
     if "paragraph" in data:
-        return Paragraph(data["paragraph"].strip())
+        return Paragraph(rich((*path, "paragraph")))
     if "bullets" in data:
-        return BulletList(tuple(item.strip() for item in data["bullets"]))
+        return BulletList(tuple(rich((*path, "bullets", i)) for i in range(len(data["bullets"]))))
     if "numbered" in data:
-        return NumberedList(tuple(item.strip() for item in data["numbered"]))
+        return NumberedList(tuple(rich((*path, "numbered", i))
+                                  for i in range(len(data["numbered"]))))
     quote = data["quote"]
-    attribution = quote.get("attribution")
-    return Quote(quote["text"].strip(), attribution.strip() if attribution else None)
+    attribution = (rich((*path, "quote", "attribution"))
+                   if quote.get("attribution") else None)
+    return Quote(rich((*path, "quote", "text")), attribution)
 
 
-def _section(data: dict[str, Any]) -> Section:
+def _section(data: dict[str, Any], path: DataPath, rich: _Texts) -> Section:
     return Section(
         id=data["id"],
         title=data["title"].strip(),
-        blocks=tuple(_block(b) for b in data.get("blocks", [])),
-        sections=tuple(_section(s) for s in data.get("sections", [])),
+        blocks=tuple(_block(b, (*path, "blocks", i), rich)
+                     for i, b in enumerate(data.get("blocks", []))),
+        sections=tuple(_section(s, (*path, "sections", i), rich)
+                       for i, s in enumerate(data.get("sections", []))),
     )
 
 
@@ -186,8 +223,13 @@ def load_report(file: Path) -> Report:
     if problems or date is None:
         raise InputError(problems)
     data = located.data
-    return Report(
+    rich = _Texts(located)
+    report = Report(
         metadata=_metadata(data["metadata"], date, modified),
-        sections=tuple(_section(s) for s in data["sections"]),
-        lead=tuple(Paragraph(p.strip()) for p in data.get("lead", [])),
+        sections=tuple(_section(s, ("sections", i), rich) for i, s in enumerate(data["sections"])),
+        lead=tuple(Paragraph(rich(("lead", i))) for i in range(len(data.get("lead", [])))),
     )
+    rich.check_references({section.id for _, section in report.walk()})
+    if rich.problems:
+        raise InputError(rich.problems)
+    return report

@@ -126,7 +126,28 @@ def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
             )
         elif name in ("Header", "Footer"):
             _set_font(style, head, s.small, c.muted)
+    for name, looks in (("Emphasis", {"italic": True}), ("Strong", {"bold": True}),
+                        ("Hyperlink", {"colour": c.accent, "underline": True})):
+        ids[name] = _character_style(document, by_name, name, **looks).style_id
     return ids
+
+
+def _character_style(document: Any, by_name: dict[str, Any], name: str, *,
+                     italic: bool = False, bold: bool = False, colour: str | None = None,
+                     underline: bool = False) -> Any:
+    """Word's own character style `name` (a template's, if it has one; else made here)."""
+    if name in by_name:
+        return by_name[name]
+    style = document.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
+    if "Default Paragraph Font" in by_name:
+        style.base_style = by_name["Default Paragraph Font"]
+    style.font.italic = italic or None
+    style.font.bold = bold or None
+    style.font.underline = underline or None
+    if colour is not None:
+        style.font.color.rgb = _rgb(colour)
+    by_name[name] = style
+    return style
 
 
 def _drop_borders(style: Any) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -23,7 +24,19 @@ from lxml import etree
 
 from reportexport.dates import human_date
 from reportexport.exporters.docx.styles import TOC_LEVELS, ensure_styles, set_language
-from reportexport.model import BulletList, NumberedList, Paragraph, Quote, Report
+from reportexport.model import (
+    BulletList,
+    CrossReference,
+    Emphasis,
+    Inlines,
+    Link,
+    NumberedList,
+    Paragraph,
+    Quote,
+    Report,
+    Strong,
+    Text,
+)
 from reportexport.problems import ExportError
 from reportexport.theme import Theme
 from reportexport.timestamps import build_time
@@ -58,19 +71,61 @@ def _field(instruction: str, result: str = "") -> str:
     )
 
 
+#: Direct formatting for a character style that a run cannot also carry (a run
+#: has one w:rStyle: emphasis inside a link keeps the link's style, and italics).
+_DIRECT = {"Emphasis": "<w:i/>", "Strong": "<w:b/>"}
+
+
 class _Body:
     """The body's WordprocessingML, written as text and parsed as it comes."""
 
-    def __init__(self, ids: dict[str, str], list_numbering: Any) -> None:
+    def __init__(self, ids: dict[str, str], list_numbering: Any, document: Any,
+                 bookmarks: dict[str, str]) -> None:
         self.ids = ids
+        self.document = document
+        self.bookmarks = bookmarks
+        self._links: dict[str, str] = {}  # URL -> relationship id
         # Parsed as it is written: a book-length body never exists as one string.
         self._parser = etree.XMLParser(huge_tree=True)
-        self._parser.feed(f'<w:body {nsdecls("w")}>')
+        self._parser.feed(f'<w:body {nsdecls("w", "r")}>')
         self.numbering = list_numbering
         self._numbered_lists = 0
 
-    def paragraph(self, style: str, text: str) -> None:
-        self.add(_para(self.ids[style], f"<w:r>{_t(text)}</w:r>"))
+    def paragraph(self, style: str, content: Inlines, prefix: str = "") -> None:
+        runs = f"<w:r>{_t(prefix)}</w:r>" if prefix else ""
+        self.add(_para(self.ids[style], runs + self.runs(content)))
+
+    def runs(self, content: Inlines, styles: tuple[str, ...] = ()) -> str:
+        """Inline nodes as runs in Word's character styles, and hyperlinks."""
+        out = []
+        for node in content:
+            if isinstance(node, Text):
+                out.append(f"<w:r>{self._properties(styles)}{_t(node.text)}</w:r>")
+            elif isinstance(node, Emphasis):
+                out.append(self.runs(node.content, (*styles, "Emphasis")))
+            elif isinstance(node, Strong):
+                out.append(self.runs(node.content, (*styles, "Strong")))
+            elif isinstance(node, Link):
+                out.append(f'<w:hyperlink r:id="{self._relationship(node.url)}" '
+                           f'w:history="1">{self.runs(node.content, (*styles, "Hyperlink"))}'
+                           "</w:hyperlink>")
+            elif isinstance(node, CrossReference):
+                out.append(f'<w:hyperlink w:anchor="{self.bookmarks[node.section_id]}" '
+                           f'w:history="1">{self.runs(node.content, (*styles, "Hyperlink"))}'
+                           "</w:hyperlink>")
+        return "".join(out)
+
+    def _properties(self, styles: tuple[str, ...]) -> str:
+        if not styles:
+            return ""
+        chosen = "Hyperlink" if "Hyperlink" in styles else styles[-1]
+        direct = "".join(dict.fromkeys(_DIRECT[s] for s in styles if s != chosen))
+        return f'<w:rPr><w:rStyle w:val="{self.ids[chosen]}"/>{direct}</w:rPr>'
+
+    def _relationship(self, url: str) -> str:
+        if url not in self._links:
+            self._links[url] = self.document.part.relate_to(url, RT.HYPERLINK, is_external=True)
+        return self._links[url]
 
     def add(self, xml: str) -> None:
         self._parser.feed(xml)
@@ -83,7 +138,7 @@ class _Body:
     def page_break(self) -> None:
         self.add('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
 
-    def numbered(self, items: tuple[str, ...]) -> None:
+    def numbered(self, items: tuple[Inlines, ...]) -> None:
         self._numbered_lists += 1
         # Each list after the first restarts at 1 through its own numbering instance.
         num_id = self.numbering(self._numbered_lists)
@@ -92,7 +147,7 @@ class _Body:
             if num_id is not None else ""
         )
         for item in items:
-            self.add(_para(self.ids["List Number"], f"<w:r>{_t(item)}</w:r>", extra))
+            self.add(_para(self.ids["List Number"], self.runs(item), extra))
 
 
 def _list_numbering(document: Any, list_number_style_id: str) -> Any:
@@ -272,10 +327,11 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     _drop_thumbnail(document)
 
     meta = report.metadata
-    body = _Body(ids, _list_numbering(document, ids["List Number"]))
-    body.paragraph("Title", meta.title)
+    bookmarks = {section.id: f"_Toc{i:08d}" for i, (_, section) in enumerate(report.walk(), 1)}
+    body = _Body(ids, _list_numbering(document, ids["List Number"]), document, bookmarks)
+    body.paragraph("Title", (Text(meta.title),))
     if meta.subtitle:
-        body.paragraph("Subtitle", meta.subtitle)
+        body.paragraph("Subtitle", (Text(meta.subtitle),))
     facts = [*((f.label, f.value) for f in meta.facts),
              ("Published", human_date(meta.date, meta.language)),
              ("Publisher", meta.publisher)]
@@ -287,11 +343,10 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
             ids["Cover Fact"], f"<w:r>{label_props}{_t(label + ': ')}</w:r><w:r>{_t(value)}</w:r>"
         ))
     body.page_break()
-    bookmarks = {section.id: f"_Toc{i:08d}" for i, (_, section) in enumerate(report.walk(), 1)}
     body.add(_toc(report, ids, bookmarks))
     body.page_break()
     for paragraph in report.lead:
-        body.paragraph("Lead", paragraph.text)
+        body.paragraph("Lead", paragraph.content)
     for index, (level, sec) in enumerate(report.walk(), 1):
         mark = bookmarks[sec.id]
         body.add(
@@ -302,11 +357,11 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
         )
         for block in sec.blocks:
             if isinstance(block, Paragraph):
-                body.paragraph("Normal", block.text)
+                body.paragraph("Normal", block.content)
             elif isinstance(block, Quote):
                 body.paragraph("Quote", block.text)
                 if block.attribution:
-                    body.paragraph("Quote", "— " + block.attribution)
+                    body.paragraph("Quote", block.attribution, prefix="— ")
             elif isinstance(block, BulletList):
                 for item in block.items:
                     body.paragraph("List Bullet", item)

@@ -14,6 +14,7 @@ from reportexport.exporters.epub.xhtml import (
     font_faces,
     page,
     section_markup,
+    section_targets,
     stylesheet,
     title_page,
 )
@@ -105,12 +106,13 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
                      cover_page(report, "../images/cover.jpg"))
     titlepage = document("titlepage", "text/titlepage.xhtml", meta.title, title_page(report),
                          body_type="frontmatter")
+    targets = section_targets(report)
     chapters = []
     toc = []
     for section in report.sections:
         href = f"text/{section.id}.xhtml"
         chapters.append(document(f"sec-{section.id}", href, section.title,
-                                 section_markup(section, 1), body_type="bodymatter"))
+                                 section_markup(section, 1, targets), body_type="bodymatter"))
         toc.append(_toc(section, href))
 
     nav = epub.EpubNav(uid="nav", file_name="nav.xhtml", title="Contents")

@@ -6,8 +6,55 @@ import html
 from pathlib import Path
 
 from reportexport.dates import human_date
-from reportexport.model import BulletList, NumberedList, Paragraph, Quote, Report, Section
+from reportexport.model import (
+    BulletList,
+    CrossReference,
+    Emphasis,
+    Inlines,
+    Link,
+    NumberedList,
+    Paragraph,
+    Quote,
+    Report,
+    Section,
+    Strong,
+    Text,
+)
 from reportexport.theme import Theme
+
+#: Where each section is, by id: "file.xhtml#id" (sections share their top-level one's file).
+Targets = dict[str, str]
+
+
+def section_targets(report: Report) -> Targets:
+    targets: Targets = {}
+
+    def visit(section: Section, file: str) -> None:
+        targets[section.id] = f"{file}#{section.id}"
+        for child in section.sections:
+            visit(child, file)
+
+    for section in report.sections:
+        visit(section, f"{section.id}.xhtml")
+    return targets
+
+
+def inline(content: Inlines, targets: Targets) -> str:
+    """Inline nodes as XHTML: em, strong, and links (cross-references across files)."""
+    out = []
+    for node in content:
+        if isinstance(node, Text):
+            out.append(escape(node.text))
+        elif isinstance(node, Emphasis):
+            out.append(f"<em>{inline(node.content, targets)}</em>")
+        elif isinstance(node, Strong):
+            out.append(f"<strong>{inline(node.content, targets)}</strong>")
+        elif isinstance(node, Link):
+            out.append(f"<a href={quoteattr(node.url)}>{inline(node.content, targets)}</a>")
+        elif isinstance(node, CrossReference):
+            out.append(f'<a href={quoteattr(targets[node.section_id])}>'
+                       f"{inline(node.content, targets)}</a>")
+    return "".join(out)
 
 
 def escape(text: str) -> str:
@@ -31,31 +78,32 @@ def page(title: str, language: str, body: str, *, body_type: str = "") -> str:
     )
 
 
-def _blocks(section: Section) -> list[str]:
+def _blocks(section: Section, targets: Targets) -> list[str]:
     out = []
     for block in section.blocks:
         if isinstance(block, Paragraph):
-            out.append(f"<p>{escape(block.text)}</p>")
+            out.append(f"<p>{inline(block.content, targets)}</p>")
         elif isinstance(block, Quote):
             cite = (
-                f'\n<p class="attribution">— {escape(block.attribution)}</p>'
+                f'\n<p class="attribution">— {inline(block.attribution, targets)}</p>'
                 if block.attribution else ""
             )
-            out.append(f"<blockquote>\n<p>{escape(block.text)}</p>{cite}\n</blockquote>")
+            out.append(f"<blockquote>\n<p>{inline(block.text, targets)}</p>{cite}\n"
+                       "</blockquote>")
         elif isinstance(block, BulletList | NumberedList):
             tag = "ol" if isinstance(block, NumberedList) else "ul"
-            items = "\n".join(f"<li>{escape(item)}</li>" for item in block.items)
+            items = "\n".join(f"<li>{inline(item, targets)}</li>" for item in block.items)
             out.append(f"<{tag}>\n{items}\n</{tag}>")
     return out
 
 
-def section_markup(section: Section, level: int) -> str:
+def section_markup(section: Section, level: int, targets: Targets) -> str:
     """One section and its subsections; headings h1–h6 follow the source's levels."""
     parts = [
         f'<section id="{section.id}" aria-labelledby="h-{section.id}">',
         f'<h{level} id="h-{section.id}">{escape(section.title)}</h{level}>',
-        *_blocks(section),
-        *(section_markup(child, level + 1) for child in section.sections),
+        *_blocks(section, targets),
+        *(section_markup(child, level + 1, targets) for child in section.sections),
         "</section>",
     ]
     return "\n".join(parts)
@@ -68,7 +116,8 @@ def title_page(report: Report) -> str:
              f'<h1 class="title">{escape(meta.title)}</h1>']
     if meta.subtitle:
         parts.append(f'<p class="subtitle">{escape(meta.subtitle)}</p>')
-    parts.extend(f'<p class="lead">{escape(p.text)}</p>' for p in report.lead)
+    targets = section_targets(report)  # the title page is in text/ too
+    parts.extend(f'<p class="lead">{inline(p.content, targets)}</p>' for p in report.lead)
     facts = [*((f.label, f.value) for f in meta.facts),
              ("Published", human_date(meta.date, meta.language))]
     parts.append('<dl class="facts">')
@@ -91,8 +140,9 @@ def cover_page(report: Report, image_href: str) -> str:
 
 
 #: The faces the stylesheet below selects, as (role, style); only these are embedded.
-#: Body text is never bold, so the body's bold faces would be dead weight.
-FACES = (("body", "regular"), ("body", "italic"), ("heading", "regular"), ("heading", "bold"))
+#: Headings carry no inline markup, so their italic faces would be dead weight.
+FACES = (("body", "regular"), ("body", "italic"), ("body", "bold"), ("body", "bold_italic"),
+         ("heading", "regular"), ("heading", "bold"))
 
 
 def font_faces(theme: Theme) -> list[tuple[str, str, str, Path]]:
@@ -163,4 +213,5 @@ nav ol {{ list-style: none; padding-left: 1.2em; }}
 nav > ol {{ padding-left: 0; }}
 nav li {{ margin: 0.3em 0; }}
 nav a {{ color: {c.text}; text-decoration: none; }}
+a {{ color: {c.accent}; }}
 """

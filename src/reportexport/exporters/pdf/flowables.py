@@ -8,10 +8,33 @@ from typing import Any
 from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable, Paragraph
 
+from reportexport.model import Emphasis, Inlines, Link, Strong, Text
+
 
 def plain(text: str, style: Any) -> Paragraph:
     """A paragraph of plain text: `<`, `&` and `>` print as themselves, never as markup."""
     return Paragraph(escape(text, quote=False), style)
+
+
+def markup(content: Inlines, link_colour: str) -> str:
+    """Inline nodes as reportlab paragraph markup; text is escaped, so it is never markup.
+
+    Italic and bold select the family's real faces (registered with the family).
+    A cross-reference links to its heading's destination, named `sec-<id>`.
+    """
+    out = []
+    for node in content:
+        if isinstance(node, Text):
+            out.append(escape(node.text, quote=False))
+        elif isinstance(node, Emphasis):
+            out.append(f"<i>{markup(node.content, link_colour)}</i>")
+        elif isinstance(node, Strong):
+            out.append(f"<b>{markup(node.content, link_colour)}</b>")
+        else:
+            target = node.url if isinstance(node, Link) else f"#sec-{node.section_id}"
+            out.append(f'<a href="{escape(target)}" color="{link_colour}">'
+                       f"{markup(node.content, link_colour)}</a>")
+    return "".join(out)
 
 
 class Heading(Paragraph):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,13 @@ from reportlab.platypus import (
 
 from reportexport import __version__
 from reportexport.dates import human_date
-from reportexport.exporters.pdf.flowables import RuledParagraph, TocEntry, heading, plain
+from reportexport.exporters.pdf.flowables import (
+    RuledParagraph,
+    TocEntry,
+    heading,
+    markup,
+    plain,
+)
 from reportexport.exporters.pdf.fonts import FontNames, check_coverage, register_family
 from reportexport.model import Block, BulletList, NumberedList, Quote, Report
 from reportexport.model import Paragraph as ParagraphBlock
@@ -45,6 +50,7 @@ class _Styles:
         s, c, sp = theme.sizes, theme.colours, theme.spacing
         text, accent, muted = HexColor(c.text), HexColor(c.accent), HexColor(c.muted)
         self.accent, self.rule = accent, HexColor(c.rule)
+        self.link = c.accent  # links in the theme's accent, as in the other editions
         base = dict(
             fontName=body.regular, fontSize=s.body, leading=s.body * theme.line_height,
             textColor=text, alignment=TA_LEFT, allowWidows=0, allowOrphans=0,
@@ -219,19 +225,19 @@ class _BriefCanvas(Canvas):
 
 def _block_flowables(block: Block, st: _Styles, theme: Theme) -> list[Flowable]:
     if isinstance(block, ParagraphBlock):
-        return [plain(block.text, st.body)]
+        return [Paragraph(markup(block.content, st.link), st.body)]
     if isinstance(block, Quote):
-        quote = RuledParagraph(escape(block.text, quote=False), st.quote, rule_colour=st.accent)
+        quote = RuledParagraph(markup(block.text, st.link), st.quote, rule_colour=st.accent)
         out: list[Flowable] = [quote]
         if block.attribution:
-            attribution = RuledParagraph(escape("— " + block.attribution, quote=False),
+            attribution = RuledParagraph("— " + markup(block.attribution, st.link),
                                          st.attribution, rule_colour=st.accent)
             out.append(attribution)
         out.append(Spacer(1, theme.spacing.paragraph_after))
         return out
     numbered = isinstance(block, NumberedList)
     assert isinstance(block, BulletList | NumberedList)
-    items = [ListItem(plain(item, st.item)) for item in block.items]
+    items = [ListItem(Paragraph(markup(item, st.link), st.item)) for item in block.items]
     return [
         ListFlowable(
             items,
@@ -263,7 +269,7 @@ def _story(report: Report, theme: Theme, st: _Styles) -> Iterator[Flowable]:
     if report.lead:
         yield HRFlowable(width="100%", thickness=1.2, color=st.accent, spaceAfter=10)
         for paragraph in report.lead:
-            yield plain(paragraph.text, st.lead)
+            yield Paragraph(markup(paragraph.content, st.link), st.lead)
         yield HRFlowable(width="100%", thickness=0.6, color=st.rule, spaceBefore=4,
                          spaceAfter=6)
     for level, section in report.walk():

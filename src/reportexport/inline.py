@@ -1,0 +1,85 @@
+"""Inline markup in the source's text: CommonMark emphasis, strong emphasis and links.
+
+Parsed with markdown-it-py (the CommonMark parser MyST and Jupyter Book use)
+into the model's inline nodes. What is not markup here prints as written:
+raw HTML (`<b>`), entities (`&amp;`), backticks and image syntax are text,
+as `<`, `>` and `&` always were.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from reportexport.model import CrossReference, Emphasis, Inline, Inlines, Link, Strong, Text
+
+#: Schemes a link may use; anything else (javascript:, file:, data:) is refused.
+SCHEMES = ("http", "https", "mailto")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_NOTE = re.compile(r"(?<!\\)\^\[")
+
+
+class MarkupError(ValueError):
+    """Markup the source may not use; the message says why."""
+
+
+@cache
+def _parser() -> Any:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False})
+    md.disable(["html_inline", "entity", "image", "backticks"])
+    # Every link becomes a link token, so that a refused scheme is reported
+    # rather than quietly printed as text (markdown-it's own check).
+    md.validateLink = lambda url: True
+    return md
+
+
+def _link(href: str, content: Inlines) -> Inline:
+    if href.startswith("#"):
+        return CrossReference(href[1:], content)
+    scheme = _SCHEME.match(href)
+    if scheme is None or scheme.group(1).lower() not in SCHEMES:
+        raise MarkupError(
+            f"link to '{href}': a link goes to an http, https or mailto address, or to a "
+            "section of this report as #section-id"
+        )
+    return Link(href, content)
+
+
+def parse(text: str) -> Inlines:
+    """`text` as inline nodes; raise MarkupError for markup the source may not use."""
+    if _NOTE.search(text):
+        raise MarkupError("footnotes (^[…]) are not supported yet; write ^\\[ for the "
+                          "characters themselves")
+    if not any(mark in text for mark in "*_[<\\"):
+        return (Text(text),) if text else ()  # nothing that could be markup
+    [token] = _parser().parseInline(text)
+    stack: list[tuple[str, str | None, list[Inline]]] = [("", None, [])]
+    for child in token.children or ():
+        kind = child.type
+        if kind in ("text", "softbreak", "hardbreak"):
+            words = child.content if kind == "text" else " "
+            siblings = stack[-1][2]
+            if siblings and isinstance(siblings[-1], Text):
+                siblings[-1] = Text(siblings[-1].text + words)
+            else:
+                siblings.append(Text(words))
+        elif kind.endswith("_open"):
+            href = child.attrs.get("href") if kind == "link_open" else None
+            stack.append((kind.removesuffix("_open"), str(href) if href is not None else None,
+                          []))
+        elif kind.endswith("_close"):
+            opened, href, content = stack.pop()
+            node: Inline
+            if opened == "em":
+                node = Emphasis(tuple(content))
+            elif opened == "strong":
+                node = Strong(tuple(content))
+            else:
+                node = _link(href or "", tuple(content))
+            stack[-1][2].append(node)
+        else:  # a token kind no enabled rule makes
+            raise AssertionError(f"unexpected inline token {kind}")
+    return tuple(stack[0][2])
