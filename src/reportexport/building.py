@@ -105,13 +105,15 @@ def _attach(inbox: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _build_share(share: Sequence[Exporter]) -> dict[str, float]:
+def _build_share(share: Sequence[Exporter],
+                 prepare: Sequence[Exporter] = ()) -> dict[str, float]:
     """A worker's share of one build: prepare, wait for the source, write its editions.
 
-    Returns the seconds each edition took to write.
+    `prepare` names further exporters to get ready while waiting (a watcher's
+    shares may change between rebuilds). Returns the seconds each edition took.
     """
     try:
-        for exporter in share:
+        for exporter in (*share, *prepare):
             _prepare(exporter)
     finally:
         message = _inbox.get()  # taken even so: it must not wait for the next build
@@ -132,12 +134,14 @@ class Builder:
     once; the worker prepares its exporters (imports their libraries) and then
     waits for the source, so that a caller who creates the Builder before
     reading the source overlaps the two. A watcher keeps one Builder across
-    rebuilds, so that libraries are imported and fonts loaded once.
+    rebuilds, so that libraries are imported and fonts loaded once; with
+    `keep_ready`, the next build's shares are handed out as soon as one ends.
     """
 
     def __init__(self, formats: Sequence[str] | None = None, *, options: Options | None = None,
-                 parallel: bool = True) -> None:
+                 parallel: bool = True, keep_ready: bool = False) -> None:
         options = options or {}
+        self._keep_ready = keep_ready
         names = list(exporters.registered()) if formats is None else list(formats)
         self.exporters = [exporters.load(name, **options.get(name, {})) for name in names]
         self._processes = max(min(len(self.exporters), _free_cores()) if parallel else 1, 1)
@@ -168,9 +172,22 @@ class Builder:
         self._own = shares.pop()  # _groups gives the lightest share last
         self._shares = shares
 
-    def _hand_out(self) -> None:
+    def _hand_out(self, prepare: Sequence[Exporter] = ()) -> None:
         assert self._pool is not None
-        self._waiting = [self._pool.submit(_build_share, share) for share in self._shares]
+        self._waiting = [self._pool.submit(_build_share, share, prepare)
+                         for share in self._shares]
+
+    def _ready_for_next(self) -> None:
+        """For `keep_ready`: share out by this build's times and hand the shares out now.
+
+        Every process gets every exporter ready while the writer edits, so a
+        share that moves to another process costs that process no import.
+        """
+        for exporter in self.exporters:
+            _prepare(exporter)
+        if self._pool is not None:
+            self._share_out()
+            self._hand_out(prepare=self.exporters)
 
     def __enter__(self) -> Builder:
         return self
@@ -249,6 +266,8 @@ class Builder:
                 break
             except Exception as exc:
                 failures.append((self.exporters.index(share[0]), exc))
+        if self._keep_ready:
+            self._ready_for_next()
         if failures:
             raise min(failures, key=lambda failure: failure[0])[1]
 

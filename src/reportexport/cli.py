@@ -231,7 +231,7 @@ def _watch(args: argparse.Namespace) -> int:
     progress = _Progress(args.quiet)
     watcher = Watcher(args.source, _style(args), extra)
     try:
-        with reportexport.Builder(formats, options=options) as builder:
+        with reportexport.Builder(formats, options=options, keep_ready=True) as builder:
             watch(watcher, builder, args.output, progress.say,
                   lambda line: print(line, file=sys.stderr, flush=True))
     except KeyboardInterrupt:
