@@ -37,10 +37,22 @@ def epub_text(path: Path) -> str:
         for href in package.spine:
             root = etree.fromstring(archive.read(href))
             body = root.find("x:body", E_NS)
-            # Inline elements join their neighbours' text as a reader shows it; block
-            # elements stand on lines of their own in the XHTML.
-            texts.append("".join(body.itertext()))
+            texts.append(_xhtml_text(body))
     return normalise(" ".join(texts))
+
+
+#: XHTML elements a reading system sets apart from the text around them.
+_BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "th", "td", "caption",
+           "figcaption", "blockquote", "section", "nav", "div", "tr", "table", "ol", "ul"}
+
+
+def _xhtml_text(root: etree._Element) -> str:
+    """The words as a reading system shows them: inline elements run on, blocks stand apart."""
+    for element in root.iter():
+        if isinstance(element.tag, str) and etree.QName(element).localname in _BLOCKS:
+            element.text = " " + (element.text or "")
+            element.tail = " " + (element.tail or "")
+    return "".join(root.itertext())
 
 
 TEXT_READERS = {"pdf": pdf_text, "docx": docx_text, "epub": epub_text}

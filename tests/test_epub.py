@@ -51,7 +51,7 @@ def _epubchecks(paths: dict[str, Path], folder: Path) -> dict[str, dict]:
     return results
 
 
-EPUBCHECK_CASES = ["report", "deep-nesting", "markup-characters", "inline-markup"]
+EPUBCHECK_CASES = ["report", "deep-nesting", "markup-characters", "inline-markup", "tables"]
 
 
 @pytest.fixture(scope="module")

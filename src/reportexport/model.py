@@ -82,7 +82,18 @@ class Quote:
     attribution: Inlines | None = None
 
 
-Block = Paragraph | BulletList | NumberedList | Quote
+@dataclass(frozen=True)
+class Table:
+    """A table: a header row, body rows of as many cells, numbered in reading order."""
+
+    number: int
+    columns: tuple[Inlines, ...]
+    rows: tuple[tuple[Inlines, ...], ...]
+    align: tuple[str, ...]  # "left", "center" or "right", one per column
+    caption: Inlines | None = None
+
+
+Block = Paragraph | BulletList | NumberedList | Quote | Table
 
 
 @dataclass(frozen=True)
@@ -168,6 +179,9 @@ def block_content(block: Block) -> tuple[Inlines, ...]:
         return (block.content,)
     if isinstance(block, Quote):
         return (block.text,) if block.attribution is None else (block.text, block.attribution)
+    if isinstance(block, Table):
+        caption = () if block.caption is None else (block.caption,)
+        return (*caption, *block.columns, *(cell for row in block.rows for cell in row))
     return block.items
 
 

@@ -21,6 +21,7 @@ from reportexport.model import (
     Quote,
     Report,
     Section,
+    Table,
     Text,
     cross_references,
 )
@@ -117,17 +118,23 @@ def slugify(text: str) -> str:
 
 
 class _Texts:
-    """Turns the source's rich texts into inline nodes, noting every problem where it stands."""
+    """Turns the source's rich texts into inline nodes, noting every problem where it stands.
+
+    It also numbers the tables, in reading order.
+    """
 
     def __init__(self, located: LocatedData) -> None:
         self.located = located
         self.problems: list[Problem] = []
         self.references: list[tuple[DataPath, str]] = []  # cross-references to check
+        self.tables = 0  # numbered in reading order
 
     def __call__(self, path: DataPath) -> Inlines:
         text = self.located.data
         for part in path:
             text = text[part]
+        if not isinstance(text, str):  # a number in a table cell: as written
+            return (Text(self.located.numerals.get(path, str(text))),)
         try:
             content = inline.parse(text.strip())
         except inline.MarkupError as exc:
@@ -153,10 +160,35 @@ def _block(data: dict[str, Any], path: DataPath, rich: _Texts) -> Block:
     if "numbered" in data:
         return NumberedList(tuple(rich((*path, "numbered", i))
                                   for i in range(len(data["numbered"]))))
+    if "table" in data:
+        return _table(data["table"], (*path, "table"), rich)
     quote = data["quote"]
     attribution = (rich((*path, "quote", "attribution"))
                    if quote.get("attribution") else None)
     return Quote(rich((*path, "quote", "text")), attribution)
+
+
+def _table(data: dict[str, Any], path: DataPath, rich: _Texts) -> Table:
+    width = len(data["columns"])
+    for i, row in enumerate(data["rows"]):
+        if len(row) != width:
+            rich.problems.append(rich.located.problem(
+                (*path, "rows", i), f"this row has {len(row)} cell{'s' * (len(row) != 1)}; "
+                f"the table has {width} column{'s' * (width != 1)}"))
+    align = data.get("align", [])
+    if align and len(align) != width:
+        rich.problems.append(rich.located.problem(
+            (*path, "align"), f"{len(align)} alignment{'s' * (len(align) != 1)} for {width} "
+            f"column{'s' * (width != 1)}: give one per column, or none"))
+    rich.tables += 1
+    return Table(
+        number=rich.tables,
+        columns=tuple(rich((*path, "columns", i)) for i in range(width)),
+        rows=tuple(tuple(rich((*path, "rows", r, i)) for i in range(len(row)))
+                   for r, row in enumerate(data["rows"])),
+        align=tuple(align) if len(align) == width else ("left",) * width,
+        caption=rich((*path, "caption")) if "caption" in data else None,
+    )
 
 
 def _section(data: dict[str, Any], path: DataPath, rich: _Texts) -> Section:

@@ -66,6 +66,8 @@ class LocatedData:
     data: Any
     values: dict[DataPath, Location] = field(default_factory=dict)
     keys: dict[DataPath, Location] = field(default_factory=dict)
+    #: Numbers as written (`4.50`, not 4.5), for text that must print them so.
+    numerals: dict[DataPath, str] = field(default_factory=dict)
 
     def where(self, path: DataPath, *, key: bool = False) -> Location | None:
         """The location of the value at `path`, or of its nearest located parent."""
@@ -207,6 +209,8 @@ class _StrictReader(_EventParser, Resolver):  # type: ignore[misc,valid-type]
                 value = {} if isinstance(event, MappingStartEvent) else []
             elif isinstance(event, ScalarEvent):
                 value = self._scalar(event)
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    out.numerals[path] = event.value
             values[path] = _loc(event.start_mark)
             if top is None:
                 root.append(value)

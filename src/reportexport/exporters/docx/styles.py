@@ -6,7 +6,8 @@ from typing import Any
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
-from docx.oxml.ns import qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, RGBColor
 
 from reportexport.theme import Theme
@@ -64,7 +65,8 @@ def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
     s, c, sp = theme.sizes, theme.colours, theme.spacing
     body, head = theme.body_font.family, theme.heading_font.family
     names = ["Normal", "Title", "Subtitle", "Quote", "List Bullet", "List Number",
-             "TOC Heading", "Header", "Footer", "Lead", "Cover Fact",
+             "TOC Heading", "Header", "Footer", "Lead", "Cover Fact", "Caption",
+             "Table Text",
              *(f"Heading {n}" for n in LEVELS), *(f"toc {n}" for n in TOC_LEVELS)]
     ids = {}
     # One pass over the styles: python-docx looks a name up with a query over all of them.
@@ -126,10 +128,53 @@ def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
             )
         elif name in ("Header", "Footer"):
             _set_font(style, head, s.small, c.muted)
+        elif name == "Table Text":
+            _set_font(style, body, s.small, c.text)
+            fmt.space_before = Pt(2)
+            fmt.space_after = Pt(2)
+            fmt.line_spacing = 1.0
+        elif name == "Caption":
+            _set_font(style, head, s.small, c.text, bold=True, italic=False)
+            fmt.space_before = Pt(sp.paragraph_after)
+            fmt.space_after = Pt(sp.paragraph_after / 2)
+            fmt.keep_with_next = True
+    ids["Report Table"] = _table_style(document, by_name, theme)
     for name, looks in (("Emphasis", {"italic": True}), ("Strong", {"bold": True}),
                         ("Hyperlink", {"colour": c.accent, "underline": True})):
         ids[name] = _character_style(document, by_name, name, **looks).style_id
     return ids
+
+
+def _table_style(document: Any, by_name: dict[str, Any], theme: Theme) -> str:
+    """A table style dressed from the theme: rules above, below and between rows, and a
+    bold header row with a heavier rule (a template's own "Report Table" wins)."""
+    if "Report Table" in by_name:
+        return str(by_name["Report Table"].style_id)
+    c, size = theme.colours, round(theme.sizes.small * 2)
+    accent, rule = c.accent.lstrip("#").upper(), c.rule.lstrip("#").upper()
+    head = theme.heading_font.family
+    based = ('<w:basedOn w:val="TableNormal"/>'
+             if document.styles.element.get_by_id("TableNormal") is not None else "")
+    element = parse_xml(
+        f'<w:style {nsdecls("w")} w:type="table" w:customStyle="1" w:styleId="ReportTable">'
+        f'<w:name w:val="Report Table"/>{based}<w:uiPriority w:val="59"/><w:qFormat/>'
+        '<w:pPr><w:spacing w:before="40" w:after="40"/></w:pPr>'
+        f'<w:rPr><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
+        "<w:tblPr><w:tblBorders>"
+        f'<w:top w:val="single" w:sz="8" w:space="0" w:color="{accent}"/>'
+        f'<w:bottom w:val="single" w:sz="8" w:space="0" w:color="{accent}"/>'
+        f'<w:insideH w:val="single" w:sz="4" w:space="0" w:color="{rule}"/>'
+        "</w:tblBorders><w:tblCellMar>"
+        '<w:left w:w="80" w:type="dxa"/><w:right w:w="80" w:type="dxa"/>'
+        "</w:tblCellMar></w:tblPr>"
+        '<w:tblStylePr w:type="firstRow">'
+        f'<w:rPr><w:rFonts w:ascii="{head}" w:hAnsi="{head}" w:cs="{head}"/><w:b/>'
+        "<w:bCs/></w:rPr><w:tcPr><w:tcBorders>"
+        f'<w:bottom w:val="single" w:sz="12" w:space="0" w:color="{accent}"/>'
+        "</w:tcBorders></w:tcPr></w:tblStylePr></w:style>"
+    )
+    document.styles.element.append(element)
+    return "ReportTable"
 
 
 def _character_style(document: Any, by_name: dict[str, Any], name: str, *,

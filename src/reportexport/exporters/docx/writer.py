@@ -35,9 +35,12 @@ from reportexport.model import (
     Quote,
     Report,
     Strong,
+    Table,
     Text,
+    plain,
 )
 from reportexport.problems import ExportError
+from reportexport.tablewidths import column_widths
 from reportexport.theme import Theme
 from reportexport.timestamps import build_time
 from reportexport.zipfiles import rewrite_zip
@@ -85,6 +88,7 @@ class _Body:
         self.document = document
         self.bookmarks = bookmarks
         self._links: dict[str, str] = {}  # URL -> relationship id
+        self.cell_size = 9.0  # points: the table style's text size, set by write_docx
         # Parsed as it is written: a book-length body never exists as one string.
         self._parser = etree.XMLParser(huge_tree=True)
         self._parser.feed(f'<w:body {nsdecls("w", "r")}>')
@@ -137,6 +141,48 @@ class _Body:
 
     def page_break(self) -> None:
         self.add('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+
+    def table(self, table: Table, text_width: int) -> None:
+        """A real Word table: the theme's table style, a header row repeated on every page."""
+        caption = (f"<w:r>{_t('Table ')}</w:r>"
+                   + _field("SEQ Table \\* ARABIC", f"<w:r>{_t(str(table.number))}</w:r>"))
+        if table.caption is not None:
+            caption += f"<w:r>{_t('. ')}</w:r>" + self.runs(table.caption)
+        self.add(_para(self.ids["Caption"], caption))
+        grid = [table.columns, *table.rows]
+        # Characters stand in for the text's width (about 0.6 of the font size each, in
+        # twips, plus the cell margins); Word refits the columns when it lays out.
+        twips = self.cell_size * 20 * 0.62
+
+        def width(chars: int) -> float:
+            return chars * twips + 300
+
+        natural = [width(max(len(plain(row[i])) for row in grid))
+                   for i in range(len(table.columns))]
+        least = [width(max(max((len(w) for w in plain(row[i]).split()), default=0)
+                           for row in grid)) for i in range(len(table.columns))]
+        widths = [round(w) for w in column_widths(natural, least, float(text_width))]
+        jc = {"left": "left", "center": "center", "right": "right"}
+
+        def row(cells: tuple[Inlines, ...], header: bool) -> str:
+            properties = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else (
+                "<w:trPr><w:cantSplit/></w:trPr>")
+            return "<w:tr>" + properties + "".join(
+                f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+                f'<w:p><w:pPr><w:pStyle w:val="{self.ids["Table Text"]}"/>'
+                f'<w:jc w:val="{jc[align]}"/></w:pPr>{self.runs(cell)}</w:p></w:tc>'
+                for cell, align, width in zip(cells, table.align, widths, strict=True)
+            ) + "</w:tr>"
+
+        self.add(
+            f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.ids["Report Table"]}"/>'
+            '<w:tblW w:w="5000" w:type="pct"/><w:tblLayout w:type="autofit"/>'
+            '<w:tblLook w:val="0420" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
+            'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>'
+            + "".join(f'<w:gridCol w:w="{width}"/>' for width in widths) + "</w:tblGrid>"
+            + row(table.columns, header=True)
+            + "".join(row(cells, header=False) for cells in table.rows) + "</w:tbl>"
+        )
 
     def numbered(self, items: tuple[Inlines, ...]) -> None:
         self._numbered_lists += 1
@@ -329,6 +375,7 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     meta = report.metadata
     bookmarks = {section.id: f"_Toc{i:08d}" for i, (_, section) in enumerate(report.walk(), 1)}
     body = _Body(ids, _list_numbering(document, ids["List Number"]), document, bookmarks)
+    body.cell_size = theme.sizes.small
     body.paragraph("Title", (Text(meta.title),))
     if meta.subtitle:
         body.paragraph("Subtitle", (Text(meta.subtitle),))
@@ -367,6 +414,8 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
                     body.paragraph("List Bullet", item)
             elif isinstance(block, NumberedList):
                 body.numbered(block.items)
+            elif isinstance(block, Table):
+                body.table(block, text_width)
 
     fragment = body.element()
     sect_pr = document.element.body.find(qn("w:sectPr"))

@@ -18,6 +18,7 @@ from reportexport.model import (
     Report,
     Section,
     Strong,
+    Table,
     Text,
 )
 from reportexport.theme import Theme
@@ -94,7 +95,23 @@ def _blocks(section: Section, targets: Targets) -> list[str]:
             tag = "ol" if isinstance(block, NumberedList) else "ul"
             items = "\n".join(f"<li>{inline(item, targets)}</li>" for item in block.items)
             out.append(f"<{tag}>\n{items}\n</{tag}>")
+        elif isinstance(block, Table):
+            out.append(_table(block, targets))
     return out
+
+
+def _table(table: Table, targets: Targets) -> str:
+    def cells(row: tuple[Inlines, ...], tag: str) -> str:
+        scope = ' scope="col"' if tag == "th" else ""
+        return "".join(f'<{tag}{scope} class="align-{align}">{inline(cell, targets)}</{tag}>'
+                       for cell, align in zip(row, table.align, strict=True))
+
+    caption = f"Table {table.number}" + (
+        f". {inline(table.caption, targets)}" if table.caption is not None else "")
+    body = "\n".join(f"<tr>{cells(row, 'td')}</tr>" for row in table.rows)
+    return (f'<table id="table-{table.number}">\n<caption>{caption}</caption>\n'
+            f"<thead>\n<tr>{cells(table.columns, 'th')}</tr>\n</thead>\n"
+            f"<tbody>\n{body}\n</tbody>\n</table>")
 
 
 def section_markup(section: Section, level: int, targets: Targets) -> str:
@@ -214,4 +231,14 @@ nav > ol {{ padding-left: 0; }}
 nav li {{ margin: 0.3em 0; }}
 nav a {{ color: {c.text}; text-decoration: none; }}
 a {{ color: {c.accent}; }}
+table {{ border-collapse: collapse; width: 100%; margin: {rel(sp.paragraph_after)} 0;
+  font-size: {s.small / em:.3f}em; }}
+caption {{ caption-side: top; text-align: left; font-family: {head_font};
+  font-weight: bold; margin-bottom: 0.4em; }}
+th, td {{ padding: 0.25em 0.5em; vertical-align: top; }}
+th {{ font-family: {head_font}; border-bottom: 2px solid {c.accent}; }}
+td {{ border-bottom: 1px solid {c.rule}; }}
+.align-left {{ text-align: left; }}
+.align-center {{ text-align: center; }}
+.align-right {{ text-align: right; }}
 """

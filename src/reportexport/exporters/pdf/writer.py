@@ -37,7 +37,8 @@ from reportexport.exporters.pdf.flowables import (
     plain,
 )
 from reportexport.exporters.pdf.fonts import FontNames, check_coverage, register_family
-from reportexport.model import Block, BulletList, NumberedList, Quote, Report
+from reportexport.exporters.pdf.tables import table_flowables
+from reportexport.model import Block, BulletList, NumberedList, Quote, Report, Table
 from reportexport.model import Paragraph as ParagraphBlock
 from reportexport.theme import Theme
 from reportexport.timestamps import build_time
@@ -107,6 +108,16 @@ class _Styles:
         self.cover_value = ParagraphStyle(
             "cover-value", fontName=body.regular, fontSize=s.body, leading=s.body * 1.3,
             textColor=text,
+        )
+        self.cell = ParagraphStyle(
+            "cell", parent=self.body, fontSize=s.small + 0.5,
+            leading=(s.small + 0.5) * theme.line_height,
+        )
+        self.cell_header_font = head.bold
+        self.caption = ParagraphStyle(
+            "caption", parent=self.body, fontName=body.regular, fontSize=s.small + 0.5,
+            leading=(s.small + 0.5) * 1.3, spaceBefore=sp.paragraph_after / 2, spaceAfter=4,
+            keepWithNext=1,
         )
         self.cover_background = HexColor(c.cover_background)
         self.cover_text = HexColor(c.cover_text)
@@ -226,6 +237,11 @@ class _BriefCanvas(Canvas):
 def _block_flowables(block: Block, st: _Styles, theme: Theme) -> list[Flowable]:
     if isinstance(block, ParagraphBlock):
         return [Paragraph(markup(block.content, st.link), st.body)]
+    if isinstance(block, Table):
+        measure = (theme.page.width_mm - theme.page.margins_mm.left
+                   - theme.page.margins_mm.right) * mm
+        return table_flowables(block, st.cell, st.cell_header_font, st.caption, st.link,
+                               st.accent, st.rule, measure)
     if isinstance(block, Quote):
         quote = RuledParagraph(markup(block.text, st.link), st.quote, rule_colour=st.accent)
         out: list[Flowable] = [quote]
