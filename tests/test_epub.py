@@ -51,7 +51,8 @@ def _epubchecks(paths: dict[str, Path], folder: Path) -> dict[str, dict]:
     return results
 
 
-EPUBCHECK_CASES = ["report", "deep-nesting", "markup-characters", "inline-markup", "tables"]
+EPUBCHECK_CASES = ["report", "deep-nesting", "markup-characters", "inline-markup", "tables",
+                   "figures"]
 
 
 @pytest.fixture(scope="module")

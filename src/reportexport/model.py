@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,20 @@ class Table:
     caption: Inlines | None = None
 
 
-Block = Paragraph | BulletList | NumberedList | Quote | Table
+@dataclass(frozen=True)
+class Figure:
+    """An image with its description, numbered in reading order."""
+
+    number: int
+    image: Path  # an absolute path, checked to be a PNG or JPEG inside the source's folder
+    media_type: str  # image/png or image/jpeg
+    width_px: int
+    height_px: int
+    alt: str
+    caption: Inlines | None = None
+
+
+Block = Paragraph | BulletList | NumberedList | Quote | Table | Figure
 
 
 @dataclass(frozen=True)
@@ -182,6 +196,9 @@ def block_content(block: Block) -> tuple[Inlines, ...]:
     if isinstance(block, Table):
         caption = () if block.caption is None else (block.caption,)
         return (*caption, *block.columns, *(cell for row in block.rows for cell in row))
+    if isinstance(block, Figure):
+        alt: Inlines = (Text(block.alt),)
+        return (alt,) if block.caption is None else (alt, block.caption)
     return block.items
 
 

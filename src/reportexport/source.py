@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from reportexport import inline, schema
+from reportexport.images import ImageProblem, check_image
 from reportexport.model import (
     Block,
     BulletList,
     Fact,
+    Figure,
     Inlines,
     Metadata,
     NumberedList,
@@ -120,14 +122,14 @@ def slugify(text: str) -> str:
 class _Texts:
     """Turns the source's rich texts into inline nodes, noting every problem where it stands.
 
-    It also numbers the tables, in reading order.
+    It also numbers the tables and the figures, in reading order.
     """
 
     def __init__(self, located: LocatedData) -> None:
         self.located = located
         self.problems: list[Problem] = []
         self.references: list[tuple[DataPath, str]] = []  # cross-references to check
-        self.tables = 0  # numbered in reading order
+        self.tables = self.figures = 0  # numbered in reading order
 
     def __call__(self, path: DataPath) -> Inlines:
         text = self.located.data
@@ -162,6 +164,8 @@ def _block(data: dict[str, Any], path: DataPath, rich: _Texts) -> Block:
                                   for i in range(len(data["numbered"]))))
     if "table" in data:
         return _table(data["table"], (*path, "table"), rich)
+    if "figure" in data:
+        return _figure(data["figure"], (*path, "figure"), rich)
     quote = data["quote"]
     attribution = (rich((*path, "quote", "attribution"))
                    if quote.get("attribution") else None)
@@ -189,6 +193,18 @@ def _table(data: dict[str, Any], path: DataPath, rich: _Texts) -> Table:
         align=tuple(align) if len(align) == width else ("left",) * width,
         caption=rich((*path, "caption")) if "caption" in data else None,
     )
+
+
+def _figure(data: dict[str, Any], path: DataPath, rich: _Texts) -> Figure:
+    rich.figures += 1
+    caption = rich((*path, "caption")) if "caption" in data else None
+    try:
+        image = check_image(data["image"].strip(), rich.located.file.parent)
+    except ImageProblem as exc:
+        rich.problems.append(rich.located.problem((*path, "image"), str(exc)))
+        return Figure(rich.figures, Path(), "", 0, 0, data["alt"].strip(), caption)
+    return Figure(rich.figures, image.path, image.media_type, image.width, image.height,
+                  data["alt"].strip(), caption)
 
 
 def _section(data: dict[str, Any], path: DataPath, rich: _Texts) -> Section:

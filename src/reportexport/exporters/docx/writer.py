@@ -19,7 +19,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Emu, Mm
+from docx.shared import Emu, Inches, Mm, Twips
 from lxml import etree
 
 from reportexport.dates import human_date
@@ -28,6 +28,7 @@ from reportexport.model import (
     BulletList,
     CrossReference,
     Emphasis,
+    Figure,
     Inlines,
     Link,
     NumberedList,
@@ -53,6 +54,8 @@ _AFTER_UPDATE_FIELDS = {
     "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol",
     "listSeparator",
 }
+#: A picture is never set larger than its pixels allow at this resolution (dots per inch).
+LEAST_DPI = 150
 _TEMPLATE_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template"
 
 
@@ -183,6 +186,28 @@ class _Body:
             + row(table.columns, header=True)
             + "".join(row(cells, header=False) for cells in table.rows) + "</w:tbl>"
         )
+
+    def figure(self, figure: Figure, text_width: int, text_height: int) -> None:
+        """An inline picture with its description where Word's accessibility checker reads it
+        (the drawing's descr), then its caption."""
+        width = min(Twips(text_width), Inches(figure.width_px / LEAST_DPI))
+        height = Emu(int(width * figure.height_px / figure.width_px))
+        if height > Twips(text_height) * 0.7:
+            height = Emu(int(Twips(text_height) * 0.7))
+            width = Emu(int(height * figure.width_px / figure.height_px))
+        inline = self.document.part.new_pic_inline(str(figure.image), width=width, height=height)
+        properties = inline.find(qn("wp:docPr"))
+        properties.set("id", str(1000 + figure.number))  # unique among the document's drawings
+        properties.set("name", f"Figure {figure.number}")
+        properties.set("descr", figure.alt)
+        drawing = etree.tostring(inline, encoding="unicode")
+        self.add(_para(self.ids["Normal"], f"<w:r><w:drawing>{drawing}</w:drawing></w:r>",
+                       "<w:keepNext/>"))
+        caption = (f"<w:r>{_t('Figure ')}</w:r>"
+                   + _field("SEQ Figure \\* ARABIC", f"<w:r>{_t(str(figure.number))}</w:r>"))
+        if figure.caption is not None:
+            caption += f"<w:r>{_t('. ')}</w:r>" + self.runs(figure.caption)
+        self.add(_para(self.ids["Caption"], caption))
 
     def numbered(self, items: tuple[Inlines, ...]) -> None:
         self._numbered_lists += 1
@@ -364,6 +389,7 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     if not from_template:
         _set_page(section, theme)
     text_width = Emu(section.page_width - section.left_margin - section.right_margin).twips
+    text_height = Emu(section.page_height - section.top_margin - section.bottom_margin).twips
     ids = ensure_styles(document, theme, text_width, keep)
     if not from_template or section.header.is_linked_to_previous:
         _header_footer(section, report, ids)
@@ -416,6 +442,8 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
                 body.numbered(block.items)
             elif isinstance(block, Table):
                 body.table(block, text_width)
+            elif isinstance(block, Figure):
+                body.figure(block, text_width, text_height)
 
     fragment = body.element()
     sect_pr = document.element.body.find(qn("w:sectPr"))

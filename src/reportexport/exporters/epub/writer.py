@@ -11,6 +11,7 @@ from reportexport import __version__
 from reportexport.exporters.epub.cover import cover_jpeg
 from reportexport.exporters.epub.xhtml import (
     cover_page,
+    figure_file,
     font_faces,
     page,
     section_markup,
@@ -18,7 +19,7 @@ from reportexport.exporters.epub.xhtml import (
     stylesheet,
     title_page,
 )
-from reportexport.model import Report, Section
+from reportexport.model import Figure, Report, Section
 from reportexport.theme import Theme
 from reportexport.timestamps import build_time
 from reportexport.zipfiles import rewrite_zip
@@ -26,7 +27,7 @@ from reportexport.zipfiles import rewrite_zip
 XHTML = "application/xhtml+xml"
 
 
-def _accessibility(book: epub.EpubBook) -> None:
+def _accessibility(book: epub.EpubBook, figures: bool) -> None:
     """Accessibility metadata that is true of what this writer produces."""
     def meta(prop: str, value: str) -> None:
         book.add_metadata(None, "meta", value, {"property": prop})
@@ -41,9 +42,10 @@ def _accessibility(book: epub.EpubBook) -> None:
     meta(
         "schema:accessibilitySummary",
         "Reflowable text with a navigable, nested table of contents that mirrors the "
-        "report's headings, a logical reading order and semantic sections. The only "
-        "image is the cover, described in its alternative text. No sound, flashing "
-        "content or motion simulation.",
+        "report's headings, a logical reading order and semantic sections. "
+        + ("The cover and every figure are described in their alternative text. " if figures
+           else "The only image is the cover, described in its alternative text. ")
+        + "No sound, flashing content or motion simulation.",
     )
 
 
@@ -75,7 +77,9 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
         book.add_metadata("DC", "description", meta.description)
     if meta.rights:
         book.add_metadata("DC", "rights", meta.rights)
-    _accessibility(book)
+    figures = [block for _, section in report.walk() for block in section.blocks
+               if isinstance(block, Figure)]
+    _accessibility(book, bool(figures))
 
     font_files: dict[Path, str] = {}
     for *_, path in font_faces(theme):
@@ -102,6 +106,10 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
         book.add_item(item)
         return item
 
+    for figure in figures:
+        book.add_item(epub.EpubItem(uid=f"figure-{figure.number}", file_name=figure_file(figure),
+                                    media_type=figure.media_type,
+                                    content=figure.image.read_bytes()))
     cover = document("cover", "text/cover.xhtml", meta.title,
                      cover_page(report, "../images/cover.jpg"))
     titlepage = document("titlepage", "text/titlepage.xhtml", meta.title, title_page(report),
@@ -137,9 +145,11 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
         "play_order": {"enabled": True, "start_from": 1},
         "compresslevel": 0,  # compressed once, by rewrite_zip
     })
-    # mimetype must be stored; the JPEG cover is already compressed.
+    # mimetype must be stored; JPEG images (the cover, figures) gain nothing from deflate.
     rewrite_zip(buffer.getvalue(), destination, when,
-                stored=frozenset({"mimetype", "EPUB/images/cover.jpg"}),
+                stored=frozenset({"mimetype", "EPUB/images/cover.jpg",
+                                  *(f"EPUB/{figure_file(figure)}" for figure in figures
+                                    if figure.media_type == "image/jpeg")}),
                 transform={"EPUB/content.opf": lambda opf: _package_language(opf, language),
                            "EPUB/nav.xhtml": _hide_landmarks})
 

@@ -10,6 +10,7 @@ from reportexport.model import (
     BulletList,
     CrossReference,
     Emphasis,
+    Figure,
     Inlines,
     Link,
     NumberedList,
@@ -97,7 +98,19 @@ def _blocks(section: Section, targets: Targets) -> list[str]:
             out.append(f"<{tag}>\n{items}\n</{tag}>")
         elif isinstance(block, Table):
             out.append(_table(block, targets))
+        elif isinstance(block, Figure):
+            caption = f"Figure {block.number}" + (
+                f". {inline(block.caption, targets)}" if block.caption is not None else "")
+            out.append(f'<figure id="figure-{block.number}">\n'
+                       f"<img src=\"../{figure_file(block)}\" alt={quoteattr(block.alt)}/>\n"
+                       f"<figcaption>{caption}</figcaption>\n</figure>")
     return out
+
+
+def figure_file(figure: Figure) -> str:
+    """Where the e-book keeps a figure's image, relative to the package's folder."""
+    suffix = ".png" if figure.media_type == "image/png" else ".jpg"
+    return f"images/figure-{figure.number}{suffix}"
 
 
 def _table(table: Table, targets: Targets) -> str:
@@ -241,4 +254,7 @@ td {{ border-bottom: 1px solid {c.rule}; }}
 .align-left {{ text-align: left; }}
 .align-center {{ text-align: center; }}
 .align-right {{ text-align: right; }}
+figure {{ margin: {rel(sp.paragraph_after)} 0; page-break-inside: avoid; break-inside: avoid; }}
+figure img {{ max-width: 100%; height: auto; }}
+figcaption {{ font-size: {s.small / em:.3f}em; margin-top: 0.4em; }}
 """

@@ -29,6 +29,7 @@ from reportlab.platypus import (
 
 from reportexport import __version__
 from reportexport.dates import human_date
+from reportexport.exporters.pdf.figures import figure_flowables
 from reportexport.exporters.pdf.flowables import (
     RuledParagraph,
     TocEntry,
@@ -38,7 +39,7 @@ from reportexport.exporters.pdf.flowables import (
 )
 from reportexport.exporters.pdf.fonts import FontNames, check_coverage, register_family
 from reportexport.exporters.pdf.tables import table_flowables
-from reportexport.model import Block, BulletList, NumberedList, Quote, Report, Table
+from reportexport.model import Block, BulletList, Figure, NumberedList, Quote, Report, Table
 from reportexport.model import Paragraph as ParagraphBlock
 from reportexport.theme import Theme
 from reportexport.timestamps import build_time
@@ -237,11 +238,14 @@ class _BriefCanvas(Canvas):
 def _block_flowables(block: Block, st: _Styles, theme: Theme) -> list[Flowable]:
     if isinstance(block, ParagraphBlock):
         return [Paragraph(markup(block.content, st.link), st.body)]
+    page, margins = theme.page, theme.page.margins_mm
+    measure = (page.width_mm - margins.left - margins.right) * mm
     if isinstance(block, Table):
-        measure = (theme.page.width_mm - theme.page.margins_mm.left
-                   - theme.page.margins_mm.right) * mm
         return table_flowables(block, st.cell, st.cell_header_font, st.caption, st.link,
                                st.accent, st.rule, measure)
+    if isinstance(block, Figure):
+        tallest = (page.height_mm - margins.top - margins.bottom) * mm * 0.7
+        return figure_flowables(block, st.caption, st.link, measure, tallest)
     if isinstance(block, Quote):
         quote = RuledParagraph(markup(block.text, st.link), st.quote, rule_colour=st.accent)
         out: list[Flowable] = [quote]
