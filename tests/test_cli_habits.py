@@ -138,11 +138,11 @@ def test_init_writes_a_project_that_builds(tmp_path: Path) -> None:
 
 def test_init_writes_a_source_every_block_kind_is_in(tmp_path: Path) -> None:
     from reportexport import load_report
-    from reportexport.model import BulletList, NumberedList, Paragraph, Quote
+    from reportexport.model import BulletList, Figure, NumberedList, Paragraph, Quote, Table
 
     main(["init", str(tmp_path / "p")])
     report = load_report(tmp_path / "p" / "source" / "report.yaml")
     kinds = {type(block) for _, section in report.walk() for block in section.blocks}
-    assert kinds == {Paragraph, BulletList, NumberedList, Quote}
+    assert kinds == {Paragraph, BulletList, NumberedList, Quote, Table, Figure}
     assert any(level == 2 for level, _ in report.outline())
     shutil.rmtree(tmp_path / "p")

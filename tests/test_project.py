@@ -54,5 +54,8 @@ def test_readme_source_example_is_valid(tmp_path: Path) -> None:
     example = re.search(r"```yaml\n(.+?)\n```", readme, re.DOTALL).group(1)
     source = tmp_path / "example.yaml"
     source.write_text(example, encoding="utf-8")
+    (tmp_path / "images").mkdir()
+    shutil.copy(ROOT / "tests" / "data" / "valid" / "images" / "bars.png",
+                tmp_path / "images" / "chart.png")
     report = load_report(source)
     assert report.outline() == [(1, "Method of the assessment")]

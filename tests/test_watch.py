@@ -98,6 +98,21 @@ def test_watch_rebuilds_on_every_kind_of_save_and_survives_a_bad_one(
     assert watching.next_outcome()[-1].startswith("reportexport: built")
     assert pdf.read_bytes() != before
 
+    # An image the source uses is an input too, in a folder below the source's.
+    (watching.folder / "images").mkdir()
+    image = watching.folder / "images" / "chart.png"
+    shutil.copy(DATA / "valid" / "images" / "bars.png", image)
+    _edit(source, "      - paragraph: A second version.", "      - figure: {image: "
+          "images/chart.png, alt: Bars}\n      - paragraph: A second version.")
+    assert watching.next_outcome()[-1].startswith("reportexport: built")
+    epub = next((watching.folder / "out").glob("*.epub"))
+    before = epub.read_bytes()
+    from PIL import Image
+
+    Image.new("RGB", (64, 40), "red").save(image)  # the chart redrawn: the same name
+    assert watching.next_outcome()[-1].startswith("reportexport: built")
+    assert epub.read_bytes() != before
+
     watching.process.send_signal(signal.SIGINT)  # Ctrl-C
     assert watching.process.wait(timeout=60) == 0
     rest = "".join(iter(lambda: watching.lines.get(timeout=5), "reportexport: stopped watching\n"))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportexport.building import Builder
-from reportexport.model import Report
+from reportexport.model import Figure, Report
 from reportexport.problems import ExportError, InputError
 from reportexport.theme import Theme, load_theme
 
@@ -27,12 +27,18 @@ class Watcher:
     style: Path | None
     extra: tuple[Path, ...] = ()  # other inputs: a Word template, …
     _theme: Theme | None = field(default=None, init=False)
+    _images: set[Path] = field(default_factory=set, init=False)  # the last good source's
 
     def inputs(self) -> set[Path]:
-        files = {self.source, *self.extra}
+        files = {self.source, *self.extra, *self._images}
         if self.style is not None:
             files.add(self.style)
         return {path.resolve() for path in files}
+
+    def folders(self) -> set[Path]:
+        """Watched with what is below them: images live in the source's folder or below."""
+        return {path.resolve().parent for path in (self.source, *self.extra,
+                                                   *([self.style] if self.style else []))}
 
     def load(self, changed: set[Path]) -> tuple[Report, Theme]:
         from reportexport.source import load_report
@@ -52,6 +58,8 @@ class Watcher:
                 problems += exc.problems
         if problems or report is None or self._theme is None:
             raise InputError(problems)
+        self._images = {block.image for _, section in report.walk() for block in section.blocks
+                        if isinstance(block, Figure)}
         return report, self._theme
 
 
@@ -59,7 +67,7 @@ class Watcher:
 IDLE_MS = 200
 
 
-def _changes(folders: set[Path], inputs: set[Path]) -> Iterator[set[Path]]:
+def _changes(folders: set[Path], inputs: Callable[[], set[Path]]) -> Iterator[set[Path]]:
     """Sets of changed input files, as editors save them (in place, or by renaming).
 
     An empty set now and then, when nothing changed: the first one means the
@@ -68,7 +76,7 @@ def _changes(folders: set[Path], inputs: set[Path]) -> Iterator[set[Path]]:
     import watchfiles
 
     def relevant(_change: object, path: str) -> bool:
-        return Path(path).resolve() in inputs
+        return Path(path).resolve() in inputs()
 
     for batch in watchfiles.watch(*folders, watch_filter=relevant, step=QUIET_MS,
                                   debounce=LONGEST_MS, rust_timeout=IDLE_MS,
@@ -83,8 +91,6 @@ def watch(watcher: Watcher, builder: Builder, out_dir: Path, say: Callable[[str]
     A build that fails (a source that does not validate, an edition that cannot
     carry it) is reported and leaves the editions in place; watching goes on.
     """
-    inputs = watcher.inputs()
-    folders = {path.parent for path in inputs}
 
     def rebuild(changed: set[Path]) -> None:
         start = time.perf_counter()
@@ -104,10 +110,11 @@ def watch(watcher: Watcher, builder: Builder, out_dir: Path, say: Callable[[str]
         say(f"reportexport: built {', '.join(path.name for path in paths)} "
             f"in {took * 1000:.0f} ms")
 
-    changes = _changes(folders, inputs)
+    changes = _changes(watcher.folders(), watcher.inputs)
     next(changes)  # watching from here on: a save during the first build is seen
     rebuild(set())
-    say(f"reportexport: watching {', '.join(sorted(str(p) for p in inputs))} (Ctrl-C stops)")
+    watched = ", ".join(sorted(str(path) for path in watcher.inputs()))
+    say(f"reportexport: watching {watched} (Ctrl-C stops)")
     for changed in changes:
         if changed:
             rebuild(changed)

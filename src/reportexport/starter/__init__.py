@@ -20,9 +20,11 @@ def _theme_text() -> str:
     return "".join(lines)
 
 
-def files() -> dict[str, str]:
-    """What `init` writes: relative path -> text."""
+def files() -> dict[str, str | bytes]:
+    """What `init` writes: relative path -> text (or bytes)."""
     return {
+        "source/images/example-chart.png":
+            (PACKAGE / "starter" / "images" / "example-chart.png").read_bytes(),
         "source/report.yaml": (PACKAGE / "starter" / "report.yaml").read_text(encoding="utf-8"),
         "source/report.schema.json": schema_text("report"),
         "styles/default.yaml": _theme_text(),
@@ -32,7 +34,7 @@ def files() -> dict[str, str]:
 
 def create(folder: Path) -> list[Path]:
     """Write the starter project into `folder` (made if missing); never overwrite a file."""
-    planned = {folder / name: text for name, text in files().items()}
+    planned = {folder / name: content for name, content in files().items()}
     existing = [path for path in planned if path.exists()]
     if existing:
         raise InputError([Problem(path, None, "", "already exists; init writes only into a new "
@@ -40,7 +42,10 @@ def create(folder: Path) -> list[Path]:
                           for path in existing])
     if folder.exists() and not folder.is_dir():
         raise InputError([Problem(folder, None, "", "is a file, not a folder")])
-    for path, text in planned.items():
+    for path, content in planned.items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
     return list(planned)
