@@ -146,3 +146,47 @@ def test_init_writes_a_source_every_block_kind_is_in(tmp_path: Path) -> None:
     assert kinds == {Paragraph, BulletList, NumberedList, Quote, Table, Figure}
     assert any(level == 2 for level, _ in report.outline())
     shutil.rmtree(tmp_path / "p")
+
+
+def test_progress_shows_on_a_terminal(tmp_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    done = subprocess.run([sys.executable, "-m", "reportexport", "all", str(MINIMAL), "-o",
+                           str(tmp_path)], stderr=follower, stdout=subprocess.PIPE, cwd=ROOT,
+                          timeout=120)
+    os.close(follower)
+    said = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal is closed once everything is read
+            break
+        if not chunk:
+            break
+        said += chunk
+    os.close(leader)
+    assert done.returncode == 0
+    text = said.decode()
+    assert "reportexport: building pdf, docx, epub from" in text
+    for fmt in ("pdf", "docx", "epub"):
+        assert f"reportexport: {fmt}: written in " in text
+    assert "reportexport: 3 editions in " in text
+
+
+def test_a_long_pdf_says_how_many_pages_are_laid_out(
+        monkeypatch: pytest.MonkeyPatch, scaled_source: Path, tmp_path: Path) -> None:
+    import reportexport
+    from reportexport.exporters.pdf import writer
+
+    monkeypatch.setattr(writer, "PROGRESS_SECONDS", 0.0)  # every page, for the test
+    report, theme = reportexport.load(scaled_source)
+    heard: list[str] = []
+    with reportexport.Builder(["pdf"], parallel=False) as builder:
+        builder.build(report, theme, tmp_path, progress=heard.append)
+    pages = [int(line.split()[1]) for line in heard if line.endswith("pages laid out")]
+    assert pages == sorted(pages) and len(pages) > 10 and pages[-1] > 10
+    assert heard[-1].startswith("pdf: written in ")

@@ -7,7 +7,7 @@ import os
 import signal
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
 Options = Mapping[str, Mapping[str, Any]]  # format name -> that exporter's options
+Progress = Callable[[str], None]
 Staged = tuple[Path, Path]  # (temporary file, final path)
 
 
@@ -44,15 +45,29 @@ def _prepare(exporter: Exporter) -> None:
     getattr(exporter, "prepare", lambda: None)()  # optional for exporters that do not subclass
 
 
-def _write_edition(exporter: Exporter, report: Report, theme: Theme, temporary: Path) -> float:
-    """Write one edition to its staging file (in this process or a worker); return seconds."""
+def _write_edition(exporter: Exporter, report: Report, theme: Theme, temporary: Path,
+                   progress: Progress | None = None) -> float:
+    """Write one edition to its staging file (in this process or a worker); return seconds.
+
+    `progress` receives what the exporter says of its work (`Exporter.say`), and
+    the time the edition took.
+    """
     start = time.perf_counter()
-    exporter.export(report, theme, temporary)
+    if progress is not None and hasattr(exporter, "progress"):
+        exporter.progress = lambda what: progress(f"{exporter.name}: {what}")
+    try:
+        exporter.export(report, theme, temporary)
+    finally:
+        if hasattr(exporter, "progress"):
+            exporter.progress = None
     # mkstemp makes the file private; an edition should be as readable as any new file.
     umask = os.umask(0)
     os.umask(umask)
     temporary.chmod(0o666 & ~umask)
-    return time.perf_counter() - start
+    took = time.perf_counter() - start
+    if progress is not None:
+        progress(f"{exporter.name}: written in {took:.1f} s")
+    return took
 
 
 def _free_cores() -> int:
@@ -95,11 +110,13 @@ def _cost(exporter: Exporter) -> float:
 
 #: In a worker process: where its share of each build's source arrives (see Builder).
 _inbox: Any = None
+#: In a worker process: where its exporters' progress messages go to the parent.
+_outbox: Any = None
 
 
-def _attach(inbox: Any) -> None:
-    global _inbox
-    _inbox = inbox
+def _attach(inbox: Any, outbox: Any) -> None:
+    global _inbox, _outbox
+    _inbox, _outbox = inbox, outbox
     # Ctrl-C reaches the whole process group: the parent stops the build and
     # shuts the pool down; a worker's own KeyboardInterrupt would only add noise.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -119,9 +136,29 @@ def _build_share(share: Sequence[Exporter],
         message = _inbox.get()  # taken even so: it must not wait for the next build
     if message is None:  # the source could not be read: nothing to build
         return {}
-    report, theme, files = message
-    return {exporter.name: _write_edition(exporter, report, theme, files[exporter.name])
+    report, theme, files, reporting = message
+    return {exporter.name: _write_edition(exporter, report, theme, files[exporter.name],
+                                          _outbox.put if reporting else None)
             for exporter in share}
+
+
+class _Relay:
+    """Passes the workers' progress messages on to `progress`, from a thread of this process."""
+
+    def __init__(self, outbox: Any, progress: Progress) -> None:
+        import threading
+
+        self.outbox, self.progress = outbox, progress
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (message := self.outbox.get()) is not None:
+            self.progress(message)
+
+    def stop(self) -> None:
+        self.outbox.put(None)  # after every message the workers sent: the queue keeps order
+        self.thread.join()
 
 
 class Builder:
@@ -159,9 +196,10 @@ class Builder:
             # everywhere. Exporters reach the workers pickled, so a plug-in needs
             # no registry lookup there.
             context = multiprocessing.get_context("spawn")
-            self._inbox = context.SimpleQueue()
+            self._inbox, self._outbox = context.SimpleQueue(), context.SimpleQueue()
             self._pool = ProcessPoolExecutor(max_workers=len(self._shares), mp_context=context,
-                                             initializer=_attach, initargs=(self._inbox,))
+                                             initializer=_attach,
+                                             initargs=(self._inbox, self._outbox))
             self._hand_out()
         for exporter in self._own:
             _prepare(exporter)
@@ -207,14 +245,16 @@ class Builder:
         self._processes = 1
 
     def build(self, report: Report, theme: Theme, out_dir: str | Path = "dist", *,
-              file_names: Mapping[str, str] | None = None) -> list[Path]:
+              file_names: Mapping[str, str] | None = None,
+              progress: Progress | None = None) -> list[Path]:
         """Write every edition into `out_dir`; return their paths, in the order of the formats.
 
         An edition is named after the report (`<slug><suffix>`) unless
         `file_names` names it (format name -> file name). Every edition is
         written to a temporary file beside its final name and published
         (renamed) only when all of them are written: a build publishes all its
-        editions or none.
+        editions or none. `progress`, if given, hears how each edition is coming
+        along ("pdf: 200 pages laid out", "docx: written in 0.3 s"), in this process.
         """
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -227,7 +267,8 @@ class Builder:
                 staged.append((_staging_file(final), final))
             self._write_all(report, theme, {
                 exporter.name: temporary
-                for exporter, (temporary, _) in zip(self.exporters, staged, strict=True)})
+                for exporter, (temporary, _) in zip(self.exporters, staged, strict=True)},
+                progress)
             for temporary, final in staged:
                 os.replace(temporary, final)  # atomic within a folder
         except BaseException:
@@ -236,7 +277,8 @@ class Builder:
             raise
         return [final for _, final in staged]
 
-    def _write_all(self, report: Report, theme: Theme, files: dict[str, Path]) -> None:
+    def _write_all(self, report: Report, theme: Theme, files: dict[str, Path],
+                   progress: Progress | None) -> None:
         """Write every share; raise the first failure in the order of the formats."""
         from concurrent.futures.process import BrokenProcessPool
 
@@ -245,12 +287,13 @@ class Builder:
             self._hand_out()
         waiting, self._waiting = self._waiting, []
         for _ in waiting:
-            self._inbox.put((report, theme, files))
+            self._inbox.put((report, theme, files, progress is not None))
+        relay = _Relay(self._outbox, progress) if waiting and progress else None
         failures: list[tuple[int, BaseException]] = []
         try:
             for exporter in self._own:
                 self._measured[exporter.name] = _write_edition(exporter, report, theme,
-                                                               files[exporter.name])
+                                                               files[exporter.name], progress)
         except Exception as exc:
             failures.append((self.exporters.index(exporter), exc))
         shares = self._shares
@@ -266,6 +309,8 @@ class Builder:
                 break
             except Exception as exc:
                 failures.append((self.exporters.index(share[0]), exc))
+        if relay is not None:
+            relay.stop()
         if self._keep_ready:
             self._ready_for_next()
         if failures:

@@ -196,6 +196,9 @@ class _Progress:
         if self.live:
             print(message, file=sys.stderr, flush=True)
 
+    def edition(self, message: str) -> None:
+        self.step(f"reportexport: {message}")
+
 
 def _inspect(file: Path) -> int:
     if not file.is_file():
@@ -248,7 +251,8 @@ def _build(args: argparse.Namespace) -> int:
     # The worker processes start, and import their libraries, while the source is read.
     with reportexport.Builder(args.formats, options=_options(args, args.formats)) as builder:
         report, theme = reportexport.load(args.source, _style(args))
-        paths = builder.build(report, theme, out_dir, file_names=file_names)
+        paths = builder.build(report, theme, out_dir, file_names=file_names,
+                              progress=progress.edition if progress.live else None)
     progress.step(f"reportexport: {len(paths)} edition{'s' * (len(paths) != 1)} in "
                   f"{time.perf_counter() - start:.1f} s")
     if not args.quiet:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from importlib.metadata import EntryPoint
 
     from reportexport.model import Report
@@ -69,6 +70,14 @@ class Exporter:
     #: The CPU its edition takes, relative to other formats: a build with fewer
     #: free cores than formats shares the formats out among its processes by it.
     cost: ClassVar[float] = 1.0
+
+    #: Set by a build that shows progress, while `export` runs: say(what) passes it on.
+    progress: Callable[[str], None] | None = None
+
+    def say(self, what: str) -> None:
+        """Tell the user how the edition is coming along ("200 pages laid out"), if asked."""
+        if self.progress is not None:
+            self.progress(what)
 
     def prepare(self) -> None:
         """Get ready to export: import the output library, for example.

@@ -25,7 +25,7 @@ class PdfExporter(Exporter):
     def export(self, report: Report, theme: Theme, destination: Path) -> None:
         from reportexport.exporters.pdf.writer import write_pdf
 
-        write_pdf(report, theme, destination)
+        write_pdf(report, theme, destination, self.say)
 
     def outline(self, path: Path) -> list[tuple[int, str]]:
         from reportexport.exporters.pdf.reader import read_outline

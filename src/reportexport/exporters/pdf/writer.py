@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,8 @@ from reportexport.theme import Theme
 from reportexport.timestamps import build_time
 
 NUMBER_WIDTH = 28.0
+#: How often a long layout says how far it has got.
+PROGRESS_SECONDS = 1.0
 
 
 class _Styles:
@@ -302,7 +305,9 @@ def _story(report: Report, theme: Theme, st: _Styles) -> Iterator[Flowable]:
             yield from _block_flowables(block, st, theme)
 
 
-def write_pdf(report: Report, theme: Theme, destination: Path) -> None:
+def write_pdf(report: Report, theme: Theme, destination: Path,
+              say: Callable[[str], None] | None = None) -> None:
+    """Lay the report out and write it; `say` hears the pages laid out, about once a second."""
     body = register_family("body", theme.body_font)
     head = register_family("heading", theme.heading_font)
     check_coverage(report, theme, body, head)
@@ -315,7 +320,12 @@ def write_pdf(report: Report, theme: Theme, destination: Path) -> None:
     top, bottom = margins.top * mm, margins.bottom * mm
     header_font, header_size, header_colour = st.header
 
+    said = [time.monotonic()]
+
     def body_page(canvas: Any, doc: Any) -> None:
+        if say is not None and time.monotonic() - said[0] >= PROGRESS_SECONDS:
+            said[0] = time.monotonic()
+            say(f"{canvas.getPageNumber()} pages laid out")
         canvas.saveState()
         canvas.setFont(header_font, header_size)
         canvas.setFillColor(header_colour)
