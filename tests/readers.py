@@ -25,9 +25,13 @@ def pdf_text(path: Path) -> str:
 
 
 def docx_text(path: Path) -> str:
+    """The body's paragraphs, then the footnotes' (as Word shows them, at the feet of pages)."""
     with zipfile.ZipFile(path) as archive:
-        root = etree.fromstring(archive.read("word/document.xml"))
-    return normalise(" ".join(paragraph_text(p) for p in root.iter(f"{{{W_NS['w']}}}p")))
+        parts = [etree.fromstring(archive.read("word/document.xml"))]
+        if "word/footnotes.xml" in archive.namelist():
+            parts.append(etree.fromstring(archive.read("word/footnotes.xml")))
+    return normalise(" ".join(paragraph_text(p) for root in parts
+                              for p in root.iter(f"{{{W_NS['w']}}}p")))
 
 
 def epub_text(path: Path) -> str:

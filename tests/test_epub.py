@@ -52,7 +52,7 @@ def _epubchecks(paths: dict[str, Path], folder: Path) -> dict[str, dict]:
 
 
 EPUBCHECK_CASES = ["report", "deep-nesting", "markup-characters", "inline-markup", "tables",
-                   "figures"]
+                   "figures", "footnotes"]
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,8 @@
-"""Inline markup in the source's text: CommonMark emphasis, strong emphasis and links.
+"""Inline markup in the source's text: CommonMark emphasis, strong emphasis, links and notes.
 
 Parsed with markdown-it-py (the CommonMark parser MyST and Jupyter Book use)
-into the model's inline nodes. What is not markup here prints as written:
+into the model's inline nodes; notes use Pandoc's inline-note syntax `^[…]`
+(mdit-py-plugins' footnote plugin). What is not markup here prints as written:
 raw HTML (`<b>`), entities (`&amp;`), backticks and image syntax are text,
 as `<`, `>` and `&` always were.
 """
@@ -9,15 +10,24 @@ as `<`, `>` and `&` always were.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from reportexport.model import CrossReference, Emphasis, Inline, Inlines, Link, Strong, Text
+from reportexport.model import (
+    CrossReference,
+    Emphasis,
+    Inline,
+    Inlines,
+    Link,
+    Note,
+    Strong,
+    Text,
+)
 
 #: Schemes a link may use; anything else (javascript:, file:, data:) is refused.
 SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
-_NOTE = re.compile(r"(?<!\\)\^\[")
 
 
 class MarkupError(ValueError):
@@ -27,8 +37,10 @@ class MarkupError(ValueError):
 @cache
 def _parser() -> Any:
     from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
 
     md = MarkdownIt("commonmark", {"html": False})
+    md.use(footnote_plugin, inline=True, move_to_end=False)
     md.disable(["html_inline", "entity", "image", "backticks"])
     # Every link becomes a link token, so that a refused scheme is reported
     # rather than quietly printed as text (markdown-it's own check).
@@ -48,16 +60,23 @@ def _link(href: str, content: Inlines) -> Inline:
     return Link(href, content)
 
 
-def parse(text: str) -> Inlines:
-    """`text` as inline nodes; raise MarkupError for markup the source may not use."""
-    if _NOTE.search(text):
-        raise MarkupError("footnotes (^[…]) are not supported yet; write ^\\[ for the "
-                          "characters themselves")
+def parse(text: str, number: Callable[[], int] = lambda: 1) -> Inlines:
+    """`text` as inline nodes; raise MarkupError for markup the source may not use.
+
+    `number` gives each note its number, called in reading order.
+    """
     if not any(mark in text for mark in "*_[<\\"):
         return (Text(text),) if text else ()  # nothing that could be markup
-    [token] = _parser().parseInline(text)
+    env: dict[str, Any] = {}
+    [token] = _parser().parseInline(text, env)
+    footnotes = env.get("footnotes", {}).get("list", {})
+    return _nodes(token.children or [], footnotes, number, inside_note=False)
+
+
+def _nodes(tokens: list[Any], footnotes: dict[int, Any], number: Callable[[], int], *,
+           inside_note: bool) -> Inlines:
     stack: list[tuple[str, str | None, list[Inline]]] = [("", None, [])]
-    for child in token.children or ():
+    for child in tokens:
         kind = child.type
         if kind in ("text", "softbreak", "hardbreak"):
             words = child.content if kind == "text" else " "
@@ -66,6 +85,16 @@ def parse(text: str) -> Inlines:
                 siblings[-1] = Text(siblings[-1].text + words)
             else:
                 siblings.append(Text(words))
+        elif kind == "footnote_ref":
+            if inside_note:
+                raise MarkupError("a note inside a note (^[… ^[…] …]): write it into the "
+                                  "note's own text instead")
+            if any(opened == "link" for opened, _, _ in stack):
+                raise MarkupError("a note inside a link's words: put the note after the link")
+            note = footnotes[child.meta["id"]]
+            mark = number()
+            content = _nodes(note.get("tokens") or [], footnotes, number, inside_note=True)
+            stack[-1][2].append(Note(mark, content))
         elif kind.endswith("_open"):
             href = child.attrs.get("href") if kind == "link_open" else None
             stack.append((kind.removesuffix("_open"), str(href) if href is not None else None,

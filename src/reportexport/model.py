@@ -39,15 +39,33 @@ class CrossReference:
     content: Inlines
 
 
-Inline = Text | Emphasis | Strong | Link | CrossReference
+@dataclass(frozen=True)
+class Note:
+    """A footnote, written where its mark goes; numbered in reading order across the report."""
+
+    number: int
+    content: Inlines
+
+
+Inline = Text | Emphasis | Strong | Link | CrossReference | Note
 #: A run of text with its inline markup: what paragraphs, items and quotations hold.
 Inlines = tuple[Inline, ...]
 
 
 def plain(content: Inlines) -> str:
-    """The words of `content` without their markup, as a reader hears them."""
-    return "".join(node.text if isinstance(node, Text) else plain(node.content)
+    """The words of `content` without their markup or notes, as the running text reads."""
+    return "".join(node.text if isinstance(node, Text)
+                   else "" if isinstance(node, Note) else plain(node.content)
                    for node in content)
+
+
+def notes(content: Inlines) -> Iterator[Note]:
+    """The notes whose marks stand in `content`, in reading order."""
+    for node in content:
+        if isinstance(node, Note):
+            yield node
+        elif not isinstance(node, Text):
+            yield from notes(node.content)
 
 
 def cross_references(content: Inlines) -> Iterator[CrossReference]:
@@ -203,4 +221,6 @@ def block_content(block: Block) -> tuple[Inlines, ...]:
 
 
 def block_texts(block: Block) -> tuple[str, ...]:
-    return tuple(plain(content) for content in block_content(block))
+    """Every piece of text a block shows, its notes' texts included."""
+    return tuple(text for content in block_content(block)
+                 for text in (plain(content), *(plain(note.content) for note in notes(content))))

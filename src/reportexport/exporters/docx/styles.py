@@ -66,7 +66,7 @@ def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
     body, head = theme.body_font.family, theme.heading_font.family
     names = ["Normal", "Title", "Subtitle", "Quote", "List Bullet", "List Number",
              "TOC Heading", "Header", "Footer", "Lead", "Cover Fact", "Caption",
-             "Table Text",
+             "Table Text", "footnote text",
              *(f"Heading {n}" for n in LEVELS), *(f"toc {n}" for n in TOC_LEVELS)]
     ids = {}
     # One pass over the styles: python-docx looks a name up with a query over all of them.
@@ -78,6 +78,8 @@ def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
         style = _paragraph_style(document, by_name, name)
         if name.startswith("toc "):
             style.element.set(qn("w:styleId"), f"TOC{name[-1]}")
+        elif name == "footnote text" and fresh:
+            style.element.set(qn("w:styleId"), "FootnoteText")  # Word's own id for it
         ids[name] = style.style_id
         if not fresh:
             continue
@@ -128,6 +130,10 @@ def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
             )
         elif name in ("Header", "Footer"):
             _set_font(style, head, s.small, c.muted)
+        elif name == "footnote text":
+            _set_font(style, body, s.small, c.text)
+            fmt.space_after = Pt(2)
+            fmt.line_spacing = 1.0
         elif name == "Table Text":
             _set_font(style, body, s.small, c.text)
             fmt.space_before = Pt(2)
@@ -140,7 +146,8 @@ def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
             fmt.keep_with_next = True
     ids["Report Table"] = _table_style(document, by_name, theme)
     for name, looks in (("Emphasis", {"italic": True}), ("Strong", {"bold": True}),
-                        ("Hyperlink", {"colour": c.accent, "underline": True})):
+                        ("Hyperlink", {"colour": c.accent, "underline": True}),
+                        ("footnote reference", {"superscript": True})):
         ids[name] = _character_style(document, by_name, name, **looks).style_id
     return ids
 
@@ -179,7 +186,7 @@ def _table_style(document: Any, by_name: dict[str, Any], theme: Theme) -> str:
 
 def _character_style(document: Any, by_name: dict[str, Any], name: str, *,
                      italic: bool = False, bold: bool = False, colour: str | None = None,
-                     underline: bool = False) -> Any:
+                     underline: bool = False, superscript: bool = False) -> Any:
     """Word's own character style `name` (a template's, if it has one; else made here)."""
     if name in by_name:
         return by_name[name]
@@ -189,6 +196,9 @@ def _character_style(document: Any, by_name: dict[str, Any], name: str, *,
     style.font.italic = italic or None
     style.font.bold = bold or None
     style.font.underline = underline or None
+    style.font.superscript = superscript or None
+    if superscript:  # Word's own id for its built-in "footnote reference"
+        style.element.set(qn("w:styleId"), name.title().replace(" ", ""))
     if colour is not None:
         style.font.color.rgb = _rgb(colour)
     by_name[name] = style

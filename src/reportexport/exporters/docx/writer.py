@@ -23,6 +23,7 @@ from docx.shared import Emu, Inches, Mm, Twips
 from lxml import etree
 
 from reportexport.dates import human_date
+from reportexport.exporters.docx.footnotes import add_footnote, new_footnotes_part
 from reportexport.exporters.docx.styles import TOC_LEVELS, ensure_styles, set_language
 from reportexport.model import (
     BulletList,
@@ -31,6 +32,7 @@ from reportexport.model import (
     Figure,
     Inlines,
     Link,
+    Note,
     NumberedList,
     Paragraph,
     Quote,
@@ -90,7 +92,9 @@ class _Body:
         self.ids = ids
         self.document = document
         self.bookmarks = bookmarks
-        self._links: dict[str, str] = {}  # URL -> relationship id
+        self._links: dict[tuple[int, str], str] = {}  # (part, URL) -> relationship id
+        self._link_part = document.part  # the part whose relationships links go into
+        self.notes: list[Note] = []  # in reading order, for the footnotes part
         self.cell_size = 9.0  # points: the table style's text size, set by write_docx
         # Parsed as it is written: a book-length body never exists as one string.
         self._parser = etree.XMLParser(huge_tree=True)
@@ -106,7 +110,11 @@ class _Body:
         """Inline nodes as runs in Word's character styles, and hyperlinks."""
         out = []
         for node in content:
-            if isinstance(node, Text):
+            if isinstance(node, Note):
+                self.notes.append(node)
+                out.append(f'<w:r><w:rPr><w:rStyle w:val="{self.ids["footnote reference"]}"/>'
+                           f'</w:rPr><w:footnoteReference w:id="{node.number}"/></w:r>')
+            elif isinstance(node, Text):
                 out.append(f"<w:r>{self._properties(styles)}{_t(node.text)}</w:r>")
             elif isinstance(node, Emphasis):
                 out.append(self.runs(node.content, (*styles, "Emphasis")))
@@ -130,9 +138,24 @@ class _Body:
         return f'<w:rPr><w:rStyle w:val="{self.ids[chosen]}"/>{direct}</w:rPr>'
 
     def _relationship(self, url: str) -> str:
-        if url not in self._links:
-            self._links[url] = self.document.part.relate_to(url, RT.HYPERLINK, is_external=True)
-        return self._links[url]
+        key = (id(self._link_part), url)
+        if key not in self._links:
+            self._links[key] = self._link_part.relate_to(url, RT.HYPERLINK, is_external=True)
+        return self._links[key]
+
+    def footnotes(self) -> None:
+        """Real Word footnotes for the notes met in the body, numbered as in the source."""
+        if not self.notes:
+            return
+        part = new_footnotes_part(self.document)
+        self._link_part = part  # a link in a note is a relationship of the footnotes part
+        reference = f'<w:rPr><w:rStyle w:val="{self.ids["footnote reference"]}"/></w:rPr>'
+        for note in self.notes:
+            add_footnote(part, note.number, _para(
+                self.ids["footnote text"],
+                f"<w:r>{reference}<w:footnoteRef/></w:r><w:r>{_t(' ')}</w:r>"
+                + self.runs(note.content)))
+        self._link_part = self.document.part
 
     def add(self, xml: str) -> None:
         self._parser.feed(xml)
@@ -446,6 +469,7 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
                 body.figure(block, text_width, text_height)
 
     fragment = body.element()
+    body.footnotes()
     sect_pr = document.element.body.find(qn("w:sectPr"))
     for child in list(fragment):
         sect_pr.addprevious(child)

@@ -13,6 +13,7 @@ from reportexport.model import (
     Figure,
     Inlines,
     Link,
+    Note,
     NumberedList,
     Paragraph,
     Quote,
@@ -41,22 +42,41 @@ def section_targets(report: Report) -> Targets:
     return targets
 
 
-def inline(content: Inlines, targets: Targets) -> str:
-    """Inline nodes as XHTML: em, strong, and links (cross-references across files)."""
+def inline(content: Inlines, targets: Targets, notes: list[Note] | None = None) -> str:
+    """Inline nodes as XHTML: em, strong, links (cross-references across files) and note
+    marks; the notes themselves are gathered in `notes`, for `note_list` to write."""
     out = []
     for node in content:
+        if isinstance(node, Note):
+            if notes is not None:
+                notes.append(node)
+            out.append(f'<sup><a epub:type="noteref" role="doc-noteref" id="noteref-{node.number}"'
+                       f' href="#note-{node.number}">{node.number}</a></sup>')
+            continue
         if isinstance(node, Text):
             out.append(escape(node.text))
         elif isinstance(node, Emphasis):
-            out.append(f"<em>{inline(node.content, targets)}</em>")
+            out.append(f"<em>{inline(node.content, targets, notes)}</em>")
         elif isinstance(node, Strong):
-            out.append(f"<strong>{inline(node.content, targets)}</strong>")
+            out.append(f"<strong>{inline(node.content, targets, notes)}</strong>")
         elif isinstance(node, Link):
-            out.append(f"<a href={quoteattr(node.url)}>{inline(node.content, targets)}</a>")
+            out.append(f"<a href={quoteattr(node.url)}>{inline(node.content, targets, notes)}</a>")
         elif isinstance(node, CrossReference):
             out.append(f'<a href={quoteattr(targets[node.section_id])}>'
-                       f"{inline(node.content, targets)}</a>")
+                       f"{inline(node.content, targets, notes)}</a>")
     return "".join(out)
+
+
+def note_list(notes: list[Note], targets: Targets) -> str:
+    """The notes of one document, after its text, as EPUB 3 footnotes (pop-ups in readers)."""
+    if not notes:
+        return ""
+    asides = "\n".join(
+        f'<aside epub:type="footnote" role="doc-footnote" id="note-{note.number}">'
+        f'<p><a href="#noteref-{note.number}">{note.number}.</a> '
+        f"{inline(note.content, targets)}</p></aside>" for note in notes)
+    return f'\n<section class="notes" aria-label="Notes">\n{asides}\n</section>'
+
 
 
 def escape(text: str) -> str:
@@ -80,27 +100,27 @@ def page(title: str, language: str, body: str, *, body_type: str = "") -> str:
     )
 
 
-def _blocks(section: Section, targets: Targets) -> list[str]:
+def _blocks(section: Section, targets: Targets, notes: list[Note]) -> list[str]:
     out = []
     for block in section.blocks:
         if isinstance(block, Paragraph):
-            out.append(f"<p>{inline(block.content, targets)}</p>")
+            out.append(f"<p>{inline(block.content, targets, notes)}</p>")
         elif isinstance(block, Quote):
             cite = (
-                f'\n<p class="attribution">— {inline(block.attribution, targets)}</p>'
+                f'\n<p class="attribution">— {inline(block.attribution, targets, notes)}</p>'
                 if block.attribution else ""
             )
-            out.append(f"<blockquote>\n<p>{inline(block.text, targets)}</p>{cite}\n"
+            out.append(f"<blockquote>\n<p>{inline(block.text, targets, notes)}</p>{cite}\n"
                        "</blockquote>")
         elif isinstance(block, BulletList | NumberedList):
             tag = "ol" if isinstance(block, NumberedList) else "ul"
-            items = "\n".join(f"<li>{inline(item, targets)}</li>" for item in block.items)
+            items = "\n".join(f"<li>{inline(item, targets, notes)}</li>" for item in block.items)
             out.append(f"<{tag}>\n{items}\n</{tag}>")
         elif isinstance(block, Table):
-            out.append(_table(block, targets))
+            out.append(_table(block, targets, notes))
         elif isinstance(block, Figure):
             caption = f"Figure {block.number}" + (
-                f". {inline(block.caption, targets)}" if block.caption is not None else "")
+                f". {inline(block.caption, targets, notes)}" if block.caption is not None else "")
             out.append(f'<figure id="figure-{block.number}">\n'
                        f"<img src=\"../{figure_file(block)}\" alt={quoteattr(block.alt)}/>\n"
                        f"<figcaption>{caption}</figcaption>\n</figure>")
@@ -113,29 +133,36 @@ def figure_file(figure: Figure) -> str:
     return f"images/figure-{figure.number}{suffix}"
 
 
-def _table(table: Table, targets: Targets) -> str:
+def _table(table: Table, targets: Targets, notes: list[Note]) -> str:
     def cells(row: tuple[Inlines, ...], tag: str) -> str:
         scope = ' scope="col"' if tag == "th" else ""
-        return "".join(f'<{tag}{scope} class="align-{align}">{inline(cell, targets)}</{tag}>'
+        return "".join(f'<{tag}{scope} class="align-{align}">{inline(cell, targets, notes)}</{tag}>'
                        for cell, align in zip(row, table.align, strict=True))
 
     caption = f"Table {table.number}" + (
-        f". {inline(table.caption, targets)}" if table.caption is not None else "")
+        f". {inline(table.caption, targets, notes)}" if table.caption is not None else "")
     body = "\n".join(f"<tr>{cells(row, 'td')}</tr>" for row in table.rows)
     return (f'<table id="table-{table.number}">\n<caption>{caption}</caption>\n'
             f"<thead>\n<tr>{cells(table.columns, 'th')}</tr>\n</thead>\n"
             f"<tbody>\n{body}\n</tbody>\n</table>")
 
 
-def section_markup(section: Section, level: int, targets: Targets) -> str:
-    """One section and its subsections; headings h1–h6 follow the source's levels."""
+def section_markup(section: Section, level: int, targets: Targets,
+                   notes: list[Note] | None = None) -> str:
+    """One section and its subsections; headings h1–h6 follow the source's levels.
+
+    A top-level call (without `notes`) ends with the notes whose marks it holds.
+    """
+    gathered: list[Note] = [] if notes is None else notes
     parts = [
         f'<section id="{section.id}" aria-labelledby="h-{section.id}">',
         f'<h{level} id="h-{section.id}">{escape(section.title)}</h{level}>',
-        *_blocks(section, targets),
-        *(section_markup(child, level + 1, targets) for child in section.sections),
+        *_blocks(section, targets, gathered),
+        *(section_markup(child, level + 1, targets, gathered) for child in section.sections),
         "</section>",
     ]
+    if notes is None:
+        parts.append(note_list(gathered, targets))
     return "\n".join(parts)
 
 
@@ -147,7 +174,9 @@ def title_page(report: Report) -> str:
     if meta.subtitle:
         parts.append(f'<p class="subtitle">{escape(meta.subtitle)}</p>')
     targets = section_targets(report)  # the title page is in text/ too
-    parts.extend(f'<p class="lead">{inline(p.content, targets)}</p>' for p in report.lead)
+    notes: list[Note] = []
+    parts.extend(f'<p class="lead">{inline(p.content, targets, notes)}</p>'
+                 for p in report.lead)
     facts = [*((f.label, f.value) for f in meta.facts),
              ("Published", human_date(meta.date, meta.language))]
     parts.append('<dl class="facts">')
@@ -157,6 +186,7 @@ def title_page(report: Report) -> str:
     if meta.rights:
         parts.append(f'<p class="rights">{escape(meta.rights)}</p>')
     parts.append("</section>")
+    parts.append(note_list(notes, targets))
     return "\n".join(parts)
 
 
@@ -257,4 +287,7 @@ td {{ border-bottom: 1px solid {c.rule}; }}
 figure {{ margin: {rel(sp.paragraph_after)} 0; page-break-inside: avoid; break-inside: avoid; }}
 figure img {{ max-width: 100%; height: auto; }}
 figcaption {{ font-size: {s.small / em:.3f}em; margin-top: 0.4em; }}
+sup {{ line-height: 0; }}
+.notes {{ margin-top: 2em; border-top: 1px solid {c.rule}; font-size: {s.small / em:.3f}em; }}
+.notes aside p {{ margin: 0.4em 0; }}
 """

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 
 from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable, Paragraph
 
-from reportexport.model import Emphasis, Inlines, Link, Strong, Text
+from reportexport.model import Emphasis, Inlines, Link, Note, Strong, Text
 
 
 def plain(text: str, style: Any) -> Paragraph:
@@ -16,24 +17,36 @@ def plain(text: str, style: Any) -> Paragraph:
     return Paragraph(escape(text, quote=False), style)
 
 
-def markup(content: Inlines, link_colour: str) -> str:
+@dataclass(frozen=True)
+class Ink:
+    """How inline markup looks: the links' colour, and the font note marks are set in
+    (the body face under a name of its own, by which footnotes.note_numbers finds them)."""
+
+    link_colour: str
+    mark_font: str
+
+
+def markup(content: Inlines, ink: Ink) -> str:
     """Inline nodes as reportlab paragraph markup; text is escaped, so it is never markup.
 
     Italic and bold select the family's real faces (registered with the family).
-    A cross-reference links to its heading's destination, named `sec-<id>`.
+    A cross-reference links to its heading's destination, named `sec-<id>`; a
+    note leaves its number as a superscript mark.
     """
     out = []
     for node in content:
         if isinstance(node, Text):
             out.append(escape(node.text, quote=False))
+        elif isinstance(node, Note):
+            out.append(f'<super><font face="{ink.mark_font}">{node.number}</font></super>')
         elif isinstance(node, Emphasis):
-            out.append(f"<i>{markup(node.content, link_colour)}</i>")
+            out.append(f"<i>{markup(node.content, ink)}</i>")
         elif isinstance(node, Strong):
-            out.append(f"<b>{markup(node.content, link_colour)}</b>")
+            out.append(f"<b>{markup(node.content, ink)}</b>")
         else:
             target = node.url if isinstance(node, Link) else f"#sec-{node.section_id}"
-            out.append(f'<a href="{escape(target)}" color="{link_colour}">'
-                       f"{markup(node.content, link_colour)}</a>")
+            out.append(f'<a href="{escape(target)}" color="{ink.link_colour}">'
+                       f"{markup(node.content, ink)}</a>")
     return "".join(out)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -24,17 +25,9 @@ class FontNames:
 
 
 def register_family(role: str, family: FontFamily) -> FontNames:
-    names = {}
-    for style, path in family.files().items():
-        # Names derive from the file name, never from its folder or the process,
-        # so the same theme gives the same bytes on every machine.
-        name = f"{role}-{path.stem}"
-        known = set(pdfmetrics.getRegisteredFontNames())
-        if name in known and pdfmetrics.getFont(name).face.filename != str(path):
-            name = f"{name}-{zlib.crc32(str(path).encode()):08x}"
-        if name not in known:
-            pdfmetrics.registerFont(TTFont(name, str(path)))
-        names[style] = name
+    # Names derive from the file name, never from its folder or the process,
+    # so the same theme gives the same bytes on every machine.
+    names = {style: register_alias(role, path) for style, path in family.files().items()}
     pdfmetrics.registerFontFamily(
         names["regular"],
         normal=names["regular"],
@@ -43,6 +36,17 @@ def register_family(role: str, family: FontFamily) -> FontNames:
         boldItalic=names["bold_italic"],
     )
     return FontNames(**names)
+
+
+def register_alias(role: str, path: Path) -> str:
+    """One TrueType file under a name of its own (`role`), for text that must be told apart."""
+    name = f"{role}-{path.stem}"
+    known = set(pdfmetrics.getRegisteredFontNames())
+    if name in known and pdfmetrics.getFont(name).face.filename != str(path):
+        name = f"{name}-{zlib.crc32(str(path).encode()):08x}"
+    if name not in known:
+        pdfmetrics.registerFont(TTFont(name, str(path)))
+    return name
 
 
 def _needs_glyph(char: str) -> bool:

@@ -10,7 +10,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Spacer
 from reportlab.platypus import Table as GridTable
 
-from reportexport.exporters.pdf.flowables import markup
+from reportexport.exporters.pdf.flowables import Ink, markup
 from reportexport.model import Inlines, Table, plain
 from reportexport.tablewidths import column_widths
 
@@ -18,8 +18,9 @@ PADDING = 4.0  # points on each side of a cell's text
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 
 
-def table_flowables(table: Table, body: ParagraphStyle, header_font: str, caption: ParagraphStyle,
-                    link: str, accent: Any, rule: Any, measure: float) -> list[Flowable]:
+def table_flowables(table: Table, body: ParagraphStyle, header_font: str,
+                    caption: ParagraphStyle, ink: Ink, accent: Any, rule: Any,
+                    measure: float) -> list[Flowable]:
     cell = ParagraphStyle("cell", parent=body, spaceBefore=0, spaceAfter=0)
     styles = {
         (align, header): ParagraphStyle(f"cell-{align}-{header}", parent=cell,
@@ -39,7 +40,7 @@ def table_flowables(table: Table, body: ParagraphStyle, header_font: str, captio
                for i in range(len(table.columns))]
     least = [max(text_width(row[i], r == 0, True) for r, row in enumerate(grid))
              for i in range(len(table.columns))]
-    data = [[Paragraph(markup(content, link), styles[(align, r == 0)])
+    data = [[Paragraph(markup(content, ink), styles[(align, r == 0)])
              for content, align in zip(row, table.align, strict=True)]
             for r, row in enumerate(grid)]
     flowable = GridTable(data, colWidths=column_widths(natural, least, measure), repeatRows=1,
@@ -56,5 +57,5 @@ def table_flowables(table: Table, body: ParagraphStyle, header_font: str, captio
                          ])
     title = f"<b>Table {table.number}</b>"
     if table.caption is not None:
-        title = f"<b>Table {table.number}.</b> {markup(table.caption, link)}"
+        title = f"<b>Table {table.number}.</b> {markup(table.caption, ink)}"
     return [Paragraph(title, caption), flowable, Spacer(1, body.spaceAfter)]

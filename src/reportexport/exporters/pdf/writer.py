@@ -32,16 +32,34 @@ from reportexport import __version__
 from reportexport.dates import human_date
 from reportexport.exporters.pdf.figures import figure_flowables
 from reportexport.exporters.pdf.flowables import (
+    Ink,
     RuledParagraph,
     TocEntry,
     heading,
     markup,
     plain,
 )
-from reportexport.exporters.pdf.fonts import FontNames, check_coverage, register_family
+from reportexport.exporters.pdf.fonts import (
+    FontNames,
+    check_coverage,
+    register_alias,
+    register_family,
+)
+from reportexport.exporters.pdf.footnotes import NotesFrame
 from reportexport.exporters.pdf.tables import table_flowables
-from reportexport.model import Block, BulletList, Figure, NumberedList, Quote, Report, Table
+from reportexport.model import (
+    Block,
+    BulletList,
+    Figure,
+    Inlines,
+    NumberedList,
+    Quote,
+    Report,
+    Table,
+    block_content,
+)
 from reportexport.model import Paragraph as ParagraphBlock
+from reportexport.model import notes as all_notes
 from reportexport.theme import Theme
 from reportexport.timestamps import build_time
 
@@ -51,11 +69,12 @@ PROGRESS_SECONDS = 1.0
 
 
 class _Styles:
-    def __init__(self, theme: Theme, body: FontNames, head: FontNames) -> None:
+    def __init__(self, theme: Theme, body: FontNames, head: FontNames, mark_font: str) -> None:
         s, c, sp = theme.sizes, theme.colours, theme.spacing
         text, accent, muted = HexColor(c.text), HexColor(c.accent), HexColor(c.muted)
         self.accent, self.rule = accent, HexColor(c.rule)
-        self.link = c.accent  # links in the theme's accent, as in the other editions
+        # Links in the theme's accent, as in the other editions.
+        self.ink = Ink(c.accent, mark_font)
         base = dict(
             fontName=body.regular, fontSize=s.body, leading=s.body * theme.line_height,
             textColor=text, alignment=TA_LEFT, allowWidows=0, allowOrphans=0,
@@ -240,27 +259,27 @@ class _BriefCanvas(Canvas):
 
 def _block_flowables(block: Block, st: _Styles, theme: Theme) -> list[Flowable]:
     if isinstance(block, ParagraphBlock):
-        return [Paragraph(markup(block.content, st.link), st.body)]
+        return [Paragraph(markup(block.content, st.ink), st.body)]
     page, margins = theme.page, theme.page.margins_mm
     measure = (page.width_mm - margins.left - margins.right) * mm
     if isinstance(block, Table):
-        return table_flowables(block, st.cell, st.cell_header_font, st.caption, st.link,
+        return table_flowables(block, st.cell, st.cell_header_font, st.caption, st.ink,
                                st.accent, st.rule, measure)
     if isinstance(block, Figure):
         tallest = (page.height_mm - margins.top - margins.bottom) * mm * 0.7
-        return figure_flowables(block, st.caption, st.link, measure, tallest)
+        return figure_flowables(block, st.caption, st.ink, measure, tallest)
     if isinstance(block, Quote):
-        quote = RuledParagraph(markup(block.text, st.link), st.quote, rule_colour=st.accent)
+        quote = RuledParagraph(markup(block.text, st.ink), st.quote, rule_colour=st.accent)
         out: list[Flowable] = [quote]
         if block.attribution:
-            attribution = RuledParagraph("— " + markup(block.attribution, st.link),
+            attribution = RuledParagraph("— " + markup(block.attribution, st.ink),
                                          st.attribution, rule_colour=st.accent)
             out.append(attribution)
         out.append(Spacer(1, theme.spacing.paragraph_after))
         return out
     numbered = isinstance(block, NumberedList)
     assert isinstance(block, BulletList | NumberedList)
-    items = [ListItem(Paragraph(markup(item, st.link), st.item)) for item in block.items]
+    items = [ListItem(Paragraph(markup(item, st.ink), st.item)) for item in block.items]
     return [
         ListFlowable(
             items,
@@ -292,7 +311,7 @@ def _story(report: Report, theme: Theme, st: _Styles) -> Iterator[Flowable]:
     if report.lead:
         yield HRFlowable(width="100%", thickness=1.2, color=st.accent, spaceAfter=10)
         for paragraph in report.lead:
-            yield Paragraph(markup(paragraph.content, st.link), st.lead)
+            yield Paragraph(markup(paragraph.content, st.ink), st.lead)
         yield HRFlowable(width="100%", thickness=0.6, color=st.rule, spaceBefore=4,
                          spaceAfter=6)
     for level, section in report.walk():
@@ -305,13 +324,29 @@ def _story(report: Report, theme: Theme, st: _Styles) -> Iterator[Flowable]:
             yield from _block_flowables(block, st, theme)
 
 
+def report_content(report: Report) -> Iterator[Inlines]:
+    """Every run of text in the report's body, in reading order."""
+    for paragraph in report.lead:
+        yield paragraph.content
+    for _, section in report.walk():
+        for block in section.blocks:
+            yield from block_content(block)
+
+
 def write_pdf(report: Report, theme: Theme, destination: Path,
               say: Callable[[str], None] | None = None) -> None:
     """Lay the report out and write it; `say` hears the pages laid out, about once a second."""
     body = register_family("body", theme.body_font)
     head = register_family("heading", theme.heading_font)
     check_coverage(report, theme, body, head)
-    st = _Styles(theme, body, head)
+    mark_font = register_alias("note-mark", theme.body_font.regular)
+    st = _Styles(theme, body, head, mark_font)
+    note_style = ParagraphStyle("note", parent=st.body, fontSize=theme.sizes.small,
+                                leading=theme.sizes.small * 1.3, spaceAfter=2, leftIndent=10,
+                                firstLineIndent=-10)
+    notes = {note.number: Paragraph(f"<super>{note.number}</super> {markup(note.content, st.ink)}",
+                                    note_style)
+             for content in report_content(report) for note in all_notes(content)}
     meta = report.metadata
     when = build_time(report)
     page_w, page_h = theme.page.width_mm * mm, theme.page.height_mm * mm
@@ -343,8 +378,9 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
         canvas.doForm(f"page-{number}")
         canvas.restoreState()
 
-    frame = Frame(left, bottom, page_w - left - right, page_h - top - bottom, id="body",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    frame = NotesFrame(left, bottom, page_w - left - right, page_h - top - bottom, id="body",
+                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+                       notes=notes, mark_font=mark_font, rule_colour=st.rule)
     cover_frame = Frame(0, 0, page_w, page_h, id="cover", leftPadding=0, rightPadding=0,
                         topPadding=0, bottomPadding=0)
     doc = BaseDocTemplate(
@@ -364,7 +400,8 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
     doc.addPageTemplates([
         PageTemplate("cover", frames=[cover_frame]),
         PageTemplate("body", frames=[frame], onPage=body_page,
-                     onPageEnd=lambda canvas, doc: canvas.place_contents_numbers()),
+                     onPageEnd=lambda canvas, doc: (frame.draw_notes(canvas),
+                                                    canvas.place_contents_numbers())),
     ])
     contents = (head.regular, st.toc[0].fontSize, st.body.textColor)
 
