@@ -27,12 +27,14 @@ def note_numbers(flowable: Any, mark_font: str) -> list[int]:
     def fragments(fragment: Any) -> None:
         if isinstance(fragment, list | tuple):
             if (len(fragment) == 2 and isinstance(fragment[1], str)
-                    and getattr(fragment[0], "fontName", None) == mark_font):
+                    and getattr(fragment[0], "fontName", None) == mark_font
+                    and fragment[1].strip().isdigit()):
                 found.append(int(fragment[1]))
                 return
             for item in fragment:
                 fragments(item)
-        elif getattr(fragment, "fontName", None) == mark_font and fragment.text.strip():
+        elif (getattr(fragment, "fontName", None) == mark_font
+              and getattr(fragment, "text", "").strip().isdigit()):
             found.append(int(fragment.text))
 
     def visit(item: Any) -> None:
