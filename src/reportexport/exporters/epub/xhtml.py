@@ -72,10 +72,11 @@ def note_list(notes: list[Note], targets: Targets) -> str:
     if not notes:
         return ""
     asides = "\n".join(
-        f'<aside epub:type="footnote" role="doc-footnote" id="note-{note.number}">'
+        f'<aside epub:type="footnote" role="doc-footnote" id="note-{note.number}" '
+        f'aria-label="Note {note.number}">'
         f'<p><a href="#noteref-{note.number}">{note.number}.</a> '
         f"{inline(note.content, targets)}</p></aside>" for note in notes)
-    return f'\n<section class="notes" aria-label="Notes">\n{asides}\n</section>'
+    return f'\n<div class="notes">\n{asides}\n</div>'
 
 
 
