@@ -6,6 +6,7 @@ The source is tests/data/valid/figures.yaml (a PNG and a JPEG beside it).
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
 from pathlib import Path
 
@@ -105,3 +106,32 @@ def test_a_symbolic_link_leading_out_of_the_folder_is_refused(tmp_path: Path) ->
         load_report(source)
     assert all("is outside the source's folder" in p.message for p in caught.value.problems)
     assert len(caught.value.problems) == 2
+
+
+def test_a_figure_fits_the_measure_of_a_narrow_theme(tmp_path: Path) -> None:
+    """On A5 with wide margins the PNG (480 px, 230 pt at 150 dpi) is scaled down to fit."""
+    import pikepdf
+
+    from reportexport.theme import load_theme
+
+    theme_file = tmp_path / "narrow.yaml"
+    theme_file.write_text((DATA.parents[1] / "styles" / "default.yaml").read_text(
+        encoding="utf-8").replace("size: A4", "size: A5").replace(
+        "margins_mm: {top: 24, bottom: 24, left: 24, right: 24}",
+        "margins_mm: {top: 20, bottom: 20, left: 35, right: 35}"), encoding="utf-8")
+    theme = load_theme(theme_file)
+    assert (theme.page.width_mm, theme.page.margins_mm.left) == (148.0, 35)
+    [pdf] = build(load_report(SOURCE), theme, ["pdf"], tmp_path / "out")
+    measure = (148.0 - 70) / 25.4 * 72
+    widths = []
+    for page in pikepdf.open(pdf).pages:
+        contents = page.obj.Contents
+        content = (b"".join(part.read_bytes() for part in contents)
+                   if isinstance(contents, pikepdf.Array) else contents.read_bytes())
+        for name in page.get_images():
+            # The image is drawn with "w 0 0 h x y cm": its width is the cm's first number.
+            for match in re.finditer(rb"([\d.]+) 0 0 ([\d.]+) [\d.-]+ [\d.-]+ cm\s+"
+                                     + re.escape(str(name).encode()) + rb" Do", content):
+                widths.append(float(match.group(1)))
+    assert len(widths) == 2 and all(width <= measure + 0.5 for width in widths)
+    assert max(widths) > measure - 0.5  # the wide PNG fills the narrow measure
