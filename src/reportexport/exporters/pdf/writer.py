@@ -45,7 +45,7 @@ from reportexport.exporters.pdf.fonts import (
     register_alias,
     register_family,
 )
-from reportexport.exporters.pdf.footnotes import NotesFrame
+from reportexport.exporters.pdf.footnotes import CarriedNotes, NotesFrame
 from reportexport.exporters.pdf.tables import table_flowables
 from reportexport.model import (
     Block,
@@ -410,4 +410,4 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
         canvas.showOutline()  # open the bookmarks panel with the document
         return canvas
 
-    doc.build(list(_story(report, theme, st)), canvasmaker=make_canvas)
+    doc.build([*_story(report, theme, st), CarriedNotes(frame)], canvasmaker=make_canvas)
