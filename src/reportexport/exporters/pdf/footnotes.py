@@ -57,6 +57,17 @@ def note_numbers(flowable: Any, mark_font: str) -> list[int]:
     return list(dict.fromkeys(found))
 
 
+class _Shared:
+    """What a frame only reads. reportlab deep-copies the current frame each time it
+    measures a group kept together; the report's notes need not be copied with it."""
+
+    def __init__(self, notes: Mapping[int, Flowable]) -> None:
+        self.notes = notes
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Shared:
+        return self
+
+
 class NotesFrame(Frame):
     """A frame that keeps room at its foot for the notes of what it holds, and draws them.
 
@@ -66,7 +77,8 @@ class NotesFrame(Frame):
 
     def __init__(self, *args: Any, notes: Mapping[int, Flowable], mark_font: str,
                  rule_colour: Any, **kwargs: Any) -> None:
-        self.notes, self.mark_font, self.rule_colour = notes, mark_font, rule_colour
+        self._shared = _Shared(notes)
+        self.mark_font, self.rule_colour = mark_font, rule_colour
         self._placed: list[int] = []  # numbers of the notes on this page
         self._drawn: list[Flowable] = []  # what the foot of this page shows
         self._carry: list[Flowable] = []  # the rest of a note split on this page
@@ -109,7 +121,7 @@ class NotesFrame(Frame):
 
     def add(self, flowable: Any, canv: Any, trySplit: int = 0) -> int:
         numbers = self._new(flowable)
-        feet = [self.notes[n] for n in numbers]
+        feet = [self._shared.notes[n] for n in numbers]
         if self._try(flowable, canv, trySplit, feet):
             self._placed += numbers
             return 1
@@ -141,7 +153,8 @@ class NotesFrame(Frame):
             for _ in range(8):  # the part that stays may lose lines to its own notes' room
                 self._y1p = base + self._reserved + room
                 parts = super().split(flowable, canv)
-                needed = self._room([self.notes[n] for n in self._new(parts[0])]) if parts else 0.0
+                feet = [self._shared.notes[n] for n in self._new(parts[0])] if parts else []
+                needed = self._room(feet)
                 if needed <= room:
                     break
                 room = needed
