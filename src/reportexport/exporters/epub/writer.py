@@ -106,8 +106,9 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
         book.add_item(item)
         return item
 
-    for figure in figures:
-        book.add_item(epub.EpubItem(uid=f"figure-{figure.number}", file_name=figure_file(figure),
+    images = {figure_file(figure): figure for figure in figures}  # each image once
+    for number, (href, figure) in enumerate(images.items(), 1):
+        book.add_item(epub.EpubItem(uid=f"image-{number}", file_name=href,
                                     media_type=figure.media_type,
                                     content=figure.image.read_bytes()))
     cover = document("cover", "text/cover.xhtml", meta.title,

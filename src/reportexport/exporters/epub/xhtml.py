@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
 from pathlib import Path
 
@@ -129,9 +131,18 @@ def _blocks(section: Section, targets: Targets, notes: list[Note]) -> list[str]:
 
 
 def figure_file(figure: Figure) -> str:
-    """Where the e-book keeps a figure's image, relative to the package's folder."""
+    """Where the e-book keeps a figure's image, relative to the package's folder.
+
+    Named by its content: an image that several figures show is stored once.
+    """
     suffix = ".png" if figure.media_type == "image/png" else ".jpg"
-    return f"images/figure-{figure.number}{suffix}"
+    stat = figure.image.stat()
+    return f"images/{_digest(figure.image, stat.st_mtime_ns, stat.st_size)}{suffix}"
+
+
+@functools.lru_cache(maxsize=256)
+def _digest(path: Path, modified: int, size: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
 def _table(table: Table, targets: Targets, notes: list[Note]) -> str:
