@@ -191,12 +191,16 @@ class _Body:
         jc = {"left": "left", "center": "center", "right": "right"}
 
         def row(cells: tuple[Inlines, ...], header: bool) -> str:
+            # Widths once, in the header row (the grid holds them too), and alignment only
+            # where it is not the default: long tables are many cells.
             properties = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else (
                 "<w:trPr><w:cantSplit/></w:trPr>")
             return "<w:tr>" + properties + "".join(
-                f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
-                f'<w:p><w:pPr><w:pStyle w:val="{self.ids["Table Text"]}"/>'
-                f'<w:jc w:val="{jc[align]}"/></w:pPr>{self.runs(cell)}</w:p></w:tc>'
+                "<w:tc>"
+                + (f'<w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>' if header else "")
+                + f'<w:p><w:pPr><w:pStyle w:val="{self.ids["Table Text"]}"/>'
+                + (f'<w:jc w:val="{jc[align]}"/>' if align != "left" else "")
+                + f"</w:pPr>{self.runs(cell)}</w:p></w:tc>"
                 for cell, align, width in zip(cells, table.align, widths, strict=True)
             ) + "</w:tr>"
 
