@@ -1,7 +1,8 @@
 """Ace by DAISY, the accessibility checker publishers use, finds no violation in the e-books.
 
-.ci/run installs Ace (npm, without its Electron download) and Debian's Chromium;
-a machine without them skips this check, as one without LibreOffice skips that one.
+.ci/run installs Ace globally (npm, without its Electron download) and Debian's
+Chromium; a machine without them skips this check, as one without LibreOffice
+skips that one.
 """
 
 from __future__ import annotations
@@ -18,13 +19,7 @@ from reportexport.building import build
 from reportexport.source import load_report
 from reportexport.theme import Theme
 
-
-def _ace() -> str | None:
-    local = ROOT / ".ace" / "node_modules" / ".bin" / "ace-puppeteer"
-    return str(local) if local.is_file() else shutil.which("ace-puppeteer")
-
-
-ACE, CHROMIUM = _ace(), shutil.which("chromium")
+ACE, CHROMIUM = shutil.which("ace-puppeteer"), shutil.which("chromium")
 CASES = {
     "report": ROOT / "source" / "report.yaml",
     "guide": ROOT / "examples" / "guide" / "guide.yaml",
