@@ -264,3 +264,22 @@ def test_libreoffice_opens_and_converts_it(editions: dict[str, Path], report: Re
     for _, title in report.outline():
         assert title in text
     assert report.metadata.running_title in text and "Page 2 of" in text
+
+
+def test_the_python_docx_names_the_footnotes_part_relies_on_still_exist() -> None:
+    """exporters/docx/footnotes.py reaches past python-docx's documented API: if a release
+    moves these, this fails here, before any footnote goes missing."""
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import XmlPart
+
+    document = docx.Document()
+    part = XmlPart(PackURI("/word/footnotes.xml"), "application/xml",
+                   docx.oxml.parse_xml('<w:footnotes xmlns:w="http://schemas.openxmlformats.org/'
+                                       'wordprocessingml/2006/main"/>'), document.part.package)
+    assert RELATIONSHIP_TYPE.FOOTNOTES.endswith("/footnotes")
+    rel_id = document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    assert document.part.rels[rel_id].target_part is part
+    assert document.settings.element.tag.endswith("}settings")
+    assert part.element.tag.endswith("}footnotes") and part.blob.startswith(b"<?xml")
