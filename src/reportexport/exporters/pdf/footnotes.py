@@ -4,9 +4,14 @@ reportlab has no footnotes. The body frame reserves room at its foot for the
 notes of each flowable it places, before placing it (and, for a flowable it
 must split, for the notes of the part that stays on the page), and draws
 them when the page ends. Marks are found in laid-out paragraphs by the font
-they are set in (`note_numbers`), which reaches into reportlab's paragraph
-fragments: the one place this exporter does so, checked by
-tests/test_footnotes.py against every split a long paragraph can make.
+they are set in (`note_numbers`).
+
+This module is the one place the PDF exporter reaches past reportlab's public
+API: a Frame's own geometry (`_y1p` and its neighbours) and the paragraph
+fragments and container contents marks hide in. tests/test_footnotes.py checks
+both halves of a split paragraph and every page of a report whose notes fall
+in split paragraphs, lists, quotations and tables, so a reportlab release that
+changes them fails there.
 """
 
 from __future__ import annotations
