@@ -283,3 +283,29 @@ def test_the_python_docx_names_the_footnotes_part_relies_on_still_exist() -> Non
     assert document.part.rels[rel_id].target_part is part
     assert document.settings.element.tag.endswith("}settings")
     assert part.element.tag.endswith("}footnotes") and part.blob.startswith(b"<?xml")
+
+
+def test_openxml_audit_finds_nothing_in_any_edition(tmp_path: Path, theme: Theme) -> None:
+    """openxml-audit (OOXML schema and Word-compatibility rules) on every DOCX the corpus,
+    the guide and a reference document give: no error, no warning, 'opens clean'."""
+    import json
+    import sys
+
+    sources = [*sorted((DATA / "valid").glob("*.yaml")),
+               DATA.parents[1] / "examples" / "guide" / "guide.yaml"]
+    for source in sources:
+        build(load_report(source), theme, ["docx"], tmp_path / source.stem)
+    template = tmp_path / "reference.docx"
+    _make_template(template)
+    build(load_report(sources[0]), theme, ["docx"], tmp_path / "with-template",
+          options={"docx": {"template": template}})
+    template.unlink()
+    audit = Path(sys.executable).parent / "openxml-audit"
+    done = subprocess.run([str(audit), "-r", "-o", "json", str(tmp_path)],
+                          capture_output=True, text=True, timeout=600)
+    results = json.loads(done.stdout)
+    assert len(results) == len(sources) + 1
+    for result in results:
+        assert (result["valid"], result["error_count"], result["warning_count"]) == (
+            True, 0, 0), json.dumps(result, indent=1)
+        assert result["verdict"]["prediction"] == "opens-clean", result["file"]

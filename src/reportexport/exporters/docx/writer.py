@@ -400,12 +400,18 @@ def _core_properties(document: Any, report: Report) -> None:
     props.modified = when.replace(tzinfo=None)
 
 
-def _drop_thumbnail(document: Any) -> None:
-    """python-docx's default template carries a thumbnail of another, empty document."""
-    package = document.part.package
-    for rel_id, rel in list(package.rels.items()):
-        if rel.reltype.endswith("/thumbnail"):
-            package.rels.pop(rel_id)
+#: Parts a template may carry that this document does not use, by relationship type:
+#: the thumbnail of another document, Word 2010's copy of the styles (which the styles
+#: added here would leave out of step: Word repairs such a file), custom XML data.
+_UNUSED_PARTS = ("/thumbnail", "/stylesWithEffects", "/customXml")
+
+
+def _drop_unused_parts(document: Any) -> None:
+    """Leave out the parts listed in _UNUSED_PARTS: a part no relationship reaches is not saved."""
+    for rels in (document.part.package.rels, document.part.rels):
+        for rel_id, rel in list(rels.items()):
+            if rel.reltype.endswith(_UNUSED_PARTS):
+                rels.pop(rel_id)
 
 
 def write_docx(report: Report, theme: Theme, destination: Path, template: Path | None) -> None:
@@ -423,7 +429,7 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     set_language(document, report.metadata.language)
     _update_fields_on_open(document)
     _core_properties(document, report)
-    _drop_thumbnail(document)
+    _drop_unused_parts(document)
 
     meta = report.metadata
     bookmarks = {section.id: f"_Toc{i:08d}" for i, (_, section) in enumerate(report.walk(), 1)}
