@@ -283,7 +283,8 @@ class Builder:
         from concurrent.futures.process import BrokenProcessPool
 
         if self._pool is not None and not self._waiting:
-            self._share_out()  # shares waiting since the start keep their declared costs
+            # Nothing handed out yet for this build: share out by the last build's times.
+            self._share_out()
             self._hand_out()
         waiting, self._waiting = self._waiting, []
         for _ in waiting:

@@ -19,7 +19,6 @@ DEFAULT_SOURCE = Path("source/report.yaml")
 PROJECT_THEME = Path("styles/default.yaml")
 DEFAULT_OUT = Path("dist")
 MAX_SHOWN = 50  # a mistake repeated a thousand times needs a few examples, not a thousand
-COMMANDS = ("all", "watch", "init", "validate", "formats", "schema", "inspect")
 
 
 class UsageError(Exception):
@@ -302,7 +301,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser, sub = _parser(formats)
     command = argv[0] if argv and not argv[0].startswith("-") else None
     if command is not None and command not in sub:
-        known = [*formats, *COMMANDS]
+        known = list(sub)  # every command the parser offers, formats first
         parser.print_usage(sys.stderr)
         print(f"reportexport: unknown command '{command}'{_did_you_mean(command, known)}; "
               f"commands: {', '.join(known)}", file=sys.stderr)

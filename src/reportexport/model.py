@@ -111,6 +111,11 @@ class Table:
     align: tuple[str, ...]  # "left", "center" or "right", one per column
     caption: Inlines | None = None
 
+    @property
+    def label(self) -> str:
+        """What every edition calls it: "Table 3"."""
+        return f"Table {self.number}"
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -123,6 +128,11 @@ class Figure:
     height_px: int
     alt: str
     caption: Inlines | None = None
+
+    @property
+    def label(self) -> str:
+        """What every edition calls it: "Figure 3"."""
+        return f"Figure {self.number}"
 
 
 Block = Paragraph | BulletList | NumberedList | Quote | Table | Figure

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import reportexport
 from reportexport.building import Builder
 from reportexport.model import Figure, Report
 from reportexport.problems import ExportError, InputError
-from reportexport.theme import Theme, load_theme
+from reportexport.theme import Theme
 
 #: watchfiles waits this long after the last change before yielding (ms): an
 #: editor's several writes for one save, or several quick saves, give one rebuild.
@@ -29,35 +30,25 @@ class Watcher:
     _theme: Theme | None = field(default=None, init=False)
     _images: set[Path] = field(default_factory=set, init=False)  # the last good source's
 
+    def _given(self) -> list[Path]:
+        return [self.source, *self.extra, *([self.style] if self.style is not None else [])]
+
     def inputs(self) -> set[Path]:
-        files = {self.source, *self.extra, *self._images}
-        if self.style is not None:
-            files.add(self.style)
-        return {path.resolve() for path in files}
+        return {path.resolve() for path in (*self._given(), *self._images)}
 
     def folders(self) -> set[Path]:
         """Watched with what is below them: images live in the source's folder or below."""
-        return {path.resolve().parent for path in (self.source, *self.extra,
-                                                   *([self.style] if self.style else []))}
+        return {path.resolve().parent for path in self._given()}
 
     def load(self, changed: set[Path]) -> tuple[Report, Theme]:
-        from reportexport.source import load_report
-
+        """The source, and the theme as loaded last unless its file changed (or it never
+        loaded): then both are read, so that one message lists the problems of both."""
         style_changed = self.style is not None and self.style.resolve() in changed
-        problems = []
-        report = None
-        try:
-            report = load_report(self.source)
-        except InputError as exc:
-            problems += exc.problems
         if self._theme is None or style_changed:
             self._theme = None
-            try:
-                self._theme = load_theme(self.style)
-            except InputError as exc:
-                problems += exc.problems
-        if problems or report is None or self._theme is None:
-            raise InputError(problems)
+            report, self._theme = reportexport.load(self.source, self.style)
+        else:
+            report = reportexport.load_report(self.source)
         self._images = {block.image for _, section in report.walk() for block in section.blocks
                         if isinstance(block, Figure)}
         return report, self._theme
@@ -85,7 +76,7 @@ def _changes(folders: set[Path], inputs: Callable[[], set[Path]]) -> Iterator[se
 
 
 def watch(watcher: Watcher, builder: Builder, out_dir: Path, say: Callable[[str], None],
-          complain: Callable[[str], None], file_names: Mapping[str, str] | None = None) -> None:
+          complain: Callable[[str], None]) -> None:
     """Build once, then after every change, until interrupted (KeyboardInterrupt).
 
     A build that fails (a source that does not validate, an edition that cannot
@@ -96,7 +87,7 @@ def watch(watcher: Watcher, builder: Builder, out_dir: Path, say: Callable[[str]
         start = time.perf_counter()
         try:
             report, theme = watcher.load(changed)
-            paths = builder.build(report, theme, out_dir, file_names=file_names)
+            paths = builder.build(report, theme, out_dir)
         except InputError as exc:
             for problem in exc.problems:
                 complain(str(problem))

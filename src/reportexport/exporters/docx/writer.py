@@ -19,12 +19,13 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Emu, Inches, Mm, Twips
+from docx.shared import Emu, Mm, Pt
 from lxml import etree
 
 from reportexport.dates import human_date
 from reportexport.exporters.docx.footnotes import add_footnote, new_footnotes_part
 from reportexport.exporters.docx.styles import TOC_LEVELS, ensure_styles, set_language
+from reportexport.layout import column_widths, figure_size
 from reportexport.model import (
     BulletList,
     CrossReference,
@@ -43,7 +44,6 @@ from reportexport.model import (
     plain,
 )
 from reportexport.problems import ExportError
-from reportexport.tablewidths import column_widths
 from reportexport.theme import Theme
 from reportexport.timestamps import build_time
 from reportexport.zipfiles import rewrite_zip
@@ -56,8 +56,6 @@ _AFTER_UPDATE_FIELDS = {
     "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol",
     "listSeparator",
 }
-#: A picture is never set larger than its pixels allow at this resolution (dots per inch).
-LEAST_DPI = 150
 _TEMPLATE_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template"
 
 
@@ -168,13 +166,18 @@ class _Body:
     def page_break(self) -> None:
         self.add('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
 
+    def caption(self, block: Table | Figure) -> None:
+        """'Table 3. …' in Word's Caption style, the number a SEQ field Word can renumber."""
+        kind, number = block.label.split()
+        runs = (f"<w:r>{_t(kind + ' ')}</w:r>"
+                + _field(f"SEQ {kind} \\* ARABIC", f"<w:r>{_t(number)}</w:r>"))
+        if block.caption is not None:
+            runs += f"<w:r>{_t('. ')}</w:r>" + self.runs(block.caption)
+        self.add(_para(self.ids["Caption"], runs))
+
     def table(self, table: Table, text_width: int) -> None:
         """A real Word table: the theme's table style, a header row repeated on every page."""
-        caption = (f"<w:r>{_t('Table ')}</w:r>"
-                   + _field("SEQ Table \\* ARABIC", f"<w:r>{_t(str(table.number))}</w:r>"))
-        if table.caption is not None:
-            caption += f"<w:r>{_t('. ')}</w:r>" + self.runs(table.caption)
-        self.add(_para(self.ids["Caption"], caption))
+        self.caption(table)
         grid = [table.columns, *table.rows]
         # Characters stand in for the text's width (about 0.6 of the font size each, in
         # twips, plus the cell margins); Word refits the columns when it lays out.
@@ -188,7 +191,6 @@ class _Body:
         least = [width(max(max((len(w) for w in plain(row[i]).split()), default=0)
                            for row in grid)) for i in range(len(table.columns))]
         widths = [round(w) for w in column_widths(natural, least, float(text_width))]
-        jc = {"left": "left", "center": "center", "right": "right"}
 
         def row(cells: tuple[Inlines, ...], header: bool) -> str:
             # Widths once, in the header row (the grid holds them too), and alignment only
@@ -199,7 +201,7 @@ class _Body:
                 "<w:tc>"
                 + (f'<w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>' if header else "")
                 + f'<w:p><w:pPr><w:pStyle w:val="{self.ids["Table Text"]}"/>'
-                + (f'<w:jc w:val="{jc[align]}"/>' if align != "left" else "")
+                + (f'<w:jc w:val="{align}"/>' if align != "left" else "")
                 + f"</w:pPr>{self.runs(cell)}</w:p></w:tc>"
                 for cell, align, width in zip(cells, table.align, widths, strict=True)
             ) + "</w:tr>"
@@ -217,12 +219,10 @@ class _Body:
     def figure(self, figure: Figure, text_width: int, text_height: int) -> None:
         """An inline picture with its description where Word's accessibility checker reads it
         (the drawing's descr), then its caption."""
-        width = min(Twips(text_width), Inches(figure.width_px / LEAST_DPI))
-        height = Emu(int(width * figure.height_px / figure.width_px))
-        if height > Twips(text_height) * 0.7:
-            height = Emu(int(Twips(text_height) * 0.7))
-            width = Emu(int(height * figure.width_px / figure.height_px))
-        inline = self.document.part.new_pic_inline(str(figure.image), width=width, height=height)
+        width, height = figure_size(figure.width_px, figure.height_px, text_width / 20,
+                                    text_height / 20)  # twips to points
+        inline = self.document.part.new_pic_inline(str(figure.image), width=Pt(width),
+                                                   height=Pt(height))
         properties = inline.find(qn("wp:docPr"))
         properties.set("id", str(1000 + figure.number))  # unique among the document's drawings
         properties.set("name", f"Figure {figure.number}")
@@ -230,11 +230,7 @@ class _Body:
         drawing = etree.tostring(inline, encoding="unicode")
         self.add(_para(self.ids["Normal"], f"<w:r><w:drawing>{drawing}</w:drawing></w:r>",
                        "<w:keepNext/>"))
-        caption = (f"<w:r>{_t('Figure ')}</w:r>"
-                   + _field("SEQ Figure \\* ARABIC", f"<w:r>{_t(str(figure.number))}</w:r>"))
-        if figure.caption is not None:
-            caption += f"<w:r>{_t('. ')}</w:r>" + self.runs(figure.caption)
-        self.add(_para(self.ids["Caption"], caption))
+        self.caption(figure)
 
     def numbered(self, items: tuple[Inlines, ...]) -> None:
         self._numbered_lists += 1

@@ -122,12 +122,18 @@ def _blocks(section: Section, targets: Targets, notes: list[Note]) -> list[str]:
         elif isinstance(block, Table):
             out.append(_table(block, targets, notes))
         elif isinstance(block, Figure):
-            caption = f"Figure {block.number}" + (
-                f". {inline(block.caption, targets, notes)}" if block.caption is not None else "")
+            caption = _caption(block, targets, notes)
             out.append(f'<figure id="figure-{block.number}">\n'
                        f"<img src=\"../{figure_file(block)}\" alt={quoteattr(block.alt)}/>\n"
                        f"<figcaption>{caption}</figcaption>\n</figure>")
     return out
+
+
+def _caption(block: Table | Figure, targets: Targets, notes: list[Note]) -> str:
+    """"Table 3. The caption", or "Table 3" alone."""
+    if block.caption is None:
+        return block.label
+    return f"{block.label}. {inline(block.caption, targets, notes)}"
 
 
 def figure_file(figure: Figure) -> str:
@@ -151,8 +157,7 @@ def _table(table: Table, targets: Targets, notes: list[Note]) -> str:
         return "".join(f'<{tag}{scope} class="align-{align}">{inline(cell, targets, notes)}</{tag}>'
                        for cell, align in zip(row, table.align, strict=True))
 
-    caption = f"Table {table.number}" + (
-        f". {inline(table.caption, targets, notes)}" if table.caption is not None else "")
+    caption = _caption(table, targets, notes)
     body = "\n".join(f"<tr>{cells(row, 'td')}</tr>" for row in table.rows)
     return (f'<table id="table-{table.number}">\n<caption>{caption}</caption>\n'
             f"<thead>\n<tr>{cells(table.columns, 'th')}</tr>\n</thead>\n"

@@ -9,7 +9,7 @@ from typing import Any
 from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable, Paragraph
 
-from reportexport.model import Emphasis, Inlines, Link, Note, Strong, Text
+from reportexport.model import Emphasis, Figure, Inlines, Link, Note, Strong, Table, Text
 
 
 def plain(text: str, style: Any) -> Paragraph:
@@ -48,6 +48,13 @@ def markup(content: Inlines, ink: Ink) -> str:
             out.append(f'<a href="{escape(target)}" color="{ink.link_colour}">'
                        f"{markup(node.content, ink)}</a>")
     return "".join(out)
+
+
+def caption_markup(block: Table | Figure, ink: Ink) -> str:
+    """"<b>Table 3.</b> The caption", or "<b>Table 3</b>" alone."""
+    if block.caption is None:
+        return f"<b>{block.label}</b>"
+    return f"<b>{block.label}.</b> {markup(block.caption, ink)}"
 
 
 class Heading(Paragraph):

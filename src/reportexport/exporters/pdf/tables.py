@@ -10,9 +10,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Spacer
 from reportlab.platypus import Table as GridTable
 
-from reportexport.exporters.pdf.flowables import Ink, markup
+from reportexport.exporters.pdf.flowables import Ink, caption_markup, markup
+from reportexport.layout import column_widths
 from reportexport.model import Inlines, Table, plain
-from reportexport.tablewidths import column_widths
 
 PADDING = 4.0  # points on each side of a cell's text
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
@@ -55,7 +55,4 @@ def table_flowables(table: Table, body: ParagraphStyle, header_font: str,
                              ("LINEBELOW", (0, 1), (-1, -2), 0.4, rule),
                              ("LINEBELOW", (0, -1), (-1, -1), 0.8, accent),
                          ])
-    title = f"<b>Table {table.number}</b>"
-    if table.caption is not None:
-        title = f"<b>Table {table.number}.</b> {markup(table.caption, ink)}"
-    return [Paragraph(title, caption), flowable, Spacer(1, body.spaceAfter)]
+    return [Paragraph(caption_markup(table, ink), caption), flowable, Spacer(1, body.spaceAfter)]

@@ -266,8 +266,8 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme) -> list[Flowable]:
         return table_flowables(block, st.cell, st.cell_header_font, st.caption, st.ink,
                                st.accent, st.rule, measure)
     if isinstance(block, Figure):
-        tallest = (page.height_mm - margins.top - margins.bottom) * mm * 0.7
-        return figure_flowables(block, st.caption, st.ink, measure, tallest)
+        text_height = (page.height_mm - margins.top - margins.bottom) * mm
+        return figure_flowables(block, st.caption, st.ink, measure, text_height)
     if isinstance(block, Quote):
         quote = RuledParagraph(markup(block.text, st.ink), st.quote, rule_colour=st.accent)
         out: list[Flowable] = [quote]

@@ -1,10 +1,26 @@
-"""Sharing a table's measure among its columns, by how much text each holds.
+"""Layout arithmetic every paged edition shares: table columns and figure sizes.
 
-Format-neutral arithmetic: the PDF measures text in points with its fonts, the
-DOCX estimates it from character counts; both pass widths in one unit.
+Format-neutral: the PDF measures text in points with its fonts, the DOCX
+estimates it from character counts; both pass lengths in one unit.
 """
 
 from __future__ import annotations
+
+#: A figure is never set larger than its pixels allow at this resolution (dots per inch).
+LEAST_DPI = 150
+#: A figure takes at most this share of the text's height, so its caption fits beside it.
+TALLEST = 0.7
+
+
+def figure_size(width_px: int, height_px: int, measure: float,
+                text_height: float) -> tuple[float, float]:
+    """Width and height in points: within the measure and TALLEST of the text's height,
+    and never upscaled past LEAST_DPI."""
+    width = min(measure, width_px * 72 / LEAST_DPI)
+    height = width * height_px / width_px
+    if height > text_height * TALLEST:
+        width, height = width * text_height * TALLEST / height, text_height * TALLEST
+    return width, height
 
 
 def column_widths(natural: list[float], least: list[float], measure: float) -> list[float]:
