@@ -11,6 +11,7 @@ their output library inside ``export``/``outline``, so listing formats stays che
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -116,7 +117,9 @@ class Registered:
         return getattr(import_module(module), attribute)
 
 
+@cache
 def _entry_points() -> tuple[EntryPoint, ...]:
+    # Once a process: the command line asks for every format's class and options.
     # Imported here: a worker process unpickling an exporter never needs it.
     from importlib.metadata import entry_points
 
