@@ -10,7 +10,7 @@ from conftest import FORMATS, ROOT
 from readers import TEXT_READERS
 from reportexport import exporters
 from reportexport.building import build
-from reportexport.model import Figure, Note, Table, block_content, notes
+from reportexport.model import Figure, Table
 from reportexport.source import load_report
 from reportexport.theme import Theme
 
@@ -22,11 +22,7 @@ def test_there_is_an_example_that_uses_every_element() -> None:
     blocks = [block for _, section in report.walk() for block in section.blocks]
     kinds = {type(block).__name__ for block in blocks}
     assert kinds >= {"Paragraph", "BulletList", "NumberedList", "Quote", "Table", "Figure"}
-    found: list[Note] = [n for p in report.lead for n in notes(p.content)]
-    for block in blocks:
-        for content in block_content(block):
-            found += notes(content)
-    assert found and any(isinstance(b, Table) for b in blocks)
+    assert list(report.footnotes()) and any(isinstance(b, Table) for b in blocks)
     assert any(isinstance(b, Figure) for b in blocks)
 
 

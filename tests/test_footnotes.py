@@ -19,7 +19,7 @@ from reportexport.building import build
 from reportexport.exporters.docx.reader import NS as W_NS
 from reportexport.exporters.epub.reader import NS as E_NS
 from reportexport.exporters.epub.reader import read_package
-from reportexport.model import Note, block_content, notes, plain
+from reportexport.model import Note, plain
 from reportexport.source import load_report
 from reportexport.theme import Theme
 
@@ -30,13 +30,7 @@ EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 
 @pytest.fixture(scope="module")
 def source_notes() -> list[Note]:
-    report = load_report(SOURCE)
-    found = [note for paragraph in report.lead for note in notes(paragraph.content)]
-    for _, section in report.walk():
-        for block in section.blocks:
-            for content in block_content(block):
-                found += notes(content)
-    return found
+    return list(load_report(SOURCE).footnotes())
 
 
 @pytest.fixture(scope="module")

@@ -195,6 +195,19 @@ class Report:
         """The section tree as [(level, title), …]: what every edition must read back as."""
         return [(level, section.title) for level, section in self.walk()]
 
+    def contents(self) -> Iterator[Inlines]:
+        """Every run of marked-up text, the lead's and the sections', in reading order."""
+        for paragraph in self.lead:
+            yield paragraph.content
+        for _, section in self.walk():
+            for block in section.blocks:
+                yield from block_content(block)
+
+    def footnotes(self) -> Iterator[Note]:
+        """Every note, in reading order: numbered 1, 2, 3 …"""
+        for content in self.contents():
+            yield from notes(content)
+
     def texts(self) -> Iterator[tuple[Section | None, str]]:
         """Every piece of text with the section it belongs to (None for metadata and lead)."""
         meta = self.metadata

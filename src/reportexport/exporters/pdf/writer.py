@@ -51,15 +51,12 @@ from reportexport.model import (
     Block,
     BulletList,
     Figure,
-    Inlines,
     NumberedList,
     Quote,
     Report,
     Table,
-    block_content,
 )
 from reportexport.model import Paragraph as ParagraphBlock
-from reportexport.model import notes as all_notes
 from reportexport.theme import Theme
 from reportexport.timestamps import build_time
 
@@ -324,15 +321,6 @@ def _story(report: Report, theme: Theme, st: _Styles) -> Iterator[Flowable]:
             yield from _block_flowables(block, st, theme)
 
 
-def report_content(report: Report) -> Iterator[Inlines]:
-    """Every run of text in the report's body, in reading order."""
-    for paragraph in report.lead:
-        yield paragraph.content
-    for _, section in report.walk():
-        for block in section.blocks:
-            yield from block_content(block)
-
-
 def write_pdf(report: Report, theme: Theme, destination: Path,
               say: Callable[[str], None] | None = None) -> None:
     """Lay the report out and write it; `say` hears the pages laid out, about once a second."""
@@ -346,7 +334,7 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
                                 firstLineIndent=-10)
     notes = {note.number: Paragraph(f"<super>{note.number}</super> {markup(note.content, st.ink)}",
                                     note_style)
-             for content in report_content(report) for note in all_notes(content)}
+             for note in report.footnotes()}
     meta = report.metadata
     when = build_time(report)
     page_w, page_h = theme.page.width_mm * mm, theme.page.height_mm * mm
