@@ -108,6 +108,8 @@ class NotesFrame(Frame):
         return rule + sum(f.wrap(self._aW, self._aH)[1] for f in flowables)
 
     def _new(self, flowable: Any) -> list[int]:
+        if not self._shared.notes:  # a report without notes: no flowable need be searched
+            return []
         return [n for n in note_numbers(flowable, self.mark_font) if n not in self._placed]
 
     def _try(self, flowable: Any, canv: Any, trySplit: int, feet: list[Flowable]) -> int:
