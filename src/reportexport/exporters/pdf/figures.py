@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Spacer
+from typing import Any
 
-from reportexport.exporters.pdf.flowables import Ink, caption_markup
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, Image, KeepTogether, Spacer
+
+from reportexport.exporters.pdf.flowables import Ink, TextMaker, caption_markup
+from reportexport.exporters.pdf.tagging import Element
 from reportexport.layout import figure_size
 from reportexport.model import Figure
 
 
+class TaggedImage(Image):
+    """An image drawn as the content of its Figure element, which records where it lies."""
+
+    tag: Element
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        with canvas.marked(self.tag):
+            super().drawOn(canvas, x, y, _sW)
+
+    def draw(self) -> None:
+        self.canv.note_bounds(self.tag, self.drawWidth, self.drawHeight)
+        super().draw()
+
+
 def figure_flowables(figure: Figure, caption: ParagraphStyle, ink: Ink, measure: float,
-                     text_height: float) -> list[Flowable]:
+                     text_height: float, element: Element, caption_element: Element,
+                     text: TextMaker) -> list[Flowable]:
     """The image sized by layout.figure_size, with 'Figure N. caption' below it."""
     width, height = figure_size(figure.width_px, figure.height_px, measure, text_height)
-    image = Image(str(figure.image), width=width, height=height, hAlign="LEFT")
+    image = TaggedImage(str(figure.image), width=width, height=height, hAlign="LEFT")
+    image.tag = element
     title = caption_markup(figure, ink)
     below = ParagraphStyle("figure-caption", parent=caption, keepWithNext=0, spaceBefore=4)
-    return [KeepTogether([Spacer(1, caption.spaceBefore), image, Paragraph(title, below)]),
+    return [KeepTogether([Spacer(1, caption.spaceBefore), image,
+                          text(title, figure.caption or (), below, caption_element)]),
             Spacer(1, caption.spaceAfter * 2)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -9,12 +10,54 @@ from typing import Any
 from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable, Paragraph
 
+from reportexport.exporters.pdf.tagging import Element
 from reportexport.model import Emphasis, Figure, Inlines, Link, Note, Strong, Table, Text
 
 
-def plain(text: str, style: Any) -> Paragraph:
+class TaggedParagraph(Paragraph):
+    """A paragraph drawn as the content of its structure element (`tag`).
+
+    Both parts of a split paragraph draw into the same element. A paragraph
+    drawn a second time (a table's header row, repeated on the next page) is
+    drawn as an artifact: its content is in the tree once.
+    """
+
+    tag: Element | None = None
+    drawn: bool = False
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        if self.tag is None:
+            raise RuntimeError(f"a paragraph of the brief has no structure element: {self.text!r}")
+        if self.drawn:
+            super().drawOn(canvas, x, y, _sW)
+            return
+        self.drawn = True
+        with canvas.marked(self.tag):
+            super().drawOn(canvas, x, y, _sW)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts = super().split(availWidth, availHeight)
+        for part in parts:
+            part.tag = self.tag
+        return parts
+
+
+#: Makes a paragraph from reportlab markup and the inline nodes it was made from,
+#: as the content of the element given (which learns the text's links and notes).
+TextMaker = Callable[[str, Inlines, Any, Element], TaggedParagraph]
+
+
+def tagged(text: str, style: Any, tag: Element,
+           kind: type[TaggedParagraph] = TaggedParagraph, **options: Any) -> TaggedParagraph:
+    """A paragraph of reportlab markup, drawn as `tag`'s content."""
+    paragraph = kind(text, style, **options)
+    paragraph.tag = tag
+    return paragraph
+
+
+def plain(text: str, style: Any, tag: Element) -> TaggedParagraph:
     """A paragraph of plain text: `<`, `&` and `>` print as themselves, never as markup."""
-    return Paragraph(escape(text, quote=False), style)
+    return tagged(escape(text, quote=False), style, tag)
 
 
 @dataclass(frozen=True)
@@ -57,7 +100,7 @@ def caption_markup(block: Table | Figure, ink: Ink) -> str:
     return f"<b>{block.label}.</b> {markup(block.caption, ink)}"
 
 
-class Heading(Paragraph):
+class Heading(TaggedParagraph):
     """A section heading that bookmarks itself and records its page when drawn.
 
     Drawing happens once, in the only layout pass, so what it records is final.
@@ -84,13 +127,13 @@ class Heading(Paragraph):
         return parts
 
 
-def heading(title: str, style: Any, key: str, level: int) -> Heading:
+def heading(title: str, style: Any, key: str, level: int, tag: Element) -> Heading:
     flowable = Heading(escape(title, quote=False), style)
-    flowable.key, flowable.level, flowable.title = key, level, title
+    flowable.key, flowable.level, flowable.title, flowable.tag = key, level, title, tag
     return flowable
 
 
-class RuledParagraph(Paragraph):
+class RuledParagraph(TaggedParagraph):
     """A paragraph with a rule down its left side: quotations. Splits like any paragraph."""
 
     rule_offset: float = 10.0
@@ -121,20 +164,22 @@ class RuledParagraph(Paragraph):
 class TocEntry(Flowable):
     """One contents line: the title (wrapped, indented by level), dot leaders, page number.
 
-    The page numbers of a contents page are one PDF form, defined after the
-    body is laid out; the whole line links to the heading's destination. One
-    layout pass suffices.
+    Each page number is a PDF form, defined after the body is laid out; the
+    whole line links to the heading's destination. One layout pass suffices.
+    The title and the number are the content of the entry's Link element; the
+    leaders are not content.
     """
 
     def __init__(self, text: str, style: Any, key: str, level: int, indent: float,
-                 number_width: float, leader_colour: Color) -> None:
+                 number_width: float, leader_colour: Color, tag: Element) -> None:
         super().__init__()
         self.key = key
+        self.link = tag.add("Link", alt=text)
         self.level = level
         self.indent = indent
         self.number_width = number_width
         self.leader_colour = leader_colour
-        self.para = plain(text, style)
+        self.para = plain(text, style, self.link)
         self.style = style
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -158,9 +203,52 @@ class TocEntry(Flowable):
             count = int((x1 - x0) / dot)
             canvas.drawRightString(x1, baseline, ". " * count)
             canvas.restoreState()
-        # The number is drawn later, with the others of this page, in one form.
-        x, y = canvas.absolutePosition(self.avail_width, baseline)
-        numbers: dict[int, list[tuple[str, float, float]]] = canvas.contents_numbers  # type: ignore[attr-defined]
-        numbers.setdefault(canvas.getPageNumber(), []).append((self.key, x, y))
-        canvas.linkRect("", self.key, (self.indent, -2, self.avail_width, self.height),
-                        relative=1, thickness=0)
+        # The number is a form, filled in once the heading's page is known.
+        canvas.saveState()
+        canvas.translate(self.avail_width, baseline)
+        with canvas.marked(self.link):
+            canvas.doForm(canvas.contents_number(self.key))
+        canvas.restoreState()
+        with canvas.link_of(self.link):
+            canvas.linkRect(self.link.alt, self.key,
+                            (self.indent, -2, self.avail_width, self.height),
+                            relative=1, thickness=0)
+
+
+class ListItem(Flowable):
+    """A list item: its label ("•" or "3.") in the indent, its text beside it.
+
+    Label and text are paragraphs of their own, so each is drawn as its own
+    element (Lbl, LBody). The text splits like any paragraph; the part carried
+    to the next page has no label.
+    """
+
+    def __init__(self, label: TaggedParagraph | None, body: TaggedParagraph, indent: float,
+                 label_width: float) -> None:
+        super().__init__()
+        self.label, self._flowable = label, body  # footnotes.note_numbers looks in _flowable
+        self.indent, self.label_width = indent, label_width
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        _, self.height = self._flowable.wrap(avail_width - self.indent, avail_height)
+        if self.label is not None:
+            self.label.wrap(self.label_width, avail_height)
+        self.width = avail_width
+        return avail_width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        parts = self._flowable.split(avail_width - self.indent, avail_height)
+        return [ListItem(self.label if i == 0 else None, part, self.indent, self.label_width)
+                for i, part in enumerate(parts)]
+
+    def getSpaceBefore(self) -> float:
+        return self._flowable.getSpaceBefore()
+
+    def getSpaceAfter(self) -> float:
+        return self._flowable.getSpaceAfter()
+
+    def draw(self) -> None:
+        if self.label is not None:  # top-aligned: same style, same first baseline
+            self.label.drawOn(self.canv, self.indent - self.label_width,
+                              self.height - self.label.height)
+        self._flowable.drawOn(self.canv, self.indent, 0)

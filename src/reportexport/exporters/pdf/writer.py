@@ -12,19 +12,15 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
     Flowable,
     Frame,
     HRFlowable,
-    ListFlowable,
-    ListItem,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
 )
 
@@ -33,11 +29,14 @@ from reportexport.dates import human_date
 from reportexport.exporters.pdf.figures import figure_flowables
 from reportexport.exporters.pdf.flowables import (
     Ink,
+    ListItem,
     RuledParagraph,
+    TaggedParagraph,
     TocEntry,
     heading,
     markup,
     plain,
+    tagged,
 )
 from reportexport.exporters.pdf.fonts import (
     FontNames,
@@ -47,16 +46,31 @@ from reportexport.exporters.pdf.fonts import (
 )
 from reportexport.exporters.pdf.footnotes import CarriedNotes, NotesFrame
 from reportexport.exporters.pdf.tables import table_flowables
+from reportexport.exporters.pdf.tagging import (
+    DocumentFacts,
+    Element,
+    TaggingCanvas,
+    check_reportlab,
+)
 from reportexport.model import (
     Block,
     BulletList,
+    CrossReference,
     Figure,
+    Inlines,
+    Link,
+    Note,
     NumberedList,
     Quote,
     Report,
     Table,
+    Text,
+    notes,
 )
 from reportexport.model import Paragraph as ParagraphBlock
+from reportexport.model import (
+    plain as plain_text,
+)
 from reportexport.theme import Theme
 from reportexport.timestamps import build_time
 
@@ -78,6 +92,7 @@ class _Styles:
         )
         self.body = ParagraphStyle("body", spaceAfter=sp.paragraph_after, **base)
         self.item = ParagraphStyle("item", spaceAfter=sp.paragraph_after / 2, **base)
+        self.label = ParagraphStyle("label", parent=self.item, textColor=accent, spaceAfter=0)
         self.lead = ParagraphStyle(
             "lead", parent=self.body, fontSize=s.lead, leading=s.lead * theme.line_height,
             textColor=HexColor(c.quote), spaceAfter=sp.paragraph_after,
@@ -144,11 +159,31 @@ class _Styles:
 
 
 class _Cover(Flowable):
-    """The cover page, drawn in page coordinates over the whole sheet."""
+    """The cover page, drawn in page coordinates over the whole sheet.
 
-    def __init__(self, report: Report, theme: Theme, styles: _Styles) -> None:
+    Its text is tagged as the start of the document: the publisher, the
+    subtitle and the title as paragraphs, the facts as a table with a header
+    cell per row. The band is not content.
+    """
+
+    def __init__(self, report: Report, theme: Theme, styles: _Styles, parent: Element) -> None:
         super().__init__()
         self.report, self.theme, self.styles = report, theme, styles
+        meta, st = report.metadata, styles
+        self.publisher = parent.add("P")
+        # Laid upward from the bottom of the band, so the title is listed last.
+        self.titles = [plain(meta.title, st.cover_title, parent.add("P"))]
+        if meta.subtitle:
+            self.titles.append(plain(meta.subtitle, st.cover_subtitle, parent.add("P")))
+        facts = [(f.label, f.value) for f in meta.facts]
+        facts.append(("Published", human_date(meta.date, meta.language)))
+        table = parent.add("Table")
+        body = table.add("TBody")
+        self.facts = []
+        for label, value in facts:
+            row = body.add("TR")
+            self.facts.append((plain(label.upper(), st.cover_label, row.add("TH", scope="Row")),
+                               plain(value, st.cover_value, row.add("TD"))))
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return avail_width, avail_height
@@ -169,23 +204,20 @@ class _Cover(Flowable):
         canvas.setFillColor(st.cover_text)
         font, size, _ = st.header
         canvas.setFont(font, size + 1.5)
-        canvas.drawString(margin, height - theme.page.margins_mm.top * mm, meta.publisher.upper())
+        with canvas.marked(self.publisher):
+            canvas.drawString(margin, height - theme.page.margins_mm.top * mm,
+                              meta.publisher.upper())
         y = band_bottom + 18 * mm
-        blocks: list[Paragraph] = []
-        if meta.subtitle:
-            blocks.append(plain(meta.subtitle, st.cover_subtitle))
-        blocks.append(plain(meta.title, st.cover_title))
-        for block in blocks:  # laid upward from the bottom of the band
+        positions = []
+        for block in reversed(self.titles):  # laid upward from the bottom of the band
             _, h = block.wrap(measure, height)
-            block.drawOn(canvas, margin, y)
+            positions.append((block, y))
             y += h + 6 * mm
+        for block, block_y in reversed(positions):  # drawn in reading order
+            block.drawOn(canvas, margin, block_y)
         y = band_bottom - 16 * mm
-        facts = [(f.label, f.value) for f in meta.facts]
-        facts.append(("Published", human_date(meta.date, meta.language)))
         label_width = 42 * mm
-        for label, value in facts:
-            label_para = plain(label.upper(), st.cover_label)
-            value_para = plain(value, st.cover_value)
+        for label_para, value_para in self.facts:
             _, lh = label_para.wrap(label_width - 4 * mm, height)
             _, vh = value_para.wrap(measure - label_width, height)
             row = max(lh, vh)
@@ -201,7 +233,7 @@ class _Cover(Flowable):
         super().drawOn(canvas, x, y, _sW)
 
 
-class _BriefCanvas(Canvas):
+class _BriefCanvas(TaggingCanvas):
     """A canvas that fills in page numbers after the single layout pass.
 
     Contents numbers and "page X of Y" are PDF forms referenced while laying
@@ -213,13 +245,18 @@ class _BriefCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self.heading_pages: dict[str, int] = {}
         self.numbered_pages: list[int] = []
-        self.contents_numbers: dict[int, list[tuple[str, float, float]]] = {}
+        self.contents_keys: list[str] = []
         self._footer_style = footer
         self._contents_style = contents
         # The one build time (source date or SOURCE_DATE_EPOCH), not the clock
         # and not reportlab's fixed invariant date.
         stamp = when.astimezone(dt.UTC).strftime("D:%Y%m%d%H%M%S+00'00'")
         self.setDateFormatter(lambda *_: stamp)
+
+    def contents_number(self, key: str) -> str:
+        """The name of the form that will show the page of heading `key`."""
+        self.contents_keys.append(key)
+        return f"contents-{key}"
 
     def _define_number_form(
         self, name: str, text: str, font: str, size: float, colour: Any
@@ -239,91 +276,127 @@ class _BriefCanvas(Canvas):
                 f"page-{number}", f"Page {number} of {total}", font, size, colour
             )
         toc_font, toc_size, toc_colour = self._contents_style
-        for page, numbers in self.contents_numbers.items():
-            self.beginForm(f"contents-{page}")
-            self.setFont(toc_font, toc_size)
-            self.setFillColor(toc_colour)
-            for key, x, y in numbers:
-                self.drawRightString(x, y, str(self.heading_pages[key]))
-            self.endForm()
+        for key in self.contents_keys:
+            self._define_number_form(f"contents-{key}", str(self.heading_pages[key]),
+                                     toc_font, toc_size, toc_colour)
         super().save()
 
-    def place_contents_numbers(self) -> None:
-        """At the end of a page: refer to the form that will hold its contents numbers."""
-        if self.getPageNumber() in self.contents_numbers:
-            self.doForm(f"contents-{self.getPageNumber()}")
+
+class _Texts:
+    """Makes the brief's paragraphs from inline content, as the content of their elements.
+
+    The element learns what its links say (for their annotations' descriptions)
+    and gets a Note element for each footnote whose mark stands in its text;
+    the note's own paragraph, drawn at the foot of the page, is that Note's content.
+    """
+
+    def __init__(self, ink: Ink, note_style: ParagraphStyle) -> None:
+        self.ink, self.note_style = ink, note_style
+        self.notes: dict[int, TaggedParagraph] = {}
+
+    def __call__(self, source: str, content: Inlines, style: ParagraphStyle,
+                 element: Element, kind: type[TaggedParagraph] = TaggedParagraph,
+                 **options: Any) -> TaggedParagraph:
+        _describe_links(content, element.links)
+        for note in notes(content):
+            self.notes[note.number] = self(
+                f"<super>{note.number}</super> {markup(note.content, self.ink)}",
+                note.content, self.note_style, element.add_note())
+        return tagged(source, style, element, kind, **options)
+
+    def inline(self, content: Inlines, style: ParagraphStyle, element: Element
+               ) -> TaggedParagraph:
+        return self(markup(content, self.ink), content, style, element)
 
 
-def _block_flowables(block: Block, st: _Styles, theme: Theme) -> list[Flowable]:
+def _describe_links(content: Inlines, out: dict[str, str]) -> None:
+    for node in content:
+        if isinstance(node, Text | Note):
+            continue
+        if isinstance(node, Link):
+            out.setdefault(node.url, plain_text(node.content) or node.url)
+        elif isinstance(node, CrossReference):
+            out.setdefault(f"sec-{node.section_id}", plain_text(node.content))
+        _describe_links(node.content, out)
+
+
+def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _Texts,
+                     parent: Element) -> list[Flowable]:
     if isinstance(block, ParagraphBlock):
-        return [Paragraph(markup(block.content, st.ink), st.body)]
+        return [text.inline(block.content, st.body, parent.add("P"))]
     page, margins = theme.page, theme.page.margins_mm
     measure = (page.width_mm - margins.left - margins.right) * mm
     if isinstance(block, Table):
         return table_flowables(block, st.cell, st.cell_header_font, st.caption, st.ink,
-                               st.accent, st.rule, measure)
+                               st.accent, st.rule, measure, parent.add("Table"), text)
     if isinstance(block, Figure):
         text_height = (page.height_mm - margins.top - margins.bottom) * mm
-        return figure_flowables(block, st.caption, st.ink, measure, text_height)
+        figure = parent.add("Figure", alt=block.alt)
+        return figure_flowables(block, st.caption, st.ink, measure, text_height, figure,
+                                parent.add("Caption"), text)
     if isinstance(block, Quote):
-        quote = RuledParagraph(markup(block.text, st.ink), st.quote, rule_colour=st.accent)
-        out: list[Flowable] = [quote]
+        quote = parent.add("BlockQuote")
+        out: list[Flowable] = [text(markup(block.text, st.ink), block.text, st.quote,
+                                    quote.add("P"), RuledParagraph, rule_colour=st.accent)]
         if block.attribution:
-            attribution = RuledParagraph("— " + markup(block.attribution, st.ink),
-                                         st.attribution, rule_colour=st.accent)
-            out.append(attribution)
+            out.append(text("— " + markup(block.attribution, st.ink), block.attribution,
+                            st.attribution, quote.add("P"), RuledParagraph,
+                            rule_colour=st.accent))
         out.append(Spacer(1, theme.spacing.paragraph_after))
         return out
     numbered = isinstance(block, NumberedList)
     assert isinstance(block, BulletList | NumberedList)
-    items = [ListItem(Paragraph(markup(item, st.ink), st.item)) for item in block.items]
-    return [
-        ListFlowable(
-            items,
-            bulletType="1" if numbered else "bullet",
-            bulletFormat="%s." if numbered else None,  # "1." as in the Word and EPUB editions
-            start=None if numbered else "•",
-            bulletFontName=st.body.fontName,
-            bulletFontSize=st.body.fontSize,
-            bulletColor=st.accent,
-            leftIndent=theme.spacing.list_indent,
-            bulletDedent=theme.spacing.list_indent * 0.75,
-            spaceAfter=theme.spacing.paragraph_after / 2,
-        ),
-        Spacer(1, theme.spacing.paragraph_after / 2),
-    ]
+    indent = theme.spacing.list_indent
+    items = parent.add("L")
+    out = []
+    for number, content in enumerate(block.items, start=1):
+        item = items.add("LI")
+        label = plain(f"{number}." if numbered else "•", st.label, item.add("Lbl"))
+        out.append(ListItem(label, text.inline(content, st.item, item.add("LBody")),
+                            indent=indent, label_width=indent * 0.75))
+    out.append(Spacer(1, theme.spacing.paragraph_after))
+    return out
 
 
-def _story(report: Report, theme: Theme, st: _Styles) -> Iterator[Flowable]:
+def _story(report: Report, theme: Theme, st: _Styles, text: _Texts,
+           document: Element) -> Iterator[Flowable]:
     yield NextPageTemplate("body")
-    yield _Cover(report, theme, st)
+    yield _Cover(report, theme, st, document.add("Div"))
     yield PageBreak()
-    yield Paragraph("Contents", st.contents_title)
+    yield plain("Contents", st.contents_title, document.add("P"))
+    contents = document.add("TOC")
     for level, section in report.walk():
         yield TocEntry(
             section.title, st.toc[level - 1], f"sec-{section.id}", level,
             indent=(level - 1) * 14, number_width=NUMBER_WIDTH, leader_colour=st.rule,
+            tag=contents.add("TOCI"),
         )
     yield PageBreak()
     if report.lead:
+        lead = document.add("Sect")
         yield HRFlowable(width="100%", thickness=1.2, color=st.accent, spaceAfter=10)
         for paragraph in report.lead:
-            yield Paragraph(markup(paragraph.content, st.ink), st.lead)
+            yield text.inline(paragraph.content, st.lead, lead.add("P"))
         yield HRFlowable(width="100%", thickness=0.6, color=st.rule, spaceBefore=4,
                          spaceAfter=6)
+    sections: list[Element] = [document]  # the open Sect of each level, under the document
     for level, section in report.walk():
+        del sections[level:]
+        sect = sections[-1].add("Sect", title=section.title)
+        sections.append(sect)
         style = st.headings[level - 1]
         if level == 1:
             # A top-level heading needs room for itself and a few lines after it.
             yield CondPageBreak(style.leading * 2 + st.body.leading * 4)
-        yield heading(section.title, style, f"sec-{section.id}", level)
+        yield heading(section.title, style, f"sec-{section.id}", level, sect.add(f"H{level}"))
         for block in section.blocks:
-            yield from _block_flowables(block, st, theme)
+            yield from _block_flowables(block, st, theme, text, sect)
 
 
 def write_pdf(report: Report, theme: Theme, destination: Path,
               say: Callable[[str], None] | None = None) -> None:
     """Lay the report out and write it; `say` hears the pages laid out, about once a second."""
+    check_reportlab()
     body = register_family("body", theme.body_font)
     head = register_family("heading", theme.heading_font)
     check_coverage(report, theme, body, head)
@@ -332,9 +405,9 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
     note_style = ParagraphStyle("note", parent=st.body, fontSize=theme.sizes.small,
                                 leading=theme.sizes.small * 1.3, spaceAfter=2, leftIndent=10,
                                 firstLineIndent=-10)
-    notes = {note.number: Paragraph(f"<super>{note.number}</super> {markup(note.content, st.ink)}",
-                                    note_style)
-             for note in report.footnotes()}
+    text = _Texts(st.ink, note_style)
+    document = Element("Document")
+    story = [*_story(report, theme, st, text, document)]
     meta = report.metadata
     when = build_time(report)
     page_w, page_h = theme.page.width_mm * mm, theme.page.height_mm * mm
@@ -349,26 +422,28 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
         if say is not None and time.monotonic() - said[0] >= PROGRESS_SECONDS:
             said[0] = time.monotonic()
             say(f"{canvas.getPageNumber()} pages laid out")
+        canvas.begin_page()
         canvas.saveState()
-        canvas.setFont(header_font, header_size)
-        canvas.setFillColor(header_colour)
-        y = page_h - top + 10 * mm
-        canvas.drawString(left, y, meta.running_title)
-        canvas.setStrokeColor(st.rule)
-        canvas.setLineWidth(0.5)
-        canvas.line(left, y - 2.5 * mm, page_w - right, y - 2.5 * mm)
-        y = bottom - 12 * mm
-        canvas.line(left, y + 4.5 * mm, page_w - right, y + 4.5 * mm)
-        canvas.drawString(left, y, meta.publisher)
-        number = canvas.getPageNumber()
-        canvas.numbered_pages.append(number)
-        canvas.translate(page_w - right, y)
-        canvas.doForm(f"page-{number}")
+        with canvas.pagination():
+            canvas.setFont(header_font, header_size)
+            canvas.setFillColor(header_colour)
+            y = page_h - top + 10 * mm
+            canvas.drawString(left, y, meta.running_title)
+            canvas.setStrokeColor(st.rule)
+            canvas.setLineWidth(0.5)
+            canvas.line(left, y - 2.5 * mm, page_w - right, y - 2.5 * mm)
+            y = bottom - 12 * mm
+            canvas.line(left, y + 4.5 * mm, page_w - right, y + 4.5 * mm)
+            canvas.drawString(left, y, meta.publisher)
+            number = canvas.getPageNumber()
+            canvas.numbered_pages.append(number)
+            canvas.translate(page_w - right, y)
+            canvas.doForm(f"page-{number}")
         canvas.restoreState()
 
     frame = NotesFrame(left, bottom, page_w - left - right, page_h - top - bottom, id="body",
                        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
-                       notes=notes, mark_font=mark_font, rule_colour=st.rule)
+                       notes=text.notes, mark_font=mark_font, rule_colour=st.rule)
     cover_frame = Frame(0, 0, page_w, page_h, id="cover", leftPadding=0, rightPadding=0,
                         topPadding=0, bottomPadding=0)
     doc = BaseDocTemplate(
@@ -386,16 +461,23 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
         initialFontName=body.regular,
     )
     doc.addPageTemplates([
-        PageTemplate("cover", frames=[cover_frame]),
+        PageTemplate("cover", frames=[cover_frame],
+                     onPage=lambda canvas, doc: canvas.begin_page()),
         PageTemplate("body", frames=[frame], onPage=body_page,
-                     onPageEnd=lambda canvas, doc: (frame.draw_notes(canvas),
-                                                    canvas.place_contents_numbers())),
+                     onPageEnd=lambda canvas, doc: frame.draw_notes(canvas)),
     ])
     contents = (head.regular, st.toc[0].fontSize, st.body.textColor)
 
+    facts = DocumentFacts(
+        title=meta.title, authors=meta.authors, subject=meta.subject or meta.description
+        or meta.title, keywords=meta.keywords, language=meta.language,
+        creator=f"reportexport {__version__}",
+        date=when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+
     def make_canvas(*args: Any, **kwargs: Any) -> _BriefCanvas:
-        canvas = _BriefCanvas(*args, when=when, footer=st.header, contents=contents, **kwargs)
+        canvas = _BriefCanvas(*args, when=when, footer=st.header, contents=contents,
+                              facts=facts, structure=document, **kwargs)
         canvas.showOutline()  # open the bookmarks panel with the document
         return canvas
 
-    doc.build([*_story(report, theme, st), CarriedNotes(frame)], canvasmaker=make_canvas)
+    doc.build([*story, CarriedNotes(frame)], canvasmaker=make_canvas)
