@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 
 from reportlab.lib.colors import Color
+from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.platypus import Flowable, Paragraph
 
 from reportexport.exporters.pdf.tagging import Element
@@ -25,6 +27,11 @@ class TaggedParagraph(Paragraph):
     tag: Element | None = None
     drawn: bool = False
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The text as parsed, before layout turns the fragments into words.
+        self.source_text = "".join(getattr(f, "text", "") for f in self.frags)
+
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         if self.tag is None:
             raise RuntimeError(f"a paragraph of the brief has no structure element: {self.text!r}")
@@ -39,7 +46,78 @@ class TaggedParagraph(Paragraph):
         parts = super().split(availWidth, availHeight)
         for part in parts:
             part.tag = self.tag
+        if len(parts) == 2:  # each part keeps its share of the text, for _space_line_ends
+            parts[0].source_text = self.source_text
+            parts[1].source_text = _after(self.source_text, _characters(parts[0].frags))
         return parts
+
+    def draw(self) -> None:
+        if self.style.alignment != TA_JUSTIFY:
+            _space_line_ends(self)
+        super().draw()
+
+
+def _characters(frags: list[Any]) -> int:
+    """How many characters other than spaces a split part's fragments hold."""
+    count = 0
+    for fragment in frags:
+        if isinstance(fragment, list):  # a laid-out word: [width, (fragment, text), ...]
+            text = "".join(piece[1] for piece in fragment[1:])
+        else:
+            text = getattr(fragment, "text", None)
+            if text is None:  # a plain part holds its words
+                text = "".join(getattr(fragment, "words", ()))
+        count += len("".join(text.split()))
+    return count
+
+
+def _after(text: str, characters: int) -> str:
+    """`text` after its first `characters` characters other than spaces."""
+    for i, character in enumerate(text):
+        if characters == 0:
+            return text[i:]
+        if not character.isspace():
+            characters -= 1
+    return ""
+
+
+def _space_line_ends(paragraph: TaggedParagraph) -> None:
+    """End every line that broke at a space with that space.
+
+    reportlab drops the space where a line breaks, so text taken from the
+    marked content (a screen reader, copy and paste) would run the last word
+    of one line into the first of the next. The space is drawn after the
+    line's last glyph, where it shows nothing. A line that broke inside a word
+    too long for the measure gets none. Justified lines are left alone: their
+    word spacing counts the spaces.
+    """
+    lines = paragraph.blPara.lines
+    if len(lines) < 2:
+        return
+    text = paragraph.source_text
+    # After how many non-space characters the source text has a space.
+    breaks, seen = set(), 0
+    for character in text:
+        if character.isspace():
+            breaks.add(seen)
+        else:
+            seen += 1
+    seen = 0
+    for i, line in enumerate(lines[:-1]):
+        if isinstance(line, tuple):  # plain text: (extra space, words)
+            extra, words = line
+            seen += sum(len("".join(w.split())) for w in words)
+            if words and seen in breaks and not words[-1].endswith(" "):
+                lines[i] = (extra, [*words[:-1], words[-1] + " "])
+            continue
+        pieces = [getattr(w, "text", "") for w in line.words]
+        seen += sum(len("".join(p.split())) for p in pieces)
+        last = line.words[-1] if line.words else None
+        if (seen in breaks and isinstance(getattr(last, "text", None), str)
+                and not hasattr(last, "cbDefn") and not last.text.endswith(" ")):
+            spaced = copy.copy(last)
+            spaced.text = last.text + " "
+            line.words[-1] = spaced
 
 
 #: Makes a paragraph from reportlab markup and the inline nodes it was made from,

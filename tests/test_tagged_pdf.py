@@ -1,0 +1,368 @@
+"""The PDF is tagged (PDF/UA-1): read back with poppler, pikepdf and the `pdfua` checker.
+
+Three readers, none of them the writer: `pdfua` checks the machine-checkable
+rules it implements; poppler's `pdfinfo -struct-text` gives each structure
+element with the text of its marked content, compared here with the source;
+pikepdf walks the content streams, the parent tree and the annotations, so
+that every mark drawn is either content in the tree or an artifact.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from conftest import DATA, ROOT
+from reportexport.building import build
+from reportexport.model import (
+    Figure,
+    Inlines,
+    Note,
+    Report,
+    Table,
+    Text,
+)
+from reportexport.model import Paragraph as ParagraphBlock
+from reportexport.source import load_report
+from reportexport.theme import Theme
+
+CASES = {
+    "report": ROOT / "source" / "report.yaml",
+    "guide": ROOT / "examples" / "guide" / "guide.yaml",
+    **{path.stem: path for path in sorted((DATA / "valid").glob("*.yaml"))},
+}
+PDFUA = Path(sys.executable).parent / "pdfua"
+PAINTING = {"Tj", "TJ", "'", '"', "Do", "f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "sh"}
+
+
+@dataclass
+class Node:
+    role: str
+    title: str | None = None
+    texts: list[str] = field(default_factory=list)
+    kids: list[Node] = field(default_factory=list)
+    attributes: list[str] = field(default_factory=list)
+    objects: int = 0
+
+    def walk(self, parent: Node | None = None):  # type: ignore[no-untyped-def]
+        yield self, parent
+        for kid in self.kids:
+            yield from kid.walk(self)
+
+    def text(self, notes: bool = False) -> str:
+        """The element's words, its own and its kids', in order (as poppler reads them);
+        the footnotes whose marks stand in it only if asked for."""
+        kids = [k.text(notes) for k in self.kids if notes or k.role != "Note"]
+        return " ".join(" ".join([*self.texts, *kids]).split())
+
+
+_ELEMENT = re.compile(r'^(?P<role>\w+)(?::| \((?:block|inline)\)| "(?P<title>.*)")?$')
+
+
+def _struct_tree(path: Path) -> Node:
+    out = subprocess.run(["pdfinfo", "-enc", "UTF-8", "-struct-text", str(path)],
+                         capture_output=True, check=True).stdout
+    stack: list[tuple[int, Node]] = []
+    root: Node | None = None
+    for raw in out.splitlines():
+        # Text is UTF-8; an element's title (/T) is printed as stored, which for
+        # text in PDFDocEncoding is one byte a character.
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            line = raw.decode("latin-1")
+        if not line.strip():
+            continue
+        depth = (len(line) - len(line.lstrip(" "))) // 2
+        content = line.strip()
+        while stack and stack[-1][0] >= depth:
+            stack.pop()
+        owner = stack[-1][1] if stack else None
+        if content.startswith('"'):
+            assert owner is not None and content.endswith('"'), line
+            owner.texts.append(content[1:-1])
+        elif content.startswith("/"):
+            assert owner is not None, line
+            owner.attributes.append(content)
+        elif content.startswith("Object "):
+            assert owner is not None, line
+            owner.objects += 1
+        else:
+            match = _ELEMENT.match(content)
+            assert match, f"unexpected line in pdfinfo -struct-text: {line!r}"
+            node = Node(match["role"], match["title"])
+            if owner is None:
+                root = node
+            else:
+                owner.kids.append(node)
+            stack.append((depth, node))
+    assert root is not None
+    return root
+
+
+def _spoken(content: Inlines) -> str:
+    """What the PDF's text says for `content`: its words, with each note's number as its mark."""
+    out = []
+    for node in content:
+        if isinstance(node, Text):
+            out.append(node.text)
+        elif isinstance(node, Note):
+            out.append(str(node.number))
+        else:
+            out.append(_spoken(node.content))
+    return "".join(out)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class Built:
+    report: Report
+    pdf: Path
+    tree: Node
+
+
+@pytest.fixture(scope="module")
+def built(theme: Theme, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
+    folder = tmp_path_factory.mktemp("tagged")
+    out = {}
+    for name, source in CASES.items():
+        report = load_report(source)
+        [pdf] = build(report, theme, ["pdf"], folder / name)
+        out[name] = Built(report, pdf, _struct_tree(pdf))
+    return out
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_pdfua_checker_finds_nothing_and_skips_no_rule(case: str, built: dict[str, Built]
+                                                        ) -> None:
+    result = subprocess.run([str(PDFUA), "check", str(built[case].pdf)], capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stdout
+    assert "errors=0 warnings=0 info=0" in result.stdout
+    assert "[skip" not in result.stdout, result.stdout  # every implemented rule ran
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_headings_and_paragraphs_follow_the_source(case: str, built: dict[str, Built]) -> None:
+    report, tree = built[case].report, built[case].tree
+    assert tree.role == "Document"
+    headings = [(int(node.role[1]), node.text()) for node, _ in tree.walk()
+                if re.fullmatch(r"H[1-6]", node.role)]
+    assert headings == [(level, _words(title)) for level, title in report.outline()]
+    # Each section is a Sect holding its heading first, titled (/T, read with pikepdf).
+    sects = [node for node, _ in tree.walk() if node.role == "Sect" and node.title is not None]
+    assert len(sects) == len(report.outline())
+    for sect in sects:
+        assert re.fullmatch(r"H[1-6]", sect.kids[0].role)
+    with pikepdf.open(built[case].pdf) as pdf:
+        titles = [str(e.T) for e in _elements(pdf.Root.StructTreeRoot.K)
+                  if e.S == pikepdf.Name.Sect and "/T" in e]
+    assert titles == [title for _, title in report.outline()]
+
+    expected = [_words(_spoken(p.content)) for p in report.lead]
+    for _, section in report.walk():
+        expected += [_words(_spoken(b.content)) for b in section.blocks
+                     if isinstance(b, ParagraphBlock)]
+    paragraphs = [" ".join(node.texts) for node, parent in tree.walk()
+                  if node.role == "P" and parent is not None and parent.role == "Sect"]
+    assert [_words(p) for p in paragraphs] == expected
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_cover_contents_tables_figures_and_notes_are_elements(case: str,
+                                                              built: dict[str, Built]) -> None:
+    report, tree = built[case].report, built[case].tree
+    nodes = [node for node, _ in tree.walk()]
+    meta = report.metadata
+    # The cover's facts: a table, one row per fact, its label a row header.
+    cover = tree.kids[0]
+    [facts] = [k for k in cover.kids if k.role == "Table"]
+    rows = [row for row in facts.kids[0].kids]
+    assert len(rows) == len(meta.facts) + 1  # and the date of publication
+    for row, fact in zip(rows, meta.facts, strict=False):
+        assert [k.role for k in row.kids] == ["TH", "TD"]
+        assert row.kids[0].attributes == ["/Scope /Row"]
+        assert row.kids[1].text() == _words(fact.value)
+    # The contents: one entry per section, each a link with its title and page.
+    [toc] = [n for n in nodes if n.role == "TOC"]
+    assert [k.kids[0].role for k in toc.kids] == ["Link"] * len(report.outline())
+    for entry, (_, title) in zip(toc.kids, report.outline(), strict=True):
+        link = entry.kids[0]
+        assert link.objects == 1 and link.texts[-1].isdigit()
+        assert _words(" ".join(link.texts[:-1])) == _words(title)
+
+    tables = [b for _, s in report.walk() for b in s.blocks if isinstance(b, Table)]
+    tagged_tables = [n for n in nodes if n.role == "Table" and n is not facts]
+    assert len(tagged_tables) == len(tables)
+    for node, table in zip(tagged_tables, tables, strict=True):
+        parts = [k.role for k in node.kids]
+        assert parts == ["Caption", "THead", "TBody"]  # the caption says at least "Table N"
+        [header] = node.kids[1].kids
+        assert [c.role for c in header.kids] == ["TH"] * len(table.columns)
+        assert all(c.attributes == ["/Scope /Column"] for c in header.kids)
+        assert [c.text() for c in header.kids] == [_words(_spoken(c)) for c in table.columns]
+        body = node.kids[2].kids
+        assert [[c.text() for c in row.kids] for row in body] == \
+            [[_words(_spoken(c)) for c in row] for row in table.rows]
+
+    figures = [b for _, s in report.walk() for b in s.blocks if isinstance(b, Figure)]
+    assert len([n for n in nodes if n.role == "Figure"]) == len(figures)
+
+    notes = list(report.footnotes())
+    tagged_notes = [n for n in nodes if n.role == "Note"]
+    assert [n.text() for n in tagged_notes] == \
+        [_words(f"{note.number} {_spoken(note.content)}") for note in notes]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_tree_holds_what_is_drawn_and_no_pagination(case: str, built: dict[str, Built],
+                                                        theme: Theme) -> None:
+    """What poppler reads off the cover and off the text frame of every other page
+    (where running heads and page numbers are not) is character for character what
+    the structure tree holds. Characters, not words: the two readers part a note
+    mark from its word, or a word broken over two lines, differently."""
+    report, pdf, tree = built[case].report, built[case].pdf, built[case].tree
+    with pikepdf.open(pdf) as document:
+        pages = len(document.pages)
+    margins, page = theme.page.margins_mm, theme.page
+    point = 72 / 25.4
+    frame = ["-x", "0", "-y", str(round(margins.top * point)),
+             "-W", str(round(page.width_mm * point)),
+             "-H", str(round((page.height_mm - margins.top - margins.bottom) * point))]
+
+    def text(*options: str) -> str:
+        return subprocess.run(["pdftotext", "-enc", "UTF-8", "-raw", *options, str(pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout
+
+    def characters(text: str) -> Counter[str]:
+        return Counter("".join(w for w in text.split() if set(w) != {"."}))  # no leaders
+
+    drawn = characters(text("-l", "1") + text("-f", "2", *frame))
+    tagged = characters(tree.text(notes=True))
+    assert not tagged - drawn, "the tree holds text that is not drawn, or pagination"
+    # A table's header row, repeated on each page it runs over, is in the tree once.
+    repeated = characters(" ".join(_spoken(c) for _, s in report.walk() for b in s.blocks
+                                   if isinstance(b, Table) for c in b.columns))
+    assert set(drawn - tagged) <= set(repeated), drawn - tagged
+    assert f"Page 2 of {pages}" in text("-f", "2", "-l", "2")
+    assert f"Page 2 of {pages}" not in tree.text(notes=True)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_content_streams_parent_tree_and_annotations_agree(case: str,
+                                                           built: dict[str, Built]) -> None:
+    with pikepdf.open(built[case].pdf) as pdf:
+        root = pdf.Root
+        assert root.MarkInfo.Marked is True
+        assert root.ViewerPreferences.DisplayDocTitle is True
+        assert str(root.Lang) == built[case].report.metadata.language
+        tree_root = root.StructTreeRoot
+        parents = dict(_number_tree(tree_root.ParentTree))
+        assert int(tree_root.ParentTreeNextKey) == max(parents) + 1
+        for page in pdf.pages:
+            assert page.obj.Tabs == pikepdf.Name.S
+            marks = _marked_content(page)
+            elements = parents[int(page.obj.StructParents)]
+            assert len(elements) == len(marks), "one parent-tree entry per MCID"
+            for mcid in marks:
+                element = elements[mcid]
+                assert _holds(element, mcid, page.obj), f"MCID {mcid} is not its parent's kid"
+            for annotation in page.obj.get("/Annots", []):
+                assert str(annotation.Contents).strip(), "a link without a description"
+                link = parents[int(annotation.StructParent)]
+                assert link.S == pikepdf.Name.Link
+                kids = link.K if isinstance(link.K, pikepdf.Array) else [link.K]
+                assert any(isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"
+                           and k.Obj.objgen == annotation.objgen for k in kids)
+        for element in _elements(tree_root.K):
+            if element.S == pikepdf.Name.Figure:
+                assert str(element.Alt).strip()
+                assert len(element.A.BBox) == 4
+
+
+@pytest.mark.parametrize("case", ["report", "guide"])
+def test_xmp_metadata_agrees_with_the_document_information(case: str,
+                                                           built: dict[str, Built]) -> None:
+    meta = built[case].report.metadata
+    with pikepdf.open(built[case].pdf) as pdf:
+        xmp = pdf.open_metadata()
+        assert xmp["dc:title"] == meta.title == str(pdf.docinfo.Title)
+        assert xmp["dc:creator"] == list(meta.authors)
+        assert list(xmp["dc:language"]) == [meta.language]
+        assert xmp["pdfuaid:part"] == "1"
+        assert xmp["pdf:Producer"] == str(pdf.docinfo.Producer)
+        created = str(pdf.docinfo.CreationDate)  # D:YYYYMMDDHHmmSS+00'00'
+        assert xmp["xmp:CreateDate"].replace("-", "").replace(":", "").replace("T", "")[:14] \
+            == created[2:16]
+
+
+def _number_tree(node: pikepdf.Dictionary):  # type: ignore[no-untyped-def]
+    if "/Nums" in node:
+        nums = node.Nums
+        for i in range(0, len(nums), 2):
+            yield int(nums[i]), nums[i + 1]
+    for kid in node.get("/Kids", []):
+        yield from _number_tree(kid)
+
+
+def _marked_content(page: pikepdf.Page) -> list[int]:
+    """The MCIDs of a page's content stream, checking that nothing is painted unmarked."""
+    depth, mcids = 0, []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op in ("BDC", "BMC"):
+            depth += 1
+            if op == "BDC" and isinstance(operands[1], pikepdf.Dictionary) \
+                    and "/MCID" in operands[1]:
+                assert depth == 1, "marked content with an MCID nested in other marked content"
+                mcids.append(int(operands[1].MCID))
+        elif op == "EMC":
+            depth -= 1
+            assert depth >= 0
+        elif op in PAINTING:
+            assert depth > 0, f"{op} paints outside marked content (neither tagged nor artifact)"
+    assert depth == 0
+    assert mcids == list(range(len(mcids))), "MCIDs number a page's content in order from 0"
+    return mcids
+
+
+def _holds(element: pikepdf.Dictionary, mcid: int, page: pikepdf.Dictionary) -> bool:
+    kids = element.K if isinstance(element.K, pikepdf.Array) else [element.K]
+    for kid in kids:
+        if isinstance(kid, int) and kid == mcid and element.Pg.objgen == page.objgen:
+            return True
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR" \
+                and int(kid.MCID) == mcid and kid.Pg.objgen == page.objgen:
+            return True
+    return False
+
+
+def _elements(kid: object):  # type: ignore[no-untyped-def]
+    if isinstance(kid, pikepdf.Array):
+        for item in kid:
+            yield from _elements(item)
+    elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+        yield kid
+        yield from _elements(kid.get("/K"))
+
+
+def test_tagging_reaches_only_what_reportlab_still_has() -> None:
+    """The tagging layer's one look past reportlab's API, checked before every build."""
+    from reportexport.exporters.pdf.tagging import check_reportlab
+
+    check_reportlab()
+
+
+pytestmark = pytest.mark.skipif(shutil.which("pdfinfo") is None,
+                                reason="poppler-utils is not installed (.ci/run installs it)")
