@@ -167,7 +167,7 @@ def test_headings_and_paragraphs_follow_the_source(case: str, built: dict[str, B
         assert re.fullmatch(r"H[1-6]", sect.kids[0].role)
     with pikepdf.open(built[case].pdf) as pdf:
         titles = [str(e.T) for e in _elements(pdf.Root.StructTreeRoot.K)
-                  if e.S == pikepdf.Name.Sect and "/T" in e]
+                  if pikepdf.Name.Sect == e.S and "/T" in e]
     assert titles == [title for _, title in report.outline()]
 
     expected = [_words(_spoken(p.content)) for p in report.lead]
@@ -281,12 +281,12 @@ def test_content_streams_parent_tree_and_annotations_agree(case: str,
             for annotation in page.obj.get("/Annots", []):
                 assert str(annotation.Contents).strip(), "a link without a description"
                 link = parents[int(annotation.StructParent)]
-                assert link.S == pikepdf.Name.Link
+                assert pikepdf.Name.Link == link.S
                 kids = link.K if isinstance(link.K, pikepdf.Array) else [link.K]
                 assert any(isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"
                            and k.Obj.objgen == annotation.objgen for k in kids)
         for element in _elements(tree_root.K):
-            if element.S == pikepdf.Name.Figure:
+            if pikepdf.Name.Figure == element.S:
                 assert str(element.Alt).strip()
                 assert len(element.A.BBox) == 4
 
