@@ -6,6 +6,7 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
+from itertools import accumulate
 from typing import Any
 
 from reportlab.lib.colors import Color
@@ -39,8 +40,11 @@ class TaggedParagraph(Paragraph):
             super().drawOn(canvas, x, y, _sW)
             return
         self.drawn = True
-        with canvas.marked(self.tag):
+        canvas.begin_marked(self.tag)
+        try:
             super().drawOn(canvas, x, y, _sW)
+        finally:
+            canvas.end_marked()
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         parts = super().split(availWidth, availHeight)
@@ -94,19 +98,13 @@ def _space_line_ends(paragraph: TaggedParagraph) -> None:
     lines = paragraph.blPara.lines
     if len(lines) < 2:
         return
-    text = paragraph.source_text
-    # After how many non-space characters the source text has a space.
-    breaks, seen = set(), 0
-    for character in text:
-        if character.isspace():
-            breaks.add(seen)
-        else:
-            seen += 1
+    # After how many characters other than spaces the text has a space.
+    breaks = set(accumulate(map(len, paragraph.source_text.split())))
     seen = 0
     for i, line in enumerate(lines[:-1]):
         if isinstance(line, tuple):  # plain text: (extra space, words)
             extra, words = line
-            seen += sum(len("".join(w.split())) for w in words)
+            seen += sum(map(len, words))
             if words and seen in breaks and not words[-1].endswith(" "):
                 lines[i] = (extra, [*words[:-1], words[-1] + " "])
             continue
@@ -242,10 +240,10 @@ class RuledParagraph(TaggedParagraph):
 class TocEntry(Flowable):
     """One contents line: the title (wrapped, indented by level), dot leaders, page number.
 
-    Each page number is a PDF form, defined after the body is laid out; the
-    whole line links to the heading's destination. One layout pass suffices.
-    The title and the number are the content of the entry's Link element; the
-    leaders are not content.
+    The page numbers of a contents page are one PDF form, defined after the
+    body is laid out; the whole line links to the heading's destination. One
+    layout pass suffices. The title is the content of the entry's Link
+    element; the leaders and the number are not content.
     """
 
     def __init__(self, text: str, style: Any, key: str, level: int, indent: float,
@@ -281,12 +279,8 @@ class TocEntry(Flowable):
             count = int((x1 - x0) / dot)
             canvas.drawRightString(x1, baseline, ". " * count)
             canvas.restoreState()
-        # The number is a form, filled in once the heading's page is known.
-        canvas.saveState()
-        canvas.translate(self.avail_width, baseline)
-        with canvas.marked(self.link):
-            canvas.doForm(canvas.contents_number(self.key))
-        canvas.restoreState()
+        # The number is drawn later, with the others of this page, in one form.
+        canvas.contents_number(self.key, *canvas.absolutePosition(self.avail_width, baseline))
         with canvas.link_of(self.link):
             canvas.linkRect(self.link.alt, self.key,
                             (self.indent, -2, self.avail_width, self.height),

@@ -32,69 +32,84 @@ from typing import Any
 from reportlab.pdfbase.pdfdoc import (
     XMP,
     LinkAnnotation,
-    PDFArray,
     PDFDictionary,
     PDFName,
+    PDFObject,
+    PDFObjectReference,
     PDFPage,
     PDFString,
 )
 from reportlab.pdfgen.canvas import Canvas
 
+from reportexport.exporters.pdf.pagestreams import compress_last_page
+
 
 class Element:
     """A structure element: its standard role, its kids in reading order, its attributes."""
 
-    __slots__ = (
-        "actual_text",
-        "alt",
-        "bbox",
-        "kids",
-        "lang",
-        "links",
-        "notes",
-        "parent",
-        "role",
-        "scope",
-        "title",
-    )
+    __slots__ = ("actual_text", "alt", "bbox", "kids", "lang", "links", "notes", "number",
+                 "role", "scope")
 
-    def __init__(self, role: str, parent: Element | None = None, *, alt: str | None = None,
-                 title: str | None = None, scope: str | None = None,
+    def __init__(self, role: str, *, alt: str | None = None, scope: str | None = None,
                  lang: str | None = None) -> None:
         self.role = role
-        self.parent = parent
-        self.kids: list[Element | _Mark | _Annotation] = []
+        #: Kids in reading order: elements, annotations, and marked content as
+        #: `page << 16 | MCID` (ints, for there are as many as paragraphs).
+        self.kids: list[Element | int | _Annotation] = []
         #: Footnotes whose marks stand in this element's text: read after it.
-        self.notes: list[Element] = []
-        self.alt, self.title, self.scope, self.lang = alt, title, scope, lang
-        self.bbox: tuple[int, tuple[float, float, float, float]] | None = None
+        self.notes: list[Element] | None = None
+        self.alt, self.scope, self.lang = alt, scope, lang
+        self.bbox: tuple[float, float, float, float] | None = None
         self.actual_text: str | None = None
         #: What each link drawn in this element's text does, by its target.
-        self.links: dict[str, str] = {}
-        if parent is not None:
-            parent.kids.append(self)
+        self.links: dict[str, str] | None = None
+        self.number = 0  # its PDF object number, once the tree is written
 
     def add(self, role: str, **attributes: Any) -> Element:
-        return Element(role, self, **attributes)
+        kid = Element(role, **attributes)
+        self.kids.append(kid)
+        return kid
 
     def add_note(self) -> Element:
         note = Element("Note")
-        note.parent = self
+        if self.notes is None:
+            self.notes = []
         self.notes.append(note)
         return note
 
-    def children(self) -> list[Element | _Mark | _Annotation]:
+    def children(self) -> list[Element | int | _Annotation]:
         """The kids in reading order: the element's own content, then its notes."""
         return [*self.kids, *self.notes] if self.notes else self.kids
 
-    def has_content(self) -> bool:
-        return any(isinstance(kid, _Mark) for kid in self.kids)
-
-
-@dataclass(frozen=True, slots=True)
-class _Mark:
-    page: int  # index from 0
-    mcid: int
+    def written(self, parent: int, page_refs: list[bytes], document: Any) -> bytes:
+        """The element as a PDF dictionary, its parent being object number `parent`."""
+        out = [b"<< /Type /StructElem /S /%s /P %d 0 R" % (self.role.encode("ascii"), parent)]
+        page = next((kid >> 16 for kid in self.kids if isinstance(kid, int)), None)
+        if page is not None:
+            out.append(b" /Pg " + page_refs[page])
+        kids: list[bytes] = []
+        for kid in self.children():
+            if isinstance(kid, Element):
+                kids.append(b"%d 0 R" % kid.number)
+            elif isinstance(kid, int):
+                kid_page, mcid = kid >> 16, kid & 0xFFFF
+                kids.append(b"%d" % mcid if kid_page == page else
+                            b"<< /Type /MCR /Pg %s /MCID %d >>" % (page_refs[kid_page], mcid))
+            else:
+                kids.append(b"<< /Type /OBJR /Obj %s /Pg %s >>"
+                            % (kid.reference.format(document), page_refs[kid.page]))
+        out += [b" /K ", kids[0] if len(kids) == 1 else b"[" + b" ".join(kids) + b"]"]
+        for key, value in ((b"Alt", self.alt), (b"Lang", self.lang),
+                           (b"ActualText", self.actual_text)):
+            if value is not None:
+                out += [b" /", key, b" ", PDFString(value).format(document)]
+        if self.scope is not None:
+            out.append(b" /A << /O /Table /Scope /%s >>" % self.scope.encode("ascii"))
+        elif self.bbox is not None:
+            box = b" ".join(b"%.2f" % v for v in self.bbox)
+            out.append(b" /A << /O /Layout /BBox [%s] >>" % box)
+        out.append(b" >>")
+        return b"".join(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +166,7 @@ class TaggingCanvas(Canvas):
     def begin_page(self) -> None:
         """At a page's start: what follows is a layout artifact until marked otherwise."""
         if not self._marking:
-            self.addLiteral("/Artifact <</Type /Layout>> BDC")
+            self.addLiteral("/Artifact BMC")
             self._marking = True
 
     def end_page(self) -> None:
@@ -164,21 +179,29 @@ class TaggingCanvas(Canvas):
         self._page_marks.append(self._marks)
         self._marks = []
         super().showPage()
+        compress_last_page(self._doc)
 
-    @contextmanager
-    def marked(self, element: Element, role: str | None = None) -> Iterator[None]:
-        """Draw real content of `element`, as one marked-content sequence on this page."""
+    def begin_marked(self, element: Element) -> None:
+        """Draw real content of `element` from here, as one marked-content sequence."""
         self.begin_page()
         mcid = len(self._marks)
         self._marks.append(element)
-        element.kids.append(_Mark(len(self._page_marks), mcid))
-        self.addLiteral(f"EMC /{role or element.role} <</MCID {mcid}>> BDC")
-        outer, self._element = self._element, element
+        element.kids.append(len(self._page_marks) << 16 | mcid)
+        self.addLiteral(f"EMC /{element.role} <</MCID {mcid}>> BDC")
+        self._element = element
+
+    def end_marked(self) -> None:
+        self._element = None
+        self.addLiteral("EMC /Artifact BMC")
+
+    @contextmanager
+    def marked(self, element: Element) -> Iterator[None]:
+        """Draw real content of `element`, as one marked-content sequence on this page."""
+        self.begin_marked(element)
         try:
             yield
         finally:
-            self._element = outer
-            self.addLiteral("EMC /Artifact <</Type /Layout>> BDC")
+            self.end_marked()
 
     @contextmanager
     def pagination(self) -> Iterator[None]:
@@ -188,14 +211,13 @@ class TaggingCanvas(Canvas):
         try:
             yield
         finally:
-            self.addLiteral("EMC /Artifact <</Type /Layout>> BDC")
+            self.addLiteral("EMC /Artifact BMC")
 
     def note_bounds(self, element: Element, width: float, height: float) -> None:
         """Record where `element` (a figure) lies on the page, from the current origin."""
         x0, y0 = self.absolutePosition(0, 0)
         x1, y1 = self.absolutePosition(width, height)
-        element.bbox = (len(self._page_marks), (min(x0, x1), min(y0, y1), max(x0, x1),
-                                                 max(y0, y1)))
+        element.bbox = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
 
     # --- links -------------------------------------------------------------------------
 
@@ -226,7 +248,7 @@ class TaggingCanvas(Canvas):
             link, description = owner, owner.alt or ""
         else:
             # A Link element per annotation; a link broken over two lines has two.
-            description = owner.links.get(self._link_target or "", "")
+            description = (owner.links or {}).get(self._link_target or "", "")
             link = owner.add("Link")
         key = len(self._annotations)
         if isinstance(annotation, LinkAnnotation):
@@ -252,70 +274,46 @@ class TaggingCanvas(Canvas):
     def _write_structure(self) -> None:
         document = self._doc
         pages = document.Pages.pages
-        page_refs = [document.Reference(page) for page in pages]
-        first_page_key = len(self._annotations)
-        refs: dict[int, Any] = {}
 
-        def reference(element: Element) -> Any:
-            return refs[id(element)]
+        def register(obj: Any, name: str | None = None) -> int:
+            return int(document.Reference(obj, name).format(document).split()[0])
 
-        root = PDFDictionary({"Type": PDFName("StructTreeRoot")})
-        root_ref = document.Reference(root)
-
-        # Register every element first, so kids and parents can refer to each other.
-        order: list[Element] = []
-        stack = [self.structure]
+        page_refs = [b"%d 0 R" % register(page) for page in pages]
+        root = _Written(b"")
+        root_number = register(root)
+        # The elements, in reading order (pre-order), each with its parent's number.
+        # reportlab numbers objects as they are registered: the numbers are known
+        # before the elements are written, and checked as they are registered.
+        order: list[tuple[Element, int]] = []
+        stack = [(self.structure, root_number)]
         while stack:
-            element = stack.pop()
-            order.append(element)
-            stack.extend(reversed([k for k in element.children() if isinstance(k, Element)]))
-        dictionaries = []
-        for element in order:
-            entry = PDFDictionary({"Type": PDFName("StructElem"), "S": PDFName(element.role)})
-            refs[id(element)] = document.Reference(entry)
-            dictionaries.append(entry)
+            element, parent = stack.pop()
+            element.number = root_number + 1 + len(order)
+            order.append((element, parent))
+            stack.extend((kid, element.number) for kid in reversed(element.children())
+                         if isinstance(kid, Element))
+        for index, (element, parent) in enumerate(order):
+            # As bytes, so that the elements themselves are freed before the document
+            # is formatted, the moment it is largest in memory.
+            document.Reference(element.written(parent, page_refs, document), f"SE{index}")
+        last = PDFObjectReference(f"SE{len(order) - 1}").format(document)
+        if int(last.split()[0]) != order[-1][0].number:
+            raise RuntimeError("reportlab no longer numbers objects as they are registered")
 
-        for element, entry in zip(order, dictionaries, strict=True):
-            entry["P"] = root_ref if element.parent is None else reference(element.parent)
-            page = _first_page(element)
-            if page is not None:
-                entry["Pg"] = page_refs[page]
-            kids: list[Any] = []
-            for kid in element.children():
-                if isinstance(kid, Element):
-                    kids.append(reference(kid))
-                elif isinstance(kid, _Mark):
-                    kids.append(kid.mcid if kid.page == page else PDFDictionary({
-                        "Type": PDFName("MCR"), "Pg": page_refs[kid.page], "MCID": kid.mcid}))
-                else:
-                    kids.append(PDFDictionary({"Type": PDFName("OBJR"), "Obj": kid.reference,
-                                               "Pg": page_refs[kid.page]}))
-            entry["K"] = kids[0] if len(kids) == 1 else PDFArray(kids)
-            for key, value in (("Alt", element.alt), ("T", element.title),
-                               ("Lang", element.lang), ("ActualText", element.actual_text)):
-                if value is not None:
-                    entry[key] = PDFString(value)
-            attributes = {}
-            if element.scope is not None:
-                attributes = {"O": PDFName("Table"), "Scope": PDFName(element.scope)}
-            elif element.bbox is not None:
-                attributes = {"O": PDFName("Layout"),
-                              "BBox": PDFArray([round(v, 2) for v in element.bbox[1]])}
-            if attributes:
-                entry["A"] = PDFDictionary(attributes)
-
-        numbers: list[Any] = []
-        for link, annotation in self._annotations:
-            numbers += [annotation.key, reference(link)]
+        first_page_key = len(self._annotations)
+        numbers = [b"%d %d 0 R" % (record.key, link.number) for link, record in self._annotations]
         for index, (page, marks) in enumerate(zip(pages, self._page_marks, strict=False)):
             key = first_page_key + index
             page.__NoDefault__ = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
             page.StructParents = key
             page.Tabs = PDFName("S")
-            numbers += [key, PDFArray([reference(element) for element in marks])]
-        root["K"] = reference(self.structure)
-        root["ParentTree"] = PDFDictionary({"Nums": PDFArray(numbers)})
-        root["ParentTreeNextKey"] = first_page_key + len(pages)
+            numbers.append(b"%d [%s]" % (key, b" ".join(b"%d 0 R" % e.number for e in marks)))
+        root.content = (b"<< /Type /StructTreeRoot /K %d 0 R" % self.structure.number
+                        + b" /ParentTree << /Nums [" + b"\n".join(numbers) + b"] >>"
+                        + b" /ParentTreeNextKey %d >>" % (first_page_key + len(pages)))
+        del order, stack
+        self.structure.kids.clear()  # the tree is written: let it go
+        self._page_marks, self._annotations = [], []
 
         self.setCatalogEntry("StructTreeRoot", root)
         self.setCatalogEntry("MarkInfo", PDFDictionary({"Marked": "true"}))
@@ -357,8 +355,11 @@ class TaggingCanvas(Canvas):
         ).encode("utf-8")
 
 
-def _first_page(element: Element) -> int | None:
-    for kid in element.kids:
-        if isinstance(kid, _Mark):
-            return kid.page
-    return None
+class _Written(PDFObject):
+    """An indirect object whose bytes are already made."""
+
+    def __init__(self, content: bytes) -> None:
+        self.content = content
+
+    def format(self, document: Any) -> bytes:
+        return self.content

@@ -75,6 +75,7 @@ from reportexport.theme import Theme
 from reportexport.timestamps import build_time
 
 NUMBER_WIDTH = 28.0
+HEADINGS = ("H1", "H2", "H3", "H4", "H5", "H6")  # one string each, not one per heading
 #: How often a long layout says how far it has got.
 PROGRESS_SECONDS = 1.0
 
@@ -245,7 +246,7 @@ class _BriefCanvas(TaggingCanvas):
         super().__init__(*args, **kwargs)
         self.heading_pages: dict[str, int] = {}
         self.numbered_pages: list[int] = []
-        self.contents_keys: list[str] = []
+        self.contents_numbers: dict[int, list[tuple[str, float, float]]] = {}
         self._footer_style = footer
         self._contents_style = contents
         # The one build time (source date or SOURCE_DATE_EPOCH), not the clock
@@ -253,10 +254,19 @@ class _BriefCanvas(TaggingCanvas):
         stamp = when.astimezone(dt.UTC).strftime("D:%Y%m%d%H%M%S+00'00'")
         self.setDateFormatter(lambda *_: stamp)
 
-    def contents_number(self, key: str) -> str:
-        """The name of the form that will show the page of heading `key`."""
-        self.contents_keys.append(key)
-        return f"contents-{key}"
+    def contents_number(self, key: str, x: float, y: float) -> None:
+        """Show the page of heading `key` here (page coordinates), once it is known."""
+        self.contents_numbers.setdefault(self.getPageNumber(), []).append((key, x, y))
+
+    def place_contents_numbers(self) -> None:
+        """At the end of a page: refer to the form that will hold its contents numbers.
+
+        They are pagination, as the page numbers in the footer are: the entry's
+        link, in the structure tree, is what leads to the section.
+        """
+        if self.getPageNumber() in self.contents_numbers:
+            with self.pagination():
+                self.doForm(f"contents-{self.getPageNumber()}")
 
     def _define_number_form(
         self, name: str, text: str, font: str, size: float, colour: Any
@@ -276,9 +286,13 @@ class _BriefCanvas(TaggingCanvas):
                 f"page-{number}", f"Page {number} of {total}", font, size, colour
             )
         toc_font, toc_size, toc_colour = self._contents_style
-        for key in self.contents_keys:
-            self._define_number_form(f"contents-{key}", str(self.heading_pages[key]),
-                                     toc_font, toc_size, toc_colour)
+        for page, numbers in self.contents_numbers.items():
+            self.beginForm(f"contents-{page}")
+            self.setFont(toc_font, toc_size)
+            self.setFillColor(toc_colour)
+            for key, x, y in numbers:
+                self.drawRightString(x, y, str(self.heading_pages[key]))
+            self.endForm()
         super().save()
 
 
@@ -297,7 +311,10 @@ class _Texts:
     def __call__(self, source: str, content: Inlines, style: ParagraphStyle,
                  element: Element, kind: type[TaggedParagraph] = TaggedParagraph,
                  **options: Any) -> TaggedParagraph:
-        _describe_links(content, element.links)
+        links: dict[str, str] = {}
+        _describe_links(content, links)
+        if links:
+            element.links = links
         for note in notes(content):
             self.notes[note.number] = self(
                 f"<super>{note.number}</super> {markup(note.content, self.ink)}",
@@ -382,13 +399,14 @@ def _story(report: Report, theme: Theme, st: _Styles, text: _Texts,
     sections: list[Element] = [document]  # the open Sect of each level, under the document
     for level, section in report.walk():
         del sections[level:]
-        sect = sections[-1].add("Sect", title=section.title)
+        sect = sections[-1].add("Sect")
         sections.append(sect)
         style = st.headings[level - 1]
         if level == 1:
             # A top-level heading needs room for itself and a few lines after it.
             yield CondPageBreak(style.leading * 2 + st.body.leading * 4)
-        yield heading(section.title, style, f"sec-{section.id}", level, sect.add(f"H{level}"))
+        yield heading(section.title, style, f"sec-{section.id}", level,
+                      sect.add(HEADINGS[level - 1]))
         for block in section.blocks:
             yield from _block_flowables(block, st, theme, text, sect)
 
@@ -407,6 +425,8 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
                                 firstLineIndent=-10)
     text = _Texts(st.ink, note_style)
     document = Element("Document")
+    # The whole story is made before layout, so that every note's paragraph exists
+    # when the frame looks for it; layout consumes the list from the front.
     story = [*_story(report, theme, st, text, document)]
     meta = report.metadata
     when = build_time(report)
@@ -464,7 +484,8 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
         PageTemplate("cover", frames=[cover_frame],
                      onPage=lambda canvas, doc: canvas.begin_page()),
         PageTemplate("body", frames=[frame], onPage=body_page,
-                     onPageEnd=lambda canvas, doc: frame.draw_notes(canvas)),
+                     onPageEnd=lambda canvas, doc: (frame.draw_notes(canvas),
+                                                    canvas.place_contents_numbers())),
     ])
     contents = (head.regular, st.toc[0].fontSize, st.body.textColor)
 
@@ -480,4 +501,5 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
         canvas.showOutline()  # open the bookmarks panel with the document
         return canvas
 
-    doc.build([*story, CarriedNotes(frame)], canvasmaker=make_canvas)
+    story.append(CarriedNotes(frame))
+    doc.build(story, canvasmaker=make_canvas)
