@@ -369,10 +369,12 @@ def _elements(kid: object):  # type: ignore[no-untyped-def]
 
 
 def test_tagging_reaches_only_what_reportlab_still_has() -> None:
-    """The tagging layer's one look past reportlab's API, checked before every build."""
-    from reportexport.exporters.pdf.tagging import check_reportlab
+    """What tagging and page-stream compression take from past reportlab's API is still
+    there (each build checks it too, before it starts)."""
+    from reportexport.exporters.pdf import pagestreams, tagging
 
-    check_reportlab()
+    tagging.check_reportlab()
+    pagestreams.check_reportlab()
 
 
 pytestmark = pytest.mark.skipif(shutil.which("pdfinfo") is None,

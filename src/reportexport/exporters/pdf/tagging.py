@@ -7,22 +7,27 @@ which gives the content a marked-content identifier (MCID) on its page and
 records it on the element. Everything drawn outside `marked` is an artifact:
 each page opens a layout artifact at its start, so rules, the cover band and
 repeated table headers need no calls of their own; running heads and page
-numbers are wrapped as pagination artifacts. When the document is saved, the
-records become the `StructTreeRoot`, its `ParentTree`, the pages'
-`StructParents` and `Tabs`, the link annotations' `StructParent` and `Contents`,
-the XMP metadata and the catalog's `MarkInfo`. Layout stays one pass.
+numbers are wrapped as pagination artifacts. Layout stays one pass.
+
+When the document is saved, reportlab writes the pages with their
+`StructParents` and `Tabs`, the link annotations with their `StructParent` and
+`Contents`, the XMP metadata and the catalog's `MarkInfo`. The structure tree
+itself (its root, `ParentTree` and elements) is then appended to the file as
+an incremental update, with the catalog again, now pointing at the root.
 
 reportlab has no tagging API. This module is the one place the PDF exporter
 reaches past reportlab's public API for it: the page dictionaries' permitted
-keys (`PDFPage.__NoDefault__`), the document's page list and information
-dictionary, the current page's annotation list and a link annotation's
-permitted keys. `check_reportlab()` runs before every build and fails loudly
+keys (`PDFPage.__NoDefault__`), the document's page list, catalog and
+information dictionary, the canvas's file name, the current page's annotation
+list and a link annotation's permitted keys; and it reads the trailer
+reportlab wrote. `check_reportlab()` runs before every build and fails loudly
 if any of them is gone, and tests/test_tagged_pdf.py reads the tree back with
-pikepdf and checks it with `pdfua`.
+poppler and pikepdf and checks it with `pdfua`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,8 +39,6 @@ from reportlab.pdfbase.pdfdoc import (
     LinkAnnotation,
     PDFDictionary,
     PDFName,
-    PDFObject,
-    PDFObjectReference,
     PDFPage,
     PDFString,
 )
@@ -139,6 +142,9 @@ def check_reportlab() -> None:
         ("Canvas._addAnnotation", callable(getattr(Canvas, "_addAnnotation", None))),
         ("LinkAnnotation.permitted", isinstance(getattr(LinkAnnotation, "permitted", None),
                                                 tuple)),
+        ("Canvas._annotationrefs", "_annotationrefs" in Canvas.__init__.__code__.co_names
+         or "_annotationrefs" in Canvas._restartAccumulators.__code__.co_names),
+        ("Canvas._filename", "_filename" in Canvas.__init__.__code__.co_names),
     ) if not present]
     if missing:
         raise RuntimeError("this reportlab release no longer has what PDF tagging relies on: "
@@ -268,57 +274,72 @@ class TaggingCanvas(Canvas):
     def save(self) -> None:
         if len(self._code):
             self.showPage()
-        self._write_structure()
+        self._mark_document()
         super().save()
+        self._append_structure()
 
-    def _write_structure(self) -> None:
-        document = self._doc
-        pages = document.Pages.pages
-
-        def register(obj: Any, name: str | None = None) -> int:
-            return int(document.Reference(obj, name).format(document).split()[0])
-
-        page_refs = [b"%d 0 R" % register(page) for page in pages]
-        root = _Written(b"")
-        root_number = register(root)
-        # The elements, in reading order (pre-order), each with its parent's number.
-        # reportlab numbers objects as they are registered: the numbers are known
-        # before the elements are written, and checked as they are registered.
-        order: list[tuple[Element, int]] = []
-        stack = [(self.structure, root_number)]
-        while stack:
-            element, parent = stack.pop()
-            element.number = root_number + 1 + len(order)
-            order.append((element, parent))
-            stack.extend((kid, element.number) for kid in reversed(element.children())
-                         if isinstance(kid, Element))
-        for index, (element, parent) in enumerate(order):
-            # As bytes, so that the elements themselves are freed before the document
-            # is formatted, the moment it is largest in memory.
-            document.Reference(element.written(parent, page_refs, document), f"SE{index}")
-        last = PDFObjectReference(f"SE{len(order) - 1}").format(document)
-        if int(last.split()[0]) != order[-1][0].number:
-            raise RuntimeError("reportlab no longer numbers objects as they are registered")
-
+    def _mark_document(self) -> None:
+        """Before reportlab writes the file: what pages and catalog say of the tags."""
         first_page_key = len(self._annotations)
-        numbers = [b"%d %d 0 R" % (record.key, link.number) for link, record in self._annotations]
-        for index, (page, marks) in enumerate(zip(pages, self._page_marks, strict=False)):
-            key = first_page_key + index
+        for index, page in enumerate(self._doc.Pages.pages):
             page.__NoDefault__ = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
-            page.StructParents = key
+            page.StructParents = first_page_key + index
             page.Tabs = PDFName("S")
-            numbers.append(b"%d [%s]" % (key, b" ".join(b"%d 0 R" % e.number for e in marks)))
-        root.content = (b"<< /Type /StructTreeRoot /K %d 0 R" % self.structure.number
-                        + b" /ParentTree << /Nums [" + b"\n".join(numbers) + b"] >>"
-                        + b" /ParentTreeNextKey %d >>" % (first_page_key + len(pages)))
-        del order, stack
-        self.structure.kids.clear()  # the tree is written: let it go
-        self._page_marks, self._annotations = [], []
-
-        self.setCatalogEntry("StructTreeRoot", root)
         self.setCatalogEntry("MarkInfo", PDFDictionary({"Marked": "true"}))
         self.setViewerPreference("DisplayDocTitle", "true")
         self.setCatalogEntry("Metadata", XMP(creator=lambda doc: self._xmp(doc)))
+
+    def _append_structure(self) -> None:
+        """After reportlab wrote the file: the structure tree, as an incremental update.
+
+        The tree has as many objects as the report has paragraphs, cells and
+        headings. Appended to the file, each is written as soon as it is made,
+        rather than held by reportlab with the whole document until it is
+        formatted, the moment the document is largest in memory. The update
+        holds the tree, its root and the catalog again, now with the root.
+        """
+        document = self._doc
+        pages = document.Pages.pages
+
+        def number(obj: Any) -> int:
+            return int(document.Reference(obj).format(document).split()[0])
+
+        page_refs = [b"%d 0 R" % number(page) for page in pages]
+        catalog_number, info_number = number(document.Catalog), number(document.info)
+        catalog = document.Catalog.format(document)
+        with open(self._filename, "r+b") as pdf:
+            tail = _trailer(pdf)
+            size = tail.size
+            # Number the elements in reading order (pre-order), the root first.
+            root_number = size
+            order: list[tuple[Element, int]] = []
+            stack = [(self.structure, root_number)]
+            while stack:
+                element, parent = stack.pop()
+                element.number = root_number + 1 + len(order)
+                order.append((element, parent))
+                stack.extend((kid, element.number) for kid in reversed(element.children())
+                             if isinstance(kid, Element))
+            first_page_key = len(self._annotations)
+            numbers = [b"%d %d 0 R" % (record.key, link.number)
+                       for link, record in self._annotations]
+            for index, marks in enumerate(self._page_marks):
+                numbers.append(b"%d [%s]" % (first_page_key + index,
+                                             b" ".join(b"%d 0 R" % e.number for e in marks)))
+            root = (b"<< /Type /StructTreeRoot /K %d 0 R" % self.structure.number
+                    + b" /ParentTree << /Nums [" + b"\n".join(numbers) + b"] >>"
+                    + b" /ParentTreeNextKey %d >>" % (first_page_key + len(pages)))
+            pdf.seek(0, 2)
+            writer = _ObjectWriter(pdf)
+            writer.add(root_number, root)
+            for element, parent in order:
+                writer.add(element.number, element.written(parent, page_refs, document))
+            end = catalog.rindex(b">>")
+            writer.add(catalog_number, catalog[:end] + b" /StructTreeRoot %d 0 R " % root_number
+                       + catalog[end:])
+            writer.finish(tail, root_number + 1 + len(order), catalog_number, info_number)
+        self.structure.kids.clear()  # the tree is written: let it go
+        self._page_marks, self._annotations = [], []
 
     def _xmp(self, document: Any) -> bytes:
         facts, info = self._facts, document.info
@@ -355,11 +376,51 @@ class TaggingCanvas(Canvas):
         ).encode("utf-8")
 
 
-class _Written(PDFObject):
-    """An indirect object whose bytes are already made."""
+@dataclass(frozen=True)
+class _Trailer:
+    size: int
+    xref: int  # where the last cross-reference table starts
+    id: bytes  # the file identifier, as written
 
-    def __init__(self, content: bytes) -> None:
-        self.content = content
 
-    def format(self, document: Any) -> bytes:
-        return self.content
+def _trailer(pdf: Any) -> _Trailer:
+    """What the trailer reportlab wrote says: the object count, the xref's place, the ID."""
+    pdf.seek(0, 2)
+    length = pdf.tell()
+    pdf.seek(max(0, length - 2048))
+    tail = pdf.read()
+    start = tail.rindex(b"trailer")
+    size = re.search(rb"/Size (\d+)", tail[start:])
+    ids = re.search(rb"/ID\s*(\[[^\]]*\])", tail[start:])
+    xref = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", tail)
+    if not (size and ids and xref):
+        raise RuntimeError("reportlab wrote a trailer this module cannot read")
+    return _Trailer(int(size[1]), int(xref[1]), ids[1])
+
+
+class _ObjectWriter:
+    """Appends indirect objects to a PDF and the cross-reference section for them."""
+
+    def __init__(self, pdf: Any) -> None:
+        self.pdf = pdf
+        self.offsets: dict[int, int] = {}
+
+    def add(self, number: int, content: bytes) -> None:
+        self.offsets[number] = self.pdf.tell()
+        self.pdf.write(b"%d 0 obj\n%s\nendobj\n" % (number, content))
+
+    def finish(self, tail: _Trailer, size: int, root: int, info: int) -> None:
+        xref = self.pdf.tell()
+        lines = [b"xref"]
+        numbers = sorted(self.offsets)
+        start = 0
+        while start < len(numbers):  # one subsection per run of consecutive numbers
+            end = start
+            while end + 1 < len(numbers) and numbers[end + 1] == numbers[end] + 1:
+                end += 1
+            lines.append(b"%d %d" % (numbers[start], end - start + 1))
+            lines += [b"%010d 00000 n " % self.offsets[n] for n in numbers[start:end + 1]]
+            start = end + 1
+        self.pdf.write(b"\n".join(lines) + b"\n")
+        self.pdf.write(b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID %s /Prev %d >>\n"
+                       b"startxref\n%d\n%%%%EOF\n" % (size, root, info, tail.id, tail.xref, xref))

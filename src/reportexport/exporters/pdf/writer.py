@@ -45,6 +45,7 @@ from reportexport.exporters.pdf.fonts import (
     register_family,
 )
 from reportexport.exporters.pdf.footnotes import CarriedNotes, NotesFrame
+from reportexport.exporters.pdf.pagestreams import check_reportlab as check_page_streams
 from reportexport.exporters.pdf.tables import table_flowables
 from reportexport.exporters.pdf.tagging import (
     DocumentFacts,
@@ -415,6 +416,7 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
               say: Callable[[str], None] | None = None) -> None:
     """Lay the report out and write it; `say` hears the pages laid out, about once a second."""
     check_reportlab()
+    check_page_streams()
     body = register_family("body", theme.body_font)
     head = register_family("heading", theme.heading_font)
     check_coverage(report, theme, body, head)
