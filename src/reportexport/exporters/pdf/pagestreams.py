@@ -31,6 +31,6 @@ def compress_last_page(document: Any) -> None:
 
 
 def check_reportlab() -> None:
-    if not (hasattr(PDFPage, "stream") and hasattr(PDFPage, "Contents")):
+    if not (hasattr(PDFPage, "stream") and "Contents" in getattr(PDFPage, "__NoDefault__", ())):
         raise RuntimeError("this reportlab release no longer keeps a page's stream and "
                            "Contents where pagestreams.py expects them")
