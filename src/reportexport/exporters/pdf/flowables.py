@@ -40,11 +40,11 @@ class TaggedParagraph(Paragraph):
             super().drawOn(canvas, x, y, _sW)
             return
         self.drawn = True
-        canvas.begin_marked(self.tag)
+        canvas.begin_text(self.tag)
         try:
             super().drawOn(canvas, x, y, _sW)
         finally:
-            canvas.end_marked()
+            canvas.end_text()
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         parts = super().split(availWidth, availHeight)
@@ -110,12 +110,18 @@ def _space_line_ends(paragraph: TaggedParagraph) -> None:
             continue
         pieces = [getattr(w, "text", "") for w in line.words]
         seen += sum(len("".join(p.split())) for p in pieces)
-        last = line.words[-1] if line.words else None
-        if (seen in breaks and isinstance(getattr(last, "text", None), str)
-                and not hasattr(last, "cbDefn") and not last.text.endswith(" ")):
-            spaced = copy.copy(last)
-            spaced.text = last.text + " "
-            line.words[-1] = spaced
+        if seen not in breaks:
+            continue
+        # The line's last piece of text (a link's end or a note mark's is a callback).
+        for j in range(len(line.words) - 1, -1, -1):
+            last = line.words[j]
+            if hasattr(last, "cbDefn") or not isinstance(getattr(last, "text", None), str):
+                continue
+            if last.text and not last.text.endswith(" "):
+                spaced = copy.copy(last)
+                spaced.text = last.text + " "
+                line.words[j] = spaced
+            break
 
 
 #: Makes a paragraph from reportlab markup and the inline nodes it was made from,
@@ -145,6 +151,12 @@ class Ink:
     mark_font: str
 
 
+# Callbacks that give a link and a footnote mark marked content of their own
+# (tagging.TaggingCanvas.tag_inline), drawn where their text is.
+_OPEN_REFERENCE = '<onDraw name="tag_inline" label="Reference"/>'
+_CLOSE = '<onDraw name="tag_inline" label="/"/>'
+
+
 def markup(content: Inlines, ink: Ink) -> str:
     """Inline nodes as reportlab paragraph markup; text is escaped, so it is never markup.
 
@@ -157,15 +169,18 @@ def markup(content: Inlines, ink: Ink) -> str:
         if isinstance(node, Text):
             out.append(escape(node.text, quote=False))
         elif isinstance(node, Note):
-            out.append(f'<super><font face="{ink.mark_font}">{node.number}</font></super>')
+            out.append(f'{_OPEN_REFERENCE}<super><font face="{ink.mark_font}">{node.number}'
+                       f"</font></super>{_CLOSE}")
         elif isinstance(node, Emphasis):
             out.append(f"<i>{markup(node.content, ink)}</i>")
         elif isinstance(node, Strong):
             out.append(f"<b>{markup(node.content, ink)}</b>")
         else:
             target = node.url if isinstance(node, Link) else f"#sec-{node.section_id}"
-            out.append(f'<a href="{escape(target)}" color="{ink.link_colour}">'
-                       f"{markup(node.content, ink)}</a>")
+            # The annotation names an internal target without its '#'.
+            opened = f'<onDraw name="tag_inline" label="Link {escape(target.lstrip("#"))}"/>'
+            out.append(f'{opened}<a href="{escape(target)}" color="{ink.link_colour}">'
+                       f"{markup(node.content, ink)}</a>{_CLOSE}")
     return "".join(out)
 
 

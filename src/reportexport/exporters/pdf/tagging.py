@@ -50,8 +50,8 @@ from reportexport.exporters.pdf.pagestreams import compress_last_page
 class Element:
     """A structure element: its standard role, its kids in reading order, its attributes."""
 
-    __slots__ = ("actual_text", "alt", "bbox", "kids", "lang", "links", "notes", "number",
-                 "role", "scope")
+    __slots__ = ("actual_text", "alt", "bbox", "drawn_links", "inline", "kids", "lang",
+                 "links", "notes", "number", "role", "scope")
 
     def __init__(self, role: str, *, alt: str | None = None, scope: str | None = None,
                  lang: str | None = None) -> None:
@@ -66,6 +66,10 @@ class Element:
         self.actual_text: str | None = None
         #: What each link drawn in this element's text does, by its target.
         self.links: dict[str, str] | None = None
+        #: While its text is drawn: the inline elements open (a Link, a Reference),
+        #: kept across a page break; and the Link element drawn for each target.
+        self.inline: list[Element] | None = None
+        self.drawn_links: dict[str, Element] | None = None
         self.number = 0  # its PDF object number, once the tree is written
 
     def add(self, role: str, **attributes: Any) -> Element:
@@ -164,6 +168,9 @@ class TaggingCanvas(Canvas):
         self._annotations: list[tuple[Element, _Annotation]] = []
         self._marking = False  # inside a page's artifact or marked content
         self._element: Element | None = None  # what is being drawn, for its links
+        self._text: Element | None = None  # the element whose text is being drawn
+        self._text_object: Any = None  # the text object drawing it
+        self.setNamedCB("tag_inline", self._tag_inline)
         self._link_target: str | None = None
         self._link_element: Element | None = None
 
@@ -219,6 +226,69 @@ class TaggingCanvas(Canvas):
         finally:
             self.addLiteral("EMC /Artifact BMC")
 
+    # --- marking a paragraph's text ---------------------------------------------------
+
+    def begin_text(self, element: Element) -> None:
+        """The text drawn next (a paragraph's) is `element`'s content.
+
+        It is marked inside its text object, so that inline elements (a link, a
+        footnote mark) can take their own marked content where their text is:
+        `tag_inline` callbacks in the paragraph's markup open and close them.
+        """
+        self._text = self._element = element
+
+    def end_text(self) -> None:
+        self._text = self._element = self._text_object = None
+
+    def _open(self, element: Element) -> str:
+        self.begin_page()
+        mcid = len(self._marks)
+        self._marks.append(element)
+        element.kids.append(len(self._page_marks) << 16 | mcid)
+        return f"/{element.role} <</MCID {mcid}>> BDC"
+
+    def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> Any:
+        text_object = super().beginText(x, y, direction)
+        element = self._text
+        if element is not None and self._text_object is None:
+            self._text_object = text_object
+            text_object._code.append(self._open(element.inline[-1] if element.inline
+                                                else element))
+        return text_object
+
+    def drawText(self, aTextObject: Any) -> None:
+        if aTextObject is not self._text_object:
+            super().drawText(aTextObject)
+            return
+        # Close the text's marked content inside the text object, and the page's
+        # artifact around it: the two may not overlap.
+        aTextObject._code.append("EMC")
+        self.addLiteral("EMC")
+        super().drawText(aTextObject)
+        self.addLiteral("/Artifact BMC")
+        self._text_object = None
+
+    def _tag_inline(self, canvas: Any, kind: str, label: str) -> None:
+        """The `tag_inline` onDraw callback: `label` opens "Link <target>" or "Reference",
+        or closes ("/") the inline element last opened in the text being drawn."""
+        element, text_object = self._text, self._text_object
+        if element is None or text_object is None:
+            return  # drawn as an artifact (a table's header row, repeated)
+        if element.inline is None:
+            element.inline = []
+        if label == "/":
+            element.inline.pop()
+        else:
+            role, _, target = label.partition(" ")
+            inline = element.add(role)
+            if target:
+                if element.drawn_links is None:
+                    element.drawn_links = {}
+                element.drawn_links[target] = inline
+            element.inline.append(inline)
+        current = element.inline[-1] if element.inline else element
+        text_object._code.append("EMC " + self._open(current))
+
     def note_bounds(self, element: Element, width: float, height: float) -> None:
         """Record where `element` (a figure) lies on the page, from the current origin."""
         x0, y0 = self.absolutePosition(0, 0)
@@ -250,12 +320,14 @@ class TaggingCanvas(Canvas):
         if owner is None or not addtopage:
             super()._addAnnotation(annotation, name, addtopage)
             return
+        target = self._link_target or ""
         if owner.role == "Link":
             link, description = owner, owner.alt or ""
         else:
-            # A Link element per annotation; a link broken over two lines has two.
-            description = (owner.links or {}).get(self._link_target or "", "")
-            link = owner.add("Link")
+            # The Link element its text was drawn in (a link broken over two lines
+            # has two annotations, both in it).
+            description = (owner.links or {}).get(target, "")
+            link = (owner.drawn_links or {}).get(target) or owner.add("Link")
         key = len(self._annotations)
         if isinstance(annotation, LinkAnnotation):
             annotation.permitted = (*annotation.permitted, "StructParent")
