@@ -84,7 +84,7 @@ def _placed_lines(path: Path, page: int) -> list[tuple[float, float, str]]:
     height = float(page_box.get("height"))
     lines = []
     for line in root.iterfind(".//x:line", ns):
-        words = [w.text for w in line.iterfind("x:word", ns) if w.text != "."]  # no leaders
+        words = [w.text for w in line.iterfind("x:word", ns)]
         y = height - (float(line.get("yMin")) + float(line.get("yMax"))) / 2
         lines.append((float(line.get("xMin")), y, " ".join(words)))
     return lines

@@ -287,12 +287,18 @@ class TocEntry(Flowable):
         x1 = self.avail_width - self.number_width - 4
         baseline = self.style.fontSize * 0.2
         if x1 > x0:
+            # Dots as a dashed rule with round caps: not text, so neither a screen
+            # reader nor a copy of the page reads them; spaced as ". " would be.
+            size = self.style.fontSize
+            gap = canvas.stringWidth(". ", self.style.fontName, size)
+            count = int((x1 - x0) / gap)
             canvas.saveState()
-            canvas.setFillColor(self.leader_colour)
-            canvas.setFont(self.style.fontName, self.style.fontSize)
-            dot = canvas.stringWidth(". ", self.style.fontName, self.style.fontSize)
-            count = int((x1 - x0) / dot)
-            canvas.drawRightString(x1, baseline, ". " * count)
+            canvas.setStrokeColor(self.leader_colour)
+            canvas.setLineWidth(size * 0.12)
+            canvas.setLineCap(1)
+            canvas.setDash([0, gap])
+            canvas.line(x1 - (count - 1) * gap - size * 0.1, baseline + size * 0.06,
+                        x1 - size * 0.1, baseline + size * 0.06)
             canvas.restoreState()
         # The number is drawn later, with the others of this page, in one form.
         canvas.contents_number(self.key, *canvas.absolutePosition(self.avail_width, baseline))
