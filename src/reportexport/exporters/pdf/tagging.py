@@ -46,6 +46,9 @@ from reportlab.pdfgen.canvas import Canvas
 
 from reportexport.exporters.pdf.pagestreams import compress_last_page
 
+#: What is drawn outside marked content on a page: rules, bands, repeated headers.
+LAYOUT = "/Artifact <</Type /Layout>> BDC"
+
 
 class Element:
     """A structure element: its standard role, its kids in reading order, its attributes."""
@@ -179,7 +182,7 @@ class TaggingCanvas(Canvas):
     def begin_page(self) -> None:
         """At a page's start: what follows is a layout artifact until marked otherwise."""
         if not self._marking:
-            self.addLiteral("/Artifact BMC")
+            self.addLiteral(LAYOUT)
             self._marking = True
 
     def end_page(self) -> None:
@@ -205,7 +208,7 @@ class TaggingCanvas(Canvas):
 
     def end_marked(self) -> None:
         self._element = None
-        self.addLiteral("EMC /Artifact BMC")
+        self.addLiteral("EMC " + LAYOUT)
 
     @contextmanager
     def marked(self, element: Element) -> Iterator[None]:
@@ -224,7 +227,7 @@ class TaggingCanvas(Canvas):
         try:
             yield
         finally:
-            self.addLiteral("EMC /Artifact BMC")
+            self.addLiteral("EMC " + LAYOUT)
 
     # --- marking a paragraph's text ---------------------------------------------------
 
@@ -265,7 +268,7 @@ class TaggingCanvas(Canvas):
         aTextObject._code.append("EMC")
         self.addLiteral("EMC")
         super().drawText(aTextObject)
-        self.addLiteral("/Artifact BMC")
+        self.addLiteral(LAYOUT)
         self._text_object = None
 
     def _tag_inline(self, canvas: Any, kind: str, label: str) -> None:
