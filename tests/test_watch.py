@@ -23,7 +23,7 @@ class Watching:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.lines: queue.Queue[str] = queue.Queue()
+        self.lines: queue.Queue[str | None] = queue.Queue()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "reportexport", "watch", "report.yaml", "-o", "out",
              "--style", "theme.yaml"],
@@ -32,14 +32,20 @@ class Watching:
         )
         assert self.process.stderr is not None
         stream = self.process.stderr
-        threading.Thread(target=lambda: [self.lines.put(line) for line in stream],
-                         daemon=True).start()
+
+        def read() -> None:
+            for line in stream:
+                self.lines.put(line)
+            self.lines.put(None)  # the end: no process holds standard error any more
+
+        threading.Thread(target=read, daemon=True).start()
 
     def next_outcome(self) -> list[str]:
         """The lines up to the end of the next build: 'built …' or the problems' summary."""
         seen = []
         while True:
             line = self.lines.get(timeout=60)
+            assert line is not None, f"the watcher ended: {seen}"
             seen.append(line.rstrip("\n"))
             if line.startswith(("reportexport: built", "reportexport: ")) and (
                     "built" in line or "problem" in line):
@@ -118,6 +124,20 @@ def test_watch_rebuilds_on_every_kind_of_save_and_survives_a_bad_one(
     rest = "".join(iter(lambda: watching.lines.get(timeout=5), "reportexport: stopped watching\n"))
     assert "Traceback" not in rest
     assert not list((watching.folder / "out").glob(".*")), "no staging file left behind"
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_a_stopped_watcher_leaves_no_process_behind(watching: Watching, stop: int) -> None:
+    """Ctrl-C, or SIGTERM from a process manager: the watcher and its build workers
+    all end (the workers hold its standard error: the stream ends only with the
+    last of them)."""
+    watching.next_outcome()
+    watching.process.send_signal(stop)
+    assert watching.process.wait(timeout=60) == 0
+    rest = []
+    while (line := watching.lines.get(timeout=30)) is not None:
+        rest.append(line)
+    assert "reportexport: stopped watching\n" in rest and "Traceback" not in "".join(rest)
 
 
 def test_several_quick_saves_give_one_rebuild(watching: Watching) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -345,6 +346,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def _stop(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def run() -> None:
     """The console script and `python -m reportexport`."""
+    # A stop asked of the process (SIGTERM: a process manager, an editor's task
+    # runner) ends it as Ctrl-C does: the build's worker processes are shut down
+    # with it instead of being left waiting for work that never comes.
+    signal.signal(signal.SIGTERM, _stop)
     sys.exit(main())
