@@ -273,6 +273,7 @@ blockquote .attribution {{ font-style: normal; font-size: {s.small / em:.3f}em;
 ul, ol {{ margin: 0 0 {rel(sp.paragraph_after)}; padding-left: {rel(sp.list_indent)}; }}
 li {{ margin-bottom: {rel(sp.paragraph_after / 2)}; }}
 li::marker {{ color: {c.accent}; }}
+.titlepage {{ padding-top: 3em; }}
 .titlepage .publisher {{ font-family: {head_font}; text-transform: uppercase;
   letter-spacing: 0.06em; color: {c.muted}; font-size: {s.small / em:.3f}em; }}
 .titlepage .title {{ font-size: {s.title / em * 0.8:.3f}em; margin-top: 1em; }}
