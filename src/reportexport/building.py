@@ -120,6 +120,21 @@ def _attach(inbox: Any, outbox: Any) -> None:
     # Ctrl-C reaches the whole process group: the parent stops the build and
     # shuts the pool down; a worker's own KeyboardInterrupt would only add noise.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A parent killed outright (SIGKILL, a crash) cannot shut the pool down, and a
+    # worker waiting for a source would wait for ever: it ends with its parent.
+    import threading
+
+    threading.Thread(target=_end_with_parent, daemon=True).start()
+
+
+def _end_with_parent() -> None:
+    import multiprocessing
+    import multiprocessing.connection
+
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
 
 
 def _build_share(share: Sequence[Exporter],
