@@ -97,8 +97,11 @@ def test_contents_lines_print_and_link_to_their_headings_pages(
     bookmark_pages = {title: page for _, title, page in _bookmarks(reader)}
     contents = reader.pages[1]
     runs = _placed_lines(editions["pdf"], 2)
-    titles = {title: y for x, y, title in runs if title in bookmark_pages}
     numbers = [(x, y, text) for x, y, text in runs if text.isdigit()]
+    # The contents' lines: a title with a page number at its right (the same titles
+    # may follow as headings, on the page the contents share with the body).
+    titles = {title: y for x, y, title in runs if title in bookmark_pages
+              and any(abs(ny - y) < 3 and nx > 300 for nx, ny, _ in numbers)}
     assert set(titles) == set(bookmark_pages)
     for title, y in titles.items():
         # The number printed at the right end of the title's own line.
@@ -106,7 +109,7 @@ def test_contents_lines_print_and_link_to_their_headings_pages(
         assert int(printed) == bookmark_pages[title] + 1, title
     links = [a.get_object() for a in contents.get("/Annots", [])]
     links = [a for a in links if a.get("/Subtype") == "/Link"]
-    assert len(links) == len(titles)
+    assert len(links) == len(titles)  # the report's text has no link of its own
     named = reader.named_destinations
     for link in links:
         dest = link.get("/Dest") or link["/A"]["/D"]
@@ -192,6 +195,29 @@ def test_letter_theme(tmp_path: Path, report: Report) -> None:
     [path] = build(report, load_theme(theme_file), ["pdf"], tmp_path)
     box = PdfReader(path).pages[3].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+    _check_bookmarks(path, report)
+
+
+@pytest.mark.parametrize("contents", ["page", "shared", "none"])
+def test_the_theme_says_where_the_contents_go(tmp_path: Path, report: Report,
+                                              contents: str) -> None:
+    """The default theme shares the contents' page with the lead and the body (a short
+    report's contents fill a fraction of it); a theme may give it a page, or leave it out."""
+    theme_file = tmp_path / "theme.yaml"
+    text = (ROOT / "styles" / "default.yaml").read_text(encoding="utf-8")
+    assert "contents: shared" in text
+    theme_file.write_text(text.replace("contents: shared", f"contents: {contents}"),
+                          encoding="utf-8")
+    [path] = build(report, load_theme(theme_file), ["pdf"], tmp_path)
+    texts = _page_texts(PdfReader(path))
+    lead = normalise(report.lead[0].text)[:40]
+    if contents == "none":
+        assert not any("Contents" in page for page in texts)
+        assert lead in texts[1]
+    else:
+        assert "Contents" in texts[1]
+        assert (lead in texts[1]) == (contents == "shared")
+        assert lead in texts[2 if contents == "page" else 1]
     _check_bookmarks(path, report)
 
 

@@ -103,6 +103,9 @@ class Theme:
     line_height: float
     colours: Colours
     spacing: Spacing
+    #: The PDF's contents: "page" (a page of its own), "shared" (the lead and the
+    #: body follow on its page) or "none".
+    contents: str = "shared"
 
 
 def default_theme_path() -> Path:
@@ -191,6 +194,7 @@ def load_theme(file: Path | None = None) -> Theme:
             headings=tuple(sizes["headings"]),
         ),
         line_height=data["line_height"],
+        contents=data.get("contents", "shared"),
         colours=Colours(**data["colours"]),
         spacing=Spacing(
             paragraph_after=spacing["paragraph_after"],

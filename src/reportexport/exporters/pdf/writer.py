@@ -381,15 +381,19 @@ def _story(report: Report, theme: Theme, st: _Styles, text: _Texts,
     yield NextPageTemplate("body")
     yield _Cover(report, theme, st, document.add("Div"))
     yield PageBreak()
-    yield plain("Contents", st.contents_title, document.add("P"))
-    contents = document.add("TOC")
-    for level, section in report.walk():
-        yield TocEntry(
-            section.title, st.toc[level - 1], f"sec-{section.id}", level,
-            indent=(level - 1) * 14, number_width=NUMBER_WIDTH, leader_colour=st.rule,
-            tag=contents.add("TOCI"),
-        )
-    yield PageBreak()
+    if theme.contents != "none":
+        yield plain("Contents", st.contents_title, document.add("P"))
+        contents = document.add("TOC")
+        for level, section in report.walk():
+            yield TocEntry(
+                section.title, st.toc[level - 1], f"sec-{section.id}", level,
+                indent=(level - 1) * 14, number_width=NUMBER_WIDTH, leader_colour=st.rule,
+                tag=contents.add("TOCI"),
+            )
+        if theme.contents == "page":
+            yield PageBreak()
+        else:
+            yield Spacer(1, theme.spacing.before_heading(1))
     if report.lead:
         lead = document.add("Sect")
         yield HRFlowable(width="100%", thickness=1.2, color=st.accent, spaceAfter=10)
