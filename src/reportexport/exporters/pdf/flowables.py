@@ -36,8 +36,9 @@ class TaggedParagraph(Paragraph):
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         if self.tag is None:
             raise RuntimeError(f"a paragraph of the brief has no structure element: {self.text!r}")
-        if self.drawn:
-            super().drawOn(canvas, x, y, _sW)
+        if self.drawn:  # its text is in the tree once; a link it holds gets a second area
+            with canvas.link_of(self.tag):
+                super().drawOn(canvas, x, y, _sW)
             return
         self.drawn = True
         canvas.begin_text(self.tag)

@@ -302,7 +302,9 @@ class TaggingCanvas(Canvas):
 
     @contextmanager
     def link_of(self, element: Element) -> Iterator[None]:
-        """Link annotations made meanwhile belong to `element` itself (a contents entry)."""
+        """Link annotations made meanwhile belong to `element`: to it, if it is a Link (a
+        contents entry), or else to the Link drawn for their target in its text (a
+        table's header row, drawn again on the next page)."""
         self._link_element = element
         try:
             yield
