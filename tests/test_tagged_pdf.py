@@ -10,7 +10,6 @@ that every mark drawn is either content in the tree or an artifact.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -414,6 +413,3 @@ def test_tagging_reaches_only_what_reportlab_still_has() -> None:
     tagging.check_reportlab()
     pagestreams.check_reportlab()
 
-
-pytestmark = pytest.mark.skipif(shutil.which("pdfinfo") is None,
-                                reason="poppler-utils is not installed (.ci/run installs it)")
