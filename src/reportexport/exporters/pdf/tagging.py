@@ -149,9 +149,6 @@ def check_reportlab() -> None:
         ("Canvas._addAnnotation", callable(getattr(Canvas, "_addAnnotation", None))),
         ("LinkAnnotation.permitted", isinstance(getattr(LinkAnnotation, "permitted", None),
                                                 tuple)),
-        ("Canvas._annotationrefs", "_annotationrefs" in Canvas.__init__.__code__.co_names
-         or "_annotationrefs" in Canvas._restartAccumulators.__code__.co_names),
-        ("Canvas._filename", "_filename" in Canvas.__init__.__code__.co_names),
     ) if not present]
     if missing:
         raise RuntimeError("this reportlab release no longer has what PDF tagging relies on: "
@@ -164,6 +161,12 @@ class TaggingCanvas(Canvas):
     def __init__(self, *args: Any, facts: DocumentFacts, structure: Element,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # What a canvas keeps and this class reads: checked here, where a canvas exists.
+        missing = [name for name in ("_annotationrefs", "_filename", "_doc")
+                   if not hasattr(self, name)]
+        if missing:
+            raise RuntimeError("this reportlab release no longer has what PDF tagging relies "
+                               f"on: Canvas.{', Canvas.'.join(missing)}")
         self.structure = structure
         self._facts = facts
         self._page_marks: list[list[Element]] = []  # per page, the element of each MCID
@@ -197,27 +200,16 @@ class TaggingCanvas(Canvas):
         super().showPage()
         compress_last_page(self._doc)
 
-    def begin_marked(self, element: Element) -> None:
-        """Draw real content of `element` from here, as one marked-content sequence."""
-        self.begin_page()
-        mcid = len(self._marks)
-        self._marks.append(element)
-        element.kids.append(len(self._page_marks) << 16 | mcid)
-        self.addLiteral(f"EMC /{element.role} <</MCID {mcid}>> BDC")
-        self._element = element
-
-    def end_marked(self) -> None:
-        self._element = None
-        self.addLiteral("EMC " + LAYOUT)
-
     @contextmanager
     def marked(self, element: Element) -> Iterator[None]:
         """Draw real content of `element`, as one marked-content sequence on this page."""
-        self.begin_marked(element)
+        self.addLiteral("EMC " + self._open(element))
+        self._element = element
         try:
             yield
         finally:
-            self.end_marked()
+            self._element = None
+            self.addLiteral("EMC " + LAYOUT)
 
     @contextmanager
     def pagination(self) -> Iterator[None]:
