@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -10,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from fontTools.ttLib import TTFont
 from lxml import etree
 
 from conftest import DATA, ROOT
@@ -164,23 +166,31 @@ def test_cover_image_and_embedded_fonts(editions: dict[str, Path], theme: Theme)
     with archive:
         cover = [h for h, _, props in package.manifest.values() if "cover-image" in props]
         assert len(cover) == 1
-        assert archive.read(cover[0])[:3] == b"\xff\xd8\xff", "a JPEG image"
+        assert archive.read(cover[0])[:8] == b"\x89PNG\r\n\x1a\n", "a PNG image"
         fonts = [h for h, media, _ in package.manifest.values() if media == "font/ttf"]
         files = {f.name: f for family in (theme.body_font, theme.heading_font)
                  for f in (family.regular, family.bold, family.italic, family.bold_italic)}
+        shown = set()
+        for name in archive.namelist():
+            if name.endswith(".xhtml"):
+                shown.update(*etree.fromstring(archive.read(name)).itertext())
         for font in fonts:
-            info = archive.getinfo(font)
-            assert info.compress_type == zipfile.ZIP_DEFLATED
-            assert archive.read(font) == files[Path(font).name].read_bytes()
+            assert archive.getinfo(font).compress_type == zipfile.ZIP_DEFLATED
+            embedded = TTFont(io.BytesIO(archive.read(font)))
+            original = TTFont(files[Path(font).name])
+            # A subset: every character the pages show that the face has, few others.
+            has = set(embedded.getBestCmap())
+            wanted = {ord(c) for c in shown} & set(original.getBestCmap())
+            assert wanted <= has, Path(font).name
+            assert len(has - wanted) <= 16, "only what a reader generates (numbers, bullets)"
+            assert len(embedded.getGlyphOrder()) < len(original.getGlyphOrder()) / 3
+            assert embedded["name"].getDebugName(1) == original["name"].getDebugName(1)
+            assert embedded["name"].getDebugName(13) == original["name"].getDebugName(13)
         css = next(archive.read(h) for h, media, _ in package.manifest.values()
                    if media == "text/css").decode()
         cover_page = etree.fromstring(archive.read(package.spine[0]))
-    # The faces the stylesheet selects, and no others: headings are never italic.
-    body = theme.body_font
-    assert sorted(Path(f).name for f in fonts) == sorted({
-        body.regular.name, body.italic.name, body.bold.name, body.bold_italic.name,
-        theme.heading_font.regular.name, theme.heading_font.bold.name,
-    })
+    # Every face the stylesheet can select: emphasis may fall in a table's header.
+    assert sorted(Path(f).name for f in fonts) == sorted(files)
     declared = re.findall(r"@font-face \{[^}]*\}", css)
     assert len(declared) == len(fonts)
     for font in fonts:
@@ -194,17 +204,25 @@ def test_cover_image_and_embedded_fonts(editions: dict[str, Path], theme: Theme)
     assert img.get("alt").startswith("Cover: ")
 
 
+def test_the_book_is_small_with_every_face_embedded(editions: dict[str, Path]) -> None:
+    # The bar for the canonical report: whole fonts made it 848 KB.
+    assert editions["epub"].stat().st_size < 250 * 1024
+
+
 def test_a_theme_font_beside_the_theme_is_embedded(
         tmp_path: Path, report: Report, theme: Theme) -> None:
     style = tmp_path / "style.yaml"
     shutil.copy(ROOT / "styles" / "default.yaml", style)
     font = tmp_path / theme.body_font.regular.name
-    font.write_bytes(theme.body_font.regular.read_bytes())
+    local = TTFont(theme.body_font.regular)
+    local["name"].setName("Version 9.999 (the theme's own copy)", 5, 3, 1, 0x409)
+    local.save(font)
     own = load_theme(style)
     assert own.body_font.regular == font
     [path] = build(report, own, ["epub"], tmp_path / "out")
     with zipfile.ZipFile(path) as archive:
-        assert archive.read(f"EPUB/fonts/{font.name}") == font.read_bytes()
+        embedded = TTFont(io.BytesIO(archive.read(f"EPUB/fonts/{font.name}")))
+    assert embedded["name"].getDebugName(5) == "Version 9.999 (the theme's own copy)"
 
 
 def test_identifier_is_derived_from_the_source_when_absent(tmp_path: Path, theme: Theme) -> None:

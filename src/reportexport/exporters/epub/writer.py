@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 from ebooklib import epub
 
 from reportexport import __version__
-from reportexport.exporters.epub.cover import cover_jpeg
+from reportexport.exporters.epub.cover import cover_png
 from reportexport.exporters.epub.xhtml import (
     cover_page,
     figure_file,
@@ -19,6 +20,7 @@ from reportexport.exporters.epub.xhtml import (
     stylesheet,
     title_page,
 )
+from reportexport.fontsubset import GENERATED_CHARACTERS, subset_font
 from reportexport.model import Figure, Report, Section
 from reportexport.theme import Theme
 from reportexport.timestamps import build_time
@@ -94,9 +96,9 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
 
     # What set_cover does, with the media type stated rather than guessed from the
     # system's MIME tables, which differ between machines.
-    cover_image = epub.EpubCover(uid="cover-img", file_name="images/cover.jpg")
-    cover_image.media_type = "image/jpeg"
-    cover_image.content = cover_jpeg(meta, theme)
+    cover_image = epub.EpubCover(uid="cover-img", file_name="images/cover.png")
+    cover_image.media_type = "image/png"
+    cover_image.content = cover_png(meta, theme)
     book.add_item(cover_image)
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-img"})
 
@@ -112,7 +114,7 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
                                     media_type=figure.media_type,
                                     content=figure.image.read_bytes()))
     cover = document("cover", "text/cover.xhtml", meta.title,
-                     cover_page(report, "../images/cover.jpg"))
+                     cover_page(report, "../images/cover.png"))
     titlepage = document("titlepage", "text/titlepage.xhtml", meta.title, title_page(report),
                          body_type="frontmatter")
     targets = section_targets(report)
@@ -146,13 +148,29 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
         "play_order": {"enabled": True, "start_from": 1},
         "compresslevel": 0,  # compressed once, by rewrite_zip
     })
-    # mimetype must be stored; JPEG images (the cover, figures) gain nothing from deflate.
-    rewrite_zip(buffer.getvalue(), destination, when,
-                stored=frozenset({"mimetype", "EPUB/images/cover.jpg",
+    packaged = buffer.getvalue()
+    shown = _shown_characters(packaged)
+    subsets = {f"EPUB/{href}": (lambda _font, path=path: subset_font(path, shown))
+               for path, href in font_files.items()}
+    # mimetype must be stored; images (the cover, figures) gain nothing from deflate.
+    rewrite_zip(packaged, destination, when,
+                stored=frozenset({"mimetype", "EPUB/images/cover.png",
                                   *(f"EPUB/{figure_file(figure)}" for figure in figures
                                     if figure.media_type == "image/jpeg")}),
                 transform={"EPUB/content.opf": lambda opf: _package_language(opf, language),
-                           "EPUB/nav.xhtml": _hide_landmarks})
+                           "EPUB/nav.xhtml": _hide_landmarks, **subsets})
+
+
+def _shown_characters(packaged: bytes) -> frozenset[str]:
+    """Every character the book's pages can show: their text, and what a reader generates."""
+    from lxml import etree
+
+    shown: set[str] = set(GENERATED_CHARACTERS)
+    with zipfile.ZipFile(io.BytesIO(packaged)) as book:
+        for name in book.namelist():
+            if name.endswith((".xhtml", ".ncx")):
+                shown.update(*etree.fromstring(book.read(name)).itertext())
+    return frozenset(shown)
 
 
 def _hide_landmarks(nav: bytes) -> bytes:

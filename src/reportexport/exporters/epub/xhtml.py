@@ -216,10 +216,10 @@ def cover_page(report: Report, image_href: str) -> str:
     )
 
 
-#: The faces the stylesheet below selects, as (role, style); only these are embedded.
-#: Headings carry no inline markup, so their italic faces would be dead weight.
-FACES = (("body", "regular"), ("body", "italic"), ("body", "bold"), ("body", "bold_italic"),
-         ("heading", "regular"), ("heading", "bold"))
+#: Every face the stylesheet below can select, as (role, style): emphasis may
+#: fall in a table's header cells or a caption, set in the heading family.
+FACES = tuple((role, style) for role in ("body", "heading")
+              for style in ("regular", "italic", "bold", "bold_italic"))
 
 
 def font_faces(theme: Theme) -> list[tuple[str, str, str, Path]]:
