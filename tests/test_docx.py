@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import zipfile
@@ -246,18 +247,86 @@ def test_zip_entries_have_fixed_times(editions: dict[str, Path]) -> None:
         assert archive.namelist()[0] == "[Content_Types].xml"
 
 
+def _deobfuscated_fonts(docx: Path) -> dict[tuple[str, str], bytes]:
+    """Each embedded face by (family, embed element), read back as ECMA-376 17.8.1 says."""
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    r = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    faces = {}
+    with zipfile.ZipFile(docx) as archive:
+        table = etree.fromstring(archive.read("word/fontTable.xml"))
+        rels = etree.fromstring(archive.read("word/_rels/fontTable.xml.rels"))
+        targets = {rel.get("Id"): rel.get("Target") for rel in rels}
+        types = archive.read("[Content_Types].xml").decode()
+        assert 'Extension="odttf" ContentType="application/vnd.openxmlformats-' \
+               'officedocument.obfuscatedFont"' in types
+        for font in table.iter(f"{w}font"):
+            for embed in font:
+                if not embed.tag.startswith(f"{w}embed"):
+                    continue
+                data = archive.read("word/" + targets[embed.get(f"{r}id")])
+                guid = embed.get(f"{w}fontKey").strip("{}").replace("-", "")
+                key = [int(guid[i:i + 2], 16) for i in range(30, -1, -2)]
+                head = bytes(b ^ key[i % 16] for i, b in enumerate(data[:32]))
+                faces[(font.get(f"{w}name"), embed.tag[len(w):])] = head + data[32:]
+    return faces
+
+
+def test_the_theme_fonts_are_embedded_as_word_does(editions: dict[str, Path], theme: Theme,
+                                                   report: Report) -> None:
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    faces = _deobfuscated_fonts(editions["docx"])
+    expected = {(family.family, element): path
+                for family in (theme.body_font, theme.heading_font)
+                for element, path in (("embedRegular", family.regular),
+                                      ("embedBold", family.bold),
+                                      ("embedItalic", family.italic),
+                                      ("embedBoldItalic", family.bold_italic))}
+    assert set(faces) == set(expected)
+    text = {c for _, piece in report.texts() for c in piece if not c.isspace()}
+    for (family, element), data in faces.items():
+        font, original = TTFont(io.BytesIO(data)), TTFont(expected[(family, element)])
+        assert font["name"].getDebugName(1) == original["name"].getDebugName(1)
+        assert font["name"].getDebugName(2) == original["name"].getDebugName(2), element
+        cmap = set(font.getBestCmap())
+        assert {ord(c) for c in text} & set(original.getBestCmap()) <= cmap
+        assert set(map(ord, "The quick brown fox, 1–2 €")) <= cmap, "room for an editor to type"
+        assert len(font.getGlyphOrder()) < len(original.getGlyphOrder()), "a subset"
+    with zipfile.ZipFile(editions["docx"]) as archive:
+        settings = archive.read("word/settings.xml").decode()
+    assert "<w:embedTrueTypeFonts/>" in settings and "<w:saveSubsetFonts/>" in settings
+
+
+def _convert_without_the_fonts(docx: Path, out: Path) -> Path:
+    """LibreOffice's PDF of `docx` on a machine whose only fonts are DejaVu's."""
+    dejavu = next(Path(line.split(":")[0]).parent for line in subprocess.run(
+        ["fc-list", "DejaVu Sans"], capture_output=True, text=True, check=True).stdout.splitlines())
+    config = out / "fonts.conf"
+    config.write_text(f"<?xml version='1.0'?><fontconfig><dir>{dejavu}</dir>"
+                      f"<cachedir>{out / 'fontcache'}</cachedir></fontconfig>")
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{out / 'profile'}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(out), str(docx)],
+        check=True, capture_output=True, timeout=180,
+        env={**os.environ, "FONTCONFIG_FILE": str(config)},
+    )
+    return out / docx.with_suffix(".pdf").name
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_opens_and_converts_it(editions: dict[str, Path], report: Report,
-                                           tmp_path: Path) -> None:
+                                           theme: Theme, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
-    profile = tmp_path / "profile"
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(editions["docx"])],
-        check=True, capture_output=True, timeout=180,
-    )
-    pdf = tmp_path / editions["docx"].with_suffix(".pdf").name
+    pdf = _convert_without_the_fonts(editions["docx"], tmp_path)
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
+                           check=True).stdout
+    # The theme's fonts come from the document itself: the machine has none of them.
+    used = {line.split()[0].partition("+")[2].partition("-")[0]
+            for line in fonts.splitlines()[2:]}
+    assert used == {theme.body_font.family, theme.heading_font.family}, fonts
     reader = PdfReader(pdf)
     text = normalise(" ".join(page.extract_text() or "" for page in reader.pages))
     assert len(reader.pages) >= 3

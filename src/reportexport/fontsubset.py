@@ -16,9 +16,10 @@ from pathlib import Path
 import uharfbuzz as hb
 
 #: What an editor may type into a DOCX without leaving the embedded font:
-#: printable ASCII, Latin-1 and the common typographic punctuation.
+#: printable ASCII, Latin-1, the common typographic punctuation and the euro.
 EDITING_CHARACTERS = frozenset(
-    chr(code) for code in (*range(0x20, 0x7F), *range(0xA0, 0x100), *range(0x2010, 0x2027))
+    chr(code) for code in (*range(0x20, 0x7F), *range(0xA0, 0x100), *range(0x2010, 0x2027),
+                           *range(0x2030, 0x203B), 0x20AC)
 )
 
 #: What a reading system may draw that is in no text node: list numbers and

@@ -18,26 +18,32 @@ def zip_time(when: dt.datetime) -> tuple[int, int, int, int, int, int]:
 
 def rewrite_zip(data: bytes, destination: Path, when: dt.datetime,
                 stored: frozenset[str] = frozenset(),
-                transform: Mapping[str, Callable[[bytes], bytes]] | None = None) -> None:
+                transform: Mapping[str, Callable[[bytes], bytes]] | None = None,
+                added: Mapping[str, bytes] | None = None) -> None:
     """Copy the archive `data` to `destination` with fixed entry times and attributes.
 
     Libraries stamp entries with the wall clock; pinning every entry's time,
     permissions and compression makes two builds of one source byte-identical.
     The entry order is kept (EPUB's `mimetype` must stay first and `stored`).
-    `transform` may rewrite named entries on the way, for what a library cannot set.
+    `transform` may rewrite named entries on the way, for what a library cannot set;
+    `added` entries follow the archive's own, in the order given.
     """
     transform = transform or {}
     date_time = zip_time(when)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        def write(name: str, content: bytes) -> None:
+            info = zipfile.ZipInfo(name, date_time)
+            info.external_attr = 0o644 << 16
+            info.create_system = 3  # Unix, whatever the building machine
+            info.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
+            target.writestr(info, content)
+
         for entry in source.infolist():
             content = source.read(entry)
             if entry.filename in transform:
                 content = transform[entry.filename](content)
-            info = zipfile.ZipInfo(entry.filename, date_time)
-            info.external_attr = 0o644 << 16
-            info.create_system = 3  # Unix, whatever the building machine
-            info.compress_type = (zipfile.ZIP_STORED if entry.filename in stored
-                                  else zipfile.ZIP_DEFLATED)
-            target.writestr(info, content)
+            write(entry.filename, content)
+        for name, content in (added or {}).items():
+            write(name, content)
     destination.write_bytes(out.getvalue())

@@ -23,6 +23,7 @@ from docx.shared import Emu, Mm, Pt
 from lxml import etree
 
 from reportexport.dates import human_date
+from reportexport.exporters.docx.fontembedding import embed_fonts
 from reportexport.exporters.docx.footnotes import add_footnote, new_footnotes_part
 from reportexport.exporters.docx.styles import TOC_LEVELS, ensure_styles, set_language
 from reportexport.layout import column_widths, figure_size
@@ -482,5 +483,7 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
 
     buffer = io.BytesIO()
     document.save(buffer)
-    rewrite_zip(buffer.getvalue(), destination, build_time(report))
+    transforms, added = embed_fonts(buffer.getvalue(), (theme.body_font, theme.heading_font))
+    rewrite_zip(buffer.getvalue(), destination, build_time(report), transform=transforms,
+                added=added)
 
