@@ -96,7 +96,7 @@ def test_an_exporter_failure_keeps_the_previous_edition(tmp_path: Path) -> None:
     cjk = tmp_path / "minimal.yaml"
     cjk.write_text(minimal.read_text(encoding="utf-8").replace("Just one", "中 one"))
     result = run_cli("pdf", cjk, "-o", out)
-    assert result.code == 2 and "no glyph" in result.stderr
+    assert result.code == 2 and "no font of the theme has" in result.stderr
     assert _digests(out) == before
     assert not list(out.glob(".*"))
 

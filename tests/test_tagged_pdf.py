@@ -42,6 +42,14 @@ CASES = {
     "guide": ROOT / "examples" / "guide" / "guide.yaml",
     **{path.stem: path for path in sorted((DATA / "valid").glob("*.yaml"))},
 }
+#: Cases whose text poppler's structure reader cannot read back yet: it ignores
+#: /ActualText, which shaped Khmer needs (its glyphs do not map back to the text
+#: one to one), and a paragraph holding a link or a note gets none (issue #14).
+#: Strict: when these start to pass, the marks must go.
+UNREADABLE = pytest.mark.xfail(strict=True, reason="shaped Khmer reads back only through "
+                               "/ActualText, which poppler's struct-text ignores (#14)")
+TEXT_CASES = [pytest.param(case, marks=UNREADABLE) if case == "khmer" else case
+              for case in CASES]
 PDFUA = Path(sys.executable).parent / "pdfua"
 PAINTING = {"Tj", "TJ", "'", '"', "Do", "f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "sh"}
 
@@ -174,7 +182,7 @@ def test_pdfua_checker_finds_nothing_and_skips_no_rule(case: str, built: dict[st
     assert "[skip" not in result.stdout, result.stdout  # every implemented rule ran
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", TEXT_CASES)
 def test_headings_and_paragraphs_follow_the_source(case: str, built: dict[str, Built]) -> None:
     report, tree = built[case].report, built[case].tree
     assert tree.role == "Document"
@@ -203,7 +211,7 @@ def test_headings_and_paragraphs_follow_the_source(case: str, built: dict[str, B
             assert paragraph.text() == words
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", TEXT_CASES)
 def test_cover_contents_tables_figures_and_notes_are_elements(case: str,
                                                               built: dict[str, Built]) -> None:
     report, tree = built[case].report, built[case].tree
@@ -260,7 +268,7 @@ def test_cover_contents_tables_figures_and_notes_are_elements(case: str,
         _count_links(note.content) for note in notes)
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", TEXT_CASES)
 def test_the_tree_holds_what_is_drawn_and_no_pagination(case: str, built: dict[str, Built],
                                                         theme: Theme) -> None:
     """What poppler reads off the cover and off the text frame of every other page

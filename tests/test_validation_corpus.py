@@ -113,12 +113,12 @@ def test_without_libyaml_the_same_problems_are_found_at_the_same_places() -> Non
 import json, sys
 sys.modules["yaml._yaml"] = None  # as if PyYAML had been built without libyaml
 from pathlib import Path
+from reportexport import load
 from reportexport.problems import InputError
-from reportexport.source import load_report
 found = {}
 for name in sys.argv[1:]:
     try:
-        load_report(Path(name))
+        load(Path(name))
         found[name] = []
     except InputError as exc:
         found[name] = [str(p) for p in exc.problems]

@@ -78,4 +78,9 @@ def load(source: str | Path, style: str | Path | None = None) -> tuple[Report, T
         problems += exc.problems
     if problems or report is None or theme is None:
         raise InputError(problems)
+    from reportexport.coverage import character_problems
+
+    problems = character_problems(Path(source), report, theme)
+    if problems:
+        raise InputError(problems)
     return report, theme

@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from reportexport import exporters
+from reportexport.coverage import check_characters
 from reportexport.exporters import Exporter
 from reportexport.model import Report
 from reportexport.theme import Theme
@@ -271,6 +272,7 @@ class Builder:
         editions or none. `progress`, if given, hears how each edition is coming
         along ("pdf: 200 pages laid out", "docx: written in 0.3 s"), in this process.
         """
+        check_characters(report, theme)  # every format refuses them alike, before writing
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
         file_names = file_names or {}

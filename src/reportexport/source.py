@@ -37,19 +37,21 @@ MAX_SECTION_DEPTH = 6
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _strings(data: Any, path: DataPath = ()) -> list[tuple[DataPath, str]]:
+def located_strings(data: Any, path: DataPath = ()) -> list[tuple[DataPath, str]]:
+    """Every string in the parsed source, with its path, in document order."""
     if isinstance(data, str):
         return [(path, data)]
     if isinstance(data, dict):
-        return [item for key, value in data.items() for item in _strings(value, (*path, key))]
+        return [item for key, value in data.items()
+                for item in located_strings(value, (*path, key))]
     if isinstance(data, list):
-        return [item for i, value in enumerate(data) for item in _strings(value, (*path, i))]
+        return [item for i, value in enumerate(data) for item in located_strings(value, (*path, i))]
     return []
 
 
 def _xml_problems(located: LocatedData) -> list[Problem]:
     problems = []
-    for path, text in _strings(located.data):
+    for path, text in located_strings(located.data):
         match = _XML_FORBIDDEN.search(text)
         if match:
             code = ord(match.group())

@@ -39,13 +39,17 @@ class PageSetup:
 
 @dataclass(frozen=True)
 class FontFamily:
-    """A family name and its TrueType files; missing styles fall back to regular or bold."""
+    """A family name and its TrueType files; missing styles fall back to regular or bold.
+
+    `fallbacks` set, in order, the text of scripts this family's font lacks.
+    """
 
     family: str
     regular: Path
     bold: Path
     italic: Path
     bold_italic: Path
+    fallbacks: tuple[FontFamily, ...] = ()
 
     def files(self) -> dict[str, Path]:
         return {
@@ -123,8 +127,11 @@ def bundled_fonts_dir() -> Path:
     return PACKAGE / "fonts"
 
 
-def _font_family(located: LocatedData, role: str, problems: list[Problem]) -> FontFamily | None:
-    data: dict[str, Any] = located.data["fonts"][role]
+def _font_family(located: LocatedData, path: tuple[str | int, ...],
+                 problems: list[Problem]) -> FontFamily | None:
+    data: dict[str, Any] = located.data
+    for key in path:
+        data = data[key]
     found: dict[str, Path] = {}
     for style in ("regular", "bold", "italic", "bold_italic"):
         name = data.get(style)
@@ -138,11 +145,13 @@ def _font_family(located: LocatedData, role: str, problems: list[Problem]) -> Fo
         else:
             problems.append(
                 located.problem(
-                    ("fonts", role, style),
+                    (*path, style),
                     f"font file '{name}' not found beside the theme or among the bundled fonts",
                 )
             )
-    if "regular" not in found:
+    fallbacks = tuple(_font_family(located, (*path, "fallbacks", i), problems)
+                      for i in range(len(data.get("fallbacks", []))))
+    if "regular" not in found or None in fallbacks:
         return None
     bold = found.get("bold", found["regular"])
     italic = found.get("italic", found["regular"])
@@ -152,6 +161,7 @@ def _font_family(located: LocatedData, role: str, problems: list[Problem]) -> Fo
         bold=bold,
         italic=italic,
         bold_italic=found.get("bold_italic", bold if "bold" in found else italic),
+        fallbacks=tuple(f for f in fallbacks if f is not None),
     )
 
 
@@ -172,8 +182,8 @@ def load_theme(file: Path | None = None) -> Theme:
     problems = schema.check(located, "theme")
     if problems:
         raise InputError(problems)
-    body = _font_family(located, "body", problems)
-    heading = _font_family(located, "heading", problems)
+    body = _font_family(located, ("fonts", "body"), problems)
+    heading = _font_family(located, ("fonts", "heading"), problems)
     if problems or body is None or heading is None:
         raise InputError(problems)
     data = located.data

@@ -75,6 +75,18 @@ def _faces(families: Iterable[FontFamily], shown: frozenset[str]) -> list[_Embed
     return faces
 
 
+def _used(families: Iterable[FontFamily], shown: frozenset[str]) -> list[FontFamily]:
+    """The families, and each fallback that sets some of the text its family cannot."""
+    used = []
+    for family in families:
+        used.append(family)
+        own = covers(family.regular)
+        lacking = {ord(c) for c in shown} - own
+        used.extend(fallback for fallback in family.fallbacks
+                    if lacking & covers(fallback.regular))
+    return used
+
+
 def _font_table(xml: bytes, faces: list[_EmbeddedFace]) -> bytes:
     root = etree.fromstring(xml)
     for number, face in enumerate(faces, 1):
@@ -151,7 +163,7 @@ def embed_fonts(saved: bytes, families: Iterable[FontFamily]) -> tuple[
         if "word/fontTable.xml" not in package.namelist():
             return {}, {}  # a reference document without a font table: nothing to name them in
         shown = _shown_characters(package)
-    faces = _faces(families, shown)
+    faces = _faces(_used(families, shown), shown)
     transforms = {
         "word/fontTable.xml": lambda xml: _font_table(xml, faces),
         "word/settings.xml": _settings,

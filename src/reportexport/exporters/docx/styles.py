@@ -6,7 +6,7 @@ from typing import Any
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
-from docx.oxml import parse_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, RGBColor
 
@@ -35,6 +35,7 @@ def _set_font(style: Any, family: str, size: float | None, colour: str | None,
         fonts.set(qn("w:cs"), family)
     if size is not None:
         font.size = Pt(size)
+        _complex_script_twin(rpr, "w:sz", "w:szCs")
     if colour is not None:
         font.color.rgb = _rgb(colour)
         colour_el = rpr.find(qn("w:color"))
@@ -42,8 +43,24 @@ def _set_font(style: Any, family: str, size: float | None, colour: str | None,
             colour_el.attrib.pop(qn(attr), None)
     if bold is not None:
         font.bold = bold
+        _complex_script_twin(rpr, "w:b", "w:bCs")
     if italic is not None:
         font.italic = italic
+        _complex_script_twin(rpr, "w:i", "w:iCs")
+
+
+def _complex_script_twin(rpr: Any, tag: str, twin: str) -> None:
+    """Word sets Khmer, Thai and other complex scripts by the `…Cs` properties: each
+    follows its Latin property, right after it (the schema's order)."""
+    latin = rpr.find(qn(tag))
+    old = rpr.find(qn(twin))
+    if old is not None:
+        rpr.remove(old)
+    if latin is not None:
+        copy = OxmlElement(twin)
+        for name, value in latin.attrib.items():
+            copy.set(name, value)
+        latin.addnext(copy)
 
 
 def _paragraph_style(document: Any, by_name: dict[str, Any], name: str) -> Any:

@@ -26,6 +26,7 @@ from reportexport.dates import human_date
 from reportexport.exporters.docx.fontembedding import embed_fonts
 from reportexport.exporters.docx.footnotes import add_footnote, new_footnotes_part
 from reportexport.exporters.docx.styles import TOC_LEVELS, ensure_styles, set_language
+from reportexport.fontruns import chain, font_runs
 from reportexport.layout import column_widths, figure_size
 from reportexport.model import (
     BulletList,
@@ -45,7 +46,7 @@ from reportexport.model import (
     plain,
 )
 from reportexport.problems import ExportError
-from reportexport.theme import Theme
+from reportexport.theme import FontFamily, Theme
 from reportexport.timestamps import build_time
 from reportexport.zipfiles import rewrite_zip
 
@@ -80,15 +81,37 @@ def _field(instruction: str, result: str = "") -> str:
 
 #: Direct formatting for a character style that a run cannot also carry (a run
 #: has one w:rStyle: emphasis inside a link keeps the link's style, and italics).
-_DIRECT = {"Emphasis": "<w:i/>", "Strong": "<w:b/>"}
+_DIRECT = {"Emphasis": "<w:i/><w:iCs/>", "Strong": "<w:b/><w:bCs/>"}
+#: Word's names for the languages fontruns gives runs.
+_WORD_LANGUAGES = {"km": "km-KH", "th": "th-TH", "lo": "lo-LA", "my": "my-MM"}
+
+
+def _text_runs(text: str, family: FontFamily, style: str = "", direct: str = "") -> str:
+    """`text` as runs; a run in a fallback's script names that font and its language,
+    so that Word and LibreOffice choose, shape and break it as that language."""
+    out = []
+    for run in font_runs(text, family):
+        fonts = language = ""
+        if run.font:
+            name = escape(chain(family)[run.font].family)
+            fonts = (f'<w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}" '
+                     f'w:cs="{name}"/>')
+        if run.language:
+            tag = _WORD_LANGUAGES.get(run.language, run.language)
+            language = f'<w:lang w:val="{tag}" w:eastAsia="{tag}" w:bidi="{tag}"/>'
+        properties = style + fonts + direct + language
+        out.append(f"<w:r>{f'<w:rPr>{properties}</w:rPr>' if properties else ''}"
+                   f"{_t(run.text)}</w:r>")
+    return "".join(out)
 
 
 class _Body:
     """The body's WordprocessingML, written as text and parsed as it comes."""
 
     def __init__(self, ids: dict[str, str], list_numbering: Any, document: Any,
-                 bookmarks: dict[str, str]) -> None:
+                 bookmarks: dict[str, str], family: FontFamily) -> None:
         self.ids = ids
+        self.family = family  # the body's: its fallbacks set the text of other scripts
         self.document = document
         self.bookmarks = bookmarks
         self._links: dict[tuple[int, str], str] = {}  # (part, URL) -> relationship id
@@ -114,7 +137,7 @@ class _Body:
                 out.append(f'<w:r><w:rPr><w:rStyle w:val="{self.ids["footnote reference"]}"/>'
                            f'</w:rPr><w:footnoteReference w:id="{node.number}"/></w:r>')
             elif isinstance(node, Text):
-                out.append(f"<w:r>{self._properties(styles)}{_t(node.text)}</w:r>")
+                out.append(_text_runs(node.text, self.family, *self._properties(styles)))
             elif isinstance(node, Emphasis):
                 out.append(self.runs(node.content, (*styles, "Emphasis")))
             elif isinstance(node, Strong):
@@ -129,12 +152,13 @@ class _Body:
                            "</w:hyperlink>")
         return "".join(out)
 
-    def _properties(self, styles: tuple[str, ...]) -> str:
+    def _properties(self, styles: tuple[str, ...]) -> tuple[str, str]:
+        """The character style and the direct formatting for nested `styles`."""
         if not styles:
-            return ""
+            return "", ""
         chosen = "Hyperlink" if "Hyperlink" in styles else styles[-1]
         direct = "".join(dict.fromkeys(_DIRECT[s] for s in styles if s != chosen))
-        return f'<w:rPr><w:rStyle w:val="{self.ids[chosen]}"/>{direct}</w:rPr>'
+        return f'<w:rStyle w:val="{self.ids[chosen]}"/>', direct
 
     def _relationship(self, url: str) -> str:
         key = (id(self._link_part), url)
@@ -278,7 +302,8 @@ def _list_numbering(document: Any, list_number_style_id: str) -> Any:
     return num_for
 
 
-def _toc(report: Report, ids: dict[str, str], bookmarks: dict[str, str]) -> str:
+def _toc(report: Report, ids: dict[str, str], bookmarks: dict[str, str],
+         family: FontFamily) -> str:
     """A real TOC field, already filled with hyperlinked entries for viewers that never update.
 
     Word's pagination cannot be known here, so the prefilled entries carry no
@@ -298,7 +323,7 @@ def _toc(report: Report, ids: dict[str, str], bookmarks: dict[str, str]) -> str:
         mark = bookmarks[section.id]
         link = (
             f'<w:hyperlink w:anchor="{mark}" w:history="1">'
-            f"<w:r>{_t(section.title)}</w:r>"
+            f"{_text_runs(section.title, family)}"
             "</w:hyperlink>"
         )
         out.append(_para(ids[f"toc {level}"], (begin if index == 0 else "") + link))
@@ -342,14 +367,15 @@ def _set_page(section: Any, theme: Theme) -> None:
     section.header_distance = section.footer_distance = Mm(page.margins_mm.top / 2)
 
 
-def _header_footer(section: Any, report: Report, ids: dict[str, str]) -> None:
+def _header_footer(section: Any, report: Report, ids: dict[str, str],
+                   family: FontFamily) -> None:
     section.different_first_page_header_footer = True  # the title page stays clean
     header = section.header._element
     for child in list(header):
         header.remove(child)
     header.append(parse_xml(
         f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{ids["Header"]}"/></w:pPr>'
-        f"<w:r>{_t(report.metadata.running_title)}</w:r></w:p>"
+        f"{_text_runs(report.metadata.running_title, family)}</w:p>"
     ))
     footer = section.footer._element
     for child in list(footer):
@@ -422,7 +448,7 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     text_height = Emu(section.page_height - section.top_margin - section.bottom_margin).twips
     ids = ensure_styles(document, theme, text_width, keep)
     if not from_template or section.header.is_linked_to_previous:
-        _header_footer(section, report, ids)
+        _header_footer(section, report, ids, theme.heading_font)
     set_language(document, report.metadata.language)
     _update_fields_on_open(document)
     _core_properties(document, report)
@@ -430,7 +456,8 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
 
     meta = report.metadata
     bookmarks = {section.id: f"_Toc{i:08d}" for i, (_, section) in enumerate(report.walk(), 1)}
-    body = _Body(ids, _list_numbering(document, ids["List Number"]), document, bookmarks)
+    body = _Body(ids, _list_numbering(document, ids["List Number"]), document, bookmarks,
+                 theme.body_font)
     body.cell_size = theme.sizes.small
     body.paragraph("Title", (Text(meta.title),))
     if meta.subtitle:
@@ -443,10 +470,11 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     label_props = '<w:rPr><w:rStyle w:val="Strong"/></w:rPr>' if strong else ""
     for label, value in facts:
         body.add(_para(
-            ids["Cover Fact"], f"<w:r>{label_props}{_t(label + ': ')}</w:r><w:r>{_t(value)}</w:r>"
+            ids["Cover Fact"], f"<w:r>{label_props}{_t(label + ': ')}</w:r>"
+                               + _text_runs(value, theme.body_font)
         ))
     body.page_break()
-    body.add(_toc(report, ids, bookmarks))
+    body.add(_toc(report, ids, bookmarks, theme.body_font))
     body.page_break()
     for paragraph in report.lead:
         body.paragraph("Lead", paragraph.content)
@@ -455,7 +483,7 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
         body.add(
             f'<w:p><w:pPr><w:pStyle w:val="{ids[f"Heading {level}"]}"/></w:pPr>'
             f'<w:bookmarkStart w:id="{index}" w:name="{mark}"/>'
-            f"<w:r>{_t(sec.title)}</w:r>"
+            f"{_text_runs(sec.title, theme.heading_font)}"
             f'<w:bookmarkEnd w:id="{index}"/></w:p>'
         )
         for block in sec.blocks:

@@ -20,6 +20,7 @@ from reportexport.exporters.epub.xhtml import (
     stylesheet,
     title_page,
 )
+from reportexport.fontruns import needed_fallbacks
 from reportexport.fontsubset import GENERATED_CHARACTERS, subset_font
 from reportexport.model import Figure, Report, Section
 from reportexport.theme import Theme
@@ -83,8 +84,9 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
                if isinstance(block, Figure)]
     _accessibility(book, bool(figures))
 
+    fallbacks = needed_fallbacks(report, (theme.body_font, theme.heading_font))
     font_files: dict[Path, str] = {}
-    for *_, path in font_faces(theme):
+    for *_, path in font_faces(theme, fallbacks):
         if path in font_files:
             continue
         href = f"fonts/{path.name}"
@@ -92,7 +94,7 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
         book.add_item(epub.EpubItem(uid=f"font-{len(font_files)}", file_name=href,
                                     media_type="font/ttf", content=path.read_bytes()))
     book.add_item(epub.EpubItem(uid="css", file_name="styles/report.css", media_type="text/css",
-                                content=stylesheet(theme, font_files).encode()))
+                                content=stylesheet(theme, font_files, fallbacks).encode()))
 
     # What set_cover does, with the media type stated rather than guessed from the
     # system's MIME tables, which differ between machines.

@@ -5,9 +5,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
+from collections.abc import Collection
 from pathlib import Path
 
 from reportexport.dates import human_date
+from reportexport.fontruns import language_runs
 from reportexport.model import (
     BulletList,
     CrossReference,
@@ -25,7 +27,7 @@ from reportexport.model import (
     Table,
     Text,
 )
-from reportexport.theme import Theme
+from reportexport.theme import FontFamily, Theme
 
 #: Where each section is, by id: "file.xhtml#id" (sections share their top-level one's file).
 Targets = dict[str, str]
@@ -56,7 +58,7 @@ def inline(content: Inlines, targets: Targets, notes: list[Note] | None = None) 
                        f' href="#note-{node.number}">{node.number}</a></sup>')
             continue
         if isinstance(node, Text):
-            out.append(escape(node.text))
+            out.append(text(node.text))
         elif isinstance(node, Emphasis):
             out.append(f"<em>{inline(node.content, targets, notes)}</em>")
         elif isinstance(node, Strong):
@@ -84,6 +86,15 @@ def note_list(notes: list[Note], targets: Targets) -> str:
 
 def escape(text: str) -> str:
     return html.escape(text, quote=False)
+
+
+def text(content: str) -> str:
+    """Escaped text; runs in a script of its own language (Khmer…) say so, so that
+    reading systems choose its fonts, shape it and break its lines as that language."""
+    return "".join(
+        f'<span lang="{run.language}" xml:lang="{run.language}">{escape(run.text)}</span>'
+        if run.language else escape(run.text)
+        for run in language_runs(content))
 
 
 def quoteattr(value: str) -> str:
@@ -173,7 +184,7 @@ def section_markup(section: Section, level: int, targets: Targets,
     gathered: list[Note] = [] if notes is None else notes
     parts = [
         f'<section id="{section.id}" aria-labelledby="h-{section.id}">',
-        f'<h{level} id="h-{section.id}">{escape(section.title)}</h{level}>',
+        f'<h{level} id="h-{section.id}">{text(section.title)}</h{level}>',
         *_blocks(section, targets, gathered),
         *(section_markup(child, level + 1, targets, gathered) for child in section.sections),
         "</section>",
@@ -186,10 +197,10 @@ def section_markup(section: Section, level: int, targets: Targets,
 def title_page(report: Report) -> str:
     meta = report.metadata
     parts = ['<section class="titlepage" aria-label="Title page">',
-             f'<p class="publisher">{escape(meta.publisher)}</p>',
-             f'<h1 class="title">{escape(meta.title)}</h1>']
+             f'<p class="publisher">{text(meta.publisher)}</p>',
+             f'<h1 class="title">{text(meta.title)}</h1>']
     if meta.subtitle:
-        parts.append(f'<p class="subtitle">{escape(meta.subtitle)}</p>')
+        parts.append(f'<p class="subtitle">{text(meta.subtitle)}</p>')
     targets = section_targets(report)  # the title page is in text/ too
     notes: list[Note] = []
     parts.extend(f'<p class="lead">{inline(p.content, targets, notes)}</p>'
@@ -198,10 +209,10 @@ def title_page(report: Report) -> str:
              ("Published", human_date(meta.date, meta.language))]
     parts.append('<dl class="facts">')
     for label, value in facts:
-        parts.append(f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>")
+        parts.append(f"<dt>{text(label)}</dt><dd>{text(value)}</dd>")
     parts.append("</dl>")
     if meta.rights:
-        parts.append(f'<p class="rights">{escape(meta.rights)}</p>')
+        parts.append(f'<p class="rights">{text(meta.rights)}</p>')
     parts.append("</section>")
     parts.append(note_list(notes, targets))
     return "\n".join(parts)
@@ -222,31 +233,42 @@ FACES = tuple((role, style) for role in ("body", "heading")
               for style in ("regular", "italic", "bold", "bold_italic"))
 
 
-def font_faces(theme: Theme) -> list[tuple[str, str, str, Path]]:
-    """(family, CSS weight, CSS style, file) of each face the stylesheet uses, once each."""
+def font_faces(theme: Theme, fallbacks: Collection[FontFamily] = ()) -> list[
+        tuple[str, str, str, Path]]:
+    """(family, CSS weight, CSS style, file) of each face the stylesheet uses, once each,
+    the `fallbacks` the book needs included."""
     families = {"body": theme.body_font, "heading": theme.heading_font}
     faces = {}
     for role, style in FACES:
-        family = families[role]
-        weight = "bold" if "bold" in style else "normal"
-        slant = "italic" if "italic" in style else "normal"
-        faces[(family.family, weight, slant)] = getattr(family, style)
+        for family in (families[role], *families[role].fallbacks):
+            if family is not families[role] and family not in fallbacks:
+                continue
+            weight = "bold" if "bold" in style else "normal"
+            slant = "italic" if "italic" in style else "normal"
+            faces[(family.family, weight, slant)] = getattr(family, style)
     return [(family, weight, slant, path) for (family, weight, slant), path in faces.items()]
 
 
-def _font_face_rules(theme: Theme, files: dict[Path, str]) -> str:
+def _font_face_rules(theme: Theme, files: dict[Path, str],
+                     fallbacks: Collection[FontFamily]) -> str:
     return "\n".join(
         f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
         f'font-style: {slant}; src: url("../{files[path]}"); }}'
-        for family, weight, slant, path in font_faces(theme)
+        for family, weight, slant, path in font_faces(theme, fallbacks)
     )
 
 
-def stylesheet(theme: Theme, font_files: dict[Path, str]) -> str:
+def _stack(family: FontFamily, fallbacks: Collection[FontFamily], generic: str) -> str:
+    names = [family.family, *(f.family for f in family.fallbacks if f in fallbacks)]
+    return ", ".join([*(f'"{name}"' for name in names), generic])
+
+
+def stylesheet(theme: Theme, font_files: dict[Path, str],
+               fallbacks: Collection[FontFamily] = ()) -> str:
     """CSS from the same theme as the other editions; sizes relative for reader settings."""
     s, c, sp = theme.sizes, theme.colours, theme.spacing
-    body_font = f'"{theme.body_font.family}", serif'
-    head_font = f'"{theme.heading_font.family}", sans-serif'
+    body_font = _stack(theme.body_font, fallbacks, "serif")
+    head_font = _stack(theme.heading_font, fallbacks, "sans-serif")
     em = s.body
 
     def rel(points: float) -> str:
@@ -257,7 +279,7 @@ def stylesheet(theme: Theme, font_files: dict[Path, str]) -> str:
         f"{rel(sp.heading_after)}; color: {c.accent if n < 3 else c.text}; }}"
         for n in range(1, 7)
     )
-    return f"""{_font_face_rules(theme, font_files)}
+    return f"""{_font_face_rules(theme, font_files, fallbacks)}
 html {{ font-size: 100%; }}
 body {{ font-family: {body_font}; line-height: {theme.line_height}; color: {c.text};
   margin: 0 4%; }}

@@ -13,6 +13,7 @@ from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.platypus import Flowable, Paragraph
 
+from reportexport.exporters.pdf.scripts import with_fallbacks
 from reportexport.exporters.pdf.tagging import Element
 from reportexport.model import Emphasis, Figure, Inlines, Link, Note, Strong, Table, Text
 
@@ -28,8 +29,9 @@ class TaggedParagraph(Paragraph):
     tag: Element | None = None
     drawn: bool = False
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, text: str, style: Any, *args: Any, **kwargs: Any) -> None:
+        text, style = with_fallbacks(text, style)
+        super().__init__(text, style, *args, **kwargs)
         # The text as parsed, before layout turns the fragments into words.
         self.source_text = "".join(getattr(f, "text", "") for f in self.frags)
 
@@ -41,7 +43,12 @@ class TaggedParagraph(Paragraph):
                 super().drawOn(canvas, x, y, _sW)
             return
         self.drawn = True
-        canvas.begin_text(self.tag)
+        # Shaped glyphs do not read back as the text: the marked content says it,
+        # when the paragraph's text is one piece (no link or note inside).
+        whole = self.style.shaping and "<onDraw" not in self.text
+        if whole and self.tag.actual_text is None:
+            self.tag.actual_text = self.source_text  # the whole text, split or not
+        canvas.begin_text(self.tag, self.source_text if whole else None)
         try:
             super().drawOn(canvas, x, y, _sW)
         finally:

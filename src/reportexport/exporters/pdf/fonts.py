@@ -1,17 +1,16 @@
-"""Registering the theme's TrueType fonts with reportlab, and proving they cover the text."""
+"""Registering the theme's TrueType fonts with reportlab."""
 
 from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from reportexport.model import Report
-from reportexport.problems import ExportError
-from reportexport.theme import FontFamily, Theme
+from reportexport.theme import FontFamily
 
 
 @dataclass(frozen=True)
@@ -24,10 +23,33 @@ class FontNames:
     bold_italic: str
 
 
-def register_family(role: str, family: FontFamily) -> FontNames:
+class UnshapedTTFont(TTFont):
+    """A font reportlab never shapes: its shaping (reportlab.pdfbase.ttfonts.shapeFragWord)
+    leaves a word as it is when the word's font has no HarfBuzz font."""
+
+    def hbFont(self, fontSize: float = 10) -> Any:
+        raise AttributeError("the theme's own fonts are set unshaped")
+
+
+@dataclass(frozen=True)
+class Registered:
+    """What a registered font name stands for: a style of `family`, whose fallbacks
+    are registered as `fallbacks` (in the family's order)."""
+
+    family: FontFamily
+    style: str
+    fallbacks: tuple[FontNames, ...]
+
+
+#: Each font name register_family gave, and what it stands for: paragraph markup
+#: finds a style's fallback faces here (scripts.with_fallbacks).
+REGISTERED: dict[str, Registered] = {}
+
+
+def register_family(role: str, family: FontFamily, shaped: bool = False) -> FontNames:
     # Names derive from the file name, never from its folder or the process,
     # so the same theme gives the same bytes on every machine.
-    names = {style: register_alias(role, path) for style, path in family.files().items()}
+    names = {style: register_alias(role, path, shaped) for style, path in family.files().items()}
     pdfmetrics.registerFontFamily(
         names["regular"],
         normal=names["regular"],
@@ -35,51 +57,19 @@ def register_family(role: str, family: FontFamily) -> FontNames:
         italic=names["italic"],
         boldItalic=names["bold_italic"],
     )
+    fallbacks = tuple(register_family(role, fallback, shaped=True)
+                      for fallback in family.fallbacks)
+    for style, name in names.items():
+        REGISTERED.setdefault(name, Registered(family, style, fallbacks))
     return FontNames(**names)
 
 
-def register_alias(role: str, path: Path) -> str:
+def register_alias(role: str, path: Path, shaped: bool = False) -> str:
     """One TrueType file under a name of its own (`role`), for text that must be told apart."""
     name = f"{role}-{path.stem}"
     known = set(pdfmetrics.getRegisteredFontNames())
     if name in known and pdfmetrics.getFont(name).face.filename != str(path):
         name = f"{name}-{zlib.crc32(str(path).encode()):08x}"
     if name not in known:
-        pdfmetrics.registerFont(TTFont(name, str(path)))
+        pdfmetrics.registerFont((TTFont if shaped else UnshapedTTFont)(name, str(path)))
     return name
-
-
-def _needs_glyph(char: str) -> bool:
-    # Layout turns ordinary white space into spacing, not glyphs; no-break spaces are drawn.
-    return not char.isspace() or char in "\u00a0\u202f"
-
-
-def check_coverage(report: Report, theme: Theme, body: FontNames, heading: FontNames) -> None:
-    """Refuse to build when a character has no glyph: a silent box or blank is worse."""
-    body_glyphs = pdfmetrics.getFont(body.regular).face.charToGlyph
-    heading_glyphs = pdfmetrics.getFont(heading.bold).face.charToGlyph
-    missing: dict[tuple[str, str], str] = {}
-    fonts = ((body_glyphs, theme.body_font.family), (heading_glyphs, theme.heading_font.family))
-    # One pass over the distinct characters first: the text of a long report
-    # uses a few hundred of them, and only a miss needs the section named.
-    used = set().union(*(text for _, text in report.texts()))
-    if all(ord(c) in glyphs for c in used if _needs_glyph(c) for glyphs, _ in fonts):
-        return
-    for section, text in report.texts():
-        where = f"section '{section.id}' ({section.title})" if section else "metadata or lead"
-        for char in set(text):
-            if not _needs_glyph(char):
-                continue
-            for glyphs, family in fonts:
-                if ord(char) not in glyphs:
-                    missing.setdefault((char, family), where)
-    if missing:
-        details = "; ".join(
-            f"'{char}' (U+{ord(char):04X}) in {where}, font {family}"
-            for (char, family), where in sorted(missing.items())[:10]
-        )
-        more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
-        raise ExportError(
-            f"the theme's fonts have no glyph for {details}{more}; "
-            "choose a theme font that covers these characters"
-        )

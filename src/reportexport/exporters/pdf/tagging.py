@@ -176,6 +176,7 @@ class TaggingCanvas(Canvas):
         self._element: Element | None = None  # what is being drawn, for its links
         self._text: Element | None = None  # the element whose text is being drawn
         self._text_object: Any = None  # the text object drawing it
+        self._actual_text: str | None = None  # what the text says, when shaped
         self.setNamedCB("tag_inline", self._tag_inline)
         self._link_target: str | None = None
         self._link_element: Element | None = None
@@ -223,24 +224,32 @@ class TaggingCanvas(Canvas):
 
     # --- marking a paragraph's text ---------------------------------------------------
 
-    def begin_text(self, element: Element) -> None:
+    def begin_text(self, element: Element, actual_text: str | None = None) -> None:
         """The text drawn next (a paragraph's) is `element`'s content.
 
         It is marked inside its text object, so that inline elements (a link, a
         footnote mark) can take their own marked content where their text is:
         `tag_inline` callbacks in the paragraph's markup open and close them.
+        `actual_text`, for shaped text whose glyphs do not map back to it one to
+        one, is what the marked content says (copy, search and screen readers).
         """
         self._text = self._element = element
+        self._actual_text = actual_text
 
     def end_text(self) -> None:
-        self._text = self._element = self._text_object = None
+        self._text = self._element = self._text_object = self._actual_text = None
 
-    def _open(self, element: Element) -> str:
+    def _open(self, element: Element, actual_text: str | None = None) -> str:
         self.begin_page()
         mcid = len(self._marks)
         self._marks.append(element)
         element.kids.append(len(self._page_marks) << 16 | mcid)
-        return f"/{element.role} <</MCID {mcid}>> BDC"
+        opened = f"/{element.role} <</MCID {mcid}>> BDC"
+        if actual_text is not None:
+            # A Span inside: text extraction (poppler's, Acrobat's) reads ActualText there.
+            actual = ("\ufeff" + actual_text).encode("utf-16-be").hex().upper()
+            opened += f" /Span <</ActualText <{actual}>>> BDC"
+        return opened
 
     def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> Any:
         text_object = super().beginText(x, y, direction)
@@ -248,7 +257,7 @@ class TaggingCanvas(Canvas):
         if element is not None and self._text_object is None:
             self._text_object = text_object
             text_object._code.append(self._open(element.inline[-1] if element.inline
-                                                else element))
+                                                else element, self._actual_text))
         return text_object
 
     def drawText(self, aTextObject: Any) -> None:
@@ -257,7 +266,7 @@ class TaggingCanvas(Canvas):
             return
         # Close the text's marked content inside the text object, and the page's
         # artifact around it: the two may not overlap.
-        aTextObject._code.append("EMC")
+        aTextObject._code.append("EMC EMC" if self._actual_text is not None else "EMC")
         self.addLiteral("EMC")
         super().drawText(aTextObject)
         self.addLiteral(LAYOUT)

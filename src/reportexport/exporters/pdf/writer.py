@@ -40,12 +40,12 @@ from reportexport.exporters.pdf.flowables import (
 )
 from reportexport.exporters.pdf.fonts import (
     FontNames,
-    check_coverage,
     register_alias,
     register_family,
 )
 from reportexport.exporters.pdf.footnotes import CarriedNotes, NotesFrame
 from reportexport.exporters.pdf.pagestreams import check_reportlab as check_page_streams
+from reportexport.exporters.pdf.scripts import draw_string
 from reportexport.exporters.pdf.tables import table_flowables
 from reportexport.exporters.pdf.tagging import (
     DocumentFacts,
@@ -207,8 +207,8 @@ class _Cover(Flowable):
         font, size, _ = st.header
         canvas.setFont(font, size + 1.5)
         with canvas.marked(self.publisher):
-            canvas.drawString(margin, height - theme.page.margins_mm.top * mm,
-                              meta.publisher.upper())
+            draw_string(canvas, margin, height - theme.page.margins_mm.top * mm,
+                        meta.publisher.upper())
         y = band_bottom + 18 * mm
         positions = []
         for block in reversed(self.titles):  # laid upward from the bottom of the band
@@ -423,7 +423,6 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
     check_page_streams()
     body = register_family("body", theme.body_font)
     head = register_family("heading", theme.heading_font)
-    check_coverage(report, theme, body, head)
     mark_font = register_alias("note-mark", theme.body_font.regular)
     st = _Styles(theme, body, head, mark_font)
     note_style = ParagraphStyle("note", parent=st.body, fontSize=theme.sizes.small,
@@ -454,13 +453,13 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
             canvas.setFont(header_font, header_size)
             canvas.setFillColor(header_colour)
             y = page_h - top + 10 * mm
-            canvas.drawString(left, y, meta.running_title)
+            draw_string(canvas, left, y, meta.running_title)
             canvas.setStrokeColor(st.rule)
             canvas.setLineWidth(0.5)
             canvas.line(left, y - 2.5 * mm, page_w - right, y - 2.5 * mm)
             y = bottom - 12 * mm
             canvas.line(left, y + 4.5 * mm, page_w - right, y + 4.5 * mm)
-            canvas.drawString(left, y, meta.publisher)
+            draw_string(canvas, left, y, meta.publisher)
             number = canvas.getPageNumber()
             canvas.numbered_pages.append(number)
             canvas.translate(page_w - right, y)

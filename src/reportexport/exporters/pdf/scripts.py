@@ -1,0 +1,98 @@
+"""Text in scripts the theme's font lacks: set in its fallback, shaped, and read back.
+
+reportlab sets one font per markup fragment, so text in another script gets a
+`<font>` of the family's fallback (fontruns decides which, as for every
+edition), and its paragraph is shaped with HarfBuzz (reportlab's `shaping`),
+which Khmer needs for its subscript consonants and reordered vowels.
+
+reportlab shapes each word with the font of its first fragment. Words in the
+theme's own fonts are left as they are (fonts.UnshapedTTFont), so Latin text
+sets exactly as in a paragraph without shaping, and a link's or a note's
+callback, which reportlab's shaping mishandles inside a shaped word, only ever
+sits in an unshaped one. A paragraph where a callback touches other-script text
+is not shaped at all (`needs_shaping` is False): its glyphs are drawn in order.
+
+Shaped glyphs do not map back to the text one to one, so a shaped paragraph's
+marked content carries its source text as `/ActualText` (TaggedParagraph).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from reportexport.exporters.pdf.fonts import REGISTERED, FontNames
+from reportexport.fontruns import font_runs
+
+_TAGS = re.compile(r"(<[^>]*>)")
+
+
+def _face(names: FontNames, bold: bool, italic: bool) -> str:
+    if bold and italic:
+        return names.bold_italic
+    return names.bold if bold else names.italic if italic else names.regular
+
+
+def with_fallbacks(markup: str, style: Any) -> tuple[str, Any]:
+    """`markup` with its other-script runs in their fallback fonts, and the style to set
+    it in (shaped when a fallback is used and it is safe); both unchanged when no run
+    needs a fallback."""
+    registered = REGISTERED.get(style.fontName)
+    if registered is None or not registered.fallbacks or not markup or markup.isascii():
+        return markup, style
+    family = registered.family
+    bold_base, italic_base = "bold" in registered.style, "italic" in registered.style
+    bold = italic = 0
+    out: list[str] = []
+    changed, safe = False, True
+    pieces = _TAGS.split(markup)
+    for index, piece in enumerate(pieces):
+        if piece.startswith("<"):
+            name = (piece.strip("</>").split() or [""])[0].lower()
+            step = -1 if piece.startswith("</") else 1
+            if name == "b":
+                bold += step
+            elif name == "i":
+                italic += step
+            out.append(piece)
+            continue
+        for number, run in enumerate(runs := font_runs(piece, family)):
+            if not run.font:
+                out.append(run.text)
+                continue
+            changed = True
+            # A callback right before or after other-script text would sit in its word.
+            if ((number == 0 and index > 0 and not piece[:1].isspace()
+                 and pieces[index - 1].startswith("<onDraw"))
+                    or (number == len(runs) - 1 and index + 1 < len(pieces)
+                        and not run.text[-1:].isspace()
+                        and pieces[index + 1].startswith("<onDraw"))):
+                safe = False
+            face = _face(registered.fallbacks[run.font - 1], bold_base or bold > 0,
+                         italic_base or italic > 0)
+            out.append(f'<font face="{face}">{run.text}</font>')
+    if not changed:
+        return markup, style
+    if safe:
+        style = copy.copy(style)
+        style.shaping = 1
+    return "".join(out), style
+
+
+def draw_string(canvas: Any, x: float, y: float, text: str) -> None:
+    """canvas.drawString in the canvas's current font, its fallbacks setting what it lacks
+    (running heads and footers, drawn outside paragraphs)."""
+    name, size = canvas._fontname, canvas._fontsize
+    registered = REGISTERED.get(name)
+    if registered is None or not registered.fallbacks or text.isascii():
+        canvas.drawString(x, y, text)
+        return
+    for run in font_runs(text, registered.family):
+        face = name if not run.font else _face(
+            registered.fallbacks[run.font - 1], "bold" in registered.style,
+            "italic" in registered.style)
+        canvas.setFont(face, size)
+        canvas.drawString(x, y, run.text, shaping=bool(run.font))
+        x += canvas.stringWidth(run.text, face, size)
+    canvas.setFont(name, size)

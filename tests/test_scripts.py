@@ -1,0 +1,125 @@
+"""Text in a script the theme's fonts lack (Khmer): set in the fallbacks, in every edition.
+
+The source is tests/data/valid/khmer.yaml; each edition is read back with a
+reader independent of its writer (poppler, lxml, fontTools, LibreOffice).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+from lxml import etree
+
+from conftest import DATA
+from readers import normalise
+from reportexport.building import build
+from reportexport.fontruns import font_runs, language_runs
+from reportexport.source import load_report
+from reportexport.theme import Theme
+
+SOURCE = DATA / "valid" / "khmer.yaml"
+KHMER = re.compile("[\u1780-\u17ff\u19e0-\u19ff]")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def khmer(tmp_path_factory: pytest.TempPathFactory, theme: Theme) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("khmer")
+    paths = build(load_report(SOURCE), theme, ["pdf", "docx", "epub"], out)
+    return {path.suffix.lstrip("."): path for path in paths}
+
+
+def _fonts(pdf: Path) -> set[str]:
+    listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
+                             check=True).stdout.splitlines()[2:]
+    for line in listing:
+        assert line.split()[-5:-2] == ["yes", "yes", "yes"], line  # embedded subset, ToUnicode
+    return {line.split()[0].partition("+")[2] for line in listing}
+
+
+def test_runs_split_where_the_font_changes(theme: Theme) -> None:
+    text = "The party (គណបក្សប្រជាជនកម្ពុជា) won, ខ្មែរ ក្រហម and 2023."
+    runs = font_runs(text, theme.body_font)
+    assert "".join(run.text for run in runs) == text
+    khmer = [run for run in runs if KHMER.search(run.text)]
+    assert khmer and all(run.font == 1 and run.language == "km" for run in khmer)
+    # A word keeps one font where its fallback has all of it: the brackets too.
+    assert any(run.text.startswith("(គណបក្ស") for run in khmer)
+    assert all(run.font == 0 for run in runs if not KHMER.search(run.text))
+    assert [run.language for run in language_runs(text)] == [None, "km", None, "km", None]
+
+
+def test_the_pdf_embeds_the_fallbacks_and_reads_back_as_the_source(
+        khmer: dict[str, Path], theme: Theme) -> None:
+    fonts = _fonts(khmer["pdf"])
+    body, heading = theme.body_font.fallbacks[0], theme.heading_font.fallbacks[0]
+    assert {body.regular.stem, body.bold.stem, heading.bold.stem} <= fonts
+    text = normalise(subprocess.run(["pdftotext", str(khmer["pdf"]), "-"], capture_output=True,
+                                    text=True, check=True).stdout)
+    # Headings, the running head and a paragraph without links: poppler reads them
+    # through their /ActualText, since shaped glyphs do not map back one to one.
+    report = load_report(SOURCE)
+    first = report.sections[0].blocks[0]
+    for expected in (report.metadata.title, report.sections[0].title,
+                     normalise(first.text)):  # type: ignore[union-attr]
+        assert normalise(expected) in text
+
+
+def test_the_docx_names_the_fallback_and_the_language_on_khmer_runs(
+        khmer: dict[str, Path], theme: Theme) -> None:
+    with zipfile.ZipFile(khmer["docx"]) as archive:
+        body = etree.fromstring(archive.read("word/document.xml"))
+        table = etree.fromstring(archive.read("word/fontTable.xml"))
+    runs = [run for run in body.iter(f"{W}r")
+            if KHMER.search("".join(t.text or "" for t in run.iter(f"{W}t")))]
+    assert len(runs) >= 6
+    families = set()
+    for run in runs:
+        fonts = run.find(f"{W}rPr/{W}rFonts")
+        language = run.find(f"{W}rPr/{W}lang")
+        assert fonts is not None and language is not None
+        assert fonts.get(f"{W}cs") == fonts.get(f"{W}ascii")
+        assert language.get(f"{W}bidi") == "km-KH"
+        families.add(fonts.get(f"{W}cs"))
+    assert families == {theme.body_font.fallbacks[0].family, theme.heading_font.fallbacks[0].family}
+    embedded = {font.get(f"{W}name") for font in table.iter(f"{W}font")
+                if font.find(f"{W}embedRegular") is not None}
+    assert families <= embedded
+
+
+def test_libreoffice_sets_the_docx_khmer_in_the_embedded_fallback(
+        khmer: dict[str, Path], theme: Theme, tmp_path: Path) -> None:
+    from test_docx import _convert_without_the_fonts
+
+    fonts = _fonts(_convert_without_the_fonts(khmer["docx"], tmp_path))
+    assert any(name.startswith("NotoSerifKhmer") for name in fonts), fonts
+
+
+def test_the_epub_marks_khmer_and_embeds_its_fonts(khmer: dict[str, Path]) -> None:
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    used: set[str] = set()
+    with zipfile.ZipFile(khmer["epub"]) as archive:
+        for name in archive.namelist():
+            if not name.endswith(".xhtml") or name.endswith("nav.xhtml"):
+                continue
+            root = etree.fromstring(archive.read(name))
+            # Not the head: its <title> (the report's) can hold no markup.
+            for element in root.find("{http://www.w3.org/1999/xhtml}body").iter():
+                for piece, owner in ((element.text, element), (element.tail, element.getparent())):
+                    if not piece or not KHMER.search(piece):
+                        continue
+                    assert owner.get("lang") == "km" and owner.get(xml_lang) == "km", name
+                    used.update(KHMER.findall(piece))
+        css = archive.read("EPUB/styles/report.css").decode()
+        faces = {name: TTFont(io.BytesIO(archive.read(name))) for name in archive.namelist()
+                 if "Khmer" in name and name.endswith(".ttf")}
+    assert '"Caladea", "Noto Serif Khmer", serif' in css
+    assert len(faces) == 4  # serif and sans, regular and bold
+    for name, font in faces.items():
+        assert {ord(c) for c in used} <= set(font.getBestCmap()), name
