@@ -19,9 +19,11 @@ def normalise(text: str) -> str:
 
 
 def pdf_text(path: Path) -> str:
-    from pypdf import PdfReader
+    """poppler's text in drawing order; it reads a shaped word's /ActualText (Khmer)."""
+    import subprocess
 
-    return normalise(" ".join(page.extract_text() or "" for page in PdfReader(path).pages))
+    return normalise(subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],
+                                    capture_output=True, text=True, check=True).stdout)
 
 
 def docx_text(path: Path) -> str:

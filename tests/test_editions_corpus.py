@@ -37,13 +37,8 @@ def test_outline_reads_back_as_the_source(built: tuple[Path, dict[str, Path]], f
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_tricky_text_appears_literally(built: tuple[Path, dict[str, Path]], fmt: str,
-                                       request: pytest.FixtureRequest) -> None:
+def test_tricky_text_appears_literally(built: tuple[Path, dict[str, Path]], fmt: str) -> None:
     source, paths = built
-    if source.stem == "khmer" and fmt == "pdf":
-        # A paragraph holding a link gets no /ActualText yet: its shaped Khmer reads
-        # back out of order (issue #14). Strict, so that the fix removes this.
-        request.applymarker(pytest.mark.xfail(strict=True, reason="#14: ActualText"))
     text = TEXT_READERS[fmt](paths[fmt])
     for needle in source.with_suffix(".text").read_text(encoding="utf-8").splitlines():
         assert normalise(needle) in text, f"{needle!r} missing from the {fmt} edition"

@@ -123,3 +123,41 @@ def test_the_epub_marks_khmer_and_embeds_its_fonts(khmer: dict[str, Path]) -> No
     assert len(faces) == 4  # serif and sans, regular and bold
     for name, font in faces.items():
         assert {ord(c) for c in used} <= set(font.getBestCmap()), name
+
+
+def test_no_line_breaks_inside_a_khmer_word(khmer: dict[str, Path]) -> None:
+    """Khmer writes no spaces between words: a line may only end where the source has a
+    space. Each Khmer word-run of the source is whole on one line of the PDF."""
+    lines = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(khmer["pdf"]), "-"],
+                           capture_output=True, text=True, check=True).stdout.splitlines()
+    words = {word for _, text in load_report(SOURCE).texts() for word in text.split()
+             if KHMER.search(word)}
+    assert len(words) >= 8
+    for word in words:
+        core = word.strip("().,")
+        assert any(core in line for line in lines), f"{core} is broken over two lines"
+
+
+def test_reportlab_still_needs_the_rise_fix_and_the_unshaped_fonts(theme: Theme) -> None:
+    """scripts.ShapedTextObject and fonts.UnshapedTTFont work around reportlab: when a
+    release changes what they rely on, this fails, and they can go or must change."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.pdfgen.textobject import PDFTextObject
+
+    from reportexport.exporters.pdf.fonts import register_family
+    from reportexport.exporters.pdf.scripts import ShapedTextObject
+
+    canvas = Canvas(io.BytesIO())
+    for kind, kept in ((PDFTextObject, -1.0), (ShapedTextObject, -2.0)):
+        text = kind(canvas)
+        text.setRise(-1.0)
+        text.setRise(-2.0)  # reportlab folds the two and forgets the second
+        assert text._rise == kept, kind
+    names = register_family("check", theme.body_font)
+    font = pdfmetrics.getFont(names.regular)
+    with pytest.raises(AttributeError):  # shapeFragWord leaves a word so when it sees this
+        font.hbFont(10)
+    fallback = pdfmetrics.getFont(register_family("check", theme.body_font.fallbacks[0],
+                                                  shaped=True).regular)
+    assert fallback.shapable and fallback.hbFont(10) is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
@@ -13,7 +14,7 @@ from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.platypus import Flowable, Paragraph
 
-from reportexport.exporters.pdf.scripts import with_fallbacks
+from reportexport.exporters.pdf.scripts import fallback_words, with_fallbacks
 from reportexport.exporters.pdf.tagging import Element
 from reportexport.model import Emphasis, Figure, Inlines, Link, Note, Strong, Table, Text
 
@@ -32,6 +33,8 @@ class TaggedParagraph(Paragraph):
     def __init__(self, text: str, style: Any, *args: Any, **kwargs: Any) -> None:
         text, style = with_fallbacks(text, style)
         super().__init__(text, style, *args, **kwargs)
+        # Words in shaped fallback fonts, in order: the canvas says each as it draws it.
+        self.fallback_words = deque(fallback_words(text)) if style.shaping else None
         # The text as parsed, before layout turns the fragments into words.
         self.source_text = "".join(getattr(f, "text", "") for f in self.frags)
 
@@ -45,10 +48,7 @@ class TaggedParagraph(Paragraph):
         self.drawn = True
         # Shaped glyphs do not read back as the text: the marked content says it,
         # when the paragraph's text is one piece (no link or note inside).
-        whole = self.style.shaping and "<onDraw" not in self.text
-        if whole and self.tag.actual_text is None:
-            self.tag.actual_text = self.source_text  # the whole text, split or not
-        canvas.begin_text(self.tag, self.source_text if whole else None)
+        canvas.begin_text(self.tag, self.fallback_words)
         try:
             super().drawOn(canvas, x, y, _sW)
         finally:
@@ -58,6 +58,7 @@ class TaggedParagraph(Paragraph):
         parts = super().split(availWidth, availHeight)
         for part in parts:
             part.tag = self.tag
+            part.fallback_words = self.fallback_words  # one queue: the parts draw in order
         if len(parts) == 2:  # each part keeps its share of the text, for _space_line_ends
             parts[0].source_text = self.source_text
             parts[1].source_text = _after(self.source_text, _characters(parts[0].frags))

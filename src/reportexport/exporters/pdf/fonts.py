@@ -39,6 +39,7 @@ class Registered:
     family: FontFamily
     style: str
     fallbacks: tuple[FontNames, ...]
+    shaped: bool  # a fallback's face: its text is shaped, and read back through ActualText
 
 
 #: Each font name register_family gave, and what it stands for: paragraph markup
@@ -60,7 +61,7 @@ def register_family(role: str, family: FontFamily, shaped: bool = False) -> Font
     fallbacks = tuple(register_family(role, fallback, shaped=True)
                       for fallback in family.fallbacks)
     for style, name in names.items():
-        REGISTERED.setdefault(name, Registered(family, style, fallbacks))
+        REGISTERED.setdefault(name, Registered(family, style, fallbacks, shaped))
     return FontNames(**names)
 
 

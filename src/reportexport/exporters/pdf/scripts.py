@@ -12,26 +12,45 @@ callback, which reportlab's shaping mishandles inside a shaped word, only ever
 sits in an unshaped one. A paragraph where a callback touches other-script text
 is not shaped at all (`needs_shaping` is False): its glyphs are drawn in order.
 
-Shaped glyphs do not map back to the text one to one, so a shaped paragraph's
-marked content carries its source text as `/ActualText` (TaggedParagraph).
+Shaped glyphs do not map back to the text one to one. So the words set in a
+fallback are kept, in order (`fallback_words`), and as the text object draws
+them it wraps them in a `/Span` with the words as `/ActualText`
+(ShapedTextObject), a structure element of its own with its language as
+`/Lang`: copying, searching, text extraction and screen readers get the source's
+Unicode, and know the language to speak it in.
 """
 
 from __future__ import annotations
 
 import copy
 import re
+from html import unescape
 from typing import Any
 
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfgen.textobject import PDFTextObject
+
 from reportexport.exporters.pdf.fonts import REGISTERED, FontNames
-from reportexport.fontruns import font_runs
+from reportexport.fontruns import font_runs, language_of
 
 _TAGS = re.compile(r"(<[^>]*>)")
+_FONT_RUN = re.compile(r'<font face="([^"]*)">(.*?)</font>', re.DOTALL)
 
 
 def _face(names: FontNames, bold: bool, italic: bool) -> str:
     if bold and italic:
         return names.bold_italic
     return names.bold if bold else names.italic if italic else names.regular
+
+
+def fallback_words(markup: str) -> list[str]:
+    """The words `with_fallbacks` set in fallback fonts, in order, as the source has them."""
+    words: list[str] = []
+    for face, run in _FONT_RUN.findall(markup):
+        registered = REGISTERED.get(face)
+        if registered is not None and registered.shaped:
+            words.extend(unescape(_TAGS.sub("", run)).split())
+    return words
 
 
 def with_fallbacks(markup: str, style: Any) -> tuple[str, Any]:
@@ -96,3 +115,30 @@ def draw_string(canvas: Any, x: float, y: float, text: str) -> None:
         canvas.drawString(x, y, run.text, shaping=bool(run.font))
         x += canvas.stringWidth(run.text, face, size)
     canvas.setFont(name, size)
+
+
+class ShapedTextObject(PDFTextObject):
+    """reportlab's text object, with the text rise it writes kept true.
+
+    reportlab folds two rises in a row ("r0 Ts r1 Ts") into one but then forgets
+    the second, and never resets it: after a shaped word that ends on a raised
+    or lowered glyph (a Khmer vowel sign) the rest of the line stays lowered.
+    Every rise is written here (test_scripts checks reportlab still needs this).
+    """
+
+    def setRise(self, rise: float) -> None:  # reportlab's name
+        self._rise = rise
+        self._y -= rise
+        self._code.append(f"{fp_str(rise)} Ts")
+
+    def _formatText(self, text: str) -> str:  # reportlab's name
+        code = super()._formatText(text)
+        words = getattr(self._canvas, "fallback_words", None)
+        registered = REGISTERED.get(self._fontname)
+        if not words or registered is None or not registered.shaped or not text.strip():
+            return code
+        count = len(str(text).split())
+        said = " ".join(words.popleft() for _ in range(min(count, len(words))))
+        said = (" " if text[:1].isspace() else "") + said + (" " if text[-1:].isspace() else "")
+        language = next((language_of(c) for c in said if language_of(c)), None)
+        return self._canvas.said_as(code, said, language)

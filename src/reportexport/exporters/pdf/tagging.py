@@ -28,6 +28,7 @@ poppler and pikepdf and checks it with `pdfua`.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,6 +46,7 @@ from reportlab.pdfbase.pdfdoc import (
 from reportlab.pdfgen.canvas import Canvas
 
 from reportexport.exporters.pdf.pagestreams import compress_last_page
+from reportexport.exporters.pdf.scripts import ShapedTextObject
 
 #: What is drawn outside marked content on a page: rules, bands, repeated headers.
 LAYOUT = "/Artifact <</Type /Layout>> BDC"
@@ -176,7 +178,7 @@ class TaggingCanvas(Canvas):
         self._element: Element | None = None  # what is being drawn, for its links
         self._text: Element | None = None  # the element whose text is being drawn
         self._text_object: Any = None  # the text object drawing it
-        self._actual_text: str | None = None  # what the text says, when shaped
+        self.fallback_words: deque[str] | None = None  # scripts.ShapedTextObject says them
         self.setNamedCB("tag_inline", self._tag_inline)
         self._link_target: str | None = None
         self._link_element: Element | None = None
@@ -224,40 +226,50 @@ class TaggingCanvas(Canvas):
 
     # --- marking a paragraph's text ---------------------------------------------------
 
-    def begin_text(self, element: Element, actual_text: str | None = None) -> None:
+    def begin_text(self, element: Element, fallback_words: deque[str] | None = None) -> None:
         """The text drawn next (a paragraph's) is `element`'s content.
 
         It is marked inside its text object, so that inline elements (a link, a
         footnote mark) can take their own marked content where their text is:
         `tag_inline` callbacks in the paragraph's markup open and close them.
-        `actual_text`, for shaped text whose glyphs do not map back to it one to
-        one, is what the marked content says (copy, search and screen readers).
+        `fallback_words` are the words it sets in shaped fallback fonts, in order:
+        scripts.ShapedTextObject says each as it draws it (`/ActualText`).
         """
         self._text = self._element = element
-        self._actual_text = actual_text
+        self.fallback_words = fallback_words
 
     def end_text(self) -> None:
-        self._text = self._element = self._text_object = self._actual_text = None
+        self._text = self._element = self._text_object = self.fallback_words = None
 
-    def _open(self, element: Element, actual_text: str | None = None) -> str:
+    def _open(self, element: Element) -> str:
         self.begin_page()
         mcid = len(self._marks)
         self._marks.append(element)
         element.kids.append(len(self._page_marks) << 16 | mcid)
-        opened = f"/{element.role} <</MCID {mcid}>> BDC"
-        if actual_text is not None:
-            # A Span inside: text extraction (poppler's, Acrobat's) reads ActualText there.
-            actual = ("\ufeff" + actual_text).encode("utf-16-be").hex().upper()
-            opened += f" /Span <</ActualText <{actual}>>> BDC"
-        return opened
+        if element.actual_text is not None:
+            # In the content too: text extraction (copy, search) reads it there.
+            actual = ("\ufeff" + element.actual_text).encode("utf-16-be").hex().upper()
+            return f"/{element.role} <</MCID {mcid} /ActualText <{actual}>>> BDC"
+        return f"/{element.role} <</MCID {mcid}>> BDC"
+
+    def said_as(self, code: str, words: str, language: str | None) -> str:
+        """Shaped glyphs (the content `code`) as a Span of the text being drawn that
+        says `words` (its /ActualText) in `language`; `code` unchanged in an artifact."""
+        element = self._text
+        if element is None or self._text_object is None:
+            return code
+        current = element.inline[-1] if element.inline else element
+        span = current.add("Span", lang=language)
+        span.actual_text = words
+        return f"EMC {self._open(span)} {code} EMC {self._open(current)}"
 
     def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> Any:
-        text_object = super().beginText(x, y, direction)
+        text_object = ShapedTextObject(self, x, y, direction=direction)
         element = self._text
         if element is not None and self._text_object is None:
             self._text_object = text_object
             text_object._code.append(self._open(element.inline[-1] if element.inline
-                                                else element, self._actual_text))
+                                                else element))
         return text_object
 
     def drawText(self, aTextObject: Any) -> None:
@@ -266,7 +278,7 @@ class TaggingCanvas(Canvas):
             return
         # Close the text's marked content inside the text object, and the page's
         # artifact around it: the two may not overlap.
-        aTextObject._code.append("EMC EMC" if self._actual_text is not None else "EMC")
+        aTextObject._code.append("EMC")
         self.addLiteral("EMC")
         super().drawText(aTextObject)
         self.addLiteral(LAYOUT)
