@@ -15,7 +15,8 @@ from reportexport.exporters.epub.reader import read_package
 
 
 def normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    """Words as a reader has them: soft hyphens (where layout broke a word) are no text."""
+    return re.sub(r"\s+", " ", text.replace("\u00ad", "")).strip()
 
 
 def pdf_text(path: Path) -> str:

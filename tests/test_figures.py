@@ -117,7 +117,7 @@ def test_a_figure_fits_the_measure_of_a_narrow_theme(tmp_path: Path) -> None:
     theme_file = tmp_path / "narrow.yaml"
     theme_file.write_text((DATA.parents[1] / "styles" / "default.yaml").read_text(
         encoding="utf-8").replace("size: A4", "size: A5").replace(
-        "margins_mm: {top: 24, bottom: 24, left: 24, right: 24}",
+        "margins_mm: {top: 24, bottom: 24, left: 42, right: 42}",
         "margins_mm: {top: 20, bottom: 20, left: 35, right: 35}"), encoding="utf-8")
     theme = load_theme(theme_file)
     assert (theme.page.width_mm, theme.page.margins_mm.left) == (148.0, 35)

@@ -284,6 +284,7 @@ html {{ font-size: 100%; }}
 body {{ font-family: {body_font}; line-height: {theme.line_height}; color: {c.text};
   margin: 0 4%; }}
 p {{ margin: 0 0 {rel(sp.paragraph_after)}; }}
+p, li, td, figcaption {{ -epub-hyphens: auto; hyphens: auto; }}
 h1, h2, h3, h4, h5, h6 {{ font-family: {head_font}; font-weight: bold; line-height: 1.2;
   page-break-after: avoid; break-after: avoid; }}
 {headings}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,8 +13,10 @@ from typing import Any
 
 from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_JUSTIFY
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
+from reportexport.exporters.pdf.hyphenation import SOFT_HYPHEN
 from reportexport.exporters.pdf.scripts import fallback_words, with_fallbacks
 from reportexport.exporters.pdf.tagging import Element
 from reportexport.model import Emphasis, Figure, Inlines, Link, Note, Strong, Table, Text
@@ -29,9 +32,13 @@ class TaggedParagraph(Paragraph):
 
     tag: Element | None = None
     drawn: bool = False
+    _longest: float | None = None  # the width of its longest word, once asked
 
     def __init__(self, text: str, style: Any, *args: Any, **kwargs: Any) -> None:
         text, style = with_fallbacks(text, style)
+        if style.hyphenationLang and not _has_soft_hyphen(style.fontName):
+            style = copy.copy(style)  # a heading font without the glyph: no hyphenation
+            style.hyphenationLang = ""
         super().__init__(text, style, *args, **kwargs)
         # Words in shaped fallback fonts, in order: the canvas says each as it draws it.
         self.fallback_words = deque(fallback_words(text)) if style.shaping else None
@@ -54,6 +61,21 @@ class TaggedParagraph(Paragraph):
         finally:
             canvas.end_text()
 
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self.style.hyphenationLang and self._longest_word() > availWidth:
+            # reportlab, hyphenating, leaves a word longer than the line unbroken (it
+            # runs off the page): such a paragraph is set without hyphenation.
+            self.style = copy.copy(self.style)
+            self.style.hyphenationLang = ""
+        return super().wrap(availWidth, availHeight)
+
+    def _longest_word(self) -> float:
+        if self._longest is None:
+            longest = max(self.source_text.split(), key=len, default="")
+            self._longest = pdfmetrics.stringWidth(longest, self.style.fontName,
+                                                   self.style.fontSize)
+        return self._longest
+
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         parts = super().split(availWidth, availHeight)
         for part in parts:
@@ -70,6 +92,11 @@ class TaggedParagraph(Paragraph):
         super().draw()
 
 
+@functools.cache
+def _has_soft_hyphen(font: str) -> bool:
+    return ord(SOFT_HYPHEN) in pdfmetrics.getFont(font).face.charToGlyph
+
+
 def _characters(frags: list[Any]) -> int:
     """How many characters other than spaces a split part's fragments hold."""
     count = 0
@@ -80,7 +107,7 @@ def _characters(frags: list[Any]) -> int:
             text = getattr(fragment, "text", None)
             if text is None:  # a plain part holds its words
                 text = "".join(getattr(fragment, "words", ()))
-        count += len("".join(text.split()))
+        count += len("".join(text.replace(SOFT_HYPHEN, "").split()))
     return count
 
 
@@ -95,41 +122,52 @@ def _after(text: str, characters: int) -> str:
 
 
 def _space_line_ends(paragraph: TaggedParagraph) -> None:
-    """End every line that broke at a space with that space.
+    """End every line that broke at a space with that space, and say a hyphen that
+    layout added as a soft one.
 
     reportlab drops the space where a line breaks, so text taken from the
     marked content (a screen reader, copy and paste) would run the last word
     of one line into the first of the next. The space is drawn after the
     line's last glyph, where it shows nothing. A line that broke inside a word
-    too long for the measure gets none. Justified lines are left alone: their
-    word spacing counts the spaces.
+    gets none; if layout hyphenated the word there, its hyphen becomes a soft
+    hyphen (U+00AD, drawn as a hyphen), which is not part of the word's text.
+    Justified lines are left alone: their word spacing counts the spaces.
     """
     lines = paragraph.blPara.lines
     if len(lines) < 2:
         return
-    # After how many characters other than spaces the text has a space.
-    breaks = set(accumulate(map(len, paragraph.source_text.split())))
+    words = paragraph.source_text.split()
+    # After how many characters other than spaces the text has a space; and those characters.
+    breaks = set(accumulate(map(len, words)))
+    characters = "".join(words)
     seen = 0
     for i, line in enumerate(lines[:-1]):
         if isinstance(line, tuple):  # plain text: (extra space, words)
-            extra, words = line
-            seen += sum(map(len, words))
-            if words and seen in breaks and not words[-1].endswith(" "):
-                lines[i] = (extra, [*words[:-1], words[-1] + " "])
+            extra, pieces = line
+            seen += sum(map(len, pieces))
+            if pieces and pieces[-1].endswith("-") and characters[seen - 1:seen] != "-":
+                seen -= 1
+                pieces = [*pieces[:-1], pieces[-1][:-1] + SOFT_HYPHEN]
+            if pieces and seen in breaks and not pieces[-1].endswith(" "):
+                pieces = [*pieces[:-1], pieces[-1] + " "]
+            lines[i] = (extra, pieces)
             continue
-        pieces = [getattr(w, "text", "") for w in line.words]
-        seen += sum(len("".join(p.split())) for p in pieces)
-        if seen not in breaks:
-            continue
+        seen += sum(len("".join(getattr(w, "text", "").split())) for w in line.words)
         # The line's last piece of text (a link's end or a note mark's is a callback).
         for j in range(len(line.words) - 1, -1, -1):
             last = line.words[j]
-            if hasattr(last, "cbDefn") or not isinstance(getattr(last, "text", None), str):
+            if (hasattr(last, "cbDefn") or not isinstance(getattr(last, "text", None), str)
+                    or not last.text):
                 continue
-            if last.text and not last.text.endswith(" "):
-                spaced = copy.copy(last)
-                spaced.text = last.text + " "
-                line.words[j] = spaced
+            text = last.text
+            if text.endswith("-") and characters[seen - 1:seen] != "-":
+                seen -= 1
+                text = text[:-1] + SOFT_HYPHEN
+            elif seen in breaks and not text.endswith(" "):
+                text += " "
+            if text != last.text:
+                last = line.words[j] = copy.copy(last)
+                last.text = text
             break
 
 

@@ -44,6 +44,7 @@ from reportexport.exporters.pdf.fonts import (
     register_family,
 )
 from reportexport.exporters.pdf.footnotes import CarriedNotes, NotesFrame
+from reportexport.exporters.pdf.hyphenation import SHORTEST, hyphenator
 from reportexport.exporters.pdf.pagestreams import check_reportlab as check_page_streams
 from reportexport.exporters.pdf.scripts import draw_string
 from reportexport.exporters.pdf.tables import table_flowables
@@ -82,7 +83,8 @@ PROGRESS_SECONDS = 1.0
 
 
 class _Styles:
-    def __init__(self, theme: Theme, body: FontNames, head: FontNames, mark_font: str) -> None:
+    def __init__(self, theme: Theme, body: FontNames, head: FontNames, mark_font: str,
+                 language: str) -> None:
         s, c, sp = theme.sizes, theme.colours, theme.spacing
         text, accent, muted = HexColor(c.text), HexColor(c.accent), HexColor(c.muted)
         self.accent, self.rule = accent, HexColor(c.rule)
@@ -91,6 +93,7 @@ class _Styles:
         base = dict(
             fontName=body.regular, fontSize=s.body, leading=s.body * theme.line_height,
             textColor=text, alignment=TA_LEFT, allowWidows=0, allowOrphans=0,
+            hyphenationLang=hyphenator(language) or "", hyphenationMinWordLength=SHORTEST,
         )
         self.body = ParagraphStyle("body", spaceAfter=sp.paragraph_after, **base)
         self.item = ParagraphStyle("item", spaceAfter=sp.paragraph_after / 2, **base)
@@ -424,7 +427,7 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
     body = register_family("body", theme.body_font)
     head = register_family("heading", theme.heading_font)
     mark_font = register_alias("note-mark", theme.body_font.regular)
-    st = _Styles(theme, body, head, mark_font)
+    st = _Styles(theme, body, head, mark_font, report.metadata.language)
     note_style = ParagraphStyle("note", parent=st.body, fontSize=theme.sizes.small,
                                 leading=theme.sizes.small * 1.3, spaceAfter=2, leftIndent=10,
                                 firstLineIndent=-10)

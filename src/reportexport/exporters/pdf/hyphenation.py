@@ -1,0 +1,40 @@
+"""Hyphenation of the PDF's text with pyphen (the dictionaries LibreOffice and WeasyPrint use).
+
+reportlab asks for a word's hyphenation points when the word does not fit at
+the end of a line, and adds a hyphen to the head. flowables._space_line_ends
+then draws that hyphen as a soft hyphen (U+00AD): it shows as a hyphen, and the
+text read back (copying, searching, the tag tree) is the word unbroken, since a
+soft hyphen is not part of the text's words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+import pyphen
+
+SOFT_HYPHEN = "\u00ad"
+#: Letters kept together at a word's start and end: "in-clusivity" and "report-ed"
+#: read badly; and the shortest word broken. Ragged-right lines need few breaks:
+#: only a long word leaves a gap worth closing.
+_LEFT, _RIGHT, SHORTEST = 3, 3, 8
+
+
+@cache
+def hyphenator(language: str) -> Callable[[str], list[tuple[str, str]]] | None:
+    """The ways to break a word of `language`, longest head first; None without a dictionary."""
+    # Plain "en" takes the US patterns (Liang's, TeX's): pyphen's British ones,
+    # its choice for "en", break "elect-oral" and "rep-res-ent-at-ives".
+    code = "en_US" if language.lower() == "en" else language.replace("-", "_")
+    dictionary = pyphen.language_fallback(code)
+    if dictionary is None:
+        return None
+    hyphenate = pyphen.Pyphen(lang=dictionary, left=_LEFT, right=_RIGHT)
+
+    def pairs(word: str) -> list[tuple[str, str]]:
+        if word[:1].isupper():  # names (Cambodian, Candlelight) are not broken
+            return []
+        return list(hyphenate.iterate(word))
+
+    return pairs
