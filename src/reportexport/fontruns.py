@@ -11,6 +11,7 @@ readers, Word and screen readers shape, break and speak it as that language.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -28,6 +29,8 @@ SCRIPT_LANGUAGES = (
 )
 
 _WORDS = re.compile(r"\s+|\S+")
+_HAS_LANGUAGE = re.compile("[" + "".join(f"{chr(first)}-{chr(last)}"
+                                         for first, last, _ in SCRIPT_LANGUAGES) + "]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +63,16 @@ def needs_glyph(char: str) -> bool:
     return not char.isspace() or char in "\u00a0\u202f"
 
 
+@functools.cache
+def _plain_characters(family: FontFamily) -> frozenset[str]:
+    """The characters the family's own font has, in no script with a language of its own."""
+    return frozenset(chr(code) for code in covers(family.regular)
+                     if language_of(chr(code)) is None)
+
+
 def _plain(text: str, family: FontFamily) -> bool:
     """True when the family's own font has every character and none needs a language."""
-    own = covers(family.regular)
-    return all(ord(c) in own and language_of(c) is None for c in set(text))
+    return _plain_characters(family).issuperset(text)
 
 
 def font_runs(text: str, family: FontFamily) -> list[Run]:
@@ -100,7 +109,7 @@ def font_runs(text: str, family: FontFamily) -> list[Run]:
 
 def language_runs(text: str) -> list[Run]:
     """`text` as runs of one language (None: the document's), whatever the fonts."""
-    if all(language_of(c) is None for c in set(text)):
+    if not _HAS_LANGUAGE.search(text):
         return [Run(text, 0, None)]
     runs: list[Run] = []
     language = None
@@ -121,7 +130,7 @@ def language_runs(text: str) -> list[Run]:
 
 def needed_fallbacks(report: Report, families: Iterable[FontFamily]) -> set[FontFamily]:
     """The fallbacks that set some of the report's text: those an edition must carry."""
-    used = {ord(c) for _, text in report.texts() for c in text}
+    used = {ord(c) for c in set().union(*(text for _, text in report.texts()))}
     needed = set()
     for family in families:
         lacking = used - covers(family.regular)

@@ -143,26 +143,18 @@ def _content_types(xml: bytes) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _shown_characters(package: zipfile.ZipFile) -> frozenset[str]:
-    shown: set[str] = set()
-    for name in package.namelist():
-        if name.startswith("word/") and name.endswith(".xml"):
-            root = etree.fromstring(package.read(name))
-            for text in root.iter(f"{{{W}}}t", f"{{{W}}}instrText"):
-                shown.update(text.text or "")
-    return frozenset(shown)
-
-
-def embed_fonts(saved: bytes, families: Iterable[FontFamily]) -> tuple[
+def embed_fonts(saved: bytes, families: Iterable[FontFamily], shown: Iterable[str]) -> tuple[
         dict[str, Callable[[bytes], bytes]], dict[str, bytes]]:
-    """What to rewrite in, and add to, the saved package `saved` to embed `families`.
+    """What to rewrite in, and add to, the saved package `saved` to embed `families`
+    for the characters `shown` (besides EDITING_CHARACTERS, which the words the
+    writer adds, "Contents", "Page 2 of 5", are in).
 
     Returns (transforms by part name, new parts by name) for `rewrite_zip`.
     """
     with zipfile.ZipFile(io.BytesIO(saved)) as package:
         if "word/fontTable.xml" not in package.namelist():
             return {}, {}  # a reference document without a font table: nothing to name them in
-        shown = _shown_characters(package)
+    shown = frozenset(shown)
     faces = _faces(_used(families, shown), shown)
     transforms = {
         "word/fontTable.xml": lambda xml: _font_table(xml, faces),

@@ -511,7 +511,10 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
 
     buffer = io.BytesIO()
     document.save(buffer)
-    transforms, added = embed_fonts(buffer.getvalue(), (theme.body_font, theme.heading_font))
+    shown = set().union(*(text for _, text in report.texts()),
+                        human_date(meta.date, meta.language))
+    transforms, added = embed_fonts(buffer.getvalue(), (theme.body_font, theme.heading_font),
+                                    shown)
     rewrite_zip(buffer.getvalue(), destination, build_time(report), transform=transforms,
                 added=added)
 

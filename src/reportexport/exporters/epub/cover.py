@@ -71,6 +71,6 @@ def cover_png(meta: Metadata, theme: Theme) -> bytes:
     out = io.BytesIO()
     # Flat colours and anti-aliased text fit a palette: a palette PNG is a
     # quarter of a JPEG's size, and has no ringing around the letters.
-    image.convert("P", palette=Image.Palette.ADAPTIVE, colors=256).save(
-        out, format="PNG", optimize=True)
+    image.quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(
+        out, format="PNG")
     return out.getvalue()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-import zipfile
+import string
 from pathlib import Path
 
 from ebooklib import epub
@@ -151,7 +151,7 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
         "compresslevel": 0,  # compressed once, by rewrite_zip
     })
     packaged = buffer.getvalue()
-    shown = _shown_characters(packaged)
+    shown = _shown_characters(book)
     subsets = {f"EPUB/{href}": (lambda _font, path=path: subset_font(path, shown))
                for path, href in font_files.items()}
     # mimetype must be stored; images (the cover, figures) gain nothing from deflate.
@@ -163,15 +163,12 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
                            "EPUB/nav.xhtml": _hide_landmarks, **subsets})
 
 
-def _shown_characters(packaged: bytes) -> frozenset[str]:
-    """Every character the book's pages can show: their text, and what a reader generates."""
-    from lxml import etree
-
-    shown: set[str] = set(GENERATED_CHARACTERS)
-    with zipfile.ZipFile(io.BytesIO(packaged)) as book:
-        for name in book.namelist():
-            if name.endswith((".xhtml", ".ncx")):
-                shown.update(*etree.fromstring(book.read(name)).itertext())
+def _shown_characters(book: epub.EpubBook) -> frozenset[str]:
+    """Every character the book's pages can show: a superset, taken from their markup
+    (the tags add ASCII, which the text uses anyway), and what a reader generates."""
+    shown: set[str] = set(GENERATED_CHARACTERS) | set(string.printable)
+    for item in book.get_items_of_media_type(XHTML):
+        shown.update(item.content.decode("utf-8"))
     return frozenset(shown)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,7 @@ class Registered:
 
     family: FontFamily
     style: str
-    fallbacks: tuple[FontNames, ...]
+    fallbacks: tuple[FontNames | None, ...]  # None: not registered, no text needs it
     shaped: bool  # a fallback's face: its text is shaped, and read back through ActualText
 
 
@@ -47,7 +48,10 @@ class Registered:
 REGISTERED: dict[str, Registered] = {}
 
 
-def register_family(role: str, family: FontFamily, shaped: bool = False) -> FontNames:
+def register_family(role: str, family: FontFamily, shaped: bool = False,
+                    needed: Collection[FontFamily] | None = None) -> FontNames:
+    """Register the family's faces, and those of the fallbacks in `needed` (all when
+    None): a fallback no text needs costs its parsing and memory for nothing."""
     # Names derive from the file name, never from its folder or the process,
     # so the same theme gives the same bytes on every machine.
     names = {style: register_alias(role, path, shaped) for style, path in family.files().items()}
@@ -59,9 +63,10 @@ def register_family(role: str, family: FontFamily, shaped: bool = False) -> Font
         boldItalic=names["bold_italic"],
     )
     fallbacks = tuple(register_family(role, fallback, shaped=True)
+                      if needed is None or fallback in needed else None
                       for fallback in family.fallbacks)
     for style, name in names.items():
-        REGISTERED.setdefault(name, Registered(family, style, fallbacks, shaped))
+        REGISTERED[name] = Registered(family, style, fallbacks, shaped)
     return FontNames(**names)
 
 

@@ -9,8 +9,8 @@ soft hyphen is not part of the text's words.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from functools import cache
 
 import pyphen
 
@@ -21,7 +21,7 @@ SOFT_HYPHEN = "\u00ad"
 _LEFT, _RIGHT, SHORTEST = 3, 3, 8
 
 
-@cache
+@functools.cache
 def hyphenator(language: str) -> Callable[[str], list[tuple[str, str]]] | None:
     """The ways to break a word of `language`, longest head first; None without a dictionary."""
     # Plain "en" takes the US patterns (Liang's, TeX's): pyphen's British ones,
@@ -32,6 +32,8 @@ def hyphenator(language: str) -> Callable[[str], list[tuple[str, str]]] | None:
         return None
     hyphenate = pyphen.Pyphen(lang=dictionary, left=_LEFT, right=_RIGHT)
 
+    # reportlab asks again each time the word ends a line; a report repeats its words.
+    @functools.lru_cache(maxsize=8192)
     def pairs(word: str) -> list[tuple[str, str]]:
         if word[:1].isupper():  # names (Cambodian, Candlelight) are not broken
             return []

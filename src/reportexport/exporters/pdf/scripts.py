@@ -37,7 +37,9 @@ _TAGS = re.compile(r"(<[^>]*>)")
 _FONT_RUN = re.compile(r'<font face="([^"]*)">(.*?)</font>', re.DOTALL)
 
 
-def _face(names: FontNames, bold: bool, italic: bool) -> str:
+def _face(names: FontNames | None, bold: bool, italic: bool) -> str:
+    if names is None:  # fonts.register_family registers every fallback some text needs
+        raise RuntimeError("a fallback font that no text was found to need is needed")
     if bold and italic:
         return names.bold_italic
     return names.bold if bold else names.italic if italic else names.regular

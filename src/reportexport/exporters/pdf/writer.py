@@ -54,6 +54,7 @@ from reportexport.exporters.pdf.tagging import (
     TaggingCanvas,
     check_reportlab,
 )
+from reportexport.fontruns import needed_fallbacks
 from reportexport.model import (
     Block,
     BulletList,
@@ -424,8 +425,9 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
     """Lay the report out and write it; `say` hears the pages laid out, about once a second."""
     check_reportlab()
     check_page_streams()
-    body = register_family("body", theme.body_font)
-    head = register_family("heading", theme.heading_font)
+    needed = needed_fallbacks(report, (theme.body_font, theme.heading_font))
+    body = register_family("body", theme.body_font, needed=needed)
+    head = register_family("heading", theme.heading_font, needed=needed)
     mark_font = register_alias("note-mark", theme.body_font.regular)
     st = _Styles(theme, body, head, mark_font, report.metadata.language)
     note_style = ParagraphStyle("note", parent=st.body, fontSize=theme.sizes.small,
