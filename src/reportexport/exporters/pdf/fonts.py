@@ -49,12 +49,19 @@ REGISTERED: dict[str, Registered] = {}
 
 
 def register_family(role: str, family: FontFamily, shaped: bool = False,
-                    needed: Collection[FontFamily] | None = None) -> FontNames:
-    """Register the family's faces, and those of the fallbacks in `needed` (all when
-    None): a fallback no text needs costs its parsing and memory for nothing."""
+                    needed: Collection[FontFamily] | None = None,
+                    styles: Collection[str] = ("regular", "bold", "italic", "bold_italic"),
+                    ) -> FontNames:
+    """Register the family's faces in `styles`, and those of the fallbacks in `needed`
+    (all when None): a font no text needs costs its parsing and memory for nothing."""
     # Names derive from the file name, never from its folder or the process,
     # so the same theme gives the same bytes on every machine.
-    names = {style: register_alias(role, path, shaped) for style, path in family.files().items()}
+    names = {style: register_alias(role, path, shaped) for style, path in family.files().items()
+             if style in styles}
+    # A face no text needs is set as its upright twin (never drawn), unparsed.
+    names.setdefault("italic", names["regular"])
+    names.setdefault("bold", names["regular"])
+    names.setdefault("bold_italic", names["bold"])
     pdfmetrics.registerFontFamily(
         names["regular"],
         normal=names["regular"],

@@ -16,6 +16,7 @@ changes them fails there.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -89,6 +90,14 @@ class NotesFrame(Frame):
         self._carry: list[Flowable] = []  # the rest of a note split on this page
         self._reserved = 0.0
         super().__init__(*args, **kwargs)  # which resets the frame
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> NotesFrame:
+        """reportlab deep-copies the frame to measure each group kept together; only
+        the lists a measure may change need copies (a long report: 3% of its layout)."""
+        measured = copy.copy(self)
+        measured._placed, measured._drawn = list(self._placed), list(self._drawn)
+        measured._carry = list(self._carry)
+        return measured
 
     def _reset(self) -> None:
         super()._reset()

@@ -59,6 +59,7 @@ from reportexport.model import (
     Block,
     BulletList,
     CrossReference,
+    Emphasis,
     Figure,
     Inlines,
     Link,
@@ -420,6 +421,19 @@ def _story(report: Report, theme: Theme, st: _Styles, text: _Texts,
             yield from _block_flowables(block, st, theme, text, sect)
 
 
+def _italic_in_table_headers(report: Report) -> tuple[str, ...]:
+    def emphasised(content: Inlines) -> bool:
+        return any(isinstance(node, Emphasis) or (not isinstance(node, Text | Note)
+                                                  and emphasised(node.content))
+                   for node in content)
+
+    for _, section in report.walk():
+        for block in section.blocks:
+            if isinstance(block, Table) and any(emphasised(c) for c in block.columns):
+                return ("italic", "bold_italic")
+    return ()
+
+
 def write_pdf(report: Report, theme: Theme, destination: Path,
               say: Callable[[str], None] | None = None) -> None:
     """Lay the report out and write it; `say` hears the pages laid out, about once a second."""
@@ -427,7 +441,9 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
     check_page_streams()
     needed = needed_fallbacks(report, (theme.body_font, theme.heading_font))
     body = register_family("body", theme.body_font, needed=needed)
-    head = register_family("heading", theme.heading_font, needed=needed)
+    # The heading family sets no italic but in a table's header cell.
+    head = register_family("heading", theme.heading_font, needed=needed,
+                           styles=("regular", "bold", *_italic_in_table_headers(report)))
     mark_font = register_alias("note-mark", theme.body_font.regular)
     st = _Styles(theme, body, head, mark_font, report.metadata.language)
     note_style = ParagraphStyle("note", parent=st.body, fontSize=theme.sizes.small,
