@@ -23,8 +23,14 @@ def pdf_text(path: Path) -> str:
     """poppler's text in drawing order; it reads a shaped word's /ActualText (Khmer)."""
     import subprocess
 
-    return normalise(subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],
-                                    capture_output=True, text=True, check=True).stdout)
+    text = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    # Khmer writes no spaces between words: a line broken between two of them is
+    # joined again (where the source has a space, the line ends with it).
+    return normalise(_KHMER_LINE_BREAK.sub("", text))
+
+
+_KHMER_LINE_BREAK = re.compile("(?<=[\u1780-\u17ff])\n(?=[\u1780-\u17ff])")
 
 
 def docx_text(path: Path) -> str:

@@ -69,10 +69,19 @@ class Node:
 
     def text(self, notes: bool = False) -> str:
         """The element's words, its own and its kids', in order (as poppler reads them);
-        the footnotes whose marks stand in it only if asked for."""
-        parts = [c if isinstance(c, str) else c.text(notes) for c in self.content
-                 if notes or not (isinstance(c, Node) and c.role == "Note")]
-        return " ".join(" ".join(parts).split())
+        the footnotes whose marks stand in it only if asked for. A Span says its
+        /ActualText, spaces and all: it joins its neighbours as it stands (a Khmer
+        word broken over two lines is two Spans with nothing between them)."""
+        out = ""
+        glued = False
+        for c in self.content:
+            if isinstance(c, Node) and c.role == "Note" and not notes:
+                continue
+            span = isinstance(c, Node) and c.role == "Span"
+            part = c if isinstance(c, str) else "".join(c.texts) if span else c.text(notes)
+            out += part if (span or glued) else " " + part
+            glued = span
+        return " ".join(out.split())
 
 
 _ELEMENT = re.compile(r'^(?P<role>\w+)(?::| \((?:block|inline)\)| "(?P<title>.*)")?$')

@@ -27,14 +27,9 @@ EDITING_CHARACTERS = frozenset(
 GENERATED_CHARACTERS = frozenset("0123456789.-\u2010\u2022\u25e6\u25aa \u00a0")
 
 
-@functools.cache
-def _face(font: Path) -> hb.Face:
-    return hb.Face(font.read_bytes())
-
-
 def subset_font(font: Path, characters: Iterable[str]) -> bytes:
     """The TrueType `font` cut to the glyphs of `characters`; same bytes for same input."""
-    face = _face(font)
+    face = hb.Face(font.read_bytes())  # not kept: a large report's build needs the memory
     wanted = hb.SubsetInput()
     for code in sorted({ord(c) for c in characters} & covers(font)):
         wanted.unicode_set.add(code)
@@ -55,4 +50,4 @@ def subset_font(font: Path, characters: Iterable[str]) -> bytes:
 @functools.cache
 def covers(font: Path) -> frozenset[int]:
     """The code points `font` has glyphs for."""
-    return frozenset(_face(font).unicodes)
+    return frozenset(hb.Face(font.read_bytes()).unicodes)

@@ -208,6 +208,14 @@ class Report:
         for content in self.contents():
             yield from notes(content)
 
+    def characters(self) -> set[str]:
+        """Every character the report's text uses (its pieces made one at a time, not
+        all held: a long report's text is many megabytes)."""
+        used: set[str] = set()
+        for _, text in self.texts():
+            used.update(text)
+        return used
+
     def texts(self) -> Iterator[tuple[Section | None, str]]:
         """Every piece of text with the section it belongs to (None for metadata and lead)."""
         meta = self.metadata

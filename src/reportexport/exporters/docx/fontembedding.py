@@ -41,7 +41,7 @@ _BEFORE_EMBED_SETTINGS = frozenset({
 
 
 @dataclass(frozen=True)
-class _EmbeddedFace:
+class EmbeddedFace:
     family: str
     element: str
     part: str  # the part name inside the package, without the leading slash
@@ -56,8 +56,8 @@ def obfuscate(font: bytes, key: str) -> bytes:
     return head + font[32:]
 
 
-def _faces(families: Iterable[FontFamily], shown: frozenset[str]) -> list[_EmbeddedFace]:
-    faces: list[_EmbeddedFace] = []
+def _faces(families: Iterable[FontFamily], shown: frozenset[str]) -> list[EmbeddedFace]:
+    faces: list[EmbeddedFace] = []
     seen: set[Path] = set()
     for family in families:
         for style, element in _EMBEDS:
@@ -70,7 +70,7 @@ def _faces(families: Iterable[FontFamily], shown: frozenset[str]) -> list[_Embed
             wanted = {c for c in shown | EDITING_CHARACTERS if ord(c) in covers(path)}
             data = subset_font(path, wanted)
             key = "{" + str(uuid.uuid5(_NAMESPACE, hashlib.sha256(data).hexdigest())).upper() + "}"
-            faces.append(_EmbeddedFace(family.family, element,
+            faces.append(EmbeddedFace(family.family, element,
                                        f"word/fonts/font{len(faces) + 1}.odttf", key, data))
     return faces
 
@@ -87,7 +87,7 @@ def _used(families: Iterable[FontFamily], shown: frozenset[str]) -> list[FontFam
     return used
 
 
-def _font_table(xml: bytes, faces: list[_EmbeddedFace]) -> bytes:
+def _font_table(xml: bytes, faces: list[EmbeddedFace]) -> bytes:
     root = etree.fromstring(xml)
     for number, face in enumerate(faces, 1):
         font = root.find(f"{{{W}}}font[@{{{W}}}name='{face.family}']")
@@ -111,7 +111,7 @@ def _font_table(xml: bytes, faces: list[_EmbeddedFace]) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _font_table_rels(faces: list[_EmbeddedFace]) -> bytes:
+def _font_table_rels(faces: list[EmbeddedFace]) -> bytes:
     root = etree.Element(f"{{{PACKAGE_RELS}}}Relationships", nsmap={None: PACKAGE_RELS})
     for number, face in enumerate(faces, 1):
         etree.SubElement(root, f"{{{PACKAGE_RELS}}}Relationship", {
@@ -143,19 +143,23 @@ def _content_types(xml: bytes) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def embed_fonts(saved: bytes, families: Iterable[FontFamily], shown: Iterable[str]) -> tuple[
+def subset_fonts(families: Iterable[FontFamily], shown: Iterable[str]) -> list[EmbeddedFace]:
+    """The faces to embed for `families`, cut to the characters `shown` and
+    EDITING_CHARACTERS (which the words the writer adds, "Contents", "Page 2 of 5",
+    are in), with the fallbacks some of the text needs."""
+    shown = frozenset(shown)
+    return _faces(_used(families, shown), shown)
+
+
+def embed_fonts(saved: bytes, faces: list[EmbeddedFace]) -> tuple[
         dict[str, Callable[[bytes], bytes]], dict[str, bytes]]:
-    """What to rewrite in, and add to, the saved package `saved` to embed `families`
-    for the characters `shown` (besides EDITING_CHARACTERS, which the words the
-    writer adds, "Contents", "Page 2 of 5", are in).
+    """What to rewrite in, and add to, the saved package `saved` to embed `faces`.
 
     Returns (transforms by part name, new parts by name) for `rewrite_zip`.
     """
     with zipfile.ZipFile(io.BytesIO(saved)) as package:
         if "word/fontTable.xml" not in package.namelist():
             return {}, {}  # a reference document without a font table: nothing to name them in
-    shown = frozenset(shown)
-    faces = _faces(_used(families, shown), shown)
     transforms = {
         "word/fontTable.xml": lambda xml: _font_table(xml, faces),
         "word/settings.xml": _settings,

@@ -23,7 +23,7 @@ from docx.shared import Emu, Mm, Pt
 from lxml import etree
 
 from reportexport.dates import human_date
-from reportexport.exporters.docx.fontembedding import embed_fonts
+from reportexport.exporters.docx.fontembedding import embed_fonts, subset_fonts
 from reportexport.exporters.docx.footnotes import add_footnote, new_footnotes_part
 from reportexport.exporters.docx.styles import TOC_LEVELS, ensure_styles, set_language
 from reportexport.fontruns import chain, font_runs
@@ -438,6 +438,9 @@ def _drop_unused_parts(document: Any) -> None:
 
 
 def write_docx(report: Report, theme: Theme, destination: Path, template: Path | None) -> None:
+    # The fonts are cut first, while the document is not yet in memory.
+    shown = report.characters() | set(human_date(report.metadata.date, report.metadata.language))
+    fonts = subset_fonts((theme.body_font, theme.heading_font), shown)
     document = _open(template)
     from_template = template is not None
     keep = _defined_styles(document) if from_template else set()
@@ -511,10 +514,8 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
 
     buffer = io.BytesIO()
     document.save(buffer)
-    shown = set().union(*(text for _, text in report.texts()),
-                        human_date(meta.date, meta.language))
-    transforms, added = embed_fonts(buffer.getvalue(), (theme.body_font, theme.heading_font),
-                                    shown)
-    rewrite_zip(buffer.getvalue(), destination, build_time(report), transform=transforms,
-                added=added)
+    saved = buffer.getvalue()  # once: a long report's package is many megabytes
+    del buffer
+    transforms, added = embed_fonts(saved, fonts)
+    rewrite_zip(saved, destination, build_time(report), transform=transforms, added=added)
 

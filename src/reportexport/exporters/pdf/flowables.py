@@ -17,7 +17,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
 from reportexport.exporters.pdf.hyphenation import SOFT_HYPHEN
-from reportexport.exporters.pdf.scripts import fallback_words, with_fallbacks
+from reportexport.exporters.pdf.scripts import with_fallbacks
 from reportexport.exporters.pdf.tagging import Element
 from reportexport.model import Emphasis, Figure, Inlines, Link, Note, Strong, Table, Text
 
@@ -35,13 +35,13 @@ class TaggedParagraph(Paragraph):
     _longest: float | None = None  # the width of its longest word, once asked
 
     def __init__(self, text: str, style: Any, *args: Any, **kwargs: Any) -> None:
-        text, style = with_fallbacks(text, style)
+        text, style, said = with_fallbacks(text, style)
         if style.hyphenationLang and not _has_soft_hyphen(style.fontName):
             style = copy.copy(style)  # a heading font without the glyph: no hyphenation
             style.hyphenationLang = ""
         super().__init__(text, style, *args, **kwargs)
         # Words in shaped fallback fonts, in order: the canvas says each as it draws it.
-        self.fallback_words = deque(fallback_words(text)) if style.shaping else None
+        self.fallback_words = deque(said) if style.shaping else None
         # The text as parsed, before layout turns the fragments into words.
         self.source_text = "".join(getattr(f, "text", "") for f in self.frags)
 

@@ -24,17 +24,20 @@ from __future__ import annotations
 
 import copy
 import re
-from html import unescape
+from html import escape, unescape
 from typing import Any
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.textobject import PDFTextObject
 
 from reportexport.exporters.pdf.fonts import REGISTERED, FontNames
+from reportexport.exporters.pdf.wordbreaks import joined_face, words
 from reportexport.fontruns import font_runs, language_of
 
 _TAGS = re.compile(r"(<[^>]*>)")
-_FONT_RUN = re.compile(r'<font face="([^"]*)">(.*?)</font>', re.DOTALL)
+_SPACES = re.compile(r"(\s+)")
+#: Languages whose script is written without spaces between words.
+_UNSPACED = frozenset({"km", "th", "lo", "my"})
 
 
 def _face(names: FontNames | None, bold: bool, italic: bool) -> str:
@@ -45,27 +48,24 @@ def _face(names: FontNames | None, bold: bool, italic: bool) -> str:
     return names.bold if bold else names.italic if italic else names.regular
 
 
-def fallback_words(markup: str) -> list[str]:
-    """The words `with_fallbacks` set in fallback fonts, in order, as the source has them."""
-    words: list[str] = []
-    for face, run in _FONT_RUN.findall(markup):
-        registered = REGISTERED.get(face)
-        if registered is not None and registered.shaped:
-            words.extend(unescape(_TAGS.sub("", run)).split())
-    return words
+#: A piece of text set in a fallback, as the source has it, and what joins it to the
+#: next piece: " ", "" (two words of a script written without spaces), or None
+#: when what follows is not in the fallback (then a space drawn after it is one).
+Said = tuple[str, str | None]
 
 
-def with_fallbacks(markup: str, style: Any) -> tuple[str, Any]:
-    """`markup` with its other-script runs in their fallback fonts, and the style to set
-    it in (shaped when a fallback is used and it is safe); both unchanged when no run
-    needs a fallback."""
+def with_fallbacks(markup: str, style: Any) -> tuple[str, Any, list[Said]]:
+    """`markup` with its other-script runs in their fallback fonts; the style to set it
+    in (shaped when a fallback is used and it is safe); and the pieces set in a
+    fallback, in order, for ShapedTextObject to say. Unchanged when no run needs one."""
     registered = REGISTERED.get(style.fontName)
     if registered is None or not registered.fallbacks or not markup or markup.isascii():
-        return markup, style
+        return markup, style, []
     family = registered.family
     bold_base, italic_base = "bold" in registered.style, "italic" in registered.style
     bold = italic = 0
     out: list[str] = []
+    said: list[Said] = []
     changed, safe = False, True
     pieces = _TAGS.split(markup)
     for index, piece in enumerate(pieces):
@@ -92,13 +92,36 @@ def with_fallbacks(markup: str, style: Any) -> tuple[str, Any]:
                 safe = False
             face = _face(registered.fallbacks[run.font - 1], bold_base or bold > 0,
                          italic_base or italic > 0)
-            out.append(f'<font face="{face}">{run.text}</font>')
+            out.append(_set(run.text, face, run.language, said))
     if not changed:
-        return markup, style
+        return markup, style, []
     if safe:
         style = copy.copy(style)
         style.shaping = 1
-    return "".join(out), style
+    return "".join(out), style, said
+
+
+def _set(text: str, face: str, language: str | None, said: list[Said]) -> str:
+    """Markup for `text` (escaped) in `face`; the pieces it says go to `said`. Words of a
+    script written without spaces get room to break between them (wordbreaks)."""
+    out = []
+    for part in _SPACES.split(text):
+        if not part:
+            continue
+        if part.isspace():
+            if said:
+                said[-1] = (said[-1][0], " ")
+            out.append(f'<font face="{face}">{part}</font>')
+            continue
+        pieces = words(unescape(part), language) if language in _UNSPACED else (unescape(part),)
+        if len(pieces) > 1:
+            joined = joined_face(face)
+            out.extend(f'<font face="{joined}">{escape(piece, quote=False)} </font>'
+                       for piece in pieces[:-1])
+            said.extend((piece, "") for piece in pieces[:-1])
+        out.append(f'<font face="{face}">{escape(pieces[-1], quote=False)}</font>')
+        said.append((pieces[-1], None))
+    return "".join(out)
 
 
 def draw_string(canvas: Any, x: float, y: float, text: str) -> None:
@@ -119,6 +142,38 @@ def draw_string(canvas: Any, x: float, y: float, text: str) -> None:
     canvas.setFont(name, size)
 
 
+_SIMPLE = 0x7FFFFFFF  # the cluster reportlab gives a character it did not shape
+
+
+def _pieces_in(text: str) -> int:
+    """How many pieces (words shaped one by one) a drawn string holds.
+
+    reportlab joins the words of a fragment on a line into one string; a shaped
+    one keeps, for each glyph, the cluster (the character it came from) within
+    its word, counted from 0 again at each word. A word's glyphs' clusters never
+    go down (HarfBuzz's monotone clusters), so each drop starts a new word.
+    Characters reportlab did not shape (spaces, a word shaping left alone) count
+    as words where they are not spaces.
+    """
+    data = getattr(text, "__shapeData__", None)
+    if data is None:
+        return len(str(text).split())
+    count, previous, simple_word = 0, None, False
+    for character, glyph in zip(str(text), data, strict=False):
+        if glyph.cluster == _SIMPLE:
+            if character.isspace():
+                simple_word = False
+            elif not simple_word:
+                count, simple_word = count + 1, True
+            previous = None
+            continue
+        simple_word = False
+        if previous is None or glyph.cluster < previous:
+            count += 1
+        previous = glyph.cluster
+    return count
+
+
 class ShapedTextObject(PDFTextObject):
     """reportlab's text object, with the text rise it writes kept true.
 
@@ -135,12 +190,16 @@ class ShapedTextObject(PDFTextObject):
 
     def _formatText(self, text: str) -> str:  # reportlab's name
         code = super()._formatText(text)
-        words = getattr(self._canvas, "fallback_words", None)
+        pieces = getattr(self._canvas, "fallback_words", None)
         registered = REGISTERED.get(self._fontname)
-        if not words or registered is None or not registered.shaped or not text.strip():
+        if not pieces or registered is None or not registered.shaped or not text.strip():
             return code
-        count = len(str(text).split())
-        said = " ".join(words.popleft() for _ in range(min(count, len(words))))
-        said = (" " if text[:1].isspace() else "") + said + (" " if text[-1:].isspace() else "")
-        language = next((language_of(c) for c in said if language_of(c)), None)
-        return self._canvas.said_as(code, said, language)
+        count = _pieces_in(text)
+        taken = [pieces.popleft() for _ in range(min(count, len(pieces)))]
+        words = "".join(piece + (joiner or "") for piece, joiner in taken[:-1])
+        last, joiner = taken[-1] if taken else ("", None)
+        # A space drawn after the last piece: the source's, unless it only joins words.
+        words += last + (" " if text[-1:].isspace() and joiner != "" else "")
+        words = (" " if text[:1].isspace() else "") + words
+        language = next((language_of(c) for c in words if language_of(c)), None)
+        return self._canvas.said_as(code, words, language)

@@ -178,7 +178,8 @@ class TaggingCanvas(Canvas):
         self._element: Element | None = None  # what is being drawn, for its links
         self._text: Element | None = None  # the element whose text is being drawn
         self._text_object: Any = None  # the text object drawing it
-        self.fallback_words: deque[str] | None = None  # scripts.ShapedTextObject says them
+        # What scripts.ShapedTextObject says for the shaped text drawn: (piece, joiner).
+        self.fallback_words: deque[tuple[str, str | None]] | None = None
         self.setNamedCB("tag_inline", self._tag_inline)
         self._link_target: str | None = None
         self._link_element: Element | None = None
@@ -226,13 +227,14 @@ class TaggingCanvas(Canvas):
 
     # --- marking a paragraph's text ---------------------------------------------------
 
-    def begin_text(self, element: Element, fallback_words: deque[str] | None = None) -> None:
+    def begin_text(self, element: Element,
+                   fallback_words: deque[tuple[str, str | None]] | None = None) -> None:
         """The text drawn next (a paragraph's) is `element`'s content.
 
         It is marked inside its text object, so that inline elements (a link, a
         footnote mark) can take their own marked content where their text is:
         `tag_inline` callbacks in the paragraph's markup open and close them.
-        `fallback_words` are the words it sets in shaped fallback fonts, in order:
+        `fallback_words` are the pieces it sets in shaped fallback fonts, in order:
         scripts.ShapedTextObject says each as it draws it (`/ActualText`).
         """
         self._text = self._element = element
