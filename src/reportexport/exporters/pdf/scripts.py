@@ -28,6 +28,7 @@ from html import escape, unescape
 from typing import Any
 
 from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase.ttfonts import shapeStr
 from reportlab.pdfgen.textobject import PDFTextObject
 
 from reportexport.exporters.pdf.fonts import REGISTERED, FontNames
@@ -137,8 +138,17 @@ def draw_string(canvas: Any, x: float, y: float, text: str) -> None:
             registered.fallbacks[run.font - 1], "bold" in registered.style,
             "italic" in registered.style)
         canvas.setFont(face, size)
-        canvas.drawString(x, y, run.text, shaping=bool(run.font))
-        x += canvas.stringWidth(run.text, face, size)
+        if run.font:
+            # Shaped as a paragraph's words are (reportlab's drawString(shaping=True)
+            # misplaces Khmer's vowel signs); its advances give its width.
+            shaped = shapeStr(run.text, face, size)
+            canvas.drawString(x, y, shaped)
+            data = getattr(shaped, "__shapeData__", None)
+            x += (sum(glyph.x_advance for glyph in data) * size / 1000 if data
+                  else canvas.stringWidth(run.text, face, size))
+        else:
+            canvas.drawString(x, y, run.text)
+            x += canvas.stringWidth(run.text, face, size)
     canvas.setFont(name, size)
 
 
