@@ -30,8 +30,9 @@ def rewrite_zip(data: bytes, destination: Path, when: dt.datetime,
     """
     transform = transform or {}
     date_time = zip_time(when)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+    # Written straight to the file: a long report's archive is not held twice.
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(destination, "w") as target:
         def write(name: str, content: bytes) -> None:
             info = zipfile.ZipInfo(name, date_time)
             info.external_attr = 0o644 << 16
@@ -46,4 +47,3 @@ def rewrite_zip(data: bytes, destination: Path, when: dt.datetime,
             write(entry.filename, content)
         for name, content in (added or {}).items():
             write(name, content)
-    destination.write_bytes(out.getvalue())
