@@ -378,3 +378,17 @@ def test_openxml_audit_finds_nothing_in_any_edition(tmp_path: Path, theme: Theme
         assert (result["valid"], result["error_count"], result["warning_count"]) == (
             True, 0, 0), json.dumps(result, indent=1)
         assert result["verdict"]["prediction"] == "opens-clean", result["file"]
+
+
+def test_word_hyphenates_the_body_and_not_the_headings(editions: dict[str, Path]) -> None:
+    """As the PDF: the body hyphenates (Word's own dictionaries), names and headings not."""
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(editions["docx"]) as archive:
+        settings = etree.fromstring(archive.read("word/settings.xml"))
+        styles = etree.fromstring(archive.read("word/styles.xml"))
+    assert settings.find(f"{w}autoHyphenation") is not None
+    assert settings.find(f"{w}doNotHyphenateCaps") is not None
+    suppressed = {style.get(f"{w}styleId") for style in styles.iter(f"{w}style")
+                  if style.find(f"{w}pPr/{w}suppressAutoHyphens") is not None}
+    assert {"Title", "Heading1", "Heading2", "Header", "Footer"} <= suppressed
+    assert "Normal" not in suppressed

@@ -63,6 +63,25 @@ def _complex_script_twin(rpr: Any, tag: str, twin: str) -> None:
         latin.addnext(copy)
 
 
+#: pPr children the schema puts before suppressAutoHyphens (CT_PPrBase's order).
+_BEFORE_SUPPRESS_HYPHENS = frozenset({
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+    "suppressLineNumbers", "pBdr", "shd", "tabs"})
+
+
+def _unhyphenated(style: Any) -> None:
+    """Word hyphenates the document (settings' autoHyphenation), but not this style:
+    headings, titles and running heads, as in the PDF."""
+    ppr = style.element.get_or_add_pPr()
+    if ppr.find(qn("w:suppressAutoHyphens")) is not None:
+        return
+    index = 0
+    for position, child in enumerate(ppr):
+        if child.tag.rpartition("}")[2] in _BEFORE_SUPPRESS_HYPHENS:
+            index = position + 1
+    ppr.insert(index, OxmlElement("w:suppressAutoHyphens"))
+
+
 def _paragraph_style(document: Any, by_name: dict[str, Any], name: str) -> Any:
     """The paragraph style called `name`, added (based on Normal) if the document lacks it."""
     if name not in by_name:
@@ -147,6 +166,9 @@ def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
             )
         elif name in ("Header", "Footer"):
             _set_font(style, head, s.small, c.muted)
+        if name in ("Title", "Subtitle", "TOC Heading", "Header", "Footer", "Cover Fact") \
+                or name.startswith(("Heading", "toc ")):
+            _unhyphenated(style)
         elif name == "footnote text":
             _set_font(style, body, s.small, c.text)
             fmt.space_after = Pt(2)

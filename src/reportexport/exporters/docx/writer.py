@@ -388,6 +388,36 @@ def _header_footer(section: Any, report: Report, ids: dict[str, str],
     ))
 
 
+#: Children of w:settings that come after the hyphenation settings (CT_Settings order).
+_AFTER_HYPHENATION = frozenset({
+    "showEnvelope", "summaryLength", "clickAndTypeStyle", "defaultTableStyle",
+    "evenAndOddHeaders", "bookFoldRevPrinting", "bookFoldPrinting", "bookFoldPrintingSheets",
+    "drawingGridHorizontalSpacing", "drawingGridVerticalSpacing",
+    "displayHorizontalDrawingGridEvery", "displayVerticalDrawingGridEvery",
+    "doNotUseMarginsForDrawingGridOrigin", "drawingGridHorizontalOrigin",
+    "drawingGridVerticalOrigin", "doNotShadeFormData", "noPunctuationKerning",
+    "characterSpacingControl", "printTwoOnOne", "strictFirstAndLastChars",
+    "noLineBreaksAfter", "noLineBreaksBefore", "savePreviewPicture", "updateFields",
+    *_AFTER_UPDATE_FIELDS})
+
+
+def _hyphenate(document: Any) -> None:
+    """Word hyphenates the body as the PDF does, never a capitalised word (a name);
+    the heading styles say not to (styles._unhyphenated)."""
+    settings = document.settings.element
+    if settings.find(qn("w:autoHyphenation")) is not None:
+        return
+    elements = [parse_xml(f'<w:autoHyphenation {nsdecls("w")}/>'),
+                parse_xml(f'<w:doNotHyphenateCaps {nsdecls("w")}/>')]
+    later = next((child for child in settings
+                  if child.tag.rpartition("}")[2] in _AFTER_HYPHENATION), None)
+    for element in elements:
+        if later is not None:
+            later.addprevious(element)
+        else:
+            settings.append(element)
+
+
 def _update_fields_on_open(document: Any) -> None:
     settings = document.settings.element
     if settings.find(qn("w:updateFields")) is not None:
@@ -453,6 +483,8 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     if not from_template or section.header.is_linked_to_previous:
         _header_footer(section, report, ids, theme.heading_font)
     set_language(document, report.metadata.language)
+    if not from_template:  # a reference document's settings are its own
+        _hyphenate(document)
     _update_fields_on_open(document)
     _core_properties(document, report)
     _drop_unused_parts(document)
