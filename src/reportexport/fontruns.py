@@ -14,8 +14,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from reportexport.fontsubset import covers
 from reportexport.model import Report
@@ -28,6 +29,7 @@ SCRIPT_LANGUAGES = (
     (0x0E00, 0x0E7F, "th"), (0x0E80, 0x0EFF, "lo"), (0x1000, 0x109F, "my"),
 )
 
+K = TypeVar("K")
 _WORDS = re.compile(r"\s+|\S+")
 _HAS_LANGUAGE = re.compile("[" + "".join(f"{chr(first)}-{chr(last)}"
                                          for first, last, _ in SCRIPT_LANGUAGES) + "]")
@@ -75,57 +77,58 @@ def _plain(text: str, family: FontFamily) -> bool:
     return _plain_characters(family).issuperset(text)
 
 
+def _split(text: str, key: Callable[[str], K], holds: Callable[[K, str], bool],
+           start: K) -> list[tuple[str, K]]:
+    """`text` in pieces of one key, in order. A word (no white space inside) keeps one
+    key when its letters and digits agree on it and it `holds` the whole word;
+    otherwise each letter takes its own key, and spaces, punctuation and marks stay
+    with the piece they are in while it holds them."""
+    pieces: list[tuple[str, K]] = []
+    current = start
+    for word in _WORDS.findall(text):
+        if not word[0].isspace():
+            keys = {key(c) for c in word if _strong(c)}
+            if len(keys) == 1 and holds(whole := keys.pop(), word):
+                current = whole
+            else:
+                for char in word:
+                    if _strong(char) or not holds(current, char):
+                        current = key(char)
+                    pieces.append((char, current))
+                continue
+        pieces.append((word, current))
+    merged: list[tuple[str, K]] = []
+    for piece, piece_key in pieces:
+        if merged and merged[-1][1] == piece_key:
+            merged[-1] = (merged[-1][0] + piece, piece_key)
+        else:
+            merged.append((piece, piece_key))
+    return merged
+
+
 def font_runs(text: str, family: FontFamily) -> list[Run]:
     """`text` as runs of one font and one language, in order; joined, they are `text`."""
     if not text or _plain(text, family):
         return [Run(text, 0, None)]
     fonts = [covers(member.regular) for member in chain(family)]
 
-    def first_with(char: str) -> int:
-        return next((i for i, has in enumerate(fonts) if ord(char) in has), 0)
+    def key(char: str) -> tuple[int, str | None]:
+        font = next((i for i, has in enumerate(fonts) if ord(char) in has), 0)
+        return font, language_of(char)
 
-    runs: list[Run] = []
-    font, language = 0, None
-    for word in _WORDS.findall(text):
-        if word[0].isspace():
-            runs.append(Run(word, font, language))
-            continue
-        strong = [c for c in word if _strong(c)]
-        wanted = {first_with(c) for c in strong}
-        if len(wanted) == 1:
-            whole = wanted.pop()
-            if all(ord(c) in fonts[whole] for c in word if needs_glyph(c)):
-                languages = {language_of(c) for c in strong}
-                language = languages.pop() if len(languages) == 1 else None
-                font = whole
-                runs.append(Run(word, font, language))
-                continue
-        for char in word:
-            if _strong(char) or ord(char) not in fonts[font]:
-                font, language = first_with(char), language_of(char)
-            runs.append(Run(char, font, language))
-    return _merged(runs)
+    def holds(chosen: tuple[int, str | None], piece: str) -> bool:
+        return all(ord(c) in fonts[chosen[0]] for c in piece if needs_glyph(c))
+
+    return [Run(piece, font, language)
+            for piece, (font, language) in _split(text, key, holds, (0, None))]
 
 
 def language_runs(text: str) -> list[Run]:
     """`text` as runs of one language (None: the document's), whatever the fonts."""
     if not _HAS_LANGUAGE.search(text):
         return [Run(text, 0, None)]
-    runs: list[Run] = []
-    language = None
-    for word in _WORDS.findall(text):
-        if not word[0].isspace():
-            languages = {language_of(c) for c in word if _strong(c)}
-            if len(languages) == 1:
-                language = languages.pop()
-            else:
-                for char in word:
-                    if _strong(char):
-                        language = language_of(char)
-                    runs.append(Run(char, 0, language))
-                continue
-        runs.append(Run(word, 0, language))
-    return _merged(runs)
+    return [Run(piece, 0, language)
+            for piece, language in _split(text, language_of, lambda _key, _piece: True, None)]
 
 
 def needed_fallbacks(report: Report, families: Iterable[FontFamily]) -> set[FontFamily]:
@@ -139,16 +142,6 @@ def needed_fallbacks(report: Report, families: Iterable[FontFamily]) -> set[Font
                 needed.add(fallback)
                 lacking -= covers(fallback.regular)
     return needed
-
-
-def _merged(runs: Iterable[Run]) -> list[Run]:
-    out: list[Run] = []
-    for run in runs:
-        if out and (out[-1].font, out[-1].language) == (run.font, run.language):
-            out[-1] = Run(out[-1].text + run.text, run.font, run.language)
-        else:
-            out.append(run)
-    return out
 
 
 def uncovered(characters: Iterable[str], families: Iterable[FontFamily]) -> Iterator[
