@@ -20,7 +20,7 @@ _SHOWN_SECTIONS = 3
 def missing_characters(report: Report, theme: Theme) -> dict[str, list[str]]:
     """Each character no font has, with the families (and their fallbacks) that lack it."""
     # The distinct characters first: a long report uses a few hundred of them.
-    used = report.characters()
+    used = report.characters
     missing: dict[str, list[str]] = {}
     for char, family in uncovered(used, (theme.body_font, theme.heading_font)):
         names = [family.family, *(fallback.family for fallback in family.fallbacks)]

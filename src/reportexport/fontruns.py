@@ -133,7 +133,7 @@ def language_runs(text: str) -> list[Run]:
 
 def needed_fallbacks(report: Report, families: Iterable[FontFamily]) -> set[FontFamily]:
     """The fallbacks that set some of the report's text: those an edition must carry."""
-    used = {ord(c) for c in report.characters()}
+    used = {ord(c) for c in report.characters}
     needed = set()
     for family in families:
         lacking = used - covers(family.regular)

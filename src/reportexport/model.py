@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -208,13 +209,15 @@ class Report:
         for content in self.contents():
             yield from notes(content)
 
-    def characters(self) -> set[str]:
+    @functools.cached_property
+    def characters(self) -> frozenset[str]:
         """Every character the report's text uses (its pieces made one at a time, not
-        all held: a long report's text is many megabytes)."""
+        all held: a long report's text is many megabytes). Kept: the load's check,
+        the build's and each edition ask, and a worker receives it with the report."""
         used: set[str] = set()
         for _, text in self.texts():
             used.update(text)
-        return used
+        return frozenset(used)
 
     def texts(self) -> Iterator[tuple[Section | None, str]]:
         """Every piece of text with the section it belongs to (None for metadata and lead)."""

@@ -469,7 +469,7 @@ def _drop_unused_parts(document: Any) -> None:
 
 def write_docx(report: Report, theme: Theme, destination: Path, template: Path | None) -> None:
     # The fonts are cut first, while the document is not yet in memory.
-    shown = report.characters() | set(human_date(report.metadata.date, report.metadata.language))
+    shown = report.characters | set(human_date(report.metadata.date, report.metadata.language))
     fonts = subset_fonts((theme.body_font, theme.heading_font), shown)
     document = _open(template)
     from_template = template is not None
