@@ -88,6 +88,12 @@ def test_the_docx_names_the_fallback_and_the_language_on_khmer_runs(
         assert language.get(f"{W}bidi") == "km-KH"
         families.add(fonts.get(f"{W}cs"))
     assert families == {theme.body_font.fallbacks[0].family, theme.heading_font.fallbacks[0].family}
+    # A run takes the fallback of its paragraph's font: the title is set in the heading's.
+    for paragraph in body.iter(f"{W}p"):
+        style = paragraph.find(f"{W}pPr/{W}pStyle")
+        if style is not None and style.get(f"{W}val") in ("Title", "Heading1", "TOC1"):
+            fonts = {run.get(f"{W}cs") for run in paragraph.iter(f"{W}rFonts")}
+            assert fonts <= {theme.heading_font.fallbacks[0].family}, style.get(f"{W}val")
     embedded = {font.get(f"{W}name") for font in table.iter(f"{W}font")
                 if font.find(f"{W}embedRegular") is not None}
     assert families <= embedded

@@ -109,9 +109,11 @@ class _Body:
     """The body's WordprocessingML, written as text and parsed as it comes."""
 
     def __init__(self, ids: dict[str, str], list_numbering: Any, document: Any,
-                 bookmarks: dict[str, str], family: FontFamily) -> None:
+                 bookmarks: dict[str, str], family: FontFamily,
+                 header_family: FontFamily) -> None:
         self.ids = ids
         self.family = family  # the body's: its fallbacks set the text of other scripts
+        self.header_family = header_family  # a table's header row: the heading font's
         self.document = document
         self.bookmarks = bookmarks
         self._links: dict[tuple[int, str], str] = {}  # (part, URL) -> relationship id
@@ -124,12 +126,16 @@ class _Body:
         self.numbering = list_numbering
         self._numbered_lists = 0
 
-    def paragraph(self, style: str, content: Inlines, prefix: str = "") -> None:
+    def paragraph(self, style: str, content: Inlines, prefix: str = "",
+                  family: FontFamily | None = None) -> None:
         runs = f"<w:r>{_t(prefix)}</w:r>" if prefix else ""
-        self.add(_para(self.ids[style], runs + self.runs(content)))
+        self.add(_para(self.ids[style], runs + self.runs(content, family=family)))
 
-    def runs(self, content: Inlines, styles: tuple[str, ...] = ()) -> str:
-        """Inline nodes as runs in Word's character styles, and hyperlinks."""
+    def runs(self, content: Inlines, styles: tuple[str, ...] = (),
+             family: FontFamily | None = None) -> str:
+        """Inline nodes as runs in Word's character styles, and hyperlinks; text in a
+        script `family` (the body's unless said) lacks is set in its fallback."""
+        family = family or self.family
         out = []
         for node in content:
             if isinstance(node, Note):
@@ -137,18 +143,20 @@ class _Body:
                 out.append(f'<w:r><w:rPr><w:rStyle w:val="{self.ids["footnote reference"]}"/>'
                            f'</w:rPr><w:footnoteReference w:id="{node.number}"/></w:r>')
             elif isinstance(node, Text):
-                out.append(_text_runs(node.text, self.family, *self._properties(styles)))
+                out.append(_text_runs(node.text, family, *self._properties(styles)))
             elif isinstance(node, Emphasis):
-                out.append(self.runs(node.content, (*styles, "Emphasis")))
+                out.append(self.runs(node.content, (*styles, "Emphasis"), family))
             elif isinstance(node, Strong):
-                out.append(self.runs(node.content, (*styles, "Strong")))
+                out.append(self.runs(node.content, (*styles, "Strong"), family))
             elif isinstance(node, Link):
                 out.append(f'<w:hyperlink r:id="{self._relationship(node.url)}" '
-                           f'w:history="1">{self.runs(node.content, (*styles, "Hyperlink"))}'
+                           f'w:history="1">'
+                           f'{self.runs(node.content, (*styles, "Hyperlink"), family)}'
                            "</w:hyperlink>")
             elif isinstance(node, CrossReference):
                 out.append(f'<w:hyperlink w:anchor="{self.bookmarks[node.section_id]}" '
-                           f'w:history="1">{self.runs(node.content, (*styles, "Hyperlink"))}'
+                           f'w:history="1">'
+                           f'{self.runs(node.content, (*styles, "Hyperlink"), family)}'
                            "</w:hyperlink>")
         return "".join(out)
 
@@ -227,7 +235,8 @@ class _Body:
                 + (f'<w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>' if header else "")
                 + f'<w:p><w:pPr><w:pStyle w:val="{self.ids["Table Text"]}"/>'
                 + (f'<w:jc w:val="{align}"/>' if align != "left" else "")
-                + f"</w:pPr>{self.runs(cell)}</w:p></w:tc>"
+                + f"</w:pPr>{self.runs(cell, family=self.header_family if header else None)}"
+                + "</w:p></w:tc>"
                 for cell, align, width in zip(cells, table.align, widths, strict=True)
             ) + "</w:tr>"
 
@@ -492,11 +501,11 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     meta = report.metadata
     bookmarks = {section.id: f"_Toc{i:08d}" for i, (_, section) in enumerate(report.walk(), 1)}
     body = _Body(ids, _list_numbering(document, ids["List Number"]), document, bookmarks,
-                 theme.body_font)
+                 theme.body_font, theme.heading_font)
     body.cell_size = theme.sizes.small
-    body.paragraph("Title", (Text(meta.title),))
+    body.paragraph("Title", (Text(meta.title),), family=theme.heading_font)
     if meta.subtitle:
-        body.paragraph("Subtitle", (Text(meta.subtitle),))
+        body.paragraph("Subtitle", (Text(meta.subtitle),), family=theme.heading_font)
     facts = [*((f.label, f.value) for f in meta.facts),
              ("Published", human_date(meta.date, meta.language)),
              ("Publisher", meta.publisher)]
@@ -509,7 +518,7 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
                                + _text_runs(value, theme.body_font)
         ))
     body.page_break()
-    body.add(_toc(report, ids, bookmarks, theme.body_font))
+    body.add(_toc(report, ids, bookmarks, theme.heading_font))
     body.page_break()
     for paragraph in report.lead:
         body.paragraph("Lead", paragraph.content)
