@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from reportexport.fontsubset import covers
-from reportexport.model import Report
 from reportexport.theme import FontFamily
 
 #: (first, last code point, BCP 47 language) for the scripts whose text needs a
@@ -131,16 +130,17 @@ def language_runs(text: str) -> list[Run]:
             for piece, language in _split(text, language_of, lambda _key, _piece: True, None)]
 
 
-def needed_fallbacks(report: Report, families: Iterable[FontFamily]) -> set[FontFamily]:
-    """The fallbacks that set some of the report's text: those an edition must carry."""
-    used = {ord(c) for c in report.characters}
-    needed = set()
+def needed_fallbacks(characters: Iterable[str],
+                     families: Iterable[FontFamily]) -> list[FontFamily]:
+    """The fallbacks that set some of `characters` (a report's): those an edition carries."""
+    used = {ord(c) for c in characters}
+    needed: list[FontFamily] = []
     for family in families:
         lacking = used - covers(family.regular)
         for fallback in family.fallbacks:
-            if lacking & covers(fallback.regular):
-                needed.add(fallback)
-                lacking -= covers(fallback.regular)
+            if lacking & covers(fallback.regular) and fallback not in needed:
+                needed.append(fallback)
+            lacking -= covers(fallback.regular)
     return needed
 
 

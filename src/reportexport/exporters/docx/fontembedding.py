@@ -19,7 +19,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from reportexport.fontsubset import EDITING_CHARACTERS, covers, subset_font
+from reportexport.fontruns import needed_fallbacks
+from reportexport.fontsubset import EDITING_CHARACTERS, subset_font
 from reportexport.theme import FontFamily
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -67,24 +68,11 @@ def _faces(families: Iterable[FontFamily], shown: frozenset[str]) -> list[Embedd
                 # synthesises it, so the same file is not embedded twice.
                 continue
             seen.add(path)
-            wanted = {c for c in shown | EDITING_CHARACTERS if ord(c) in covers(path)}
-            data = subset_font(path, wanted)
+            data = subset_font(path, shown | EDITING_CHARACTERS)
             key = "{" + str(uuid.uuid5(_NAMESPACE, hashlib.sha256(data).hexdigest())).upper() + "}"
             faces.append(EmbeddedFace(family.family, element,
                                        f"word/fonts/font{len(faces) + 1}.odttf", key, data))
     return faces
-
-
-def _used(families: Iterable[FontFamily], shown: frozenset[str]) -> list[FontFamily]:
-    """The families, and each fallback that sets some of the text its family cannot."""
-    used = []
-    for family in families:
-        used.append(family)
-        own = covers(family.regular)
-        lacking = {ord(c) for c in shown} - own
-        used.extend(fallback for fallback in family.fallbacks
-                    if lacking & covers(fallback.regular))
-    return used
 
 
 def _font_table(xml: bytes, faces: list[EmbeddedFace]) -> bytes:
@@ -148,7 +136,8 @@ def subset_fonts(families: Iterable[FontFamily], shown: Iterable[str]) -> list[E
     EDITING_CHARACTERS (which the words the writer adds, "Contents", "Page 2 of 5",
     are in), with the fallbacks some of the text needs."""
     shown = frozenset(shown)
-    return _faces(_used(families, shown), shown)
+    families = list(families)
+    return _faces([*families, *needed_fallbacks(shown, families)], shown)
 
 
 def embed_fonts(saved: bytes, faces: list[EmbeddedFace]) -> tuple[

@@ -84,7 +84,7 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
                if isinstance(block, Figure)]
     _accessibility(book, bool(figures))
 
-    fallbacks = needed_fallbacks(report, (theme.body_font, theme.heading_font))
+    fallbacks = needed_fallbacks(report.characters, (theme.body_font, theme.heading_font))
     font_files: dict[Path, str] = {}
     for *_, path in font_faces(theme, fallbacks):
         if path in font_files:

@@ -439,7 +439,7 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
     """Lay the report out and write it; `say` hears the pages laid out, about once a second."""
     check_reportlab()
     check_page_streams()
-    needed = needed_fallbacks(report, (theme.body_font, theme.heading_font))
+    needed = needed_fallbacks(report.characters, (theme.body_font, theme.heading_font))
     body = register_family("body", theme.body_font, needed=needed)
     # The heading family sets no italic but in a table's header cell.
     head = register_family("heading", theme.heading_font, needed=needed,
