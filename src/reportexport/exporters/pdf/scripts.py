@@ -10,11 +10,11 @@ theme's own fonts are left as they are (fonts.UnshapedTTFont), so Latin text
 sets exactly as in a paragraph without shaping, and a link's or a note's
 callback, which reportlab's shaping mishandles inside a shaped word, only ever
 sits in an unshaped one. A paragraph where a callback touches other-script text
-is not shaped at all (`needs_shaping` is False): its glyphs are drawn in order.
+is not shaped at all: its glyphs are drawn in order.
 
-Shaped glyphs do not map back to the text one to one. So the words set in a
-fallback are kept, in order (`fallback_words`), and as the text object draws
-them it wraps them in a `/Span` with the words as `/ActualText`
+Shaped glyphs do not map back to the text one to one. So the pieces set in a
+fallback are kept, in order (`Said`), and as the text object draws them it
+wraps them in a `/Span` with the pieces as `/ActualText`
 (ShapedTextObject), a structure element of its own with its language as
 `/Lang`: copying, searching, text extraction and screen readers get the source's
 Unicode, and know the language to speak it in.
@@ -27,6 +27,7 @@ import re
 from html import escape, unescape
 from typing import Any
 
+from reportlab.lib.fonts import tt2ps
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.ttfonts import shapeStr
 from reportlab.pdfgen.textobject import PDFTextObject
@@ -42,11 +43,11 @@ _UNSPACED = frozenset({"km", "th", "lo", "my"})
 
 
 def _face(names: FontNames | None, bold: bool, italic: bool) -> str:
+    """The registered face of a fallback family (fonts.register_family registered it
+    with reportlab's family mapping, which this asks)."""
     if names is None:  # fonts.register_family registers every fallback some text needs
         raise RuntimeError("a fallback font that no text was found to need is needed")
-    if bold and italic:
-        return names.bold_italic
-    return names.bold if bold else names.italic if italic else names.regular
+    return tt2ps(names.regular, int(bold), int(italic))
 
 
 #: A piece of text set in a fallback, as the source has it, and what joins it to the
