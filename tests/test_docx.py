@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -219,17 +220,22 @@ def test_template_styles_page_setup_and_header_win(tmp_path: Path) -> None:
     assert b"Template body text" not in document
 
 
-@pytest.mark.parametrize("kind", ["missing", "dotx", "not-word"])
+@pytest.mark.parametrize("kind", ["missing", "dotx", "not-word", "other-prefix"])
 def test_bad_templates_are_refused(tmp_path: Path, kind: str) -> None:
-    template = tmp_path / {"missing": "nope.docx", "dotx": "t.dotx", "not-word": "t.docx"}[kind]
-    if kind == "dotx":
+    template = tmp_path / {"missing": "nope.docx", "dotx": "t.dotx", "not-word": "t.docx",
+                           "other-prefix": "t.docx"}[kind]
+    if kind in ("dotx", "other-prefix"):
         _make_template(tmp_path / "base.docx")
         with zipfile.ZipFile(tmp_path / "base.docx") as src, \
                 zipfile.ZipFile(template, "w") as dst:
             for item in src.infolist():
                 data = src.read(item.filename)
-                if item.filename == "[Content_Types].xml":
+                if kind == "dotx" and item.filename == "[Content_Types].xml":
                     data = data.replace(b"document.main+xml", b"template.main+xml")
+                if kind == "other-prefix" and item.filename == "word/document.xml":
+                    # Valid XML, but its body is in a prefix the written body does not use.
+                    data = re.sub(rb"(?<![\w:])w:", b"ww:", data)
+                    data = data.replace(b"xmlns:w=", b"xmlns:ww=")
                 dst.writestr(item, data)
     elif kind == "not-word":
         template.write_text("just text", encoding="utf-8")
@@ -237,7 +243,8 @@ def test_bad_templates_are_refused(tmp_path: Path, kind: str) -> None:
     assert result.code == 2
     assert "Traceback" not in result.stderr
     expected = {"missing": "no such template file", "dotx": "is a Word template (.dotx)",
-                "not-word": "not a Word document"}[kind]
+                "not-word": "not a Word document",
+                "other-prefix": "does not declare the 'w' prefix"}[kind]
     assert f"{template}: {expected}" in result.stderr
 
 

@@ -1,9 +1,10 @@
 """Writing the Word edition.
 
 python-docx sets up the package, styles, settings, header and footer; the body
-is generated as WordprocessingML text and parsed once, because python-docx's
-object layer makes a proxy object per paragraph and run, which book-length
-reports pay for many times over (the README's benchmark, DOCX at 1000x).
+is generated as WordprocessingML text and put into the saved document part where
+python-docx left a placeholder. python-docx's object layer makes a proxy object
+per paragraph and run, and even a parsed tree of a book-length body is several
+times its text's size (the README's benchmark, DOCX at 1000x).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import nsdecls, nsmap, qn
 from docx.shared import Emu, Mm, Pt
 from lxml import etree
 
@@ -58,6 +59,7 @@ _AFTER_UPDATE_FIELDS = {
     "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol",
     "listSeparator",
 }
+W_NAMESPACE, R_NAMESPACE = nsmap["w"], nsmap["r"]
 _TEMPLATE_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template"
 
 
@@ -105,8 +107,12 @@ def _text_runs(text: str, family: FontFamily, style: str = "", direct: str = "")
     return "".join(out)
 
 
+#: Where the body's text goes in the saved document part (see `_splice_body`).
+_BODY_PLACEHOLDER = "reportexport: the body"
+
+
 class _Body:
-    """The body's WordprocessingML, written as text and parsed as it comes."""
+    """The body's WordprocessingML, written as UTF-8 text."""
 
     def __init__(self, ids: dict[str, str], list_numbering: Any, document: Any,
                  bookmarks: dict[str, str], family: FontFamily,
@@ -120,9 +126,7 @@ class _Body:
         self._link_part = document.part  # the part whose relationships links go into
         self.notes: list[Note] = []  # in reading order, for the footnotes part
         self.cell_size = 9.0  # points: the table style's text size, set by write_docx
-        # Parsed as it is written: a book-length body never exists as one string.
-        self._parser = etree.XMLParser(huge_tree=True)
-        self._parser.feed(f'<w:body {nsdecls("w", "r")}>')
+        self._xml = io.BytesIO()
         self.numbering = list_numbering
         self._numbered_lists = 0
 
@@ -189,12 +193,11 @@ class _Body:
         self._link_part = self.document.part
 
     def add(self, xml: str) -> None:
-        self._parser.feed(xml)
+        self._xml.write(xml.encode())
 
-    def element(self) -> Any:
-        """The body written so far, parsed: a w:body element."""
-        self._parser.feed("</w:body>")
-        return self._parser.close()
+    def xml(self) -> bytes:
+        """The body written so far: w:body's content, in the w and r prefixes."""
+        return self._xml.getvalue()
 
     def page_break(self) -> None:
         self.add('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
@@ -356,6 +359,11 @@ def _open(template: Path | None) -> Any:
                 "to use it as a reference"
             ) from None
         raise ExportError(f"{template}: not a Word document ({exc})") from None
+    for prefix, uri in (("w", W_NAMESPACE), ("r", R_NAMESPACE)):  # the body's text uses them
+        if document.element.nsmap.get(prefix) != uri:
+            raise ExportError(
+                f"{template}: does not declare the '{prefix}' prefix as {uri} on its "
+                "document element; save it again in Word or LibreOffice")
     # A reference document lends styles and page setup, never its text.
     body = document.element.body
     for child in list(body):
@@ -547,16 +555,33 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
             elif isinstance(block, Figure):
                 body.figure(block, text_width, text_height)
 
-    fragment = body.element()
     body.footnotes()
-    sect_pr = document.element.body.find(qn("w:sectPr"))
-    for child in list(fragment):
-        sect_pr.addprevious(child)
-
+    _place_body(document)
     buffer = io.BytesIO()
     document.save(buffer)
     saved = buffer.getvalue()  # once: a long report's package is many megabytes
     del buffer
     transforms, added = embed_fonts(saved, fonts)
+    transforms[document.part.partname.membername] = (
+        lambda part: _splice_body(part, body.xml()))
     rewrite_zip(saved, destination, build_time(report), transform=transforms, added=added)
+
+
+def _place_body(document: Any) -> None:
+    """Mark where the body goes: before the body's own section properties, as its content."""
+    root = document.element
+    placeholder = etree.Comment(_BODY_PLACEHOLDER)
+    sect_pr = root.body.find(qn("w:sectPr"))
+    if sect_pr is not None:
+        sect_pr.addprevious(placeholder)
+    else:
+        root.body.append(placeholder)
+
+
+def _splice_body(part: bytes, body: bytes) -> bytes:
+    """The saved document part with the body's text where `_place_body` marked it."""
+    before, found, after = part.partition(f"<!--{_BODY_PLACEHOLDER}-->".encode())
+    if not found:
+        raise AssertionError("python-docx did not keep the body's placeholder")
+    return before + body + after
 
