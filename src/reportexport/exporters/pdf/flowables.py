@@ -33,6 +33,8 @@ class TaggedParagraph(Paragraph):
     tag: Element | None = None
     drawn: bool = False
     _longest: float | None = None  # the width of its longest word, once asked
+    # (width, style, size) of the lines laid out last, until they are drawn:
+    _wrapped: tuple[float, Any, tuple[float, float]] | None = None
 
     def __init__(self, text: str, style: Any, *args: Any, **kwargs: Any) -> None:
         text, style, said = with_fallbacks(text, style)
@@ -67,7 +69,13 @@ class TaggedParagraph(Paragraph):
             # runs off the page): such a paragraph is set without hyphenation.
             self.style = copy.copy(self.style)
             self.style.hyphenationLang = ""
-        return super().wrap(availWidth, availHeight)
+        # A paragraph kept with a heading is measured in its group and then again when
+        # the frame adds it: its lines depend only on the width and the style.
+        if self._wrapped is not None and self._wrapped[:2] == (availWidth, self.style):
+            return self._wrapped[2]
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, self.style, size)
+        return size
 
     def _longest_word(self) -> float:
         if self._longest is None:
@@ -78,6 +86,7 @@ class TaggedParagraph(Paragraph):
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         parts = super().split(availWidth, availHeight)
+        self._wrapped = None  # reportlab drops the lines of a paragraph it cannot split
         for part in parts:
             part.tag = self.tag
             part.fallback_words = self.fallback_words  # one queue: the parts draw in order
@@ -87,6 +96,7 @@ class TaggedParagraph(Paragraph):
         return parts
 
     def draw(self) -> None:
+        self._wrapped = None  # drawing changes the lines (below): a later wrap lays out anew
         if self.style.alignment != TA_JUSTIFY:
             _space_line_ends(self)
         super().draw()
@@ -260,6 +270,7 @@ class Heading(TaggedParagraph):
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         parts = super().split(availWidth, availHeight)
+        self._wrapped = None  # reportlab drops the lines of a paragraph it cannot split
         if parts:  # the first part, drawn first, carries the bookmark
             parts[0].key, parts[0].level, parts[0].title = self.key, self.level, self.title
         return parts
@@ -283,6 +294,7 @@ class RuledParagraph(TaggedParagraph):
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         parts = super().split(availWidth, availHeight)
+        self._wrapped = None  # reportlab drops the lines of a paragraph it cannot split
         for part in parts:  # both halves of a split quotation keep the rule
             part.rule_colour = self.rule_colour
         return parts
