@@ -5,13 +5,15 @@ from __future__ import annotations
 import functools
 import io
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from reportexport.dates import human_date
 from reportexport.model import Metadata
 from reportexport.theme import Theme
 
 WIDTH, HEIGHT = 1600, 2400
+TEXT, ACCENT = 254, 255  # the levels drawn in (see cover_png)
+SHADES = 32  # of the text over the background, in the palette: the letters' edges
 
 
 def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
@@ -41,36 +43,49 @@ def _fit(text: str, path: str, start: int, width: int, max_lines: int) -> tuple[
 @functools.lru_cache(maxsize=4)
 def cover_png(meta: Metadata, theme: Theme) -> bytes:
     c = theme.colours
-    image = Image.new("RGB", (WIDTH, HEIGHT), c.cover_background)
+    # Drawn as levels of one ink, 0 (the background) to TEXT (the text colour), and
+    # ACCENT for the accent's rules: anti-aliased letters blend between the first
+    # two, so the levels, fewer of them, are a palette's indices. A palette PNG is a
+    # quarter of a JPEG's size, with no ringing around the letters.
+    image = Image.new("L", (WIDTH, HEIGHT), 0)
     draw = ImageDraw.Draw(image)
     margin = 130
     measure = WIDTH - 2 * margin
     heading = theme.heading_font
     small = ImageFont.truetype(str(heading.bold), 44)
-    draw.text((margin, 150), meta.publisher.upper(), font=small, fill=c.cover_text)
-    draw.rectangle((margin, 230, margin + 220, 242), fill=c.accent)
+    draw.text((margin, 150), meta.publisher.upper(), font=small, fill=TEXT)
+    draw.rectangle((margin, 230, margin + 220, 242), fill=ACCENT)
 
     title_font, title_lines = _fit(meta.title, str(heading.bold), 132, measure, 6)
     y = 700
     for line in title_lines:
-        draw.text((margin, y), line, font=title_font, fill=c.cover_text)
+        draw.text((margin, y), line, font=title_font, fill=TEXT)
         y += int(title_font.size * 1.15)
     if meta.subtitle:
         y += 50
         sub_font, sub_lines = _fit(meta.subtitle, str(heading.regular), 72, measure, 3)
         for line in sub_lines:
-            draw.text((margin, y), line, font=sub_font, fill=c.cover_text)
+            draw.text((margin, y), line, font=sub_font, fill=TEXT)
             y += int(sub_font.size * 1.3)
 
     band = HEIGHT - 420
-    draw.rectangle((0, band, WIDTH, HEIGHT), fill=c.cover_text)
-    draw.rectangle((0, band - 14, WIDTH, band), fill=c.accent)
+    draw.rectangle((0, band, WIDTH, HEIGHT), fill=TEXT)
+    draw.rectangle((0, band - 14, WIDTH, band), fill=ACCENT)
     date_font = ImageFont.truetype(str(heading.regular), 56)
     draw.text((margin, band + 150), human_date(meta.date, meta.language), font=date_font,
-              fill=c.cover_background)
+              fill=0)
+    image = image.point([round(level * (SHADES - 1) / TEXT) for level in range(TEXT + 1)]
+                        + [SHADES])  # ACCENT
+    image.putpalette(_palette(c.cover_background, c.cover_text, c.accent))
     out = io.BytesIO()
-    # Flat colours and anti-aliased text fit a palette: a palette PNG is a
-    # quarter of a JPEG's size, and has no ringing around the letters.
-    image.quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(
-        out, format="PNG")
+    image.save(out, format="PNG")
     return out.getvalue()
+
+
+def _palette(background: str, text: str, accent: str) -> list[int]:
+    """Index i < SHADES: i/(SHADES - 1) of the way from `background` to `text`;
+    index SHADES: `accent`."""
+    start, end = ImageColor.getrgb(background)[:3], ImageColor.getrgb(text)[:3]
+    levels = [[round(a + (b - a) * i / (SHADES - 1)) for a, b in zip(start, end, strict=True)]
+              for i in range(SHADES)]
+    return [value for rgb in (*levels, ImageColor.getrgb(accent)[:3]) for value in rgb]
