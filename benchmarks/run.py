@@ -34,9 +34,12 @@ sys.path.insert(0, str(HERE))
 from scaled_source import scaled  # noqa: E402
 
 FORMATS = ("pdf", "docx", "epub")
-# Every library `all` imports to build a valid source: YAML, the schema engine,
-# the three output libraries and Pillow (the EPUB cover).
-LIBRARY_IMPORTS = "import yaml, jsonschema_rs, reportlab.platypus, docx, ebooklib.epub, PIL.Image"
+# Every library `all` imports to build the canonical source: YAML, the schema
+# engine, the three output libraries, Pillow (the EPUB cover), HarfBuzz (font
+# subsetting) and pyphen (the PDF's hyphenation). icu4py and fontTools are
+# imported only for text in Khmer, Thai, Lao or Myanmar.
+LIBRARY_IMPORTS = ("import yaml, jsonschema_rs, reportlab.platypus, docx, ebooklib.epub, "
+                   "PIL.Image, uharfbuzz, pyphen")
 
 
 @dataclass(frozen=True)
