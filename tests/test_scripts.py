@@ -178,3 +178,26 @@ def test_reportlab_still_needs_the_rise_fix_and_the_unshaped_fonts(theme: Theme)
     fallback = pdfmetrics.getFont(register_family("check", theme.body_font.fallbacks[0],
                                                   shaped=True).regular)
     assert fallback.shapable and fallback.hbFont(10) is not None
+
+
+@pytest.mark.parametrize("markup", [
+    "The committee ([គណៈកម្មាធិការជាតិ](https://www.necelect.org.kh)) writes it.",
+    "A link [ends in Khmer ជាតិ](https://example.org) and the text goes on.",
+    "A note after Khmer ព្រះរាជាណាចក្រកម្ពុជា^[A note.] and more text.",
+    "A link [to ខ្មែរ](https://example.org)^[A note.] closes, ខ្មែរ^[Another.] too.",
+])
+def test_links_and_notes_touching_khmer_build(tmp_path: Path, theme: Theme,
+                                             markup: str) -> None:
+    """reportlab's shaping fails on a link's or note's callback inside a shaped word
+    (scripts.with_fallbacks sets such a paragraph unshaped); the PDF builds and its
+    text reads back."""
+    source = tmp_path / "links.yaml"
+    source.write_text(
+        "metadata: {title: Links, publisher: P, authors: [A], date: '2023-07-05',"
+        " language: en}\nsections:\n  - id: one\n    title: One\n    blocks:\n"
+        f"      - paragraph: {markup!r}\n".replace("\\'", "''"), encoding="utf-8")
+    [pdf] = build(load_report(source), theme, ["pdf"], tmp_path / "out", parallel=False)
+    text = pdf_text(pdf)
+    # The note marks (1, 2) read back as numbers where the notes were.
+    for part in re.split(r"\^\[[^]]*\]", markup):
+        assert normalise(re.sub(r"[\[\]]|\(http[^)]*\)", "", part)) in text

@@ -85,12 +85,12 @@ def with_fallbacks(markup: str, style: Any) -> tuple[str, Any, list[Said]]:
                 out.append(run.text)
                 continue
             changed = True
-            # A callback right before or after other-script text would sit in its word.
-            if ((number == 0 and index > 0 and not piece[:1].isspace()
-                 and pieces[index - 1].startswith("<onDraw"))
-                    or (number == len(runs) - 1 and index + 1 < len(pieces)
-                        and not run.text[-1:].isspace()
-                        and pieces[index + 1].startswith("<onDraw"))):
+            # A callback right before or after other-script text, with only tags
+            # between (a link's end after its text's </a>), would sit in its word.
+            if ((number == 0 and not piece[:1].isspace()
+                 and _callback_touches(pieces[index - 1::-1] if index else []))
+                    or (number == len(runs) - 1 and not run.text[-1:].isspace()
+                        and _callback_touches(pieces[index + 1:]))):
                 safe = False
             face = _face(registered.fallbacks[run.font - 1], bold_base or bold > 0,
                          italic_base or italic > 0)
@@ -101,6 +101,17 @@ def with_fallbacks(markup: str, style: Any) -> tuple[str, Any, list[Said]]:
         style = copy.copy(style)
         style.shaping = 1
     return "".join(out), style, said
+
+
+def _callback_touches(pieces: list[str]) -> bool:
+    """Whether a callback comes among `pieces` (markup split at tags, from the text on
+    one side outwards) before any text."""
+    for piece in pieces:
+        if piece.startswith("<onDraw"):
+            return True
+        if piece and not piece.startswith("<"):
+            return False
+    return False
 
 
 def _set(text: str, face: str, language: str | None, said: list[Said]) -> str:
