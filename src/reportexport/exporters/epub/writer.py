@@ -20,7 +20,7 @@ from reportexport.exporters.epub.xhtml import (
     stylesheet,
     title_page,
 )
-from reportexport.fontruns import needed_fallbacks
+from reportexport.fontruns import language_runs, needed_fallbacks
 from reportexport.fontsubset import GENERATED_CHARACTERS, subset_font
 from reportexport.model import Figure, Report, Section
 from reportexport.theme import Theme
@@ -28,6 +28,7 @@ from reportexport.timestamps import build_time
 from reportexport.zipfiles import rewrite_zip
 
 XHTML = "application/xhtml+xml"
+_XHTML_NS = "http://www.w3.org/1999/xhtml"
 
 
 def _accessibility(book: epub.EpubBook, figures: bool) -> None:
@@ -160,7 +161,7 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
                                   *(f"EPUB/{figure_file(figure)}" for figure in figures
                                     if figure.media_type == "image/jpeg")}),
                 transform={"EPUB/content.opf": lambda opf: _package_language(opf, language),
-                           "EPUB/nav.xhtml": _hide_landmarks, **subsets})
+                           "EPUB/nav.xhtml": _finish_nav, **subsets})
 
 
 def _shown_characters(book: epub.EpubBook) -> frozenset[str]:
@@ -172,13 +173,29 @@ def _shown_characters(book: epub.EpubBook) -> frozenset[str]:
     return frozenset(shown)
 
 
-def _hide_landmarks(nav: bytes) -> bytes:
-    """Landmarks are for reading systems, not for the reader's page (EPUB 3 allows `hidden`)."""
+def _finish_nav(nav: bytes) -> bytes:
+    """What ebooklib's navigation document cannot say: landmarks are for reading
+    systems, not for the reader's page (EPUB 3 allows `hidden`); and a title's runs
+    in a script of its own language (Khmer…) say so, as on the pages (xhtml.text)."""
     from lxml import etree
 
     root = etree.fromstring(nav)
     for element in root.iterfind(".//{*}nav[@{http://www.idpf.org/2007/ops}type='landmarks']"):
         element.set("hidden", "hidden")
+    for link in root.iter(f"{{{_XHTML_NS}}}a"):
+        runs = language_runs(link.text or "")
+        if len(link) or not any(run.language for run in runs):
+            continue
+        link.text, last = None, None
+        for run in runs:
+            if run.language:
+                last = etree.SubElement(link, f"{{{_XHTML_NS}}}span", lang=run.language)
+                last.set("{http://www.w3.org/XML/1998/namespace}lang", run.language)
+                last.text = run.text
+            elif last is None:
+                link.text = run.text
+            else:
+                last.tail = run.text
     return etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8")
 
 
