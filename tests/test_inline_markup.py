@@ -138,3 +138,23 @@ def test_epub_marks_up_emphasis_and_resolves_every_link(built: dict[str, Path]) 
                 assert (resolved, fragment) in ids, target
     assert external == set(EXTERNAL)
     assert sorted(crossed) == sorted(CROSS)
+
+
+def test_the_model_holds_no_empty_text() -> None:
+    """markdown-it leaves empty text beside delimiters; the model keeps none (the DOCX
+    made an empty run of each)."""
+    from reportexport.model import CrossReference, Emphasis, Link, Note, Strong, Text
+
+    def texts(nodes: tuple[object, ...]) -> list[str]:
+        out: list[str] = []
+        for node in nodes:
+            if isinstance(node, Text):
+                out.append(node.text)
+            elif isinstance(node, Emphasis | Strong | Link | CrossReference | Note):
+                out += texts(node.content)
+        return out
+
+    report = load_report(SOURCE)
+    found = [text for _, section in report.walk() for block in section.blocks
+             for text in texts(getattr(block, "content", ()))]
+    assert found and "" not in found

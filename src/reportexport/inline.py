@@ -80,6 +80,8 @@ def _nodes(tokens: list[Any], footnotes: dict[int, Any], number: Callable[[], in
         kind = child.type
         if kind in ("text", "softbreak", "hardbreak"):
             words = child.content if kind == "text" else " "
+            if not words:  # markdown-it leaves empty text beside emphasis delimiters
+                continue
             siblings = stack[-1][2]
             if siblings and isinstance(siblings[-1], Text):
                 siblings[-1] = Text(siblings[-1].text + words)
