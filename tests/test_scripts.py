@@ -180,17 +180,20 @@ def test_reportlab_still_needs_the_rise_fix_and_the_unshaped_fonts(theme: Theme)
     assert fallback.shapable and fallback.hbFont(10) is not None
 
 
-@pytest.mark.parametrize("markup", [
-    "The committee ([គណៈកម្មាធិការជាតិ](https://www.necelect.org.kh)) writes it.",
-    "A link [ends in Khmer ជាតិ](https://example.org) and the text goes on.",
-    "A note after Khmer ព្រះរាជាណាចក្រកម្ពុជា^[A note.] and more text.",
-    "A link [to ខ្មែរ](https://example.org)^[A note.] closes, ខ្មែរ^[Another.] too.",
+@pytest.mark.parametrize(("markup", "shaped"), [
+    ("The committee ([គណៈកម្មាធិការជាតិ](https://www.necelect.org.kh)) writes it.", False),
+    ("A link [ends in Khmer ជាតិ](https://example.org) and the text goes on.", False),
+    ("A note after Khmer ព្រះរាជាណាចក្រកម្ពុជា^[A note.] and more text.", False),
+    ("A link [to ខ្មែរ](https://example.org)^[A note.] closes, ខ្មែរ^[Another.] too.", False),
+    ("See [ជាតិ and more](https://example.org) and ([ខ្មែរ and more](https://example.org)).",
+     True),
+    ("[ជាតិ and more](https://example.org) opens the paragraph.", False),
 ])
 def test_links_and_notes_touching_khmer_build(tmp_path: Path, theme: Theme,
-                                             markup: str) -> None:
+                                             markup: str, shaped: bool) -> None:
     """reportlab's shaping fails on a link's or note's callback inside a shaped word
-    (scripts.with_fallbacks sets such a paragraph unshaped); the PDF builds and its
-    text reads back."""
+    (scripts.with_fallbacks sets such a paragraph unshaped; one the callback only
+    precedes, after other text, stays shaped); the PDF builds and its text reads back."""
     source = tmp_path / "links.yaml"
     source.write_text(
         "metadata: {title: Links, publisher: P, authors: [A], date: '2023-07-05',"
@@ -201,3 +204,10 @@ def test_links_and_notes_touching_khmer_build(tmp_path: Path, theme: Theme,
     # The note marks (1, 2) read back as numbers where the notes were.
     for part in re.split(r"\^\[[^]]*\]", markup):
         assert normalise(re.sub(r"[\[\]]|\(http[^)]*\)", "", part)) in text
+    # A shaped paragraph's Khmer words are Spans that say their text (scripts.py).
+    import pikepdf
+
+    with pikepdf.open(pdf) as document:
+        spans = [obj for obj in document.objects if isinstance(obj, pikepdf.Dictionary)
+                 and obj.get("/S") == "/Span" and "/ActualText" in obj]
+    assert bool(spans) == shaped

@@ -9,8 +9,8 @@ reportlab shapes each word with the font of its first fragment. Words in the
 theme's own fonts are left as they are (fonts.UnshapedTTFont), so Latin text
 sets exactly as in a paragraph without shaping, and a link's or a note's
 callback, which reportlab's shaping mishandles inside a shaped word, only ever
-sits in an unshaped one. A paragraph where a callback touches other-script text
-is not shaped at all: its glyphs are drawn in order.
+sits in an unshaped one. A paragraph where a callback would fall inside a word
+of other-script text is not shaped at all: its glyphs are drawn in order.
 
 Shaped glyphs do not map back to the text one to one. So the pieces set in a
 fallback are kept, in order (`Said`), and as the text object draws them it
@@ -85,10 +85,11 @@ def with_fallbacks(markup: str, style: Any) -> tuple[str, Any, list[Said]]:
                 out.append(run.text)
                 continue
             changed = True
-            # A callback right before or after other-script text, with only tags
-            # between (a link's end after its text's </a>), would sit in its word.
-            if ((number == 0 and not piece[:1].isspace()
-                 and _callback_touches(pieces[index - 1::-1] if index else []))
+            # A callback right after other-script text, with only tags between (a
+            # link's end after its text's </a>), would sit in its word; so would one
+            # before it with no text before the callback (reportlab puts a callback
+            # in the word before it when there is one).
+            if ((number == 0 and not piece[:1].isspace() and _opens_paragraph(pieces[:index]))
                     or (number == len(runs) - 1 and not run.text[-1:].isspace()
                         and _callback_touches(pieces[index + 1:]))):
                 safe = False
@@ -104,14 +105,20 @@ def with_fallbacks(markup: str, style: Any) -> tuple[str, Any, list[Said]]:
 
 
 def _callback_touches(pieces: list[str]) -> bool:
-    """Whether a callback comes among `pieces` (markup split at tags, from the text on
-    one side outwards) before any text."""
+    """Whether a callback comes among `pieces` (markup split at tags, after some text)
+    before any text."""
     for piece in pieces:
         if piece.startswith("<onDraw"):
             return True
         if piece and not piece.startswith("<"):
             return False
     return False
+
+
+def _opens_paragraph(pieces: list[str]) -> bool:
+    """Whether `pieces` (the markup before some text) hold a callback and no text."""
+    texts = [piece for piece in pieces if not piece.startswith("<") and piece.strip()]
+    return not texts and any(piece.startswith("<onDraw") for piece in pieces)
 
 
 def _set(text: str, face: str, language: str | None, said: list[Said]) -> str:
