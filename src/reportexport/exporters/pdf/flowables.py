@@ -270,7 +270,6 @@ class Heading(TaggedParagraph):
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         parts = super().split(availWidth, availHeight)
-        self._wrapped = None  # reportlab drops the lines of a paragraph it cannot split
         if parts:  # the first part, drawn first, carries the bookmark
             parts[0].key, parts[0].level, parts[0].title = self.key, self.level, self.title
         return parts
@@ -294,7 +293,6 @@ class RuledParagraph(TaggedParagraph):
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         parts = super().split(availWidth, availHeight)
-        self._wrapped = None  # reportlab drops the lines of a paragraph it cannot split
         for part in parts:  # both halves of a split quotation keep the rule
             part.rule_colour = self.rule_colour
         return parts
