@@ -363,9 +363,13 @@ def test_the_python_docx_names_the_footnotes_part_relies_on_still_exist() -> Non
 
 def test_openxml_audit_finds_nothing_in_any_edition(tmp_path: Path, theme: Theme) -> None:
     """openxml-audit (OOXML schema and Word-compatibility rules) on every DOCX the corpus,
-    the guide and a reference document give: no error, no warning, 'opens clean'."""
-    import json
-    import sys
+    the guide and a reference document give: no error, no warning, 'opens clean'.
+
+    One validator per file: openxml-audit 0.8 keys what it reads of other parts (the
+    footnotes' ids) by the id() of the package, and its command line keeps one
+    validator for every file, so a file could be checked against the footnotes of
+    the one audited before it (seen once in CI: split-links against footnotes)."""
+    from openxml_audit import FileFormat, OpenXmlValidator, predict
 
     sources = [*sorted((DATA / "valid").glob("*.yaml")),
                DATA.parents[1] / "examples" / "guide" / "guide.yaml"]
@@ -376,15 +380,15 @@ def test_openxml_audit_finds_nothing_in_any_edition(tmp_path: Path, theme: Theme
     build(load_report(sources[0]), theme, ["docx"], tmp_path / "with-template",
           options={"docx": {"template": template}})
     template.unlink()
-    audit = Path(sys.executable).parent / "openxml-audit"
-    done = subprocess.run([str(audit), "-r", "-o", "json", str(tmp_path)],
-                          capture_output=True, text=True, timeout=600)
-    results = json.loads(done.stdout)
-    assert len(results) == len(sources) + 1
-    for result in results:
-        assert (result["valid"], result["error_count"], result["warning_count"]) == (
-            True, 0, 0), json.dumps(result, indent=1)
-        assert result["verdict"]["prediction"] == "opens-clean", result["file"]
+    editions = sorted(tmp_path.rglob("*.docx"))
+    assert len(editions) == len(sources) + 1
+    for edition in editions:
+        result = OpenXmlValidator(file_format=FileFormat.OFFICE_2019).validate(edition)
+        findings = [(e.severity.value, e.description, e.part_uri, e.path)
+                    for e in result.errors]
+        assert (result.is_valid, result.error_count, result.warning_count) == (
+            True, 0, 0), (edition, findings[:10])
+        assert predict(result).prediction.value == "opens-clean", edition
 
 
 def test_word_hyphenates_the_body_and_not_the_headings(editions: dict[str, Path]) -> None:
