@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -67,6 +68,14 @@ def test_dash_reads_the_source_from_standard_input(tmp_path: Path) -> None:
                          input=b"metadata:\n  title: [x\n", capture_output=True, cwd=ROOT)
     assert bad.returncode == 2
     assert bad.stderr.startswith(b"<stdin>:2:10: this '[' is never closed")
+    # A character no font has is located in the source as read: stdin is not read again.
+    no_font = MINIMAL.read_text(encoding="utf-8").replace("Just one", "Just \u6f22 one", 1)
+    assert no_font != MINIMAL.read_text(encoding="utf-8")
+    lacking = subprocess.run([sys.executable, "-m", "reportexport", "validate", "-"],
+                             input=no_font.encode(), capture_output=True, cwd=ROOT)
+    assert lacking.returncode == 2
+    assert re.match(r"<stdin>:\d+:\d+: \S+: no font of the theme has '\u6f22'",
+                    lacking.stderr.decode()), lacking.stderr.decode()
 
 
 def test_reference_doc_is_accepted_for_template(tmp_path: Path,

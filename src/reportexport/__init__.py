@@ -66,21 +66,23 @@ def load(source: str | Path, style: str | Path | None = None) -> tuple[Report, T
 
     Both are read before giving up, so one InputError lists every problem of both.
     """
+    from reportexport.source import read_report
+
     problems: list[Problem] = []
-    report = theme = None
+    report = theme = located = None
     try:
-        report = load_report(Path(source))
+        report, located = read_report(Path(source))
     except InputError as exc:
         problems += exc.problems
     try:
         theme = load_theme(None if style is None else Path(style))
     except InputError as exc:
         problems += exc.problems
-    if problems or report is None or theme is None:
+    if problems or report is None or theme is None or located is None:
         raise InputError(problems)
     from reportexport.coverage import character_problems
 
-    problems = character_problems(Path(source), report, theme)
+    problems = character_problems(located, report, theme)
     if problems:
         raise InputError(problems)
     return report, theme

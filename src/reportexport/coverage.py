@@ -7,12 +7,15 @@ refuses it the same way, before any edition is written.
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportexport.fontruns import uncovered
 from reportexport.model import Report
 from reportexport.problems import ExportError, Problem
 from reportexport.theme import Theme
+
+if TYPE_CHECKING:  # the build's workers never read a source: YAML is not imported there
+    from reportexport.yamlload import LocatedData
 
 _SHOWN_SECTIONS = 3
 
@@ -43,15 +46,14 @@ def _where(report: Report, char: str) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
-def character_problems(source: Path, report: Report, theme: Theme) -> list[Problem]:
-    """One located problem per character no font has, at its first use in `source`."""
+def character_problems(located: LocatedData, report: Report, theme: Theme) -> list[Problem]:
+    """One located problem per character no font has, at its first use in the source
+    `located` (the one `report` was read from)."""
     missing = missing_characters(report, theme)
     if not missing:
         return []
     from reportexport.source import located_strings
-    from reportexport.yamlload import load_yaml
 
-    located = load_yaml(source)
     strings = located_strings(located.data)
     problems = []
     for char, families in missing.items():

@@ -264,6 +264,12 @@ def _metadata(data: dict[str, Any], date: dt.date, modified: dt.date | None) -> 
 
 def load_report(file: Path) -> Report:
     """Read and check a report source; raise InputError listing every problem found."""
+    return read_report(file)[0]
+
+
+def read_report(file: Path) -> tuple[Report, LocatedData]:
+    """`load_report`, and the source as read, for checks that locate what they find
+    (coverage; standard input cannot be read twice)."""
     located = load_yaml(file)
     # Every check runs, so that one pass reports every problem of the file.
     problems = schema.check(located, "report")
@@ -288,4 +294,4 @@ def load_report(file: Path) -> Report:
     rich.check_references({section.id for _, section in report.walk()})
     if rich.problems:
         raise InputError(rich.problems)
-    return report
+    return report, located
