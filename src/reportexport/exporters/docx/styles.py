@@ -69,6 +69,10 @@ _BEFORE_SUPPRESS_HYPHENS = frozenset({
     "suppressLineNumbers", "pBdr", "shd", "tabs"})
 
 
+#: Styles Word does not hyphenate (besides headings and contents entries), as in the PDF.
+_UNHYPHENATED = frozenset({"Title", "Subtitle", "TOC Heading", "Header", "Footer", "Cover Fact"})
+
+
 def _unhyphenated(style: Any) -> None:
     """Word hyphenates the document (settings' autoHyphenation), but not this style:
     headings, titles and running heads, as in the PDF."""
@@ -166,9 +170,6 @@ def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
             )
         elif name in ("Header", "Footer"):
             _set_font(style, head, s.small, c.muted)
-        if name in ("Title", "Subtitle", "TOC Heading", "Header", "Footer", "Cover Fact") \
-                or name.startswith(("Heading", "toc ")):
-            _unhyphenated(style)
         elif name == "footnote text":
             _set_font(style, body, s.small, c.text)
             fmt.space_after = Pt(2)
@@ -183,6 +184,8 @@ def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
             fmt.space_before = Pt(sp.paragraph_after)
             fmt.space_after = Pt(sp.paragraph_after / 2)
             fmt.keep_with_next = True
+        if name in _UNHYPHENATED or name.startswith(("Heading", "toc ")):
+            _unhyphenated(style)
     ids["Report Table"] = _table_style(document, by_name, theme)
     for name, looks in (("Emphasis", {"italic": True}), ("Strong", {"bold": True}),
                         ("Hyperlink", {"colour": c.accent, "underline": True}),
