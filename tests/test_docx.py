@@ -403,3 +403,26 @@ def test_word_hyphenates_the_body_and_not_the_headings(editions: dict[str, Path]
                   if style.find(f"{w}pPr/{w}suppressAutoHyphens") is not None}
     assert {"Title", "Heading1", "Heading2", "Header", "Footer"} <= suppressed
     assert "Normal" not in suppressed
+
+
+def test_embedding_settings_keep_the_schema_order(tmp_path: Path) -> None:
+    """A reference document that already says embedSystemFonts: the settings the font
+    embedding adds go around it in CT_Settings' order (…, embedTrueTypeFonts,
+    embedSystemFonts, saveSubsetFonts, …), which Word enforces."""
+    base, template = tmp_path / "base.docx", tmp_path / "reference.docx"
+    _make_template(base)
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(template, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/settings.xml":
+                # In its place: after the view settings (zoom), where Word writes it.
+                data = re.sub(rb"(<w:zoom[^>]*/>)", rb"\1<w:embedSystemFonts/>", data)
+                assert b"embedSystemFonts" in data
+            dst.writestr(item, data)
+    result = run_cli("docx", "--template", template, "-o", tmp_path / "out")
+    assert result.code == 0, result.stderr
+    [path] = (tmp_path / "out").iterdir()
+    names = [etree.QName(child).localname for child in _xml(path, "word/settings.xml")]
+    embeds = [name for name in names
+              if name in ("embedTrueTypeFonts", "embedSystemFonts", "saveSubsetFonts")]
+    assert embeds == ["embedTrueTypeFonts", "embedSystemFonts", "saveSubsetFonts"], names

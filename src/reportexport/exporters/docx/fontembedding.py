@@ -19,6 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from reportexport.exporters.docx.ordering import insert_in_order
 from reportexport.fontruns import needed_fallbacks
 from reportexport.fontsubset import EDITING_CHARACTERS, subset_font
 from reportexport.theme import FontFamily
@@ -110,16 +111,13 @@ def _font_table_rels(faces: list[EmbeddedFace]) -> bytes:
 
 def _settings(xml: bytes) -> bytes:
     root = etree.fromstring(xml)
-    for name in ("embedTrueTypeFonts", "saveSubsetFonts"):
-        if root.find(f"{{{W}}}{name}") is not None:
-            continue
-        element = etree.Element(f"{{{W}}}{name}")
-        index = 0
-        for position, child in enumerate(root):
-            if etree.QName(child).localname in (*_BEFORE_EMBED_SETTINGS, "embedTrueTypeFonts",
-                                                "embedSystemFonts"):
-                index = position + 1
-        root.insert(index, element)
+    # CT_Settings: … printFormsData, embedTrueTypeFonts, embedSystemFonts, saveSubsetFonts …
+    for name, preceding in (
+            ("embedTrueTypeFonts", _BEFORE_EMBED_SETTINGS),
+            ("saveSubsetFonts", _BEFORE_EMBED_SETTINGS | {"embedTrueTypeFonts",
+                                                          "embedSystemFonts"})):
+        if root.find(f"{{{W}}}{name}") is None:
+            insert_in_order(root, etree.Element(f"{{{W}}}{name}"), preceding=preceding)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 

@@ -17,6 +17,8 @@ from docx.opc.part import XmlPart
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
+from reportexport.exporters.docx.ordering import insert_in_order
+
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 #: Children of w:settings that must follow w:footnotePr (ECMA-376 CT_Settings order).
 _AFTER_FOOTNOTE_PR = {
@@ -44,12 +46,7 @@ def new_footnotes_part(document: Any) -> Any:
     if settings.find(qn("w:footnotePr")) is None:
         pr = parse_xml(f'<w:footnotePr {nsdecls("w")}><w:footnote w:id="-1"/>'
                        '<w:footnote w:id="0"/></w:footnotePr>')
-        later = next((child for child in settings
-                      if child.tag.rpartition("}")[2] in _AFTER_FOOTNOTE_PR), None)
-        if later is not None:
-            later.addprevious(pr)
-        else:
-            settings.append(pr)
+        insert_in_order(settings, pr, following=_AFTER_FOOTNOTE_PR)
     return part
 
 

@@ -10,6 +10,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, RGBColor
 
+from reportexport.exporters.docx.ordering import insert_in_order
 from reportexport.theme import Theme
 
 #: Heading levels the exporter styles; deeper source levels do not exist (see source.py).
@@ -77,13 +78,9 @@ def _unhyphenated(style: Any) -> None:
     """Word hyphenates the document (settings' autoHyphenation), but not this style:
     headings, titles and running heads, as in the PDF."""
     ppr = style.element.get_or_add_pPr()
-    if ppr.find(qn("w:suppressAutoHyphens")) is not None:
-        return
-    index = 0
-    for position, child in enumerate(ppr):
-        if child.tag.rpartition("}")[2] in _BEFORE_SUPPRESS_HYPHENS:
-            index = position + 1
-    ppr.insert(index, OxmlElement("w:suppressAutoHyphens"))
+    if ppr.find(qn("w:suppressAutoHyphens")) is None:
+        insert_in_order(ppr, OxmlElement("w:suppressAutoHyphens"),
+                        preceding=_BEFORE_SUPPRESS_HYPHENS)
 
 
 def _paragraph_style(document: Any, by_name: dict[str, Any], name: str) -> Any:

@@ -26,6 +26,7 @@ from lxml import etree
 from reportexport.dates import human_date
 from reportexport.exporters.docx.fontembedding import embed_fonts, subset_fonts
 from reportexport.exporters.docx.footnotes import add_footnote, new_footnotes_part
+from reportexport.exporters.docx.ordering import insert_in_order
 from reportexport.exporters.docx.styles import TOC_LEVELS, ensure_styles, set_language
 from reportexport.fontruns import chain, font_runs
 from reportexport.layout import column_widths, figure_size
@@ -424,27 +425,17 @@ def _hyphenate(document: Any) -> None:
     settings = document.settings.element
     if settings.find(qn("w:autoHyphenation")) is not None:
         return
-    elements = [parse_xml(f'<w:autoHyphenation {nsdecls("w")}/>'),
-                parse_xml(f'<w:doNotHyphenateCaps {nsdecls("w")}/>')]
-    later = next((child for child in settings
-                  if child.tag.rpartition("}")[2] in _AFTER_HYPHENATION), None)
-    for element in elements:
-        if later is not None:
-            later.addprevious(element)
-        else:
-            settings.append(element)
+    for name in ("autoHyphenation", "doNotHyphenateCaps"):  # in the schema's order
+        insert_in_order(settings, parse_xml(f'<w:{name} {nsdecls("w")}/>'),
+                        following=_AFTER_HYPHENATION)
 
 
 def _update_fields_on_open(document: Any) -> None:
     settings = document.settings.element
     if settings.find(qn("w:updateFields")) is not None:
         return
-    element = parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>')
-    for child in settings:
-        if child.tag.rpartition("}")[2] in _AFTER_UPDATE_FIELDS:
-            child.addprevious(element)
-            return
-    settings.append(element)
+    insert_in_order(settings, parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'),
+                    following=_AFTER_UPDATE_FIELDS)
 
 
 def _core_properties(document: Any, report: Report) -> None:
