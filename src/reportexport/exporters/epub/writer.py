@@ -87,13 +87,15 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
 
     fallbacks = needed_fallbacks(report.characters, (theme.body_font, theme.heading_font))
     font_files: dict[Path, str] = {}
+    font_items: dict[Path, epub.EpubItem] = {}  # their content, a subset, once the pages exist
     for *_, path in font_faces(theme, fallbacks):
         if path in font_files:
             continue
         href = f"fonts/{path.name}"
         font_files[path] = href
-        book.add_item(epub.EpubItem(uid=f"font-{len(font_files)}", file_name=href,
-                                    media_type="font/ttf", content=path.read_bytes()))
+        font_items[path] = epub.EpubItem(uid=f"font-{len(font_files)}", file_name=href,
+                                         media_type="font/ttf")
+        book.add_item(font_items[path])
     book.add_item(epub.EpubItem(uid="css", file_name="styles/report.css", media_type="text/css",
                                 content=stylesheet(theme, font_files, fallbacks).encode()))
 
@@ -142,6 +144,9 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
         {"href": chapters[0].file_name, "title": report.sections[0].title, "type": "text"},
     ]
 
+    shown = _shown_characters(book)
+    for path, item in font_items.items():
+        item.content = subset_font(path, shown)
     buffer = io.BytesIO()
     epub.write_epub(buffer, book, {
         "epub3_pages": False,  # ids with epub:type would otherwise make a bogus page list
@@ -152,16 +157,13 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
         "compresslevel": 0,  # compressed once, by rewrite_zip
     })
     packaged = buffer.getvalue()
-    shown = _shown_characters(book)
-    subsets = {f"EPUB/{href}": (lambda _font, path=path: subset_font(path, shown))
-               for path, href in font_files.items()}
     # mimetype must be stored; images (the cover, figures) gain nothing from deflate.
     rewrite_zip(packaged, destination, when,
                 stored=frozenset({"mimetype", "EPUB/images/cover.png",
                                   *(f"EPUB/{figure_file(figure)}" for figure in figures
                                     if figure.media_type == "image/jpeg")}),
                 transform={"EPUB/content.opf": lambda opf: _package_language(opf, language),
-                           "EPUB/nav.xhtml": _finish_nav, **subsets})
+                           "EPUB/nav.xhtml": _finish_nav})
 
 
 def _shown_characters(book: epub.EpubBook) -> frozenset[str]:
