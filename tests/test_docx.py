@@ -308,6 +308,7 @@ def test_the_theme_fonts_are_embedded_as_word_does(editions: dict[str, Path], th
 
 def _convert_without_the_fonts(docx: Path, out: Path) -> Path:
     """LibreOffice's PDF of `docx` on a machine whose only fonts are DejaVu's."""
+    assert shutil.which("soffice"), "LibreOffice is needed (.ci/run installs it)"
     dejavu = next(Path(line.split(":")[0]).parent for line in subprocess.run(
         ["fc-list", "DejaVu Sans"], capture_output=True, text=True, check=True).stdout.splitlines())
     config = out / "fonts.conf"
@@ -322,7 +323,6 @@ def _convert_without_the_fonts(docx: Path, out: Path) -> Path:
     return out / docx.with_suffix(".pdf").name
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_opens_and_converts_it(editions: dict[str, Path], report: Report,
                                            theme: Theme, tmp_path: Path) -> None:
     from pypdf import PdfReader
