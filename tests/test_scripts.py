@@ -180,6 +180,24 @@ def test_reportlab_still_needs_the_rise_fix_and_the_unshaped_fonts(theme: Theme)
     assert fallback.shapable and fallback.hbFont(10) is not None
 
 
+def test_reportlab_still_fails_on_a_callback_inside_a_shaped_word(theme: Theme) -> None:
+    """Why scripts.with_fallbacks sets a paragraph unshaped when a link's or note's
+    callback would fall inside a Khmer word: reportlab's shaping fails there. When a
+    release stops failing, this fails, and that special case can go."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph
+
+    from reportexport.exporters.pdf.fonts import register_family
+
+    names = register_family("check", theme.body_font)
+    khmer = register_family("check", theme.body_font.fallbacks[0], shaped=True).regular
+    style = ParagraphStyle("check", fontName=names.regular, fontSize=11, shaping=1)
+    for markup in (f'See <font face="{khmer}">ជាតិ</font><onDraw name="x" label="y"/> on.',
+                   f'<onDraw name="x" label="y"/><font face="{khmer}">ជាតិ</font> on.'):
+        with pytest.raises((IndexError, TypeError)):
+            Paragraph(markup, style).wrap(300, 1000)
+
+
 @pytest.mark.parametrize(("markup", "shaped"), [
     ("The committee ([គណៈកម្មាធិការជាតិ](https://www.necelect.org.kh)) writes it.", False),
     ("A link [ends in Khmer ជាតិ](https://example.org) and the text goes on.", False),

@@ -10,7 +10,8 @@ theme's own fonts are left as they are (fonts.UnshapedTTFont), so Latin text
 sets exactly as in a paragraph without shaping, and a link's or a note's
 callback, which reportlab's shaping mishandles inside a shaped word, only ever
 sits in an unshaped one. A paragraph where a callback would fall inside a word
-of other-script text is not shaped at all: its glyphs are drawn in order.
+of other-script text is not shaped at all: its glyphs are drawn in order
+(test_scripts checks that reportlab still fails there).
 
 Shaped glyphs do not map back to the text one to one. So the pieces set in a
 fallback are kept, in order (`Said`), and as the text object draws them it
