@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import shutil
 import signal
 import subprocess
@@ -94,7 +95,13 @@ def test_watch_rebuilds_on_every_kind_of_save_and_survives_a_bad_one(
     assert "the editions in place are unchanged" in lines[-1]
     assert all("A second version." in text for text in watching.texts().values())
 
-    _edit(source, "title: [S", "title: Fixed", by_rename=True)
+    _edit(source, "title: [S", "title: S \u6f22")  # a character no font of the theme has
+    lines = watching.next_outcome()
+    assert any(re.search(r"report\.yaml:10:\d+: .*no font of the theme has '\u6f22'", line)
+               for line in lines), lines  # located, as `validate` says it
+    assert "the editions in place are unchanged" in lines[-1]
+
+    _edit(source, "title: S \u6f22", "title: Fixed", by_rename=True)
     assert watching.next_outcome()[-1].startswith("reportexport: built")
     assert all("Fixed" in text for text in watching.texts().values())
 

@@ -47,8 +47,14 @@ class Watcher:
         if self._theme is None or style_changed:
             self._theme = None
             report, self._theme = reportexport.load(self.source, self.style)
-        else:
-            report = reportexport.load_report(self.source)
+        else:  # as reportexport.load does, with the theme kept
+            from reportexport.coverage import character_problems
+            from reportexport.source import read_report
+
+            report, located = read_report(self.source)
+            problems = character_problems(located, report, self._theme)
+            if problems:
+                raise InputError(problems)
         self._images = {block.image for _, section in report.walk() for block in section.blocks
                         if isinstance(block, Figure)}
         return report, self._theme
