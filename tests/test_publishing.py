@@ -95,6 +95,28 @@ def test_a_rollback_that_fails_says_where_the_previous_edition_is(
     assert backup.read_bytes() == old[pdf]  # not removed: the only copy left
 
 
+def test_an_interrupt_while_renaming_publishes_nothing(
+        tmp_path: Path, minimal: Report, theme: Theme, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C between two renames: the renames end, are undone, then the interrupt acts."""
+    out = tmp_path / "dist"
+    _old_editions(minimal, out)
+    before = _contents(out)
+    real = os.replace
+    calls = 0
+
+    def replace(source: str | Path, target: str | Path) -> None:
+        nonlocal calls
+        real(source, target)
+        calls += 1
+        if calls == 1:
+            signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        build(minimal, theme, list(FORMATS), out, parallel=False)
+    assert _contents(out) == before
+
+
 def _fail_renames(monkeypatch: pytest.MonkeyPatch, folder: Path, failing: set[int]) -> None:
     """Make the listed calls (1-based) of os.replace into `folder` fail as a full disk would."""
     real = os.replace
