@@ -287,10 +287,14 @@ class Builder:
 
         An edition is named after the report (`<slug><suffix>`) unless
         `file_names` names it (format name -> file name). Every edition is
-        written to a temporary file beside its final name and published
-        (renamed) only when all of them are written: a build publishes all its
-        editions or none. `progress`, if given, hears how each edition is coming
-        along ("pdf: 200 pages laid out", "docx: written in 0.3 s"), in this process.
+        written to a staging file beside its final name and published
+        (renamed) only when all of them are written, all or none (see
+        `publishing`): what is in the way of one (a folder, another format's
+        file) raises OutputError before anything is written, a rename that
+        fails is undone with the others, and an interrupt stops the worker
+        processes at once and leaves no staging file. `progress`, if given,
+        hears how each edition is coming along ("pdf: 200 pages laid out",
+        "docx: written in 0.3 s"), in this process.
         """
         check_characters(report, theme)  # every format refuses them alike, before writing
         out_dir = Path(out_dir)

@@ -353,8 +353,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _outcome(args: argparse.Namespace, exc: BaseException) -> str:
     """What a failed command did to the editions in place, for its last message."""
-    if args.command in ("validate", "formats", "schema", "inspect", "init"):
-        return ""
+    if args.command in ("validate", "formats", "schema", "inspect", "init", "watch"):
+        return ""  # nothing to say, or (watch) its builds said it as they ended
     if getattr(args, "published", False):
         return "; after the editions were published"
     if isinstance(exc, RollbackError):
