@@ -356,7 +356,7 @@ def _outcome(args: argparse.Namespace, exc: BaseException) -> str:
     if args.command in ("validate", "formats", "schema", "inspect", "init", "watch"):
         return ""  # nothing to say, or (watch) its builds said it as they ended
     if getattr(args, "published", False):
-        return "; after the editions were published"
+        return " after the editions were published"
     if isinstance(exc, RollbackError):
         return ""  # it says itself what is where
     return "; no edition was replaced"
