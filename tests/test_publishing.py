@@ -230,6 +230,28 @@ def test_the_next_build_removes_only_staging_files_of_builds_that_are_gone(
         running.wait()
 
 
+def test_an_interrupt_while_a_builder_starts_ends_its_workers(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while this process imports its share's libraries, the workers started:
+    no `with` block closes a Builder that was never made, so it stops them itself."""
+    import multiprocessing
+
+    from reportexport import building
+
+    monkeypatch.setattr(building, "_free_cores", lambda: 2)
+    real = building._prepare
+
+    def prepare(exporter: object) -> None:  # patched in this process, not in the workers
+        if getattr(exporter, "name", None) == "epub":
+            raise KeyboardInterrupt
+        real(exporter)
+
+    monkeypatch.setattr(building, "_prepare", prepare)
+    with pytest.raises(KeyboardInterrupt):
+        Builder(list(FORMATS))
+    assert multiprocessing.active_children() == []
+
+
 # The command line stopped while it builds a long report, as users and process managers stop it.
 
 
