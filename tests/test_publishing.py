@@ -178,6 +178,9 @@ def test_a_file_where_the_output_folder_should_be_is_the_users_input(
     (tmp_path / "notes").write_text("not a folder")
     assert main(["pdf", str(MINIMAL), "-o", str(tmp_path / "notes" / "brief.pdf")]) == 2
     assert f"{tmp_path / 'notes'} is a file, not a folder" in capsys.readouterr().err
+    (tmp_path / "gone").symlink_to(tmp_path / "missing")
+    assert main(["pdf", str(MINIMAL), "-o", str(tmp_path / "gone")]) == 2
+    assert f"{tmp_path / 'gone'} is a symbolic link to no folder" in capsys.readouterr().err
 
 
 def test_a_read_only_edition_is_not_replaced(tmp_path: Path, minimal: Report, theme: Theme,

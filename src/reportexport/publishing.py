@@ -64,9 +64,10 @@ def prepare_folder(out_dir: Path) -> None:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
-        blocking = next(folder for folder in (out_dir, *out_dir.parents)
-                        if folder.exists() and not folder.is_dir())
-        raise OutputError(f"{out_dir}: cannot be the output folder: {blocking} is a file, "
+        blocking = next((folder for folder in (out_dir, *out_dir.parents)
+                         if os.path.lexists(folder) and not folder.is_dir()), out_dir)
+        what = "a symbolic link to no folder" if blocking.is_symlink() else "a file"
+        raise OutputError(f"{out_dir}: cannot be the output folder: {blocking} is {what}, "
                           "not a folder") from None
 
 
