@@ -255,6 +255,42 @@ def test_an_interrupt_while_a_builder_starts_ends_its_workers(
     assert multiprocessing.active_children() == []
 
 
+def test_an_archive_an_interrupted_library_left_open_is_collected_quietly(
+        tmp_path: Path, minimal: Report, theme: Theme, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while ebooklib writes the EPUB left its archive open over an in-memory
+    file, reachable only through reference cycles; collected at exit, the file could
+    be closed first and the archive's finalizer print a traceback."""
+    import gc
+    import zipfile
+
+    from reportexport.zipfiles import ArchiveBuffer
+
+    written_to: list[type] = []
+    opened = zipfile.ZipFile.__init__
+
+    def record(self: zipfile.ZipFile, file: object, mode: str = "r", *args: object,
+               **kwargs: object) -> None:
+        if mode == "w" and not isinstance(file, str | Path):
+            written_to.append(type(file))
+        opened(self, file, mode, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(zipfile.ZipFile, "__init__", record)
+    build(minimal, theme, ["docx", "epub"], tmp_path, parallel=False)
+    assert written_to and set(written_to) == {ArchiveBuffer}  # both libraries' archives
+    monkeypatch.undo()
+
+    ignored: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", ignored.append)
+    buffer = ArchiveBuffer()
+    archive = zipfile.ZipFile(buffer, "w")
+    archive.writestr("mimetype", "application/epub+zip")  # and never closed
+    cycle: list[object] = [archive]
+    cycle.append(cycle)
+    del buffer, archive, cycle
+    gc.collect()
+    assert ignored == []
+
+
 # The command line stopped while it builds a long report, as users and process managers stop it.
 
 
