@@ -147,7 +147,7 @@ def test_interrupted_build_leaves_no_partial_file(tmp_path: Path, report: Report
 def test_read_only_output_folder(tmp_path: Path) -> None:
     if os.geteuid() == 0:
         # root writes anywhere; simulate the refusal the way the OS reports it.
-        from reportexport import building as build_module
+        from reportexport import publishing as build_module
 
         out = tmp_path / "dist"
         out.mkdir()

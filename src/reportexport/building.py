@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import os
 import signal
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -16,6 +15,15 @@ from reportexport import exporters
 from reportexport.coverage import check_characters
 from reportexport.exporters import Exporter
 from reportexport.model import Report
+from reportexport.publishing import (
+    Staged,
+    destinations,
+    interrupts_held,
+    prepare_folder,
+    publish,
+    remove_stale,
+    staging_file,
+)
 from reportexport.theme import Theme
 
 if TYPE_CHECKING:
@@ -23,23 +31,10 @@ if TYPE_CHECKING:
 
 Options = Mapping[str, Mapping[str, Any]]  # format name -> that exporter's options
 Progress = Callable[[str], None]
-Staged = tuple[Path, Path]  # (temporary file, final path)
 
 
 def output_path(report: Report, suffix: str, out_dir: Path) -> Path:
     return out_dir / f"{report.metadata.slug}{suffix}"
-
-
-def _staging_file(final: Path) -> Path:
-    """A new, empty temporary file beside `final`, for its edition to be written to.
-
-    Nothing is renamed while a build runs: it publishes its editions only once
-    all of them are written, so a failed or interrupted build leaves the
-    editions already in the folder untouched and no partial file behind.
-    """
-    handle, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
-    os.close(handle)
-    return Path(name)
 
 
 def _prepare(exporter: Exporter) -> None:
@@ -113,6 +108,8 @@ def _cost(exporter: Exporter) -> float:
 _inbox: Any = None
 #: In a worker process: where its exporters' progress messages go to the parent.
 _outbox: Any = None
+#: In a worker process: the staging files of the build in hand, every edition's.
+_in_hand: tuple[Path, ...] = ()
 
 
 def _attach(inbox: Any, outbox: Any) -> None:
@@ -135,6 +132,10 @@ def _end_with_parent() -> None:
     parent = multiprocessing.parent_process()
     if parent is not None:
         multiprocessing.connection.wait([parent.sentinel])
+        # The parent would have removed the build's staging files; a build
+        # killed outright leaves them to the next build (publishing.remove_stale).
+        for staging in _in_hand:
+            staging.unlink(missing_ok=True)
         os._exit(1)
 
 
@@ -152,10 +153,15 @@ def _build_share(share: Sequence[Exporter],
         message = _inbox.get()  # taken even so: it must not wait for the next build
     if message is None:  # the source could not be read: nothing to build
         return {}
+    global _in_hand
     report, theme, files, reporting = message
-    return {exporter.name: _write_edition(exporter, report, theme, files[exporter.name],
-                                          _outbox.put if reporting else None)
-            for exporter in share}
+    _in_hand = tuple(files.values())
+    try:
+        return {exporter.name: _write_edition(exporter, report, theme, files[exporter.name],
+                                              _outbox.put if reporting else None)
+                for exporter in share}
+    finally:
+        _in_hand = ()
 
 
 class _Relay:
@@ -216,9 +222,14 @@ class Builder:
             self._pool = ProcessPoolExecutor(max_workers=len(self._shares), mp_context=context,
                                              initializer=_attach,
                                              initargs=(self._inbox, self._outbox))
-            self._hand_out()
-        for exporter in self._own:
-            _prepare(exporter)
+        try:
+            if self._pool is not None:
+                self._hand_out()
+            for exporter in self._own:
+                _prepare(exporter)
+        except BaseException as exc:  # no `with` block will close this Builder
+            self.__exit__(type(exc), exc, exc.__traceback__)
+            raise
 
     def _share_out(self) -> None:
         shares = [[self.exporters[i] for i in group]
@@ -248,6 +259,15 @@ class Builder:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  traceback: TracebackType | None) -> None:
+        if error is not None and not isinstance(error, Exception):
+            self._abort()  # interrupted: the workers' shares are not waited for
+        self.close()
+
+    def _abort(self) -> None:
+        """Stop the worker processes now, whatever they are doing; later builds run here."""
+        if self._pool is not None:
+            _stop_workers(self._pool)
+            self._pool = None
         self.close()
 
     def close(self) -> None:
@@ -267,32 +287,45 @@ class Builder:
 
         An edition is named after the report (`<slug><suffix>`) unless
         `file_names` names it (format name -> file name). Every edition is
-        written to a temporary file beside its final name and published
-        (renamed) only when all of them are written: a build publishes all its
-        editions or none. `progress`, if given, hears how each edition is coming
-        along ("pdf: 200 pages laid out", "docx: written in 0.3 s"), in this process.
+        written to a staging file beside its final name and published
+        (renamed) only when all of them are written, all or none (see
+        `publishing`): what is in the way of one (a folder, another format's
+        file) raises OutputError before anything is written, a rename that
+        fails is undone with the others, and an interrupt stops the worker
+        processes at once and leaves no staging file. `progress`, if given,
+        hears how each edition is coming along ("pdf: 200 pages laid out",
+        "docx: written in 0.3 s"), in this process.
         """
         check_characters(report, theme)  # every format refuses them alike, before writing
         out_dir = Path(out_dir)
-        out_dir.mkdir(parents=True, exist_ok=True)
         file_names = file_names or {}
+        prepare_folder(out_dir)
+        asked = {exporter.name: (out_dir / file_names[exporter.name]
+                                 if exporter.name in file_names
+                                 else output_path(report, exporter.suffix, out_dir))
+                 for exporter in self.exporters}
+        finals = destinations(asked)  # a folder in the way fails now, not after the writing
+        remove_stale(finals.values())
         staged: list[Staged] = []
         try:
             for exporter in self.exporters:
-                final = (out_dir / file_names[exporter.name] if exporter.name in file_names
-                         else output_path(report, exporter.suffix, out_dir))
-                staged.append((_staging_file(final), final))
+                staged.append((staging_file(finals[exporter.name]), finals[exporter.name]))
             self._write_all(report, theme, {
                 exporter.name: temporary
                 for exporter, (temporary, _) in zip(self.exporters, staged, strict=True)},
                 progress)
-            for temporary, final in staged:
-                os.replace(temporary, final)  # atomic within a folder
-        except BaseException:
-            for temporary, _ in staged:
-                temporary.unlink(missing_ok=True)
+            destinations(asked)  # again: the folder may have changed meanwhile
+            publish(staged)
+        except BaseException as exc:
+            with interrupts_held():  # a second Ctrl-C must not leave the staging files behind
+                if not isinstance(exc, Exception):
+                    # Interrupted: stop the workers rather than wait for their shares,
+                    # and before their staging files go (a worker would write them again).
+                    self._abort()
+                for temporary, _ in staged:
+                    temporary.unlink(missing_ok=True)
             raise
-        return [final for _, final in staged]
+        return [asked[exporter.name] for exporter in self.exporters]
 
     def _write_all(self, report: Report, theme: Theme, files: dict[str, Path],
                    progress: Progress | None) -> None:
@@ -333,6 +366,26 @@ class Builder:
             self._ready_for_next()
         if failures:
             raise min(failures, key=lambda failure: failure[0])[1]
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End a pool's worker processes now, then shut the pool down.
+
+    `ProcessPoolExecutor` has no public way to end its workers before Python
+    3.14 (`terminate_workers`), and `shutdown` waits for a running share (the
+    PDF of a long report) to end. Its table of processes (`_processes`) is
+    the one place that names them: this is the one place that reaches past the
+    public API, and tests/test_publishing.py fails if it stops working.
+    """
+    processes = list((pool._processes or {}).values())  # type: ignore[attr-defined]
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=2)
+        if process.is_alive():  # an exporter that handles SIGTERM itself
+            process.kill()
+            process.join()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def build(report: Report, theme: Theme, formats: Sequence[str] | None = None,

@@ -14,8 +14,11 @@ from typing import Any
 
 import reportexport
 from reportexport import ExportError, InputError, RegistryError, exporters
+from reportexport.publishing import RollbackError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+# 128 + the signal's number, as a shell reports a process the signal ended.
+EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM
 DEFAULT_SOURCE = Path("source/report.yaml")
 PROJECT_THEME = Path("styles/default.yaml")
 DEFAULT_OUT = Path("dist")
@@ -253,6 +256,7 @@ def _build(args: argparse.Namespace) -> int:
         report, theme = reportexport.load(args.source, _style(args))
         paths = builder.build(report, theme, out_dir, file_names=file_names,
                               progress=progress.edition if progress.live else None)
+        args.published = True  # what a failure from here on says
     progress.step(f"reportexport: {len(paths)} edition{'s' * (len(paths) != 1)} in "
                   f"{time.perf_counter() - start:.1f} s")
     if not args.quiet:
@@ -328,13 +332,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         # The machine refused (disk full, read-only folder): no bug, and no traceback.
         where = f": {exc.filename}" if exc.filename else ""
-        print(f"reportexport: {exc.strerror or exc}{where}; editions already in place are "
-              "unchanged", file=sys.stderr)
-        return EXIT_INTERNAL
-    except KeyboardInterrupt:
-        print("reportexport: interrupted; editions already in place are unchanged",
+        print(f"reportexport: {exc.strerror or exc}{where}{_outcome(args, exc)}",
               file=sys.stderr)
-        return 130
+        return EXIT_INTERNAL
+    except KeyboardInterrupt as exc:
+        stopped = isinstance(exc, _Terminated)
+        print(f"reportexport: {'stopped' if stopped else 'interrupted'}{_outcome(args, exc)}",
+              file=sys.stderr)
+        return EXIT_TERMINATED if stopped else EXIT_INTERRUPTED
     except Exception as exc:
         if os.environ.get("REPORTEXPORT_DEBUG"):
             raise
@@ -346,8 +351,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def _outcome(args: argparse.Namespace, exc: BaseException) -> str:
+    """What a failed command did to the editions in place, for its last message."""
+    if args.command in ("validate", "formats", "schema", "inspect", "init", "watch"):
+        return ""  # nothing to say, or (watch) its builds said it as they ended
+    if getattr(args, "published", False):
+        return " after the editions were published"
+    if isinstance(exc, RollbackError):
+        return ""  # it says itself what is where
+    return "; no edition was replaced"
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM: stops a build as Ctrl-C does (exit status 143 rather than 130)."""
+
+
 def _stop(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
+    raise _Terminated
 
 
 def run() -> None:

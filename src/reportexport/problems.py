@@ -53,6 +53,14 @@ class ExportError(Exception):
     """
 
 
+class OutputError(ExportError):
+    """The editions cannot go where they were asked to (exit status 2).
+
+    For example a folder in the way of an edition's file name, or two formats
+    given the same file. Found before anything is written.
+    """
+
+
 def format_path(parts: tuple[str | int, ...]) -> str:
     """Render a data path the way a reader of the YAML thinks of it: sections[3].title."""
     out = ""

@@ -11,6 +11,21 @@ from pathlib import Path
 _EARLIEST = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # the zip format cannot say earlier
 
 
+class ArchiveBuffer(io.BytesIO):
+    """An in-memory file for a library to write a zip archive to (ebooklib, python-docx).
+
+    Interrupted halfway (Ctrl-C), such a library leaves its archive open over
+    this file, among objects in reference cycles, which the garbage collector
+    finalizes in no set order: when this file was closed first, the archive's
+    finalizer failed on it at exit and printed "Exception ignored in:
+    ZipFile.__del__" with a traceback. Not closed when collected, the file is
+    there for the archive's last write; its memory is freed all the same.
+    """
+
+    def __del__(self) -> None:
+        pass
+
+
 def zip_time(when: dt.datetime) -> tuple[int, int, int, int, int, int]:
     when = max(when.astimezone(dt.UTC), _EARLIEST)
     return (when.year, when.month, when.day, when.hour, when.minute, when.second)

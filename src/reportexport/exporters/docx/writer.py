@@ -50,7 +50,7 @@ from reportexport.model import (
 from reportexport.problems import ExportError
 from reportexport.theme import FontFamily, Theme
 from reportexport.timestamps import build_time
-from reportexport.zipfiles import rewrite_zip
+from reportexport.zipfiles import ArchiveBuffer, rewrite_zip
 
 # Children of w:settings that must follow w:updateFields (ECMA-376 CT_Settings order).
 _AFTER_UPDATE_FIELDS = {
@@ -548,7 +548,7 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
 
     body.footnotes()
     _place_body(document)
-    buffer = io.BytesIO()
+    buffer = ArchiveBuffer()
     document.save(buffer)
     saved = buffer.getvalue()  # once: a long report's package is many megabytes
     del buffer

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import string
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from reportexport.fontsubset import GENERATED_CHARACTERS, subset_font
 from reportexport.model import Figure, Report, Section
 from reportexport.theme import Theme
 from reportexport.timestamps import build_time
-from reportexport.zipfiles import rewrite_zip
+from reportexport.zipfiles import ArchiveBuffer, rewrite_zip
 
 XHTML = "application/xhtml+xml"
 _XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -147,7 +146,7 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
     shown = _shown_characters(book)
     for path, item in font_items.items():
         item.content = subset_font(path, shown)
-    buffer = io.BytesIO()
+    buffer = ArchiveBuffer()
     epub.write_epub(buffer, book, {
         "epub3_pages": False,  # ids with epub:type would otherwise make a bogus page list
         "mtime": when.replace(tzinfo=None),
