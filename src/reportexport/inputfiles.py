@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+import re
 import stat
 import zipfile
 import zlib
@@ -144,7 +145,7 @@ def open_zip(data: bytes, path: Path, what: str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
-        raise refuse(path, f"is not {what} (not a zip archive)") from None
+        raise refuse(path, f"not {what}: it is no zip archive") from None
 
 
 def read_member(archive: zipfile.ZipFile, name: str | zipfile.ZipInfo, path: Path,
@@ -190,18 +191,37 @@ def _safe_parser() -> Any:
                            dtd_validation=False, huge_tree=False)
 
 
-def _declares_dtd(data: bytes) -> bool:
-    """A byte-level look for a document type declaration, for XML lxml cannot parse."""
+def _text(data: bytes) -> str:
     utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")
-    text = data.decode("utf-16" if utf16 else "utf-8", errors="replace")
+    return data.decode("utf-16" if utf16 else "utf-8", errors="replace")
+
+
+def _declares_dtd(data: bytes) -> bool:
+    """A look at the text for a document type declaration, for XML lxml cannot parse."""
+    text = _text(data)
     return "<!DOCTYPE" in text or "<!ENTITY" in text
 
 
-def parse_xml(data: bytes, path: Path, part: str) -> Any:
+_BARE_DOCTYPE = re.compile(r"<!DOCTYPE\s+[\w:.-]+\s*>")
+
+
+def _bare_doctype(data: bytes) -> bool:
+    """True for a declaration that names the root and nothing else (`<!DOCTYPE html>`,
+    which XHTML carries): no internal subset, so no entity, and nothing to fetch."""
+    text = _text(data)
+    start = text.find("<!DOCTYPE")
+    return bool(_BARE_DOCTYPE.match(text, start)) and text.find("<!DOCTYPE", start + 1) < 0
+
+
+def parse_xml(data: bytes, path: Path, part: str, *, well_formed: bool = True,
+              bare_doctype: bool = False) -> Any:
     """The XML part `part` of `path`, parsed without expanding or fetching anything.
 
     A document type declaration is refused: its entities would not be expanded,
-    and their references would be copied into an edition no reader can open.
+    and their references would be copied into an edition no reader can open
+    (`bare_doctype` lets XHTML's `<!DOCTYPE html>` through). XML that is not
+    well-formed is refused too, or, with `well_formed=False`, left to whoever
+    reads it (None).
     """
     from lxml import etree
 
@@ -210,10 +230,15 @@ def parse_xml(data: bytes, path: Path, part: str) -> Any:
     try:
         root = etree.fromstring(data, _safe_parser())
     except etree.XMLSyntaxError as exc:
-        raise (dtd if _declares_dtd(data) else
-               refuse(path, f"part '{part}' is not well-formed XML ({exc})")) from None
+        if _declares_dtd(data):
+            raise dtd from None
+        if not well_formed:
+            return None
+        raise refuse(path, f"part '{part}' is not well-formed XML ({exc})") from None
     docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+    declared = docinfo.doctype or docinfo.internalDTD is not None \
+        or docinfo.externalDTD is not None
+    if declared and not (bare_doctype and _bare_doctype(data)):
         raise dtd
     return root
 
