@@ -174,13 +174,19 @@ def read_member(archive: zipfile.ZipFile, name: str | zipfile.ZipInfo, path: Pat
     return data
 
 
-def check_inflated_total(archive: zipfile.ZipFile, path: Path,
-                         limit: int = MAX_INFLATED_BYTES) -> None:
-    """Refuse an archive whose members declare more than `limit` bytes in all."""
-    total = sum(info.file_size for info in archive.infolist())
-    if total > limit:
-        raise refuse(path, f"its parts inflate to {total / 2**20:.0f} MiB in all; "
-                           f"the limit is {_mib(limit)}")
+def check_declared_sizes(archive: zipfile.ZipFile, path: Path,
+                         limit: int = MAX_INPUT_BYTES, total: int = MAX_INFLATED_BYTES) -> None:
+    """Refuse, before inflating anything, an archive whose members declare more than
+    `limit` bytes each or `total` in all (`read_member` counts what they really give)."""
+    infos = archive.infolist()
+    for info in infos:
+        if info.file_size > limit:
+            raise refuse(path, f"part '{info.filename}' inflates to more than {_mib(limit)}; "
+                               "that is the limit")
+    declared = sum(info.file_size for info in infos)
+    if declared > total:
+        raise refuse(path, f"its parts inflate to {declared / 2**20:.0f} MiB in all; "
+                           f"the limit is {_mib(total)}")
 
 
 def _safe_parser() -> Any:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from reportexport.inputfiles import (
     MAX_INPUT_BYTES,
-    check_inflated_total,
+    check_declared_sizes,
     looks_like_xml,
     open_zip,
     parse_xml,
@@ -33,7 +33,7 @@ def checked_template(template: Path) -> bytes:
     try:
         data = read_bounded(template, MAX_INPUT_BYTES, WHAT)
         with open_zip(data, template, WHAT) as archive:
-            check_inflated_total(archive, template)
+            check_declared_sizes(archive, template)
             for info in archive.infolist():
                 part = read_member(archive, info, template)
                 if looks_like_xml(part):
