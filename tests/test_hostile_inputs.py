@@ -10,7 +10,9 @@ and with a timeout, so a read that waits forever on a FIFO fails too.
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 import resource
 import struct
 import subprocess
@@ -22,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, SOURCE, CliResult
+from reportexport.theme import Theme
 
 #: Enough for any build of these small inputs; far less than a bomb inflates to.
 ADDRESS_SPACE = 1536 * 2**20
@@ -285,3 +288,85 @@ def test_a_date_after_2107_builds_and_every_edition_keeps_it(tmp_path: Path) -> 
                 opf = archive.read("EPUB/content.opf").decode()
                 assert "<dc:date>2108-02-29</dc:date>" in opf
                 assert ">2108-03-01T00:00:00Z</meta>" in opf
+
+
+# --- Theme text that reaches CSS -----------------------------------------------------------
+
+@pytest.mark.parametrize("family", [
+    'Evil"; } body { color: red } x { "', "Bell\x07Face", "O'Brien Sans", "Tab\tFace",
+    " Leading", "Back\\slash"], ids=["css-breakout", "control", "quote", "tab", "space",
+                                     "backslash"])
+def test_a_family_name_that_is_not_plain_is_refused_where_the_theme_gives_it(
+        tmp_path: Path, family: str) -> None:
+    import json
+
+    theme = tmp_path / "theme.yaml"
+    text = (ROOT / "styles" / "default.yaml").read_text(encoding="utf-8")
+    theme.write_text(text.replace("family: Caladea", f"family: {json.dumps(family)}", 1),
+                     encoding="utf-8")
+    result = run_bounded("validate", SOURCE, "--style", theme)
+    assert_refused(result, theme, "theme.yaml:13:13: fonts.body.family: expected a font "
+                                  "family name of ASCII letters, digits, spaces and hyphens")
+
+
+#: A CSS string token, escapes included (CSS Syntax 3, 4.3.5).
+_CSS_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+
+
+def test_family_names_are_css_strings_whatever_they_hold(theme: Theme) -> None:
+    """Defence in depth, past the schema: with every string token taken out, the
+    stylesheet of a theme whose names would break out of their strings is the
+    stylesheet of plain names."""
+    from reportexport.exporters.epub.xhtml import stylesheet
+
+    evil = 'Evil"; } body { color: red } x { "\\\n<'
+    hostile = dataclasses.replace(
+        theme, body_font=dataclasses.replace(theme.body_font, family=evil),
+        heading_font=dataclasses.replace(theme.heading_font, family=evil + "2"))
+    files = {path: f'fonts/a"b {index}.ttf' for index, path in enumerate(
+        {*theme.body_font.files().values(), *theme.heading_font.files().values()})}
+    assert (_CSS_STRING.sub('""', stylesheet(hostile, files))
+            == _CSS_STRING.sub('""', stylesheet(theme, files)))
+
+
+def test_a_font_file_name_with_spaces_and_quotes_gets_a_plain_name_in_the_epub(
+        tmp_path: Path) -> None:
+    from lxml import etree
+
+    from reportexport.building import build
+    from reportexport.source import load_report
+    from reportexport.theme import load_theme
+
+    bundled = ROOT / "src" / "reportexport" / "fonts" / "Caladea-Regular.ttf"
+    (tmp_path / 'My "Font" (1).ttf').write_bytes(bundled.read_bytes())
+    theme = load_theme(_theme_with_font(tmp_path, "'My \"Font\" (1).ttf'"))
+    [epub] = build(load_report(SOURCE), theme, ["epub"], tmp_path / "out", parallel=False)
+    with zipfile.ZipFile(epub) as archive:
+        opf = etree.fromstring(archive.read("EPUB/content.opf"))
+        hrefs = [item.get("href") for item in opf.iter("{http://www.idpf.org/2007/opf}item")
+                 if item.get("media-type") == "font/ttf"]
+        css = archive.read("EPUB/styles/report.css").decode()
+    assert "fonts/My--Font---1-.ttf" in hrefs
+    assert all(re.fullmatch(r"[A-Za-z0-9._/-]+", href) for href in hrefs), hrefs
+    assert 'url("../fonts/My--Font---1-.ttf")' in css
+
+
+def test_the_docx_font_table_finds_a_family_whatever_its_name_holds() -> None:
+    """Past the schema too: the name is compared, never put into an XPath."""
+    from lxml import etree
+
+    from reportexport.exporters.docx.fontembedding import EmbeddedFace, _font_table
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    name = "O'Brien \"Sans\" ]"
+    table = (f'<w:fonts xmlns:w="{w}"><w:font w:name={quoted(name)}>'
+             '<w:charset w:val="00"/></w:font></w:fonts>').encode()
+    face = EmbeddedFace(name, "embedRegular", "word/fonts/font1.odttf", "{KEY}", b"")
+    fonts = etree.fromstring(_font_table(table, [face])).findall(f"{{{w}}}font")
+    assert len(fonts) == 1 and fonts[0].find(f"{{{w}}}embedRegular") is not None
+
+
+def quoted(value: str) -> str:
+    from xml.sax.saxutils import quoteattr
+
+    return quoteattr(value)
