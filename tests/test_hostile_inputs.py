@@ -107,22 +107,25 @@ def test_a_path_that_is_no_regular_file_is_refused_by_name(
 
 # --- Fonts that are not fonts --------------------------------------------------------------
 
-def test_a_text_file_named_ttf_is_said_once_at_the_themes_entry(tmp_path: Path) -> None:
-    (tmp_path / "Fake.ttf").write_text("not a font at all\n", encoding="utf-8")
+_BUNDLED_FONT = ROOT / "src" / "reportexport" / "fonts" / "Caladea-Regular.ttf"
+_NOT_FONTS = {
+    "text": (lambda: b"not a font at all\n", "is not a TrueType font"),
+    # reportlab embeds TrueType outlines only: the PDF could not carry it.
+    "cff": (lambda: b"OTTO" + _BUNDLED_FONT.read_bytes()[4:], "PostScript (CFF) outlines"),
+    "cut-short": (lambda: _BUNDLED_FONT.read_bytes()[:30000], "is cut short"),
+}
+
+
+@pytest.mark.parametrize("kind", list(_NOT_FONTS))
+def test_a_font_file_that_is_no_truetype_font_is_said_once_at_the_themes_entry(
+        tmp_path: Path, kind: str) -> None:
+    content, said = _NOT_FONTS[kind]
+    (tmp_path / "Fake.ttf").write_bytes(content())
     result = run_bounded("validate", SOURCE, "--style", _theme_with_font(tmp_path, "Fake.ttf"))
     assert_refused(result, tmp_path / "theme.yaml",
-                   "theme.yaml:14:14: fonts.body.regular: font file 'Fake.ttf'",
-                   "is not a TrueType font")
+                   "theme.yaml:14:14: fonts.body.regular: font file 'Fake.ttf'", said)
     assert "no font of the theme has" not in result.stderr
     assert "reportexport: 1 problem;" in result.stderr
-
-
-def test_an_opentype_cff_font_is_refused_at_the_themes_entry(tmp_path: Path) -> None:
-    """reportlab embeds TrueType outlines only: the PDF could not carry it."""
-    bundled = ROOT / "src" / "reportexport" / "fonts" / "Caladea-Regular.ttf"
-    (tmp_path / "Cff.ttf").write_bytes(b"OTTO" + bundled.read_bytes()[4:])
-    result = run_bounded("validate", SOURCE, "--style", _theme_with_font(tmp_path, "Cff.ttf"))
-    assert_refused(result, tmp_path / "theme.yaml", "PostScript (CFF) outlines")
 
 
 # --- Zip bombs -----------------------------------------------------------------------------

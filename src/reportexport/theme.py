@@ -157,10 +157,15 @@ def truetype_problem(path: Path) -> str | None:
         return f"is a {kind} file; use a TrueType font (.ttf) with TrueType outlines"
     count = int.from_bytes(header[4:6], "big")
     directory = read_start(path, 16 * count, "a font file", offset=12)
-    tables = {directory[i : i + 4] for i in range(0, len(directory) - 15, 16)}
+    records = [directory[i : i + 16] for i in range(0, len(directory) - 15, 16)]
+    tables = {record[:4] for record in records}
     missing = sorted(t.decode("latin-1") for t in _TRUETYPE_TABLES - tables)
     if missing:
         return f"is not a complete TrueType font (it has no {', '.join(missing)} table)"
+    if len(records) < count or any(int.from_bytes(record[8:12], "big")
+                                   + int.from_bytes(record[12:16], "big") > size
+                                   for record in records):
+        return "is cut short: its tables run past the end of the file"
     return None
 
 
