@@ -14,6 +14,7 @@ import dataclasses
 import os
 import re
 import resource
+import shutil
 import struct
 import subprocess
 import sys
@@ -181,6 +182,17 @@ def test_a_template_whose_styles_inflate_to_3_gib_is_refused(
     result = run_bounded("docx", SOURCE, "--template", path, "-o", tmp_path / "out")
     assert_refused(result, path, "part 'word/styles.xml' inflates to more than 32 MiB")
     assert_nothing_written(tmp_path / "out")
+
+
+def test_a_template_of_too_many_parts_is_refused_before_they_are_read(
+        tmp_path: Path, plain_template: Path) -> None:
+    path = tmp_path / "many.docx"
+    shutil.copy(plain_template, path)
+    with zipfile.ZipFile(path, "a") as archive:
+        for number in range(10_001):
+            archive.writestr(f"junk/{number}", b"")
+    result = run_bounded("docx", SOURCE, "--template", path, "-o", tmp_path / "out")
+    assert_refused(result, path, "parts; the limit is 10000")
 
 
 # --- XML with a DTD ------------------------------------------------------------------------

@@ -26,6 +26,9 @@ MAX_INPUT_BYTES = 32 * 2**20
 #: A zip's members together inflate to at most this much (each member at most
 #: MAX_INPUT_BYTES): a Word template with its images is a few megabytes.
 MAX_INFLATED_BYTES = 4 * MAX_INPUT_BYTES
+#: A zip of more parts than this is refused before they are read: a Word document
+#: has a few dozen, one per image besides.
+MAX_MEMBERS = 10_000
 _CHUNK = 2**16
 
 _KINDS = (
@@ -176,9 +179,12 @@ def read_member(archive: zipfile.ZipFile, name: str | zipfile.ZipInfo, path: Pat
 
 def check_declared_sizes(archive: zipfile.ZipFile, path: Path,
                          limit: int = MAX_INPUT_BYTES, total: int = MAX_INFLATED_BYTES) -> None:
-    """Refuse, before inflating anything, an archive whose members declare more than
-    `limit` bytes each or `total` in all (`read_member` counts what they really give)."""
+    """Refuse, before inflating anything, an archive of more than MAX_MEMBERS members or
+    whose members declare more than `limit` bytes each or `total` in all
+    (`read_member` counts what they really give)."""
     infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise refuse(path, f"holds {len(infos)} parts; the limit is {MAX_MEMBERS}")
     for info in infos:
         if info.file_size > limit:
             raise refuse(path, f"part '{info.filename}' inflates to more than {_mib(limit)}; "
