@@ -385,3 +385,11 @@ def quoted(value: str) -> str:
     from xml.sax.saxutils import quoteattr
 
     return quoteattr(value)
+
+
+def test_source_date_epoch_after_2107_builds_and_past_9999_is_refused(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    assert run_cli("docx", "-o", tmp_path, env={"SOURCE_DATE_EPOCH": "4500000000"}).code == 0
+    result = run_cli("epub", "-o", tmp_path, env={"SOURCE_DATE_EPOCH": "300000000000"})
+    assert result.code == 2 and "outside the dates an edition can record" in result.stderr
