@@ -6,6 +6,7 @@ must each appear in the error output (LINE:COLUMN: PATH: message).
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -66,10 +67,14 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     source = tmp_path / "locked.yaml"
     source.write_text("metadata: {}\n")
 
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    def refuse(path: str | Path, *args: object, **kwargs: object) -> int:
+        if Path(path) == source:
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", refuse)
     with pytest.raises(InputError) as caught:
         load_report(source)
     assert str(caught.value) == f"{source}: cannot be read (permission denied)"

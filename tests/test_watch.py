@@ -162,3 +162,22 @@ def test_several_quick_saves_give_one_rebuild(watching: Watching) -> None:
     assert "Save 4." in watching.texts()["pdf"]
     with pytest.raises(queue.Empty):
         watching.lines.get(timeout=1.5)  # no further build for the same saves
+
+
+def test_a_theme_that_is_a_loop_of_links_is_a_problem_and_watching_goes_on(
+        tmp_path: Path) -> None:
+    """The watcher resolves the paths it watches: a loop is left for the build to name."""
+    shutil.copy(DATA / "valid" / "minimal.yaml", tmp_path / "report.yaml")
+    (tmp_path / "theme.yaml").symlink_to(tmp_path / "other.yaml")
+    (tmp_path / "other.yaml").symlink_to(tmp_path / "theme.yaml")
+    watcher = Watching(tmp_path)
+    try:
+        first = watcher.next_outcome()
+        assert any("theme.yaml: is a symbolic link that leads round in a loop" in line
+                   for line in first), first
+        (tmp_path / "other.yaml").unlink()
+        shutil.copy(ROOT / "styles" / "default.yaml", tmp_path / "other.yaml")
+        assert watcher.next_outcome()[-1].startswith("reportexport: built"), "no rebuild"
+    finally:
+        watcher.process.terminate()
+        watcher.process.wait(timeout=60)

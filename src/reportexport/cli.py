@@ -204,12 +204,17 @@ class _Progress:
 
 
 def _inspect(file: Path) -> int:
-    if not file.is_file():
+    if not os.path.lexists(file):
         print(f"{file}: no such file", file=sys.stderr)
         return EXIT_INPUT
     exporter = exporters.for_file(file)
     try:
         outline = exporter.outline(file)
+    except InputError as exc:  # too large, a zip bomb, a DTD, not a file: said by the reader
+        for problem in exc.problems:
+            print(f"{file}: cannot be read as {exporter.name.upper()} ({problem.message})",
+                  file=sys.stderr)
+        return EXIT_INPUT
     except Exception as exc:  # whatever the reader's library raises for a broken file
         print(f"{file}: cannot be read as {exporter.name.upper()} "
               f"({type(exc).__name__}: {exc})", file=sys.stderr)

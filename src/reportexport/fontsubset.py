@@ -15,6 +15,8 @@ from pathlib import Path
 
 import uharfbuzz as hb
 
+from reportexport.inputfiles import read_bounded
+
 #: What an editor may type into a DOCX without leaving the embedded font:
 #: printable ASCII, Latin-1, the common typographic punctuation and the euro.
 EDITING_CHARACTERS = frozenset(
@@ -29,7 +31,8 @@ GENERATED_CHARACTERS = frozenset("0123456789.-\u2010\u2022\u25e6\u25aa \u00a0")
 
 def subset_font(font: Path, characters: Iterable[str]) -> bytes:
     """The TrueType `font` cut to the glyphs of `characters`; same bytes for same input."""
-    face = hb.Face(font.read_bytes())  # not kept: a large report's build needs the memory
+    # Not kept: a large report's build needs the memory.
+    face = hb.Face(read_bounded(font, what="a font file"))
     wanted = hb.SubsetInput()
     for code in sorted({ord(c) for c in characters} & covers(font)):
         wanted.unicode_set.add(code)
@@ -50,4 +53,4 @@ def subset_font(font: Path, characters: Iterable[str]) -> bytes:
 @functools.cache
 def covers(font: Path) -> frozenset[int]:
     """The code points `font` has glyphs for."""
-    return frozenset(hb.Face(font.read_bytes()).unicodes)
+    return frozenset(hb.Face(read_bounded(font, what="a font file")).unicodes)

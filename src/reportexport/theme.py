@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -127,6 +128,69 @@ def bundled_fonts_dir() -> Path:
     return PACKAGE / "fonts"
 
 
+#: The tables every edition's font machinery reads (reportlab's TrueType reader
+#: needs these; HarfBuzz and the EPUB's subsets work from the same ones).
+_TRUETYPE_TABLES = frozenset({b"cmap", b"glyf", b"head", b"hhea", b"hmtx", b"loca", b"maxp",
+                              b"name", b"post"})
+_SFNT_VERSIONS = {b"\x00\x01\x00\x00": "TrueType", b"true": "TrueType",
+                  b"OTTO": "OpenType with PostScript (CFF) outlines",
+                  b"ttcf": "TrueType collection"}
+
+
+def truetype_problem(path: Path) -> str | None:
+    """Why the font file `path` cannot serve every edition, or None.
+
+    Only its header and table directory are read: a file that is not a font
+    (a text file named .ttf) is told once, here, not as a missing glyph for
+    every character of the report.
+    """
+    from reportexport.inputfiles import MAX_INPUT_BYTES, check_regular, read_start
+
+    size = check_regular(path, "a font file")
+    if size > MAX_INPUT_BYTES:
+        return (f"is {size / 2**20:.1f} MiB; the limit is {MAX_INPUT_BYTES // 2**20} MiB")
+    header = read_start(path, 12, "a font file")
+    kind = _SFNT_VERSIONS.get(header[:4])
+    if kind is None or len(header) < 12:
+        return "is not a TrueType font (its first bytes are no font's header)"
+    if kind != "TrueType":
+        return f"is a {kind} file; use a TrueType font (.ttf) with TrueType outlines"
+    count = int.from_bytes(header[4:6], "big")
+    directory = read_start(path, 16 * count, "a font file", offset=12)
+    records = [directory[i : i + 16] for i in range(0, len(directory) - 15, 16)]
+    tables = {record[:4] for record in records}
+    missing = sorted(t.decode("latin-1") for t in _TRUETYPE_TABLES - tables)
+    if missing:
+        return f"is not a complete TrueType font (it has no {', '.join(missing)} table)"
+    if len(records) < count or any(int.from_bytes(record[8:12], "big")
+                                   + int.from_bytes(record[12:16], "big") > size
+                                   for record in records):
+        return "is cut short: its tables run past the end of the file"
+    return None
+
+
+def _font_file(located: LocatedData, path: tuple[str | int, ...], name: str,
+               problems: list[Problem]) -> Path | None:
+    """The file a theme's font entry names, beside the theme or bundled, checked."""
+    from reportexport.problems import InputError
+
+    for folder in (located.file.parent, bundled_fonts_dir()):
+        candidate = folder / name
+        if not os.path.lexists(candidate):
+            continue
+        try:
+            problem = truetype_problem(candidate)
+        except InputError as exc:
+            problem = exc.problems[0].message
+        if problem is None:
+            return candidate.resolve()
+        problems.append(located.problem(path, f"font file '{name}' ({candidate}) {problem}"))
+        return None
+    problems.append(located.problem(
+        path, f"font file '{name}' not found beside the theme or among the bundled fonts"))
+    return None
+
+
 def _font_family(located: LocatedData, path: tuple[str | int, ...],
                  problems: list[Problem]) -> FontFamily | None:
     data: dict[str, Any] = located.data
@@ -135,20 +199,10 @@ def _font_family(located: LocatedData, path: tuple[str | int, ...],
     found: dict[str, Path] = {}
     for style in ("regular", "bold", "italic", "bold_italic"):
         name = data.get(style)
-        if name is None:
-            continue
-        for folder in (located.file.parent, bundled_fonts_dir()):
-            candidate = folder / name
-            if candidate.is_file():
-                found[style] = candidate.resolve()
-                break
-        else:
-            problems.append(
-                located.problem(
-                    (*path, style),
-                    f"font file '{name}' not found beside the theme or among the bundled fonts",
-                )
-            )
+        if name is not None:
+            file = _font_file(located, (*path, style), name, problems)
+            if file is not None:
+                found[style] = file
     fallbacks = tuple(_font_family(located, (*path, "fallbacks", i), problems)
                       for i in range(len(data.get("fallbacks", []))))
     if "regular" not in found or None in fallbacks:
@@ -172,7 +226,8 @@ def load_theme(file: Path | None = None) -> Theme:
     from reportexport.problems import InputError, Problem
     from reportexport.yamlload import load_yaml
 
-    if file is not None and not file.exists():
+    # lexists: a link that loops is no missing file; reading it says what it is.
+    if file is not None and not os.path.lexists(file):
         raise InputError([Problem(file, None, "", "no such theme file")])
     located = load_yaml(file or default_theme_path())
     if isinstance(located.data, dict) and {"metadata", "sections"} & set(located.data):

@@ -18,10 +18,15 @@ def build_time(report: Report) -> dt.datetime:
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if raw:
         try:
-            return dt.datetime.fromtimestamp(int(raw), tz=dt.UTC)
-        except (ValueError, OverflowError, OSError):
+            seconds = int(raw)
+        except ValueError:
             raise ExportError(
                 f"SOURCE_DATE_EPOCH={raw!r} is not a whole number of seconds since 1970"
             ) from None
+        try:
+            return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            raise ExportError(f"SOURCE_DATE_EPOCH={raw!r} is outside the dates an edition "
+                              "can record (the years 1 to 9999)") from None
     day = report.metadata.modified or report.metadata.date
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)

@@ -20,6 +20,15 @@ QUIET_MS = 50
 LONGEST_MS = 400
 
 
+def resolved(path: Path) -> Path:
+    """`path` with its links followed; as it stands (absolute) when they loop, so that
+    the build, not the watcher, says what is wrong with it."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # Python before 3.13 raises RuntimeError for a loop
+        return path.absolute()
+
+
 @dataclass
 class Watcher:
     """The files a build reads, and the theme kept loaded until its file changes."""
@@ -34,16 +43,16 @@ class Watcher:
         return [self.source, *self.extra, *([self.style] if self.style is not None else [])]
 
     def inputs(self) -> set[Path]:
-        return {path.resolve() for path in (*self._given(), *self._images)}
+        return {resolved(path) for path in (*self._given(), *self._images)}
 
     def folders(self) -> set[Path]:
         """Watched with what is below them: images live in the source's folder or below."""
-        return {path.resolve().parent for path in self._given()}
+        return {resolved(path).parent for path in self._given()}
 
     def load(self, changed: set[Path]) -> tuple[Report, Theme]:
         """The source, and the theme as loaded last unless its file changed (or it never
         loaded): then both are read, so that one message lists the problems of both."""
-        style_changed = self.style is not None and self.style.resolve() in changed
+        style_changed = self.style is not None and resolved(self.style) in changed
         if self._theme is None or style_changed:
             self._theme = None
             report, self._theme = reportexport.load(self.source, self.style)
@@ -73,12 +82,12 @@ def _changes(folders: set[Path], inputs: Callable[[], set[Path]]) -> Iterator[se
     import watchfiles
 
     def relevant(_change: object, path: str) -> bool:
-        return Path(path).resolve() in inputs()
+        return resolved(Path(path)) in inputs()
 
     for batch in watchfiles.watch(*folders, watch_filter=relevant, step=QUIET_MS,
                                   debounce=LONGEST_MS, rust_timeout=IDLE_MS,
                                   yield_on_timeout=True, raise_interrupt=True):
-        yield {Path(path).resolve() for _, path in batch}
+        yield {resolved(Path(path)) for _, path in batch}
 
 
 def watch(watcher: Watcher, builder: Builder, out_dir: Path, say: Callable[[str], None],

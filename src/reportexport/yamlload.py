@@ -27,6 +27,7 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
+from reportexport.inputfiles import MAX_INPUT_BYTES, read_bounded
 from reportexport.problems import InputError, Location, Problem, format_path
 
 try:  # libyaml where PyYAML was built with it; it is many times faster.
@@ -255,35 +256,19 @@ def _offset_to_location(text: str, offset: int) -> Location:
 STDIN = Path("<stdin>")
 
 
-def _read_bytes(file: Path, max_bytes: int) -> bytes:
+def read_text(file: Path, *, max_bytes: int) -> str:
+    """Read a UTF-8 text file (STDIN: standard input), turning every failure into a problem."""
     if file == STDIN:
-        raw = sys.stdin.buffer.read(max_bytes + 1)
+        try:
+            raw = sys.stdin.buffer.read(max_bytes + 1)
+        except OSError as exc:
+            raise InputError([Problem(file, None, "",
+                                      f"cannot be read ({exc.strerror})")]) from None
         if len(raw) > max_bytes:
             raise InputError([Problem(file, None, "", f"is more than {max_bytes / 2**20:.0f} "
                                       "MiB; that is the limit")])
-        return raw
-    return file.read_bytes()
-
-
-def read_text(file: Path, *, max_bytes: int) -> str:
-    """Read a UTF-8 text file (STDIN: standard input), turning every failure into a problem."""
-    try:
-        if file != STDIN:
-            if file.is_dir():
-                raise InputError([Problem(file, None, "", "is a folder, not a YAML file")])
-            size = file.stat().st_size
-            if size > max_bytes:
-                raise InputError([Problem(
-                    file, None, "",
-                    f"is {size / 2**20:.1f} MiB; the limit is {max_bytes / 2**20:.0f} MiB",
-                )])
-        raw = _read_bytes(file, max_bytes)
-    except FileNotFoundError:
-        raise InputError([Problem(file, None, "", "no such file")]) from None
-    except PermissionError:
-        raise InputError([Problem(file, None, "", "cannot be read (permission denied)")]) from None
-    except OSError as exc:
-        raise InputError([Problem(file, None, "", f"cannot be read ({exc.strerror})")]) from None
+    else:
+        raw = read_bounded(file, max_bytes, "a YAML file")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -356,7 +341,7 @@ def _syntax_problems(exc: yaml.MarkedYAMLError, text: str, file: Path) -> list[P
     return found
 
 
-def load_yaml(file: Path, *, max_bytes: int = 32 * 2**20) -> LocatedData:
+def load_yaml(file: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> LocatedData:
     """Read `file` as strict YAML ("-": standard input); raise InputError with every problem."""
     if str(file) == "-":
         file = STDIN

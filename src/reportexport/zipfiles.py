@@ -8,7 +8,10 @@ import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-_EARLIEST = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # the zip format cannot say earlier
+# The zip format's MS-DOS date counts years from 1980 in seven bits, and seconds in
+# twos: it cannot say earlier than _EARLIEST or later than _LATEST.
+_EARLIEST = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
+_LATEST = dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.UTC)
 
 
 class ArchiveBuffer(io.BytesIO):
@@ -27,7 +30,9 @@ class ArchiveBuffer(io.BytesIO):
 
 
 def zip_time(when: dt.datetime) -> tuple[int, int, int, int, int, int]:
-    when = max(when.astimezone(dt.UTC), _EARLIEST)
+    """The entries' time: `when`, held within what the zip format can say. Readers see
+    the report's dates in its metadata, which keep the real ones (2108 included)."""
+    when = min(max(when.astimezone(dt.UTC), _EARLIEST), _LATEST)
     return (when.year, when.month, when.day, when.hour, when.minute, when.second)
 
 

@@ -79,7 +79,9 @@ def _faces(families: Iterable[FontFamily], shown: frozenset[str]) -> list[Embedd
 def _font_table(xml: bytes, faces: list[EmbeddedFace]) -> bytes:
     root = etree.fromstring(xml)
     for number, face in enumerate(faces, 1):
-        font = root.find(f"{{{W}}}font[@{{{W}}}name='{face.family}']")
+        # Compared, not put into an XPath: a family name is the theme's text.
+        font = next((entry for entry in root.iterfind(f"{{{W}}}font")
+                     if entry.get(f"{{{W}}}name") == face.family), None)
         if font is None:
             font = etree.SubElement(root, f"{{{W}}}font", {f"{{{W}}}name": face.family})
             etree.SubElement(font, f"{{{W}}}charset", {f"{{{W}}}val": "00"})

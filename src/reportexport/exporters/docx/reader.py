@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 from lxml import etree
+
+from reportexport.inputfiles import open_zip, parse_xml, read_bounded, read_member
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
 _HEADING_NAME = re.compile(r"^heading ([1-9])$", re.IGNORECASE)
 
 
-def heading_levels(styles_xml: bytes) -> dict[str, int]:
+def heading_levels(styles_xml: bytes | etree._Element) -> dict[str, int]:
     """Style id -> heading level, for Word's built-in heading styles."""
-    root = etree.fromstring(styles_xml)
+    root = etree.fromstring(styles_xml) if isinstance(styles_xml, bytes) else styles_xml
     levels = {}
     for style in root.iterfind("w:style", NS):
         name = style.find("w:name", NS)
@@ -30,9 +31,14 @@ def paragraph_text(paragraph: etree._Element) -> str:
 
 
 def read_outline(path: Path) -> list[tuple[int, str]]:
-    with zipfile.ZipFile(path) as archive:
-        levels = heading_levels(archive.read("word/styles.xml"))
-        body = etree.fromstring(archive.read("word/document.xml")).find("w:body", NS)
+    """The headings of the DOCX `path`; a file that is not one within bounds raises InputError."""
+    what = "a Word document (.docx)"
+    with open_zip(read_bounded(path, what=what), path, what) as archive:
+        def part(name: str) -> etree._Element:
+            return parse_xml(read_member(archive, name, path), path, name)
+
+        levels = heading_levels(part("word/styles.xml"))
+        body = part("word/document.xml").find("w:body", NS)
     out = []
     for paragraph in body.iterfind("w:p", NS):
         style = paragraph.find("w:pPr/w:pStyle", NS)

@@ -28,6 +28,7 @@ from reportexport.exporters.docx.fontembedding import embed_fonts, subset_fonts
 from reportexport.exporters.docx.footnotes import add_footnote, new_footnotes_part
 from reportexport.exporters.docx.ordering import insert_in_order
 from reportexport.exporters.docx.styles import TOC_LEVELS, ensure_styles, set_language
+from reportexport.exporters.docx.template import checked_template
 from reportexport.fontruns import chain, font_runs
 from reportexport.layout import column_widths, figure_size
 from reportexport.model import (
@@ -347,12 +348,13 @@ def _toc(report: Report, ids: dict[str, str], bookmarks: dict[str, str],
 def _open(template: Path | None) -> Any:
     if template is None:
         return docx.Document()
-    if not template.is_file():
-        raise ExportError(f"{template}: no such template file")
+    checked = checked_template(template)  # python-docx reads without bounds or checks
     try:
-        document = docx.Document(str(template))
+        document = docx.Document(io.BytesIO(checked))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError):
         raise ExportError(f"{template}: not a Word document (.docx)") from None
+    except etree.XMLSyntaxError as exc:  # a part python-docx reads is not XML
+        raise ExportError(f"{template}: not a Word document ({exc})") from None
     except ValueError as exc:
         if _TEMPLATE_TYPE in str(exc):
             raise ExportError(

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from reportexport.inputfiles import open_zip, parse_xml, read_bounded, read_member
+
 NS = {
     "c": "urn:oasis:names:tc:opendocument:xmlns:container",
     "opf": "http://www.idpf.org/2007/opf",
@@ -32,10 +34,19 @@ class Package:
         raise ValueError("the package declares no navigation document")
 
 
-def read_package(archive: zipfile.ZipFile) -> Package:
-    container = etree.fromstring(archive.read("META-INF/container.xml"))
+def _part(archive: zipfile.ZipFile, name: str, path: Path | None) -> etree._Element:
+    """The XML part `name`: bounded and without a DTD when it comes from a user's file
+    (`path`), as read when it is the archive just written (None)."""
+    if path is None:
+        return etree.fromstring(archive.read(name))
+    # XHTML carries <!DOCTYPE html>; nothing more is let through.
+    return parse_xml(read_member(archive, name, path), path, name, bare_doctype=True)
+
+
+def read_package(archive: zipfile.ZipFile, path: Path | None = None) -> Package:
+    container = _part(archive, "META-INF/container.xml", path)
     opf_path = container.find("c:rootfiles/c:rootfile", NS).get("full-path")
-    opf = etree.fromstring(archive.read(opf_path))
+    opf = _part(archive, opf_path, path)
     base = posixpath.dirname(opf_path)
     manifest = {
         item.get("id"): (
@@ -68,7 +79,9 @@ def nav_outline(nav: etree._Element) -> list[tuple[int, str]]:
 
 
 def read_outline(path: Path) -> list[tuple[int, str]]:
-    with zipfile.ZipFile(path) as archive:
-        package = read_package(archive)
-        nav = etree.fromstring(archive.read(package.nav_path()))
+    """The contents of the EPUB `path`; a file that is not one within bounds raises InputError."""
+    what = "an EPUB"
+    with open_zip(read_bounded(path, what=what), path, what) as archive:
+        package = read_package(archive, path)
+        nav = _part(archive, package.nav_path(), path)
     return nav_outline(nav)

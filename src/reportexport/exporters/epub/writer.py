@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 
@@ -28,6 +29,19 @@ from reportexport.zipfiles import ArchiveBuffer, rewrite_zip
 
 XHTML = "application/xhtml+xml"
 _XHTML_NS = "http://www.w3.org/1999/xhtml"
+_UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def _font_href(path: Path, taken: set[str]) -> str:
+    """A name in the book for the font file `path`: its file name with anything a URL
+    or the manifest would need escaped replaced, made unique among `taken` (two fonts
+    of one name from different folders)."""
+    stem, suffix = _UNSAFE_IN_NAME.sub("-", path.stem), _UNSAFE_IN_NAME.sub("-", path.suffix)
+    href, number = f"fonts/{stem}{suffix}", 1
+    while href in taken:
+        number += 1
+        href = f"fonts/{stem}-{number}{suffix}"
+    return href
 
 
 def _accessibility(book: epub.EpubBook, figures: bool) -> None:
@@ -90,7 +104,7 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
     for *_, path in font_faces(theme, fallbacks):
         if path in font_files:
             continue
-        href = f"fonts/{path.name}"
+        href = _font_href(path, set(font_files.values()))
         font_files[path] = href
         font_items[path] = epub.EpubItem(uid=f"font-{len(font_files)}", file_name=href,
                                          media_type="font/ttf")

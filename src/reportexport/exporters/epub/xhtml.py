@@ -249,18 +249,26 @@ def font_faces(theme: Theme, fallbacks: Collection[FontFamily] = ()) -> list[
     return [(family, weight, slant, path) for (family, weight, slant), path in faces.items()]
 
 
+def css_string(text: str) -> str:
+    """`text` as a CSS string: the theme's schema allows only plain family names, and
+    this keeps any other text a string all the same (CSS 2.1, 4.1.3 escapes)."""
+    return '"' + "".join(
+        char if char.isprintable() and char not in '"\\<>' else f"\\{ord(char):x} "
+        for char in text) + '"'
+
+
 def _font_face_rules(theme: Theme, files: dict[Path, str],
                      fallbacks: Collection[FontFamily]) -> str:
     return "\n".join(
-        f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
-        f'font-style: {slant}; src: url("../{files[path]}"); }}'
+        f"@font-face {{ font-family: {css_string(family)}; font-weight: {weight}; "
+        f"font-style: {slant}; src: url({css_string('../' + files[path])}); }}"
         for family, weight, slant, path in font_faces(theme, fallbacks)
     )
 
 
 def _stack(family: FontFamily, fallbacks: Collection[FontFamily], generic: str) -> str:
     names = [family.family, *(f.family for f in family.fallbacks if f in fallbacks)]
-    return ", ".join([*(f'"{name}"' for name in names), generic])
+    return ", ".join([*(css_string(name) for name in names), generic])
 
 
 def stylesheet(theme: Theme, font_files: dict[Path, str],

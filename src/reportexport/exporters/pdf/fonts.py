@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from reportexport.problems import ExportError
 from reportexport.theme import FontFamily
 
 
@@ -84,5 +85,9 @@ def register_alias(role: str, path: Path, shaped: bool = False) -> str:
     if name in known and pdfmetrics.getFont(name).face.filename != str(path):
         name = f"{name}-{zlib.crc32(str(path).encode()):08x}"
     if name not in known:
-        pdfmetrics.registerFont((TTFont if shaped else UnshapedTTFont)(name, str(path)))
+        try:
+            font = (TTFont if shaped else UnshapedTTFont)(name, str(path))
+        except TTFError as exc:  # a font the theme's check let through, broken inside
+            raise ExportError(f"{path}: the PDF cannot use this font ({exc})") from None
+        pdfmetrics.registerFont(font)
     return name

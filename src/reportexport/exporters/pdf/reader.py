@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,9 @@ def _walk(items: list[Any], level: int, out: list[tuple[int, str]]) -> None:
 def read_outline(path: Path) -> list[tuple[int, str]]:
     from pypdf import PdfReader
 
+    from reportexport.inputfiles import read_bounded
+
     out: list[tuple[int, str]] = []
-    _walk(PdfReader(path).outline, 1, out)
+    # pypdf bounds what each stream inflates to; the file itself is bounded here.
+    _walk(PdfReader(io.BytesIO(read_bounded(path, what="a PDF"))).outline, 1, out)
     return out
