@@ -60,8 +60,12 @@ def _strong(char: str) -> bool:
 
 
 def needs_glyph(char: str) -> bool:
-    """Layout turns ordinary white space into spacing; every other character is drawn."""
-    return not char.isspace() or char in "\u00a0\u202f"
+    """Layout turns ordinary white space into spacing; every other character is drawn.
+
+    Control characters are no text (the source check refuses them on their own)."""
+    if char.isspace():
+        return char in "\u00a0\u202f"
+    return unicodedata.category(char) != "Cc"
 
 
 @functools.cache
