@@ -68,6 +68,10 @@ class LocatedData:
     keys: dict[DataPath, Location] = field(default_factory=dict)
     #: Numbers as written (`4.50`, not 4.5), for text that must print them so.
     numerals: dict[DataPath, str] = field(default_factory=dict)
+    #: true/false and nothing as written (`no`, `~`), for messages that quote them.
+    written: dict[DataPath, str] = field(default_factory=dict)
+    #: Where a mapping or list is written in flow style, `{…}` or `[…]`.
+    flow: set[DataPath] = field(default_factory=set)
 
     def where(self, path: DataPath, *, key: bool = False) -> Location | None:
         """The location of the value at `path`, or of its nearest located parent."""
@@ -207,10 +211,14 @@ class _StrictReader(_EventParser, Resolver):  # type: ignore[misc,valid-type]
                         f"nested more than {MAX_DEPTH} levels deep; refusing to read further",
                     )])
                 value = {} if isinstance(event, MappingStartEvent) else []
+                if event.flow_style:
+                    out.flow.add(path)
             elif isinstance(event, ScalarEvent):
                 value = self._scalar(event)
                 if isinstance(value, int | float) and not isinstance(value, bool):
                     out.numerals[path] = event.value
+                elif value is None or isinstance(value, bool):
+                    out.written[path] = event.value
             values[path] = _loc(event.start_mark)
             if top is None:
                 root.append(value)
