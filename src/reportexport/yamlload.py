@@ -321,6 +321,28 @@ def _line_of(text: str, index: int) -> str:
     return text[start : end if end >= 0 else len(text)]
 
 
+def _unclosed_opener(text: str, index: int) -> tuple[str, Location] | None:
+    """The innermost '[' or '{' still open where the parser gave up at `index`, if any.
+
+    libyaml's message for some of these slips (a ',' before the next line's '-')
+    names no bracket: YAML's own scanner, run again up to that point, finds it.
+    """
+    openers: list[tuple[str, Location]] = []
+    try:
+        for token in yaml.scan(text):
+            if token.start_mark.index >= index:
+                break
+            if isinstance(token, yaml.FlowSequenceStartToken | yaml.FlowMappingStartToken):
+                openers.append(("[" if isinstance(token, yaml.FlowSequenceStartToken) else "{",
+                                _loc(token.start_mark)))
+            elif isinstance(token, yaml.FlowSequenceEndToken | yaml.FlowMappingEndToken):
+                if openers:
+                    openers.pop()
+    except yaml.YAMLError:  # the scanner stops where the mistake is, as the parser did
+        pass
+    return openers[-1] if openers else None
+
+
 def _syntax_problems(exc: yaml.MarkedYAMLError, text: str, file: Path) -> list[Problem]:
     """libyaml's complaint where it noticed it, with a hint for the common slips.
 
@@ -337,12 +359,15 @@ def _syntax_problems(exc: yaml.MarkedYAMLError, text: str, file: Path) -> list[P
     line = _line_of(text, mark.index)
     column = mark.index - (text.rfind("\n", 0, mark.index) + 1)
     opener = _OPENERS.get(exc.context or "")
+    opened: Location | None = _loc(exc.context_mark) if exc.context_mark is not None else None
+    if exc.context == "while parsing a flow node" and (unclosed := _unclosed_opener(
+            text, mark.index)) is not None:
+        opener, opened = unclosed
     found: list[Problem] = []
     if at == "\t":
         message = "a tab character cannot indent YAML: indent with spaces"
-    elif opener and exc.context_mark is not None:
+    elif opener and opened is not None:
         closer = "]" if opener == "[" else "}"
-        opened = _loc(exc.context_mark)
         found.append(Problem(file, opened, "", f"this '{opener}' is never closed: add the "
                              f"'{closer}', or quote a value that starts with '{opener}'"))
         message += f"; the '{opener}' at line {opened.line}, column {opened.column} is not closed"
