@@ -328,6 +328,7 @@ def _unclosed_opener(text: str, index: int) -> tuple[str, Location] | None:
     names no bracket: YAML's own scanner, run again up to that point, finds it.
     """
     openers: list[tuple[str, Location]] = []
+    closers = yaml.FlowSequenceEndToken | yaml.FlowMappingEndToken
     try:
         for token in yaml.scan(text):
             if token.start_mark.index >= index:
@@ -335,9 +336,8 @@ def _unclosed_opener(text: str, index: int) -> tuple[str, Location] | None:
             if isinstance(token, yaml.FlowSequenceStartToken | yaml.FlowMappingStartToken):
                 openers.append(("[" if isinstance(token, yaml.FlowSequenceStartToken) else "{",
                                 _loc(token.start_mark)))
-            elif isinstance(token, yaml.FlowSequenceEndToken | yaml.FlowMappingEndToken):
-                if openers:
-                    openers.pop()
+            elif isinstance(token, closers) and openers:
+                openers.pop()
     except yaml.YAMLError:  # the scanner stops where the mistake is, as the parser did
         pass
     return openers[-1] if openers else None
