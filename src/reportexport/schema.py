@@ -184,6 +184,34 @@ def _problems_for(error: Any, name: str, located: LocatedData) -> list[Problem]:
     return [located.problem(path, error.message)]
 
 
+def _comma_hint(mapping: Any, key: str, path: tuple[str | int, ...],
+                located: LocatedData) -> str:
+    """For `{label: Districts, value: A, B, C}`: the commas cut the value, and B and C
+    became keys without values. Say so, with the value to write, quoted."""
+    if path not in located.flow or not isinstance(mapping, dict) or mapping.get(key) is not None:
+        return ""
+    keys = list(mapping)
+    start = keys.index(key)
+    while start > 0 and mapping[keys[start - 1]] is None:
+        start -= 1  # B and C both lack a value: A's is the value they belong to
+    if start == 0:
+        return ""
+    owner = keys[start - 1]
+    here, before = located.where((*path, key), key=True), located.where((*path, owner))
+    value = mapping[owner]
+    if here is None or before is None or here.line != before.line or not isinstance(
+            value, str | int | float):
+        return ""
+    parts = [located.numerals.get((*path, owner), str(value))]
+    for name in keys[start:]:
+        if mapping[name] is not None:
+            break
+        parts.append(name)
+    whole = ", ".join(parts)
+    return (f": in a {{…}} mapping a ',' ends the value of '{owner}'; quote a value that "
+            f"holds commas: {owner}: \"{whole}\"")
+
+
 def _unknown_keys(error: Any, schema: Any, path: tuple[str | int, ...],
                   located: LocatedData) -> list[Problem]:
     import difflib  # only a misspelt key needs it
@@ -196,6 +224,7 @@ def _unknown_keys(error: Any, schema: Any, path: tuple[str | int, ...],
             continue
         guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
         hint = f" (did you mean '{guess[0]}'?)" if guess else f"; allowed: {', '.join(allowed)}"
+        hint = _comma_hint(error.instance, key, path, located) or hint
         problems.append(located.problem((*path, key), f"unknown key '{key}'{hint}", key=True))
     return problems
 
