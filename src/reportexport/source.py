@@ -40,6 +40,40 @@ _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\ufff
 _DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+def compose(text: str) -> str:
+    """`text` with each letter and the accents typed after it composed into one character
+    where Unicode has one (e + U+0301: é), as a shaping engine draws them; marks with no
+    composed form stay. Text already composed is returned as it is, and characters that
+    NFC would replace on their own (CJK compatibility ideographs) are kept."""
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    out: list[str] = []
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or not _is_mark(text[i]):
+            cluster = text[start:i]
+            out.append(unicodedata.normalize("NFC", cluster) if len(cluster) > 1 else cluster)
+            start = i
+    return "".join(out)
+
+
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char).startswith("M")
+
+
+def _compose_all(data: Any) -> Any:
+    """Every string of the parsed source composed (see `compose`), in place."""
+    if isinstance(data, str):
+        return compose(data)
+    if isinstance(data, dict):
+        for key, value in data.items():
+            data[key] = _compose_all(value)
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            data[i] = _compose_all(value)
+    return data
+
+
 def located_strings(data: Any, path: DataPath = ()) -> list[tuple[DataPath, str]]:
     """Every string in the parsed source, with its path, in document order."""
     if isinstance(data, str):
@@ -330,6 +364,9 @@ def check_source(file: Path) -> tuple[Report, LocatedData, list[Problem]]:
     Only YAML that cannot be parsed stops the checking (it raises InputError).
     """
     located = load_yaml(file)
+    # Every edition then carries a letter and its accent as one character, which every
+    # font that has the letter draws (the heading font may lack the bare accent).
+    located.data = _compose_all(located.data)
     # Every stage runs, whatever the stages before found: one pass reports every problem.
     problems = schema.check(located, "report")
     problems += _xml_problems(located) + _section_problems(located)
