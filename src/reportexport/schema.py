@@ -167,6 +167,9 @@ def _problems_for(error: Any, name: str, located: LocatedData) -> list[Problem]:
         return [located.problem(path, f"expected {' or '.join(names)}, found {found}")]
     if kind == "enum":  # the options say it better than a custom message
         found = _found(error.instance, path, located)
+        written = located.written.get(path) or located.numerals.get(path)
+        if written not in [str(option) for option in schema["enum"]]:
+            found = found.split("; to keep it as text")[0]  # quoted, it is no option either
         return [located.problem(path, _enum_message(error.instance, schema["enum"], found))]
     if custom and kind in ("pattern", "minLength", "minProperties", "maxProperties", "anyOf"):
         return [located.problem(path, _with_found(custom, error.instance, path, located))]
