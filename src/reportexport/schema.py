@@ -93,7 +93,7 @@ def _found(value: Any, path: tuple[str | int, ...], located: LocatedData) -> str
     return _describe(value, written) + _as_text_hint(value, written)
 
 
-_DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%Y-%m-%d", "%Y/%m/%d",
+_DATE_FORMATS = ("%Y%m%d", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y", "%Y-%m-%d", "%Y/%m/%d",
                  "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y")
 
 
@@ -138,8 +138,9 @@ def _with_found(custom: str, value: Any, path: tuple[str | int, ...],
     if isinstance(value, str) and not value.strip():
         return custom
     message = f"{custom}; found {_found(value, path, located)}"
-    if custom.startswith("expected a date") and isinstance(value, str):
-        message += _date_hint(value)
+    if custom.startswith("expected a date") and isinstance(value, str | int):
+        written = located.numerals.get(path, str(value))
+        message = f"{custom}; found {_quoted(written)}{_date_hint(written)}"
     elif custom.startswith("expected a name, or a list") and isinstance(value, dict):
         message += "; write the names as a list: [First Name, Second Name]"
     return message
@@ -155,6 +156,12 @@ def _problems_for(error: Any, name: str, located: LocatedData) -> list[Problem]:
     if kind == "required":
         missing = error.kind.as_dict()["property"]
         return [located.problem(path, f"missing required key '{missing}'")]
+    if kind == "type" and custom and custom.startswith("expected a date"):
+        return [located.problem(path, _with_found(custom, error.instance, path, located))]
+    if kind == "anyOf" and custom and isinstance(error.instance, list) and error.instance:
+        named = _list_items(error.instance, path, located)  # say which item is wrong
+        if named:
+            return named
     if kind == "type":
         expected = schema["type"]
         expected_list = [expected] if isinstance(expected, str) else expected
@@ -213,6 +220,17 @@ def _comma_hint(mapping: Any, key: str, path: tuple[str | int, ...],
     whole = ", ".join(parts)
     return (f": in a {{…}} mapping a ',' ends the value of '{owner}'; quote a value that "
             f"holds commas: {owner}: \"{whole}\"")
+
+
+def _list_items(items: list[Any], path: tuple[str | int, ...],
+                located: LocatedData) -> list[Problem]:
+    """For a list of names with something else among them: each item that is no name."""
+    problems = []
+    for i, item in enumerate(items):
+        if not isinstance(item, str) or not item.strip():
+            found = _found(item, (*path, i), located)
+            problems.append(located.problem((*path, i), f"expected a name; found {found}"))
+    return problems
 
 
 def _unknown_keys(error: Any, schema: Any, path: tuple[str | int, ...],

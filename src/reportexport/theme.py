@@ -144,7 +144,10 @@ def _font_family(located: LocatedData, path: tuple[str | int, ...],
     shape: a family that is not a mapping, or a file name that is not text, is skipped."""
     data: Any = located.data
     for key in path:
-        data = data.get(key) if isinstance(data, dict) else None
+        if isinstance(key, int):
+            data = data[key] if isinstance(data, list) and key < len(data) else None
+        else:
+            data = data.get(key) if isinstance(data, dict) else None
     if not isinstance(data, dict):
         return None
     found: dict[str, Path] = {}

@@ -183,7 +183,8 @@ class _StrictReader(_EventParser, Resolver):  # type: ignore[misc,valid-type]
                         stack.append(_Frame(None, top.path, skip=True))
                     top.key = ""  # the value that follows is dropped
                     continue
-                key = str(self._scalar(event))
+                # As written: JSON keys are text, and `yes:` is no key named True.
+                key = event.value
                 child = (*top.path, key)
                 if key in top.container:
                     first = keys[child]
