@@ -71,6 +71,8 @@ def _describe(value: Any, written: str | None) -> str:
         return _quoted(value)
     if isinstance(value, int | float):
         return f"the number {written}"
+    if isinstance(value, list) and not value:
+        return "an empty list"
     if isinstance(value, list):
         return f"a list of {len(value)} item{'s' * (len(value) != 1)}"
     if isinstance(value, dict):
@@ -182,7 +184,9 @@ def _problems_for(error: Any, name: str, located: LocatedData) -> list[Problem]:
         return [located.problem(path, _with_found(custom, error.instance, path, located))]
     if kind == "minItems":
         count = schema["minItems"]
-        return [located.problem(path, f"expected at least {count} item{'s' * (count != 1)}")]
+        found = len(error.instance) if isinstance(error.instance, list) else 0
+        return [located.problem(path, f"expected at least {count} item{'s' * (count != 1)}; "
+                                      f"found {found or 'none'}")]
     if kind in ("minimum", "maximum"):
         return [
             located.problem(
