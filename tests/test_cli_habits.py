@@ -23,6 +23,31 @@ def test_a_misspelt_command_gets_a_suggestion(typed: str, meant: str,
     assert f"unknown command '{typed}' (did you mean '{meant}'?)" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("command", "typed", "meant"), [
+    (["validate"], "--stlye", "--style"), (["pdf"], "--ouptut", "--output"),
+    (["all"], "--templte=ref.docx", "--template"), (["watch"], "--fromats", "--formats"),
+    (["docx"], "--quite", "--quiet"), (["schema"], "--thme", "--theme")])
+def test_a_misspelt_option_gets_a_suggestion(command: list[str], typed: str, meant: str,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([*command, typed])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: reportexport {command[0]} ")
+    assert f"unrecognized arguments: {typed} (did you mean '{meant}'?)" in err
+
+
+def test_validate_says_which_theme_it_checked(tmp_path: Path) -> None:
+    theme = tmp_path / "house.yaml"
+    shutil.copy(ROOT / "styles" / "default.yaml", theme)
+    result = run_cli("validate", MINIMAL, "--style", theme, cwd=tmp_path)
+    assert result.code == 0, result.stderr
+    assert result.stderr == f"{MINIMAL}: ok (1 section); {theme}: ok\n"
+    # Without --style, in a folder with no theme of its own: the built-in one.
+    result = run_cli("validate", MINIMAL, cwd=tmp_path)
+    assert result.stderr == f"{MINIMAL}: ok (1 section); the built-in theme: ok\n"
+
+
 def test_an_unknown_option_prints_the_subcommands_usage() -> None:
     result = run_cli("pdf", "--bogus")
     assert result.code == 2

@@ -173,7 +173,8 @@ def _count_links(content: Inlines) -> int:
 
 
 def _words(text: str) -> str:
-    return " ".join(text.split())
+    """A text's words, as a reader has them: a soft hyphen is no text (readers.normalise)."""
+    return " ".join(text.replace("\u00ad", "").split())
 
 
 def _compact(text: str) -> str:

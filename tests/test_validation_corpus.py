@@ -97,6 +97,34 @@ def test_bad_theme_is_located(tmp_path: Path) -> None:
     assert f"{theme}:{size_line}:9: page.size: expected one of A4, A5, Letter, Legal" in errors
 
 
+def test_a_theme_gets_every_stage_at_once(tmp_path: Path) -> None:
+    """Schema problems do not hide a missing font file; each message names the value."""
+    from conftest import ROOT
+
+    theme = tmp_path / "theme.yaml"
+    text = (ROOT / "styles" / "default.yaml").read_text(encoding="utf-8")
+    text = (text.replace("size: A4", "size: a4").replace("Caladea-Bold.ttf", "Caladea-Blod.ttf")
+            .replace("contents: shared", "contents: yes"))
+    theme.write_text(text, encoding="utf-8")
+    result = run_cli("validate", "--style", theme)
+    assert result.code == 2
+    lines = text.splitlines()
+
+    def at(words: str) -> int:
+        return next(i for i, line in enumerate(lines, 1) if words in line)
+
+    for expected in (
+        f"{at('size: a4')}:9: page.size: expected one of A4, A5, Letter, Legal; found 'a4' "
+        "(did you mean 'A4'?)",
+        f"{at('Blod')}:11: fonts.body.bold: font file 'Caladea-Blod.ttf' not found beside the "
+        "theme or among the bundled fonts (did you mean 'Caladea-Bold.ttf'?)",
+        f"{at('contents: yes')}:11: contents: expected one of page, shared, none; found yes, "
+        "which YAML reads as true\n",
+    ):
+        assert f"{theme}:{expected}" in result.stderr, result.stderr
+    assert "3 problems" in result.stderr
+
+
 def test_theme_font_that_does_not_exist(tmp_path: Path) -> None:
     from conftest import ROOT
 

@@ -66,23 +66,21 @@ def load(source: str | Path, style: str | Path | None = None) -> tuple[Report, T
 
     Both are read before giving up, so one InputError lists every problem of both.
     """
-    from reportexport.source import read_report
+    from reportexport.coverage import character_problems
+    from reportexport.source import check_source
 
     problems: list[Problem] = []
     report = theme = located = None
     try:
-        report, located = read_report(Path(source))
-    except InputError as exc:
+        report, located, problems = check_source(Path(source))
+    except InputError as exc:  # YAML that cannot be parsed: nothing more to check in it
         problems += exc.problems
     try:
         theme = load_theme(None if style is None else Path(style))
     except InputError as exc:
         problems += exc.problems
-    if problems or report is None or theme is None or located is None:
-        raise InputError(problems)
-    from reportexport.coverage import character_problems
-
-    problems = character_problems(located, report, theme)
-    if problems:
+    if report is not None and located is not None and theme is not None:
+        problems += character_problems(located, report, theme)
+    if problems or report is None or theme is None:
         raise InputError(problems)
     return report, theme

@@ -29,6 +29,37 @@ class UsageError(Exception):
     """A command line that cannot be carried out as written (exit status 2)."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, keeping the long options it takes: a misspelt one gets a
+    did-you-mean, as a misspelt command does."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.long_options: list[str] = []  # before argparse adds --help
+        super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        action = super().add_argument(*args, **kwargs)
+        self.long_options += [flag for flag in action.option_strings if flag.startswith("--")]
+        return action
+
+    def unknown_arguments(self, extra: Sequence[str]) -> str:
+        """argparse's message for arguments it did not take, with a guess for each option."""
+        guesses: list[tuple[str, str]] = []
+        for word in extra:
+            name = word.split("=", 1)[0]
+            if name.startswith("-") and len(name.lstrip("-")) > 1:
+                known = {option.lstrip("-").lower(): option for option in self.long_options}
+                found = difflib.get_close_matches(name.lstrip("-").lower(), list(known), n=1,
+                                                  cutoff=0.6)
+                if found:
+                    guesses.append((name, known[found[0]]))
+        if len(guesses) == 1:
+            hint = f" (did you mean '{guesses[0][1]}'?)"
+        else:
+            hint = "".join(f"; '{typed}': did you mean '{meant}'?" for typed, meant in guesses)
+        return f"unrecognized arguments: {' '.join(extra)}{hint}"
+
+
 def _add_options(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
     """Each format's own options (`Exporter.options`), once each."""
     seen: set[str] = set()
@@ -59,16 +90,15 @@ def _add_quiet(parser: argparse.ArgumentParser) -> None:
                         help="print nothing but errors")
 
 
-def _parser(formats: Sequence[str]) -> tuple[argparse.ArgumentParser,
-                                              dict[str, argparse.ArgumentParser]]:
-    parser = argparse.ArgumentParser(
+def _parser(formats: Sequence[str]) -> tuple[_Parser, dict[str, _Parser]]:
+    parser = _Parser(
         prog="reportexport",
         description="Build PDF, DOCX and EPUB editions of a report from one YAML source.",
     )
     parser.add_argument("--version", action="version",
                         version=f"reportexport {reportexport.__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    sub: dict[str, argparse.ArgumentParser] = {}
+    sub: dict[str, _Parser] = {}
 
     for name in [*formats, "all"]:
         what = "every registered edition" if name == "all" else f"the {name.upper()} edition"
@@ -293,8 +323,13 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command == "validate":
         _check_source(args.source)
-        report, _ = reportexport.load(args.source, _style(args))
-        print(f"{args.source}: ok ({sum(1 for _ in report.walk())} sections)", file=sys.stderr)
+        style = _style(args)
+        report, _ = reportexport.load(args.source, style)
+        # Say what was checked: the theme too, which a typo in --style would not be.
+        theme = "the built-in theme" if style is None else str(style)
+        count = sum(1 for _ in report.walk())
+        print(f"{args.source}: ok ({count} section{'s' * (count != 1)}); {theme}: ok",
+              file=sys.stderr)
         return EXIT_OK
     if args.command == "watch":
         return _watch(args)
@@ -318,7 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     args, extra = parser.parse_known_args(argv)
     if extra:
-        sub[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+        sub[args.command].error(sub[args.command].unknown_arguments(extra))
     try:
         return _run(args)
     except InputError as exc:

@@ -3,14 +3,21 @@
 A character no font of the theme has (neither a family's own nor a fallback)
 would print as a box in one edition and as nothing in another; every format
 refuses it the same way, before any edition is written.
+
+Each text is checked against the fonts that set it: the running text (the
+lead, paragraphs, lists, quotations, table cells, notes) is set in the body
+family in every edition; titles, captions, table headers and the metadata are
+set in the heading family somewhere and in the body family elsewhere (the
+EPUB's contents), so they are checked against both.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from reportexport.fontruns import uncovered
-from reportexport.model import Report
+from reportexport.model import Figure, Inlines, Report, Table, plain
 from reportexport.problems import ExportError, Problem
 from reportexport.theme import Theme
 
@@ -20,15 +27,47 @@ if TYPE_CHECKING:  # the build's workers never read a source: YAML is not import
 _SHOWN_SECTIONS = 3
 
 
+def _display_texts(report: Report) -> Iterator[str]:
+    """The texts set in the heading family in some edition: all but the running text."""
+    meta = report.metadata
+    yield from (meta.title, meta.subtitle or "", meta.short_title or "", meta.publisher,
+                meta.subject or "", meta.description or "", meta.rights or "",
+                *meta.authors, *meta.keywords)
+    for fact in meta.facts:
+        yield from (fact.label, fact.value)
+    for _, section in report.walk():
+        yield section.title
+        for block in section.blocks:
+            shown: tuple[Inlines | None, ...] = ()
+            if isinstance(block, Table):
+                shown = (block.caption, *block.columns)
+            elif isinstance(block, Figure):
+                shown = (block.caption,)
+                yield block.alt
+            yield from (plain(content) for content in shown if content is not None)
+
+
 def missing_characters(report: Report, theme: Theme) -> dict[str, list[str]]:
-    """Each character no font has, with the families (and their fallbacks) that lack it."""
+    """Each character no font that sets it has, with the families (and their fallbacks)
+    that lack it: the body family's first when it is one of them."""
     # The distinct characters first: a long report uses a few hundred of them.
-    used = report.characters
+    display: set[str] = set()
+    for text in _display_texts(report):
+        display.update(text)
     missing: dict[str, list[str]] = {}
-    for char, family in uncovered(used, (theme.body_font, theme.heading_font)):
-        names = [family.family, *(fallback.family for fallback in family.fallbacks)]
-        missing.setdefault(char, []).append(" or ".join(names))
+    for characters, families in ((report.characters, (theme.body_font,)),
+                                 (display, (theme.heading_font,))):
+        for char, family in uncovered(characters, families):
+            names = " or ".join([family.family, *(f.family for f in family.fallbacks)])
+            if names not in missing.setdefault(char, []):
+                missing[char].append(names)
     return missing
+
+
+def _running_text(path: tuple[str | int, ...]) -> bool:
+    """A path to text set in the body family only (see the module's docstring)."""
+    return path[:1] == ("lead",) or any(
+        part in ("paragraph", "bullets", "numbered", "quote", "rows") for part in path)
 
 
 def _describe(char: str) -> str:
@@ -55,13 +94,23 @@ def character_problems(located: LocatedData, report: Report, theme: Theme) -> li
     from reportexport.source import located_strings
 
     strings = located_strings(located.data)
+    body = " or ".join([theme.body_font.family,
+                        *(f.family for f in theme.body_font.fallbacks)])
     problems = []
     for char, families in missing.items():
-        path = next((path for path, text in strings if char in text), ())
-        problems.append(located.problem(
-            path, f"no font of the theme has {_describe(char)} (it is not in "
-                  f"{'; nor in '.join(families)}); used in {_where(report, char)}; add a "
-                  "fallback font that has it to the theme"))
+        if body in families:  # every text lacks it
+            path = next((path for path, text in strings if char in text), ())
+            message = (f"no font of the theme has {_describe(char)} (it is not in "
+                       f"{'; nor in '.join(families)}); used in {_where(report, char)}; add a "
+                       "fallback font that has it to the theme")
+        else:  # the body family has it; the heading family, which sets the titles, not
+            path = next((path for path, text in strings
+                         if char in text and not _running_text(path)), ())
+            message = (f"the heading fonts have no {_describe(char)} (it is not in "
+                       f"{families[0]}), and titles, captions, table headers and the "
+                       "metadata are set in them (the body font has it); add a fallback "
+                       "font that has it to the heading family, or leave it out here")
+        problems.append(located.problem(path, message))
     return problems
 
 

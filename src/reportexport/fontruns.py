@@ -59,9 +59,31 @@ def _strong(char: str) -> bool:
     return unicodedata.category(char)[0] in "LN"
 
 
+#: Unicode's default-ignorable code points (DerivedCoreProperties.txt): joiners,
+#: variation selectors, the soft hyphen, the word joiner… Shaping and layout act on
+#: them, and a font need not have a glyph for them: they are drawn as nothing.
+DEFAULT_IGNORABLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
+
+
+def default_ignorable_codes() -> Iterator[int]:
+    """Every code point DEFAULT_IGNORABLE matches."""
+    ranges = DEFAULT_IGNORABLE.pattern[1:-1]
+    for match in re.finditer(r"(.)(?:-(.))?", ranges, re.DOTALL):
+        first, last = match.group(1), match.group(2) or match.group(1)
+        yield from range(ord(first), ord(last) + 1)
+
+
 def needs_glyph(char: str) -> bool:
-    """Layout turns ordinary white space into spacing; every other character is drawn."""
-    return not char.isspace() or char in "\u00a0\u202f"
+    """Layout turns ordinary white space into spacing, and default-ignorable characters
+    into nothing; every other character is drawn.
+
+    Control characters are no text (the source check refuses them on their own)."""
+    if char.isspace():
+        return char in "\u00a0\u202f"
+    return unicodedata.category(char) != "Cc" and not DEFAULT_IGNORABLE.match(char)
 
 
 @functools.cache
@@ -133,7 +155,7 @@ def language_runs(text: str) -> list[Run]:
 def needed_fallbacks(characters: Iterable[str],
                      families: Iterable[FontFamily]) -> list[FontFamily]:
     """The fallbacks that set some of `characters` (a report's): those an edition carries."""
-    used = {ord(c) for c in characters}
+    used = {ord(c) for c in characters if needs_glyph(c)}
     needed: list[FontFamily] = []
     for family in families:
         lacking = used - covers(family.regular)

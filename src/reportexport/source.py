@@ -36,6 +36,43 @@ MAX_SECTION_DEPTH = 6
 #: Characters XML 1.0 cannot carry: they would corrupt the DOCX and EPUB.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
+#: What the schema's date pattern accepts; only such text can be a real date or not.
+_DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def compose(text: str) -> str:
+    """`text` with each letter and the accents typed after it composed into one character
+    where Unicode has one (e + U+0301: é), as a shaping engine draws them; marks with no
+    composed form stay. Text already composed is returned as it is, and characters that
+    NFC would replace on their own (CJK compatibility ideographs) are kept."""
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    out: list[str] = []
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or not _is_mark(text[i]):
+            cluster = text[start:i]
+            out.append(unicodedata.normalize("NFC", cluster) if len(cluster) > 1 else cluster)
+            start = i
+    return "".join(out)
+
+
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char).startswith("M")
+
+
+def _compose_all(data: Any) -> Any:
+    """Every string of the parsed source composed (see `compose`), in place."""
+    if isinstance(data, str):
+        return compose(data)
+    if isinstance(data, dict):
+        for key, value in data.items():
+            data[key] = _compose_all(value)
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            data[i] = _compose_all(value)
+    return data
+
 
 def located_strings(data: Any, path: DataPath = ()) -> list[tuple[DataPath, str]]:
     """Every string in the parsed source, with its path, in document order."""
@@ -66,14 +103,39 @@ def _xml_problems(located: LocatedData) -> list[Problem]:
 
 
 def _parse_date(located: LocatedData, path: DataPath, problems: list[Problem]) -> dt.date | None:
-    text = located.data
-    for part in path:
-        text = text[part]
+    """The date at `path`; None, noting why, when it is no real date. A value of another
+    shape (the schema said so already) is None without a second problem."""
+    text = _at(located.data, path)
+    if not isinstance(text, str) or not _DATE_SHAPE.fullmatch(text):
+        return None
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
         problems.append(located.problem(path, f"'{text}' is not a real calendar date"))
         return None
+
+
+def _at(data: Any, path: DataPath) -> Any:
+    """The value at `path`, or None where the data has another shape (the schema refused it)."""
+    for part in path:
+        if isinstance(part, int) and isinstance(data, list) and 0 <= part < len(data):
+            data = data[part]
+        elif isinstance(part, str) and isinstance(data, dict):
+            data = data.get(part)
+        else:
+            return None
+    return data
+
+
+def _items(data: Any, key: str) -> list[Any]:
+    """`data[key]` when it is a list, else no items: stages run on data the schema refused."""
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, list) else []
+
+
+def _text(data: Any, key: str) -> str:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _section_problems(located: LocatedData) -> list[Problem]:
@@ -134,11 +196,11 @@ class _Texts:
         self.tables = self.figures = self.notes = 0  # numbered in reading order
 
     def __call__(self, path: DataPath) -> Inlines:
-        text = self.located.data
-        for part in path:
-            text = text[part]
-        if not isinstance(text, str):  # a number in a table cell: as written
-            return (Text(self.located.numerals.get(path, str(text))),)
+        text = _at(self.located.data, path)
+        if isinstance(text, int | float) and not isinstance(text, bool):
+            return (Text(self.located.numerals.get(path, str(text))),)  # a cell: as written
+        if not isinstance(text, str):  # another shape: the schema said so already
+            return ()
         try:
             content = inline.parse(text.strip(), self._next_note)
         except inline.MarkupError as exc:
@@ -160,32 +222,39 @@ class _Texts:
                     path, f"cross-reference to '#{section_id}': no section has that id{hint}"))
 
 
-def _block(data: dict[str, Any], path: DataPath, rich: _Texts) -> Block:
+# The builders below run on data the schema may have refused (so that one pass
+# reports every problem): they trust no shape, and skip what is malformed.
+
+
+def _block(data: Any, path: DataPath, rich: _Texts) -> Block | None:
+    if not isinstance(data, dict):
+        return None
     if "paragraph" in data:
         return Paragraph(rich((*path, "paragraph")))
-    if "bullets" in data:
-        return BulletList(tuple(rich((*path, "bullets", i)) for i in range(len(data["bullets"]))))
-    if "numbered" in data:
-        return NumberedList(tuple(rich((*path, "numbered", i))
-                                  for i in range(len(data["numbered"]))))
-    if "table" in data:
+    for kind, make in (("bullets", BulletList), ("numbered", NumberedList)):
+        if kind in data:
+            return make(tuple(rich((*path, kind, i)) for i in range(len(_items(data, kind)))))
+    if isinstance(data.get("table"), dict):
         return _table(data["table"], (*path, "table"), rich)
-    if "figure" in data:
+    if isinstance(data.get("figure"), dict):
         return _figure(data["figure"], (*path, "figure"), rich)
-    quote = data["quote"]
+    quote = data.get("quote")
+    if not isinstance(quote, dict):
+        return None
     attribution = (rich((*path, "quote", "attribution"))
                    if quote.get("attribution") else None)
     return Quote(rich((*path, "quote", "text")), attribution)
 
 
 def _table(data: dict[str, Any], path: DataPath, rich: _Texts) -> Table:
-    width = len(data["columns"])
-    for i, row in enumerate(data["rows"]):
-        if len(row) != width:
+    width = len(_items(data, "columns"))
+    rows = [row if isinstance(row, list) else [] for row in _items(data, "rows")]
+    for i, row in enumerate(rows):
+        if width and row and len(row) != width:
             rich.problems.append(rich.located.problem(
                 (*path, "rows", i), f"this row has {len(row)} cell{'s' * (len(row) != 1)}; "
                 f"the table has {width} column{'s' * (width != 1)}"))
-    align = data.get("align", [])
+    align = _items(data, "align")
     if align and len(align) != width:
         rich.problems.append(rich.located.problem(
             (*path, "align"), f"{len(align)} alignment{'s' * (len(align) != 1)} for {width} "
@@ -195,7 +264,7 @@ def _table(data: dict[str, Any], path: DataPath, rich: _Texts) -> Table:
         number=rich.tables,
         columns=tuple(rich((*path, "columns", i)) for i in range(width)),
         rows=tuple(tuple(rich((*path, "rows", r, i)) for i in range(len(row)))
-                   for r, row in enumerate(data["rows"])),
+                   for r, row in enumerate(rows)),
         align=tuple(align) if len(align) == width else ("left",) * width,
         caption=rich((*path, "caption")) if "caption" in data else None,
     )
@@ -204,28 +273,37 @@ def _table(data: dict[str, Any], path: DataPath, rich: _Texts) -> Table:
 def _figure(data: dict[str, Any], path: DataPath, rich: _Texts) -> Figure:
     rich.figures += 1
     caption = rich((*path, "caption")) if "caption" in data else None
+    alt, name = _text(data, "alt"), _text(data, "image")
+    if not name:  # no path to check: the schema said so already
+        return Figure(rich.figures, Path(), "", 0, 0, alt, caption)
     try:
-        image = check_image(data["image"].strip(), rich.located.file.parent)
+        image = check_image(name, rich.located.file.parent)
     except ImageProblem as exc:
         rich.problems.append(rich.located.problem((*path, "image"), str(exc)))
-        return Figure(rich.figures, Path(), "", 0, 0, data["alt"].strip(), caption)
+        return Figure(rich.figures, Path(), "", 0, 0, alt, caption)
     return Figure(rich.figures, image.path, image.media_type, image.width, image.height,
-                  data["alt"].strip(), caption)
+                  alt, caption)
 
 
-def _section(data: dict[str, Any], path: DataPath, rich: _Texts) -> Section:
+def _section(data: Any, path: DataPath, rich: _Texts) -> Section | None:
+    if not isinstance(data, dict):
+        return None
+    blocks = (_block(b, (*path, "blocks", i), rich) for i, b in enumerate(_items(data, "blocks")))
+    sections = (_section(s, (*path, "sections", i), rich)
+                for i, s in enumerate(_items(data, "sections")))
+    sid = data.get("id")
     return Section(
-        id=data["id"],
-        title=data["title"].strip(),
-        blocks=tuple(_block(b, (*path, "blocks", i), rich)
-                     for i, b in enumerate(data.get("blocks", []))),
-        sections=tuple(_section(s, (*path, "sections", i), rich)
-                       for i, s in enumerate(data.get("sections", []))),
+        id=sid if isinstance(sid, str) else "",
+        title=_text(data, "title"),
+        blocks=tuple(b for b in blocks if b is not None),
+        sections=tuple(s for s in sections if s is not None),
     )
 
 
-def _as_list(value: str | list[str]) -> list[str]:
-    return [value] if isinstance(value, str) else value
+def _names(value: Any) -> tuple[str, ...]:
+    """`authors`: one name, or a list of them."""
+    names = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return tuple(name.strip() for name in names if isinstance(name, str))
 
 
 def _derived_identifier(publisher: str, title: str, date: dt.date) -> str:
@@ -235,30 +313,32 @@ def _derived_identifier(publisher: str, title: str, date: dt.date) -> str:
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{publisher}\n{title}\n{date}"))
 
 
-def _metadata(data: dict[str, Any], date: dt.date, modified: dt.date | None) -> Metadata:
-    def text(key: str) -> str | None:
-        value = data.get(key)
-        return value.strip() if isinstance(value, str) else None
+def _metadata(data: Any, date: dt.date, modified: dt.date | None) -> Metadata:
+    data = data if isinstance(data, dict) else {}
 
-    title = data["title"].strip()
-    publisher = data["publisher"].strip()
+    def text(key: str) -> str | None:
+        return _text(data, key) or None
+
+    title, publisher = _text(data, "title"), _text(data, "publisher")
     identifier = text("identifier") or _derived_identifier(publisher, title, date)
+    facts = (fact for fact in _items(data, "facts") if isinstance(fact, dict))
+    language, slug = data.get("language"), data.get("slug")
     return Metadata(
         title=title,
         publisher=publisher,
-        authors=tuple(a.strip() for a in _as_list(data["authors"])),
+        authors=_names(data.get("authors")),
         date=date,
-        language=data["language"],
+        language=language if isinstance(language, str) else "",
         identifier=identifier,
-        slug=data.get("slug") or slugify(text("short_title") or title),
+        slug=slug if isinstance(slug, str) and slug else slugify(text("short_title") or title),
         subtitle=text("subtitle"),
         short_title=text("short_title"),
         modified=modified,
         subject=text("subject"),
-        keywords=tuple(k.strip() for k in data.get("keywords", [])),
+        keywords=tuple(k.strip() for k in _items(data, "keywords") if isinstance(k, str)),
         description=text("description"),
         rights=text("rights"),
-        facts=tuple(Fact(f["label"].strip(), f["value"].strip()) for f in data.get("facts", [])),
+        facts=tuple(Fact(_text(f, "label"), _text(f, "value")) for f in facts),
     )
 
 
@@ -270,28 +350,37 @@ def load_report(file: Path) -> Report:
 def read_report(file: Path) -> tuple[Report, LocatedData]:
     """`load_report`, and the source as read, for checks that locate what they find
     (coverage; standard input cannot be read twice)."""
-    located = load_yaml(file)
-    # Every check runs, so that one pass reports every problem of the file.
-    problems = schema.check(located, "report")
-    problems += _xml_problems(located) + _section_problems(located)
+    report, located, problems = check_source(file)
     if problems:
         raise InputError(problems)
+    return report, located
+
+
+def check_source(file: Path) -> tuple[Report, LocatedData, list[Problem]]:
+    """Every problem of the source `file`, stage after stage, and its report. With
+    problems, the report holds what is well formed (and stand-ins for the rest): it
+    is only for the checks that need one, such as the characters', to run as well.
+
+    Only YAML that cannot be parsed stops the checking (it raises InputError).
+    """
+    located = load_yaml(file)
+    # Every edition then carries a letter and its accent as one character, which every
+    # font that has the letter draws (the heading font may lack the bare accent).
+    located.data = _compose_all(located.data)
+    # Every stage runs, whatever the stages before found: one pass reports every problem.
+    problems = schema.check(located, "report")
+    problems += _xml_problems(located) + _section_problems(located)
+    data = located.data if isinstance(located.data, dict) else {}
     date = _parse_date(located, ("metadata", "date"), problems)
-    modified = None
-    if "modified" in located.data["metadata"]:
-        modified = _parse_date(located, ("metadata", "modified"), problems)
-    if problems or date is None:
-        raise InputError(problems)
-    data = located.data
+    modified = _parse_date(located, ("metadata", "modified"), problems)
     rich = _Texts(located)
     # The lead comes first in reading order: its notes are numbered first.
-    lead = tuple(Paragraph(rich(("lead", i))) for i in range(len(data.get("lead", []))))
-    report = Report(
-        metadata=_metadata(data["metadata"], date, modified),
-        sections=tuple(_section(s, ("sections", i), rich) for i, s in enumerate(data["sections"])),
-        lead=lead,
-    )
-    rich.check_references({section.id for _, section in report.walk()})
-    if rich.problems:
-        raise InputError(rich.problems)
-    return report, located
+    lead = tuple(Paragraph(rich(("lead", i))) for i in range(len(_items(data, "lead"))))
+    sections = (_section(s, ("sections", i), rich) for i, s in enumerate(_items(data, "sections")))
+    body = tuple(s for s in sections if s is not None)
+    # With problems, the date may be a stand-in: the report is then only for checking.
+    metadata = _metadata(data.get("metadata"), date or dt.date(1, 1, 1), modified)
+    report = Report(metadata, body, lead)
+    rich.check_references({section.id for _, section in report.walk() if section.id})
+    problems += rich.problems
+    return report, located, problems

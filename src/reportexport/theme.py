@@ -187,30 +187,52 @@ def _font_file(located: LocatedData, path: tuple[str | int, ...], name: str,
         problems.append(located.problem(path, f"font file '{name}' ({candidate}) {problem}"))
         return None
     problems.append(located.problem(
-        path, f"font file '{name}' not found beside the theme or among the bundled fonts"))
+        path, f"font file '{name}' not found beside the theme or among the bundled fonts"
+        f"{_font_file_guess(name, located.file.parent)}"))
     return None
+
+
+def _font_file_guess(name: str, folder: Path) -> str:
+    """" (did you mean 'Caladea-Bold.ttf'?)" for a misspelt font file name, else ""."""
+    import difflib
+
+    known = sorted({path.name for place in (folder, bundled_fonts_dir())
+                    for path in place.glob("*.ttf")})
+    guess = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    return f" (did you mean '{guess[0]}'?)" if guess else ""
 
 
 def _font_family(located: LocatedData, path: tuple[str | int, ...],
                  problems: list[Problem]) -> FontFamily | None:
-    data: dict[str, Any] = located.data
+    """The family at `path`, noting each font file that cannot be found. It runs on
+    themes the schema refused too (one pass reports every problem), so it trusts no
+    shape: a family that is not a mapping, or a file name that is not text, is skipped."""
+    data: Any = located.data
     for key in path:
-        data = data[key]
+        if isinstance(key, int):
+            data = data[key] if isinstance(data, list) and key < len(data) else None
+        else:
+            data = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        return None
     found: dict[str, Path] = {}
     for style in ("regular", "bold", "italic", "bold_italic"):
         name = data.get(style)
-        if name is not None:
-            file = _font_file(located, (*path, style), name, problems)
-            if file is not None:
-                found[style] = file
+        if not isinstance(name, str) or not name:
+            continue
+        file = _font_file(located, (*path, style), name, problems)
+        if file is not None:
+            found[style] = file
+    listed = data.get("fallbacks")
     fallbacks = tuple(_font_family(located, (*path, "fallbacks", i), problems)
-                      for i in range(len(data.get("fallbacks", []))))
-    if "regular" not in found or None in fallbacks:
+                      for i in range(len(listed) if isinstance(listed, list) else 0))
+    family = data.get("family")
+    if "regular" not in found or None in fallbacks or not isinstance(family, str):
         return None
     bold = found.get("bold", found["regular"])
     italic = found.get("italic", found["regular"])
     return FontFamily(
-        family=data["family"],
+        family=family,
         regular=found["regular"],
         bold=bold,
         italic=italic,
@@ -234,9 +256,8 @@ def load_theme(file: Path | None = None) -> Theme:
         raise InputError([located.problem((), "this looks like a report source, not a theme "
                                           "(a theme sets page, fonts, sizes_pt, colours…); pass "
                                           "a theme file to --style")])
+    # The font files are looked for whatever the schema found: one pass, every problem.
     problems = schema.check(located, "theme")
-    if problems:
-        raise InputError(problems)
     body = _font_family(located, ("fonts", "body"), problems)
     heading = _font_family(located, ("fonts", "heading"), problems)
     if problems or body is None or heading is None:

@@ -58,10 +58,10 @@ class Watcher:
             report, self._theme = reportexport.load(self.source, self.style)
         else:  # as reportexport.load does, with the theme kept
             from reportexport.coverage import character_problems
-            from reportexport.source import read_report
+            from reportexport.source import check_source
 
-            report, located = read_report(self.source)
-            problems = character_problems(located, report, self._theme)
+            report, located, problems = check_source(self.source)
+            problems += character_problems(located, report, self._theme)
             if problems:
                 raise InputError(problems)
         self._images = {block.image for _, section in report.walk() for block in section.blocks

@@ -69,6 +69,10 @@ class LocatedData:
     keys: dict[DataPath, Location] = field(default_factory=dict)
     #: Numbers as written (`4.50`, not 4.5), for text that must print them so.
     numerals: dict[DataPath, str] = field(default_factory=dict)
+    #: true/false and nothing as written (`no`, `~`), for messages that quote them.
+    written: dict[DataPath, str] = field(default_factory=dict)
+    #: Where a mapping or list is written in flow style, `{…}` or `[…]`.
+    flow: set[DataPath] = field(default_factory=set)
 
     def where(self, path: DataPath, *, key: bool = False) -> Location | None:
         """The location of the value at `path`, or of its nearest located parent."""
@@ -180,7 +184,8 @@ class _StrictReader(_EventParser, Resolver):  # type: ignore[misc,valid-type]
                         stack.append(_Frame(None, top.path, skip=True))
                     top.key = ""  # the value that follows is dropped
                     continue
-                key = str(self._scalar(event))
+                # As written: JSON keys are text, and `yes:` is no key named True.
+                key = event.value
                 child = (*top.path, key)
                 if key in top.container:
                     first = keys[child]
@@ -208,10 +213,14 @@ class _StrictReader(_EventParser, Resolver):  # type: ignore[misc,valid-type]
                         f"nested more than {MAX_DEPTH} levels deep; refusing to read further",
                     )])
                 value = {} if isinstance(event, MappingStartEvent) else []
+                if event.flow_style:
+                    out.flow.add(path)
             elif isinstance(event, ScalarEvent):
                 value = self._scalar(event)
                 if isinstance(value, int | float) and not isinstance(value, bool):
                     out.numerals[path] = event.value
+                elif value is None or isinstance(value, bool):
+                    out.written[path] = event.value
             values[path] = _loc(event.start_mark)
             if top is None:
                 root.append(value)
@@ -298,6 +307,28 @@ def _line_of(text: str, index: int) -> str:
     return text[start : end if end >= 0 else len(text)]
 
 
+def _unclosed_opener(text: str, index: int) -> tuple[str, Location] | None:
+    """The innermost '[' or '{' still open where the parser gave up at `index`, if any.
+
+    libyaml's message for some of these slips (a ',' before the next line's '-')
+    names no bracket: YAML's own scanner, run again up to that point, finds it.
+    """
+    openers: list[tuple[str, Location]] = []
+    closers = yaml.FlowSequenceEndToken | yaml.FlowMappingEndToken
+    try:
+        for token in yaml.scan(text):
+            if token.start_mark.index >= index:
+                break
+            if isinstance(token, yaml.FlowSequenceStartToken | yaml.FlowMappingStartToken):
+                openers.append(("[" if isinstance(token, yaml.FlowSequenceStartToken) else "{",
+                                _loc(token.start_mark)))
+            elif isinstance(token, closers) and openers:
+                openers.pop()
+    except yaml.YAMLError:  # the scanner stops where the mistake is, as the parser did
+        pass
+    return openers[-1] if openers else None
+
+
 def _syntax_problems(exc: yaml.MarkedYAMLError, text: str, file: Path) -> list[Problem]:
     """libyaml's complaint where it noticed it, with a hint for the common slips.
 
@@ -314,12 +345,15 @@ def _syntax_problems(exc: yaml.MarkedYAMLError, text: str, file: Path) -> list[P
     line = _line_of(text, mark.index)
     column = mark.index - (text.rfind("\n", 0, mark.index) + 1)
     opener = _OPENERS.get(exc.context or "")
+    opened: Location | None = _loc(exc.context_mark) if exc.context_mark is not None else None
+    if exc.context == "while parsing a flow node" and (unclosed := _unclosed_opener(
+            text, mark.index)) is not None:
+        opener, opened = unclosed
     found: list[Problem] = []
     if at == "\t":
         message = "a tab character cannot indent YAML: indent with spaces"
-    elif opener and exc.context_mark is not None:
+    elif opener and opened is not None:
         closer = "]" if opener == "[" else "}"
-        opened = _loc(exc.context_mark)
         found.append(Problem(file, opened, "", f"this '{opener}' is never closed: add the "
                              f"'{closer}', or quote a value that starts with '{opener}'"))
         message += f"; the '{opener}' at line {opened.line}, column {opened.column} is not closed"

@@ -11,6 +11,7 @@ from typing import Any
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from reportexport.fontruns import default_ignorable_codes
 from reportexport.problems import ExportError
 from reportexport.theme import FontFamily
 
@@ -89,5 +90,24 @@ def register_alias(role: str, path: Path, shaped: bool = False) -> str:
             font = (TTFont if shaped else UnshapedTTFont)(name, str(path))
         except TTFError as exc:  # a font the theme's check let through, broken inside
             raise ExportError(f"{path}: the PDF cannot use this font ({exc})") from None
+        draw_ignorables_as_nothing(font)
         pdfmetrics.registerFont(font)
     return name
+
+
+def draw_ignorables_as_nothing(font: TTFont) -> None:
+    """Give the default-ignorable characters the font lacks (a joiner, a variation
+    selector, the word joiner, the soft hyphen in a heading) its blank space glyph,
+    zero wide, as HarfBuzz and every reading system draw them. reportlab would draw
+    its .notdef box. The text keeps them, so it reads back as the source.
+
+    reportlab offers no API for this: its face's character-to-glyph map and widths
+    are written here, and only here (tests/test_scripts.py checks they still exist)."""
+    face = font.face
+    blank = face.charToGlyph.get(0x20)
+    if blank is None or face.glyphPos[blank + 1] != face.glyphPos[blank]:
+        return  # no outline-free space glyph to borrow: leave the font as it is
+    for code in default_ignorable_codes():
+        if code not in face.charToGlyph:
+            face.charToGlyph[code] = blank
+            face.charWidths[code] = 0
