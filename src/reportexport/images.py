@@ -39,6 +39,8 @@ _ORIENTATION = 0x0112  # the EXIF tag
 #: How to turn the pixels for each EXIF orientation, as Pillow's ImageOps.exif_transpose does.
 _TURNS = {2: "FLIP_LEFT_RIGHT", 3: "ROTATE_180", 4: "FLIP_TOP_BOTTOM", 5: "TRANSPOSE",
           6: "ROTATE_270", 7: "TRANSVERSE", 8: "ROTATE_90"}  # Image.Transpose's names
+_QUARTER_TURNS = frozenset({5, 6, 7, 8})  # width and height change places
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 class ImageProblem(ValueError):
@@ -61,21 +63,21 @@ def check_image(name: str, folder: Path) -> CheckedImage:
         raise ImageProblem(f"'{name}' is {stat.st_size / 2**20:.1f} MiB; the limit is "
                            f"{MAX_FILE_BYTES // 2**20} MiB")
     try:
-        prepared = _prepared(path, stat.st_mtime_ns, stat.st_size)
+        return _checked(path, stat.st_mtime_ns, stat.st_size)
     except ImageProblem as exc:
         raise ImageProblem(f"'{name}' {exc}") from None
-    return CheckedImage(path, prepared.media_type, prepared.width, prepared.height)
 
 
 def edition_image(path: Path) -> bytes:
     """The bytes every edition embeds for the checked image at `path` (PNG stays PNG and
-    JPEG stays JPEG, so the figure's media type holds)."""
+    JPEG stays JPEG, so the figure's media type holds). Only an image that needs converting
+    is decoded here; the others are their file less its metadata."""
     stat = path.stat()
-    prepared = _prepared(path, stat.st_mtime_ns, stat.st_size)
-    if prepared.converted is not None:
-        return prepared.converted
+    converted = _converted(path, stat.st_mtime_ns, stat.st_size)
+    if converted is not None:
+        return converted
     data = path.read_bytes()
-    return _png_kept(data) if prepared.media_type == "image/png" else _jpeg_kept(data)
+    return _png_kept(data) if data.startswith(_PNG_SIGNATURE) else _jpeg_kept(data)
 
 
 def _located(name: str, folder: Path) -> Path:
@@ -101,18 +103,10 @@ def _located(name: str, folder: Path) -> Path:
     return path
 
 
-@dataclass(frozen=True)
-class _Prepared:
-    media_type: str
-    width: int
-    height: int
-    converted: bytes | None  # None: the file's own pixels suit every edition
-
-
-@functools.lru_cache(maxsize=32)
-def _prepared(path: Path, modified: int, size: int) -> _Prepared:
-    """The image checked and decoded once (per process and version of the file); converted
-    when the editions need it. Raises ImageProblem with a message that follows the name."""
+@functools.lru_cache(maxsize=256)
+def _checked(path: Path, modified: int, size: int) -> CheckedImage:
+    """The image checked and decoded once (per process and version of the file).
+    Raises ImageProblem with a message that follows the name."""
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -120,10 +114,10 @@ def _prepared(path: Path, modified: int, size: int) -> _Prepared:
         with Image.open(path) as image:
             kind, (width, height) = image.format, image.size
             _check_header(image, kind, width, height)
+            plan = _plan(image, path)
             image.verify()  # every chunk's checksum, through to the end (PNG)
         with Image.open(path) as image:
             image.load()  # every pixel: a truncated or damaged file fails here, not in a build
-            return _prepare(image, path)
     except ImageProblem:
         raise
     except Image.DecompressionBombError:
@@ -140,6 +134,9 @@ def _prepared(path: Path, modified: int, size: int) -> _Prepared:
         raise ImageProblem(f"is damaged and cannot be decoded ({exc})") from None
     except (OSError, SyntaxError, EOFError, struct.error) as exc:
         raise ImageProblem(f"is truncated or damaged and cannot be decoded ({exc})") from None
+    turned = plan.orientation in _QUARTER_TURNS
+    return CheckedImage(path, MEDIA_TYPES[str(kind)], *((height, width) if turned
+                                                        else (width, height)))
 
 
 def _max_text_mib() -> int:
@@ -160,34 +157,69 @@ def _check_header(image: PILImage.Image, kind: str | None, width: int, height: i
                            "that: use a PNG or JPEG of the one frame the figure should show")
 
 
-def _prepare(image: PILImage.Image, path: Path) -> _Prepared:
-    kind = str(image.format)
-    orientation = image.getexif().get(_ORIENTATION, 1)
+@dataclass(frozen=True)
+class _Plan:
+    """What the editions need done to an image, decided from its header alone, so that the
+    check and every build (in whichever process) decide alike without decoding."""
+
+    convert: bool  # False: the file's own pixels suit every edition
+    orientation: int  # EXIF's, 1 when there is none
+    profile: bytes | None  # a colour profile other than sRGB's
+
+
+def _plan(image: PILImage.Image, path: Path) -> _Plan:
+    kind = image.format
+    orientation = _orientation(image)
     profile = _profile(image)
-    needs_pixels = (orientation in _TURNS or profile is not None or kind == "MPO"
-                    or ("transparency" in image.info and image.mode != "P")
-                    or _png_gamma(image) is not None
-                    or image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA")
-                    or (kind == "PNG" and _png_bit_depth(path) > 8)
-                    or (kind == "JPEG" and image.mode not in ("L", "RGB")))
-    if not needs_pixels:
-        return _Prepared(MEDIA_TYPES[kind], *image.size, None)
-    shown = _shown(image, orientation, profile)
-    return _Prepared(MEDIA_TYPES[kind], *shown.size, _encoded(shown, kind))
+    convert = (orientation in _TURNS or profile is not None or kind == "MPO"
+               or _png_gamma(image) is not None
+               or ("transparency" in image.info and image.mode != "P")
+               or image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA")
+               or (kind == "PNG" and _png_bit_depth(path) > 8)
+               or (kind != "PNG" and image.mode not in ("L", "RGB")))
+    return _Plan(convert, orientation, profile)
 
 
-def _shown(image: PILImage.Image, orientation: int, profile: bytes | None) -> PILImage.Image:
+def _orientation(image: PILImage.Image) -> int:
+    """EXIF's orientation as the header has it (a PNG's eXIf chunk after the pixels is
+    metadata left behind, the same in the check and the build)."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    if image.format == "PNG":
+        if "exif" in image.info:
+            exif.load(image.info["exif"])
+    else:
+        exif = image.getexif()
+    value = exif.get(_ORIENTATION, 1)
+    return value if isinstance(value, int) else 1
+
+
+@functools.lru_cache(maxsize=16)
+def _converted(path: Path, modified: int, size: int) -> bytes | None:
+    """The image converted for the editions, or None when its file suits them as it is."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        plan = _plan(image, path)
+        if not plan.convert:
+            return None
+        image.load()
+        return _encoded(_shown(image, plan), str(image.format))
+
+
+def _shown(image: PILImage.Image, plan: _Plan) -> PILImage.Image:
     """The pixels as a colour-managed viewer shows them: 8-bit L, LA, RGB or RGBA in sRGB."""
     gamma = _png_gamma(image)
     shown = _eight_bit(image)
-    if profile is not None:
-        shown = _to_srgb(shown, profile)
+    if plan.profile is not None:
+        shown = _to_srgb(shown, plan.profile)
     elif gamma is not None:
         shown = _gamma_corrected(shown, gamma)
-    if orientation in _TURNS:
+    if plan.orientation in _TURNS:
         from PIL import Image
 
-        shown = shown.transpose(Image.Transpose[_TURNS[orientation]])
+        shown = shown.transpose(Image.Transpose[_TURNS[plan.orientation]])
     elif shown is image:
         shown = shown.copy()
     shown.info = {}  # nothing of the file's metadata is written again
