@@ -146,6 +146,8 @@ G, D = (GREY,) * 3, (DARK,) * 3
 CASES = [
     ImageCase("png-1", ".png", saved(halves("1", 0, 1), "PNG"),
               left_right((0, 0, 0), (255, 255, 255))),
+    ImageCase("png-1-transparent", ".png", saved(halves("1", 0, 1), "PNG", transparency=1),
+              left_right((0, 0, 0), None, 255, 0)),
     ImageCase("png-L", ".png", saved(halves("L", GREY, DARK), "PNG"), left_right(G, D)),
     ImageCase("png-LA", ".png", saved(halves("LA", (GREY, 255), (DARK, 0)), "PNG"),
               left_right(G, None, 255, 0)),

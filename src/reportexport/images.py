@@ -132,6 +132,8 @@ def _checked(path: Path, modified: int, size: int) -> CheckedImage:
                                f"{_max_text_mib()} MiB allowed: save the image again "
                                "without its metadata") from None
         raise ImageProblem(f"is damaged and cannot be decoded ({exc})") from None
+    except PermissionError:
+        raise ImageProblem("cannot be read (permission denied)") from None
     except (OSError, SyntaxError, EOFError, struct.error) as exc:
         raise ImageProblem(f"is truncated or damaged and cannot be decoded ({exc})") from None
     turned = plan.orientation in _QUARTER_TURNS
@@ -228,7 +230,7 @@ def _shown(image: PILImage.Image, plan: _Plan) -> PILImage.Image:
 
 def _eight_bit(image: PILImage.Image) -> PILImage.Image:
     mode = image.mode
-    if mode in ("L", "RGB") and "transparency" in image.info:  # one colour transparent
+    if mode in ("1", "L", "RGB") and "transparency" in image.info:  # one colour transparent
         return image.convert("RGBA")
     if mode in ("L", "LA", "RGB", "RGBA"):
         return image
