@@ -16,6 +16,7 @@ import os
 import posixpath
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -170,11 +171,12 @@ def _jpeg() -> bytes:
     return saved(halves("RGB", (200, 60, 30), (20, 90, 160)), "JPEG")(40, 30)
 
 
-def _bomb(kind: bytes) -> bytes:
+def _bomb(kind: bytes, after_pixels: bool = False) -> bytes:
     text = zlib.compress(b"a" * (16 * 2**20), 9)  # 16 KiB that decompress to 16 MiB
     data = b"Comment\0\0" + text if kind == b"zTXt" else b"Comment\0\1\0\0\0" + text
     png = _png()
-    return png[:33] + png_chunk(kind, data) + png[33:]
+    at = len(png) - 12 if after_pixels else 33  # before IEND, or after IHDR
+    return png[:at] + png_chunk(kind, data) + png[at:]
 
 
 def _animated() -> bytes:
@@ -196,41 +198,73 @@ def _damaged_checksum() -> bytes:
     return bytes(png)
 
 
-REFUSED = [
-    ("truncated.png", lambda: _png()[: len(_png()) // 2], "is truncated or damaged"),
-    ("without-end.png", lambda: _png()[:-12], "is truncated or damaged"),
-    ("bad-checksum.png", _damaged_checksum, "is truncated or damaged"),
-    ("truncated.jpg", lambda: _jpeg()[: len(_jpeg()) // 2], "is truncated or damaged"),
-    ("ztxt-bomb.png", lambda: _bomb(b"zTXt"), "holds a metadata (text) chunk larger than"),
-    ("itxt-bomb.png", lambda: _bomb(b"iTXt"), "holds a metadata (text) chunk larger than"),
-    ("animated.png", _animated, "is animated (2 frames)"),
-    ("float.tif", lambda: _tiff("F", 0.5), "is a TIFF image; use PNG or JPEG"),
-    ("lab.tif", lambda: _tiff("LAB", (50, 0, 0)), "is a TIFF image; use PNG or JPEG"),
+def _sparse(path: Path) -> None:
+    """A PNG padded to 33 MiB without using the disk: refused before it is opened."""
+    with path.open("wb") as file:
+        file.write(_png())
+        file.truncate(33 * 2**20)
+
+
+def _loop(path: Path) -> None:
+    os.symlink(path.with_name("loop-b.png"), path)
+    os.symlink(path, path.with_name("loop-b.png"))
+
+
+def _written(make: Callable[[], bytes]) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        path.write_bytes(make())
+    return write
+
+
+#: (file name, how it is made, the message after "'images/NAME' ").
+REFUSED: list[tuple[str, Callable[[Path], None], str]] = [
+    ("truncated.png", _written(lambda: _png()[: len(_png()) // 2]), "is truncated or damaged"),
+    ("without-end.png", _written(lambda: _png()[:-12]), "is truncated or damaged"),
+    ("bad-checksum.png", _written(_damaged_checksum), "is truncated or damaged"),
+    ("truncated.jpg", _written(lambda: _jpeg()[: len(_jpeg()) // 2]),
+     "is truncated or damaged"),
+    ("ztxt-bomb.png", _written(lambda: _bomb(b"zTXt")),
+     "holds a metadata (text) chunk larger than"),
+    ("ztxt-bomb-after-pixels.png", _written(lambda: _bomb(b"zTXt", after_pixels=True)),
+     "holds a metadata (text) chunk larger than"),
+    ("itxt-bomb.png", _written(lambda: _bomb(b"iTXt")),
+     "holds a metadata (text) chunk larger than"),
+    ("animated.png", _written(_animated), "is animated (2 frames)"),
+    ("float.tif", _written(lambda: _tiff("F", 0.5)), "is a TIFF image; use PNG or JPEG"),
+    ("lab.tif", _written(lambda: _tiff("LAB", (50, 0, 0))), "is a TIFF image; use PNG or JPEG"),
+    ("huge.png", _sparse, "is 33.0 MiB; the limit is 32 MiB"),
+    ("loop.png", _loop, "is a loop of symbolic links"),
 ]
 
 
-def test_images_no_edition_can_carry_are_refused_located(tmp_path: Path) -> None:
-    (tmp_path / "images").mkdir()
+@pytest.fixture(scope="module")
+def refusals(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """One source with every refused image, validated and built once each."""
+    folder = tmp_path_factory.mktemp("refused")
+    (folder / "images").mkdir()
     for name, make, _ in REFUSED:
-        (tmp_path / "images" / name).write_bytes(make())
-    with (tmp_path / "images" / "huge.png").open("wb") as file:  # sparse: costs no disk
-        file.write(_png())
-        file.truncate(33 * 2**20)
-    os.symlink("loop-b.png", tmp_path / "images" / "loop-a.png")
-    os.symlink("loop-a.png", tmp_path / "images" / "loop-b.png")
-    expected = [*((name, message) for name, _, message in REFUSED),
-                ("huge.png", "is 33.0 MiB; the limit is 32 MiB"),
-                ("loop-a.png", "is a loop of symbolic links")]
-    source = source_with(tmp_path, [(name, "Alt") for name, _ in expected])
-    out = tmp_path / "out"
-    for command in (("validate", source), ("all", source, "-o", out)):
-        result = run_cli(*command)
-        assert result.code == 2, result.stderr
-        assert "Traceback" not in result.stderr and "ImageReader" not in result.stderr
-        for index, (name, message) in enumerate(expected):
-            assert (f"{source}:{11 + index}:25: sections[0].blocks[{index}].figure.image: "
-                    f"'images/{name}' {message}") in result.stderr, (name, result.stderr)
+        make(folder / "images" / name)
+    source = source_with(folder, [(name, "Alt") for name, _, _ in REFUSED])
+    out = folder / "out"
+    return {"source": source, "out": out, "validate": run_cli("validate", source),
+            "all": run_cli("all", source, "-o", out)}
+
+
+@pytest.mark.parametrize("command", ["validate", "all"])
+def test_refused_images_stop_validate_and_the_build(refusals: dict, command: str) -> None:
+    result = refusals[command]
+    assert result.code == 2, result.stderr
+    assert "Traceback" not in result.stderr and "ImageReader" not in result.stderr
+    out: Path = refusals["out"]
     assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize("index", range(len(REFUSED)), ids=[name for name, _, _ in REFUSED])
+@pytest.mark.parametrize("command", ["validate", "all"])
+def test_each_refused_image_is_located(refusals: dict, command: str, index: int) -> None:
+    name, _, message = REFUSED[index]
+    assert (f"{refusals['source']}:{11 + index}:25: sections[0].blocks[{index}].figure.image: "
+            f"'images/{name}' {message}") in refusals[command].stderr, refusals[command].stderr
 
 
 def test_a_text_bomb_is_refused_before_it_is_decompressed_whole(tmp_path: Path) -> None:
