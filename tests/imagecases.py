@@ -216,6 +216,9 @@ CASES = [
               saved(halves("RGB", RED, BLUE), "JPEG", quality=95, exif=exif_orientation(6)),
               lambda w, h: [Probe(w // 2, 2, RED), Probe(w // 2, h - 3, BLUE)],
               tolerance=8, turned=True),
+    ImageCase("jpeg-exif-metadata", ".jpg",  # upright: goes in as it is, less its EXIF
+              saved(halves("RGB", RED, BLUE), "JPEG", quality=95, exif=exif_orientation(1)),
+              left_right(RED, BLUE), tolerance=8),
     ImageCase("jpeg-MPO", ".jpg", mpo, left_right(RED, RED), tolerance=8),
 ]
 
