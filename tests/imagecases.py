@@ -131,6 +131,16 @@ def rgba_png_from_palette(width: int, height: int) -> bytes:
     return out.getvalue()
 
 
+def reheaded(make: Callable[[int, int], bytes], segment: bytes) -> Callable[[int, int], bytes]:
+    """The JPEG with its JFIF segment replaced by `segment` (b"": none), as cameras (EXIF
+    first) and Adobe's software (APP14 first) write them."""
+    def made(width: int, height: int) -> bytes:
+        data = make(width, height)
+        assert data[6:10] == b"JFIF"
+        return data[:2] + segment + data[4 + struct.unpack(">H", data[4:6])[0]:]
+    return made
+
+
 def mpo(width: int, height: int) -> bytes:
     first = Image.new("RGB", (width, height), (200, 60, 30))
     second = Image.new("RGB", (width, height), (20, 90, 160))
@@ -218,6 +228,15 @@ CASES = [
               tolerance=8, turned=True),
     ImageCase("jpeg-exif-metadata", ".jpg",  # upright: goes in as it is, less its EXIF
               saved(halves("RGB", RED, BLUE), "JPEG", quality=95, exif=exif_orientation(1)),
+              left_right(RED, BLUE), tolerance=8),
+    ImageCase("jpeg-exif-first", ".jpg",  # a camera's: no JFIF segment, EXIF first
+              reheaded(saved(halves("RGB", RED, BLUE), "JPEG", quality=95),
+                       b"\xff\xe1" + struct.pack(">H", 2 + len(exif_orientation(1)))
+                       + exif_orientation(1)),  # Pillow's EXIF bytes start "Exif\0\0"
+              left_right(RED, BLUE), tolerance=8),
+    ImageCase("jpeg-adobe-first", ".jpg",  # Adobe's: APP14 (YCbCr) first, no JFIF
+              reheaded(saved(halves("RGB", RED, BLUE), "JPEG", quality=95),
+                       b"\xff\xee\x00\x0eAdobe\x00\x64\x00\x00\x00\x00\x01"),
               left_right(RED, BLUE), tolerance=8),
     ImageCase("jpeg-MPO", ".jpg", mpo, left_right(RED, RED), tolerance=8),
 ]

@@ -178,8 +178,16 @@ def _plan(image: PILImage.Image, path: Path) -> _Plan:
                or ("transparency" in image.info and image.mode != "P")
                or image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA")
                or (kind == "PNG" and _png_bit_depth(path) > 8)
-               or (kind != "PNG" and image.mode not in ("L", "RGB")))
+               or (kind != "PNG" and image.mode not in ("L", "RGB"))
+               or _stored_as_rgb(image))
     return _Plan(convert, orientation, profile)
+
+
+def _stored_as_rgb(image: PILImage.Image) -> bool:
+    """A JPEG whose Adobe segment says its three colours are RGB, not YCbCr: the JFIF
+    segment every edition's copy opens with would say YCbCr, so it is re-encoded."""
+    return (image.format != "PNG" and image.mode == "RGB"
+            and image.info.get("adobe_transform") == 0 and "jfif" not in image.info)
 
 
 def _orientation(image: PILImage.Image) -> int:
@@ -329,11 +337,16 @@ def _png_kept(data: bytes) -> bytes:
 #: JPEG segments an edition's copy keeps before the scan: JFIF (APP0) and Adobe (APP14,
 #: which says how the colours are coded); EXIF, XMP, ICC (sRGB here), comments stay behind.
 _JPEG_DROPPED = frozenset({*range(0xE1, 0xEE), 0xEF, 0xFE})
+#: A JFIF segment (version 1.01, square pixels, no thumbnail), first after the start of
+#: image: python-docx recognises a JPEG by it (or by EXIF, which is left behind) and fails
+#: on any other, as on Adobe's CMYK files that open with APP14.
+_JFIF = b"\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
 
 
 def _jpeg_kept(data: bytes) -> bytes:
-    """The JPEG without its metadata segments (the same bytes when it has none)."""
-    kept, at, dropped = [data[:2]], 2, False
+    """The JPEG without its metadata segments, opening with a JFIF segment (the same bytes
+    when it has no metadata and opens with one)."""
+    segments, at = [], 2
     while at + 4 <= len(data) and data[at] == 0xFF:
         marker = data[at + 1]
         if marker == 0xFF:  # a fill byte before a marker
@@ -342,11 +355,11 @@ def _jpeg_kept(data: bytes) -> bytes:
         if marker == 0xDA:  # start of scan: the rest is the image
             break
         (length,) = struct.unpack(">H", data[at + 2:at + 4])
-        if marker in _JPEG_DROPPED:
-            dropped = True
-        else:
-            kept.append(data[at:at + 2 + length])
+        segments.append((marker, data[at:at + 2 + length]))
         at += 2 + length
-    if not dropped:
+    kept = [segment for marker, segment in segments if marker not in _JPEG_DROPPED]
+    jfif = [segment for segment in kept if segment[4:9] == b"JFIF\0"]
+    if len(kept) == len(segments) and jfif and kept[0] is jfif[0]:
         return data
-    return b"".join(kept) + data[at:]
+    rest = [segment for segment in kept if not jfif or segment is not jfif[0]]
+    return b"".join([data[:2], jfif[0] if jfif else _JFIF, *rest, data[at:]])
