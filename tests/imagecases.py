@@ -100,6 +100,27 @@ def linear_rgb_profile() -> bytes:
             (b"bXYZ", xyz(0.1431, 0.0606, 0.7141))]
     curve = b"curv\0\0\0\0" + struct.pack(">IH", 1, 0x0100) + b"\0\0"  # gamma 1.0
     tags += [(b"rTRC", curve), (b"gTRC", curve), (b"bTRC", curve)]
+    return _icc(b"mntr", b"RGB ", b"XYZ ", tags)
+
+
+def inverted_cmyk_profile() -> bytes:
+    """An ICC v2 CMYK profile (lut8 A2B0, a 2-point grid) that shows no ink as black and any
+    ink as white: the opposite of what converting CMYK without the profile gives, so a
+    reader can tell that the profile was applied."""
+    description = b"Inverted CMYK for tests\0"
+    desc = (b"desc\0\0\0\0" + struct.pack(">I", len(description)) + description
+            + b"\0" * 12 + b"\0" * 67)
+    wtpt = b"XYZ \0\0\0\0" + struct.pack(">3i", 63190, 65536, 54061)
+    identity = bytes(range(256))
+    corners = b"".join(bytes([0 if corner == 0 else 255, 128, 128]) for corner in range(16))
+    lut = (b"mft1\0\0\0\0" + bytes([4, 3, 2, 0])
+           + struct.pack(">9i", 65536, 0, 0, 0, 65536, 0, 0, 0, 65536)
+           + identity * 4 + corners + identity * 3)
+    tags = [(b"desc", desc), (b"wtpt", wtpt), (b"A2B0", lut)]
+    return _icc(b"prtr", b"CMYK", b"Lab ", tags)
+
+
+def _icc(device_class: bytes, space: bytes, pcs: bytes, tags: list[tuple[bytes, bytes]]) -> bytes:
     table_size = 4 + 12 * len(tags)
     offset, entries, body = 128 + table_size, b"", b""
     for signature, data in tags:
@@ -107,10 +128,9 @@ def linear_rgb_profile() -> bytes:
         entries += signature + struct.pack(">II", offset + len(body), len(data))
         body += data
     size = 128 + table_size + len(body)
-    header = (struct.pack(">I", size) + b"none" + bytes([2, 0x10, 0, 0]) + b"mntrRGB XYZ "
-              + struct.pack(">6H", 2024, 1, 1, 0, 0, 0) + b"acsp" + b"\0" * 4
-              + b"\0" * 4 + b"\0" * 8 + b"\0" * 8 + struct.pack(">I", 0)
-              + struct.pack(">3i", 63190, 65536, 54061) + b"\0" * 4 + b"\0" * 16 + b"\0" * 28)
+    header = (struct.pack(">I", size) + b"none" + bytes([2, 0x10, 0, 0]) + device_class
+              + space + pcs + struct.pack(">6H", 2024, 1, 1, 0, 0, 0) + b"acsp" + b"\0" * 24
+              + struct.pack(">I", 0) + struct.pack(">3i", 63190, 65536, 54061) + b"\0" * 48)
     assert len(header) == 128
     return header + struct.pack(">I", len(tags)) + entries + body
 
@@ -214,6 +234,10 @@ CASES = [
     ImageCase("jpeg-CMYK", ".jpg",  # Pillow writes Adobe's inverted CMYK, as Photoshop does
               saved(halves("CMYK", (0, 255, 255, 0), (255, 255, 0, 0)), "JPEG", quality=95),
               left_right((255, 0, 0), (0, 0, 255)), tolerance=10),
+    ImageCase("jpeg-CMYK-profile", ".jpg",
+              saved(halves("CMYK", (0, 0, 0, 0), (0, 0, 0, 255)), "JPEG", quality=95,
+                    icc_profile=inverted_cmyk_profile()),
+              left_right((0, 0, 0), (255, 255, 255)), tolerance=10),
     ImageCase("jpeg-YCbCr", ".jpg", saved(halves("YCbCr", (GREY, 128, 128), (DARK, 128, 128)),
                                           "JPEG", quality=95), left_right(G, D), tolerance=6),
     ImageCase("jpeg-icc-linear", ".jpg",

@@ -221,11 +221,15 @@ def _converted(path: Path, modified: int, size: int) -> bytes | None:
 def _shown(image: PILImage.Image, plan: _Plan) -> PILImage.Image:
     """The pixels as a colour-managed viewer shows them: 8-bit L, LA, RGB or RGBA in sRGB."""
     gamma = _png_gamma(image)
-    shown = _eight_bit(image)
     if plan.profile is not None:
-        shown = _to_srgb(shown, plan.profile)
-    elif gamma is not None:
-        shown = _gamma_corrected(shown, gamma)
+        # CMYK goes through its own profile (a designer's press profile) straight to sRGB;
+        # the other modes are made 8-bit first. A profile that does not fit is ignored.
+        shown = (_to_srgb(image if image.mode == "CMYK" else _eight_bit(image), plan.profile)
+                 or _eight_bit(image))
+    else:
+        shown = _eight_bit(image)
+        if gamma is not None:
+            shown = _gamma_corrected(shown, gamma)
     if plan.orientation in _TURNS:
         from PIL import Image
 
@@ -258,8 +262,10 @@ def _profile(image: PILImage.Image) -> bytes | None:
     data = image.info.get("icc_profile")
     if not data:
         return None
-    from PIL import ImageCms
-
+    try:
+        from PIL import ImageCms
+    except ImportError:  # a Pillow built without LittleCMS: profiles are ignored
+        return None
     try:
         description = ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(data)))
     except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
@@ -267,18 +273,19 @@ def _profile(image: PILImage.Image) -> bytes | None:
     return None if "srgb" in description.lower() else data
 
 
-def _to_srgb(image: PILImage.Image, profile: bytes) -> PILImage.Image:
+def _to_srgb(image: PILImage.Image, profile: bytes) -> PILImage.Image | None:
+    """The pixels in sRGB through their profile; None when the profile does not fit them
+    (as browsers do, such a profile is then ignored)."""
     from PIL import ImageCms
 
-    mode = {"L": "RGB", "LA": "RGBA"}.get(image.mode, image.mode)
-    source = image.convert(mode) if mode != image.mode else image
+    mode = {"L": "RGB", "LA": "RGBA", "CMYK": "RGB"}.get(image.mode, image.mode)
+    source = image.convert(mode) if image.mode in ("L", "LA") else image
     try:
-        converted = ImageCms.profileToProfile(
+        return ImageCms.profileToProfile(
             source, ImageCms.ImageCmsProfile(io.BytesIO(profile)),
             ImageCms.createProfile("sRGB"), outputMode=mode)
     except (ImageCms.PyCMSError, OSError, ValueError):
-        return image  # a profile that does not fit the pixels is ignored, as browsers do
-    return converted or source
+        return None
 
 
 def _png_gamma(image: PILImage.Image) -> float | None:
