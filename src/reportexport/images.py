@@ -58,7 +58,10 @@ class CheckedImage:
 def check_image(name: str, folder: Path) -> CheckedImage:
     """The image `name` (relative to `folder`), or ImageProblem saying what is wrong with it."""
     path = _located(name, folder)
-    stat = path.stat()
+    try:
+        stat = path.stat()
+    except OSError as exc:  # removed or replaced since it was found
+        raise ImageProblem(f"'{name}' cannot be opened: {exc.strerror or exc}") from None
     if stat.st_size > MAX_FILE_BYTES:
         raise ImageProblem(f"'{name}' is {stat.st_size / 2**20:.1f} MiB; the limit is "
                            f"{MAX_FILE_BYTES // 2**20} MiB")
