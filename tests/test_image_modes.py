@@ -252,6 +252,7 @@ REFUSED: list[tuple[str, Callable[[Path], None], str]] = [
     ("lab.tif", _written(lambda: _tiff("LAB", (50, 0, 0))), "is a TIFF image; use PNG or JPEG"),
     ("huge.png", _sparse, "is 33.0 MiB; the limit is 32 MiB"),
     ("loop.png", _loop, "is a loop of symbolic links"),
+    ("n" * 300 + ".png", lambda path: None, "cannot be opened: File name too long"),
 ]
 
 

@@ -11,6 +11,7 @@ sRGB pixels (16-bit grey, CMYK, colour profiles, PNG gamma), turned as viewers s
 
 from __future__ import annotations
 
+import errno
 import functools
 import io
 import struct
@@ -94,10 +95,12 @@ def _located(name: str, folder: Path) -> Path:
         is_file = path.is_file()
     except RuntimeError:  # Python 3.11 and 3.12 raise it for a loop of symbolic links
         raise ImageProblem(f"'{name}' is a loop of symbolic links") from None
-    except (OSError, ValueError) as exc:  # a name too long, a loop on 3.13, a NUL byte
-        raise ImageProblem(f"'{name}' cannot be opened: {exc.strerror or exc}"
-                           if isinstance(exc, OSError) else f"'{name}' is not a usable path"
-                           ) from None
+    except OSError as exc:  # a name too long, a folder that cannot be read
+        if exc.errno == errno.ELOOP:  # how Python 3.13 says it
+            raise ImageProblem(f"'{name}' is a loop of symbolic links") from None
+        raise ImageProblem(f"'{name}' cannot be opened: {exc.strerror or exc}") from None
+    except ValueError:  # a NUL byte
+        raise ImageProblem(f"'{name}' is not a usable path") from None
     if not path.is_relative_to(root):
         raise ImageProblem(f"'{name}' is outside the source's folder ({root}); images must be "
                            "in that folder or below it")
