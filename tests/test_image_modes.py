@@ -68,7 +68,7 @@ def source_with(folder: Path, figures: list[tuple[str, str]]) -> Path:
 
 
 @pytest.fixture(scope="module")
-def editions(tmp_path_factory: pytest.TempPathFactory, theme: Theme) -> dict[str, Path]:
+def mode_editions(tmp_path_factory: pytest.TempPathFactory, theme: Theme) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("image-modes")
     (folder / "images").mkdir()
     for index, case in enumerate(CASES):
@@ -119,7 +119,7 @@ def docx_images(path: Path) -> dict[str, bytes]:
                 for rel in etree.fromstring(archive.read("word/_rels/document.xml.rels"))}
         return {inline.find(f"{{{WP}}}docPr").get("descr"):
                 archive.read("word/" + rels[next(inline.iter(f"{{{A}}}blip")).get(f"{{{R}}}embed")])
-                for inline in etree.fromstring(etree.tostring(document)).iter(f"{{{WP}}}inline")}
+                for inline in document.iter(f"{{{WP}}}inline")}
 
 
 def epub_images(path: Path) -> dict[str, bytes]:
@@ -161,23 +161,23 @@ def assert_file_shows(case: ImageCase, size: tuple[int, int], data: bytes, where
 
 
 @pytest.mark.parametrize("index", range(len(CASES)), ids=[case.name for case in CASES])
-def test_every_edition_shows_the_image_as_a_viewer_does(editions: dict[str, Path],
+def test_every_edition_shows_the_image_as_a_viewer_does(mode_editions: dict[str, Path],
                                                         index: int) -> None:
     case = CASES[index]
     size = shown_size(index, case)
-    pixels, alpha = pdf_image(editions["pdf"], size)
+    pixels, alpha = pdf_image(mode_editions["pdf"], size)
     assert_shows(case, size, pixels, alpha, "pdf")
-    assert_file_shows(case, size, docx_images(editions["docx"])[case.name], "docx")
-    assert_file_shows(case, size, epub_images(editions["epub"])[case.name], "epub")
+    assert_file_shows(case, size, docx_images(mode_editions["docx"])[case.name], "docx")
+    assert_file_shows(case, size, epub_images(mode_editions["epub"])[case.name], "epub")
 
 
-def test_an_image_without_metadata_is_embedded_as_it_is(editions: dict[str, Path]) -> None:
+def test_an_image_without_metadata_is_embedded_as_it_is(mode_editions: dict[str, Path]) -> None:
     """The common case costs nothing and loses nothing: the file's own bytes."""
-    folder = editions["pdf"].parents[1] / "images"
+    folder = mode_editions["pdf"].parents[1] / "images"
     for name in ("png-RGB", "png-P-transparent", "png-grey-2-bit"):
         original = (folder / f"{name}.png").read_bytes()
-        assert docx_images(editions["docx"])[name] == original
-        assert epub_images(editions["epub"])[name] == original
+        assert docx_images(mode_editions["docx"])[name] == original
+        assert epub_images(mode_editions["epub"])[name] == original
 
 
 # Images the check must refuse: (file name, its bytes, the message after the located path).
