@@ -191,7 +191,9 @@ def _jpeg() -> bytes:
 
 def _bomb(kind: bytes, after_pixels: bool = False) -> bytes:
     text = zlib.compress(b"a" * (16 * 2**20), 9)  # 16 KiB that decompress to 16 MiB
-    data = b"Comment\0\0" + text if kind == b"zTXt" else b"Comment\0\1\0\0\0" + text
+    # zTXt and iCCP: keyword, compression method; iTXt: keyword, compressed, method, no
+    # language, no translated keyword.
+    data = (b"Comment\0\1\0\0\0" if kind == b"iTXt" else b"Comment\0\0") + text
     png = _png()
     at = len(png) - 12 if after_pixels else 33  # before IEND, or after IHDR
     return png[:at] + png_chunk(kind, data) + png[at:]
@@ -242,11 +244,13 @@ REFUSED: list[tuple[str, Callable[[Path], None], str]] = [
     ("truncated.jpg", _written(lambda: _jpeg()[: len(_jpeg()) // 2]),
      "is truncated or damaged"),
     ("ztxt-bomb.png", _written(lambda: _bomb(b"zTXt")),
-     "holds a metadata (text) chunk larger than"),
+     "holds a metadata chunk (text or colour profile) that decompresses"),
     ("ztxt-bomb-after-pixels.png", _written(lambda: _bomb(b"zTXt", after_pixels=True)),
-     "holds a metadata (text) chunk larger than"),
+     "holds a metadata chunk (text or colour profile) that decompresses"),
     ("itxt-bomb.png", _written(lambda: _bomb(b"iTXt")),
-     "holds a metadata (text) chunk larger than"),
+     "holds a metadata chunk (text or colour profile) that decompresses"),
+    ("iccp-bomb.png", _written(lambda: _bomb(b"iCCP")),
+     "holds a metadata chunk (text or colour profile) that decompresses"),
     ("animated.png", _written(_animated), "is animated (2 frames)"),
     ("float.tif", _written(lambda: _tiff("F", 0.5)), "is a TIFF image; use PNG or JPEG"),
     ("lab.tif", _written(lambda: _tiff("LAB", (50, 0, 0))), "is a TIFF image; use PNG or JPEG"),

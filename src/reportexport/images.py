@@ -131,12 +131,12 @@ def _checked(path: Path, modified: int, size: int) -> CheckedImage:
     except UnidentifiedImageError:
         raise ImageProblem("cannot be read as an image; use PNG or JPEG") from None
     except ValueError as exc:
-        # Pillow's words for a PNG text chunk over PngImagePlugin.MAX_TEXT_CHUNK (a zTXt
-        # or iTXt bomb); tests/test_image_modes.py fails if they change.
+        # Pillow's words for a compressed PNG chunk over PngImagePlugin.MAX_TEXT_CHUNK (a
+        # zTXt, iTXt or iCCP bomb); tests/test_image_modes.py fails if they change.
         if "MAX_TEXT" in str(exc):
-            raise ImageProblem("holds a metadata (text) chunk larger than the "
-                               f"{_max_text_mib()} MiB allowed: save the image again "
-                               "without its metadata") from None
+            raise ImageProblem("holds a metadata chunk (text or colour profile) that "
+                               f"decompresses to more than the {_max_text_mib()} MiB "
+                               "allowed: save the image again without its metadata") from None
         raise ImageProblem(f"is damaged and cannot be decoded ({exc})") from None
     except PermissionError:
         raise ImageProblem("cannot be read (permission denied)") from None
