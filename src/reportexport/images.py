@@ -84,6 +84,21 @@ def edition_image(path: Path) -> bytes:
     return _png_kept(data) if data.startswith(_PNG_SIGNATURE) else _jpeg_kept(data)
 
 
+def edition_image_is_the_file(path: Path) -> bool:
+    """Whether edition_image(path) is the file's own bytes, unchanged (so that a writer
+    may read the file itself, when it needs it)."""
+    stat = path.stat()
+    return _is_the_file(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _is_the_file(path: Path, modified: int, size: int) -> bool:
+    if _converted(path, modified, size) is not None:
+        return False
+    data = path.read_bytes()
+    return (_png_kept(data) if data.startswith(_PNG_SIGNATURE) else _jpeg_kept(data)) is data
+
+
 def _located(name: str, folder: Path) -> Path:
     relative = Path(name)
     if relative.is_absolute():
