@@ -125,7 +125,7 @@ class Figure:
     number: int
     image: Path  # an absolute path, checked to be a PNG or JPEG inside the source's folder
     media_type: str  # image/png or image/jpeg
-    width_px: int
+    width_px: int  # as the editions show it (images.edition_image: after EXIF orientation)
     height_px: int
     alt: str
     caption: Inlines | None = None

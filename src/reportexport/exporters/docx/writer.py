@@ -30,6 +30,7 @@ from reportexport.exporters.docx.ordering import insert_in_order
 from reportexport.exporters.docx.styles import TOC_LEVELS, ensure_styles, set_language
 from reportexport.exporters.docx.template import checked_template
 from reportexport.fontruns import chain, font_runs
+from reportexport.images import edition_image
 from reportexport.layout import column_widths, figure_size
 from reportexport.model import (
     BulletList,
@@ -260,8 +261,12 @@ class _Body:
         (the drawing's descr), then its caption."""
         width, height = figure_size(figure.width_px, figure.height_px, text_width / 20,
                                     text_height / 20)  # twips to points
-        inline = self.document.part.new_pic_inline(str(figure.image), width=Pt(width),
-                                                   height=Pt(height))
+        # The bytes every edition embeds: python-docx takes a CMYK JPEG or 16-bit PNG as it
+        # is (or fails on it), and Word would show such files unlike the other editions.
+        inline = self.document.part.new_pic_inline(io.BytesIO(edition_image(figure.image)),
+                                                   width=Pt(width), height=Pt(height))
+        inline.find(f"{qn('a:graphic')}/{qn('a:graphicData')}/{qn('pic:pic')}/"
+                    f"{qn('pic:nvPicPr')}/{qn('pic:cNvPr')}").set("name", figure.image.name)
         properties = inline.find(qn("wp:docPr"))
         properties.set("id", str(1000 + figure.number))  # unique among the document's drawings
         properties.set("name", f"Figure {figure.number}")

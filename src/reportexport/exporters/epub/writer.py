@@ -22,6 +22,7 @@ from reportexport.exporters.epub.xhtml import (
 )
 from reportexport.fontruns import language_runs, needed_fallbacks
 from reportexport.fontsubset import GENERATED_CHARACTERS, subset_font
+from reportexport.images import edition_image
 from reportexport.model import Figure, Report, Section
 from reportexport.theme import Theme
 from reportexport.timestamps import build_time
@@ -130,7 +131,7 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
     for number, (href, figure) in enumerate(images.items(), 1):
         book.add_item(epub.EpubItem(uid=f"image-{number}", file_name=href,
                                     media_type=figure.media_type,
-                                    content=figure.image.read_bytes()))
+                                    content=edition_image(figure.image)))
     cover = document("cover", "text/cover.xhtml", meta.title,
                      cover_page(report, "../images/cover.png"))
     titlepage = document("titlepage", "text/titlepage.xhtml", meta.title, title_page(report),

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from reportexport.dates import human_date
 from reportexport.fontruns import language_runs
+from reportexport.images import edition_image
 from reportexport.model import (
     BulletList,
     CrossReference,
@@ -159,7 +160,8 @@ def figure_file(figure: Figure) -> str:
 
 @functools.lru_cache(maxsize=256)
 def _digest(path: Path, modified: int, size: int) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    """Of the bytes the e-book carries (images.edition_image), which name the file."""
+    return hashlib.sha256(edition_image(path)).hexdigest()[:16]
 
 
 def _table(table: Table, targets: Targets, notes: list[Note]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
@@ -9,6 +10,7 @@ from reportlab.platypus import Flowable, Image, KeepTogether, Spacer
 
 from reportexport.exporters.pdf.flowables import Ink, TextMaker, caption_markup
 from reportexport.exporters.pdf.tagging import Element
+from reportexport.images import edition_image, edition_image_is_the_file
 from reportexport.layout import figure_size
 from reportexport.model import Figure
 
@@ -32,7 +34,14 @@ def figure_flowables(figure: Figure, caption: ParagraphStyle, ink: Ink, measure:
                      text: TextMaker) -> list[Flowable]:
     """The image sized by layout.figure_size, with 'Figure N. caption' below it."""
     width, height = figure_size(figure.width_px, figure.height_px, measure, text_height)
-    image = TaggedImage(str(figure.image), width=width, height=height, hAlign="LEFT")
+    # The bytes every edition embeds (8-bit sRGB, turned as viewers show it, no metadata):
+    # reportlab would clip 16-bit grey to white and ignore EXIF orientation and profiles.
+    # When they are the file's own, the file is named instead, and reportlab reads it only
+    # when the figure is laid out (bytes handed over now would be held, for every figure of
+    # the report at once, from here until each is drawn).
+    source = (str(figure.image) if edition_image_is_the_file(figure.image)
+              else io.BytesIO(edition_image(figure.image)))
+    image = TaggedImage(source, width=width, height=height, hAlign="LEFT")
     image.tag = element
     title = caption_markup(figure, ink)
     below = ParagraphStyle("figure-caption", parent=caption, keepWithNext=0, spaceBefore=4)
