@@ -24,10 +24,15 @@ from docx.shared import Emu, Mm, Pt
 from lxml import etree
 
 from reportexport.dates import human_date
-from reportexport.exporters.docx.fontembedding import embed_fonts, subset_fonts
+from reportexport.exporters.docx.fontembedding import (
+    embed_fonts,
+    release_replaced_fonts,
+    subset_fonts,
+)
 from reportexport.exporters.docx.footnotes import add_footnote, new_footnotes_part
 from reportexport.exporters.docx.ordering import insert_in_order
 from reportexport.exporters.docx.styles import TOC_LEVELS, ensure_styles, set_language
+from reportexport.exporters.docx.template import adopt
 from reportexport.fontruns import chain, font_runs
 from reportexport.layout import column_widths, figure_size
 from reportexport.model import (
@@ -365,11 +370,7 @@ def _open(template: Path | None) -> Any:
             raise ExportError(
                 f"{template}: does not declare the '{prefix}' prefix as {uri} on its "
                 "document element; save it again in Word or LibreOffice")
-    # A reference document lends styles and page setup, never its text.
-    body = document.element.body
-    for child in list(body):
-        if child.tag != qn("w:sectPr"):
-            body.remove(child)
+    adopt(document)  # a reference document lends styles and page setup, never its content
     return document
 
 
@@ -548,14 +549,25 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
 
     body.footnotes()
     _place_body(document)
+    release_replaced_fonts(document, fonts)
+    font_table, settings = (_member(document, reltype) for reltype in (RT.FONT_TABLE,
+                                                                      RT.SETTINGS))
     buffer = io.BytesIO()
     document.save(buffer)
     saved = buffer.getvalue()  # once: a long report's package is many megabytes
     del buffer
-    transforms, added = embed_fonts(saved, fonts)
+    transforms, added = embed_fonts(saved, fonts, font_table, settings or "word/settings.xml")
     transforms[document.part.partname.membername] = (
         lambda part: _splice_body(part, body.xml()))
     rewrite_zip(saved, destination, build_time(report), transform=transforms, added=added)
+
+
+def _member(document: Any, reltype: str) -> str | None:
+    """The zip member name of the part the document part relates to by `reltype`."""
+    try:
+        return str(document.part.part_related_by(reltype).partname.membername)
+    except KeyError:
+        return None
 
 
 def _place_body(document: Any) -> None:
