@@ -426,3 +426,34 @@ def test_embedding_settings_keep_the_schema_order(tmp_path: Path) -> None:
     embeds = [name for name in names
               if name in ("embedTrueTypeFonts", "embedSystemFonts", "saveSubsetFonts")]
     assert embeds == ["embedTrueTypeFonts", "embedSystemFonts", "saveSubsetFonts"], names
+
+
+@pytest.mark.parametrize("contents", ["page", "shared", "none"])
+def test_the_theme_says_where_the_contents_go_as_in_the_pdf(tmp_path: Path, report: Report,
+                                                             contents: str) -> None:
+    """As in the PDF: by default the lead and the body follow the contents on their page
+    (a page of their own left a short report's contents page mostly empty, and the DOCX a
+    page longer than the PDF); a theme may give them a page, or leave them out. Read back
+    from LibreOffice's pages."""
+    from pypdf import PdfReader
+
+    from reportexport.theme import load_theme
+
+    theme_file = tmp_path / "theme.yaml"
+    text = (DATA.parents[1] / "styles" / "default.yaml").read_text(encoding="utf-8")
+    theme_file.write_text(text.replace("contents: shared", f"contents: {contents}"),
+                          encoding="utf-8")
+    [path] = build(report, load_theme(theme_file), ["docx"], tmp_path / "out")
+    instructions = [normalise(t.text) for t in _xml(path, "word/document.xml").iter(
+        f"{{{W}}}instrText")]
+    assert any(i.startswith("TOC ") for i in instructions) == (contents != "none")
+    pages = [normalise(page.extract_text() or "")
+             for page in PdfReader(_convert_without_the_fonts(path, tmp_path)).pages]
+    lead = normalise(report.lead[0].text)[:40]
+    body = normalise(next(s for _, s in report.walk()).blocks[0].text)[:40]
+    if contents == "none":
+        assert "Contents" not in " ".join(pages) and lead in pages[1]
+    else:
+        assert "Contents" in pages[1]
+        assert (lead in pages[1]) == (body in pages[1]) == (contents == "shared")
+        assert lead in pages[2 if contents == "page" else 1]

@@ -518,8 +518,13 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
                                + _text_runs(value, theme.body_font)
         ))
     body.page_break()
-    body.add(_toc(report, ids, bookmarks, theme.heading_font))
-    body.page_break()
+    # Where the contents go, as in the PDF: "shared" (the default) lets the lead and the
+    # body follow on the contents' page, which a short report's contents fill only in
+    # part (a page of its own left most of it empty); "page" gives them a page.
+    if theme.contents != "none":
+        body.add(_toc(report, ids, bookmarks, theme.heading_font))
+        if theme.contents == "page":
+            body.page_break()
     for paragraph in report.lead:
         body.paragraph("Lead", paragraph.content)
     for index, (level, sec) in enumerate(report.walk(), 1):
