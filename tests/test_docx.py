@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -457,3 +458,44 @@ def test_the_theme_says_where_the_contents_go_as_in_the_pdf(tmp_path: Path, repo
         assert "Contents" in pages[1]
         assert (lead in pages[1]) == (body in pages[1]) == (contents == "shared")
         assert lead in pages[2 if contents == "page" else 1]
+
+
+def _keeps_with_next(paragraph: etree._Element, styles: etree._Element) -> bool:
+    """The paragraph's effective keepNext: its own, else its style's, else the base's."""
+    def flag(ppr: etree._Element | None) -> bool | None:
+        keep = None if ppr is None else ppr.find("w:keepNext", NS)
+        return None if keep is None else keep.get(f"{{{W}}}val", "1") not in ("0", "false")
+
+    own = flag(paragraph.find("w:pPr", NS))
+    style_id = _style_of(paragraph)
+    while own is None and style_id is not None:
+        style = styles.find(f"w:style[@w:styleId='{style_id}']", NS)
+        own = flag(style.find("w:pPr", NS))
+        based = style.find("w:basedOn", NS)
+        style_id = None if based is None else based.get(f"{{{W}}}val")
+    return bool(own)
+
+
+def test_a_figure_keeps_with_its_caption_and_the_caption_ends_the_group(
+        tmp_path: Path, theme: Theme) -> None:
+    """Headings keep with what follows, a picture with its caption, a table's caption
+    (above it) with the table; a figure's caption (below it) keeps with nothing, or a
+    picture near a page's foot would take the next paragraph's lines along and leave
+    the rest of the page empty."""
+    guide = DATA.parents[1] / "examples" / "guide" / "guide.yaml"
+    [path] = build(load_report(guide), theme, ["docx"], tmp_path)
+    styles = _xml(path, "word/styles.xml")
+    paragraphs = _body_paragraphs(path)
+    kinds = {}
+    for previous, paragraph in itertools.pairwise(paragraphs):
+        text = _text(paragraph)
+        if _style_of(paragraph) == "Caption":
+            kind = "figure caption" if text.startswith("Figure") else "table caption"
+            kinds.setdefault(kind, []).append(_keeps_with_next(paragraph, styles))
+            if kind == "figure caption":
+                assert previous.find(".//w:drawing", NS) is not None
+                kinds.setdefault("picture", []).append(_keeps_with_next(previous, styles))
+        elif (_style_of(paragraph) or "").startswith("Heading"):
+            kinds.setdefault("heading", []).append(_keeps_with_next(paragraph, styles))
+    assert kinds == {"picture": [True], "figure caption": [False],
+                     "table caption": [True, True], "heading": [True, True, True]}

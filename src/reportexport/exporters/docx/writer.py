@@ -215,7 +215,12 @@ class _Body:
                 + _field(f"SEQ {kind} \\* ARABIC", f"<w:r>{_t(number)}</w:r>"))
         if block.caption is not None:
             runs += f"<w:r>{_t('. ')}</w:r>" + self.runs(block.caption)
-        self.add(_para(self.ids["Caption"], runs))
+        # The Caption style keeps a table's caption with the table it heads; a figure's
+        # caption follows its picture and ends the group: kept with whatever came next,
+        # a picture near the foot of a page went over with its caption and left the rest
+        # of the page empty.
+        self.add(_para(self.ids["Caption"], runs,
+                       '<w:keepNext w:val="0"/>' if isinstance(block, Figure) else ""))
 
     def table(self, table: Table, text_width: int) -> None:
         """A real Word table: the theme's table style, a header row repeated on every page."""
