@@ -16,6 +16,7 @@ import uuid
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from html import escape as xml_escape
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +109,7 @@ _CHARACTER_SETS = frozenset({
     "windows-1257", "windows-1251", "windows-874", "windows-1250"})
 
 
-def _font_table(xml: bytes, placed: list[_Placed]) -> bytes:
+def _font_table(xml: bytes, placed: list[_Placed], released: frozenset[str]) -> bytes:
     root = etree.fromstring(xml)
     for charset in root.iter(f"{{{W}}}charset"):
         # A reference document's font table (LibreOffice's) may name a character set
@@ -117,9 +118,10 @@ def _font_table(xml: bytes, placed: list[_Placed]) -> bytes:
             del charset.attrib[f"{{{W}}}characterSet"]
     families = {entry.face.family for entry in placed}
     for font in root.iterfind(f"{{{W}}}font"):
-        if font.get(f"{{{W}}}name") in families:
-            # A reference document's own copies were let go (release_replaced_fonts).
-            for embed in [child for child in font if _is_embed(child)]:
+        # A reference document's embedded fonts let go (release_template_fonts).
+        replaced = font.get(f"{{{W}}}name") in families
+        for embed in [child for child in font if _is_embed(child)]:
+            if replaced or embed.get(f"{{{R}}}id") in released:
                 font.remove(embed)
     for entry in placed:
         face = entry.face
@@ -191,29 +193,43 @@ def subset_fonts(families: Iterable[FontFamily], shown: Iterable[str]) -> list[E
     return _faces([*families, *needed_fallbacks(shown, families)], shown)
 
 
-def release_replaced_fonts(document: Any, faces: list[EmbeddedFace]) -> None:
-    """Let go of a reference document's own embedded copies of the families embedded
-    here (say, an earlier edition used as the template): their relationships go, and
-    with them the font parts, which python-docx then does not save. Its other embedded
-    fonts stay. `_font_table` removes the entries' embed elements when it adds ours."""
+#: The parts whose text can name a font the document uses, besides its body (whose
+#: fonts are the theme's, embedded here): by their relationship from the document part.
+_NAMING_PARTS = (RT.STYLES, RT.NUMBERING, RT.HEADER, RT.FOOTER, RT.THEME)
+
+
+def release_template_fonts(document: Any, faces: list[EmbeddedFace]) -> frozenset[str]:
+    """Let go of a reference document's embedded fonts that the edition replaces (its
+    copies of the families embedded here, say an earlier edition used as the template)
+    or does not use (a family that no style, list, header, footer or theme of the
+    document names, such as those LibreOffice embeds on its own). Their relationships
+    go, and with them the font parts, which python-docx then does not save; the ids
+    returned are the ones whose embed elements `_font_table` removes."""
     try:
         part = document.part.part_related_by(RT.FONT_TABLE)
     except KeyError:
-        return
+        return frozenset()
     families = {face.family for face in faces}
+    named = b"".join(rel.target_part.blob for rel in document.part.rels.values()
+                     if rel.reltype in _NAMING_PARTS and not rel.is_external)
     released: set[str] = set()
     kept: set[str] = set()
     for font in etree.fromstring(part.blob).iterfind(f"{{{W}}}font"):
         ids = {embed.get(f"{{{R}}}id") for embed in font if _is_embed(embed)}
-        (released if font.get(f"{{{W}}}name") in families else kept).update(ids)
+        name = font.get(f"{{{W}}}name") or ""
+        used = f'"{xml_escape(name, quote=True)}"'.encode() in named
+        (released if name in families or not used else kept).update(ids)
     for rel_id in released - kept:
         part.rels.pop(rel_id, None)
+    return frozenset(released - kept)
 
 
 def embed_fonts(saved: bytes, faces: list[EmbeddedFace], font_table: str | None,
-                settings: str) -> tuple[dict[str, Callable[[bytes], bytes]], dict[str, bytes]]:
+                settings: str, released: frozenset[str] = frozenset()) -> tuple[
+                    dict[str, Callable[[bytes], bytes]], dict[str, bytes]]:
     """What to rewrite in, and add to, the saved package `saved` to embed `faces`,
-    given the member names of its font table (None: it has none) and settings.
+    given the member names of its font table (None: it has none) and settings, and
+    the font relationships `release_template_fonts` let go.
 
     Returns (transforms by part name, new parts by name) for `rewrite_zip`.
     """
@@ -228,7 +244,7 @@ def embed_fonts(saved: bytes, faces: list[EmbeddedFace], font_table: str | None,
         rel.get("Id") for rel in etree.fromstring(existing)}
     placed = _place(faces, names, rel_ids)
     transforms: dict[str, Callable[[bytes], bytes]] = {
-        font_table: lambda xml: _font_table(xml, placed),
+        font_table: lambda xml: _font_table(xml, placed, released),
         settings: _settings,
         "[Content_Types].xml": _content_types,
     }

@@ -9,8 +9,8 @@ is a duplicate zip member Word refuses); its glossary of building blocks and
 custom XML; and core properties filed under a relationship type python-docx
 does not know (LibreOffice's), for which python-docx would add a second
 `docProps/core.xml`. A part python-docx no longer reaches by a relationship is
-not saved. The embedded fonts the edition replaces are let go in
-`fontembedding.release_replaced_fonts`.
+not saved. The embedded fonts the edition replaces or does not use are let go in
+`fontembedding.release_template_fonts`.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from lxml import etree
 from reportexport.dates import human_date
 from reportexport.exporters.docx.fontembedding import (
     embed_fonts,
-    release_replaced_fonts,
+    release_template_fonts,
     subset_fonts,
 )
 from reportexport.exporters.docx.footnotes import add_footnote, new_footnotes_part
@@ -559,14 +559,15 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
 
     body.footnotes()
     _place_body(document)
-    release_replaced_fonts(document, fonts)
+    released = release_template_fonts(document, fonts)
     font_table, settings = (_member(document, reltype) for reltype in (RT.FONT_TABLE,
                                                                       RT.SETTINGS))
     buffer = io.BytesIO()
     document.save(buffer)
     saved = buffer.getvalue()  # once: a long report's package is many megabytes
     del buffer
-    transforms, added = embed_fonts(saved, fonts, font_table, settings or "word/settings.xml")
+    transforms, added = embed_fonts(saved, fonts, font_table, settings or "word/settings.xml",
+                                    released)
     transforms[document.part.partname.membername] = (
         lambda part: _splice_body(part, body.xml()))
     rewrite_zip(saved, destination, build_time(report), transform=transforms, added=added)
