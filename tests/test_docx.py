@@ -360,6 +360,12 @@ def test_the_python_docx_names_the_footnotes_part_relies_on_still_exist() -> Non
     assert document.part.rels[rel_id].target_part is part
     assert document.settings.element.tag.endswith("}settings")
     assert part.element.tag.endswith("}footnotes") and part.blob.startswith(b"<?xml")
+    # Where a part of that name is taken, the next free name; relationships dropped by id.
+    package = document.part.package
+    assert part.partname in {p.partname for p in package.iter_parts()}
+    assert package.next_partname("/word/footnotes%d.xml") == "/word/footnotes1.xml"
+    assert document.part.rels.pop(rel_id).target_part is part
+    assert part.partname not in {p.partname for p in package.iter_parts()}
 
 
 def test_openxml_audit_finds_nothing_in_any_edition(tmp_path: Path, theme: Theme) -> None:
