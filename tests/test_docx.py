@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -359,6 +360,12 @@ def test_the_python_docx_names_the_footnotes_part_relies_on_still_exist() -> Non
     assert document.part.rels[rel_id].target_part is part
     assert document.settings.element.tag.endswith("}settings")
     assert part.element.tag.endswith("}footnotes") and part.blob.startswith(b"<?xml")
+    # Where a part of that name is taken, the next free name; relationships dropped by id.
+    package = document.part.package
+    assert part.partname in {p.partname for p in package.iter_parts()}
+    assert package.next_partname("/word/footnotes%d.xml") == "/word/footnotes1.xml"
+    assert document.part.rels.pop(rel_id).target_part is part
+    assert part.partname not in {p.partname for p in package.iter_parts()}
 
 
 def test_openxml_audit_finds_nothing_in_any_edition(tmp_path: Path, theme: Theme) -> None:
@@ -426,3 +433,74 @@ def test_embedding_settings_keep_the_schema_order(tmp_path: Path) -> None:
     embeds = [name for name in names
               if name in ("embedTrueTypeFonts", "embedSystemFonts", "saveSubsetFonts")]
     assert embeds == ["embedTrueTypeFonts", "embedSystemFonts", "saveSubsetFonts"], names
+
+
+@pytest.mark.parametrize("contents", ["page", "shared", "none"])
+def test_the_theme_says_where_the_contents_go_as_in_the_pdf(tmp_path: Path, report: Report,
+                                                             contents: str) -> None:
+    """As in the PDF: by default the lead and the body follow the contents on their page
+    (a page of their own left a short report's contents page mostly empty, and the DOCX a
+    page longer than the PDF); a theme may give them a page, or leave them out. Read back
+    from LibreOffice's pages."""
+    from pypdf import PdfReader
+
+    from reportexport.theme import load_theme
+
+    theme_file = tmp_path / "theme.yaml"
+    text = (DATA.parents[1] / "styles" / "default.yaml").read_text(encoding="utf-8")
+    theme_file.write_text(text.replace("contents: shared", f"contents: {contents}"),
+                          encoding="utf-8")
+    [path] = build(report, load_theme(theme_file), ["docx"], tmp_path / "out")
+    instructions = [normalise(t.text) for t in _xml(path, "word/document.xml").iter(
+        f"{{{W}}}instrText")]
+    assert any(i.startswith("TOC ") for i in instructions) == (contents != "none")
+    if contents == "none":
+        return  # no contents, nothing to place
+    pages = [normalise(page.extract_text() or "")
+             for page in PdfReader(_convert_without_the_fonts(path, tmp_path)).pages]
+    lead = normalise(report.lead[0].text)[:40]
+    body = normalise(next(s for _, s in report.walk()).blocks[0].text)[:40]
+    assert "Contents" in pages[1]
+    assert (lead in pages[1]) == (body in pages[1]) == (contents == "shared")
+    assert lead in pages[2 if contents == "page" else 1]
+
+
+def _keeps_with_next(paragraph: etree._Element, styles: etree._Element) -> bool:
+    """The paragraph's effective keepNext: its own, else its style's, else the base's."""
+    def flag(ppr: etree._Element | None) -> bool | None:
+        keep = None if ppr is None else ppr.find("w:keepNext", NS)
+        return None if keep is None else keep.get(f"{{{W}}}val", "1") not in ("0", "false")
+
+    own = flag(paragraph.find("w:pPr", NS))
+    style_id = _style_of(paragraph)
+    while own is None and style_id is not None:
+        style = styles.find(f"w:style[@w:styleId='{style_id}']", NS)
+        own = flag(style.find("w:pPr", NS))
+        based = style.find("w:basedOn", NS)
+        style_id = None if based is None else based.get(f"{{{W}}}val")
+    return bool(own)
+
+
+def test_a_figure_keeps_with_its_caption_and_the_caption_ends_the_group(
+        tmp_path: Path, theme: Theme) -> None:
+    """Headings keep with what follows, a picture with its caption, a table's caption
+    (above it) with the table; a figure's caption (below it) keeps with nothing, or a
+    picture near a page's foot would take the next paragraph's lines along and leave
+    the rest of the page empty."""
+    guide = DATA.parents[1] / "examples" / "guide" / "guide.yaml"
+    [path] = build(load_report(guide), theme, ["docx"], tmp_path)
+    styles = _xml(path, "word/styles.xml")
+    paragraphs = _body_paragraphs(path)
+    kinds = {}
+    for previous, paragraph in itertools.pairwise(paragraphs):
+        text = _text(paragraph)
+        if _style_of(paragraph) == "Caption":
+            kind = "figure caption" if text.startswith("Figure") else "table caption"
+            kinds.setdefault(kind, []).append(_keeps_with_next(paragraph, styles))
+            if kind == "figure caption":
+                assert previous.find(".//w:drawing", NS) is not None
+                kinds.setdefault("picture", []).append(_keeps_with_next(previous, styles))
+        elif (_style_of(paragraph) or "").startswith("Heading"):
+            kinds.setdefault("heading", []).append(_keeps_with_next(paragraph, styles))
+    assert kinds == {"picture": [True], "figure caption": [False],
+                     "table caption": [True, True], "heading": [True, True, True]}

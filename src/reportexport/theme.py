@@ -108,8 +108,8 @@ class Theme:
     line_height: float
     colours: Colours
     spacing: Spacing
-    #: The PDF's contents: "page" (a page of its own), "shared" (the lead and the
-    #: body follow on its page) or "none".
+    #: The PDF's and the DOCX's contents: "page" (a page of its own), "shared" (the
+    #: lead and the body follow on its page) or "none".
     contents: str = "shared"
 
 

@@ -53,7 +53,14 @@ def rewrite_zip(data: bytes, destination: Path, when: dt.datetime,
     # Written straight to the file: a long report's archive is not held twice.
     with zipfile.ZipFile(io.BytesIO(data)) as source, \
             zipfile.ZipFile(destination, "w") as target:
+        written: set[str] = set()
+
         def write(name: str, content: bytes) -> None:
+            # zipfile writes a second member of a name with only a warning; readers then
+            # disagree on which one counts (Word refuses the file).
+            if name in written:
+                raise ValueError(f"duplicate zip member {name!r}")
+            written.add(name)
             info = zipfile.ZipInfo(name, date_time)
             info.external_attr = 0o644 << 16
             info.create_system = 3  # Unix, whatever the building machine

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import io
+import posixpath
 import uuid
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from html import escape as xml_escape
 from pathlib import Path
+from typing import Any
 
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
 from reportexport.exporters.docx.ordering import insert_in_order
@@ -35,6 +39,7 @@ _NAMESPACE = uuid.UUID("5a0c43b2-6d8e-4f58-9b0a-0d6f2f6c1e01")  # reportexport's
 #: The font table's embed elements, in the schema's order, by the theme's style names.
 _EMBEDS = (("regular", "embedRegular"), ("bold", "embedBold"), ("italic", "embedItalic"),
            ("bold_italic", "embedBoldItalic"))
+_EMBED_NAMES = frozenset(name for _, name in _EMBEDS)
 #: settings.xml children that the schema puts before embedTrueTypeFonts.
 _BEFORE_EMBED_SETTINGS = frozenset({
     "writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime",
@@ -46,7 +51,6 @@ _BEFORE_EMBED_SETTINGS = frozenset({
 class EmbeddedFace:
     family: str
     element: str
-    part: str  # the part name inside the package, without the leading slash
     key: str  # the GUID that obfuscates the part, as the font table writes it
     data: bytes
 
@@ -71,26 +75,65 @@ def _faces(families: Iterable[FontFamily], shown: frozenset[str]) -> list[Embedd
             seen.add(path)
             data = subset_font(path, shown | EDITING_CHARACTERS)
             key = "{" + str(uuid.uuid5(_NAMESPACE, hashlib.sha256(data).hexdigest())).upper() + "}"
-            faces.append(EmbeddedFace(family.family, element,
-                                       f"word/fonts/font{len(faces) + 1}.odttf", key, data))
+            faces.append(EmbeddedFace(family.family, element, key, data))
     return faces
 
 
-def _font_table(xml: bytes, faces: list[EmbeddedFace]) -> bytes:
+@dataclass(frozen=True)
+class _Placed:
+    """An embedded face with its place in the package."""
+
+    face: EmbeddedFace
+    part: str  # the part name inside the package, without the leading slash
+    rel_id: str  # its relationship's id in the font table's relationships
+
+
+def _place(faces: list[EmbeddedFace], names: set[str], rel_ids: set[str]) -> list[_Placed]:
+    """Part names and relationship ids for `faces` that no part or font relationship of
+    the package (a reference document's own embedded fonts) has."""
+    placed: list[_Placed] = []
+    number = 0
+    for face in faces:
+        number += 1
+        while f"word/fonts/font{number}.odttf" in names or f"rIdFont{number}" in rel_ids:
+            number += 1
+        placed.append(_Placed(face, f"word/fonts/font{number}.odttf", f"rIdFont{number}"))
+    return placed
+
+
+#: The values w:characterSet may take (the schema's list; LibreOffice also writes
+#: others, such as utf-8 and windows-1252, which Word's validator refuses).
+_CHARACTER_SETS = frozenset({
+    "iso-8859-1", "macintosh", "shift_jis", "ks_c-5601-1987", "KS_C-5601-1992", "GBK",
+    "Big5", "windows-1253", "iso-8859-9", "windows-1258", "windows-1255", "windows-1256",
+    "windows-1257", "windows-1251", "windows-874", "windows-1250"})
+
+
+def _font_table(xml: bytes, placed: list[_Placed], released: frozenset[str]) -> bytes:
     root = etree.fromstring(xml)
-    for number, face in enumerate(faces, 1):
+    for charset in root.iter(f"{{{W}}}charset"):
+        # A reference document's font table (LibreOffice's) may name a character set
+        # the schema lacks; w:val says it already, the name is optional.
+        if charset.get(f"{{{W}}}characterSet") not in (None, *_CHARACTER_SETS):
+            del charset.attrib[f"{{{W}}}characterSet"]
+    families = {entry.face.family for entry in placed}
+    for font in root.iterfind(f"{{{W}}}font"):
+        # A reference document's embedded fonts let go (release_template_fonts).
+        replaced = font.get(f"{{{W}}}name") in families
+        for embed in [child for child in font if _is_embed(child)]:
+            if replaced or embed.get(f"{{{R}}}id") in released:
+                font.remove(embed)
+    for entry in placed:
+        face = entry.face
         # Compared, not put into an XPath: a family name is the theme's text.
-        font = next((entry for entry in root.iterfind(f"{{{W}}}font")
-                     if entry.get(f"{{{W}}}name") == face.family), None)
+        font = next((font for font in root.iterfind(f"{{{W}}}font")
+                     if font.get(f"{{{W}}}name") == face.family), None)
         if font is None:
             font = etree.SubElement(root, f"{{{W}}}font", {f"{{{W}}}name": face.family})
             etree.SubElement(font, f"{{{W}}}charset", {f"{{{W}}}val": "00"})
             etree.SubElement(font, f"{{{W}}}pitch", {f"{{{W}}}val": "variable"})
-        embed = font.find(f"{{{W}}}{face.element}")
-        if embed is not None:
-            font.remove(embed)
-        embed = etree.SubElement(font, f"{{{W}}}{face.element}", {
-            f"{{{R}}}id": f"rIdFont{number}", f"{{{W}}}fontKey": face.key,
+        etree.SubElement(font, f"{{{W}}}{face.element}", {
+            f"{{{R}}}id": entry.rel_id, f"{{{W}}}fontKey": face.key,
             f"{{{W}}}subsetted": "1"})
         # Keep the schema's order of the embed elements after whatever the entry holds.
         order = [name for _, name in _EMBEDS]
@@ -102,12 +145,23 @@ def _font_table(xml: bytes, faces: list[EmbeddedFace]) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _font_table_rels(faces: list[EmbeddedFace]) -> bytes:
-    root = etree.Element(f"{{{PACKAGE_RELS}}}Relationships", nsmap={None: PACKAGE_RELS})
-    for number, face in enumerate(faces, 1):
+def _is_embed(element: etree._Element) -> bool:
+    return etree.QName(element).localname in _EMBED_NAMES
+
+
+def _font_table_rels(placed: list[_Placed], font_table: str,
+                     existing: bytes | None = None) -> bytes:
+    """The font table's relationships: a reference document's own (`existing`), then
+    one for each face placed here."""
+    if existing is None:
+        root = etree.Element(f"{{{PACKAGE_RELS}}}Relationships", nsmap={None: PACKAGE_RELS})
+    else:
+        root = etree.fromstring(existing)
+    folder = posixpath.dirname(font_table)
+    for entry in placed:
         etree.SubElement(root, f"{{{PACKAGE_RELS}}}Relationship", {
-            "Id": f"rIdFont{number}", "Type": FONT_RELATIONSHIP,
-            "Target": face.part.removeprefix("word/")})
+            "Id": entry.rel_id, "Type": FONT_RELATIONSHIP,
+            "Target": posixpath.relpath(entry.part, folder)})
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -140,20 +194,65 @@ def subset_fonts(families: Iterable[FontFamily], shown: Iterable[str]) -> list[E
     return _faces([*families, *needed_fallbacks(shown, families)], shown)
 
 
-def embed_fonts(saved: bytes, faces: list[EmbeddedFace]) -> tuple[
-        dict[str, Callable[[bytes], bytes]], dict[str, bytes]]:
-    """What to rewrite in, and add to, the saved package `saved` to embed `faces`.
+#: The parts whose text can name a font the document uses, besides its body (whose
+#: fonts are the theme's, embedded here): by their relationship from the document part.
+_NAMING_PARTS = (RT.STYLES, RT.NUMBERING, RT.HEADER, RT.FOOTER, RT.THEME)
+
+
+def release_template_fonts(document: Any, faces: list[EmbeddedFace]) -> frozenset[str]:
+    """Let go of a reference document's embedded fonts that the edition replaces (its
+    copies of the families embedded here, say an earlier edition used as the template)
+    or does not use (a family that no style, list, header, footer or theme of the
+    document names, such as those LibreOffice embeds on its own). Their relationships
+    go, and with them the font parts, which python-docx then does not save; the ids
+    returned are the ones whose embed elements `_font_table` removes."""
+    try:
+        part = document.part.part_related_by(RT.FONT_TABLE)
+    except KeyError:
+        return frozenset()
+    families = {face.family for face in faces}
+    named = b"".join(rel.target_part.blob for rel in document.part.rels.values()
+                     if rel.reltype in _NAMING_PARTS and not rel.is_external)
+    released: set[str] = set()
+    kept: set[str] = set()
+    for font in etree.fromstring(part.blob).iterfind(f"{{{W}}}font"):
+        ids = {embed.get(f"{{{R}}}id") for embed in font if _is_embed(embed)}
+        name = font.get(f"{{{W}}}name") or ""
+        used = f'"{xml_escape(name, quote=True)}"'.encode() in named
+        (released if name in families or not used else kept).update(ids)
+    for rel_id in released - kept:
+        part.rels.pop(rel_id, None)
+    return frozenset(released - kept)
+
+
+def embed_fonts(saved: bytes, faces: list[EmbeddedFace], font_table: str | None,
+                settings: str, released: frozenset[str] = frozenset()) -> tuple[
+                    dict[str, Callable[[bytes], bytes]], dict[str, bytes]]:
+    """What to rewrite in, and add to, the saved package `saved` to embed `faces`,
+    given the member names of its font table (None: it has none) and settings, and
+    the font relationships `release_template_fonts` let go.
 
     Returns (transforms by part name, new parts by name) for `rewrite_zip`.
     """
+    if font_table is None:
+        return {}, {}  # a reference document without a font table: nothing to name them in
+    folder, name = posixpath.split(font_table)
+    rels_name = posixpath.join(folder, "_rels", name + ".rels")
     with zipfile.ZipFile(io.BytesIO(saved)) as package:
-        if "word/fontTable.xml" not in package.namelist():
-            return {}, {}  # a reference document without a font table: nothing to name them in
-    transforms = {
-        "word/fontTable.xml": lambda xml: _font_table(xml, faces),
-        "word/settings.xml": _settings,
+        names = set(package.namelist())
+        existing = package.read(rels_name) if rels_name in names else None
+    rel_ids = set() if existing is None else {
+        rel.get("Id") for rel in etree.fromstring(existing)}
+    placed = _place(faces, names, rel_ids)
+    transforms: dict[str, Callable[[bytes], bytes]] = {
+        font_table: lambda xml: _font_table(xml, placed, released),
+        settings: _settings,
         "[Content_Types].xml": _content_types,
     }
-    added = {"word/_rels/fontTable.xml.rels": _font_table_rels(faces)}
-    added.update((face.part, obfuscate(face.data, face.key)) for face in faces)
+    added: dict[str, bytes] = {}
+    if existing is None:
+        added[rels_name] = _font_table_rels(placed, font_table)
+    else:
+        transforms[rels_name] = lambda xml: _font_table_rels(placed, font_table, xml)
+    added.update((entry.part, obfuscate(entry.face.data, entry.face.key)) for entry in placed)
     return transforms, added

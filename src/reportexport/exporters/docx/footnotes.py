@@ -37,16 +37,26 @@ _SEPARATORS = (
 
 
 def new_footnotes_part(document: Any) -> Any:
-    """An empty footnotes part (its separators only), related to the document."""
+    """An empty footnotes part (its separators only), related to the document.
+
+    A reference document's own footnotes part has been let go (template.adopt), and
+    with it the separators its settings named: the settings name these instead."""
     element = parse_xml(f'<w:footnotes {nsdecls("w", "r")}>{_SEPARATORS}</w:footnotes>')
-    part = XmlPart(PackURI("/word/footnotes.xml"), CONTENT_TYPE, element,
-                   document.part.package)
+    package = document.part.package
+    if any(rel.reltype == RT.FOOTNOTES for rel in document.part.rels.values()):
+        raise AssertionError("the document already has a footnotes part")
+    part = XmlPart(PackURI("/word/footnotes.xml"), CONTENT_TYPE, element, package)
+    if part.partname in {other.partname for other in package.iter_parts()}:
+        part.partname = package.next_partname("/word/footnotes%d.xml")
     document.part.relate_to(part, RT.FOOTNOTES)
     settings = document.settings.element
-    if settings.find(qn("w:footnotePr")) is None:
-        pr = parse_xml(f'<w:footnotePr {nsdecls("w")}><w:footnote w:id="-1"/>'
-                       '<w:footnote w:id="0"/></w:footnotePr>')
+    pr = settings.find(qn("w:footnotePr"))
+    if pr is None:
+        pr = parse_xml(f'<w:footnotePr {nsdecls("w")}/>')
         insert_in_order(settings, pr, following=_AFTER_FOOTNOTE_PR)
+    # CT_FtnDocProps: the numbering properties, then the separators' ids, last.
+    for separator in ("-1", "0"):
+        pr.append(pr.makeelement(qn("w:footnote"), {qn("w:id"): separator}))
     return part
 
 

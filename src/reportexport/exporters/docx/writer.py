@@ -24,11 +24,15 @@ from docx.shared import Emu, Mm, Pt
 from lxml import etree
 
 from reportexport.dates import human_date
-from reportexport.exporters.docx.fontembedding import embed_fonts, subset_fonts
+from reportexport.exporters.docx.fontembedding import (
+    embed_fonts,
+    release_template_fonts,
+    subset_fonts,
+)
 from reportexport.exporters.docx.footnotes import add_footnote, new_footnotes_part
 from reportexport.exporters.docx.ordering import insert_in_order
 from reportexport.exporters.docx.styles import TOC_LEVELS, ensure_styles, set_language
-from reportexport.exporters.docx.template import checked_template
+from reportexport.exporters.docx.template import adopt, checked_template
 from reportexport.fontruns import chain, font_runs
 from reportexport.images import edition_image
 from reportexport.layout import column_widths, figure_size
@@ -212,7 +216,12 @@ class _Body:
                 + _field(f"SEQ {kind} \\* ARABIC", f"<w:r>{_t(number)}</w:r>"))
         if block.caption is not None:
             runs += f"<w:r>{_t('. ')}</w:r>" + self.runs(block.caption)
-        self.add(_para(self.ids["Caption"], runs))
+        # The Caption style keeps a table's caption with the table it heads; a figure's
+        # caption follows its picture and ends the group: kept with whatever came next,
+        # a picture near the foot of a page went over with its caption and left the rest
+        # of the page empty.
+        self.add(_para(self.ids["Caption"], runs,
+                       '<w:keepNext w:val="0"/>' if isinstance(block, Figure) else ""))
 
     def table(self, table: Table, text_width: int) -> None:
         """A real Word table: the theme's table style, a header row repeated on every page."""
@@ -372,11 +381,7 @@ def _open(template: Path | None) -> Any:
             raise ExportError(
                 f"{template}: does not declare the '{prefix}' prefix as {uri} on its "
                 "document element; save it again in Word or LibreOffice")
-    # A reference document lends styles and page setup, never its text.
-    body = document.element.body
-    for child in list(body):
-        if child.tag != qn("w:sectPr"):
-            body.remove(child)
+    adopt(document)  # a reference document lends styles and page setup, never its content
     return document
 
 
@@ -524,8 +529,13 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
                                + _text_runs(value, theme.body_font)
         ))
     body.page_break()
-    body.add(_toc(report, ids, bookmarks, theme.heading_font))
-    body.page_break()
+    # Where the contents go, as in the PDF: "shared" (the default) lets the lead and the
+    # body follow on the contents' page, which a short report's contents fill only in
+    # part (a page of its own left most of it empty); "page" gives them a page.
+    if theme.contents != "none":
+        body.add(_toc(report, ids, bookmarks, theme.heading_font))
+        if theme.contents == "page":
+            body.page_break()
     for paragraph in report.lead:
         body.paragraph("Lead", paragraph.content)
     for index, (level, sec) in enumerate(report.walk(), 1):
@@ -555,14 +565,26 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
 
     body.footnotes()
     _place_body(document)
+    released = release_template_fonts(document, fonts)
+    font_table, settings = (_member(document, reltype) for reltype in (RT.FONT_TABLE,
+                                                                      RT.SETTINGS))
     buffer = ArchiveBuffer()
     document.save(buffer)
     saved = buffer.getvalue()  # once: a long report's package is many megabytes
     del buffer
-    transforms, added = embed_fonts(saved, fonts)
+    transforms, added = embed_fonts(saved, fonts, font_table, settings or "word/settings.xml",
+                                    released)
     transforms[document.part.partname.membername] = (
         lambda part: _splice_body(part, body.xml()))
     rewrite_zip(saved, destination, build_time(report), transform=transforms, added=added)
+
+
+def _member(document: Any, reltype: str) -> str | None:
+    """The zip member name of the part the document part relates to by `reltype`."""
+    try:
+        return str(document.part.part_related_by(reltype).partname.membername)
+    except KeyError:
+        return None
 
 
 def _place_body(document: Any) -> None:
