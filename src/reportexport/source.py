@@ -137,6 +137,8 @@ class _Texts:
         text = self.located.data
         for part in path:
             text = text[part]
+        if text is None or (isinstance(text, str) and not text.strip()):
+            return ()  # an empty table cell (the schema allows nothing else to be empty)
         if not isinstance(text, str):  # a number in a table cell: as written
             return (Text(self.located.numerals.get(path, str(text))),)
         try:
