@@ -81,8 +81,10 @@ def load(source: str | Path, style: str | Path | None = None) -> tuple[Report, T
     if problems or report is None or theme is None or located is None:
         raise InputError(problems)
     from reportexport.coverage import character_problems
+    from reportexport.tablefit import table_problems
 
-    problems = character_problems(located, report, theme)
+    problems = character_problems(located, report, theme) + table_problems(located, report,
+                                                                           theme)
     if problems:
         raise InputError(problems)
     return report, theme

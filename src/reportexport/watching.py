@@ -50,9 +50,11 @@ class Watcher:
         else:  # as reportexport.load does, with the theme kept
             from reportexport.coverage import character_problems
             from reportexport.source import read_report
+            from reportexport.tablefit import table_problems
 
             report, located = read_report(self.source)
-            problems = character_problems(located, report, self._theme)
+            problems = (character_problems(located, report, self._theme)
+                        + table_problems(located, report, self._theme))
             if problems:
                 raise InputError(problems)
         self._images = {block.image for _, section in report.walk() for block in section.blocks
