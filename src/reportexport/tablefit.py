@@ -10,8 +10,8 @@ so `validate` and the PDF agree without importing reportlab here.
 The rules, in order:
 - every column is at least as wide as its longest header word (a header word
   never breaks inside) and, when the table allows it, its longest body word;
-- when the words do not fit at the theme's size, the table's text shrinks, in
-  half points, down to MIN_SIZE;
+- when the words do not fit at the theme's size, the table's text (and its cells'
+  padding) shrinks, in half points, down to MIN_SIZE (and MIN_PADDING);
 - when even then some body word does not fit, body words may break inside,
   hyphenated (a column keeps room for BREAK_EMS of a broken word);
 - narrow columns get their whole text's width before wide text columns wrap
@@ -41,8 +41,10 @@ MIN_SIZE = 6.0
 #: Padding on each side of a cell's text at the theme's size (points); it shrinks
 #: with the text.
 PADDING = 4.0
-#: Room a column keeps for a body word broken inside, in ems (about five letters).
-BREAK_EMS = 2.5
+#: The least padding on each side of a cell's text, at MIN_SIZE (points).
+MIN_PADDING = 1.5
+#: Room a column keeps for a body word broken inside, in ems (about four letters).
+BREAK_EMS = 2.0
 #: Points added to each column's least width: what rounding of metrics may take.
 SLACK = 0.5
 
@@ -73,8 +75,8 @@ class TableTooWide(ValueError):
         self.columns, self.measure, self.needed = columns, measure, needed
         super().__init__(
             f"{columns} column{'s' * (columns != 1)} do{'es' * (columns == 1)} not fit the "
-            f"page's {measure:.0f} pt text width even at {MIN_SIZE:g} pt (their headings' "
-            f"words need {needed:.0f} pt); split the table, shorten its headings, or choose "
+            f"page's {measure:.0f} pt text width even at {MIN_SIZE:g} pt (they need at least "
+            f"{needed:.0f} pt); split the table, shorten its headings, or choose "
             "a theme with a wider page or narrower margins")
 
 
@@ -168,11 +170,12 @@ def _columns(table: Table, theme: Theme) -> tuple[list[float], list[float], list
     return header_words, body_words, natural
 
 
-def _largest_size(ems: list[float], base: float, padding_ems: float, measure: float
+def _largest_size(ems: list[float], base: float, padding: float, measure: float
                   ) -> float | None:
     """The largest size, in half points from `base` down to MIN_SIZE, at which columns
-    `ems` wide (at 1 pt), each with its padding and SLACK, fill no more than `measure`."""
-    per_point = sum(ems) + len(ems) * padding_ems
+    `ems` wide (at 1 pt) fill no more than `measure`, each with SLACK and `padding`
+    (points on each side at `base`, shrinking with the text)."""
+    per_point = sum(ems) + len(ems) * 2 * padding / base
     room = measure - len(ems) * SLACK
     if per_point <= 0 or room >= per_point * base:
         return base
@@ -180,29 +183,40 @@ def _largest_size(ems: list[float], base: float, padding_ems: float, measure: fl
     return size if size >= MIN_SIZE else None
 
 
+def _fits(ems: list[float], base: float, measure: float) -> tuple[float, float] | None:
+    """The size and padding for columns `ems` wide: the padding shrinks with the text,
+    and at MIN_SIZE, if that is not enough, to MIN_PADDING."""
+    size = _largest_size(ems, base, PADDING, measure)
+    if size is not None:
+        return size, PADDING * size / base
+    tight = MIN_PADDING * base / MIN_SIZE  # MIN_PADDING once shrunk to MIN_SIZE
+    if _largest_size(ems, base, tight, measure) is not None:
+        return MIN_SIZE, MIN_PADDING
+    return None
+
+
 def plan(table: Table, theme: Theme, measure: float) -> TablePlan:
     """The size and column widths that fit `table` in `measure` points; TableTooWide
     when its header words cannot fit even at MIN_SIZE."""
     base = cell_size(theme)
-    padding_ems = 2 * PADDING / base  # both sides, in ems: the padding shrinks with the text
     header_words, body_words, natural = _columns(table, theme)
-    every_word = [max(h, b) for h, b in zip(header_words, body_words, strict=True)]
-    size = _largest_size(every_word, base, padding_ems, measure)
-    least = every_word
-    if size is None:  # body words break; the table is only as small as its headers need
+    least = [max(h, b) for h, b in zip(header_words, body_words, strict=True)]
+    fit = _fits(least, base, measure)
+    if fit is None:  # body words break; the table is only as small as its headers need
         least = [max(h, min(b, BREAK_EMS)) for h, b in zip(header_words, body_words,
                                                              strict=True)]
-        size = _largest_size(least, base, padding_ems, measure)
-        if size is None:
-            needed = sum(least) * MIN_SIZE + len(least) * (padding_ems * MIN_SIZE + SLACK)
+        fit = _fits(least, base, measure)
+        if fit is None:
+            needed = sum(least) * MIN_SIZE + len(least) * (2 * MIN_PADDING + SLACK)
             raise TableTooWide(len(least), measure, needed)
+    size, padding = fit
 
     def points(ems: float) -> float:
-        return (ems + padding_ems) * size + SLACK
+        return ems * size + 2 * padding + SLACK
 
     widths = column_widths([points(n) for n in natural], [points(w) for w in least], measure)
     break_words = any(points(b) > width for b, width in zip(body_words, widths, strict=True))
-    return TablePlan(size, PADDING * size / base, tuple(widths), break_words)
+    return TablePlan(size, padding, tuple(widths), break_words)
 
 
 def table_problems(located: LocatedData, report: Report, theme: Theme) -> list[Problem]:

@@ -108,6 +108,9 @@ def _text_runs(text: str, family: FontFamily, style: str = "", direct: str = "")
     return "".join(out)
 
 
+#: A table row of more lines than this (estimated) may break across pages; a shorter
+#: one is kept on one page (cantSplit). A row taller than a page must break.
+KEPT_ROW_LINES = 12
 #: Where the body's text goes in the saved document part (see `_splice_body`).
 _BODY_PLACEHOLDER = "reportexport: the body"
 
@@ -229,11 +232,18 @@ class _Body:
                            for row in grid)) for i in range(len(table.columns))]
         widths = [round(w) for w in column_widths(natural, least, float(text_width))]
 
+        def lines(cells: tuple[Inlines, ...]) -> float:
+            """About how many lines the row's tallest cell takes."""
+            return max(len(plain(cell)) * twips / max(width - 300, twips)
+                       for cell, width in zip(cells, widths, strict=True))
+
         def row(cells: tuple[Inlines, ...], header: bool) -> str:
             # Widths once, in the header row (the grid holds them too), and alignment only
-            # where it is not the default: long tables are many cells.
-            properties = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else (
-                "<w:trPr><w:cantSplit/></w:trPr>")
+            # where it is not the default: long tables are many cells. A short row is
+            # kept on one page; a long one may break across pages, as a paragraph does.
+            kept = "<w:cantSplit/>" if header or lines(cells) <= KEPT_ROW_LINES else ""
+            properties = f"<w:trPr>{kept}<w:tblHeader/></w:trPr>" if header else (
+                f"<w:trPr>{kept}</w:trPr>" if kept else "")
             return "<w:tr>" + properties + "".join(
                 "<w:tc>"
                 + (f'<w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>' if header else "")
