@@ -26,7 +26,8 @@ from reportexport.tablefit import TablePlan
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 #: Body rows that must fit below the caption and the header row for a table to start
-#: on the page it stands on; else it starts on the next.
+#: on the page it stands on; else it starts on the next. A table of no more than
+#: twice as many rows starts only where it fits whole.
 START_ROWS = 3
 #: Of a row taller than this many lines, only that many count towards the start:
 #: such a row splits between its lines.
@@ -47,7 +48,9 @@ class ReportTable(GridTable):
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         size = super().wrap(availWidth, availHeight)
         heights = self._rowHeights
-        rows = heights[1:1 + START_ROWS]
+        # A short table is kept whole (but for a row taller than the cap), a long one
+        # needs its first rows.
+        rows = heights[1:] if len(heights) <= 1 + 2 * START_ROWS else heights[1:1 + START_ROWS]
         if self.start_cap:
             rows = [min(height, self.start_cap) for height in rows]
         self.start_height = heights[0] + sum(rows)
