@@ -9,16 +9,24 @@ one that holds 40 columns.
 from __future__ import annotations
 
 import html
+import os
 import re
+import string
 import subprocess
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
+import reportexport
 from conftest import DATA, ROOT, run_cli
 from reportexport.building import build
 from reportexport.exporters.docx.reader import NS as W_NS
@@ -211,3 +219,41 @@ def test_column_widths_keep_every_least_width_and_fill_the_measure() -> None:
     widths = column_widths([100.0, 100.0, 300.0], [20.0, 20.0, 250.0], 320.0)
     assert sum(widths) == pytest.approx(320.0)
     assert widths[2] >= 250.0 and min(widths[:2]) >= 20.0
+
+
+_WORDS = st.text(alphabet=string.ascii_letters + string.digits, min_size=1, max_size=24)
+_CELLS = st.one_of(st.lists(_WORDS, min_size=1, max_size=12).map(" ".join),
+                   st.integers(0, 10**9), st.just(""), st.none())
+
+
+@st.composite
+def _tables_and_pages(draw: st.DrawFn) -> tuple[dict[str, Any], bool]:
+    columns = draw(st.integers(1, 44))
+    headings = draw(st.lists(st.lists(_WORDS, min_size=1, max_size=4).map(" ".join),
+                             min_size=columns, max_size=columns))
+    rows = draw(st.lists(st.lists(_CELLS, min_size=columns, max_size=columns),
+                         min_size=1, max_size=4))
+    return {"columns": headings, "rows": rows}, draw(st.booleans())
+
+
+@settings(max_examples=int(os.environ.get("TABLE_EXAMPLES", "15")), deadline=None)
+@given(_tables_and_pages())
+def test_a_table_validate_accepts_builds(case: tuple[dict[str, Any], bool]) -> None:
+    """The rule of issue #22 for tables: validate (with the theme) refuses a table,
+    located, or the PDF builds it, on the default page and on a narrow A5 one."""
+    table, narrow = case
+    source = {"metadata": {"title": "T", "publisher": "P", "authors": "A",
+                           "date": "2024-01-31", "language": "en"},
+              "sections": [{"id": "s", "title": "S", "blocks": [{"table": table}]}]}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "report.yaml"
+        path.write_text(yaml.safe_dump(source), encoding="utf-8")
+        style = (_theme_file(Path(folder), **{"size: A4": "size: A5", "left: 42, right: 42":
+                                              "left: 19.4, right: 19.4"}) if narrow else None)
+        try:
+            report, theme = reportexport.load(path, style)
+        except reportexport.InputError as exc:
+            assert [p.path for p in exc.problems] == ["sections[0].blocks[0].table"], exc
+            assert "do not fit the page's" in str(exc)
+            return
+        build(report, theme, ["pdf"], Path(folder) / "out")
