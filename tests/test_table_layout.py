@@ -257,3 +257,22 @@ def test_a_table_validate_accepts_builds(case: tuple[dict[str, Any], bool]) -> N
             assert "do not fit the page's" in str(exc)
             return
         build(report, theme, ["pdf"], Path(folder) / "out")
+
+
+def test_the_watcher_refuses_a_save_whose_table_cannot_fit(tmp_path: Path) -> None:
+    """The watcher re-reads the source with the theme it keeps: that read checks the
+    table's fit too, located, as validate does."""
+    from reportexport.problems import InputError
+    from reportexport.watching import Watcher
+
+    source = tmp_path / "report.yaml"
+    source.write_text((VALID / "table-many-columns.yaml").read_text(encoding="utf-8"),
+                      encoding="utf-8")
+    watcher = Watcher(source, None)
+    watcher.load({source})  # the first read loads the theme; 20 columns fit A4
+    wide = (DATA / "invalid" / "table-too-wide.yaml").read_text(encoding="utf-8")
+    source.write_text(wide, encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        watcher.load({source})  # the theme is kept: the source alone is read again
+    assert [p.path for p in refused.value.problems] == ["sections[0].blocks[1].table"]
+    assert "40 columns do not fit" in str(refused.value)
