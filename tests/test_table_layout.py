@@ -276,3 +276,14 @@ def test_the_watcher_refuses_a_save_whose_table_cannot_fit(tmp_path: Path) -> No
         watcher.load({source})  # the theme is kept: the source alone is read again
     assert [p.path for p in refused.value.problems] == ["sections[0].blocks[1].table"]
     assert "40 columns do not fit" in str(refused.value)
+
+
+def test_a_build_given_a_theme_its_table_cannot_fit_writes_nothing(tmp_path: Path) -> None:
+    """Through the API, a report loaded without the theme it is built with: the build
+    refuses the table (ExportError: exit 2 on the command line) before writing."""
+    report = load_report(VALID / "table-many-columns.yaml")
+    narrow = load_theme(_theme_file(tmp_path, **{"size: A4": "size: A5",
+                                                "left: 42, right: 42": "left: 19.4, right: 19.4"}))
+    with pytest.raises(reportexport.ExportError, match="Table 1: 20 columns do not fit"):
+        build(report, narrow, ["pdf", "docx"], tmp_path / "out")
+    assert not list((tmp_path / "out").glob("*"))

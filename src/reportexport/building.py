@@ -16,6 +16,7 @@ from reportexport import exporters
 from reportexport.coverage import check_characters
 from reportexport.exporters import Exporter
 from reportexport.model import Report
+from reportexport.tablefit import check_tables
 from reportexport.theme import Theme
 
 if TYPE_CHECKING:
@@ -273,6 +274,7 @@ class Builder:
         along ("pdf: 200 pages laid out", "docx: written in 0.3 s"), in this process.
         """
         check_characters(report, theme)  # every format refuses them alike, before writing
+        check_tables(report, theme)  # as is a table the page cannot hold
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
         file_names = file_names or {}

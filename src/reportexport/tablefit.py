@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from reportexport.fontruns import chain, font_runs, language_of
 from reportexport.layout import column_widths
 from reportexport.model import Emphasis, Inlines, Note, Report, Strong, Table, Text
-from reportexport.problems import Problem
+from reportexport.problems import ExportError, Problem
 from reportexport.theme import FontFamily, Theme
 
 if TYPE_CHECKING:  # the build's workers never read a source: YAML is not imported there
@@ -219,20 +219,39 @@ def plan(table: Table, theme: Theme, measure: float) -> TablePlan:
     return TablePlan(size, padding, tuple(widths), break_words)
 
 
+@functools.lru_cache(maxsize=4096)
+def _refusal(table: Table, theme: Theme) -> str | None:
+    """Why `table` cannot fit the theme's measure, or None: asked by `validate` and
+    again by a build (kept: the same tables, the same answer)."""
+    try:
+        plan(table, theme, text_measure(theme))
+    except TableTooWide as exc:
+        return f"{table.label}: {exc}"
+    return None
+
+
+def _tables(report: Report) -> list[Table]:
+    return [block for _, section in report.walk() for block in section.blocks
+            if isinstance(block, Table)]
+
+
 def table_problems(located: LocatedData, report: Report, theme: Theme) -> list[Problem]:
     """A located problem for each table of `report` (read from `located`) that cannot fit
     the theme's measure."""
-    measure = text_measure(theme)
-    tables = [block for _, section in report.walk() for block in section.blocks
-              if isinstance(block, Table)]
-    problems = []
-    for table, path in zip(tables, _table_paths(located.data.get("sections", []), ("sections",)),
-                           strict=True):
-        try:
-            plan(table, theme, measure)
-        except TableTooWide as exc:
-            problems.append(located.problem(path, f"{table.label}: {exc}"))
-    return problems
+    paths = _table_paths(located.data.get("sections", []), ("sections",))
+    return [located.problem(path, refusal)
+            for table, path in zip(_tables(report), paths, strict=True)
+            if (refusal := _refusal(table, theme)) is not None]
+
+
+def check_tables(report: Report, theme: Theme) -> None:
+    """Refuse a report with a table that cannot fit the theme's measure (a build given a
+    report and a theme that `validate` did not see together)."""
+    refusals = [refusal for table in _tables(report)
+                if (refusal := _refusal(table, theme)) is not None]
+    if refusals:
+        raise ExportError(f"{refusals[0]}; `reportexport validate --style` says where"
+                          + (f" (and {len(refusals) - 1} more)" if len(refusals) > 1 else ""))
 
 
 def _table_paths(sections: list[Any], path: tuple[str | int, ...]
