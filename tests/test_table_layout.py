@@ -287,3 +287,24 @@ def test_a_build_given_a_theme_its_table_cannot_fit_writes_nothing(tmp_path: Pat
     with pytest.raises(reportexport.ExportError, match="Table 1: 20 columns do not fit"):
         build(report, narrow, ["pdf", "docx"], tmp_path / "out")
     assert not list((tmp_path / "out").glob("*"))
+
+
+@pytest.mark.parametrize("case", ["table-crowded-headings", "table-many-columns"])
+def test_word_edition_keeps_header_words_whole(case: str, theme: Theme, tmp_path: Path) -> None:
+    """The DOCX's columns are the PDF's, and its text as small when the table needs it:
+    LibreOffice lays it out with no header word (nor a number) broken."""
+    import shutil
+
+    assert shutil.which("soffice"), "LibreOffice is needed (.ci/run installs it)"
+    source = VALID / f"{case}.yaml"
+    [docx] = build(load_report(source), theme, ["docx"], tmp_path)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
+                   check=True, capture_output=True, timeout=180)
+    words = _words(docx.with_suffix(".pdf"))
+    for table in _tables(source):
+        expected = [word for cell in table.columns for word in plain(cell).split()]
+        assert sorted(_header_words_on_first_page(words, table)) == sorted(expected)
+        numbers = [plain(cell) for row in table.rows for cell in row
+                   if plain(cell).replace(",", "").isdigit()]
+        assert all(number in [w.text for w in words] for number in numbers)

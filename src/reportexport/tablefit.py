@@ -62,7 +62,8 @@ def text_measure(theme: Theme) -> float:
 
 @dataclass(frozen=True)
 class TablePlan:
-    size: float  # the cells' font size (points)
+    base: float  # the cells' font size at the theme's scale (points)
+    size: float  # the cells' font size (points): base, or smaller to fit
     padding: float  # on each side of a cell's text (points)
     widths: tuple[float, ...]  # each column's, padding included (points); they fill the measure
     break_words: bool  # some body word is wider than its column: it breaks inside, hyphenated
@@ -158,9 +159,14 @@ def _extent(content: Inlines, family: FontFamily, header: bool) -> _Extent:
     return _Extent(longest, sum(advances) if text.strip() else 0.0)
 
 
-def _columns(table: Table, theme: Theme) -> tuple[list[float], list[float], list[float]]:
-    """Per column at 1 pt: the longest header word, the longest body word, the widest text."""
-    headers = [_extent(cell, theme.heading_font, True) for cell in table.columns]
+def _columns(table: Table, theme: Theme, header_families: tuple[FontFamily, ...]
+             ) -> tuple[list[float], list[float], list[float]]:
+    """Per column at 1 pt: the longest header word, the longest body word, the widest text
+    (a header in the widest of `header_families`)."""
+    headers = [_Extent(*(max(values) for values in zip(
+        *((e.longest, e.natural) for e in (_extent(cell, family, True)
+                                           for family in header_families)), strict=True)))
+               for cell in table.columns]
     body = [[_extent(cell, theme.body_font, False) for cell in row] for row in table.rows]
     count = len(table.columns)
     header_words = [headers[i].longest for i in range(count)]
@@ -195,11 +201,15 @@ def _fits(ems: list[float], base: float, measure: float) -> tuple[float, float] 
     return None
 
 
-def plan(table: Table, theme: Theme, measure: float) -> TablePlan:
+def plan(table: Table, theme: Theme, measure: float,
+         header_families: tuple[FontFamily, ...] | None = None) -> TablePlan:
     """The size and column widths that fit `table` in `measure` points; TableTooWide
-    when its header words cannot fit even at MIN_SIZE."""
+    when its header words cannot fit even at MIN_SIZE. The header row is set in the
+    heading family's bold, or measured in the widest of `header_families` (an edition
+    whose readers may set it in another family)."""
     base = cell_size(theme)
-    header_words, body_words, natural = _columns(table, theme)
+    header_words, body_words, natural = _columns(
+        table, theme, header_families or (theme.heading_font,))
     least = [max(h, b) for h, b in zip(header_words, body_words, strict=True)]
     fit = _fits(least, base, measure)
     if fit is None:  # body words break; the table is only as small as its headers need
@@ -216,7 +226,7 @@ def plan(table: Table, theme: Theme, measure: float) -> TablePlan:
 
     widths = column_widths([points(n) for n in natural], [points(w) for w in least], measure)
     break_words = any(points(b) > width for b, width in zip(body_words, widths, strict=True))
-    return TablePlan(size, padding, tuple(widths), break_words)
+    return TablePlan(base, size, padding, tuple(widths), break_words)
 
 
 @functools.lru_cache(maxsize=4096)
