@@ -24,6 +24,7 @@ CASES = {
     "report": ROOT / "source" / "report.yaml",
     "guide": ROOT / "examples" / "guide" / "guide.yaml",
     "footnotes": DATA / "valid" / "footnotes.yaml",  # many notes in one document
+    "empty-cells": DATA / "valid" / "empty-cells.yaml",  # table cells with nothing in them
 }
 
 

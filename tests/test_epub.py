@@ -54,7 +54,7 @@ def _epubchecks(paths: dict[str, Path], folder: Path) -> dict[str, dict]:
     return results
 
 
-EPUBCHECK_CASES = ["report", "deep-nesting", "markup-characters", "figures", "guide"]
+EPUBCHECK_CASES = ["report", "deep-nesting", "markup-characters", "figures", "empty-cells", "guide"]
 #: Sources other than the tricky corpus, by case name.
 _SOURCES = {"guide": ROOT / "examples" / "guide" / "guide.yaml"}
 

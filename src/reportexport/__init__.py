@@ -80,7 +80,11 @@ def load(source: str | Path, style: str | Path | None = None) -> tuple[Report, T
     except InputError as exc:
         problems += exc.problems
     if report is not None and located is not None and theme is not None:
+        from reportexport.tablefit import table_problems
+
         problems += character_problems(located, report, theme)
+        if not problems:  # a table is laid out only once its rows and cells are sound
+            problems += table_problems(located, report, theme)
     if problems or report is None or theme is None:
         raise InputError(problems)
     return report, theme

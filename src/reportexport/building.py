@@ -24,6 +24,7 @@ from reportexport.publishing import (
     remove_stale,
     staging_file,
 )
+from reportexport.tablefit import check_tables
 from reportexport.theme import Theme
 
 if TYPE_CHECKING:
@@ -297,6 +298,7 @@ class Builder:
         "docx: written in 0.3 s"), in this process.
         """
         check_characters(report, theme)  # every format refuses them alike, before writing
+        check_tables(report, theme)  # as is a table the page cannot hold
         out_dir = Path(out_dir)
         file_names = file_names or {}
         prepare_folder(out_dir)

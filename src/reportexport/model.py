@@ -107,8 +107,8 @@ class Table:
     """A table: a header row, body rows of as many cells, numbered in reading order."""
 
     number: int
-    columns: tuple[Inlines, ...]
-    rows: tuple[tuple[Inlines, ...], ...]
+    columns: tuple[Inlines, ...]  # never empty: a heading names its column
+    rows: tuple[tuple[Inlines, ...], ...]  # a cell may be empty, (): it prints nothing
     align: tuple[str, ...]  # "left", "center" or "right", one per column
     caption: Inlines | None = None
 

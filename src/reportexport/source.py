@@ -197,6 +197,8 @@ class _Texts:
 
     def __call__(self, path: DataPath) -> Inlines:
         text = _at(self.located.data, path)
+        if text is None or (isinstance(text, str) and not text.strip()):
+            return ()  # an empty table cell (the schema allows nothing else to be empty)
         if isinstance(text, int | float) and not isinstance(text, bool):
             return (Text(self.located.numerals.get(path, str(text))),)  # a cell: as written
         if not isinstance(text, str):  # another shape: the schema said so already

@@ -59,9 +59,12 @@ class Watcher:
         else:  # as reportexport.load does, with the theme kept
             from reportexport.coverage import character_problems
             from reportexport.source import check_source
+            from reportexport.tablefit import table_problems
 
             report, located, problems = check_source(self.source)
             problems += character_problems(located, report, self._theme)
+            if not problems:  # as reportexport.load: tables are laid out once sound
+                problems += table_problems(located, report, self._theme)
             if problems:
                 raise InputError(problems)
         self._images = {block.image for _, section in report.walk() for block in section.blocks

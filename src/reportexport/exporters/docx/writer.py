@@ -10,6 +10,7 @@ times its text's size (the README's benchmark, DOCX at 1000x).
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 from html import escape
 from pathlib import Path
@@ -35,7 +36,7 @@ from reportexport.exporters.docx.styles import TOC_LEVELS, ensure_styles, set_la
 from reportexport.exporters.docx.template import adopt, checked_template
 from reportexport.fontruns import chain, font_runs
 from reportexport.images import edition_image
-from reportexport.layout import column_widths, figure_size
+from reportexport.layout import figure_size
 from reportexport.model import (
     BulletList,
     CrossReference,
@@ -54,6 +55,7 @@ from reportexport.model import (
     plain,
 )
 from reportexport.problems import ExportError
+from reportexport.tablefit import TablePlan, TableTooWide, plan
 from reportexport.theme import FontFamily, Theme
 from reportexport.timestamps import build_time
 from reportexport.zipfiles import ArchiveBuffer, rewrite_zip
@@ -72,6 +74,17 @@ _TEMPLATE_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml
 
 def _t(text: str) -> str:
     return f'<w:t xml:space="preserve">{escape(text, quote=False)}</w:t>'
+
+
+def _table_plan(table: Table, theme: Theme, text_width: int) -> TablePlan:
+    """The PDF's plan for `table`, its header words measured in the heading family and
+    in the body's: Word sets the header row in the first (the table style's first row),
+    LibreOffice, which does not apply that, in the second. When the body's would not
+    fit, the heading family's plan (the one `validate` checked) it is."""
+    try:
+        return plan(table, theme, text_width / 20, (theme.heading_font, theme.body_font))
+    except TableTooWide:
+        return plan(table, theme, text_width / 20)
 
 
 def _para(style_id: str, runs: str, extra_ppr: str = "") -> str:
@@ -114,6 +127,9 @@ def _text_runs(text: str, family: FontFamily, style: str = "", direct: str = "")
     return "".join(out)
 
 
+#: A table row of more lines than this (estimated) may break across pages; a shorter
+#: one is kept on one page (cantSplit). A row taller than a page must break.
+KEPT_ROW_LINES = 12
 #: Where the body's text goes in the saved document part (see `_splice_body`).
 _BODY_PLACEHOLDER = "reportexport: the body"
 
@@ -133,6 +149,7 @@ class _Body:
         self._link_part = document.part  # the part whose relationships links go into
         self.notes: list[Note] = []  # in reading order, for the footnotes part
         self.cell_size = 9.0  # points: the table style's text size, set by write_docx
+        self._run_size = ""  # a smaller size for every run, while a shrunk table is written
         self._xml = io.BytesIO()
         self.numbering = list_numbering
         self._numbered_lists = 0
@@ -172,12 +189,13 @@ class _Body:
         return "".join(out)
 
     def _properties(self, styles: tuple[str, ...]) -> tuple[str, str]:
-        """The character style and the direct formatting for nested `styles`."""
+        """The character style and the direct formatting for nested `styles` (and the
+        size of a shrunk table's text)."""
         if not styles:
-            return "", ""
+            return "", self._run_size
         chosen = "Hyperlink" if "Hyperlink" in styles else styles[-1]
         direct = "".join(dict.fromkeys(_DIRECT[s] for s in styles if s != chosen))
-        return f'<w:rStyle w:val="{self.ids[chosen]}"/>', direct
+        return f'<w:rStyle w:val="{self.ids[chosen]}"/>', direct + self._run_size
 
     def _relationship(self, url: str) -> str:
         key = (id(self._link_part), url)
@@ -223,33 +241,41 @@ class _Body:
         self.add(_para(self.ids["Caption"], runs,
                        '<w:keepNext w:val="0"/>' if isinstance(block, Figure) else ""))
 
-    def table(self, table: Table, text_width: int) -> None:
-        """A real Word table: the theme's table style, a header row repeated on every page."""
+    def table(self, table: Table, text_width: int, fit: TablePlan) -> None:
+        """A real Word table: the theme's table style, a header row repeated on every page,
+        its columns as tablefit plans them for the PDF (no header word is broken), and
+        its text smaller, as in the PDF, when the table needs it to fit."""
         self.caption(table)
-        grid = [table.columns, *table.rows]
+        widths = [round(width * 20) for width in fit.widths]  # twips
         # Characters stand in for the text's width (about 0.6 of the font size each, in
-        # twips, plus the cell margins); Word refits the columns when it lays out.
+        # twips), to tell a long row from a short one.
         twips = self.cell_size * 20 * 0.62
+        margins = ""
+        if fit.size < fit.base:
+            half_points = max(2, math.floor(self.cell_size * fit.size / fit.base * 2))
+            self._run_size = f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
+            padding = round(fit.padding * 20)
+            margins = (f'<w:tblCellMar><w:left w:w="{padding}" w:type="dxa"/>'
+                       f'<w:right w:w="{padding}" w:type="dxa"/></w:tblCellMar>')
+        mark = f"<w:rPr>{self._run_size}</w:rPr>" if self._run_size else ""
 
-        def width(chars: int) -> float:
-            return chars * twips + 300
-
-        natural = [width(max(len(plain(row[i])) for row in grid))
-                   for i in range(len(table.columns))]
-        least = [width(max(max((len(w) for w in plain(row[i]).split()), default=0)
-                           for row in grid)) for i in range(len(table.columns))]
-        widths = [round(w) for w in column_widths(natural, least, float(text_width))]
+        def lines(cells: tuple[Inlines, ...]) -> float:
+            """About how many lines the row's tallest cell takes."""
+            return max(len(plain(cell)) * twips / max(width - 300, twips)
+                       for cell, width in zip(cells, widths, strict=True))
 
         def row(cells: tuple[Inlines, ...], header: bool) -> str:
             # Widths once, in the header row (the grid holds them too), and alignment only
-            # where it is not the default: long tables are many cells.
-            properties = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else (
-                "<w:trPr><w:cantSplit/></w:trPr>")
+            # where it is not the default: long tables are many cells. A short row is
+            # kept on one page; a long one may break across pages, as a paragraph does.
+            kept = "<w:cantSplit/>" if header or lines(cells) <= KEPT_ROW_LINES else ""
+            properties = f"<w:trPr>{kept}<w:tblHeader/></w:trPr>" if header else (
+                f"<w:trPr>{kept}</w:trPr>" if kept else "")
             return "<w:tr>" + properties + "".join(
                 "<w:tc>"
                 + (f'<w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>' if header else "")
                 + f'<w:p><w:pPr><w:pStyle w:val="{self.ids["Table Text"]}"/>'
-                + (f'<w:jc w:val="{align}"/>' if align != "left" else "")
+                + (f'<w:jc w:val="{align}"/>' if align != "left" else "") + mark
                 + f"</w:pPr>{self.runs(cell, family=self.header_family if header else None)}"
                 + "</w:p></w:tc>"
                 for cell, align, width in zip(cells, table.align, widths, strict=True)
@@ -257,13 +283,14 @@ class _Body:
 
         self.add(
             f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.ids["Report Table"]}"/>'
-            '<w:tblW w:w="5000" w:type="pct"/><w:tblLayout w:type="autofit"/>'
-            '<w:tblLook w:val="0420" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
+            '<w:tblW w:w="5000" w:type="pct"/><w:tblLayout w:type="autofit"/>' + margins
+            + '<w:tblLook w:val="0420" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
             'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>'
             + "".join(f'<w:gridCol w:w="{width}"/>' for width in widths) + "</w:tblGrid>"
             + row(table.columns, header=True)
             + "".join(row(cells, header=False) for cells in table.rows) + "</w:tbl>"
         )
+        self._run_size = ""
 
     def figure(self, figure: Figure, text_width: int, text_height: int) -> None:
         """An inline picture with its description where Word's accessibility checker reads it
@@ -559,7 +586,7 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
             elif isinstance(block, NumberedList):
                 body.numbered(block.items)
             elif isinstance(block, Table):
-                body.table(block, text_width)
+                body.table(block, text_width, _table_plan(block, theme, text_width))
             elif isinstance(block, Figure):
                 body.figure(block, text_width, text_height)
 

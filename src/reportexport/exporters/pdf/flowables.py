@@ -45,7 +45,9 @@ class TaggedParagraph(Paragraph):
         # Words in shaped fallback fonts, in order: the canvas says each as it draws it.
         self.fallback_words = deque(said) if style.shaping else None
         # The text as parsed, before layout turns the fragments into words.
-        self.source_text = "".join(getattr(f, "text", "") for f in self.frags)
+        # Soft hyphens are not counted: layout drops those where it does not break.
+        self.source_text = "".join(getattr(f, "text", "")
+                                   for f in self.frags).replace(SOFT_HYPHEN, "")
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         if self.tag is None:

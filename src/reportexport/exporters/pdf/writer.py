@@ -47,7 +47,7 @@ from reportexport.exporters.pdf.footnotes import CarriedNotes, NotesFrame
 from reportexport.exporters.pdf.hyphenation import SHORTEST, hyphenator
 from reportexport.exporters.pdf.pagestreams import check_reportlab as check_page_streams
 from reportexport.exporters.pdf.scripts import draw_string
-from reportexport.exporters.pdf.tables import table_flowables
+from reportexport.exporters.pdf.tables import KeepWithTableStart, table_flowables
 from reportexport.exporters.pdf.tagging import (
     DocumentFacts,
     Element,
@@ -75,6 +75,7 @@ from reportexport.model import Paragraph as ParagraphBlock
 from reportexport.model import (
     plain as plain_text,
 )
+from reportexport.tablefit import cell_size, plan
 from reportexport.theme import Theme
 from reportexport.timestamps import build_time
 
@@ -152,8 +153,8 @@ class _Styles:
             textColor=text,
         )
         self.cell = ParagraphStyle(
-            "cell", parent=self.body, fontSize=s.small + 0.5,
-            leading=(s.small + 0.5) * theme.line_height,
+            "cell", parent=self.body, fontSize=cell_size(theme),
+            leading=cell_size(theme) * theme.line_height,
         )
         self.cell_header_font = head.bold
         self.caption = ParagraphStyle(
@@ -349,11 +350,12 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _Texts,
         return [text.inline(block.content, st.body, parent.add("P"))]
     page, margins = theme.page, theme.page.margins_mm
     measure = (page.width_mm - margins.left - margins.right) * mm
+    text_height = (page.height_mm - margins.top - margins.bottom) * mm
     if isinstance(block, Table):
-        return table_flowables(block, st.cell, st.cell_header_font, st.caption, st.ink,
-                               st.accent, st.rule, measure, parent.add("Table"), text)
+        return table_flowables(block, plan(block, theme, measure), st.cell,
+                               st.cell_header_font, st.caption, st.ink, st.accent, st.rule,
+                               text_height, parent.add("Table"), text)
     if isinstance(block, Figure):
-        text_height = (page.height_mm - margins.top - margins.bottom) * mm
         figure = parent.add("Figure", alt=block.alt)
         return figure_flowables(block, st.caption, st.ink, measure, text_height, figure,
                                 parent.add("Caption"), text)
@@ -506,6 +508,8 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
         pageCompression=1,
         initialFontName=body.regular,
     )
+    # A group kept with a table needs only the table's start to fit (tables.py).
+    doc.keepTogetherClass = KeepWithTableStart
     doc.addPageTemplates([
         PageTemplate("cover", frames=[cover_frame],
                      onPage=lambda canvas, doc: canvas.begin_page()),

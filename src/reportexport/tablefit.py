@@ -1,0 +1,275 @@
+"""How a table fits the page's measure: its cells' font size and its columns' widths.
+
+One plan for the paged editions and for `validate`: a table whose header
+words cannot fit the measure even at MIN_SIZE is refused, with its location,
+before any edition is written; any other table builds. The PDF sets the
+table at the planned size and widths. Text is measured with the theme's own
+fonts (their advance widths, through HarfBuzz, as reportlab measures them),
+so `validate` and the PDF agree without importing reportlab here.
+
+The rules, in order:
+- every column is at least as wide as its longest header word (a header word
+  never breaks inside) and, when the table allows it, its longest body word;
+- when the words do not fit at the theme's size, the table's text (and its cells'
+  padding) shrinks, in half points, down to MIN_SIZE (and MIN_PADDING);
+- when even then some body word does not fit, body words may break inside,
+  hyphenated (a column keeps room for BREAK_EMS of a broken word);
+- narrow columns get their whole text's width before wide text columns wrap
+  (layout.column_widths).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reportexport.fontruns import chain, font_runs, language_of
+from reportexport.layout import column_widths
+from reportexport.model import Emphasis, Inlines, Note, Report, Strong, Table, Text
+from reportexport.problems import ExportError, Problem
+from reportexport.theme import FontFamily, Theme
+
+if TYPE_CHECKING:  # the build's workers never read a source: YAML is not imported there
+    from reportexport.yamlload import LocatedData
+
+#: The smallest size a table's text is set in (points): smaller is not read comfortably.
+MIN_SIZE = 6.0
+#: Padding on each side of a cell's text at the theme's size (points); it shrinks
+#: with the text.
+PADDING = 4.0
+#: The least padding on each side of a cell's text, at MIN_SIZE (points).
+MIN_PADDING = 1.5
+#: Room a column keeps for a body word broken inside, in ems (about four letters).
+BREAK_EMS = 2.0
+#: Points added to each column's least width: what rounding of metrics may take.
+SLACK = 0.5
+
+
+def cell_size(theme: Theme) -> float:
+    """The size of a table's text at the theme's scale (points)."""
+    return theme.sizes.small + 0.5
+
+
+def text_measure(theme: Theme) -> float:
+    """The width of the page's text (points)."""
+    page, margins = theme.page, theme.page.margins_mm
+    return (page.width_mm - margins.left - margins.right) * 72 / 25.4
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    base: float  # the cells' font size at the theme's scale (points)
+    size: float  # the cells' font size (points): base, or smaller to fit
+    padding: float  # on each side of a cell's text (points)
+    widths: tuple[float, ...]  # each column's, padding included (points); they fill the measure
+    break_words: bool  # some body word is wider than its column: it breaks inside, hyphenated
+
+
+class TableTooWide(ValueError):
+    """Even at MIN_SIZE, the header words need more than the measure."""
+
+    def __init__(self, columns: int, measure: float, needed: float) -> None:
+        self.columns, self.measure, self.needed = columns, measure, needed
+        super().__init__(
+            f"{columns} column{'s' * (columns != 1)} do{'es' * (columns == 1)} not fit the "
+            f"page's {measure:.0f} pt text width even at {MIN_SIZE:g} pt (they need at least "
+            f"{needed:.0f} pt); split the table, shorten its headings, or choose "
+            "a theme with a wider page or narrower margins")
+
+
+@functools.cache
+def _font(path: Path) -> tuple[object, int]:
+    import uharfbuzz as hb
+
+    face = hb.Face(path.read_bytes())
+    return hb.Font(face), face.upem
+
+
+@functools.cache
+def _advance(path: Path, char: str) -> float:
+    """The advance of `char` in `path` at 1 pt (0 for a character the font lacks)."""
+    font, upem = _font(path)
+    glyph = font.get_nominal_glyph(ord(char))  # type: ignore[attr-defined]
+    return 0.0 if glyph is None else font.get_glyph_h_advance(glyph) / upem  # type: ignore[attr-defined]
+
+
+def _style(bold: bool, italic: bool) -> str:
+    return {(False, False): "regular", (True, False): "bold", (False, True): "italic",
+            (True, True): "bold_italic"}[(bold, italic)]
+
+
+def _pieces(content: Inlines, bold: bool, italic: bool) -> Iterator[tuple[str, bool, bool]]:
+    """The text of `content` with its faces; a note's mark counts as digits."""
+    for node in content:
+        if isinstance(node, Text):
+            yield node.text, bold, italic
+        elif isinstance(node, Note):
+            yield str(node.number), False, False
+        elif isinstance(node, Emphasis):
+            yield from _pieces(node.content, bold, True)
+        elif isinstance(node, Strong):
+            yield from _pieces(node.content, True, italic)
+        else:  # a link or a cross-reference
+            yield from _pieces(node.content, bold, italic)
+
+
+@functools.lru_cache(maxsize=4096)
+def _unspaced_words(text: str, language: str) -> tuple[str, ...]:
+    """Text in a script written without spaces, as the words a line may break between."""
+    from icu4py.breakers import LineBreaker
+    from icu4py.locale import Locale
+
+    return tuple(text[start:end] for start, end in LineBreaker(text, Locale(language)).segments())
+
+
+def _words(text: str) -> list[str]:
+    words = []
+    for word in text.split():
+        language = next((lang for c in word if (lang := language_of(c))), None)
+        words += [word] if language is None else list(_unspaced_words(word, language))
+    return words
+
+
+@dataclass(frozen=True)
+class _Extent:
+    """A cell's text at 1 pt: its longest word and its whole width unwrapped."""
+
+    longest: float
+    natural: float
+
+
+def _extent(content: Inlines, family: FontFamily, header: bool) -> _Extent:
+    # Each character's width in its face: one word may be part bold.
+    text, advances = "", []
+    for piece, bold, italic in _pieces(content, False, False):
+        fonts, style = chain(family), _style(bold or header, italic)
+        for run in font_runs(piece, family):
+            face = fonts[run.font].files()[style]
+            advances += [_advance(face, char) for char in run.text]
+        text += piece
+    longest, position = 0.0, 0
+    for word in _words(text):
+        position = text.index(word, position)
+        longest = max(longest, sum(advances[position:position + len(word)]))
+        position += len(word)
+    return _Extent(longest, sum(advances) if text.strip() else 0.0)
+
+
+def _columns(table: Table, theme: Theme, header_families: tuple[FontFamily, ...]
+             ) -> tuple[list[float], list[float], list[float]]:
+    """Per column at 1 pt: the longest header word, the longest body word, the widest text
+    (a header in the widest of `header_families`)."""
+    headers = [_Extent(*(max(values) for values in zip(
+        *((e.longest, e.natural) for e in (_extent(cell, family, True)
+                                           for family in header_families)), strict=True)))
+               for cell in table.columns]
+    body = [[_extent(cell, theme.body_font, False) for cell in row] for row in table.rows]
+    count = len(table.columns)
+    header_words = [headers[i].longest for i in range(count)]
+    body_words = [max((row[i].longest for row in body), default=0.0) for i in range(count)]
+    natural = [max([headers[i].natural, *(row[i].natural for row in body)])
+               for i in range(count)]
+    return header_words, body_words, natural
+
+
+def _largest_size(ems: list[float], base: float, padding: float, measure: float
+                  ) -> float | None:
+    """The largest size, in half points from `base` down to MIN_SIZE, at which columns
+    `ems` wide (at 1 pt) fill no more than `measure`, each with SLACK and `padding`
+    (points on each side at `base`, shrinking with the text)."""
+    per_point = sum(ems) + len(ems) * 2 * padding / base
+    room = measure - len(ems) * SLACK
+    if per_point <= 0 or room >= per_point * base:
+        return base
+    size = math.floor(room / per_point * 2) / 2
+    return size if size >= MIN_SIZE else None
+
+
+def _fits(ems: list[float], base: float, measure: float) -> tuple[float, float] | None:
+    """The size and padding for columns `ems` wide: the padding shrinks with the text,
+    and at MIN_SIZE, if that is not enough, to MIN_PADDING."""
+    size = _largest_size(ems, base, PADDING, measure)
+    if size is not None:
+        return size, PADDING * size / base
+    tight = MIN_PADDING * base / MIN_SIZE  # MIN_PADDING once shrunk to MIN_SIZE
+    if _largest_size(ems, base, tight, measure) is not None:
+        return MIN_SIZE, MIN_PADDING
+    return None
+
+
+def plan(table: Table, theme: Theme, measure: float,
+         header_families: tuple[FontFamily, ...] | None = None) -> TablePlan:
+    """The size and column widths that fit `table` in `measure` points; TableTooWide
+    when its header words cannot fit even at MIN_SIZE. The header row is set in the
+    heading family's bold, or measured in the widest of `header_families` (an edition
+    whose readers may set it in another family)."""
+    base = cell_size(theme)
+    header_words, body_words, natural = _columns(
+        table, theme, header_families or (theme.heading_font,))
+    least = [max(h, b) for h, b in zip(header_words, body_words, strict=True)]
+    fit = _fits(least, base, measure)
+    if fit is None:  # body words break; the table is only as small as its headers need
+        least = [max(h, min(b, BREAK_EMS)) for h, b in zip(header_words, body_words,
+                                                             strict=True)]
+        fit = _fits(least, base, measure)
+        if fit is None:
+            needed = sum(least) * MIN_SIZE + len(least) * (2 * MIN_PADDING + SLACK)
+            raise TableTooWide(len(least), measure, needed)
+    size, padding = fit
+
+    def points(ems: float) -> float:
+        return ems * size + 2 * padding + SLACK
+
+    widths = column_widths([points(n) for n in natural], [points(w) for w in least], measure)
+    break_words = any(points(b) > width for b, width in zip(body_words, widths, strict=True))
+    return TablePlan(base, size, padding, tuple(widths), break_words)
+
+
+@functools.lru_cache(maxsize=4096)
+def _refusal(table: Table, theme: Theme) -> str | None:
+    """Why `table` cannot fit the theme's measure, or None: asked by `validate` and
+    again by a build (kept: the same tables, the same answer)."""
+    try:
+        plan(table, theme, text_measure(theme))
+    except TableTooWide as exc:
+        return f"{table.label}: {exc}"
+    return None
+
+
+def _tables(report: Report) -> list[Table]:
+    return [block for _, section in report.walk() for block in section.blocks
+            if isinstance(block, Table)]
+
+
+def table_problems(located: LocatedData, report: Report, theme: Theme) -> list[Problem]:
+    """A located problem for each table of `report` (read from `located`) that cannot fit
+    the theme's measure."""
+    paths = _table_paths(located.data.get("sections", []), ("sections",))
+    return [located.problem(path, refusal)
+            for table, path in zip(_tables(report), paths, strict=True)
+            if (refusal := _refusal(table, theme)) is not None]
+
+
+def check_tables(report: Report, theme: Theme) -> None:
+    """Refuse a report with a table that cannot fit the theme's measure (a build given a
+    report and a theme that `validate` did not see together)."""
+    refusals = [refusal for table in _tables(report)
+                if (refusal := _refusal(table, theme)) is not None]
+    if refusals:
+        raise ExportError(f"{refusals[0]}; `reportexport validate --style` says where"
+                          + (f" (and {len(refusals) - 1} more)" if len(refusals) > 1 else ""))
+
+
+def _table_paths(sections: list[Any], path: tuple[str | int, ...]
+                 ) -> Iterator[tuple[str | int, ...]]:
+    """The source path of every table, in the order Report.walk meets them."""
+    for i, section in enumerate(sections):
+        here = (*path, i)
+        for j, block in enumerate(section.get("blocks", [])):
+            if "table" in block:
+                yield (*here, "blocks", j, "table")
+        yield from _table_paths(section.get("sections", []), (*here, "sections"))
