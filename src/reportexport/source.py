@@ -26,6 +26,7 @@ from reportexport.model import (
     Table,
     Text,
     cross_references,
+    number_notes,
 )
 from reportexport.problems import InputError, Problem
 from reportexport.yamlload import DataPath, LocatedData, load_yaml
@@ -124,14 +125,15 @@ def slugify(text: str) -> str:
 class _Texts:
     """Turns the source's rich texts into inline nodes, noting every problem where it stands.
 
-    It also numbers the tables, figures and notes, in reading order.
+    It also numbers the tables and figures, in reading order (notes are numbered once
+    the report is whole, by model.number_notes).
     """
 
     def __init__(self, located: LocatedData) -> None:
         self.located = located
         self.problems: list[Problem] = []
         self.references: list[tuple[DataPath, str]] = []  # cross-references to check
-        self.tables = self.figures = self.notes = 0  # numbered in reading order
+        self.tables = self.figures = 0  # numbered in reading order
 
     def __call__(self, path: DataPath) -> Inlines:
         text = self.located.data
@@ -140,16 +142,12 @@ class _Texts:
         if not isinstance(text, str):  # a number in a table cell: as written
             return (Text(self.located.numerals.get(path, str(text))),)
         try:
-            content = inline.parse(text.strip(), self._next_note)
+            content = inline.parse(text.strip())
         except inline.MarkupError as exc:
             self.problems.append(self.located.problem(path, str(exc)))
             return (Text(text.strip()),)
         self.references += [(path, ref.section_id) for ref in cross_references(content)]
         return content
-
-    def _next_note(self) -> int:
-        self.notes += 1
-        return self.notes
 
     def check_references(self, ids: set[str]) -> None:
         for path, section_id in self.references:
@@ -284,13 +282,12 @@ def read_report(file: Path) -> tuple[Report, LocatedData]:
         raise InputError(problems)
     data = located.data
     rich = _Texts(located)
-    # The lead comes first in reading order: its notes are numbered first.
     lead = tuple(Paragraph(rich(("lead", i))) for i in range(len(data.get("lead", []))))
-    report = Report(
+    report = number_notes(Report(
         metadata=_metadata(data["metadata"], date, modified),
         sections=tuple(_section(s, ("sections", i), rich) for i, s in enumerate(data["sections"])),
         lead=lead,
-    )
+    ))
     rich.check_references({section.id for _, section in report.walk()})
     if rich.problems:
         raise InputError(rich.problems)
