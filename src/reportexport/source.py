@@ -79,7 +79,7 @@ def _parse_date(located: LocatedData, path: DataPath, problems: list[Problem]) -
 
 def _section_problems(located: LocatedData) -> list[Problem]:
     problems: list[Problem] = []
-    seen: dict[str, DataPath] = {}
+    seen: dict[str, tuple[DataPath, str]] = {}  # by the id in lower case
 
     def visit(sections: Any, path: DataPath, depth: int) -> None:
         # Runs even when the schema found problems, so it trusts no shape.
@@ -99,12 +99,18 @@ def _section_problems(located: LocatedData) -> list[Problem]:
             sid = section.get("id")
             if not isinstance(sid, str):
                 pass
-            elif sid in seen:
-                first = located.where((*seen[sid], "id"))
+            elif sid.lower() in seen:
+                first_path, first_id = seen[sid.lower()]
+                first = located.where((*first_path, "id"))
                 at = f" (first used at line {first.line})" if first else ""
-                problems.append(located.problem((*here, "id"), f"duplicate section id '{sid}'{at}"))
+                problems.append(located.problem((*here, "id"), (
+                    f"duplicate section id '{sid}'{at}" if sid == first_id else
+                    f"section id '{sid}' differs from '{first_id}'{at} only in case: ids name "
+                    "files, and some file systems take such names for one; make them differ "
+                    "in more than case")))
             else:
-                seen[sid] = here
+                # Ids are ASCII (the schema's pattern): lower() is their case folding.
+                seen[sid.lower()] = (here, sid)
             if "title" in section and not section.get("blocks") and not section.get("sections"):
                 problems.append(
                     located.problem(here, "a section needs blocks or sections; this one is empty")

@@ -22,7 +22,7 @@ from reportexport.exporters.epub.xhtml import (
 )
 from reportexport.fontruns import language_runs, needed_fallbacks
 from reportexport.fontsubset import GENERATED_CHARACTERS, subset_font
-from reportexport.model import Figure, Report, Section
+from reportexport.model import GENERATED_PREFIX, Figure, Report, Section
 from reportexport.theme import Theme
 from reportexport.timestamps import build_time
 from reportexport.zipfiles import rewrite_zip
@@ -118,10 +118,11 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
         book.add_item(epub.EpubItem(uid=f"image-{number}", file_name=href,
                                     media_type=figure.media_type,
                                     content=figure.image.read_bytes()))
-    cover = document("cover", "text/cover.xhtml", meta.title,
+    # Beside the sections' files, named where no section id reaches (a section `cover`).
+    cover = document("cover", f"text/{GENERATED_PREFIX}cover.xhtml", meta.title,
                      cover_page(report, "../images/cover.png"))
-    titlepage = document("titlepage", "text/titlepage.xhtml", meta.title, title_page(report),
-                         body_type="frontmatter")
+    titlepage = document("titlepage", f"text/{GENERATED_PREFIX}titlepage.xhtml", meta.title,
+                         title_page(report), body_type="frontmatter")
     targets = section_targets(report)
     chapters = []
     toc = []
