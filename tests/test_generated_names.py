@@ -3,7 +3,8 @@
 The source is tests/data/valid/colliding-ids.yaml: sections whose ids are, or look
 like, the names the editions generate (the e-book's `cover` and `titlepage` files,
 `note-1`, `noteref-1`, `table-1`, `figure-1`, `h-x` beside `x`, `toc-x`, `sep_0`,
-`fn1`, `xml-x` …) and the longest id the schema allows. Every section links to every
+`fn1`, `xml-x` …), names Windows keeps for devices (`con`), and the longest id the
+schema allows. Every section links to every
 section; each edition is read back and each link must land on its heading. (EPUBCheck
 checks the same e-book: tests/test_epub.py.) Ids that differ only in case are refused:
 tests/data/invalid/ids-differing-only-in-case.yaml.
@@ -75,7 +76,7 @@ def test_no_section_id_can_begin_as_generated_names_do() -> None:
 
 def test_the_source_holds_ids_that_look_generated(ids: list[str]) -> None:
     assert {"cover", "titlepage", "nav", "note-1", "noteref-1", "h-x", "x", "table-1",
-            "figure-1"} <= set(ids)
+            "figure-1", "con", "Lpt1"} <= set(ids)
     assert max(map(len, ids)) == 64
 
 
@@ -87,6 +88,8 @@ def test_epub_links_land_on_their_headings(built: dict[str, Path], ids: list[str
         for href in [*package.spine, package.nav_path()]:
             documents[href] = etree.fromstring(archive.read(href))
     assert len({name.lower() for name in names}) == len(names), "names that differ in case"
+    stems = {posixpath.basename(name).split(".")[0].lower() for name in names}
+    assert not stems & {"con", "prn", "aux", "nul", "com1", "lpt1"}, "Windows' device names"
     landed: set[str] = set()
     for href, root in documents.items():
         for link in root.iter(f"{{{X}}}a"):

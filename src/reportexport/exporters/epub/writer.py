@@ -15,6 +15,7 @@ from reportexport.exporters.epub.xhtml import (
     figure_file,
     font_faces,
     page,
+    section_file,
     section_markup,
     section_targets,
     stylesheet,
@@ -127,7 +128,7 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
     chapters = []
     toc = []
     for section in report.sections:
-        href = f"text/{section.id}.xhtml"
+        href = f"text/{section_file(section)}"
         chapters.append(document(f"sec-{section.id}", href, section.title,
                                  section_markup(section, 1, targets), body_type="bodymatter"))
         toc.append(_toc(section, href))

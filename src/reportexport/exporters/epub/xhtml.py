@@ -41,6 +41,19 @@ def generated_id(kind: str, number: int) -> str:
     return f"{GENERATED_PREFIX}{kind}-{number}"
 
 
+#: File names Windows keeps for devices, whatever their extension: `con.xhtml`
+#: cannot be unpacked there.
+_DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"{port}{digit}" for port in ("com", "lpt")
+                                                          for digit in range(10))})
+
+
+def section_file(section: Section) -> str:
+    """The file of a top-level section, in text/: named after its id, unless the id is
+    a name Windows keeps for a device (`con`), which is then given a generated name."""
+    unsafe = section.id.lower() in _DEVICE_NAMES
+    return f"{GENERATED_PREFIX if unsafe else ''}{section.id}.xhtml"
+
+
 def section_targets(report: Report) -> Targets:
     targets: Targets = {}
 
@@ -50,7 +63,7 @@ def section_targets(report: Report) -> Targets:
             visit(child, file)
 
     for section in report.sections:
-        visit(section, f"{section.id}.xhtml")
+        visit(section, section_file(section))
     return targets
 
 
