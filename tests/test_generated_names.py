@@ -13,12 +13,17 @@ tests/data/invalid/ids-differing-only-in-case.yaml.
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import DATA, FORMATS
@@ -80,9 +85,12 @@ def test_the_source_holds_ids_that_look_generated(ids: list[str]) -> None:
     assert max(map(len, ids)) == 64
 
 
-def test_epub_links_land_on_their_headings(built: dict[str, Path], ids: list[str]) -> None:
+def _check_epub_names_and_links(path: Path, ids: list[str]) -> None:
+    """The e-book's files are named apart (in any case, and from Windows' devices), each
+    document's ids are the sections' or generated ones, every cross-reference and contents
+    entry lands on its heading and every note mark on its note; every section is reached."""
     documents: dict[str, etree._Element] = {}
-    with zipfile.ZipFile(built["epub"]) as archive:
+    with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
         package = read_package(archive)
         for href in [*package.spine, package.nav_path()]:
@@ -92,11 +100,19 @@ def test_epub_links_land_on_their_headings(built: dict[str, Path], ids: list[str
     assert not stems & {"con", "prn", "aux", "nul", "com1", "lpt1"}, "Windows' device names"
     landed: set[str] = set()
     for href, root in documents.items():
+        every_id = [element.get("id") for element in root.iter() if element.get("id")]
+        assert len(set(every_id)) == len(every_id), href
+        made_up = [name for name in every_id if name not in ids]
+        assert href == package.nav_path() or all(
+            name.startswith(GENERATED_PREFIX) for name in made_up), (href, made_up)
         for link in root.iter(f"{{{X}}}a"):
             target = link.get("href")
-            if (link.get(EPUB_TYPE) == "noteref" or target.startswith(("#", "http"))
-                    or ("#" not in target)):
-                continue  # note marks land on notes: tests/test_note_order.py
+            if link.get(EPUB_TYPE) == "noteref":
+                [note] = root.xpath("//*[@id=$id]", id=target.removeprefix("#"))
+                assert note.get(EPUB_TYPE) == "footnote", target
+                continue
+            if target.startswith(("#", "http")) or "#" not in target:
+                continue  # a note's way back to its mark, or a link out of the report
             file, fragment = target.split("#")
             words = " ".join("".join(link.itertext()).split())
             title = words if href == package.nav_path() else _title(_linked_id(words))
@@ -105,10 +121,43 @@ def test_epub_links_land_on_their_headings(built: dict[str, Path], ids: list[str
             assert element.tag in HEADINGS and "".join(element.itertext()) == title, target
             landed.add(fragment)
     assert landed == set(ids)
-    for href in package.spine:
-        made_up = [element.get("id") for element in documents[href].iter()
-                   if element.get("id") and element.get("id") not in ids]
-        assert all(name.startswith(GENERATED_PREFIX) for name in made_up), (href, made_up)
+
+
+def test_epub_links_land_on_their_headings(built: dict[str, Path], ids: list[str]) -> None:
+    _check_epub_names_and_links(built["epub"], ids)
+
+
+#: The schema's id pattern, as Hypothesis can draw from it (without its end anchor's guard).
+_ID = st.from_regex(r"\A[A-Za-z][A-Za-z0-9_-]{0,63}\Z")
+_LOOKALIKES = st.sampled_from(["cover", "titlepage", "nav", "toc", "notes", "note-1",
+                               "noteref-1", "table-1", "figure-1", "h-x", "x", "fn1", "xml-x",
+                               "con", "Aux", "nul", "css", "sep_0", "toc-x", "sec-x", "id"])
+
+
+@settings(max_examples=int(os.environ.get("ID_EXAMPLES", "15")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(ids=st.lists(_LOOKALIKES | _ID, min_size=1, max_size=8, unique_by=str.lower),
+       nesting=st.lists(st.booleans(), min_size=8, max_size=8))
+def test_any_ids_the_schema_accepts_give_an_ebook_whose_links_land(
+        ids: list[str], nesting: list[bool], theme: Theme, tmp_path_factory:
+        pytest.TempPathFactory) -> None:
+    """Random ids, look-alikes of generated names among them, some sections nested in
+    the one before; each section has a note, a table and a link to every section."""
+    links = ", ".join(f"[to {section_id}](#{section_id})" for section_id in ids)
+    sections: list[dict[str, Any]] = []
+    for section_id, nested in zip(ids, nesting, strict=False):
+        section = {"id": section_id, "title": _title(section_id), "blocks": [
+            {"paragraph": f"A note.^[A note.] {links}."},
+            {"table": {"columns": ["A^[A note.]"], "rows": [["a"]]}}]}
+        (sections[-1].setdefault("sections", []) if nested and sections
+         else sections).append(section)
+    source = tmp_path_factory.mktemp("random-ids") / "report.yaml"
+    source.write_text(yaml.safe_dump({
+        "metadata": {"title": "Ids", "publisher": "P", "authors": "A", "date": "2024-01-31",
+                     "language": "en"},
+        "lead": ["A lead.^[A note.]"], "sections": sections}), encoding="utf-8")
+    [path] = build(load_report(source), theme, ["epub"], source.parent)
+    _check_epub_names_and_links(path, ids)
 
 
 def _text_lines(page: object) -> list[tuple[str, float]]:
