@@ -148,7 +148,7 @@ def test_epub_notes_are_footnote_asides_beside_their_marks(
                     assert link.get("href").lstrip("#") in ids  # the note is in the same file
             for aside in root.iter(f"{{{E_NS['x']}}}aside"):
                 assert aside.get(EPUB_TYPE) == "footnote"
-                number = int(re.fullmatch(r"note-(\d+)", aside.get("id")).group(1))
+                number = int(re.fullmatch(r"_note-(\d+)", aside.get("id")).group(1))
                 asides[number] = " ".join("".join(aside.itertext()).split())
     assert marks == [note.number for note in source_notes]
     assert asides == {n.number: f"{n.number}. {' '.join(plain(n.content).split())}"

@@ -60,10 +60,11 @@ def _link(href: str, content: Inlines) -> Inline:
     return Link(href, content)
 
 
-def parse(text: str, number: Callable[[], int] = lambda: 1) -> Inlines:
+def parse(text: str, number: Callable[[], int] = lambda: 0) -> Inlines:
     """`text` as inline nodes; raise MarkupError for markup the source may not use.
 
-    `number` gives each note its number, called in reading order.
+    `number` gives each note its number, called in the order of `text`; the loader
+    leaves them 0 and numbers the whole report's at once (model.number_notes).
     """
     if not any(mark in text for mark in "*_[<\\"):
         return (Text(text),) if text else ()  # nothing that could be markup

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
-from collections.abc import Iterator
+import itertools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,6 +141,13 @@ class Figure:
 Block = Paragraph | BulletList | NumberedList | Quote | Table | Figure
 
 
+#: What begins every name an edition makes up for itself: a note's anchor and its
+#: mark's, a table's, a figure's, the e-book's cover and title page files. The
+#: schema's section id pattern lets no id begin with it (tests/test_generated_names.py
+#: checks), so no section id can take, or be taken by, a generated name.
+GENERATED_PREFIX = "_"
+
+
 @dataclass(frozen=True)
 class Section:
     id: str
@@ -239,19 +248,62 @@ class Report:
                     yield section, text
 
 
-def block_content(block: Block) -> tuple[Inlines, ...]:
-    """Every run of text a block holds, in reading order."""
+def map_content(block: Block, change: Callable[[Inlines], Inlines]) -> Block:
+    """`block` with `change` applied to each run of text it holds, one at a time in
+    reading order: a table's caption, its header, then its cells row by row; a
+    quotation's text, then its attribution. The one statement of a block's reading
+    order: `block_content` lists the runs through it, `number_notes` numbers by it."""
     if isinstance(block, Paragraph):
-        return (block.content,)
+        return Paragraph(change(block.content))
     if isinstance(block, Quote):
-        return (block.text,) if block.attribution is None else (block.text, block.attribution)
+        text = change(block.text)
+        return Quote(text, None if block.attribution is None else change(block.attribution))
     if isinstance(block, Table):
-        caption = () if block.caption is None else (block.caption,)
-        return (*caption, *block.columns, *(cell for row in block.rows for cell in row))
+        caption = None if block.caption is None else change(block.caption)
+        columns = tuple(change(cell) for cell in block.columns)
+        rows = tuple(tuple(change(cell) for cell in row) for row in block.rows)
+        return dataclasses.replace(block, caption=caption, columns=columns, rows=rows)
     if isinstance(block, Figure):
-        alt: Inlines = (Text(block.alt),)
-        return (alt,) if block.caption is None else (alt, block.caption)
-    return block.items
+        return (block if block.caption is None
+                else dataclasses.replace(block, caption=change(block.caption)))
+    return type(block)(tuple(change(item) for item in block.items))
+
+
+def block_content(block: Block) -> tuple[Inlines, ...]:
+    """Every run of text a block holds, in reading order (a figure's alt text first)."""
+    runs: list[Inlines] = [(Text(block.alt),)] if isinstance(block, Figure) else []
+
+    def gather(content: Inlines) -> Inlines:
+        runs.append(content)
+        return content
+
+    map_content(block, gather)
+    return tuple(runs)
+
+
+def number_notes(report: Report) -> Report:
+    """`report` with its notes numbered 1, 2, 3 … in reading order: the lead, then each
+    section's blocks (`map_content`'s order) before its subsections. The one place notes
+    get their numbers, whatever order the source was read in, so that every edition
+    (which prints `Note.number`) numbers alike and Report.footnotes() counts up."""
+    counter = itertools.count(1)
+
+    def numbered(content: Inlines) -> Inlines:
+        if not any(not isinstance(node, Text) for node in content):
+            return content  # plain text, the common case: nothing to rebuild
+        return tuple(Note(next(counter), node.content) if isinstance(node, Note)
+                     else node if isinstance(node, Text)
+                     else dataclasses.replace(node, content=numbered(node.content))
+                     for node in content)
+
+    def section(sect: Section) -> Section:
+        blocks = tuple(map_content(block, numbered) for block in sect.blocks)
+        return dataclasses.replace(sect, blocks=blocks,
+                                   sections=tuple(section(child) for child in sect.sections))
+
+    lead = tuple(Paragraph(numbered(paragraph.content)) for paragraph in report.lead)
+    return dataclasses.replace(report, lead=lead,
+                               sections=tuple(section(sect) for sect in report.sections))
 
 
 def block_texts(block: Block) -> tuple[str, ...]:

@@ -26,6 +26,7 @@ from reportexport.model import (
     Table,
     Text,
     cross_references,
+    number_notes,
 )
 from reportexport.problems import InputError, Problem
 from reportexport.yamlload import DataPath, LocatedData, load_yaml
@@ -140,7 +141,7 @@ def _text(data: Any, key: str) -> str:
 
 def _section_problems(located: LocatedData) -> list[Problem]:
     problems: list[Problem] = []
-    seen: dict[str, DataPath] = {}
+    seen: dict[str, tuple[DataPath, str]] = {}  # by the id in lower case
 
     def visit(sections: Any, path: DataPath, depth: int) -> None:
         # Runs even when the schema found problems, so it trusts no shape.
@@ -160,12 +161,18 @@ def _section_problems(located: LocatedData) -> list[Problem]:
             sid = section.get("id")
             if not isinstance(sid, str):
                 pass
-            elif sid in seen:
-                first = located.where((*seen[sid], "id"))
+            elif sid.lower() in seen:
+                first_path, first_id = seen[sid.lower()]
+                first = located.where((*first_path, "id"))
                 at = f" (first used at line {first.line})" if first else ""
-                problems.append(located.problem((*here, "id"), f"duplicate section id '{sid}'{at}"))
+                problems.append(located.problem((*here, "id"), (
+                    f"duplicate section id '{sid}'{at}" if sid == first_id else
+                    f"section id '{sid}' differs from '{first_id}'{at} only in case: ids name "
+                    "files, and some file systems take such names for one; make them differ "
+                    "in more than case")))
             else:
-                seen[sid] = here
+                # Ids are ASCII (the schema's pattern): lower() is their case folding.
+                seen[sid.lower()] = (here, sid)
             if "title" in section and not section.get("blocks") and not section.get("sections"):
                 problems.append(
                     located.problem(here, "a section needs blocks or sections; this one is empty")
@@ -186,14 +193,15 @@ def slugify(text: str) -> str:
 class _Texts:
     """Turns the source's rich texts into inline nodes, noting every problem where it stands.
 
-    It also numbers the tables, figures and notes, in reading order.
+    It also numbers the tables and figures, in reading order (notes are numbered once
+    the report is whole, by model.number_notes).
     """
 
     def __init__(self, located: LocatedData) -> None:
         self.located = located
         self.problems: list[Problem] = []
         self.references: list[tuple[DataPath, str]] = []  # cross-references to check
-        self.tables = self.figures = self.notes = 0  # numbered in reading order
+        self.tables = self.figures = 0  # numbered in reading order
 
     def __call__(self, path: DataPath) -> Inlines:
         text = _at(self.located.data, path)
@@ -204,16 +212,12 @@ class _Texts:
         if not isinstance(text, str):  # another shape: the schema said so already
             return ()
         try:
-            content = inline.parse(text.strip(), self._next_note)
+            content = inline.parse(text.strip())
         except inline.MarkupError as exc:
             self.problems.append(self.located.problem(path, str(exc)))
             return (Text(text.strip()),)
         self.references += [(path, ref.section_id) for ref in cross_references(content)]
         return content
-
-    def _next_note(self) -> int:
-        self.notes += 1
-        return self.notes
 
     def check_references(self, ids: set[str]) -> None:
         for path, section_id in self.references:
@@ -376,13 +380,12 @@ def check_source(file: Path) -> tuple[Report, LocatedData, list[Problem]]:
     date = _parse_date(located, ("metadata", "date"), problems)
     modified = _parse_date(located, ("metadata", "modified"), problems)
     rich = _Texts(located)
-    # The lead comes first in reading order: its notes are numbered first.
     lead = tuple(Paragraph(rich(("lead", i))) for i in range(len(_items(data, "lead"))))
     sections = (_section(s, ("sections", i), rich) for i, s in enumerate(_items(data, "sections")))
     body = tuple(s for s in sections if s is not None)
     # With problems, the date may be a stand-in: the report is then only for checking.
     metadata = _metadata(data.get("metadata"), date or dt.date(1, 1, 1), modified)
-    report = Report(metadata, body, lead)
+    report = number_notes(Report(metadata, body, lead))
     rich.check_references({section.id for _, section in report.walk() if section.id})
     problems += rich.problems
     return report, located, problems

@@ -15,6 +15,7 @@ from reportexport.exporters.epub.xhtml import (
     figure_file,
     font_faces,
     page,
+    section_file,
     section_markup,
     section_targets,
     stylesheet,
@@ -23,7 +24,7 @@ from reportexport.exporters.epub.xhtml import (
 from reportexport.fontruns import language_runs, needed_fallbacks
 from reportexport.fontsubset import GENERATED_CHARACTERS, subset_font
 from reportexport.images import edition_image
-from reportexport.model import Figure, Report, Section
+from reportexport.model import GENERATED_PREFIX, Figure, Report, Section
 from reportexport.theme import Theme
 from reportexport.timestamps import build_time
 from reportexport.zipfiles import ArchiveBuffer, rewrite_zip
@@ -132,15 +133,16 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
         book.add_item(epub.EpubItem(uid=f"image-{number}", file_name=href,
                                     media_type=figure.media_type,
                                     content=edition_image(figure.image)))
-    cover = document("cover", "text/cover.xhtml", meta.title,
+    # Beside the sections' files, named where no section id reaches (a section `cover`).
+    cover = document("cover", f"text/{GENERATED_PREFIX}cover.xhtml", meta.title,
                      cover_page(report, "../images/cover.png"))
-    titlepage = document("titlepage", "text/titlepage.xhtml", meta.title, title_page(report),
-                         body_type="frontmatter")
+    titlepage = document("titlepage", f"text/{GENERATED_PREFIX}titlepage.xhtml", meta.title,
+                         title_page(report), body_type="frontmatter")
     targets = section_targets(report)
     chapters = []
     toc = []
     for section in report.sections:
-        href = f"text/{section.id}.xhtml"
+        href = f"text/{section_file(section)}"
         chapters.append(document(f"sec-{section.id}", href, section.title,
                                  section_markup(section, 1, targets), body_type="bodymatter"))
         toc.append(_toc(section, href))

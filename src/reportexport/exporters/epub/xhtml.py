@@ -12,6 +12,7 @@ from reportexport.dates import human_date
 from reportexport.fontruns import language_runs
 from reportexport.images import edition_image
 from reportexport.model import (
+    GENERATED_PREFIX,
     BulletList,
     CrossReference,
     Emphasis,
@@ -34,6 +35,26 @@ from reportexport.theme import FontFamily, Theme
 Targets = dict[str, str]
 
 
+def generated_id(kind: str, number: int) -> str:
+    """The id of something the e-book numbers (a note, its mark, a table, a figure):
+    outside the section ids' namespace (model.GENERATED_PREFIX), and the section ids
+    are the headings' own, so a section `note-1` or `table-1` takes nothing's place."""
+    return f"{GENERATED_PREFIX}{kind}-{number}"
+
+
+#: File names Windows keeps for devices, whatever their extension: `con.xhtml`
+#: cannot be unpacked there.
+_DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"{port}{digit}" for port in ("com", "lpt")
+                                                          for digit in range(10))})
+
+
+def section_file(section: Section) -> str:
+    """The file of a top-level section, in text/: named after its id, unless the id is
+    a name Windows keeps for a device (`con`), which is then given a generated name."""
+    unsafe = section.id.lower() in _DEVICE_NAMES
+    return f"{GENERATED_PREFIX if unsafe else ''}{section.id}.xhtml"
+
+
 def section_targets(report: Report) -> Targets:
     targets: Targets = {}
 
@@ -43,7 +64,7 @@ def section_targets(report: Report) -> Targets:
             visit(child, file)
 
     for section in report.sections:
-        visit(section, f"{section.id}.xhtml")
+        visit(section, section_file(section))
     return targets
 
 
@@ -55,8 +76,9 @@ def inline(content: Inlines, targets: Targets, notes: list[Note] | None = None) 
         if isinstance(node, Note):
             if notes is not None:
                 notes.append(node)
-            out.append(f'<sup><a epub:type="noteref" role="doc-noteref" id="noteref-{node.number}"'
-                       f' href="#note-{node.number}">{node.number}</a></sup>')
+            out.append(f'<sup><a epub:type="noteref" role="doc-noteref" '
+                       f'id="{generated_id("noteref", node.number)}" '
+                       f'href="#{generated_id("note", node.number)}">{node.number}</a></sup>')
             continue
         if isinstance(node, Text):
             out.append(text(node.text))
@@ -77,9 +99,9 @@ def note_list(notes: list[Note], targets: Targets) -> str:
     if not notes:
         return ""
     asides = "\n".join(
-        f'<aside epub:type="footnote" role="doc-footnote" id="note-{note.number}" '
+        f'<aside epub:type="footnote" role="doc-footnote" id="{generated_id("note", note.number)}" '
         f'aria-label="Note {note.number}">'
-        f'<p><a href="#noteref-{note.number}">{note.number}.</a> '
+        f'<p><a href="#{generated_id("noteref", note.number)}">{note.number}.</a> '
         f"{inline(note.content, targets)}</p></aside>" for note in notes)
     return f'\n<div class="notes">\n{asides}\n</div>'
 
@@ -135,7 +157,7 @@ def _blocks(section: Section, targets: Targets, notes: list[Note]) -> list[str]:
             out.append(_table(block, targets, notes))
         elif isinstance(block, Figure):
             caption = _caption(block, targets, notes)
-            out.append(f'<figure id="figure-{block.number}">\n'
+            out.append(f'<figure id="{generated_id("figure", block.number)}">\n'
                        f"<img src=\"../{figure_file(block)}\" alt={quoteattr(block.alt)}/>\n"
                        f"<figcaption>{caption}</figcaption>\n</figure>")
     return out
@@ -172,7 +194,7 @@ def _table(table: Table, targets: Targets, notes: list[Note]) -> str:
 
     caption = _caption(table, targets, notes)
     body = "\n".join(f"<tr>{cells(row, 'td')}</tr>" for row in table.rows)
-    return (f'<table id="table-{table.number}">\n<caption>{caption}</caption>\n'
+    return (f'<table id="{generated_id("table", table.number)}">\n<caption>{caption}</caption>\n'
             f"<thead>\n<tr>{cells(table.columns, 'th')}</tr>\n</thead>\n"
             f"<tbody>\n{body}\n</tbody>\n</table>")
 
@@ -181,12 +203,14 @@ def section_markup(section: Section, level: int, targets: Targets,
                    notes: list[Note] | None = None) -> str:
     """One section and its subsections; headings h1–h6 follow the source's levels.
 
+    The heading carries the section's id, as a cross-reference's and the contents'
+    target (the PDF's destination and the DOCX's bookmark are on the heading too).
     A top-level call (without `notes`) ends with the notes whose marks it holds.
     """
     gathered: list[Note] = [] if notes is None else notes
     parts = [
-        f'<section id="{section.id}" aria-labelledby="h-{section.id}">',
-        f'<h{level} id="h-{section.id}">{text(section.title)}</h{level}>',
+        f'<section aria-labelledby="{section.id}">',
+        f'<h{level} id="{section.id}">{text(section.title)}</h{level}>',
         *_blocks(section, targets, gathered),
         *(section_markup(child, level + 1, targets, gathered) for child in section.sections),
         "</section>",

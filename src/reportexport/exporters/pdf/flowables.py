@@ -216,6 +216,13 @@ _OPEN_REFERENCE = '<onDraw name="tag_inline" label="Reference"/>'
 _CLOSE = '<onDraw name="tag_inline" label="/"/>'
 
 
+def destination(section_id: str) -> str:
+    """The named destination of a section's heading, which its bookmark, its contents
+    entry and cross-references to it go to: one name, made in one place. Sections'
+    are the only destinations the brief has, so no generated name can meet one."""
+    return f"sec-{section_id}"
+
+
 def markup(content: Inlines, ink: Ink) -> str:
     """Inline nodes as reportlab paragraph markup; text is escaped, so it is never markup.
 
@@ -235,7 +242,7 @@ def markup(content: Inlines, ink: Ink) -> str:
         elif isinstance(node, Strong):
             out.append(f"<b>{markup(node.content, ink)}</b>")
         else:
-            target = node.url if isinstance(node, Link) else f"#sec-{node.section_id}"
+            target = node.url if isinstance(node, Link) else f"#{destination(node.section_id)}"
             # The annotation names an internal target without its '#'.
             opened = f'<onDraw name="tag_inline" label="Link {escape(target.lstrip("#"))}"/>'
             out.append(f'{opened}<a href="{escape(target)}" color="{ink.link_colour}">'

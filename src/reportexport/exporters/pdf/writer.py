@@ -33,6 +33,7 @@ from reportexport.exporters.pdf.flowables import (
     RuledParagraph,
     TaggedParagraph,
     TocEntry,
+    destination,
     heading,
     markup,
     plain,
@@ -340,7 +341,7 @@ def _describe_links(content: Inlines, out: dict[str, str]) -> None:
         if isinstance(node, Link):
             out.setdefault(node.url, plain_text(node.content) or node.url)
         elif isinstance(node, CrossReference):
-            out.setdefault(f"sec-{node.section_id}", plain_text(node.content))
+            out.setdefault(destination(node.section_id), plain_text(node.content))
         _describe_links(node.content, out)
 
 
@@ -393,7 +394,7 @@ def _story(report: Report, theme: Theme, st: _Styles, text: _Texts,
         contents = document.add("TOC")
         for level, section in report.walk():
             yield TocEntry(
-                section.title, st.toc[level - 1], f"sec-{section.id}", level,
+                section.title, st.toc[level - 1], destination(section.id), level,
                 indent=(level - 1) * 14, number_width=NUMBER_WIDTH, leader_colour=st.rule,
                 tag=contents.add("TOCI"),
             )
@@ -417,7 +418,7 @@ def _story(report: Report, theme: Theme, st: _Styles, text: _Texts,
         if level == 1:
             # A top-level heading needs room for itself and a few lines after it.
             yield CondPageBreak(style.leading * 2 + st.body.leading * 4)
-        yield heading(section.title, style, f"sec-{section.id}", level,
+        yield heading(section.title, style, destination(section.id), level,
                       sect.add(HEADINGS[level - 1]))
         for block in section.blocks:
             yield from _block_flowables(block, st, theme, text, sect)
