@@ -76,6 +76,8 @@ def test_docs_links_resolve(page: str) -> None:
             continue
         path = target.split("#")[0]
         assert (ROOT / page).parent.joinpath(path).exists(), f"{page}: {target}"
+    fences = [line for line in text.splitlines() if line.startswith("```")]
+    assert len(fences) % 2 == 0, f"{page}: a code block is not closed"
 
 
 def test_readme_stays_short() -> None:
