@@ -370,14 +370,15 @@ def test_the_docx_font_table_finds_a_family_whatever_its_name_holds() -> None:
     """Past the schema too: the name is compared, never put into an XPath."""
     from lxml import etree
 
-    from reportexport.exporters.docx.fontembedding import EmbeddedFace, _font_table
+    from reportexport.exporters.docx.fontembedding import EmbeddedFace, _font_table, _Placed
 
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     name = "O'Brien \"Sans\" ]"
     table = (f'<w:fonts xmlns:w="{w}"><w:font w:name={quoted(name)}>'
              '<w:charset w:val="00"/></w:font></w:fonts>').encode()
-    face = EmbeddedFace(name, "embedRegular", "word/fonts/font1.odttf", "{KEY}", b"")
-    fonts = etree.fromstring(_font_table(table, [face])).findall(f"{{{w}}}font")
+    face = EmbeddedFace(name, "embedRegular", "{KEY}", b"")
+    placed = [_Placed(face, "word/fonts/font1.odttf", "rIdFont1")]
+    fonts = etree.fromstring(_font_table(table, placed, frozenset())).findall(f"{{{w}}}font")
     assert len(fonts) == 1 and fonts[0].find(f"{{{w}}}embedRegular") is not None
 
 
