@@ -332,15 +332,41 @@ class TocEntry(Flowable):
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.avail_width = avail_width
-        _, h = self.para.wrap(avail_width - self.indent - self.number_width - 12, avail_height)
+        room = avail_width - self.number_width - 12
+        # A deep entry on a narrow page keeps half the room for its title.
+        self.shown_indent = min(self.indent, room / 2)
+        _, h = self.para.wrap(room - self.shown_indent, avail_height)
         self.height = h
         return avail_width, h
 
+    numbered: bool = True  # False on the first part of an entry split over two pages
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        """An entry taller than the page (a long heading on a narrow page): its title's
+        lines are split, and the number goes with the last of them."""
+        self.wrap(avail_width, avail_height)
+        parts = self.para.split(self.para.width, avail_height)
+        if len(parts) != 2:
+            return []
+        first, rest = copy.copy(self), copy.copy(self)
+        first.para, first.numbered, rest.para = parts[0], False, parts[1]
+        for part in (first, rest):  # new flowables: not yet moved to a later page
+            part.__dict__.pop("_postponed", None)
+        return [first, rest]
+
     def draw(self) -> None:
         canvas = self.canv
-        self.para.drawOn(canvas, self.indent, 0)
+        self.para.drawOn(canvas, self.shown_indent, 0)
+        if self.numbered:
+            self._draw_leaders_and_number(canvas)
+        with canvas.link_of(self.link):
+            canvas.linkRect(self.link.alt, self.key,
+                            (self.shown_indent, -2, self.avail_width, self.height),
+                            relative=1, thickness=0)
+
+    def _draw_leaders_and_number(self, canvas: Any) -> None:
         # Leaders run from the end of the title's last line to the number column.
-        x0 = self.indent + self.para.getActualLineWidths0()[-1] + 6
+        x0 = self.shown_indent + self.para.getActualLineWidths0()[-1] + 6
         x1 = self.avail_width - self.number_width - 4
         baseline = self.style.fontSize * 0.2
         if x1 > x0:
@@ -359,10 +385,6 @@ class TocEntry(Flowable):
             canvas.restoreState()
         # The number is drawn later, with the others of this page, in one form.
         canvas.contents_number(self.key, *canvas.absolutePosition(self.avail_width, baseline))
-        with canvas.link_of(self.link):
-            canvas.linkRect(self.link.alt, self.key,
-                            (self.indent, -2, self.avail_width, self.height),
-                            relative=1, thickness=0)
 
 
 class ListItem(Flowable):

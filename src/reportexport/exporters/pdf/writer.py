@@ -12,6 +12,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -79,6 +80,15 @@ from reportexport.theme import Theme
 from reportexport.timestamps import build_time
 
 NUMBER_WIDTH = 28.0
+#: The largest share of the measure a list's or a quotation's indent takes: the theme's
+#: indents (up to 144 pt) would leave a narrow page's text no room.
+INDENT_SHARE = 0.25
+#: The space between the cover's title and subtitle, and the step by which a title too
+#: long for the cover's band is set smaller.
+TITLE_GAP = 6 * mm
+#: The space between the foot of the cover's band and its last title line.
+TITLE_FOOT = 18 * mm
+TITLE_STEP = 0.9
 HEADINGS = ("H1", "H2", "H3", "H4", "H5", "H6")  # one string each, not one per heading
 #: How often a long layout says how far it has got.
 PROGRESS_SECONDS = 1.0
@@ -104,9 +114,12 @@ class _Styles:
             "lead", parent=self.body, fontSize=s.lead, leading=s.lead * theme.line_height,
             textColor=HexColor(c.quote), spaceAfter=sp.paragraph_after,
         )
+        # Indents take at most a quarter of a narrow measure (INDENT_SHARE).
+        measure = theme.page.width_mm - theme.page.margins_mm.left - theme.page.margins_mm.right
+        quote_indent = min(sp.quote_indent, measure * mm * INDENT_SHARE)
         self.quote = ParagraphStyle(
             "quote", parent=self.body, fontName=body.italic, textColor=HexColor(c.quote),
-            leftIndent=sp.quote_indent, rightIndent=sp.quote_indent / 2,
+            leftIndent=quote_indent, rightIndent=quote_indent / 2,
             spaceBefore=sp.paragraph_after / 2,
         )
         self.attribution = ParagraphStyle(
@@ -178,10 +191,10 @@ class _Cover(Flowable):
         self.report, self.theme, self.styles = report, theme, styles
         meta, st = report.metadata, styles
         self.publisher = parent.add("P")
-        # Laid upward from the bottom of the band, so the title is listed last.
-        self.titles = [plain(meta.title, st.cover_title, parent.add("P"))]
+        # The title and subtitle, with their elements: set in draw, as large as fits.
+        self.title_texts = [(meta.title, st.cover_title, parent.add("P"))]
         if meta.subtitle:
-            self.titles.append(plain(meta.subtitle, st.cover_subtitle, parent.add("P")))
+            self.title_texts.append((meta.subtitle, st.cover_subtitle, parent.add("P")))
         facts = [(f.label, f.value) for f in meta.facts]
         facts.append(("Published", human_date(meta.date, meta.language)))
         table = parent.add("Table")
@@ -203,41 +216,96 @@ class _Cover(Flowable):
         canvas.saveState()
         # Undo the frame's offset: the cover is designed on the whole sheet.
         canvas.translate(-self._frame_x, -self._frame_y)
+        font, size, _ = st.header
         band_bottom = height * 0.42
+        # The titles stand on the band's foot, below the publisher's line at the top margin.
+        top = height - theme.page.margins_mm.top * mm - 2 * (size + 1.5)
+        titles = self._fitted_titles(measure, top - band_bottom - TITLE_FOOT)
+        needed = sum(block.height for block in titles) + TITLE_GAP * (len(titles) - 1)
+        # Titles that do not fit even at the least size lower the band's foot.
+        band_bottom = min(band_bottom, top - needed - TITLE_FOOT)
         canvas.setFillColor(st.cover_background)
         canvas.rect(0, band_bottom, width, height - band_bottom, stroke=0, fill=1)
         canvas.setFillColor(st.accent)
         canvas.rect(0, band_bottom - 4, width, 4, stroke=0, fill=1)
         canvas.setFillColor(st.cover_text)
-        font, size, _ = st.header
-        canvas.setFont(font, size + 1.5)
+        # One line, set smaller if the measure is too narrow for it (it is content, not cut).
+        publisher = meta.publisher.upper()
+        natural = pdfmetrics.stringWidth(publisher, font, size + 1.5)
+        canvas.setFont(font, min(size + 1.5, (size + 1.5) * measure / natural))
         with canvas.marked(self.publisher):
-            draw_string(canvas, margin, height - theme.page.margins_mm.top * mm,
-                        meta.publisher.upper())
-        y = band_bottom + 18 * mm
+            draw_string(canvas, margin, height - theme.page.margins_mm.top * mm, publisher)
+        y = band_bottom + TITLE_FOOT
         positions = []
-        for block in reversed(self.titles):  # laid upward from the bottom of the band
-            _, h = block.wrap(measure, height)
+        for block in reversed(titles):  # laid upward from the band's foot
             positions.append((block, y))
-            y += h + 6 * mm
+            y += block.height + TITLE_GAP
         for block, block_y in reversed(positions):  # drawn in reading order
             block.drawOn(canvas, margin, block_y)
         y = band_bottom - 16 * mm
         label_width = 42 * mm
+        # A narrow measure sets each label above its value, not beside it.
+        beside = measure - label_width >= 60 * mm
         for label_para, value_para in self.facts:
-            _, lh = label_para.wrap(label_width - 4 * mm, height)
-            _, vh = value_para.wrap(measure - label_width, height)
-            row = max(lh, vh)
-            # Align the small label's first baseline with the value's.
-            offset = st.cover_value.leading - st.cover_label.leading
-            label_para.drawOn(canvas, margin, y - lh - offset)
-            value_para.drawOn(canvas, margin + label_width, y - vh)
-            y -= row + 3.5 * mm
+            if beside:
+                _, lh = label_para.wrap(label_width - 4 * mm, height)
+                _, vh = value_para.wrap(measure - label_width, height)
+                # Align the small label's first baseline with the value's.
+                offset = st.cover_value.leading - st.cover_label.leading
+                label_para.drawOn(canvas, margin, y - lh - offset)
+                value_para.drawOn(canvas, margin + label_width, y - vh)
+                y -= max(lh, vh) + 3.5 * mm
+            else:
+                _, lh = label_para.wrap(measure, height)
+                _, vh = value_para.wrap(measure, height)
+                label_para.drawOn(canvas, margin, y - lh)
+                value_para.drawOn(canvas, margin, y - lh - vh)
+                y -= lh + vh + 3.5 * mm
         canvas.restoreState()
+
+    def _fitted_titles(self, measure: float, room: float) -> list[TaggedParagraph]:
+        """The title and subtitle as large as the band holds them, each word on one line:
+        their theme sizes, or smaller a step at a time (never below the small size)."""
+        scale, least = 1.0, self.theme.sizes.small
+        while True:
+            blocks = [plain(text, _scaled(style, scale, least), element)
+                      for text, style, element in self.title_texts]
+            needed = sum(block.wrap(measure, room)[1] for block in blocks)
+            needed += TITLE_GAP * (len(blocks) - 1)
+            words_fit = all(block._longest_word() <= measure for block in blocks)
+            if (needed <= room and words_fit) or blocks[0].style.fontSize <= least:
+                return blocks
+            scale *= TITLE_STEP
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         self._frame_x, self._frame_y = x, y
         super().drawOn(canvas, x, y, _sW)
+
+
+def _scaled(style: ParagraphStyle, scale: float, least: float) -> ParagraphStyle:
+    """`style` at `scale` times its size, but no smaller than `least` points."""
+    if scale == 1.0 or style.fontSize <= least:
+        return style
+    size = max(style.fontSize * scale, least)
+    return ParagraphStyle(style.name, parent=style, fontSize=size,
+                          leading=style.leading * size / style.fontSize)
+
+
+def fitted_line(text: str, font: str, size: float, width: float) -> str:
+    """`text`, or as many of its first words as fit in `width` followed by an ellipsis:
+    a running head is one line (it is pagination, not content: the title is whole on
+    the cover and in the document's metadata)."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    words = text.split()
+    while words and pdfmetrics.stringWidth(" ".join(words) + " …", font, size) > width:
+        words.pop()
+    if not words:  # one word longer than the line: cut inside it
+        cut = text
+        while cut and pdfmetrics.stringWidth(cut + "…", font, size) > width:
+            cut = cut[:-1]
+        return cut + "…"
+    return " ".join(words) + " …"
 
 
 class _BriefCanvas(TaggingCanvas):
@@ -369,7 +437,7 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _Texts,
         return out
     numbered = isinstance(block, NumberedList)
     assert isinstance(block, BulletList | NumberedList)
-    indent = theme.spacing.list_indent
+    indent = min(theme.spacing.list_indent, measure * INDENT_SHARE)
     items = parent.add("L")
     out = []
     for number, content in enumerate(block.items, start=1):
@@ -462,6 +530,12 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
     top, bottom = margins.top * mm, margins.bottom * mm
     header_font, header_size, header_colour = st.header
 
+    measure = page_w - left - right
+    running_head = fitted_line(meta.running_title, header_font, header_size, measure)
+    # Beside the page number, which takes up to "Page 9999 of 9999".
+    number_width = pdfmetrics.stringWidth("Page 9999 of 9999  ", header_font, header_size)
+    footer_publisher = fitted_line(meta.publisher, header_font, header_size,
+                                   measure - number_width)
     said = [time.monotonic()]
 
     def body_page(canvas: Any, doc: Any) -> None:
@@ -474,13 +548,13 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
             canvas.setFont(header_font, header_size)
             canvas.setFillColor(header_colour)
             y = page_h - top + 10 * mm
-            draw_string(canvas, left, y, meta.running_title)
+            draw_string(canvas, left, y, running_head)
             canvas.setStrokeColor(st.rule)
             canvas.setLineWidth(0.5)
             canvas.line(left, y - 2.5 * mm, page_w - right, y - 2.5 * mm)
             y = bottom - 12 * mm
             canvas.line(left, y + 4.5 * mm, page_w - right, y + 4.5 * mm)
-            draw_string(canvas, left, y, meta.publisher)
+            draw_string(canvas, left, y, footer_publisher)
             number = canvas.getPageNumber()
             canvas.numbered_pages.append(number)
             canvas.translate(page_w - right, y)
