@@ -146,7 +146,9 @@ def _space_line_ends(paragraph: TaggedParagraph) -> None:
     lines = paragraph.blPara.lines
     if len(lines) < 2:
         return
-    words = paragraph.source_text.split()
+    # Soft hyphens written in the source are left out of the count: a line keeps the one
+    # it breaks at and drops the others, so counting them would misplace later breaks.
+    words = paragraph.source_text.replace(SOFT_HYPHEN, "").split()
     # After how many characters other than spaces the text has a space; and those characters.
     breaks = set(accumulate(map(len, words)))
     characters = "".join(words)
@@ -154,7 +156,7 @@ def _space_line_ends(paragraph: TaggedParagraph) -> None:
     for i, line in enumerate(lines[:-1]):
         if isinstance(line, tuple):  # plain text: (extra space, words)
             extra, pieces = line
-            seen += sum(map(len, pieces))
+            seen += sum(len(piece.replace(SOFT_HYPHEN, "")) for piece in pieces)
             if pieces and pieces[-1].endswith("-") and characters[seen - 1:seen] != "-":
                 seen -= 1
                 pieces = [*pieces[:-1], pieces[-1][:-1] + SOFT_HYPHEN]
@@ -162,7 +164,8 @@ def _space_line_ends(paragraph: TaggedParagraph) -> None:
                 pieces = [*pieces[:-1], pieces[-1] + " "]
             lines[i] = (extra, pieces)
             continue
-        seen += sum(len("".join(getattr(w, "text", "").split())) for w in line.words)
+        seen += sum(len("".join(getattr(w, "text", "").replace(SOFT_HYPHEN, "").split()))
+                    for w in line.words)
         # The line's last piece of text (a link's end or a note mark's is a callback).
         for j in range(len(line.words) - 1, -1, -1):
             last = line.words[j]
