@@ -117,3 +117,25 @@ def test_words_with_hyphens_break_after_them_and_nowhere_else(tmp_path: Path) ->
         elif last.endswith("\u00ad"):  # layout hyphenated: never inside a compound
             assert "-" not in last and "\u2013" not in last, (line, following)
     assert broken_at_hyphen, "some line breaks after a compound's hyphen"
+
+
+QUOTES = 150
+
+
+def test_a_quotations_attribution_stays_with_its_last_lines(tmp_path: Path) -> None:
+    """Quotations after paragraphs of many lengths: some fall at a page's foot."""
+    blocks = []
+    for i in range(QUOTES):
+        blocks.append(f'      - paragraph: "{"Filler words fill the line. " * (1 + i * 7 % 29)}"\n')
+        blocks.append(f'      - quote: {{text: "{"Quoted words run on. " * (4 + i % 5)}'
+                      f'Quotation {i} ends here.", attribution: "Speaker {i} said so"}}\n')
+    source = _report(tmp_path, "  title: Quotations", "".join(blocks))
+    result = run_cli("pdf", source, "-o", tmp_path / "quotes.pdf")
+    assert result.code == 0, result.stderr
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(tmp_path / "quotes.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    pages = [" ".join(page.split()) for page in text.split("\f")]
+    for i in range(QUOTES):
+        ends = [n for n, page in enumerate(pages) if f"Quotation {i} ends here." in page]
+        said = [n for n, page in enumerate(pages) if f"— Speaker {i} said so" in page]
+        assert ends == said, f"quotation {i} ends on page {ends}, its attribution is on {said}"

@@ -285,20 +285,38 @@ def heading(title: str, style: Any, key: str, level: int, tag: Element) -> Headi
 
 
 class RuledParagraph(TaggedParagraph):
-    """A paragraph with a rule down its left side: quotations. Splits like any paragraph."""
+    """A paragraph with a rule down its left side: quotations. Splits like any paragraph.
+
+    A quotation's attribution `joins_above`: its rule runs up through the space
+    between it and the quoted words, so that the quotation has one rule on each
+    page it is on (the space is not drawn over at the top of a page).
+    """
 
     rule_offset: float = 10.0
 
     def __init__(self, text: str | None, style: Any, *args: Any,
-                 rule_colour: Color | None = None, **kwargs: Any) -> None:
+                 rule_colour: Color | None = None, joins_above: bool = False,
+                 **kwargs: Any) -> None:
         super().__init__(text, style, *args, **kwargs)
-        self.rule_colour = rule_colour
+        self.rule_colour, self.joins_above = rule_colour, joins_above
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         parts = super().split(availWidth, availHeight)
-        for part in parts:  # both halves of a split quotation keep the rule
+        for i, part in enumerate(parts):  # both halves of a split quotation keep the rule
             part.rule_colour = self.rule_colour
+            part.joins_above = self.joins_above and i == 0
         return parts
+
+    def _space_above(self) -> float:
+        """The space the frame left above this paragraph, after the one before it (as
+        reportlab's Frame.add computes it while drawing); none at the top of a frame."""
+        frame = getattr(self, "_frame", None)
+        if frame is None or frame._atTop:
+            return 0.0
+        before = self.getSpaceBefore()
+        if frame._oASpace:
+            return frame._prevASpace + max(before - frame._prevASpace, 0)
+        return before
 
     def draw(self) -> None:
         if self.rule_colour is not None:
@@ -307,7 +325,8 @@ class RuledParagraph(TaggedParagraph):
             canvas.setStrokeColor(self.rule_colour)
             canvas.setLineWidth(2)
             x = self.style.leftIndent - self.rule_offset
-            canvas.line(x, 0, x, self.height)
+            top = self.height + (self._space_above() if self.joins_above else 0.0)
+            canvas.line(x, 0, x, top)
             canvas.restoreState()
         super().draw()
 

@@ -122,6 +122,8 @@ class _Styles:
             leftIndent=quote_indent, rightIndent=quote_indent / 2,
             spaceBefore=sp.paragraph_after / 2,
         )
+        self.quote_attributed = ParagraphStyle("quote-attributed", parent=self.quote,
+                                               keepWithNext=1)
         self.attribution = ParagraphStyle(
             "attribution", parent=self.quote, fontName=body.regular, fontSize=s.small,
             leading=s.small * theme.line_height, textColor=muted,
@@ -427,12 +429,14 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _Texts,
                                 parent.add("Caption"), text)
     if isinstance(block, Quote):
         quote = parent.add("BlockQuote")
-        out: list[Flowable] = [text(markup(block.text, st.ink), block.text, st.quote,
+        # An attribution is kept with the quotation's last lines.
+        style = st.quote_attributed if block.attribution else st.quote
+        out: list[Flowable] = [text(markup(block.text, st.ink), block.text, style,
                                     quote.add("P"), RuledParagraph, rule_colour=st.accent)]
         if block.attribution:
             out.append(text("— " + markup(block.attribution, st.ink), block.attribution,
                             st.attribution, quote.add("P"), RuledParagraph,
-                            rule_colour=st.accent))
+                            rule_colour=st.accent, joins_above=True))
         out.append(Spacer(1, theme.spacing.paragraph_after))
         return out
     numbered = isinstance(block, NumberedList)
