@@ -86,6 +86,15 @@ class TaggedParagraph(Paragraph):
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         parts = super().split(availWidth, availHeight)
+        # reportlab lays the kept part's lines out again on its own, and shaped text
+        # (Khmer) may then take a line more than it did in the whole paragraph: the
+        # frame would refuse the part it asked for. Such a part is split off shorter.
+        room = availHeight
+        for _ in range(3):
+            if len(parts) != 2 or parts[0].wrap(availWidth, availHeight)[1] <= availHeight:
+                break
+            room -= self.style.leading
+            parts = super().split(availWidth, room)
         self._wrapped = None  # reportlab drops the lines of a paragraph it cannot split
         for part in parts:
             part.tag = self.tag
