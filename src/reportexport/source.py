@@ -43,11 +43,11 @@ TEXT_LIMITS: dict[tuple[str, ...], tuple[int, str, str]] = {
     ("metadata", "subtitle"): (300, "a subtitle", "subtitles"),
     ("metadata", "short_title"): (100, "a short title", "short titles (running heads)"),
     ("metadata", "facts", "label"): (40, "a fact's label", "labels"),
-    ("metadata", "facts", "value"): (200, "a fact's value", "values"),
+    ("metadata", "facts", "value"): (120, "a fact's value", "values"),
     ("sections", "title"): (300, "a heading", "headings"),
 }
 #: The cover has room for this many facts below its band.
-MAX_FACTS = 10
+MAX_FACTS = 8
 
 #: Characters XML 1.0 cannot carry: they would corrupt the DOCX and EPUB.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

@@ -88,6 +88,12 @@ INDENT_SHARE = 0.25
 TITLE_GAP = 6 * mm
 #: The space between the foot of the cover's band and its last title line.
 TITLE_FOOT = 18 * mm
+#: Where the cover's band ends, as a share of the page's height from its foot.
+BAND_FOOT = 0.42
+#: The cover's facts: below the band by, their labels' column, the space between them.
+FACTS_TOP = 16 * mm
+FACT_LABEL_WIDTH = 42 * mm
+FACT_GAP = 3.5 * mm
 TITLE_STEP = 0.9
 HEADINGS = ("H1", "H2", "H3", "H4", "H5", "H6")  # one string each, not one per heading
 #: How often a long layout says how far it has got.
@@ -186,6 +192,11 @@ class _Cover(Flowable):
     Its text is tagged as the start of the document: the publisher, the
     subtitle and the title as paragraphs, the facts as a table with a header
     cell per row. The band is not content.
+
+    Everything is set at the theme's sizes when it fits; otherwise the title,
+    subtitle and facts are set smaller a step at a time (never below the small
+    size), and titles still too long for the band lower its foot: no word is
+    left off the page.
     """
 
     def __init__(self, report: Report, theme: Theme, styles: _Styles, parent: Element) -> None:
@@ -193,7 +204,8 @@ class _Cover(Flowable):
         self.report, self.theme, self.styles = report, theme, styles
         meta, st = report.metadata, styles
         self.publisher = parent.add("P")
-        # The title and subtitle, with their elements: set in draw, as large as fits.
+        # Texts with their styles and elements: their paragraphs are made in draw,
+        # at the size that fits.
         self.title_texts = [(meta.title, st.cover_title, parent.add("P"))]
         if meta.subtitle:
             self.title_texts.append((meta.subtitle, st.cover_subtitle, parent.add("P")))
@@ -201,11 +213,11 @@ class _Cover(Flowable):
         facts.append(("Published", human_date(meta.date, meta.language)))
         table = parent.add("Table")
         body = table.add("TBody")
-        self.facts = []
+        self.fact_texts = []
         for label, value in facts:
             row = body.add("TR")
-            self.facts.append((plain(label.upper(), st.cover_label, row.add("TH", scope="Row")),
-                               plain(value, st.cover_value, row.add("TD"))))
+            self.fact_texts.append(((label.upper(), st.cover_label, row.add("TH", scope="Row")),
+                                    (value, st.cover_value, row.add("TD"))))
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return avail_width, avail_height
@@ -219,13 +231,9 @@ class _Cover(Flowable):
         # Undo the frame's offset: the cover is designed on the whole sheet.
         canvas.translate(-self._frame_x, -self._frame_y)
         font, size, _ = st.header
-        band_bottom = height * 0.42
         # The titles stand on the band's foot, below the publisher's line at the top margin.
         top = height - theme.page.margins_mm.top * mm - 2 * (size + 1.5)
-        titles = self._fitted_titles(measure, top - band_bottom - TITLE_FOOT)
-        needed = sum(block.height for block in titles) + TITLE_GAP * (len(titles) - 1)
-        # Titles that do not fit even at the least size lower the band's foot.
-        band_bottom = min(band_bottom, top - needed - TITLE_FOOT)
+        titles, facts, band_bottom = self._fitted(measure, top, height)
         canvas.setFillColor(st.cover_background)
         canvas.rect(0, band_bottom, width, height - band_bottom, stroke=0, fill=1)
         canvas.setFillColor(st.accent)
@@ -244,39 +252,57 @@ class _Cover(Flowable):
             y += block.height + TITLE_GAP
         for block, block_y in reversed(positions):  # drawn in reading order
             block.drawOn(canvas, margin, block_y)
-        y = band_bottom - 16 * mm
-        label_width = 42 * mm
-        # A narrow measure sets each label above its value, not beside it.
-        beside = measure - label_width >= 60 * mm
-        for label_para, value_para in self.facts:
+        y = band_bottom - FACTS_TOP
+        for label_para, value_para, beside in facts:
             if beside:
-                _, lh = label_para.wrap(label_width - 4 * mm, height)
-                _, vh = value_para.wrap(measure - label_width, height)
                 # Align the small label's first baseline with the value's.
-                offset = st.cover_value.leading - st.cover_label.leading
-                label_para.drawOn(canvas, margin, y - lh - offset)
-                value_para.drawOn(canvas, margin + label_width, y - vh)
-                y -= max(lh, vh) + 3.5 * mm
+                offset = value_para.style.leading - label_para.style.leading
+                label_para.drawOn(canvas, margin, y - label_para.height - offset)
+                value_para.drawOn(canvas, margin + FACT_LABEL_WIDTH, y - value_para.height)
+                y -= max(label_para.height, value_para.height) + FACT_GAP
             else:
-                _, lh = label_para.wrap(measure, height)
-                _, vh = value_para.wrap(measure, height)
-                label_para.drawOn(canvas, margin, y - lh)
-                value_para.drawOn(canvas, margin, y - lh - vh)
-                y -= lh + vh + 3.5 * mm
+                label_para.drawOn(canvas, margin, y - label_para.height)
+                value_para.drawOn(canvas, margin, y - label_para.height - value_para.height)
+                y -= label_para.height + value_para.height + FACT_GAP
         canvas.restoreState()
 
-    def _fitted_titles(self, measure: float, room: float) -> list[TaggedParagraph]:
-        """The title and subtitle as large as the band holds them, each word on one line:
-        their theme sizes, or smaller a step at a time (never below the small size)."""
+    def _fitted(self, measure: float, top: float, height: float
+                ) -> tuple[list[TaggedParagraph], list[tuple[TaggedParagraph, TaggedParagraph,
+                                                              bool]], float]:
+        """The titles and facts as large as the cover holds them, and the band's foot."""
+        # A narrow measure sets each fact's label above its value, not beside it.
+        beside = measure - FACT_LABEL_WIDTH >= 60 * mm
+        bottom = self.theme.page.margins_mm.bottom * mm
         scale, least = 1.0, self.theme.sizes.small
         while True:
-            blocks = [plain(text, _scaled(style, scale, least), element)
+            titles = [plain(text, _scaled(style, scale, least), element)
                       for text, style, element in self.title_texts]
-            needed = sum(block.wrap(measure, room)[1] for block in blocks)
-            needed += TITLE_GAP * (len(blocks) - 1)
-            words_fit = all(block._longest_word() <= measure for block in blocks)
-            if (needed <= room and words_fit) or blocks[0].style.fontSize <= least:
-                return blocks
+            needed = sum(block.wrap(measure, height)[1] for block in titles)
+            needed += TITLE_GAP * (len(titles) - 1)
+            words_fit = all(block._longest_word() <= measure for block in titles)
+            facts, facts_needed = [], 0.0
+            for (label, label_style, th), (value, value_style, td) in self.fact_texts:
+                label_para = plain(label, _scaled(label_style, scale, least * 0.8), th)
+                value_para = plain(value, _scaled(value_style, scale, least), td)
+                if beside:
+                    _, lh = label_para.wrap(FACT_LABEL_WIDTH - 4 * mm, height)
+                    _, vh = value_para.wrap(measure - FACT_LABEL_WIDTH, height)
+                    facts_needed += max(lh, vh) + FACT_GAP
+                else:
+                    _, lh = label_para.wrap(measure, height)
+                    _, vh = value_para.wrap(measure, height)
+                    facts_needed += lh + vh + FACT_GAP
+                facts.append((label_para, value_para, beside))
+            # The band's foot stays where the theme's page puts it if it can; it moves
+            # up for facts, down for titles, when they need the room.
+            lowest = bottom + FACTS_TOP + facts_needed - FACT_GAP
+            highest = top - needed - TITLE_FOOT
+            band_bottom = min(max(height * BAND_FOOT, lowest), highest)
+            fits = lowest <= highest and words_fit
+            smallest = all(p.style.fontSize <= least for p in titles) and all(
+                v.style.fontSize <= least for _, v, _ in facts)
+            if fits or smallest:
+                return titles, facts, band_bottom
             scale *= TITLE_STEP
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
