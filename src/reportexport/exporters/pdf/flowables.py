@@ -81,9 +81,10 @@ class TaggedParagraph(Paragraph):
 
     def _longest_word(self) -> float:
         if self._longest is None:
-            longest = max(self.source_text.split(), key=len, default="")
-            self._longest = pdfmetrics.stringWidth(longest, self.style.fontName,
-                                                   self.style.fontSize)
+            # The widest word, not the one of most letters ("Résumé" outruns "Society").
+            self._longest = max((pdfmetrics.stringWidth(word, self.style.fontName,
+                                                        self.style.fontSize)
+                                 for word in set(self.source_text.split())), default=0.0)
         return self._longest
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
