@@ -72,22 +72,29 @@ def test_pdf_sets_each_note_at_the_foot_of_its_marks_page(
         built: dict[str, Path], source_notes: list[Note]) -> None:
     pages = _pages(built["pdf"])
     seen: list[int] = []
-    continued = 0
+    continued = deferred = 0
     for index, (text, raised) in enumerate(pages):
-        # A note's number is raised twice on its page: its mark, and the note's label.
-        assert all(count == 2 for count in Counter(raised).values()), (raised, text[:80])
+        # A note's number is raised twice on its page: its mark, and the note's label;
+        # once only where the note waits behind one still continuing from a page before.
+        assert all(count <= 2 for count in Counter(raised).values()), (raised, text[:80])
         for number in dict.fromkeys(raised):
             words = plain(source_notes[number - 1].content).split()
             if " ".join(words) in text:
                 continue
-            # A note too long for the foot of its page begins there and ends on the next.
+            if Counter(raised)[number] == 1:
+                deferred += 1
+                continue
+            # A note too long for the foot of its page begins there and continues at the
+            # foot of the pages after it.
             assert " ".join(words[:8]) in text
-            assert " ".join(words[-8:]) in pages[index + 1][0]
+            assert " ".join(words[-8:]) in " ".join(page for page, _ in pages[index + 1:])
             continued += 1
         seen += dict.fromkeys(raised)
-    assert seen == [note.number for note in source_notes]  # every note, once, in order
+    # every note, in order
+    assert list(dict.fromkeys(seen)) == [note.number for note in source_notes]
     assert sum(1 for _, raised in pages if raised) >= 3, "the notes fall on several pages"
-    assert continued == 1, "the long note continues onto the next page"
+    assert continued == 1, "the long note continues onto the next pages"
+    assert deferred <= 2 * 4, "only the notes after the long one wait for it"
 
 
 def test_a_split_paragraph_keeps_each_note_with_its_own_half() -> None:

@@ -34,6 +34,22 @@ from reportexport.yamlload import DataPath, LocatedData, load_yaml
 #: Word offers Heading 1–9 and XHTML h1–h6; six levels keep every edition faithful.
 MAX_SECTION_DEPTH = 6
 
+#: The longest texts that pages have room for, in characters. A heading is set in its
+#: own size and again as a contents entry: 300 characters make about eight lines of a
+#: top-level heading on the default theme's measure and leave most of an A5 page free.
+#: The cover sets the title smaller as it grows, down to a floor (exporters/pdf/writer.py).
+#: A running head is one line at the foot of the header rule: longer is cut short there.
+TEXT_LIMITS: dict[tuple[str, ...], tuple[int, str, str]] = {
+    ("metadata", "title"): (600, "a title", "titles"),
+    ("metadata", "subtitle"): (300, "a subtitle", "subtitles"),
+    ("metadata", "short_title"): (100, "a short title", "short titles (running heads)"),
+    ("metadata", "facts", "label"): (40, "a fact's label", "labels"),
+    ("metadata", "facts", "value"): (120, "a fact's value", "values"),
+    ("sections", "title"): (300, "a heading", "headings"),
+}
+#: The cover has room for this many facts below its band.
+MAX_FACTS = 8
+
 #: Characters XML 1.0 cannot carry: they would corrupt the DOCX and EPUB.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -181,6 +197,29 @@ def _section_problems(located: LocatedData) -> list[Problem]:
 
     if isinstance(located.data, dict):
         visit(located.data.get("sections"), ("sections",), 1)
+    return problems
+
+
+def _length_problems(located: LocatedData) -> list[Problem]:
+    """Texts longer than a page can set (TEXT_LIMITS), and more facts than a cover holds."""
+    problems: list[Problem] = []
+    for path, text in located_strings(located.data):
+        shape = tuple(key for key in path if isinstance(key, str))
+        if shape[:1] == ("sections",) and shape[-1:] == ("title",):
+            shape = ("sections", "title")  # a nested section's title is a heading too
+        if shape not in TEXT_LIMITS:
+            continue
+        limit, one, many = TEXT_LIMITS[shape]
+        if len(text) > limit:
+            problems.append(located.problem(
+                path, f"{one} of {len(text):,} characters; {many} are at most "
+                f"{limit:,} characters"))
+    metadata = located.data.get("metadata") if isinstance(located.data, dict) else None
+    facts = metadata.get("facts") if isinstance(metadata, dict) else None
+    if isinstance(facts, list) and len(facts) > MAX_FACTS:
+        problems.append(located.problem(
+            ("metadata", "facts", MAX_FACTS),
+            f"{len(facts)} facts; the cover holds at most {MAX_FACTS}"))
     return problems
 
 
@@ -375,7 +414,7 @@ def check_source(file: Path) -> tuple[Report, LocatedData, list[Problem]]:
     located.data = _compose_all(located.data)
     # Every stage runs, whatever the stages before found: one pass reports every problem.
     problems = schema.check(located, "report")
-    problems += _xml_problems(located) + _section_problems(located)
+    problems += _xml_problems(located) + _section_problems(located) + _length_problems(located)
     data = located.data if isinstance(located.data, dict) else {}
     date = _parse_date(located, ("metadata", "date"), problems)
     modified = _parse_date(located, ("metadata", "modified"), problems)

@@ -22,6 +22,14 @@ PAGE_SIZES_MM: dict[str, tuple[float, float]] = {
 }
 
 
+#: The narrowest text and the shortest text frame a page may leave inside its margins
+#: (millimetres): a word of a heading, a contents entry with its page number, a list's
+#: or quotation's indent and a table's columns need some room; A5 with 55 mm side
+#: margins (38 mm) still sets every edition.
+LEAST_MEASURE_MM = 35.0
+LEAST_TEXT_HEIGHT_MM = 80.0
+
+
 @dataclass(frozen=True)
 class Margins:
     top: float
@@ -241,6 +249,27 @@ def _font_family(located: LocatedData, path: tuple[str | int, ...],
     )
 
 
+def _page_problems(located: LocatedData) -> list[Problem]:
+    """Margins that leave too little page for the text (the schema bounds each alone)."""
+    page = located.data["page"]
+    width, height = PAGE_SIZES_MM[page["size"]]
+    margins = page["margins_mm"]
+    problems = []
+    measure = width - margins["left"] - margins["right"]
+    if measure < LEAST_MEASURE_MM:
+        problems.append(located.problem(
+            ("page", "margins_mm", "right"),
+            f"the margins leave a text width of {measure:g} mm on {page['size']} "
+            f"({width:g} mm wide); the text needs at least {LEAST_MEASURE_MM:g} mm"))
+    text_height = height - margins["top"] - margins["bottom"]
+    if text_height < LEAST_TEXT_HEIGHT_MM:
+        problems.append(located.problem(
+            ("page", "margins_mm", "bottom"),
+            f"the margins leave a text height of {text_height:g} mm on {page['size']} "
+            f"({height:g} mm high); the text needs at least {LEAST_TEXT_HEIGHT_MM:g} mm"))
+    return problems
+
+
 def load_theme(file: Path | None = None) -> Theme:
     """Read and check a theme (the default one when `file` is None)."""
     # Imported here, not above: exporter processes unpickle a Theme without reading YAML.
@@ -258,6 +287,8 @@ def load_theme(file: Path | None = None) -> Theme:
                                           "a theme file to --style")])
     # The font files are looked for whatever the schema found: one pass, every problem.
     problems = schema.check(located, "theme")
+    if not problems:  # the margins are summed only on a page of the schema's shape
+        problems += _page_problems(located)
     body = _font_family(located, ("fonts", "body"), problems)
     heading = _font_family(located, ("fonts", "heading"), problems)
     if problems or body is None or heading is None:

@@ -81,13 +81,23 @@ class TaggedParagraph(Paragraph):
 
     def _longest_word(self) -> float:
         if self._longest is None:
-            longest = max(self.source_text.split(), key=len, default="")
-            self._longest = pdfmetrics.stringWidth(longest, self.style.fontName,
-                                                   self.style.fontSize)
+            # The widest word, not the one of most letters ("Résumé" outruns "Society").
+            self._longest = max((pdfmetrics.stringWidth(word, self.style.fontName,
+                                                        self.style.fontSize)
+                                 for word in set(self.source_text.split())), default=0.0)
         return self._longest
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         parts = super().split(availWidth, availHeight)
+        # reportlab lays the kept part's lines out again on its own, and shaped text
+        # (Khmer) may then take a line more than it did in the whole paragraph: the
+        # frame would refuse the part it asked for. Such a part is split off shorter.
+        room = availHeight
+        for _ in range(3):
+            if len(parts) != 2 or parts[0].wrap(availWidth, availHeight)[1] <= availHeight:
+                break
+            room -= self.style.leading
+            parts = super().split(availWidth, room)
         self._wrapped = None  # reportlab drops the lines of a paragraph it cannot split
         for part in parts:
             part.tag = self.tag
@@ -148,7 +158,9 @@ def _space_line_ends(paragraph: TaggedParagraph) -> None:
     lines = paragraph.blPara.lines
     if len(lines) < 2:
         return
-    words = paragraph.source_text.split()
+    # Soft hyphens written in the source are left out of the count: a line keeps the one
+    # it breaks at and drops the others, so counting them would misplace later breaks.
+    words = paragraph.source_text.replace(SOFT_HYPHEN, "").split()
     # After how many characters other than spaces the text has a space; and those characters.
     breaks = set(accumulate(map(len, words)))
     characters = "".join(words)
@@ -156,7 +168,7 @@ def _space_line_ends(paragraph: TaggedParagraph) -> None:
     for i, line in enumerate(lines[:-1]):
         if isinstance(line, tuple):  # plain text: (extra space, words)
             extra, pieces = line
-            seen += sum(map(len, pieces))
+            seen += sum(len(piece.replace(SOFT_HYPHEN, "")) for piece in pieces)
             if pieces and pieces[-1].endswith("-") and characters[seen - 1:seen] != "-":
                 seen -= 1
                 pieces = [*pieces[:-1], pieces[-1][:-1] + SOFT_HYPHEN]
@@ -164,7 +176,8 @@ def _space_line_ends(paragraph: TaggedParagraph) -> None:
                 pieces = [*pieces[:-1], pieces[-1] + " "]
             lines[i] = (extra, pieces)
             continue
-        seen += sum(len("".join(getattr(w, "text", "").split())) for w in line.words)
+        seen += sum(len("".join(getattr(w, "text", "").replace(SOFT_HYPHEN, "").split()))
+                    for w in line.words)
         # The line's last piece of text (a link's end or a note mark's is a callback).
         for j in range(len(line.words) - 1, -1, -1):
             last = line.words[j]
@@ -291,20 +304,38 @@ def heading(title: str, style: Any, key: str, level: int, tag: Element) -> Headi
 
 
 class RuledParagraph(TaggedParagraph):
-    """A paragraph with a rule down its left side: quotations. Splits like any paragraph."""
+    """A paragraph with a rule down its left side: quotations. Splits like any paragraph.
+
+    A quotation's attribution `joins_above`: its rule runs up through the space
+    between it and the quoted words, so that the quotation has one rule on each
+    page it is on (the space is not drawn over at the top of a page).
+    """
 
     rule_offset: float = 10.0
 
     def __init__(self, text: str | None, style: Any, *args: Any,
-                 rule_colour: Color | None = None, **kwargs: Any) -> None:
+                 rule_colour: Color | None = None, joins_above: bool = False,
+                 **kwargs: Any) -> None:
         super().__init__(text, style, *args, **kwargs)
-        self.rule_colour = rule_colour
+        self.rule_colour, self.joins_above = rule_colour, joins_above
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
         parts = super().split(availWidth, availHeight)
-        for part in parts:  # both halves of a split quotation keep the rule
+        for i, part in enumerate(parts):  # both halves of a split quotation keep the rule
             part.rule_colour = self.rule_colour
+            part.joins_above = self.joins_above and i == 0
         return parts
+
+    def _space_above(self) -> float:
+        """The space the frame left above this paragraph, after the one before it (as
+        reportlab's Frame.add computes it while drawing); none at the top of a frame."""
+        frame = getattr(self, "_frame", None)
+        if frame is None or frame._atTop:
+            return 0.0
+        before = self.getSpaceBefore()
+        if frame._oASpace:
+            return frame._prevASpace + max(before - frame._prevASpace, 0)
+        return before
 
     def draw(self) -> None:
         if self.rule_colour is not None:
@@ -313,7 +344,8 @@ class RuledParagraph(TaggedParagraph):
             canvas.setStrokeColor(self.rule_colour)
             canvas.setLineWidth(2)
             x = self.style.leftIndent - self.rule_offset
-            canvas.line(x, 0, x, self.height)
+            top = self.height + (self._space_above() if self.joins_above else 0.0)
+            canvas.line(x, 0, x, top)
             canvas.restoreState()
         super().draw()
 
@@ -341,15 +373,41 @@ class TocEntry(Flowable):
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.avail_width = avail_width
-        _, h = self.para.wrap(avail_width - self.indent - self.number_width - 12, avail_height)
+        room = avail_width - self.number_width - 12
+        # A deep entry on a narrow page keeps half the room for its title.
+        self.shown_indent = min(self.indent, room / 2)
+        _, h = self.para.wrap(room - self.shown_indent, avail_height)
         self.height = h
         return avail_width, h
 
+    numbered: bool = True  # False on the first part of an entry split over two pages
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        """An entry taller than the page (a long heading on a narrow page): its title's
+        lines are split, and the number goes with the last of them."""
+        self.wrap(avail_width, avail_height)
+        parts = self.para.split(self.para.width, avail_height)
+        if len(parts) != 2:
+            return []
+        first, rest = copy.copy(self), copy.copy(self)
+        first.para, first.numbered, rest.para = parts[0], False, parts[1]
+        for part in (first, rest):  # new flowables: not yet moved to a later page
+            part.__dict__.pop("_postponed", None)
+        return [first, rest]
+
     def draw(self) -> None:
         canvas = self.canv
-        self.para.drawOn(canvas, self.indent, 0)
+        self.para.drawOn(canvas, self.shown_indent, 0)
+        if self.numbered:
+            self._draw_leaders_and_number(canvas)
+        with canvas.link_of(self.link):
+            canvas.linkRect(self.link.alt, self.key,
+                            (self.shown_indent, -2, self.avail_width, self.height),
+                            relative=1, thickness=0)
+
+    def _draw_leaders_and_number(self, canvas: Any) -> None:
         # Leaders run from the end of the title's last line to the number column.
-        x0 = self.indent + self.para.getActualLineWidths0()[-1] + 6
+        x0 = self.shown_indent + self.para.getActualLineWidths0()[-1] + 6
         x1 = self.avail_width - self.number_width - 4
         baseline = self.style.fontSize * 0.2
         if x1 > x0:
@@ -368,10 +426,6 @@ class TocEntry(Flowable):
             canvas.restoreState()
         # The number is drawn later, with the others of this page, in one form.
         canvas.contents_number(self.key, *canvas.absolutePosition(self.avail_width, baseline))
-        with canvas.link_of(self.link):
-            canvas.linkRect(self.link.alt, self.key,
-                            (self.indent, -2, self.avail_width, self.height),
-                            relative=1, thickness=0)
 
 
 class ListItem(Flowable):

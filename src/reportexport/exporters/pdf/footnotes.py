@@ -25,6 +25,11 @@ from reportlab.platypus.doctemplate import ActionFlowable
 
 #: The gap above the rule that separates notes from the text, and below it (points).
 RULE_GAP = 6.0
+#: The share of a page's text frame that notes carried over from earlier pages may
+#: take, so that the text goes on beside them (after the story's end they take it all).
+CARRIED_SHARE = 2 / 3
+#: How many splits a flowable is tried with, looking for the part that fits with its notes.
+SPLIT_TRIES = 12
 
 
 def note_numbers(flowable: Any, mark_font: str) -> list[int]:
@@ -77,44 +82,101 @@ class _Shared:
 class NotesFrame(Frame):
     """A frame that keeps room at its foot for the notes of what it holds, and draws them.
 
-    A note too long for the room left on its mark's page is split: its first
-    lines stay with the mark, the rest is carried to the foot of the next page.
+    Each note begins at the foot of its mark's page when it can: a flowable whose
+    notes cannot all begin under it is split, so that the part kept on the page
+    has room for its own. A note too long for the room left is split, and what
+    does not fit waits for the foot of the next page, and of the pages after it
+    if it is longer than a page, as publishers set them. Only a flowable that
+    cannot be split, or a part of one that is kept on the page anyway, leaves
+    whole notes to begin on the next page: many marks in one table cell, or in
+    one line.
     """
 
     def __init__(self, *args: Any, notes: Mapping[int, Flowable], mark_font: str,
                  rule_colour: Any, **kwargs: Any) -> None:
         self._shared = _Shared(notes)
         self.mark_font, self.rule_colour = mark_font, rule_colour
-        self._placed: list[int] = []  # numbers of the notes on this page
+        self._placed: set[int] = set()  # numbers of the notes given a place, in the report
         self._drawn: list[Flowable] = []  # what the foot of this page shows
-        self._carry: list[Flowable] = []  # the rest of a note split on this page
+        self._waiting: list[Flowable] = []  # notes, or their ends, for the pages to come
         self._reserved = 0.0
+        self._carried: list[Flowable] = []  # what this page was given to carry over
+        self._split_tried: tuple[Any, list[Any]] | None = None
+        #: Set once the story has ended: the pages still needed hold notes only.
+        self.closing = False
         super().__init__(*args, **kwargs)  # which resets the frame
 
     def __deepcopy__(self, memo: dict[int, Any]) -> NotesFrame:
         """reportlab deep-copies the frame to measure each group kept together; only
         the lists a measure may change need copies (a long report: 3% of its layout)."""
         measured = copy.copy(self)
-        measured._placed, measured._drawn = list(self._placed), list(self._drawn)
-        measured._carry = list(self._carry)
+        measured._placed, measured._drawn = set(self._placed), list(self._drawn)
+        measured._waiting, measured._carried = list(self._waiting), list(self._carried)
         return measured
 
     def _reset(self) -> None:
         super()._reset()
-        carried, self._carry = self._carry, []
-        self._placed, self._drawn = [], []
-        self._reserved = self._room(carried)
-        self._drawn = carried
+        self._split_tried = None
+        # What this page was given to carry, before it is shared out: it can give way.
+        self._carried, self._waiting = self._waiting, []
+        # Notes carried over leave the text a share of the page, until the story ends.
+        self._share_carried(self._aH if self.closing else self._aH * CARRIED_SHARE)
+
+    def _share_carried(self, limit: float) -> None:
+        """Show at this page's foot what fits in `limit` of the notes carried over."""
+        self._drawn, self._reserved = [], 0.0
+        drawn, rest = self._fill(self._carried, limit - self._rule())
+        if not drawn and self.closing:  # a piece no page can hold: shown, not waited for forever
+            drawn, rest = self._carried[:1], self._carried[1:]
+        self._reserved = self._room(drawn)
+        self._drawn, self._waiting = drawn, rest
         self._y1p = self._base() + self._reserved
+
+    def _give_way(self, flowable: Any, canv: Any) -> None:
+        """At the top of a page, the notes carried over make room for a flowable that
+        cannot be split and does not fit beside them (a figure, a table's row): they
+        continue on the next page instead of pushing it off every page."""
+        if not (self._atTop and self._carried and self._drawn) or self.closing:
+            return
+        if self._room_under(flowable, canv) is not None:
+            return
+        parts = self.split(flowable, canv)
+        self._split_tried = (flowable, parts)  # the split reportlab asks for next
+        if parts:
+            return
+        self._share_carried(0.0)  # measured without notes, at the top of the page
+        left = self._room_under(flowable, canv)
+        self._share_carried(left or 0.0)
 
     def _base(self) -> float:
         return self._y1 + self._bottomPadding
 
+    def _rule(self) -> float:
+        """The room the rule above the notes takes, if this page has no note yet."""
+        return 0.0 if self._drawn else 2 * RULE_GAP
+
+    def _note_height(self, flowable: Flowable) -> float:
+        return flowable.wrap(self._aW, self._aH)[1]
+
     def _room(self, flowables: list[Flowable]) -> float:
         if not flowables:
             return 0.0
-        rule = 2 * RULE_GAP if not self._drawn else 0.0
-        return rule + sum(f.wrap(self._aW, self._aH)[1] for f in flowables)
+        return self._rule() + sum(self._note_height(f) for f in flowables)
+
+    def _fill(self, notes: list[Flowable], room: float) -> tuple[list[Flowable], list[Flowable]]:
+        """The notes, in order, that fit in `room` (the last perhaps split), and the rest."""
+        fitting: list[Flowable] = []
+        for i, note in enumerate(notes):
+            height = self._note_height(note)
+            if height <= room:
+                fitting.append(note)
+                room -= height
+                continue
+            parts = note.split(self._aW, room) if room > 0 else []
+            if len(parts) == 2:
+                return [*fitting, parts[0]], [parts[1], *notes[i + 1:]]
+            return fitting, notes[i:]
+        return fitting, []
 
     def _new(self, flowable: Any) -> list[int]:
         if not self._shared.notes:  # a report without notes: no flowable need be searched
@@ -135,48 +197,112 @@ class NotesFrame(Frame):
             self._y1p = self._base() + self._reserved
         return placed
 
-    def add(self, flowable: Any, canv: Any, trySplit: int = 0) -> int:
-        numbers = self._new(flowable)
-        feet = [self._shared.notes[n] for n in numbers]
-        if self._try(flowable, canv, trySplit, feet):
-            self._placed += numbers
-            return 1
-        if not feet or self._carry:
-            return 0
-        # The whole notes do not fit: maybe the flowable does, with the last note's
-        # first lines under it and the rest carried over.
+    def _room_under(self, flowable: Any, canv: Any) -> float | None:
+        """The height the page has left under `flowable` if it were added, or None if
+        it does not fit (measured as Frame.add measures)."""
+        before = 0.0
+        if not self._atTop:
+            before = flowable.getSpaceBefore()
+            if self._oASpace:
+                before = max(before - self._prevASpace, 0)
+        top = self._y - before
         flowable.canv = canv  # as Frame.add lends it, for flowables that measure with it
         try:
-            _, height = flowable.wrap(self._getAvailableWidth(), self._aH)
+            _, height = flowable.wrap(self._getAvailableWidth(), top - self._y1p)
         finally:
             del flowable.canv
-        before = 0.0 if self._atTop else flowable.getSpaceBefore()
-        left = (self._y - before - height - self._base() - self._reserved
-                - self._room(feet[:-1]) - (2 * RULE_GAP if not self._drawn else 0.0))
-        parts = feet[-1].split(self._aW, left) if left > 0 else []
-        if len(parts) != 2:
-            return 0
-        if self._try(flowable, canv, trySplit, [*feet[:-1], parts[0]]):
-            self._placed += numbers
-            self._carry = [parts[1]]
+        left = top - height - self._y1p
+        return left if left >= 0 else None
+
+    def add(self, flowable: Any, canv: Any, trySplit: int = 0) -> int:
+        self._give_way(flowable, canv)
+        numbers = self._new(flowable)
+        if not numbers:
+            return super().add(flowable, canv, trySplit)
+        feet = [self._shared.notes[n] for n in numbers]
+        if not self._waiting and self._try(flowable, canv, trySplit, feet):
+            self._placed.update(numbers)
             return 1
-        return 0
+        # The whole notes do not fit under it. Maybe the flowable does, with its notes
+        # begun under it and their ends carried to the next page; notes still waiting
+        # from earlier pages go first, and these after them.
+        left = self._room_under(flowable, canv)
+        if left is None:
+            return 0  # the frame splits it
+        begun, rest = ([], feet) if self._waiting else self._fill(feet, left - self._rule())
+        if rest and len(begun) < len(feet) and not self._keep_anyway(flowable, canv):
+            return 0  # the frame splits it, so that a shorter part begins all its notes
+        if not self._try(flowable, canv, trySplit, begun):
+            return 0
+        self._placed.update(numbers)
+        self._waiting += rest
+        return 1
+
+    def _keep_anyway(self, flowable: Any, canv: Any) -> bool:
+        """Whether `flowable` stays on this page although some of its notes begin on the
+        next: it is the part the frame split off to fit here, notes from earlier pages
+        fill this page's foot (no split would make room), or it is at the top of the
+        page and cannot be split (moving it would leave the page empty)."""
+        if getattr(flowable, "_split_here", False) or self._waiting:
+            return True
+        if not self._atTop:
+            return False
+        parts = self.split(flowable, canv)
+        self._split_tried = (flowable, parts)  # the split reportlab asks for next
+        return not parts
 
     def split(self, flowable: Any, canv: Any) -> list[Any]:
+        tried, self._split_tried = self._split_tried, None
+        if tried is not None and tried[0] is flowable:
+            return tried[1]
+        if not self._shared.notes:
+            return super().split(flowable, canv)
+        if self._waiting:  # this page's foot has no room for new notes: they wait
+            parts = super().split(flowable, canv)
+        else:
+            parts = self._split_with_notes(flowable, canv)
+        if parts:
+            # Kept on this page even if its notes do not all fit: they continue.
+            parts[0]._split_here = True
+        return parts
+
+    def _split_with_notes(self, flowable: Any, canv: Any) -> list[Any]:
+        """The longest part of `flowable` that fits here with room for its own notes.
+
+        The room kept for notes is searched for: too little and the part's notes do
+        not fit under it, too much and no part fits. Where none fits with all its
+        notes, the shortest part found is kept here and its notes continue.
+        """
         base = self._base()
-        room, parts = 0.0, []
+        room, low, high = 0.0, 0.0, None  # low: too little room; high: no part fits
+        best: list[Any] = []  # parts whose first fits with its notes, at the least room found
+        best_room = None
+        shortest: list[Any] = []
         try:
-            for _ in range(8):  # the part that stays may lose lines to its own notes' room
+            for _ in range(SPLIT_TRIES):
                 self._y1p = base + self._reserved + room
                 parts = super().split(flowable, canv)
-                feet = [self._shared.notes[n] for n in self._new(parts[0])] if parts else []
-                needed = self._room(feet)
-                if needed <= room:
-                    break
-                room = needed
+                if not parts and room == 0:
+                    return []  # no part fits here at all
+                needed = (self._room([self._shared.notes[n] for n in self._new(parts[0])])
+                          if parts else 0.0)
+                if parts and needed <= room:
+                    best, best_room = parts, room
+                elif parts:
+                    shortest, low = parts, room
+                else:
+                    high = room
+                if best_room is not None:  # narrow down to the least room that is enough
+                    if best_room - low < 1.0:
+                        break
+                    room = (low + best_room) / 2
+                elif parts and (high is None or needed < high):
+                    room = needed
+                else:
+                    room = (low + (high or needed)) / 2
         finally:
             self._y1p = base + self._reserved
-        return parts
+        return best or shortest
 
     def draw_notes(self, canv: Any) -> None:
         """At the end of a page: its notes, below a short rule, from the foot of the text down."""
@@ -197,12 +323,16 @@ class NotesFrame(Frame):
 
 
 class CarriedNotes(ActionFlowable):
-    """The story's last flowable: one more page if a note still has lines to show."""
+    """The story's last flowable: as many more pages as the notes still waiting need."""
 
     def __init__(self, frame: NotesFrame) -> None:
         super().__init__()
         self.frame = frame
 
     def apply(self, doc: Any) -> None:
-        if self.frame._carry:
+        self.frame.closing = True
+        while self.frame._waiting:  # each new page shows at least one piece of them
+            # A page of notes is not an empty page (reportlab halts after ten of those).
+            doc._curPageFlowableCount += 1
             doc.handle_pageBreak()
+            doc.clean_hanging()  # begins the next page, which takes its share of the notes

@@ -12,6 +12,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -81,6 +82,21 @@ from reportexport.theme import Theme
 from reportexport.timestamps import build_time
 
 NUMBER_WIDTH = 28.0
+#: The largest share of the measure a list's or a quotation's indent takes: the theme's
+#: indents (up to 144 pt) would leave a narrow page's text no room.
+INDENT_SHARE = 0.25
+#: The space between the cover's title and subtitle, and the step by which a title too
+#: long for the cover's band is set smaller.
+TITLE_GAP = 6 * mm
+#: The space between the foot of the cover's band and its last title line.
+TITLE_FOOT = 18 * mm
+#: Where the cover's band ends, as a share of the page's height from its foot.
+BAND_FOOT = 0.42
+#: The cover's facts: below the band by, their labels' column, the space between them.
+FACTS_TOP = 16 * mm
+FACT_LABEL_WIDTH = 42 * mm
+FACT_GAP = 3.5 * mm
+TITLE_STEP = 0.9
 HEADINGS = ("H1", "H2", "H3", "H4", "H5", "H6")  # one string each, not one per heading
 #: How often a long layout says how far it has got.
 PROGRESS_SECONDS = 1.0
@@ -106,11 +122,16 @@ class _Styles:
             "lead", parent=self.body, fontSize=s.lead, leading=s.lead * theme.line_height,
             textColor=HexColor(c.quote), spaceAfter=sp.paragraph_after,
         )
+        # Indents take at most a quarter of a narrow measure (INDENT_SHARE).
+        measure = theme.page.width_mm - theme.page.margins_mm.left - theme.page.margins_mm.right
+        quote_indent = min(sp.quote_indent, measure * mm * INDENT_SHARE)
         self.quote = ParagraphStyle(
             "quote", parent=self.body, fontName=body.italic, textColor=HexColor(c.quote),
-            leftIndent=sp.quote_indent, rightIndent=sp.quote_indent / 2,
+            leftIndent=quote_indent, rightIndent=quote_indent / 2,
             spaceBefore=sp.paragraph_after / 2,
         )
+        self.quote_attributed = ParagraphStyle("quote-attributed", parent=self.quote,
+                                               keepWithNext=1)
         self.attribution = ParagraphStyle(
             "attribution", parent=self.quote, fontName=body.regular, fontSize=s.small,
             leading=s.small * theme.line_height, textColor=muted,
@@ -173,6 +194,11 @@ class _Cover(Flowable):
     Its text is tagged as the start of the document: the publisher, the
     subtitle and the title as paragraphs, the facts as a table with a header
     cell per row. The band is not content.
+
+    Everything is set at the theme's sizes when it fits; otherwise the title,
+    subtitle and facts are set smaller a step at a time (never below the small
+    size), and titles still too long for the band lower its foot: no word is
+    left off the page.
     """
 
     def __init__(self, report: Report, theme: Theme, styles: _Styles, parent: Element) -> None:
@@ -180,19 +206,20 @@ class _Cover(Flowable):
         self.report, self.theme, self.styles = report, theme, styles
         meta, st = report.metadata, styles
         self.publisher = parent.add("P")
-        # Laid upward from the bottom of the band, so the title is listed last.
-        self.titles = [plain(meta.title, st.cover_title, parent.add("P"))]
+        # Texts with their styles and elements: their paragraphs are made in draw,
+        # at the size that fits.
+        self.title_texts = [(meta.title, st.cover_title, parent.add("P"))]
         if meta.subtitle:
-            self.titles.append(plain(meta.subtitle, st.cover_subtitle, parent.add("P")))
+            self.title_texts.append((meta.subtitle, st.cover_subtitle, parent.add("P")))
         facts = [(f.label, f.value) for f in meta.facts]
         facts.append(("Published", human_date(meta.date, meta.language)))
         table = parent.add("Table")
         body = table.add("TBody")
-        self.facts = []
+        self.fact_texts = []
         for label, value in facts:
             row = body.add("TR")
-            self.facts.append((plain(label.upper(), st.cover_label, row.add("TH", scope="Row")),
-                               plain(value, st.cover_value, row.add("TD"))))
+            self.fact_texts.append(((label.upper(), st.cover_label, row.add("TH", scope="Row")),
+                                    (value, st.cover_value, row.add("TD"))))
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return avail_width, avail_height
@@ -205,41 +232,110 @@ class _Cover(Flowable):
         canvas.saveState()
         # Undo the frame's offset: the cover is designed on the whole sheet.
         canvas.translate(-self._frame_x, -self._frame_y)
-        band_bottom = height * 0.42
+        font, size, _ = st.header
+        # The titles stand on the band's foot, below the publisher's line at the top margin.
+        top = height - theme.page.margins_mm.top * mm - 2 * (size + 1.5)
+        titles, facts, band_bottom = self._fitted(measure, top, height)
         canvas.setFillColor(st.cover_background)
         canvas.rect(0, band_bottom, width, height - band_bottom, stroke=0, fill=1)
         canvas.setFillColor(st.accent)
         canvas.rect(0, band_bottom - 4, width, 4, stroke=0, fill=1)
         canvas.setFillColor(st.cover_text)
-        font, size, _ = st.header
-        canvas.setFont(font, size + 1.5)
+        # One line, set smaller if the measure is too narrow for it (it is content, not cut).
+        publisher = meta.publisher.upper()
+        natural = pdfmetrics.stringWidth(publisher, font, size + 1.5)
+        canvas.setFont(font, min(size + 1.5, (size + 1.5) * measure / natural))
         with canvas.marked(self.publisher):
-            draw_string(canvas, margin, height - theme.page.margins_mm.top * mm,
-                        meta.publisher.upper())
-        y = band_bottom + 18 * mm
+            draw_string(canvas, margin, height - theme.page.margins_mm.top * mm, publisher)
+        y = band_bottom + TITLE_FOOT
         positions = []
-        for block in reversed(self.titles):  # laid upward from the bottom of the band
-            _, h = block.wrap(measure, height)
+        for block in reversed(titles):  # laid upward from the band's foot
             positions.append((block, y))
-            y += h + 6 * mm
+            y += block.height + TITLE_GAP
         for block, block_y in reversed(positions):  # drawn in reading order
             block.drawOn(canvas, margin, block_y)
-        y = band_bottom - 16 * mm
-        label_width = 42 * mm
-        for label_para, value_para in self.facts:
-            _, lh = label_para.wrap(label_width - 4 * mm, height)
-            _, vh = value_para.wrap(measure - label_width, height)
-            row = max(lh, vh)
-            # Align the small label's first baseline with the value's.
-            offset = st.cover_value.leading - st.cover_label.leading
-            label_para.drawOn(canvas, margin, y - lh - offset)
-            value_para.drawOn(canvas, margin + label_width, y - vh)
-            y -= row + 3.5 * mm
+        y = band_bottom - FACTS_TOP
+        for label_para, value_para, beside in facts:
+            if beside:
+                # Align the small label's first baseline with the value's.
+                offset = value_para.style.leading - label_para.style.leading
+                label_para.drawOn(canvas, margin, y - label_para.height - offset)
+                value_para.drawOn(canvas, margin + FACT_LABEL_WIDTH, y - value_para.height)
+                y -= max(label_para.height, value_para.height) + FACT_GAP
+            else:
+                label_para.drawOn(canvas, margin, y - label_para.height)
+                value_para.drawOn(canvas, margin, y - label_para.height - value_para.height)
+                y -= label_para.height + value_para.height + FACT_GAP
         canvas.restoreState()
+
+    def _fitted(self, measure: float, top: float, height: float
+                ) -> tuple[list[TaggedParagraph], list[tuple[TaggedParagraph, TaggedParagraph,
+                                                              bool]], float]:
+        """The titles and facts as large as the cover holds them, and the band's foot."""
+        # A narrow measure sets each fact's label above its value, not beside it.
+        beside = measure - FACT_LABEL_WIDTH >= 60 * mm
+        bottom = self.theme.page.margins_mm.bottom * mm
+        scale, least = 1.0, self.theme.sizes.small
+        while True:
+            titles = [plain(text, _scaled(style, scale, least), element)
+                      for text, style, element in self.title_texts]
+            needed = sum(block.wrap(measure, height)[1] for block in titles)
+            needed += TITLE_GAP * (len(titles) - 1)
+            words_fit = all(block._longest_word() <= measure for block in titles)
+            facts, facts_needed = [], 0.0
+            for (label, label_style, th), (value, value_style, td) in self.fact_texts:
+                label_para = plain(label, _scaled(label_style, scale, least * 0.8), th)
+                value_para = plain(value, _scaled(value_style, scale, least), td)
+                if beside:
+                    _, lh = label_para.wrap(FACT_LABEL_WIDTH - 4 * mm, height)
+                    _, vh = value_para.wrap(measure - FACT_LABEL_WIDTH, height)
+                    facts_needed += max(lh, vh) + FACT_GAP
+                else:
+                    _, lh = label_para.wrap(measure, height)
+                    _, vh = value_para.wrap(measure, height)
+                    facts_needed += lh + vh + FACT_GAP
+                facts.append((label_para, value_para, beside))
+            # The band's foot stays where the theme's page puts it if it can; it moves
+            # up for facts, down for titles, when they need the room.
+            lowest = bottom + FACTS_TOP + facts_needed - FACT_GAP
+            highest = top - needed - TITLE_FOOT
+            band_bottom = min(max(height * BAND_FOOT, lowest), highest)
+            fits = lowest <= highest and words_fit
+            smallest = all(p.style.fontSize <= least for p in titles) and all(
+                v.style.fontSize <= least for _, v, _ in facts)
+            if fits or smallest:
+                return titles, facts, band_bottom
+            scale *= TITLE_STEP
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         self._frame_x, self._frame_y = x, y
         super().drawOn(canvas, x, y, _sW)
+
+
+def _scaled(style: ParagraphStyle, scale: float, least: float) -> ParagraphStyle:
+    """`style` at `scale` times its size, but no smaller than `least` points."""
+    if scale == 1.0 or style.fontSize <= least:
+        return style
+    size = max(style.fontSize * scale, least)
+    return ParagraphStyle(style.name, parent=style, fontSize=size,
+                          leading=style.leading * size / style.fontSize)
+
+
+def fitted_line(text: str, font: str, size: float, width: float) -> str:
+    """`text`, or as many of its first words as fit in `width` followed by an ellipsis:
+    a running head is one line (it is pagination, not content: the title is whole on
+    the cover and in the document's metadata)."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    words = text.split()
+    while words and pdfmetrics.stringWidth(" ".join(words) + " …", font, size) > width:
+        words.pop()
+    if not words:  # one word longer than the line: cut inside it
+        cut = text
+        while cut and pdfmetrics.stringWidth(cut + "…", font, size) > width:
+            cut = cut[:-1]
+        return cut + "…"
+    return " ".join(words) + " …"
 
 
 class _BriefCanvas(TaggingCanvas):
@@ -362,17 +458,19 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _Texts,
                                 parent.add("Caption"), text)
     if isinstance(block, Quote):
         quote = parent.add("BlockQuote")
-        out: list[Flowable] = [text(markup(block.text, st.ink), block.text, st.quote,
+        # An attribution is kept with the quotation's last lines.
+        style = st.quote_attributed if block.attribution else st.quote
+        out: list[Flowable] = [text(markup(block.text, st.ink), block.text, style,
                                     quote.add("P"), RuledParagraph, rule_colour=st.accent)]
         if block.attribution:
             out.append(text("— " + markup(block.attribution, st.ink), block.attribution,
                             st.attribution, quote.add("P"), RuledParagraph,
-                            rule_colour=st.accent))
+                            rule_colour=st.accent, joins_above=True))
         out.append(Spacer(1, theme.spacing.paragraph_after))
         return out
     numbered = isinstance(block, NumberedList)
     assert isinstance(block, BulletList | NumberedList)
-    indent = theme.spacing.list_indent
+    indent = min(theme.spacing.list_indent, measure * INDENT_SHARE)
     items = parent.add("L")
     out = []
     for number, content in enumerate(block.items, start=1):
@@ -465,6 +563,12 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
     top, bottom = margins.top * mm, margins.bottom * mm
     header_font, header_size, header_colour = st.header
 
+    measure = page_w - left - right
+    running_head = fitted_line(meta.running_title, header_font, header_size, measure)
+    # Beside the page number, which takes up to "Page 9999 of 9999".
+    number_width = pdfmetrics.stringWidth("Page 9999 of 9999  ", header_font, header_size)
+    footer_publisher = fitted_line(meta.publisher, header_font, header_size,
+                                   measure - number_width)
     said = [time.monotonic()]
 
     def body_page(canvas: Any, doc: Any) -> None:
@@ -477,13 +581,13 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
             canvas.setFont(header_font, header_size)
             canvas.setFillColor(header_colour)
             y = page_h - top + 10 * mm
-            draw_string(canvas, left, y, meta.running_title)
+            draw_string(canvas, left, y, running_head)
             canvas.setStrokeColor(st.rule)
             canvas.setLineWidth(0.5)
             canvas.line(left, y - 2.5 * mm, page_w - right, y - 2.5 * mm)
             y = bottom - 12 * mm
             canvas.line(left, y + 4.5 * mm, page_w - right, y + 4.5 * mm)
-            draw_string(canvas, left, y, meta.publisher)
+            draw_string(canvas, left, y, footer_publisher)
             number = canvas.getPageNumber()
             canvas.numbered_pages.append(number)
             canvas.translate(page_w - right, y)
