@@ -324,6 +324,7 @@ def _convert_without_the_fonts(docx: Path, out: Path) -> Path:
     return out / docx.with_suffix(".pdf").name
 
 
+@pytest.mark.conformance
 def test_libreoffice_opens_and_converts_it(editions: dict[str, Path], report: Report,
                                            theme: Theme, tmp_path: Path) -> None:
     from pypdf import PdfReader
@@ -435,7 +436,10 @@ def test_embedding_settings_keep_the_schema_order(tmp_path: Path) -> None:
     assert embeds == ["embedTrueTypeFonts", "embedSystemFonts", "saveSubsetFonts"], names
 
 
-@pytest.mark.parametrize("contents", ["page", "shared", "none"])
+@pytest.mark.parametrize("contents", [  # with contents, LibreOffice lays out the pages
+    pytest.param("page", marks=pytest.mark.conformance),
+    pytest.param("shared", marks=pytest.mark.conformance),
+    "none"])
 def test_the_theme_says_where_the_contents_go_as_in_the_pdf(tmp_path: Path, report: Report,
                                                              contents: str) -> None:
     """As in the PDF: by default the lead and the body follow the contents on their page
