@@ -369,6 +369,7 @@ def test_the_python_docx_names_the_footnotes_part_relies_on_still_exist() -> Non
     assert part.partname not in {p.partname for p in package.iter_parts()}
 
 
+@pytest.mark.conformance  # in-process, but 16 s: the inner loop's slowest test by twice
 def test_openxml_audit_finds_nothing_in_any_edition(tmp_path: Path, theme: Theme) -> None:
     """openxml-audit (OOXML schema and Word-compatibility rules) on every DOCX the corpus,
     the guide and a reference document give: no error, no warning, 'opens clean'.
