@@ -14,6 +14,7 @@ from reportexport.building import build
 from reportexport.model import Report
 from reportexport.source import load_report
 from reportexport.theme import Theme, load_theme
+from toolguard import pytest_configure, pytest_runtest_protocol  # noqa: F401  (hooks)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))  # the scaled sources are shared with the benchmark

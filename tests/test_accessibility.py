@@ -19,6 +19,8 @@ from reportexport.building import build
 from reportexport.source import load_report
 from reportexport.theme import Theme
 
+pytestmark = pytest.mark.conformance  # every test here reads Ace's reports
+
 ACE, CHROMIUM = shutil.which("ace-puppeteer"), shutil.which("chromium")
 CASES = {
     "report": ROOT / "source" / "report.yaml",

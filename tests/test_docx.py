@@ -324,6 +324,7 @@ def _convert_without_the_fonts(docx: Path, out: Path) -> Path:
     return out / docx.with_suffix(".pdf").name
 
 
+@pytest.mark.conformance
 def test_libreoffice_opens_and_converts_it(editions: dict[str, Path], report: Report,
                                            theme: Theme, tmp_path: Path) -> None:
     from pypdf import PdfReader
@@ -368,6 +369,7 @@ def test_the_python_docx_names_the_footnotes_part_relies_on_still_exist() -> Non
     assert part.partname not in {p.partname for p in package.iter_parts()}
 
 
+@pytest.mark.conformance  # in-process, but 16 s: the inner loop's slowest test by twice
 def test_openxml_audit_finds_nothing_in_any_edition(tmp_path: Path, theme: Theme) -> None:
     """openxml-audit (OOXML schema and Word-compatibility rules) on every DOCX the corpus,
     the guide and a reference document give: no error, no warning, 'opens clean'.
@@ -435,7 +437,10 @@ def test_embedding_settings_keep_the_schema_order(tmp_path: Path) -> None:
     assert embeds == ["embedTrueTypeFonts", "embedSystemFonts", "saveSubsetFonts"], names
 
 
-@pytest.mark.parametrize("contents", ["page", "shared", "none"])
+@pytest.mark.parametrize("contents", [  # with contents, LibreOffice lays out the pages
+    pytest.param("page", marks=pytest.mark.conformance),
+    pytest.param("shared", marks=pytest.mark.conformance),
+    "none"])
 def test_the_theme_says_where_the_contents_go_as_in_the_pdf(tmp_path: Path, report: Report,
                                                              contents: str) -> None:
     """As in the PDF: by default the lead and the body follow the contents on their page

@@ -72,6 +72,7 @@ def epubcheck_results(editions: dict[str, Path], theme: Theme,
     return _epubchecks(paths, folder)
 
 
+@pytest.mark.conformance
 @pytest.mark.parametrize("case", EPUBCHECK_CASES)
 def test_epubcheck_reports_nothing(case: str, epubcheck_results: dict[str, dict]) -> None:
     result = epubcheck_results[case]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -82,3 +84,70 @@ def test_docs_links_resolve(page: str) -> None:
 
 def test_readme_stays_short() -> None:
     assert len((ROOT / "README.md").read_bytes()) <= 14 * 1024
+
+
+_GUARDED = """
+import os, subprocess, sys
+import pytest
+
+TOOL = os.environ["FAKE_TOOL"]
+
+
+def test_unmarked():
+    subprocess.run([TOOL], check=True)
+
+
+@pytest.mark.conformance
+def test_marked():
+    subprocess.run([TOOL], check=True)
+
+
+@pytest.fixture(scope="module")
+def report():
+    return subprocess.run([TOOL], check=True)
+
+
+def test_unmarked_through_a_fixture(report):
+    pass
+
+
+@pytest.mark.parametrize("program", [pytest.param(TOOL, marks=pytest.mark.conformance),
+                                     sys.executable], ids=["tool", "python"])
+def test_case(program):
+    subprocess.run([program, "-c", "pass"], check=True)
+"""
+
+
+def test_an_unmarked_test_that_starts_a_conformance_tool_fails(tmp_path: Path) -> None:
+    """The inner loop (`pytest -m "not conformance"`) needs none of the conformance tools:
+    tests/toolguard.py fails a test that starts one without the marker (here a stand-in
+    named soffice), and the project's own marker settings refuse a misspelt marker."""
+    options = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"][
+        "ini_options"]
+    assert "--strict-markers" in options["addopts"].split()
+    (tmp_path / "pytest.ini").write_text(
+        "[pytest]\naddopts = --strict-markers\nmarkers =\n" +
+        "".join(f"    {line}\n" for line in options["markers"]))
+    (tmp_path / "conftest.py").write_text(
+        "from toolguard import pytest_configure, pytest_runtest_protocol  # noqa: F401\n")
+    (tmp_path / "test_guarded.py").write_text(_GUARDED)
+    (tmp_path / "test_misspelt.py").write_text(
+        "import pytest\n\n@pytest.mark.conformace\ndef test_typo():\n    pass\n")
+    tool = tmp_path / "bin" / "soffice"
+    tool.parent.mkdir()
+    tool.write_text("#!/bin/sh\nexit 0\n")
+    tool.chmod(0o755)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist",
+         "--continue-on-collection-errors", "-q", "-rfE"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "FAKE_TOOL": str(tool), "PYTHONPATH": str(ROOT / "tests")})
+    out = done.stdout + done.stderr
+    assert done.returncode == 1, out
+    failed = sorted(re.findall(r"^(?:FAILED|ERROR) (\S+)", done.stdout, re.MULTILINE))
+    assert failed == ["test_guarded.py::test_unmarked",
+                      "test_guarded.py::test_unmarked_through_a_fixture",
+                      "test_misspelt.py"], out
+    assert "test_unmarked starts soffice but is not marked" in out, out
+    assert "'conformace' not found in `markers`" in out, out
+    assert re.search(r"\b1 failed, 3 passed, 2 errors\b", out), out

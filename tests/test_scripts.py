@@ -99,6 +99,7 @@ def test_the_docx_names_the_fallback_and_the_language_on_khmer_runs(
     assert families <= embedded
 
 
+@pytest.mark.conformance
 def test_libreoffice_sets_the_docx_khmer_in_the_embedded_fallback(
         khmer: dict[str, Path], theme: Theme, tmp_path: Path) -> None:
     from test_docx import _convert_without_the_fonts

@@ -289,6 +289,7 @@ def test_a_build_given_a_theme_its_table_cannot_fit_writes_nothing(tmp_path: Pat
     assert not list((tmp_path / "out").glob("*"))
 
 
+@pytest.mark.conformance
 @pytest.mark.parametrize("case", ["table-crowded-headings", "table-many-columns"])
 def test_word_edition_keeps_header_words_whole(case: str, theme: Theme, tmp_path: Path) -> None:
     """The DOCX's columns are the PDF's, and its text as small when the table needs it:

@@ -199,6 +199,7 @@ def built(theme: Theme, tmp_path_factory: pytest.TempPathFactory) -> dict[str, B
     return out
 
 
+@pytest.mark.conformance
 @pytest.mark.parametrize("case", CASES)
 def test_pdfua_checker_finds_nothing_and_skips_no_rule(case: str, built: dict[str, Built]
                                                         ) -> None:

@@ -103,9 +103,9 @@ def located_strings(data: Any, path: DataPath = ()) -> list[tuple[DataPath, str]
     return []
 
 
-def _xml_problems(located: LocatedData) -> list[Problem]:
+def _xml_problems(located: LocatedData, strings: list[tuple[DataPath, str]]) -> list[Problem]:
     problems = []
-    for path, text in located_strings(located.data):
+    for path, text in strings:
         match = _XML_FORBIDDEN.search(text)
         if match:
             code = ord(match.group())
@@ -200,10 +200,11 @@ def _section_problems(located: LocatedData) -> list[Problem]:
     return problems
 
 
-def _length_problems(located: LocatedData) -> list[Problem]:
+def _length_problems(located: LocatedData, strings: list[tuple[DataPath, str]]
+                     ) -> list[Problem]:
     """Texts longer than a page can set (TEXT_LIMITS), and more facts than a cover holds."""
     problems: list[Problem] = []
-    for path, text in located_strings(located.data):
+    for path, text in strings:
         shape = tuple(key for key in path if isinstance(key, str))
         if shape[:1] == ("sections",) and shape[-1:] == ("title",):
             shape = ("sections", "title")  # a nested section's title is a heading too
@@ -414,7 +415,9 @@ def check_source(file: Path) -> tuple[Report, LocatedData, list[Problem]]:
     located.data = _compose_all(located.data)
     # Every stage runs, whatever the stages before found: one pass reports every problem.
     problems = schema.check(located, "report")
-    problems += _xml_problems(located) + _section_problems(located) + _length_problems(located)
+    strings = located_strings(located.data)  # walked once for both checks of every text
+    problems += (_xml_problems(located, strings) + _section_problems(located)
+                 + _length_problems(located, strings))
     data = located.data if isinstance(located.data, dict) else {}
     date = _parse_date(located, ("metadata", "date"), problems)
     modified = _parse_date(located, ("metadata", "modified"), problems)
