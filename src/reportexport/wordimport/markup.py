@@ -78,3 +78,31 @@ def to_markup(content: Inlines) -> str:
         except inline.MarkupError:
             continue
     return text  # the closest there is; the loader will say what it makes of it
+
+
+def runs(content: Inlines, looks: tuple[str, ...] = ()) -> list[tuple[object, ...]]:
+    """`content` as runs of text with their looks, and notes: how Word holds it, where
+    emphasis inside strong and strong inside emphasis are the same italic bold runs."""
+    out: list[tuple[object, ...]] = []
+    for node in content:
+        if isinstance(node, Text):
+            items: list[tuple[object, ...]] = [("text", node.text, looks)]
+        elif isinstance(node, Note):
+            items = [("note", tuple(runs(node.content)))]
+        else:
+            kind = (("link", node.url) if isinstance(node, Link)
+                    else ("ref", node.section_id) if isinstance(node, CrossReference)
+                    else "em" if isinstance(node, Emphasis) else "strong")
+            items = runs(node.content, tuple(sorted({*looks, kind}, key=str)))
+        for item in items:
+            last = out[-1] if out else None
+            if item[0] == "text" and last and last[0] == "text" and last[2] == item[2]:
+                out[-1] = ("text", str(last[1]) + str(item[1]), item[2])
+            else:
+                out.append(item)
+    return out
+
+
+def same_text(a: Inlines, b: Inlines) -> bool:
+    """Whether `a` and `b` read alike in Word: the same words, looks, links and notes."""
+    return runs(a) == runs(b)

@@ -1,0 +1,434 @@
+"""Putting the text of an edited Word edition back into its source, and nothing else.
+
+The source is edited as a ruamel.yaml round-trip tree: only the strings whose text
+the Word document changed are replaced, each in the scalar style it had (folded,
+quoted, plain). ruamel.yaml writes the whole tree again, which would also re-indent
+or re-wrap parts nobody changed; so the text written is the original with the
+hunks by which ruamel's output of the edited tree differs from ruamel's output of
+the unedited one (a three-way merge), and it is read back to check it holds exactly
+the edited tree. Unchanged, the source is not written at all: byte for byte itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import io
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+    SingleQuotedScalarString,
+)
+
+from reportexport.inputfiles import read_bounded
+from reportexport.model import (
+    BulletList,
+    CrossReference,
+    Figure,
+    Inlines,
+    NumberedList,
+    Paragraph,
+    Quote,
+    Report,
+    Section,
+    Table,
+    Text,
+    notes,
+)
+from reportexport.problems import InputError, Problem
+from reportexport.source import read_report
+from reportexport.wordimport import Decision, Imported, read_word, write_atomically
+from reportexport.wordimport.markup import same_text, to_markup
+from reportexport.wordimport.reader import Draft, DraftSection
+
+Path_ = tuple[str | int, ...]
+
+
+class _Refused(Exception):
+    """The Word document's structure differs from the source's: say where."""
+
+
+def _walk(sections: list[DraftSection], level: int = 1) -> list[tuple[int, DraftSection]]:
+    out = []
+    for section in sections:
+        out.append((level, section))
+        out += _walk(section.sections, level + 1)
+    return out
+
+
+def _source_walk(report: Report) -> list[tuple[int, Section, Path_]]:
+    """Each section with its level and its path in the source's data."""
+    out: list[tuple[int, Section, Path_]] = []
+
+    def visit(sections: tuple[Section, ...], level: int, path: Path_) -> None:
+        for i, section in enumerate(sections):
+            here = (*path, i)
+            out.append((level, section, here))
+            visit(section.sections, level + 1, (*here, "sections"))
+
+    visit(report.sections, 1, ("sections",))
+    return out
+
+
+@dataclasses.dataclass
+class _Edit:
+    path: Path_
+    text: str
+    what: str  # "paragraph", "cell" … for the summary
+    where: str  # the section's title
+    notes_changed: int = 0
+
+
+class _Collector:
+    def __init__(self, ids: dict[str, str]) -> None:
+        self.ids = ids  # the draft's section ids -> the source's
+        self.edits: list[_Edit] = []
+
+    def remap(self, content: Inlines) -> Inlines:
+        out = []
+        for node in content:
+            if isinstance(node, CrossReference):
+                out.append(CrossReference(self.ids.get(node.section_id, node.section_id),
+                                          self.remap(node.content)))
+            elif isinstance(node, Text):
+                out.append(node)
+            else:
+                out.append(dataclasses.replace(node, content=self.remap(node.content)))
+        return tuple(out)
+
+    def text(self, path: Path_, old: Inlines, new: Inlines, what: str, where: str) -> None:
+        new = self.remap(new)
+        if same_text(old, new):
+            return
+        old_notes = [n.content for n in notes(old)]
+        new_notes = [n.content for n in notes(new)]
+        changed_notes = sum(not same_text(a, b) for a, b in zip(old_notes, new_notes,
+                                                                 strict=False))
+        changed_notes += abs(len(old_notes) - len(new_notes))
+        body_same = same_text(_without_notes(old), _without_notes(new))
+        self.edits.append(_Edit(path, to_markup(new), "note" if body_same and changed_notes
+                                else what, where, changed_notes))
+
+    def plain(self, path: Path_, old: str, new: str, what: str, where: str) -> None:
+        if " ".join(old.split()) != " ".join(new.split()):
+            self.edits.append(_Edit(path, new, what, where))
+
+
+def _without_notes(content: Inlines) -> Inlines:
+    from reportexport.model import Note
+
+    return tuple(node if isinstance(node, Text) else
+                 dataclasses.replace(node, content=_without_notes(node.content))
+                 for node in content if not isinstance(node, Note))
+
+
+def _split_lists(old: tuple[Any, ...], new: list[Any]) -> list[Any]:
+    """The draft's blocks with a bulleted list split where the source has several lists
+    one after another (Word runs them together: they share one numbering)."""
+    out: list[Any] = []
+    j = 0
+    i = 0
+    while i < len(old) and j < len(new):
+        if isinstance(old[i], BulletList) and isinstance(new[j], BulletList):
+            run = [old[i]]
+            while i + len(run) < len(old) and isinstance(old[i + len(run)], BulletList):
+                run.append(old[i + len(run)])
+            items = list(new[j].items)
+            if len(run) > 1 and sum(len(b.items) for b in run) == len(items):
+                for block in run:
+                    out.append(BulletList(tuple(items[: len(block.items)])))
+                    items = items[len(block.items):]
+                i += len(run)
+                j += 1
+                continue
+        out.append(new[j])
+        i += 1
+        j += 1
+    return out + new[j:]
+
+
+def _kind(block: Any) -> str:
+    return type(block).__name__
+
+
+def _blocks(collector: _Collector, old: tuple[Any, ...], new: list[Any], path: Path_,
+            where: str) -> None:
+    new = _split_lists(old, new)
+    if [_kind(b) for b in old] != [_kind(b) for b in new]:
+        raise _Refused(f"section '{where}': the Word document has "
+                       f"{_describe(new)} where the source has {_describe(old)}")
+    for index, (a, b) in enumerate(zip(old, new, strict=True)):
+        here = (*path, index)
+        if isinstance(a, Paragraph):
+            collector.text((*here, "paragraph"), a.content, b.content, "paragraph", where)
+        elif isinstance(a, BulletList | NumberedList):
+            key = "bullets" if isinstance(a, BulletList) else "numbered"
+            if len(a.items) != len(b.items):
+                raise _Refused(f"section '{where}', block {index + 1}: a list of "
+                               f"{len(b.items)} items where the source's has {len(a.items)}")
+            for n, (x, y) in enumerate(zip(a.items, b.items, strict=True)):
+                collector.text((*here, key, n), x, y, "list item", where)
+        elif isinstance(a, Quote):
+            collector.text((*here, "quote", "text"), a.text, b.text, "quotation", where)
+            if (a.attribution is None) != (b.attribution is None):
+                raise _Refused(f"section '{where}', block {index + 1}: a quotation's "
+                               "attribution added or removed")
+            if a.attribution is not None:
+                collector.text((*here, "quote", "attribution"), a.attribution, b.attribution,
+                               "quotation", where)
+        elif isinstance(a, Table):
+            if (len(a.columns), len(a.rows)) != (len(b.columns), len(b.rows)):
+                raise _Refused(f"section '{where}', block {index + 1}: a table of "
+                               f"{len(b.columns)} columns and {len(b.rows)} rows where the "
+                               f"source's has {len(a.columns)} and {len(a.rows)}")
+            _caption(collector, (*here, "table"), a, b, where)
+            for n, (x, y) in enumerate(zip(a.columns, b.columns, strict=True)):
+                collector.text((*here, "table", "columns", n), x, y, "cell", where)
+            for r, (row_a, row_b) in enumerate(zip(a.rows, b.rows, strict=True)):
+                for n, (x, y) in enumerate(zip(row_a, row_b, strict=True)):
+                    collector.text((*here, "table", "rows", r, n), x, y, "cell", where)
+        elif isinstance(a, Figure):
+            collector.plain((*here, "figure", "alt"), a.alt, b.alt, "alt text", where)
+            _caption(collector, (*here, "figure"), a, b, where)
+
+
+def _caption(collector: _Collector, path: Path_, a: Any, b: Any, where: str) -> None:
+    if (a.caption is None) != (b.caption is None):
+        raise _Refused(f"section '{where}': a caption added or removed")
+    if a.caption is not None:
+        collector.text((*path, "caption"), a.caption, b.caption, "caption", where)
+
+
+def _describe(blocks: Any) -> str:
+    names = {"Paragraph": "paragraph", "BulletList": "bulleted list", "NumberedList":
+             "numbered list", "Quote": "quotation", "Table": "table", "Figure": "figure"}
+    return "[" + ", ".join(names[_kind(b)] for b in blocks) + "]"
+
+
+def collect_edits(report: Report, draft: Draft) -> list[_Edit]:
+    """Every text the Word document changed, with its path in the source's data."""
+    ours = _source_walk(report)
+    theirs = _walk(draft.sections)
+    if [level for level, _, _ in ours] != [level for level, _ in theirs]:
+        first = next((i for i, (x, y) in enumerate(zip(ours, theirs, strict=False))
+                      if x[0] != y[0] or " ".join(x[1].title.split()) != y[1].title), None)
+        hint = (f"; they first differ at section {first + 1}, '{ours[first][1].title}'"
+                if first is not None and first < len(ours) else "")
+        raise _Refused(f"the Word document has {len(theirs)} sections, the source "
+                       f"{len(ours)}, nested differently{hint}: --update carries text "
+                       "edits; add, remove or move sections in the source")
+    collector = _Collector({theirs_s.id: ours_s.id
+                            for (_, ours_s, _), (_, theirs_s) in zip(ours, theirs, strict=True)})
+    meta = report.metadata
+    collector.plain(("metadata", "title"), meta.title, draft.title or meta.title, "title",
+                    "metadata")
+    if meta.subtitle is not None and draft.subtitle is not None:
+        collector.plain(("metadata", "subtitle"), meta.subtitle, draft.subtitle, "subtitle",
+                        "metadata")
+    if len(draft.lead) != len(report.lead):
+        raise _Refused(f"the Word document has {len(draft.lead)} lead paragraphs, the source "
+                       f"{len(report.lead)}")
+    for i, (a, b) in enumerate(zip(report.lead, draft.lead, strict=True)):
+        collector.text(("lead", i), a.content, b, "lead paragraph", "lead")
+    for (_, section, path), (_, drafted) in zip(ours, theirs, strict=True):
+        collector.plain((*path, "title"), section.title, drafted.title, "section title",
+                        section.title)
+        _blocks(collector, section.blocks, drafted.blocks, (*path, "blocks"), section.title)
+    return collector.edits
+
+
+# --- the YAML ------------------------------------------------------------------------
+
+
+def _yaml(indent: tuple[int, int, int]) -> YAML:
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap a scalar: folded ones keep their own line breaks
+    yaml.indent(mapping=indent[0], sequence=indent[1], offset=indent[2])
+    return yaml
+
+
+def _dump(yaml: YAML, data: Any) -> str:
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+_INDENTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (2, 4, 4), (4, 6, 4), (4, 4, 0), (3, 5, 3))
+
+
+def _fitting_yaml(text: str) -> YAML:
+    """The ruamel.yaml settings under which its output of `text` differs from `text` least."""
+    best: tuple[int, YAML] | None = None
+    for indent in _INDENTS:
+        yaml = _yaml(indent)
+        dumped = _dump(yaml, yaml.load(text))
+        if dumped == text:
+            return yaml
+        distance = sum(1 for line in difflib.ndiff(text.splitlines(), dumped.splitlines())
+                       if line[:1] in "+-")
+        if best is None or distance < best[0]:
+            best = (distance, yaml)
+    assert best is not None
+    return best[1]
+
+
+def _styled(old: Any, text: str, width: int, column: int) -> Any:
+    """`text` in the scalar style `old` was written in."""
+    if isinstance(old, FoldedScalarString):
+        new = FoldedScalarString(text)
+        # Fold where the source's own lines would end, at a space ( a fold is a space).
+        positions, start = [], 0
+        limit = max(40, width - column)
+        while len(text) - start > limit:
+            cut = text.rfind(" ", start + 1, start + limit + 1)
+            if cut <= start:
+                cut = text.find(" ", start + limit)
+            if cut < 0:
+                break
+            if text[cut - 1] == " " or (cut + 1 < len(text) and text[cut + 1] == " "):
+                start = cut + 1  # folding next to another space would change the text
+                continue
+            positions.append(cut)
+            start = cut + 1
+        new.fold_pos = positions
+        return new
+    for kind in (LiteralScalarString, DoubleQuotedScalarString, SingleQuotedScalarString):
+        if isinstance(old, kind):
+            return kind(text)
+    return text
+
+
+def _set(data: Any, path: Path_, text: str, width: int) -> None:
+    parent = data
+    for part in path[:-1]:
+        parent = parent[part]
+    key = path[-1]
+    old = parent[key]
+    try:
+        column = (parent.lc.key(key)[1] if isinstance(parent, CommentedMap)
+                  else parent.lc.item(key)[1]) + 2
+    except (AttributeError, KeyError, TypeError, IndexError):
+        column = 8
+    parent[key] = _styled(old, text, width, column)
+
+
+def merge(original: str, before: str, after: str) -> str:
+    """`original` with the changes that turn `before` into `after` (line by line):
+    `before` and `after` are ruamel.yaml's outputs of the unedited and the edited tree."""
+    o, b, a = (t.splitlines(keepends=True) for t in (original, before, after))
+    mapping: dict[int, int] = {}  # a line of `before` -> the same line of `original`
+    for tag, i1, i2, j1, _ in difflib.SequenceMatcher(None, b, o, autojunk=False).get_opcodes():
+        if tag == "equal":
+            for k in range(i2 - i1):
+                mapping[i1 + k] = j1 + k
+    out: list[str] = []
+    position = 0  # in `original`, up to which it has been copied
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, b, a,
+                                                       autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        # Widen the hunk to lines of `before` that stand in `original` as they are.
+        start, end = i1, i2
+        while start > 0 and start - 1 not in mapping:
+            start -= 1
+        while end < len(b) and end not in mapping:
+            end += 1
+        o_start = mapping[start - 1] + 1 if start > 0 else 0
+        o_end = mapping[end] if end < len(b) else len(o)
+        if o_start < position:
+            raise ValueError("overlapping changes")
+        out += o[position:o_start]
+        out += b[start:i1] + a[j1:j2] + b[i2:end]
+        position = o_end
+    out += o[position:]
+    return "".join(out)
+
+
+def update_source(docx: Path, source: Path, changes: Decision = None
+                  ) -> tuple[Imported, list[str], str]:
+    """Put the text of `docx` into `source`: the import, a summary, and the unified diff."""
+    raw = read_bounded(source, what="a YAML file")
+    report, _ = read_report(source)
+    imported = read_word(docx, changes)
+    try:
+        edits = collect_edits(report, imported.draft)
+    except _Refused as exc:
+        raise InputError([Problem(docx, None, "", f"cannot update {source}: {exc}")]) from None
+    if not edits:
+        return imported, [f"{source}: unchanged (the Word document holds its text)"], ""
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    crlf = "\r\n" in text
+    text = text.replace("\r\n", "\n")
+    yaml = _fitting_yaml(text)
+    data = yaml.load(text)
+    before = _dump(yaml, data)
+    width = min(100, max(60, max(len(line) for line in text.splitlines())))
+    for edit in edits:
+        _set(data, edit.path, edit.text, width)
+    after = _dump(yaml, data)
+    try:
+        result = merge(text, before, after)
+        plain = YAML(typ="safe")
+        if plain.load(result) != plain.load(after):
+            raise ValueError("the merged text reads otherwise")
+    except ValueError:
+        result = after  # ruamel.yaml's own output: every value right, some layout lost
+    written = (("\ufeff" if bom else "") + (result.replace("\n", "\r\n") if crlf else result))
+    diff = "".join(difflib.unified_diff(text.splitlines(keepends=True),
+                                        result.splitlines(keepends=True),
+                                        fromfile=str(source), tofile=str(source)))
+    _check(source, written)
+    write_atomically(source, written.encode("utf-8"))
+    return imported, _summary(source, edits), diff
+
+
+def _check(source: Path, text: str) -> None:
+    """The updated source must load: checked in a scratch file beside it before it is
+    written (its images are found relative to its folder)."""
+    import tempfile
+
+    handle, name = tempfile.mkstemp(dir=source.parent, prefix=f".{source.name}.",
+                                    suffix=".yaml")
+    try:
+        with open(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+        read_report(Path(name))
+    except InputError as exc:
+        problems = [Problem(source, p.location, p.path, f"after the update: {p.message}")
+                    for p in exc.problems]
+        raise InputError(problems) from None
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+def _summary(source: Path, edits: list[_Edit]) -> list[str]:
+    counts: dict[str, int] = {}
+    sections: set[str] = set()
+    for edit in edits:
+        counts[edit.what] = counts.get(edit.what, 0) + 1
+        if edit.where not in ("metadata", "lead"):
+            sections.add(edit.where)
+        if edit.notes_changed and edit.what != "note":
+            counts["note"] = counts.get("note", 0) + edit.notes_changed
+    parts = ", ".join(f"{n} {what}{'s' * (n != 1)}" for what, n in counts.items())
+    lines = [f"{source}: updated {parts}, in {len(sections)} section"
+             f"{'s' * (len(sections) != 1)}"]
+    lines += [f"  {edit.what} at {_where(edit.path)} ({edit.where})" for edit in edits]
+    return lines
+
+
+def _where(path: Path_) -> str:
+    from reportexport.problems import format_path
+
+    return format_path(path)
+
+
+
