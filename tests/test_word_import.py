@@ -13,10 +13,15 @@ differences allowed, each because the Word edition does not carry the distinctio
 
 from __future__ import annotations
 
+import difflib
+import re
+import shutil
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from lxml import etree
 
 import reportexport
 from conftest import DATA, ROOT, run_cli
@@ -34,6 +39,7 @@ from reportexport.model import (
     Report,
     Table,
     Text,
+    plain,
 )
 from reportexport.source import load_report
 
@@ -130,3 +136,155 @@ def test_round_trip_of_the_word_edition(source: Path, editions: dict[Path, Path]
         assert got_section == wanted_section
     for figure in (b for _, s in imported.walk() for b in s.blocks if isinstance(b, Figure)):
         assert figure.image.is_file() and figure.width_px > 0
+
+
+def _copy_source(source: Path, folder: Path) -> Path:
+    """The source and its images in `folder`, to be updated there."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if (source.parent / "images").is_dir():
+        shutil.copytree(source.parent / "images", folder / "images")
+    copy = folder / source.name
+    copy.write_bytes(source.read_bytes())
+    return copy
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_update_with_the_unedited_edition_changes_nothing(source: Path,
+                                                          editions: dict[Path, Path],
+                                                          tmp_path: Path) -> None:
+    copy = _copy_source(source, tmp_path)
+    before = copy.stat().st_mtime_ns
+    result = run_cli("import", editions[source], "--update", copy, "--diff")
+    assert result.code == 0, result.stderr
+    assert copy.read_bytes() == source.read_bytes()
+    assert copy.stat().st_mtime_ns == before, "an unchanged source is not written"
+    assert "unchanged" in result.stderr and result.stdout == ""
+
+
+NS = {"w": W}
+
+
+def _edit_docx(docx: Path, out: Path, edit: Any) -> Path:
+    """`docx` with `edit(parts)` applied to its parsed XML parts (by member name)."""
+    with zipfile.ZipFile(docx) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts = {name: etree.fromstring(data) for name, data in members.items()
+             if name.endswith(".xml") or name.endswith(".rels")}
+    added = edit(parts) or {}
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, etree.tostring(parts[name], xml_declaration=True,
+                                                  encoding="UTF-8", standalone=True)
+                             if name in parts else data)
+        for name, data in added.items():
+            archive.writestr(name, data)
+    return out
+
+
+def _text(element: Any) -> str:
+    return "".join(t.text or "" for t in element.iter(f"{{{W}}}t"))
+
+
+def _set_text(paragraph: Any, text: str) -> None:
+    """The paragraph's words replaced, in its first text run (its notes' marks kept)."""
+    texts = [t for t in paragraph.iter(f"{{{W}}}t")]
+    texts[0].text = text
+    for t in texts[1:]:
+        t.text = ""
+
+
+GUIDE = ROOT / "examples" / "guide" / "guide.yaml"
+COMMENT_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
+COMMENT_REL = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+               "comments")
+
+
+def _reviewed(parts: dict[str, Any], *, tracked: bool, comment: bool) -> dict[str, bytes]:
+    """A paragraph, a note and a table cell edited; a tracked insertion and a comment."""
+    body = parts["word/document.xml"].find("w:body", NS)
+    plain_paragraphs = [p for p in body.findall("w:p", NS)
+                        if p.find("w:pPr/w:pStyle", NS) is not None
+                        and p.find("w:pPr/w:pStyle", NS).get(f"{{{W}}}val") == "Normal"
+                        and len(p.findall(".//w:t", NS)) == 1 and _text(p).strip()]
+    target = plain_paragraphs[0]
+    _set_text(target, "This paragraph was rewritten in Word.")
+    note = next(n for n in parts["word/footnotes.xml"].findall("w:footnote", NS)
+                if n.get(f"{{{W}}}id") == "1")
+    texts = [t for t in note.iter(f"{{{W}}}t") if (t.text or "").strip()]
+    texts[0].text = "A note rewritten in Word."
+    for t in texts[1:]:
+        t.text = ""
+    cell = body.find("w:tbl", NS).findall("w:tr", NS)[1].find("w:tc", NS)
+    _set_text(cell.find("w:p", NS), "Edited cell")
+    added: dict[str, bytes] = {}
+    if tracked:
+        other = plain_paragraphs[1]
+        other.append(etree.fromstring(
+            f'<w:ins xmlns:w="{W}" w:id="901" w:author="Reviewer" w:date="2026-01-01T00:00:00Z">'
+            '<w:r><w:t xml:space="preserve"> Inserted words.</w:t></w:r></w:ins>'))
+    if comment:
+        third = plain_paragraphs[2]
+        runs = third.findall("w:r", NS)
+        runs[0].addprevious(etree.fromstring(f'<w:commentRangeStart xmlns:w="{W}" w:id="7"/>'))
+        runs[-1].addnext(etree.fromstring(
+            f'<w:r xmlns:w="{W}"><w:commentReference w:id="7"/></w:r>'))
+        runs[-1].addnext(etree.fromstring(f'<w:commentRangeEnd xmlns:w="{W}" w:id="7"/>'))
+        added["word/comments.xml"] = (
+            f'<w:comments xmlns:w="{W}"><w:comment w:id="7" w:author="Ada Reviewer">'
+            "<w:p><w:r><w:t>Is this still true?</w:t></w:r></w:p></w:comment></w:comments>"
+        ).encode()
+        types = parts["[Content_Types].xml"]
+        types.append(types.makeelement(f"{{{types.nsmap[None]}}}Override", {
+            "PartName": "/word/comments.xml", "ContentType": COMMENT_CT}))
+        rels = parts["word/_rels/document.xml.rels"]
+        rels.append(rels.makeelement(f"{{{rels.nsmap[None]}}}Relationship", {
+            "Id": "rIdComments7", "Type": COMMENT_REL, "Target": "comments.xml"}))
+    return added
+
+
+def test_update_applies_exactly_the_edits(editions: dict[Path, Path], tmp_path: Path) -> None:
+    copy = _copy_source(GUIDE, tmp_path / "src")
+    edited = _edit_docx(editions[GUIDE], tmp_path / "edited.docx",
+                        lambda parts: _reviewed(parts, tracked=False, comment=True))
+    result = run_cli("import", edited, "--update", copy, "--diff")
+    assert result.code == 0, result.stderr
+    original, updated = GUIDE.read_text(encoding="utf-8"), copy.read_text(encoding="utf-8")
+    # The comment is printed, with its author, words and place; never put into the source.
+    assert re.search(r"comment by Ada Reviewer on \".+\" \(.*paragraph \d+, in section "
+                     r"'The editions'\): Is this still true", result.stderr), result.stderr
+    assert "Is this still true" not in updated
+    assert "1 paragraph" in result.stderr and "1 note" in result.stderr \
+        and "1 cell" in result.stderr, result.stderr
+    assert result.stdout.startswith("---") and "+" in result.stdout
+    # The source's comments and layout stay: every line not holding an edited text.
+    removed = [line for line in difflib.ndiff(original.splitlines(), updated.splitlines())
+               if line.startswith("- ")]
+    assert not [line for line in removed if line[2:].lstrip().startswith("#")]
+    assert len(removed) <= 12, removed
+    before, after = load_report(GUIDE), load_report(copy)
+    texts_before = [plain(c) for c in before.contents()] + [plain(n.content)
+                                                            for n in before.footnotes()]
+    texts_after = [plain(c) for c in after.contents()] + [plain(n.content)
+                                                          for n in after.footnotes()]
+    changed = [(a, b) for a, b in zip(texts_before, texts_after, strict=True) if a != b]
+    assert sorted(b for _, b in changed) == ["A note rewritten in Word.", "Edited cell",
+                                             "This paragraph was rewritten in Word."], changed
+
+
+def test_pending_tracked_changes_are_refused_or_resolved(editions: dict[Path, Path],
+                                                         tmp_path: Path) -> None:
+    copy = _copy_source(GUIDE, tmp_path / "src")
+    edited = _edit_docx(editions[GUIDE], tmp_path / "edited.docx",
+                        lambda parts: _reviewed(parts, tracked=True, comment=False))
+    refused = run_cli("import", edited, "--update", copy)
+    assert refused.code == 2
+    assert re.search(r"edited\.docx: has 1 tracked change pending \(1 insertion, 0 deletions\) "
+                     r"in paragraph \d+", refused.stderr), refused.stderr
+    assert copy.read_bytes() == GUIDE.read_bytes()
+    rejected = run_cli("import", edited, "--update", copy, "--reject-changes")
+    assert rejected.code == 0, rejected.stderr
+    assert "Inserted words" not in copy.read_text(encoding="utf-8")
+    accepted = run_cli("import", edited, "--update", copy, "--accept-changes")
+    assert accepted.code == 0, accepted.stderr
+    assert "Inserted words." in copy.read_text(encoding="utf-8")
+    assert "tracked change accepted" in accepted.stderr

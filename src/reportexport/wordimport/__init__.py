@@ -7,6 +7,7 @@ update.py puts the Word text back into an existing one (ruamel.yaml round trip).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -51,7 +52,14 @@ def read_word(path: Path, changes: Decision = None) -> Imported:
                        f"{'accepted' if changes == 'accept' else 'rejected'}")
     found = comments(package)
     draft = read_draft(package)
+    found = [dataclasses.replace(c, where=f"{c.where}, in section '{draft.section_at[n]}'")
+             if (n := _number(c.where)) in draft.section_at else c for c in found]
     return Imported(draft, found, notices + draft.notices)
+
+
+def _number(place: str) -> int:
+    last = place.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0
 
 
 def _place_order(place: str) -> tuple[int, str]:

@@ -85,6 +85,7 @@ class Draft:
     sections: list[DraftSection] = field(default_factory=list)
     images: dict[str, bytes] = field(default_factory=dict)  # by path relative to the source
     notices: list[str] = field(default_factory=list)
+    section_at: dict[int, str] = field(default_factory=dict)  # paragraph number -> section
 
 
 @dataclass
@@ -137,6 +138,7 @@ class _Reader:
         self.notes = {kind: {n.get(w("id")): n for n in package.parts[kind].iter(w(kind[:-1]))}
                       for kind in ("footnotes", "endnotes") if kind in package.parts}
         self.bookmark_section: dict[str, DraftSection | None] = {}
+        self.section_at: dict[int, str] = {}  # a body paragraph's number -> its section
 
     def notice(self, what: str, words: str = "") -> None:
         number = self.numbers.get(self.current)
@@ -447,6 +449,9 @@ class _Body:
         for child in container:
             if child.tag == w("p"):
                 self.reader.current = child
+                if self.stack:
+                    self.reader.section_at[self.reader.numbers.get(child, 0)] = \
+                        self.stack[-1].title
                 self.reader.bookmarks = []
                 self.paragraph(child)
             elif child.tag == w("tbl"):
@@ -754,6 +759,7 @@ def read_draft(package: WordPackage) -> Draft:
     _other_parts(package, reader)
     _resolve_references(draft, reader)
     draft.notices = reader.notices
+    draft.section_at = reader.section_at
     return draft
 
 
