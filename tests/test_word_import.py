@@ -14,8 +14,10 @@ differences allowed, each because the Word edition does not carry the distinctio
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -288,3 +290,160 @@ def test_pending_tracked_changes_are_refused_or_resolved(editions: dict[Path, Pa
     assert accepted.code == 0, accepted.stderr
     assert "Inserted words." in copy.read_text(encoding="utf-8")
     assert "tracked change accepted" in accepted.stderr
+
+
+def _markdown(report: Report, folder: Path) -> str:
+    """`report` as Pandoc Markdown: the source's inline markup is Pandoc's already (but
+    for entities, which the source prints as written)."""
+    from reportexport.wordimport.markup import to_markup as markup
+
+    def to_markup(content: Any) -> str:
+        return re.sub(r"&(?=#?\w+;)", r"\\&", markup(content))
+
+    meta = report.metadata
+    out = ["---", f"title: {json.dumps(meta.title)}",
+           *([f"subtitle: {json.dumps(meta.subtitle)}"] if meta.subtitle else []),
+           f"author: {json.dumps(list(meta.authors))}", f"date: {meta.date.isoformat()}",
+           f"lang: {meta.language}", f"keywords: {json.dumps(list(meta.keywords))}",
+           *([f"description: {json.dumps(meta.description)}"] if meta.description else []),
+           *([f"subject: {json.dumps(meta.subject)}"] if meta.subject else []),
+           "---", ""]
+    out += [to_markup(p.content) + "\n" for p in report.lead]
+    for level, section in report.walk():
+        out.append(f"{'#' * level} {section.title} {{#{section.id}}}\n")
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                out.append(to_markup(block.content) + "\n")
+            elif isinstance(block, BulletList | NumberedList):
+                mark = "-" if isinstance(block, BulletList) else "1."
+                out.append("\n".join(f"{mark} {to_markup(i)}" for i in block.items) + "\n")
+                out.append("<!-- -->\n")  # two lists one after another stay two
+            elif isinstance(block, Quote):
+                out.append(f"> {to_markup(block.text)}"
+                           + (f"\n>\n> — {to_markup(block.attribution)}"
+                              if block.attribution else "") + "\n")
+            elif isinstance(block, Table):
+                def row(cells: Any) -> str:
+                    return "| " + " | ".join(to_markup(c).replace("|", "\\|") or " "
+                                             for c in cells) + " |"
+                rule = {"left": ":--", "center": ":-:", "right": "--:"}
+                out.append("\n".join([row(block.columns),
+                                      "|" + "|".join(rule[a] for a in block.align) + "|",
+                                      *(row(r) for r in block.rows)]))
+                out.append(f": {to_markup(block.caption)}\n" if block.caption else "")
+            elif isinstance(block, Figure):
+                shutil.copy(block.image, folder / block.image.name)
+                alt = f"{{alt={json.dumps(block.alt)}}}"
+                if block.caption:
+                    out.append(f"![{to_markup(block.caption)}]({block.image.name}){alt}\n")
+                else:  # no caption: an image that is not alone in its paragraph
+                    out.append(f"![{block.alt}]({block.image.name})\\ \n")
+    return "\n".join(out)
+
+
+FOREIGN = [GUIDE, ROOT / "source" / "report.yaml", DATA / "valid" / "footnotes.yaml",
+           DATA / "valid" / "inline-markup.yaml", DATA / "valid" / "tables.yaml",
+           DATA / "valid" / "figures.yaml"]
+
+
+def _compare_foreign(original: Report, imported: Report, allowed: set[str]) -> None:
+    ids = {a.id: b.id for (_, a), (_, b) in zip(original.walk(), imported.walk(),
+                                                strict=False)}
+    got, wanted = _shape(imported, {}), _shape(original, ids)
+    meta_got, meta_wanted = list(got.pop("metadata")), list(wanted.pop("metadata"))
+    # (title, subtitle, publisher, authors, date, language, subject, keywords, description,
+    # facts): what the foreign file cannot carry is named in `allowed`.
+    names = ["title", "subtitle", "publisher", "authors", "date", "language", "subject",
+             "keywords", "description", "facts"]
+    for name, a, b in zip(names, meta_got, meta_wanted, strict=True):
+        if name not in allowed:
+            assert a == b, name
+    assert got == wanted
+
+
+@pytest.mark.parametrize("source", FOREIGN, ids=lambda p: p.stem)
+def test_a_docx_pandoc_made_imports_alike(source: Path, tmp_path: Path) -> None:
+    pypandoc = pytest.importorskip("pypandoc")
+    original = load_report(source)
+    (tmp_path / "doc.md").write_text(_markdown(original, tmp_path), encoding="utf-8")
+    subprocess.run([pypandoc.get_pandoc_path(), "-f", "markdown-smart", "doc.md", "-o",
+                    "doc.docx"], cwd=tmp_path, check=True)
+    result = run_cli("import", tmp_path / "doc.docx", "-o", tmp_path / "new")
+    assert result.code == 0, result.stderr
+    imported = load_report(tmp_path / "new" / "report.yaml")
+    # Pandoc's Word writer has no publisher or cover facts (the publisher falls back to
+    # the first author).
+    _compare_foreign(original, imported, {"publisher", "facts"})
+    assert [s.id for _, s in imported.walk()] == [s.id for _, s in original.walk()], \
+        "pandoc's bookmarks give back the ids"
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.parametrize("source", FOREIGN[:3], ids=lambda p: p.stem)
+def test_our_edition_resaved_by_libreoffice_imports_alike(source: Path, tmp_path: Path,
+                                                         editions: dict[Path, Path]) -> None:
+    out = tmp_path / "lo"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--headless", "--convert-to", "docx", "--outdir", str(out),
+                    str(editions[source])], check=True, capture_output=True, timeout=180)
+    [resaved] = out.glob("*.docx")
+    result = run_cli("import", resaved, "-o", tmp_path / "new")
+    assert result.code == 0, result.stderr
+    # LibreOffice writes the keywords joined by spaces, their separators lost.
+    _compare_foreign(load_report(source), load_report(tmp_path / "new" / "report.yaml"),
+                     {"keywords"})
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def _bad_inputs(folder: Path, edition: Path) -> dict[str, tuple[Path, str]]:
+    data = edition.read_bytes()
+    with zipfile.ZipFile(edition) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    text = folder / "notes.docx"
+    text.write_text("just some text, not a Word document")
+    truncated = folder / "truncated.docx"
+    truncated.write_bytes(data[: len(data) // 2])
+    no_document = _zip(folder / "no-document.docx",
+                       {k: v for k, v in members.items() if k != "word/document.xml"})
+    bomb = _zip(folder / "bomb.docx", {**members, "word/media/huge.png": b"\0" * (40 * 2**20)})
+    dtd = _zip(folder / "dtd.docx", {**members, "word/document.xml": (
+        b'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY a "aaaa">]>'
+        + members["word/document.xml"].split(b"?>", 1)[1])})
+    return {
+        "not a zip": (text, "no zip archive"),
+        "truncated": (truncated, "no zip archive"),
+        "no document part": (no_document, "no document part"),
+        "zip bomb": (bomb, "inflates to more than 32 MiB"),
+        "dtd": (dtd, "declares a document type"),
+        "missing": (folder / "absent.docx", "no such file"),
+    }
+
+
+@pytest.mark.parametrize("case", ["not a zip", "truncated", "no document part", "zip bomb",
+                                  "dtd", "missing"])
+def test_bad_input_is_refused_and_nothing_written(case: str, tmp_path: Path,
+                                                  editions: dict[Path, Path]) -> None:
+    path, reason = _bad_inputs(tmp_path, editions[ROOT / "source" / "report.yaml"])[case]
+    result = run_cli("import", path, "-o", tmp_path / "out")
+    assert result.code == 2
+    assert f"{path}: " in result.stderr and reason in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_existing_source_is_not_overwritten_without_force(editions: dict[Path, Path],
+                                                             tmp_path: Path) -> None:
+    edition = editions[ROOT / "source" / "report.yaml"]
+    (tmp_path / "report.yaml").write_text("# mine\n")
+    refused = run_cli("import", edition, "-o", tmp_path)
+    assert refused.code == 2 and "--force" in refused.stderr
+    assert (tmp_path / "report.yaml").read_text() == "# mine\n"
+    forced = run_cli("import", edition, "-o", tmp_path, "--force")
+    assert forced.code == 0, forced.stderr
+    assert load_report(tmp_path / "report.yaml").metadata.title.startswith("ANFREL")

@@ -49,8 +49,9 @@ MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 DC = "http://purl.org/dc/elements/1.1/"
 DCTERMS = "http://purl.org/dc/terms/"
 CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
-_CAPTION_LABEL = re.compile(r"^\s*(Table|Figure|Fig\.?|Image|Chart)\s*\d*\s*[.:—–-]?\s*",
-                            re.IGNORECASE)
+#: "Table 3. ", "Figure 2: ": the label every edition prints itself (a number, or nothing).
+_CAPTION_LABEL = re.compile(
+    r"^\s*(Table|Figure|Fig\.)\s*\d+(?:\s*[.:—–-]\s*|\s+|$)|^\s*(Table|Figure)$", re.IGNORECASE)
 _DASHES = ("— ", "―", "—", "– ", "-- ")
 _FIELD_NAME = re.compile(r"^\s*(\S+)")
 _QUOTED = re.compile(r'"([^"]*)"')
@@ -440,6 +441,7 @@ class _Body:
         self.lists: list[tuple[str, str, list[Inlines]]] = []  # the list being read
         self.figures = 0
         self.names: set[str] = set()
+        self.waiting: list[str] = []  # bookmarks opened before the next paragraph
 
     @property
     def blocks(self) -> list[Any]:
@@ -447,12 +449,16 @@ class _Body:
 
     def walk(self, container: Any) -> None:
         for child in container:
+            if child.tag == w("bookmarkStart"):
+                # Pandoc opens a heading's bookmark before its paragraph, at the body's level.
+                self.waiting.append(child.get(w("name"), ""))
+                continue
             if child.tag == w("p"):
                 self.reader.current = child
                 if self.stack:
                     self.reader.section_at[self.reader.numbers.get(child, 0)] = \
                         self.stack[-1].title
-                self.reader.bookmarks = []
+                self.reader.bookmarks, self.waiting = self.waiting, []
                 self.paragraph(child)
             elif child.tag == w("tbl"):
                 self.reader.current = next(child.iter(w("p")), None)
@@ -526,7 +532,11 @@ class _Body:
             return
         if any(n in CAPTION_STYLES for n in names) and content:
             label = _CAPTION_LABEL.match(text)
-            kind_word = label.group(1).lower() if label else ""
+            kind_word = (label.group(1) or label.group(2)).lower() if label else ""
+            if not kind_word:  # pandoc's caption styles say what they caption
+                kind_word = ("table" if "table caption" in names else
+                             "figure" if {"image caption", "figure caption"} & set(names)
+                             else "")
             caption_kind = ("table" if kind_word == "table" else
                             "figure" if kind_word else None)
             self.figure_blocks(figures)
@@ -672,6 +682,10 @@ class _Body:
             header = [(Text(f"Column {i}"),) for i in range(1, width + 1)]
             self.reader.notice("a table whose first row is empty: its columns are named "
                                "Column 1, 2 …")
+        if all(len(cell) == 1 and isinstance(cell[0], Strong) for cell in header if cell):
+            # A header row all in bold is the table style's look, which LibreOffice writes
+            # out as direct formatting: every edition sets the header row apart itself.
+            header = [cell[0].content if cell else cell for cell in header]
         header = [cell or (Text(" "),) for cell in header]
         body = rows[1:]
         columns = []
