@@ -447,3 +447,106 @@ def test_an_existing_source_is_not_overwritten_without_force(editions: dict[Path
     forced = run_cli("import", edition, "-o", tmp_path, "--force")
     assert forced.code == 0, forced.stderr
     assert load_report(tmp_path / "report.yaml").metadata.title.startswith("ANFREL")
+
+
+V = "urn:schemas-microsoft-com:vml"
+M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+
+
+def _hand_made(path: Path, picture: Path) -> Path:
+    """A Word file as a colleague would make it: Word's own styles, a house heading style,
+    an outline level, lists, a table and a picture with captions, and what the source
+    cannot hold (a text box, an equation, a date field, a chart)."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    props = document.core_properties
+    props.title, props.author, props.keywords = "Field notes", "Jane Doe; John Roe", "a, b"
+    props.language = "en-GB"
+    document.add_paragraph("Field notes", style="Title")
+    document.add_paragraph("Spring survey", style="Subtitle")
+    chapter = document.styles.add_style("Chapter", WD_STYLE_TYPE.PARAGRAPH)
+    chapter.base_style = document.styles["Heading 1"]
+    document.add_paragraph("Where we went", style="Chapter")
+    lead = document.add_paragraph("We went to ")
+    lead.add_run("three").italic = True
+    lead.add_run(" places and ")
+    lead.add_run("counted").bold = True
+    lead.add_run(" birds.")
+    outlined = document.add_paragraph("The first place")
+    outlined._p.get_or_add_pPr().append(parse_xml(
+        f'<w:outlineLvl xmlns:w="{W}" w:val="1"/>'))
+    document.add_paragraph("A marsh.", style="List Bullet")
+    document.add_paragraph("A wood.", style="List Bullet")
+    document.add_paragraph("Arrive.", style="List Number")
+    document.add_paragraph("Count.", style="List Number")
+    document.add_paragraph("Table 1: Birds counted", style="Caption")
+    table = document.add_table(rows=3, cols=2)
+    for row, cells in zip(table.rows, [("Bird", "Count"), ("Heron", "3"), ("Wren", "12")],
+                          strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    for row in table.rows[1:]:
+        row.cells[1].paragraphs[0].alignment = 2  # right
+    document.add_picture(str(picture))
+    drawing = document.paragraphs[-1]._p
+    drawing.find(f".//{{{WP_NS}}}docPr").set("descr", "Four bars, the last the tallest")
+    document.add_paragraph("Figure 1: Birds per place", style="Caption")
+    odd = document.add_paragraph("Odd things: ")
+    odd._p.append(parse_xml(
+        f'<w:r xmlns:w="{W}" xmlns:v="{V}"><w:pict><v:shape><v:textbox><w:txbxContent>'
+        "<w:p><w:r><w:t>Boxed words</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape>"
+        "</w:pict></w:r>"))
+    odd._p.append(parse_xml(f'<m:oMath xmlns:m="{M}"><m:r><m:t>E=mc2</m:t></m:r></m:oMath>'))
+    odd._p.append(parse_xml(f'<w:fldSimple xmlns:w="{W}" w:instr=" DATE \\@ &quot;d MMMM yyyy'
+                            '&quot; "><w:r><w:t>1 May 2026</w:t></w:r></w:fldSimple>'))
+    link = document.add_paragraph("See ")
+    link._p.append(parse_xml(
+        f'<w:r xmlns:w="{W}"><w:fldChar w:fldCharType="begin"/></w:r>'))
+    link._p.append(parse_xml(f'<w:r xmlns:w="{W}"><w:instrText xml:space="preserve"> '
+                             'HYPERLINK "https://example.org/birds" </w:instrText></w:r>'))
+    link._p.append(parse_xml(f'<w:r xmlns:w="{W}"><w:fldChar w:fldCharType="separate"/></w:r>'))
+    link._p.append(parse_xml(f'<w:r xmlns:w="{W}"><w:t>the list</w:t></w:r>'))
+    link._p.append(parse_xml(f'<w:r xmlns:w="{W}"><w:fldChar w:fldCharType="end"/></w:r>'))
+    link.add_run(".")
+    document.add_paragraph("Later", style="Heading 1")
+    document.add_paragraph("Nothing more.")
+    document.save(str(path))
+    return path
+
+
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+
+
+def test_a_hand_made_word_file(tmp_path: Path) -> None:
+    path = _hand_made(tmp_path / "notes.docx", DATA / "valid" / "images" / "bars.png")
+    result = run_cli("import", path, "-o", tmp_path / "new")
+    assert result.code == 0, result.stderr
+    report = load_report(tmp_path / "new" / "report.yaml")
+    meta = report.metadata
+    assert (meta.title, meta.subtitle, meta.authors, meta.keywords, meta.language) == (
+        "Field notes", "Spring survey", ("Jane Doe", "John Roe"), ("a", "b"), "en-GB")
+    assert report.outline() == [(1, "Where we went"), (2, "The first place"), (1, "Later")]
+    assert [s.id for _, s in report.walk()] == ["where-we-went", "the-first-place", "later"]
+    [intro] = report.sections[0].blocks
+    assert _flat(intro.content, {}) == [("We went to ", ()), ("three", ("em",)),
+                                        (" places and ", ()), ("counted", ("strong",)),
+                                        (" birds.", ())]
+    bullets, numbered, table, figure, odd, link = report.sections[0].sections[0].blocks
+    assert isinstance(bullets, BulletList) and len(bullets.items) == 2
+    assert isinstance(numbered, NumberedList) and len(numbered.items) == 2
+    assert isinstance(table, Table) and plain(table.caption or ()) == "Birds counted"
+    assert [plain(c) for c in table.columns] == ["Bird", "Count"]
+    assert table.align == ("left", "right")
+    assert isinstance(figure, Figure) and figure.alt == "Four bars, the last the tallest"
+    assert plain(figure.caption or ()) == "Birds per place"
+    # What the source cannot hold is reported, and its text kept where it stood.
+    assert isinstance(odd, Paragraph)
+    for words in ("Boxed words", "E=mc2", "1 May 2026"):
+        assert words in odd.text
+    for what in ("a text box", "an equation", "a DATE field"):
+        assert re.search(rf"notes\.docx: paragraph \d+ \(.*\): {what}", result.stderr), what
+    assert _flat(link.content, {}) == [("See ", ()), ("the list", (("link",
+                                        "https://example.org/birds"),)), (".", ())]

@@ -130,7 +130,9 @@ def source_text(draft: Draft, docx_name: str) -> str:
             out.item(2, to_markup(content))
     out.add("")
     out.add("sections:")
-    for section in draft.sections:
+    for number, section in enumerate(draft.sections):
+        if number:
+            out.add("")
         _section(out, section, 2)
     return "\n".join(out.lines) + "\n"
 
@@ -147,6 +149,26 @@ def _section(out: _Writer, section: DraftSection, indent: int) -> None:
         out.add(f"{pad}  sections:")
         for child in section.sections:
             _section(out, child, indent + 4)
+
+
+_NUMBER = re.compile(r"^(0|[1-9][0-9]*)(\.[0-9]+)?$")
+_FLOW_PLAIN = re.compile(r"^[A-Za-z(][^,\[\]{}#:\n\t\"']*$")
+
+
+def _flow(cells: list[str], column: int) -> str | None:
+    """A row as `[a, 12, "b, c"]` when it fits on one line, as the starter writes rows;
+    a number stays bare (the loader prints it as written)."""
+    items = []
+    for text in cells:
+        if not text:
+            items.append('""')
+        elif _NUMBER.match(text) or (_FLOW_PLAIN.match(text) and not text.endswith(" ")
+                                     and _reads_back(text)):
+            items.append(text)
+        else:
+            items.append(json.dumps(text, ensure_ascii=False))
+    line = "[" + ", ".join(items) + "]"
+    return line if column + len(line) <= WIDTH else None
 
 
 def _block(out: _Writer, block: object, indent: int) -> None:
@@ -166,16 +188,25 @@ def _block(out: _Writer, block: object, indent: int) -> None:
         out.add(f"{pad}- table:")
         if block.caption:
             out.markup(indent + 4, "caption", block.caption)
-        out.add(f"{pad}    columns:")
-        for cell in block.columns:
-            out.item(indent + 6, to_markup(cell))
+        columns = [to_markup(cell) for cell in block.columns]
+        flow = _flow(columns, indent + 13)
+        if flow:
+            out.add(f"{pad}    columns: {flow}")
+        else:
+            out.add(f"{pad}    columns:")
+            for text in columns:
+                out.item(indent + 6, text)
         if any(a != "left" for a in block.align):
             out.add(f"{pad}    align: [{', '.join(block.align)}]")
         out.add(f"{pad}    rows:")
         for row in block.rows:
+            cells = [to_markup(cell) for cell in row]
+            flow = _flow(cells, indent + 8)
+            if flow:
+                out.add(f"{pad}      - {flow}")
+                continue
             out.add(f"{pad}      -")
-            for cell in row:
-                text = to_markup(cell)
+            for text in cells:
                 out.add(f"{pad}        - {scalar(text, indent + 8) if text else '~'}")
     elif isinstance(block, Figure):
         out.add(f"{pad}- figure:")
