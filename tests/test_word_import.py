@@ -550,3 +550,56 @@ def test_a_hand_made_word_file(tmp_path: Path) -> None:
         assert re.search(rf"notes\.docx: paragraph \d+ \(.*\): {what}", result.stderr), what
     assert _flat(link.content, {}) == [("See ", ()), ("the list", (("link",
                                         "https://example.org/birds"),)), (".", ())]
+
+
+def _rewrite_a_paragraph(parts: dict[str, Any]) -> None:
+    """The last body paragraph in Word's Normal style that has words, rewritten."""
+    body = parts["word/document.xml"].find("w:body", NS)
+    candidates = [p for p in body.findall("w:p", NS)
+                  if p.find("w:pPr/w:pStyle", NS) is not None
+                  and p.find("w:pPr/w:pStyle", NS).get(f"{{{W}}}val") == "Normal"
+                  and _text(p).strip()]
+    if not candidates:
+        pytest.skip("no paragraph to edit")
+    _set_text(candidates[-1], "Rewritten in Word.")
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_one_edited_paragraph_is_one_hunk(source: Path, editions: dict[Path, Path],
+                                          tmp_path: Path) -> None:
+    """Whatever the source's layout (CRLF and a BOM, folded or plain scalars, flow
+    rows), the one paragraph edited in Word is the one hunk of the source's diff."""
+    copy = _copy_source(source, tmp_path / "src")
+    edited = _edit_docx(editions[source], tmp_path / "edited.docx", _rewrite_a_paragraph)
+    result = run_cli("import", edited, "--update", copy)
+    assert result.code == 0, result.stderr
+    before, after = source.read_bytes(), copy.read_bytes()
+    assert before.startswith(b"\xef\xbb\xbf") == after.startswith(b"\xef\xbb\xbf")
+    assert (b"\r\n" in before) == (b"\r\n" in after)
+    old, new = before.decode("utf-8-sig").splitlines(), after.decode("utf-8-sig").splitlines()
+    hunks = [op for op in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+             if op[0] != "equal"]
+    assert len(hunks) == 1, hunks
+    changed = [(plain(a), plain(b)) for a, b in zip(load_report(source).contents(),
+                                                     load_report(copy).contents(), strict=True)
+               if plain(a) != plain(b)]
+    assert [b for _, b in changed] == ["Rewritten in Word."]
+
+
+def test_structural_changes_are_refused_on_update(editions: dict[Path, Path],
+                                                  tmp_path: Path) -> None:
+    copy = _copy_source(GUIDE, tmp_path / "src")
+
+    def drop_a_heading(parts: dict[str, Any]) -> None:
+        body = parts["word/document.xml"].find("w:body", NS)
+        heading = next(p for p in body.findall("w:p", NS)
+                       if p.find("w:pPr/w:pStyle", NS) is not None
+                       and p.find("w:pPr/w:pStyle", NS).get(f"{{{W}}}val") == "Heading2")
+        body.remove(heading)
+
+    edited = _edit_docx(editions[GUIDE], tmp_path / "edited.docx", drop_a_heading)
+    result = run_cli("import", edited, "--update", copy)
+    assert result.code == 2
+    assert re.search(r"edited\.docx: cannot update .*guide\.yaml: the Word document has 2 "
+                     r"sections, the source 3", result.stderr), result.stderr
+    assert copy.read_bytes() == GUIDE.read_bytes()
