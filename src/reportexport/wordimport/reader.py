@@ -52,6 +52,13 @@ CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 #: "Table 3. ", "Figure 2: ": the label every edition prints itself (a number, or nothing).
 _CAPTION_LABEL = re.compile(
     r"^\s*(Table|Figure|Fig\.)\s*\d+(?:\s*[.:—–-]\s*|\s+|$)|^\s*(Table|Figure)$", re.IGNORECASE)
+#: Paragraph styles that are plain paragraphs in Word, LibreOffice and pandoc files.
+_PLAIN_STYLES = frozenset({
+    "normal", "body text", "first paragraph", "compact", "default", "default style",
+    "text body", "normal (web)", "no spacing", "plain text", "list paragraph", "body text 2",
+    "body text 3", "body text indent", "normal indent", "standard", "table text",
+    "table contents", "footnote text", "endnote text",
+})
 _DASHES = ("— ", "―", "—", "– ", "-- ")
 _FIELD_NAME = re.compile(r"^\s*(\S+)")
 _QUOTED = re.compile(r'"([^"]*)"')
@@ -442,6 +449,7 @@ class _Body:
         self.figures = 0
         self.names: set[str] = set()
         self.waiting: list[str] = []  # bookmarks opened before the next paragraph
+        self.unusual: set[str] = set()  # paragraph styles already reported
 
     @property
     def blocks(self) -> list[Any]:
@@ -556,8 +564,17 @@ class _Body:
             self.draft.lead.append(content)
             return
         if content:
+            self._unusual(names[0] if names else "normal", text)
             self.blocks.append(Paragraph(content))
         self.figure_blocks(figures)
+
+    def _unusual(self, name: str, text: str) -> None:
+        """Say once per style that a style the import does not know reads as paragraphs."""
+        if name in _PLAIN_STYLES or name in self.unusual:
+            return
+        self.unusual.add(name)
+        self.reader.notice(f"paragraphs in the style '{name}' are read as plain paragraphs "
+                           "(the source has no such kind of block); this is the first", text)
 
     def _title(self, kind: str, text: str) -> None:
         if kind == "title" and not self.draft.title:
