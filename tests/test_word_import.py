@@ -603,3 +603,48 @@ def test_structural_changes_are_refused_on_update(editions: dict[Path, Path],
     assert re.search(r"edited\.docx: cannot update .*guide\.yaml: the Word document has 2 "
                      r"sections, the source 3", result.stderr), result.stderr
     assert copy.read_bytes() == GUIDE.read_bytes()
+
+
+def test_paragraphs_and_items_added_and_removed_in_word(editions: dict[Path, Path],
+                                                        tmp_path: Path) -> None:
+    import copy as copying
+
+    source = _copy_source(GUIDE, tmp_path / "src")
+
+    def restructure(parts: dict[str, Any]) -> None:
+        body = parts["word/document.xml"].find("w:body", NS)
+
+        def styled(name: str) -> list[Any]:
+            return [p for p in body.findall("w:p", NS)
+                    if p.find("w:pPr/w:pStyle", NS) is not None
+                    and p.find("w:pPr/w:pStyle", NS).get(f"{{{W}}}val") == name
+                    and len(p.findall(".//w:t", NS)) == 1]
+
+        normal = styled("Normal")
+        added = copying.deepcopy(normal[0])
+        _set_text(added, "A paragraph added in Word.")
+        normal[0].addnext(added)
+        body.remove(normal[-1])
+        item = styled("ListBullet")[0]
+        new_item = copying.deepcopy(item)
+        _set_text(new_item, "An item added in Word.")
+        item.addnext(new_item)
+
+    edited = _edit_docx(editions[GUIDE], tmp_path / "edited.docx", restructure)
+    result = run_cli("import", edited, "--update", source)
+    assert result.code == 0, result.stderr
+    for said in ("added 1 list item, 1 paragraph; removed 1 paragraph", "paragraph added at",
+                 "paragraph removed at", "list item added at"):
+        assert said in result.stderr, result.stderr
+    before, after = load_report(GUIDE), load_report(source)
+    old = [plain(c) for c in before.contents()]
+    new = [plain(c) for c in after.contents()]
+    gone = [t for t in old if t not in new]
+    came = [t for t in new if t not in old]
+    assert came == ["A paragraph added in Word.", "An item added in Word."] or sorted(came) \
+        == sorted(["A paragraph added in Word.", "An item added in Word."])
+    assert len(gone) == 1
+    text = source.read_text(encoding="utf-8")
+    original = GUIDE.read_text(encoding="utf-8")
+    assert [line for line in original.splitlines() if line.lstrip().startswith("#")] == \
+        [line for line in text.splitlines() if line.lstrip().startswith("#")]

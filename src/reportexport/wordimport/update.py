@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import (
     DoubleQuotedScalarString,
     FoldedScalarString,
@@ -79,10 +79,11 @@ def _source_walk(report: Report) -> list[tuple[int, Section, Path_]]:
 @dataclasses.dataclass
 class _Edit:
     path: Path_
-    text: str
+    text: Any  # the new text; for an insertion, the new block's data
     what: str  # "paragraph", "cell" … for the summary
     where: str  # the section's title
     notes_changed: int = 0
+    change: str = "set"  # or "insert" (before the item at path) or "delete"
 
 
 class _Collector:
@@ -157,45 +158,138 @@ def _kind(block: Any) -> str:
     return type(block).__name__
 
 
+def _signature(block: Any) -> tuple[Any, ...]:
+    """What a block says, to align the source's blocks with the document's."""
+    from reportexport.model import block_content
+    from reportexport.wordimport.markup import runs
+
+    return (_kind(block), *(tuple(runs(content)) for content in block_content(block)))
+
+
+def _new_block(collector: _Collector, block: Any, where: str) -> Any:
+    """A block the Word document adds, as the source's data (ruamel.yaml's own types)."""
+    def markup(content: Inlines) -> str:
+        return to_markup(collector.remap(content))
+
+    if isinstance(block, Paragraph):
+        return CommentedMap(paragraph=markup(block.content))
+    if isinstance(block, BulletList | NumberedList):
+        key = "bullets" if isinstance(block, BulletList) else "numbered"
+        return CommentedMap([(key, CommentedSeq(markup(item) for item in block.items))])
+    if isinstance(block, Quote):
+        quote = CommentedMap(text=markup(block.text))
+        if block.attribution:
+            quote["attribution"] = markup(block.attribution)
+        return CommentedMap(quote=quote)
+    if isinstance(block, Table):
+        table = CommentedMap()
+        if block.caption:
+            table["caption"] = markup(block.caption)
+        table["columns"] = _flow_seq(markup(cell) for cell in block.columns)
+        if any(a != "left" for a in block.align):
+            table["align"] = _flow_seq(block.align)
+        table["rows"] = CommentedSeq(_flow_seq(markup(cell) for cell in row)
+                                     for row in block.rows)
+        return CommentedMap(table=table)
+    raise _Refused(f"section '{where}': a {_describe([block])[1:-1]} added in Word; add "
+                   "figures in the source (the picture is a file beside it)")
+
+
+def _flow_seq(items: Any) -> CommentedSeq:
+    seq = CommentedSeq(items)
+    seq.fa.set_flow_style()
+    return seq
+
+
+def _sequence(collector: _Collector, old: list[Any], new: list[Any], path: Path_,
+              where: str, what: str, pair: Any, make: Any) -> None:
+    """Align `old` (the source's items at `path`) with `new` (the document's): pairs are
+    compared by `pair`, items the document adds are made by `make`, those it lacks go."""
+    signature = [_signature(b) if not isinstance(b, tuple) else ("text", tuple(runs_of(b)))
+                 for b in old]
+    theirs = [_signature(b) if not isinstance(b, tuple) else ("text", tuple(runs_of(b)))
+              for b in new]
+    matcher = difflib.SequenceMatcher(None, signature, theirs, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        paired = 0
+        if tag == "replace":
+            # Blocks of the same kinds in the same places: their texts were edited.
+            kinds_old = [s[0] for s in signature[i1:i2]]
+            kinds_new = [s[0] for s in theirs[j1:j2]]
+            common = 0
+            while (common < min(i2 - i1, j2 - j1)
+                   and kinds_old[common] == kinds_new[common]):
+                common += 1
+            for k in range(common):
+                pair(i1 + k, old[i1 + k], new[j1 + k])
+            paired = common
+        for k in range(i1 + paired, i2):
+            kind = what if what != "block" else _describe([old[k]])[1:-1]
+            collector.edits.append(_Edit((*path, k), None, kind, where, change="delete"))
+        for k in range(j1 + paired, j2):
+            collector.edits.append(_Edit((*path, i2), make(new[k]), what, where,
+                                         change="insert"))
+
+
+def runs_of(content: Inlines) -> list[tuple[object, ...]]:
+    from reportexport.wordimport.markup import runs
+
+    return runs(content)
+
+
 def _blocks(collector: _Collector, old: tuple[Any, ...], new: list[Any], path: Path_,
             where: str) -> None:
-    new = _split_lists(old, new)
-    if [_kind(b) for b in old] != [_kind(b) for b in new]:
-        raise _Refused(f"section '{where}': the Word document has "
-                       f"{_describe(new)} where the source has {_describe(old)}")
-    for index, (a, b) in enumerate(zip(old, new, strict=True)):
-        here = (*path, index)
-        if isinstance(a, Paragraph):
-            collector.text((*here, "paragraph"), a.content, b.content, "paragraph", where)
-        elif isinstance(a, BulletList | NumberedList):
-            key = "bullets" if isinstance(a, BulletList) else "numbered"
-            if len(a.items) != len(b.items):
-                raise _Refused(f"section '{where}', block {index + 1}: a list of "
-                               f"{len(b.items)} items where the source's has {len(a.items)}")
+    from reportexport.model import map_content
+
+    # The document's cross-references name the source's ids before anything is compared.
+    new = [map_content(block, collector.remap) for block in _split_lists(old, new)]
+
+    def pair(index: int, a: Any, b: Any) -> None:
+        _pair(collector, (*path, index), index, a, b, where)
+
+    _sequence(collector, list(old), new, path, where, "block",
+              pair, lambda block: _new_block(collector, block, where))
+
+
+def _pair(collector: _Collector, here: Path_, index: int, a: Any, b: Any, where: str) -> None:
+    """Two blocks of one kind, the source's and the document's: their texts compared."""
+    if isinstance(a, Paragraph):
+        collector.text((*here, "paragraph"), a.content, b.content, "paragraph", where)
+    elif isinstance(a, BulletList | NumberedList):
+        key = "bullets" if isinstance(a, BulletList) else "numbered"
+        if len(a.items) == len(b.items):
             for n, (x, y) in enumerate(zip(a.items, b.items, strict=True)):
                 collector.text((*here, key, n), x, y, "list item", where)
-        elif isinstance(a, Quote):
-            collector.text((*here, "quote", "text"), a.text, b.text, "quotation", where)
-            if (a.attribution is None) != (b.attribution is None):
-                raise _Refused(f"section '{where}', block {index + 1}: a quotation's "
-                               "attribution added or removed")
-            if a.attribution is not None:
-                collector.text((*here, "quote", "attribution"), a.attribution, b.attribution,
-                               "quotation", where)
-        elif isinstance(a, Table):
-            if (len(a.columns), len(a.rows)) != (len(b.columns), len(b.rows)):
-                raise _Refused(f"section '{where}', block {index + 1}: a table of "
-                               f"{len(b.columns)} columns and {len(b.rows)} rows where the "
-                               f"source's has {len(a.columns)} and {len(a.rows)}")
-            _caption(collector, (*here, "table"), a, b, where)
-            for n, (x, y) in enumerate(zip(a.columns, b.columns, strict=True)):
-                collector.text((*here, "table", "columns", n), x, y, "cell", where)
-            for r, (row_a, row_b) in enumerate(zip(a.rows, b.rows, strict=True)):
-                for n, (x, y) in enumerate(zip(row_a, row_b, strict=True)):
-                    collector.text((*here, "table", "rows", r, n), x, y, "cell", where)
-        elif isinstance(a, Figure):
-            collector.plain((*here, "figure", "alt"), a.alt, b.alt, "alt text", where)
-            _caption(collector, (*here, "figure"), a, b, where)
+        else:
+            _sequence(collector, list(a.items), list(b.items), (*here, key), where,
+                      "list item",
+                      lambda n, x, y: collector.text((*here, key, n), x, y, "list item",
+                                                     where),
+                      lambda item: to_markup(collector.remap(item)))
+    elif isinstance(a, Quote):
+        collector.text((*here, "quote", "text"), a.text, b.text, "quotation", where)
+        if (a.attribution is None) != (b.attribution is None):
+            raise _Refused(f"section '{where}', block {index + 1}: a quotation's "
+                           "attribution added or removed")
+        if a.attribution is not None:
+            collector.text((*here, "quote", "attribution"), a.attribution, b.attribution,
+                           "quotation", where)
+    elif isinstance(a, Table):
+        if (len(a.columns), len(a.rows)) != (len(b.columns), len(b.rows)):
+            raise _Refused(f"section '{where}', block {index + 1}: a table of "
+                           f"{len(b.columns)} columns and {len(b.rows)} rows where the "
+                           f"source's has {len(a.columns)} and {len(a.rows)}")
+        _caption(collector, (*here, "table"), a, b, where)
+        for n, (x, y) in enumerate(zip(a.columns, b.columns, strict=True)):
+            collector.text((*here, "table", "columns", n), x, y, "cell", where)
+        for r, (row_a, row_b) in enumerate(zip(a.rows, b.rows, strict=True)):
+            for n, (x, y) in enumerate(zip(row_a, row_b, strict=True)):
+                collector.text((*here, "table", "rows", r, n), x, y, "cell", where)
+    elif isinstance(a, Figure):
+        collector.plain((*here, "figure", "alt"), a.alt, b.alt, "alt text", where)
+        _caption(collector, (*here, "figure"), a, b, where)
 
 
 def _caption(collector: _Collector, path: Path_, a: Any, b: Any, where: str) -> None:
@@ -319,6 +413,42 @@ def _set(data: Any, path: Path_, text: str, width: int) -> None:
     parent[key] = _styled(old, text, width, column)
 
 
+def _restructure(data: Any, edits: list[_Edit], width: int) -> None:
+    """Blocks and list items added and removed, each sequence from its end, so that the
+    indices of the source that the edits name stay right while they are applied."""
+    by_sequence: dict[Path_, list[_Edit]] = {}
+    for edit in edits:
+        by_sequence.setdefault(edit.path[:-1], []).append(edit)
+    for path, group in by_sequence.items():
+        sequence = data
+        for part in path:
+            sequence = sequence[part]
+        inserts: dict[int, list[Any]] = {}
+        for edit in group:
+            if edit.change == "insert":
+                inserts.setdefault(int(edit.path[-1]), []).append(edit.text)
+        deletes = {int(edit.path[-1]) for edit in group if edit.change == "delete"}
+        # Within one index: the item there goes, then what comes before it is put in.
+        for index in sorted(set(inserts) | deletes, reverse=True):
+            if index in deletes:
+                del sequence[index]
+            for value in reversed(inserts.get(index, [])):
+                sequence.insert(index, _fold_new(value, width))
+
+
+def _fold_new(value: Any, width: int) -> Any:
+    """A new block's long texts folded as the source's own are (`>-`)."""
+    if isinstance(value, str):
+        return _styled(FoldedScalarString(""), value, width, 12) if len(value) > 72 else value
+    if isinstance(value, CommentedMap):
+        for key in value:
+            value[key] = _fold_new(value[key], width)
+    elif isinstance(value, CommentedSeq) and value.fa.flow_style() is not True:
+        for index, item in enumerate(value):
+            value[index] = _fold_new(item, width)
+    return value
+
+
 def merge(original: str, before: str, after: str) -> str:
     """`original` with the changes that turn `before` into `after` (line by line):
     `before` and `after` are ruamel.yaml's outputs of the unedited and the edited tree."""
@@ -372,7 +502,9 @@ def update_source(docx: Path, source: Path, changes: Decision = None
     before = _dump(yaml, data)
     width = min(100, max(60, max(len(line) for line in text.splitlines())))
     for edit in edits:
-        _set(data, edit.path, edit.text, width)
+        if edit.change == "set":
+            _set(data, edit.path, edit.text, width)
+    _restructure(data, [edit for edit in edits if edit.change != "set"], width)
     after = _dump(yaml, data)
     try:
         result = merge(text, before, after)
@@ -410,19 +542,36 @@ def _check(source: Path, text: str) -> None:
 
 
 def _summary(source: Path, edits: list[_Edit]) -> list[str]:
-    counts: dict[str, int] = {}
+    """'updated 2 paragraphs, 1 note; added 1 paragraph; in 2 sections', then each edit."""
+    groups: dict[str, dict[str, int]] = {"updated": {}, "added": {}, "removed": {}}
     sections: set[str] = set()
     for edit in edits:
-        counts[edit.what] = counts.get(edit.what, 0) + 1
+        verb = _VERBS[edit.change]
+        kind = _added_kind(edit) if edit.change != "set" else edit.what
+        groups[verb][kind] = groups[verb].get(kind, 0) + 1
+        if edit.notes_changed and edit.what != "note":
+            groups["updated"]["note"] = groups["updated"].get("note", 0) + edit.notes_changed
         if edit.where not in ("metadata", "lead"):
             sections.add(edit.where)
-        if edit.notes_changed and edit.what != "note":
-            counts["note"] = counts.get("note", 0) + edit.notes_changed
-    parts = ", ".join(f"{n} {what}{'s' * (n != 1)}" for what, n in counts.items())
-    lines = [f"{source}: updated {parts}, in {len(sections)} section"
-             f"{'s' * (len(sections) != 1)}"]
-    lines += [f"  {edit.what} at {_where(edit.path)} ({edit.where})" for edit in edits]
+    said = "; ".join(f"{verb} " + ", ".join(f"{n} {kind}{'s' * (n != 1)}"
+                                             for kind, n in counts.items())
+                     for verb, counts in groups.items() if counts)
+    lines = [f"{source}: {said}; in {len(sections)} section{'s' * (len(sections) != 1)}"]
+    lines += [f"  {_added_kind(edit) if edit.change != 'set' else edit.what} "
+              f"{_VERBS[edit.change]} at {_where(edit.path)} ({edit.where})" for edit in edits]
     return lines
+
+
+_VERBS = {"set": "updated", "insert": "added", "delete": "removed"}
+
+
+def _added_kind(edit: _Edit) -> str:
+    if edit.what != "block" or edit.change == "delete":
+        return edit.what
+    if isinstance(edit.text, CommentedMap) and edit.text:
+        return {"paragraph": "paragraph", "bullets": "list", "numbered": "list",
+                "quote": "quotation", "table": "table"}.get(next(iter(edit.text)), "block")
+    return "block"
 
 
 def _where(path: Path_) -> str:
