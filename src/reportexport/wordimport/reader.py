@@ -30,8 +30,10 @@ from reportexport.model import (
     Strong,
     Table,
     Text,
+    map_content,
     plain,
 )
+from reportexport.source import slugify
 from reportexport.wordimport.marks import few_words, number_paragraphs
 from reportexport.wordimport.package import R, WordPackage, w
 from reportexport.wordimport.styles import (
@@ -858,8 +860,6 @@ def _resolve_references(draft: Draft, reader: _Reader) -> None:
                 out.append(dataclasses.replace(node, content=fix(node.content)))
         return _merge(out)
 
-    from reportexport.model import map_content
-
     def visit(sections: list[DraftSection]) -> None:
         for section in sections:
             section.blocks = [map_content(b, fix) for b in section.blocks]
@@ -875,8 +875,6 @@ _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 def assign_ids(sections: list[DraftSection]) -> None:
     """Unique ids (in lower case too) from each section's bookmark, when one is a valid id
     that is not Word's own (_Toc…), or from its title."""
-    from reportexport.source import slugify
-
     used: set[str] = set()
 
     def visit(items: list[DraftSection]) -> None:

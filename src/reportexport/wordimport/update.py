@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import io
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from reportexport.model import (
     CrossReference,
     Figure,
     Inlines,
+    Note,
     NumberedList,
     Paragraph,
     Quote,
@@ -39,12 +41,14 @@ from reportexport.model import (
     Section,
     Table,
     Text,
+    block_content,
+    map_content,
     notes,
 )
-from reportexport.problems import InputError, Problem
+from reportexport.problems import InputError, Problem, format_path
 from reportexport.source import read_report
 from reportexport.wordimport import Decision, Imported, read_word, write_atomically
-from reportexport.wordimport.markup import same_text, to_markup
+from reportexport.wordimport.markup import runs, same_text, to_markup
 from reportexport.wordimport.reader import Draft, DraftSection
 
 Path_ = tuple[str | int, ...]
@@ -122,8 +126,6 @@ class _Collector:
 
 
 def _without_notes(content: Inlines) -> Inlines:
-    from reportexport.model import Note
-
     return tuple(node if isinstance(node, Text) else
                  dataclasses.replace(node, content=_without_notes(node.content))
                  for node in content if not isinstance(node, Note))
@@ -160,9 +162,6 @@ def _kind(block: Any) -> str:
 
 def _signature(block: Any) -> tuple[Any, ...]:
     """What a block says, to align the source's blocks with the document's."""
-    from reportexport.model import block_content
-    from reportexport.wordimport.markup import runs
-
     return (_kind(block), *(tuple(runs(content)) for content in block_content(block)))
 
 
@@ -205,9 +204,9 @@ def _sequence(collector: _Collector, old: list[Any], new: list[Any], path: Path_
               where: str, what: str, pair: Any, make: Any) -> None:
     """Align `old` (the source's items at `path`) with `new` (the document's): pairs are
     compared by `pair`, items the document adds are made by `make`, those it lacks go."""
-    signature = [_signature(b) if not isinstance(b, tuple) else ("text", tuple(runs_of(b)))
+    signature = [_signature(b) if not isinstance(b, tuple) else ("text", tuple(runs(b)))
                  for b in old]
-    theirs = [_signature(b) if not isinstance(b, tuple) else ("text", tuple(runs_of(b)))
+    theirs = [_signature(b) if not isinstance(b, tuple) else ("text", tuple(runs(b)))
               for b in new]
     matcher = difflib.SequenceMatcher(None, signature, theirs, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -233,16 +232,8 @@ def _sequence(collector: _Collector, old: list[Any], new: list[Any], path: Path_
                                          change="insert"))
 
 
-def runs_of(content: Inlines) -> list[tuple[object, ...]]:
-    from reportexport.wordimport.markup import runs
-
-    return runs(content)
-
-
 def _blocks(collector: _Collector, old: tuple[Any, ...], new: list[Any], path: Path_,
             where: str) -> None:
-    from reportexport.model import map_content
-
     # The document's cross-references name the source's ids before anything is compared.
     new = [map_content(block, collector.remap) for block in _split_lists(old, new)]
 
@@ -525,8 +516,6 @@ def update_source(docx: Path, source: Path, changes: Decision = None
 def _check(source: Path, text: str) -> None:
     """The updated source must load: checked in a scratch file beside it before it is
     written (its images are found relative to its folder)."""
-    import tempfile
-
     handle, name = tempfile.mkstemp(dir=source.parent, prefix=f".{source.name}.",
                                     suffix=".yaml")
     try:
@@ -575,8 +564,6 @@ def _added_kind(edit: _Edit) -> str:
 
 
 def _where(path: Path_) -> str:
-    from reportexport.problems import format_path
-
     return format_path(path)
 
 
