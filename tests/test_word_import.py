@@ -648,3 +648,43 @@ def test_paragraphs_and_items_added_and_removed_in_word(editions: dict[Path, Pat
     original = GUIDE.read_text(encoding="utf-8")
     assert [line for line in original.splitlines() if line.lstrip().startswith("#")] == \
         [line for line in text.splitlines() if line.lstrip().startswith("#")]
+
+
+ENDNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def test_endnotes_come_in_as_notes_and_a_chart_is_reported(tmp_path: Path) -> None:
+    made = _hand_made(tmp_path / "made.docx", DATA / "valid" / "images" / "bars.png")
+
+    def add(parts: dict[str, Any]) -> dict[str, bytes]:
+        body = parts["word/document.xml"].find("w:body", NS)
+        last = next(p for p in body.findall("w:p", NS) if _text(p) == "Nothing more.")
+        last.append(etree.fromstring(f'<w:r xmlns:w="{W}"><w:endnoteReference w:id="1"/>'
+                                     "</w:r>"))
+        last.addprevious(etree.fromstring(
+            f'<w:p xmlns:w="{W}" xmlns:wp="{WP_NS}" xmlns:a="{A_NS}"><w:r><w:drawing>'
+            '<wp:inline><wp:extent cx="1" cy="1"/><wp:docPr id="77" name="Chart 1"/>'
+            '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/'
+            'chart"/></a:graphic></wp:inline></w:drawing></w:r></w:p>'))
+        types = parts["[Content_Types].xml"]
+        types.append(types.makeelement(f"{{{types.nsmap[None]}}}Override", {
+            "PartName": "/word/endnotes.xml", "ContentType": ENDNOTES_CT}))
+        rels = parts["word/_rels/document.xml.rels"]
+        rels.append(rels.makeelement(f"{{{rels.nsmap[None]}}}Relationship", {
+            "Id": "rIdEnd1", "Target": "endnotes.xml", "Type": "http://schemas.openxml"
+            "formats.org/officeDocument/2006/relationships/endnotes"}))
+        return {"word/endnotes.xml": (
+            f'<w:endnotes xmlns:w="{W}"><w:endnote w:id="1"><w:p><w:r><w:endnoteRef/></w:r>'
+            '<w:r><w:t xml:space="preserve"> An </w:t></w:r><w:r><w:rPr><w:i/></w:rPr>'
+            "<w:t>endnote</w:t></w:r><w:r><w:t>.</w:t></w:r></w:p></w:endnote></w:endnotes>"
+        ).encode()}
+
+    edited = _edit_docx(made, tmp_path / "edited.docx", add)
+    result = run_cli("import", edited, "-o", tmp_path / "new")
+    assert result.code == 0, result.stderr
+    assert re.search(r"edited\.docx: paragraph \d+: a chart: the source cannot hold it",
+                     result.stderr), result.stderr
+    report = load_report(tmp_path / "new" / "report.yaml")
+    [note] = report.footnotes()
+    assert _flat(note.content, {}) == [("An ", ()), ("endnote", ("em",)), (".", ())]
