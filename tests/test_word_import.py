@@ -688,3 +688,33 @@ def test_endnotes_come_in_as_notes_and_a_chart_is_reported(tmp_path: Path) -> No
     report = load_report(tmp_path / "new" / "report.yaml")
     [note] = report.footnotes()
     assert _flat(note.content, {}) == [("An ", ()), ("endnote", ("em",)), (".", ())]
+
+
+def test_skipped_heading_levels_and_links_the_source_cannot_hold(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.core_properties.language = "x-none"
+    for style, text in (("Heading 1", "One"), ("Heading 3", "Deep"), ("Normal", "a"),
+                        ("Heading 3", "Sibling"), ("Normal", "b"), ("Heading 2", "Two"),
+                        ("Normal", "c")):
+        document.add_paragraph(text, style=style)
+    paragraph = document.add_paragraph("Files at ")
+    rel = paragraph.part.relate_to("ftp://example.org/f", "http://schemas.openxmlformats.org/"
+                                   "officeDocument/2006/relationships/hyperlink",
+                                   is_external=True)
+    paragraph._p.append(parse_xml(f'<w:hyperlink xmlns:w="{W}" xmlns:r="http://schemas.'
+                                  'openxmlformats.org/officeDocument/2006/relationships" '
+                                  f'r:id="{rel}"><w:r><w:t>the server</w:t></w:r>'
+                                  "</w:hyperlink>"))
+    document.save(str(tmp_path / "levels.docx"))
+    result = run_cli("import", tmp_path / "levels.docx", "-o", tmp_path / "new")
+    assert result.code == 0, result.stderr
+    report = load_report(tmp_path / "new" / "report.yaml")
+    assert report.outline() == [(1, "One"), (2, "Deep"), (2, "Sibling"), (2, "Two")]
+    assert report.metadata.language == "en"
+    assert "the language 'x-none' is no BCP 47 tag" in result.stderr
+    assert "a link to 'ftp://example.org/f'" in result.stderr
+    assert report.sections[0].sections[2].blocks[-1] == Paragraph(
+        (Text("Files at the server"),))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from reportexport.inline import SCHEMES
 from reportexport.model import (
     Block,
     BulletList,
@@ -31,9 +32,10 @@ from reportexport.model import (
     Table,
     Text,
     map_content,
+    notes,
     plain,
 )
-from reportexport.source import slugify
+from reportexport.source import MAX_SECTION_DEPTH, slugify
 from reportexport.wordimport.marks import few_words, number_paragraphs
 from reportexport.wordimport.package import R, WordPackage, w
 from reportexport.wordimport.styles import (
@@ -198,13 +200,22 @@ class _Reader:
         return out
 
     def _hyperlink(self, element: Any) -> tuple[str, str] | None:
-        anchor = element.get(w("anchor"))
-        if anchor:
-            return ("anchor", anchor)
         rel = self.rels.get(element.get(f"{{{R}}}id", ""))
         if rel is not None and rel.external:
-            return ("url", rel.target + (f"#{element.get(w('anchor'))}"
-                                         if element.get(w("anchor")) else ""))
+            anchor = element.get(w("anchor"))
+            return self._url(rel.target + (f"#{anchor}" if anchor else ""), element)
+        anchor = element.get(w("anchor"))
+        return ("anchor", anchor) if anchor else None
+
+    def _url(self, url: str, element: Any = None) -> tuple[str, str] | None:
+        """("url", `url`) for a link the source can hold; None, reported, for another."""
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme in SCHEMES:
+            return ("url", url)
+        words = "".join(t.text or "" for t in element.iter(w("t"))) if element is not None \
+            else ""
+        self.notice(f"a link to '{url}': the source links only to http, https and mailto "
+                    "addresses; its words are kept without the link", words)
         return None
 
     def _field_link(self, instr: str) -> tuple[str, str] | None:
@@ -214,7 +225,7 @@ class _Reader:
         quoted = _QUOTED.findall(instr)
         if "\\l" in instr and quoted:
             return ("anchor", quoted[-1])
-        return ("url", quoted[0]) if quoted else None
+        return self._url(quoted[0]) if quoted else None
 
     def _field_notice(self, instr: str, shown: str) -> None:
         name = (_FIELD_NAME.match(instr) or [None, "?"])[1].upper()
@@ -452,6 +463,7 @@ class _Body:
         self.names: set[str] = set()
         self.waiting: list[str] = []  # bookmarks opened before the next paragraph
         self.unusual: set[str] = set()  # paragraph styles already reported
+        self.word_levels: list[int] = []  # Word's outline level of each open section
 
     @property
     def blocks(self) -> list[Any]:
@@ -511,7 +523,7 @@ class _Body:
             return
         if level is not None and text:
             self.end_list()
-            self.heading(level, text)
+            self.heading(level, text, tuple(notes(content)))
             return
         self._bookmarks_here()
         num = own_numbering(p_pr) or self.reader.styles.numbering(style)
@@ -604,12 +616,25 @@ class _Body:
         else:
             self.draft.facts.append((label, value))
 
-    def heading(self, level: int, title: str) -> None:
-        while self.stack and self.stack[-1].level >= level:
+    def heading(self, level: int, title: str, title_notes: Inlines = ()) -> None:
+        # Sections close by Word's levels; a skipped level (Heading 1, then Heading 3)
+        # nests one level down, and a following Heading 3 is its sibling.
+        while self.stack and self.word_levels[-1] >= level:
             self.stack.pop()
-        # A skipped level (Heading 1, then Heading 3) nests one level down.
+            self.word_levels.pop()
         depth = len(self.stack) + 1
+        if depth > MAX_SECTION_DEPTH:
+            self.reader.notice(f"a heading nested deeper than {MAX_SECTION_DEPTH} levels: "
+                               "the source's sections nest six deep; it is kept as a "
+                               "paragraph in strong type", title)
+            self.blocks.append(Paragraph((Strong((Text(title),)),)))
+            return
         section = DraftSection(" ".join(title.split()), depth, list(self.reader.bookmarks))
+        if title_notes:
+            # A title is plain text: its notes open the section's text instead.
+            self.reader.notice("a note in a heading: the source's titles are plain text; the "
+                               "note opens the section's first paragraph", title)
+            section.blocks.append(Paragraph(title_notes))
         for name in self.reader.bookmarks:
             self.reader.bookmark_section[name] = section
         if self.stack:
@@ -617,8 +642,7 @@ class _Body:
         else:
             self.draft.sections.append(section)
         self.stack.append(section)
-        section.level = level if depth == level else depth
-        section.level = depth
+        self.word_levels.append(level)
 
     def end_list(self) -> None:
         for kind, _, items in self.lists:
@@ -788,7 +812,7 @@ def read_draft(package: WordPackage) -> Draft:
     else:
         draft.lead += [b.content for b in front if isinstance(b, Paragraph)]
     _finish(draft.sections, reader.notices, package.path)
-    _metadata(package, draft, reader.styles)
+    _metadata(package, draft, reader.styles, reader.notices)
     _other_parts(package, reader)
     _resolve_references(draft, reader)
     draft.notices = reader.notices
@@ -803,7 +827,7 @@ def _core(package: WordPackage, ns: str, name: str) -> str:
     return " ".join((element.text or "").split()) if element is not None else ""
 
 
-def _metadata(package: WordPackage, draft: Draft, styles: Styles) -> None:
+def _metadata(package: WordPackage, draft: Draft, styles: Styles, notices: list[str]) -> None:
     draft.title = draft.title or _core(package, DC, "title")
     draft.subject = _core(package, DC, "subject") or None
     draft.description = draft.description or _core(package, DC, "description") or None
@@ -812,7 +836,12 @@ def _metadata(package: WordPackage, draft: Draft, styles: Styles) -> None:
     if not draft.authors:
         creator = _core(package, DC, "creator")
         draft.authors = [a.strip() for a in re.split(r";", creator) if a.strip()]
-    draft.language = (_core(package, DC, "language") or styles.default_language or None)
+    language = _core(package, DC, "language") or styles.default_language or ""
+    if language and not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", language):
+        notices.append(f"{package.path}: the language '{language}' is no BCP 47 tag: "
+                       "'en' is written instead; correct it in the source")
+        language = ""
+    draft.language = language or None
     identifier = _core(package, DC, "identifier")
     draft.identifier = identifier if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$",
                                               identifier) else None
@@ -822,6 +851,9 @@ def _metadata(package: WordPackage, draft: Draft, styles: Styles) -> None:
             if found:
                 draft.date = found
                 break
+        else:
+            notices.append(f"{package.path}: no date on the title page or in the document's "
+                           "properties: today's is written; correct it in the source")
 
 
 def _other_parts(package: WordPackage, reader: _Reader) -> None:
