@@ -316,11 +316,14 @@ def collect_edits(report: Report, draft: Draft) -> list[_Edit]:
     if meta.subtitle is not None and draft.subtitle is not None:
         collector.plain(("metadata", "subtitle"), meta.subtitle, draft.subtitle, "subtitle",
                         "metadata")
-    if len(draft.lead) != len(report.lead):
+    if bool(draft.lead) != bool(report.lead):
         raise _Refused(f"the Word document has {len(draft.lead)} lead paragraphs, the source "
-                       f"{len(report.lead)}")
-    for i, (a, b) in enumerate(zip(report.lead, draft.lead, strict=True)):
-        collector.text(("lead", i), a.content, b, "lead paragraph", "lead")
+                       f"{len(report.lead)}: add or remove the lead in the source")
+    lead = [collector.remap(content) for content in draft.lead]
+    _sequence(collector, [p.content for p in report.lead], lead, ("lead",), "lead",
+              "lead paragraph",
+              lambda i, a, b: collector.text(("lead", i), a, b, "lead paragraph", "lead"),
+              lambda content: to_markup(content))
     for (_, section, path), (_, drafted) in zip(ours, theirs, strict=True):
         collector.plain((*path, "title"), section.title, drafted.title, "section title",
                         section.title)
