@@ -378,6 +378,7 @@ def test_a_docx_pandoc_made_imports_alike(source: Path, tmp_path: Path) -> None:
         "pandoc's bookmarks give back the ids"
 
 
+@pytest.mark.conformance  # starts LibreOffice
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 @pytest.mark.parametrize("source", FOREIGN[:3], ids=lambda p: p.stem)
 def test_our_edition_resaved_by_libreoffice_imports_alike(source: Path, tmp_path: Path,
