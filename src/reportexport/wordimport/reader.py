@@ -533,11 +533,12 @@ class _Body:
         if kind is None and names and names[0].startswith(("list bullet", "list number")):
             kind, num = ("bullets" if "bullet" in names[0] else "numbered"), ("style", "0")
         if kind is not None and content:
-            if num and num[1] not in ("0", "style"):
+            deeper = bool(num and num[1] not in ("0", "style"))
+            if deeper:
                 self.reader.notice("a list item at a deeper level: the source's lists have one "
                                    "level; it joins its list", text)
             key = num[0] if kind == "numbered" and num else ""
-            if self.lists and self.lists[-1][:2] == (kind, key):
+            if self.lists and (deeper or self.lists[-1][:2] == (kind, key)):
                 self.lists[-1][2].append(content)
             else:
                 self.end_list()
@@ -706,6 +707,8 @@ class _Body:
                         parts += ([Text(" ")] if parts else []) + list(content)
                 if merged is not None and merged.get(w("val"), "continue") == "continue":
                     parts = []  # the cell above holds the words of a vertical merge
+                    self.reader.notice("a cell merged with the one above: the source's cells "
+                                       "span one row; it is left empty")
                 cells.append(_merge(parts))
                 row_align.append(align)
                 if span > 1:
@@ -842,6 +845,9 @@ def _metadata(package: WordPackage, draft: Draft, styles: Styles, notices: list[
                        "'en' is written instead; correct it in the source")
         language = ""
     draft.language = language or None
+    if not draft.authors and not draft.publisher:
+        notices.append(f"{package.path}: no author in the document's properties: "
+                       "'Publisher' is written as publisher and author; correct it")
     identifier = _core(package, DC, "identifier")
     draft.identifier = identifier if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$",
                                               identifier) else None
