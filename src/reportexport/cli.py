@@ -163,7 +163,7 @@ def _parser(formats: Sequence[str]) -> tuple[_Parser, dict[str, _Parser]]:
                     "images; or, with --update, put the text of an edited Word edition back "
                     "into an existing source, changing nothing else.",
     )
-    word.add_argument("docx", type=Path, metavar="DOCX")
+    word.add_argument("docx", type=Path, metavar="DOCX", help="the Word document to read")
     word.add_argument("-o", "--output", type=Path, metavar="DIR",
                       help="folder of the new source (default: the document's name)")
     word.add_argument("--force", action="store_true",
@@ -300,12 +300,14 @@ def _import(args: argparse.Namespace) -> int:
     for notice in imported.notices:
         say(f"reportexport: note: {notice}")
     for comment in imported.comments:
-        # Never into the source: printed, so that what a reviewer wrote is not lost.
+        # Never into the source: printed (even with -q), so that what a reviewer wrote
+        # is not lost.
         words = f' on "{comment.words}"' if comment.words else ""
-        say(f"reportexport: comment by {comment.author}{words} ({args.docx}, "
-            f"{comment.where}): {comment.text}")
-    for path in paths:
-        print(path)
+        print(f"reportexport: comment by {comment.author}{words} ({args.docx}, "
+              f"{comment.where}): {comment.text}", file=sys.stderr)
+    if not args.quiet:
+        for path in paths:
+            print(path)
     return EXIT_OK
 
 
