@@ -12,7 +12,6 @@ from typing import Any, Literal
 
 from reportexport.wordimport.package import WordPackage, w
 
-Decision = Literal["accept", "reject"] | None
 #: Marks that insert text (kept on accepting), and that delete it (kept on rejecting).
 _INSERTIONS = ("ins", "moveTo")
 _DELETIONS = ("del", "moveFrom")
@@ -75,7 +74,7 @@ def resolve_changes(package: WordPackage, decision: Literal["accept", "reject"])
         for element in list(root.iter(*(w(name) for name in drop))):
             parent = element.getparent()
             if parent is not None:
-                _remove_keeping_tail(element)
+                parent.remove(element)
         for element in list(root.iter(*(w(name) for name in keep))):
             parent = element.getparent()
             if parent is None:
@@ -92,10 +91,6 @@ def resolve_changes(package: WordPackage, decision: Literal["accept", "reject"])
         # Formatting changes keep the formatting shown; their record goes.
         for element in list(root.iter(w("rPrChange"), w("pPrChange"))):
             element.getparent().remove(element)
-
-
-def _remove_keeping_tail(element: Any) -> None:
-    element.getparent().remove(element)
 
 
 @dataclass(frozen=True)
