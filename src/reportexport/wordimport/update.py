@@ -500,20 +500,25 @@ def update_source(docx: Path, source: Path, changes: Decision = None
             _set(data, edit.path, edit.text, width)
     _restructure(data, [edit for edit in edits if edit.change != "set"], width)
     after = _dump(yaml, data)
+    kept = True
     try:
         result = merge(text, before, after)
         plain = YAML(typ="safe")
         if plain.load(result) != plain.load(after):
             raise ValueError("the merged text reads otherwise")
     except ValueError:
-        result = after  # ruamel.yaml's own output: every value right, some layout lost
+        result, kept = after, False  # ruamel.yaml's own output: values right, layout its own
     written = (("\ufeff" if bom else "") + (result.replace("\n", "\r\n") if crlf else result))
     diff = "".join(difflib.unified_diff(text.splitlines(keepends=True),
                                         result.splitlines(keepends=True),
                                         fromfile=str(source), tofile=str(source)))
     _check(source, written)
     write_atomically(source, written.encode("utf-8"))
-    return imported, _summary(source, edits), diff
+    summary = _summary(source, edits)
+    if not kept:
+        summary.append(f"{source}: the edits could not be put in without ruamel.yaml laying "
+                       "out the whole file anew: see the diff (--diff)")
+    return imported, summary, diff
 
 
 def _check(source: Path, text: str) -> None:
