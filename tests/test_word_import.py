@@ -590,23 +590,65 @@ def test_one_edited_paragraph_is_one_hunk(source: Path, editions: dict[Path, Pat
     assert [b for _, b in changed] == ["Rewritten in Word."]
 
 
-def test_structural_changes_are_refused_on_update(editions: dict[Path, Path],
-                                                  tmp_path: Path) -> None:
-    copy = _copy_source(GUIDE, tmp_path / "src")
-
-    def drop_a_heading(parts: dict[str, Any]) -> None:
+def _drop_heading(style: str, title: str) -> Any:
+    def drop(parts: dict[str, Any]) -> None:
         body = parts["word/document.xml"].find("w:body", NS)
         heading = next(p for p in body.findall("w:p", NS)
                        if p.find("w:pPr/w:pStyle", NS) is not None
-                       and p.find("w:pPr/w:pStyle", NS).get(f"{{{W}}}val") == "Heading2")
+                       and p.find("w:pPr/w:pStyle", NS).get(f"{{{W}}}val") == style
+                       and _text(p) == title)
         body.remove(heading)
 
-    edited = _edit_docx(editions[GUIDE], tmp_path / "edited.docx", drop_a_heading)
+    return drop
+
+
+def test_what_update_cannot_place_is_refused(editions: dict[Path, Path],
+                                             tmp_path: Path) -> None:
+    """A heading deleted in Word: its figure joins the section before, and a figure
+    added in Word has no file in the source."""
+    copy = _copy_source(GUIDE, tmp_path / "src")
+    edited = _edit_docx(editions[GUIDE], tmp_path / "edited.docx",
+                        _drop_heading("Heading1", "The editions"))
     result = run_cli("import", edited, "--update", copy)
     assert result.code == 2
-    assert re.search(r"edited\.docx: cannot update .*guide\.yaml: the Word document has 2 "
-                     r"sections, the source 3", result.stderr), result.stderr
+    assert re.search(r"edited\.docx: cannot update .*guide\.yaml: section 'Tables and "
+                     r"figures': a figure added in Word", result.stderr), result.stderr
     assert copy.read_bytes() == GUIDE.read_bytes()
+
+
+def test_sections_added_and_removed_in_word(editions: dict[Path, Path],
+                                            tmp_path: Path) -> None:
+    import copy as copying
+
+    source = _copy_source(GUIDE, tmp_path / "src")
+
+    def edit(parts: dict[str, Any]) -> None:
+        _drop_heading("Heading2", "Tables and figures")(parts)
+        body = parts["word/document.xml"].find("w:body", NS)
+        headings = [p for p in body.findall("w:p", NS)
+                    if p.find("w:pPr/w:pStyle", NS) is not None
+                    and p.find("w:pPr/w:pStyle", NS).get(f"{{{W}}}val") == "Heading1"]
+        last = body.findall("w:p", NS)[-1]
+        for paragraph, text in ((headings[0], "Added in Word"), (last, "Its words.")):
+            added = copying.deepcopy(paragraph)
+            for mark in added.findall("w:bookmarkStart", NS) + added.findall("w:bookmarkEnd",
+                                                                              NS):
+                added.remove(mark)
+            _set_text(added, text)
+            body.find("w:sectPr", NS).addprevious(added)
+
+    edited = _edit_docx(editions[GUIDE], tmp_path / "edited.docx", edit)
+    result = run_cli("import", edited, "--update", source, "--diff")
+    assert result.code == 0, result.stderr
+    assert "section added at sections[2]" in result.stderr, result.stderr
+    assert "section removed at sections[0].sections[0]" in result.stderr, result.stderr
+    report = load_report(source)
+    assert report.outline() == [(1, "Writing a source"), (1, "The editions"),
+                                (1, "Added in Word")]
+    assert report.sections[-1].id == "added-in-word"
+    assert plain(report.sections[-1].blocks[0].content) == "Its words."
+    # The removed section's blocks (a table) joined the section before it.
+    assert any(isinstance(b, Table) for b in report.sections[0].blocks)
 
 
 def test_paragraphs_and_items_added_and_removed_in_word(editions: dict[Path, Path],

@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import (
@@ -46,7 +47,7 @@ from reportexport.model import (
     notes,
 )
 from reportexport.problems import InputError, Problem, format_path
-from reportexport.source import read_report
+from reportexport.source import read_report, slugify
 from reportexport.wordimport import Decision, Imported, read_word, write_atomically
 from reportexport.wordimport.markup import runs, same_text, to_markup
 from reportexport.wordimport.reader import Draft, DraftSection
@@ -296,20 +297,117 @@ def _describe(blocks: Any) -> str:
     return "[" + ", ".join(names[_kind(b)] for b in blocks) + "]"
 
 
+def _align_sections(ours: list[tuple[int, Section, Path_]],
+                    theirs: list[tuple[int, DraftSection]]
+                    ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """The source's sections paired with the document's by level and title (a section of
+    the same level in the same place whose title changed is a pair too); the document's
+    sections no source section pairs with (added), and the source's (removed)."""
+    mine = [(level, " ".join(section.title.split())) for level, section, _ in ours]
+    yours = [(level, section.title) for level, section in theirs]
+    pairs: list[tuple[int, int]] = []
+    added: list[int] = []
+    removed: list[int] = []
+    matcher = difflib.SequenceMatcher(None, mine, yours, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        common = 0
+        if tag in ("equal", "replace"):
+            while (common < min(i2 - i1, j2 - j1)
+                   and mine[i1 + common][0] == yours[j1 + common][0]):
+                common += 1
+        pairs += [(i1 + k, j1 + k) for k in range(common)]
+        removed += range(i1 + common, i2)
+        added += range(j1 + common, j2)
+    return pairs, added, removed
+
+
+def _parent(entries: list[Any], index: int) -> int | None:
+    """The index of the section that holds entries[index] (None at the top level)."""
+    level = entries[index][0]
+    for back in range(index - 1, -1, -1):
+        if entries[back][0] < level:
+            return back
+    return None
+
+
+def _sections_changed(collector: _Collector, ours: list[tuple[int, Section, Path_]],
+                      theirs: list[tuple[int, DraftSection]], added: list[int],
+                      removed: list[int], paired: dict[int, int]) -> None:
+    """Sections added in Word, put into the source; sections removed, taken out."""
+    theirs_paired = {j: i for i, j in paired.items()}
+    gone = set(removed)
+    for i in removed:
+        parent = _parent(ours, i)
+        if parent is not None and parent in gone:
+            continue  # it goes with its parent
+        descendants = range(i + 1, len(ours))
+        for k in descendants:
+            if ours[k][0] <= ours[i][0]:
+                break
+            if k not in gone:
+                raise _Refused(f"section '{ours[i][1].title}' is gone from the Word document "
+                               f"but '{ours[k][1].title}' inside it is not: move sections "
+                               "in the source")
+        collector.edits.append(_Edit(ours[i][2], None, "section", ours[i][1].title,
+                                     change="delete"))
+    new = set(added)
+    for j in added:
+        parent = _parent(theirs, j)
+        if parent is not None and parent in new:
+            continue  # it comes with its parent
+        if parent is not None and parent not in theirs_paired:
+            raise _Refused(f"section '{theirs[j][1].title}': its place in the source is "
+                           "unclear; add it in the source")
+        siblings = [k for k in range(j - 1, -1, -1)
+                    if theirs[k][0] == theirs[j][0] and _parent(theirs, k) == parent
+                    and k in theirs_paired]
+        index = int(ours[theirs_paired[siblings[0]]][2][-1]) + 1 if siblings else 0
+        base: Path_ = (("sections",) if parent is None
+                       else (*ours[theirs_paired[parent]][2], "sections"))
+        collector.edits.append(_Edit((*base, index), _new_section(collector, theirs[j][1]),
+                                     "section", theirs[j][1].title, change="insert"))
+
+
+def _new_section(collector: _Collector, section: DraftSection) -> CommentedMap:
+    data = CommentedMap(id=collector.ids[section.id], title=section.title)
+    if section.blocks:
+        data["blocks"] = CommentedSeq(
+            _new_block(collector, map_content(block, collector.remap), section.title)
+            for block in section.blocks)
+    if section.sections:
+        data["sections"] = CommentedSeq(_new_section(collector, child)
+                                        for child in section.sections)
+    return data
+
+
+def _fresh_ids(theirs: list[tuple[int, DraftSection]], added: list[int],
+               taken: set[str]) -> dict[str, str]:
+    """Ids for the sections added in Word, unique among the source's (in lower case)."""
+    fresh = {}
+    for j in added:
+        section = theirs[j][1]
+        base = section.id if section.id.lower() not in taken else \
+            (slugify(section.title)[:60].rstrip("-") or "section")
+        if not base[:1].isalpha():
+            base = f"s-{base}"
+        candidate, n = base, 1
+        while candidate.lower() in taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        taken.add(candidate.lower())
+        fresh[section.id] = candidate
+    return fresh
+
+
 def collect_edits(report: Report, draft: Draft) -> list[_Edit]:
     """Every text the Word document changed, with its path in the source's data."""
     ours = _source_walk(report)
     theirs = _walk(draft.sections)
-    if [level for level, _, _ in ours] != [level for level, _ in theirs]:
-        first = next((i for i, (x, y) in enumerate(zip(ours, theirs, strict=False))
-                      if x[0] != y[0] or " ".join(x[1].title.split()) != y[1].title), None)
-        hint = (f"; they first differ at section {first + 1}, '{ours[first][1].title}'"
-                if first is not None and first < len(ours) else "")
-        raise _Refused(f"the Word document has {len(theirs)} sections, the source "
-                       f"{len(ours)}, nested differently{hint}: --update carries text "
-                       "edits; add, remove or move sections in the source")
-    collector = _Collector({theirs_s.id: ours_s.id
-                            for (_, ours_s, _), (_, theirs_s) in zip(ours, theirs, strict=True)})
+    pairs, added, removed = _align_sections(ours, theirs)
+    ids = {theirs[j][1].id: ours[i][1].id for i, j in pairs}
+    ids.update(_fresh_ids(theirs, added, {s.id.lower() for _, s, _ in ours}))
+    collector = _Collector(ids)
+    _sections_changed(collector, ours, theirs, added, removed, dict(pairs))
     meta = report.metadata
     collector.plain(("metadata", "title"), meta.title, draft.title or meta.title, "title",
                     "metadata")
@@ -324,7 +422,8 @@ def collect_edits(report: Report, draft: Draft) -> list[_Edit]:
               "lead paragraph",
               lambda i, a, b: collector.text(("lead", i), a, b, "lead paragraph", "lead"),
               lambda content: to_markup(content))
-    for (_, section, path), (_, drafted) in zip(ours, theirs, strict=True):
+    for i, j in pairs:
+        (_, section, path), (_, drafted) = ours[i], theirs[j]
         collector.plain((*path, "title"), section.title, drafted.title, "section title",
                         section.title)
         _blocks(collector, section.blocks, drafted.blocks, (*path, "blocks"), section.title)
@@ -367,6 +466,17 @@ def _fitting_yaml(text: str) -> YAML:
     return best[1]
 
 
+def _as_text(text: str) -> Any:
+    """`text`, quoted where the source's loader (YAML 1.1: yes, no, on, 1e3) would read a
+    plain scalar as something else; ruamel.yaml writes YAML 1.2, which would not quote it."""
+
+    try:
+        reads = pyyaml.safe_load(f"k: {text}") if text and "\n" not in text else None
+    except pyyaml.YAMLError:
+        reads = None
+    return text if reads == {"k": text} else DoubleQuotedScalarString(text)
+
+
 def _styled(old: Any, text: str, width: int, column: int) -> Any:
     """`text` in the scalar style `old` was written in."""
     if isinstance(old, FoldedScalarString):
@@ -390,7 +500,7 @@ def _styled(old: Any, text: str, width: int, column: int) -> Any:
     for kind in (LiteralScalarString, DoubleQuotedScalarString, SingleQuotedScalarString):
         if isinstance(old, kind):
             return kind(text)
-    return text
+    return _as_text(text)
 
 
 def _set(data: Any, path: Path_, text: str, width: int) -> None:
@@ -413,9 +523,17 @@ def _restructure(data: Any, edits: list[_Edit], width: int) -> None:
     by_sequence: dict[Path_, list[_Edit]] = {}
     for edit in edits:
         by_sequence.setdefault(edit.path[:-1], []).append(edit)
-    for path, group in by_sequence.items():
+    # Deeper and later sequences first: changing one never moves another still to change.
+    def position(path: Path_) -> tuple[tuple[int, int | str], ...]:
+        return tuple((0, part) if isinstance(part, int) else (1, part) for part in path)
+
+    for path in sorted(by_sequence, key=position, reverse=True):
+        group = by_sequence[path]
         sequence = data
         for part in path:
+            if part == "sections" and isinstance(sequence, CommentedMap) \
+                    and part not in sequence:
+                sequence[part] = CommentedSeq()  # a section's first subsection
             sequence = sequence[part]
         inserts: dict[int, list[Any]] = {}
         for edit in group:
@@ -432,14 +550,17 @@ def _restructure(data: Any, edits: list[_Edit], width: int) -> None:
 
 def _fold_new(value: Any, width: int) -> Any:
     """A new block's long texts folded as the source's own are (`>-`)."""
-    if isinstance(value, str):
-        return _styled(FoldedScalarString(""), value, width, 12) if len(value) > 72 else value
+    if isinstance(value, str) and not isinstance(value, DoubleQuotedScalarString):
+        return (_styled(FoldedScalarString(""), value, width, 12) if len(value) > 72
+                else _as_text(value))
     if isinstance(value, CommentedMap):
         for key in value:
             value[key] = _fold_new(value[key], width)
-    elif isinstance(value, CommentedSeq) and value.fa.flow_style() is not True:
+    elif isinstance(value, CommentedSeq):
+        flow = value.fa.flow_style() is True
         for index, item in enumerate(value):
-            value[index] = _fold_new(item, width)
+            value[index] = (_as_text(item) if flow and isinstance(item, str)
+                            else _fold_new(item, width))
     return value
 
 
@@ -565,6 +686,8 @@ _VERBS = {"set": "updated", "insert": "added", "delete": "removed"}
 def _added_kind(edit: _Edit) -> str:
     if edit.what != "block" or edit.change == "delete":
         return edit.what
+    if isinstance(edit.text, CommentedMap) and "id" in edit.text:
+        return "section"
     if isinstance(edit.text, CommentedMap) and edit.text:
         return {"paragraph": "paragraph", "bullets": "list", "numbered": "list",
                 "quote": "quotation", "table": "table"}.get(next(iter(edit.text)), "block")
