@@ -614,6 +614,10 @@ def test_what_update_cannot_place_is_refused(editions: dict[Path, Path],
     assert re.search(r"edited\.docx: cannot update .*guide\.yaml: section 'Tables and "
                      r"figures': a figure added in Word", result.stderr), result.stderr
     assert copy.read_bytes() == GUIDE.read_bytes()
+    # Another report's edition is no edited edition of this source.
+    other = run_cli("import", editions[ROOT / "source" / "report.yaml"], "--update", copy)
+    assert other.code == 2 and "is it an edition of this source?" in other.stderr
+    assert copy.read_bytes() == GUIDE.read_bytes()
 
 
 def test_sections_added_and_removed_in_word(editions: dict[Path, Path],

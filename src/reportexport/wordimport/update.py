@@ -404,6 +404,11 @@ def collect_edits(report: Report, draft: Draft) -> list[_Edit]:
     ours = _source_walk(report)
     theirs = _walk(draft.sections)
     pairs, added, removed = _align_sections(ours, theirs)
+    if len(pairs) * 2 < len(ours):
+        # Most sections unmatched: another document, not an edited edition of this source.
+        raise _Refused(f"only {len(pairs)} of the source's {len(ours)} sections are in the "
+                       "Word document: is it an edition of this source? Import it as a new "
+                       "source (without --update)")
     ids = {theirs[j][1].id: ours[i][1].id for i, j in pairs}
     ids.update(_fresh_ids(theirs, added, {s.id.lower() for _, s, _ in ours}))
     collector = _Collector(ids)
