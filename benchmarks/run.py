@@ -214,6 +214,18 @@ def main() -> None:
                     else:
                         print(f"{others[fmt][0]} {measured[-1]}  -> reportexport {fmt} at "
                               f"{ratios[fmt]:.2f}x, measured in turn")
+            if pandoc:
+                # Word in: our Word edition of this scale imported into a new source,
+                # against pandoc reading the same file into Markdown, measured in turn.
+                [edition] = (out).glob("*.docx")
+                imported = measure_alternating(
+                    [[*cli, "import", str(edition), "-o", str(work / f"import-{scale}"),
+                      "--force", "-q"],
+                     [pandoc, str(edition), "-t", "markdown", "-o", str(work / "pandoc-in.md")]],
+                    args.runs, env, quick)
+                print(f"reportexport import {imported[0]}\npandoc docx->md     {imported[1]}"
+                      f"  -> import at {imported[0].seconds / imported[1].seconds:.2f}x, "
+                      "measured in turn")
             warm = in_process(source, work / "warm", args.runs)
             n_pages = int(warm.pop("pages"))
             print(f"PDF: {n_pages} pages, {n_pages / results['pdf'].seconds:.0f} pages/s")

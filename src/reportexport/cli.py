@@ -157,6 +157,27 @@ def _parser(formats: Sequence[str]) -> tuple[_Parser, dict[str, _Parser]]:
         description="Print the outline (level and title of each section) read from an edition.",
     )
     inspect.add_argument("file", type=Path)
+    word = sub["import"] = commands.add_parser(
+        "import", help="read a Word document into a new source, or its edits back into one",
+        description="Read a Word document (.docx) into a new source, DIR/report.yaml and its "
+                    "images; or, with --update, put the text of an edited Word edition back "
+                    "into an existing source, changing nothing else.",
+    )
+    word.add_argument("docx", type=Path, metavar="DOCX", help="the Word document to read")
+    word.add_argument("-o", "--output", type=Path, metavar="DIR",
+                      help="folder of the new source (default: the document's name)")
+    word.add_argument("--force", action="store_true",
+                      help="overwrite an existing source and images")
+    word.add_argument("--update", type=Path, metavar="SOURCE",
+                      help="put the document's text back into this source")
+    changes = word.add_mutually_exclusive_group()
+    changes.add_argument("--accept-changes", action="store_true",
+                         help="apply the document's tracked changes")
+    changes.add_argument("--reject-changes", action="store_true",
+                         help="ignore the document's tracked changes")
+    word.add_argument("--diff", action="store_true",
+                      help="with --update: print the changes to the source as a unified diff")
+    _add_quiet(word)
     return parser, sub
 
 
@@ -254,6 +275,42 @@ def _inspect(file: Path) -> int:
     return EXIT_OK
 
 
+def _import(args: argparse.Namespace) -> int:
+    from reportexport import wordimport
+
+    changes = "accept" if args.accept_changes else "reject" if args.reject_changes else None
+    say = (lambda line: None) if args.quiet else (
+        lambda line: print(line, file=sys.stderr, flush=True))
+    if args.update is None:
+        if args.diff:
+            raise UsageError("--diff goes with --update: a new source has nothing to compare")
+        folder = args.output if args.output is not None else Path(args.docx.stem)
+        imported, paths = wordimport.import_new(args.docx, folder, args.force, changes)
+    else:
+        if args.output is not None or args.force:
+            raise UsageError("--update writes into SOURCE: -o and --force go with a new source")
+        from reportexport.wordimport.update import update_source
+
+        imported, summary, diff = update_source(args.docx, args.update, changes)
+        paths = []
+        for line in summary:
+            say(f"reportexport: {line}")
+        if args.diff:
+            sys.stdout.write(diff)
+    for notice in imported.notices:
+        say(f"reportexport: note: {notice}")
+    for comment in imported.comments:
+        # Never into the source: printed (even with -q), so that what a reviewer wrote
+        # is not lost.
+        words = f' on "{comment.words}"' if comment.words else ""
+        print(f"reportexport: comment by {comment.author}{words} ({args.docx}, "
+              f"{comment.where}): {comment.text}", file=sys.stderr)
+    if not args.quiet:
+        for path in paths:
+            print(path)
+    return EXIT_OK
+
+
 def _watch(args: argparse.Namespace) -> int:
     from reportexport.watching import Watcher, watch
 
@@ -321,6 +378,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"reportexport: a new project in {args.folder}; build it with: "
               f"cd {args.folder} && reportexport all", file=sys.stderr)
         return EXIT_OK
+    if args.command == "import":
+        return _import(args)
     if args.command == "validate":
         _check_source(args.source)
         style = _style(args)
@@ -393,7 +452,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _outcome(args: argparse.Namespace, exc: BaseException) -> str:
     """What a failed command did to the editions in place, for its last message."""
-    if args.command in ("validate", "formats", "schema", "inspect", "init", "watch"):
+    if args.command in ("validate", "formats", "schema", "inspect", "init", "watch", "import"):
         return ""  # nothing to say, or (watch) its builds said it as they ended
     if getattr(args, "published", False):
         return " after the editions were published"

@@ -1,0 +1,107 @@
+"""`reportexport import`: a Word document into a new source, or back into an existing one.
+
+package.py reads the DOCX within bounds, marks.py handles reviewers' marks, reader.py
+turns the body into the source's blocks, newsource.py writes a new source and
+update.py puts the Word text back into an existing one (ruamel.yaml round trip).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from reportexport.inputfiles import refuse
+from reportexport.problems import InputError, Problem
+from reportexport.wordimport.marks import Comment, comments, resolve_changes, tracked_changes
+from reportexport.wordimport.package import WordPackage, read_package
+from reportexport.wordimport.reader import Draft, read_draft
+
+Decision = Literal["accept", "reject"] | None
+
+
+@dataclass
+class Imported:
+    """What an import read: the draft, the reviewers' comments, and what it says."""
+
+    draft: Draft
+    comments: list[Comment] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+def read_word(path: Path, changes: Decision = None) -> Imported:
+    """The DOCX at `path` read into a Draft; InputError for bad input or pending changes."""
+    package: WordPackage = read_package(path)
+    pending = tracked_changes(package)
+    notices: list[str] = []
+    if pending:
+        if changes is None:
+            places = sorted({c.where for c in pending}, key=_place_order)
+            shown = ", ".join(places[:10]) + (" …" if len(places) > 10 else "")
+            inserted = sum(c.kind == "insertion" for c in pending)
+            raise refuse(path, (
+                f"has {len(pending)} tracked change{'s' * (len(pending) != 1)} pending "
+                f"({inserted} insertion{'s' * (inserted != 1)}, {len(pending) - inserted} "
+                f"deletion{'s' * (len(pending) - inserted != 1)}) in {shown}; give "
+                "--accept-changes or --reject-changes, or resolve them in Word"))
+        resolve_changes(package, changes)
+        notices.append(f"{path}: {len(pending)} tracked change{'s' * (len(pending) != 1)} "
+                       f"{'accepted' if changes == 'accept' else 'rejected'}")
+    found = comments(package)
+    draft = read_draft(package)
+    found = [dataclasses.replace(c, where=f"{c.where}, in section '{draft.section_at[n]}'")
+             if (n := _number(c.where)) in draft.section_at else c for c in found]
+    return Imported(draft, found, notices + draft.notices)
+
+
+def _number(place: str) -> int:
+    last = place.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0
+
+
+def _place_order(place: str) -> tuple[int, str]:
+    number = place.rsplit(" ", 1)[-1]
+    return (int(number), place) if number.isdigit() else (1 << 30, place)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """`data` into `path` through a temporary file in the same folder, renamed over it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o7777)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def import_new(docx: Path, folder: Path, force: bool = False,
+               changes: Decision = None) -> tuple[Imported, list[Path]]:
+    """A new source `folder`/report.yaml and its images from the DOCX; the files written."""
+    from reportexport.wordimport.newsource import source_text
+
+    target = folder / "report.yaml"
+    imported = read_word(docx, changes)
+    planned: dict[Path, bytes] = {folder / name: data
+                                  for name, data in imported.draft.images.items()}
+    planned[target] = source_text(imported.draft, docx.name).encode()
+    if not force:
+        existing = [path for path in planned if path.exists()]
+        if existing:
+            raise InputError([Problem(path, None, "", "already exists; give --force to "
+                                      "overwrite it") for path in existing])
+    if folder.exists() and not folder.is_dir():
+        raise InputError([Problem(folder, None, "", "is a file, not a folder")])
+    # The images first, the source last: a source is never left naming missing images.
+    for path, data in planned.items():
+        write_atomically(path, data)
+    return imported, list(planned)

@@ -1,0 +1,932 @@
+"""A Word document's body as the source's kinds of blocks, in nested sections.
+
+The result is a `Draft`: the model's own inline nodes and blocks (format-neutral,
+model.py knows nothing of Word), in sections that still carry what Word calls
+them (their bookmarks), and every notice about what the source cannot hold.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from reportexport.inline import SCHEMES
+from reportexport.model import (
+    Block,
+    BulletList,
+    CrossReference,
+    Emphasis,
+    Figure,
+    Inline,
+    Inlines,
+    Link,
+    Note,
+    NumberedList,
+    Paragraph,
+    Quote,
+    Strong,
+    Table,
+    Text,
+    map_content,
+    notes,
+    plain,
+)
+from reportexport.source import MAX_SECTION_DEPTH, slugify
+from reportexport.wordimport.marks import few_words, number_paragraphs
+from reportexport.wordimport.package import R, WordPackage, w
+from reportexport.wordimport.styles import (
+    CAPTION_STYLES,
+    QUOTE_STYLES,
+    Styles,
+    own_numbering,
+    read_styles,
+)
+
+M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+DC = "http://purl.org/dc/elements/1.1/"
+DCTERMS = "http://purl.org/dc/terms/"
+CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+#: "Table 3. ", "Figure 2: ": the label every edition prints itself (a number, or nothing).
+_CAPTION_LABEL = re.compile(
+    r"^\s*(Table|Figure|Fig\.)\s*\d+(?:\s*[.:—–-]\s*|\s+|$)|^\s*(Table|Figure)$", re.IGNORECASE)
+#: Paragraph styles that are plain paragraphs in Word, LibreOffice and pandoc files.
+_PLAIN_STYLES = frozenset({
+    "normal", "body text", "first paragraph", "compact", "default", "default style",
+    "text body", "normal (web)", "no spacing", "plain text", "list paragraph", "body text 2",
+    "body text 3", "body text indent", "normal indent", "standard", "table text",
+    "table contents", "footnote text", "endnote text",
+})
+_DASHES = ("— ", "―", "—", "– ", "-- ")
+_FIELD_NAME = re.compile(r"^\s*(\S+)")
+_QUOTED = re.compile(r'"([^"]*)"')
+
+
+@dataclass
+class DraftSection:
+    title: str
+    level: int
+    bookmarks: list[str] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    sections: list[DraftSection] = field(default_factory=list)
+    id: str = ""
+
+
+@dataclass
+class Draft:
+    """What a Word document holds, in the source's terms."""
+
+    title: str = ""
+    subtitle: str | None = None
+    authors: list[str] = field(default_factory=list)
+    publisher: str | None = None
+    date: dt.date | None = None
+    language: str | None = None
+    identifier: str | None = None
+    subject: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    description: str | None = None
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    lead: list[Inlines] = field(default_factory=list)
+    sections: list[DraftSection] = field(default_factory=list)
+    images: dict[str, bytes] = field(default_factory=dict)  # by path relative to the source
+    notices: list[str] = field(default_factory=list)
+    section_at: dict[int, str] = field(default_factory=dict)  # paragraph number -> section
+
+
+@dataclass
+class _Caption:
+    """A caption paragraph waiting for the table or figure it belongs to."""
+
+    content: Inlines
+    kind: str | None  # "table", "figure" or None when its label does not say
+
+
+@dataclass
+class _Pending:
+    """A figure met inside a paragraph, before it is numbered and named."""
+
+    data: bytes
+    suffix: str
+    media_type: str
+    alt: str
+    name: str
+
+
+# The segments a paragraph's runs are read into, before they become nested inlines.
+@dataclass
+class _Seg:
+    text: str
+    italic: bool = False
+    bold: bool = False
+    link: tuple[str, str] | None = None  # ("url", …) or ("anchor", …)
+    note: Inlines | None = None
+    figure: _Pending | None = None
+
+
+def _sniff(data: bytes) -> tuple[str, str] | None:
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return ".png", "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return ".jpg", "image/jpeg"
+    return None
+
+
+class _Reader:
+    def __init__(self, package: WordPackage) -> None:
+        self.package = package
+        self.styles: Styles = read_styles(package)
+        self.notices: list[str] = []
+        self.numbers = number_paragraphs(package.document)
+        self.fields: list[dict[str, Any]] = []  # open complex fields, innermost last
+        self.current: Any = None  # the body paragraph being read, for notices
+        self.rels = package.relationships
+        self.notes = {kind: {n.get(w("id")): n for n in package.parts[kind].iter(w(kind[:-1]))}
+                      for kind in ("footnotes", "endnotes") if kind in package.parts}
+        self.bookmark_section: dict[str, DraftSection | None] = {}
+        self.section_at: dict[int, str] = {}  # a body paragraph's number -> its section
+
+    def notice(self, what: str, words: str = "") -> None:
+        number = self.numbers.get(self.current)
+        where = f"paragraph {number}" if number else "the document"
+        context = f' ("{few_words(words)}")' if words.strip() else ""
+        self.notices.append(f"{self.package.path}: {where}{context}: {what}")
+
+    # --- runs --------------------------------------------------------------------------
+
+    def segments(self, element: Any, italic: bool = False, bold: bool = False,
+                 link: tuple[str, str] | None = None) -> list[_Seg]:
+        out: list[_Seg] = []
+        for child in element:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            local = tag.rsplit("}", 1)[-1]
+            if tag == w("r"):
+                out += self._run(child, italic, bold, link)
+            elif tag == w("hyperlink"):
+                target = self._hyperlink(child)
+                out += self.segments(child, italic, bold, target or link)
+            elif tag == w("fldSimple"):
+                instr = child.get(w("instr"), "")
+                target = self._field_link(instr)
+                if target is None:
+                    self._field_notice(instr, "".join(t.text or "" for t in child.iter(w("t"))))
+                out += self.segments(child, italic, bold, target or link)
+            elif tag in (w("smartTag"), w("customXml"), w("ins"), w("moveTo"), w("dir"),
+                         w("bdo")):
+                out += self.segments(child, italic, bold, link)
+            elif tag == w("sdt"):
+                content = child.find(w("sdtContent"))
+                if content is not None:
+                    out += self.segments(content, italic, bold, link)
+            elif tag == w("bookmarkStart"):
+                self.bookmarks.append(child.get(w("name"), ""))
+            elif tag in (f"{{{M}}}oMath", f"{{{M}}}oMathPara"):
+                words = "".join(t.text or "" for t in child.iter(f"{{{M}}}t"))
+                self.notice("an equation: the source has no equations; its text is kept "
+                            "in this paragraph", words)
+                out.append(_Seg(words))
+            elif local == "AlternateContent":
+                choice = child.find(f"{{{MC}}}Choice")
+                if choice is None:
+                    choice = child.find(f"{{{MC}}}Fallback")
+                if choice is not None:
+                    out += self.segments(choice, italic, bold, link)
+        return out
+
+    def _hyperlink(self, element: Any) -> tuple[str, str] | None:
+        rel = self.rels.get(element.get(f"{{{R}}}id", ""))
+        if rel is not None and rel.external:
+            anchor = element.get(w("anchor"))
+            return self._url(rel.target + (f"#{anchor}" if anchor else ""), element)
+        anchor = element.get(w("anchor"))
+        return ("anchor", anchor) if anchor else None
+
+    def _url(self, url: str, element: Any = None) -> tuple[str, str] | None:
+        """("url", `url`) for a link the source can hold; None, reported, for another."""
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme in SCHEMES:
+            return ("url", url)
+        words = "".join(t.text or "" for t in element.iter(w("t"))) if element is not None \
+            else ""
+        self.notice(f"a link to '{url}': the source links only to http, https and mailto "
+                    "addresses; its words are kept without the link", words)
+        return None
+
+    def _field_link(self, instr: str) -> tuple[str, str] | None:
+        name = _FIELD_NAME.match(instr)
+        if name is None or name.group(1).upper() != "HYPERLINK":
+            return None
+        quoted = _QUOTED.findall(instr)
+        if "\\l" in instr and quoted:
+            return ("anchor", quoted[-1])
+        return self._url(quoted[0]) if quoted else None
+
+    def _field_notice(self, instr: str, shown: str) -> None:
+        name = (_FIELD_NAME.match(instr) or [None, "?"])[1].upper()
+        if name in ("SEQ", "TOC", "PAGEREF", "REF"):
+            return  # numbering, contents and references: the editions make their own
+        self.notice(f"a {name} field: the source holds its shown text only", shown)
+
+    def _run(self, run: Any, italic: bool, bold: bool,
+             link: tuple[str, str] | None) -> list[_Seg]:
+        r_pr = run.find(w("rPr"))
+        if r_pr is not None:
+            style = r_pr.find(w("rStyle"))
+            styled_i, styled_b = self.styles.character(
+                style.get(w("val")) if style is not None else None)
+            italic = _toggle(r_pr.find(w("i")), italic or styled_i)
+            bold = _toggle(r_pr.find(w("b")), bold or styled_b)
+        out: list[_Seg] = []
+        field_link = next((f["link"] for f in reversed(self.fields) if f.get("link")), None)
+        in_toc = any(f.get("name") == "TOC" for f in self.fields)
+        for child in run:
+            tag = child.tag
+            if tag == w("fldChar"):
+                self._fld_char(child)
+                field_link = next((f["link"] for f in reversed(self.fields) if f.get("link")),
+                                  None)
+                continue
+            if tag == w("instrText"):
+                if self.fields:
+                    self.fields[-1]["instr"] += child.text or ""
+                continue
+            if self.fields and self.fields[-1]["phase"] == "instr":
+                continue  # text of an instruction is no part of the words
+            if in_toc:
+                continue
+            here = field_link or link
+            if tag == w("t"):
+                out.append(_Seg(child.text or "", italic, bold, here))
+            elif tag in (w("tab"), w("cr"), w("ptab")):
+                out.append(_Seg(" ", italic, bold, here))
+            elif tag == w("br"):
+                if child.get(w("type")) not in ("page", "column"):
+                    out.append(_Seg(" ", italic, bold, here))
+            elif tag == w("noBreakHyphen"):
+                out.append(_Seg("\u2011", italic, bold, here))
+            elif tag in (w("footnoteReference"), w("endnoteReference")):
+                kind = "footnotes" if tag == w("footnoteReference") else "endnotes"
+                out.append(_Seg("", italic, bold, None, note=self._note(kind, child.get(w("id")))))
+            elif tag in (w("drawing"), w("pict"), w("object")):
+                out += self._drawing(child)
+            elif isinstance(tag, str) and tag.endswith("}AlternateContent"):
+                out += self.segments(child, italic, bold, link)
+        return out
+
+    def _fld_char(self, element: Any) -> None:
+        kind = element.get(w("fldCharType"))
+        if kind == "begin":
+            self.fields.append({"instr": "", "phase": "instr", "link": None, "name": ""})
+        elif kind == "separate" and self.fields:
+            field_ = self.fields[-1]
+            field_["phase"] = "result"
+            instr = field_["instr"]
+            match = _FIELD_NAME.match(instr)
+            field_["name"] = match.group(1).upper() if match else ""
+            field_["link"] = self._field_link(instr)
+            if field_["link"] is None and field_["name"] not in ("TOC",):
+                self._field_notice(instr, "")
+        elif kind == "end" and self.fields:
+            self.fields.pop()
+
+    def _note(self, kind: str, note_id: str | None) -> Inlines:
+        note = self.notes.get(kind, {}).get(note_id)
+        if note is None:
+            self.notice(f"a {kind[:-1]} mark whose note is missing: left out")
+            return ()
+        saved, rels = self.bookmarks, self.rels
+        # A link in a note is a relationship of the notes' part, not of the document's.
+        self.rels = self.package.part_rels.get(kind, {})
+        segs: list[_Seg] = []
+        for number, paragraph in enumerate(note.iter(w("p"))):
+            if number:
+                segs.append(_Seg(" "))
+            segs += [s for s in self.segments(paragraph) if s.note is None]
+        self.bookmarks, self.rels = saved, rels
+        return _trim(build_inlines(segs))
+
+    def _drawing(self, element: Any) -> list[_Seg]:
+        pictures = [b for b in element.iter(f"{{{A}}}blip")]
+        boxes = list(element.iter(w("txbxContent")))
+        out: list[_Seg] = []
+        for box in boxes[:1]:  # a text box is drawn twice (DrawingML and VML): read once
+            words = " ".join(" ".join(plain(build_inlines(self.segments(p))).split())
+                             for p in box.iter(w("p")))
+            self.notice("a text box: the source has none; its text is kept in this "
+                        "paragraph", words)
+            out.append(_Seg(" " + words + " "))
+        if boxes:
+            return out
+        graphic = next(element.iter(f"{{{A}}}graphicData"), None)
+        uri = graphic.get("uri", "") if graphic is not None else ""
+        if not pictures:
+            what = ("a chart" if uri.endswith("/chart") else "a SmartArt diagram"
+                    if uri.endswith("/diagram") else "a drawing")
+            self.notice(f"{what}: the source cannot hold it; left out (export it as a PNG "
+                        "picture to keep it)")
+            return out
+        doc_pr = next(element.iter(f"{{{WP}}}docPr"), None)
+        alt = (doc_pr.get("descr") or doc_pr.get("title") or "") if doc_pr is not None else ""
+        names = [e.get("name", "") for e in element.iter() if isinstance(e.tag, str)
+                 and e.tag.endswith("}cNvPr")]
+        rel = self.rels.get(pictures[0].get(f"{{{R}}}embed", ""))
+        if rel is None or rel.external:
+            self.notice("a linked picture (not embedded): left out", alt)
+            return out
+        data = self.package.member(rel.target)
+        kind = _sniff(data)
+        if kind is None:
+            self.notice(f"a picture in a format the source cannot hold "
+                        f"({PurePosixPath(rel.target).suffix or 'unknown'}; PNG or JPEG "
+                        "only): left out", alt)
+            return out
+        out.append(_Seg("", figure=_Pending(data, kind[0], kind[1], " ".join(alt.split()),
+                                            next((n for n in names if n), ""))))
+        return out
+
+    # --- paragraphs and blocks -------------------------------------------------------
+
+    def paragraph_inlines(self, paragraph: Any) -> tuple[Inlines, list[_Pending]]:
+        segs = self.segments(paragraph)
+        figures = [s.figure for s in segs if s.figure is not None]
+        return _trim(build_inlines([s for s in segs if s.figure is None])), figures
+
+
+def _toggle(element: Any, inherited: bool) -> bool:
+    if element is None:
+        return inherited
+    return element.get(w("val"), "true") not in ("0", "false", "off")
+
+
+def build_inlines(segs: list[_Seg]) -> Inlines:
+    """Runs of text with their looks and links as nested inline nodes: links outside,
+    strong inside them, emphasis innermost (the order our own edition writes)."""
+    # A note's mark takes its neighbour's looks, so that it does not cut an emphasis in two.
+    for i, seg in enumerate(segs):
+        if seg.note is not None and i:
+            seg.italic, seg.bold = segs[i - 1].italic, segs[i - 1].bold
+    out: list[Inline] = []
+    for key, group in _groups(segs, lambda s: s.link):
+        content = _strong(group)
+        if key is None:
+            out += content
+        elif key[0] == "url":
+            out.append(Link(key[1], content))
+        else:
+            out.append(CrossReference(key[1], content))
+    return _merge(out)
+
+
+def _groups(segs: list[_Seg], key: Any) -> list[tuple[Any, list[_Seg]]]:
+    groups: list[tuple[Any, list[_Seg]]] = []
+    for seg in segs:
+        k = key(seg)
+        if groups and groups[-1][0] == k:
+            groups[-1][1].append(seg)
+        else:
+            groups.append((k, [seg]))
+    return groups
+
+
+def _strong(segs: list[_Seg]) -> Inlines:
+    out: list[Inline] = []
+    for bold, group in _groups(segs, lambda s: s.bold):
+        content = _emphasis(group)
+        out += [Strong(content)] if bold and plain(content).strip() else content
+    return tuple(out)
+
+
+def _emphasis(segs: list[_Seg]) -> Inlines:
+    out: list[Inline] = []
+    for italic, group in _groups(segs, lambda s: s.italic):
+        content = _merge([Note(0, s.note) if s.note is not None else Text(s.text)
+                          for s in group])
+        out += [Emphasis(content)] if italic and plain(content).strip() else content
+    return tuple(out)
+
+
+def _merge(nodes: list[Inline]) -> Inlines:
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            if not node.text:
+                continue
+            if out and isinstance(out[-1], Text):
+                out[-1] = Text(out[-1].text + node.text)
+                continue
+        out.append(node)
+    return tuple(out)
+
+
+def _trim(content: Inlines) -> Inlines:
+    """`content` without white space at its ends (the source's text is stripped too)."""
+    nodes = list(content)
+    while nodes and isinstance(nodes[0], Text) and not nodes[0].text.strip():
+        nodes.pop(0)
+    while nodes and isinstance(nodes[-1], Text) and not nodes[-1].text.strip():
+        nodes.pop()
+    if nodes and isinstance(nodes[0], Text):
+        nodes[0] = Text(nodes[0].text.lstrip())
+    if nodes and isinstance(nodes[-1], Text):
+        nodes[-1] = Text(nodes[-1].text.rstrip())
+    return tuple(nodes)
+
+
+def strip_prefix(content: Inlines, pattern: re.Pattern[str]) -> Inlines:
+    """`content` without the text `pattern` matches at its start."""
+    if not content or not isinstance(content[0], Text):
+        return content
+    rest = pattern.sub("", content[0].text, count=1)
+    return _trim(((Text(rest),) if rest else ()) + content[1:])
+
+
+def _ascii_name(name: str) -> str:
+    stem = re.sub(r"[^a-z0-9]+", "-", PurePosixPath(name).stem.lower()).strip("-")
+    return stem[:60].rstrip("-")
+
+
+class _Body:
+    """The walk through the body: blocks into sections as the headings open them."""
+
+    def __init__(self, reader: _Reader, draft: Draft) -> None:
+        self.reader, self.draft = reader, draft
+        self.stack: list[DraftSection] = []
+        self.front: list[Any] = []  # blocks before the first heading, captions included
+        self.lists: list[tuple[str, str, list[Inlines]]] = []  # the list being read
+        self.figures = 0
+        self.names: set[str] = set()
+        self.waiting: list[str] = []  # bookmarks opened before the next paragraph
+        self.unusual: set[str] = set()  # paragraph styles already reported
+        self.word_levels: list[int] = []  # Word's outline level of each open section
+
+    @property
+    def blocks(self) -> list[Any]:
+        return self.stack[-1].blocks if self.stack else self.front
+
+    def walk(self, container: Any) -> None:
+        for child in container:
+            if child.tag == w("bookmarkStart"):
+                # Pandoc opens a heading's bookmark before its paragraph, at the body's level.
+                self.waiting.append(child.get(w("name"), ""))
+                continue
+            if child.tag == w("p"):
+                self.reader.current = child
+                if self.stack:
+                    self.reader.section_at[self.reader.numbers.get(child, 0)] = \
+                        self.stack[-1].title
+                self.reader.bookmarks, self.waiting = self.waiting, []
+                self.paragraph(child)
+            elif child.tag == w("tbl"):
+                self.reader.current = next(child.iter(w("p")), None)
+                self.reader.bookmarks = []
+                self.table(child)
+                self._bookmarks_here()
+            elif child.tag == w("sdt"):
+                gallery = child.find(f"{w('sdtPr')}/{w('docPartObj')}/{w('docPartGallery')}")
+                if gallery is not None and "Contents" in gallery.get(w("val"), ""):
+                    continue  # Word's own table of contents: the editions make theirs
+                content = child.find(w("sdtContent"))
+                if content is not None:
+                    self.walk(content)
+            elif child.tag in (w("customXml"), w("ins"), w("moveTo")):
+                self.walk(child)
+
+    def _bookmarks_here(self) -> None:
+        section = self.stack[-1] if self.stack else None
+        for name in self.reader.bookmarks:
+            self.reader.bookmark_section.setdefault(name, section)
+
+    def paragraph(self, p: Any) -> None:
+        p_pr = p.find(w("pPr"))
+        style_el = p_pr.find(w("pStyle")) if p_pr is not None else None
+        style = style_el.get(w("val")) if style_el is not None else None
+        names = self.reader.styles.names(style)
+        outline_el = p_pr.find(w("outlineLvl")) if p_pr is not None else None
+        outline = (int(outline_el.get(w("val"), "9")) if outline_el is not None
+                   and outline_el.get(w("val"), "").isdigit() else None)
+        in_toc_before = any(f.get("name") == "TOC" for f in self.reader.fields)
+        content, figures = self.reader.paragraph_inlines(p)
+        in_toc = in_toc_before or any(f.get("name") == "TOC" for f in self.reader.fields)
+        if in_toc or any(n.startswith("toc ") or n in ("toc heading", "contents heading")
+                         for n in names[:1]):
+            return  # the table of contents: every edition makes its own
+        text = plain(content).strip()
+        level = self.reader.styles.heading_level(style, outline)
+        if names and names[0] in ("title", "subtitle") and not self.stack:
+            self._title(names[0], text)
+            return
+        if level is not None and text:
+            self.end_list()
+            self.heading(level, text, tuple(notes(content)))
+            return
+        self._bookmarks_here()
+        num = own_numbering(p_pr) or self.reader.styles.numbering(style)
+        if num is not None and num[0] == "0":
+            num = None
+        kind = self.reader.styles.list_kind(num) if num else None
+        if kind is None and names and names[0].startswith(("list bullet", "list number")):
+            kind, num = ("bullets" if "bullet" in names[0] else "numbered"), ("style", "0")
+        if kind is not None and content:
+            deeper = bool(num and num[1] not in ("0", "style"))
+            if deeper:
+                self.reader.notice("a list item at a deeper level: the source's lists have one "
+                                   "level; it joins its list", text)
+            key = num[0] if kind == "numbered" and num else ""
+            if self.lists and (deeper or self.lists[-1][:2] == (kind, key)):
+                self.lists[-1][2].append(content)
+            else:
+                self.end_list()
+                self.lists.append((kind, key, [content]))
+            self.figure_blocks(figures)
+            return
+        self.end_list()
+        if not self.stack and names and names[0] in ("author", "date", "abstract"):
+            self._front_matter(names[0], text, content)
+            return
+        if names and names[0] == "cover fact" and not self.stack:
+            label, _, value = text.partition(":")
+            self._fact(label.strip(), value.strip())
+            return
+        if any(n in CAPTION_STYLES for n in names) and content:
+            label = _CAPTION_LABEL.match(text)
+            kind_word = (label.group(1) or label.group(2)).lower() if label else ""
+            if not kind_word:  # pandoc's caption styles say what they caption
+                kind_word = ("table" if "table caption" in names else
+                             "figure" if {"image caption", "figure caption"} & set(names)
+                             else "")
+            caption_kind = ("table" if kind_word == "table" else
+                            "figure" if kind_word else None)
+            self.figure_blocks(figures)
+            self.blocks.append(_Caption(strip_prefix(content, _CAPTION_LABEL), caption_kind))
+            return
+        if any(n in QUOTE_STYLES for n in names) and content:
+            dash = next((d for d in _DASHES if text.startswith(d)), None)
+            previous = self.blocks[-1] if self.blocks else None
+            if dash and isinstance(previous, Quote) and previous.attribution is None:
+                self.blocks[-1] = Quote(previous.text, strip_prefix(
+                    content, re.compile("^" + re.escape(dash.strip()) + r"\s*")))
+            else:
+                self.blocks.append(Quote(content))
+            self.figure_blocks(figures)
+            return
+        if names and names[0] == "lead" and not self.stack:
+            self.draft.lead.append(content)
+            return
+        if content:
+            self._unusual(names[0] if names else "normal", text)
+            self.blocks.append(Paragraph(content))
+        self.figure_blocks(figures)
+
+    def _unusual(self, name: str, text: str) -> None:
+        """Say once per style that a style the import does not know reads as paragraphs."""
+        if name in _PLAIN_STYLES or name in self.unusual:
+            return
+        self.unusual.add(name)
+        self.reader.notice(f"paragraphs in the style '{name}' are read as plain paragraphs "
+                           "(the source has no such kind of block); this is the first", text)
+
+    def _title(self, kind: str, text: str) -> None:
+        if kind == "title" and not self.draft.title:
+            self.draft.title = text
+        elif kind == "subtitle" and self.draft.subtitle is None:
+            self.draft.subtitle = text
+        else:
+            self.front.append(Paragraph((Text(text),)))
+
+    def _front_matter(self, kind: str, text: str, content: Inlines) -> None:
+        if kind == "author":
+            self.draft.authors += [a.strip() for a in re.split(r"[;,]| and ", text) if a.strip()]
+        elif kind == "date":
+            self.draft.date = parse_date(text) or self.draft.date
+            if parse_date(text) is None:
+                self.draft.facts.append(("Date", text))
+        else:
+            self.draft.description = text
+
+    def _fact(self, label: str, value: str) -> None:
+        if label == "Publisher":
+            self.draft.publisher = value
+        elif label == "Published" and parse_date(value):
+            self.draft.date = parse_date(value)
+        else:
+            self.draft.facts.append((label, value))
+
+    def heading(self, level: int, title: str, title_notes: Inlines = ()) -> None:
+        # Sections close by Word's levels; a skipped level (Heading 1, then Heading 3)
+        # nests one level down, and a following Heading 3 is its sibling.
+        while self.stack and self.word_levels[-1] >= level:
+            self.stack.pop()
+            self.word_levels.pop()
+        depth = len(self.stack) + 1
+        if depth > MAX_SECTION_DEPTH:
+            self.reader.notice(f"a heading nested deeper than {MAX_SECTION_DEPTH} levels: "
+                               "the source's sections nest six deep; it is kept as a "
+                               "paragraph in strong type", title)
+            self.blocks.append(Paragraph((Strong((Text(title),)),)))
+            return
+        section = DraftSection(" ".join(title.split()), depth, list(self.reader.bookmarks))
+        if title_notes:
+            # A title is plain text: its notes open the section's text instead.
+            self.reader.notice("a note in a heading: the source's titles are plain text; the "
+                               "note opens the section's first paragraph", title)
+            section.blocks.append(Paragraph(title_notes))
+        for name in self.reader.bookmarks:
+            self.reader.bookmark_section[name] = section
+        if self.stack:
+            self.stack[-1].sections.append(section)
+        else:
+            self.draft.sections.append(section)
+        self.stack.append(section)
+        self.word_levels.append(level)
+
+    def end_list(self) -> None:
+        for kind, _, items in self.lists:
+            self.blocks.append(BulletList(tuple(items)) if kind == "bullets"
+                               else NumberedList(tuple(items)))
+        self.lists = []
+
+    def figure_blocks(self, figures: list[_Pending]) -> None:
+        for pending in figures:
+            self.figures += 1
+            stem = _ascii_name(pending.name) or f"figure-{self.figures}"
+            name, n = stem, 1
+            while name in self.names:
+                n += 1
+                name = f"{stem}-{n}"
+            self.names.add(name)
+            path = f"images/{name}{pending.suffix}"
+            self.draft.images[path] = pending.data
+            alt = pending.alt
+            if not alt:
+                self.reader.notice("a picture without alt text (Word: Edit Alt Text): its "
+                                   "alt is its file name; describe it in the source")
+                alt = name.replace("-", " ")
+            self.blocks.append(Figure(0, Path(path), pending.media_type, 0, 0, alt))
+
+    def table(self, tbl: Any) -> None:
+        self.end_list()
+        rows: list[list[Inlines]] = []
+        aligns: list[list[str]] = []
+        header_rows = 0
+        for index, tr in enumerate(tbl.findall(w("tr"))):
+            tr_pr = tr.find(w("trPr"))
+            if tr_pr is not None and tr_pr.find(w("tblHeader")) is not None \
+                    and header_rows == index:
+                header_rows += 1
+            cells: list[Inlines] = []
+            row_align: list[str] = []
+            for tc in tr.findall(w("tc")):
+                tc_pr = tc.find(w("tcPr"))
+                span_el = tc_pr.find(w("gridSpan")) if tc_pr is not None else None
+                span = int(span_el.get(w("val"), "1")) if span_el is not None \
+                    and span_el.get(w("val"), "").isdigit() else 1
+                merged = tc_pr.find(w("vMerge")) if tc_pr is not None else None
+                parts: list[Inline] = []
+                align = "left"
+                if tc.find(f".//{w('tbl')}") is not None:
+                    self.reader.notice("a table inside a table cell: its text is kept in "
+                                       "the cell")
+                for number, p in enumerate(tc.iter(w("p"))):
+                    self.reader.current = p
+                    content, figures = self.reader.paragraph_inlines(p)
+                    if figures:
+                        self.reader.notice("a picture in a table cell: the source cannot "
+                                           "hold it; left out")
+                    if number == 0:
+                        jc = p.find(f"{w('pPr')}/{w('jc')}")
+                        value = jc.get(w("val"), "left") if jc is not None else "left"
+                        align = {"center": "center", "right": "right", "end": "right"}.get(
+                            value, "left")
+                    if content:
+                        parts += ([Text(" ")] if parts else []) + list(content)
+                if merged is not None and merged.get(w("val"), "continue") == "continue":
+                    parts = []  # the cell above holds the words of a vertical merge
+                    self.reader.notice("a cell merged with the one above: the source's cells "
+                                       "span one row; it is left empty")
+                cells.append(_merge(parts))
+                row_align.append(align)
+                if span > 1:
+                    self.reader.notice(f"a cell spanning {span} columns: the source's cells "
+                                       "span one; it is followed by empty cells",
+                                       plain(tuple(parts)))
+                    cells += [()] * (span - 1)
+                    row_align += [align] * (span - 1)
+            rows.append(cells)
+            aligns.append(row_align)
+        if not rows:
+            return
+        width = max(len(r) for r in rows)
+        rows = [r + [()] * (width - len(r)) for r in rows]
+        header = rows[0]
+        if not any(header):
+            header = [(Text(f"Column {i}"),) for i in range(1, width + 1)]
+            self.reader.notice("a table whose first row is empty: its columns are named "
+                               "Column 1, 2 …")
+        if all(len(cell) == 1 and isinstance(cell[0], Strong) for cell in header if cell):
+            # A header row all in bold is the table style's look, which LibreOffice writes
+            # out as direct formatting: every edition sets the header row apart itself.
+            header = [cell[0].content if cell else cell for cell in header]
+        header = [cell or (Text(" "),) for cell in header]
+        body = rows[1:]
+        columns = []
+        for i in range(width):
+            seen = [a[i] for a in aligns[1:] if i < len(a)] or [a[i] for a in aligns[:1]
+                                                                 if i < len(a)]
+            columns.append(max(("left", "center", "right"), key=seen.count) if seen
+                           else "left")
+        self.blocks.append(Table(0, tuple(header), tuple(tuple(r) for r in body),
+                                 tuple(columns)))
+
+
+def parse_date(text: str) -> dt.date | None:
+    text = " ".join(text.replace(",", " ").split())
+    for fmt in ("%Y-%m-%d", "%d %B %Y", "%B %d %Y", "%d %b %Y", "%b %d %Y", "%d/%m/%Y",
+                "%Y-%m-%dT%H:%M:%SZ"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _attach_captions(blocks: list[Any], notices: list[str], path: Path) -> list[Block]:
+    """Captions onto the tables and figures they name: a table's caption before it (or
+    after), a figure's after it (or before)."""
+    out: list[Any] = list(blocks)
+    i = 0
+    while i < len(out):
+        block = out[i]
+        if not isinstance(block, _Caption):
+            i += 1
+            continue
+        after = out[i + 1] if i + 1 < len(out) else None
+        before = out[i - 1] if i else None
+        wants = ((Table,) if block.kind == "table" else (Figure,) if block.kind == "figure"
+                 else (Table, Figure))
+        order = ((after, 1), (before, -1)) if block.kind != "figure" else ((before, -1),
+                                                                           (after, 1))
+        for target, step in order:
+            if isinstance(target, wants) and target.caption is None:
+                caption = block.content or None
+                out[i + step] = dataclasses.replace(target, caption=caption)
+                del out[i]
+                break
+        else:
+            out[i] = Paragraph(block.content) if block.content else None
+            i += 1
+    return [b for b in out if b is not None]
+
+
+def _finish(sections: list[DraftSection], notices: list[str], path: Path) -> None:
+    for section in sections:
+        section.blocks = _attach_captions(section.blocks, notices, path)
+        _finish(section.sections, notices, path)
+        if not section.blocks and not section.sections:
+            notices.append(f"{path}: section '{section.title}' has no text: it is given "
+                           "its title as a paragraph (the source's sections are never empty)")
+            section.blocks = [Paragraph((Text(section.title),))]
+
+
+def read_draft(package: WordPackage) -> Draft:
+    """The document in `package` as a Draft."""
+    reader = _Reader(package)
+    reader.bookmarks = []
+    draft = Draft()
+    body_el = package.document.find(w("body"))
+    walker = _Body(reader, draft)
+    if body_el is not None:
+        walker.walk(body_el)
+    walker.end_list()
+    front = _attach_captions(walker.front, reader.notices, package.path)
+    leading = [b for b in front if not isinstance(b, Paragraph)]
+    if leading or (not draft.sections):
+        # Blocks before the first heading (or a document with none) open a first section.
+        first = DraftSection(draft.title or "Introduction", 1, blocks=list(front))
+        draft.sections.insert(0, first)
+        if draft.sections[1:]:
+            reader.notices.append(f"{package.path}: text before the first heading is put "
+                                  f"into a first section, '{first.title}'")
+    else:
+        draft.lead += [b.content for b in front if isinstance(b, Paragraph)]
+    _finish(draft.sections, reader.notices, package.path)
+    _metadata(package, draft, reader.styles, reader.notices)
+    _other_parts(package, reader)
+    _resolve_references(draft, reader)
+    draft.notices = reader.notices
+    draft.section_at = reader.section_at
+    return draft
+
+
+def _core(package: WordPackage, ns: str, name: str) -> str:
+    if package.core is None:
+        return ""
+    element = package.core.find(f"{{{ns}}}{name}")
+    return " ".join((element.text or "").split()) if element is not None else ""
+
+
+def _metadata(package: WordPackage, draft: Draft, styles: Styles, notices: list[str]) -> None:
+    draft.title = draft.title or _core(package, DC, "title")
+    draft.subject = _core(package, DC, "subject") or None
+    draft.description = draft.description or _core(package, DC, "description") or None
+    keywords = _core(package, CP, "keywords")
+    draft.keywords = [k.strip() for k in re.split(r"[;,]", keywords) if k.strip()]
+    if not draft.authors:
+        creator = _core(package, DC, "creator")
+        draft.authors = [a.strip() for a in re.split(r";", creator) if a.strip()]
+    language = _core(package, DC, "language") or styles.default_language or ""
+    if language and not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", language):
+        notices.append(f"{package.path}: the language '{language}' is no BCP 47 tag: "
+                       "'en' is written instead; correct it in the source")
+        language = ""
+    draft.language = language or None
+    if not draft.authors and not draft.publisher:
+        notices.append(f"{package.path}: no author in the document's properties: "
+                       "'Publisher' is written as publisher and author; correct it")
+    identifier = _core(package, DC, "identifier")
+    draft.identifier = identifier if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$",
+                                              identifier) else None
+    if draft.date is None:
+        for name in ("created", "modified"):
+            found = parse_date(_core(package, DCTERMS, name)[:10])
+            if found:
+                draft.date = found
+                break
+        else:
+            notices.append(f"{package.path}: no date on the title page or in the document's "
+                           "properties: today's is written; correct it in the source")
+
+
+def _other_parts(package: WordPackage, reader: _Reader) -> None:
+    """Headers and footers: reported, since the editions make their own running heads."""
+    for key, root in package.parts.items():
+        if key.startswith(("header:", "footer:")):
+            words = " ".join("".join(t.text or "" for t in root.iter(w("t"))).split())
+            if words:
+                kind = key.split(":", 1)[0]
+                reader.notices.append(
+                    f"{package.path}: a {kind} (\"{few_words(words)}\"): the editions make "
+                    "their own running heads and page numbers; not imported")
+
+
+def _resolve_references(draft: Draft, reader: _Reader) -> None:
+    """Internal links to bookmarks as cross-references to the sections holding them; ids
+    are given here, from the titles (or a bookmark that is a valid id)."""
+    assign_ids(draft.sections)
+    known = {name: section for name, section in reader.bookmark_section.items()}
+
+    def fix(content: Inlines) -> Inlines:
+        out: list[Inline] = []
+        for node in content:
+            if isinstance(node, CrossReference):
+                section = known.get(node.section_id)
+                if section is None:
+                    reader.notices.append(f"{reader.package.path}: a link to the bookmark "
+                                          f"'{node.section_id}' outside any section: kept as "
+                                          "its words")
+                    out += fix(node.content)
+                    continue
+                out.append(CrossReference(section.id, fix(node.content)))
+            elif isinstance(node, Text):
+                out.append(node)
+            else:
+                out.append(dataclasses.replace(node, content=fix(node.content)))
+        return _merge(out)
+
+    def visit(sections: list[DraftSection]) -> None:
+        for section in sections:
+            section.blocks = [map_content(b, fix) for b in section.blocks]
+            visit(section.sections)
+
+    visit(draft.sections)
+    draft.lead = [fix(content) for content in draft.lead]
+
+
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+
+
+def assign_ids(sections: list[DraftSection]) -> None:
+    """Unique ids (in lower case too) from each section's bookmark, when one is a valid id
+    that is not Word's own (_Toc…), or from its title."""
+    used: set[str] = set()
+
+    def visit(items: list[DraftSection]) -> None:
+        for section in items:
+            given = next((b for b in section.bookmarks if _ID.match(b)), None)
+            base = given or slugify(section.title)[:60].rstrip("-")
+            if not base[:1].isalpha():
+                base = f"s-{base}"
+            candidate, n = base, 1
+            while candidate.lower() in used:
+                n += 1
+                candidate = f"{base}-{n}"
+            used.add(candidate.lower())
+            section.id = candidate
+            visit(section.sections)
+
+    visit(sections)

@@ -1,0 +1,706 @@
+"""Putting the text of an edited Word edition back into its source, and nothing else.
+
+The source is edited as a ruamel.yaml round-trip tree: only the strings whose text
+the Word document changed are replaced, each in the scalar style it had (folded,
+quoted, plain). ruamel.yaml writes the whole tree again, which would also re-indent
+or re-wrap parts nobody changed; so the text written is the original with the
+hunks by which ruamel's output of the edited tree differs from ruamel's output of
+the unedited one (a three-way merge), and it is read back to check it holds exactly
+the edited tree. Unchanged, the source is not written at all: byte for byte itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import io
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml as pyyaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+    SingleQuotedScalarString,
+)
+
+from reportexport.inputfiles import read_bounded
+from reportexport.model import (
+    BulletList,
+    CrossReference,
+    Figure,
+    Inlines,
+    Note,
+    NumberedList,
+    Paragraph,
+    Quote,
+    Report,
+    Section,
+    Table,
+    Text,
+    block_content,
+    map_content,
+    notes,
+)
+from reportexport.problems import InputError, Problem, format_path
+from reportexport.source import read_report, slugify
+from reportexport.wordimport import Decision, Imported, read_word, write_atomically
+from reportexport.wordimport.markup import runs, same_text, to_markup
+from reportexport.wordimport.reader import Draft, DraftSection
+
+Path_ = tuple[str | int, ...]
+
+
+class _Refused(Exception):
+    """The Word document's structure differs from the source's: say where."""
+
+
+def _walk(sections: list[DraftSection], level: int = 1) -> list[tuple[int, DraftSection]]:
+    out = []
+    for section in sections:
+        out.append((level, section))
+        out += _walk(section.sections, level + 1)
+    return out
+
+
+def _source_walk(report: Report) -> list[tuple[int, Section, Path_]]:
+    """Each section with its level and its path in the source's data."""
+    out: list[tuple[int, Section, Path_]] = []
+
+    def visit(sections: tuple[Section, ...], level: int, path: Path_) -> None:
+        for i, section in enumerate(sections):
+            here = (*path, i)
+            out.append((level, section, here))
+            visit(section.sections, level + 1, (*here, "sections"))
+
+    visit(report.sections, 1, ("sections",))
+    return out
+
+
+@dataclasses.dataclass
+class _Edit:
+    path: Path_
+    text: Any  # the new text; for an insertion, the new block's data
+    what: str  # "paragraph", "cell" … for the summary
+    where: str  # the section's title
+    notes_changed: int = 0
+    change: str = "set"  # or "insert" (before the item at path) or "delete"
+
+
+class _Collector:
+    def __init__(self, ids: dict[str, str]) -> None:
+        self.ids = ids  # the draft's section ids -> the source's
+        self.edits: list[_Edit] = []
+
+    def remap(self, content: Inlines) -> Inlines:
+        out = []
+        for node in content:
+            if isinstance(node, CrossReference):
+                out.append(CrossReference(self.ids.get(node.section_id, node.section_id),
+                                          self.remap(node.content)))
+            elif isinstance(node, Text):
+                out.append(node)
+            else:
+                out.append(dataclasses.replace(node, content=self.remap(node.content)))
+        return tuple(out)
+
+    def text(self, path: Path_, old: Inlines, new: Inlines, what: str, where: str) -> None:
+        new = self.remap(new)
+        if same_text(old, new):
+            return
+        old_notes = [n.content for n in notes(old)]
+        new_notes = [n.content for n in notes(new)]
+        changed_notes = sum(not same_text(a, b) for a, b in zip(old_notes, new_notes,
+                                                                 strict=False))
+        changed_notes += abs(len(old_notes) - len(new_notes))
+        body_same = same_text(_without_notes(old), _without_notes(new))
+        self.edits.append(_Edit(path, to_markup(new), "note" if body_same and changed_notes
+                                else what, where, changed_notes))
+
+    def plain(self, path: Path_, old: str, new: str, what: str, where: str) -> None:
+        if " ".join(old.split()) != " ".join(new.split()):
+            self.edits.append(_Edit(path, new, what, where))
+
+
+def _without_notes(content: Inlines) -> Inlines:
+    return tuple(node if isinstance(node, Text) else
+                 dataclasses.replace(node, content=_without_notes(node.content))
+                 for node in content if not isinstance(node, Note))
+
+
+def _split_lists(old: tuple[Any, ...], new: list[Any]) -> list[Any]:
+    """The draft's blocks with a bulleted list split where the source has several lists
+    one after another (Word runs them together: they share one numbering)."""
+    out: list[Any] = []
+    j = 0
+    i = 0
+    while i < len(old) and j < len(new):
+        if isinstance(old[i], BulletList) and isinstance(new[j], BulletList):
+            run = [old[i]]
+            while i + len(run) < len(old) and isinstance(old[i + len(run)], BulletList):
+                run.append(old[i + len(run)])
+            items = list(new[j].items)
+            if len(run) > 1 and sum(len(b.items) for b in run) == len(items):
+                for block in run:
+                    out.append(BulletList(tuple(items[: len(block.items)])))
+                    items = items[len(block.items):]
+                i += len(run)
+                j += 1
+                continue
+        out.append(new[j])
+        i += 1
+        j += 1
+    return out + new[j:]
+
+
+def _kind(block: Any) -> str:
+    return type(block).__name__
+
+
+def _signature(block: Any) -> tuple[Any, ...]:
+    """What a block says, to align the source's blocks with the document's."""
+    return (_kind(block), *(tuple(runs(content)) for content in block_content(block)))
+
+
+def _new_block(collector: _Collector, block: Any, where: str) -> Any:
+    """A block the Word document adds, as the source's data (ruamel.yaml's own types)."""
+    def markup(content: Inlines) -> str:
+        return to_markup(collector.remap(content))
+
+    if isinstance(block, Paragraph):
+        return CommentedMap(paragraph=markup(block.content))
+    if isinstance(block, BulletList | NumberedList):
+        key = "bullets" if isinstance(block, BulletList) else "numbered"
+        return CommentedMap([(key, CommentedSeq(markup(item) for item in block.items))])
+    if isinstance(block, Quote):
+        quote = CommentedMap(text=markup(block.text))
+        if block.attribution:
+            quote["attribution"] = markup(block.attribution)
+        return CommentedMap(quote=quote)
+    if isinstance(block, Table):
+        table = CommentedMap()
+        if block.caption:
+            table["caption"] = markup(block.caption)
+        table["columns"] = _flow_seq(markup(cell) for cell in block.columns)
+        if any(a != "left" for a in block.align):
+            table["align"] = _flow_seq(block.align)
+        table["rows"] = CommentedSeq(_flow_seq(markup(cell) for cell in row)
+                                     for row in block.rows)
+        return CommentedMap(table=table)
+    raise _Refused(f"section '{where}': a {_describe([block])[1:-1]} added in Word; add "
+                   "figures in the source (the picture is a file beside it)")
+
+
+def _flow_seq(items: Any) -> CommentedSeq:
+    seq = CommentedSeq(items)
+    seq.fa.set_flow_style()
+    return seq
+
+
+def _sequence(collector: _Collector, old: list[Any], new: list[Any], path: Path_,
+              where: str, what: str, pair: Any, make: Any) -> None:
+    """Align `old` (the source's items at `path`) with `new` (the document's): pairs are
+    compared by `pair`, items the document adds are made by `make`, those it lacks go."""
+    signature = [_signature(b) if not isinstance(b, tuple) else ("text", tuple(runs(b)))
+                 for b in old]
+    theirs = [_signature(b) if not isinstance(b, tuple) else ("text", tuple(runs(b)))
+              for b in new]
+    matcher = difflib.SequenceMatcher(None, signature, theirs, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        paired = 0
+        if tag == "replace":
+            # Blocks of the same kinds in the same places: their texts were edited.
+            kinds_old = [s[0] for s in signature[i1:i2]]
+            kinds_new = [s[0] for s in theirs[j1:j2]]
+            common = 0
+            while (common < min(i2 - i1, j2 - j1)
+                   and kinds_old[common] == kinds_new[common]):
+                common += 1
+            for k in range(common):
+                pair(i1 + k, old[i1 + k], new[j1 + k])
+            paired = common
+        for k in range(i1 + paired, i2):
+            kind = what if what != "block" else _describe([old[k]])[1:-1]
+            collector.edits.append(_Edit((*path, k), None, kind, where, change="delete"))
+        for k in range(j1 + paired, j2):
+            collector.edits.append(_Edit((*path, i2), make(new[k]), what, where,
+                                         change="insert"))
+
+
+def _blocks(collector: _Collector, old: tuple[Any, ...], new: list[Any], path: Path_,
+            where: str) -> None:
+    # The document's cross-references name the source's ids before anything is compared.
+    new = [map_content(block, collector.remap) for block in _split_lists(old, new)]
+
+    def pair(index: int, a: Any, b: Any) -> None:
+        _pair(collector, (*path, index), index, a, b, where)
+
+    _sequence(collector, list(old), new, path, where, "block",
+              pair, lambda block: _new_block(collector, block, where))
+
+
+def _pair(collector: _Collector, here: Path_, index: int, a: Any, b: Any, where: str) -> None:
+    """Two blocks of one kind, the source's and the document's: their texts compared."""
+    if isinstance(a, Paragraph):
+        collector.text((*here, "paragraph"), a.content, b.content, "paragraph", where)
+    elif isinstance(a, BulletList | NumberedList):
+        key = "bullets" if isinstance(a, BulletList) else "numbered"
+        if len(a.items) == len(b.items):
+            for n, (x, y) in enumerate(zip(a.items, b.items, strict=True)):
+                collector.text((*here, key, n), x, y, "list item", where)
+        else:
+            _sequence(collector, list(a.items), list(b.items), (*here, key), where,
+                      "list item",
+                      lambda n, x, y: collector.text((*here, key, n), x, y, "list item",
+                                                     where),
+                      lambda item: to_markup(collector.remap(item)))
+    elif isinstance(a, Quote):
+        collector.text((*here, "quote", "text"), a.text, b.text, "quotation", where)
+        if (a.attribution is None) != (b.attribution is None):
+            raise _Refused(f"section '{where}', block {index + 1}: a quotation's "
+                           "attribution added or removed")
+        if a.attribution is not None:
+            collector.text((*here, "quote", "attribution"), a.attribution, b.attribution,
+                           "quotation", where)
+    elif isinstance(a, Table):
+        if (len(a.columns), len(a.rows)) != (len(b.columns), len(b.rows)):
+            raise _Refused(f"section '{where}', block {index + 1}: a table of "
+                           f"{len(b.columns)} columns and {len(b.rows)} rows where the "
+                           f"source's has {len(a.columns)} and {len(a.rows)}")
+        _caption(collector, (*here, "table"), a, b, where)
+        for n, (x, y) in enumerate(zip(a.columns, b.columns, strict=True)):
+            collector.text((*here, "table", "columns", n), x, y, "cell", where)
+        for r, (row_a, row_b) in enumerate(zip(a.rows, b.rows, strict=True)):
+            for n, (x, y) in enumerate(zip(row_a, row_b, strict=True)):
+                collector.text((*here, "table", "rows", r, n), x, y, "cell", where)
+    elif isinstance(a, Figure):
+        collector.plain((*here, "figure", "alt"), a.alt, b.alt, "alt text", where)
+        _caption(collector, (*here, "figure"), a, b, where)
+
+
+def _caption(collector: _Collector, path: Path_, a: Any, b: Any, where: str) -> None:
+    if (a.caption is None) != (b.caption is None):
+        raise _Refused(f"section '{where}': a caption added or removed")
+    if a.caption is not None:
+        collector.text((*path, "caption"), a.caption, b.caption, "caption", where)
+
+
+def _describe(blocks: Any) -> str:
+    names = {"Paragraph": "paragraph", "BulletList": "bulleted list", "NumberedList":
+             "numbered list", "Quote": "quotation", "Table": "table", "Figure": "figure"}
+    return "[" + ", ".join(names[_kind(b)] for b in blocks) + "]"
+
+
+def _align_sections(ours: list[tuple[int, Section, Path_]],
+                    theirs: list[tuple[int, DraftSection]]
+                    ) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """The source's sections paired with the document's by level and title (a section of
+    the same level in the same place whose title changed is a pair too); the document's
+    sections no source section pairs with (added), and the source's (removed)."""
+    mine = [(level, " ".join(section.title.split())) for level, section, _ in ours]
+    yours = [(level, section.title) for level, section in theirs]
+    pairs: list[tuple[int, int]] = []
+    added: list[int] = []
+    removed: list[int] = []
+    matcher = difflib.SequenceMatcher(None, mine, yours, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        common = 0
+        if tag in ("equal", "replace"):
+            while (common < min(i2 - i1, j2 - j1)
+                   and mine[i1 + common][0] == yours[j1 + common][0]):
+                common += 1
+        pairs += [(i1 + k, j1 + k) for k in range(common)]
+        removed += range(i1 + common, i2)
+        added += range(j1 + common, j2)
+    return pairs, added, removed
+
+
+def _parent(entries: list[Any], index: int) -> int | None:
+    """The index of the section that holds entries[index] (None at the top level)."""
+    level = entries[index][0]
+    for back in range(index - 1, -1, -1):
+        if entries[back][0] < level:
+            return back
+    return None
+
+
+def _sections_changed(collector: _Collector, ours: list[tuple[int, Section, Path_]],
+                      theirs: list[tuple[int, DraftSection]], added: list[int],
+                      removed: list[int], paired: dict[int, int]) -> None:
+    """Sections added in Word, put into the source; sections removed, taken out."""
+    theirs_paired = {j: i for i, j in paired.items()}
+    gone = set(removed)
+    for i in removed:
+        parent = _parent(ours, i)
+        if parent is not None and parent in gone:
+            continue  # it goes with its parent
+        descendants = range(i + 1, len(ours))
+        for k in descendants:
+            if ours[k][0] <= ours[i][0]:
+                break
+            if k not in gone:
+                raise _Refused(f"section '{ours[i][1].title}' is gone from the Word document "
+                               f"but '{ours[k][1].title}' inside it is not: move sections "
+                               "in the source")
+        collector.edits.append(_Edit(ours[i][2], None, "section", ours[i][1].title,
+                                     change="delete"))
+    new = set(added)
+    for j in added:
+        parent = _parent(theirs, j)
+        if parent is not None and parent in new:
+            continue  # it comes with its parent
+        if parent is not None and parent not in theirs_paired:
+            raise _Refused(f"section '{theirs[j][1].title}': its place in the source is "
+                           "unclear; add it in the source")
+        siblings = [k for k in range(j - 1, -1, -1)
+                    if theirs[k][0] == theirs[j][0] and _parent(theirs, k) == parent
+                    and k in theirs_paired]
+        index = int(ours[theirs_paired[siblings[0]]][2][-1]) + 1 if siblings else 0
+        base: Path_ = (("sections",) if parent is None
+                       else (*ours[theirs_paired[parent]][2], "sections"))
+        collector.edits.append(_Edit((*base, index), _new_section(collector, theirs[j][1]),
+                                     "section", theirs[j][1].title, change="insert"))
+
+
+def _new_section(collector: _Collector, section: DraftSection) -> CommentedMap:
+    data = CommentedMap(id=collector.ids[section.id], title=section.title)
+    if section.blocks:
+        data["blocks"] = CommentedSeq(
+            _new_block(collector, map_content(block, collector.remap), section.title)
+            for block in section.blocks)
+    if section.sections:
+        data["sections"] = CommentedSeq(_new_section(collector, child)
+                                        for child in section.sections)
+    return data
+
+
+def _fresh_ids(theirs: list[tuple[int, DraftSection]], added: list[int],
+               taken: set[str]) -> dict[str, str]:
+    """Ids for the sections added in Word, unique among the source's (in lower case)."""
+    fresh = {}
+    for j in added:
+        section = theirs[j][1]
+        base = section.id if section.id.lower() not in taken else \
+            (slugify(section.title)[:60].rstrip("-") or "section")
+        if not base[:1].isalpha():
+            base = f"s-{base}"
+        candidate, n = base, 1
+        while candidate.lower() in taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        taken.add(candidate.lower())
+        fresh[section.id] = candidate
+    return fresh
+
+
+def collect_edits(report: Report, draft: Draft) -> list[_Edit]:
+    """Every text the Word document changed, with its path in the source's data."""
+    ours = _source_walk(report)
+    theirs = _walk(draft.sections)
+    pairs, added, removed = _align_sections(ours, theirs)
+    if len(pairs) * 2 < len(ours):
+        # Most sections unmatched: another document, not an edited edition of this source.
+        raise _Refused(f"only {len(pairs)} of the source's {len(ours)} sections are in the "
+                       "Word document: is it an edition of this source? Import it as a new "
+                       "source (without --update)")
+    ids = {theirs[j][1].id: ours[i][1].id for i, j in pairs}
+    ids.update(_fresh_ids(theirs, added, {s.id.lower() for _, s, _ in ours}))
+    collector = _Collector(ids)
+    _sections_changed(collector, ours, theirs, added, removed, dict(pairs))
+    meta = report.metadata
+    collector.plain(("metadata", "title"), meta.title, draft.title or meta.title, "title",
+                    "metadata")
+    if meta.subtitle is not None and draft.subtitle is not None:
+        collector.plain(("metadata", "subtitle"), meta.subtitle, draft.subtitle, "subtitle",
+                        "metadata")
+    if bool(draft.lead) != bool(report.lead):
+        raise _Refused(f"the Word document has {len(draft.lead)} lead paragraphs, the source "
+                       f"{len(report.lead)}: add or remove the lead in the source")
+    lead = [collector.remap(content) for content in draft.lead]
+    _sequence(collector, [p.content for p in report.lead], lead, ("lead",), "lead",
+              "lead paragraph",
+              lambda i, a, b: collector.text(("lead", i), a, b, "lead paragraph", "lead"),
+              lambda content: to_markup(content))
+    for i, j in pairs:
+        (_, section, path), (_, drafted) = ours[i], theirs[j]
+        collector.plain((*path, "title"), section.title, drafted.title, "section title",
+                        section.title)
+        _blocks(collector, section.blocks, drafted.blocks, (*path, "blocks"), section.title)
+    return collector.edits
+
+
+# --- the YAML ------------------------------------------------------------------------
+
+
+def _yaml(indent: tuple[int, int, int]) -> YAML:
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap a scalar: folded ones keep their own line breaks
+    yaml.indent(mapping=indent[0], sequence=indent[1], offset=indent[2])
+    return yaml
+
+
+def _dump(yaml: YAML, data: Any) -> str:
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+_INDENTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (2, 4, 4), (4, 6, 4), (4, 4, 0), (3, 5, 3))
+
+
+def _fitting_yaml(text: str) -> YAML:
+    """The ruamel.yaml settings under which its output of `text` differs from `text` least."""
+    best: tuple[int, YAML] | None = None
+    for indent in _INDENTS:
+        yaml = _yaml(indent)
+        dumped = _dump(yaml, yaml.load(text))
+        if dumped == text:
+            return yaml
+        distance = sum(1 for line in difflib.ndiff(text.splitlines(), dumped.splitlines())
+                       if line[:1] in "+-")
+        if best is None or distance < best[0]:
+            best = (distance, yaml)
+    assert best is not None
+    return best[1]
+
+
+def _as_text(text: str) -> Any:
+    """`text`, quoted where the source's loader (YAML 1.1: yes, no, on, 1e3) would read a
+    plain scalar as something else; ruamel.yaml writes YAML 1.2, which would not quote it."""
+
+    try:
+        reads = pyyaml.safe_load(f"k: {text}") if text and "\n" not in text else None
+    except pyyaml.YAMLError:
+        reads = None
+    return text if reads == {"k": text} else DoubleQuotedScalarString(text)
+
+
+def _styled(old: Any, text: str, width: int, column: int) -> Any:
+    """`text` in the scalar style `old` was written in."""
+    if isinstance(old, FoldedScalarString):
+        new = FoldedScalarString(text)
+        # Fold where the source's own lines would end, at a space ( a fold is a space).
+        positions, start = [], 0
+        limit = max(40, width - column)
+        while len(text) - start > limit:
+            cut = text.rfind(" ", start + 1, start + limit + 1)
+            if cut <= start:
+                cut = text.find(" ", start + limit)
+            if cut < 0:
+                break
+            if text[cut - 1] == " " or (cut + 1 < len(text) and text[cut + 1] == " "):
+                start = cut + 1  # folding next to another space would change the text
+                continue
+            positions.append(cut)
+            start = cut + 1
+        new.fold_pos = positions
+        return new
+    for kind in (LiteralScalarString, DoubleQuotedScalarString, SingleQuotedScalarString):
+        if isinstance(old, kind):
+            return kind(text)
+    return _as_text(text)
+
+
+def _set(data: Any, path: Path_, text: str, width: int) -> None:
+    parent = data
+    for part in path[:-1]:
+        parent = parent[part]
+    key = path[-1]
+    old = parent[key]
+    try:
+        column = (parent.lc.key(key)[1] if isinstance(parent, CommentedMap)
+                  else parent.lc.item(key)[1]) + 2
+    except (AttributeError, KeyError, TypeError, IndexError):
+        column = 8
+    parent[key] = _styled(old, text, width, column)
+
+
+def _restructure(data: Any, edits: list[_Edit], width: int) -> None:
+    """Blocks and list items added and removed, each sequence from its end, so that the
+    indices of the source that the edits name stay right while they are applied."""
+    by_sequence: dict[Path_, list[_Edit]] = {}
+    for edit in edits:
+        by_sequence.setdefault(edit.path[:-1], []).append(edit)
+    # Deeper and later sequences first: changing one never moves another still to change.
+    def position(path: Path_) -> tuple[tuple[int, int | str], ...]:
+        return tuple((0, part) if isinstance(part, int) else (1, part) for part in path)
+
+    for path in sorted(by_sequence, key=position, reverse=True):
+        group = by_sequence[path]
+        sequence = data
+        for part in path:
+            if part == "sections" and isinstance(sequence, CommentedMap) \
+                    and part not in sequence:
+                sequence[part] = CommentedSeq()  # a section's first subsection
+            sequence = sequence[part]
+        inserts: dict[int, list[Any]] = {}
+        for edit in group:
+            if edit.change == "insert":
+                inserts.setdefault(int(edit.path[-1]), []).append(edit.text)
+        deletes = {int(edit.path[-1]) for edit in group if edit.change == "delete"}
+        # Within one index: the item there goes, then what comes before it is put in.
+        for index in sorted(set(inserts) | deletes, reverse=True):
+            if index in deletes:
+                del sequence[index]
+            for value in reversed(inserts.get(index, [])):
+                sequence.insert(index, _fold_new(value, width))
+
+
+def _fold_new(value: Any, width: int) -> Any:
+    """A new block's long texts folded as the source's own are (`>-`)."""
+    if isinstance(value, str) and not isinstance(value, DoubleQuotedScalarString):
+        return (_styled(FoldedScalarString(""), value, width, 12) if len(value) > 72
+                else _as_text(value))
+    if isinstance(value, CommentedMap):
+        for key in value:
+            value[key] = _fold_new(value[key], width)
+    elif isinstance(value, CommentedSeq):
+        flow = value.fa.flow_style() is True
+        for index, item in enumerate(value):
+            value[index] = (_as_text(item) if flow and isinstance(item, str)
+                            else _fold_new(item, width))
+    return value
+
+
+def merge(original: str, before: str, after: str) -> str:
+    """`original` with the changes that turn `before` into `after` (line by line):
+    `before` and `after` are ruamel.yaml's outputs of the unedited and the edited tree."""
+    o, b, a = (t.splitlines(keepends=True) for t in (original, before, after))
+    mapping: dict[int, int] = {}  # a line of `before` -> the same line of `original`
+    for tag, i1, i2, j1, _ in difflib.SequenceMatcher(None, b, o, autojunk=False).get_opcodes():
+        if tag == "equal":
+            for k in range(i2 - i1):
+                mapping[i1 + k] = j1 + k
+    out: list[str] = []
+    position = 0  # in `original`, up to which it has been copied
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, b, a,
+                                                       autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        # Widen the hunk to lines of `before` that stand in `original` as they are.
+        start, end = i1, i2
+        while start > 0 and start - 1 not in mapping:
+            start -= 1
+        while end < len(b) and end not in mapping:
+            end += 1
+        o_start = mapping[start - 1] + 1 if start > 0 else 0
+        o_end = mapping[end] if end < len(b) else len(o)
+        if o_start < position:
+            raise ValueError("overlapping changes")
+        out += o[position:o_start]
+        out += b[start:i1] + a[j1:j2] + b[i2:end]
+        position = o_end
+    out += o[position:]
+    return "".join(out)
+
+
+def update_source(docx: Path, source: Path, changes: Decision = None
+                  ) -> tuple[Imported, list[str], str]:
+    """Put the text of `docx` into `source`: the import, a summary, and the unified diff."""
+    raw = read_bounded(source, what="a YAML file")
+    report, _ = read_report(source)
+    imported = read_word(docx, changes)
+    try:
+        edits = collect_edits(report, imported.draft)
+    except _Refused as exc:
+        raise InputError([Problem(docx, None, "", f"cannot update {source}: {exc}")]) from None
+    if not edits:
+        return imported, [f"{source}: unchanged (the Word document holds its text)"], ""
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    crlf = "\r\n" in text
+    text = text.replace("\r\n", "\n")
+    yaml = _fitting_yaml(text)
+    data = yaml.load(text)
+    before = _dump(yaml, data)
+    width = min(100, max(60, max(len(line) for line in text.splitlines())))
+    for edit in edits:
+        if edit.change == "set":
+            _set(data, edit.path, edit.text, width)
+    _restructure(data, [edit for edit in edits if edit.change != "set"], width)
+    after = _dump(yaml, data)
+    kept = True
+    try:
+        result = merge(text, before, after)
+        plain = YAML(typ="safe")
+        if plain.load(result) != plain.load(after):
+            raise ValueError("the merged text reads otherwise")
+    except ValueError:
+        result, kept = after, False  # ruamel.yaml's own output: values right, layout its own
+    written = (("\ufeff" if bom else "") + (result.replace("\n", "\r\n") if crlf else result))
+    diff = "".join(difflib.unified_diff(text.splitlines(keepends=True),
+                                        result.splitlines(keepends=True),
+                                        fromfile=str(source), tofile=str(source)))
+    _check(source, written)
+    write_atomically(source, written.encode("utf-8"))
+    summary = _summary(source, edits)
+    if not kept:
+        summary.append(f"{source}: the edits could not be put in without ruamel.yaml laying "
+                       "out the whole file anew: see the diff (--diff)")
+    return imported, summary, diff
+
+
+def _check(source: Path, text: str) -> None:
+    """The updated source must load: checked in a scratch file beside it before it is
+    written (its images are found relative to its folder)."""
+    handle, name = tempfile.mkstemp(dir=source.parent, prefix=f".{source.name}.",
+                                    suffix=".yaml")
+    try:
+        with open(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+        read_report(Path(name))
+    except InputError as exc:
+        problems = [Problem(source, p.location, p.path, f"after the update: {p.message}")
+                    for p in exc.problems]
+        raise InputError(problems) from None
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+def _summary(source: Path, edits: list[_Edit]) -> list[str]:
+    """'updated 2 paragraphs, 1 note; added 1 paragraph; in 2 sections', then each edit."""
+    groups: dict[str, dict[str, int]] = {"updated": {}, "added": {}, "removed": {}}
+    sections: set[str] = set()
+    for edit in edits:
+        verb = _VERBS[edit.change]
+        kind = _added_kind(edit) if edit.change != "set" else edit.what
+        groups[verb][kind] = groups[verb].get(kind, 0) + 1
+        if edit.notes_changed and edit.what != "note":
+            groups["updated"]["note"] = groups["updated"].get("note", 0) + edit.notes_changed
+        if edit.where not in ("metadata", "lead"):
+            sections.add(edit.where)
+    said = "; ".join(f"{verb} " + ", ".join(f"{n} {kind}{'s' * (n != 1)}"
+                                             for kind, n in counts.items())
+                     for verb, counts in groups.items() if counts)
+    lines = [f"{source}: {said}; in {len(sections)} section{'s' * (len(sections) != 1)}"]
+    lines += [f"  {_added_kind(edit) if edit.change != 'set' else edit.what} "
+              f"{_VERBS[edit.change]} at {_where(edit.path)} ({edit.where})" for edit in edits]
+    return lines
+
+
+_VERBS = {"set": "updated", "insert": "added", "delete": "removed"}
+
+
+def _added_kind(edit: _Edit) -> str:
+    if edit.what != "block" or edit.change == "delete":
+        return edit.what
+    if isinstance(edit.text, CommentedMap) and "id" in edit.text:
+        return "section"
+    if isinstance(edit.text, CommentedMap) and edit.text:
+        return {"paragraph": "paragraph", "bullets": "list", "numbered": "list",
+                "quote": "quotation", "table": "table"}.get(next(iter(edit.text)), "block")
+    return "block"
+
+
+def _where(path: Path_) -> str:
+    return format_path(path)
+
+
+
