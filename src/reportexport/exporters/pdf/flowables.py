@@ -19,6 +19,7 @@ from reportlab.platypus import Flowable, Paragraph
 from reportexport.exporters.pdf.hyphenation import SOFT_HYPHEN
 from reportexport.exporters.pdf.scripts import with_fallbacks
 from reportexport.exporters.pdf.tagging import Element
+from reportexport.frontend import Document
 from reportexport.model import Emphasis, Figure, Inlines, Link, Note, Strong, Table, Text
 
 
@@ -265,9 +266,10 @@ def markup(content: Inlines, ink: Ink) -> str:
 
 def caption_markup(block: Table | Figure, ink: Ink) -> str:
     """"<b>Table 3.</b> The caption", or "<b>Table 3</b>" alone."""
-    if block.caption is None:
-        return f"<b>{block.label}</b>"
-    return f"<b>{block.label}.</b> {markup(block.caption, ink)}"
+    caption = Document.caption(block)
+    if caption.content is None:
+        return f"<b>{caption.label}</b>"
+    return f"<b>{caption.label}.</b> {markup(caption.content, ink)}"
 
 
 class Heading(TaggedParagraph):

@@ -26,7 +26,6 @@ from reportlab.platypus import (
 )
 
 from reportexport import __version__
-from reportexport.dates import human_date
 from reportexport.exporters.pdf.figures import figure_flowables
 from reportexport.exporters.pdf.flowables import (
     Ink,
@@ -57,6 +56,7 @@ from reportexport.exporters.pdf.tagging import (
     check_reportlab,
 )
 from reportexport.fontruns import needed_fallbacks
+from reportexport.frontend import Document
 from reportexport.model import (
     Block,
     BulletList,
@@ -201,22 +201,21 @@ class _Cover(Flowable):
     left off the page.
     """
 
-    def __init__(self, report: Report, theme: Theme, styles: _Styles, parent: Element) -> None:
+    def __init__(self, document: Document, theme: Theme, styles: _Styles,
+                 parent: Element) -> None:
         super().__init__()
-        self.report, self.theme, self.styles = report, theme, styles
-        meta, st = report.metadata, styles
+        self.report, self.theme, self.styles = document.report, theme, styles
+        meta, st = document.report.metadata, styles
         self.publisher = parent.add("P")
         # Texts with their styles and elements: their paragraphs are made in draw,
         # at the size that fits.
         self.title_texts = [(meta.title, st.cover_title, parent.add("P"))]
         if meta.subtitle:
             self.title_texts.append((meta.subtitle, st.cover_subtitle, parent.add("P")))
-        facts = [(f.label, f.value) for f in meta.facts]
-        facts.append(("Published", human_date(meta.date, meta.language)))
         table = parent.add("Table")
         body = table.add("TBody")
         self.fact_texts = []
-        for label, value in facts:
+        for label, value in document.cover_facts:
             row = body.add("TR")
             self.fact_texts.append(((label.upper(), st.cover_label, row.add("TH", scope="Row")),
                                     (value, st.cover_value, row.add("TD"))))
@@ -482,15 +481,17 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _Texts,
     return out
 
 
-def _story(report: Report, theme: Theme, st: _Styles, text: _Texts,
+def _story(front_end: Document, theme: Theme, st: _Styles, text: _Texts,
            document: Element) -> Iterator[Flowable]:
+    report = front_end.report
     yield NextPageTemplate("body")
-    yield _Cover(report, theme, st, document.add("Div"))
+    yield _Cover(front_end, theme, st, document.add("Div"))
     yield PageBreak()
     if theme.contents != "none":
         yield plain("Contents", st.contents_title, document.add("P"))
         contents = document.add("TOC")
-        for level, section in report.walk():
+        for anchor in front_end.outline:
+            level, section = anchor.level, anchor.section
             yield TocEntry(
                 section.title, st.toc[level - 1], destination(section.id), level,
                 indent=(level - 1) * 14, number_width=NUMBER_WIDTH, leader_colour=st.rule,
@@ -508,7 +509,8 @@ def _story(report: Report, theme: Theme, st: _Styles, text: _Texts,
         yield HRFlowable(width="100%", thickness=0.6, color=st.rule, spaceBefore=4,
                          spaceAfter=6)
     sections: list[Element] = [document]  # the open Sect of each level, under the document
-    for level, section in report.walk():
+    for anchor in front_end.outline:
+        level, section = anchor.level, anchor.section
         del sections[level:]
         sect = sections[-1].add("Sect")
         sections.append(sect)
@@ -554,7 +556,7 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
     document = Element("Document")
     # The whole story is made before layout, so that every note's paragraph exists
     # when the frame looks for it; layout consumes the list from the front.
-    story = [*_story(report, theme, st, text, document)]
+    story = [*_story(Document.of(report), theme, st, text, document)]
     meta = report.metadata
     when = build_time(report)
     page_w, page_h = theme.page.width_mm * mm, theme.page.height_mm * mm
