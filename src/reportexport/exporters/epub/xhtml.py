@@ -7,16 +7,19 @@ import hashlib
 import html
 from collections.abc import Collection
 from pathlib import Path
+from typing import assert_never
 
 from reportexport.fontruns import language_runs
 from reportexport.frontend import Document
 from reportexport.images import edition_image
 from reportexport.model import (
     GENERATED_PREFIX,
+    Block,
     BulletList,
     CrossReference,
     Emphasis,
     Figure,
+    Inline,
     Inlines,
     Link,
     Note,
@@ -63,25 +66,29 @@ def section_targets(document: Document) -> Targets:
 def inline(content: Inlines, targets: Targets) -> str:
     """Inline nodes as XHTML: em, strong, links (cross-references across files) and note
     marks; the notes themselves are the front end's, for `note_list` to write."""
-    out = []
-    for node in content:
-        if isinstance(node, Note):
-            out.append(f'<sup><a epub:type="noteref" role="doc-noteref" '
-                       f'id="{generated_id("noteref", node.number)}" '
-                       f'href="#{generated_id("note", node.number)}">{node.number}</a></sup>')
-            continue
-        if isinstance(node, Text):
-            out.append(text(node.text))
-        elif isinstance(node, Emphasis):
-            out.append(f"<em>{inline(node.content, targets)}</em>")
-        elif isinstance(node, Strong):
-            out.append(f"<strong>{inline(node.content, targets)}</strong>")
-        elif isinstance(node, Link):
-            out.append(f"<a href={quoteattr(node.url)}>{inline(node.content, targets)}</a>")
-        elif isinstance(node, CrossReference):
-            out.append(f'<a href={quoteattr(targets[node.section_id])}>'
-                       f"{inline(node.content, targets)}</a>")
-    return "".join(out)
+    return "".join(inline_node(node, targets) for node in content)
+
+
+def inline_node(node: Inline, targets: Targets) -> str:
+    """One inline node as XHTML: every kind of the model's, or a refusal (assert_never)."""
+    match node:
+        case Text():
+            return text(node.text)
+        case Emphasis():
+            return f"<em>{inline(node.content, targets)}</em>"
+        case Strong():
+            return f"<strong>{inline(node.content, targets)}</strong>"
+        case Link():
+            return f"<a href={quoteattr(node.url)}>{inline(node.content, targets)}</a>"
+        case CrossReference():
+            return (f"<a href={quoteattr(targets[node.section_id])}>"
+                    f"{inline(node.content, targets)}</a>")
+        case Note():
+            return (f'<sup><a epub:type="noteref" role="doc-noteref" '
+                    f'id="{generated_id("noteref", node.number)}" '
+                    f'href="#{generated_id("note", node.number)}">{node.number}</a></sup>')
+        case _:
+            assert_never(node)
 
 
 def note_list(notes: list[Note], targets: Targets) -> str:
@@ -127,30 +134,40 @@ def page(title: str, language: str, body: str, *, body_type: str = "") -> str:
     )
 
 
-def _blocks(section: Section, targets: Targets) -> list[str]:
-    out = []
-    for block in section.blocks:
-        if isinstance(block, Paragraph):
-            out.append(f"<p>{inline(block.content, targets)}</p>")
-        elif isinstance(block, Quote):
-            cite = (
-                f'\n<p class="attribution">— {inline(block.attribution, targets)}</p>'
-                if block.attribution else ""
-            )
-            out.append(f"<blockquote>\n<p>{inline(block.text, targets)}</p>{cite}\n"
-                       "</blockquote>")
-        elif isinstance(block, BulletList | NumberedList):
-            tag = "ol" if isinstance(block, NumberedList) else "ul"
-            items = "\n".join(f"<li>{inline(item, targets)}</li>" for item in block.items)
-            out.append(f"<{tag}>\n{items}\n</{tag}>")
-        elif isinstance(block, Table):
-            out.append(_table(block, targets))
-        elif isinstance(block, Figure):
-            caption = _caption(block, targets)
-            out.append(f'<figure id="{generated_id("figure", block.number)}">\n'
-                       f"<img src=\"../{figure_file(block)}\" alt={quoteattr(block.alt)}/>\n"
-                       f"<figcaption>{caption}</figcaption>\n</figure>")
-    return out
+def block_markup(block: Block, targets: Targets) -> str:
+    """One block as XHTML: every kind of the model's, or a refusal (assert_never)."""
+    match block:
+        case Paragraph():
+            return f"<p>{inline(block.content, targets)}</p>"
+        case Quote():
+            return _quote(block, targets)
+        case BulletList():
+            return _list("ul", block.items, targets)
+        case NumberedList():
+            return _list("ol", block.items, targets)
+        case Table():
+            return _table(block, targets)
+        case Figure():
+            return _figure(block, targets)
+        case _:
+            assert_never(block)
+
+
+def _quote(quote: Quote, targets: Targets) -> str:
+    cite = (f'\n<p class="attribution">— {inline(quote.attribution, targets)}</p>'
+            if quote.attribution else "")
+    return f"<blockquote>\n<p>{inline(quote.text, targets)}</p>{cite}\n</blockquote>"
+
+
+def _list(tag: str, items: tuple[Inlines, ...], targets: Targets) -> str:
+    lines = "\n".join(f"<li>{inline(item, targets)}</li>" for item in items)
+    return f"<{tag}>\n{lines}\n</{tag}>"
+
+
+def _figure(figure: Figure, targets: Targets) -> str:
+    return (f'<figure id="{generated_id("figure", figure.number)}">\n'
+            f"<img src=\"../{figure_file(figure)}\" alt={quoteattr(figure.alt)}/>\n"
+            f"<figcaption>{_caption(figure, targets)}</figcaption>\n</figure>")
 
 
 def _caption(block: Table | Figure, targets: Targets) -> str:
@@ -199,7 +216,7 @@ def section_markup(section: Section, level: int, targets: Targets) -> str:
     return "\n".join([
         f'<section aria-labelledby="{section.id}">',
         f'<h{level} id="{section.id}">{text(section.title)}</h{level}>',
-        *_blocks(section, targets),
+        *(block_markup(block, targets) for block in section.blocks),
         *(section_markup(child, level + 1, targets) for child in section.sections),
         "</section>",
     ])
