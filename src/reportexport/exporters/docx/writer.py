@@ -14,7 +14,7 @@ import math
 import zipfile
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -38,10 +38,12 @@ from reportexport.frontend import Document
 from reportexport.images import edition_image
 from reportexport.layout import figure_size
 from reportexport.model import (
+    Block,
     BulletList,
     CrossReference,
     Emphasis,
     Figure,
+    Inline,
     Inlines,
     Link,
     Note,
@@ -163,28 +165,34 @@ class _Body:
         """Inline nodes as runs in Word's character styles, and hyperlinks; text in a
         script `family` (the body's unless said) lacks is set in its fallback."""
         family = family or self.family
-        out = []
-        for node in content:
-            if isinstance(node, Note):
-                out.append(f'<w:r><w:rPr><w:rStyle w:val="{self.ids["footnote reference"]}"/>'
-                           f'</w:rPr><w:footnoteReference w:id="{node.number}"/></w:r>')
-            elif isinstance(node, Text):
-                out.append(_text_runs(node.text, family, *self._properties(styles)))
-            elif isinstance(node, Emphasis):
-                out.append(self.runs(node.content, (*styles, "Emphasis"), family))
-            elif isinstance(node, Strong):
-                out.append(self.runs(node.content, (*styles, "Strong"), family))
-            elif isinstance(node, Link):
-                out.append(f'<w:hyperlink r:id="{self._relationship(node.url)}" '
-                           f'w:history="1">'
-                           f'{self.runs(node.content, (*styles, "Hyperlink"), family)}'
-                           "</w:hyperlink>")
-            elif isinstance(node, CrossReference):
-                out.append(f'<w:hyperlink w:anchor="{self.bookmarks[node.section_id]}" '
-                           f'w:history="1">'
-                           f'{self.runs(node.content, (*styles, "Hyperlink"), family)}'
-                           "</w:hyperlink>")
-        return "".join(out)
+        return "".join(self._run(node, styles, family) for node in content)
+
+    def _run(self, node: Inline, styles: tuple[str, ...], family: FontFamily) -> str:
+        """One inline node as runs: every kind of the model's, or a refusal (assert_never)."""
+        match node:
+            case Text():
+                return _text_runs(node.text, family, *self._properties(styles))
+            case Emphasis():
+                return self.runs(node.content, (*styles, "Emphasis"), family)
+            case Strong():
+                return self.runs(node.content, (*styles, "Strong"), family)
+            case Link():
+                return self._hyperlink(f'r:id="{self._relationship(node.url)}"', node.content,
+                                       styles, family)
+            case CrossReference():
+                return self._hyperlink(f'w:anchor="{self.bookmarks[node.section_id]}"',
+                                       node.content, styles, family)
+            case Note():
+                return (f'<w:r><w:rPr><w:rStyle w:val="{self.ids["footnote reference"]}"/>'
+                        f'</w:rPr><w:footnoteReference w:id="{node.number}"/></w:r>')
+            case _:
+                assert_never(node)
+
+    def _hyperlink(self, target: str, content: Inlines, styles: tuple[str, ...],
+                   family: FontFamily) -> str:
+        """A link (`target`: its relationship or its bookmark) in the Hyperlink style."""
+        return (f'<w:hyperlink {target} w:history="1">'
+                f'{self.runs(content, (*styles, "Hyperlink"), family)}</w:hyperlink>')
 
     def _properties(self, styles: tuple[str, ...]) -> tuple[str, str]:
         """The character style and the direct formatting for nested `styles` (and the
@@ -570,21 +578,7 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
             f'<w:bookmarkEnd w:id="{index}"/></w:p>'
         )
         for block in sec.blocks:
-            if isinstance(block, Paragraph):
-                body.paragraph("Normal", block.content)
-            elif isinstance(block, Quote):
-                body.paragraph("Quote", block.text)
-                if block.attribution:
-                    body.paragraph("Quote", block.attribution, prefix="— ")
-            elif isinstance(block, BulletList):
-                for item in block.items:
-                    body.paragraph("List Bullet", item)
-            elif isinstance(block, NumberedList):
-                body.numbered(block.items)
-            elif isinstance(block, Table):
-                body.table(block, text_width, _table_plan(block, theme, text_width))
-            elif isinstance(block, Figure):
-                body.figure(block, text_width, text_height)
+            _write_block(body, block, theme, text_width, text_height)
 
     body.footnotes(front_end.notes())
     _place_body(document)
@@ -600,6 +594,29 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     transforms[document.part.partname.membername] = (
         lambda part: _splice_body(part, body.xml()))
     rewrite_zip(saved, destination, build_time(report), transform=transforms, added=added)
+
+
+def _write_block(body: _Body, block: Block, theme: Theme, text_width: int,
+                 text_height: int) -> None:
+    """One block into the body: every kind of the model's, or a refusal (assert_never)."""
+    match block:
+        case Paragraph():
+            body.paragraph("Normal", block.content)
+        case Quote():
+            body.paragraph("Quote", block.text)
+            if block.attribution:
+                body.paragraph("Quote", block.attribution, prefix="— ")
+        case BulletList():
+            for item in block.items:
+                body.paragraph("List Bullet", item)
+        case NumberedList():
+            body.numbered(block.items)
+        case Table():
+            body.table(block, text_width, _table_plan(block, theme, text_width))
+        case Figure():
+            body.figure(block, text_width, text_height)
+        case _:
+            assert_never(block)
 
 
 def _member(document: Any, reltype: str) -> str | None:
