@@ -6,7 +6,7 @@ import datetime as dt
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_LEFT
@@ -442,38 +442,60 @@ def _describe_links(content: Inlines, out: dict[str, str]) -> None:
 
 def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _Texts,
                      parent: Element) -> list[Flowable]:
-    if isinstance(block, ParagraphBlock):
-        return [text.inline(block.content, st.body, parent.add("P"))]
+    """One block's flowables: every kind of the model's, or a refusal (assert_never)."""
+    match block:
+        case ParagraphBlock():
+            return [text.inline(block.content, st.body, parent.add("P"))]
+        case Quote():
+            return _quote_flowables(block, st, theme, text, parent)
+        case BulletList():
+            return _list_flowables(block.items, False, st, theme, text, parent)
+        case NumberedList():
+            return _list_flowables(block.items, True, st, theme, text, parent)
+        case Table():
+            return table_flowables(block, plan(block, theme, _measure(theme)), st.cell,
+                                   st.cell_header_font, st.caption, st.ink, st.accent, st.rule,
+                                   _text_height(theme), parent.add("Table"), text)
+        case Figure():
+            figure = parent.add("Figure", alt=block.alt)
+            return figure_flowables(block, st.caption, st.ink, _measure(theme),
+                                    _text_height(theme), figure, parent.add("Caption"), text)
+        case _:
+            assert_never(block)
+
+
+def _measure(theme: Theme) -> float:
     page, margins = theme.page, theme.page.margins_mm
-    measure = (page.width_mm - margins.left - margins.right) * mm
-    text_height = (page.height_mm - margins.top - margins.bottom) * mm
-    if isinstance(block, Table):
-        return table_flowables(block, plan(block, theme, measure), st.cell,
-                               st.cell_header_font, st.caption, st.ink, st.accent, st.rule,
-                               text_height, parent.add("Table"), text)
-    if isinstance(block, Figure):
-        figure = parent.add("Figure", alt=block.alt)
-        return figure_flowables(block, st.caption, st.ink, measure, text_height, figure,
-                                parent.add("Caption"), text)
-    if isinstance(block, Quote):
-        quote = parent.add("BlockQuote")
-        # An attribution is kept with the quotation's last lines.
-        style = st.quote_attributed if block.attribution else st.quote
-        out: list[Flowable] = [text(markup(block.text, st.ink), block.text, style,
-                                    quote.add("P"), RuledParagraph, rule_colour=st.accent)]
-        if block.attribution:
-            out.append(text("— " + markup(block.attribution, st.ink), block.attribution,
-                            st.attribution, quote.add("P"), RuledParagraph,
-                            rule_colour=st.accent, joins_above=True))
-        out.append(Spacer(1, theme.spacing.paragraph_after))
-        return out
-    numbered = isinstance(block, NumberedList)
-    assert isinstance(block, BulletList | NumberedList)
-    indent = min(theme.spacing.list_indent, measure * INDENT_SHARE)
-    items = parent.add("L")
-    out = []
-    for number, content in enumerate(block.items, start=1):
-        item = items.add("LI")
+    return (page.width_mm - margins.left - margins.right) * mm
+
+
+def _text_height(theme: Theme) -> float:
+    page, margins = theme.page, theme.page.margins_mm
+    return (page.height_mm - margins.top - margins.bottom) * mm
+
+
+def _quote_flowables(block: Quote, st: _Styles, theme: Theme, text: _Texts,
+                     parent: Element) -> list[Flowable]:
+    quote = parent.add("BlockQuote")
+    # An attribution is kept with the quotation's last lines.
+    style = st.quote_attributed if block.attribution else st.quote
+    out: list[Flowable] = [text(markup(block.text, st.ink), block.text, style,
+                                quote.add("P"), RuledParagraph, rule_colour=st.accent)]
+    if block.attribution:
+        out.append(text("— " + markup(block.attribution, st.ink), block.attribution,
+                        st.attribution, quote.add("P"), RuledParagraph,
+                        rule_colour=st.accent, joins_above=True))
+    out.append(Spacer(1, theme.spacing.paragraph_after))
+    return out
+
+
+def _list_flowables(items: tuple[Inlines, ...], numbered: bool, st: _Styles, theme: Theme,
+                    text: _Texts, parent: Element) -> list[Flowable]:
+    indent = min(theme.spacing.list_indent, _measure(theme) * INDENT_SHARE)
+    tagged_list = parent.add("L")
+    out: list[Flowable] = []
+    for number, content in enumerate(items, start=1):
+        item = tagged_list.add("LI")
         label = plain(f"{number}." if numbered else "•", st.label, item.add("Lbl"))
         out.append(ListItem(label, text.inline(content, st.item, item.add("LBody")),
                             indent=indent, label_width=indent * 0.75))
@@ -596,6 +618,10 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
             canvas.doForm(f"page-{number}")
         canvas.restoreState()
 
+    def body_page_end(canvas: Any, doc: Any) -> None:
+        frame.draw_notes(canvas)
+        canvas.place_contents_numbers()
+
     frame = NotesFrame(left, bottom, page_w - left - right, page_h - top - bottom, id="body",
                        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
                        notes=text.notes, mark_font=mark_font, rule_colour=st.rule)
@@ -620,9 +646,7 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
     doc.addPageTemplates([
         PageTemplate("cover", frames=[cover_frame],
                      onPage=lambda canvas, doc: canvas.begin_page()),
-        PageTemplate("body", frames=[frame], onPage=body_page,
-                     onPageEnd=lambda canvas, doc: (frame.draw_notes(canvas),
-                                                    canvas.place_contents_numbers())),
+        PageTemplate("body", frames=[frame], onPage=body_page, onPageEnd=body_page_end),
     ])
     contents = (head.regular, st.toc[0].fontSize, st.body.textColor)
 

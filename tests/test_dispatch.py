@@ -1,0 +1,82 @@
+"""Every writer handles every block and inline kind of the model, or refuses the report.
+
+A block or inline kind the model gains and a writer does not handle must not be
+dropped from that edition without a word (the Word and EPUB writers once did): each
+writer's dispatch is a `match` over the model's closed unions ending in
+`assert_never`, which mypy proves complete and which raises when it is not. These
+tests hand each writer a kind it cannot know and expect that refusal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA
+from reportexport.model import Inlines, Paragraph, Report, Text
+from reportexport.source import load_report
+from reportexport.theme import Theme
+
+
+@dataclass(frozen=True)
+class Aside:
+    """A block kind no writer knows (shaped as a list is, so that the model's own
+    walks over a block's text pass it through and only the writers meet it)."""
+
+    items: tuple[Inlines, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sidenote:
+    """An inline kind no writer knows."""
+
+    content: Inlines
+
+
+def _write_pdf(report: Report, theme: Theme, destination: Path) -> None:
+    from reportexport.exporters.pdf.writer import write_pdf
+
+    write_pdf(report, theme, destination)
+
+
+def _write_docx(report: Report, theme: Theme, destination: Path) -> None:
+    from reportexport.exporters.docx.writer import write_docx
+
+    write_docx(report, theme, destination, None)
+
+
+def _write_epub(report: Report, theme: Theme, destination: Path) -> None:
+    from reportexport.exporters.epub.writer import write_epub
+
+    write_epub(report, theme, destination)
+
+
+WRITERS: dict[str, Callable[[Report, Theme, Path], None]] = {
+    "pdf": _write_pdf, "docx": _write_docx, "epub": _write_epub}
+
+
+def _with_block(block: object) -> Report:
+    """The minimal report with `block` added to its one section's blocks."""
+    report = load_report(DATA / "valid" / "minimal.yaml")
+    section = report.sections[0]
+    section = dataclasses.replace(section, blocks=(*section.blocks, block))  # type: ignore[arg-type]
+    return dataclasses.replace(report, sections=(section,))
+
+
+@pytest.mark.parametrize("name", sorted(WRITERS))
+def test_a_writer_refuses_a_block_kind_it_does_not_handle(
+        name: str, theme: Theme, tmp_path: Path) -> None:
+    with pytest.raises(AssertionError, match="unreachable"):
+        WRITERS[name](_with_block(Aside()), theme, tmp_path / f"aside.{name}")
+
+
+@pytest.mark.parametrize("name", sorted(WRITERS))
+def test_a_writer_refuses_an_inline_kind_it_does_not_handle(
+        name: str, theme: Theme, tmp_path: Path) -> None:
+    paragraph = Paragraph((Text("Before "), Sidenote((Text("aside"),))))  # type: ignore[arg-type]
+    with pytest.raises(AssertionError, match="unreachable"):
+        WRITERS[name](_with_block(paragraph), theme, tmp_path / f"sidenote.{name}")
