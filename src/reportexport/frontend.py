@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from reportexport.dates import human_date
 from reportexport.model import (
+    Block,
     Figure,
     Inlines,
     Note,
+    Paragraph,
     Report,
     Section,
     Table,
@@ -32,9 +35,11 @@ PUBLISHED = "Published"
 PUBLISHER = "Publisher"
 
 
-@dataclass(frozen=True)
-class Anchor:
-    """Where a section's heading stands: what a cross-reference to it and the outline lead to."""
+class Anchor(NamedTuple):
+    """Where a section's heading stands: what a cross-reference to it and the outline lead to.
+
+    A named tuple: a long report has thousands, made on every build (a frozen
+    dataclass takes several times as long to make)."""
 
     section: Section
     level: int  # 1 for a top-level section
@@ -91,11 +96,21 @@ class Document:
         """The notes whose marks stand in a top-level section and its subsections, in
         reading order (blocks before subsections, each block in `map_content`'s order)."""
         return [note for section in _subtree(chapter) for block in section.blocks
-                for content in block_content(block) for note in notes(content)]
+                for note in _block_notes(block)]
 
     def notes(self) -> list[Note]:
         """Every note of the report, in reading order: numbered 1, 2, 3 …"""
-        return list(self.report.footnotes())
+        return [*self.lead_notes(),
+                *(note for chapter in self.report.sections for note in self.chapter_notes(chapter))]
+
+
+def _block_notes(block: Block) -> Iterator[Note]:
+    """The notes whose marks stand in `block`, in reading order."""
+    # A paragraph, the common case, is its one run: block_content would rebuild it to
+    # say so, which for a long report is most of the time the notes take.
+    runs = (block.content,) if isinstance(block, Paragraph) else block_content(block)
+    for content in runs:
+        yield from notes(content)
 
 
 def _subtree(section: Section) -> Iterator[Section]:

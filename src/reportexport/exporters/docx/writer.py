@@ -165,7 +165,7 @@ class _Body:
         """Inline nodes as runs in Word's character styles, and hyperlinks; text in a
         script `family` (the body's unless said) lacks is set in its fallback."""
         family = family or self.family
-        return "".join(self._run(node, styles, family) for node in content)
+        return "".join([self._run(node, styles, family) for node in content])
 
     def _run(self, node: Inline, styles: tuple[str, ...], family: FontFamily) -> str:
         """One inline node as runs: every kind of the model's, or a refusal (assert_never)."""

@@ -66,7 +66,7 @@ def section_targets(document: Document) -> Targets:
 def inline(content: Inlines, targets: Targets) -> str:
     """Inline nodes as XHTML: em, strong, links (cross-references across files) and note
     marks; the notes themselves are the front end's, for `note_list` to write."""
-    return "".join(inline_node(node, targets) for node in content)
+    return "".join([inline_node(node, targets) for node in content])
 
 
 def inline_node(node: Inline, targets: Targets) -> str:

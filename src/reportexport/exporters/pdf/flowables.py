@@ -256,7 +256,7 @@ def markup(content: Inlines, ink: Ink) -> str:
     A cross-reference links to its heading's destination, named `sec-<id>`; a
     note leaves its number as a superscript mark.
     """
-    return "".join(inline_markup(node, ink) for node in content)
+    return "".join([inline_markup(node, ink) for node in content])
 
 
 def inline_markup(node: Inline, ink: Ink) -> str:
