@@ -10,13 +10,15 @@ tests hand each writer a kind it cannot know and expect that refusal.
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from conftest import DATA
+from conftest import DATA, ROOT
 from reportexport.model import Inlines, Paragraph, Report, Text
 from reportexport.source import load_report
 from reportexport.theme import Theme
@@ -80,3 +82,18 @@ def test_a_writer_refuses_an_inline_kind_it_does_not_handle(
     paragraph = Paragraph((Text("Before "), Sidenote((Text("aside"),))))  # type: ignore[arg-type]
     with pytest.raises(AssertionError, match="unreachable"):
         WRITERS[name](_with_block(paragraph), theme, tmp_path / f"sidenote.{name}")
+
+
+#: The modules whose dispatch mypy proves complete (and the model and front end they read).
+TYPE_CHECKED = ("model.py", "frontend.py", "loading.py", "exporters/pdf/writer.py",
+                "exporters/pdf/flowables.py", "exporters/docx/writer.py",
+                "exporters/epub/xhtml.py", "exporters/epub/writer.py")
+
+
+def test_mypy_proves_every_writers_dispatch_complete() -> None:
+    """A kind added to model.Block or model.Inline and not handled by a writer is a
+    type error (assert_never's argument is then not Never), before any test builds."""
+    checked = [str(ROOT / "src" / "reportexport" / module) for module in TYPE_CHECKED]
+    done = subprocess.run([sys.executable, "-m", "mypy", "--follow-imports=silent",
+                           *checked], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -43,7 +43,7 @@ class Anchor(NamedTuple):
 
     section: Section
     level: int  # 1 for a top-level section
-    index: int  # 1, 2, 3 … in reading order over all sections
+    number: int  # 1, 2, 3 … in reading order over all sections
     chapter: Section  # the top-level section it is in (itself, at level 1)
 
 

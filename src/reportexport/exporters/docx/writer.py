@@ -544,7 +544,7 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     _drop_unused_parts(document)
 
     meta = report.metadata
-    bookmarks = {anchor.section.id: f"_Toc{anchor.index:08d}" for anchor in front_end.outline}
+    bookmarks = {anchor.section.id: f"_Toc{anchor.number:08d}" for anchor in front_end.outline}
     body = _Body(ids, _list_numbering(document, ids["List Number"]), document, bookmarks,
                  theme.body_font, theme.heading_font)
     body.cell_size = theme.sizes.small
@@ -570,7 +570,7 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     for paragraph in report.lead:
         body.paragraph("Lead", paragraph.content)
     for anchor in front_end.outline:
-        sec, index = anchor.section, anchor.index
+        sec, index = anchor.section, anchor.number
         body.add(
             f'<w:p><w:pPr><w:pStyle w:val="{ids[f"Heading {anchor.level}"]}"/></w:pPr>'
             f'<w:bookmarkStart w:id="{index}" w:name="{bookmarks[sec.id]}"/>'
