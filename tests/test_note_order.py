@@ -91,3 +91,16 @@ def test_epub_marks_lead_to_their_notes_in_reading_order(built: dict[str, Path])
                     assert note.get(EPUB_TYPE) == "footnote"
                     marks.append((int(link.text), _number_it_says("".join(note.itertext()))))
     assert marks == [(n, n) for n in range(1, len(WORDS) + 1)]
+
+
+def test_epub_lists_each_files_notes_in_their_order(built: dict[str, Path]) -> None:
+    """A file's notes, after its text, come in the order of their numbers, as the PDF's
+    and Word's do (the writer once listed them in the order it wrote their marks, which
+    was not reading order: a quotation's attribution before its text, a table's header
+    after its rows)."""
+    with zipfile.ZipFile(built["epub"]) as archive:
+        for href in read_package(archive).spine:
+            root = etree.fromstring(archive.read(href))
+            listed = [int(aside.get("id").removeprefix("_note-")) for aside in root.iter()
+                      if aside.get(EPUB_TYPE) == "footnote"]
+            assert listed == sorted(listed), href

@@ -66,25 +66,6 @@ def load(source: str | Path, style: str | Path | None = None) -> tuple[Report, T
 
     Both are read before giving up, so one InputError lists every problem of both.
     """
-    from reportexport.coverage import character_problems
-    from reportexport.source import check_source
+    from reportexport.loading import load as load_checked
 
-    problems: list[Problem] = []
-    report = theme = located = None
-    try:
-        report, located, problems = check_source(Path(source))
-    except InputError as exc:  # YAML that cannot be parsed: nothing more to check in it
-        problems += exc.problems
-    try:
-        theme = load_theme(None if style is None else Path(style))
-    except InputError as exc:
-        problems += exc.problems
-    if report is not None and located is not None and theme is not None:
-        from reportexport.tablefit import table_problems
-
-        problems += character_problems(located, report, theme)
-        if not problems:  # a table is laid out only once its rows and cells are sound
-            problems += table_problems(located, report, theme)
-    if problems or report is None or theme is None:
-        raise InputError(problems)
-    return report, theme
+    return load_checked(Path(source), None if style is None else Path(style))

@@ -11,8 +11,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from reportexport import exporters
-from reportexport.coverage import check_characters
+from reportexport import exporters, loading
 from reportexport.exporters import Exporter
 from reportexport.model import Report
 from reportexport.publishing import (
@@ -24,7 +23,6 @@ from reportexport.publishing import (
     remove_stale,
     staging_file,
 )
-from reportexport.tablefit import check_tables
 from reportexport.theme import Theme
 
 if TYPE_CHECKING:
@@ -297,8 +295,7 @@ class Builder:
         hears how each edition is coming along ("pdf: 200 pages laid out",
         "docx: written in 0.3 s"), in this process.
         """
-        check_characters(report, theme)  # every format refuses them alike, before writing
-        check_tables(report, theme)  # as is a table the page cannot hold
+        loading.check_buildable(report, theme)  # as loading checks a source, before writing
         out_dir = Path(out_dir)
         file_names = file_names or {}
         prepare_folder(out_dir)

@@ -9,6 +9,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import assert_never
 
 
 @dataclass(frozen=True)
@@ -252,21 +253,26 @@ def map_content(block: Block, change: Callable[[Inlines], Inlines]) -> Block:
     """`block` with `change` applied to each run of text it holds, one at a time in
     reading order: a table's caption, its header, then its cells row by row; a
     quotation's text, then its attribution. The one statement of a block's reading
-    order: `block_content` lists the runs through it, `number_notes` numbers by it."""
-    if isinstance(block, Paragraph):
-        return Paragraph(change(block.content))
-    if isinstance(block, Quote):
-        text = change(block.text)
-        return Quote(text, None if block.attribution is None else change(block.attribution))
-    if isinstance(block, Table):
-        caption = None if block.caption is None else change(block.caption)
-        columns = tuple(change(cell) for cell in block.columns)
-        rows = tuple(tuple(change(cell) for cell in row) for row in block.rows)
-        return dataclasses.replace(block, caption=caption, columns=columns, rows=rows)
-    if isinstance(block, Figure):
-        return (block if block.caption is None
-                else dataclasses.replace(block, caption=change(block.caption)))
-    return type(block)(tuple(change(item) for item in block.items))
+    order: `block_content` lists the runs through it, `number_notes` numbers by it.
+    Every kind is named (assert_never): one it does not know is refused, not taken for a list."""
+    match block:
+        case Paragraph():
+            return Paragraph(change(block.content))
+        case Quote():
+            text = change(block.text)
+            return Quote(text, None if block.attribution is None else change(block.attribution))
+        case BulletList() | NumberedList():
+            return type(block)(tuple(change(item) for item in block.items))
+        case Table():
+            caption = None if block.caption is None else change(block.caption)
+            columns = tuple(change(cell) for cell in block.columns)
+            rows = tuple(tuple(change(cell) for cell in row) for row in block.rows)
+            return dataclasses.replace(block, caption=caption, columns=columns, rows=rows)
+        case Figure():
+            return (block if block.caption is None
+                    else dataclasses.replace(block, caption=change(block.caption)))
+        case _:
+            assert_never(block)
 
 
 def block_content(block: Block) -> tuple[Inlines, ...]:

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import reportexport
 from reportexport.building import Builder
+from reportexport.loading import load, load_checked
 from reportexport.model import Figure, Report
 from reportexport.problems import ExportError, InputError
 from reportexport.theme import Theme
@@ -55,18 +55,9 @@ class Watcher:
         style_changed = self.style is not None and resolved(self.style) in changed
         if self._theme is None or style_changed:
             self._theme = None
-            report, self._theme = reportexport.load(self.source, self.style)
-        else:  # as reportexport.load does, with the theme kept
-            from reportexport.coverage import character_problems
-            from reportexport.source import check_source
-            from reportexport.tablefit import table_problems
-
-            report, located, problems = check_source(self.source)
-            problems += character_problems(located, report, self._theme)
-            if not problems:  # as reportexport.load: tables are laid out once sound
-                problems += table_problems(located, report, self._theme)
-            if problems:
-                raise InputError(problems)
+            report, self._theme = load(self.source, self.style)
+        else:  # the same pipeline, with the theme kept
+            report = load_checked(self.source, self._theme)
         self._images = {block.image for _, section in report.walk() for block in section.blocks
                         if isinstance(block, Figure)}
         return report, self._theme

@@ -14,7 +14,7 @@ import math
 import zipfile
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -24,7 +24,6 @@ from docx.oxml.ns import nsdecls, nsmap, qn
 from docx.shared import Emu, Mm, Pt
 from lxml import etree
 
-from reportexport.dates import human_date
 from reportexport.exporters.docx.fontembedding import (
     embed_fonts,
     release_template_fonts,
@@ -35,13 +34,16 @@ from reportexport.exporters.docx.ordering import insert_in_order
 from reportexport.exporters.docx.styles import TOC_LEVELS, ensure_styles, set_language
 from reportexport.exporters.docx.template import adopt, checked_template
 from reportexport.fontruns import chain, font_runs
+from reportexport.frontend import Document
 from reportexport.images import edition_image
 from reportexport.layout import figure_size
 from reportexport.model import (
+    Block,
     BulletList,
     CrossReference,
     Emphasis,
     Figure,
+    Inline,
     Inlines,
     Link,
     Note,
@@ -147,7 +149,6 @@ class _Body:
         self.bookmarks = bookmarks
         self._links: dict[tuple[int, str], str] = {}  # (part, URL) -> relationship id
         self._link_part = document.part  # the part whose relationships links go into
-        self.notes: list[Note] = []  # in reading order, for the footnotes part
         self.cell_size = 9.0  # points: the table style's text size, set by write_docx
         self._run_size = ""  # a smaller size for every run, while a shrunk table is written
         self._xml = io.BytesIO()
@@ -164,29 +165,34 @@ class _Body:
         """Inline nodes as runs in Word's character styles, and hyperlinks; text in a
         script `family` (the body's unless said) lacks is set in its fallback."""
         family = family or self.family
-        out = []
-        for node in content:
-            if isinstance(node, Note):
-                self.notes.append(node)
-                out.append(f'<w:r><w:rPr><w:rStyle w:val="{self.ids["footnote reference"]}"/>'
-                           f'</w:rPr><w:footnoteReference w:id="{node.number}"/></w:r>')
-            elif isinstance(node, Text):
-                out.append(_text_runs(node.text, family, *self._properties(styles)))
-            elif isinstance(node, Emphasis):
-                out.append(self.runs(node.content, (*styles, "Emphasis"), family))
-            elif isinstance(node, Strong):
-                out.append(self.runs(node.content, (*styles, "Strong"), family))
-            elif isinstance(node, Link):
-                out.append(f'<w:hyperlink r:id="{self._relationship(node.url)}" '
-                           f'w:history="1">'
-                           f'{self.runs(node.content, (*styles, "Hyperlink"), family)}'
-                           "</w:hyperlink>")
-            elif isinstance(node, CrossReference):
-                out.append(f'<w:hyperlink w:anchor="{self.bookmarks[node.section_id]}" '
-                           f'w:history="1">'
-                           f'{self.runs(node.content, (*styles, "Hyperlink"), family)}'
-                           "</w:hyperlink>")
-        return "".join(out)
+        return "".join([self._run(node, styles, family) for node in content])
+
+    def _run(self, node: Inline, styles: tuple[str, ...], family: FontFamily) -> str:
+        """One inline node as runs: every kind of the model's, or a refusal (assert_never)."""
+        match node:
+            case Text():
+                return _text_runs(node.text, family, *self._properties(styles))
+            case Emphasis():
+                return self.runs(node.content, (*styles, "Emphasis"), family)
+            case Strong():
+                return self.runs(node.content, (*styles, "Strong"), family)
+            case Link():
+                return self._hyperlink(f'r:id="{self._relationship(node.url)}"', node.content,
+                                       styles, family)
+            case CrossReference():
+                return self._hyperlink(f'w:anchor="{self.bookmarks[node.section_id]}"',
+                                       node.content, styles, family)
+            case Note():
+                return (f'<w:r><w:rPr><w:rStyle w:val="{self.ids["footnote reference"]}"/>'
+                        f'</w:rPr><w:footnoteReference w:id="{node.number}"/></w:r>')
+            case _:
+                assert_never(node)
+
+    def _hyperlink(self, target: str, content: Inlines, styles: tuple[str, ...],
+                   family: FontFamily) -> str:
+        """A link (`target`: its relationship or its bookmark) in the Hyperlink style."""
+        return (f'<w:hyperlink {target} w:history="1">'
+                f'{self.runs(content, (*styles, "Hyperlink"), family)}</w:hyperlink>')
 
     def _properties(self, styles: tuple[str, ...]) -> tuple[str, str]:
         """The character style and the direct formatting for nested `styles` (and the
@@ -203,14 +209,14 @@ class _Body:
             self._links[key] = self._link_part.relate_to(url, RT.HYPERLINK, is_external=True)
         return self._links[key]
 
-    def footnotes(self) -> None:
-        """Real Word footnotes for the notes met in the body, numbered as in the source."""
-        if not self.notes:
+    def footnotes(self, notes: list[Note]) -> None:
+        """Real Word footnotes for the body's `notes`, numbered as in the source."""
+        if not notes:
             return
         part = new_footnotes_part(self.document)
         self._link_part = part  # a link in a note is a relationship of the footnotes part
         reference = f'<w:rPr><w:rStyle w:val="{self.ids["footnote reference"]}"/></w:rPr>'
-        for note in self.notes:
+        for note in notes:
             add_footnote(part, note.number, _para(
                 self.ids["footnote text"],
                 f"<w:r>{reference}<w:footnoteRef/></w:r><w:r>{_t(' ')}</w:r>"
@@ -229,11 +235,12 @@ class _Body:
 
     def caption(self, block: Table | Figure) -> None:
         """'Table 3. …' in Word's Caption style, the number a SEQ field Word can renumber."""
-        kind, number = block.label.split()
+        caption = Document.caption(block)
+        kind, number = caption.label.split()
         runs = (f"<w:r>{_t(kind + ' ')}</w:r>"
                 + _field(f"SEQ {kind} \\* ARABIC", f"<w:r>{_t(number)}</w:r>"))
-        if block.caption is not None:
-            runs += f"<w:r>{_t('. ')}</w:r>" + self.runs(block.caption)
+        if caption.content is not None:
+            runs += f"<w:r>{_t('. ')}</w:r>" + self.runs(caption.content)
         # The Caption style keeps a table's caption with the table it heads; a figure's
         # caption follows its picture and ends the group: kept with whatever came next,
         # a picture near the foot of a page went over with its caption and left the rest
@@ -357,7 +364,7 @@ def _list_numbering(document: Any, list_number_style_id: str) -> Any:
     return num_for
 
 
-def _toc(report: Report, ids: dict[str, str], bookmarks: dict[str, str],
+def _toc(document: Document, ids: dict[str, str], bookmarks: dict[str, str],
          family: FontFamily) -> str:
     """A real TOC field, already filled with hyperlinked entries for viewers that never update.
 
@@ -365,9 +372,8 @@ def _toc(report: Report, ids: dict[str, str], bookmarks: dict[str, str],
     page numbers rather than wrong ones; Word refreshes the field, numbers and
     all, when the document opens (updateFields), and LibreOffice on "Update".
     """
-    entries = [
-        (level, section) for level, section in report.walk() if level in TOC_LEVELS
-    ]
+    entries = [(anchor.level, anchor.section) for anchor in document.outline
+               if anchor.level in TOC_LEVELS]
     out = [_para(ids["TOC Heading"], f"<w:r>{_t('Contents')}</w:r>")]
     begin = (
         '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
@@ -516,7 +522,8 @@ def _drop_unused_parts(document: Any) -> None:
 
 def write_docx(report: Report, theme: Theme, destination: Path, template: Path | None) -> None:
     # The fonts are cut first, while the document is not yet in memory.
-    shown = report.characters | set(human_date(report.metadata.date, report.metadata.language))
+    front_end = Document.of(report)
+    shown = report.characters | set(front_end.published)
     fonts = subset_fonts((theme.body_font, theme.heading_font), shown)
     document = _open(template)
     from_template = template is not None
@@ -537,20 +544,17 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     _drop_unused_parts(document)
 
     meta = report.metadata
-    bookmarks = {section.id: f"_Toc{i:08d}" for i, (_, section) in enumerate(report.walk(), 1)}
+    bookmarks = {anchor.section.id: f"_Toc{anchor.number:08d}" for anchor in front_end.outline}
     body = _Body(ids, _list_numbering(document, ids["List Number"]), document, bookmarks,
                  theme.body_font, theme.heading_font)
     body.cell_size = theme.sizes.small
     body.paragraph("Title", (Text(meta.title),), family=theme.heading_font)
     if meta.subtitle:
         body.paragraph("Subtitle", (Text(meta.subtitle),), family=theme.heading_font)
-    facts = [*((f.label, f.value) for f in meta.facts),
-             ("Published", human_date(meta.date, meta.language)),
-             ("Publisher", meta.publisher)]
     # Labels in Word's own "Strong" character style, when the template has one.
     strong = "Strong" in {style.style_id for style in document.styles}
     label_props = '<w:rPr><w:rStyle w:val="Strong"/></w:rPr>' if strong else ""
-    for label, value in facts:
+    for label, value in front_end.imprint_facts:  # no cover band shows the publisher
         body.add(_para(
             ids["Cover Fact"], f"<w:r>{label_props}{_t(label + ': ')}</w:r>"
                                + _text_runs(value, theme.body_font)
@@ -560,37 +564,23 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     # body follow on the contents' page, which a short report's contents fill only in
     # part (a page of its own left most of it empty); "page" gives them a page.
     if theme.contents != "none":
-        body.add(_toc(report, ids, bookmarks, theme.heading_font))
+        body.add(_toc(front_end, ids, bookmarks, theme.heading_font))
         if theme.contents == "page":
             body.page_break()
     for paragraph in report.lead:
         body.paragraph("Lead", paragraph.content)
-    for index, (level, sec) in enumerate(report.walk(), 1):
-        mark = bookmarks[sec.id]
+    for anchor in front_end.outline:
+        sec, index = anchor.section, anchor.number
         body.add(
-            f'<w:p><w:pPr><w:pStyle w:val="{ids[f"Heading {level}"]}"/></w:pPr>'
-            f'<w:bookmarkStart w:id="{index}" w:name="{mark}"/>'
+            f'<w:p><w:pPr><w:pStyle w:val="{ids[f"Heading {anchor.level}"]}"/></w:pPr>'
+            f'<w:bookmarkStart w:id="{index}" w:name="{bookmarks[sec.id]}"/>'
             f"{_text_runs(sec.title, theme.heading_font)}"
             f'<w:bookmarkEnd w:id="{index}"/></w:p>'
         )
         for block in sec.blocks:
-            if isinstance(block, Paragraph):
-                body.paragraph("Normal", block.content)
-            elif isinstance(block, Quote):
-                body.paragraph("Quote", block.text)
-                if block.attribution:
-                    body.paragraph("Quote", block.attribution, prefix="— ")
-            elif isinstance(block, BulletList):
-                for item in block.items:
-                    body.paragraph("List Bullet", item)
-            elif isinstance(block, NumberedList):
-                body.numbered(block.items)
-            elif isinstance(block, Table):
-                body.table(block, text_width, _table_plan(block, theme, text_width))
-            elif isinstance(block, Figure):
-                body.figure(block, text_width, text_height)
+            _write_block(body, block, theme, text_width, text_height)
 
-    body.footnotes()
+    body.footnotes(front_end.notes())
     _place_body(document)
     released = release_template_fonts(document, fonts)
     font_table, settings = (_member(document, reltype) for reltype in (RT.FONT_TABLE,
@@ -604,6 +594,29 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     transforms[document.part.partname.membername] = (
         lambda part: _splice_body(part, body.xml()))
     rewrite_zip(saved, destination, build_time(report), transform=transforms, added=added)
+
+
+def _write_block(body: _Body, block: Block, theme: Theme, text_width: int,
+                 text_height: int) -> None:
+    """One block into the body: every kind of the model's, or a refusal (assert_never)."""
+    match block:
+        case Paragraph():
+            body.paragraph("Normal", block.content)
+        case Quote():
+            body.paragraph("Quote", block.text)
+            if block.attribution:
+                body.paragraph("Quote", block.attribution, prefix="— ")
+        case BulletList():
+            for item in block.items:
+                body.paragraph("List Bullet", item)
+        case NumberedList():
+            body.numbered(block.items)
+        case Table():
+            body.table(block, text_width, _table_plan(block, theme, text_width))
+        case Figure():
+            body.figure(block, text_width, text_height)
+        case _:
+            assert_never(block)
 
 
 def _member(document: Any, reltype: str) -> str | None:

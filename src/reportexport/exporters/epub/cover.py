@@ -7,7 +7,6 @@ import io
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
-from reportexport.dates import human_date
 from reportexport.model import Metadata
 from reportexport.theme import Theme
 
@@ -41,7 +40,8 @@ def _fit(text: str, path: str, start: int, width: int, max_lines: int) -> tuple[
 # A watcher rebuilds many times with the same title and theme: the drawing is
 # kept (see the README's watch latency).
 @functools.lru_cache(maxsize=4)
-def cover_png(meta: Metadata, theme: Theme) -> bytes:
+def cover_png(meta: Metadata, published: str, theme: Theme) -> bytes:
+    """The cover: publisher, title, subtitle, and the `published` date in the band."""
     c = theme.colours
     # Drawn as levels of one ink, 0 (the background) to TEXT (the text colour), and
     # ACCENT for the accent's rules: anti-aliased letters blend between the first
@@ -72,7 +72,7 @@ def cover_png(meta: Metadata, theme: Theme) -> bytes:
     draw.rectangle((0, band, WIDTH, HEIGHT), fill=TEXT)
     draw.rectangle((0, band - 14, WIDTH, band), fill=ACCENT)
     date_font = ImageFont.truetype(str(heading.regular), 56)
-    draw.text((margin, band + 150), human_date(meta.date, meta.language), font=date_font,
+    draw.text((margin, band + 150), published, font=date_font,
               fill=0)
     image = image.point([round(level * (SHADES - 1) / TEXT) for level in range(TEXT + 1)]
                         + [SHADES])  # ACCENT

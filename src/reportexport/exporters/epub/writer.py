@@ -11,18 +11,19 @@ from ebooklib import epub
 from reportexport import __version__
 from reportexport.exporters.epub.cover import cover_png
 from reportexport.exporters.epub.xhtml import (
+    chapter_markup,
     cover_page,
     figure_file,
     font_faces,
     page,
     section_file,
-    section_markup,
     section_targets,
     stylesheet,
     title_page,
 )
 from reportexport.fontruns import language_runs, needed_fallbacks
 from reportexport.fontsubset import GENERATED_CHARACTERS, subset_font
+from reportexport.frontend import Document
 from reportexport.images import edition_image
 from reportexport.model import GENERATED_PREFIX, Figure, Report, Section
 from reportexport.theme import Theme
@@ -76,6 +77,7 @@ def _toc(section: Section, href: str) -> epub.Link | tuple[epub.Link, list[objec
 
 
 def write_epub(report: Report, theme: Theme, destination: Path) -> None:
+    document = Document.of(report)
     meta = report.metadata
     when = build_time(report)
     language = meta.language
@@ -118,11 +120,12 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
     # system's MIME tables, which differ between machines.
     cover_image = epub.EpubCover(uid="cover-img", file_name="images/cover.png")
     cover_image.media_type = "image/png"
-    cover_image.content = cover_png(meta, theme)
+    cover_image.content = cover_png(meta, document.published, theme)
     book.add_item(cover_image)
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-img"})
 
-    def document(uid: str, name: str, title: str, body: str, body_type: str = "") -> epub.EpubItem:
+    def content_document(uid: str, name: str, title: str, body: str, body_type: str = ""
+                         ) -> epub.EpubItem:
         item = epub.EpubItem(uid=uid, file_name=name, media_type=XHTML,
                              content=page(title, language, body, body_type=body_type).encode())
         book.add_item(item)
@@ -134,17 +137,19 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
                                     media_type=figure.media_type,
                                     content=edition_image(figure.image)))
     # Beside the sections' files, named where no section id reaches (a section `cover`).
-    cover = document("cover", f"text/{GENERATED_PREFIX}cover.xhtml", meta.title,
-                     cover_page(report, "../images/cover.png"))
-    titlepage = document("titlepage", f"text/{GENERATED_PREFIX}titlepage.xhtml", meta.title,
-                         title_page(report), body_type="frontmatter")
-    targets = section_targets(report)
+    targets = section_targets(document)
+    cover = content_document("cover", f"text/{GENERATED_PREFIX}cover.xhtml", meta.title,
+                             cover_page(document, "../images/cover.png"))
+    titlepage = content_document("titlepage", f"text/{GENERATED_PREFIX}titlepage.xhtml",
+                                 meta.title, title_page(document, targets),
+                                 body_type="frontmatter")
     chapters = []
     toc = []
     for section in report.sections:
         href = f"text/{section_file(section)}"
-        chapters.append(document(f"sec-{section.id}", href, section.title,
-                                 section_markup(section, 1, targets), body_type="bodymatter"))
+        chapters.append(content_document(f"sec-{section.id}", href, section.title,
+                                         chapter_markup(document, section, targets),
+                                         body_type="bodymatter"))
         toc.append(_toc(section, href))
 
     nav = epub.EpubNav(uid="nav", file_name="nav.xhtml", title="Contents")

@@ -7,23 +7,25 @@ import hashlib
 import html
 from collections.abc import Collection
 from pathlib import Path
+from typing import assert_never
 
-from reportexport.dates import human_date
 from reportexport.fontruns import language_runs
+from reportexport.frontend import Document
 from reportexport.images import edition_image
 from reportexport.model import (
     GENERATED_PREFIX,
+    Block,
     BulletList,
     CrossReference,
     Emphasis,
     Figure,
+    Inline,
     Inlines,
     Link,
     Note,
     NumberedList,
     Paragraph,
     Quote,
-    Report,
     Section,
     Strong,
     Table,
@@ -55,43 +57,38 @@ def section_file(section: Section) -> str:
     return f"{GENERATED_PREFIX if unsafe else ''}{section.id}.xhtml"
 
 
-def section_targets(report: Report) -> Targets:
-    targets: Targets = {}
-
-    def visit(section: Section, file: str) -> None:
-        targets[section.id] = f"{file}#{section.id}"
-        for child in section.sections:
-            visit(child, file)
-
-    for section in report.sections:
-        visit(section, section_file(section))
-    return targets
+def section_targets(document: Document) -> Targets:
+    """Each section's heading as "file.xhtml#id": in its top-level section's file."""
+    return {anchor.section.id: f"{section_file(anchor.chapter)}#{anchor.section.id}"
+            for anchor in document.outline}
 
 
-def inline(content: Inlines, targets: Targets, notes: list[Note] | None = None) -> str:
+def inline(content: Inlines, targets: Targets) -> str:
     """Inline nodes as XHTML: em, strong, links (cross-references across files) and note
-    marks; the notes themselves are gathered in `notes`, for `note_list` to write."""
-    out = []
-    for node in content:
-        if isinstance(node, Note):
-            if notes is not None:
-                notes.append(node)
-            out.append(f'<sup><a epub:type="noteref" role="doc-noteref" '
-                       f'id="{generated_id("noteref", node.number)}" '
-                       f'href="#{generated_id("note", node.number)}">{node.number}</a></sup>')
-            continue
-        if isinstance(node, Text):
-            out.append(text(node.text))
-        elif isinstance(node, Emphasis):
-            out.append(f"<em>{inline(node.content, targets, notes)}</em>")
-        elif isinstance(node, Strong):
-            out.append(f"<strong>{inline(node.content, targets, notes)}</strong>")
-        elif isinstance(node, Link):
-            out.append(f"<a href={quoteattr(node.url)}>{inline(node.content, targets, notes)}</a>")
-        elif isinstance(node, CrossReference):
-            out.append(f'<a href={quoteattr(targets[node.section_id])}>'
-                       f"{inline(node.content, targets, notes)}</a>")
-    return "".join(out)
+    marks; the notes themselves are the front end's, for `note_list` to write."""
+    return "".join([inline_node(node, targets) for node in content])
+
+
+def inline_node(node: Inline, targets: Targets) -> str:
+    """One inline node as XHTML: every kind of the model's, or a refusal (assert_never)."""
+    match node:
+        case Text():
+            return text(node.text)
+        case Emphasis():
+            return f"<em>{inline(node.content, targets)}</em>"
+        case Strong():
+            return f"<strong>{inline(node.content, targets)}</strong>"
+        case Link():
+            return f"<a href={quoteattr(node.url)}>{inline(node.content, targets)}</a>"
+        case CrossReference():
+            return (f"<a href={quoteattr(targets[node.section_id])}>"
+                    f"{inline(node.content, targets)}</a>")
+        case Note():
+            return (f'<sup><a epub:type="noteref" role="doc-noteref" '
+                    f'id="{generated_id("noteref", node.number)}" '
+                    f'href="#{generated_id("note", node.number)}">{node.number}</a></sup>')
+        case _:
+            assert_never(node)
 
 
 def note_list(notes: list[Note], targets: Targets) -> str:
@@ -137,37 +134,48 @@ def page(title: str, language: str, body: str, *, body_type: str = "") -> str:
     )
 
 
-def _blocks(section: Section, targets: Targets, notes: list[Note]) -> list[str]:
-    out = []
-    for block in section.blocks:
-        if isinstance(block, Paragraph):
-            out.append(f"<p>{inline(block.content, targets, notes)}</p>")
-        elif isinstance(block, Quote):
-            cite = (
-                f'\n<p class="attribution">— {inline(block.attribution, targets, notes)}</p>'
-                if block.attribution else ""
-            )
-            out.append(f"<blockquote>\n<p>{inline(block.text, targets, notes)}</p>{cite}\n"
-                       "</blockquote>")
-        elif isinstance(block, BulletList | NumberedList):
-            tag = "ol" if isinstance(block, NumberedList) else "ul"
-            items = "\n".join(f"<li>{inline(item, targets, notes)}</li>" for item in block.items)
-            out.append(f"<{tag}>\n{items}\n</{tag}>")
-        elif isinstance(block, Table):
-            out.append(_table(block, targets, notes))
-        elif isinstance(block, Figure):
-            caption = _caption(block, targets, notes)
-            out.append(f'<figure id="{generated_id("figure", block.number)}">\n'
-                       f"<img src=\"../{figure_file(block)}\" alt={quoteattr(block.alt)}/>\n"
-                       f"<figcaption>{caption}</figcaption>\n</figure>")
-    return out
+def block_markup(block: Block, targets: Targets) -> str:
+    """One block as XHTML: every kind of the model's, or a refusal (assert_never)."""
+    match block:
+        case Paragraph():
+            return f"<p>{inline(block.content, targets)}</p>"
+        case Quote():
+            return _quote(block, targets)
+        case BulletList():
+            return _list("ul", block.items, targets)
+        case NumberedList():
+            return _list("ol", block.items, targets)
+        case Table():
+            return _table(block, targets)
+        case Figure():
+            return _figure(block, targets)
+        case _:
+            assert_never(block)
 
 
-def _caption(block: Table | Figure, targets: Targets, notes: list[Note]) -> str:
+def _quote(quote: Quote, targets: Targets) -> str:
+    cite = (f'\n<p class="attribution">— {inline(quote.attribution, targets)}</p>'
+            if quote.attribution else "")
+    return f"<blockquote>\n<p>{inline(quote.text, targets)}</p>{cite}\n</blockquote>"
+
+
+def _list(tag: str, items: tuple[Inlines, ...], targets: Targets) -> str:
+    lines = "\n".join(f"<li>{inline(item, targets)}</li>" for item in items)
+    return f"<{tag}>\n{lines}\n</{tag}>"
+
+
+def _figure(figure: Figure, targets: Targets) -> str:
+    return (f'<figure id="{generated_id("figure", figure.number)}">\n'
+            f"<img src=\"../{figure_file(figure)}\" alt={quoteattr(figure.alt)}/>\n"
+            f"<figcaption>{_caption(figure, targets)}</figcaption>\n</figure>")
+
+
+def _caption(block: Table | Figure, targets: Targets) -> str:
     """"Table 3. The caption", or "Table 3" alone."""
-    if block.caption is None:
-        return block.label
-    return f"{block.label}. {inline(block.caption, targets, notes)}"
+    caption = Document.caption(block)
+    if caption.content is None:
+        return caption.label
+    return f"{caption.label}. {inline(caption.content, targets)}"
 
 
 def figure_file(figure: Figure) -> str:
@@ -186,67 +194,63 @@ def _digest(path: Path, modified: int, size: int) -> str:
     return hashlib.sha256(edition_image(path)).hexdigest()[:16]
 
 
-def _table(table: Table, targets: Targets, notes: list[Note]) -> str:
+def _table(table: Table, targets: Targets) -> str:
     def cells(row: tuple[Inlines, ...], tag: str) -> str:
         scope = ' scope="col"' if tag == "th" else ""
-        return "".join(f'<{tag}{scope} class="align-{align}">{inline(cell, targets, notes)}</{tag}>'
+        return "".join(f'<{tag}{scope} class="align-{align}">{inline(cell, targets)}</{tag}>'
                        for cell, align in zip(row, table.align, strict=True))
 
-    caption = _caption(table, targets, notes)
+    caption = _caption(table, targets)
     body = "\n".join(f"<tr>{cells(row, 'td')}</tr>" for row in table.rows)
     return (f'<table id="{generated_id("table", table.number)}">\n<caption>{caption}</caption>\n'
             f"<thead>\n<tr>{cells(table.columns, 'th')}</tr>\n</thead>\n"
             f"<tbody>\n{body}\n</tbody>\n</table>")
 
 
-def section_markup(section: Section, level: int, targets: Targets,
-                   notes: list[Note] | None = None) -> str:
+def section_markup(section: Section, level: int, targets: Targets) -> str:
     """One section and its subsections; headings h1–h6 follow the source's levels.
 
     The heading carries the section's id, as a cross-reference's and the contents'
     target (the PDF's destination and the DOCX's bookmark are on the heading too).
-    A top-level call (without `notes`) ends with the notes whose marks it holds.
     """
-    gathered: list[Note] = [] if notes is None else notes
-    parts = [
+    return "\n".join([
         f'<section aria-labelledby="{section.id}">',
         f'<h{level} id="{section.id}">{text(section.title)}</h{level}>',
-        *_blocks(section, targets, gathered),
-        *(section_markup(child, level + 1, targets, gathered) for child in section.sections),
+        *(block_markup(block, targets) for block in section.blocks),
+        *(section_markup(child, level + 1, targets) for child in section.sections),
         "</section>",
-    ]
-    if notes is None:
-        parts.append(note_list(gathered, targets))
-    return "\n".join(parts)
+    ])
 
 
-def title_page(report: Report) -> str:
-    meta = report.metadata
+def chapter_markup(document: Document, chapter: Section, targets: Targets) -> str:
+    """A top-level section's file's body: the section, then the notes whose marks it holds."""
+    return (section_markup(chapter, 1, targets) + "\n"
+            + note_list(document.chapter_notes(chapter), targets))
+
+
+def title_page(document: Document, targets: Targets) -> str:
+    meta = document.report.metadata
     parts = ['<section class="titlepage" aria-label="Title page">',
              f'<p class="publisher">{text(meta.publisher)}</p>',
              f'<h1 class="title">{text(meta.title)}</h1>']
     if meta.subtitle:
         parts.append(f'<p class="subtitle">{text(meta.subtitle)}</p>')
-    targets = section_targets(report)  # the title page is in text/ too
-    notes: list[Note] = []
-    parts.extend(f'<p class="lead">{inline(p.content, targets, notes)}</p>'
-                 for p in report.lead)
-    facts = [*((f.label, f.value) for f in meta.facts),
-             ("Published", human_date(meta.date, meta.language))]
+    parts.extend(f'<p class="lead">{inline(p.content, targets)}</p>'
+                 for p in document.report.lead)
     parts.append('<dl class="facts">')
-    for label, value in facts:
+    for label, value in document.cover_facts:
         parts.append(f"<dt>{text(label)}</dt><dd>{text(value)}</dd>")
     parts.append("</dl>")
     if meta.rights:
         parts.append(f'<p class="rights">{text(meta.rights)}</p>')
     parts.append("</section>")
-    parts.append(note_list(notes, targets))
+    parts.append(note_list(document.lead_notes(), targets))
     return "\n".join(parts)
 
 
-def cover_page(report: Report, image_href: str) -> str:
-    meta = report.metadata
-    alt = f"Cover: {meta.title}. {meta.publisher}, {human_date(meta.date, meta.language)}."
+def cover_page(document: Document, image_href: str) -> str:
+    meta = document.report.metadata
+    alt = f"Cover: {meta.title}. {meta.publisher}, {document.published}."
     return (
         '<section class="cover" epub:type="cover">\n'
         f'<img src="{image_href}" alt={quoteattr(alt)} role="doc-cover"/>\n</section>'

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from itertools import accumulate
-from typing import Any
+from typing import Any, assert_never
 
 from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_JUSTIFY
@@ -19,7 +19,19 @@ from reportlab.platypus import Flowable, Paragraph
 from reportexport.exporters.pdf.hyphenation import SOFT_HYPHEN
 from reportexport.exporters.pdf.scripts import with_fallbacks
 from reportexport.exporters.pdf.tagging import Element
-from reportexport.model import Emphasis, Figure, Inlines, Link, Note, Strong, Table, Text
+from reportexport.frontend import Document
+from reportexport.model import (
+    CrossReference,
+    Emphasis,
+    Figure,
+    Inline,
+    Inlines,
+    Link,
+    Note,
+    Strong,
+    Table,
+    Text,
+)
 
 
 class TaggedParagraph(Paragraph):
@@ -30,6 +42,7 @@ class TaggedParagraph(Paragraph):
     drawn as an artifact: its content is in the tree once.
     """
 
+    style: Any  # a ParagraphStyle (reportlab has no type information)
     tag: Element | None = None
     drawn: bool = False
     _longest: float | None = None  # the width of its longest word, once asked
@@ -126,9 +139,9 @@ def _characters(frags: list[Any]) -> int:
         if isinstance(fragment, list):  # a laid-out word: [width, (fragment, text), ...]
             text = "".join(piece[1] for piece in fragment[1:])
         else:
-            text = getattr(fragment, "text", None)
-            if text is None:  # a plain part holds its words
-                text = "".join(getattr(fragment, "words", ()))
+            found = getattr(fragment, "text", None)
+            # A plain part has no text of its own: it holds its words.
+            text = found if found is not None else "".join(getattr(fragment, "words", ()))
         count += len("".join(text.replace(SOFT_HYPHEN, "").split()))
     return count
 
@@ -243,31 +256,43 @@ def markup(content: Inlines, ink: Ink) -> str:
     A cross-reference links to its heading's destination, named `sec-<id>`; a
     note leaves its number as a superscript mark.
     """
-    out = []
-    for node in content:
-        if isinstance(node, Text):
-            out.append(escape(node.text, quote=False))
-        elif isinstance(node, Note):
-            out.append(f'{_OPEN_REFERENCE}<super><font face="{ink.mark_font}">{node.number}'
-                       f"</font></super>{_CLOSE}")
-        elif isinstance(node, Emphasis):
-            out.append(f"<i>{markup(node.content, ink)}</i>")
-        elif isinstance(node, Strong):
-            out.append(f"<b>{markup(node.content, ink)}</b>")
-        else:
-            target = node.url if isinstance(node, Link) else f"#{destination(node.section_id)}"
-            # The annotation names an internal target without its '#'.
-            opened = f'<onDraw name="tag_inline" label="Link {escape(target.lstrip("#"))}"/>'
-            out.append(f'{opened}<a href="{escape(target)}" color="{ink.link_colour}">'
-                       f"{markup(node.content, ink)}</a>{_CLOSE}")
-    return "".join(out)
+    return "".join([inline_markup(node, ink) for node in content])
+
+
+def inline_markup(node: Inline, ink: Ink) -> str:
+    """One inline node as reportlab markup: every kind of the model's, or a refusal
+    (assert_never)."""
+    match node:
+        case Text():
+            return escape(node.text, quote=False)
+        case Emphasis():
+            return f"<i>{markup(node.content, ink)}</i>"
+        case Strong():
+            return f"<b>{markup(node.content, ink)}</b>"
+        case Link():
+            return _link(node.url, node.content, ink)
+        case CrossReference():
+            return _link(f"#{destination(node.section_id)}", node.content, ink)
+        case Note():
+            return (f'{_OPEN_REFERENCE}<super><font face="{ink.mark_font}">{node.number}'
+                    f"</font></super>{_CLOSE}")
+        case _:
+            assert_never(node)
+
+
+def _link(target: str, content: Inlines, ink: Ink) -> str:
+    # The annotation names an internal target without its '#'.
+    opened = f'<onDraw name="tag_inline" label="Link {escape(target.lstrip("#"))}"/>'
+    return (f'{opened}<a href="{escape(target)}" color="{ink.link_colour}">'
+            f"{markup(content, ink)}</a>{_CLOSE}")
 
 
 def caption_markup(block: Table | Figure, ink: Ink) -> str:
     """"<b>Table 3.</b> The caption", or "<b>Table 3</b>" alone."""
-    if block.caption is None:
-        return f"<b>{block.label}</b>"
-    return f"<b>{block.label}.</b> {markup(block.caption, ink)}"
+    caption = Document.caption(block)
+    if caption.content is None:
+        return f"<b>{caption.label}</b>"
+    return f"<b>{caption.label}.</b> {markup(caption.content, ink)}"
 
 
 class Heading(TaggedParagraph):
@@ -313,7 +338,7 @@ class RuledParagraph(TaggedParagraph):
 
     rule_offset: float = 10.0
 
-    def __init__(self, text: str | None, style: Any, *args: Any,
+    def __init__(self, text: str, style: Any, *args: Any,
                  rule_colour: Color | None = None, joins_above: bool = False,
                  **kwargs: Any) -> None:
         super().__init__(text, style, *args, **kwargs)

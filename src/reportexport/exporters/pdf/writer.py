@@ -6,7 +6,7 @@ import datetime as dt
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_LEFT
@@ -26,7 +26,6 @@ from reportlab.platypus import (
 )
 
 from reportexport import __version__
-from reportexport.dates import human_date
 from reportexport.exporters.pdf.figures import figure_flowables
 from reportexport.exporters.pdf.flowables import (
     Ink,
@@ -57,6 +56,7 @@ from reportexport.exporters.pdf.tagging import (
     check_reportlab,
 )
 from reportexport.fontruns import needed_fallbacks
+from reportexport.frontend import Document
 from reportexport.model import (
     Block,
     BulletList,
@@ -201,22 +201,21 @@ class _Cover(Flowable):
     left off the page.
     """
 
-    def __init__(self, report: Report, theme: Theme, styles: _Styles, parent: Element) -> None:
+    def __init__(self, document: Document, theme: Theme, styles: _Styles,
+                 parent: Element) -> None:
         super().__init__()
-        self.report, self.theme, self.styles = report, theme, styles
-        meta, st = report.metadata, styles
+        self.report, self.theme, self.styles = document.report, theme, styles
+        meta, st = document.report.metadata, styles
         self.publisher = parent.add("P")
         # Texts with their styles and elements: their paragraphs are made in draw,
         # at the size that fits.
         self.title_texts = [(meta.title, st.cover_title, parent.add("P"))]
         if meta.subtitle:
             self.title_texts.append((meta.subtitle, st.cover_subtitle, parent.add("P")))
-        facts = [(f.label, f.value) for f in meta.facts]
-        facts.append(("Published", human_date(meta.date, meta.language)))
         table = parent.add("Table")
         body = table.add("TBody")
         self.fact_texts = []
-        for label, value in facts:
+        for label, value in document.cover_facts:
             row = body.add("TR")
             self.fact_texts.append(((label.upper(), st.cover_label, row.add("TH", scope="Row")),
                                     (value, st.cover_value, row.add("TD"))))
@@ -443,38 +442,60 @@ def _describe_links(content: Inlines, out: dict[str, str]) -> None:
 
 def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _Texts,
                      parent: Element) -> list[Flowable]:
-    if isinstance(block, ParagraphBlock):
-        return [text.inline(block.content, st.body, parent.add("P"))]
+    """One block's flowables: every kind of the model's, or a refusal (assert_never)."""
+    match block:
+        case ParagraphBlock():
+            return [text.inline(block.content, st.body, parent.add("P"))]
+        case Quote():
+            return _quote_flowables(block, st, theme, text, parent)
+        case BulletList():
+            return _list_flowables(block.items, False, st, theme, text, parent)
+        case NumberedList():
+            return _list_flowables(block.items, True, st, theme, text, parent)
+        case Table():
+            return table_flowables(block, plan(block, theme, _measure(theme)), st.cell,
+                                   st.cell_header_font, st.caption, st.ink, st.accent, st.rule,
+                                   _text_height(theme), parent.add("Table"), text)
+        case Figure():
+            figure = parent.add("Figure", alt=block.alt)
+            return figure_flowables(block, st.caption, st.ink, _measure(theme),
+                                    _text_height(theme), figure, parent.add("Caption"), text)
+        case _:
+            assert_never(block)
+
+
+def _measure(theme: Theme) -> float:
     page, margins = theme.page, theme.page.margins_mm
-    measure = (page.width_mm - margins.left - margins.right) * mm
-    text_height = (page.height_mm - margins.top - margins.bottom) * mm
-    if isinstance(block, Table):
-        return table_flowables(block, plan(block, theme, measure), st.cell,
-                               st.cell_header_font, st.caption, st.ink, st.accent, st.rule,
-                               text_height, parent.add("Table"), text)
-    if isinstance(block, Figure):
-        figure = parent.add("Figure", alt=block.alt)
-        return figure_flowables(block, st.caption, st.ink, measure, text_height, figure,
-                                parent.add("Caption"), text)
-    if isinstance(block, Quote):
-        quote = parent.add("BlockQuote")
-        # An attribution is kept with the quotation's last lines.
-        style = st.quote_attributed if block.attribution else st.quote
-        out: list[Flowable] = [text(markup(block.text, st.ink), block.text, style,
-                                    quote.add("P"), RuledParagraph, rule_colour=st.accent)]
-        if block.attribution:
-            out.append(text("— " + markup(block.attribution, st.ink), block.attribution,
-                            st.attribution, quote.add("P"), RuledParagraph,
-                            rule_colour=st.accent, joins_above=True))
-        out.append(Spacer(1, theme.spacing.paragraph_after))
-        return out
-    numbered = isinstance(block, NumberedList)
-    assert isinstance(block, BulletList | NumberedList)
-    indent = min(theme.spacing.list_indent, measure * INDENT_SHARE)
-    items = parent.add("L")
-    out = []
-    for number, content in enumerate(block.items, start=1):
-        item = items.add("LI")
+    return (page.width_mm - margins.left - margins.right) * mm
+
+
+def _text_height(theme: Theme) -> float:
+    page, margins = theme.page, theme.page.margins_mm
+    return (page.height_mm - margins.top - margins.bottom) * mm
+
+
+def _quote_flowables(block: Quote, st: _Styles, theme: Theme, text: _Texts,
+                     parent: Element) -> list[Flowable]:
+    quote = parent.add("BlockQuote")
+    # An attribution is kept with the quotation's last lines.
+    style = st.quote_attributed if block.attribution else st.quote
+    out: list[Flowable] = [text(markup(block.text, st.ink), block.text, style,
+                                quote.add("P"), RuledParagraph, rule_colour=st.accent)]
+    if block.attribution:
+        out.append(text("— " + markup(block.attribution, st.ink), block.attribution,
+                        st.attribution, quote.add("P"), RuledParagraph,
+                        rule_colour=st.accent, joins_above=True))
+    out.append(Spacer(1, theme.spacing.paragraph_after))
+    return out
+
+
+def _list_flowables(items: tuple[Inlines, ...], numbered: bool, st: _Styles, theme: Theme,
+                    text: _Texts, parent: Element) -> list[Flowable]:
+    indent = min(theme.spacing.list_indent, _measure(theme) * INDENT_SHARE)
+    tagged_list = parent.add("L")
+    out: list[Flowable] = []
+    for number, content in enumerate(items, start=1):
+        item = tagged_list.add("LI")
         label = plain(f"{number}." if numbered else "•", st.label, item.add("Lbl"))
         out.append(ListItem(label, text.inline(content, st.item, item.add("LBody")),
                             indent=indent, label_width=indent * 0.75))
@@ -482,15 +503,17 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _Texts,
     return out
 
 
-def _story(report: Report, theme: Theme, st: _Styles, text: _Texts,
+def _story(front_end: Document, theme: Theme, st: _Styles, text: _Texts,
            document: Element) -> Iterator[Flowable]:
+    report = front_end.report
     yield NextPageTemplate("body")
-    yield _Cover(report, theme, st, document.add("Div"))
+    yield _Cover(front_end, theme, st, document.add("Div"))
     yield PageBreak()
     if theme.contents != "none":
         yield plain("Contents", st.contents_title, document.add("P"))
         contents = document.add("TOC")
-        for level, section in report.walk():
+        for anchor in front_end.outline:
+            level, section = anchor.level, anchor.section
             yield TocEntry(
                 section.title, st.toc[level - 1], destination(section.id), level,
                 indent=(level - 1) * 14, number_width=NUMBER_WIDTH, leader_colour=st.rule,
@@ -508,7 +531,8 @@ def _story(report: Report, theme: Theme, st: _Styles, text: _Texts,
         yield HRFlowable(width="100%", thickness=0.6, color=st.rule, spaceBefore=4,
                          spaceAfter=6)
     sections: list[Element] = [document]  # the open Sect of each level, under the document
-    for level, section in report.walk():
+    for anchor in front_end.outline:
+        level, section = anchor.level, anchor.section
         del sections[level:]
         sect = sections[-1].add("Sect")
         sections.append(sect)
@@ -554,7 +578,7 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
     document = Element("Document")
     # The whole story is made before layout, so that every note's paragraph exists
     # when the frame looks for it; layout consumes the list from the front.
-    story = [*_story(report, theme, st, text, document)]
+    story = [*_story(Document.of(report), theme, st, text, document)]
     meta = report.metadata
     when = build_time(report)
     page_w, page_h = theme.page.width_mm * mm, theme.page.height_mm * mm
@@ -594,6 +618,10 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
             canvas.doForm(f"page-{number}")
         canvas.restoreState()
 
+    def body_page_end(canvas: Any, doc: Any) -> None:
+        frame.draw_notes(canvas)
+        canvas.place_contents_numbers()
+
     frame = NotesFrame(left, bottom, page_w - left - right, page_h - top - bottom, id="body",
                        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
                        notes=text.notes, mark_font=mark_font, rule_colour=st.rule)
@@ -618,9 +646,7 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
     doc.addPageTemplates([
         PageTemplate("cover", frames=[cover_frame],
                      onPage=lambda canvas, doc: canvas.begin_page()),
-        PageTemplate("body", frames=[frame], onPage=body_page,
-                     onPageEnd=lambda canvas, doc: (frame.draw_notes(canvas),
-                                                    canvas.place_contents_numbers())),
+        PageTemplate("body", frames=[frame], onPage=body_page, onPageEnd=body_page_end),
     ])
     contents = (head.regular, st.toc[0].fontSize, st.body.textColor)
 
