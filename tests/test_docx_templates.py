@@ -1,4 +1,4 @@
-"""Word reference documents that carry parts of their own (README: `--template` works
+"""Word reference documents that carry parts of their own (docs/editions.md: `--template` works
 like pandoc's reference document: styles, page setup, header and footer, never content).
 
 Each template is made at test time from real editions: our own Word edition of the

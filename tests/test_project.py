@@ -49,11 +49,13 @@ def test_licences_ship_with_the_fonts() -> None:
     assert (ROOT / "LICENSE").is_file()
 
 
-def test_readme_source_example_is_valid(tmp_path: Path) -> None:
+@pytest.mark.parametrize("page", ["README.md", "docs/source-format.md"])
+def test_source_examples_are_valid(page: str, tmp_path: Path) -> None:
+    # The README's short example and the annotated one of the source format's page.
     from reportexport.source import load_report
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    example = re.search(r"```yaml\n(.+?)\n```", readme, re.DOTALL).group(1)
+    text = (ROOT / page).read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(.+?)\n```", text, re.DOTALL).group(1)
     source = tmp_path / "example.yaml"
     source.write_text(example, encoding="utf-8")
     (tmp_path / "images").mkdir()
@@ -61,6 +63,27 @@ def test_readme_source_example_is_valid(tmp_path: Path) -> None:
                 tmp_path / "images" / "chart.png")
     report = load_report(source)
     assert report.outline() == [(1, "Method of the assessment")]
+
+
+DOCS = ["README.md", "CHANGELOG.md", "benchmarks/README.md",
+        *(f"docs/{page.name}" for page in sorted((ROOT / "docs").glob("*.md")))]
+
+
+@pytest.mark.parametrize("page", DOCS)
+def test_docs_links_resolve(page: str) -> None:
+    # Every relative link of the README and the docs names a file that exists.
+    text = (ROOT / page).read_text(encoding="utf-8")
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if target.startswith(("http://", "https://", "mailto:", "#")):
+            continue
+        path = target.split("#")[0]
+        assert (ROOT / page).parent.joinpath(path).exists(), f"{page}: {target}"
+    fences = [line for line in text.splitlines() if line.startswith("```")]
+    assert len(fences) % 2 == 0, f"{page}: a code block is not closed"
+
+
+def test_readme_stays_short() -> None:
+    assert len((ROOT / "README.md").read_bytes()) <= 14 * 1024
 
 
 _GUARDED = """
