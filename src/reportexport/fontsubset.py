@@ -4,7 +4,7 @@ The PDF keeps reportlab's own subsetting. The zip editions embed fonts cut
 here to the glyphs their text needs, plus whatever those glyphs become through
 the font's layout features (so Khmer still shapes). HarfBuzz's subsetter does
 the cutting: uharfbuzz is already here for reportlab's shaping, and it cuts a
-face in about a millisecond where fontTools takes most of a second (README, Speed).
+face in about a millisecond where fontTools takes most of a second (benchmarks/README.md).
 """
 
 from __future__ import annotations

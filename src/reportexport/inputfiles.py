@@ -21,7 +21,7 @@ from typing import Any
 
 from reportexport.problems import InputError, Problem
 
-#: The README's limit for every file a build or `inspect` reads.
+#: The documented limit (docs/source-format.md) for every file a build or `inspect` reads.
 MAX_INPUT_BYTES = 32 * 2**20
 #: A zip's members together inflate to at most this much (each member at most
 #: MAX_INPUT_BYTES): a Word template with its images is a few megabytes.

@@ -4,7 +4,7 @@ python-docx sets up the package, styles, settings, header and footer; the body
 is generated as WordprocessingML text and put into the saved document part where
 python-docx left a placeholder. python-docx's object layer makes a proxy object
 per paragraph and run, and even a parsed tree of a book-length body is several
-times its text's size (the README's benchmark, DOCX at 1000x).
+times its text's size (benchmarks/README.md, DOCX at 1000x).
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ def _fit(text: str, path: str, start: int, width: int, max_lines: int) -> tuple[
 
 
 # A watcher rebuilds many times with the same title and theme: the drawing is
-# kept (see the README's watch latency).
+# kept (see the watch latency in benchmarks/README.md).
 @functools.lru_cache(maxsize=4)
 def cover_png(meta: Metadata, published: str, theme: Theme) -> bytes:
     """The cover: publisher, title, subtitle, and the `published` date in the band."""
