@@ -176,7 +176,8 @@ def _parser(formats: Sequence[str]) -> tuple[_Parser, dict[str, _Parser]]:
     changes.add_argument("--reject-changes", action="store_true",
                          help="ignore the document's tracked changes")
     word.add_argument("--diff", action="store_true",
-                      help="with --update: print the changes to the source as a unified diff")
+                      help="with --update: also print the changes as a unified diff "
+                           "(the source is updated all the same)")
     _add_quiet(word)
     return parser, sub
 
