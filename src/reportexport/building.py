@@ -376,7 +376,7 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
     the one place that names them: this is the one place that reaches past the
     public API, and tests/test_publishing.py fails if it stops working.
     """
-    processes = list((pool._processes or {}).values())  # type: ignore[attr-defined]
+    processes = list((pool._processes or {}).values())
     for process in processes:
         process.terminate()
     for process in processes:

@@ -8,9 +8,9 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import reportexport
 from reportexport import ExportError, InputError, RegistryError, exporters
@@ -279,8 +279,9 @@ def _inspect(file: Path) -> int:
 def _import(args: argparse.Namespace) -> int:
     from reportexport import wordimport
 
-    changes = "accept" if args.accept_changes else "reject" if args.reject_changes else None
-    say = (lambda line: None) if args.quiet else (
+    changes: Literal["accept", "reject"] | None = (
+        "accept" if args.accept_changes else "reject" if args.reject_changes else None)
+    say: Callable[[str], None] = (lambda line: None) if args.quiet else (
         lambda line: print(line, file=sys.stderr, flush=True))
     if args.update is None:
         if args.diff:

@@ -140,8 +140,9 @@ def font_runs(text: str, family: FontFamily) -> list[Run]:
     def holds(chosen: tuple[int, str | None], piece: str) -> bool:
         return all(ord(c) in fonts[chosen[0]] for c in piece if needs_glyph(c))
 
+    first: tuple[int, str | None] = (0, None)
     return [Run(piece, font, language)
-            for piece, (font, language) in _split(text, key, holds, (0, None))]
+            for piece, (font, language) in _split(text, key, holds, first)]
 
 
 def language_runs(text: str) -> list[Run]:

@@ -44,7 +44,8 @@ def _parser() -> Any:
     md.disable(["html_inline", "entity", "image", "backticks"])
     # Every link becomes a link token, so that a refused scheme is reported
     # rather than quietly printed as text (markdown-it's own check).
-    md.validateLink = lambda url: True
+    # markdown-it's documented hook is an attribute assigned over its method.
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
     return md
 
 
@@ -96,8 +97,9 @@ def _nodes(tokens: list[Any], footnotes: dict[int, Any], number: Callable[[], in
                 raise MarkupError("a note inside a link's words: put the note after the link")
             note = footnotes[child.meta["id"]]
             mark = number()
-            content = _nodes(note.get("tokens") or [], footnotes, number, inside_note=True)
-            stack[-1][2].append(Note(mark, content))
+            words_of_note = _nodes(note.get("tokens") or [], footnotes, number,
+                                   inside_note=True)
+            stack[-1][2].append(Note(mark, words_of_note))
         elif kind.endswith("_open"):
             href = child.attrs.get("href") if kind == "link_open" else None
             stack.append((kind.removesuffix("_open"), str(href) if href is not None else None,

@@ -17,9 +17,12 @@ import stat
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from reportexport.problems import InputError, Problem
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 #: The documented limit (docs/source-format.md) for every file a build or `inspect` reads.
 MAX_INPUT_BYTES = 32 * 2**20
@@ -225,8 +228,18 @@ def _bare_doctype(data: bytes) -> bool:
     return bool(_BARE_DOCTYPE.match(text, start)) and text.find("<!DOCTYPE", start + 1) < 0
 
 
+@overload
+def parse_xml(data: bytes, path: Path, part: str, *, well_formed: Literal[True] = True,
+              bare_doctype: bool = False) -> etree._Element: ...
+
+
+@overload
+def parse_xml(data: bytes, path: Path, part: str, *, well_formed: bool,
+              bare_doctype: bool = False) -> etree._Element | None: ...
+
+
 def parse_xml(data: bytes, path: Path, part: str, *, well_formed: bool = True,
-              bare_doctype: bool = False) -> Any:
+              bare_doctype: bool = False) -> etree._Element | None:
     """The XML part `part` of `path`, parsed without expanding or fetching anything.
 
     A document type declaration is refused: its entities would not be expanded,
@@ -240,7 +253,7 @@ def parse_xml(data: bytes, path: Path, part: str, *, well_formed: bool = True,
     dtd = refuse(path, f"part '{part}' declares a document type (<!DOCTYPE>); XML with "
                        "a DTD or entities is refused")
     try:
-        root = etree.fromstring(data, _safe_parser())
+        root: etree._Element = etree.fromstring(data, _safe_parser())
     except etree.XMLSyntaxError as exc:
         if _declares_dtd(data):
             raise dtd from None
@@ -248,7 +261,9 @@ def parse_xml(data: bytes, path: Path, part: str, *, well_formed: bool = True,
             return None
         raise refuse(path, f"part '{part}' is not well-formed XML ({exc})") from None
     docinfo = root.getroottree().docinfo
-    declared = docinfo.doctype or docinfo.internalDTD is not None \
+    # lxml-stubs leave out DocInfo.doctype, which lxml has (a str, "" when none is declared).
+    doctype: str = docinfo.doctype  # type: ignore[attr-defined]
+    declared = doctype or docinfo.internalDTD is not None \
         or docinfo.externalDTD is not None
     if declared and not (bare_doctype and _bare_doctype(data)):
         raise dtd

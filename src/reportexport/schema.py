@@ -184,9 +184,9 @@ def _problems_for(error: Any, name: str, located: LocatedData) -> list[Problem]:
         return [located.problem(path, _with_found(custom, error.instance, path, located))]
     if kind == "minItems":
         count = schema["minItems"]
-        found = len(error.instance) if isinstance(error.instance, list) else 0
+        items = len(error.instance) if isinstance(error.instance, list) else 0
         return [located.problem(path, f"expected at least {count} item{'s' * (count != 1)}; "
-                                      f"found {found or 'none'}")]
+                                      f"found {items or 'none'}")]
     if kind in ("minimum", "maximum"):
         return [
             located.problem(

@@ -18,6 +18,7 @@ import yaml
 from yaml.events import (
     AliasEvent,
     CollectionStartEvent,
+    Event,
     MappingEndEvent,
     MappingStartEvent,
     ScalarEvent,
@@ -120,7 +121,7 @@ class _Frame:
         self.skip = skip  # a collection used as a mapping key: read past it
 
 
-class _StrictReader(_EventParser, Resolver):  # type: ignore[misc,valid-type]
+class _StrictReader(_EventParser, Resolver):
     """Builds plain data straight from parser events, noting what this tool refuses.
 
     No node graph is built: composing nodes first would cost more time and
@@ -146,6 +147,12 @@ class _StrictReader(_EventParser, Resolver):  # type: ignore[misc,valid-type]
             shown = event.tag.replace("tag:yaml.org,2002:", "!!")
             self._refuse(event.start_mark, f"tag '{shown}' is not allowed: tags are refused")
 
+    def _next_event(self) -> Event:
+        event = self.get_event()
+        # Only past the end of the stream is there no event, and reading stops at its end.
+        assert event is not None
+        return event
+
     def read(self, out: LocatedData) -> bool:
         """Fill `out`; False when the stream holds no document."""
         self.get_event()  # StreamStart
@@ -156,7 +163,7 @@ class _StrictReader(_EventParser, Resolver):  # type: ignore[misc,valid-type]
         root: list[Any] = []
         values, keys = out.values, out.keys
         while True:
-            event = self.get_event()
+            event = self._next_event()
             if isinstance(event, (MappingEndEvent, SequenceEndEvent)):
                 stack.pop()
                 if not stack:
@@ -176,8 +183,7 @@ class _StrictReader(_EventParser, Resolver):  # type: ignore[misc,valid-type]
                 value: Any = None
             else:
                 self._check_properties(event)
-            is_key = top is not None and isinstance(top.container, dict) and top.key is None
-            if is_key:
+            if top is not None and isinstance(top.container, dict) and top.key is None:
                 if not isinstance(event, ScalarEvent):
                     self._refuse(event.start_mark, "keys must be text", format_path(top.path))
                     if isinstance(event, CollectionStartEvent):
@@ -203,6 +209,7 @@ class _StrictReader(_EventParser, Resolver):  # type: ignore[misc,valid-type]
             if top is None:
                 path: DataPath = ()
             elif isinstance(top.container, dict):
+                assert top.key is not None  # a value in a mapping follows its key
                 path = (*top.path, top.key)
             else:
                 path = (*top.path, len(top.container))
@@ -236,7 +243,7 @@ class _StrictReader(_EventParser, Resolver):  # type: ignore[misc,valid-type]
                 break
         self.get_event()  # DocumentEnd
         if not self.check_event(StreamEndEvent):
-            extra = self.get_event()
+            extra = self._next_event()
             self._refuse(extra.start_mark, "expected one YAML document, found another one")
         out.data = root[0]
         return True
@@ -245,7 +252,8 @@ class _StrictReader(_EventParser, Resolver):  # type: ignore[misc,valid-type]
         if event.implicit[0] or (event.tag is not None and event.tag != "!"):
             # Plain scalars resolve as YAML 1.1 says; explicitly tagged ones (already
             # refused) resolve as if the tag were absent.
-            tag = self.resolve(ScalarNode, event.value, (True, False))
+            # types-PyYAML leaves BaseResolver.resolve unannotated; it returns the tag, a str.
+            tag: str = self.resolve(ScalarNode, event.value, (True, False))  # type: ignore[no-untyped-call]
             return _scalar_value(tag, event.value)
         return event.value
 

@@ -80,7 +80,11 @@ def to_markup(content: Inlines) -> str:
     return text  # the closest there is; the loader will say what it makes of it
 
 
-def runs(content: Inlines, looks: tuple[str, ...] = ()) -> list[tuple[object, ...]]:
+#: A run's look: "em" or "strong", or the link or cross-reference it belongs to.
+Look = str | tuple[str, str]
+
+
+def runs(content: Inlines, looks: tuple[Look, ...] = ()) -> list[tuple[object, ...]]:
     """`content` as runs of text with their looks, and notes: how Word holds it, where
     emphasis inside strong and strong inside emphasis are the same italic bold runs."""
     out: list[tuple[object, ...]] = []
@@ -90,7 +94,7 @@ def runs(content: Inlines, looks: tuple[str, ...] = ()) -> list[tuple[object, ..
         elif isinstance(node, Note):
             items = [("note", tuple(runs(node.content)))]
         else:
-            kind = (("link", node.url) if isinstance(node, Link)
+            kind: Look = (("link", node.url) if isinstance(node, Link)
                     else ("ref", node.section_id) if isinstance(node, CrossReference)
                     else "em" if isinstance(node, Emphasis) else "strong")
             items = runs(node.content, tuple(sorted({*looks, kind}, key=str)))

@@ -48,7 +48,8 @@ def scalar(text: str, indent: int, column: int | None = None) -> str:
 
 def _reads_back(text: str) -> bool:
     try:
-        return yaml.safe_load(f"k: {text}") == {"k": text}
+        loaded: object = yaml.safe_load(f"k: {text}")
+        return loaded == {"k": text}
     except yaml.YAMLError:
         return False
 

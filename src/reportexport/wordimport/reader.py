@@ -139,6 +139,8 @@ def _sniff(data: bytes) -> tuple[str, str] | None:
 
 
 class _Reader:
+    bookmarks: list[str]  # the bookmarks started in the paragraph being read, set by its reader
+
     def __init__(self, package: WordPackage) -> None:
         self.package = package
         self.styles: Styles = read_styles(package)
@@ -147,8 +149,10 @@ class _Reader:
         self.fields: list[dict[str, Any]] = []  # open complex fields, innermost last
         self.current: Any = None  # the body paragraph being read, for notices
         self.rels = package.relationships
-        self.notes = {kind: {n.get(w("id")): n for n in package.parts[kind].iter(w(kind[:-1]))}
-                      for kind in ("footnotes", "endnotes") if kind in package.parts}
+        # Each kind of note part, by the notes' ids (lxml elements).
+        self.notes: dict[str, dict[str | None, Any]] = {
+            kind: {n.get(w("id")): n for n in package.parts[kind].iter(w(kind[:-1]))}
+            for kind in ("footnotes", "endnotes") if kind in package.parts}
         self.bookmark_section: dict[str, DraftSection | None] = {}
         self.section_at: dict[int, str] = {}  # a body paragraph's number -> its section
 
@@ -228,7 +232,8 @@ class _Reader:
         return self._url(quoted[0]) if quoted else None
 
     def _field_notice(self, instr: str, shown: str) -> None:
-        name = (_FIELD_NAME.match(instr) or [None, "?"])[1].upper()
+        field_name = _FIELD_NAME.match(instr)
+        name = field_name.group(1).upper() if field_name else "?"
         if name in ("SEQ", "TOC", "PAGEREF", "REF"):
             return  # numbering, contents and references: the editions make their own
         self.notice(f"a {name} field: the source holds its shown text only", shown)
@@ -554,8 +559,9 @@ class _Body:
             self._fact(label.strip(), value.strip())
             return
         if any(n in CAPTION_STYLES for n in names) and content:
-            label = _CAPTION_LABEL.match(text)
-            kind_word = (label.group(1) or label.group(2)).lower() if label else ""
+            caption_label = _CAPTION_LABEL.match(text)
+            kind_word = ((caption_label.group(1) or caption_label.group(2)).lower()
+                         if caption_label else "")
             if not kind_word:  # pandoc's caption styles say what they caption
                 kind_word = ("table" if "table caption" in names else
                              "figure" if {"image caption", "figure caption"} & set(names)
@@ -731,7 +737,8 @@ class _Body:
         if all(len(cell) == 1 and isinstance(cell[0], Strong) for cell in header if cell):
             # A header row all in bold is the table style's look, which LibreOffice writes
             # out as direct formatting: every edition sets the header row apart itself.
-            header = [cell[0].content if cell else cell for cell in header]
+            header = [cell[0].content if cell and isinstance(cell[0], Strong) else cell
+                      for cell in header]
         header = [cell or (Text(" "),) for cell in header]
         body = rows[1:]
         columns = []

@@ -33,6 +33,7 @@ from reportexport.model import (
     BulletList,
     CrossReference,
     Figure,
+    Inline,
     Inlines,
     Note,
     NumberedList,
@@ -97,7 +98,7 @@ class _Collector:
         self.edits: list[_Edit] = []
 
     def remap(self, content: Inlines) -> Inlines:
-        out = []
+        out: list[Inline] = []
         for node in content:
             if isinstance(node, CrossReference):
                 out.append(CrossReference(self.ids.get(node.section_id, node.section_id),

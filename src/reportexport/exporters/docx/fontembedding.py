@@ -126,22 +126,23 @@ def _font_table(xml: bytes, placed: list[_Placed], released: frozenset[str]) -> 
     for entry in placed:
         face = entry.face
         # Compared, not put into an XPath: a family name is the theme's text.
-        font = next((font for font in root.iterfind(f"{{{W}}}font")
-                     if font.get(f"{{{W}}}name") == face.family), None)
-        if font is None:
-            font = etree.SubElement(root, f"{{{W}}}font", {f"{{{W}}}name": face.family})
-            etree.SubElement(font, f"{{{W}}}charset", {f"{{{W}}}val": "00"})
-            etree.SubElement(font, f"{{{W}}}pitch", {f"{{{W}}}val": "variable"})
-        etree.SubElement(font, f"{{{W}}}{face.element}", {
+        entry_font = next((font for font in root.iterfind(f"{{{W}}}font")
+                           if font.get(f"{{{W}}}name") == face.family), None)
+        if entry_font is None:
+            entry_font = etree.SubElement(root, f"{{{W}}}font", {f"{{{W}}}name": face.family})
+            etree.SubElement(entry_font, f"{{{W}}}charset", {f"{{{W}}}val": "00"})
+            etree.SubElement(entry_font, f"{{{W}}}pitch", {f"{{{W}}}val": "variable"})
+        etree.SubElement(entry_font, f"{{{W}}}{face.element}", {
             f"{{{R}}}id": entry.rel_id, f"{{{W}}}fontKey": face.key,
             f"{{{W}}}subsetted": "1"})
         # Keep the schema's order of the embed elements after whatever the entry holds.
         order = [name for _, name in _EMBEDS]
-        embeds = sorted((child for child in font if etree.QName(child).localname in order),
+        embeds = sorted((child for child in entry_font
+                         if etree.QName(child).localname in order),
                         key=lambda child: order.index(etree.QName(child).localname))
         for child in embeds:
-            font.remove(child)
-            font.append(child)
+            entry_font.remove(child)
+            entry_font.append(child)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -154,7 +155,9 @@ def _font_table_rels(placed: list[_Placed], font_table: str,
     """The font table's relationships: a reference document's own (`existing`), then
     one for each face placed here."""
     if existing is None:
-        root = etree.Element(f"{{{PACKAGE_RELS}}}Relationships", nsmap={None: PACKAGE_RELS})
+        # None names the default namespace in lxml; lxml-stubs type nsmap's keys as str only.
+        root = etree.Element(f"{{{PACKAGE_RELS}}}Relationships",
+                             nsmap={None: PACKAGE_RELS})  # type: ignore[dict-item]
     else:
         root = etree.fromstring(existing)
     folder = posixpath.dirname(font_table)
@@ -216,7 +219,8 @@ def release_template_fonts(document: Any, faces: list[EmbeddedFace]) -> frozense
     released: set[str] = set()
     kept: set[str] = set()
     for font in etree.fromstring(part.blob).iterfind(f"{{{W}}}font"):
-        ids = {embed.get(f"{{{R}}}id") for embed in font if _is_embed(embed)}
+        ids = {rel_id for embed in font if _is_embed(embed)
+               if (rel_id := embed.get(f"{{{R}}}id")) is not None}
         name = font.get(f"{{{W}}}name") or ""
         used = f'"{xml_escape(name, quote=True)}"'.encode() in named
         (released if name in families or not used else kept).update(ids)
@@ -241,8 +245,8 @@ def embed_fonts(saved: bytes, faces: list[EmbeddedFace], font_table: str | None,
     with zipfile.ZipFile(io.BytesIO(saved)) as package:
         names = set(package.namelist())
         existing = package.read(rels_name) if rels_name in names else None
-    rel_ids = set() if existing is None else {
-        rel.get("Id") for rel in etree.fromstring(existing)}
+    rel_ids: set[str] = set() if existing is None else {
+        rel_id for rel in etree.fromstring(existing) if (rel_id := rel.get("Id")) is not None}
     placed = _place(faces, names, rel_ids)
     transforms: dict[str, Callable[[bytes], bytes]] = {
         font_table: lambda xml: _font_table(xml, placed, released),

@@ -17,12 +17,13 @@ _HEADING_NAME = re.compile(r"^heading ([1-9])$", re.IGNORECASE)
 def heading_levels(styles_xml: bytes | etree._Element) -> dict[str, int]:
     """Style id -> heading level, for Word's built-in heading styles."""
     root = etree.fromstring(styles_xml) if isinstance(styles_xml, bytes) else styles_xml
-    levels = {}
+    levels: dict[str, int] = {}
     for style in root.iterfind("w:style", NS):
         name = style.find("w:name", NS)
         match = _HEADING_NAME.match(name.get(f"{{{W}}}val", "")) if name is not None else None
-        if match:
-            levels[style.get(f"{{{W}}}styleId")] = int(match.group(1))
+        style_id = style.get(f"{{{W}}}styleId")
+        if match and style_id is not None:  # a style without an id is no paragraph's style
+            levels[style_id] = int(match.group(1))
     return levels
 
 
@@ -39,9 +40,12 @@ def read_outline(path: Path) -> list[tuple[int, str]]:
 
         levels = heading_levels(part("word/styles.xml"))
         body = part("word/document.xml").find("w:body", NS)
+    if body is None:
+        raise ValueError(f"{path}: the Word document has no body")
     out = []
     for paragraph in body.iterfind("w:p", NS):
         style = paragraph.find("w:pPr/w:pStyle", NS)
-        if style is not None and style.get(f"{{{W}}}val") in levels:
-            out.append((levels[style.get(f"{{{W}}}val")], paragraph_text(paragraph)))
+        style_id = style.get(f"{{{W}}}val") if style is not None else None
+        if style_id is not None and style_id in levels:
+            out.append((levels[style_id], paragraph_text(paragraph)))
     return out

@@ -24,7 +24,8 @@ NS = {
 class Package:
     opf_path: str
     opf: etree._Element
-    manifest: dict[str, tuple[str, str, str]]  # id -> (href in zip, media type, properties)
+    # id -> (href in zip, media type, properties), as written (an attribute may be missing)
+    manifest: dict[str | None, tuple[str, str | None, str]]
     spine: list[str]  # hrefs in zip, in reading order
 
     def nav_path(self) -> str:
@@ -43,14 +44,28 @@ def _part(archive: zipfile.ZipFile, name: str, path: Path | None) -> etree._Elem
     return parse_xml(read_member(archive, name, path), path, name, bare_doctype=True)
 
 
+def _found(element: etree._Element | None, what: str) -> etree._Element:
+    if element is None:
+        raise ValueError(f"the EPUB has no {what}")
+    return element
+
+
+def _attribute(element: etree._Element, name: str) -> str:
+    value = element.get(name)
+    if value is None:
+        raise ValueError(f"an EPUB <{etree.QName(element).localname}> without {name}")
+    return value
+
+
 def read_package(archive: zipfile.ZipFile, path: Path | None = None) -> Package:
     container = _part(archive, "META-INF/container.xml", path)
-    opf_path = container.find("c:rootfiles/c:rootfile", NS).get("full-path")
+    rootfile = _found(container.find("c:rootfiles/c:rootfile", NS), "package document")
+    opf_path = _attribute(rootfile, "full-path")
     opf = _part(archive, opf_path, path)
     base = posixpath.dirname(opf_path)
     manifest = {
         item.get("id"): (
-            posixpath.normpath(posixpath.join(base, item.get("href"))),
+            posixpath.normpath(posixpath.join(base, _attribute(item, "href"))),
             item.get("media-type"),
             item.get("properties", ""),
         )
@@ -61,20 +76,20 @@ def read_package(archive: zipfile.ZipFile, path: Path | None = None) -> Package:
 
 
 def nav_outline(nav: etree._Element) -> list[tuple[int, str]]:
-    toc = nav.find(".//x:nav[@epub:type='toc']", NS)
+    toc = _found(nav.find(".//x:nav[@epub:type='toc']", NS), "table of contents")
     out: list[tuple[int, str]] = []
 
     def visit(ol: etree._Element, level: int) -> None:
         for li in ol.iterfind("x:li", NS):
             label = li.find("x:a", NS)
             if label is None:
-                label = li.find("x:span", NS)
-            out.append((level, "".join(label.itertext()).strip()))
+                label = _found(li.find("x:span", NS), "label for a contents entry")
+            out.append((level, "".join(str(text) for text in label.itertext()).strip()))
             child = li.find("x:ol", NS)
             if child is not None:
                 visit(child, level + 1)
 
-    visit(toc.find("x:ol", NS), 1)
+    visit(_found(toc.find("x:ol", NS), "list in its table of contents"), 1)
     return out
 
 

@@ -88,7 +88,7 @@ class TaggedParagraph(Paragraph):
         # the frame adds it: its lines depend only on the width and the style.
         if self._wrapped is not None and self._wrapped[:2] == (availWidth, self.style):
             return self._wrapped[2]
-        size = super().wrap(availWidth, availHeight)
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
         self._wrapped = (availWidth, self.style, size)
         return size
 
@@ -101,7 +101,7 @@ class TaggedParagraph(Paragraph):
         return self._longest
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:
-        parts = super().split(availWidth, availHeight)
+        parts: list[Any] = super().split(availWidth, availHeight)
         # reportlab lays the kept part's lines out again on its own, and shaped text
         # (Khmer) may then take a line more than it did in the whole paragraph: the
         # frame would refuse the part it asked for. Such a part is split off shorter.
@@ -307,7 +307,7 @@ class Heading(TaggedParagraph):
 
     def draw(self) -> None:
         canvas = self.canv
-        pages: dict[str, int] = canvas.heading_pages  # type: ignore[attr-defined]
+        pages: dict[str, int] = canvas.heading_pages
         # A heading split over two frames has the key on its first part only.
         if self.key is not None and self.key not in pages:
             pages[self.key] = canvas.getPageNumber()
@@ -357,9 +357,10 @@ class RuledParagraph(TaggedParagraph):
         frame = getattr(self, "_frame", None)
         if frame is None or frame._atTop:
             return 0.0
-        before = self.getSpaceBefore()
+        before: float = self.getSpaceBefore()
         if frame._oASpace:
-            return frame._prevASpace + max(before - frame._prevASpace, 0)
+            collapsed: float = frame._prevASpace + max(before - frame._prevASpace, 0)
+            return collapsed
         return before
 
     def draw(self) -> None:
@@ -480,10 +481,12 @@ class ListItem(Flowable):
                 for i, part in enumerate(parts)]
 
     def getSpaceBefore(self) -> float:
-        return self._flowable.getSpaceBefore()
+        space: float = self._flowable.getSpaceBefore()
+        return space
 
     def getSpaceAfter(self) -> float:
-        return self._flowable.getSpaceAfter()
+        space: float = self._flowable.getSpaceAfter()
+        return space
 
     def draw(self) -> None:
         if self.label is not None:  # top-aligned: same style, same first baseline

@@ -149,14 +149,16 @@ class NotesFrame(Frame):
         self._share_carried(left or 0.0)
 
     def _base(self) -> float:
-        return self._y1 + self._bottomPadding
+        base: float = self._y1 + self._bottomPadding
+        return base
 
     def _rule(self) -> float:
         """The room the rule above the notes takes, if this page has no note yet."""
         return 0.0 if self._drawn else 2 * RULE_GAP
 
     def _note_height(self, flowable: Flowable) -> float:
-        return flowable.wrap(self._aW, self._aH)[1]
+        height: float = flowable.wrap(self._aW, self._aH)[1]
+        return height
 
     def _room(self, flowables: list[Flowable]) -> float:
         if not flowables:
@@ -188,7 +190,7 @@ class NotesFrame(Frame):
         room = self._room(feet)
         self._y1p = self._base() + self._reserved + room
         try:
-            placed = super().add(flowable, canv, trySplit)
+            placed: int = super().add(flowable, canv, trySplit)
         finally:
             self._y1p = self._base() + self._reserved
         if placed and feet:
@@ -218,7 +220,8 @@ class NotesFrame(Frame):
         self._give_way(flowable, canv)
         numbers = self._new(flowable)
         if not numbers:
-            return super().add(flowable, canv, trySplit)
+            added: int = super().add(flowable, canv, trySplit)
+            return added
         feet = [self._shared.notes[n] for n in numbers]
         if not self._waiting and self._try(flowable, canv, trySplit, feet):
             self._placed.update(numbers)
@@ -256,7 +259,9 @@ class NotesFrame(Frame):
         if tried is not None and tried[0] is flowable:
             return tried[1]
         if not self._shared.notes:
-            return super().split(flowable, canv)
+            split: list[Any] = super().split(flowable, canv)
+            return split
+        parts: list[Any]
         if self._waiting:  # this page's foot has no room for new notes: they wait
             parts = super().split(flowable, canv)
         else:

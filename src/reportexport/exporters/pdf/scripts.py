@@ -48,7 +48,8 @@ def _face(names: FontNames | None, bold: bool, italic: bool) -> str:
     with reportlab's family mapping, which this asks)."""
     if names is None:  # fonts.register_family registers every fallback some text needs
         raise RuntimeError("a fallback font that no text was found to need is needed")
-    return tt2ps(names.regular, int(bold), int(italic))
+    name: str = tt2ps(names.regular, int(bold), int(italic))
+    return name
 
 
 #: A piece of text set in a fallback, as the source has it, and what joins it to the
@@ -219,7 +220,7 @@ class ShapedTextObject(PDFTextObject):
         self._code.append(f"{fp_str(rise)} Ts")
 
     def _formatText(self, text: str) -> str:  # reportlab's name
-        code = super()._formatText(text)
+        code: str = super()._formatText(text)
         pieces = getattr(self._canvas, "fallback_words", None)
         registered = REGISTERED.get(self._fontname)
         if not pieces or registered is None or not registered.shaped or not text.strip():
@@ -232,4 +233,5 @@ class ShapedTextObject(PDFTextObject):
         words += last + (" " if text[-1:].isspace() and joiner != "" else "")
         words = (" " if text[:1].isspace() else "") + words
         language = next((language_of(c) for c in words if language_of(c)), None)
-        return self._canvas.said_as(code, words, language)
+        said: str = self._canvas.said_as(code, words, language)
+        return said

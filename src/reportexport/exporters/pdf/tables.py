@@ -46,7 +46,7 @@ class ReportTable(GridTable):
     start_height: float = 0.0
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        size = super().wrap(availWidth, availHeight)
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
         heights = self._rowHeights
         # A short table is kept whole (but for a row taller than the cap), a long one
         # needs its first rows.
@@ -67,7 +67,7 @@ class KeepWithTableStart(KeepTogether):
     """
 
     def wrap(self, aW: float, aH: float) -> tuple[float, float]:
-        size = super().wrap(aW, aH)
+        size: tuple[float, float] = super().wrap(aW, aH)
         last = self._content[-1]
         if isinstance(last, ReportTable):
             self._H -= last._height - last.start_height

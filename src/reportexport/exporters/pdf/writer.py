@@ -466,12 +466,14 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _Texts,
 
 def _measure(theme: Theme) -> float:
     page, margins = theme.page, theme.page.margins_mm
-    return (page.width_mm - margins.left - margins.right) * mm
+    measure: float = (page.width_mm - margins.left - margins.right) * mm
+    return measure
 
 
 def _text_height(theme: Theme) -> float:
     page, margins = theme.page, theme.page.margins_mm
-    return (page.height_mm - margins.top - margins.bottom) * mm
+    height: float = (page.height_mm - margins.top - margins.bottom) * mm
+    return height
 
 
 def _quote_flowables(block: Quote, st: _Styles, theme: Theme, text: _Texts,
