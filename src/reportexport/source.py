@@ -294,9 +294,10 @@ def _block(data: Any, path: DataPath, rich: _Texts) -> Block | None:
 
 def _table(data: dict[str, Any], path: DataPath, rich: _Texts) -> Table:
     width = len(_items(data, "columns"))
-    rows = [row if isinstance(row, list) else [] for row in _items(data, "rows")]
+    # A row of another shape (the schema said so) is measured by no one; an empty list is.
+    rows = [row if isinstance(row, list) else None for row in _items(data, "rows")]
     for i, row in enumerate(rows):
-        if width and row and len(row) != width:
+        if width and row is not None and len(row) != width:
             rich.problems.append(rich.located.problem(
                 (*path, "rows", i), f"this row has {len(row)} cell{'s' * (len(row) != 1)}; "
                 f"the table has {width} column{'s' * (width != 1)}"))
@@ -309,7 +310,7 @@ def _table(data: dict[str, Any], path: DataPath, rich: _Texts) -> Table:
     return Table(
         number=rich.tables,
         columns=tuple(rich((*path, "columns", i)) for i in range(width)),
-        rows=tuple(tuple(rich((*path, "rows", r, i)) for i in range(len(row)))
+        rows=tuple(tuple(rich((*path, "rows", r, i)) for i in range(len(row or ())))
                    for r, row in enumerate(rows)),
         align=tuple(align) if len(align) == width else ("left",) * width,
         caption=rich((*path, "caption")) if "caption" in data else None,
