@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, FORMATS, SOURCE
+from conftest import DATA, FORMATS, SOURCE, run_cli
 from reportexport import ExportError, build
 from reportexport.building import Builder, output_path
 from reportexport.model import Report
@@ -93,6 +93,11 @@ def test_a_rollback_that_fails_says_where_the_previous_edition_is(
     assert f"the previous {pdf} could not be put back" in str(failure.value)
     assert f"it is kept as {backup}" in str(failure.value)
     assert backup.read_bytes() == old[pdf]  # not removed: the only copy left
+    monkeypatch.undo()
+    # Nor by the next build's clean-up, once this process is gone: it is no staging file.
+    remove_stale([pdf])
+    assert backup.exists()
+    assert not backup.name.endswith(".tmp")
 
 
 def test_an_interrupt_while_renaming_publishes_nothing(
@@ -115,6 +120,48 @@ def test_an_interrupt_while_renaming_publishes_nothing(
     with pytest.raises(KeyboardInterrupt):
         build(minimal, theme, list(FORMATS), out, parallel=False)
     assert _contents(out) == before
+
+
+def test_an_interrupt_while_renaming_raises_even_where_the_signal_is_ignored(
+        tmp_path: Path, minimal: Report, theme: Theme, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A library caller whose SIGINT handler does not raise: the undone publish still
+    raises, never returns the paths as if the editions were in place."""
+    out = tmp_path / "dist"
+    _old_editions(minimal, out)
+    before = _contents(out)
+    real = os.replace
+    calls = 0
+
+    def replace(source: str | Path, target: str | Path) -> None:
+        nonlocal calls
+        real(source, target)
+        calls += 1
+        if calls == 1:
+            signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(os, "replace", replace)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            build(minimal, theme, list(FORMATS), out, parallel=False)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert _contents(out) == before
+
+
+def test_an_edition_that_would_replace_the_source_is_refused(tmp_path: Path) -> None:
+    """An edition's name that is a link to the source (or named as the source) would
+    overwrite what the build reads: refused before anything is written."""
+    source = tmp_path / "report.yaml"
+    source.write_bytes((DATA / "valid" / "minimal.yaml").read_bytes())
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "t.pdf").symlink_to(source)
+    result = run_cli("pdf", source, "-o", out / "t.pdf")
+    assert result.code == 2 and "Traceback" not in result.stderr, result.stderr
+    assert f"is {source}, which this build reads" in result.stderr
+    assert source.read_bytes() == (DATA / "valid" / "minimal.yaml").read_bytes()
+    assert sorted(path.name for path in out.iterdir()) == ["t.pdf"]
 
 
 def _fail_renames(monkeypatch: pytest.MonkeyPatch, folder: Path, failing: set[int]) -> None:

@@ -6,14 +6,14 @@ import math
 import os
 import signal
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from reportexport import exporters, loading
 from reportexport.exporters import Exporter
-from reportexport.model import Report
+from reportexport.model import Figure, Report
 from reportexport.publishing import (
     Staged,
     destinations,
@@ -281,7 +281,8 @@ class Builder:
 
     def build(self, report: Report, theme: Theme, out_dir: str | Path = "dist", *,
               file_names: Mapping[str, str] | None = None,
-              progress: Progress | None = None) -> list[Path]:
+              progress: Progress | None = None,
+              inputs: Iterable[Path] = ()) -> list[Path]:
         """Write every edition into `out_dir`; return their paths, in the order of the formats.
 
         An edition is named after the report (`<slug><suffix>`) unless
@@ -303,7 +304,9 @@ class Builder:
                                  if exporter.name in file_names
                                  else output_path(report, exporter.suffix, out_dir))
                  for exporter in self.exporters}
-        finals = destinations(asked)  # a folder in the way fails now, not after the writing
+        # No edition may replace what the build reads (the source, through a link, say).
+        read = [*inputs, *_files_read(report, theme, self.exporters)]
+        finals = destinations(asked, read)  # a folder in the way fails now, not after writing
         remove_stale(finals.values())
         staged: list[Staged] = []
         try:
@@ -313,7 +316,7 @@ class Builder:
                 exporter.name: temporary
                 for exporter, (temporary, _) in zip(self.exporters, staged, strict=True)},
                 progress)
-            destinations(asked)  # again: the folder may have changed meanwhile
+            destinations(asked, read)  # again: the folder may have changed meanwhile
             publish(staged)
         except BaseException as exc:
             with interrupts_held():  # a second Ctrl-C must not leave the staging files behind
@@ -385,6 +388,22 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
             process.kill()
             process.join()
     pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _files_read(report: Report, theme: Theme, chosen: Sequence[Exporter]) -> list[Path]:
+    """The files a build of `report` reads besides its source: the theme, its fonts,
+    the figures' images and the exporters' file options (a Word template)."""
+    families = [theme.body_font, theme.heading_font]
+    for family in list(families):
+        families += family.fallbacks
+    fonts = {path for family in families
+             for path in (family.regular, family.bold, family.italic, family.bold_italic)}
+    images = {block.image for _, section in report.walk() for block in section.blocks
+              if isinstance(block, Figure)}
+    options = [getattr(exporter, option.name, None) for exporter in chosen
+               for option in getattr(exporter, "options", ()) if option.path]
+    return [theme.source, *sorted(fonts), *sorted(images),
+            *(Path(value) for value in options if value is not None)]
 
 
 def build(report: Report, theme: Theme, formats: Sequence[str] | None = None,

@@ -349,7 +349,8 @@ def _build(args: argparse.Namespace) -> int:
     with reportexport.Builder(args.formats, options=_options(args, args.formats)) as builder:
         report, theme = reportexport.load(args.source, _style(args))
         paths = builder.build(report, theme, out_dir, file_names=file_names,
-                              progress=progress.edition if progress.live else None)
+                              progress=progress.edition if progress.live else None,
+                              inputs=[] if str(args.source) == "-" else [Path(args.source)])
         args.published = True  # what a failure from here on says
     progress.step(f"reportexport: {len(paths)} edition{'s' * (len(paths) != 1)} in "
                   f"{time.perf_counter() - start:.1f} s")

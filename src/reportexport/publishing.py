@@ -71,7 +71,7 @@ def prepare_folder(out_dir: Path) -> None:
                           "not a folder") from None
 
 
-def destinations(finals: Mapping[str, Path]) -> dict[str, Path]:
+def destinations(finals: Mapping[str, Path], inputs: Iterable[Path] = ()) -> dict[str, Path]:
     """Where each format's edition will be published, checked before anything is written.
 
     `finals` maps a format's name to the file name asked for. A symbolic link
@@ -79,12 +79,19 @@ def destinations(finals: Mapping[str, Path]) -> dict[str, Path]:
     to the link would), so the edition is staged and renamed beside that file.
     A folder or other non-file in the way, a link that loops or points into a
     missing folder, or two formats given the same file raise OutputError; an
-    existing edition this process may not replace, PermissionError.
+    existing edition this process may not replace, PermissionError. An edition
+    that would replace one of `inputs` (the source, the theme, a font, an image,
+    a template: through a link, or named so) raises OutputError too.
     """
+    read = list(inputs)
     real: dict[str, Path] = {}
     for name, final in finals.items():
         target = _followed(final)
         _check_replaceable(name, final, target)
+        for file in read:
+            if _same_file(target, file):
+                raise OutputError(f"{final}: is {file}, which this build reads; the "
+                                  f"{name.upper()} edition would replace it: write it elsewhere")
         for other, seen in real.items():
             if _same_file(seen, target):
                 raise OutputError(f"{final}: the {other.upper()} and {name.upper()} editions "
@@ -228,6 +235,9 @@ def publish(staged: Sequence[Staged]) -> None:
                 replaced.append(final)
             if pending:  # an interrupted build publishes nothing: undo, then stop
                 _roll_back(replaced, kept, KeyboardInterrupt())
+                # Raised even where the caller's handler ignores the signal: the
+                # build did not publish, and must not return as if it had.
+                raise KeyboardInterrupt("interrupted while publishing; no edition was replaced")
         except BaseException as exc:
             _roll_back(replaced, kept, exc)
             raise
@@ -240,7 +250,9 @@ def publish(staged: Sequence[Staged]) -> None:
 def _keep_previous(final: Path) -> Path | None:
     if not final.exists():
         return None
-    backup = final.with_name(f".{final.name}.{_owner()}.{secrets.token_hex(4)}.tmp")
+    # Not a staging name: after a failed rollback this may be the only copy of the
+    # previous edition, which no later build's clean-up may take for its own leftovers.
+    backup = final.with_name(f".{final.name}.{_owner()}.{secrets.token_hex(4)}.previous")
     try:
         os.link(final, backup)
     except FileExistsError:

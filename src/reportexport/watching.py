@@ -96,7 +96,7 @@ def watch(watcher: Watcher, builder: Builder, out_dir: Path, say: Callable[[str]
         start = time.perf_counter()
         try:
             report, theme = watcher.load(changed)
-            paths = builder.build(report, theme, out_dir)
+            paths = builder.build(report, theme, out_dir, inputs=[watcher.source])
         except InputError as exc:
             for problem in exc.problems:
                 complain(str(problem))
