@@ -106,17 +106,7 @@ def test_an_interrupt_while_renaming_publishes_nothing(
     out = tmp_path / "dist"
     _old_editions(minimal, out)
     before = _contents(out)
-    real = os.replace
-    calls = 0
-
-    def replace(source: str | Path, target: str | Path) -> None:
-        nonlocal calls
-        real(source, target)
-        calls += 1
-        if calls == 1:
-            signal.raise_signal(signal.SIGINT)
-
-    monkeypatch.setattr(os, "replace", replace)
+    _interrupt_after_the_first_rename(monkeypatch)
     with pytest.raises(KeyboardInterrupt):
         build(minimal, theme, list(FORMATS), out, parallel=False)
     assert _contents(out) == before
@@ -129,17 +119,7 @@ def test_an_interrupt_while_renaming_raises_even_where_the_signal_is_ignored(
     out = tmp_path / "dist"
     _old_editions(minimal, out)
     before = _contents(out)
-    real = os.replace
-    calls = 0
-
-    def replace(source: str | Path, target: str | Path) -> None:
-        nonlocal calls
-        real(source, target)
-        calls += 1
-        if calls == 1:
-            signal.raise_signal(signal.SIGINT)
-
-    monkeypatch.setattr(os, "replace", replace)
+    _interrupt_after_the_first_rename(monkeypatch)
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         with pytest.raises(KeyboardInterrupt):
@@ -162,6 +142,21 @@ def test_an_edition_that_would_replace_the_source_is_refused(tmp_path: Path) -> 
     assert f"is {source}, which this build reads" in result.stderr
     assert source.read_bytes() == (DATA / "valid" / "minimal.yaml").read_bytes()
     assert sorted(path.name for path in out.iterdir()) == ["t.pdf"]
+
+
+def _interrupt_after_the_first_rename(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C arrives right after the first edition is renamed into place."""
+    real = os.replace
+    calls = 0
+
+    def replace(source: str | Path, target: str | Path) -> None:
+        nonlocal calls
+        real(source, target)
+        calls += 1
+        if calls == 1:
+            signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(os, "replace", replace)
 
 
 def _fail_renames(monkeypatch: pytest.MonkeyPatch, folder: Path, failing: set[int]) -> None:
