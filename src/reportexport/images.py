@@ -82,13 +82,17 @@ def edition_image(path: Path) -> bytes:
     converted = _converted(path, stat.st_mtime_ns, stat.st_size)
     if converted is not None:
         return converted
-    data = _read(path)
-    return _png_kept(data) if data.startswith(_PNG_SIGNATURE) else _jpeg_kept(data)
+    return _kept(_read(path))
 
 
 def _read(path: Path) -> bytes:
     """The checked image's file, within the check's limit should it have grown since."""
     return read_bounded(path, MAX_FILE_BYTES, "an image")
+
+
+def _kept(data: bytes) -> bytes:
+    """The file's bytes less its metadata (`data` itself when it has none to leave)."""
+    return _png_kept(data) if data.startswith(_PNG_SIGNATURE) else _jpeg_kept(data)
 
 
 def edition_image_is_the_file(path: Path) -> bool:
@@ -103,7 +107,7 @@ def _is_the_file(path: Path, modified: int, size: int) -> bool:
     if _converted(path, modified, size) is not None:
         return False
     data = _read(path)
-    return (_png_kept(data) if data.startswith(_PNG_SIGNATURE) else _jpeg_kept(data)) is data
+    return _kept(data) is data
 
 
 def _located(name: str, folder: Path) -> Path:
