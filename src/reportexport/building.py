@@ -390,6 +390,12 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=True, cancel_futures=True)
 
 
+def figure_images(report: Report) -> set[Path]:
+    """The image files of the report's figures."""
+    return {block.image for _, section in report.walk() for block in section.blocks
+            if isinstance(block, Figure)}
+
+
 def _files_read(report: Report, theme: Theme, chosen: Sequence[Exporter]) -> list[Path]:
     """The files a build of `report` reads besides its source: the theme, its fonts,
     the figures' images and the exporters' file options (a Word template)."""
@@ -398,8 +404,7 @@ def _files_read(report: Report, theme: Theme, chosen: Sequence[Exporter]) -> lis
         families += family.fallbacks
     fonts = {path for family in families
              for path in (family.regular, family.bold, family.italic, family.bold_italic)}
-    images = {block.image for _, section in report.walk() for block in section.blocks
-              if isinstance(block, Figure)}
+    images = figure_images(report)
     options = [getattr(exporter, option.name, None) for exporter in chosen
                for option in getattr(exporter, "options", ()) if option.path]
     return [theme.source, *sorted(fonts), *sorted(images),

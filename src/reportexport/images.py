@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reportexport.inputfiles import MAX_INPUT_BYTES, read_bounded
+
 if TYPE_CHECKING:
     from PIL import Image as PILImage
 
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
 #: larger images are refused before they are decoded (decompression bombs).
 MAX_PIXELS = 40_000_000
 #: The same limit as a source's: a larger image file is refused before it is opened.
-MAX_FILE_BYTES = 32 * 2**20
+MAX_FILE_BYTES = MAX_INPUT_BYTES
 MEDIA_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg",
                "MPO": "image/jpeg"}  # a camera's JPEG with a second picture after the first
 #: Quality of a JPEG that had to be re-encoded (CMYK, a colour profile, a rotation).
@@ -80,7 +82,16 @@ def edition_image(path: Path) -> bytes:
     converted = _converted(path, stat.st_mtime_ns, stat.st_size)
     if converted is not None:
         return converted
-    data = path.read_bytes()
+    return _kept(_read(path))
+
+
+def _read(path: Path) -> bytes:
+    """The checked image's file, within the check's limit should it have grown since."""
+    return read_bounded(path, MAX_FILE_BYTES, "an image")
+
+
+def _kept(data: bytes) -> bytes:
+    """The file's bytes less its metadata (`data` itself when it has none to leave)."""
     return _png_kept(data) if data.startswith(_PNG_SIGNATURE) else _jpeg_kept(data)
 
 
@@ -95,8 +106,8 @@ def edition_image_is_the_file(path: Path) -> bool:
 def _is_the_file(path: Path, modified: int, size: int) -> bool:
     if _converted(path, modified, size) is not None:
         return False
-    data = path.read_bytes()
-    return (_png_kept(data) if data.startswith(_PNG_SIGNATURE) else _jpeg_kept(data)) is data
+    data = _read(path)
+    return _kept(data) is data
 
 
 def _located(name: str, folder: Path) -> Path:

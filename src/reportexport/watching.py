@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportexport.building import Builder
+from reportexport.building import Builder, figure_images
 from reportexport.loading import load, load_checked
-from reportexport.model import Figure, Report
+from reportexport.model import Report
 from reportexport.problems import ExportError, InputError
 from reportexport.theme import Theme
 
@@ -58,8 +58,7 @@ class Watcher:
             report, self._theme = load(self.source, self.style)
         else:  # the same pipeline, with the theme kept
             report = load_checked(self.source, self._theme)
-        self._images = {block.image for _, section in report.walk() for block in section.blocks
-                        if isinstance(block, Figure)}
+        self._images = figure_images(report)
         return report, self._theme
 
 
