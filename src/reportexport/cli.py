@@ -48,11 +48,10 @@ class _Parser(argparse.ArgumentParser):
         for word in extra:
             name = word.split("=", 1)[0]
             if name.startswith("-") and len(name.lstrip("-")) > 1:
-                known = {option.lstrip("-").lower(): option for option in self.long_options}
-                found = difflib.get_close_matches(name.lstrip("-").lower(), list(known), n=1,
-                                                  cutoff=0.6)
+                known = {option.lstrip("-"): option for option in self.long_options}
+                found = _closest(name.lstrip("-"), list(known), cutoff=0.6)
                 if found:
-                    guesses.append((name, known[found[0]]))
+                    guesses.append((name, known[found]))
         if len(guesses) == 1:
             hint = f" (did you mean '{guesses[0][1]}'?)"
         else:
@@ -182,12 +181,18 @@ def _parser(formats: Sequence[str]) -> tuple[_Parser, dict[str, _Parser]]:
     return parser, sub
 
 
-def _did_you_mean(word: str, known: Sequence[str]) -> str:
-    """" (did you mean 'pdf'?)" for a misspelt or mis-cased name, else ""."""
+def _closest(word: str, known: Sequence[str], *, cutoff: float) -> str | None:
+    """The name of `known` that `word` is a misspelling or mis-casing of, or None."""
     lower = {name.lower(): name for name in known}
     guess = lower.get(word.lower()) or next(
-        iter(difflib.get_close_matches(word.lower(), list(lower), n=1, cutoff=0.5)), None)
-    return f" (did you mean '{lower[guess]}'?)" if guess else ""
+        iter(difflib.get_close_matches(word.lower(), list(lower), n=1, cutoff=cutoff)), None)
+    return lower[guess] if guess else None
+
+
+def _did_you_mean(word: str, known: Sequence[str]) -> str:
+    """" (did you mean 'pdf'?)" for a misspelt or mis-cased name, else ""."""
+    guess = _closest(word, known, cutoff=0.5)
+    return f" (did you mean '{guess}'?)" if guess else ""
 
 
 def _options(args: argparse.Namespace, formats: Sequence[str]) -> dict[str, dict[str, Any]]:
