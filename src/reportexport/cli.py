@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import signal
 import sys
@@ -44,15 +43,16 @@ class _Parser(argparse.ArgumentParser):
 
     def unknown_arguments(self, extra: Sequence[str]) -> str:
         """argparse's message for arguments it did not take, with a guess for each option."""
+        from reportexport.schema import closest_name  # only a mistake needs it
+
         guesses: list[tuple[str, str]] = []
         for word in extra:
             name = word.split("=", 1)[0]
             if name.startswith("-") and len(name.lstrip("-")) > 1:
-                known = {option.lstrip("-").lower(): option for option in self.long_options}
-                found = difflib.get_close_matches(name.lstrip("-").lower(), list(known), n=1,
-                                                  cutoff=0.6)
+                known = {option.lstrip("-"): option for option in self.long_options}
+                found = closest_name(name.lstrip("-"), list(known), cutoff=0.6)
                 if found:
-                    guesses.append((name, known[found[0]]))
+                    guesses.append((name, known[found]))
         if len(guesses) == 1:
             hint = f" (did you mean '{guesses[0][1]}'?)"
         else:
@@ -184,10 +184,10 @@ def _parser(formats: Sequence[str]) -> tuple[_Parser, dict[str, _Parser]]:
 
 def _did_you_mean(word: str, known: Sequence[str]) -> str:
     """" (did you mean 'pdf'?)" for a misspelt or mis-cased name, else ""."""
-    lower = {name.lower(): name for name in known}
-    guess = lower.get(word.lower()) or next(
-        iter(difflib.get_close_matches(word.lower(), list(lower), n=1, cutoff=0.5)), None)
-    return f" (did you mean '{lower[guess]}'?)" if guess else ""
+    from reportexport.schema import closest_name  # only a mistake needs it
+
+    guess = closest_name(word, known)
+    return f" (did you mean '{guess}'?)" if guess else ""
 
 
 def _options(args: argparse.Namespace, formats: Sequence[str]) -> dict[str, dict[str, Any]]:

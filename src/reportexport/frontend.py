@@ -100,8 +100,7 @@ class Document:
 
     def notes(self) -> list[Note]:
         """Every note of the report, in reading order: numbered 1, 2, 3 …"""
-        return [*self.lead_notes(),
-                *(note for chapter in self.report.sections for note in self.chapter_notes(chapter))]
+        return list(self.report.footnotes())
 
 
 def _block_notes(block: Block) -> Iterator[Note]:

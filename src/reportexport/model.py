@@ -295,7 +295,7 @@ def number_notes(report: Report) -> Report:
     counter = itertools.count(1)
 
     def numbered(content: Inlines) -> Inlines:
-        if not any(not isinstance(node, Text) for node in content):
+        if all(isinstance(node, Text) for node in content):
             return content  # plain text, the common case: nothing to rebuild
         return tuple(Note(next(counter), node.content) if isinstance(node, Note)
                      else node if isinstance(node, Text)

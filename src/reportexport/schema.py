@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -120,17 +121,23 @@ def _date_hint(text: str) -> str:
     return ", such as \"2023-07-05\" for 5 July 2023"
 
 
-def _enum_message(value: Any, options: list[Any], found: str) -> str:
+def closest_name(word: str, known: Sequence[str], *, cutoff: float = 0.5) -> str | None:
+    """The name of `known` that `word` is a misspelling or mis-casing of, or None."""
     import difflib
 
+    lower = {name.lower(): name for name in known}
+    if word.lower() in lower:
+        return lower[word.lower()]
+    found = difflib.get_close_matches(word.lower(), list(lower), n=1, cutoff=cutoff)
+    return lower[found[0]] if found else None
+
+
+def _enum_message(value: Any, options: list[Any], found: str) -> str:
     names = [str(option) for option in options]
     message = f"expected one of {', '.join(names)}; found {found}"
-    if isinstance(value, str):
-        lower = {name.lower(): name for name in names}
-        guess = lower.get(value.lower()) or next(
-            iter(difflib.get_close_matches(value.lower(), list(lower), n=1, cutoff=0.5)), None)
-        if guess:
-            message += f" (did you mean '{lower.get(guess, guess)}'?)"
+    guess = closest_name(value, names) if isinstance(value, str) else None
+    if guess:
+        message += f" (did you mean '{guess}'?)"
     return message
 
 

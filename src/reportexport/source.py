@@ -195,8 +195,7 @@ def _section_problems(located: LocatedData) -> list[Problem]:
                 )
             visit(section.get("sections", []), (*here, "sections"), depth + 1)
 
-    if isinstance(located.data, dict):
-        visit(located.data.get("sections"), ("sections",), 1)
+    visit(_at(located.data, ("sections",)), ("sections",), 1)
     return problems
 
 
@@ -215,8 +214,7 @@ def _length_problems(located: LocatedData, strings: list[tuple[DataPath, str]]
             problems.append(located.problem(
                 path, f"{one} of {len(text):,} characters; {many} are at most "
                 f"{limit:,} characters"))
-    metadata = located.data.get("metadata") if isinstance(located.data, dict) else None
-    facts = metadata.get("facts") if isinstance(metadata, dict) else None
+    facts = _at(located.data, ("metadata", "facts"))
     if isinstance(facts, list) and len(facts) > MAX_FACTS:
         problems.append(located.problem(
             ("metadata", "facts", MAX_FACTS),
