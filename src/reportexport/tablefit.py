@@ -85,7 +85,9 @@ class TableTooWide(ValueError):
 def _font(path: Path) -> tuple[object, int]:
     import uharfbuzz as hb
 
-    face = hb.Face(path.read_bytes())
+    from reportexport.inputfiles import read_bounded
+
+    face = hb.Face(read_bounded(path, what="a font file"))  # as fontsubset reads fonts
     return hb.Font(face), face.upem
 
 
