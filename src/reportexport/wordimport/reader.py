@@ -925,15 +925,25 @@ def assign_ids(sections: list[DraftSection]) -> None:
     def visit(items: list[DraftSection]) -> None:
         for section in items:
             given = next((b for b in section.bookmarks if _ID.match(b)), None)
-            base = given or slugify(section.title)[:60].rstrip("-")
-            if not base[:1].isalpha():
-                base = f"s-{base}"
-            candidate, n = base, 1
-            while candidate.lower() in used:
-                n += 1
-                candidate = f"{base}-{n}"
-            used.add(candidate.lower())
-            section.id = candidate
+            section.id = unique_id(given or title_id(section.title), used)
             visit(section.sections)
 
     visit(sections)
+
+
+def title_id(title: str) -> str:
+    """An id made from a section's title (not yet unique)."""
+    return slugify(title)[:60].rstrip("-")
+
+
+def unique_id(base: str, taken: set[str]) -> str:
+    """`base` (after "s-" when it does not open with a letter), numbered until no id in
+    `taken` is the same in lower case; it is added to `taken`."""
+    if not base[:1].isalpha():
+        base = f"s-{base}"
+    candidate, n = base, 1
+    while candidate.lower() in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    taken.add(candidate.lower())
+    return candidate
