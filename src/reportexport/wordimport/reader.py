@@ -762,7 +762,7 @@ def parse_date(text: str) -> dt.date | None:
     return None
 
 
-def _attach_captions(blocks: list[Any], notices: list[str], path: Path) -> list[Block]:
+def _attach_captions(blocks: list[Any]) -> list[Block]:
     """Captions onto the tables and figures they name: a table's caption before it (or
     after), a figure's after it (or before)."""
     out: list[Any] = list(blocks)
@@ -792,7 +792,7 @@ def _attach_captions(blocks: list[Any], notices: list[str], path: Path) -> list[
 
 def _finish(sections: list[DraftSection], notices: list[str], path: Path) -> None:
     for section in sections:
-        section.blocks = _attach_captions(section.blocks, notices, path)
+        section.blocks = _attach_captions(section.blocks)
         _finish(section.sections, notices, path)
         if not section.blocks and not section.sections:
             notices.append(f"{path}: section '{section.title}' has no text: it is given "
@@ -810,7 +810,7 @@ def read_draft(package: WordPackage) -> Draft:
     if body_el is not None:
         walker.walk(body_el)
     walker.end_list()
-    front = _attach_captions(walker.front, reader.notices, package.path)
+    front = _attach_captions(walker.front)
     leading = [b for b in front if not isinstance(b, Paragraph)]
     if leading or (not draft.sections):
         # Blocks before the first heading (or a document with none) open a first section.
@@ -885,13 +885,12 @@ def _resolve_references(draft: Draft, reader: _Reader) -> None:
     """Internal links to bookmarks as cross-references to the sections holding them; ids
     are given here, from the titles (or a bookmark that is a valid id)."""
     assign_ids(draft.sections)
-    known = {name: section for name, section in reader.bookmark_section.items()}
 
     def fix(content: Inlines) -> Inlines:
         out: list[Inline] = []
         for node in content:
             if isinstance(node, CrossReference):
-                section = known.get(node.section_id)
+                section = reader.bookmark_section.get(node.section_id)
                 if section is None:
                     reader.notices.append(f"{reader.package.path}: a link to the bookmark "
                                           f"'{node.section_id}' outside any section: kept as "
