@@ -248,14 +248,13 @@ class _Reader:
             italic = _toggle(r_pr.find(w("i")), italic or styled_i)
             bold = _toggle(r_pr.find(w("b")), bold or styled_b)
         out: list[_Seg] = []
-        field_link = next((f["link"] for f in reversed(self.fields) if f.get("link")), None)
-        in_toc = any(f.get("name") == "TOC" for f in self.fields)
+        field_link = self._field_link_open()
+        in_toc = self.in_toc()
         for child in run:
             tag = child.tag
             if tag == w("fldChar"):
                 self._fld_char(child)
-                field_link = next((f["link"] for f in reversed(self.fields) if f.get("link")),
-                                  None)
+                field_link = self._field_link_open()
                 continue
             if tag == w("instrText"):
                 if self.fields:
@@ -283,6 +282,14 @@ class _Reader:
             elif isinstance(tag, str) and tag.endswith("}AlternateContent"):
                 out += self.segments(child, italic, bold, link)
         return out
+
+    def _field_link_open(self) -> tuple[str, str] | None:
+        """The link of the innermost open field that is one."""
+        return next((f["link"] for f in reversed(self.fields) if f.get("link")), None)
+
+    def in_toc(self) -> bool:
+        """Whether the words being read are inside a table of contents field."""
+        return any(f.get("name") == "TOC" for f in self.fields)
 
     def _fld_char(self, element: Any) -> None:
         kind = element.get(w("fldCharType"))
@@ -515,9 +522,9 @@ class _Body:
         outline_el = p_pr.find(w("outlineLvl")) if p_pr is not None else None
         outline = (int(outline_el.get(w("val"), "9")) if outline_el is not None
                    and outline_el.get(w("val"), "").isdigit() else None)
-        in_toc_before = any(f.get("name") == "TOC" for f in self.reader.fields)
+        in_toc_before = self.reader.in_toc()
         content, figures = self.reader.paragraph_inlines(p)
-        in_toc = in_toc_before or any(f.get("name") == "TOC" for f in self.reader.fields)
+        in_toc = in_toc_before or self.reader.in_toc()
         if in_toc or any(n.startswith("toc ") or n in ("toc heading", "contents heading")
                          for n in names[:1]):
             return  # the table of contents: every edition makes its own
