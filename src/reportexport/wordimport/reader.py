@@ -179,7 +179,7 @@ class _Reader:
                 instr = child.get(w("instr"), "")
                 target = self._field_link(instr)
                 if target is None:
-                    self._field_notice(instr, "".join(t.text or "" for t in child.iter(w("t"))))
+                    self._field_notice(instr, _shown(child))
                 out += self.segments(child, italic, bold, target or link)
             elif tag in (w("smartTag"), w("customXml"), w("ins"), w("moveTo"), w("dir"),
                          w("bdo")):
@@ -216,8 +216,7 @@ class _Reader:
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme in SCHEMES:
             return ("url", url)
-        words = "".join(t.text or "" for t in element.iter(w("t"))) if element is not None \
-            else ""
+        words = _shown(element) if element is not None else ""
         self.notice(f"a link to '{url}': the source links only to http, https and mailto "
                     "addresses; its words are kept without the link", words)
         return None
@@ -368,6 +367,11 @@ class _Reader:
         segs = self.segments(paragraph)
         figures = [s.figure for s in segs if s.figure is not None]
         return _trim(build_inlines([s for s in segs if s.figure is None])), figures
+
+
+def _shown(element: Any) -> str:
+    """The text of the runs inside `element`, as Word shows it."""
+    return "".join(t.text or "" for t in element.iter(w("t")))
 
 
 def _toggle(element: Any, inherited: bool) -> bool:
@@ -880,7 +884,7 @@ def _other_parts(package: WordPackage, reader: _Reader) -> None:
     """Headers and footers: reported, since the editions make their own running heads."""
     for key, root in package.parts.items():
         if key.startswith(("header:", "footer:")):
-            words = " ".join("".join(t.text or "" for t in root.iter(w("t"))).split())
+            words = " ".join(_shown(root).split())
             if words:
                 kind = key.split(":", 1)[0]
                 reader.notices.append(
