@@ -32,8 +32,7 @@ def number_paragraphs(document: Any) -> dict[Any, int]:
 
 
 def _text(element: Any) -> str:
-    return "".join(t.text or "" for t in element.iter(w("t"), w("delText"), w("instrText"))
-                   if t.tag != w("instrText"))
+    return "".join(t.text or "" for t in element.iter(w("t"), w("delText")))
 
 
 def few_words(text: str, count: int = 8) -> str:

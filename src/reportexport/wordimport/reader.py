@@ -179,7 +179,7 @@ class _Reader:
                 instr = child.get(w("instr"), "")
                 target = self._field_link(instr)
                 if target is None:
-                    self._field_notice(instr, "".join(t.text or "" for t in child.iter(w("t"))))
+                    self._field_notice(instr, _shown(child))
                 out += self.segments(child, italic, bold, target or link)
             elif tag in (w("smartTag"), w("customXml"), w("ins"), w("moveTo"), w("dir"),
                          w("bdo")):
@@ -216,8 +216,7 @@ class _Reader:
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme in SCHEMES:
             return ("url", url)
-        words = "".join(t.text or "" for t in element.iter(w("t"))) if element is not None \
-            else ""
+        words = _shown(element) if element is not None else ""
         self.notice(f"a link to '{url}': the source links only to http, https and mailto "
                     "addresses; its words are kept without the link", words)
         return None
@@ -248,14 +247,13 @@ class _Reader:
             italic = _toggle(r_pr.find(w("i")), italic or styled_i)
             bold = _toggle(r_pr.find(w("b")), bold or styled_b)
         out: list[_Seg] = []
-        field_link = next((f["link"] for f in reversed(self.fields) if f.get("link")), None)
-        in_toc = any(f.get("name") == "TOC" for f in self.fields)
+        field_link = self._field_link_open()
+        in_toc = self.in_toc()
         for child in run:
             tag = child.tag
             if tag == w("fldChar"):
                 self._fld_char(child)
-                field_link = next((f["link"] for f in reversed(self.fields) if f.get("link")),
-                                  None)
+                field_link = self._field_link_open()
                 continue
             if tag == w("instrText"):
                 if self.fields:
@@ -283,6 +281,14 @@ class _Reader:
             elif isinstance(tag, str) and tag.endswith("}AlternateContent"):
                 out += self.segments(child, italic, bold, link)
         return out
+
+    def _field_link_open(self) -> tuple[str, str] | None:
+        """The link of the innermost open field that is one."""
+        return next((f["link"] for f in reversed(self.fields) if f.get("link")), None)
+
+    def in_toc(self) -> bool:
+        """Whether the words being read are inside a table of contents field."""
+        return any(f.get("name") == "TOC" for f in self.fields)
 
     def _fld_char(self, element: Any) -> None:
         kind = element.get(w("fldCharType"))
@@ -361,6 +367,11 @@ class _Reader:
         segs = self.segments(paragraph)
         figures = [s.figure for s in segs if s.figure is not None]
         return _trim(build_inlines([s for s in segs if s.figure is None])), figures
+
+
+def _shown(element: Any) -> str:
+    """The text of the runs inside `element`, as Word shows it."""
+    return "".join(t.text or "" for t in element.iter(w("t")))
 
 
 def _toggle(element: Any, inherited: bool) -> bool:
@@ -515,9 +526,9 @@ class _Body:
         outline_el = p_pr.find(w("outlineLvl")) if p_pr is not None else None
         outline = (int(outline_el.get(w("val"), "9")) if outline_el is not None
                    and outline_el.get(w("val"), "").isdigit() else None)
-        in_toc_before = any(f.get("name") == "TOC" for f in self.reader.fields)
+        in_toc_before = self.reader.in_toc()
         content, figures = self.reader.paragraph_inlines(p)
-        in_toc = in_toc_before or any(f.get("name") == "TOC" for f in self.reader.fields)
+        in_toc = in_toc_before or self.reader.in_toc()
         if in_toc or any(n.startswith("toc ") or n in ("toc heading", "contents heading")
                          for n in names[:1]):
             return  # the table of contents: every edition makes its own
@@ -762,7 +773,7 @@ def parse_date(text: str) -> dt.date | None:
     return None
 
 
-def _attach_captions(blocks: list[Any], notices: list[str], path: Path) -> list[Block]:
+def _attach_captions(blocks: list[Any]) -> list[Block]:
     """Captions onto the tables and figures they name: a table's caption before it (or
     after), a figure's after it (or before)."""
     out: list[Any] = list(blocks)
@@ -792,7 +803,7 @@ def _attach_captions(blocks: list[Any], notices: list[str], path: Path) -> list[
 
 def _finish(sections: list[DraftSection], notices: list[str], path: Path) -> None:
     for section in sections:
-        section.blocks = _attach_captions(section.blocks, notices, path)
+        section.blocks = _attach_captions(section.blocks)
         _finish(section.sections, notices, path)
         if not section.blocks and not section.sections:
             notices.append(f"{path}: section '{section.title}' has no text: it is given "
@@ -810,7 +821,7 @@ def read_draft(package: WordPackage) -> Draft:
     if body_el is not None:
         walker.walk(body_el)
     walker.end_list()
-    front = _attach_captions(walker.front, reader.notices, package.path)
+    front = _attach_captions(walker.front)
     leading = [b for b in front if not isinstance(b, Paragraph)]
     if leading or (not draft.sections):
         # Blocks before the first heading (or a document with none) open a first section.
@@ -873,7 +884,7 @@ def _other_parts(package: WordPackage, reader: _Reader) -> None:
     """Headers and footers: reported, since the editions make their own running heads."""
     for key, root in package.parts.items():
         if key.startswith(("header:", "footer:")):
-            words = " ".join("".join(t.text or "" for t in root.iter(w("t"))).split())
+            words = " ".join(_shown(root).split())
             if words:
                 kind = key.split(":", 1)[0]
                 reader.notices.append(
@@ -885,13 +896,12 @@ def _resolve_references(draft: Draft, reader: _Reader) -> None:
     """Internal links to bookmarks as cross-references to the sections holding them; ids
     are given here, from the titles (or a bookmark that is a valid id)."""
     assign_ids(draft.sections)
-    known = {name: section for name, section in reader.bookmark_section.items()}
 
     def fix(content: Inlines) -> Inlines:
         out: list[Inline] = []
         for node in content:
             if isinstance(node, CrossReference):
-                section = known.get(node.section_id)
+                section = reader.bookmark_section.get(node.section_id)
                 if section is None:
                     reader.notices.append(f"{reader.package.path}: a link to the bookmark "
                                           f"'{node.section_id}' outside any section: kept as "
@@ -925,15 +935,25 @@ def assign_ids(sections: list[DraftSection]) -> None:
     def visit(items: list[DraftSection]) -> None:
         for section in items:
             given = next((b for b in section.bookmarks if _ID.match(b)), None)
-            base = given or slugify(section.title)[:60].rstrip("-")
-            if not base[:1].isalpha():
-                base = f"s-{base}"
-            candidate, n = base, 1
-            while candidate.lower() in used:
-                n += 1
-                candidate = f"{base}-{n}"
-            used.add(candidate.lower())
-            section.id = candidate
+            section.id = unique_id(given or title_id(section.title), used)
             visit(section.sections)
 
     visit(sections)
+
+
+def title_id(title: str) -> str:
+    """An id made from a section's title (not yet unique)."""
+    return slugify(title)[:60].rstrip("-")
+
+
+def unique_id(base: str, taken: set[str]) -> str:
+    """`base` (after "s-" when it does not open with a letter), numbered until no id in
+    `taken` is the same in lower case; it is added to `taken`."""
+    if not base[:1].isalpha():
+        base = f"s-{base}"
+    candidate, n = base, 1
+    while candidate.lower() in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    taken.add(candidate.lower())
+    return candidate

@@ -48,10 +48,10 @@ from reportexport.model import (
     notes,
 )
 from reportexport.problems import InputError, Problem, format_path
-from reportexport.source import read_report, slugify
+from reportexport.source import read_report
 from reportexport.wordimport import Decision, Imported, read_word, write_atomically
 from reportexport.wordimport.markup import runs, same_text, to_markup
-from reportexport.wordimport.reader import Draft, DraftSection
+from reportexport.wordimport.reader import Draft, DraftSection, title_id, unique_id
 
 Path_ = tuple[str | int, ...]
 
@@ -387,16 +387,8 @@ def _fresh_ids(theirs: list[tuple[int, DraftSection]], added: list[int],
     fresh = {}
     for j in added:
         section = theirs[j][1]
-        base = section.id if section.id.lower() not in taken else \
-            (slugify(section.title)[:60].rstrip("-") or "section")
-        if not base[:1].isalpha():
-            base = f"s-{base}"
-        candidate, n = base, 1
-        while candidate.lower() in taken:
-            n += 1
-            candidate = f"{base}-{n}"
-        taken.add(candidate.lower())
-        fresh[section.id] = candidate
+        base = section.id if section.id.lower() not in taken else title_id(section.title)
+        fresh[section.id] = unique_id(base, taken)
     return fresh
 
 
