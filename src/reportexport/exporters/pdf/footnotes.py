@@ -6,9 +6,10 @@ must split, for the notes of the part that stays on the page), and draws
 them when the page ends. Marks are found in laid-out paragraphs by the font
 they are set in (`note_numbers`).
 
-This module is the one place the PDF exporter reaches past reportlab's public
-API: a Frame's own geometry (`_y1p` and its neighbours) and the paragraph
-fragments and container contents marks hide in. tests/test_footnotes.py checks
+For footnotes, this module reaches past reportlab's public API: a Frame's own
+geometry (`_y1p` and its neighbours), the paragraph fragments and container
+contents marks hide in, and the document's count of a page's flowables
+(`CarriedNotes`). tests/test_footnotes.py checks
 both halves of a split paragraph and every page of a report whose notes fall
 in split paragraphs, lists, quotations and tables, so a reportlab release that
 changes them fails there.
