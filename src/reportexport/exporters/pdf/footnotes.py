@@ -119,7 +119,7 @@ class NotesFrame(Frame):
         super()._reset()
         self._split_tried = None
         # What this page was given to carry, before it is shared out: it can give way.
-        self._carried, self._waiting = self._waiting, []
+        self._carried = self._waiting
         # Notes carried over leave the text a share of the page, until the story ends.
         self._share_carried(self._aH if self.closing else self._aH * CARRIED_SHARE)
 
