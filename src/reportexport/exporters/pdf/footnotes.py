@@ -6,9 +6,10 @@ must split, for the notes of the part that stays on the page), and draws
 them when the page ends. Marks are found in laid-out paragraphs by the font
 they are set in (`note_numbers`).
 
-This module is the one place the PDF exporter reaches past reportlab's public
-API: a Frame's own geometry (`_y1p` and its neighbours) and the paragraph
-fragments and container contents marks hide in. tests/test_footnotes.py checks
+For footnotes, this module reaches past reportlab's public API: a Frame's own
+geometry (`_y1p` and its neighbours), the paragraph fragments and container
+contents marks hide in, and the document's count of a page's flowables
+(`CarriedNotes`). tests/test_footnotes.py checks
 both halves of a split paragraph and every page of a report whose notes fall
 in split paragraphs, lists, quotations and tables, so a reportlab release that
 changes them fails there.
@@ -118,7 +119,7 @@ class NotesFrame(Frame):
         super()._reset()
         self._split_tried = None
         # What this page was given to carry, before it is shared out: it can give way.
-        self._carried, self._waiting = self._waiting, []
+        self._carried = self._waiting
         # Notes carried over leave the text a share of the page, until the story ends.
         self._share_carried(self._aH if self.closing else self._aH * CARRIED_SHARE)
 

@@ -234,7 +234,9 @@ class _Cover(Flowable):
         font, size, _ = st.header
         # The titles stand on the band's foot, below the publisher's line at the top margin.
         top = height - theme.page.margins_mm.top * mm - 2 * (size + 1.5)
-        titles, facts, band_bottom = self._fitted(measure, top, height)
+        # A narrow measure sets each fact's label above its value, not beside it.
+        beside = measure - FACT_LABEL_WIDTH >= 60 * mm
+        titles, facts, band_bottom = self._fitted(measure, top, height, beside)
         canvas.setFillColor(st.cover_background)
         canvas.rect(0, band_bottom, width, height - band_bottom, stroke=0, fill=1)
         canvas.setFillColor(st.accent)
@@ -254,7 +256,7 @@ class _Cover(Flowable):
         for block, block_y in reversed(positions):  # drawn in reading order
             block.drawOn(canvas, margin, block_y)
         y = band_bottom - FACTS_TOP
-        for label_para, value_para, beside in facts:
+        for label_para, value_para in facts:
             if beside:
                 # Align the small label's first baseline with the value's.
                 offset = value_para.style.leading - label_para.style.leading
@@ -267,12 +269,11 @@ class _Cover(Flowable):
                 y -= label_para.height + value_para.height + FACT_GAP
         canvas.restoreState()
 
-    def _fitted(self, measure: float, top: float, height: float
-                ) -> tuple[list[TaggedParagraph], list[tuple[TaggedParagraph, TaggedParagraph,
-                                                              bool]], float]:
-        """The titles and facts as large as the cover holds them, and the band's foot."""
-        # A narrow measure sets each fact's label above its value, not beside it.
-        beside = measure - FACT_LABEL_WIDTH >= 60 * mm
+    def _fitted(self, measure: float, top: float, height: float, beside: bool
+                ) -> tuple[list[TaggedParagraph], list[tuple[TaggedParagraph, TaggedParagraph]],
+                           float]:
+        """The titles and facts as large as the cover holds them, and the band's foot
+        (each fact's label `beside` its value, or above it)."""
         bottom = self.theme.page.margins_mm.bottom * mm
         scale, least = 1.0, self.theme.sizes.small
         while True:
@@ -293,7 +294,7 @@ class _Cover(Flowable):
                     _, lh = label_para.wrap(measure, height)
                     _, vh = value_para.wrap(measure, height)
                     facts_needed += lh + vh + FACT_GAP
-                facts.append((label_para, value_para, beside))
+                facts.append((label_para, value_para))
             # The band's foot stays where the theme's page puts it if it can; it moves
             # up for facts, down for titles, when they need the room.
             lowest = bottom + FACTS_TOP + facts_needed - FACT_GAP
@@ -301,7 +302,7 @@ class _Cover(Flowable):
             band_bottom = min(max(height * BAND_FOOT, lowest), highest)
             fits = lowest <= highest and words_fit
             smallest = all(p.style.fontSize <= least for p in titles) and all(
-                v.style.fontSize <= least for _, v, _ in facts)
+                v.style.fontSize <= least for _, v in facts)
             if fits or smallest:
                 return titles, facts, band_bottom
             scale *= TITLE_STEP
