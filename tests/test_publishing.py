@@ -18,7 +18,7 @@ from reportexport import ExportError, build
 from reportexport.building import Builder, output_path
 from reportexport.model import Report
 from reportexport.publishing import RollbackError, remove_stale
-from reportexport.source import load_report
+from reportexport.source.reading import load_report
 from reportexport.theme import Theme
 
 MINIMAL = DATA / "valid" / "minimal.yaml"
@@ -305,7 +305,7 @@ def test_an_archive_an_interrupted_library_left_open_is_collected_quietly(
     import gc
     import zipfile
 
-    from reportexport.zipfiles import ArchiveBuffer
+    from reportexport.support.zipfiles import ArchiveBuffer
 
     written_to: list[type] = []
     opened = zipfile.ZipFile.__init__

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from reportexport.problems import OutputError
+from reportexport.source.problems import OutputError
 
 Staged = tuple[Path, Path]  # (staging file, final path)
 
