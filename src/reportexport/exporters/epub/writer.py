@@ -14,13 +14,13 @@ from reportexport.exporters.epub.xhtml import (
     chapter_markup,
     cover_page,
     figure_file,
-    font_faces,
     page,
     section_file,
     section_targets,
-    stylesheet,
     title_page,
 )
+from reportexport.exporters.htmlcore.markup import Element
+from reportexport.exporters.htmlcore.styles import font_faces, stylesheet
 from reportexport.frontend import Document
 from reportexport.model import GENERATED_PREFIX, Figure, Report, Section
 from reportexport.source.images import edition_image
@@ -124,10 +124,10 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
     book.add_item(cover_image)
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-img"})
 
-    def content_document(uid: str, name: str, title: str, body: str, body_type: str = ""
-                         ) -> epub.EpubItem:
+    def content_document(uid: str, name: str, title: str, body: list[Element],
+                         body_type: str = "") -> epub.EpubItem:
         item = epub.EpubItem(uid=uid, file_name=name, media_type=XHTML,
-                             content=page(title, language, body, body_type=body_type).encode())
+                             content=page(title, language, body, body_type=body_type))
         book.add_item(item)
         return item
 
