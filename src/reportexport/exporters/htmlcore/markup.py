@@ -69,6 +69,12 @@ class Flavour:
     image_src: Callable[[Figure], str]
     #: The back-link's text in a note list written with ARIA's roles.
     back_link: str = "\u21a9\ufe0e"
+    #: True: each table stands in a labelled region of its own, which scrolls
+    #: sideways by itself when the table is wider than the screen (the web page).
+    table_regions: bool = False
+    #: True: each of the cover's facts, a term and its value, is grouped in a <div>
+    #: (HTML allows it), so that the page can lay them out side by side.
+    grouped_facts: bool = False
 
     def tag(self, name: str) -> str:
         return f"{{{XHTML_NS}}}{name}" if self.xhtml else name
@@ -233,8 +239,16 @@ def table_element(table: Table, flavour: Flavour) -> Element:
 
     head = lines(flavour.element("thead"), [row(table.columns, "th")])
     body = lines(flavour.element("tbody"), (row(cells, "td") for cells in table.rows))
-    return lines(flavour.element("table", {"id": generated_id("table", table.number)}),
-                 (caption_element("caption", table, flavour), head, body))
+    caption = caption_element("caption", table, flavour)
+    element = lines(flavour.element("table", {"id": generated_id("table", table.number)}),
+                    (caption, head, body))
+    if not flavour.table_regions:
+        return element
+    # Focusable, so that a keyboard can scroll it; named by its caption.
+    caption.set("id", generated_id("caption", table.number))
+    region = flavour.element("div", {"class": "table-region", "role": "region", "tabindex": "0",
+                                     "aria-labelledby": generated_id("caption", table.number)})
+    return lines(region, [element])
 
 
 def section_element(section: Section, level: int, flavour: Flavour,
@@ -258,11 +272,12 @@ def facts_list(facts: Iterable[tuple[str, str]], flavour: Flavour) -> Element:
     """The cover's facts as a description list, a term and its value to a line."""
     facts_element = flavour.element("dl", {"class": "facts"}, "\n")
     for label, value in facts:
-        term = flavour.child(facts_element, "dt")
+        group = flavour.child(facts_element, "div") if flavour.grouped_facts else facts_element
+        term = flavour.child(group, "dt")
         add_text(term, label, flavour)
-        definition = flavour.child(facts_element, "dd")
+        definition = flavour.child(group, "dd")
         add_text(definition, value, flavour)
-        definition.tail = "\n"
+        (group if flavour.grouped_facts else definition).tail = "\n"
     return facts_element
 
 
@@ -301,7 +316,7 @@ def endnotes(notes: Sequence[Note], flavour: Flavour, heading: str = "h2") -> El
         item = flavour.child(items, "li", {"id": generated_id("note", note.number)})
         item.tail = "\n"
         add_inlines(item, note.content, flavour)
-        append_text(item, " ")
+        append_text(item, "\u00a0")  # the back-link never stands alone on a line
         flavour.child(item, "a", {"href": f"#{generated_id('noteref', note.number)}",
                                   "role": "doc-backlink",
                                   "aria-label": f"Back to the mark of note {note.number}"},
