@@ -136,9 +136,9 @@ def linked_data(document: Document) -> str:
     }
     if meta.modified:
         data["dateModified"] = meta.modified.isoformat()
-    text = json.dumps(data, ensure_ascii=False, indent=1)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    # ASCII: text in another script would otherwise stand in the page with no `lang`.
+    text = json.dumps(data, ensure_ascii=True, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _head(document: Document, css: str) -> Element:
@@ -152,6 +152,8 @@ def _head(document: Document, css: str) -> Element:
     if meta.authors:
         HTML.child(head, "meta", {"name": "author", "content": ", ".join(meta.authors)})
     HTML.child(head, "meta", {"name": "color-scheme", "content": "light dark"})
+    # An icon of its own: a browser would otherwise ask the server for /favicon.ico.
+    HTML.child(head, "link", {"rel": "icon", "href": "data:,"})
     for prop, value in (("og:title", meta.title), ("og:description", summary),
                         ("og:type", "article"), ("og:locale", meta.language.replace("-", "_")),
                         ("article:published_time", meta.date.isoformat())):
