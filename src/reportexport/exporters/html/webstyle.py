@@ -43,11 +43,13 @@ WEB_RULES: tuple[Rule, ...] = (
     (".masthead, .layout, footer", {"max-width": "60rem", "margin": "0 auto",
                                     "padding": "0 1.25rem", "box-sizing": "border-box"}),
     (".masthead", {"padding-top": "2.5rem", "padding-bottom": "1rem"}),
-    (".masthead h1", {"font-size": "{title_page_title}", "margin": "0.4em 0 0.2em",
-                      "max-width": "20em"}),
+    # Smaller on a phone: five lines of title would fill its first screen.
+    (".masthead h1", {"font-size": "clamp(1.6em, 1.1em + 2.4vw, {title_page_title})",
+                      "margin": "0.4em 0 0.2em", "max-width": "20em"}),
     (".masthead .authors", {"font-family": "{heading_font}", "color": "{muted}"}),
-    (".facts", {"display": "flex", "flex-wrap": "wrap", "gap": "0 2rem", "margin": "1.5rem 0 0"}),
-    (".facts div", {"min-width": "10rem"}),
+    (".facts", {"display": "flex", "flex-wrap": "wrap", "gap": "0 1.25rem",
+                "margin": "1.5rem 0 0"}),
+    (".facts div", {"flex": "0 1 auto", "min-width": "9rem"}),
     ("main", {"max-width": MEASURE, "min-width": "0"}),
     ("main > .lead:first-child", {"margin-top": "0"}),
     # A top-level section's heading is the page's h2 (the title is its h1): each level
@@ -64,7 +66,7 @@ WEB_RULES: tuple[Rule, ...] = (
     ("nav.contents a:hover", {"color": "{accent}", "text-decoration": "underline"}),
     # Padding, not an inline block: a target of WCAG 2.2's size that the line may
     # not break before (an inline block may stand alone on the next line).
-    ("a[role=doc-noteref]", {"padding": "6px 9px", "margin": "0 -5px 0 -3px",
+    ("a[role=doc-noteref]", {"padding": "6px 10px", "margin": "0 -6px 0 -4px",
                              "text-decoration": "none"}),
     ("a[role=doc-backlink]", {"display": "inline-block", "min-width": TARGET,
                               "min-height": TARGET, "line-height": TARGET,
