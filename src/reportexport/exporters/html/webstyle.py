@@ -149,11 +149,11 @@ def _variables(colours: Mapping[str, str]) -> str:
 
 
 def web_stylesheet(theme: Theme, font_urls: Mapping[Path, str],
-                   fallbacks: Collection[FontFamily]) -> str:
+                   fallbacks: Collection[FontFamily], used: Collection[tuple[str, str]]) -> str:
     values = theme_values(theme, fallbacks, lambda name: f"var(--{name})")
     light, dark = palette(theme, dark=False), palette(theme, dark=True)
     return "\n".join([
-        font_face_rules(theme, font_urls, fallbacks),
+        font_face_rules(theme, font_urls, fallbacks, used),
         ":root { color-scheme: light dark; }",
         _variables(light),
         f"@media (prefers-color-scheme: dark) {{\n{_variables(dark)}\n}}",

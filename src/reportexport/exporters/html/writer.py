@@ -6,12 +6,11 @@ from __future__ import annotations
 import base64
 import functools
 import json
-import string
 from pathlib import Path
 
 from lxml import etree
 
-from reportexport.exporters.html.fonts import font_urls
+from reportexport.exporters.html.fonts import font_urls, used_faces
 from reportexport.exporters.html.webstyle import web_stylesheet
 from reportexport.exporters.htmlcore.markup import (
     Element,
@@ -52,9 +51,12 @@ def _image_uri(path: Path, media_type: str, modified: int, size: int) -> str:
 def page_bytes(report: Report, theme: Theme) -> bytes:
     document = Document.of(report)
     body = _body(document)
-    shown = set(string.printable).union(*(str(text) for text in body.itertext()))
+    # What the page shows: its text, and the links' addresses a printer adds after them.
+    shown = set().union(*(str(text) for text in body.itertext()),
+                        *(link.get("href", "") for link in body.iter("a")))
     fallbacks = needed_fallbacks(report.characters, (theme.body_font, theme.heading_font))
-    css = web_stylesheet(theme, font_urls(theme, fallbacks, shown), fallbacks)
+    used = used_faces(body)
+    css = web_stylesheet(theme, font_urls(theme, fallbacks, shown, used), fallbacks, used)
     html = etree.Element("html", lang=report.metadata.language)
     lines(html, [_head(document, css), body])
     return (b"<!DOCTYPE html>\n"
