@@ -71,7 +71,6 @@ WEB_RULES: tuple[Rule, ...] = (
     ("a[role=doc-backlink]", {"display": "inline-block", "min-width": TARGET,
                               "min-height": TARGET, "line-height": TARGET,
                               "text-align": "center", "text-decoration": "none"}),
-    (".notes", {"font-size": "0.9em"}),
     (".notes li", {"margin-bottom": "0.5em"}),
     ("sup", {"vertical-align": "super", "font-size": "0.75em"}),
     (":target", {"scroll-margin-top": "1rem"}),
@@ -82,6 +81,10 @@ WEB_RULES: tuple[Rule, ...] = (
     ("footer", {"border-top": "1px solid {rule}", "margin-top": "3rem", "padding-top": "1rem",
                 "padding-bottom": "2rem", "color": "{muted}", "font-size": "{small}"}),
     ("footer .publisher", {"font-size": "1em"}),
+    # The e-book's small size is too small on a phone: 12 px at the least.
+    ("table, figcaption, footer, .notes", {"font-size": "0.875em"}),
+    (".facts dt, nav.contents h2, .masthead .publisher, blockquote .attribution",
+     {"font-size": "0.8em"}),
 )
 
 WIDE_RULES: tuple[Rule, ...] = (

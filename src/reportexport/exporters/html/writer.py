@@ -30,7 +30,7 @@ from reportexport.typography.fontruns import needed_fallbacks
 
 HTML = Flavour(xhtml=False, section_href=lambda section_id: f"#{section_id}",
                image_src=lambda figure: image_uri(figure), table_regions=True,
-               grouped_facts=True)
+               grouped_facts=True, labelled_sections=False)
 MAIN_ID = f"{GENERATED_PREFIX}main"
 CONTENTS_ID = f"{GENERATED_PREFIX}contents"
 #: The longest description a search result or a link preview shows in full.
