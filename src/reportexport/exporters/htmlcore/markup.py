@@ -322,10 +322,12 @@ def endnotes(notes: Sequence[Note], flavour: Flavour, heading: str = "h2") -> El
         item.tail = "\n"
         add_inlines(item, note.content, flavour)
         append_text(item, "\u00a0")  # the back-link never stands alone on a line
-        flavour.child(item, "a", {"href": f"#{generated_id('noteref', note.number)}",
-                                  "role": "doc-backlink",
-                                  "aria-label": f"Back to the mark of note {note.number}"},
-                      flavour.back_link)
+        back = flavour.child(item, "a", {"href": f"#{generated_id('noteref', note.number)}",
+                                         "role": "doc-backlink"})
+        # The arrow is seen, the words are heard: a name that holds what is shown.
+        flavour.child(back, "span", {"aria-hidden": "true"}, flavour.back_link)
+        flavour.child(back, "span", {"class": "visually-hidden"},
+                      f"Back to the mark of note {note.number}")
     items.text = "\n"
     return lines(flavour.element("section", {"class": "notes", "role": "doc-endnotes",
                                              "aria-labelledby": f"{GENERATED_PREFIX}notes"}),
