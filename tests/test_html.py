@@ -259,3 +259,15 @@ def test_every_colour_keeps_its_contrast_even_from_a_pale_theme(theme: Theme, da
         colours = palette(chosen, dark)
         for name, least in CONTRAST.items():
             assert contrast(colours[name], colours["background"]) >= least, (name, dark)
+
+
+def test_every_colour_the_rules_use_is_set_for_light_dark_and_print(
+        guide: tuple[Report, Path]) -> None:
+    _, path = guide
+    css = "".join(style.text for style in html_body(path).getroottree().iter("style"))
+    used = set(re.findall(r"var\(--([a-z-]+)\)", css))
+    blocks = re.findall(r":root \{ (--[^}]*)\}", css)
+    assert len(blocks) == 3  # light, then inside the dark scheme's and the printer's @media
+    assert "@media (prefers-color-scheme: dark)" in css and "@media print" in css
+    for block in blocks:
+        assert used <= set(re.findall(r"--([a-z-]+):", block))
