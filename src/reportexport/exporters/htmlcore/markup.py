@@ -324,10 +324,11 @@ def endnotes(notes: Sequence[Note], flavour: Flavour, heading: str = "h2") -> El
         append_text(item, "\u00a0")  # the back-link never stands alone on a line
         back = flavour.child(item, "a", {"href": f"#{generated_id('noteref', note.number)}",
                                          "role": "doc-backlink"})
-        # The arrow is seen, the words are heard: a name that holds what is shown.
-        flavour.child(back, "span", {"aria-hidden": "true"}, flavour.back_link)
+        # The arrow is seen, the words are heard: a name that holds what is shown. The
+        # words first: after the arrow, at the end of a full line, they open another.
         flavour.child(back, "span", {"class": "visually-hidden"},
                       f"Back to the mark of note {note.number}")
+        flavour.child(back, "span", {"aria-hidden": "true"}, flavour.back_link)
     items.text = "\n"
     return lines(flavour.element("section", {"class": "notes", "role": "doc-endnotes",
                                              "aria-labelledby": f"{GENERATED_PREFIX}notes"}),
