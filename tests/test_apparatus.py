@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -23,8 +24,10 @@ from pypdf import PdfReader
 from conftest import DATA
 from reportexport.building import build
 from reportexport.frontend import Document, annex_letter
+from reportexport.source.problems import InputError
 from reportexport.source.reading import load_report
 from reportexport.theme import Theme
+from reportexport.wordimport.update import update_source
 
 SOURCE = DATA / "valid" / "apparatus.yaml"
 AUTHORS = ["Ana Sousa", "Kimsan Chea"]
@@ -280,3 +283,18 @@ def test_sections_not_numbered_are_referred_to_by_title_and_annexes_still_by_let
 def test_annex_letters_run_on_past_z() -> None:
     assert [annex_letter(n) for n in (1, 2, 26, 27, 28, 52, 53)] == \
         ["A", "B", "Z", "AA", "AB", "AZ", "BA"]
+
+
+def test_an_update_from_word_refuses_a_source_with_the_apparatus(
+        editions: dict[str, Path], tmp_path: Path) -> None:
+    """The Word edition's numbered headings and labels would read as edits: refused,
+    the source untouched."""
+    source = tmp_path / "apparatus.yaml"
+    source.write_bytes(SOURCE.read_bytes())
+    (tmp_path / "images").mkdir()
+    shutil.copy(SOURCE.parent / "images" / "bars.png", tmp_path / "images")
+    with pytest.raises(InputError) as raised:
+        update_source(editions["docx"], source)
+    assert ("uses front matter, appendices, numbered sections, automatic references "
+            "([](#id)), which an update from Word does not handle yet") in str(raised.value)
+    assert source.read_bytes() == SOURCE.read_bytes()

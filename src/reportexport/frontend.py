@@ -117,7 +117,7 @@ class Document:
         meta = report.metadata
         published = human_date(meta.date, meta.language)
         outline = tuple(_anchors(report))
-        if _has_automatic_references(report):
+        if has_automatic_references(report):
             labels = {**{anchor.section.id: anchor.reference for anchor in outline},
                       **{ident: block.label for ident, (block, _) in _blocks(outline).items()}}
             report = map_report(report, lambda content: _resolved(content, labels))
@@ -241,7 +241,7 @@ def _blocks(outline: tuple[Anchor, ...]) -> dict[str, tuple[Table | Figure, Anch
             if isinstance(block, Table | Figure) and block.id}
 
 
-def _has_automatic_references(report: Report) -> bool:
+def has_automatic_references(report: Report) -> bool:
     """Whether any cross-reference of the report has no words of its own."""
     return any(_automatic(content) for content in _runs(report))
 
