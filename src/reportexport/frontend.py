@@ -78,9 +78,9 @@ class Anchor(NamedTuple):
     def reference(self) -> str:
         """What an automatic reference to the section prints: "Annex A", "section 2.1",
         or, where sections are not numbered, the section's title."""
-        if self.opens_annex or not self.label:
-            return self.label or self.section.title
-        return f"section {self.label}"
+        if not self.label:
+            return self.section.title
+        return self.label if self.opens_annex else f"section {self.label}"
 
     @property
     def opens_annex(self) -> bool:
