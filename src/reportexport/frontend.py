@@ -65,8 +65,8 @@ class Anchor(NamedTuple):
     chapter: Section  # the top-level section it is in (itself, at level 1)
     #: What its heading begins with: "2.1" (numbered sections), "Annex A", "A.1", or
     #: nothing (front matter, sections not numbered).
-    label: str = ""
-    part: Part = "body"
+    label: str
+    part: Part
 
     @property
     def heading(self) -> str:
