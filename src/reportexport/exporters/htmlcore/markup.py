@@ -14,13 +14,13 @@ stay as they were when they were written as strings.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import assert_never
 
 from lxml import etree
 
-from reportexport.frontend import Document
+from reportexport.frontend import Anchor, Document
 from reportexport.model import (
     GENERATED_PREFIX,
     Block,
@@ -256,20 +256,22 @@ def table_element(table: Table, flavour: Flavour) -> Element:
 
 
 def section_element(section: Section, level: int, flavour: Flavour,
-                    top_level: int = 1) -> Element:
+                    headings: Mapping[str, Anchor], top_level: int = 1) -> Element:
     """One section and its subsections; headings follow the source's levels, from
-    h`top_level` for a top-level section (h6 at most).
+    h`top_level` for a top-level section (h6 at most), and read as the front end words
+    them (`headings`, by section id: "2.1 Findings", "Annex A Methodology").
 
     The heading carries the section's id, as a cross-reference's and the contents'
     target (the PDF's destination and the DOCX's bookmark are on the heading too).
     """
     heading = flavour.element(f"h{min(level + top_level - 1, 6)}", {"id": section.id})
-    add_text(heading, section.title, flavour)
+    add_text(heading, headings[section.id].heading, flavour)
     labels = {"aria-labelledby": section.id} if flavour.labelled_sections else {}
     return lines(flavour.element("section", labels), [
         heading,
         *(block_element(block, flavour) for block in section.blocks),
-        *(section_element(child, level + 1, flavour, top_level) for child in section.sections),
+        *(section_element(child, level + 1, flavour, headings, top_level)
+          for child in section.sections),
     ])
 
 
