@@ -1,0 +1,340 @@
+"""`reportexport preview`: a server on 127.0.0.1, read by an HTTP client and an event
+stream client while the files it watches change."""
+
+from __future__ import annotations
+
+import html
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import reportexport
+from conftest import DATA, ROOT
+from reportexport.model import Paragraph, Report, plain
+from reportexport.previewing import (
+    EVENTS_PATH,
+    OVERLAY_ID,
+    PreviewServer,
+    Render,
+    Showing,
+    preview,
+    served_page,
+)
+from reportexport.theme import Theme
+from reportexport.watching import Watcher
+
+OVERLAY_START = f'<div id="{OVERLAY_ID}"'
+
+
+def stand_in_page(report: Report, theme: Theme) -> bytes:
+    """A page that shows the title and every paragraph, standing in for the HTML edition."""
+    texts = [report.metadata.title, theme.page.size]
+    for _, section in report.walk():
+        texts += [plain(block.content) for block in section.blocks
+                  if isinstance(block, Paragraph)]
+    items = "".join(f"<p>{html.escape(text)}</p>" for text in texts)
+    return f"<!DOCTYPE html><html lang=en><body>{items}</BODY></html>\n".encode()
+
+
+class Previewing:
+    """A preview served from a thread of this process, on a free port."""
+
+    def __init__(self, folder: Path, render: Render = stand_in_page) -> None:
+        self.folder = folder
+        self.said: list[str] = []
+        self.server = PreviewServer(Showing(), 0)
+        self.port = self.server.port
+        self.stop = threading.Event()
+        ready = threading.Event()
+        watcher = Watcher(folder / "report.yaml", folder / "theme.yaml")
+        self.thread = threading.Thread(target=preview, kwargs={
+            "watcher": watcher, "server": self.server, "say": self.said.append,
+            "complain": self.said.append, "render": render,
+            "ready": lambda url: ready.set(), "stop": self.stop})
+        self.thread.start()
+        assert ready.wait(timeout=60), "the first build was never shown"
+
+    def get(self, path: str = "/", host: str | None = None) -> tuple[int, str]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {} if host is None else {"Host": host}
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        body = response.read().decode("utf-8")
+        connection.close()
+        return response.status, body
+
+    def events(self) -> EventStream:
+        """An event stream as the page served now opens it (since its build)."""
+        status, page = self.get()
+        assert status == 200
+        match = re.search(r'new EventSource\("([^"]+)"\)', page)
+        assert match is not None, "no event stream in the page"
+        return EventStream(self.port, match.group(1))
+
+
+class EventStream:
+    """A Server-Sent Events client: the events of one stream, read as they come."""
+
+    def __init__(self, port: int, path: str) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.connection.request("GET", path)
+        self.response = self.connection.getresponse()
+        assert self.response.status == 200
+        assert self.response.getheader("Content-Type") == "text/event-stream"
+
+    def next(self) -> tuple[str, str]:
+        """The next event's name and data (comments and the retry field skipped)."""
+        name, data = "message", []
+        while True:
+            line = self.response.fp.readline().decode("utf-8")
+            assert line, "the stream ended"
+            line = line.rstrip("\n")
+            if not line and data:
+                return name, "\n".join(data)
+            if line.startswith("event: "):
+                name = line.removeprefix("event: ")
+            elif line.startswith("data: "):
+                data.append(line.removeprefix("data: "))
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copy(DATA / "valid" / "minimal.yaml", tmp_path / "report.yaml")
+    theme = (ROOT / "styles" / "default.yaml").read_text(encoding="utf-8")
+    (tmp_path / "theme.yaml").write_text(theme, encoding="utf-8")
+    # Its body font beside it, where a theme's own fonts are looked for first.
+    for style in ("Regular", "Bold", "Italic", "BoldItalic"):
+        shutil.copy(reportexport.theme.bundled_fonts_dir() / f"Caladea-{style}.ttf", tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def previewing(project: Path) -> Iterator[Previewing]:
+    running = Previewing(project)
+    yield running
+    running.stop.set()
+    running.thread.join(timeout=60)
+    assert not running.thread.is_alive()
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _problems_of(source: Path, theme: Path) -> list[str]:
+    """The problems as `validate` prints them (it prints each problem's text)."""
+    with pytest.raises(reportexport.InputError) as caught:
+        reportexport.load(source, theme)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_the_page_is_served_with_the_listening_script(previewing: Previewing) -> None:
+    status, page = previewing.get()
+    assert status == 200
+    assert "<p>Just one paragraph.</p>" in page
+    script = page.index("new EventSource(")
+    assert page.index("<p>Just one paragraph.</p>") < script < page.index("</BODY>")
+    assert OVERLAY_START not in page
+    assert previewing.get("/other")[0] == 404
+
+
+def test_the_server_listens_on_loopback_only(previewing: Previewing) -> None:
+    address = previewing.server.socket.getsockname()
+    assert address[0] == "127.0.0.1"
+    assert previewing.server.url == f"http://127.0.0.1:{previewing.port}/"
+
+
+@pytest.mark.parametrize("host,allowed", [
+    ("127.0.0.1:{port}", True), ("localhost:{port}", True), ("LOCALHOST:{port}", True),
+    ("evil.example:{port}", False), ("evil.example", False), ("127.0.0.1:1", False),
+    ("127.0.0.1", False), ("", False),
+])
+def test_a_foreign_host_is_refused(previewing: Previewing, host: str, allowed: bool) -> None:
+    """A page elsewhere whose name was rebound to 127.0.0.1 sends its own Host."""
+    for path in ("/", EVENTS_PATH):
+        if allowed and path == EVENTS_PATH:
+            continue  # a stream that stays open; the page's own is read in other tests
+        status, body = previewing.get(path, host.format(port=previewing.port))
+        assert (status == 200) is allowed, (host, path, status)
+        if not allowed:
+            assert status == 403
+            assert "Just one paragraph" not in body
+
+
+def test_saves_reach_the_open_page_and_bad_ones_show_their_problems(
+        previewing: Previewing) -> None:
+    source, theme = previewing.folder / "report.yaml", previewing.folder / "theme.yaml"
+    stream = previewing.events()
+    try:
+        _edit(source, "Just one paragraph.", "A second version.")
+        assert stream.next()[0] == "reload"
+        assert "<p>A second version.</p>" in previewing.get()[1]
+
+        # A save that does not validate, with markup in what the problem quotes.
+        _edit(source, "sections:", "<img src=x onerror=alert(1)>: 1\nsections:")
+        name, data = stream.next()
+        assert name == "problems"
+        problems = json.loads(data)
+        assert problems == _problems_of(source, theme)
+        assert any(re.match(r".*report\.yaml:\d+:\d+: .*<img src=x", problem)
+                   for problem in problems), problems
+        page = previewing.get()[1]
+        assert "<p>A second version.</p>" in page, "the last good page stays"
+        overlay = page[page.index(OVERLAY_START):]
+        assert html.escape(problems[0]) in overlay  # as text
+        assert "<img src=x" not in page
+
+        _edit(source, "title: S", "title: [S")  # another bad save: the problems change
+        name, data = stream.next()
+        assert name == "problems"
+        assert any("report.yaml:11:12: this '[' is never closed" in problem
+                   for problem in json.loads(data)), data
+
+        _edit(source, "<img src=x onerror=alert(1)>: 1\n", "")
+        _edit(source, "title: [S", "title: Fixed")
+        assert stream.next()[0] == "reload"
+        page = previewing.get()[1]
+        assert "<p>A second version.</p>" in page
+        assert OVERLAY_START not in page, "the overlay goes with a good save"
+    finally:
+        stream.close()
+
+
+def test_the_theme_its_fonts_and_images_are_watched(previewing: Previewing) -> None:
+    folder = previewing.folder
+    stream = previewing.events()
+    try:
+        _edit(folder / "theme.yaml", "size: A4", "size: A5")
+        assert stream.next()[0] == "reload"
+        assert "<p>A5</p>" in previewing.get()[1]
+
+        # A font of the theme replaced in place (the same name).
+        shutil.copy(reportexport.theme.bundled_fonts_dir() / "Carlito-Regular.ttf",
+                    folder / "Caladea-Regular.ttf")
+        assert stream.next()[0] == "reload"
+
+        (folder / "images").mkdir()
+        image = folder / "images" / "chart.png"
+        shutil.copy(DATA / "valid" / "images" / "bars.png", image)
+        _edit(folder / "report.yaml", "      - paragraph: Just one paragraph.",
+              "      - figure: {image: images/chart.png, alt: Bars}\n"
+              "      - paragraph: Just one paragraph.")
+        assert stream.next()[0] == "reload"
+        from PIL import Image
+
+        Image.new("RGB", (64, 40), "red").save(image)  # the chart redrawn: the same name
+        assert stream.next()[0] == "reload"
+    finally:
+        stream.close()
+
+
+def test_a_first_load_that_does_not_validate_shows_its_problems(project: Path) -> None:
+    source = project / "report.yaml"
+    _edit(source, "title: S", "title: [S")
+    running = Previewing(project)
+    try:
+        page = running.get()[1]
+        assert OVERLAY_START in page
+        expected = _problems_of(source, project / "theme.yaml")
+        assert any("report.yaml:10:12:" in problem for problem in expected)
+        assert html.escape("\n".join(expected)) in page
+        stream = running.events()
+        _edit(source, "title: [S", "title: S")
+        assert stream.next()[0] == "reload"
+        stream.close()
+        page = running.get()[1]
+        assert OVERLAY_START not in page
+        assert "<p>Just one paragraph.</p>" in page
+    finally:
+        running.stop.set()
+        running.thread.join(timeout=60)
+
+
+@pytest.mark.parametrize("page,expected", [
+    (b"<html><body><p>x</p></body></html>", b"<p>x</p>ADDED</body></html>"),
+    (b"<html><body><p>a</body></p></BODY></html>", b"</p>ADDED</BODY></html>"),  # the last
+    (b"<p>no closing body tag", b"<p>no closing body tagADDED"),
+])
+def test_the_script_goes_before_the_closing_body_tag(page: bytes, expected: bytes) -> None:
+    served = served_page(page, [], 3)
+    added = served_page(b"", [], 3)  # all that is added, on an empty page
+    assert served.endswith(expected.replace(b"ADDED", added))
+
+
+def test_problems_are_served_as_text() -> None:
+    served = served_page(b"<body></body>", ["r.yaml:1:2: '</pre><script>x()</script>'"], 1)
+    assert b"r.yaml:1:2: &#x27;&lt;/pre&gt;&lt;script&gt;x()&lt;/script&gt;&#x27;" in served
+    assert b"<script>x()" not in served
+
+
+def _cli(folder: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "reportexport", "preview", "report.yaml", "--style",
+         "theme.yaml", *args],
+        cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, **(env or {})})
+
+
+def test_a_port_in_use_is_named_and_exits_2(project: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = _cli(project, "--port", str(port))
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 2, err
+    assert f"port {port}" in err
+    assert "--port" in err  # what to do instead
+    assert "Traceback" not in err
+    assert out == ""
+
+
+def test_ctrl_c_stops_the_preview_with_exit_0(project: Path) -> None:
+    opener = project / "opener.py"
+    opener.write_text("import sys, pathlib\n"
+                      "pathlib.Path(sys.argv[1]).write_text(sys.argv[2])\n", encoding="utf-8")
+    opened = project / "opened.txt"
+    browser = f"{sys.executable} {opener} {opened} %s"
+    process = _cli(project, "--port", "0", "--open", env={"BROWSER": browser})
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        match = re.fullmatch(r"http://127\.0\.0\.1:(\d+)/", url)
+        assert match, url
+        for _ in range(600):  # the browser is asked after the URL is printed
+            if opened.exists() and opened.read_text(encoding="utf-8"):
+                break
+            time.sleep(0.05)
+        assert opened.read_text(encoding="utf-8") == url  # --open: the browser got it
+        connection = http.client.HTTPConnection("127.0.0.1", int(match.group(1)), timeout=30)
+        connection.request("GET", "/")
+        page = connection.getresponse().read().decode("utf-8")
+        assert "EventSource" in page
+        stream = EventStream(int(match.group(1)), f"{EVENTS_PATH}?since=1")  # held open
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+        stream.close()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    assert "reportexport: stopped previewing" in err
