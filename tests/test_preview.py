@@ -39,8 +39,10 @@ OVERLAY_START = f'<div id="{OVERLAY_ID}"'
 
 
 def stand_in_page(report: Report, theme: Theme) -> bytes:
-    """A page that shows the title and every paragraph, standing in for the HTML edition."""
-    texts = [report.metadata.title, theme.page.size]
+    """A page that shows the title, every paragraph, the page size and the size of the
+    body font's file, standing in for the HTML edition."""
+    font = theme.body_font.regular.stat().st_size
+    texts = [report.metadata.title, theme.page.size, f"body font: {font} bytes"]
     for _, section in report.walk():
         texts += [plain(block.content) for block in section.blocks
                   if isinstance(block, Paragraph)]
@@ -95,12 +97,15 @@ class EventStream:
         assert self.response.getheader("Content-Type") == "text/event-stream"
 
     def next(self) -> tuple[str, str]:
-        """The next event's name and data (comments and the retry field skipped)."""
-        name, data = "message", []
+        """The next event's name and data (comments and the retry field skipped); fails
+        after four of the server's comments on a quiet stream (a minute) without one."""
+        name, data, quiet = "message", [], 0
         while True:
             line = self.response.fp.readline().decode("utf-8")
             assert line, "the stream ended"
             line = line.rstrip("\n")
+            quiet += line.startswith(":")
+            assert quiet < 4, "no event"
             if not line and data:
                 return name, "\n".join(data)
             if line.startswith("event: "):
@@ -226,9 +231,10 @@ def test_the_theme_its_fonts_and_images_are_watched(previewing: Previewing) -> N
         assert "<p>A5</p>" in previewing.get()[1]
 
         # A font of the theme replaced in place (the same name).
-        shutil.copy(reportexport.theme.bundled_fonts_dir() / "Carlito-Regular.ttf",
-                    folder / "Caladea-Regular.ttf")
+        other = reportexport.theme.bundled_fonts_dir() / "Carlito-Regular.ttf"
+        shutil.copy(other, folder / "Caladea-Regular.ttf")
         assert stream.next()[0] == "reload"
+        assert f"<p>body font: {other.stat().st_size} bytes</p>" in previewing.get()[1]
 
         (folder / "images").mkdir()
         image = folder / "images" / "chart.png"
