@@ -22,38 +22,26 @@ import pytest
 
 import reportexport
 from conftest import DATA, ROOT
-from reportexport.model import Paragraph, Report, plain
+from reportexport.exporters.html import page
 from reportexport.previewing import (
     EVENTS_PATH,
     OVERLAY_ID,
     PreviewServer,
     Render,
     Showing,
+    html_page,
     preview,
     served_page,
 )
-from reportexport.theme import Theme
 from reportexport.watching import Watcher
 
 OVERLAY_START = f'<div id="{OVERLAY_ID}"'
 
 
-def stand_in_page(report: Report, theme: Theme) -> bytes:
-    """A page that shows the title, every paragraph, the page size and the size of the
-    body font's file, standing in for the HTML edition."""
-    font = theme.body_font.regular.stat().st_size
-    texts = [report.metadata.title, theme.page.size, f"body font: {font} bytes"]
-    for _, section in report.walk():
-        texts += [plain(block.content) for block in section.blocks
-                  if isinstance(block, Paragraph)]
-    items = "".join(f"<p>{html.escape(text)}</p>" for text in texts)
-    return f"<!DOCTYPE html><html lang=en><body>{items}</BODY></html>\n".encode()
-
-
 class Previewing:
     """A preview served from a thread of this process, on a free port."""
 
-    def __init__(self, folder: Path, render: Render = stand_in_page) -> None:
+    def __init__(self, folder: Path, render: Render = html_page) -> None:
         self.folder = folder
         self.said: list[str] = []
         self.server = PreviewServer(Showing(), 0)
@@ -150,13 +138,19 @@ def _problems_of(source: Path, theme: Path) -> list[str]:
     return [str(problem) for problem in caught.value.problems]
 
 
-def test_the_page_is_served_with_the_listening_script(previewing: Previewing) -> None:
-    status, page = previewing.get()
+def test_the_page_is_the_edition_with_the_listening_script(previewing: Previewing) -> None:
+    """The script (and nothing else) is put into the edition's bytes, before </body>."""
+    status, served = previewing.get()
     assert status == 200
-    assert "<p>Just one paragraph.</p>" in page
-    script = page.index("new EventSource(")
-    assert page.index("<p>Just one paragraph.</p>") < script < page.index("</BODY>")
-    assert OVERLAY_START not in page
+    folder = previewing.folder
+    edition = page(*reportexport.load(folder / "report.yaml", folder / "theme.yaml"))
+    assert b"EventSource" not in edition and OVERLAY_ID.encode() not in edition
+    end = edition.rindex(b"</body>")
+    added = served.encode()[end:len(served.encode()) - (len(edition) - end)]
+    assert served.encode() == edition[:end] + added + edition[end:]
+    assert added.count(b"<script>") == 1 and b"new EventSource(" in added
+    assert "Just one paragraph." in served
+    assert OVERLAY_START not in served
     assert previewing.get("/other")[0] == 404
 
 
@@ -190,7 +184,7 @@ def test_saves_reach_the_open_page_and_bad_ones_show_their_problems(
     try:
         _edit(source, "Just one paragraph.", "A second version.")
         assert stream.next()[0] == "reload"
-        assert "<p>A second version.</p>" in previewing.get()[1]
+        assert "A second version." in previewing.get()[1]
 
         # A save that does not validate, with markup in what the problem quotes.
         _edit(source, "sections:", "<img src=x onerror=alert(1)>: 1\nsections:")
@@ -201,7 +195,7 @@ def test_saves_reach_the_open_page_and_bad_ones_show_their_problems(
         assert any(re.match(r".*report\.yaml:\d+:\d+: .*<img src=x", problem)
                    for problem in problems), problems
         page = previewing.get()[1]
-        assert "<p>A second version.</p>" in page, "the last good page stays"
+        assert "A second version." in page, "the last good page stays"
         overlay = page[page.index(OVERLAY_START):]
         assert html.escape(problems[0]) in overlay  # as text
         assert "<img src=x" not in page
@@ -216,7 +210,7 @@ def test_saves_reach_the_open_page_and_bad_ones_show_their_problems(
         _edit(source, "title: [S", "title: Fixed")
         assert stream.next()[0] == "reload"
         page = previewing.get()[1]
-        assert "<p>A second version.</p>" in page
+        assert "A second version." in page
         assert OVERLAY_START not in page, "the overlay goes with a good save"
     finally:
         stream.close()
@@ -226,15 +220,17 @@ def test_the_theme_its_fonts_and_images_are_watched(previewing: Previewing) -> N
     folder = previewing.folder
     stream = previewing.events()
     try:
-        _edit(folder / "theme.yaml", "size: A4", "size: A5")
+        _edit(folder / "theme.yaml", 'accent: "#1D4E89"', 'accent: "#AA0011"')
         assert stream.next()[0] == "reload"
-        assert "<p>A5</p>" in previewing.get()[1]
+        assert "--accent: #aa0011" in previewing.get()[1].lower()
 
-        # A font of the theme replaced in place (the same name).
-        other = reportexport.theme.bundled_fonts_dir() / "Carlito-Regular.ttf"
-        shutil.copy(other, folder / "Caladea-Regular.ttf")
+        # A font of the theme replaced in place (the same name): the page embeds the new one.
+        before = _font_uris(previewing.get()[1])
+        shutil.copy(reportexport.theme.bundled_fonts_dir() / "Carlito-Regular.ttf",
+                    folder / "Caladea-Regular.ttf")
         assert stream.next()[0] == "reload"
-        assert f"<p>body font: {other.stat().st_size} bytes</p>" in previewing.get()[1]
+        after = _font_uris(previewing.get()[1])
+        assert after["Caladea", "normal", "normal"] != before["Caladea", "normal", "normal"]
 
         (folder / "images").mkdir()
         image = folder / "images" / "chart.png"
@@ -243,12 +239,28 @@ def test_the_theme_its_fonts_and_images_are_watched(previewing: Previewing) -> N
               "      - figure: {image: images/chart.png, alt: Bars}\n"
               "      - paragraph: Just one paragraph.")
         assert stream.next()[0] == "reload"
+        before_image = _image_uris(previewing.get()[1])
         from PIL import Image
 
         Image.new("RGB", (64, 40), "red").save(image)  # the chart redrawn: the same name
         assert stream.next()[0] == "reload"
+        assert _image_uris(previewing.get()[1]) != before_image
     finally:
         stream.close()
+
+
+def _font_uris(page: str) -> dict[tuple[str, str, str], str]:
+    """Each @font-face's family, weight and style -> its data: URI."""
+    faces = re.findall(r'@font-face \{ font-family: "([^"]+)"; font-weight: (\w+); '
+                       r'font-style: (\w+); src: url\("([^"]+)"\)', page)
+    assert faces, "no font in the page"
+    return {(family, weight, style): uri for family, weight, style, uri in faces}
+
+
+def _image_uris(page: str) -> list[str]:
+    uris = re.findall(r'<img [^>]*src="(data:[^"]+)"', page)
+    assert uris, "no image in the page"
+    return uris
 
 
 def test_a_first_load_that_does_not_validate_shows_its_problems(project: Path) -> None:
@@ -267,7 +279,7 @@ def test_a_first_load_that_does_not_validate_shows_its_problems(project: Path) -
         stream.close()
         page = running.get()[1]
         assert OVERLAY_START not in page
-        assert "<p>Just one paragraph.</p>" in page
+        assert "Just one paragraph." in page
     finally:
         running.stop.set()
         running.thread.join(timeout=60)
