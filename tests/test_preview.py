@@ -356,3 +356,56 @@ def test_ctrl_c_stops_the_preview_with_exit_0(project: Path) -> None:
     assert process.returncode == 0, err
     assert "Traceback" not in err
     assert "reportexport: stopped previewing" in err
+
+
+@pytest.mark.conformance
+def test_in_a_browser_the_page_follows_saves_where_it_was_scrolled(tmp_path: Path) -> None:
+    """Chromium (Playwright, Debian's browser) keeps the page open while the source is
+    saved: good, bad, good again."""
+    from playwright.sync_api import sync_playwright
+
+    shutil.copy(ROOT / "source" / "report.yaml", tmp_path / "report.yaml")
+    shutil.copy(ROOT / "styles" / "default.yaml", tmp_path / "theme.yaml")
+    source = tmp_path / "report.yaml"
+    running = Previewing(tmp_path)
+    origin = f"http://127.0.0.1:{running.port}/"
+    requested: list[str] = []
+    errors: list[str] = []
+    browser_run = sync_playwright().start()
+    try:
+        browser = browser_run.chromium.launch(executable_path="/usr/bin/chromium")
+        page = browser.new_page(viewport={"width": 375, "height": 700})
+        page.on("request", lambda request: requested.append(request.url))
+        page.on("console", lambda message: errors.append(message.text)
+                if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(origin)
+        page.wait_for_function("() => document.readyState === 'complete'")
+        height = page.evaluate("document.documentElement.scrollHeight - innerHeight")
+        assert height > 1000, "too short a page to show the scroll kept"
+        page.evaluate(f"window.scrollTo(0, {height // 2})")
+        where = page.evaluate("scrollY")
+        assert where > 500
+
+        with page.expect_navigation():
+            _edit(source, "In conclusion, the assessment", "In conclusion (saved), the assessment")
+        page.wait_for_function(f"() => document.readyState === 'complete' && scrollY === {where}")
+        assert "In conclusion (saved)" in page.inner_text("body")
+
+        _edit(source, "title:", "title: [")  # every title: a bad save
+        overlay = page.wait_for_selector(f"#{OVERLAY_ID}")
+        assert overlay is not None
+        assert re.search(r"report\.yaml:\d+:\d+: ", overlay.inner_text())
+        assert page.evaluate("scrollY") == where, "the last good page stays where it was"
+
+        with page.expect_navigation():
+            _edit(source, "title: [", "title:")
+        page.wait_for_function(f"() => document.readyState === 'complete' && scrollY === {where}")
+        assert page.query_selector(f"#{OVERLAY_ID}") is None
+        browser.close()
+    finally:
+        browser_run.stop()
+        running.stop.set()
+        running.thread.join(timeout=60)
+    assert errors == [], errors  # no script error, nothing the page's policy refused
+    assert all(url.startswith((origin, "data:")) for url in requested), requested
