@@ -409,3 +409,18 @@ def test_in_a_browser_the_page_follows_saves_where_it_was_scrolled(tmp_path: Pat
         running.thread.join(timeout=60)
     assert errors == [], errors  # no script error, nothing the page's policy refused
     assert all(url.startswith((origin, "data:")) for url in requested), requested
+
+
+@pytest.mark.parametrize("args,said", [
+    (["-"], "preview needs a source file to watch, not standard input"),
+    (["report.yaml", "--port", "70000"], "--port 70000: a port is a number from 0 to 65535"),
+    (["report.yaml", "--port", "-1"], "--port -1: a port is a number from 0 to 65535"),
+])
+def test_a_preview_that_cannot_start_says_why(project: Path, args: list[str], said: str,
+                                              capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportexport.cli import main
+
+    monkeypatch.chdir(project)
+    assert main(["preview", *args]) == 2
+    assert capsys.readouterr().err == f"reportexport: {said}\n"

@@ -123,6 +123,8 @@ box-shadow:0 -2px 8px rgba(0,0,0,.3);font:14px/1.45 ui-monospace,Menlo,Consolas,
 z-index:2147483647}}
 #{OVERLAY_ID} p{{margin:0;font-weight:bold}}
 #{OVERLAY_ID} pre{{margin:.5rem 0 0;white-space:pre-wrap;font:inherit}}
+@media (prefers-color-scheme:dark){{#{OVERLAY_ID}{{background:#2a1214;color:#ffd7d7;
+border-top-color:#ff6b7a}}}}
 </style>"""
 
 # Problems are put on the page as text (textContent), never as markup.
