@@ -69,9 +69,14 @@ class Previewing:
         """An event stream as the page served now opens it (since its build)."""
         status, page = self.get()
         assert status == 200
-        match = re.search(r'new EventSource\("([^"]+)"\)', page)
-        assert match is not None, "no event stream in the page"
-        return EventStream(self.port, match.group(1))
+        return EventStream(self.port, page_events(page))
+
+
+def page_events(page: str) -> str:
+    """The address of the event stream the page opens."""
+    match = re.search(r'new EventSource\("([^"]+)"\)', page)
+    assert match is not None, "no event stream in the page"
+    return match.group(1)
 
 
 class EventStream:
@@ -291,13 +296,13 @@ def test_a_first_load_that_does_not_validate_shows_its_problems(project: Path) -
     (b"<p>no closing body tag", b"<p>no closing body tagADDED"),
 ])
 def test_the_script_goes_before_the_closing_body_tag(page: bytes, expected: bytes) -> None:
-    served = served_page(page, [], 3)
-    added = served_page(b"", [], 3)  # all that is added, on an empty page
+    served = served_page(page, [], "r.3")
+    added = served_page(b"", [], "r.3")  # all that is added, on an empty page
     assert served.endswith(expected.replace(b"ADDED", added))
 
 
 def test_problems_are_served_as_text() -> None:
-    served = served_page(b"<body></body>", ["r.yaml:1:2: '</pre><script>x()</script>'"], 1)
+    served = served_page(b"<body></body>", ["r.yaml:1:2: '</pre><script>x()</script>'"], "r.1")
     assert b"r.yaml:1:2: &#x27;&lt;/pre&gt;&lt;script&gt;x()&lt;/script&gt;&#x27;" in served
     assert b"<script>x()" not in served
 
@@ -345,7 +350,7 @@ def test_ctrl_c_stops_the_preview_with_exit_0(project: Path) -> None:
         connection.request("GET", "/")
         page = connection.getresponse().read().decode("utf-8")
         assert "EventSource" in page
-        stream = EventStream(int(match.group(1)), f"{EVENTS_PATH}?since=1")  # held open
+        stream = EventStream(int(match.group(1)), page_events(page))  # held open
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=60)
         stream.close()
@@ -424,3 +429,23 @@ def test_a_preview_that_cannot_start_says_why(project: Path, args: list[str], sa
     monkeypatch.chdir(project)
     assert main(["preview", *args]) == 2
     assert capsys.readouterr().err == f"reportexport: {said}\n"
+
+
+@pytest.mark.parametrize("since", ["", "0", "other.1", "other.999"])
+def test_a_page_of_another_preview_reloads_at_once(previewing: Previewing, since: str) -> None:
+    """A page left open while the preview restarted (or one that never said) is reloaded
+    when its stream reconnects: it shows no build of this preview."""
+    stream = EventStream(previewing.port, f"{EVENTS_PATH}?since={since}")
+    try:
+        assert stream.next()[0] == "reload"
+    finally:
+        stream.close()
+
+
+def test_a_page_of_this_preview_is_told_of_later_builds_only(previewing: Previewing) -> None:
+    stream = previewing.events()
+    try:
+        _edit(previewing.folder / "report.yaml", "title: S", "title: [S")
+        assert stream.next()[0] == "problems", "the first event is the one for the save"
+    finally:
+        stream.close()

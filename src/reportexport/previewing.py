@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import html
 import json
+import secrets
 import socketserver
 import threading
 import time
@@ -63,6 +64,9 @@ class Showing:
         self.page: bytes | None = None
         self.problems: tuple[str, ...] = ()
         self.builds = 0  # good or bad
+        # Names this preview in the pages it serves: a page served by an earlier one
+        # (the preview restarted under an open page) reloads when it reconnects.
+        self.run = secrets.token_hex(4)
         self.page_build = 0  # the build that made `page`
         self.closed = False
 
@@ -86,7 +90,12 @@ class Showing:
     def served(self) -> bytes:
         """The page to serve now, with the listening script and any problems on it."""
         with self._changed:
-            return served_page(self.page, self.problems, self.builds)
+            return served_page(self.page, self.problems, f"{self.run}.{self.builds}")
+
+    def seen(self, since: str) -> int:
+        """The build a page says it shows (`since`, as served), -1 for another preview's."""
+        run, _, build = since.partition(".")
+        return int(build) if run == self.run and build.isdigit() else -1
 
     def next_event(self, seen: int, timeout: float) -> tuple[int, bytes] | None:
         """For a page up to date with build `seen`: the event that brings it up to date
@@ -155,7 +164,7 @@ _SCRIPT = """<script>
     box.append(heading, lines);
     document.body.append(box);
   };
-  const events = new EventSource("%(events)s?since=%(build)d");
+  const events = new EventSource("%(events)s?since=%(build)s");
   events.addEventListener("reload", () => {
     sessionStorage.setItem(key, JSON.stringify([scrollX, scrollY]));
     location.reload();
@@ -173,7 +182,7 @@ def overlay(problems: Sequence[str]) -> str:
             f"<pre>{html.escape(chr(10).join(problems))}</pre></div>")
 
 
-def served_page(page: bytes | None, problems: Sequence[str], build: int) -> bytes:
+def served_page(page: bytes | None, problems: Sequence[str], build: str) -> bytes:
     """`page` (or a stand-in before the first good build) with the listening script, and
     the overlay when there are `problems`, before its closing body tag."""
     script = _SCRIPT % {"overlay": OVERLAY_ID, "events": EVENTS_PATH, "build": build}
@@ -204,8 +213,8 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path == "/":
             self._send(200, self.server.showing.served(), "text/html; charset=utf-8")
         elif url.path == EVENTS_PATH:
-            since = parse_qs(url.query).get("since", ["0"])[0]
-            self._events(int(since) if since.isdigit() else 0)
+            since = parse_qs(url.query).get("since", [""])[0]
+            self._events(self.server.showing.seen(since))
         else:
             self._send(404, b"Not found: the preview serves / only.\n",
                        "text/plain; charset=utf-8")
