@@ -22,7 +22,7 @@ LIGHT_BACKGROUND, DARK_BACKGROUND = "#ffffff", "#15181c"
 DARK_TEXT = "#e3e6ea"
 #: The contrast each colour keeps against the page's background (WCAG 2.2: 4.5 for
 #: text, 3 for what shows a control's or a region's edge).
-CONTRAST = {"text": 7.0, "accent": 5.0, "muted": 5.0, "quote": 5.5, "rule": 1.3}
+CONTRAST = {"text": 7.0, "accent": 5.0, "muted": 5.0, "quote": 7.0, "rule": 1.3}
 #: Rules in the dark scheme: dim lines, not the light scheme's pale ones.
 DARK_RULE = "#3d444d"
 #: The measure, in em of the body text: about 65 characters a line.
@@ -38,6 +38,9 @@ WEB_RULES: tuple[Rule, ...] = (
     (".skip", {"position": "absolute", "left": "-100vw", "top": "0.5rem", "padding": "0.5rem 1rem",
                "background": "var(--background)"}),
     (".skip:focus", {"left": "0.5rem"}),
+    (".visually-hidden", {"position": "absolute", "width": "1px", "height": "1px",
+                          "overflow": "hidden", "clip-path": "inset(50%)",
+                          "white-space": "nowrap"}),
     ("a:focus-visible, .table-region:focus-visible", {"outline": "2px solid {accent}",
                                                       "outline-offset": "2px"}),
     (".masthead, .layout, footer", {"max-width": "60rem", "margin": "0 auto",
@@ -71,7 +74,6 @@ WEB_RULES: tuple[Rule, ...] = (
     ("a[role=doc-backlink]", {"display": "inline-block", "min-width": TARGET,
                               "min-height": TARGET, "line-height": TARGET,
                               "text-align": "center", "text-decoration": "none"}),
-    (".notes", {"font-size": "0.9em"}),
     (".notes li", {"margin-bottom": "0.5em"}),
     ("sup", {"vertical-align": "super", "font-size": "0.75em"}),
     (":target", {"scroll-margin-top": "1rem"}),
@@ -82,6 +84,10 @@ WEB_RULES: tuple[Rule, ...] = (
     ("footer", {"border-top": "1px solid {rule}", "margin-top": "3rem", "padding-top": "1rem",
                 "padding-bottom": "2rem", "color": "{muted}", "font-size": "{small}"}),
     ("footer .publisher", {"font-size": "1em"}),
+    # The e-book's small size is too small on a phone: 12 px at the least.
+    ("table, figcaption, footer, .notes", {"font-size": "0.875em"}),
+    (".facts dt, nav.contents h2, .masthead .publisher, blockquote .attribution",
+     {"font-size": "0.8em"}),
 )
 
 WIDE_RULES: tuple[Rule, ...] = (
