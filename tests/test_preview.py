@@ -449,3 +449,14 @@ def test_a_page_of_this_preview_is_told_of_later_builds_only(previewing: Preview
         assert stream.next()[0] == "problems", "the first event is the one for the save"
     finally:
         stream.close()
+
+
+def test_the_latency_benchmark_runs() -> None:
+    """benchmarks/preview_latency.py, with two saves: it prints figures, asserts no time."""
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "preview_latency.py"),
+                           "--saves", "2"], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    for what in ("reload event", "new page read"):
+        assert re.search(rf"^preview: save to {what}: median \d+ ms, worst \d+ ms",
+                         done.stdout, re.MULTILINE), done.stdout
