@@ -254,6 +254,22 @@ def test_the_theme_its_fonts_and_images_are_watched(previewing: Previewing) -> N
         stream.close()
 
 
+def test_a_font_replaced_in_place_is_checked_again(previewing: Previewing) -> None:
+    """The checks read the new font, not what they kept of the old one: a body font
+    without Latin letters leaves the source's text with no font."""
+    folder = previewing.folder
+    stream = previewing.events()
+    try:
+        shutil.copy(reportexport.theme.bundled_fonts_dir() / "NotoSerifKhmer-Regular.ttf",
+                    folder / "Caladea-Regular.ttf")
+        name, data = stream.next()
+        assert name == "problems"
+        assert any(re.search(r"report\.yaml:\d+:\d+: .*no font of the theme has 'J'", problem)
+                   for problem in json.loads(data)), data
+    finally:
+        stream.close()
+
+
 def _font_uris(page: str) -> dict[tuple[str, str, str], str]:
     """Each @font-face's family, weight and style -> its data: URI."""
     faces = re.findall(r'@font-face \{ font-family: "([^"]+)"; font-weight: (\w+); '
