@@ -48,7 +48,7 @@ class Previewing:
         self.port = self.server.port
         self.stop = threading.Event()
         ready = threading.Event()
-        watcher = Watcher(folder / "report.yaml", folder / "theme.yaml")
+        watcher = Watcher(folder / "report.yaml", folder / "theme.yaml", fonts=True)
         self.thread = threading.Thread(target=preview, kwargs={
             "watcher": watcher, "server": self.server, "say": self.said.append,
             "complain": self.said.append, "render": render,

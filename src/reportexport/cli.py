@@ -378,7 +378,7 @@ def _preview(args: argparse.Namespace) -> int:
     except PortUnavailable as exc:
         raise UsageError(str(exc)) from None
     try:
-        preview(Watcher(args.source, _style(args)), server, progress.say,
+        preview(Watcher(args.source, _style(args), fonts=True), server, progress.say,
                 lambda line: print(line, file=sys.stderr, flush=True), ready=ready)
     except KeyboardInterrupt:
         progress.say("reportexport: stopped previewing")

@@ -33,15 +33,19 @@ def resolved(path: Path) -> Path:
 
 @dataclass
 class Watcher:
-    """The files a build reads, and the theme kept loaded until its file (or a font
-    file of it) changes.
+    """The files a build reads, and the theme kept loaded until its file (or, with
+    `fonts`, a font file of it) changes.
 
     `watch` and `reportexport preview` both follow a Watcher: `changes` says which
-    of its files changed, `load` reads them again."""
+    of its files changed, `load` reads them again. The preview follows the theme's
+    own fonts too; `watch` does not yet, since its build processes keep the fonts they
+    loaded (reportlab's registry, glyph caches) for the life of the process.
+    """
 
     source: Path
     style: Path | None
     extra: tuple[Path, ...] = ()  # other inputs: a Word template, …
+    fonts: bool = False  # follow the theme's own font files
     _theme: Theme | None = field(default=None, init=False)
     _images: set[Path] = field(default_factory=set, init=False)  # the last good source's
     # The last good theme's own fonts (beside it: the bundled ones do not change).
@@ -69,9 +73,10 @@ class Watcher:
         if self._theme is None or style_changed or font_changed:
             self._theme = None
             report, self._theme = load(self.source, self.style)
-            bundled = resolved(bundled_fonts_dir())
-            self._fonts = {path for path in font_files(self._theme)
-                           if not resolved(path).is_relative_to(bundled)}
+            if self.fonts:
+                bundled = resolved(bundled_fonts_dir())
+                self._fonts = {path for path in font_files(self._theme)
+                               if not resolved(path).is_relative_to(bundled)}
         else:  # the same pipeline, with the theme kept
             report = load_checked(self.source, self._theme)
         self._images = figure_images(report)
