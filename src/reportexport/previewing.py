@@ -157,8 +157,8 @@ _SCRIPT = """<script>
     box.setAttribute("role", "alert");
     const heading = document.createElement("p");
     const count = problems.length;
-    heading.textContent = `${count} problem${count === 1 ? "" : "s"}: ` +
-      "the page is the last good build; it updates with the next good save";
+    heading.textContent = `${count} problem${count === 1 ? "" : "s"} in the last save: ` +
+      "the page updates with the next good one";
     const lines = document.createElement("pre");
     lines.textContent = problems.join("\\n");
     box.append(heading, lines);
@@ -177,8 +177,8 @@ _SCRIPT = """<script>
 def overlay(problems: Sequence[str]) -> str:
     """The problems as the script shows them, for a page served while they stand."""
     count = len(problems)
-    return (f'<div id="{OVERLAY_ID}" role="alert"><p>{count} problem{"s" * (count != 1)}: '
-            "the page is the last good build; it updates with the next good save</p>"
+    return (f'<div id="{OVERLAY_ID}" role="alert"><p>{count} problem{"s" * (count != 1)} '
+            "in the last save: the page updates with the next good one</p>"
             f"<pre>{html.escape(chr(10).join(problems))}</pre></div>")
 
 
