@@ -476,3 +476,16 @@ def test_the_latency_benchmark_runs() -> None:
     for what in ("reload event", "new page read"):
         assert re.search(rf"^preview: save to {what}: median \d+ ms, worst \d+ ms",
                          done.stdout, re.MULTILINE), done.stdout
+
+
+def test_a_request_that_fails_is_one_line_and_a_closed_page_none(
+        previewing: Previewing, capsys: pytest.CaptureFixture[str]) -> None:
+    for error, said in ((BrokenPipeError(32, "Broken pipe"), ""),
+                        (ConnectionResetError(104, "reset"), ""),
+                        (ValueError("a bug"), "reportexport: preview: internal error "
+                                              "answering a request: ValueError: a bug\n")):
+        try:
+            raise error
+        except Exception:
+            previewing.server.handle_error(None, ("127.0.0.1", 1))
+        assert capsys.readouterr().err == said

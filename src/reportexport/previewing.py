@@ -17,6 +17,7 @@ import html
 import json
 import secrets
 import socketserver
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -272,6 +273,14 @@ class PreviewServer(ThreadingHTTPServer):
         # without a network; the address is all the preview needs.
         socketserver.TCPServer.server_bind(self)
         self.server_name, self.server_port = HOST, self.server_address[1]
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """socketserver prints a traceback; a page closed or reloaded while it was being
+        answered is no error, and anything else is said in one line."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError):
+            print(f"reportexport: preview: internal error answering a request: "
+                  f"{type(error).__name__}: {error}", file=sys.stderr, flush=True)
 
     @property
     def port(self) -> int:
