@@ -53,8 +53,11 @@ def page_bytes(report: Report, theme: Theme) -> bytes:
     body = _body(document)
     # What the page shows: its text, in capitals too (labels are set in capitals by the
     # stylesheet), and the links' addresses a printer adds after them.
-    text = "".join(str(piece) for piece in body.itertext())
-    shown = set(text).union(text.upper(), *(link.get("href", "") for link in body.iter("a")))
+    shown: set[str] = set()
+    for piece in body.itertext():  # piece by piece: a long report's text is megabytes
+        shown.update(str(piece), str(piece).upper())
+    for link in body.iter("a"):
+        shown.update(link.get("href", ""))
     fallbacks = needed_fallbacks(report.characters, (theme.body_font, theme.heading_font))
     used = used_faces(body)
     css = web_stylesheet(theme, font_urls(theme, fallbacks, shown, used), fallbacks, used)
