@@ -21,6 +21,7 @@ EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM
 DEFAULT_SOURCE = Path("source/report.yaml")
 PROJECT_THEME = Path("styles/default.yaml")
 DEFAULT_OUT = Path("dist")
+DEFAULT_PORT = 8000
 MAX_SHOWN = 50  # a mistake repeated a thousand times needs a few examples, not a thousand
 
 
@@ -129,6 +130,20 @@ def _parser(formats: Sequence[str]) -> tuple[_Parser, dict[str, _Parser]]:
                        help=f"comma-separated formats (default: {','.join(formats)})")
     _add_options(watch, formats)
     _add_quiet(watch)
+
+    preview = sub["preview"] = commands.add_parser(
+        "preview", help="show the HTML edition in the browser, updated at every save",
+        description="Build the HTML edition in memory and serve it on 127.0.0.1 (this "
+                    "machine only); the open page updates itself whenever the source, the "
+                    "theme, a font of it or an image changes, and shows the problems of a "
+                    "save that does not validate. Ctrl-C stops.",
+    )
+    _add_source(preview)
+    preview.add_argument("--port", type=int, default=DEFAULT_PORT, metavar="N",
+                         help=f"port on 127.0.0.1 (default: {DEFAULT_PORT}; 0: any free one)")
+    preview.add_argument("--open", action="store_true",
+                         help="open the page in the default web browser")
+    _add_quiet(preview)
 
     init = sub["init"] = commands.add_parser(
         "init", help="start a project: a commented source and a copy of the theme",
@@ -339,6 +354,37 @@ def _watch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _preview(args: argparse.Namespace) -> int:
+    from reportexport.previewing import PortUnavailable, PreviewServer, Showing, preview
+    from reportexport.watching import Watcher
+
+    if str(args.source) == "-":
+        raise UsageError("preview needs a source file to watch, not standard input")
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port}: a port is a number from 0 to 65535")
+    _check_source(args.source)
+    progress = _Progress(args.quiet)
+
+    def ready(url: str) -> None:
+        print(url, flush=True)  # the result, on standard output even when quiet
+        progress.say(f"reportexport: previewing {args.source} at {url} (Ctrl-C stops)")
+        if args.open:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    try:
+        server = PreviewServer(Showing(), args.port)
+    except PortUnavailable as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        preview(Watcher(args.source, _style(args), fonts=True), server, progress.say,
+                lambda line: print(line, file=sys.stderr, flush=True), ready=ready)
+    except KeyboardInterrupt:
+        progress.say("reportexport: stopped previewing")
+    return EXIT_OK
+
+
 def _build(args: argparse.Namespace) -> int:
     out_dir, file_names = _destination(args.output, args.formats)
     _check_source(args.source)
@@ -395,6 +441,8 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command == "watch":
         return _watch(args)
+    if args.command == "preview":
+        return _preview(args)
     return _build(args)
 
 
@@ -455,7 +503,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _outcome(args: argparse.Namespace, exc: BaseException) -> str:
     """What a failed command did to the editions in place, for its last message."""
-    if args.command in ("validate", "formats", "schema", "inspect", "init", "watch", "import"):
+    if args.command in ("validate", "formats", "schema", "inspect", "init", "watch", "preview",
+                        "import"):
         return ""  # nothing to say, or (watch) its builds said it as they ended
     if getattr(args, "published", False):
         return " after the editions were published"
