@@ -1,0 +1,307 @@
+"""A real browser for the HTML edition's tests: Debian's Chromium driven by Playwright.
+
+The checkers come from npm into the project's own `tools/` folder (its package.json and
+package-lock.json pin them; `.ci/run` installs them with `npm ci --ignore-scripts`):
+axe-core is injected into the page, the Nu HTML Checker (vnu-jar) runs in Java. A
+missing tool fails the test that needs it, saying how to get it; nothing skips itself.
+
+Every page is opened from its file, and every request it makes is recorded and, but for
+the page's own file, refused: a page that reaches for another host fails without a byte
+leaving the machine.
+
+`python tests/browser.py shots PAGE.html DIR` screenshots a page at phone and desktop
+width, light and dark, so that a person can look at it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Route
+
+ROOT = Path(__file__).resolve().parents[1]
+NODE_MODULES = ROOT / "tools" / "node_modules"
+AXE_SCRIPT = NODE_MODULES / "axe-core" / "axe.min.js"
+VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+TOOLS_HINT = "run `npm ci --ignore-scripts --prefix tools` (.ci/run does)"
+
+#: WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices.
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice")
+WIDTHS = (375, 1280)  # a phone, a laptop
+SCHEMES = ("light", "dark")
+HEIGHT = 800
+#: How long a click may take to bring its target into view (smooth scrolling included).
+LANDING_MS = 3000
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    assert path, "Debian's Chromium is needed (apt-get install chromium; .ci/run installs it)"
+    return path
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless, through Playwright (no browser of Playwright's own)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:  # pragma: no cover - the test extra installs it
+        raise AssertionError("Playwright is needed: pip install -e '.[test]'") from error
+    executable = chromium_path()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class OpenPage:
+    page: Page
+    url: str
+    #: Every URL the page asked for beyond itself (each was refused).
+    requests: list[str] = field(default_factory=list)
+    #: The message of every alert, confirm or prompt the page raised.
+    dialogs: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def open_page(browser: Browser, path: Path, width: int,
+              scheme: str = "light") -> Iterator[OpenPage]:
+    """`path` in a fresh context at `width` px wide, with `prefers-color-scheme: scheme`.
+
+    bypass_csp lets axe be injected into a page whose Content-Security-Policy forbids
+    scripts it did not bring; the page's own behaviour is unchanged.
+    """
+    context = browser.new_context(viewport={"width": width, "height": HEIGHT},
+                                  color_scheme=scheme, bypass_csp=True)  # type: ignore[arg-type]
+    opened = OpenPage(page=context.new_page(), url=path.resolve().as_uri())
+
+    def only_itself(route: Route) -> None:
+        if route.request.url == opened.url:
+            route.continue_()
+        else:
+            _note_request(opened, route.request.url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", only_itself)
+    # Requests the router never sees (a WebSocket, a ping) still raise this event.
+    opened.page.on("request", lambda request: _note_request(opened, request.url))
+    opened.page.on("websocket", lambda socket: _note_request(opened, socket.url))
+    opened.page.on("dialog", lambda dialog: (opened.dialogs.append(dialog.message),
+                                             dialog.dismiss()))
+    try:
+        opened.page.goto(opened.url, wait_until="load")
+        yield opened
+    finally:
+        context.close()
+
+
+def _note_request(opened: OpenPage, url: str) -> None:
+    # data: URIs are the page's own bytes (images, fonts), not a request elsewhere.
+    if url != opened.url and not url.startswith("data:") and url not in opened.requests:
+        opened.requests.append(url)
+
+
+def axe_violations(page: Page) -> list[str]:
+    """axe-core's violations for AXE_TAGS: `rule-id (impact): help; at selectors` each."""
+    assert AXE_SCRIPT.is_file(), f"axe-core is needed at {AXE_SCRIPT}: {TOOLS_HINT}"
+    page.add_script_tag(content=AXE_SCRIPT.read_text(encoding="utf-8"))
+    results: list[dict[str, Any]] = page.evaluate(
+        """async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))
+            .violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                   targets: v.nodes.map(n => n.target.join(' '))}))""",
+        list(AXE_TAGS))
+    return [f"{v['id']} ({v['impact']}): {v['help']}; at {', '.join(v['targets'][:5])}"
+            + (f" and {len(v['targets']) - 5} more" if len(v["targets"]) > 5 else "")
+            for v in results]
+
+
+def sideways_overflow(page: Page) -> int:
+    """How many px the document is wider than the viewport (0 when nothing scrolls sideways)."""
+    overflow: int = page.evaluate(
+        "Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"
+        " - window.innerWidth")
+    return max(overflow, 0)
+
+
+#: Elements with an on* attribute, and URLs in attributes that run script.
+_UNSAFE_MARKUP = """() => {
+  const found = [];
+  for (const element of document.querySelectorAll('*')) {
+    for (const attribute of element.attributes) {
+      const name = attribute.name.toLowerCase();
+      const value = attribute.value.replace(/[\\s\\u0000-\\u001f]/g, '').toLowerCase();
+      if (name.startsWith('on')) found.push(`<${element.localName} ${name}>`);
+      if (/^(javascript|vbscript):/.test(value))
+        found.push(`<${element.localName} ${name}="${attribute.value}">`);
+    }
+  }
+  for (const script of document.scripts) {
+    const type = (script.type || 'text/javascript').toLowerCase();
+    if (type !== 'application/ld+json' && script.text.includes('alert('))
+      found.push(`<script> running ${JSON.stringify(script.text.slice(0, 80))}`);
+  }
+  return found;
+}"""
+
+
+def unsafe_markup(page: Page) -> list[str]:
+    found: list[str] = page.evaluate(_UNSAFE_MARKUP)
+    return found
+
+
+def visible_text(page: Page) -> str:
+    """What a reader gets: the title, the rendered text, and every image's text alternative."""
+    text: str = page.evaluate(
+        "[document.title, document.body.innerText,"
+        " ...Array.from(document.images, image => image.alt)].join('\\n')")
+    return text
+
+
+#: For every same-page link: its target exists; clicked, the target is shown.
+_IN_VIEW = """(id) => {
+  const target = document.getElementById(id);
+  if (!target) return false;
+  const box = target.getBoundingClientRect();
+  const shown = target.checkVisibility ? target.checkVisibility() : box.height > 0;
+  return shown && box.bottom > 0 && box.top < window.innerHeight
+      && box.right > 0 && box.left < window.innerWidth;
+}"""
+
+
+def _fragment(href: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(href[1:])
+
+
+def _click_to(page: Page, link_index: int, selector: str) -> str | None:
+    """Click the link; None once its target is in view, else what went wrong."""
+    link = page.locator(selector).nth(link_index)
+    href = link.get_attribute("href") or ""
+    closed = link.locator("xpath=ancestor::details[not(@open)]")
+    if closed.count():  # a reader opens a collapsed contents first
+        closed.first.locator("summary").first.click(timeout=LANDING_MS)
+    if not page.evaluate("(id) => document.getElementById(id) !== null", _fragment(href)):
+        return f"{href}: no element has that id"
+    try:
+        link.click(timeout=LANDING_MS)
+        page.wait_for_function(_IN_VIEW, arg=_fragment(href), timeout=LANDING_MS)
+    except Exception as error:  # Playwright's TimeoutError: the message says which
+        return f"{href}: {type(error).__name__}: {str(error).splitlines()[0]}"
+    return None
+
+
+def same_page_links(page: Page) -> list[str]:
+    """Click every `href="#…"` link in turn: what did not land on a shown target."""
+    selector = 'a[href^="#"]'
+    count = page.locator(selector).count()
+    failures = [_click_to(page, index, selector) for index in range(count)]
+    return [failure for failure in failures if failure]
+
+
+#: For each note mark: its link's target (the note), and the note's link back.
+_NOTE_PAIRS = """() => Array.from(document.querySelectorAll('[role~="doc-noteref"]'), mark => {
+  const link = mark.matches('a[href]') ? mark : mark.querySelector('a[href]');
+  const href = link ? link.getAttribute('href') : '';
+  const note = href.startsWith('#') ? document.getElementById(decodeURIComponent(href.slice(1)))
+                                    : null;
+  const inNotes = !!(note && note.closest('[role~="doc-endnotes"], [role~="doc-footnote"]'));
+  const back = note ? Array.from(note.querySelectorAll('a[href^="#"]')).find(a => {
+    const target = document.getElementById(decodeURIComponent(a.getAttribute('href').slice(1)));
+    return target && (target === mark || target === link || target.contains(link)
+                      && target.textContent.trim() === link.textContent.trim());
+  }) : null;
+  return {mark: link ? link.textContent.trim() : mark.outerHTML.slice(0, 60), href, inNotes,
+          back: back ? back.getAttribute('href') : null};
+})"""
+
+
+def note_round_trips(page: Page) -> tuple[int, list[str]]:
+    """Every note mark reaches its note and the note's back-link returns to the mark.
+
+    Returns the number of marks and what failed.
+    """
+    pairs: list[dict[str, Any]] = page.evaluate(_NOTE_PAIRS)
+    failures = []
+    for pair in pairs:
+        mark = f"note mark {pair['mark']!r} ({pair['href'] or 'no link'})"
+        if not pair["inNotes"]:
+            failures.append(f"{mark}: its target is not a note (no role doc-endnotes above it)")
+        elif pair["back"] is None:
+            failures.append(f"{mark}: the note has no link back to the mark")
+        else:
+            for href in (pair["href"], pair["back"]):
+                index = page.evaluate(
+                    "(href) => Array.from(document.querySelectorAll('a[href]'))"
+                    ".findIndex(a => a.getAttribute('href') === href)", href)
+                failure = _click_to(page, index, "a[href]")
+                if failure:
+                    failures.append(f"{mark}: {failure}")
+    return len(pairs), failures
+
+
+# --- The Nu HTML Checker -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NuMessage:
+    kind: str  # "error", "warning" or "info"
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.kind}: {self.message}"
+
+
+def nu_check(paths: list[Path]) -> dict[Path, list[NuMessage]]:
+    """The Nu HTML Checker's messages for each page, in one Java run (its start is the cost)."""
+    java = shutil.which("java")
+    assert java, "Java is needed for the Nu HTML Checker (.ci/run installs it)"
+    assert VNU_JAR.is_file(), f"the Nu HTML Checker (vnu-jar) is needed at {VNU_JAR}: {TOOLS_HINT}"
+    done = subprocess.run([java, "-jar", str(VNU_JAR), "--format", "json", "--stdout",
+                           *map(str, paths)], capture_output=True, text=True, timeout=300)
+    report = json.loads(done.stdout)
+    by_page: dict[Path, list[NuMessage]] = {path: [] for path in paths}
+    by_url = {path.resolve().as_uri().replace("file:///", "file:/"): path for path in paths}
+    for message in report["messages"]:
+        kind = message.get("subType", message["type"])
+        if message["type"] == "non-document-error":
+            raise AssertionError(f"the Nu HTML Checker could not check: {message}")
+        page = by_url[message["url"]]
+        by_page[page].append(NuMessage(kind, message.get("lastLine", 0), message["message"]))
+    return by_page
+
+
+# --- Looking at it -------------------------------------------------------------------------
+
+def screenshots(page_path: Path, folder: Path) -> list[Path]:
+    """The top of the page and the whole page at each width and scheme, as PNGs."""
+    folder.mkdir(parents=True, exist_ok=True)
+    taken = []
+    with chromium() as browser:
+        for width in WIDTHS:
+            for scheme in SCHEMES:
+                with open_page(browser, page_path, width, scheme) as opened:
+                    stem = folder / f"{page_path.stem}-{width}-{scheme}"
+                    opened.page.screenshot(path=f"{stem}-top.png")
+                    opened.page.screenshot(path=f"{stem}-full.png", full_page=True)
+                    taken += [Path(f"{stem}-top.png"), Path(f"{stem}-full.png")]
+    return taken
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 4 or sys.argv[1] != "shots":
+        raise SystemExit("usage: python tests/browser.py shots PAGE.html DIR")
+    for shot in screenshots(Path(sys.argv[2]), Path(sys.argv[3])):
+        print(shot)
