@@ -343,3 +343,19 @@ def test_axe_finds_pandocs_faults(tmp_path: Path, chromium: Any) -> None:
         violations = browser.axe_violations(opened.page)
         assert browser.same_page_links(opened.page) == []
     assert violations, "axe-core found nothing wrong in pandoc's page"
+
+
+@pytest.mark.conformance
+def test_lighthouse_scores_accessibility_best_practices_and_seo_at_100(
+        pages: dict[str, Path]) -> None:
+    """Lighthouse 12.2.3, mobile profile, from a loopback server (benchmarks/lighthouse.py).
+    Performance depends on the machine's load: the benchmark prints it."""
+    import lighthouse
+
+    with lighthouse.serve(pages["report"].parent) as base:
+        report = lighthouse.lighthouse(f"{base}/{pages['report'].name}")
+    scores = lighthouse.scores(report)
+    below = [line for line in lighthouse.shortfalls(report)
+             if not line.startswith("performance")]
+    assert {name: scores[name] for name in ("accessibility", "best-practices", "seo")} == {
+        "accessibility": 100, "best-practices": 100, "seo": 100}, below
