@@ -11,9 +11,9 @@ from typing import Any
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-from reportexport.fontruns import default_ignorable_codes
-from reportexport.problems import ExportError
+from reportexport.source.problems import ExportError
 from reportexport.theme import FontFamily
+from reportexport.typography.fontruns import default_ignorable_codes
 
 
 @dataclass(frozen=True)

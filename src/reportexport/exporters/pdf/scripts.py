@@ -35,7 +35,7 @@ from reportlab.pdfgen.textobject import PDFTextObject
 
 from reportexport.exporters.pdf.fonts import REGISTERED, FontNames
 from reportexport.exporters.pdf.wordbreaks import joined_face, words
-from reportexport.fontruns import font_runs, language_of
+from reportexport.typography.fontruns import font_runs, language_of
 
 _TAGS = re.compile(r"(<[^>]*>)")
 _SPACES = re.compile(r"(\s+)")
