@@ -101,7 +101,7 @@ def build_pages(source: Path, folder: Path) -> dict[str, str]:
     import pypandoc
 
     from markdown_source import to_markdown
-    from reportexport.source import load_report
+    from reportexport.source.reading import load_report
 
     subprocess.run([sys.executable, "-m", "reportexport", "html", str(source), "-o",
                     str(folder)], check=True)

@@ -26,7 +26,7 @@ import pytest
 import browser
 from conftest import DATA, ROOT, SOURCE, run_cli
 from readers import normalise
-from reportexport.source import load_report
+from reportexport.source.reading import load_report
 
 PAGES = {"report": SOURCE, "guide": ROOT / "examples" / "guide" / "guide.yaml"}
 #: Sources whose pages are read as markup only: many notes, Khmer, ids like generated names.
