@@ -169,14 +169,18 @@ def visible_text(page: Page) -> str:
     return text
 
 
-#: For every same-page link: its target exists; clicked, the target is shown.
+#: The link's target is shown, in the viewport, and not under something else (a sticky
+#: header, say): the topmost element near its top left corner is the target or inside it.
 _IN_VIEW = """(id) => {
   const target = document.getElementById(id);
-  if (!target) return false;
+  if (!target || !target.checkVisibility()) return false;
   const box = target.getBoundingClientRect();
-  const shown = target.checkVisibility ? target.checkVisibility() : box.height > 0;
-  return shown && box.bottom > 0 && box.top < window.innerHeight
-      && box.right > 0 && box.left < window.innerWidth;
+  if (box.bottom <= 0 || box.top >= window.innerHeight
+      || box.right <= 0 || box.left >= window.innerWidth) return false;
+  const x = Math.min(Math.max(box.left, 0) + 4, window.innerWidth - 1);
+  const y = Math.min(Math.max(box.top, 0) + 4, window.innerHeight - 1);
+  const topmost = document.elementFromPoint(x, y);
+  return !!topmost && (target.contains(topmost) || topmost.contains(target));
 }"""
 
 

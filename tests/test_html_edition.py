@@ -306,7 +306,7 @@ def test_every_check_finds_its_fault(chromium: Any) -> None:
     assert dialogs == ["onerror ran"]
     assert unsafe == ["<img onerror>", '<a href="javascript:void(0)">']
     assert overflow > 1000
-    assert [link.split(":")[0] for link in links] == ["#nowhere", "#hidden"]
+    assert [link.split(":")[0] for link in links] == ["#nowhere", "#hidden", "#covered"]
     assert (marks, notes) == (1, ["note mark '1' (#note-1): the note has no link back to the mark"])
     errors = [m.message for m in browser.nu_check([page])[page] if m.kind == "error"]
     assert len(errors) == 2 and "alt" in errors[0] and "Duplicate ID" in errors[1], errors
