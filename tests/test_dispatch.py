@@ -83,9 +83,10 @@ def _docx_block(block: Any) -> object:
 
 
 def _epub_block(block: Any) -> object:
-    from reportexport.exporters.epub.xhtml import block_markup
+    from reportexport.exporters.epub.xhtml import flavour
+    from reportexport.exporters.htmlcore.markup import block_element
 
-    return block_markup(block, {})
+    return block_element(block, flavour({}))
 
 
 #: Each writer's block dispatch, with what its handlers would need left out: an unknown
@@ -118,7 +119,8 @@ def test_a_writer_refuses_an_inline_kind_it_does_not_handle(
 #: The modules whose dispatch mypy proves complete (and the model and front end they read).
 TYPE_CHECKED = ("model.py", "frontend.py", "loading.py", "exporters/pdf/writer.py",
                 "exporters/pdf/flowables.py", "exporters/docx/writer.py",
-                "exporters/epub/xhtml.py", "exporters/epub/writer.py")
+                "exporters/htmlcore/markup.py", "exporters/epub/xhtml.py",
+                "exporters/epub/writer.py")
 
 
 def test_mypy_proves_every_writers_dispatch_complete() -> None:

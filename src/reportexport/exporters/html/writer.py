@@ -1,0 +1,161 @@
+"""The web page: header (the cover's facts), contents, the text, notes and footer,
+as one HTML5 document built on the HTML core, with its images, fonts and styles inside."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import string
+from pathlib import Path
+
+from lxml import etree
+
+from reportexport.exporters.html.fonts import font_urls
+from reportexport.exporters.html.webstyle import web_stylesheet
+from reportexport.exporters.htmlcore.markup import (
+    Element,
+    Flavour,
+    add_text,
+    endnotes,
+    facts_list,
+    lines,
+    paragraph,
+    section_element,
+)
+from reportexport.frontend import Document
+from reportexport.model import GENERATED_PREFIX, Figure, Report, plain
+from reportexport.source.images import edition_image
+from reportexport.theme import Theme
+from reportexport.typography.fontruns import needed_fallbacks
+
+HTML = Flavour(xhtml=False, section_href=lambda section_id: f"#{section_id}",
+               image_src=lambda figure: image_uri(figure), table_regions=True,
+               grouped_facts=True)
+MAIN_ID = f"{GENERATED_PREFIX}main"
+CONTENTS_ID = f"{GENERATED_PREFIX}contents"
+#: The longest description a search result or a link preview shows in full.
+DESCRIPTION_LENGTH = 300
+
+
+def image_uri(figure: Figure) -> str:
+    stat = figure.image.stat()
+    return _image_uri(figure.image, figure.media_type, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _image_uri(path: Path, media_type: str, modified: int, size: int) -> str:
+    """The one converted copy every edition embeds (images.edition_image), as a data: URI."""
+    return f"data:{media_type};base64,{base64.b64encode(edition_image(path)).decode('ascii')}"
+
+
+def page_bytes(report: Report, theme: Theme) -> bytes:
+    document = Document.of(report)
+    body = _body(document)
+    shown = set(string.printable).union(*(str(text) for text in body.itertext()))
+    fallbacks = needed_fallbacks(report.characters, (theme.body_font, theme.heading_font))
+    css = web_stylesheet(theme, font_urls(theme, fallbacks, shown), fallbacks)
+    html = etree.Element("html", lang=report.metadata.language)
+    lines(html, [_head(document, css), body])
+    return (b"<!DOCTYPE html>\n"
+            + etree.tostring(html, method="html", encoding="utf-8") + b"\n")
+
+
+def _body(document: Document) -> Element:
+    report = document.report
+    skip = HTML.element("a", {"class": "skip", "href": f"#{MAIN_ID}"}, "Skip to the text")
+    lead = [paragraph("lead", p.content, HTML) for p in report.lead]
+    sections = [section_element(section, 1, HTML, top_level=2) for section in report.sections]
+    notes = document.notes()
+    main = lines(HTML.element("main", {"id": MAIN_ID}),
+                 [*lead, *sections, *([endnotes(notes, HTML)] if notes else [])])
+    layout = lines(HTML.element("div", {"class": "layout"}), [_contents(document), main])
+    return lines(HTML.element("body"), [skip, _header(document), layout, _footer(document)])
+
+
+def _header(document: Document) -> Element:
+    meta = document.report.metadata
+    title = HTML.element("h1")
+    add_text(title, meta.title, HTML)
+    parts = [paragraph("publisher", meta.publisher, HTML), title]
+    if meta.subtitle:
+        parts.append(paragraph("subtitle", meta.subtitle, HTML))
+    if meta.authors and meta.authors != (meta.publisher,):
+        parts.append(paragraph("authors", ", ".join(meta.authors), HTML))
+    parts.append(facts_list(document.cover_facts, HTML))
+    return lines(HTML.element("header", {"class": "masthead"}), parts)
+
+
+def _contents(document: Document) -> Element:
+    """Every section in reading order, nested as the source nests them."""
+    heading = HTML.element("h2", {"id": CONTENTS_ID}, "Contents")
+    root = HTML.element("ol")
+    lists = {0: root}
+    for anchor in document.outline:
+        parent = lists[anchor.level - 1]
+        item = HTML.child(parent, "li")
+        link = HTML.child(item, "a", {"href": f"#{anchor.section.id}"})
+        add_text(link, anchor.section.title, HTML)
+        if anchor.section.sections:
+            lists[anchor.level] = HTML.child(item, "ol")
+    return lines(HTML.element("nav", {"class": "contents", "aria-labelledby": CONTENTS_ID}),
+                 [heading, root])
+
+
+def _footer(document: Document) -> Element:
+    meta = document.report.metadata
+    parts = [paragraph("publisher", meta.publisher, HTML)]
+    if meta.rights:
+        parts.append(paragraph("rights", meta.rights, HTML))
+    return lines(HTML.element("footer"), parts)
+
+
+def description(document: Document) -> str:
+    """The report's description, or else its lead's words (or its first paragraph's),
+    cut at a word to what a search result shows."""
+    meta = document.report.metadata
+    words = meta.description or " ".join(plain(p.content) for p in document.report.lead)
+    if not words:
+        words = next((text for section, text in document.report.texts() if section), "")
+    words = " ".join(words.split())
+    if len(words) <= DESCRIPTION_LENGTH:
+        return words
+    return words[:DESCRIPTION_LENGTH].rsplit(" ", 1)[0] + "\u2026"
+
+
+def linked_data(document: Document) -> str:
+    """schema.org's description of the report as JSON-LD, safe inside <script>: no
+    `<`, `>` or `&` is left as itself, so no text (`</script>`) can end the element."""
+    meta = document.report.metadata
+    data = {
+        "@context": "https://schema.org", "@type": "Report", "name": meta.title,
+        "headline": meta.title, "inLanguage": meta.language,
+        "author": [{"@type": "Person", "name": author} for author in meta.authors],
+        "publisher": {"@type": "Organization", "name": meta.publisher},
+        "datePublished": meta.date.isoformat(), "description": description(document),
+    }
+    if meta.modified:
+        data["dateModified"] = meta.modified.isoformat()
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _head(document: Document, css: str) -> Element:
+    meta = document.report.metadata
+    summary = description(document)
+    head = HTML.element("head")
+    HTML.child(head, "meta", {"charset": "utf-8"})
+    HTML.child(head, "meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"})
+    HTML.child(head, "title", text=meta.title)
+    HTML.child(head, "meta", {"name": "description", "content": summary})
+    if meta.authors:
+        HTML.child(head, "meta", {"name": "author", "content": ", ".join(meta.authors)})
+    HTML.child(head, "meta", {"name": "color-scheme", "content": "light dark"})
+    for prop, value in (("og:title", meta.title), ("og:description", summary),
+                        ("og:type", "article"), ("og:locale", meta.language.replace("-", "_")),
+                        ("article:published_time", meta.date.isoformat())):
+        HTML.child(head, "meta", {"property": prop, "content": value})
+    HTML.child(head, "script", {"type": "application/ld+json"}, linked_data(document))
+    HTML.child(head, "style", text=css)
+    return lines(head, list(head))
