@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Route
+    from playwright.sync_api import Browser, Locator, Page, Route
 
 ROOT = Path(__file__).resolve().parents[1]
 NODE_MODULES = ROOT / "tools" / "node_modules"
@@ -200,11 +200,25 @@ def _click_to(page: Page, link_index: int, selector: str) -> str | None:
     if not page.evaluate("(id) => document.getElementById(id) !== null", _fragment(href)):
         return f"{href}: no element has that id"
     try:
-        link.click(timeout=LANDING_MS)
+        if _on_screen(page, link):
+            link.click(timeout=LANDING_MS)
+        else:  # a skip link shows only when focused: a keyboard reader's Tab, then Enter
+            link.focus()
+            if not _on_screen(page, link):
+                return f"{href}: the link is not shown, not even when focused"
+            link.press("Enter")
         page.wait_for_function(_IN_VIEW, arg=_fragment(href), timeout=LANDING_MS)
     except Exception as error:  # Playwright's TimeoutError: the message says which
         return f"{href}: {type(error).__name__}: {str(error).splitlines()[0]}"
     return None
+
+
+def _on_screen(page: Page, link: Locator) -> bool:
+    """Shown, at least 2 px wide, and not moved off the page's left edge (the usual way of
+    hiding a skip link until it is focused)."""
+    box = link.bounding_box() if link.is_visible() else None
+    return box is not None and box["width"] >= 2 and box["x"] >= 0 and box["x"] < page.evaluate(
+        "document.documentElement.scrollWidth")
 
 
 def same_page_links(page: Page) -> list[str]:
