@@ -104,7 +104,7 @@ def build_pages(source: Path, folder: Path) -> dict[str, str]:
     from reportexport.source.reading import load_report
 
     subprocess.run([sys.executable, "-m", "reportexport", "html", str(source), "-o",
-                    str(folder)], check=True)
+                    str(folder)], check=True, stdout=subprocess.DEVNULL)
     report = load_report(source)
     markdown = folder / "content.md"
     markdown.write_text(to_markdown(report), encoding="utf-8")
