@@ -40,7 +40,7 @@ WIDTHS = (375, 1280)  # a phone, a laptop
 SCHEMES = ("light", "dark")
 HEIGHT = 800
 #: How long a click may take to bring its target into view (smooth scrolling included).
-LANDING_MS = 3000
+LANDING_MS = 2000
 
 
 def chromium_path() -> str:
