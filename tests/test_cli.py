@@ -35,14 +35,14 @@ def test_formats_lists_every_registered_exporter() -> None:
     assert result.code == 0
     rows = [line.split("\t") for line in result.stdout.splitlines()]
     # In the order `all` builds them: the longest edition first.
-    assert [row[0] for row in rows] == ["pdf", "docx", "epub"]
-    assert [row[1] for row in rows] == [".pdf", ".docx", ".epub"]
+    assert [row[0] for row in rows] == ["pdf", "docx", "epub", "html"]
+    assert [row[1] for row in rows] == [".pdf", ".docx", ".epub", ".html"]
 
 
 def test_unknown_command_is_a_usage_error() -> None:
     result = run_cli("odt")
     assert result.code == 2
-    assert "unknown command 'odt'; commands: pdf, docx, epub, all" in result.stderr
+    assert "unknown command 'odt'; commands: pdf, docx, epub, html, all" in result.stderr
 
 
 def test_all_builds_every_edition_into_a_new_folder(tmp_path: Path, report: Report) -> None:

@@ -5,11 +5,13 @@ WOFF2 (fontTools, with Brotli), as data: URIs, so the page asks no other host.""
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import logging
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
+from reportexport.exporters.htmlcore.markup import Element
 from reportexport.exporters.htmlcore.styles import font_faces
 from reportexport.theme import FontFamily, Theme
 from reportexport.typography.fontsubset import GENERATED_CHARACTERS, subset_font
@@ -29,13 +31,36 @@ def woff2(font: bytes) -> bytes:
     return out.getvalue()
 
 
-def font_urls(theme: Theme, fallbacks: Collection[FontFamily],
-              shown: Iterable[str]) -> dict[Path, str]:
-    """Each font file the stylesheet names -> its subset as a data: URI."""
+def used_faces(body: Element) -> frozenset[tuple[str, str]]:
+    """The faces, as (role, style), that the page's markup can select (the stylesheet's
+    rules read the other way round; a face too many costs bytes, one too few a
+    browser's slanted or thickened stand-in). Headings, captions, header cells and
+    the facts' terms are bold in the heading family; quotations are italic."""
+    def has(xpath: str) -> bool:
+        return bool(body.xpath(f"boolean({xpath})"))
+
+    faces = {("body", "regular"), ("heading", "regular"), ("heading", "bold")}
+    for face, xpath in ((("body", "italic"), "//em | //blockquote"),
+                        (("body", "bold"), "//strong"),
+                        (("body", "bold_italic"), "//em//strong | //strong//em"
+                                                  " | //blockquote//strong"),
+                        (("heading", "bold_italic"), "//th//em | //caption//em | //dt//em")):
+        if has(xpath):
+            faces.add(face)
+    return frozenset(faces)
+
+
+def font_urls(theme: Theme, fallbacks: Collection[FontFamily], shown: Iterable[str],
+              used: Collection[tuple[str, str]]) -> dict[Path, str]:
+    """Each font file of the faces `used` -> its subset to `shown` as a data: URI."""
     characters = frozenset(shown) | GENERATED_CHARACTERS
-    urls: dict[Path, str] = {}
-    for *_, path in font_faces(theme, fallbacks):
-        if path not in urls:
-            data = base64.b64encode(woff2(subset_font(path, characters))).decode("ascii")
-            urls[path] = f"data:font/woff2;base64,{data}"
-    return urls
+    return {path: _font_uri(path, characters)
+            for *_, path in font_faces(theme, fallbacks, used)}
+
+
+# Kept: a preview rebuilds the page on every save, mostly with the same characters,
+# and compressing a face takes longer than building the rest of the canonical page.
+@functools.lru_cache(maxsize=32)
+def _font_uri(path: Path, characters: frozenset[str]) -> str:
+    data = base64.b64encode(woff2(subset_font(path, characters))).decode("ascii")
+    return f"data:font/woff2;base64,{data}"

@@ -22,7 +22,7 @@ LIGHT_BACKGROUND, DARK_BACKGROUND = "#ffffff", "#15181c"
 DARK_TEXT = "#e3e6ea"
 #: The contrast each colour keeps against the page's background (WCAG 2.2: 4.5 for
 #: text, 3 for what shows a control's or a region's edge).
-CONTRAST = {"text": 7.0, "accent": 5.0, "muted": 5.0, "quote": 5.5, "rule": 1.3}
+CONTRAST = {"text": 7.0, "accent": 5.0, "muted": 5.0, "quote": 7.0, "rule": 1.3}
 #: Rules in the dark scheme: dim lines, not the light scheme's pale ones.
 DARK_RULE = "#3d444d"
 #: The measure, in em of the body text: about 65 characters a line.
@@ -38,16 +38,21 @@ WEB_RULES: tuple[Rule, ...] = (
     (".skip", {"position": "absolute", "left": "-100vw", "top": "0.5rem", "padding": "0.5rem 1rem",
                "background": "var(--background)"}),
     (".skip:focus", {"left": "0.5rem"}),
+    (".visually-hidden", {"position": "absolute", "width": "1px", "height": "1px",
+                          "overflow": "hidden", "clip-path": "inset(50%)",
+                          "white-space": "nowrap"}),
     ("a:focus-visible, .table-region:focus-visible", {"outline": "2px solid {accent}",
                                                       "outline-offset": "2px"}),
     (".masthead, .layout, footer", {"max-width": "60rem", "margin": "0 auto",
                                     "padding": "0 1.25rem", "box-sizing": "border-box"}),
     (".masthead", {"padding-top": "2.5rem", "padding-bottom": "1rem"}),
-    (".masthead h1", {"font-size": "{title_page_title}", "margin": "0.4em 0 0.2em",
-                      "max-width": "20em"}),
+    # Smaller on a phone: five lines of title would fill its first screen.
+    (".masthead h1", {"font-size": "clamp(1.6em, 1.1em + 2.4vw, {title_page_title})",
+                      "margin": "0.4em 0 0.2em", "max-width": "20em"}),
     (".masthead .authors", {"font-family": "{heading_font}", "color": "{muted}"}),
-    (".facts", {"display": "flex", "flex-wrap": "wrap", "gap": "0 2rem", "margin": "1.5rem 0 0"}),
-    (".facts div", {"min-width": "10rem"}),
+    (".facts", {"display": "flex", "flex-wrap": "wrap", "gap": "0 1.25rem",
+                "margin": "1.5rem 0 0"}),
+    (".facts div", {"flex": "0 1 auto", "min-width": "9rem"}),
     ("main", {"max-width": MEASURE, "min-width": "0"}),
     ("main > .lead:first-child", {"margin-top": "0"}),
     # A top-level section's heading is the page's h2 (the title is its h1): each level
@@ -64,12 +69,11 @@ WEB_RULES: tuple[Rule, ...] = (
     ("nav.contents a:hover", {"color": "{accent}", "text-decoration": "underline"}),
     # Padding, not an inline block: a target of WCAG 2.2's size that the line may
     # not break before (an inline block may stand alone on the next line).
-    ("a[role=doc-noteref]", {"padding": "6px 9px", "margin": "0 -5px 0 -3px",
+    ("a[role=doc-noteref]", {"padding": "6px 10px", "margin": "0 -6px 0 -4px",
                              "text-decoration": "none"}),
     ("a[role=doc-backlink]", {"display": "inline-block", "min-width": TARGET,
                               "min-height": TARGET, "line-height": TARGET,
                               "text-align": "center", "text-decoration": "none"}),
-    (".notes", {"font-size": "0.9em"}),
     (".notes li", {"margin-bottom": "0.5em"}),
     ("sup", {"vertical-align": "super", "font-size": "0.75em"}),
     (":target", {"scroll-margin-top": "1rem"}),
@@ -80,6 +84,10 @@ WEB_RULES: tuple[Rule, ...] = (
     ("footer", {"border-top": "1px solid {rule}", "margin-top": "3rem", "padding-top": "1rem",
                 "padding-bottom": "2rem", "color": "{muted}", "font-size": "{small}"}),
     ("footer .publisher", {"font-size": "1em"}),
+    # The e-book's small size is too small on a phone: 12 px at the least.
+    ("table, figcaption, footer, .notes", {"font-size": "0.875em"}),
+    (".facts dt, nav.contents h2, .masthead .publisher, blockquote .attribution",
+     {"font-size": "0.8em"}),
 )
 
 WIDE_RULES: tuple[Rule, ...] = (
@@ -147,11 +155,11 @@ def _variables(colours: Mapping[str, str]) -> str:
 
 
 def web_stylesheet(theme: Theme, font_urls: Mapping[Path, str],
-                   fallbacks: Collection[FontFamily]) -> str:
+                   fallbacks: Collection[FontFamily], used: Collection[tuple[str, str]]) -> str:
     values = theme_values(theme, fallbacks, lambda name: f"var(--{name})")
     light, dark = palette(theme, dark=False), palette(theme, dark=True)
     return "\n".join([
-        font_face_rules(theme, font_urls, fallbacks),
+        font_face_rules(theme, font_urls, fallbacks, used),
         ":root { color-scheme: light dark; }",
         _variables(light),
         f"@media (prefers-color-scheme: dark) {{\n{_variables(dark)}\n}}",

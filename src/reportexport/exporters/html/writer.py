@@ -6,12 +6,11 @@ from __future__ import annotations
 import base64
 import functools
 import json
-import string
 from pathlib import Path
 
 from lxml import etree
 
-from reportexport.exporters.html.fonts import font_urls
+from reportexport.exporters.html.fonts import font_urls, used_faces
 from reportexport.exporters.html.webstyle import web_stylesheet
 from reportexport.exporters.htmlcore.markup import (
     Element,
@@ -31,7 +30,7 @@ from reportexport.typography.fontruns import needed_fallbacks
 
 HTML = Flavour(xhtml=False, section_href=lambda section_id: f"#{section_id}",
                image_src=lambda figure: image_uri(figure), table_regions=True,
-               grouped_facts=True)
+               grouped_facts=True, labelled_sections=False)
 MAIN_ID = f"{GENERATED_PREFIX}main"
 CONTENTS_ID = f"{GENERATED_PREFIX}contents"
 #: The longest description a search result or a link preview shows in full.
@@ -52,9 +51,12 @@ def _image_uri(path: Path, media_type: str, modified: int, size: int) -> str:
 def page_bytes(report: Report, theme: Theme) -> bytes:
     document = Document.of(report)
     body = _body(document)
-    shown = set(string.printable).union(*(str(text) for text in body.itertext()))
+    # What the page shows: its text, and the links' addresses a printer adds after them.
+    shown = set().union(*(str(text) for text in body.itertext()),
+                        *(link.get("href", "") for link in body.iter("a")))
     fallbacks = needed_fallbacks(report.characters, (theme.body_font, theme.heading_font))
-    css = web_stylesheet(theme, font_urls(theme, fallbacks, shown), fallbacks)
+    used = used_faces(body)
+    css = web_stylesheet(theme, font_urls(theme, fallbacks, shown, used), fallbacks, used)
     html = etree.Element("html", lang=report.metadata.language)
     lines(html, [_head(document, css), body])
     return (b"<!DOCTYPE html>\n"
@@ -136,9 +138,9 @@ def linked_data(document: Document) -> str:
     }
     if meta.modified:
         data["dateModified"] = meta.modified.isoformat()
-    text = json.dumps(data, ensure_ascii=False, indent=1)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    # ASCII: text in another script would otherwise stand in the page with no `lang`.
+    text = json.dumps(data, ensure_ascii=True, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _head(document: Document, css: str) -> Element:
@@ -152,6 +154,8 @@ def _head(document: Document, css: str) -> Element:
     if meta.authors:
         HTML.child(head, "meta", {"name": "author", "content": ", ".join(meta.authors)})
     HTML.child(head, "meta", {"name": "color-scheme", "content": "light dark"})
+    # An icon of its own: a browser would otherwise ask the server for /favicon.ico.
+    HTML.child(head, "link", {"rel": "icon", "href": "data:,"})
     for prop, value in (("og:title", meta.title), ("og:description", summary),
                         ("og:type", "article"), ("og:locale", meta.language.replace("-", "_")),
                         ("article:published_time", meta.date.isoformat())):

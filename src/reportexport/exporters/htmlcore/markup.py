@@ -75,6 +75,10 @@ class Flavour:
     #: True: each of the cover's facts, a term and its value, is grouped in a <div>
     #: (HTML allows it), so that the page can lay them out side by side.
     grouped_facts: bool = False
+    #: True: each <section> is named by its heading (aria-labelledby), which makes it
+    #: a region landmark. A web page leaves that out: two sections of one title would
+    #: be two landmarks of one name, and a long report's many landmarks hide its few.
+    labelled_sections: bool = True
 
     def tag(self, name: str) -> str:
         return f"{{{XHTML_NS}}}{name}" if self.xhtml else name
@@ -261,7 +265,8 @@ def section_element(section: Section, level: int, flavour: Flavour,
     """
     heading = flavour.element(f"h{min(level + top_level - 1, 6)}", {"id": section.id})
     add_text(heading, section.title, flavour)
-    return lines(flavour.element("section", {"aria-labelledby": section.id}), [
+    labels = {"aria-labelledby": section.id} if flavour.labelled_sections else {}
+    return lines(flavour.element("section", labels), [
         heading,
         *(block_element(block, flavour) for block in section.blocks),
         *(section_element(child, level + 1, flavour, top_level) for child in section.sections),
@@ -317,10 +322,12 @@ def endnotes(notes: Sequence[Note], flavour: Flavour, heading: str = "h2") -> El
         item.tail = "\n"
         add_inlines(item, note.content, flavour)
         append_text(item, "\u00a0")  # the back-link never stands alone on a line
-        flavour.child(item, "a", {"href": f"#{generated_id('noteref', note.number)}",
-                                  "role": "doc-backlink",
-                                  "aria-label": f"Back to the mark of note {note.number}"},
-                      flavour.back_link)
+        back = flavour.child(item, "a", {"href": f"#{generated_id('noteref', note.number)}",
+                                         "role": "doc-backlink"})
+        # The arrow is seen, the words are heard: a name that holds what is shown.
+        flavour.child(back, "span", {"aria-hidden": "true"}, flavour.back_link)
+        flavour.child(back, "span", {"class": "visually-hidden"},
+                      f"Back to the mark of note {note.number}")
     items.text = "\n"
     return lines(flavour.element("section", {"class": "notes", "role": "doc-endnotes",
                                              "aria-labelledby": f"{GENERATED_PREFIX}notes"}),

@@ -84,13 +84,13 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def font_faces(theme: Theme, fallbacks: Collection[FontFamily] = ()) -> list[
-        tuple[str, str, str, Path]]:
-    """(family, CSS weight, CSS style, file) of each face the stylesheet uses, once each,
-    the `fallbacks` the edition needs included."""
+def font_faces(theme: Theme, fallbacks: Collection[FontFamily] = (),
+               used: Collection[tuple[str, str]] = FACES) -> list[tuple[str, str, str, Path]]:
+    """(family, CSS weight, CSS style, file) of each face the stylesheet uses (of those
+    `used`, as (role, style)), once each, the `fallbacks` the edition needs included."""
     families = {"body": theme.body_font, "heading": theme.heading_font}
     faces = {}
-    for role, style in FACES:
+    for role, style in (face for face in FACES if face in used):
         for family in (families[role], *families[role].fallbacks):
             if family is not families[role] and family not in fallbacks:
                 continue
@@ -109,12 +109,13 @@ def css_string(text: str) -> str:
 
 
 def font_face_rules(theme: Theme, urls: Mapping[Path, str],
-                    fallbacks: Collection[FontFamily]) -> str:
-    """An @font-face rule for each face, its file at `urls[path]`."""
+                    fallbacks: Collection[FontFamily],
+                    used: Collection[tuple[str, str]] = FACES) -> str:
+    """An @font-face rule for each face `used`, its file at `urls[path]`."""
     return "\n".join(
         f"@font-face {{ font-family: {css_string(family)}; font-weight: {weight}; "
         f"font-style: {slant}; src: url({css_string(urls[path])}); }}"
-        for family, weight, slant, path in font_faces(theme, fallbacks)
+        for family, weight, slant, path in font_faces(theme, fallbacks, used)
     )
 
 
