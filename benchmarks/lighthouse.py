@@ -127,13 +127,13 @@ def main() -> None:
             results = {label: [lighthouse(f"{base}/{name}") for _ in range(args.runs)]
                        for label, name in pages.items()}
     print(f"Lighthouse 12.2.3, mobile profile, {args.runs} run(s) each, median score:")
-    print(f"{'page':20}" + "".join(f"{name:>16}" for name in CATEGORIES))
+    print(f"{'page':20}" + "".join(f"{name:>18}" for name in CATEGORIES))
     for label, reports in results.items():
         runs = [scores(report) for report in reports]
         medians = {name: statistics.median(run[name] for run in runs) for name in CATEGORIES}
         spread = {name: f"{min(r[name] for r in runs)}-{max(r[name] for r in runs)}"
                   for name in CATEGORIES}
-        print(f"{label:20}" + "".join(f"{medians[n]:>8g} ({spread[n]:>5})" for n in CATEGORIES))
+        print(f"{label:20}" + "".join(f"{medians[n]:>8g} ({spread[n]:>7})" for n in CATEGORIES))
     for label, reports in results.items():
         print(f"\n{label}: below 100 in the last run")
         for line in shortfalls(reports[-1]) or ["nothing"]:
