@@ -19,6 +19,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -159,6 +160,50 @@ _UNSAFE_MARKUP = """() => {
 def unsafe_markup(page: Page) -> list[str]:
     found: list[str] = page.evaluate(_UNSAFE_MARKUP)
     return found
+
+
+def fallback_fonts(page: Page) -> list[str]:
+    """Text Chromium drew in a font the page does not carry (a system font it fell back to:
+    a character missing from an embedded subset, say): `<element …>: Font (N glyphs)`.
+
+    Chromium's DevTools protocol names the fonts an element's text was drawn with
+    (CSS.getPlatformFontsForNode; an inline child's text may be counted with its parent's)
+    and whether each came from the page (isCustomFont). Asked of every element with text
+    of its own, so a culprit inside a paragraph may be named with the paragraph.
+    """
+    session = page.context.new_cdp_session(page)
+    try:
+        session.send("DOM.enable")
+        session.send("CSS.enable")
+        document = session.send("DOM.getDocument", {"depth": -1})["root"]
+        found = []
+        for element in _elements_with_text(document):
+            fonts = session.send("CSS.getPlatformFontsForNode",
+                                 {"nodeId": element["nodeId"]})["fonts"]
+            foreign: Counter[str] = Counter()
+            for font in fonts:
+                if not font["isCustomFont"]:
+                    foreign[font["familyName"]] += font["glyphCount"]
+            if foreign:
+                html = session.send("DOM.getOuterHTML",
+                                    {"nodeId": element["nodeId"]})["outerHTML"]
+                found.append(f"{' '.join(html.split())[:90]}: " + ", ".join(
+                    f"{family} ({count} glyphs)" for family, count in sorted(foreign.items())))
+        return found
+    finally:
+        session.detach()
+
+
+def _elements_with_text(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Elements in <body> with a text node of their own that is not only white space."""
+    for child in node.get("children", ()):
+        if child.get("localName") in ("head", "script", "style"):
+            continue
+        if child.get("nodeType") == 1:
+            if any(grandchild.get("nodeType") == 3 and grandchild["nodeValue"].strip()
+                   for grandchild in child.get("children", ())):
+                yield child
+            yield from _elements_with_text(child)
 
 
 def visible_text(page: Page) -> str:

@@ -239,7 +239,8 @@ def chromium() -> Any:
 def test_accessible_self_contained_and_fits(pages: dict[str, Path], chromium: Any, name: str,
                                             width: int, scheme: str) -> None:
     """axe-core finds no violation (WCAG 2.x A/AA and best practice), the page asks for
-    nothing beyond itself, runs nothing hostile and never scrolls sideways."""
+    nothing beyond itself, runs nothing hostile, never scrolls sideways, and draws all its
+    text in the fonts it carries (none falls back to a font of the reader's machine)."""
     with browser.open_page(chromium, pages[name], width, scheme) as opened:
         found = {
             "axe violations": browser.axe_violations(opened.page),
@@ -247,6 +248,7 @@ def test_accessible_self_contained_and_fits(pages: dict[str, Path], chromium: An
             "dialogs": opened.dialogs,
             "unsafe markup": browser.unsafe_markup(opened.page),
             "px wider than the viewport": browser.sideways_overflow(opened.page),
+            "text in fonts the page does not carry": browser.fallback_fonts(opened.page),
         }
     assert found == {key: 0 if key.startswith("px") else [] for key in found}
 
@@ -316,6 +318,7 @@ def test_every_check_finds_its_fault(
         links = browser.same_page_links(opened.page)
         marks, notes = browser.note_round_trips(opened.page)
         requests, dialogs = sorted(opened.requests), opened.dialogs
+        fallbacks = browser.fallback_fonts(opened.page)
     assert "image-alt" in [v.split()[0] for v in violations], violations
     assert requests == ["file://" + str(CHECKS / "missing.png"),
                         "https://fonts.example.invalid/face.css"]
@@ -324,6 +327,7 @@ def test_every_check_finds_its_fault(
     assert overflow > 1000
     assert [link.split(":")[0] for link in links] == ["#nowhere", "#hidden", "#covered"]
     assert (marks, notes) == (1, ["note mark '1' (#note-1): the note has no link back to the mark"])
+    assert fallbacks and fallbacks[0].startswith("<h1>Faulty on purpose</h1>: "), fallbacks
     errors = [m.message for m in nu_messages[page] if m.kind == "error"]
     assert len(errors) == 2 and "alt" in errors[0] and "Duplicate ID" in errors[1], errors
 
@@ -340,6 +344,7 @@ def test_a_clean_page_passes_every_check(
             assert browser.note_round_trips(opened.page) == (1, [])
             assert (opened.requests, opened.dialogs, browser.unsafe_markup(opened.page)) == (
                 [], [], [])
+            assert browser.fallback_fonts(opened.page) == []
     assert nu_messages[page] == []
 
 
