@@ -259,3 +259,44 @@ def test_every_colour_keeps_its_contrast_even_from_a_pale_theme(theme: Theme, da
         colours = palette(chosen, dark)
         for name, least in CONTRAST.items():
             assert contrast(colours[name], colours["background"]) >= least, (name, dark)
+
+
+def test_every_colour_the_rules_use_is_set_for_light_dark_and_print(
+        guide: tuple[Report, Path]) -> None:
+    _, path = guide
+    css = "".join(style.text for style in html_body(path).getroottree().iter("style"))
+    used = set(re.findall(r"var\(--([a-z-]+)\)", css))
+    blocks = re.findall(r":root \{ (--[^}]*)\}", css)
+    assert len(blocks) == 3  # light, then inside the dark scheme's and the printer's @media
+    assert "@media (prefers-color-scheme: dark)" in css and "@media print" in css
+    for block in blocks:
+        assert used <= set(re.findall(r"--([a-z-]+):", block))
+
+
+def _embedded_characters(path: Path) -> dict[tuple[str, str, str], set[str]]:
+    """(family, weight, style) -> the characters of the WOFF2 face the page embeds."""
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    css = "".join(style.text for style in html_body(path).getroottree().iter("style"))
+    faces = {}
+    for family, weight, slant, data in re.findall(
+            r'@font-face \{ font-family: "([^"]+)"; font-weight: (\w+); font-style: (\w+); '
+            r'src: url\("data:font/woff2;base64,([^"]+)"\)', css):
+        font = TTFont(io.BytesIO(base64.b64decode(data)))
+        faces[(family, weight, slant)] = {chr(code) for code in font.getBestCmap()}
+    return faces
+
+
+def test_the_fonts_hold_what_the_page_shows_in_capitals_too(tmp_path: Path, theme: Theme) -> None:
+    """The facts' terms and the contents' label are set in capitals by the stylesheet:
+    the heading face holds the capitals of words the text writes in small letters."""
+    report = load_report(DATA / "valid" / "khmer.yaml")
+    faces = _embedded_characters(_write(report, theme, tmp_path))
+    heading = faces[(theme.heading_font.family, "bold", "normal")]
+    assert set("PUBLISHEDCONTENTS") <= heading
+    body = faces[(theme.body_font.family, "normal", "normal")]
+    assert set(normalise(plain(report.sections[0].blocks[0].content))) - body <= set(
+        "\u1780\u17ff ").union(chr(c) for c in range(0x1780, 0x1800))

@@ -51,9 +51,10 @@ def _image_uri(path: Path, media_type: str, modified: int, size: int) -> str:
 def page_bytes(report: Report, theme: Theme) -> bytes:
     document = Document.of(report)
     body = _body(document)
-    # What the page shows: its text, and the links' addresses a printer adds after them.
-    shown = set().union(*(str(text) for text in body.itertext()),
-                        *(link.get("href", "") for link in body.iter("a")))
+    # What the page shows: its text, in capitals too (labels are set in capitals by the
+    # stylesheet), and the links' addresses a printer adds after them.
+    text = "".join(str(piece) for piece in body.itertext())
+    shown = set(text).union(text.upper(), *(link.get("href", "") for link in body.iter("a")))
     fallbacks = needed_fallbacks(report.characters, (theme.body_font, theme.heading_font))
     used = used_faces(body)
     css = web_stylesheet(theme, font_urls(theme, fallbacks, shown, used), fallbacks, used)
