@@ -254,6 +254,16 @@ def test_accessible_self_contained_and_fits(pages: dict[str, Path], chromium: An
 
 
 @pytest.mark.conformance
+@pytest.mark.parametrize("name", MARKUP_ONLY)
+def test_tricky_sources_are_drawn_in_the_pages_own_fonts(markup_pages: dict[str, Path],
+                                                         chromium: Any, name: str) -> None:
+    """Khmer, many notes, markup characters, ids like generated names: every character in
+    a font the page carries, at a phone's width (the canonical pages are checked above)."""
+    with browser.open_page(chromium, markup_pages[name], 375) as opened:
+        assert browser.fallback_fonts(opened.page) == []
+
+
+@pytest.mark.conformance
 @pytest.mark.parametrize("width", browser.WIDTHS)
 @pytest.mark.parametrize("name", PAGES)
 def test_every_link_and_note_lands(pages: dict[str, Path], chromium: Any, name: str,
