@@ -315,6 +315,45 @@ def note_round_trips(page: Page) -> tuple[int, list[str]]:
     return len(pairs), failures
 
 
+#: Characters on each full line of the main text's paragraphs (a paragraph's last line,
+#: usually short, left out): the lines found by where each character is drawn.
+_LINE_LENGTHS = """() => {
+  const counts = [];
+  for (const paragraph of document.querySelectorAll('main p')) {
+    const walker = document.createTreeWalker(paragraph, NodeFilter.SHOW_TEXT);
+    const lines = [];
+    let top = null;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (let i = 0; i < node.data.length; i++) {
+        const range = document.createRange();
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const box = range.getBoundingClientRect();
+        if (box.height === 0) continue;
+        if (top === null || box.top > top + box.height / 2) { lines.push(0); top = box.top; }
+        lines[lines.length - 1] += 1;
+      }
+    }
+    counts.push(...lines.slice(0, -1));
+  }
+  return counts;
+}"""
+
+
+def line_lengths(page: Page) -> list[int]:
+    counts: list[int] = page.evaluate(_LINE_LENGTHS)
+    return counts
+
+
+def box(page: Page, selector: str) -> dict[str, float]:
+    """The first matching element's box in the page (not the viewport)."""
+    found: dict[str, float] = page.evaluate(
+        """(selector) => { const b = document.querySelector(selector).getBoundingClientRect();
+             return {left: b.left + scrollX, right: b.right + scrollX,
+                     top: b.top + scrollY, bottom: b.bottom + scrollY}; }""", selector)
+    return found
+
+
 # --- The Nu HTML Checker -------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -254,6 +254,23 @@ def test_accessible_self_contained_and_fits(pages: dict[str, Path], chromium: An
 
 
 @pytest.mark.conformance
+@pytest.mark.parametrize("name", PAGES)
+def test_contents_beside_the_text_when_wide_above_it_on_a_phone(pages: dict[str, Path],
+                                                                chromium: Any, name: str) -> None:
+    """Issue #25: 60-75 characters a line on a wide screen (the median full line of the
+    main text's paragraphs), the contents a side column there and above the text on a phone."""
+    with browser.open_page(chromium, pages[name], 1280) as opened:
+        nav, main = browser.box(opened.page, "nav"), browser.box(opened.page, "main")
+        lengths = sorted(browser.line_lengths(opened.page))
+    assert nav["right"] <= main["left"] and nav["top"] < main["bottom"], (nav, main)
+    assert lengths, "no full line of text in <main>'s paragraphs"
+    assert 60 <= lengths[len(lengths) // 2] <= 75, lengths
+    with browser.open_page(chromium, pages[name], 375) as opened:
+        nav, main = browser.box(opened.page, "nav"), browser.box(opened.page, "main")
+    assert nav["bottom"] <= main["top"], (nav, main)
+
+
+@pytest.mark.conformance
 @pytest.mark.parametrize("name", MARKUP_ONLY)
 def test_tricky_sources_are_drawn_in_the_pages_own_fonts(markup_pages: dict[str, Path],
                                                          chromium: Any, name: str) -> None:
