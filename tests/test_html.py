@@ -300,3 +300,13 @@ def test_the_fonts_hold_what_the_page_shows_in_capitals_too(tmp_path: Path, them
     body = faces[(theme.body_font.family, "normal", "normal")]
     assert set(normalise(plain(report.sections[0].blocks[0].content))) - body <= set(
         "\u1780\u17ff ").union(chr(c) for c in range(0x1780, 0x1800))
+
+
+def test_the_back_links_sign_is_in_the_notes_own_font(guide: tuple[Report, Path]) -> None:
+    """Not in a font of the reader's system (U+21A9 is in neither default face)."""
+    _, path = guide
+    body_face = next(chars for (family, weight, slant), chars in _embedded_characters(path).items()
+                     if (weight, slant) == ("normal", "normal") and family == "Caladea")
+    signs = {"".join(span.itertext()) for span in html_body(path).iter("span")
+             if span.get("aria-hidden") == "true"}
+    assert signs and all(set(sign.replace("\ufe0e", "")) <= body_face for sign in signs)

@@ -4,6 +4,7 @@ as one HTML5 document built on the HTML core, with its images, fonts and styles 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import json
 from pathlib import Path
@@ -25,14 +26,17 @@ from reportexport.exporters.htmlcore.markup import (
 from reportexport.frontend import Document
 from reportexport.model import GENERATED_PREFIX, Figure, Report, plain
 from reportexport.source.images import edition_image
-from reportexport.theme import Theme
-from reportexport.typography.fontruns import needed_fallbacks
+from reportexport.theme import FontFamily, Theme
+from reportexport.typography.fontruns import chain, needed_fallbacks, needs_glyph
+from reportexport.typography.fontsubset import covers
 
 HTML = Flavour(xhtml=False, section_href=lambda section_id: f"#{section_id}",
                image_src=lambda figure: image_uri(figure), table_regions=True,
                grouped_facts=True, labelled_sections=False)
 MAIN_ID = f"{GENERATED_PREFIX}main"
 CONTENTS_ID = f"{GENERATED_PREFIX}contents"
+#: Signs for a note's way back to its mark, the likeliest first (text style, not emoji).
+BACK_ARROWS = ("\u21a9\ufe0e", "\u2191", "^")
 #: The longest description a search result or a link preview shows in full.
 DESCRIPTION_LENGTH = 300
 
@@ -50,11 +54,14 @@ def _image_uri(path: Path, media_type: str, modified: int, size: int) -> str:
 
 def page_bytes(report: Report, theme: Theme) -> bytes:
     document = Document.of(report)
-    body = _body(document)
+    body = _body(document, back_arrow(theme.body_font))
     # What the page shows: its text, in capitals too (labels are set in capitals by the
     # stylesheet), and the links' addresses a printer adds after them.
-    text = "".join(str(piece) for piece in body.itertext())
-    shown = set(text).union(text.upper(), *(link.get("href", "") for link in body.iter("a")))
+    shown: set[str] = set()
+    for piece in body.itertext():  # piece by piece: a long report's text is megabytes
+        shown.update(str(piece), str(piece).upper())
+    for link in body.iter("a"):
+        shown.update(link.get("href", ""))
     fallbacks = needed_fallbacks(report.characters, (theme.body_font, theme.heading_font))
     used = used_faces(body)
     css = web_stylesheet(theme, font_urls(theme, fallbacks, shown, used), fallbacks, used)
@@ -64,14 +71,25 @@ def page_bytes(report: Report, theme: Theme) -> bytes:
             + etree.tostring(html, method="html", encoding="utf-8") + b"\n")
 
 
-def _body(document: Document) -> Element:
+def back_arrow(family: FontFamily) -> str:
+    """The back-link's sign: the first of BACK_ARROWS the notes' font has, so that no
+    reader sees it in a font of their system's (or as a box)."""
+    fonts = [covers(member.regular) for member in chain(family)]
+    for arrow in BACK_ARROWS:
+        if all(any(ord(char) in font for font in fonts) for char in arrow if needs_glyph(char)):
+            return arrow
+    return BACK_ARROWS[-1]
+
+
+def _body(document: Document, arrow: str) -> Element:
     report = document.report
     skip = HTML.element("a", {"class": "skip", "href": f"#{MAIN_ID}"}, "Skip to the text")
     lead = [paragraph("lead", p.content, HTML) for p in report.lead]
     sections = [section_element(section, 1, HTML, top_level=2) for section in report.sections]
     notes = document.notes()
+    notes_flavour = dataclasses.replace(HTML, back_link=arrow)
     main = lines(HTML.element("main", {"id": MAIN_ID}),
-                 [*lead, *sections, *([endnotes(notes, HTML)] if notes else [])])
+                 [*lead, *sections, *([endnotes(notes, notes_flavour)] if notes else [])])
     layout = lines(HTML.element("div", {"class": "layout"}), [_contents(document), main])
     return lines(HTML.element("body"), [skip, _header(document), layout, _footer(document)])
 
