@@ -118,6 +118,10 @@ def source_text(draft: Draft, docx_name: str) -> str:
             out.item(4, keyword)
     if draft.description:
         out.key(2, "description", draft.description)
+    for key in ("rights", "isbn", "disclaimer"):
+        value = getattr(draft, key)
+        if value:
+            out.key(2, key, value)
     if draft.facts:
         out.add("  facts:                                     # key facts for the cover")
         for label, value in draft.facts:

@@ -33,7 +33,7 @@ from reportexport.exporters.docx.footnotes import add_footnote, new_footnotes_pa
 from reportexport.exporters.docx.ordering import insert_in_order
 from reportexport.exporters.docx.styles import TOC_LEVELS, ensure_styles, set_language
 from reportexport.exporters.docx.template import adopt, checked_template
-from reportexport.frontend import Document
+from reportexport.frontend import Anchor, Document
 from reportexport.model import (
     Block,
     BulletList,
@@ -241,6 +241,11 @@ class _Body:
                 + _field(f"SEQ {kind} \\* ARABIC", f"<w:r>{_t(number)}</w:r>"))
         if caption.content is not None:
             runs += f"<w:r>{_t('. ')}</w:r>" + self.runs(caption.content)
+        if block.id:  # what cross-references to it lead to
+            mark = self.bookmarks[block.id]
+            mark_id = int(mark.removeprefix("_Ref"))  # unique: after the headings' numbers
+            runs = (f'<w:bookmarkStart w:id="{mark_id}" w:name="{mark}"/>{runs}'
+                    f'<w:bookmarkEnd w:id="{mark_id}"/>')
         # The Caption style keeps a table's caption with the table it heads; a figure's
         # caption follows its picture and ends the group: kept with whatever came next,
         # a picture near the foot of a page went over with its caption and left the rest
@@ -372,7 +377,7 @@ def _toc(document: Document, ids: dict[str, str], bookmarks: dict[str, str],
     page numbers rather than wrong ones; Word refreshes the field, numbers and
     all, when the document opens (updateFields), and LibreOffice on "Update".
     """
-    entries = [(anchor.level, anchor.section) for anchor in document.outline
+    entries = [(anchor.level, anchor) for anchor in document.outline
                if anchor.level in TOC_LEVELS]
     out = [_para(ids["TOC Heading"], f"<w:r>{_t('Contents')}</w:r>")]
     begin = (
@@ -380,11 +385,11 @@ def _toc(document: Document, ids: dict[str, str], bookmarks: dict[str, str],
         '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText></w:r>'
         '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
     )
-    for index, (level, section) in enumerate(entries):
-        mark = bookmarks[section.id]
+    for index, (level, anchor) in enumerate(entries):
+        mark = bookmarks[anchor.section.id]
         link = (
             f'<w:hyperlink w:anchor="{mark}" w:history="1">'
-            f"{_text_runs(section.title, family)}"
+            f"{_text_runs(anchor.heading, family)}"
             "</w:hyperlink>"
         )
         out.append(_para(ids[f"toc {level}"], (begin if index == 0 else "") + link))
@@ -545,6 +550,9 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
 
     meta = report.metadata
     bookmarks = {anchor.section.id: f"_Toc{anchor.number:08d}" for anchor in front_end.outline}
+    # A table's or figure's bookmark is on its caption, as Word's own references are.
+    bookmarks.update({ident: f"_Ref{number:08d}"
+                      for number, ident in enumerate(front_end.blocks, len(bookmarks) + 1)})
     body = _Body(ids, _list_numbering(document, ids["List Number"]), document, bookmarks,
                  theme.body_font, theme.heading_font)
     body.cell_size = theme.sizes.small
@@ -560,6 +568,9 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
                                + _text_runs(value, theme.body_font)
         ))
     body.page_break()
+    for anchor in front_end.front_matter:  # a page each, before the contents
+        _write_section(body, anchor, theme, text_width, text_height)
+        body.page_break()
     # Where the contents go, as in the PDF: "shared" (the default) lets the lead and the
     # body follow on the contents' page, which a short report's contents fill only in
     # part (a page of its own left most of it empty); "page" gives them a page.
@@ -567,18 +578,12 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
         body.add(_toc(front_end, ids, bookmarks, theme.heading_font))
         if theme.contents == "page":
             body.page_break()
-    for paragraph in report.lead:
+    for paragraph in front_end.report.lead:
         body.paragraph("Lead", paragraph.content)
-    for anchor in front_end.outline:
-        sec, index = anchor.section, anchor.number
-        body.add(
-            f'<w:p><w:pPr><w:pStyle w:val="{ids[f"Heading {anchor.level}"]}"/></w:pPr>'
-            f'<w:bookmarkStart w:id="{index}" w:name="{bookmarks[sec.id]}"/>'
-            f"{_text_runs(sec.title, theme.heading_font)}"
-            f'<w:bookmarkEnd w:id="{index}"/></w:p>'
-        )
-        for block in sec.blocks:
-            _write_block(body, block, theme, text_width, text_height)
+    for anchor in front_end.main_matter:
+        if anchor.opens_annex:
+            body.page_break()
+        _write_section(body, anchor, theme, text_width, text_height)
 
     body.footnotes(front_end.notes())
     _place_body(document)
@@ -594,6 +599,20 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     transforms[document.part.partname.membername] = (
         lambda part: _splice_body(part, body.xml()))
     rewrite_zip(saved, destination, build_time(report), transform=transforms, added=added)
+
+
+def _write_section(body: _Body, anchor: Anchor, theme: Theme, text_width: int,
+                   text_height: int) -> None:
+    """A section's heading, bookmarked for the contents and cross-references, and its blocks."""
+    section, style = anchor.section, body.ids[f"Heading {anchor.level}"]
+    body.add(
+        f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
+        f'<w:bookmarkStart w:id="{anchor.number}" w:name="{body.bookmarks[section.id]}"/>'
+        f"{_text_runs(anchor.heading, body.header_family)}"
+        f'<w:bookmarkEnd w:id="{anchor.number}"/></w:p>'
+    )
+    for block in section.blocks:
+        _write_block(body, block, theme, text_width, text_height)
 
 
 def _write_block(body: _Body, block: Block, theme: Theme, text_width: int,

@@ -18,12 +18,13 @@ from reportexport.exporters.htmlcore.markup import (
     add_text,
     facts_list,
     footnotes,
+    generated_id,
     lines,
     paragraph,
     section_element,
 )
 from reportexport.frontend import Document
-from reportexport.model import GENERATED_PREFIX, Figure, Section
+from reportexport.model import GENERATED_PREFIX, Figure, Section, Table
 from reportexport.source.images import edition_image
 
 #: Where each section is, by id: "file.xhtml#id" (sections share their top-level one's file).
@@ -43,9 +44,14 @@ def section_file(section: Section) -> str:
 
 
 def section_targets(document: Document) -> Targets:
-    """Each section's heading as "file.xhtml#id": in its top-level section's file."""
-    return {anchor.section.id: f"{section_file(anchor.chapter)}#{anchor.section.id}"
-            for anchor in document.outline}
+    """Each section's heading as "file.xhtml#id": in its top-level section's file; and
+    each table and figure that has an id, by its generated id, in its section's file."""
+    targets = {anchor.section.id: f"{section_file(anchor.chapter)}#{anchor.section.id}"
+               for anchor in document.outline}
+    for ident, (block, anchor) in document.blocks.items():
+        kind = "table" if isinstance(block, Table) else "figure"
+        targets[ident] = f"{section_file(anchor.chapter)}#{generated_id(kind, block.number)}"
+    return targets
 
 
 def flavour(targets: Targets) -> Flavour:
@@ -110,7 +116,7 @@ def chapter_markup(document: Document, chapter: Section, targets: Targets) -> li
     """A top-level section's file's body: the section, then the notes whose marks it holds."""
     xhtml = flavour(targets)
     notes = document.chapter_notes(chapter)
-    return with_notes(section_element(chapter, 1, xhtml),
+    return with_notes(section_element(chapter, 1, xhtml, document.anchors),
                       footnotes(notes, xhtml) if notes else None)
 
 
@@ -123,9 +129,7 @@ def title_page(document: Document, targets: Targets) -> list[Element]:
     if meta.subtitle:
         parts.append(paragraph("subtitle", meta.subtitle, xhtml))
     parts.extend(paragraph("lead", p.content, xhtml) for p in document.report.lead)
-    parts.append(facts_list(document.cover_facts, xhtml))
-    if meta.rights:
-        parts.append(paragraph("rights", meta.rights, xhtml))
+    parts.append(facts_list((*document.cover_facts, *document.notices), xhtml))
     section = lines(xhtml.element("section", {"class": "titlepage",
                                               "aria-label": "Title page"}), parts)
     notes = document.lead_notes()

@@ -67,13 +67,11 @@ WEB_RULES: tuple[Rule, ...] = (
                          "margin": "1rem 0 0.5rem"}),
     ("nav.contents a", {"display": "inline-block", "min-height": TARGET, "padding": "0.1rem 0"}),
     ("nav.contents a:hover", {"color": "{accent}", "text-decoration": "underline"}),
-    # Padding, not an inline block: a target of WCAG 2.2's size that the line may
-    # not break before (an inline block may stand alone on the next line).
+    # Padding, not inline blocks: targets of WCAG 2.2's size that the line may not
+    # break before (an inline block may stand alone on the next line).
     ("a[role=doc-noteref]", {"padding": "6px 10px", "margin": "0 -6px 0 -4px",
                              "text-decoration": "none"}),
-    ("a[role=doc-backlink]", {"display": "inline-block", "min-width": TARGET,
-                              "min-height": TARGET, "line-height": TARGET,
-                              "text-align": "center", "text-decoration": "none"}),
+    ("a[role=doc-backlink]", {"padding": "5px 10px", "text-decoration": "none"}),
     (".notes li", {"margin-bottom": "0.5em"}),
     ("sup", {"vertical-align": "super", "font-size": "0.75em"}),
     (":target", {"scroll-margin-top": "1rem"}),

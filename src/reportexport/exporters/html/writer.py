@@ -19,12 +19,13 @@ from reportexport.exporters.htmlcore.markup import (
     add_text,
     endnotes,
     facts_list,
+    generated_id,
     lines,
     paragraph,
     section_element,
 )
-from reportexport.frontend import Document
-from reportexport.model import GENERATED_PREFIX, Figure, Report, plain
+from reportexport.frontend import ISBN, Document
+from reportexport.model import GENERATED_PREFIX, Figure, Report, Table, plain
 from reportexport.source.images import edition_image
 from reportexport.theme import FontFamily, Theme
 from reportexport.typography.fontruns import chain, needed_fallbacks, needs_glyph
@@ -54,7 +55,7 @@ def _image_uri(path: Path, media_type: str, modified: int, size: int) -> str:
 
 def page_bytes(report: Report, theme: Theme) -> bytes:
     document = Document.of(report)
-    body = _body(document, back_arrow(theme.body_font))
+    body = _body(document, page_flavour(document, back_arrow(theme.body_font)))
     # What the page shows: its text, in capitals too (labels are set in capitals by the
     # stylesheet), and the links' addresses a printer adds after them.
     shown: set[str] = set()
@@ -81,15 +82,26 @@ def back_arrow(family: FontFamily) -> str:
     return BACK_ARROWS[-1]
 
 
-def _body(document: Document, arrow: str) -> Element:
+def page_flavour(document: Document, arrow: str) -> Flavour:
+    """The core's conventions for this page: every target a fragment of it (a section's
+    heading, or a table's or figure's generated id), notes going back by `arrow`."""
+    targets = {anchor.section.id: f"#{anchor.section.id}" for anchor in document.outline}
+    for ident, (block, _) in document.blocks.items():
+        kind = "table" if isinstance(block, Table) else "figure"
+        targets[ident] = f"#{generated_id(kind, block.number)}"
+    return dataclasses.replace(HTML, section_href=targets.__getitem__, back_link=arrow)
+
+
+def _body(document: Document, flavour: Flavour) -> Element:
+    """The front matter, the body and the annexes in <main>, in reading order."""
     report = document.report
     skip = HTML.element("a", {"class": "skip", "href": f"#{MAIN_ID}"}, "Skip to the text")
-    lead = [paragraph("lead", p.content, HTML) for p in report.lead]
-    sections = [section_element(section, 1, HTML, top_level=2) for section in report.sections]
+    lead = [paragraph("lead", p.content, flavour) for p in report.lead]
+    sections = [section_element(section, 1, flavour, document.anchors, top_level=2)
+                for part in report.parts for section in part]
     notes = document.notes()
-    notes_flavour = dataclasses.replace(HTML, back_link=arrow)
     main = lines(HTML.element("main", {"id": MAIN_ID}),
-                 [*lead, *sections, *([endnotes(notes, notes_flavour)] if notes else [])])
+                 [*lead, *sections, *([endnotes(notes, flavour)] if notes else [])])
     layout = lines(HTML.element("div", {"class": "layout"}), [_contents(document), main])
     return lines(HTML.element("body"), [skip, _header(document), layout, _footer(document)])
 
@@ -101,8 +113,6 @@ def _header(document: Document) -> Element:
     parts = [paragraph("publisher", meta.publisher, HTML), title]
     if meta.subtitle:
         parts.append(paragraph("subtitle", meta.subtitle, HTML))
-    if meta.authors and meta.authors != (meta.publisher,):
-        parts.append(paragraph("authors", ", ".join(meta.authors), HTML))
     parts.append(facts_list(document.cover_facts, HTML))
     return lines(HTML.element("header", {"class": "masthead"}), parts)
 
@@ -116,7 +126,7 @@ def _contents(document: Document) -> Element:
         parent = lists[anchor.level - 1]
         item = HTML.child(parent, "li")
         link = HTML.child(item, "a", {"href": f"#{anchor.section.id}"})
-        add_text(link, anchor.section.title, HTML)
+        add_text(link, anchor.heading, HTML)
         if anchor.section.sections:
             lists[anchor.level] = HTML.child(item, "ol")
     return lines(HTML.element("nav", {"class": "contents", "aria-labelledby": CONTENTS_ID}),
@@ -126,8 +136,10 @@ def _contents(document: Document) -> Element:
 def _footer(document: Document) -> Element:
     meta = document.report.metadata
     parts = [paragraph("publisher", meta.publisher, HTML)]
-    if meta.rights:
-        parts.append(paragraph("rights", meta.rights, HTML))
+    # The notices as the title page of the other editions gives them: rights and a
+    # disclaimer are sentences of their own; an ISBN says what it is.
+    parts.extend(paragraph(label.lower(), f"{label} {value}" if label == ISBN else value, HTML)
+                 for label, value in document.notices)
     return lines(HTML.element("footer"), parts)
 
 

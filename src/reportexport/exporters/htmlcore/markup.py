@@ -14,13 +14,13 @@ stay as they were when they were written as strings.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import assert_never
 
 from lxml import etree
 
-from reportexport.frontend import Document
+from reportexport.frontend import Anchor, Document
 from reportexport.model import (
     GENERATED_PREFIX,
     Block,
@@ -256,20 +256,22 @@ def table_element(table: Table, flavour: Flavour) -> Element:
 
 
 def section_element(section: Section, level: int, flavour: Flavour,
-                    top_level: int = 1) -> Element:
+                    headings: Mapping[str, Anchor], top_level: int = 1) -> Element:
     """One section and its subsections; headings follow the source's levels, from
-    h`top_level` for a top-level section (h6 at most).
+    h`top_level` for a top-level section (h6 at most), and read as the front end words
+    them (`headings`, by section id: "2.1 Findings", "Annex A Methodology").
 
     The heading carries the section's id, as a cross-reference's and the contents'
     target (the PDF's destination and the DOCX's bookmark are on the heading too).
     """
     heading = flavour.element(f"h{min(level + top_level - 1, 6)}", {"id": section.id})
-    add_text(heading, section.title, flavour)
+    add_text(heading, headings[section.id].heading, flavour)
     labels = {"aria-labelledby": section.id} if flavour.labelled_sections else {}
     return lines(flavour.element("section", labels), [
         heading,
         *(block_element(block, flavour) for block in section.blocks),
-        *(section_element(child, level + 1, flavour, top_level) for child in section.sections),
+        *(section_element(child, level + 1, flavour, headings, top_level)
+          for child in section.sections),
     ])
 
 
@@ -324,10 +326,11 @@ def endnotes(notes: Sequence[Note], flavour: Flavour, heading: str = "h2") -> El
         append_text(item, "\u00a0")  # the back-link never stands alone on a line
         back = flavour.child(item, "a", {"href": f"#{generated_id('noteref', note.number)}",
                                          "role": "doc-backlink"})
-        # The arrow is seen, the words are heard: a name that holds what is shown.
-        flavour.child(back, "span", {"aria-hidden": "true"}, flavour.back_link)
+        # The arrow is seen, the words are heard: a name that holds what is shown. The
+        # words first: after the arrow, at the end of a full line, they open another.
         flavour.child(back, "span", {"class": "visually-hidden"},
                       f"Back to the mark of note {note.number}")
+        flavour.child(back, "span", {"aria-hidden": "true"}, flavour.back_link)
     items.text = "\n"
     return lines(flavour.element("section", {"class": "notes", "role": "doc-endnotes",
                                              "aria-labelledby": f"{GENERATED_PREFIX}notes"}),
