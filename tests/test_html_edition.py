@@ -274,41 +274,49 @@ def test_contents_beside_the_text_when_wide_above_it_on_a_phone(pages: dict[str,
 
 @pytest.mark.conformance
 @pytest.mark.parametrize("name", MARKUP_ONLY)
-def test_tricky_sources_are_drawn_in_the_pages_own_fonts(markup_pages: dict[str, Path],
-                                                         chromium: Any, name: str) -> None:
-    """Khmer, many notes, markup characters, ids like generated names: every character in
-    a font the page carries, at a phone's width (the canonical pages are checked above)."""
+def test_tricky_sources_in_the_browser(markup_pages: dict[str, Path], chromium: Any,
+                                       name: str) -> None:
+    """The tricky sources at a phone's width: what the canonical pages are held to above."""
     with browser.open_page(chromium, markup_pages[name], 375) as opened:
-        assert browser.fallback_fonts(opened.page) == []
+        found = {
+            "axe violations": browser.axe_violations(opened.page),
+            "requests beyond the page": sorted(opened.requests),
+            "unsafe markup": browser.unsafe_markup(opened.page),
+            "px wider than the viewport": browser.sideways_overflow(opened.page),
+            "text in fonts the page does not carry": browser.fallback_fonts(opened.page),
+        }
+    assert found == {key: 0 if key.startswith("px") else [] for key in found}
 
 
 @pytest.mark.conformance
-@pytest.mark.parametrize("width", browser.WIDTHS)
-@pytest.mark.parametrize("name", PAGES)
-def test_every_link_and_note_lands(pages: dict[str, Path], chromium: Any, name: str,
+@pytest.mark.parametrize(("name", "width"), [*((n, w) for n in PAGES for w in browser.WIDTHS),
+                                             ("apparatus", 375), ("footnotes", 375)])
+def test_every_link_and_note_lands(markup_pages: dict[str, Path], chromium: Any, name: str,
                                    width: int) -> None:
-    """Every same-page link (contents, cross-references, note marks and back-links) lands on
-    a shown element with that id; every note mark reaches its note and comes back."""
-    with browser.open_page(chromium, pages[name], width) as opened:
+    """Every same-page link (contents, cross-references, automatic references, note marks
+    and back-links) lands on a shown element with that id; every note mark reaches its note
+    and comes back."""
+    with browser.open_page(chromium, markup_pages[name], width) as opened:
         link_failures = browser.same_page_links(opened.page)
         marks, note_failures = browser.note_round_trips(opened.page)
     assert link_failures == []
     assert note_failures == []
-    assert marks == len(list(load_report(PAGES[name]).footnotes()))
+    assert marks == len(list(load_report(ALL_SOURCES[name]).footnotes()))
 
 
 @pytest.fixture(scope="module")
-def nu_messages(pages: dict[str, Path]) -> dict[Path, list[browser.NuMessage]]:
-    """One Java run (its start is most of the time) for the pages and the check pages."""
-    return browser.nu_check([*pages.values(), CHECKS / "faulty.html", CHECKS / "clean.html"])
+def nu_messages(markup_pages: dict[str, Path]) -> dict[Path, list[browser.NuMessage]]:
+    """One Java run (its start is most of the time) for all the pages and the check pages."""
+    return browser.nu_check([*markup_pages.values(), CHECKS / "faulty.html",
+                             CHECKS / "clean.html"])
 
 
 @pytest.mark.conformance
-@pytest.mark.parametrize("name", PAGES)
-def test_the_nu_html_checker_finds_no_error(pages: dict[str, Path], name: str,
+@pytest.mark.parametrize("name", ALL_SOURCES)
+def test_the_nu_html_checker_finds_no_error(markup_pages: dict[str, Path], name: str,
                                             nu_messages: dict[Path, list[browser.NuMessage]],
                                             record_property: Any) -> None:
-    messages = nu_messages[pages[name]]
+    messages = nu_messages[markup_pages[name]]
     record_property("nu_warnings", [str(m) for m in messages if m.kind == "warning"])
     assert [str(m) for m in messages if m.kind == "error"] == []
 
