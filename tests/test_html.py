@@ -17,6 +17,7 @@ from conftest import DATA, ROOT, SOURCE, run_cli
 from readers import html_body, normalise
 from reportexport.exporters.html import page
 from reportexport.exporters.html.webstyle import CONTRAST, contrast, palette
+from reportexport.frontend import Document
 from reportexport.model import (
     Figure,
     Link,
@@ -76,12 +77,12 @@ def test_sections_and_their_blocks_in_the_sources_order(guide: tuple[Report, Pat
     report, path = guide
     main = html_body(path).find(".//main")
     sections = [s for s in main.iter("section") if s.get("role") != "doc-endnotes"]
-    walked = list(report.walk())
-    assert len(sections) == len(walked)
-    for element, (level, section) in zip(sections, walked, strict=True):
-        heading = element[0]
+    outline = Document.of(report).outline
+    assert len(sections) == len(outline)
+    for element, anchor in zip(sections, outline, strict=True):
+        heading, section = element[0], anchor.section
         assert (heading.tag, heading.get("id"), _text(heading)) == (
-            f"h{min(level + 1, 6)}", section.id, section.title)
+            f"h{min(anchor.level + 1, 6)}", section.id, anchor.heading)
         words = _text(element)
         position = 0
         for block in section.blocks:
@@ -107,7 +108,7 @@ def test_contents_list_every_section_in_order_and_lead_to_it(guide: tuple[Report
     links = body.find(".//nav").iter("a")
     ids = {element.get("id") for element in body.iter() if element.get("id")}
     targets = [(link.get("href"), _text(link)) for link in links]
-    assert targets == [(f"#{s.id}", s.title) for _, s in report.walk()]
+    assert targets == [(f"#{a.section.id}", a.heading) for a in Document.of(report).outline]
     for element in body.iter("a"):
         href = element.get("href", "")
         if href.startswith("#"):
@@ -310,3 +311,17 @@ def test_the_back_links_sign_is_in_the_notes_own_font(guide: tuple[Report, Path]
     signs = {"".join(span.itertext()) for span in html_body(path).iter("span")
              if span.get("aria-hidden") == "true"}
     assert signs and all(set(sign.replace("\ufe0e", "")) <= body_face for sign in signs)
+
+
+def test_references_to_tables_figures_and_annexes_land_on_them(tmp_path: Path,
+                                                                theme: Theme) -> None:
+    report = load_report(DATA / "valid" / "apparatus.yaml")
+    body = html_body(_write(report, theme, tmp_path))
+    by_id = {element.get("id"): element for element in body.iter() if element.get("id")}
+    landed = {}
+    for link in body.find(".//main").iter("a"):
+        href = link.get("href", "")
+        if href.startswith("#") and link.get("role") is None:
+            landed[_text(link)] = by_id[href[1:]]
+    assert landed["Table 1"].tag == "table" and landed["Figure 1"].tag == "figure"
+    assert _text(landed["Annex A"]).startswith("Annex A")

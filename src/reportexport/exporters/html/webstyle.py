@@ -72,6 +72,8 @@ WEB_RULES: tuple[Rule, ...] = (
     ("a[role=doc-noteref]", {"padding": "6px 10px", "margin": "0 -6px 0 -4px",
                              "text-decoration": "none"}),
     ("a[role=doc-backlink]", {"padding": "5px 10px", "text-decoration": "none"}),
+    # At the notes' small size a serif arrow reads as a thin stroke.
+    ("a[role=doc-backlink] [aria-hidden]", {"font-size": "1.3em", "line-height": "1"}),
     (".notes li", {"margin-bottom": "0.5em"}),
     ("sup", {"vertical-align": "super", "font-size": "0.75em"}),
     (":target", {"scroll-margin-top": "1rem"}),
