@@ -354,6 +354,26 @@ def box(page: Page, selector: str) -> dict[str, float]:
     return found
 
 
+#: In print: is the contents shown, what follows each external link, and the break-before
+#: of each top-level section (by id; the section element holding it).
+_PRINTED = """(ids) => ({
+  contents: Array.from(document.querySelectorAll('nav'), nav => nav.checkVisibility()),
+  links: Array.from(document.querySelectorAll('main a[href^="http"], main a[href^="mailto:"]'),
+                    a => [a.getAttribute('href'), getComputedStyle(a, '::after').content]),
+  breaks: ids.map(id => {
+    const target = document.getElementById(id);  // the section, or its heading
+    return [id, getComputedStyle(target.closest('section') || target).breakBefore];
+  }),
+})"""
+
+
+def printed(page: Page, top_level_ids: list[str]) -> dict[str, Any]:
+    """The page as `@media print` lays it out (see _PRINTED)."""
+    page.emulate_media(media="print")
+    found: dict[str, Any] = page.evaluate(_PRINTED, top_level_ids)
+    return found
+
+
 # --- The Nu HTML Checker -------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -273,6 +273,23 @@ def test_contents_beside_the_text_when_wide_above_it_on_a_phone(pages: dict[str,
 
 
 @pytest.mark.conformance
+@pytest.mark.parametrize(("name", "has_links"), [("guide", True), ("apparatus", False)])
+def test_print_leaves_out_the_contents_shows_addresses_and_breaks_pages(
+        markup_pages: dict[str, Path], chromium: Any, name: str, has_links: bool) -> None:
+    """Issue #25's print stylesheet: no navigation chrome, each link's address printed after
+    it, a new page before each top-level section after the first (front matter and annexes
+    included in the apparatus)."""
+    top_level = [section.id for level, section in load_report(ALL_SOURCES[name]).walk()
+                 if level == 1]
+    with browser.open_page(chromium, markup_pages[name], 1280) as opened:
+        found = browser.printed(opened.page, top_level)
+    assert found["contents"] and not any(found["contents"])
+    assert bool(found["links"]) == has_links
+    assert [href for href, after in found["links"] if href not in after] == []
+    assert [i for i, rule in found["breaks"][1:] if rule != "page"] == []
+
+
+@pytest.mark.conformance
 @pytest.mark.parametrize("name", MARKUP_ONLY)
 def test_tricky_sources_in_the_browser(markup_pages: dict[str, Path], chromium: Any,
                                        name: str) -> None:
