@@ -6,11 +6,12 @@ from typing import Any
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 from reportexport.exporters.docx.ordering import insert_in_order
+from reportexport.exporters.docx.wml import element
 from reportexport.theme import Theme
 
 #: Heading levels the exporter styles; deeper source levels do not exist (see source/reading.py).
@@ -199,27 +200,33 @@ def _table_style(document: Any, by_name: dict[str, Any], theme: Theme) -> str:
     c, size = theme.colours, round(theme.sizes.small * 2)
     accent, rule = c.accent.lstrip("#").upper(), c.rule.lstrip("#").upper()
     head = theme.heading_font.family
-    based = ('<w:basedOn w:val="TableNormal"/>'
-             if document.styles.element.get_by_id("TableNormal") is not None else "")
-    element = parse_xml(
-        f'<w:style {nsdecls("w")} w:type="table" w:customStyle="1" w:styleId="ReportTable">'
-        f'<w:name w:val="Report Table"/>{based}<w:uiPriority w:val="59"/><w:qFormat/>'
-        '<w:pPr><w:spacing w:before="40" w:after="40"/></w:pPr>'
-        f'<w:rPr><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
-        "<w:tblPr><w:tblBorders>"
-        f'<w:top w:val="single" w:sz="8" w:space="0" w:color="{accent}"/>'
-        f'<w:bottom w:val="single" w:sz="8" w:space="0" w:color="{accent}"/>'
-        f'<w:insideH w:val="single" w:sz="4" w:space="0" w:color="{rule}"/>'
-        "</w:tblBorders><w:tblCellMar>"
-        '<w:left w:w="80" w:type="dxa"/><w:right w:w="80" w:type="dxa"/>'
-        "</w:tblCellMar></w:tblPr>"
-        '<w:tblStylePr w:type="firstRow">'
-        f'<w:rPr><w:rFonts w:ascii="{head}" w:hAnsi="{head}" w:cs="{head}"/><w:b/>'
-        "<w:bCs/></w:rPr><w:tcPr><w:tcBorders>"
-        f'<w:bottom w:val="single" w:sz="12" w:space="0" w:color="{accent}"/>'
-        "</w:tcBorders></w:tcPr></w:tblStylePr></w:style>"
-    )
-    document.styles.element.append(element)
+    based = ([element("w:basedOn", {"w:val": "TableNormal"})]
+             if document.styles.element.get_by_id("TableNormal") is not None else [])
+
+    def border(edge: str, eighths: int, colour: str) -> Any:
+        return element(f"w:{edge}", {"w:val": "single", "w:sz": str(eighths), "w:space": "0",
+                                     "w:color": colour})
+
+    def margin(side: str) -> Any:
+        return element(f"w:{side}", {"w:w": "80", "w:type": "dxa"})
+
+    document.styles.element.append(element(
+        "w:style", {"w:type": "table", "w:customStyle": "1", "w:styleId": "ReportTable"},
+        element("w:name", {"w:val": "Report Table"}), *based,
+        element("w:uiPriority", {"w:val": "59"}), element("w:qFormat"),
+        element("w:pPr", None, element("w:spacing", {"w:before": "40", "w:after": "40"})),
+        element("w:rPr", None, element("w:sz", {"w:val": str(size)}),
+                element("w:szCs", {"w:val": str(size)})),
+        element("w:tblPr", None,
+                element("w:tblBorders", None, border("top", 8, accent),
+                        border("bottom", 8, accent), border("insideH", 4, rule)),
+                element("w:tblCellMar", None, margin("left"), margin("right"))),
+        element("w:tblStylePr", {"w:type": "firstRow"},
+                element("w:rPr", None,
+                        element("w:rFonts", {"w:ascii": head, "w:hAnsi": head, "w:cs": head}),
+                        element("w:b"), element("w:bCs")),
+                element("w:tcPr", None,
+                        element("w:tcBorders", None, border("bottom", 12, accent))))))
     return "ReportTable"
 
 

@@ -12,18 +12,17 @@ from __future__ import annotations
 import io
 import math
 import zipfile
-from html import escape
 from pathlib import Path
 from typing import Any, assert_never
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, nsmap, qn
+from docx.oxml.ns import nsmap, qn
 from docx.shared import Emu, Mm, Pt
 from lxml import etree
 
+from reportexport.exporters.docx import wml
 from reportexport.exporters.docx.fontembedding import (
     embed_fonts,
     release_template_fonts,
@@ -74,10 +73,6 @@ W_NAMESPACE, R_NAMESPACE = nsmap["w"], nsmap["r"]
 _TEMPLATE_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template"
 
 
-def _t(text: str) -> str:
-    return f'<w:t xml:space="preserve">{escape(text, quote=False)}</w:t>'
-
-
 def _table_plan(table: Table, theme: Theme, text_width: int) -> TablePlan:
     """The PDF's plan for `table`, its header words measured in the heading family and
     in the body's: Word sets the header row in the first (the table style's first row),
@@ -89,23 +84,9 @@ def _table_plan(table: Table, theme: Theme, text_width: int) -> TablePlan:
         return plan(table, theme, text_width / 20)
 
 
-def _para(style_id: str, runs: str, extra_ppr: str = "") -> str:
-    return f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{extra_ppr}</w:pPr>{runs}</w:p>'
-
-
-def _field(instruction: str, result: str = "") -> str:
-    return (
-        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-        f'<w:r><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>'
-        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-        f"{result}"
-        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-    )
-
-
 #: Direct formatting for a character style that a run cannot also carry (a run
 #: has one w:rStyle: emphasis inside a link keeps the link's style, and italics).
-_DIRECT = {"Emphasis": "<w:i/><w:iCs/>", "Strong": "<w:b/><w:bCs/>"}
+_DIRECT = {"Emphasis": wml.ITALIC, "Strong": wml.BOLD}
 #: Word's names for the languages fontruns gives runs.
 _WORD_LANGUAGES = {"km": "km-KH", "th": "th-TH", "lo": "lo-LA", "my": "my-MM"}
 
@@ -115,17 +96,10 @@ def _text_runs(text: str, family: FontFamily, style: str = "", direct: str = "")
     so that Word and LibreOffice choose, shape and break it as that language."""
     out = []
     for run in font_runs(text, family):
-        fonts = language = ""
-        if run.font:
-            name = escape(chain(family)[run.font].family)
-            fonts = (f'<w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}" '
-                     f'w:cs="{name}"/>')
-        if run.language:
-            tag = _WORD_LANGUAGES.get(run.language, run.language)
-            language = f'<w:lang w:val="{tag}" w:eastAsia="{tag}" w:bidi="{tag}"/>'
-        properties = style + fonts + direct + language
-        out.append(f"<w:r>{f'<w:rPr>{properties}</w:rPr>' if properties else ''}"
-                   f"{_t(run.text)}</w:r>")
+        fonts = wml.fonts(chain(family)[run.font].family) if run.font else ""
+        language = (wml.language(_WORD_LANGUAGES.get(run.language, run.language))
+                    if run.language else "")
+        out.append(wml.text_run(run.text, style + fonts + direct + language))
     return "".join(out)
 
 
@@ -157,8 +131,8 @@ class _Body:
 
     def paragraph(self, style: str, content: Inlines, prefix: str = "",
                   family: FontFamily | None = None) -> None:
-        runs = f"<w:r>{_t(prefix)}</w:r>" if prefix else ""
-        self.add(_para(self.ids[style], runs + self.runs(content, family=family)))
+        runs = wml.text_run(prefix) if prefix else ""
+        self.add(wml.paragraph(self.ids[style], runs + self.runs(content, family=family)))
 
     def runs(self, content: Inlines, styles: tuple[str, ...] = (),
              family: FontFamily | None = None) -> str:
@@ -177,22 +151,20 @@ class _Body:
             case Strong():
                 return self.runs(node.content, (*styles, "Strong"), family)
             case Link():
-                return self._hyperlink(f'r:id="{self._relationship(node.url)}"', node.content,
-                                       styles, family)
+                return wml.link_to_relationship(self._relationship(node.url),
+                                                self._link_runs(node.content, styles, family))
             case CrossReference():
-                return self._hyperlink(f'w:anchor="{self.bookmarks[node.section_id]}"',
-                                       node.content, styles, family)
+                return wml.link_to_bookmark(self.bookmarks[node.section_id],
+                                            self._link_runs(node.content, styles, family))
             case Note():
-                return (f'<w:r><w:rPr><w:rStyle w:val="{self.ids["footnote reference"]}"/>'
-                        f'</w:rPr><w:footnoteReference w:id="{node.number}"/></w:r>')
+                return wml.footnote_reference(self.ids["footnote reference"], node.number)
             case _:
                 assert_never(node)
 
-    def _hyperlink(self, target: str, content: Inlines, styles: tuple[str, ...],
+    def _link_runs(self, content: Inlines, styles: tuple[str, ...],
                    family: FontFamily) -> str:
-        """A link (`target`: its relationship or its bookmark) in the Hyperlink style."""
-        return (f'<w:hyperlink {target} w:history="1">'
-                f'{self.runs(content, (*styles, "Hyperlink"), family)}</w:hyperlink>')
+        """A link's text, in the Hyperlink style."""
+        return self.runs(content, (*styles, "Hyperlink"), family)
 
     def _properties(self, styles: tuple[str, ...]) -> tuple[str, str]:
         """The character style and the direct formatting for nested `styles` (and the
@@ -201,7 +173,7 @@ class _Body:
             return "", self._run_size
         chosen = "Hyperlink" if "Hyperlink" in styles else styles[-1]
         direct = "".join(dict.fromkeys(_DIRECT[s] for s in styles if s != chosen))
-        return f'<w:rStyle w:val="{self.ids[chosen]}"/>', direct + self._run_size
+        return wml.character_style(self.ids[chosen]), direct + self._run_size
 
     def _relationship(self, url: str) -> str:
         key = (id(self._link_part), url)
@@ -215,12 +187,11 @@ class _Body:
             return
         part = new_footnotes_part(self.document)
         self._link_part = part  # a link in a note is a relationship of the footnotes part
-        reference = f'<w:rPr><w:rStyle w:val="{self.ids["footnote reference"]}"/></w:rPr>'
+        number = wml.footnote_number(self.ids["footnote reference"])
         for note in notes:
-            add_footnote(part, note.number, _para(
+            add_footnote(part, note.number, wml.paragraph(
                 self.ids["footnote text"],
-                f"<w:r>{reference}<w:footnoteRef/></w:r><w:r>{_t(' ')}</w:r>"
-                + self.runs(note.content)))
+                number + wml.text_run(" ") + self.runs(note.content)))
         self._link_part = self.document.part
 
     def add(self, xml: str) -> None:
@@ -231,22 +202,22 @@ class _Body:
         return self._xml.getvalue()
 
     def page_break(self) -> None:
-        self.add('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+        self.add(wml.page_break())
 
     def caption(self, block: Table | Figure) -> None:
         """'Table 3. …' in Word's Caption style, the number a SEQ field Word can renumber."""
         caption = Document.caption(block)
         kind, number = caption.label.split()
-        runs = (f"<w:r>{_t(kind + ' ')}</w:r>"
-                + _field(f"SEQ {kind} \\* ARABIC", f"<w:r>{_t(number)}</w:r>"))
+        runs = (wml.text_run(kind + " ")
+                + wml.field(f"SEQ {kind} \\* ARABIC", wml.text_run(number)))
         if caption.content is not None:
-            runs += f"<w:r>{_t('. ')}</w:r>" + self.runs(caption.content)
+            runs += wml.text_run(". ") + self.runs(caption.content)
         # The Caption style keeps a table's caption with the table it heads; a figure's
         # caption follows its picture and ends the group: kept with whatever came next,
         # a picture near the foot of a page went over with its caption and left the rest
         # of the page empty.
-        self.add(_para(self.ids["Caption"], runs,
-                       '<w:keepNext w:val="0"/>' if isinstance(block, Figure) else ""))
+        self.add(wml.paragraph(self.ids["Caption"], runs,
+                               wml.NOT_KEPT_WITH_NEXT if isinstance(block, Figure) else ""))
 
     def table(self, table: Table, text_width: int, fit: TablePlan) -> None:
         """A real Word table: the theme's table style, a header row repeated on every page,
@@ -257,46 +228,37 @@ class _Body:
         # Characters stand in for the text's width (about 0.6 of the font size each, in
         # twips), to tell a long row from a short one.
         twips = self.cell_size * 20 * 0.62
-        margins = ""
+        padding = None
         if fit.size < fit.base:
             half_points = max(2, math.floor(self.cell_size * fit.size / fit.base * 2))
-            self._run_size = f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
+            self._run_size = wml.size(half_points)
             padding = round(fit.padding * 20)
-            margins = (f'<w:tblCellMar><w:left w:w="{padding}" w:type="dxa"/>'
-                       f'<w:right w:w="{padding}" w:type="dxa"/></w:tblCellMar>')
-        mark = f"<w:rPr>{self._run_size}</w:rPr>" if self._run_size else ""
+        mark = wml.mark_properties(self._run_size) if self._run_size else ""
 
         def lines(cells: tuple[Inlines, ...]) -> float:
             """About how many lines the row's tallest cell takes."""
             return max(len(plain(cell)) * twips / max(width - 300, twips)
                        for cell, width in zip(cells, widths, strict=True))
 
+        text_style = self.ids["Table Text"]
+
         def row(cells: tuple[Inlines, ...], header: bool) -> str:
             # Widths once, in the header row (the grid holds them too), and alignment only
             # where it is not the default: long tables are many cells. A short row is
             # kept on one page; a long one may break across pages, as a paragraph does.
-            kept = "<w:cantSplit/>" if header or lines(cells) <= KEPT_ROW_LINES else ""
-            properties = f"<w:trPr>{kept}<w:tblHeader/></w:trPr>" if header else (
-                f"<w:trPr>{kept}</w:trPr>" if kept else "")
-            return "<w:tr>" + properties + "".join(
-                "<w:tc>"
-                + (f'<w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>' if header else "")
-                + f'<w:p><w:pPr><w:pStyle w:val="{self.ids["Table Text"]}"/>'
-                + (f'<w:jc w:val="{align}"/>' if align != "left" else "") + mark
-                + f"</w:pPr>{self.runs(cell, family=self.header_family if header else None)}"
-                + "</w:p></w:tc>"
+            family = self.header_family if header else None
+            return wml.table_row("".join(
+                wml.table_cell(wml.paragraph(
+                    text_style, self.runs(cell, family=family),
+                    (wml.justified(align) if align != "left" else "") + mark),
+                    width if header else None)
                 for cell, align, width in zip(cells, table.align, widths, strict=True)
-            ) + "</w:tr>"
+            ), header=header, kept=header or lines(cells) <= KEPT_ROW_LINES)
 
-        self.add(
-            f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.ids["Report Table"]}"/>'
-            '<w:tblW w:w="5000" w:type="pct"/><w:tblLayout w:type="autofit"/>' + margins
-            + '<w:tblLook w:val="0420" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
-            'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>'
-            + "".join(f'<w:gridCol w:w="{width}"/>' for width in widths) + "</w:tblGrid>"
-            + row(table.columns, header=True)
-            + "".join(row(cells, header=False) for cells in table.rows) + "</w:tbl>"
-        )
+        self.add(wml.table(
+            wml.table_properties(self.ids["Report Table"], padding), widths,
+            row(table.columns, header=True)
+            + "".join(row(cells, header=False) for cells in table.rows)))
         self._run_size = ""
 
     def figure(self, figure: Figure, text_width: int, text_height: int) -> None:
@@ -314,21 +276,16 @@ class _Body:
         properties.set("id", str(1000 + figure.number))  # unique among the document's drawings
         properties.set("name", f"Figure {figure.number}")
         properties.set("descr", figure.alt)
-        drawing = etree.tostring(inline, encoding="unicode")
-        self.add(_para(self.ids["Normal"], f"<w:r><w:drawing>{drawing}</w:drawing></w:r>",
-                       "<w:keepNext/>"))
+        self.add(wml.paragraph(self.ids["Normal"], wml.drawing(inline), wml.KEPT_WITH_NEXT))
         self.caption(figure)
 
     def numbered(self, items: tuple[Inlines, ...]) -> None:
         self._numbered_lists += 1
         # Each list after the first restarts at 1 through its own numbering instance.
         num_id = self.numbering(self._numbered_lists)
-        extra = (
-            f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
-            if num_id is not None else ""
-        )
+        extra = wml.numbered_item(num_id) if num_id is not None else ""
         for item in items:
-            self.add(_para(self.ids["List Number"], self.runs(item), extra))
+            self.add(wml.paragraph(self.ids["List Number"], self.runs(item), extra))
 
 
 def _list_numbering(document: Any, list_number_style_id: str) -> Any:
@@ -352,14 +309,14 @@ def _list_numbering(document: Any, list_number_style_id: str) -> Any:
     def num_for(n: int) -> str | None:
         if n == 1:
             return None
-        num = parse_xml(
-            f'<w:num {nsdecls("w")} w:numId="{next_id[0]}">'
-            f'<w:abstractNumId w:val="{abstract}"/>'
-            '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
-        )
-        numbering.append(num)
+        num_id = str(next_id[0])
+        numbering.append(wml.element(
+            "w:num", {"w:numId": num_id},
+            wml.element("w:abstractNumId", {"w:val": abstract}),
+            wml.element("w:lvlOverride", {"w:ilvl": "0"},
+                        wml.element("w:startOverride", {"w:val": "1"}))))
         next_id[0] += 1
-        return num.get(qn("w:numId"))
+        return num_id
 
     return num_for
 
@@ -374,21 +331,14 @@ def _toc(document: Document, ids: dict[str, str], bookmarks: dict[str, str],
     """
     entries = [(anchor.level, anchor.section) for anchor in document.outline
                if anchor.level in TOC_LEVELS]
-    out = [_para(ids["TOC Heading"], f"<w:r>{_t('Contents')}</w:r>")]
-    begin = (
-        '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
-        '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText></w:r>'
-        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-    )
+    out = [wml.paragraph(ids["TOC Heading"], wml.text_run("Contents"))]
+    # The field begins in the first entry's paragraph and ends in a paragraph of its own.
+    begin = (wml.field_begin(dirty=True) + wml.field_instruction('TOC \\o "1-3" \\h \\z \\u')
+             + wml.field_separate())
     for index, (level, section) in enumerate(entries):
-        mark = bookmarks[section.id]
-        link = (
-            f'<w:hyperlink w:anchor="{mark}" w:history="1">'
-            f"{_text_runs(section.title, family)}"
-            "</w:hyperlink>"
-        )
-        out.append(_para(ids[f"toc {level}"], (begin if index == 0 else "") + link))
-    out.append('<w:p><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+        link = wml.link_to_bookmark(bookmarks[section.id], _text_runs(section.title, family))
+        out.append(wml.paragraph(ids[f"toc {level}"], (begin if index == 0 else "") + link))
+    out.append(wml.bare_paragraph(wml.field_end()))
     return "".join(out)
 
 
@@ -436,19 +386,17 @@ def _header_footer(section: Any, report: Report, ids: dict[str, str],
     header = section.header._element
     for child in list(header):
         header.remove(child)
-    header.append(parse_xml(
-        f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{ids["Header"]}"/></w:pPr>'
-        f"{_text_runs(report.metadata.running_title, family)}</w:p>"
-    ))
+    header.append(wml.parsed(wml.paragraph(
+        ids["Header"], _text_runs(report.metadata.running_title, family))))
     footer = section.footer._element
     for child in list(footer):
         footer.remove(child)
-    footer.append(parse_xml(
-        f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{ids["Footer"]}"/>'
-        '<w:jc w:val="right"/></w:pPr>'
-        f"<w:r>{_t('Page ')}</w:r>{_field('PAGE', '<w:r><w:t>1</w:t></w:r>')}"
-        f"<w:r>{_t(' of ')}</w:r>{_field('NUMPAGES', '<w:r><w:t>1</w:t></w:r>')}</w:p>"
-    ))
+    one = wml.run(wml.text("1", keep_spaces=False))  # till Word counts the pages
+    footer.append(wml.parsed(wml.paragraph(
+        ids["Footer"],
+        wml.text_run("Page ") + wml.field("PAGE", one)
+        + wml.text_run(" of ") + wml.field("NUMPAGES", one),
+        wml.justified("right"))))
 
 
 #: Children of w:settings that come after the hyphenation settings (CT_Settings order).
@@ -471,15 +419,14 @@ def _hyphenate(document: Any) -> None:
     if settings.find(qn("w:autoHyphenation")) is not None:
         return
     for name in ("autoHyphenation", "doNotHyphenateCaps"):  # in the schema's order
-        insert_in_order(settings, parse_xml(f'<w:{name} {nsdecls("w")}/>'),
-                        following=_AFTER_HYPHENATION)
+        insert_in_order(settings, wml.element(f"w:{name}"), following=_AFTER_HYPHENATION)
 
 
 def _update_fields_on_open(document: Any) -> None:
     settings = document.settings.element
     if settings.find(qn("w:updateFields")) is not None:
         return
-    insert_in_order(settings, parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'),
+    insert_in_order(settings, wml.element("w:updateFields", {"w:val": "true"}),
                     following=_AFTER_UPDATE_FIELDS)
 
 
@@ -553,12 +500,11 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
         body.paragraph("Subtitle", (Text(meta.subtitle),), family=theme.heading_font)
     # Labels in Word's own "Strong" character style, when the template has one.
     strong = "Strong" in {style.style_id for style in document.styles}
-    label_props = '<w:rPr><w:rStyle w:val="Strong"/></w:rPr>' if strong else ""
+    label_style = wml.character_style("Strong") if strong else ""
     for label, value in front_end.imprint_facts:  # no cover band shows the publisher
-        body.add(_para(
-            ids["Cover Fact"], f"<w:r>{label_props}{_t(label + ': ')}</w:r>"
-                               + _text_runs(value, theme.body_font)
-        ))
+        body.add(wml.paragraph(
+            ids["Cover Fact"],
+            wml.text_run(label + ": ", label_style) + _text_runs(value, theme.body_font)))
     body.page_break()
     # Where the contents go, as in the PDF: "shared" (the default) lets the lead and the
     # body follow on the contents' page, which a short report's contents fill only in
@@ -571,12 +517,8 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
         body.paragraph("Lead", paragraph.content)
     for anchor in front_end.outline:
         sec, index = anchor.section, anchor.number
-        body.add(
-            f'<w:p><w:pPr><w:pStyle w:val="{ids[f"Heading {anchor.level}"]}"/></w:pPr>'
-            f'<w:bookmarkStart w:id="{index}" w:name="{bookmarks[sec.id]}"/>'
-            f"{_text_runs(sec.title, theme.heading_font)}"
-            f'<w:bookmarkEnd w:id="{index}"/></w:p>'
-        )
+        body.add(wml.paragraph(ids[f"Heading {anchor.level}"], wml.bookmarked(
+            index, bookmarks[sec.id], _text_runs(sec.title, theme.heading_font))))
         for block in sec.blocks:
             _write_block(body, block, theme, text_width, text_height)
 
