@@ -1,10 +1,9 @@
 """Real Word footnotes. python-docx has no API for them: this module makes the part.
 
-It reaches past python-docx's documented API in one place, for three things
-its public classes do not offer: a new XML part (`XmlPart`, `PackURI`), its
-relationship from the document part, and the settings' `w:footnotePr`.
-tests/test_docx.py checks these names still exist, so a python-docx release
-that moves them fails there, loudly, before any footnote goes missing.
+What python-docx's public classes do not offer (a new XML part, its relationship
+from the document part, the settings' `w:footnotePr`) it reaches through
+pythondocx_compat, whose tests fail, naming the name, if a python-docx release
+moves one of them.
 """
 
 from __future__ import annotations
@@ -12,10 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import XmlPart
 from docx.oxml.ns import qn
 
+from reportexport.exporters.docx import pythondocx_compat as compat
 from reportexport.exporters.docx import wml
 from reportexport.exporters.docx.ordering import insert_in_order
 
@@ -47,14 +45,11 @@ def new_footnotes_part(document: Any) -> Any:
     with it the separators its settings named: the settings name these instead."""
     element = wml.part_root("w:footnotes")
     element.extend(_separator(kind, number) for kind, number in _SEPARATORS)
-    package = document.part.package
-    if any(rel.reltype == RT.FOOTNOTES for rel in document.part.rels.values()):
+    if compat.relates_by(document, RT.FOOTNOTES):
         raise AssertionError("the document already has a footnotes part")
-    part = XmlPart(PackURI("/word/footnotes.xml"), CONTENT_TYPE, element, package)
-    if part.partname in {other.partname for other in package.iter_parts()}:
-        part.partname = package.next_partname("/word/footnotes%d.xml")
-    document.part.relate_to(part, RT.FOOTNOTES)
-    settings = document.settings.element
+    part = compat.add_xml_part(document, "/word/footnotes.xml", CONTENT_TYPE, element,
+                               RT.FOOTNOTES)
+    settings = compat.settings_element(document)
     pr = settings.find(qn("w:footnotePr"))
     if pr is None:
         pr = wml.element("w:footnotePr")
@@ -67,4 +62,4 @@ def new_footnotes_part(document: Any) -> Any:
 
 def add_footnote(part: Any, number: int, paragraph_xml: str) -> None:
     """Note `number` (its w:id), holding one paragraph given as WordprocessingML."""
-    part.element.append(wml.footnote(number, paragraph_xml))
+    compat.part_element(part).append(wml.footnote(number, paragraph_xml))

@@ -10,6 +10,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
+from reportexport.exporters.docx import pythondocx_compat as compat
 from reportexport.exporters.docx.ordering import insert_in_order
 from reportexport.exporters.docx.wml import element
 from reportexport.theme import Theme
@@ -27,7 +28,7 @@ def _set_font(style: Any, family: str, size: float | None, colour: str | None,
               bold: bool | None = None, italic: bool | None = None) -> None:
     font = style.font
     font.name = family
-    rpr = style.element.get_or_add_rPr()
+    rpr = compat.run_properties(style)
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is not None:
         # Theme-font attributes win over explicit names in Word: drop them.
@@ -78,7 +79,7 @@ _UNHYPHENATED = frozenset({"Title", "Subtitle", "TOC Heading", "Header", "Footer
 def _unhyphenated(style: Any) -> None:
     """Word hyphenates the document (settings' autoHyphenation), but not this style:
     headings, titles and running heads, as in the PDF."""
-    ppr = style.element.get_or_add_pPr()
+    ppr = compat.paragraph_properties(style)
     if ppr.find(qn("w:suppressAutoHyphens")) is None:
         insert_in_order(ppr, OxmlElement("w:suppressAutoHyphens"),
                         preceding=_BEFORE_SUPPRESS_HYPHENS)
@@ -115,9 +116,9 @@ def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
         fresh = name not in keep
         style = _paragraph_style(document, by_name, name)
         if name.startswith("toc "):
-            style.element.set(qn("w:styleId"), f"TOC{name[-1]}")
+            compat.style_element(style).set(qn("w:styleId"), f"TOC{name[-1]}")
         elif name == "footnote text" and fresh:
-            style.element.set(qn("w:styleId"), "FootnoteText")  # Word's own id for it
+            compat.style_element(style).set(qn("w:styleId"), "FootnoteText")  # Word's own id for it
         ids[name] = style.style_id
         if not fresh:
             continue
@@ -201,7 +202,7 @@ def _table_style(document: Any, by_name: dict[str, Any], theme: Theme) -> str:
     accent, rule = c.accent.lstrip("#").upper(), c.rule.lstrip("#").upper()
     head = theme.heading_font.family
     based = ([element("w:basedOn", {"w:val": "TableNormal"})]
-             if document.styles.element.get_by_id("TableNormal") is not None else [])
+             if compat.style_by_id(document, "TableNormal") is not None else [])
 
     def border(edge: str, eighths: int, colour: str) -> Any:
         return element(f"w:{edge}", {"w:val": "single", "w:sz": str(eighths), "w:space": "0",
@@ -210,7 +211,7 @@ def _table_style(document: Any, by_name: dict[str, Any], theme: Theme) -> str:
     def margin(side: str) -> Any:
         return element(f"w:{side}", {"w:w": "80", "w:type": "dxa"})
 
-    document.styles.element.append(element(
+    compat.styles_element(document).append(element(
         "w:style", {"w:type": "table", "w:customStyle": "1", "w:styleId": "ReportTable"},
         element("w:name", {"w:val": "Report Table"}), *based,
         element("w:uiPriority", {"w:val": "59"}), element("w:qFormat"),
@@ -244,7 +245,7 @@ def _character_style(document: Any, by_name: dict[str, Any], name: str, *,
     style.font.underline = underline or None
     style.font.superscript = superscript or None
     if superscript:  # Word's own id for its built-in "footnote reference"
-        style.element.set(qn("w:styleId"), name.title().replace(" ", ""))
+        compat.style_element(style).set(qn("w:styleId"), name.title().replace(" ", ""))
     if colour is not None:
         style.font.color.rgb = _rgb(colour)
     by_name[name] = style
@@ -252,7 +253,7 @@ def _character_style(document: Any, by_name: dict[str, Any], name: str, *,
 
 
 def _drop_borders(style: Any) -> None:
-    ppr = style.element.get_or_add_pPr()
+    ppr = compat.paragraph_properties(style)
     border = ppr.find(qn("w:pBdr"))
     if border is not None:
         ppr.remove(border)
@@ -260,7 +261,7 @@ def _drop_borders(style: Any) -> None:
 
 def set_language(document: Any, language: str) -> None:
     """The document language, in the style defaults where Word's proofing looks."""
-    styles = document.styles.element
+    styles = compat.styles_element(document)
     defaults = styles.find(qn("w:docDefaults"))
     rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
     lang = rpr.find(qn("w:lang"))

@@ -22,6 +22,7 @@ from docx.oxml.ns import nsmap, qn
 from docx.shared import Emu, Mm, Pt
 from lxml import etree
 
+from reportexport.exporters.docx import pythondocx_compat as compat
 from reportexport.exporters.docx import wml
 from reportexport.exporters.docx.fontembedding import (
     embed_fonts,
@@ -122,7 +123,7 @@ class _Body:
         self.document = document
         self.bookmarks = bookmarks
         self._links: dict[tuple[int, str], str] = {}  # (part, URL) -> relationship id
-        self._link_part = document.part  # the part whose relationships links go into
+        self._link_part = compat.document_part(document)  # where links' relationships go
         self.cell_size = 9.0  # points: the table style's text size, set by write_docx
         self._run_size = ""  # a smaller size for every run, while a shrunk table is written
         self._xml = io.BytesIO()
@@ -178,7 +179,7 @@ class _Body:
     def _relationship(self, url: str) -> str:
         key = (id(self._link_part), url)
         if key not in self._links:
-            self._links[key] = self._link_part.relate_to(url, RT.HYPERLINK, is_external=True)
+            self._links[key] = compat.relate_external(self._link_part, url)
         return self._links[key]
 
     def footnotes(self, notes: list[Note]) -> None:
@@ -192,7 +193,7 @@ class _Body:
             add_footnote(part, note.number, wml.paragraph(
                 self.ids["footnote text"],
                 number + wml.text_run(" ") + self.runs(note.content)))
-        self._link_part = self.document.part
+        self._link_part = compat.document_part(self.document)
 
     def add(self, xml: str) -> None:
         self._xml.write(xml.encode())
@@ -268,8 +269,8 @@ class _Body:
                                     text_height / 20)  # twips to points
         # The bytes every edition embeds: python-docx takes a CMYK JPEG or 16-bit PNG as it
         # is (or fails on it), and Word would show such files unlike the other editions.
-        inline = self.document.part.new_pic_inline(io.BytesIO(edition_image(figure.image)),
-                                                   width=Pt(width), height=Pt(height))
+        inline = compat.new_picture_inline(self.document, io.BytesIO(edition_image(figure.image)),
+                                           Pt(width), Pt(height))
         inline.find(f"{qn('a:graphic')}/{qn('a:graphicData')}/{qn('pic:pic')}/"
                     f"{qn('pic:nvPicPr')}/{qn('pic:cNvPr')}").set("name", figure.image.name)
         properties = inline.find(qn("wp:docPr"))
@@ -290,13 +291,13 @@ class _Body:
 
 def _list_numbering(document: Any, list_number_style_id: str) -> Any:
     """A function giving the numId for the n-th numbered list (None: the style's own)."""
-    style = document.styles.element.get_by_id(list_number_style_id)
+    style = compat.style_by_id(document, list_number_style_id)
     num_pr = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}") if style is not None else None
     num_id_el = num_pr.find(qn("w:numId")) if num_pr is not None else None
     if num_id_el is None:
         return lambda n: None
     base_num = num_id_el.get(qn("w:val"))
-    numbering = document.part.numbering_part.element
+    numbering = compat.numbering_element(document)
     abstract = None
     for num in numbering.findall(qn("w:num")):
         if num.get(qn("w:numId")) == base_num:
@@ -360,7 +361,7 @@ def _open(template: Path | None) -> Any:
             ) from None
         raise ExportError(f"{template}: not a Word document ({exc})") from None
     for prefix, uri in (("w", W_NAMESPACE), ("r", R_NAMESPACE)):  # the body's text uses them
-        if document.element.nsmap.get(prefix) != uri:
+        if compat.document_element(document).nsmap.get(prefix) != uri:
             raise ExportError(
                 f"{template}: does not declare the '{prefix}' prefix as {uri} on its "
                 "document element; save it again in Word or LibreOffice")
@@ -383,12 +384,12 @@ def _set_page(section: Any, theme: Theme) -> None:
 def _header_footer(section: Any, report: Report, ids: dict[str, str],
                    family: FontFamily) -> None:
     section.different_first_page_header_footer = True  # the title page stays clean
-    header = section.header._element
+    header = compat.header_element(section)
     for child in list(header):
         header.remove(child)
     header.append(wml.parsed(wml.paragraph(
         ids["Header"], _text_runs(report.metadata.running_title, family))))
-    footer = section.footer._element
+    footer = compat.footer_element(section)
     for child in list(footer):
         footer.remove(child)
     one = wml.run(wml.text("1", keep_spaces=False))  # till Word counts the pages
@@ -415,7 +416,7 @@ _AFTER_HYPHENATION = frozenset({
 def _hyphenate(document: Any) -> None:
     """Word hyphenates the body as the PDF does, never a capitalised word (a name);
     the heading styles say not to (styles._unhyphenated)."""
-    settings = document.settings.element
+    settings = compat.settings_element(document)
     if settings.find(qn("w:autoHyphenation")) is not None:
         return
     for name in ("autoHyphenation", "doNotHyphenateCaps"):  # in the schema's order
@@ -423,7 +424,7 @@ def _hyphenate(document: Any) -> None:
 
 
 def _update_fields_on_open(document: Any) -> None:
-    settings = document.settings.element
+    settings = compat.settings_element(document)
     if settings.find(qn("w:updateFields")) is not None:
         return
     insert_in_order(settings, wml.element("w:updateFields", {"w:val": "true"}),
@@ -433,7 +434,6 @@ def _update_fields_on_open(document: Any) -> None:
 def _core_properties(document: Any, report: Report) -> None:
     meta, when = report.metadata, build_time(report)
     props = document.core_properties
-    element = props._element
     texts = {
         "title": meta.title,
         "subject": meta.subject or "",
@@ -447,7 +447,7 @@ def _core_properties(document: Any, report: Report) -> None:
     }
     for name, value in texts.items():
         # python-docx caps these at 255 characters; the OPC format does not.
-        element._get_or_add(name).text = value
+        compat.core_property_element(document, name).text = value
     props.revision = 1
     props.created = when.replace(tzinfo=None)
     props.modified = when.replace(tzinfo=None)
@@ -461,10 +461,8 @@ _UNUSED_PARTS = ("/thumbnail", "/stylesWithEffects", "/customXml")
 
 def _drop_unused_parts(document: Any) -> None:
     """Leave out the parts listed in _UNUSED_PARTS: a part no relationship reaches is not saved."""
-    for rels in (document.part.package.rels, document.part.rels):
-        for rel_id, rel in list(rels.items()):
-            if rel.reltype.endswith(_UNUSED_PARTS):
-                rels.pop(rel_id)
+    for owner in (compat.package_of(document), compat.document_part(document)):
+        compat.drop_relationships(owner, lambda rel: rel.reltype.endswith(_UNUSED_PARTS))
 
 
 def write_docx(report: Report, theme: Theme, destination: Path, template: Path | None) -> None:
@@ -533,7 +531,7 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     del buffer
     transforms, added = embed_fonts(saved, fonts, font_table, settings or "word/settings.xml",
                                     released)
-    transforms[document.part.partname.membername] = (
+    transforms[compat.member_name(compat.document_part(document))] = (
         lambda part: _splice_body(part, body.xml()))
     rewrite_zip(saved, destination, build_time(report), transform=transforms, added=added)
 
@@ -563,21 +561,19 @@ def _write_block(body: _Body, block: Block, theme: Theme, text_width: int,
 
 def _member(document: Any, reltype: str) -> str | None:
     """The zip member name of the part the document part relates to by `reltype`."""
-    try:
-        return str(document.part.part_related_by(reltype).partname.membername)
-    except KeyError:
-        return None
+    part = compat.related_part(document, reltype)
+    return None if part is None else compat.member_name(part)
 
 
 def _place_body(document: Any) -> None:
     """Mark where the body goes: before the body's own section properties, as its content."""
-    root = document.element
+    body = compat.body_element(document)
     placeholder = etree.Comment(_BODY_PLACEHOLDER)
-    sect_pr = root.body.find(qn("w:sectPr"))
+    sect_pr = body.find(qn("w:sectPr"))
     if sect_pr is not None:
         sect_pr.addprevious(placeholder)
     else:
-        root.body.append(placeholder)
+        body.append(placeholder)
 
 
 def _splice_body(part: bytes, body: bytes) -> bytes:
