@@ -12,12 +12,15 @@ from docx.shared import Pt, RGBColor
 
 from reportexport.exporters.docx import pythondocx_compat as compat
 from reportexport.exporters.docx.ordering import insert_in_order
+from reportexport.exporters.docx.styletable import (
+    CHARACTER_STYLES,
+    PARAGRAPH_STYLES,
+    CharacterRole,
+    Length,
+    ParagraphRole,
+)
 from reportexport.exporters.docx.wml import element
 from reportexport.theme import Theme
-
-#: Heading levels the exporter styles; deeper source levels do not exist (see source/reading.py).
-LEVELS = range(1, 7)
-TOC_LEVELS = range(1, 4)
 
 
 def _rgb(hex_colour: str) -> RGBColor:
@@ -72,10 +75,6 @@ _BEFORE_SUPPRESS_HYPHENS = frozenset({
     "suppressLineNumbers", "pBdr", "shd", "tabs"})
 
 
-#: Styles Word does not hyphenate (besides headings and contents entries), as in the PDF.
-_UNHYPHENATED = frozenset({"Title", "Subtitle", "TOC Heading", "Header", "Footer", "Cover Fact"})
-
-
 def _unhyphenated(style: Any) -> None:
     """Word hyphenates the document (settings' autoHyphenation), but not this style:
     headings, titles and running heads, as in the PDF."""
@@ -97,100 +96,87 @@ def _paragraph_style(document: Any, by_name: dict[str, Any], name: str) -> Any:
 
 def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
                   keep: set[str]) -> dict[str, str]:
-    """Style the paragraph styles the edition uses; return their style ids by name.
+    """Style the paragraph styles the edition uses (styletable.PARAGRAPH_STYLES), its table
+    and character styles; return their style ids by name.
 
     Styles named in `keep` come from a template and are left exactly as they are.
     """
-    s, c, sp = theme.sizes, theme.colours, theme.spacing
-    body, head = theme.body_font.family, theme.heading_font.family
-    names = ["Normal", "Title", "Subtitle", "Quote", "List Bullet", "List Number",
-             "TOC Heading", "Header", "Footer", "Lead", "Cover Fact", "Caption",
-             "Table Text", "footnote text",
-             *(f"Heading {n}" for n in LEVELS), *(f"toc {n}" for n in TOC_LEVELS)]
     ids = {}
     # One pass over the styles: python-docx looks a name up with a query over all of them.
     by_name: dict[str, Any] = {}
     for style in document.styles:
         by_name.setdefault(style.name, style)  # the first of a name wins, as in python-docx
-    for name in names:
-        fresh = name not in keep
-        style = _paragraph_style(document, by_name, name)
-        if name.startswith("toc "):
-            compat.style_element(style).set(qn("w:styleId"), f"TOC{name[-1]}")
-        elif name == "footnote text" and fresh:
-            compat.style_element(style).set(qn("w:styleId"), "FootnoteText")  # Word's own id for it
-        ids[name] = style.style_id
-        if not fresh:
-            continue
-        fmt = style.paragraph_format
-        if name == "Normal":
-            _set_font(style, body, s.body, c.text)
-            fmt.space_after = Pt(sp.paragraph_after)
-            fmt.line_spacing = theme.line_height * 0.86  # Word's single is ~1.16 of size
-            fmt.widow_control = True
-        elif name == "Title":
-            _set_font(style, head, s.title, c.accent, bold=True)
-            fmt.space_after = Pt(sp.heading_after * 2)
-            _drop_borders(style)
-        elif name == "Subtitle":
-            _set_font(style, head, s.subtitle, c.muted, italic=False)
-            fmt.space_after = Pt(sp.heading_after * 4)
-        elif name == "Lead":
-            _set_font(style, body, s.lead, c.quote)
-            fmt.space_after = Pt(sp.paragraph_after * 1.5)
-        elif name == "Cover Fact":
-            _set_font(style, body, s.body, c.text)
-            fmt.space_after = Pt(2)
-        elif name == "Quote":
-            _set_font(style, body, s.body, c.quote, italic=True)
-            fmt.left_indent = Pt(sp.quote_indent)
-            fmt.right_indent = Pt(sp.quote_indent / 2)
-        elif name in ("List Bullet", "List Number"):
-            fmt.space_after = Pt(sp.paragraph_after / 2)
-        elif name.startswith("Heading"):
-            level = int(name.split()[-1])
-            _set_font(style, head, s.heading(level), c.accent if level < 3 else c.text,
-                      bold=True, italic=False)
-            fmt.space_before = Pt(sp.before_heading(level))
-            fmt.space_after = Pt(sp.heading_after)
-            fmt.keep_with_next = True
-        elif name == "TOC Heading":
-            style.base_style = by_name["Heading 1"]
-            _set_font(style, head, s.heading(1), c.accent, bold=True)
-            fmt.space_before = Pt(0)
-        elif name.startswith("toc "):
-            level = int(name[-1])
-            _set_font(style, head, s.body, c.text, bold=level == 1)
-            fmt.left_indent = Pt(14 * (level - 1))
-            fmt.space_before = Pt(sp.paragraph_after if level == 1 else 1)
-            fmt.space_after = Pt(1)
-            fmt.tab_stops.add_tab_stop(
-                Pt(text_width_twips / 20), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
-            )
-        elif name in ("Header", "Footer"):
-            _set_font(style, head, s.small, c.muted)
-        elif name == "footnote text":
-            _set_font(style, body, s.small, c.text)
-            fmt.space_after = Pt(2)
-            fmt.line_spacing = 1.0
-        elif name == "Table Text":
-            _set_font(style, body, s.small, c.text)
-            fmt.space_before = Pt(2)
-            fmt.space_after = Pt(2)
-            fmt.line_spacing = 1.0
-        elif name == "Caption":
-            _set_font(style, head, s.small, c.text, bold=True, italic=False)
-            fmt.space_before = Pt(sp.paragraph_after)
-            fmt.space_after = Pt(sp.paragraph_after / 2)
-            fmt.keep_with_next = True
-        if name in _UNHYPHENATED or name.startswith(("Heading", "toc ")):
-            _unhyphenated(style)
+    for role in PARAGRAPH_STYLES:
+        fresh = role.name not in keep
+        style = _paragraph_style(document, by_name, role.name)
+        _set_word_id(style, role.name, fresh)
+        ids[role.name] = style.style_id
+        if fresh:
+            _dress(style, role, theme, text_width_twips, by_name)
     ids["Report Table"] = _table_style(document, by_name, theme)
-    for name, looks in (("Emphasis", {"italic": True}), ("Strong", {"bold": True}),
-                        ("Hyperlink", {"colour": c.accent, "underline": True}),
-                        ("footnote reference", {"superscript": True})):
-        ids[name] = _character_style(document, by_name, name, **looks).style_id
+    for character in CHARACTER_STYLES:
+        ids[character.name] = _character_style(document, by_name, character, theme).style_id
     return ids
+
+
+def _set_word_id(style: Any, name: str, fresh: bool) -> None:
+    """Word's own ids for the contents entries (a template's too: Word finds them by id)
+    and for the notes' text."""
+    if name.startswith("toc "):
+        compat.style_element(style).set(qn("w:styleId"), f"TOC{name[-1]}")
+    elif name == "footnote text" and fresh:
+        compat.style_element(style).set(qn("w:styleId"), "FootnoteText")
+
+
+def _points(length: Length, theme: Theme, level: int) -> Pt:
+    if length.spacing == "heading_before":
+        spacing = theme.spacing.before_heading(level)
+    else:
+        spacing = getattr(theme.spacing, length.spacing) if length.spacing else 0.0
+    return Pt(spacing * length.times + length.points)
+
+
+def _dress(style: Any, role: ParagraphRole, theme: Theme, text_width_twips: int,
+           by_name: dict[str, Any]) -> None:
+    """Dress `style` as its row in the style table says."""
+    if role.based_on is not None:
+        style.base_style = by_name[role.based_on]
+    if role.font is not None and role.size is not None and role.colour is not None:
+        family = (theme.body_font if role.font == "body" else theme.heading_font).family
+        size = (theme.sizes.heading(role.level) if role.size == "heading"
+                else getattr(theme.sizes, role.size))
+        _set_font(style, family, size, getattr(theme.colours, role.colour), role.bold,
+                  role.italic)
+    _paragraph_format(style.paragraph_format, role, theme, text_width_twips)
+    if role.borderless:
+        _drop_borders(style)
+    if not role.hyphenated:
+        _unhyphenated(style)
+
+
+def _paragraph_format(fmt: Any, role: ParagraphRole, theme: Theme,
+                      text_width_twips: int) -> None:
+    """The row's spacing, indents and keeping, set in this order: Word's w:spacing and
+    w:ind keep their attributes in the order they were set."""
+    level = role.level
+    if role.space_before is not None:
+        fmt.space_before = _points(role.space_before, theme, level)
+    if role.space_after is not None:
+        fmt.space_after = _points(role.space_after, theme, level)
+    if role.line_spacing is not None:
+        fmt.line_spacing = (theme.line_height * 0.86 if role.line_spacing == "theme"
+                            else role.line_spacing)
+    if role.left_indent is not None:
+        fmt.left_indent = _points(role.left_indent, theme, level)
+    if role.right_indent is not None:
+        fmt.right_indent = _points(role.right_indent, theme, level)
+    if role.keep_with_next is not None:
+        fmt.keep_with_next = role.keep_with_next
+    if role.widow_control is not None:
+        fmt.widow_control = role.widow_control
+    if role.contents_tab:
+        fmt.tab_stops.add_tab_stop(Pt(text_width_twips / 20), WD_TAB_ALIGNMENT.RIGHT,
+                                   WD_TAB_LEADER.DOTS)
 
 
 def _table_style(document: Any, by_name: dict[str, Any], theme: Theme) -> str:
@@ -231,23 +217,23 @@ def _table_style(document: Any, by_name: dict[str, Any], theme: Theme) -> str:
     return "ReportTable"
 
 
-def _character_style(document: Any, by_name: dict[str, Any], name: str, *,
-                     italic: bool = False, bold: bool = False, colour: str | None = None,
-                     underline: bool = False, superscript: bool = False) -> Any:
-    """Word's own character style `name` (a template's, if it has one; else made here)."""
+def _character_style(document: Any, by_name: dict[str, Any], role: CharacterRole,
+                     theme: Theme) -> Any:
+    """Word's own character style `role.name` (a template's, if it has one; else made here)."""
+    name = role.name
     if name in by_name:
         return by_name[name]
     style = document.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
     if "Default Paragraph Font" in by_name:
         style.base_style = by_name["Default Paragraph Font"]
-    style.font.italic = italic or None
-    style.font.bold = bold or None
-    style.font.underline = underline or None
-    style.font.superscript = superscript or None
-    if superscript:  # Word's own id for its built-in "footnote reference"
+    style.font.italic = role.italic or None
+    style.font.bold = role.bold or None
+    style.font.underline = role.underline or None
+    style.font.superscript = role.superscript or None
+    if role.superscript:  # Word's own id for its built-in "footnote reference"
         compat.style_element(style).set(qn("w:styleId"), name.title().replace(" ", ""))
-    if colour is not None:
-        style.font.color.rgb = _rgb(colour)
+    if role.colour is not None:
+        style.font.color.rgb = _rgb(getattr(theme.colours, role.colour))
     by_name[name] = style
     return style
 

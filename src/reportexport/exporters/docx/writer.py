@@ -31,7 +31,8 @@ from reportexport.exporters.docx.fontembedding import (
 )
 from reportexport.exporters.docx.footnotes import add_footnote, new_footnotes_part
 from reportexport.exporters.docx.ordering import insert_in_order
-from reportexport.exporters.docx.styles import TOC_LEVELS, ensure_styles, set_language
+from reportexport.exporters.docx.styles import ensure_styles, set_language
+from reportexport.exporters.docx.styletable import TOC_LEVELS
 from reportexport.exporters.docx.template import adopt, checked_template
 from reportexport.frontend import Document
 from reportexport.model import (
