@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import math
 import zipfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any, assert_never
 
@@ -25,6 +26,7 @@ from lxml import etree
 from reportexport.exporters.docx import pythondocx_compat as compat
 from reportexport.exporters.docx import wml
 from reportexport.exporters.docx.fontembedding import (
+    EmbeddedFace,
     embed_fonts,
     release_template_fonts,
     subset_fonts,
@@ -467,44 +469,21 @@ def _drop_unused_parts(document: Any) -> None:
 
 
 def write_docx(report: Report, theme: Theme, destination: Path, template: Path | None) -> None:
-    # The fonts are cut first, while the document is not yet in memory.
+    """The Word edition of `report` at `destination`: python-docx's package, dressed from
+    the theme (or lent styles and page by `template`), with the body streamed in as text
+    and the theme's fonts embedded."""
     front_end = Document.of(report)
-    shown = report.characters | set(front_end.published)
-    fonts = subset_fonts((theme.body_font, theme.heading_font), shown)
+    # The fonts are cut first, while the document is not yet in memory.
+    fonts = subset_fonts((theme.body_font, theme.heading_font),
+                         report.characters | set(front_end.published))
     document = _open(template)
-    from_template = template is not None
-    keep = _defined_styles(document) if from_template else set()
-    section = document.sections[0]
-    if not from_template:
-        _set_page(section, theme)
-    text_width = Emu(section.page_width - section.left_margin - section.right_margin).twips
-    text_height = Emu(section.page_height - section.top_margin - section.bottom_margin).twips
-    ids = ensure_styles(document, theme, text_width, keep)
-    if not from_template or section.header.is_linked_to_previous:
-        _header_footer(section, report, ids, theme.heading_font)
-    set_language(document, report.metadata.language)
-    if not from_template:  # a reference document's settings are its own
-        _hyphenate(document)
-    _update_fields_on_open(document)
-    _core_properties(document, report)
-    _drop_unused_parts(document)
-
-    meta = report.metadata
+    ids, text_width, text_height = _prepare_package(document, report, theme,
+                                                    from_template=template is not None)
     bookmarks = {anchor.section.id: f"_Toc{anchor.number:08d}" for anchor in front_end.outline}
     body = _Body(ids, _list_numbering(document, ids["List Number"]), document, bookmarks,
                  theme.body_font, theme.heading_font)
     body.cell_size = theme.sizes.small
-    body.paragraph("Title", (Text(meta.title),), family=theme.heading_font)
-    if meta.subtitle:
-        body.paragraph("Subtitle", (Text(meta.subtitle),), family=theme.heading_font)
-    # Labels in Word's own "Strong" character style, when the template has one.
-    strong = "Strong" in {style.style_id for style in document.styles}
-    label_style = wml.character_style("Strong") if strong else ""
-    for label, value in front_end.imprint_facts:  # no cover band shows the publisher
-        body.add(wml.paragraph(
-            ids["Cover Fact"],
-            wml.text_run(label + ": ", label_style) + _text_runs(value, theme.body_font)))
-    body.page_break()
+    _write_title_page(body, front_end, report, theme)
     # Where the contents go, as in the PDF: "shared" (the default) lets the lead and the
     # body follow on the contents' page, which a short report's contents fill only in
     # part (a page of its own left most of it empty); "page" gives them a page.
@@ -515,13 +494,57 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     for paragraph in report.lead:
         body.paragraph("Lead", paragraph.content)
     for anchor in front_end.outline:
-        sec, index = anchor.section, anchor.number
+        section = anchor.section
         body.add(wml.paragraph(ids[f"Heading {anchor.level}"], wml.bookmarked(
-            index, bookmarks[sec.id], _text_runs(sec.title, theme.heading_font))))
-        for block in sec.blocks:
+            anchor.number, bookmarks[section.id], _text_runs(section.title, theme.heading_font))))
+        for block in section.blocks:
             _write_block(body, block, theme, text_width, text_height)
-
     body.footnotes(front_end.notes())
+    _save(document, body, fonts, destination, build_time(report))
+
+
+def _prepare_package(document: Any, report: Report, theme: Theme, *,
+                     from_template: bool) -> tuple[dict[str, str], int, int]:
+    """Page setup, styles, header and footer, settings and properties: everything but the
+    body. Returns the styles' ids by name and the text area's width and height (twips)."""
+    keep = _defined_styles(document) if from_template else set()
+    page = document.sections[0]  # Word's section: the page, its header and footer
+    if not from_template:
+        _set_page(page, theme)
+    text_width = Emu(page.page_width - page.left_margin - page.right_margin).twips
+    text_height = Emu(page.page_height - page.top_margin - page.bottom_margin).twips
+    ids = ensure_styles(document, theme, text_width, keep)
+    if not from_template or page.header.is_linked_to_previous:
+        _header_footer(page, report, ids, theme.heading_font)
+    set_language(document, report.metadata.language)
+    if not from_template:  # a reference document's settings are its own
+        _hyphenate(document)
+    _update_fields_on_open(document)
+    _core_properties(document, report)
+    _drop_unused_parts(document)
+    return ids, text_width, text_height
+
+
+def _write_title_page(body: _Body, front_end: Document, report: Report, theme: Theme) -> None:
+    """Title, subtitle and the imprint's facts, then a page break."""
+    meta = report.metadata
+    body.paragraph("Title", (Text(meta.title),), family=theme.heading_font)
+    if meta.subtitle:
+        body.paragraph("Subtitle", (Text(meta.subtitle),), family=theme.heading_font)
+    # Labels in Word's own "Strong" character style, when the template has one.
+    strong = "Strong" in {style.style_id for style in body.document.styles}
+    label_style = wml.character_style("Strong") if strong else ""
+    for label, value in front_end.imprint_facts:  # no cover band shows the publisher
+        body.add(wml.paragraph(
+            body.ids["Cover Fact"],
+            wml.text_run(label + ": ", label_style) + _text_runs(value, theme.body_font)))
+    body.page_break()
+
+
+def _save(document: Any, body: _Body, fonts: list[EmbeddedFace], destination: Path,
+          when: datetime) -> None:
+    """Save python-docx's package once, then write it to `destination` with the body's
+    text spliced in and the fonts embedded."""
     _place_body(document)
     released = release_template_fonts(document, fonts)
     font_table, settings = (_member(document, reltype) for reltype in (RT.FONT_TABLE,
@@ -534,7 +557,7 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
                                     released)
     transforms[compat.member_name(compat.document_part(document))] = (
         lambda part: _splice_body(part, body.xml()))
-    rewrite_zip(saved, destination, build_time(report), transform=transforms, added=added)
+    rewrite_zip(saved, destination, when, transform=transforms, added=added)
 
 
 def _write_block(body: _Body, block: Block, theme: Theme, text_width: int,
