@@ -2,12 +2,12 @@
 header, footer and notes is made by a function here, which escapes what it is given.
 
 The makers return text in the `w` and `r` prefixes, because the body is streamed
-as text into the saved document part (writer.py): building it as lxml elements
-and serialising each block instead costs about 35 times as much per paragraph
-(52 against 1.5 us for a paragraph of six runs), which at 1000x would more than
-double the writer's time. The parts python-docx holds as trees (header, footer,
-footnotes, numbering, settings, styles) take elements: `parsed` turns the text
-into one, and `element` builds one from python-docx's `OxmlElement`.
+as text into the saved document part (writer.py): building each block as lxml
+elements and serialising it costs many times as much as writing its text (see
+benchmarks/README.md), and a long report's body is most of the writer's work.
+The parts python-docx holds as trees (header, footer, footnotes, numbering,
+settings, styles) take elements: `parsed` turns the text into one, and `element`
+builds one with python-docx's `OxmlElement`.
 """
 
 from __future__ import annotations

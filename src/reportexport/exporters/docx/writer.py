@@ -1,10 +1,11 @@
 """Writing the Word edition.
 
 python-docx sets up the package, styles, settings, header and footer; the body
-is generated as WordprocessingML text and put into the saved document part where
-python-docx left a placeholder. python-docx's object layer makes a proxy object
-per paragraph and run, and even a parsed tree of a book-length body is several
-times its text's size (benchmarks/README.md, DOCX at 1000x).
+is written as WordprocessingML text (wml.py makes every element of it) and put
+into the saved document part where python-docx left a placeholder. python-docx's
+object layer makes a proxy object per paragraph and run, and even a parsed tree
+of a book-length body is several times its text's size (benchmarks/README.md,
+DOCX at 1000x).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any, assert_never
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml.ns import nsmap, qn
+from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt
 from lxml import etree
 
@@ -73,7 +74,6 @@ _AFTER_UPDATE_FIELDS = {
     "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol",
     "listSeparator",
 }
-W_NAMESPACE, R_NAMESPACE = nsmap["w"], nsmap["r"]
 _TEMPLATE_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template"
 
 
@@ -363,7 +363,8 @@ def _open(template: Path | None) -> Any:
                 "to use it as a reference"
             ) from None
         raise ExportError(f"{template}: not a Word document ({exc})") from None
-    for prefix, uri in (("w", W_NAMESPACE), ("r", R_NAMESPACE)):  # the body's text uses them
+    # The body's text uses these prefixes.
+    for prefix, uri in (("w", wml.W_NAMESPACE), ("r", wml.R_NAMESPACE)):
         if compat.document_element(document).nsmap.get(prefix) != uri:
             raise ExportError(
                 f"{template}: does not declare the '{prefix}' prefix as {uri} on its "
