@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import docx
@@ -172,3 +173,28 @@ def test_a_new_xml_part_takes_the_next_free_name() -> None:
     assert {"word/footnotes.xml", "word/footnotes1.xml"} <= set(saved.namelist())
     first = etree.fromstring(saved.read("word/footnotes.xml"))
     assert first.xpath("string(w:footnote[@w:id='1'])", namespaces=NS) == "a note"
+
+
+DOCX_PACKAGE = Path(compat.__file__).parent
+#: What only pythondocx_compat.py may write: python-docx's parts and packages, their
+#: relationships, and the private or oxml-level names behind its proxies.
+REACHES = ("docx.opc.part", "docx.opc.packuri", "._element", ".part.", ".rels.", ".rels[",
+           "numbering_part", "new_pic_inline", "get_or_add_", "get_by_id", "part_related_by",
+           ".relate_to(", "settings.element", "styles.element", "document.element")
+
+
+@pytest.mark.parametrize("module", sorted(p.name for p in DOCX_PACKAGE.glob("*.py")))
+def test_only_the_compat_module_reaches_past_python_docx(module: str) -> None:
+    if module == "pythondocx_compat.py":
+        return
+    text = (DOCX_PACKAGE / module).read_text(encoding="utf-8")
+    assert [reach for reach in REACHES if reach in text] == []
+
+
+@pytest.mark.parametrize("module", sorted(p.name for p in DOCX_PACKAGE.glob("*.py")))
+def test_only_the_builder_writes_wordprocessingml_text(module: str) -> None:
+    """WordprocessingML is made in wml.py (readback.py reads the edition with its names)."""
+    if module in ("wml.py", "readback.py"):
+        return
+    text = (DOCX_PACKAGE / module).read_text(encoding="utf-8")
+    assert "<w:" not in text and "parse_xml(f" not in text
