@@ -7,6 +7,9 @@ embedded fonts), a part's relationships, or writing the body as text. For those 
 edition uses python-docx's parts (`docx.opc`), their relationships and the lxml
 elements behind its proxies, through the functions below and nowhere else.
 
+The parameters carry python-docx's own types, so mypy checks each reach against
+the installed release; the XML elements returned are python-docx's oxml elements
+(lxml elements with its methods), typed Any as its proxies leave them.
 tests/test_pythondocx_compat.py runs every function here against the installed
 python-docx and reads the result back with lxml, so a release that renames or
 moves one of these names fails there, naming it, before an edition goes wrong.
@@ -18,77 +21,82 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO, Any
 
+from docx.document import Document as WordDocument
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.package import OpcPackage
 from docx.opc.packuri import PackURI
-from docx.opc.part import XmlPart
+from docx.opc.part import Part, XmlPart
+from docx.section import Section
 from docx.shared import Length
+from docx.styles.style import BaseStyle
 
 # The XML behind python-docx's proxies
 
 
-def document_element(document: Any) -> Any:
+def document_element(document: WordDocument) -> Any:
     """The document part's w:document (its body, its namespace declarations)."""
     return document.element
 
 
-def body_element(document: Any) -> Any:
+def body_element(document: WordDocument) -> Any:
     """The document's w:body."""
     return document.element.body
 
 
-def settings_element(document: Any) -> Any:
+def settings_element(document: WordDocument) -> Any:
     """w:settings, made by python-docx when the package has none."""
     return document.settings.element
 
 
-def styles_element(document: Any) -> Any:
+def styles_element(document: WordDocument) -> Any:
     """w:styles (python-docx's CT_Styles)."""
     return document.styles.element
 
 
-def style_element(style: Any) -> Any:
+def style_element(style: BaseStyle) -> Any:
     """A style's w:style (python-docx's CT_Style)."""
     return style.element
 
 
-def style_by_id(document: Any, style_id: str) -> Any:
+def style_by_id(document: WordDocument, style_id: str) -> Any:
     """The w:style whose w:styleId is `style_id`, or None (of any type: python-docx's
     public `styles.get_by_id` wants the type too and falls back to the default)."""
     return document.styles.element.get_by_id(style_id)
 
 
-def run_properties(style: Any) -> Any:
+def run_properties(style: BaseStyle) -> Any:
     """A style's w:rPr, added if missing."""
     return style.element.get_or_add_rPr()
 
 
-def paragraph_properties(style: Any) -> Any:
+def paragraph_properties(style: BaseStyle) -> Any:
     """A style's w:pPr, added if missing."""
     return style.element.get_or_add_pPr()
 
 
-def header_element(section: Any) -> Any:
+def header_element(section: Section) -> Any:
     """The w:hdr of a section's primary header (its definition made if it has none)."""
     return section.header._element
 
 
-def footer_element(section: Any) -> Any:
+def footer_element(section: Section) -> Any:
     """The w:ftr of a section's primary footer (its definition made if it has none)."""
     return section.footer._element
 
 
-def numbering_element(document: Any) -> Any:
+def numbering_element(document: WordDocument) -> Any:
     """w:numbering, its part made (python-docx's default) when the package has none."""
     return document.part.numbering_part.element
 
 
-def core_property_element(document: Any, name: str) -> Any:
+def core_property_element(document: WordDocument, name: str) -> Any:
     """The core properties' element `name` ("title", "creator" …), added if missing:
     python-docx's public setters cap the text at 255 characters, the format does not."""
     return document.core_properties._element._get_or_add(name)
 
 
-def new_picture_inline(document: Any, image: IO[bytes], width: Length, height: Length) -> Any:
+def new_picture_inline(document: WordDocument, image: IO[bytes], width: Length,
+                       height: Length) -> Any:
     """A wp:inline for `image` (its part added to the package and related), to put in a
     w:drawing of the body's text."""
     return document.part.new_pic_inline(image, width=width, height=height)
@@ -106,26 +114,27 @@ class Relationship:
     external: bool
 
 
-def _relationships_of(owner: Any) -> Any:
+def _relationships_of(owner: Part | OpcPackage) -> Any:
     return owner.rels
 
 
-def package_of(document: Any) -> Any:
+def package_of(document: WordDocument) -> OpcPackage:
     """The package the document belongs to (its relationships are the package's own)."""
-    return document.part.package
+    package: OpcPackage = document.part.package  # python-docx leaves Part.package untyped
+    return package
 
 
-def document_part(document: Any) -> Any:
+def document_part(document: WordDocument) -> Part:
     return document.part
 
 
-def relationships(owner: Any) -> list[Relationship]:
+def relationships(owner: Part | OpcPackage) -> list[Relationship]:
     """The relationships of `owner` (a part, or the package), in python-docx's order."""
     return [Relationship(rel_id, rel.reltype, rel.is_external)
             for rel_id, rel in _relationships_of(owner).items()]
 
 
-def drop_relationships(owner: Any, dropped: Callable[[Relationship], bool]) -> None:
+def drop_relationships(owner: Part | OpcPackage, dropped: Callable[[Relationship], bool]) -> None:
     """Let go of `owner`'s relationships that `dropped` says go: a part no relationship
     reaches any more is not saved."""
     rels = _relationships_of(owner)
@@ -134,12 +143,12 @@ def drop_relationships(owner: Any, dropped: Callable[[Relationship], bool]) -> N
             rels.pop(relationship.rel_id)
 
 
-def relates_by(document: Any, reltype: str) -> bool:
+def relates_by(document: WordDocument, reltype: str) -> bool:
     """Whether the document part has a relationship of type `reltype`."""
     return any(rel.reltype == reltype for rel in relationships(document.part))
 
 
-def related_part(document: Any, reltype: str) -> Any:
+def related_part(document: WordDocument, reltype: str) -> Part | None:
     """The part the document part relates to by `reltype`, or None."""
     try:
         return document.part.part_related_by(reltype)
@@ -147,31 +156,31 @@ def related_part(document: Any, reltype: str) -> Any:
         return None
 
 
-def related_blobs(document: Any, reltypes: Iterable[str]) -> list[bytes]:
+def related_blobs(document: WordDocument, reltypes: Iterable[str]) -> list[bytes]:
     """The contents of the internal parts the document part relates to by `reltypes`."""
     wanted = frozenset(reltypes)
     return [rel.target_part.blob for rel in _relationships_of(document.part).values()
             if rel.reltype in wanted and not rel.is_external]
 
 
-def part_blob(part: Any) -> bytes:
+def part_blob(part: Part) -> bytes:
     """A part's contents as python-docx would save them."""
     return bytes(part.blob)
 
 
-def member_name(part: Any) -> str:
+def member_name(part: Part) -> str:
     """The zip member a part is saved as ("word/document.xml")."""
     return str(part.partname.membername)
 
 
-def relate_external(part: Any, url: str) -> str:
+def relate_external(part: Part, url: str) -> str:
     """The id of a new hyperlink relationship from `part` (the document's, or the
     footnotes part's) to `url`."""
     return str(part.relate_to(url, RT.HYPERLINK, is_external=True))
 
 
-def add_xml_part(document: Any, partname: str, content_type: str, element: Any,
-                 reltype: str) -> Any:
+def add_xml_part(document: WordDocument, partname: str, content_type: str, element: Any,
+                 reltype: str) -> XmlPart:
     """A new XML part holding `element`, named `partname` ("/word/footnotes.xml") or, when
     the package has a part of that name, the next free "…%d.xml" name, and related from
     the document part by `reltype`."""
@@ -183,6 +192,6 @@ def add_xml_part(document: Any, partname: str, content_type: str, element: Any,
     return part
 
 
-def part_element(part: Any) -> Any:
+def part_element(part: XmlPart) -> Any:
     """The root element of an XML part that `add_xml_part` made."""
     return part.element
