@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import math
 import zipfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any, assert_never
@@ -107,6 +108,8 @@ def _text_runs(text: str, family: FontFamily, style: str = "", direct: str = "")
     return "".join(out)
 
 
+#: The numbering instance (w:numId) of the n-th numbered list; None: the style's own.
+ListNumbering = Callable[[int], str | None]
 #: A table row of more lines than this (estimated) may break across pages; a shorter
 #: one is kept on one page (cantSplit). A row taller than a page must break.
 KEPT_ROW_LINES = 12
@@ -117,7 +120,7 @@ _BODY_PLACEHOLDER = "reportexport: the body"
 class _Body:
     """The body's WordprocessingML, written as UTF-8 text."""
 
-    def __init__(self, ids: dict[str, str], list_numbering: Any, document: Any,
+    def __init__(self, ids: dict[str, str], list_numbering: ListNumbering, document: Any,
                  bookmarks: dict[str, str], family: FontFamily,
                  header_family: FontFamily) -> None:
         self.ids = ids
@@ -292,7 +295,7 @@ class _Body:
             self.add(wml.paragraph(self.ids["List Number"], self.runs(item), extra))
 
 
-def _list_numbering(document: Any, list_number_style_id: str) -> Any:
+def _list_numbering(document: Any, list_number_style_id: str) -> ListNumbering:
     """A function giving the numId for the n-th numbered list (None: the style's own)."""
     style = compat.style_by_id(document, list_number_style_id)
     num_pr = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}") if style is not None else None
