@@ -63,7 +63,9 @@ def test_source_examples_are_valid(page: str, tmp_path: Path) -> None:
     shutil.copy(ROOT / "tests" / "data" / "valid" / "images" / "bars.png",
                 tmp_path / "images" / "chart.png")
     report = load_report(source)
-    titles = [section["title"] for section in yaml.safe_load(example)["sections"]]
+    data = yaml.safe_load(example)
+    titles = [section["title"] for part in ("front", "sections", "appendices")
+              for section in data.get(part, [])]
     assert titles and report.outline() == [(1, title) for title in titles]
 
 

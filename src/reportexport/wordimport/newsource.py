@@ -142,6 +142,10 @@ def _metadata(out: _Writer, draft: Draft) -> None:
             out.item(4, keyword)
     if draft.description:
         out.key(2, "description", draft.description)
+    for key in ("rights", "isbn", "disclaimer"):
+        value = getattr(draft, key)
+        if value:
+            out.key(2, key, value)
     if draft.facts:
         out.add("  facts:                                     # key facts for the cover")
         for label, value in draft.facts:

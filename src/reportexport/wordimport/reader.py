@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from reportexport.frontend import AUTHOR, AUTHORS, DISCLAIMER, ISBN, RIGHTS
 from reportexport.model import (
     Block,
     BulletList,
@@ -92,6 +93,10 @@ class Draft:
     subject: str | None = None
     keywords: list[str] = field(default_factory=list)
     description: str | None = None
+    rights: str | None = None
+    isbn: str | None = None
+    disclaimer: str | None = None
+    cover_authors: str | None = None  # as the title page names them: "A, B"
     facts: list[tuple[str, str]] = field(default_factory=list)
     lead: list[Inlines] = field(default_factory=list)
     sections: list[DraftSection] = field(default_factory=list)
@@ -656,6 +661,10 @@ class _Body:
             self.draft.publisher = value
         elif label == "Published" and parse_date(value):
             self.draft.date = parse_date(value)
+        elif label in (AUTHOR, AUTHORS):  # the document's properties list them apart
+            self.draft.cover_authors = value
+        elif label in (ISBN, RIGHTS, DISCLAIMER):
+            setattr(self.draft, label.lower(), value)
         else:
             self.draft.facts.append((label, value))
 
@@ -883,6 +892,8 @@ def _metadata(package: WordPackage, draft: Draft, styles: Styles, notices: list[
     if not draft.authors:
         creator = _core(package, DC, "creator")
         draft.authors = [a.strip() for a in re.split(r";", creator) if a.strip()]
+    if not draft.authors and draft.cover_authors:
+        draft.authors = [a.strip() for a in draft.cover_authors.split(",") if a.strip()]
     language = _core(package, DC, "language") or styles.default_language or ""
     if language and not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", language):
         notices.append(f"{package.path}: the language '{language}' is no BCP 47 tag: "

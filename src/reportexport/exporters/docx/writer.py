@@ -38,7 +38,7 @@ from reportexport.exporters.docx.ordering import insert_in_order
 from reportexport.exporters.docx.styles import ensure_styles, set_language
 from reportexport.exporters.docx.styletable import TOC_LEVELS
 from reportexport.exporters.docx.template import adopt, checked_template
-from reportexport.frontend import Document
+from reportexport.frontend import Anchor, Document
 from reportexport.model import (
     Block,
     BulletList,
@@ -219,6 +219,10 @@ class _Body:
                 + wml.field(f"SEQ {kind} \\* ARABIC", wml.text_run(number)))
         if caption.content is not None:
             runs += wml.text_run(". ") + self.runs(caption.content)
+        if block.id:  # what cross-references to it lead to
+            mark = self.bookmarks[block.id]
+            mark_id = int(mark.removeprefix("_Ref"))  # unique: after the headings' numbers
+            runs = wml.bookmarked(mark_id, mark, runs)
         # The Caption style keeps a table's caption with the table it heads; a figure's
         # caption follows its picture and ends the group: kept with whatever came next,
         # a picture near the foot of a page went over with its caption and left the rest
@@ -336,14 +340,15 @@ def _toc(document: Document, ids: dict[str, str], bookmarks: dict[str, str],
     page numbers rather than wrong ones; Word refreshes the field, numbers and
     all, when the document opens (updateFields), and LibreOffice on "Update".
     """
-    entries = [(anchor.level, anchor.section) for anchor in document.outline
+    entries = [(anchor.level, anchor) for anchor in document.outline
                if anchor.level in TOC_LEVELS]
     out = [wml.paragraph(ids["TOC Heading"], wml.text_run("Contents"))]
     # The field begins in the first entry's paragraph and ends in a paragraph of its own.
     begin = (wml.field_begin(dirty=True) + wml.field_instruction('TOC \\o "1-3" \\h \\z \\u')
              + wml.field_separate())
-    for index, (level, section) in enumerate(entries):
-        link = wml.link_to_bookmark(bookmarks[section.id], _text_runs(section.title, family))
+    for index, (level, anchor) in enumerate(entries):
+        link = wml.link_to_bookmark(bookmarks[anchor.section.id],
+                                    _text_runs(anchor.heading, family))
         out.append(wml.paragraph(ids[f"toc {level}"], (begin if index == 0 else "") + link))
     out.append(wml.bare_paragraph(wml.field_end()))
     return "".join(out)
@@ -484,10 +489,16 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     ids, text_width, text_height = _prepare_package(document, report, theme,
                                                     from_template=template is not None)
     bookmarks = {anchor.section.id: f"_Toc{anchor.number:08d}" for anchor in front_end.outline}
+    # A table's or figure's bookmark is on its caption, as Word's own references are.
+    bookmarks.update({ident: f"_Ref{number:08d}"
+                      for number, ident in enumerate(front_end.blocks, len(bookmarks) + 1)})
     body = _Body(ids, _list_numbering(document, ids["List Number"]), document, bookmarks,
                  theme.body_font, theme.heading_font)
     body.cell_size = theme.sizes.small
     _write_title_page(body, front_end, report, theme)
+    for anchor in front_end.front_matter:  # a page each, before the contents
+        _write_section(body, anchor, theme, text_width, text_height)
+        body.page_break()
     # Where the contents go, as in the PDF: "shared" (the default) lets the lead and the
     # body follow on the contents' page, which a short report's contents fill only in
     # part (a page of its own left most of it empty); "page" gives them a page.
@@ -495,14 +506,12 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
         body.add(_toc(front_end, ids, bookmarks, theme.heading_font))
         if theme.contents == "page":
             body.page_break()
-    for paragraph in report.lead:
+    for paragraph in front_end.report.lead:
         body.paragraph("Lead", paragraph.content)
-    for anchor in front_end.outline:
-        section = anchor.section
-        body.add(wml.paragraph(ids[f"Heading {anchor.level}"], wml.bookmarked(
-            anchor.number, bookmarks[section.id], _text_runs(section.title, theme.heading_font))))
-        for block in section.blocks:
-            _write_block(body, block, theme, text_width, text_height)
+    for anchor in front_end.main_matter:
+        if anchor.opens_annex:
+            body.page_break()
+        _write_section(body, anchor, theme, text_width, text_height)
     body.footnotes(front_end.notes())
     _save(document, body, fonts, destination, build_time(report))
 
@@ -562,6 +571,17 @@ def _save(document: Any, body: _Body, fonts: list[EmbeddedFace], destination: Pa
     transforms[compat.member_name(compat.document_part(document))] = (
         lambda part: _splice_body(part, body.xml()))
     rewrite_zip(saved, destination, when, transform=transforms, added=added)
+
+
+def _write_section(body: _Body, anchor: Anchor, theme: Theme, text_width: int,
+                   text_height: int) -> None:
+    """A section's heading, bookmarked for the contents and cross-references, and its blocks."""
+    section = anchor.section
+    body.add(wml.paragraph(body.ids[f"Heading {anchor.level}"], wml.bookmarked(
+        anchor.number, body.bookmarks[section.id],
+        _text_runs(anchor.heading, body.header_family))))
+    for block in section.blocks:
+        _write_block(body, block, theme, text_width, text_height)
 
 
 def _write_block(body: _Body, block: Block, theme: Theme, text_width: int,

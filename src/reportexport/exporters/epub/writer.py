@@ -69,11 +69,17 @@ def _accessibility(book: epub.EpubBook, figures: bool) -> None:
     )
 
 
-def _toc(section: Section, href: str) -> epub.Link | tuple[epub.Link, list[object]]:
-    link = epub.Link(f"{href}#{section.id}", section.title, f"toc-{section.id}")
+def _toc(section: Section, href: str, document: Document
+         ) -> epub.Link | tuple[epub.Link, list[object]]:
+    link = epub.Link(f"{href}#{section.id}", document.anchors[section.id].heading,
+                     f"toc-{section.id}")
     if not section.sections:
         return link
-    return (link, [_toc(child, href) for child in section.sections])
+    return (link, [_toc(child, href, document) for child in section.sections])
+
+
+#: The EPUB structural semantics of each part's files.
+_BODY_TYPES = {"front": "frontmatter", "body": "bodymatter", "appendix": "backmatter"}
 
 
 def write_epub(report: Report, theme: Theme, destination: Path) -> None:
@@ -143,14 +149,16 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
     titlepage = content_document("titlepage", f"text/{GENERATED_PREFIX}titlepage.xhtml",
                                  meta.title, title_page(document, targets),
                                  body_type="frontmatter")
-    chapters = []
+    chapters: dict[str, list[epub.EpubItem]] = {"front": [], "body": [], "appendix": []}
     toc = []
-    for section in report.sections:
-        href = f"text/{section_file(section)}"
-        chapters.append(content_document(f"sec-{section.id}", href, section.title,
-                                         chapter_markup(document, section, targets),
-                                         body_type="bodymatter"))
-        toc.append(_toc(section, href))
+    for anchor in document.outline:
+        if anchor.level > 1:
+            continue
+        section, href = anchor.section, f"text/{section_file(anchor.section)}"
+        chapters[anchor.part].append(content_document(
+            f"sec-{section.id}", href, anchor.heading, chapter_markup(document, section, targets),
+            body_type=_BODY_TYPES[anchor.part]))
+        toc.append(_toc(section, href, document))
 
     nav = epub.EpubNav(uid="nav", file_name="nav.xhtml", title="Contents")
     nav.add_link(href="styles/report.css", rel="stylesheet", type="text/css")
@@ -158,11 +166,13 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
     book.add_item(epub.EpubNcx())
     book.toc = toc
     # Items, not ids: ebooklib looks each id up in a list, quadratic for long reports.
-    book.spine = [cover, titlepage, nav, *chapters]
+    book.spine = [cover, titlepage, *chapters["front"], nav, *chapters["body"],
+                  *chapters["appendix"]]
     book.guide = [
         {"href": cover.file_name, "title": "Cover", "type": "cover"},
         {"href": nav.file_name, "title": "Contents", "type": "toc"},
-        {"href": chapters[0].file_name, "title": report.sections[0].title, "type": "text"},
+        {"href": chapters["body"][0].file_name,
+         "title": document.anchors[report.sections[0].id].heading, "type": "text"},
     ]
 
     shown = _shown_characters(book)

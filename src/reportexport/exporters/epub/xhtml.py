@@ -5,11 +5,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import assert_never
 
-from reportexport.frontend import Document
+from reportexport.frontend import Anchor, Document
 from reportexport.model import (
     GENERATED_PREFIX,
     Block,
@@ -58,9 +58,14 @@ def section_file(section: Section) -> str:
 
 
 def section_targets(document: Document) -> Targets:
-    """Each section's heading as "file.xhtml#id": in its top-level section's file."""
-    return {anchor.section.id: f"{section_file(anchor.chapter)}#{anchor.section.id}"
-            for anchor in document.outline}
+    """Each section's heading as "file.xhtml#id": in its top-level section's file; and
+    each table and figure that has an id, by its generated id, in its section's file."""
+    targets = {anchor.section.id: f"{section_file(anchor.chapter)}#{anchor.section.id}"
+               for anchor in document.outline}
+    for ident, (block, anchor) in document.blocks.items():
+        kind = "table" if isinstance(block, Table) else "figure"
+        targets[ident] = f"{section_file(anchor.chapter)}#{generated_id(kind, block.number)}"
+    return targets
 
 
 def inline(content: Inlines, targets: Targets) -> str:
@@ -207,24 +212,26 @@ def _table(table: Table, targets: Targets) -> str:
             f"<tbody>\n{body}\n</tbody>\n</table>")
 
 
-def section_markup(section: Section, level: int, targets: Targets) -> str:
-    """One section and its subsections; headings h1–h6 follow the source's levels.
+def section_markup(section: Section, level: int, targets: Targets,
+                   headings: Mapping[str, Anchor]) -> str:
+    """One section and its subsections; headings h1–h6 follow the source's levels, and
+    read as the front end words them (`headings`, by section id: "2.1 Findings").
 
     The heading carries the section's id, as a cross-reference's and the contents'
     target (the PDF's destination and the DOCX's bookmark are on the heading too).
     """
     return "\n".join([
         f'<section aria-labelledby="{section.id}">',
-        f'<h{level} id="{section.id}">{text(section.title)}</h{level}>',
+        f'<h{level} id="{section.id}">{text(headings[section.id].heading)}</h{level}>',
         *(block_markup(block, targets) for block in section.blocks),
-        *(section_markup(child, level + 1, targets) for child in section.sections),
+        *(section_markup(child, level + 1, targets, headings) for child in section.sections),
         "</section>",
     ])
 
 
 def chapter_markup(document: Document, chapter: Section, targets: Targets) -> str:
     """A top-level section's file's body: the section, then the notes whose marks it holds."""
-    return (section_markup(chapter, 1, targets) + "\n"
+    return (section_markup(chapter, 1, targets, document.anchors) + "\n"
             + note_list(document.chapter_notes(chapter), targets))
 
 
@@ -238,11 +245,9 @@ def title_page(document: Document, targets: Targets) -> str:
     parts.extend(f'<p class="lead">{inline(p.content, targets)}</p>'
                  for p in document.report.lead)
     parts.append('<dl class="facts">')
-    for label, value in document.cover_facts:
+    for label, value in (*document.cover_facts, *document.notices):
         parts.append(f"<dt>{text(label)}</dt><dd>{text(value)}</dd>")
     parts.append("</dl>")
-    if meta.rights:
-        parts.append(f'<p class="rights">{text(meta.rights)}</p>')
     parts.append("</section>")
     parts.append(note_list(document.lead_notes(), targets))
     return "\n".join(parts)
