@@ -100,7 +100,18 @@ def _parser(formats: Sequence[str]) -> tuple[_Parser, dict[str, _Parser]]:
                         version=f"reportexport {reportexport.__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     sub: dict[str, _Parser] = {}
+    # In the order `--help` lists them.
+    _add_build_commands(commands, sub, formats)
+    _add_watch_command(commands, sub, formats)
+    _add_preview_command(commands, sub)
+    _add_project_commands(commands, sub)
+    _add_import_command(commands, sub)
+    return parser, sub
 
+
+def _add_build_commands(commands: argparse._SubParsersAction[_Parser], sub: dict[str, _Parser],
+                        formats: Sequence[str]) -> None:
+    """One command per format, and `all`."""
     for name in [*formats, "all"]:
         what = "every registered edition" if name == "all" else f"the {name.upper()} edition"
         build = sub[name] = commands.add_parser(name, help=f"build {what}",
@@ -118,6 +129,9 @@ def _parser(formats: Sequence[str]) -> tuple[_Parser, dict[str, _Parser]]:
         _add_quiet(build)
         build.set_defaults(formats=build_formats)
 
+
+def _add_watch_command(commands: argparse._SubParsersAction[_Parser], sub: dict[str, _Parser],
+                       formats: Sequence[str]) -> None:
     watch = sub["watch"] = commands.add_parser(
         "watch", help="build, then rebuild whenever the source or theme changes",
         description="Build the editions, then rebuild them whenever the source, the theme "
@@ -131,6 +145,9 @@ def _parser(formats: Sequence[str]) -> tuple[_Parser, dict[str, _Parser]]:
     _add_options(watch, formats)
     _add_quiet(watch)
 
+
+def _add_preview_command(commands: argparse._SubParsersAction[_Parser],
+                         sub: dict[str, _Parser]) -> None:
     preview = sub["preview"] = commands.add_parser(
         "preview", help="show the HTML edition in the browser, updated at every save",
         description="Build the HTML edition in memory and serve it on 127.0.0.1 (this "
@@ -145,6 +162,11 @@ def _parser(formats: Sequence[str]) -> tuple[_Parser, dict[str, _Parser]]:
                          help="open the page in the default web browser")
     _add_quiet(preview)
 
+
+def _add_project_commands(commands: argparse._SubParsersAction[_Parser],
+                          sub: dict[str, _Parser]) -> None:
+    """The commands that start, check and look into a project: init, validate, formats,
+    schema and inspect."""
     init = sub["init"] = commands.add_parser(
         "init", help="start a project: a commented source and a copy of the theme",
         description="Write a small, valid, commented report source and a copy of the default "
@@ -172,6 +194,10 @@ def _parser(formats: Sequence[str]) -> tuple[_Parser, dict[str, _Parser]]:
         description="Print the outline (level and title of each section) read from an edition.",
     )
     inspect.add_argument("file", type=Path)
+
+
+def _add_import_command(commands: argparse._SubParsersAction[_Parser],
+                        sub: dict[str, _Parser]) -> None:
     word = sub["import"] = commands.add_parser(
         "import", help="read a Word document into a new source, or its edits back into one",
         description="Read a Word document (.docx) into a new source, DIR/report.yaml and its "
@@ -194,7 +220,6 @@ def _parser(formats: Sequence[str]) -> tuple[_Parser, dict[str, _Parser]]:
                       help="with --update: also print the changes as a unified diff "
                            "(the source is updated all the same)")
     _add_quiet(word)
-    return parser, sub
 
 
 def _did_you_mean(word: str, known: Sequence[str]) -> str:
