@@ -75,10 +75,13 @@ def _add_options(parser: argparse.ArgumentParser, formats: Sequence[str]) -> Non
             )
 
 
-def _add_source(parser: argparse.ArgumentParser) -> None:
+def _add_source(parser: argparse.ArgumentParser, *, stdin: bool = True) -> None:
+    """SOURCE and --style; `stdin`: whether `-` (standard input) is offered, which a
+    command that watches the source's file cannot follow."""
+    either = ", or - for standard input" if stdin else ""
     parser.add_argument(
         "source", nargs="?", type=Path, default=DEFAULT_SOURCE,
-        help=f"report source, or - for standard input (default: {DEFAULT_SOURCE})",
+        help=f"report source{either} (default: {DEFAULT_SOURCE})",
     )
     parser.add_argument(
         "--style", type=Path, metavar="FILE",
@@ -94,7 +97,7 @@ def _add_quiet(parser: argparse.ArgumentParser) -> None:
 def _parser(formats: Sequence[str]) -> tuple[_Parser, dict[str, _Parser]]:
     parser = _Parser(
         prog="reportexport",
-        description="Build PDF, DOCX and EPUB editions of a report from one YAML source.",
+        description="Build PDF, DOCX, EPUB and HTML editions of a report from one YAML source.",
     )
     parser.add_argument("--version", action="version",
                         version=f"reportexport {reportexport.__version__}")
@@ -137,7 +140,7 @@ def _add_watch_command(commands: argparse._SubParsersAction[_Parser], sub: dict[
         description="Build the editions, then rebuild them whenever the source, the theme "
                     "or another input changes. Ctrl-C stops.",
     )
-    _add_source(watch)
+    _add_source(watch, stdin=False)
     watch.add_argument("-o", "--output", type=Path, default=DEFAULT_OUT, metavar="DIR",
                        help=f"output folder (default: {DEFAULT_OUT}/)")
     watch.add_argument("--formats", default=",".join(formats), metavar="LIST",
@@ -155,7 +158,7 @@ def _add_preview_command(commands: argparse._SubParsersAction[_Parser],
                     "theme, a font of it or an image changes, and shows the problems of a "
                     "save that does not validate. Ctrl-C stops.",
     )
-    _add_source(preview)
+    _add_source(preview, stdin=False)
     preview.add_argument("--port", type=int, default=DEFAULT_PORT, metavar="N",
                          help=f"port on 127.0.0.1 (default: {DEFAULT_PORT}; 0: any free one)")
     preview.add_argument("--open", action="store_true",
