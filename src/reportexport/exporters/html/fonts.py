@@ -54,13 +54,19 @@ def font_urls(theme: Theme, fallbacks: Collection[FontFamily], shown: Iterable[s
               used: Collection[tuple[str, str]]) -> dict[Path, str]:
     """Each font file of the faces `used` -> its subset to `shown` as a data: URI."""
     characters = frozenset(shown) | GENERATED_CHARACTERS
-    return {path: _font_uri(path, characters)
+    return {path: _font_uri(path, characters, *_stamp(path))
             for *_, path in font_faces(theme, fallbacks, used)}
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
 
 
 # Kept: a preview rebuilds the page on every save, mostly with the same characters,
 # and compressing a face takes longer than building the rest of the canonical page.
+# By the file's time and size too: a font replaced in place is read again.
 @functools.lru_cache(maxsize=32)
-def _font_uri(path: Path, characters: frozenset[str]) -> str:
+def _font_uri(path: Path, characters: frozenset[str], modified: int, size: int) -> str:
     data = base64.b64encode(woff2(subset_font(path, characters))).decode("ascii")
     return f"data:font/woff2;base64,{data}"
