@@ -15,11 +15,12 @@ from typing import Any
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, Spacer
+from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus import Table as GridTable
 
 from reportexport.exporters.pdf.flowables import Ink, TextMaker, caption_markup, markup
 from reportexport.exporters.pdf.hyphenation import SOFT_HYPHEN
+from reportexport.exporters.pdf.reportlab_compat import LenientKeepTogether, row_heights
 from reportexport.exporters.pdf.tagging import Element
 from reportexport.model import Emphasis, Inline, Inlines, Link, Strong, Table, Text
 from reportexport.tablefit import TablePlan
@@ -44,10 +45,12 @@ class ReportTable(GridTable):
 
     start_cap: float = 0.0  # a row counts at most this much towards the start (0: no cap)
     start_height: float = 0.0
+    whole_height: float = 0.0
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         size: tuple[float, float] = super().wrap(availWidth, availHeight)
-        heights = self._rowHeights
+        self.whole_height = size[1]
+        heights = row_heights(self)
         # A short table is kept whole (but for a row taller than the cap), a long one
         # needs its first rows.
         rows = heights[1:] if len(heights) <= 1 + 2 * START_ROWS else heights[1:1 + START_ROWS]
@@ -57,7 +60,7 @@ class ReportTable(GridTable):
         return size
 
 
-class KeepWithTableStart(KeepTogether):
+class KeepWithTableStart(LenientKeepTogether):
     """reportlab's group of flowables kept with the next one (keepWithNext), asking of a
     table only that its start fit: the group moves to the next page only when the
     caption (and a heading before it), the header row and the first rows do not fit.
@@ -66,12 +69,11 @@ class KeepWithTableStart(KeepTogether):
     a long table to the next page and left the rest of this one blank.
     """
 
-    def wrap(self, aW: float, aH: float) -> tuple[float, float]:
-        size: tuple[float, float] = super().wrap(aW, aH)
-        last = self._content[-1]
+    def slack(self) -> float:
+        last = self.kept()[-1]
         if isinstance(last, ReportTable):
-            self._H -= last._height - last.start_height
-        return size
+            return last.whole_height - last.start_height
+        return 0.0
 
 
 def _breakable(content: Inlines, too_long: Any) -> Inlines:

@@ -46,15 +46,10 @@ from reportexport.exporters.pdf.fonts import (
 )
 from reportexport.exporters.pdf.footnotes import CarriedNotes, NotesFrame
 from reportexport.exporters.pdf.hyphenation import SHORTEST, hyphenator
-from reportexport.exporters.pdf.pagestreams import check_reportlab as check_page_streams
+from reportexport.exporters.pdf.reportlab_compat import check_reportlab, use_keep_together_class
 from reportexport.exporters.pdf.scripts import draw_string
 from reportexport.exporters.pdf.tables import KeepWithTableStart, table_flowables
-from reportexport.exporters.pdf.tagging import (
-    DocumentFacts,
-    Element,
-    TaggingCanvas,
-    check_reportlab,
-)
+from reportexport.exporters.pdf.tagging import DocumentFacts, Element, TaggingCanvas
 from reportexport.fontruns import needed_fallbacks
 from reportexport.frontend import Document
 from reportexport.model import (
@@ -566,7 +561,6 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
               say: Callable[[str], None] | None = None) -> None:
     """Lay the report out and write it; `say` hears the pages laid out, about once a second."""
     check_reportlab()
-    check_page_streams()
     needed = needed_fallbacks(report.characters, (theme.body_font, theme.heading_font))
     body = register_family("body", theme.body_font, needed=needed)
     # The heading family sets no italic but in a table's header cell.
@@ -645,7 +639,7 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
         initialFontName=body.regular,
     )
     # A group kept with a table needs only the table's start to fit (tables.py).
-    doc.keepTogetherClass = KeepWithTableStart
+    use_keep_together_class(doc, KeepWithTableStart)
     doc.addPageTemplates([
         PageTemplate("cover", frames=[cover_frame],
                      onPage=lambda canvas, doc: canvas.begin_page()),
