@@ -105,31 +105,10 @@ def table_flowables(table: Table, plan: TablePlan, body: ParagraphStyle, header_
                                 fontSize=plan.size, leading=body.leading * scale)
     if plan.break_words:
         cell_style.embeddedHyphenation = 1
-    styles = {
-        (align, header): ParagraphStyle(f"cell-{align}-{header}", parent=cell_style,
-                                        alignment=_ALIGN[align],
-                                        fontName=header_font if header else cell_style.fontName)
-        for align in _ALIGN for header in (False, True)
-    }
     top, bottom = TOP_PADDING * scale, BOTTOM_PADDING * scale
     caption_paragraph = text(caption_markup(table, ink), table.caption or (), caption,
                              element.add("Caption"))
-    head, body_rows = element.add("THead"), element.add("TBody")
-    data = []
-    for r, row in enumerate([table.columns, *table.rows]):
-        tr = (head if r == 0 else body_rows).add("TR")
-        cells = []
-        for content, align, width in zip(row, table.align, plan.widths, strict=True):
-            room = width - 2 * plan.padding
-            if r and plan.break_words:
-                content = _breakable(content, lambda word, room=room: stringWidth(
-                    word, cell_style.fontName, plan.size) > room)
-            paragraph = text(markup(content, ink), content, styles[(align, r == 0)],
-                             tr.add("TH", scope="Column") if r == 0 else tr.add("TD"))
-            # A list of flowables, not the paragraph alone: reportlab splits only
-            # such a cell between its lines when its row does not fit a page.
-            cells.append([paragraph])
-        data.append(cells)
+    data = _cells(table, plan, cell_style, header_font, ink, element, text)
     header_height = max(cell[0].wrap(width - 2 * plan.padding, text_height)[1]
                         for cell, width in zip(data[0], plan.widths, strict=True)) + top + bottom
     flowable = ReportTable(data, colWidths=list(plan.widths),
@@ -148,3 +127,30 @@ def table_flowables(table: Table, plan: TablePlan, body: ParagraphStyle, header_
                            ])
     flowable.start_cap = START_LINES * cell_style.leading + top + bottom
     return [caption_paragraph, flowable, Spacer(1, body.spaceAfter)]
+
+
+def _cells(table: Table, plan: TablePlan, cell_style: ParagraphStyle, header_font: str,
+           ink: Ink, element: Element, text: TextMaker) -> list[list[list[Flowable]]]:
+    """Each row's cells, the header row first, each cell a paragraph in a list (reportlab
+    splits only such a cell between its lines when its row does not fit a page)."""
+    styles = {
+        (align, header): ParagraphStyle(f"cell-{align}-{header}", parent=cell_style,
+                                        alignment=_ALIGN[align],
+                                        fontName=header_font if header else cell_style.fontName)
+        for align in _ALIGN for header in (False, True)
+    }
+    head, body_rows = element.add("THead"), element.add("TBody")
+    data = []
+    for r, row in enumerate([table.columns, *table.rows]):
+        tr = (head if r == 0 else body_rows).add("TR")
+        cells: list[list[Flowable]] = []
+        for content, align, width in zip(row, table.align, plan.widths, strict=True):
+            room = width - 2 * plan.padding
+            if r and plan.break_words:
+                content = _breakable(content, lambda word, room=room: stringWidth(
+                    word, cell_style.fontName, plan.size) > room)
+            paragraph = text(markup(content, ink), content, styles[(align, r == 0)],
+                             tr.add("TH", scope="Column") if r == 0 else tr.add("TD"))
+            cells.append([paragraph])
+        data.append(cells)
+    return data
