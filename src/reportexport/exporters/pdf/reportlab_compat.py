@@ -428,6 +428,21 @@ def row_heights(table: Table) -> list[float]:
     return heights
 
 
+def table_rows(table: Table) -> list[list[Any]]:
+    """A table's rows of cells (its private `_cellvalues`), which a split part holds:
+    the rows a row split between its lines leaves for the next page are new cells."""
+    rows: list[list[Any]] = table._cellvalues
+    return rows
+
+
+def given_row_heights(table: Table) -> list[float | None]:
+    """The row heights a table was made with (its private `_argH`): a split part is made
+    with the heights its rows had, and a row split between its lines keeps, on the next
+    page, a height of its own (at least its first part's, not only its cells')."""
+    heights: list[float | None] = table._argH
+    return heights
+
+
 class LenientKeepTogether(KeepTogether):
     """reportlab's group kept together, which can ask less than its content's height.
 
