@@ -370,3 +370,14 @@ def test_paragraph_fragments_and_laid_out_lines(body_font: str) -> None:
         assert ((isinstance(fragment, list) and isinstance(fragment[0], float | int)
                 and all(isinstance(piece[1], str) for piece in fragment[1:]))
                 or hasattr(fragment, "text") or hasattr(fragment, "words")), fragment
+
+
+def test_widest_advance_bounds_every_string_width(body_font: str) -> None:
+    widest = compat.widest_advance(body_font)
+    face = pdfmetrics.getFont(body_font).face
+    assert widest >= face.defaultWidth and widest == max(
+        max(face.charWidths.values()), face.defaultWidth), (
+        "TTFontFace.charWidths/defaultWidth no longer hold the advances")
+    for text in ("WWWW", "mmmm", "\u2014\u2014", "\U0001f600"):  # a missing glyph too
+        assert pdfmetrics.stringWidth(text, body_font, 10) <= len(text) * widest * 10 / 1000, (
+            "stringWidth gives a character more than charWidths or defaultWidth says")

@@ -23,6 +23,7 @@ from reportexport.exporters.pdf.reportlab_compat import (
     laid_out_lines,
     paragraph_fragments,
     space_above_in_frame,
+    widest_advance,
 )
 from reportexport.exporters.pdf.scripts import with_fallbacks
 from reportexport.exporters.pdf.tagging import Element
@@ -53,6 +54,7 @@ class TaggedParagraph(Paragraph):
     tag: Element | None = None
     drawn: bool = False
     _longest: float | None = None  # the width of its longest word, once asked
+    _letters: int | None = None  # the letters of its longest word, once asked
     # (width, style, size) of the lines laid out last, until they are drawn:
     _wrapped: tuple[float, Any, tuple[float, float]] | None = None
 
@@ -86,7 +88,8 @@ class TaggedParagraph(Paragraph):
             canvas.end_text()
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        if self.style.hyphenationLang and self._longest_word() > availWidth:
+        if (self.style.hyphenationLang and self._may_outrun(availWidth)
+                and self._longest_word() > availWidth):
             # reportlab, hyphenating, leaves a word longer than the line unbroken (it
             # runs off the page): such a paragraph is set without hyphenation.
             self.style = copy.copy(self.style)
@@ -98,6 +101,14 @@ class TaggedParagraph(Paragraph):
         size: tuple[float, float] = super().wrap(availWidth, availHeight)
         self._wrapped = (availWidth, self.style, size)
         return size
+
+    def _may_outrun(self, width: float) -> bool:
+        """Whether a word may be wider than `width`: not if its letters, each as wide as the
+        font's widest, are not (most paragraphs; then no word need be measured)."""
+        if self._letters is None:
+            self._letters = max(map(len, self.source_text.split()), default=0)
+        bound = self._letters * widest_advance(self.style.fontName) * self.style.fontSize
+        return bool(bound / 1000 > width)
 
     def _longest_word(self) -> float:
         if self._longest is None:

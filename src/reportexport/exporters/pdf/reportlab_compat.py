@@ -13,6 +13,7 @@ tests/test_reportlab_compat.py checks each hook behaves as relied on.
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -100,6 +101,17 @@ def font_has_character(name: str, code: int) -> bool:
     """Whether registered font `name` has a glyph for character `code`: its face's
     `charToGlyph` map (reportlab offers no public coverage query)."""
     return code in pdfmetrics.getFont(name).face.charToGlyph
+
+
+@functools.cache
+def widest_advance(name: str) -> float:
+    """The widest advance of any character in registered font `name`, in thousandths of
+    the size: the largest of its face's `charWidths` and its `defaultWidth` (what
+    reportlab's stringWidth gives a character the font lacks). Both are undocumented;
+    the font's hmtx table would need the file parsed again."""
+    face = pdfmetrics.getFont(name).face
+    widest: float = max(max(face.charWidths.values(), default=0), face.defaultWidth)
+    return widest
 
 
 def font_file_bytes(name: str) -> bytes:
