@@ -381,3 +381,21 @@ def test_widest_advance_bounds_every_string_width(body_font: str) -> None:
     for text in ("WWWW", "mmmm", "\u2014\u2014", "\U0001f600"):  # a missing glyph too
         assert pdfmetrics.stringWidth(text, body_font, 10) <= len(text) * widest * 10 / 1000, (
             "stringWidth gives a character more than charWidths or defaultWidth says")
+
+
+def test_the_streamed_save_writes_what_reportlab_writes(tmp_path: Path, body_font: str) -> None:
+    files = []
+    for kind in (Canvas, compat.AnnotationHookCanvas):
+        path = tmp_path / f"{kind.__name__}.pdf"
+        canvas = kind(str(path), invariant=1, pageCompression=1)
+        for number in range(3):
+            canvas.setFont(body_font, 11)
+            canvas.drawString(20, 20, f"Page {number} ąčę")
+            canvas.bookmarkPage(f"p{number}")
+            canvas.addOutlineEntry(f"Page {number}", f"p{number}")
+            canvas.linkRect("", "p0", (0, 0, 10, 10))
+            canvas.showPage()
+        canvas.save()
+        files.append(path.read_bytes())
+    assert files[0] == files[1], (
+        "PDFDocument.GetPDFData/format changed: the streamed save no longer writes its bytes")

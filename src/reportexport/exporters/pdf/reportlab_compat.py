@@ -24,11 +24,15 @@ from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import (
     LinkAnnotation,
+    PDFCrossReferenceTable,
     PDFDictionary,
+    PDFFile,
+    PDFIndirectObject,
     PDFName,
     PDFPage,
     PDFStream,
     PDFString,
+    PDFTrailer,
 )
 from reportlab.pdfbase.ttfonts import TTFont, shapeStr
 from reportlab.pdfgen.canvas import Canvas
@@ -219,6 +223,35 @@ class AnnotationHookCanvas(Canvas):
         """The PDFDocument being written (the canvas's private `_doc`)."""
         return self._doc
 
+    def save(self) -> None:
+        """Write the document to its file object by object, as reportlab formats it.
+
+        reportlab's `PDFDocument.SaveToFile` formats every object into one list of
+        strings and joins them into the file's bytes before writing: at its end, a
+        long report's whole file is held twice in memory, the build's peak. This
+        is `PDFDocument.GetPDFData` and `format` (reportlab 5.1), with a file that
+        writes each object as it is added: the same bytes. It uses the document's
+        private `delayedFonts`, `signature`, `Outlines`, object tables and the
+        `__accum__` objects may read, and `_savedToFile`.
+        """
+        if self.page_has_content():
+            self.showPage()
+        document = self._doc
+        if getattr(document, "_savedToFile", False) or getattr(document, "_digiSigs", None):
+            raise RuntimeError("reportlab_compat cannot write this document")
+        document._savedToFile = True
+        for font in document.delayedFonts:
+            font.addObjects(document)
+        document.info.invariant = document.invariant
+        document.info.digest(document.signature)
+        document.Reference(document.Catalog)
+        document.Reference(document.info)
+        document.Outlines.prepare(document, self)
+        if document.Outlines.ready < 0:
+            document.Catalog.Outlines = None
+        with open(self._filename, "wb") as out:
+            _write_objects(document, _FileWriter(out, document._pdfVersion))
+
     @property
     def file_name(self) -> str:
         """The file the canvas saves to (its private `_filename`)."""
@@ -228,6 +261,49 @@ class AnnotationHookCanvas(Canvas):
     def page_has_content(self) -> bool:
         """Whether anything was drawn since the last page ended (the private `_code`)."""
         return bool(len(self._code))
+
+
+class _FileWriter(PDFFile):
+    """reportlab's output collector, writing each piece to `out` instead of keeping it."""
+
+    def __init__(self, out: Any, version: Any) -> None:
+        super().__init__(version)  # which adds the file's header to its list
+        header: list[bytes] = self.strings
+        for piece in header:
+            out.write(piece)
+        header.clear()
+        self.write = out.write
+
+
+def _write_objects(document: Any, output: _FileWriter) -> None:
+    """reportlab's `PDFDocument.format` (5.1) into `output`: every object, numbered in
+    turn (formatting one may add more), then the cross-reference table and trailer."""
+    document.encrypt.prepare(document)
+    catalog, info = document.Catalog, document.info
+    document.Reference(catalog)
+    document.Reference(info)
+    encryption = document.encrypt.info()
+    encrypt = document.Reference(encryption) if encryption else None
+    numbers, objects, offsets = (document.numberToId, document.idToObject,
+                                 document.idToOffset)
+    ids = []
+    document.__accum__ = output
+    counter = 1
+    while counter in numbers:
+        oid = numbers[counter]
+        formatted = PDFIndirectObject(oid, objects[oid]).format(document)
+        offsets[oid] = output.add(formatted)
+        ids.append(oid)
+        counter += 1
+    del document.__accum__
+    if counter - 1 != len(numbers):
+        raise ValueError("reportlab numbered its objects in a way reportlab_compat cannot write")
+    xref = PDFCrossReferenceTable()
+    xref.addsection(0, ids)
+    start = output.add(xref.format(document))
+    output.add(PDFTrailer(startxref=start, Size=len(numbers) + 1,
+                          Root=document.Reference(catalog), Info=document.Reference(info),
+                          Encrypt=encrypt, ID=document.ID()).format(document))
 
 
 def set_annotation_entries(annotation: Any, struct_parent: int, contents: str) -> None:
