@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from reportexport.model import BulletList, NumberedList, Paragraph, Quote, Report
-from reportexport.source import load_report
+from reportexport.source.reading import load_report
 
 
 def _escape(text: str) -> str:

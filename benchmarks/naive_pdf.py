@@ -18,7 +18,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from reportexport.model import Paragraph as ParagraphBlock
 from reportexport.model import block_texts
-from reportexport.source import load_report
+from reportexport.source.reading import load_report
 
 
 class _Doc(SimpleDocTemplate):

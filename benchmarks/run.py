@@ -101,7 +101,7 @@ def in_process(source: Path, out: Path, runs: int) -> dict[str, float]:
 
 def _in_process_child(source: Path, out: Path, runs: int) -> None:
     from reportexport.building import build
-    from reportexport.source import load_report
+    from reportexport.source.reading import load_report
     from reportexport.theme import load_theme
 
     report, theme = load_report(source), load_theme()

@@ -12,7 +12,7 @@ import pytest
 
 from reportexport.building import build
 from reportexport.model import Report
-from reportexport.source import load_report
+from reportexport.source.reading import load_report
 from reportexport.theme import Theme, load_theme
 from toolguard import pytest_configure, pytest_runtest_protocol  # noqa: F401  (hooks)
 

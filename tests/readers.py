@@ -8,10 +8,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from reportexport.exporters.docx.reader import NS as W_NS
-from reportexport.exporters.docx.reader import paragraph_text
-from reportexport.exporters.epub.reader import NS as E_NS
-from reportexport.exporters.epub.reader import read_package
+from reportexport.exporters.docx.readback import NS as W_NS
+from reportexport.exporters.docx.readback import paragraph_text
+from reportexport.exporters.epub.readback import NS as E_NS
+from reportexport.exporters.epub.readback import read_package
 
 
 def normalise(text: str) -> str:

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import DATA, ROOT
 from reportexport.building import build
-from reportexport.source import load_report
+from reportexport.source.reading import load_report
 from reportexport.theme import Theme
 
 pytestmark = pytest.mark.conformance  # every test here reads Ace's reports

@@ -21,7 +21,7 @@ import pytest
 
 from conftest import DATA, ROOT
 from reportexport.model import Inlines, Paragraph, Report, Text
-from reportexport.source import load_report
+from reportexport.source.reading import load_report
 from reportexport.theme import Theme
 
 

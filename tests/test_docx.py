@@ -17,7 +17,7 @@ from conftest import DATA, run_cli
 from readers import normalise
 from reportexport.building import build
 from reportexport.model import Report
-from reportexport.source import load_report
+from reportexport.source.reading import load_report
 from reportexport.theme import Theme
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -14,7 +14,7 @@ from conftest import DATA, FORMATS
 from readers import TEXT_READERS, normalise
 from reportexport import exporters
 from reportexport.building import build
-from reportexport.source import load_report
+from reportexport.source.reading import load_report
 from reportexport.theme import Theme
 
 CASES = sorted((DATA / "valid").glob("*.yaml"))

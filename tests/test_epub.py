@@ -17,9 +17,9 @@ from lxml import etree
 
 from conftest import DATA, ROOT
 from reportexport.building import build
-from reportexport.exporters.epub.reader import NS, nav_outline, read_package
+from reportexport.exporters.epub.readback import NS, nav_outline, read_package
 from reportexport.model import Report
-from reportexport.source import load_report
+from reportexport.source.reading import load_report
 from reportexport.theme import Theme, load_theme
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -11,7 +11,7 @@ from readers import TEXT_READERS
 from reportexport import exporters
 from reportexport.building import build
 from reportexport.model import Figure, Table
-from reportexport.source import load_report
+from reportexport.source.reading import load_report
 from reportexport.theme import Theme
 
 EXAMPLES = sorted((ROOT / "examples").glob("*/*.yaml"))

@@ -15,11 +15,11 @@ from lxml import etree
 
 from conftest import DATA, FORMATS
 from reportexport.building import build
-from reportexport.exporters.epub.reader import NS as E_NS
-from reportexport.exporters.epub.reader import read_package
+from reportexport.exporters.epub.readback import NS as E_NS
+from reportexport.exporters.epub.readback import read_package
 from reportexport.model import Figure
-from reportexport.problems import InputError
-from reportexport.source import load_report
+from reportexport.source.problems import InputError
+from reportexport.source.reading import load_report
 from reportexport.theme import Theme
 
 SOURCE = DATA / "valid" / "figures.yaml"

@@ -16,11 +16,11 @@ from lxml import etree
 
 from conftest import DATA, FORMATS
 from reportexport.building import build
-from reportexport.exporters.docx.reader import NS as W_NS
-from reportexport.exporters.epub.reader import NS as E_NS
-from reportexport.exporters.epub.reader import read_package
+from reportexport.exporters.docx.readback import NS as W_NS
+from reportexport.exporters.epub.readback import NS as E_NS
+from reportexport.exporters.epub.readback import read_package
 from reportexport.model import Note, plain
-from reportexport.source import load_report
+from reportexport.source.reading import load_report
 from reportexport.theme import Theme
 
 SOURCE = DATA / "valid" / "footnotes.yaml"
@@ -113,7 +113,7 @@ def test_a_split_paragraph_keeps_each_note_with_its_own_half() -> None:
     from reportexport.exporters.pdf.flowables import Ink, markup
     from reportexport.exporters.pdf.fonts import register_alias
     from reportexport.exporters.pdf.footnotes import note_numbers
-    from reportexport.inline import parse
+    from reportexport.source.inline import parse
     from reportexport.theme import load_theme
 
     mark = register_alias("note-mark", load_theme().body_font.regular)

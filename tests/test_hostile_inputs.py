@@ -349,7 +349,7 @@ def test_a_font_file_name_with_spaces_and_quotes_gets_a_plain_name_in_the_epub(
     from lxml import etree
 
     from reportexport.building import build
-    from reportexport.source import load_report
+    from reportexport.source.reading import load_report
     from reportexport.theme import load_theme
 
     bundled = ROOT / "src" / "reportexport" / "fonts" / "Caladea-Regular.ttf"

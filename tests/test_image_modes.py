@@ -27,9 +27,9 @@ from PIL import Image
 from conftest import FORMATS, run_cli
 from imagecases import CASES, ImageCase, halves, png_chunk, saved
 from reportexport.building import build
-from reportexport.exporters.epub.reader import NS as E_NS
-from reportexport.exporters.epub.reader import read_package
-from reportexport.source import load_report
+from reportexport.exporters.epub.readback import NS as E_NS
+from reportexport.exporters.epub.readback import read_package
+from reportexport.source.reading import load_report
 from reportexport.theme import Theme
 
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -294,7 +294,7 @@ def test_a_text_bomb_is_refused_before_it_is_decompressed_whole(tmp_path: Path) 
     """Pillow stops at PngImagePlugin.MAX_TEXT_CHUNK: a zTXt of 256 MiB costs no 256 MiB."""
     import resource
 
-    from reportexport.images import ImageProblem, check_image
+    from reportexport.source.images import ImageProblem, check_image
 
     compressor = zlib.compressobj(9)
     text = b"".join(compressor.compress(b"\0" * 2**24) for _ in range(16)) + compressor.flush()

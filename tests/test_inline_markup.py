@@ -16,10 +16,10 @@ from lxml import etree
 
 from conftest import DATA, FORMATS
 from reportexport.building import build
-from reportexport.exporters.docx.reader import NS as W_NS
-from reportexport.exporters.epub.reader import NS as E_NS
-from reportexport.exporters.epub.reader import read_package
-from reportexport.source import load_report
+from reportexport.exporters.docx.readback import NS as W_NS
+from reportexport.exporters.epub.readback import NS as E_NS
+from reportexport.exporters.epub.readback import read_package
+from reportexport.source.reading import load_report
 from reportexport.theme import Theme
 
 SOURCE = DATA / "valid" / "inline-markup.yaml"

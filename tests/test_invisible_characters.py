@@ -16,7 +16,7 @@ from fontTools.ttLib import TTFont
 
 from conftest import DATA
 from reportexport.building import build
-from reportexport.source import load_report
+from reportexport.source.reading import load_report
 from reportexport.theme import Theme
 
 SOURCE = DATA / "valid" / "decomposed-accents-and-joiners.yaml"

@@ -11,8 +11,8 @@ import pytest
 import reportexport
 from conftest import DATA
 from reportexport import loading
-from reportexport.problems import ExportError, InputError, Problem
-from reportexport.source import load_report
+from reportexport.source.problems import ExportError, InputError, Problem
+from reportexport.source.reading import load_report
 from reportexport.theme import load_theme
 from reportexport.watching import Watcher
 

@@ -17,7 +17,7 @@ from readers import normalise
 from reportexport import __version__
 from reportexport.building import build
 from reportexport.model import Report
-from reportexport.source import load_report
+from reportexport.source.reading import load_report
 from reportexport.theme import load_theme
 
 

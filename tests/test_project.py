@@ -53,7 +53,7 @@ def test_licences_ship_with_the_fonts() -> None:
 @pytest.mark.parametrize("page", ["README.md", "docs/source-format.md"])
 def test_source_examples_are_valid(page: str, tmp_path: Path) -> None:
     # The README's short example and the annotated one of the source format's page.
-    from reportexport.source import load_report
+    from reportexport.source.reading import load_report
 
     text = (ROOT / page).read_text(encoding="utf-8")
     example = re.search(r"```yaml\n(.+?)\n```", text, re.DOTALL).group(1)

@@ -24,7 +24,7 @@ from readers import TEXT_READERS
 from reportexport import exporters
 from reportexport.cli import main
 from reportexport.model import block_texts
-from reportexport.source import load_report
+from reportexport.source.reading import load_report
 from reportexport.theme import load_theme
 
 settings.register_profile(

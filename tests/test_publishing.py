@@ -18,7 +18,7 @@ from reportexport import ExportError, build
 from reportexport.building import Builder, output_path
 from reportexport.model import Report
 from reportexport.publishing import RollbackError, remove_stale
-from reportexport.source import load_report
+from reportexport.source.reading import load_report
 from reportexport.theme import Theme
 
 MINIMAL = DATA / "valid" / "minimal.yaml"
@@ -305,7 +305,7 @@ def test_an_archive_an_interrupted_library_left_open_is_collected_quietly(
     import gc
     import zipfile
 
-    from reportexport.zipfiles import ArchiveBuffer
+    from reportexport.support.zipfiles import ArchiveBuffer
 
     written_to: list[type] = []
     opened = zipfile.ZipFile.__init__
@@ -439,3 +439,38 @@ def test_a_killed_build_leaves_staging_files_the_next_build_removes(
     # The next build: the canonical source (the same file names), in this process.
     build(report, theme, list(FORMATS), out, parallel=False)
     assert _staging_files(out) == []
+
+
+
+def test_two_builds_publishing_into_one_folder_take_turns(
+        tmp_path: Path, minimal: Report, theme: Theme, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While another build holds the folder (publishing its editions), a build waits
+    to rename its own, so that the folder never holds a mix of the two builds' editions."""
+    import fcntl
+    import threading
+
+    builder = Builder(["docx", "epub"], parallel=False)
+    editions = builder.build(minimal, theme, tmp_path)
+    before = {path: path.stat().st_mtime_ns for path in editions}
+    holder = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # as a build publishing beside this one would
+    waiting = threading.Event()
+    real_flock = fcntl.flock
+
+    def flock(descriptor: int, operation: int) -> None:
+        waiting.set()
+        real_flock(descriptor, operation)
+
+    monkeypatch.setattr(fcntl, "flock", flock)
+    worker = threading.Thread(target=builder.build, args=(minimal, theme, tmp_path))
+    try:
+        worker.start()
+        assert waiting.wait(20), "the build published without taking its turn"
+        worker.join(0.5)  # it waits for the folder: nothing of it may be published meanwhile
+        assert worker.is_alive()
+        assert {path: path.stat().st_mtime_ns for path in editions} == before
+    finally:
+        os.close(holder)  # the other build's turn ends
+    worker.join(60)
+    assert not worker.is_alive()
+    assert all(path.stat().st_mtime_ns != before[path] for path in editions)

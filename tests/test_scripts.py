@@ -20,9 +20,9 @@ from lxml import etree
 from conftest import DATA
 from readers import normalise, pdf_text
 from reportexport.building import build
-from reportexport.fontruns import font_runs, language_runs
-from reportexport.source import load_report
+from reportexport.source.reading import load_report
 from reportexport.theme import Theme
+from reportexport.typography.fontruns import font_runs, language_runs
 
 SOURCE = DATA / "valid" / "khmer.yaml"
 KHMER = re.compile("[\u1780-\u17ff\u19e0-\u19ff]")

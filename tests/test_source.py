@@ -72,7 +72,7 @@ def test_schema_command_prints_a_schema_the_source_satisfies(tmp_path: Path) -> 
 
     import jsonschema
 
-    from reportexport.yamlload import load_yaml
+    from reportexport.source.yamlload import load_yaml
 
     result = run_cli("schema")
     assert result.code == 0

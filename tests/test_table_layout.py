@@ -29,11 +29,11 @@ from lxml import etree
 import reportexport
 from conftest import DATA, ROOT, run_cli
 from reportexport.building import build
-from reportexport.exporters.docx.reader import NS as W_NS
-from reportexport.layout import column_widths
+from reportexport.exporters.docx.readback import NS as W_NS
 from reportexport.model import Table, plain
-from reportexport.source import load_report
+from reportexport.source.reading import load_report
 from reportexport.theme import Theme, load_theme
+from reportexport.typography.sizing import column_widths
 
 VALID = DATA / "valid"
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
@@ -262,7 +262,7 @@ def test_a_table_validate_accepts_builds(case: tuple[dict[str, Any], bool]) -> N
 def test_the_watcher_refuses_a_save_whose_table_cannot_fit(tmp_path: Path) -> None:
     """The watcher re-reads the source with the theme it keeps: that read checks the
     table's fit too, located, as validate does."""
-    from reportexport.problems import InputError
+    from reportexport.source.problems import InputError
     from reportexport.watching import Watcher
 
     source = tmp_path / "report.yaml"

@@ -34,7 +34,7 @@ from reportexport.model import (
     Text,
 )
 from reportexport.model import Paragraph as ParagraphBlock
-from reportexport.source import load_report
+from reportexport.source.reading import load_report
 from reportexport.theme import Theme
 
 CASES = {

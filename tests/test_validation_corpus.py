@@ -61,8 +61,8 @@ def test_folder_given_as_source(tmp_path: Path) -> None:
 
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # CI runs as root, which reads any file: simulate the permission error instead.
-    from reportexport.problems import InputError
-    from reportexport.source import load_report
+    from reportexport.source.problems import InputError
+    from reportexport.source.reading import load_report
 
     source = tmp_path / "locked.yaml"
     source.write_text("metadata: {}\n")
@@ -147,7 +147,7 @@ import json, sys
 sys.modules["yaml._yaml"] = None  # as if PyYAML had been built without libyaml
 from pathlib import Path
 from reportexport import load
-from reportexport.problems import InputError
+from reportexport.source.problems import InputError
 found = {}
 for name in sys.argv[1:]:
     try:

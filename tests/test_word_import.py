@@ -43,7 +43,7 @@ from reportexport.model import (
     Text,
     plain,
 )
-from reportexport.source import load_report
+from reportexport.source.reading import load_report
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 SOURCES = [*sorted((DATA / "valid").glob("*.yaml")), ROOT / "examples" / "guide" / "guide.yaml",

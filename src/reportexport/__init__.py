@@ -21,7 +21,7 @@ from pathlib import Path
 from reportexport.building import Builder, build
 from reportexport.exporters import Exporter, Option, RegistryError
 from reportexport.model import Report
-from reportexport.problems import ExportError, InputError, Location, Problem
+from reportexport.source.problems import ExportError, InputError, Location, Problem
 from reportexport.theme import Theme, load_theme
 
 # Reading sources (YAML, the schema) is imported when first needed: the worker
@@ -56,7 +56,7 @@ def formats() -> list[str]:
 
 def load_report(source: str | Path) -> Report:
     """Read and check a report source; raise InputError listing every problem found."""
-    from reportexport.source import load_report as load_source
+    from reportexport.source.reading import load_report as load_source
 
     return load_source(Path(source))
 

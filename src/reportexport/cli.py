@@ -43,7 +43,7 @@ class _Parser(argparse.ArgumentParser):
 
     def unknown_arguments(self, extra: Sequence[str]) -> str:
         """argparse's message for arguments it did not take, with a guess for each option."""
-        from reportexport.schema import closest_name  # only a mistake needs it
+        from reportexport.source.schema import closest_name  # only a mistake needs it
 
         guesses: list[tuple[str, str]] = []
         for word in extra:
@@ -184,7 +184,7 @@ def _parser(formats: Sequence[str]) -> tuple[_Parser, dict[str, _Parser]]:
 
 def _did_you_mean(word: str, known: Sequence[str]) -> str:
     """" (did you mean 'pdf'?)" for a misspelt or mis-cased name, else ""."""
-    from reportexport.schema import closest_name  # only a mistake needs it
+    from reportexport.source.schema import closest_name  # only a mistake needs it
 
     guess = closest_name(word, known)
     return f" (did you mean '{guess}'?)" if guess else ""
@@ -367,7 +367,7 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{name}\t{exporter.suffix}\t{exporter.media_type}\t{exporter.description}")
         return EXIT_OK
     if args.command == "schema":
-        from reportexport.schema import schema_text
+        from reportexport.source.schema import schema_text
 
         sys.stdout.write(schema_text("theme" if args.theme else "report"))
         return EXIT_OK

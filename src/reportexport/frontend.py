@@ -15,7 +15,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from reportexport.dates import human_date
 from reportexport.model import (
     Block,
     Figure,
@@ -28,6 +27,7 @@ from reportexport.model import (
     block_content,
     notes,
 )
+from reportexport.support.dates import human_date
 
 #: The label of the fact every edition adds after the source's own: the publication date.
 PUBLISHED = "Published"

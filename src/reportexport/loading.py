@@ -18,14 +18,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportexport.coverage import character_problems, check_characters
-from reportexport.problems import InputError, Problem
-from reportexport.tablefit import check_tables, table_problems
+from reportexport.source.problems import InputError, Problem
 from reportexport.theme import Theme, load_theme
+from reportexport.typography.glyphcoverage import character_problems, check_characters
+from reportexport.typography.tablefit import check_tables, table_problems
 
 if TYPE_CHECKING:
     from reportexport.model import Report
-    from reportexport.yamlload import LocatedData
+    from reportexport.source.yamlload import LocatedData
 
 # Reading sources (YAML, the schema) is imported when first needed: the worker
 # processes of a build import the package, and so this module, but never read a source.
@@ -52,7 +52,7 @@ def check_buildable(report: Report, theme: Theme) -> None:
 def load_checked(source: Path, theme: Theme) -> Report:
     """The report of `source`, checked alone and with `theme`; raise InputError listing
     every problem found."""
-    from reportexport.source import check_source
+    from reportexport.source.reading import check_source
 
     report, located, problems = check_source(source)
     problems += theme_problems(located, report, theme, problems)
@@ -65,7 +65,7 @@ def load(source: Path, style: Path | None) -> tuple[Report, Theme]:
     """The report of `source` and the theme of `style` (the default one when None), each
     checked; both are read before giving up, so one InputError lists every problem of
     both."""
-    from reportexport.source import check_source
+    from reportexport.source.reading import check_source
 
     problems: list[Problem] = []
     report = theme = located = None

@@ -9,12 +9,15 @@ name as it was.
 Staging files are named `.NAME.HOST-PID.RANDOM.tmp`, after the edition's file
 name and the building process, so that a later build can tell a file left by a
 build that was killed (its process is gone) from one a build running beside it
-is still writing (its process is alive), and remove only the first.
+is still writing (its process is alive), and remove only the first. Two builds
+publishing into one folder take turns (a lock on the folder), so that neither
+leaves a mix of its editions and the other's.
 """
 
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import re
 import secrets
@@ -23,10 +26,10 @@ import signal
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from reportexport.problems import OutputError
+from reportexport.source.problems import OutputError
 
 Staged = tuple[Path, Path]  # (staging file, final path)
 
@@ -226,7 +229,9 @@ def publish(staged: Sequence[Staged]) -> None:
     """
     kept: dict[Path, Path | None] = {}
     replaced: list[Path] = []
-    with interrupts_held() as pending:
+    # The turn is awaited before interrupts are held, so that Ctrl-C still stops a
+    # build that waits for another to finish publishing.
+    with _folders_locked(final for _, final in staged), interrupts_held() as pending:
         try:
             for _, final in staged:
                 kept[final] = _keep_previous(final)
@@ -245,6 +250,22 @@ def publish(staged: Sequence[Staged]) -> None:
             for backup in kept.values():
                 if backup is not None:
                     backup.unlink(missing_ok=True)
+
+
+@contextmanager
+def _folders_locked(finals: Iterable[Path]) -> Iterator[None]:
+    """Hold an exclusive lock on each folder the editions go to, in one order.
+
+    The lock is taken on the folder itself (flock on its descriptor), so no lock
+    file is left among the editions; it ends with the descriptor, even when the
+    process is killed.
+    """
+    with ExitStack() as stack:
+        for folder in sorted({final.parent.resolve() for final in finals}):
+            descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+            stack.callback(os.close, descriptor)
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
 
 
 def _keep_previous(final: Path) -> Path | None:

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reportexport.packagedata import PACKAGE
+from reportexport.support.packagedata import PACKAGE
 
 if TYPE_CHECKING:
-    from reportexport.problems import Problem
-    from reportexport.yamlload import LocatedData
+    from reportexport.source.problems import Problem
+    from reportexport.source.yamlload import LocatedData
 
 #: Page sizes in millimetres (width, height), portrait.
 PAGE_SIZES_MM: dict[str, tuple[float, float]] = {
@@ -152,7 +152,7 @@ def truetype_problem(path: Path) -> str | None:
     (a text file named .ttf) is told once, here, not as a missing glyph for
     every character of the report.
     """
-    from reportexport.inputfiles import MAX_INPUT_BYTES, check_regular, read_start
+    from reportexport.source.inputfiles import MAX_INPUT_BYTES, check_regular, read_start
 
     size = check_regular(path, "a font file")
     if size > MAX_INPUT_BYTES:
@@ -180,7 +180,7 @@ def truetype_problem(path: Path) -> str | None:
 def _font_file(located: LocatedData, path: tuple[str | int, ...], name: str,
                problems: list[Problem]) -> Path | None:
     """The file a theme's font entry names, beside the theme or bundled, checked."""
-    from reportexport.problems import InputError
+    from reportexport.source.problems import InputError
 
     for folder in (located.file.parent, bundled_fonts_dir()):
         candidate = folder / name
@@ -273,9 +273,9 @@ def _page_problems(located: LocatedData) -> list[Problem]:
 def load_theme(file: Path | None = None) -> Theme:
     """Read and check a theme (the default one when `file` is None)."""
     # Imported here, not above: exporter processes unpickle a Theme without reading YAML.
-    from reportexport import schema
-    from reportexport.problems import InputError, Problem
-    from reportexport.yamlload import load_yaml
+    from reportexport.source import schema
+    from reportexport.source.problems import InputError, Problem
+    from reportexport.source.yamlload import load_yaml
 
     # lexists: a link that loops is no missing file; reading it says what it is.
     if file is not None and not os.path.lexists(file):

@@ -10,7 +10,7 @@ from pathlib import Path
 from reportexport.building import Builder, figure_images
 from reportexport.loading import load, load_checked
 from reportexport.model import Report
-from reportexport.problems import ExportError, InputError
+from reportexport.source.problems import ExportError, InputError
 from reportexport.theme import Theme
 
 #: watchfiles waits this long after the last change before yielding (ms): an

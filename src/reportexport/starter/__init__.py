@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reportexport.packagedata import PACKAGE
-from reportexport.problems import InputError, Problem
-from reportexport.schema import schema_text
+from reportexport.source.problems import InputError, Problem
+from reportexport.source.schema import schema_text
+from reportexport.support.packagedata import PACKAGE
 from reportexport.theme import default_theme_path
 
 SCHEMA_LINE = "# yaml-language-server: $schema={}\n"

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from reportexport.inputfiles import refuse
-from reportexport.problems import InputError, Problem
+from reportexport.source.inputfiles import refuse
+from reportexport.source.problems import InputError, Problem
 from reportexport.wordimport.marks import Comment, comments, resolve_changes, tracked_changes
 from reportexport.wordimport.package import WordPackage, read_package
 from reportexport.wordimport.reader import Draft, read_draft

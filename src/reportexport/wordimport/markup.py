@@ -10,8 +10,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from reportexport import inline
 from reportexport.model import CrossReference, Emphasis, Inlines, Link, Note, Strong, Text
+from reportexport.source import inline
 
 _ALWAYS = re.compile(r"([\\*\[\]<`])")
 _EVERY = re.compile(r"([\\*_\[\]<>`^!&])")

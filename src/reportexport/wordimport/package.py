@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reportexport.inputfiles import (
+from reportexport.source.inputfiles import (
     check_declared_sizes,
     open_zip,
     parse_xml,

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from reportexport.inline import SCHEMES
 from reportexport.model import (
     Block,
     BulletList,
@@ -35,7 +34,8 @@ from reportexport.model import (
     notes,
     plain,
 )
-from reportexport.source import MAX_SECTION_DEPTH, slugify
+from reportexport.source.inline import SCHEMES
+from reportexport.source.reading import MAX_SECTION_DEPTH, slugify
 from reportexport.wordimport.marks import few_words, number_paragraphs
 from reportexport.wordimport.package import R, WordPackage, w
 from reportexport.wordimport.styles import (

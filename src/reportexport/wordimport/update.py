@@ -28,7 +28,6 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
-from reportexport.inputfiles import read_bounded
 from reportexport.model import (
     BulletList,
     CrossReference,
@@ -47,8 +46,9 @@ from reportexport.model import (
     map_content,
     notes,
 )
-from reportexport.problems import InputError, Problem, format_path
-from reportexport.source import read_report
+from reportexport.source.inputfiles import read_bounded
+from reportexport.source.problems import InputError, Problem, format_path
+from reportexport.source.reading import read_report
 from reportexport.wordimport import Decision, Imported, read_word, write_atomically
 from reportexport.wordimport.markup import runs, same_text, to_markup
 from reportexport.wordimport.reader import Draft, DraftSection, title_id, unique_id

@@ -37,6 +37,6 @@ class DocxExporter(Exporter):
         write_docx(report, theme, destination, self.template)
 
     def outline(self, path: Path) -> list[tuple[int, str]]:
-        from reportexport.exporters.docx.reader import read_outline
+        from reportexport.exporters.docx.readback import read_outline
 
         return read_outline(path)

@@ -24,9 +24,9 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
 from reportexport.exporters.docx.ordering import insert_in_order
-from reportexport.fontruns import needed_fallbacks
-from reportexport.fontsubset import EDITING_CHARACTERS, subset_font
 from reportexport.theme import FontFamily
+from reportexport.typography.fontruns import needed_fallbacks
+from reportexport.typography.fontsubset import EDITING_CHARACTERS, subset_font
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -13,7 +13,7 @@ from docx.shared import Pt, RGBColor
 from reportexport.exporters.docx.ordering import insert_in_order
 from reportexport.theme import Theme
 
-#: Heading levels the exporter styles; deeper source levels do not exist (see source.py).
+#: Heading levels the exporter styles; deeper source levels do not exist (see source/reading.py).
 LEVELS = range(1, 7)
 TOC_LEVELS = range(1, 4)
 

@@ -29,7 +29,7 @@ from typing import Any
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import nsmap, qn
 
-from reportexport.inputfiles import (
+from reportexport.source.inputfiles import (
     MAX_INPUT_BYTES,
     check_declared_sizes,
     looks_like_xml,
@@ -38,7 +38,7 @@ from reportexport.inputfiles import (
     read_bounded,
     read_member,
 )
-from reportexport.problems import ExportError, InputError
+from reportexport.source.problems import ExportError, InputError
 
 WHAT = "a Word document (.docx)"
 

@@ -33,10 +33,7 @@ from reportexport.exporters.docx.footnotes import add_footnote, new_footnotes_pa
 from reportexport.exporters.docx.ordering import insert_in_order
 from reportexport.exporters.docx.styles import TOC_LEVELS, ensure_styles, set_language
 from reportexport.exporters.docx.template import adopt, checked_template
-from reportexport.fontruns import chain, font_runs
 from reportexport.frontend import Document
-from reportexport.images import edition_image
-from reportexport.layout import figure_size
 from reportexport.model import (
     Block,
     BulletList,
@@ -56,11 +53,14 @@ from reportexport.model import (
     Text,
     plain,
 )
-from reportexport.problems import ExportError
-from reportexport.tablefit import TablePlan, TableTooWide, plan
+from reportexport.source.images import edition_image
+from reportexport.source.problems import ExportError
+from reportexport.support.timestamps import build_time
+from reportexport.support.zipfiles import ArchiveBuffer, rewrite_zip
 from reportexport.theme import FontFamily, Theme
-from reportexport.timestamps import build_time
-from reportexport.zipfiles import ArchiveBuffer, rewrite_zip
+from reportexport.typography.fontruns import chain, font_runs
+from reportexport.typography.sizing import figure_size
+from reportexport.typography.tablefit import TablePlan, TableTooWide, plan
 
 # Children of w:settings that must follow w:updateFields (ECMA-376 CT_Settings order).
 _AFTER_UPDATE_FIELDS = {

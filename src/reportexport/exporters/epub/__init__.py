@@ -27,6 +27,6 @@ class EpubExporter(Exporter):
         write_epub(report, theme, destination)
 
     def outline(self, path: Path) -> list[tuple[int, str]]:
-        from reportexport.exporters.epub.reader import read_outline
+        from reportexport.exporters.epub.readback import read_outline
 
         return read_outline(path)

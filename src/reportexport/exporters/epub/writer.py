@@ -21,14 +21,14 @@ from reportexport.exporters.epub.xhtml import (
     stylesheet,
     title_page,
 )
-from reportexport.fontruns import language_runs, needed_fallbacks
-from reportexport.fontsubset import GENERATED_CHARACTERS, subset_font
 from reportexport.frontend import Document
-from reportexport.images import edition_image
 from reportexport.model import GENERATED_PREFIX, Figure, Report, Section
+from reportexport.source.images import edition_image
+from reportexport.support.timestamps import build_time
+from reportexport.support.zipfiles import ArchiveBuffer, rewrite_zip
 from reportexport.theme import Theme
-from reportexport.timestamps import build_time
-from reportexport.zipfiles import ArchiveBuffer, rewrite_zip
+from reportexport.typography.fontruns import language_runs, needed_fallbacks
+from reportexport.typography.fontsubset import GENERATED_CHARACTERS, subset_font
 
 XHTML = "application/xhtml+xml"
 _XHTML_NS = "http://www.w3.org/1999/xhtml"

@@ -9,9 +9,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import assert_never
 
-from reportexport.fontruns import language_runs
 from reportexport.frontend import Document
-from reportexport.images import edition_image
 from reportexport.model import (
     GENERATED_PREFIX,
     Block,
@@ -31,7 +29,9 @@ from reportexport.model import (
     Table,
     Text,
 )
+from reportexport.source.images import edition_image
 from reportexport.theme import FontFamily, Theme
+from reportexport.typography.fontruns import language_runs
 
 #: Where each section is, by id: "file.xhtml#id" (sections share their top-level one's file).
 Targets = dict[str, str]

@@ -1,4 +1,4 @@
-"""The PDF edition: a print-ready brief laid out with reportlab."""
+"""The PDF edition: a print-ready report laid out with reportlab."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ class PdfExporter(Exporter):
     name: ClassVar[str] = "pdf"
     suffix: ClassVar[str] = ".pdf"
     media_type: ClassVar[str] = "application/pdf"
-    description: ClassVar[str] = "print-ready PDF brief with cover, contents, bookmarks (reportlab)"
+    description: ClassVar[str] = "print-ready PDF with cover, contents, bookmarks (reportlab)"
     cost: ClassVar[float] = 3.0  # laying out pages: the longest edition at every scale
 
     def prepare(self) -> None:
@@ -28,6 +28,6 @@ class PdfExporter(Exporter):
         write_pdf(report, theme, destination, self.say)
 
     def outline(self, path: Path) -> list[tuple[int, str]]:
-        from reportexport.exporters.pdf.reader import read_outline
+        from reportexport.exporters.pdf.readback import read_outline
 
         return read_outline(path)

@@ -10,9 +10,9 @@ from reportlab.platypus import Flowable, Image, KeepTogether, Spacer
 
 from reportexport.exporters.pdf.flowables import Ink, TextMaker, caption_markup
 from reportexport.exporters.pdf.tagging import Element
-from reportexport.images import edition_image, edition_image_is_the_file
-from reportexport.layout import figure_size
 from reportexport.model import Figure
+from reportexport.source.images import edition_image, edition_image_is_the_file
+from reportexport.typography.sizing import figure_size
 
 
 class TaggedImage(Image):

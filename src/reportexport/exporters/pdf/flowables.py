@@ -1,4 +1,4 @@
-"""The few flowables the brief needs beyond reportlab's own."""
+"""The few flowables the PDF edition needs beyond reportlab's own."""
 
 from __future__ import annotations
 
@@ -73,7 +73,8 @@ class TaggedParagraph(Paragraph):
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         if self.tag is None:
-            raise RuntimeError(f"a paragraph of the brief has no structure element: {self.text!r}")
+            raise RuntimeError(
+                f"a paragraph of the PDF edition has no structure element: {self.text!r}")
         if self.drawn:  # its text is in the tree once; a link it holds gets a second area
             with canvas.link_of(self.tag):
                 super().drawOn(canvas, x, y, _sW)
@@ -241,7 +242,7 @@ def tagged(text: str, style: Any, tag: Element,
     return paragraph
 
 
-def plain(text: str, style: Any, tag: Element) -> TaggedParagraph:
+def plain_paragraph(text: str, style: Any, tag: Element) -> TaggedParagraph:
     """A paragraph of plain text: `<`, `&` and `>` print as themselves, never as markup."""
     return tagged(escape(text, quote=False), style, tag)
 
@@ -264,7 +265,7 @@ _CLOSE = '<onDraw name="tag_inline" label="/"/>'
 def destination(section_id: str) -> str:
     """The named destination of a section's heading, which its bookmark, its contents
     entry and cross-references to it go to: one name, made in one place. Sections'
-    are the only destinations the brief has, so no generated name can meet one."""
+    are the only destinations the PDF edition has, so no generated name can meet one."""
     return f"sec-{section_id}"
 
 
@@ -401,7 +402,7 @@ class TocEntry(Flowable):
         self.indent = indent
         self.number_width = number_width
         self.leader_colour = leader_colour
-        self.para = plain(text, style, self.link)
+        self.para = plain_paragraph(text, style, self.link)
         self.style = style
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:

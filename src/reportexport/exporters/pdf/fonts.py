@@ -15,9 +15,9 @@ from reportexport.exporters.pdf.reportlab_compat import (
     font_file_name,
     give_blank_glyph,
 )
-from reportexport.fontruns import default_ignorable_codes
-from reportexport.problems import ExportError
+from reportexport.source.problems import ExportError
 from reportexport.theme import FontFamily
+from reportexport.typography.fontruns import default_ignorable_codes
 
 
 @dataclass(frozen=True)

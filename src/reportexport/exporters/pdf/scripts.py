@@ -38,7 +38,7 @@ from reportexport.exporters.pdf.reportlab_compat import (
     shaped_run,
 )
 from reportexport.exporters.pdf.wordbreaks import joined_face, words
-from reportexport.fontruns import font_runs, language_of
+from reportexport.typography.fontruns import font_runs, language_of
 
 _TAGS = re.compile(r"(<[^>]*>)")
 _SPACES = re.compile(r"(\s+)")

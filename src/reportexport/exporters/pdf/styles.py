@@ -21,8 +21,8 @@ from reportlab.lib.units import mm
 
 from reportexport.exporters.pdf.fonts import FontNames
 from reportexport.exporters.pdf.hyphenation import SHORTEST, hyphenator
-from reportexport.tablefit import cell_size
 from reportexport.theme import Theme
+from reportexport.typography.tablefit import cell_size
 
 #: The largest share of the measure a list's or a quotation's indent takes: the theme's
 #: indents (up to 144 pt) would leave a narrow page's text no room.

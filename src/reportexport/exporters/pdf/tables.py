@@ -29,7 +29,7 @@ from reportexport.exporters.pdf.reportlab_compat import (
 )
 from reportexport.exporters.pdf.tagging import Element
 from reportexport.model import Emphasis, Inline, Inlines, Link, Strong, Table, Text
-from reportexport.tablefit import TablePlan
+from reportexport.typography.tablefit import TablePlan
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT}
 #: Body rows that must fit below the caption and the header row for a table to start

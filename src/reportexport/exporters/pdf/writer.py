@@ -1,4 +1,4 @@
-"""Laying out the PDF brief: cover, contents, lead, body, bookmarks and metadata, in one pass."""
+"""Laying out the PDF edition: cover, contents, lead, body, bookmarks and metadata, in one pass."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ from reportexport.exporters.pdf.flowables import (
     destination,
     heading,
     markup,
-    plain,
+    plain_paragraph,
     tagged,
 )
 from reportexport.exporters.pdf.fonts import (
@@ -49,7 +49,6 @@ from reportexport.exporters.pdf.scripts import draw_string
 from reportexport.exporters.pdf.styles import INDENT_SHARE, paragraph_styles
 from reportexport.exporters.pdf.tables import KeepWithTableStart, table_flowables
 from reportexport.exporters.pdf.tagging import DocumentFacts, Element, TaggingCanvas
-from reportexport.fontruns import needed_fallbacks
 from reportexport.frontend import Document
 from reportexport.model import (
     Block,
@@ -71,9 +70,10 @@ from reportexport.model import Paragraph as ParagraphBlock
 from reportexport.model import (
     plain as plain_text,
 )
-from reportexport.tablefit import plan
+from reportexport.support.timestamps import build_time
 from reportexport.theme import Theme
-from reportexport.timestamps import build_time
+from reportexport.typography.fontruns import needed_fallbacks
+from reportexport.typography.tablefit import plan
 
 NUMBER_WIDTH = 28.0
 #: The space between the cover's title and subtitle, and the step by which a title too
@@ -209,15 +209,15 @@ class _Cover(Flowable):
         bottom = self.theme.page.margins_mm.bottom * mm
         scale, least = 1.0, self.theme.sizes.small
         while True:
-            titles = [plain(text, _scaled(style, scale, least), element)
+            titles = [plain_paragraph(text, _scaled(style, scale, least), element)
                       for text, style, element in self.title_texts]
             needed = sum(block.wrap(measure, height)[1] for block in titles)
             needed += TITLE_GAP * (len(titles) - 1)
             words_fit = all(block._longest_word() <= measure for block in titles)
             facts, facts_needed = [], 0.0
             for (label, label_style, th), (value, value_style, td) in self.fact_texts:
-                label_para = plain(label, _scaled(label_style, scale, least * 0.8), th)
-                value_para = plain(value, _scaled(value_style, scale, least), td)
+                label_para = plain_paragraph(label, _scaled(label_style, scale, least * 0.8), th)
+                value_para = plain_paragraph(value, _scaled(value_style, scale, least), td)
                 if beside:
                     _, lh = label_para.wrap(FACT_LABEL_WIDTH - 4 * mm, height)
                     _, vh = value_para.wrap(measure - FACT_LABEL_WIDTH, height)
@@ -332,8 +332,8 @@ class _BriefCanvas(TaggingCanvas):
         super().save()
 
 
-class _Texts:
-    """Makes the brief's paragraphs from inline content, as the content of their elements.
+class _ParagraphMaker:
+    """Makes the PDF edition's paragraphs from inline content, as the content of their elements.
 
     The element learns what its links say (for their annotations' descriptions)
     and gets a Note element for each footnote whose mark stands in its text;
@@ -373,7 +373,7 @@ def _describe_links(content: Inlines, out: dict[str, str]) -> None:
         _describe_links(node.content, out)
 
 
-def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _Texts,
+def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _ParagraphMaker,
                      parent: Element) -> list[Flowable]:
     """One block's flowables: every kind of the model's, or a refusal (assert_never)."""
     match block:
@@ -409,7 +409,7 @@ def _text_height(theme: Theme) -> float:
     return height
 
 
-def _quote_flowables(block: Quote, st: _Styles, theme: Theme, text: _Texts,
+def _quote_flowables(block: Quote, st: _Styles, theme: Theme, text: _ParagraphMaker,
                      parent: Element) -> list[Flowable]:
     quote = parent.add("BlockQuote")
     # An attribution is kept with the quotation's last lines.
@@ -425,27 +425,27 @@ def _quote_flowables(block: Quote, st: _Styles, theme: Theme, text: _Texts,
 
 
 def _list_flowables(items: tuple[Inlines, ...], numbered: bool, st: _Styles, theme: Theme,
-                    text: _Texts, parent: Element) -> list[Flowable]:
+                    text: _ParagraphMaker, parent: Element) -> list[Flowable]:
     indent = min(theme.spacing.list_indent, _measure(theme) * INDENT_SHARE)
     tagged_list = parent.add("L")
     out: list[Flowable] = []
     for number, content in enumerate(items, start=1):
         item = tagged_list.add("LI")
-        label = plain(f"{number}." if numbered else "•", st.label, item.add("Lbl"))
+        label = plain_paragraph(f"{number}." if numbered else "•", st.label, item.add("Lbl"))
         out.append(ListItem(label, text.inline(content, st.item, item.add("LBody")),
                             indent=indent, label_width=indent * 0.75))
     out.append(Spacer(1, theme.spacing.paragraph_after))
     return out
 
 
-def _story(front_end: Document, theme: Theme, st: _Styles, text: _Texts,
+def _story(front_end: Document, theme: Theme, st: _Styles, text: _ParagraphMaker,
            document: Element) -> Iterator[Flowable]:
     report = front_end.report
     yield NextPageTemplate("body")
     yield _Cover(front_end, theme, st, document.add("Div"))
     yield PageBreak()
     if theme.contents != "none":
-        yield plain("Contents", st.contents_title, document.add("P"))
+        yield plain_paragraph("Contents", st.contents_title, document.add("P"))
         contents = document.add("TOC")
         for anchor in front_end.outline:
             level, section = anchor.level, anchor.section
@@ -500,7 +500,7 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
     check_reportlab()
     body, head, mark_font = _register_fonts(report, theme)
     st = _Styles(theme, body, head, mark_font, report.metadata.language)
-    text = _Texts(st.ink, st.note)
+    text = _ParagraphMaker(st.ink, st.note)
     document = Element("Document")
     # The whole story is made before layout, so that every note's paragraph exists
     # when the frame looks for it; layout consumes the list from the front.

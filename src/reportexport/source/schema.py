@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from reportexport.packagedata import PACKAGE
-from reportexport.problems import Problem
-from reportexport.yamlload import LocatedData
+from reportexport.source.problems import Problem
+from reportexport.source.yamlload import LocatedData
+from reportexport.support.packagedata import PACKAGE
 
 _TYPE_NAMES = {
     "string": "a string",

@@ -18,7 +18,7 @@ def _walk(items: list[Any], level: int, out: list[tuple[int, str]]) -> None:
 def read_outline(path: Path) -> list[tuple[int, str]]:
     from pypdf import PdfReader
 
-    from reportexport.inputfiles import read_bounded
+    from reportexport.source.inputfiles import read_bounded
 
     out: list[tuple[int, str]] = []
     # pypdf bounds what each stream inflates to; the file itself is bounded here.

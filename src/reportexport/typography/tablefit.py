@@ -27,14 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reportexport.fontruns import chain, font_runs, language_of
-from reportexport.layout import column_widths
 from reportexport.model import Emphasis, Inlines, Note, Report, Strong, Table, Text
-from reportexport.problems import ExportError, Problem
+from reportexport.source.problems import ExportError, Problem
 from reportexport.theme import FontFamily, Theme
+from reportexport.typography.fontruns import chain, font_runs, language_of
+from reportexport.typography.sizing import column_widths
 
 if TYPE_CHECKING:  # the build's workers never read a source: YAML is not imported there
-    from reportexport.yamlload import LocatedData
+    from reportexport.source.yamlload import LocatedData
 
 #: The smallest size a table's text is set in (points): smaller is not read comfortably.
 MIN_SIZE = 6.0
@@ -85,7 +85,7 @@ class TableTooWide(ValueError):
 def _font(path: Path) -> tuple[object, int]:
     import uharfbuzz as hb
 
-    from reportexport.inputfiles import read_bounded
+    from reportexport.source.inputfiles import read_bounded
 
     face = hb.Face(read_bounded(path, what="a font file"))  # as fontsubset reads fonts
     return hb.Font(face), face.upem

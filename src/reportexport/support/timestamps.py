@@ -6,7 +6,7 @@ import datetime as dt
 import os
 
 from reportexport.model import Report
-from reportexport.problems import ExportError
+from reportexport.source.problems import ExportError
 
 
 def build_time(report: Report) -> dt.datetime:

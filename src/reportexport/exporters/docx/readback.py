@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from reportexport.inputfiles import open_zip, parse_xml, read_bounded, read_member
+from reportexport.source.inputfiles import open_zip, parse_xml, read_bounded, read_member
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}

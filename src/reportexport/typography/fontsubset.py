@@ -15,7 +15,7 @@ from pathlib import Path
 
 import uharfbuzz as hb
 
-from reportexport.inputfiles import read_bounded
+from reportexport.source.inputfiles import read_bounded
 
 #: What an editor may type into a DOCX without leaving the embedded font:
 #: printable ASCII, Latin-1, the common typographic punctuation and the euro.

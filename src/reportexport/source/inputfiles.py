@@ -19,7 +19,7 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from reportexport.problems import InputError, Problem
+from reportexport.source.problems import InputError, Problem
 
 if TYPE_CHECKING:
     from lxml import etree

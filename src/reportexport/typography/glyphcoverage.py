@@ -16,13 +16,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from reportexport.fontruns import uncovered
 from reportexport.model import Figure, Inlines, Report, Table, plain
-from reportexport.problems import ExportError, Problem
+from reportexport.source.problems import ExportError, Problem
 from reportexport.theme import Theme
+from reportexport.typography.fontruns import uncovered
 
 if TYPE_CHECKING:  # the build's workers never read a source: YAML is not imported there
-    from reportexport.yamlload import LocatedData
+    from reportexport.source.yamlload import LocatedData
 
 _SHOWN_SECTIONS = 3
 
@@ -91,7 +91,7 @@ def character_problems(located: LocatedData, report: Report, theme: Theme) -> li
     missing = missing_characters(report, theme)
     if not missing:
         return []
-    from reportexport.source import located_strings
+    from reportexport.source.reading import located_strings
 
     strings = located_strings(located.data)
     body = " or ".join([theme.body_font.family,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportexport.inputfiles import MAX_INPUT_BYTES, read_bounded
+from reportexport.source.inputfiles import MAX_INPUT_BYTES, read_bounded
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage

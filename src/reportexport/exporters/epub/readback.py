@@ -9,7 +9,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from reportexport.inputfiles import open_zip, parse_xml, read_bounded, read_member
+from reportexport.source.inputfiles import open_zip, parse_xml, read_bounded, read_member
 
 NS = {
     "c": "urn:oasis:names:tc:opendocument:xmlns:container",

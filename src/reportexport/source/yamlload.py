@@ -28,8 +28,8 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from reportexport.inputfiles import MAX_INPUT_BYTES, read_bounded
-from reportexport.problems import InputError, Location, Problem, format_path
+from reportexport.source.inputfiles import MAX_INPUT_BYTES, read_bounded
+from reportexport.source.problems import InputError, Location, Problem, format_path
 
 try:  # libyaml where PyYAML was built with it; it is many times faster.
     from yaml._yaml import CParser as _EventParser

@@ -9,8 +9,6 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from reportexport import inline, schema
-from reportexport.images import ImageProblem, check_image
 from reportexport.model import (
     Block,
     BulletList,
@@ -28,8 +26,10 @@ from reportexport.model import (
     cross_references,
     number_notes,
 )
-from reportexport.problems import InputError, Problem
-from reportexport.yamlload import DataPath, LocatedData, load_yaml
+from reportexport.source import inline, schema
+from reportexport.source.images import ImageProblem, check_image
+from reportexport.source.problems import InputError, Problem
+from reportexport.source.yamlload import DataPath, LocatedData, load_yaml
 
 #: Word offers Heading 1–9 and XHTML h1–h6; six levels keep every edition faithful.
 MAX_SECTION_DEPTH = 6
@@ -228,7 +228,7 @@ def slugify(text: str) -> str:
     return slug[:80].rstrip("-") or "report"
 
 
-class _Texts:
+class _RichTextReader:
     """Turns the source's rich texts into inline nodes, noting every problem where it stands.
 
     It also numbers the tables and figures, in reading order (notes are numbered once
@@ -270,7 +270,7 @@ class _Texts:
 # reports every problem): they trust no shape, and skip what is malformed.
 
 
-def _block(data: Any, path: DataPath, rich: _Texts) -> Block | None:
+def _block(data: Any, path: DataPath, rich: _RichTextReader) -> Block | None:
     if not isinstance(data, dict):
         return None
     if "paragraph" in data:
@@ -290,7 +290,7 @@ def _block(data: Any, path: DataPath, rich: _Texts) -> Block | None:
     return Quote(rich((*path, "quote", "text")), attribution)
 
 
-def _table(data: dict[str, Any], path: DataPath, rich: _Texts) -> Table:
+def _table(data: dict[str, Any], path: DataPath, rich: _RichTextReader) -> Table:
     width = len(_items(data, "columns"))
     # A row of another shape (the schema said so) is measured by no one; an empty list is.
     rows = [row if isinstance(row, list) else None for row in _items(data, "rows")]
@@ -315,7 +315,7 @@ def _table(data: dict[str, Any], path: DataPath, rich: _Texts) -> Table:
     )
 
 
-def _figure(data: dict[str, Any], path: DataPath, rich: _Texts) -> Figure:
+def _figure(data: dict[str, Any], path: DataPath, rich: _RichTextReader) -> Figure:
     rich.figures += 1
     caption = rich((*path, "caption")) if "caption" in data else None
     alt, name = _text(data, "alt"), _text(data, "image")
@@ -330,7 +330,7 @@ def _figure(data: dict[str, Any], path: DataPath, rich: _Texts) -> Figure:
                   alt, caption)
 
 
-def _section(data: Any, path: DataPath, rich: _Texts) -> Section | None:
+def _section(data: Any, path: DataPath, rich: _RichTextReader) -> Section | None:
     if not isinstance(data, dict):
         return None
     blocks = (_block(b, (*path, "blocks", i), rich) for i, b in enumerate(_items(data, "blocks")))
@@ -420,7 +420,7 @@ def check_source(file: Path) -> tuple[Report, LocatedData, list[Problem]]:
     data = located.data if isinstance(located.data, dict) else {}
     date = _parse_date(located, ("metadata", "date"), problems)
     modified = _parse_date(located, ("metadata", "modified"), problems)
-    rich = _Texts(located)
+    rich = _RichTextReader(located)
     lead = tuple(Paragraph(rich(("lead", i))) for i in range(len(_items(data, "lead"))))
     sections = (_section(s, ("sections", i), rich) for i, s in enumerate(_items(data, "sections")))
     body = tuple(s for s in sections if s is not None)

@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
-from reportexport.fontsubset import covers
 from reportexport.theme import FontFamily
+from reportexport.typography.fontsubset import covers
 
 #: (first, last code point, BCP 47 language) for the scripts whose text needs a
 #: language of its own: each is written by one language, in practice.
