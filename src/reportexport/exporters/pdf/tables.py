@@ -104,6 +104,20 @@ class _Grid:
         return commands
 
 
+class _Part(GridTable):
+    """A part of a long table, which lets go of the rows it drew."""
+
+    grid: _Grid | None = None
+    done: tuple[int, int] = (0, 0)  # the table's body rows it holds whole
+
+    def draw(self) -> None:
+        super().draw()
+        if self.grid is not None:
+            # Drawn once: no part asks for these rows again (a retried split starts after).
+            start, end = self.done
+            self.grid.body[start:end] = [[] for _ in range(end - start)]
+
+
 class LongTable(Flowable):
     """A table of any length, laid out page by page in time linear in its rows.
 
@@ -145,7 +159,7 @@ class LongTable(Flowable):
             [self.carried[1]] if self.carried else []) + grid.measured(
             1 + self.start, 1 + self.start + rows)
         final = self.start + rows >= len(grid.body)
-        return GridTable(cells, colWidths=grid.widths, rowHeights=heights,
+        return _Part(cells, colWidths=grid.widths, rowHeights=heights,
                          repeatRows=1 if grid.repeat_header else 0,
                          splitInRow=grid.split_in_row, hAlign="LEFT",
                          style=grid.style(self._header, final))
@@ -196,6 +210,7 @@ class LongTable(Flowable):
                 table_rows(rest)[repeated], float(given_row_heights(rest)[repeated] or 0.0))
         else:
             row, following = kept_rows, None
+        kept.grid, kept.done = self.grid, (self.start, self.start + row - carried)
         return [kept, LongTable(self.grid, self.start + row - carried
                                 + (1 if following else 0), following, first=False,
                                 rows=self._part_rows)]
