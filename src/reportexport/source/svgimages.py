@@ -39,10 +39,16 @@ class SvgProblem(ValueError):
 
 
 @dataclass(frozen=True)
+class SvgText:
+    families: tuple[str, ...]  # its font-family's names, as the SVG gives (or inherits) them
+    characters: str
+
+
+@dataclass(frozen=True)
 class SvgFacts:
     width: float  # CSS px
     height: float
-    texts: tuple[str, ...]  # each <text> element's characters, in document order
+    texts: tuple[SvgText, ...]  # each <text> element's, in document order
 
 
 def parsed_svg(data: bytes) -> etree._Element:
@@ -79,8 +85,23 @@ def check_svg(data: bytes) -> SvgFacts:
         if isinstance(element.tag, str):
             _check_element(element)
     width, height = svg_size(root)
-    texts = tuple(_text(text) for text in root.iter(f"{{{SVG_NS}}}text"))
+    texts = tuple(SvgText(_families(text), _text(text))
+                  for text in root.iter(f"{{{SVG_NS}}}text"))
     return SvgFacts(width, height, texts)
+
+
+_FONT_FAMILY = re.compile(r"font-family\s*:\s*([^;]+)")
+
+
+def _families(element: etree._Element) -> tuple[str, ...]:
+    """The font-family names the element sets or inherits (from an attribute or a style
+    attribute: what svglib and resvg read alike)."""
+    for holder in (element, *element.iterancestors()):
+        match = _FONT_FAMILY.search(str(holder.get("style", "")))
+        value = match.group(1) if match else holder.get("font-family")
+        if value:
+            return tuple(name.strip().strip("'\"") for name in str(value).split(","))
+    return ()
 
 
 def _check_element(element: etree._Element) -> None:
