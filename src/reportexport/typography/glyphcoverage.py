@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportexport.model import Figure, Inlines, Report, Table, plain
@@ -148,11 +149,14 @@ def svg_character_problems(located: LocatedData, report: Report,
     characters its font lacks."""
     from reportexport.source.reading import located_strings
 
-    folder = located.file.parent.resolve()
-    images = {(folder / text).resolve(): path for path, text in located_strings(located.data)
+    found = missing_svg_characters(report, theme)
+    if not found:
+        return []
+    folder = located.file.parent
+    images = {_resolved(folder, text): path for path, text in located_strings(located.data)
               if path[-1:] == ("image",)}
     problems = []
-    for figure, missing in missing_svg_characters(report, theme).items():
+    for figure, missing in found.items():
         path = images.get(figure.image, ())
         shown = ", ".join(f"{_describe(char)} (not in {family})"
                           for char, family in sorted(missing.items()))
@@ -160,6 +164,14 @@ def svg_character_problems(located: LocatedData, report: Report,
                                               f"lacks: {shown}; an SVG's text is set in one "
                                               "font of the theme, without fallbacks"))
     return problems
+
+
+def _resolved(folder: Path, name: str) -> Path | None:
+    """Where an image's name leads, as source/images.py finds it (None: nowhere)."""
+    try:
+        return (folder.resolve() / name).resolve()
+    except (OSError, RuntimeError, ValueError):  # a loop of links, a NUL in the name
+        return None
 
 
 def check_characters(report: Report, theme: Theme) -> None:
