@@ -181,7 +181,8 @@ def test_html_carries_the_svg_as_a_data_uri_with_its_alt(editions: dict[str, Pat
 
 # --- The check ---------------------------------------------------------------------------
 
-_SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" {}>{}</svg>'
+_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" {}>'
+        "{}</svg>")
 
 
 @pytest.mark.parametrize(("attributes", "size"), [
