@@ -224,6 +224,9 @@ def test_references_within_the_svg_and_data_images_are_allowed(content: str) -> 
     (_SVG.format('width="0" height="10"', ""), "must be more than 0"),
     (_SVG.format('width="20000" height="10"', ""), "at most 10000 px"),
     (b"<svg", "not well-formed XML"),
+    (('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE svg [<!ENTITY a "b">]>'
+      + _SVG.format('width="10" height="10"', "<text>&a;</text>")).encode("utf-16"),
+     "declares a document type"),
 ])
 def test_what_the_check_refuses(document: str | bytes, said: str) -> None:
     data = document.encode() if isinstance(document, str) else document

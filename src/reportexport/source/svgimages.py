@@ -55,14 +55,19 @@ def parsed_svg(data: bytes) -> etree._Element:
     """The SVG's root element, parsed without expanding, fetching or loading anything."""
     from lxml import etree
 
-    head = data[:4096].decode("utf-8", errors="replace")
-    if "<!DOCTYPE" in head or "<!ENTITY" in data.decode("utf-8", errors="replace"):
-        raise SvgProblem("declares a document type or entities (<!DOCTYPE>, <!ENTITY>), "
-                         "which an SVG image may not: save it without them")
+    dtd = SvgProblem("declares a document type or entities (<!DOCTYPE>, <!ENTITY>), "
+                     "which an SVG image may not: save it without them")
+    text = data.decode("utf-8", errors="replace")
+    if "<!DOCTYPE" in text or "<!ENTITY" in text:
+        raise dtd
     try:
         root: etree._Element = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as exc:
         raise SvgProblem(f"is not well-formed XML, so not an SVG image ({exc})") from None
+    docinfo = root.getroottree().docinfo
+    # As inputfiles.parse_xml: a declaration in another encoding than UTF-8 is seen here.
+    if docinfo.doctype or docinfo.internalDTD is not None:  # type: ignore[attr-defined]
+        raise dtd
     return root
 
 
