@@ -33,13 +33,13 @@ sys.path.insert(0, str(HERE))
 
 from scaled_source import scaled  # noqa: E402
 
-FORMATS = ("pdf", "docx", "epub")
+FORMATS = ("pdf", "docx", "epub", "html")
 # Every library `all` imports to build the canonical source: YAML, the schema
 # engine, the three output libraries, Pillow (the EPUB cover), HarfBuzz (font
-# subsetting) and pyphen (the PDF's hyphenation). icu4py and fontTools are
-# imported only for text in Khmer, Thai, Lao or Myanmar.
+# subsetting), pyphen (the PDF's hyphenation) and fontTools with Brotli (the web
+# page's WOFF2 fonts). icu4py is imported only for text in Khmer, Thai, Lao or Myanmar.
 LIBRARY_IMPORTS = ("import yaml, jsonschema_rs, reportlab.platypus, docx, ebooklib.epub, "
-                   "PIL.Image, uharfbuzz, pyphen")
+                   "PIL.Image, uharfbuzz, pyphen, fontTools.ttLib.woff2, brotli")
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ def main() -> None:
                                  [python, str(HERE / "naive_pdf.py"), str(source),
                                   str(work / "naive.pdf")])
             if pandoc:
-                for fmt, extra in (("docx", []), ("epub", ["-t", "epub3"])):
+                for fmt, extra in (("docx", []), ("epub", ["-t", "epub3"]), ("html", ["-s"])):
                     others[fmt] = (f"pandoc {fmt}", [pandoc, str(markdown), "--toc", *extra,
                                                      "-o", str(work / f"pandoc.{fmt}")])
             grows = previous_scale is not None and scale == 10 * previous_scale
@@ -245,8 +245,9 @@ def main() -> None:
                       f"{results['all'].cpu_seconds:.2f} s"]
             rows.append("| " + " | ".join(cells) + " |")
             previous_scale = scale
-    header = ["scale", "source", "pdf", "docx", "epub", "all", "pdf / naive", "docx / pandoc",
-              "epub / pandoc", "PDF pages/s", "all / imports", "all CPU"]
+    header = ["scale", "source", "pdf", "docx", "epub", "html", "all", "pdf / naive",
+              "docx / pandoc", "epub / pandoc", "html / pandoc", "PDF pages/s", "all / imports",
+              "all CPU"]
     table = "\n".join([
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),

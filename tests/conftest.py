@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))  # the scaled sources are shared with the benchmark
 SOURCE = ROOT / "source" / "report.yaml"
 DATA = Path(__file__).resolve().parent / "data"
-FORMATS = ("pdf", "docx", "epub")
+FORMATS = ("pdf", "docx", "epub", "html")
 
 
 @dataclass(frozen=True)

@@ -62,10 +62,26 @@ _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "th", "td"
 def _xhtml_text(root: etree._Element) -> str:
     """The words as a reading system shows them: inline elements run on, blocks stand apart."""
     for element in root.iter():
-        if isinstance(element.tag, str) and etree.QName(element).localname in _BLOCKS:
+        if isinstance(element.tag, str) and etree.QName(element).localname in _BLOCKS | {
+                "main", "header", "footer", "figure"}:
             element.text = " " + (element.text or "")
             element.tail = " " + (element.tail or "")
     return "".join(root.itertext())
 
 
-TEXT_READERS = {"pdf": pdf_text, "docx": docx_text, "epub": epub_text}
+def html_body(path: Path) -> etree._Element:
+    """The web page's <body> as a browser parses it (html5lib, the WHATWG algorithm)."""
+    import html5lib
+
+    document = html5lib.parse(path.read_bytes(), treebuilder="lxml",
+                              namespaceHTMLElements=False)
+    body = document.find("body")
+    assert body is not None, f"{path} has no <body>"
+    return body
+
+
+def html_text(path: Path) -> str:
+    return normalise(_xhtml_text(html_body(path)))
+
+
+TEXT_READERS = {"pdf": pdf_text, "docx": docx_text, "epub": epub_text, "html": html_text}

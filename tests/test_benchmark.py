@@ -16,6 +16,6 @@ def test_benchmark_runs_at_1x() -> None:
     )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    for fmt in ("pdf", "docx", "epub", "all"):
+    for fmt in ("pdf", "docx", "epub", "html", "all"):
         assert any(line.startswith(f"reportexport {fmt}") for line in lines)
     assert lines[-1].startswith("| 1x |")

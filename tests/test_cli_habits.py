@@ -205,10 +205,10 @@ def test_progress_shows_on_a_terminal(tmp_path: Path) -> None:
     os.close(leader)
     assert done.returncode == 0
     text = said.decode()
-    assert "reportexport: building pdf, docx, epub from" in text
-    for fmt in ("pdf", "docx", "epub"):
+    assert "reportexport: building pdf, docx, epub, html from" in text
+    for fmt in ("pdf", "docx", "epub", "html"):
         assert f"reportexport: {fmt}: written in " in text
-    assert "reportexport: 3 editions in " in text
+    assert "reportexport: 4 editions in " in text
 
 
 def test_a_long_pdf_says_how_many_pages_are_laid_out(

@@ -57,8 +57,14 @@ def _write_epub(report: Report, theme: Theme, destination: Path) -> None:
     write_epub(report, theme, destination)
 
 
+def _write_html(report: Report, theme: Theme, destination: Path) -> None:
+    from reportexport.exporters.html import page
+
+    destination.write_bytes(page(report, theme))
+
+
 WRITERS: dict[str, Callable[[Report, Theme, Path], None]] = {
-    "pdf": _write_pdf, "docx": _write_docx, "epub": _write_epub}
+    "pdf": _write_pdf, "docx": _write_docx, "epub": _write_epub, "html": _write_html}
 
 
 def _with_block(block: object) -> Report:
@@ -83,16 +89,24 @@ def _docx_block(block: Any) -> object:
 
 
 def _epub_block(block: Any) -> object:
-    from reportexport.exporters.epub.xhtml import block_markup
+    from reportexport.exporters.epub.xhtml import flavour
+    from reportexport.exporters.htmlcore.markup import block_element
 
-    return block_markup(block, {})
+    return block_element(block, flavour({}))
 
 
 #: Each writer's block dispatch, with what its handlers would need left out: an unknown
 #: kind must be refused before any handler runs. (A whole build cannot carry one that far:
 #: the model's own reading of a block, map_content, refuses it first.)
+def _html_block(block: Any) -> object:
+    from reportexport.exporters.html.writer import HTML
+    from reportexport.exporters.htmlcore.markup import block_element
+
+    return block_element(block, HTML)
+
+
 BLOCK_DISPATCH: dict[str, Callable[[Any], object]] = {
-    "pdf": _pdf_block, "docx": _docx_block, "epub": _epub_block}
+    "pdf": _pdf_block, "docx": _docx_block, "epub": _epub_block, "html": _html_block}
 
 
 @pytest.mark.parametrize("name", sorted(BLOCK_DISPATCH))
@@ -118,7 +132,8 @@ def test_a_writer_refuses_an_inline_kind_it_does_not_handle(
 #: The modules whose dispatch mypy proves complete (and the model and front end they read).
 TYPE_CHECKED = ("model.py", "frontend.py", "loading.py", "exporters/pdf/writer.py",
                 "exporters/pdf/flowables.py", "exporters/docx/writer.py",
-                "exporters/epub/xhtml.py", "exporters/epub/writer.py")
+                "exporters/htmlcore/markup.py", "exporters/epub/xhtml.py",
+                "exporters/epub/writer.py", "exporters/html/writer.py")
 
 
 def test_mypy_proves_every_writers_dispatch_complete() -> None:

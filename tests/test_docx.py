@@ -344,31 +344,6 @@ def test_libreoffice_opens_and_converts_it(editions: dict[str, Path], report: Re
     assert report.metadata.running_title in text and "Page 2 of" in text
 
 
-def test_the_python_docx_names_the_footnotes_part_relies_on_still_exist() -> None:
-    """exporters/docx/footnotes.py reaches past python-docx's documented API: if a release
-    moves these, this fails here, before any footnote goes missing."""
-    import docx
-    from docx.opc.constants import RELATIONSHIP_TYPE
-    from docx.opc.packuri import PackURI
-    from docx.opc.part import XmlPart
-
-    document = docx.Document()
-    part = XmlPart(PackURI("/word/footnotes.xml"), "application/xml",
-                   docx.oxml.parse_xml('<w:footnotes xmlns:w="http://schemas.openxmlformats.org/'
-                                       'wordprocessingml/2006/main"/>'), document.part.package)
-    assert RELATIONSHIP_TYPE.FOOTNOTES.endswith("/footnotes")
-    rel_id = document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
-    assert document.part.rels[rel_id].target_part is part
-    assert document.settings.element.tag.endswith("}settings")
-    assert part.element.tag.endswith("}footnotes") and part.blob.startswith(b"<?xml")
-    # Where a part of that name is taken, the next free name; relationships dropped by id.
-    package = document.part.package
-    assert part.partname in {p.partname for p in package.iter_parts()}
-    assert package.next_partname("/word/footnotes%d.xml") == "/word/footnotes1.xml"
-    assert document.part.rels.pop(rel_id).target_part is part
-    assert part.partname not in {p.partname for p in package.iter_parts()}
-
-
 @pytest.mark.conformance  # in-process, but 16 s: the inner loop's slowest test by twice
 def test_openxml_audit_finds_nothing_in_any_edition(tmp_path: Path, theme: Theme) -> None:
     """openxml-audit (OOXML schema and Word-compatibility rules) on every DOCX the corpus,

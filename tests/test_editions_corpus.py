@@ -14,6 +14,7 @@ from conftest import DATA, FORMATS
 from readers import TEXT_READERS, normalise
 from reportexport import exporters
 from reportexport.building import build
+from reportexport.frontend import Document
 from reportexport.source.reading import load_report
 from reportexport.theme import Theme
 
@@ -33,7 +34,9 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_outline_reads_back_as_the_source(built: tuple[Path, dict[str, Path]], fmt: str) -> None:
     source, paths = built
-    assert exporters.load(fmt).outline(paths[fmt]) == load_report(source).outline()
+    # As the front end words the headings: "2.1 Findings", "Annex A Methodology".
+    expected = Document.of(load_report(source)).headings()
+    assert exporters.load(fmt).outline(paths[fmt]) == expected
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -68,7 +68,7 @@ def test_broken_plugin_is_reported_in_one_sentence(monkeypatch: pytest.MonkeyPat
         exporters.load("odt")
     message = str(caught.value)
     assert "format 'odt'" in message and "could not be loaded" in message
-    assert "ModuleNotFoundError" in message and "available: docx, epub, odt, pdf" in message
+    assert "ModuleNotFoundError" in message and "available: docx, epub, html, odt, pdf" in message
     assert "\n" not in message
 
 
@@ -121,7 +121,7 @@ def test_all_builds_plugin_formats_too(text_plugin: str, report: Report, tmp_pat
                                        capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["all", str(SOURCE), "-o", str(tmp_path)]) == 0
     built = sorted(p.suffix for p in tmp_path.iterdir())
-    assert built == [".docx", ".epub", ".pdf", ".txt"], capsys.readouterr().err
+    assert built == [".docx", ".epub", ".html", ".pdf", ".txt"], capsys.readouterr().err
     txt = tmp_path / f"{report.metadata.slug}.txt"
     assert exporters.load(text_plugin).outline(txt) == report.outline()
 

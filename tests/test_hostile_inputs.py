@@ -332,7 +332,7 @@ def test_family_names_are_css_strings_whatever_they_hold(theme: Theme) -> None:
     """Defence in depth, past the schema: with every string token taken out, the
     stylesheet of a theme whose names would break out of their strings is the
     stylesheet of plain names."""
-    from reportexport.exporters.epub.xhtml import stylesheet
+    from reportexport.exporters.htmlcore.styles import stylesheet
 
     evil = 'Evil"; } body { color: red } x { "\\\n<'
     hostile = dataclasses.replace(

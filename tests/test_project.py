@@ -63,7 +63,9 @@ def test_source_examples_are_valid(page: str, tmp_path: Path) -> None:
     shutil.copy(ROOT / "tests" / "data" / "valid" / "images" / "bars.png",
                 tmp_path / "images" / "chart.png")
     report = load_report(source)
-    titles = [section["title"] for section in yaml.safe_load(example)["sections"]]
+    data = yaml.safe_load(example)
+    titles = [section["title"] for part in ("front", "sections", "appendices")
+              for section in data.get(part, [])]
     assert titles and report.outline() == [(1, title) for title in titles]
 
 
@@ -113,6 +115,11 @@ def test_unmarked_through_a_fixture(report):
     pass
 
 
+def test_unmarked_playwright():
+    # Playwright's driver is Node.js running the package's cli.js; it starts Chromium.
+    subprocess.run([os.environ["FAKE_NODE"], "cli.js", "run-driver"], check=True)
+
+
 @pytest.mark.parametrize("program", [pytest.param(TOOL, marks=pytest.mark.conformance),
                                      sys.executable], ids=["tool", "python"])
 def test_case(program):
@@ -122,8 +129,9 @@ def test_case(program):
 
 def test_an_unmarked_test_that_starts_a_conformance_tool_fails(tmp_path: Path) -> None:
     """The inner loop (`pytest -m "not conformance"`) needs none of the conformance tools:
-    tests/toolguard.py fails a test that starts one without the marker (here a stand-in
-    named soffice), and the project's own marker settings refuse a misspelt marker."""
+    tests/toolguard.py fails a test that starts one without the marker (here stand-ins
+    named soffice, and node run as Playwright's driver), and the project's own marker
+    settings refuse a misspelt marker."""
     options = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"][
         "ini_options"]
     assert "--strict-markers" in options["addopts"].split()
@@ -139,17 +147,23 @@ def test_an_unmarked_test_that_starts_a_conformance_tool_fails(tmp_path: Path) -
     tool.parent.mkdir()
     tool.write_text("#!/bin/sh\nexit 0\n")
     tool.chmod(0o755)
+    node = tool.with_name("node")
+    node.write_bytes(tool.read_bytes())
+    node.chmod(0o755)
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist",
          "--continue-on-collection-errors", "-q", "-rfE"],
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
-        env={**os.environ, "FAKE_TOOL": str(tool), "PYTHONPATH": str(ROOT / "tests")})
+        env={**os.environ, "FAKE_TOOL": str(tool), "FAKE_NODE": str(node),
+             "PYTHONPATH": str(ROOT / "tests")})
     out = done.stdout + done.stderr
     assert done.returncode == 1, out
     failed = sorted(re.findall(r"^(?:FAILED|ERROR) (\S+)", done.stdout, re.MULTILINE))
     assert failed == ["test_guarded.py::test_unmarked",
+                      "test_guarded.py::test_unmarked_playwright",
                       "test_guarded.py::test_unmarked_through_a_fixture",
                       "test_misspelt.py"], out
     assert "test_unmarked starts soffice but is not marked" in out, out
+    assert "starts chromium (through Playwright) but is not marked" in out, out
     assert "'conformace' not found in `markers`" in out, out
-    assert re.search(r"\b1 failed, 3 passed, 2 errors\b", out), out
+    assert re.search(r"\b2 failed, 3 passed, 2 errors\b", out), out

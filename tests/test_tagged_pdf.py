@@ -23,6 +23,7 @@ from pypdf import PdfReader
 
 from conftest import DATA, ROOT
 from reportexport.building import build
+from reportexport.frontend import Anchor, Document
 from reportexport.model import (
     CrossReference,
     Figure,
@@ -219,24 +220,30 @@ def test_pdfua_checker_finds_nothing_and_skips_no_rule(case: str, built: dict[st
 
 @pytest.mark.parametrize("case", CASES)
 def test_headings_and_paragraphs_follow_the_source(case: str, built: dict[str, Built]) -> None:
-    report, tree = built[case].report, built[case].tree
+    # The headings as the front end words them ("2.1 Detail"), automatic references
+    # with their labels; the front matter comes before the lead, as the PDF prints it.
+    document = Document.of(built[case].report)
+    report, tree = document.report, built[case].tree
     assert tree.role == "Document"
     headings = [(int(node.role[1]), node.text()) for node, _ in tree.walk()
                 if re.fullmatch(r"H[1-6]", node.role)]
-    assert headings == [(level, _words(title)) for level, title in report.outline()]
+    assert headings == [(level, _words(title)) for level, title in document.headings()]
     # Each section is a Sect holding its heading first, nested as the outline is.
     sects = [(node, parent) for node, parent in tree.walk()
              if node.role == "Sect" and node.kids and node.kids[0].role.startswith("H")]
-    assert [s.kids[0].text() for s, _ in sects] == [_words(t) for _, t in report.outline()]
+    assert [s.kids[0].text() for s, _ in sects] == [_words(t) for _, t in document.headings()]
     for sect, parent in sects:
         level = int(sect.kids[0].role[1])
         assert parent is not None
         assert level == 1 or parent.kids[0].role == f"H{level - 1}"
 
-    expected = [_words(_spoken(p.content)) for p in report.lead]
-    for _, section in report.walk():
-        expected += [_words(_spoken(b.content)) for b in section.blocks
-                     if isinstance(b, ParagraphBlock)]
+    def paragraphs_of(anchors: tuple[Anchor, ...]) -> list[str]:
+        return [_words(_spoken(b.content)) for anchor in anchors for b in anchor.section.blocks
+                if isinstance(b, ParagraphBlock)]
+
+    expected = [*paragraphs_of(document.front_matter),
+                *(_words(_spoken(p.content)) for p in report.lead),
+                *paragraphs_of(document.main_matter)]
     paragraphs = [node for node, parent in tree.walk()
                   if node.role == "P" and parent is not None and parent.role == "Sect"]
     # poppler prints a link's or a note mark's text apart from the words around it.
@@ -249,23 +256,26 @@ def test_headings_and_paragraphs_follow_the_source(case: str, built: dict[str, B
 @pytest.mark.parametrize("case", CASES)
 def test_cover_contents_tables_figures_and_notes_are_elements(case: str,
                                                               built: dict[str, Built]) -> None:
-    report, tree = built[case].report, built[case].tree
+    document = Document.of(built[case].report)
+    report, tree = document.report, built[case].tree
     nodes = [node for node, _ in tree.walk()]
     meta = report.metadata
-    # The cover's facts: a table, one row per fact, its label a row header.
+    # The cover's facts: a table, one row per fact, its label a row header: the
+    # authors, the source's facts, the date of publication.
     cover = tree.kids[0]
     [facts] = [k for k in cover.kids if k.role == "Table"]
     rows = [row for row in facts.kids[0].kids]
-    assert len(rows) == len(meta.facts) + 1  # and the date of publication
-    for row, fact in zip(rows, meta.facts, strict=False):
+    assert len(rows) == len(meta.facts) + 2
+    assert rows[0].kids[1].text() == _words(", ".join(meta.authors))
+    for row, fact in zip(rows[1:], meta.facts, strict=False):
         assert [k.role for k in row.kids] == ["TH", "TD"]
         assert row.kids[0].attributes == ["/Scope /Row"]
         assert row.kids[1].text() == _words(fact.value)
-    # The contents: one entry per section, each a link holding its title (its page
+    # The contents: one entry per section, each a link holding its heading (its page
     # number, like the footer's, is pagination).
     [toc] = [n for n in nodes if n.role == "TOC"]
     assert [k.kids[0].role for k in toc.kids] == ["Link"] * len(report.outline())
-    for entry, (_, title) in zip(toc.kids, report.outline(), strict=True):
+    for entry, (_, title) in zip(toc.kids, document.headings(), strict=True):
         link = entry.kids[0]
         assert link.objects == 1
         assert link.text() == _words(title)
@@ -377,7 +387,7 @@ def test_content_streams_parent_tree_and_annotations_agree(case: str,
                 assert len(element.A.BBox) == 4
 
 
-@pytest.mark.parametrize("case", ["report", "guide"])
+@pytest.mark.parametrize("case", ["report", "guide", "apparatus"])
 def test_xmp_metadata_agrees_with_the_document_information(case: str,
                                                            built: dict[str, Built]) -> None:
     meta = built[case].report.metadata
@@ -385,6 +395,8 @@ def test_xmp_metadata_agrees_with_the_document_information(case: str,
         xmp = pdf.open_metadata()
         assert xmp["dc:title"] == meta.title == str(pdf.docinfo.Title)
         assert xmp["dc:creator"] == list(meta.authors)
+        assert str(pdf.docinfo.Author) == ", ".join(meta.authors)
+        assert xmp.get("dc:rights") == meta.rights
         assert list(xmp["dc:language"]) == [meta.language]
         assert xmp["pdfuaid:part"] == "1"
         assert xmp["pdf:Producer"] == str(pdf.docinfo.Producer)

@@ -46,8 +46,12 @@ from reportexport.model import (
 from reportexport.source.reading import load_report
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-SOURCES = [*sorted((DATA / "valid").glob("*.yaml")), ROOT / "examples" / "guide" / "guide.yaml",
-           ROOT / "source" / "report.yaml"]
+#: Not yet read back from Word: the publisher's apparatus (front matter, numbered
+#: headings, annexes, automatic references; #26), which the Word import leaves for
+#: a later change. tests/test_apparatus.py reads those editions back instead.
+NOT_YET_IMPORTED = {DATA / "valid" / "apparatus.yaml"}
+SOURCES = [*sorted(set((DATA / "valid").glob("*.yaml")) - NOT_YET_IMPORTED),
+           ROOT / "examples" / "guide" / "guide.yaml", ROOT / "source" / "report.yaml"]
 
 
 def _flat(content: Any, ids: dict[str, str], looks: tuple[str, ...] = ()) -> list[Any]:

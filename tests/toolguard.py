@@ -17,8 +17,13 @@ from typing import Any
 
 import pytest
 
-#: Programs by their file name: EPUBCheck runs in Java, Ace starts Chromium itself.
-TOOLS = frozenset({"java", "soffice", "libreoffice", "chromium", "ace", "ace-puppeteer", "pdfua"})
+#: Programs by their file name: EPUBCheck and the Nu HTML Checker run in Java, Ace and
+#: Lighthouse start Chromium themselves.
+TOOLS = frozenset({"java", "soffice", "libreoffice", "chromium", "ace", "ace-puppeteer", "pdfua",
+                   "lighthouse"})
+#: Playwright's driver, a Node.js process of the playwright package: it starts Chromium,
+#: out of this hook's sight (tests/browser.py).
+PLAYWRIGHT_DRIVER = "run-driver"
 
 _running: pytest.Item | None = None  # the unmarked test running now, if any
 
@@ -27,7 +32,9 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
     if event != "subprocess.Popen" or _running is None:
         return
     program = os.path.basename(os.fsdecode(args[0]))  # the executable, never None here
-    if program in TOOLS:
+    if PLAYWRIGHT_DRIVER in map(os.fsdecode, args[1] or ()):
+        program = "chromium (through Playwright)"
+    if program in TOOLS or program.startswith("chromium"):
         raise RuntimeError(f"{_running.nodeid} starts {program} but is not marked "
                            "@pytest.mark.conformance (pyproject.toml, tests/toolguard.py)")
 

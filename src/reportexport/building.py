@@ -396,14 +396,19 @@ def figure_images(report: Report) -> set[Path]:
             if isinstance(block, Figure)}
 
 
-def _files_read(report: Report, theme: Theme, chosen: Sequence[Exporter]) -> list[Path]:
-    """The files a build of `report` reads besides its source: the theme, its fonts,
-    the figures' images and the exporters' file options (a Word template)."""
+def font_files(theme: Theme) -> set[Path]:
+    """The font files of the theme's families and their fallbacks."""
     families = [theme.body_font, theme.heading_font]
     for family in list(families):
         families += family.fallbacks
-    fonts = {path for family in families
-             for path in (family.regular, family.bold, family.italic, family.bold_italic)}
+    return {path for family in families
+            for path in (family.regular, family.bold, family.italic, family.bold_italic)}
+
+
+def _files_read(report: Report, theme: Theme, chosen: Sequence[Exporter]) -> list[Path]:
+    """The files a build of `report` reads besides its source: the theme, its fonts,
+    the figures' images and the exporters' file options (a Word template)."""
+    fonts = font_files(theme)
     images = figure_images(report)
     options = [getattr(exporter, option.name, None) for exporter in chosen
                for option in getattr(exporter, "options", ()) if option.path]

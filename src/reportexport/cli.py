@@ -21,6 +21,7 @@ EXIT_INTERRUPTED, EXIT_TERMINATED = 128 + signal.SIGINT, 128 + signal.SIGTERM
 DEFAULT_SOURCE = Path("source/report.yaml")
 PROJECT_THEME = Path("styles/default.yaml")
 DEFAULT_OUT = Path("dist")
+DEFAULT_PORT = 8000
 MAX_SHOWN = 50  # a mistake repeated a thousand times needs a few examples, not a thousand
 
 
@@ -74,10 +75,13 @@ def _add_options(parser: argparse.ArgumentParser, formats: Sequence[str]) -> Non
             )
 
 
-def _add_source(parser: argparse.ArgumentParser) -> None:
+def _add_source(parser: argparse.ArgumentParser, *, stdin: bool = True) -> None:
+    """SOURCE and --style; `stdin`: whether `-` (standard input) is offered, which a
+    command that watches the source's file cannot follow."""
+    either = ", or - for standard input" if stdin else ""
     parser.add_argument(
         "source", nargs="?", type=Path, default=DEFAULT_SOURCE,
-        help=f"report source, or - for standard input (default: {DEFAULT_SOURCE})",
+        help=f"report source{either} (default: {DEFAULT_SOURCE})",
     )
     parser.add_argument(
         "--style", type=Path, metavar="FILE",
@@ -93,13 +97,24 @@ def _add_quiet(parser: argparse.ArgumentParser) -> None:
 def _parser(formats: Sequence[str]) -> tuple[_Parser, dict[str, _Parser]]:
     parser = _Parser(
         prog="reportexport",
-        description="Build PDF, DOCX and EPUB editions of a report from one YAML source.",
+        description="Build PDF, DOCX, EPUB and HTML editions of a report from one YAML source.",
     )
     parser.add_argument("--version", action="version",
                         version=f"reportexport {reportexport.__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     sub: dict[str, _Parser] = {}
+    # In the order `--help` lists them.
+    _add_build_commands(commands, sub, formats)
+    _add_watch_command(commands, sub, formats)
+    _add_preview_command(commands, sub)
+    _add_project_commands(commands, sub)
+    _add_import_command(commands, sub)
+    return parser, sub
 
+
+def _add_build_commands(commands: argparse._SubParsersAction[_Parser], sub: dict[str, _Parser],
+                        formats: Sequence[str]) -> None:
+    """One command per format, and `all`."""
     for name in [*formats, "all"]:
         what = "every registered edition" if name == "all" else f"the {name.upper()} edition"
         build = sub[name] = commands.add_parser(name, help=f"build {what}",
@@ -117,12 +132,15 @@ def _parser(formats: Sequence[str]) -> tuple[_Parser, dict[str, _Parser]]:
         _add_quiet(build)
         build.set_defaults(formats=build_formats)
 
+
+def _add_watch_command(commands: argparse._SubParsersAction[_Parser], sub: dict[str, _Parser],
+                       formats: Sequence[str]) -> None:
     watch = sub["watch"] = commands.add_parser(
         "watch", help="build, then rebuild whenever the source or theme changes",
         description="Build the editions, then rebuild them whenever the source, the theme "
                     "or another input changes. Ctrl-C stops.",
     )
-    _add_source(watch)
+    _add_source(watch, stdin=False)
     watch.add_argument("-o", "--output", type=Path, default=DEFAULT_OUT, metavar="DIR",
                        help=f"output folder (default: {DEFAULT_OUT}/)")
     watch.add_argument("--formats", default=",".join(formats), metavar="LIST",
@@ -130,6 +148,28 @@ def _parser(formats: Sequence[str]) -> tuple[_Parser, dict[str, _Parser]]:
     _add_options(watch, formats)
     _add_quiet(watch)
 
+
+def _add_preview_command(commands: argparse._SubParsersAction[_Parser],
+                         sub: dict[str, _Parser]) -> None:
+    preview = sub["preview"] = commands.add_parser(
+        "preview", help="show the HTML edition in the browser, updated at every save",
+        description="Build the HTML edition in memory and serve it on 127.0.0.1 (this "
+                    "machine only); the open page updates itself whenever the source, the "
+                    "theme, a font of it or an image changes, and shows the problems of a "
+                    "save that does not validate. Ctrl-C stops.",
+    )
+    _add_source(preview, stdin=False)
+    preview.add_argument("--port", type=int, default=DEFAULT_PORT, metavar="N",
+                         help=f"port on 127.0.0.1 (default: {DEFAULT_PORT}; 0: any free one)")
+    preview.add_argument("--open", action="store_true",
+                         help="open the page in the default web browser")
+    _add_quiet(preview)
+
+
+def _add_project_commands(commands: argparse._SubParsersAction[_Parser],
+                          sub: dict[str, _Parser]) -> None:
+    """The commands that start, check and look into a project: init, validate, formats,
+    schema and inspect."""
     init = sub["init"] = commands.add_parser(
         "init", help="start a project: a commented source and a copy of the theme",
         description="Write a small, valid, commented report source and a copy of the default "
@@ -157,6 +197,10 @@ def _parser(formats: Sequence[str]) -> tuple[_Parser, dict[str, _Parser]]:
         description="Print the outline (level and title of each section) read from an edition.",
     )
     inspect.add_argument("file", type=Path)
+
+
+def _add_import_command(commands: argparse._SubParsersAction[_Parser],
+                        sub: dict[str, _Parser]) -> None:
     word = sub["import"] = commands.add_parser(
         "import", help="read a Word document into a new source, or its edits back into one",
         description="Read a Word document (.docx) into a new source, DIR/report.yaml and its "
@@ -179,7 +223,6 @@ def _parser(formats: Sequence[str]) -> tuple[_Parser, dict[str, _Parser]]:
                       help="with --update: also print the changes as a unified diff "
                            "(the source is updated all the same)")
     _add_quiet(word)
-    return parser, sub
 
 
 def _did_you_mean(word: str, known: Sequence[str]) -> str:
@@ -339,6 +382,37 @@ def _watch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _preview(args: argparse.Namespace) -> int:
+    from reportexport.previewing import PortUnavailable, PreviewServer, Showing, preview
+    from reportexport.watching import Watcher
+
+    if str(args.source) == "-":
+        raise UsageError("preview needs a source file to watch, not standard input")
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port}: a port is a number from 0 to 65535")
+    _check_source(args.source)
+    progress = _Progress(args.quiet)
+
+    def ready(url: str) -> None:
+        print(url, flush=True)  # the result, on standard output even when quiet
+        progress.say(f"reportexport: previewing {args.source} at {url} (Ctrl-C stops)")
+        if args.open:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    try:
+        server = PreviewServer(Showing(), args.port)
+    except PortUnavailable as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        preview(Watcher(args.source, _style(args), fonts=True), server, progress.say,
+                lambda line: print(line, file=sys.stderr, flush=True), ready=ready)
+    except KeyboardInterrupt:
+        progress.say("reportexport: stopped previewing")
+    return EXIT_OK
+
+
 def _build(args: argparse.Namespace) -> int:
     out_dir, file_names = _destination(args.output, args.formats)
     _check_source(args.source)
@@ -395,6 +469,8 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command == "watch":
         return _watch(args)
+    if args.command == "preview":
+        return _preview(args)
     return _build(args)
 
 
@@ -455,7 +531,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _outcome(args: argparse.Namespace, exc: BaseException) -> str:
     """What a failed command did to the editions in place, for its last message."""
-    if args.command in ("validate", "formats", "schema", "inspect", "init", "watch", "import"):
+    if args.command in ("validate", "formats", "schema", "inspect", "init", "watch", "preview",
+                        "import"):
         return ""  # nothing to say, or (watch) its builds said it as they ended
     if getattr(args, "published", False):
         return " after the editions were published"

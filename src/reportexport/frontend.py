@@ -2,21 +2,27 @@
 model, worked out once and in one place, so that the writers cannot disagree on it.
 
 A writer is handed a :class:`Document` (`Document.of(report)`) and reads from it the
-outline, where each section's heading is, the cover's and imprint's facts with the
-publication date formatted once, the captions with their labels, and the notes each
-part of the report holds. Like the model it is format-neutral: a writer turns an
+outline, where each section's heading is and its number ("2.1", "Annex A"), the cover's
+and imprint's facts with the publication date formatted once, the captions with their
+labels, what an automatic reference (`[](#id)`) prints, and the notes each part of
+the report holds. `Document.report` is the report with its automatic references'
+words filled in ("Table 2", "section 3.1"), so that a writer prints a reference's
+content as it always has. Like the model it is format-neutral: a writer turns an
 `Anchor` into its own kind of target (a PDF destination, a Word bookmark, an EPUB
 file and fragment).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from reportexport.model import (
     Block,
+    CrossReference,
     Figure,
     Inlines,
     Note,
@@ -24,8 +30,11 @@ from reportexport.model import (
     Report,
     Section,
     Table,
+    Text,
     block_content,
+    map_report,
     notes,
+    walk_sections,
 )
 from reportexport.support.dates import human_date
 
@@ -33,6 +42,15 @@ from reportexport.support.dates import human_date
 PUBLISHED = "Published"
 #: The label of the publisher's fact, in an imprint that shows the publisher nowhere else.
 PUBLISHER = "Publisher"
+#: The labels of the authors' fact, the first on the cover: one author, several.
+AUTHOR, AUTHORS = "Author", "Authors"
+#: The labels of the imprint's notices, in the order the imprint prints them.
+ISBN, RIGHTS, DISCLAIMER = "ISBN", "Rights", "Disclaimer"
+#: What an annex's heading begins with, before its letter.
+ANNEX = "Annex"
+
+#: Which part of the report a section is in (model.Report.parts).
+Part = Literal["front", "body", "appendix"]
 
 
 class Anchor(NamedTuple):
@@ -45,6 +63,29 @@ class Anchor(NamedTuple):
     level: int  # 1 for a top-level section
     number: int  # 1, 2, 3 … in reading order over all sections
     chapter: Section  # the top-level section it is in (itself, at level 1)
+    #: What its heading begins with: "2.1" (numbered sections), "Annex A", "A.1", or
+    #: nothing (front matter, sections not numbered).
+    label: str
+    part: Part
+
+    @property
+    def heading(self) -> str:
+        """The heading as every edition prints it, in its contents and its outline too:
+        "2.1 Findings", "Annex A Methodology", or the title alone."""
+        return f"{self.label} {self.section.title}" if self.label else self.section.title
+
+    @property
+    def reference(self) -> str:
+        """What an automatic reference to the section prints: "Annex A", "section 2.1",
+        or, where sections are not numbered, the section's title."""
+        if not self.label:
+            return self.section.title
+        return self.label if self.opens_annex else f"section {self.label}"
+
+    @property
+    def opens_annex(self) -> bool:
+        """An annex's own heading, which starts a new page in print."""
+        return self.part == "appendix" and self.level == 1
 
 
 @dataclass(frozen=True)
@@ -64,25 +105,58 @@ class Document:
     outline: tuple[Anchor, ...]
     #: The publication date as the report's language writes it.
     published: str
-    #: The cover's facts, (label, value): the source's, then the publication date.
+    #: The cover's facts, (label, value): the authors, the source's, then the publication date.
     cover_facts: tuple[tuple[str, str], ...]
     #: Each section's anchor by its id: where cross-references to it lead.
     anchors: Mapping[str, Anchor]
+    #: Each table and figure that has an id, by its id, with the anchor of its section.
+    blocks: Mapping[str, tuple[Table | Figure, Anchor]] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def of(cls, report: Report) -> Document:
         meta = report.metadata
         published = human_date(meta.date, meta.language)
         outline = tuple(_anchors(report))
+        if has_automatic_references(report):
+            labels = {**{anchor.section.id: anchor.reference for anchor in outline},
+                      **{ident: block.label for ident, (block, _) in _blocks(outline).items()}}
+            report = map_report(report, lambda content: _resolved(content, labels))
+            outline = tuple(_anchors(report))  # of the sections that hold the words
+        anchors = {anchor.section.id: anchor for anchor in outline}
+        blocks = _blocks(outline)
+        authors = ((AUTHORS if len(meta.authors) > 1 else AUTHOR, ", ".join(meta.authors)),
+                   ) if meta.authors else ()
         return cls(report=report, outline=outline, published=published,
-                   cover_facts=(*((fact.label, fact.value) for fact in meta.facts),
+                   cover_facts=(*authors, *((fact.label, fact.value) for fact in meta.facts),
                                 (PUBLISHED, published)),
-                   anchors={anchor.section.id: anchor for anchor in outline})
+                   anchors=anchors, blocks=blocks)
+
+    @property
+    def notices(self) -> tuple[tuple[str, str], ...]:
+        """The imprint's notices the source gives, (label, value): ISBN, rights, disclaimer."""
+        meta = self.report.metadata
+        return tuple((label, value) for label, value in (
+            (ISBN, meta.isbn), (RIGHTS, meta.rights), (DISCLAIMER, meta.disclaimer)) if value)
 
     @property
     def imprint_facts(self) -> tuple[tuple[str, str], ...]:
-        """The cover's facts and the publisher: for a title page with no publisher's line."""
-        return (*self.cover_facts, (PUBLISHER, self.report.metadata.publisher))
+        """The cover's facts, the publisher and the notices: for a title page with no
+        publisher's line and no imprint of its own."""
+        return (*self.cover_facts, (PUBLISHER, self.report.metadata.publisher), *self.notices)
+
+    def headings(self) -> list[tuple[int, str]]:
+        """The outline as [(level, heading)]: what every edition's outline reads back as."""
+        return [(anchor.level, anchor.heading) for anchor in self.outline]
+
+    @property
+    def front_matter(self) -> tuple[Anchor, ...]:
+        """The front matter's anchors (they come first in the outline)."""
+        return tuple(anchor for anchor in self.outline if anchor.part == "front")
+
+    @property
+    def main_matter(self) -> tuple[Anchor, ...]:
+        """The body's and the appendices' anchors: the outline after the front matter."""
+        return self.outline[len(self.front_matter):]
 
     @staticmethod
     def caption(block: Table | Figure) -> Caption:
@@ -119,9 +193,80 @@ def _subtree(section: Section) -> Iterator[Section]:
 
 
 def _anchors(report: Report) -> Iterator[Anchor]:
-    chapter: Section | None = None
-    for index, (level, section) in enumerate(report.walk(), 1):
-        if level == 1:
-            chapter = section
-        assert chapter is not None  # walk begins at a top-level section
-        yield Anchor(section, level, index, chapter)
+    """Every section's anchor in reading order, with its number: "2.1" in the body when
+    the report numbers its sections; "Annex A", then "A.1" when it does, in the
+    appendices; none in the front matter."""
+    numbered = report.metadata.numbered_sections
+    index = 0
+    parts: tuple[tuple[Part, tuple[Section, ...]], ...] = (
+        ("front", report.front), ("body", report.sections), ("appendix", report.appendices))
+    for part, sections in parts:
+        chapter = sections[0] if sections else None
+        counters: list[int] = []
+        for level, section in walk_sections(sections):
+            index += 1
+            if level == 1:
+                chapter = section
+            assert chapter is not None  # a walk begins at a top-level section
+            del counters[level:]
+            counters += [0] * (level - len(counters))
+            counters[level - 1] += 1
+            yield Anchor(section, level, index, chapter, _label(part, counters, numbered), part)
+
+
+def _label(part: Part, counters: list[int], numbered: bool) -> str:
+    """A heading's number (see `_anchors`) from the counts of its level and those above."""
+    if part == "front":
+        return ""
+    if part == "appendix":
+        letter = annex_letter(counters[0])
+        if len(counters) == 1:
+            return f"{ANNEX} {letter}"
+        return ".".join((letter, *map(str, counters[1:]))) if numbered else ""
+    return ".".join(map(str, counters)) if numbered else ""
+
+
+def annex_letter(number: int) -> str:
+    """A, B … Z, then AA, AB …: the annexes' letters, 1-based."""
+    letters = ""
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = string.ascii_uppercase[remainder] + letters
+    return letters
+
+
+def _blocks(outline: tuple[Anchor, ...]) -> dict[str, tuple[Table | Figure, Anchor]]:
+    """Each table and figure that has an id, with the anchor of its section."""
+    return {block.id: (block, anchor) for anchor in outline for block in anchor.section.blocks
+            if isinstance(block, Table | Figure) and block.id}
+
+
+def has_automatic_references(report: Report) -> bool:
+    """Whether any cross-reference of the report has no words of its own."""
+    return any(_automatic(content) for content in _runs(report))
+
+
+def _runs(report: Report) -> Iterator[Inlines]:
+    yield from (paragraph.content for paragraph in report.lead)
+    for _, section in report.walk():
+        for block in section.blocks:
+            # A paragraph is its one run: block_content would rebuild it to say so.
+            yield from (block.content,) if isinstance(block, Paragraph) else block_content(block)
+
+
+def _automatic(content: Inlines) -> bool:
+    return any(not node.content if isinstance(node, CrossReference)
+               else not isinstance(node, Text) and _automatic(node.content)
+               for node in content)
+
+
+def _resolved(content: Inlines, labels: Mapping[str, str]) -> Inlines:
+    """`content` with each automatic reference given its target's label as its words."""
+    if not _automatic(content):
+        return content
+    return tuple(
+        CrossReference(node.section_id, (Text(labels[node.section_id]),))
+        if isinstance(node, CrossReference) and not node.content
+        else node if isinstance(node, Text)
+        else dataclasses.replace(node, content=_resolved(node.content, labels))
+        for node in content)

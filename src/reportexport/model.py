@@ -37,7 +37,9 @@ class Link:
 
 @dataclass(frozen=True)
 class CrossReference:
-    """A link to a section of the same report, by its id."""
+    """A link to a section, table or figure of the same report, by its id. With no
+    content (`[](#id)`, an automatic reference) every edition prints the target's
+    label, which the document front end works out ("Table 2", "section 3.1")."""
 
     section_id: str
     content: Inlines
@@ -114,6 +116,7 @@ class Table:
     rows: tuple[tuple[Inlines, ...], ...]  # a cell may be empty, (): it prints nothing
     align: tuple[str, ...]  # "left", "center" or "right", one per column
     caption: Inlines | None = None
+    id: str | None = None  # what a cross-reference to it names
 
     @property
     def label(self) -> str:
@@ -132,6 +135,7 @@ class Figure:
     height_px: int
     alt: str
     caption: Inlines | None = None
+    id: str | None = None  # what a cross-reference to it names
 
     @property
     def label(self) -> str:
@@ -180,6 +184,9 @@ class Metadata:
     description: str | None = None
     rights: str | None = None
     facts: tuple[Fact, ...] = ()
+    isbn: str | None = None  # as written, its check digit checked by the loader
+    disclaimer: str | None = None
+    numbered_sections: bool = False  # 1, 1.1, 1.1.1 in headings, contents and references
 
     @property
     def running_title(self) -> str:
@@ -188,19 +195,26 @@ class Metadata:
 
 @dataclass(frozen=True)
 class Report:
+    """A report: its metadata, the lead, and its sections in three parts, in reading
+    order: the front matter (unnumbered, before the contents), the body (`sections`)
+    and the appendices (the annexes, lettered A, B, C …)."""
+
     metadata: Metadata
     sections: tuple[Section, ...]
     lead: tuple[Paragraph, ...] = ()
+    front: tuple[Section, ...] = ()
+    appendices: tuple[Section, ...] = ()
+
+    @property
+    def parts(self) -> tuple[tuple[Section, ...], ...]:
+        """The front matter, the body and the appendices, in reading order."""
+        return self.front, self.sections, self.appendices
 
     def walk(self) -> Iterator[tuple[int, Section]]:
-        """Every section with its level (1 for top-level), in reading order."""
-
-        def visit(sections: tuple[Section, ...], level: int) -> Iterator[tuple[int, Section]]:
-            for section in sections:
-                yield level, section
-                yield from visit(section.sections, level + 1)
-
-        yield from visit(self.sections, 1)
+        """Every section with its level (1 for top-level), in reading order: the front
+        matter's, the body's, then the appendices'."""
+        for part in self.parts:
+            yield from walk_sections(part)
 
     def outline(self) -> list[tuple[int, str]]:
         """The section tree as [(level, title), …]: what every edition must read back as."""
@@ -233,8 +247,8 @@ class Report:
         """Every piece of text with the section it belongs to (None for metadata and lead)."""
         meta = self.metadata
         for value in (meta.title, meta.subtitle, meta.short_title, meta.publisher,
-                      meta.subject, meta.description, meta.rights, *meta.authors,
-                      *meta.keywords):
+                      meta.subject, meta.description, meta.rights, meta.isbn,
+                      meta.disclaimer, *meta.authors, *meta.keywords):
             if value:
                 yield None, value
         for fact in meta.facts:
@@ -247,6 +261,14 @@ class Report:
             for block in section.blocks:
                 for text in block_texts(block):
                     yield section, text
+
+
+def walk_sections(sections: tuple[Section, ...], level: int = 1
+                  ) -> Iterator[tuple[int, Section]]:
+    """`sections` and their subsections with their levels, in reading order."""
+    for section in sections:
+        yield level, section
+        yield from walk_sections(section.sections, level + 1)
 
 
 def map_content(block: Block, change: Callable[[Inlines], Inlines]) -> Block:
@@ -302,14 +324,23 @@ def number_notes(report: Report) -> Report:
                      else dataclasses.replace(node, content=numbered(node.content))
                      for node in content)
 
+    return map_report(report, numbered)
+
+
+def map_report(report: Report, change: Callable[[Inlines], Inlines]) -> Report:
+    """`report` with `change` applied to each run of text of the lead and of every
+    section's blocks, one at a time in reading order (`walk`'s, each block's in
+    `map_content`'s): the one statement of the report's reading order of text."""
+
     def section(sect: Section) -> Section:
-        blocks = tuple(map_content(block, numbered) for block in sect.blocks)
+        blocks = tuple(map_content(block, change) for block in sect.blocks)
         return dataclasses.replace(sect, blocks=blocks,
                                    sections=tuple(section(child) for child in sect.sections))
 
-    lead = tuple(Paragraph(numbered(paragraph.content)) for paragraph in report.lead)
-    return dataclasses.replace(report, lead=lead,
-                               sections=tuple(section(sect) for sect in report.sections))
+    lead = tuple(Paragraph(change(paragraph.content)) for paragraph in report.lead)
+    front, body, appendices = (tuple(section(sect) for sect in part) for part in report.parts)
+    return dataclasses.replace(report, lead=lead, front=front, sections=body,
+                               appendices=appendices)
 
 
 def block_texts(block: Block) -> tuple[str, ...]:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportexport.building import Builder, figure_images
+from reportexport.building import Builder, figure_images, font_files
 from reportexport.loading import load, load_checked
 from reportexport.model import Report
 from reportexport.source.problems import ExportError, InputError
-from reportexport.theme import Theme
+from reportexport.theme import Theme, bundled_fonts_dir
+from reportexport.typography import forget_fonts
 
 #: watchfiles waits this long after the last change before yielding (ms): an
 #: editor's several writes for one save, or several quick saves, give one rebuild.
@@ -31,31 +33,50 @@ def resolved(path: Path) -> Path:
 
 @dataclass
 class Watcher:
-    """The files a build reads, and the theme kept loaded until its file changes."""
+    """The files a build reads, and the theme kept loaded until its file (or, with
+    `fonts`, a font file of it) changes.
+
+    `watch` and `reportexport preview` both follow a Watcher: `changes` says which
+    of its files changed, `load` reads them again. The preview follows the theme's
+    own fonts too; `watch` does not yet, since its build processes keep the fonts they
+    loaded (reportlab's registry, glyph caches) for the life of the process.
+    """
 
     source: Path
     style: Path | None
     extra: tuple[Path, ...] = ()  # other inputs: a Word template, …
+    fonts: bool = False  # follow the theme's own font files
     _theme: Theme | None = field(default=None, init=False)
     _images: set[Path] = field(default_factory=set, init=False)  # the last good source's
+    # The last good theme's own fonts (beside it: the bundled ones do not change).
+    _fonts: set[Path] = field(default_factory=set, init=False)
 
     def _given(self) -> list[Path]:
         return [self.source, *self.extra, *([self.style] if self.style is not None else [])]
 
     def inputs(self) -> set[Path]:
-        return {resolved(path) for path in (*self._given(), *self._images)}
+        return {resolved(path) for path in (*self._given(), *self._images, *self._fonts)}
 
     def folders(self) -> set[Path]:
-        """Watched with what is below them: images live in the source's folder or below."""
+        """Watched with what is below them: images live in the source's folder or below,
+        a theme's own fonts beside it (the bundled ones do not change)."""
         return {resolved(path).parent for path in self._given()}
 
     def load(self, changed: set[Path]) -> tuple[Report, Theme]:
-        """The source, and the theme as loaded last unless its file changed (or it never
-        loaded): then both are read, so that one message lists the problems of both."""
+        """The source, and the theme as loaded last unless its file or a font file of it
+        changed (or it never loaded): then both are read, so that one message lists the
+        problems of both."""
         style_changed = self.style is not None and resolved(self.style) in changed
-        if self._theme is None or style_changed:
+        font_changed = bool(changed & {resolved(path) for path in self._fonts})
+        if font_changed:
+            forget_fonts()
+        if self._theme is None or style_changed or font_changed:
             self._theme = None
             report, self._theme = load(self.source, self.style)
+            if self.fonts:
+                bundled = resolved(bundled_fonts_dir())
+                self._fonts = {path for path in font_files(self._theme)
+                               if not resolved(path).is_relative_to(bundled)}
         else:  # the same pipeline, with the theme kept
             report = load_checked(self.source, self._theme)
         self._images = figure_images(report)
@@ -66,20 +87,23 @@ class Watcher:
 IDLE_MS = 200
 
 
-def _changes(folders: set[Path], inputs: Callable[[], set[Path]]) -> Iterator[set[Path]]:
-    """Sets of changed input files, as editors save them (in place, or by renaming).
+def changes(watcher: Watcher, stop: threading.Event | None = None) -> Iterator[set[Path]]:
+    """Sets of the watcher's files that changed, as editors save them (in place, or by
+    renaming).
 
     An empty set now and then, when nothing changed: the first one means the
-    watcher is running, so a change made from then on is not missed.
+    watcher is running, so a change made from then on is not missed. Ends when `stop`
+    is set (within IDLE_MS), or raises KeyboardInterrupt at Ctrl-C.
     """
     import watchfiles
 
     def relevant(_change: object, path: str) -> bool:
-        return resolved(Path(path)) in inputs()
+        return resolved(Path(path)) in watcher.inputs()
 
-    for batch in watchfiles.watch(*folders, watch_filter=relevant, step=QUIET_MS,
+    for batch in watchfiles.watch(*watcher.folders(), watch_filter=relevant, step=QUIET_MS,
                                   debounce=LONGEST_MS, rust_timeout=IDLE_MS,
-                                  yield_on_timeout=True, raise_interrupt=True):
+                                  yield_on_timeout=True, raise_interrupt=True,
+                                  stop_event=stop):
         yield {resolved(Path(path)) for _, path in batch}
 
 
@@ -109,11 +133,11 @@ def watch(watcher: Watcher, builder: Builder, out_dir: Path, say: Callable[[str]
         say(f"reportexport: built {', '.join(path.name for path in paths)} "
             f"in {took * 1000:.0f} ms")
 
-    changes = _changes(watcher.folders(), watcher.inputs)
-    next(changes)  # watching from here on: a save during the first build is seen
+    changed_files = changes(watcher)
+    next(changed_files)  # watching from here on: a save during the first build is seen
     rebuild(set())
     watched = ", ".join(sorted(str(path) for path in watcher.inputs()))
     say(f"reportexport: watching {watched} (Ctrl-C stops)")
-    for changed in changes:
+    for changed in changed_files:
         if changed:
             rebuild(changed)

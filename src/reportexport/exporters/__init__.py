@@ -31,6 +31,7 @@ BUILT_IN = {
     "pdf": "reportexport.exporters.pdf:PdfExporter",
     "docx": "reportexport.exporters.docx:DocxExporter",
     "epub": "reportexport.exporters.epub:EpubExporter",
+    "html": "reportexport.exporters.html:HtmlExporter",
 }
 
 Outline = list[tuple[int, str]]

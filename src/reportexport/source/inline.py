@@ -56,7 +56,7 @@ def _link(href: str, content: Inlines) -> Inline:
     if scheme is None or scheme.group(1).lower() not in SCHEMES:
         raise MarkupError(
             f"link to '{href}': a link goes to an http, https or mailto address, or to a "
-            "section of this report as #section-id"
+            "section, table or figure of this report as #id"
         )
     return Link(href, content)
 

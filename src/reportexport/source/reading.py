@@ -155,9 +155,31 @@ def _text(data: Any, key: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+#: The parts of a source that hold sections, in reading order.
+SECTION_PARTS = ("front", "sections", "appendices")
+
+
 def _section_problems(located: LocatedData) -> list[Problem]:
+    """Sections nested too deep or empty, and ids used twice: sections', tables' and
+    figures' ids are one namespace, which cross-references name."""
     problems: list[Problem] = []
     seen: dict[str, tuple[DataPath, str]] = {}  # by the id in lower case
+
+    def check_id(kind: str, ident: Any, here: DataPath) -> None:
+        if not isinstance(ident, str):
+            return
+        if ident.lower() not in seen:
+            # Ids are ASCII (the schema's pattern): lower() is their case folding.
+            seen[ident.lower()] = (here, ident)
+            return
+        first_path, first_id = seen[ident.lower()]
+        first = located.where((*first_path, "id"))
+        at = f" (first used at line {first.line})" if first else ""
+        problems.append(located.problem((*here, "id"), (
+            f"duplicate {kind} id '{ident}'{at}" if ident == first_id else
+            f"{kind} id '{ident}' differs from '{first_id}'{at} only in case: ids name "
+            "files, and some file systems take such names for one; make them differ "
+            "in more than case")))
 
     def visit(sections: Any, path: DataPath, depth: int) -> None:
         # Runs even when the schema found problems, so it trusts no shape.
@@ -174,29 +196,48 @@ def _section_problems(located: LocatedData) -> list[Problem]:
                     )
                 )
                 continue
-            sid = section.get("id")
-            if not isinstance(sid, str):
-                pass
-            elif sid.lower() in seen:
-                first_path, first_id = seen[sid.lower()]
-                first = located.where((*first_path, "id"))
-                at = f" (first used at line {first.line})" if first else ""
-                problems.append(located.problem((*here, "id"), (
-                    f"duplicate section id '{sid}'{at}" if sid == first_id else
-                    f"section id '{sid}' differs from '{first_id}'{at} only in case: ids name "
-                    "files, and some file systems take such names for one; make them differ "
-                    "in more than case")))
-            else:
-                # Ids are ASCII (the schema's pattern): lower() is their case folding.
-                seen[sid.lower()] = (here, sid)
+            check_id("section", section.get("id"), here)
+            for b, block in enumerate(_items(section, "blocks")):
+                for kind in ("table", "figure"):
+                    held = block.get(kind) if isinstance(block, dict) else None
+                    if isinstance(held, dict):
+                        check_id(kind, held.get("id"), (*here, "blocks", b, kind))
             if "title" in section and not section.get("blocks") and not section.get("sections"):
                 problems.append(
                     located.problem(here, "a section needs blocks or sections; this one is empty")
                 )
             visit(section.get("sections", []), (*here, "sections"), depth + 1)
 
-    visit(_at(located.data, ("sections",)), ("sections",), 1)
+    for part in SECTION_PARTS:
+        visit(_at(located.data, (part,)), (part,), 1)
     return problems
+
+
+def isbn_check_digit(digits: str) -> str:
+    """The check digit of an ISBN whose other digits are `digits` (9 for an ISBN-10,
+    12 for an ISBN-13): "0"–"9", or "X" (ten) for an ISBN-10."""
+    if len(digits) == 9:
+        remainder = -sum((10 - i) * int(d) for i, d in enumerate(digits)) % 11
+        return "X" if remainder == 10 else str(remainder)
+    return str(-sum((3 if i % 2 else 1) * int(d) for i, d in enumerate(digits)) % 10)
+
+
+def _isbn_problems(located: LocatedData) -> list[Problem]:
+    """An ISBN of the wrong length, or whose check digit is not the one its digits give."""
+    path = ("metadata", "isbn")
+    isbn = _at(located.data, path)
+    if not isinstance(isbn, str):
+        return []
+    compact = re.sub(r"[\s-]", "", isbn)
+    if not re.fullmatch(r"[0-9]{9}[0-9Xx]|[0-9]{13}", compact):
+        return [located.problem(path, f"'{isbn}' is not an ISBN: an ISBN has 13 digits "
+                                      "(or 10, the last of which may be X)")]
+    expected = isbn_check_digit(compact[:-1])
+    if compact[-1].upper() == expected:
+        return []
+    return [located.problem(path, (
+        f"ISBN '{isbn}' ends in the check digit {compact[-1]}, but its other digits give "
+        f"{expected}: a digit is mistyped somewhere, or the check digit should be {expected}"))]
 
 
 def _length_problems(located: LocatedData, strings: list[tuple[DataPath, str]]
@@ -205,7 +246,7 @@ def _length_problems(located: LocatedData, strings: list[tuple[DataPath, str]]
     problems: list[Problem] = []
     for path, text in strings:
         shape = tuple(key for key in path if isinstance(key, str))
-        if shape[:1] == ("sections",) and shape[-1:] == ("title",):
+        if shape[:1] and shape[0] in SECTION_PARTS and shape[-1:] == ("title",):
             shape = ("sections", "title")  # a nested section's title is a heading too
         if shape not in TEXT_LIMITS:
             continue
@@ -258,12 +299,14 @@ class _RichTextReader:
         return content
 
     def check_references(self, ids: set[str]) -> None:
-        for path, section_id in self.references:
-            if section_id not in ids:
-                guess = difflib.get_close_matches(section_id, sorted(ids), n=1)
+        """Every cross-reference names a section, a table or a figure (`ids`)."""
+        for path, target in self.references:
+            if target not in ids:
+                guess = difflib.get_close_matches(target, sorted(ids), n=1)
                 hint = f" (did you mean '#{guess[0]}'?)" if guess else ""
                 self.problems.append(self.located.problem(
-                    path, f"cross-reference to '#{section_id}': no section has that id{hint}"))
+                    path, f"cross-reference to '#{target}': no section, table or figure "
+                    f"has that id{hint}"))
 
 
 # The builders below run on data the schema may have refused (so that one pass
@@ -312,7 +355,14 @@ def _table(data: dict[str, Any], path: DataPath, rich: _RichTextReader) -> Table
                    for r, row in enumerate(rows)),
         align=tuple(align) if len(align) == width else ("left",) * width,
         caption=rich((*path, "caption")) if "caption" in data else None,
+        id=_id(data),
     )
+
+
+def _id(data: dict[str, Any]) -> str | None:
+    """A table's or a figure's id, if it has one."""
+    ident = data.get("id")
+    return ident if isinstance(ident, str) else None
 
 
 def _figure(data: dict[str, Any], path: DataPath, rich: _RichTextReader) -> Figure:
@@ -320,14 +370,14 @@ def _figure(data: dict[str, Any], path: DataPath, rich: _RichTextReader) -> Figu
     caption = rich((*path, "caption")) if "caption" in data else None
     alt, name = _text(data, "alt"), _text(data, "image")
     if not name:  # no path to check: the schema said so already
-        return Figure(rich.figures, Path(), "", 0, 0, alt, caption)
+        return Figure(rich.figures, Path(), "", 0, 0, alt, caption, _id(data))
     try:
         image = check_image(name, rich.located.file.parent)
     except ImageProblem as exc:
         rich.problems.append(rich.located.problem((*path, "image"), str(exc)))
-        return Figure(rich.figures, Path(), "", 0, 0, alt, caption)
+        return Figure(rich.figures, Path(), "", 0, 0, alt, caption, _id(data))
     return Figure(rich.figures, image.path, image.media_type, image.width, image.height,
-                  alt, caption)
+                  alt, caption, _id(data))
 
 
 def _section(data: Any, path: DataPath, rich: _RichTextReader) -> Section | None:
@@ -343,6 +393,12 @@ def _section(data: Any, path: DataPath, rich: _RichTextReader) -> Section | None
         blocks=tuple(b for b in blocks if b is not None),
         sections=tuple(s for s in sections if s is not None),
     )
+
+
+def _part(data: Any, part: str, rich: _RichTextReader) -> tuple[Section, ...]:
+    """The sections of one part of the source (front, sections, appendices)."""
+    sections = (_section(s, (part, i), rich) for i, s in enumerate(_items(data, part)))
+    return tuple(s for s in sections if s is not None)
 
 
 def _names(value: Any) -> tuple[str, ...]:
@@ -384,6 +440,9 @@ def _metadata(data: Any, date: dt.date, modified: dt.date | None) -> Metadata:
         description=text("description"),
         rights=text("rights"),
         facts=tuple(Fact(_text(f, "label"), _text(f, "value")) for f in facts),
+        isbn=text("isbn"),
+        disclaimer=text("disclaimer"),
+        numbered_sections=data.get("numbered_sections") is True,
     )
 
 
@@ -416,17 +475,19 @@ def check_source(file: Path) -> tuple[Report, LocatedData, list[Problem]]:
     problems = schema.check(located, "report")
     strings = located_strings(located.data)  # walked once for both checks of every text
     problems += (_xml_problems(located, strings) + _section_problems(located)
-                 + _length_problems(located, strings))
+                 + _length_problems(located, strings) + _isbn_problems(located))
     data = located.data if isinstance(located.data, dict) else {}
     date = _parse_date(located, ("metadata", "date"), problems)
     modified = _parse_date(located, ("metadata", "modified"), problems)
     rich = _RichTextReader(located)
     lead = tuple(Paragraph(rich(("lead", i))) for i in range(len(_items(data, "lead"))))
-    sections = (_section(s, ("sections", i), rich) for i, s in enumerate(_items(data, "sections")))
-    body = tuple(s for s in sections if s is not None)
+    # Read in reading order, which numbers the tables and figures.
+    front, body, appendices = (_part(data, part, rich) for part in SECTION_PARTS)
     # With problems, the date may be a stand-in: the report is then only for checking.
     metadata = _metadata(data.get("metadata"), date or dt.date(1, 1, 1), modified)
-    report = number_notes(Report(metadata, body, lead))
-    rich.check_references({section.id for _, section in report.walk() if section.id})
+    report = number_notes(Report(metadata, body, lead, front, appendices))
+    rich.check_references({section.id for _, section in report.walk() if section.id}
+                          | {block.id for _, section in report.walk() for block in section.blocks
+                             if isinstance(block, Table | Figure) and block.id})
     problems += rich.problems
     return report, located, problems

@@ -121,6 +121,19 @@ class _Frame:
         self.skip = skip  # a collection used as a mapping key: read past it
 
 
+def _place(value: Any, parent: _Frame | None, root: list[Any]) -> None:
+    """Put `value` where it stands: in its mapping under the key just read (unless that
+    key was refused: ""), at the end of its list, or as the document's root."""
+    if parent is None:
+        root.append(value)
+    elif isinstance(parent.container, dict):
+        if parent.key:
+            parent.container[parent.key] = value
+        parent.key = None
+    else:
+        parent.container.append(value)
+
+
 class _StrictReader(_EventParser, Resolver):
     """Builds plain data straight from parser events, noting what this tool refuses.
 
@@ -161,7 +174,6 @@ class _StrictReader(_EventParser, Resolver):
         self.get_event()  # DocumentStart
         stack: list[_Frame] = []
         root: list[Any] = []
-        values, keys = out.values, out.keys
         while True:
             event = self._next_event()
             if isinstance(event, (MappingEndEvent, SequenceEndEvent)):
@@ -180,31 +192,10 @@ class _StrictReader(_EventParser, Resolver):
                     f"alias '*{event.anchor}' is not allowed: anchors and aliases are refused "
                     "(write the value out in full)",
                 )
-                value: Any = None
             else:
                 self._check_properties(event)
             if top is not None and isinstance(top.container, dict) and top.key is None:
-                if not isinstance(event, ScalarEvent):
-                    self._refuse(event.start_mark, "keys must be text", format_path(top.path))
-                    if isinstance(event, CollectionStartEvent):
-                        stack.append(_Frame(None, top.path, skip=True))
-                    top.key = ""  # the value that follows is dropped
-                    continue
-                # As written: JSON keys are text, and `yes:` is no key named True.
-                key = event.value
-                child = (*top.path, key)
-                if key in top.container:
-                    first = keys[child]
-                    self._refuse(
-                        event.start_mark,
-                        f"duplicate key '{key}' (first given at line {first.line}, "
-                        f"column {first.column})",
-                        format_path(child),
-                    )
-                    top.key = ""
-                else:
-                    top.key = key
-                    keys[child] = _loc(event.start_mark)
+                self._read_key(event, top, stack, out.keys)
                 continue
             if top is None:
                 path: DataPath = ()
@@ -213,40 +204,68 @@ class _StrictReader(_EventParser, Resolver):
                 path = (*top.path, top.key)
             else:
                 path = (*top.path, len(top.container))
-            if isinstance(event, CollectionStartEvent):
-                if len(stack) >= MAX_DEPTH:
-                    raise InputError([Problem(
-                        self.file, _loc(event.start_mark), "",
-                        f"nested more than {MAX_DEPTH} levels deep; refusing to read further",
-                    )])
-                value = {} if isinstance(event, MappingStartEvent) else []
-                if event.flow_style:
-                    out.flow.add(path)
-            elif isinstance(event, ScalarEvent):
-                value = self._scalar(event)
-                if isinstance(value, int | float) and not isinstance(value, bool):
-                    out.numerals[path] = event.value
-                elif value is None or isinstance(value, bool):
-                    out.written[path] = event.value
-            values[path] = _loc(event.start_mark)
-            if top is None:
-                root.append(value)
-            elif isinstance(top.container, dict):
-                if top.key:  # "" marks a dropped duplicate or non-text key
-                    top.container[top.key] = value
-                top.key = None
-            else:
-                top.container.append(value)
+            value = self._read_value(event, path, len(stack), out)
+            _place(value, top, root)
             if isinstance(event, CollectionStartEvent):
                 stack.append(_Frame(value, path))
             elif not stack:
                 break
+        self._end_document()
+        out.data = root[0]
+        return True
+
+    def _read_key(self, event: Event, mapping: _Frame, stack: list[_Frame],
+                  keys: dict[DataPath, Location]) -> None:
+        """A key of `mapping`: text, as written (JSON keys are text, and `yes:` is no key
+        named True), and not given before; else refused, and the value that follows dropped."""
+        if not isinstance(event, ScalarEvent):
+            self._refuse(event.start_mark, "keys must be text", format_path(mapping.path))
+            if isinstance(event, CollectionStartEvent):
+                stack.append(_Frame(None, mapping.path, skip=True))
+            mapping.key = ""
+            return
+        key = event.value
+        child = (*mapping.path, key)
+        if key in mapping.container:
+            first = keys[child]
+            self._refuse(
+                event.start_mark,
+                f"duplicate key '{key}' (first given at line {first.line}, "
+                f"column {first.column})",
+                format_path(child),
+            )
+            mapping.key = ""
+        else:
+            mapping.key = key
+            keys[child] = _loc(event.start_mark)
+
+    def _read_value(self, event: Event, path: DataPath, depth: int, out: LocatedData) -> Any:
+        """The value `event` starts at `path` (an empty mapping or list, for a collection;
+        None for a refused alias), its location and how it was written noted in `out`."""
+        value: Any = None
+        if isinstance(event, CollectionStartEvent):
+            if depth >= MAX_DEPTH:
+                raise InputError([Problem(
+                    self.file, _loc(event.start_mark), "",
+                    f"nested more than {MAX_DEPTH} levels deep; refusing to read further",
+                )])
+            value = {} if isinstance(event, MappingStartEvent) else []
+            if event.flow_style:
+                out.flow.add(path)
+        elif isinstance(event, ScalarEvent):
+            value = self._scalar(event)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                out.numerals[path] = event.value
+            elif value is None or isinstance(value, bool):
+                out.written[path] = event.value
+        out.values[path] = _loc(event.start_mark)
+        return value
+
+    def _end_document(self) -> None:
         self.get_event()  # DocumentEnd
         if not self.check_event(StreamEndEvent):
             extra = self._next_event()
             self._refuse(extra.start_mark, "expected one YAML document, found another one")
-        out.data = root[0]
-        return True
 
     def _scalar(self, event: Any) -> Any:
         if event.implicit[0] or (event.tag is not None and event.tag != "!"):

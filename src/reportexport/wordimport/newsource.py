@@ -75,8 +75,30 @@ class _Writer:
 
 
 def source_text(draft: Draft, docx_name: str) -> str:
+    """The new source's text: a commented header, the metadata, the lead and the sections."""
     out = _Writer()
-    for line in (
+    for line in _header(docx_name):
+        out.add(line)
+    out.add("metadata:")
+    _metadata(out, draft)
+    if draft.lead:
+        out.add("")
+        out.add("lead:                                        # set apart before the first "
+                "section")
+        for content in draft.lead:
+            out.item(2, to_markup(content))
+    out.add("")
+    out.add("sections:")
+    for number, section in enumerate(draft.sections):
+        if number:
+            out.add("")
+        _section(out, section, 2)
+    return "\n".join(out.lines) + "\n"
+
+
+def _header(docx_name: str) -> tuple[str, ...]:
+    """The comment that opens the source: where it came from and what to do next."""
+    return (
         "# yaml-language-server: $schema=report.schema.json",
         "#",
         "# A report source that `reportexport import` read from the Word document",
@@ -90,9 +112,11 @@ def source_text(draft: Draft, docx_name: str) -> str:
         "# `reportexport schema > report.schema.json` lets YAML editors complete keys",
         "# and flag mistakes as you type.",
         "",
-        "metadata:",
-    ):
-        out.add(line)
+    )
+
+
+def _metadata(out: _Writer, draft: Draft) -> None:
+    """The metadata's keys, the required ones filled in where the document had none."""
     out.key(2, "title", draft.title or "Untitled report", "on the cover and in the metadata")
     if draft.subtitle:
         out.key(2, "subtitle", draft.subtitle, "optional")
@@ -118,24 +142,15 @@ def source_text(draft: Draft, docx_name: str) -> str:
             out.item(4, keyword)
     if draft.description:
         out.key(2, "description", draft.description)
+    for key in ("rights", "isbn", "disclaimer"):
+        value = getattr(draft, key)
+        if value:
+            out.key(2, key, value)
     if draft.facts:
         out.add("  facts:                                     # key facts for the cover")
         for label, value in draft.facts:
             out.add(f"    - label: {scalar(label, 6, 13)}")
             out.add(f"      value: {scalar(value or '-', 6, 13)}")
-    if draft.lead:
-        out.add("")
-        out.add("lead:                                        # set apart before the first "
-                "section")
-        for content in draft.lead:
-            out.item(2, to_markup(content))
-    out.add("")
-    out.add("sections:")
-    for number, section in enumerate(draft.sections):
-        if number:
-            out.add("")
-        _section(out, section, 2)
-    return "\n".join(out.lines) + "\n"
 
 
 def _section(out: _Writer, section: DraftSection, indent: int) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from reportexport.frontend import AUTHOR, AUTHORS, DISCLAIMER, ISBN, RIGHTS
 from reportexport.model import (
     Block,
     BulletList,
@@ -92,6 +93,10 @@ class Draft:
     subject: str | None = None
     keywords: list[str] = field(default_factory=list)
     description: str | None = None
+    rights: str | None = None
+    isbn: str | None = None
+    disclaimer: str | None = None
+    cover_authors: str | None = None  # as the title page names them: "A, B"
     facts: list[tuple[str, str]] = field(default_factory=list)
     lead: list[Inlines] = field(default_factory=list)
     sections: list[DraftSection] = field(default_factory=list)
@@ -467,6 +472,28 @@ def _ascii_name(name: str) -> str:
     return stem[:60].rstrip("-")
 
 
+def _style_and_outline(p_pr: Any) -> tuple[str | None, int | None]:
+    """A paragraph's style id and its own outline level (w:pPr's pStyle and outlineLvl)."""
+    style_el = p_pr.find(w("pStyle")) if p_pr is not None else None
+    style = style_el.get(w("val")) if style_el is not None else None
+    outline_el = p_pr.find(w("outlineLvl")) if p_pr is not None else None
+    outline = (int(outline_el.get(w("val"), "9")) if outline_el is not None
+               and outline_el.get(w("val"), "").isdigit() else None)
+    return style, outline
+
+
+def _caption_kind(names: list[str], text: str) -> str | None:
+    """What a caption captions: by its label ("Table 2", "Figure 1"), or else by its style
+    (pandoc's caption styles say); None when neither tells."""
+    caption_label = _CAPTION_LABEL.match(text)
+    kind_word = ((caption_label.group(1) or caption_label.group(2)).lower()
+                 if caption_label else "")
+    if not kind_word:
+        kind_word = ("table" if "table caption" in names else
+                     "figure" if {"image caption", "figure caption"} & set(names) else "")
+    return "table" if kind_word == "table" else "figure" if kind_word else None
+
+
 class _Body:
     """The walk through the body: blocks into sections as the headings open them."""
 
@@ -520,12 +547,8 @@ class _Body:
 
     def paragraph(self, p: Any) -> None:
         p_pr = p.find(w("pPr"))
-        style_el = p_pr.find(w("pStyle")) if p_pr is not None else None
-        style = style_el.get(w("val")) if style_el is not None else None
+        style, outline = _style_and_outline(p_pr)
         names = self.reader.styles.names(style)
-        outline_el = p_pr.find(w("outlineLvl")) if p_pr is not None else None
-        outline = (int(outline_el.get(w("val"), "9")) if outline_el is not None
-                   and outline_el.get(w("val"), "").isdigit() else None)
         in_toc_before = self.reader.in_toc()
         content, figures = self.reader.paragraph_inlines(p)
         in_toc = in_toc_before or self.reader.in_toc()
@@ -542,63 +565,70 @@ class _Body:
             self.heading(level, text, tuple(notes(content)))
             return
         self._bookmarks_here()
+        if self._list_item(p_pr, style, names, content, text):
+            self.figure_blocks(figures)
+            return
+        self.end_list()
+        if not self.stack and names and names[0] in ("author", "date", "abstract"):
+            self._front_matter(names[0], text, content)
+        elif names and names[0] == "cover fact" and not self.stack:
+            label, _, value = text.partition(":")
+            self._fact(label.strip(), value.strip())
+        else:
+            self._text_block(names, text, content, figures)
+
+    def _list_item(self, p_pr: Any, style: str | None, names: list[str], content: Inlines,
+                   text: str) -> bool:
+        """Whether the paragraph is a list's item (Word's numbering, or a List Bullet or
+        List Number style); if so it joins the list being read, or opens one."""
         num = own_numbering(p_pr) or self.reader.styles.numbering(style)
         if num is not None and num[0] == "0":
             num = None
         kind = self.reader.styles.list_kind(num) if num else None
         if kind is None and names and names[0].startswith(("list bullet", "list number")):
             kind, num = ("bullets" if "bullet" in names[0] else "numbered"), ("style", "0")
-        if kind is not None and content:
-            deeper = bool(num and num[1] not in ("0", "style"))
-            if deeper:
-                self.reader.notice("a list item at a deeper level: the source's lists have one "
-                                   "level; it joins its list", text)
-            key = num[0] if kind == "numbered" and num else ""
-            if self.lists and (deeper or self.lists[-1][:2] == (kind, key)):
-                self.lists[-1][2].append(content)
-            else:
-                self.end_list()
-                self.lists.append((kind, key, [content]))
-            self.figure_blocks(figures)
-            return
-        self.end_list()
-        if not self.stack and names and names[0] in ("author", "date", "abstract"):
-            self._front_matter(names[0], text, content)
-            return
-        if names and names[0] == "cover fact" and not self.stack:
-            label, _, value = text.partition(":")
-            self._fact(label.strip(), value.strip())
-            return
+        if kind is None or not content:
+            return False
+        deeper = bool(num and num[1] not in ("0", "style"))
+        if deeper:
+            self.reader.notice("a list item at a deeper level: the source's lists have one "
+                               "level; it joins its list", text)
+        key = num[0] if kind == "numbered" and num else ""
+        if self.lists and (deeper or self.lists[-1][:2] == (kind, key)):
+            self.lists[-1][2].append(content)
+        else:
+            self.end_list()
+            self.lists.append((kind, key, [content]))
+        return True
+
+    def _text_block(self, names: list[str], text: str, content: Inlines,
+                    figures: list[_Pending]) -> None:
+        """A paragraph that is no heading, list item or front matter: a caption, a
+        quotation (or its attribution), the lead, or a paragraph; then its pictures."""
         if any(n in CAPTION_STYLES for n in names) and content:
-            caption_label = _CAPTION_LABEL.match(text)
-            kind_word = ((caption_label.group(1) or caption_label.group(2)).lower()
-                         if caption_label else "")
-            if not kind_word:  # pandoc's caption styles say what they caption
-                kind_word = ("table" if "table caption" in names else
-                             "figure" if {"image caption", "figure caption"} & set(names)
-                             else "")
-            caption_kind = ("table" if kind_word == "table" else
-                            "figure" if kind_word else None)
             self.figure_blocks(figures)
-            self.blocks.append(_Caption(strip_prefix(content, _CAPTION_LABEL), caption_kind))
+            self.blocks.append(_Caption(strip_prefix(content, _CAPTION_LABEL),
+                                        _caption_kind(names, text)))
             return
         if any(n in QUOTE_STYLES for n in names) and content:
-            dash = next((d for d in _DASHES if text.startswith(d)), None)
-            previous = self.blocks[-1] if self.blocks else None
-            if dash and isinstance(previous, Quote) and previous.attribution is None:
-                self.blocks[-1] = Quote(previous.text, strip_prefix(
-                    content, re.compile("^" + re.escape(dash.strip()) + r"\s*")))
-            else:
-                self.blocks.append(Quote(content))
-            self.figure_blocks(figures)
-            return
-        if names and names[0] == "lead" and not self.stack:
+            self._quote(text, content)
+        elif names and names[0] == "lead" and not self.stack:
             self.draft.lead.append(content)
             return
-        if content:
+        elif content:
             self._unusual(names[0] if names else "normal", text)
             self.blocks.append(Paragraph(content))
         self.figure_blocks(figures)
+
+    def _quote(self, text: str, content: Inlines) -> None:
+        """A quotation, or the attribution (a line opened by a dash) of the one before."""
+        dash = next((d for d in _DASHES if text.startswith(d)), None)
+        previous = self.blocks[-1] if self.blocks else None
+        if dash and isinstance(previous, Quote) and previous.attribution is None:
+            self.blocks[-1] = Quote(previous.text, strip_prefix(
+                content, re.compile("^" + re.escape(dash.strip()) + r"\s*")))
+        else:
+            self.blocks.append(Quote(content))
 
     def _unusual(self, name: str, text: str) -> None:
         """Say once per style that a style the import does not know reads as paragraphs."""
@@ -631,6 +661,10 @@ class _Body:
             self.draft.publisher = value
         elif label == "Published" and parse_date(value):
             self.draft.date = parse_date(value)
+        elif label in (AUTHOR, AUTHORS):  # the document's properties list them apart
+            self.draft.cover_authors = value
+        elif label in (ISBN, RIGHTS, DISCLAIMER):
+            setattr(self.draft, label.lower(), value)
         else:
             self.draft.facts.append((label, value))
 
@@ -690,42 +724,11 @@ class _Body:
         self.end_list()
         rows: list[list[Inlines]] = []
         aligns: list[list[str]] = []
-        header_rows = 0
-        for index, tr in enumerate(tbl.findall(w("tr"))):
-            tr_pr = tr.find(w("trPr"))
-            if tr_pr is not None and tr_pr.find(w("tblHeader")) is not None \
-                    and header_rows == index:
-                header_rows += 1
+        for tr in tbl.findall(w("tr")):
             cells: list[Inlines] = []
             row_align: list[str] = []
             for tc in tr.findall(w("tc")):
-                tc_pr = tc.find(w("tcPr"))
-                span_el = tc_pr.find(w("gridSpan")) if tc_pr is not None else None
-                span = int(span_el.get(w("val"), "1")) if span_el is not None \
-                    and span_el.get(w("val"), "").isdigit() else 1
-                merged = tc_pr.find(w("vMerge")) if tc_pr is not None else None
-                parts: list[Inline] = []
-                align = "left"
-                if tc.find(f".//{w('tbl')}") is not None:
-                    self.reader.notice("a table inside a table cell: its text is kept in "
-                                       "the cell")
-                for number, p in enumerate(tc.iter(w("p"))):
-                    self.reader.current = p
-                    content, figures = self.reader.paragraph_inlines(p)
-                    if figures:
-                        self.reader.notice("a picture in a table cell: the source cannot "
-                                           "hold it; left out")
-                    if number == 0:
-                        jc = p.find(f"{w('pPr')}/{w('jc')}")
-                        value = jc.get(w("val"), "left") if jc is not None else "left"
-                        align = {"center": "center", "right": "right", "end": "right"}.get(
-                            value, "left")
-                    if content:
-                        parts += ([Text(" ")] if parts else []) + list(content)
-                if merged is not None and merged.get(w("val"), "continue") == "continue":
-                    parts = []  # the cell above holds the words of a vertical merge
-                    self.reader.notice("a cell merged with the one above: the source's cells "
-                                       "span one row; it is left empty")
+                parts, align, span = self._cell(tc)
                 cells.append(_merge(parts))
                 row_align.append(align)
                 if span > 1:
@@ -736,8 +739,42 @@ class _Body:
                     row_align += [align] * (span - 1)
             rows.append(cells)
             aligns.append(row_align)
-        if not rows:
-            return
+        if rows:
+            self.blocks.append(self._table_block(rows, aligns))
+
+    def _cell(self, tc: Any) -> tuple[list[Inline], str, int]:
+        """A cell's text (its paragraphs joined by spaces), its first paragraph's alignment
+        and how many columns it spans."""
+        tc_pr = tc.find(w("tcPr"))
+        span_el = tc_pr.find(w("gridSpan")) if tc_pr is not None else None
+        span = int(span_el.get(w("val"), "1")) if span_el is not None \
+            and span_el.get(w("val"), "").isdigit() else 1
+        merged = tc_pr.find(w("vMerge")) if tc_pr is not None else None
+        parts: list[Inline] = []
+        align = "left"
+        if tc.find(f".//{w('tbl')}") is not None:
+            self.reader.notice("a table inside a table cell: its text is kept in the cell")
+        for number, p in enumerate(tc.iter(w("p"))):
+            self.reader.current = p
+            content, figures = self.reader.paragraph_inlines(p)
+            if figures:
+                self.reader.notice("a picture in a table cell: the source cannot hold it; "
+                                   "left out")
+            if number == 0:
+                jc = p.find(f"{w('pPr')}/{w('jc')}")
+                value = jc.get(w("val"), "left") if jc is not None else "left"
+                align = {"center": "center", "right": "right", "end": "right"}.get(value, "left")
+            if content:
+                parts += ([Text(" ")] if parts else []) + list(content)
+        if merged is not None and merged.get(w("val"), "continue") == "continue":
+            parts = []  # the cell above holds the words of a vertical merge
+            self.reader.notice("a cell merged with the one above: the source's cells "
+                               "span one row; it is left empty")
+        return parts, align, span
+
+    def _table_block(self, rows: list[list[Inlines]], aligns: list[list[str]]) -> Table:
+        """The source's table: rows made as wide as the widest, the first row its header,
+        each column aligned as most of its body's cells are."""
         width = max(len(r) for r in rows)
         rows = [r + [()] * (width - len(r)) for r in rows]
         header = rows[0]
@@ -751,15 +788,13 @@ class _Body:
             header = [cell[0].content if cell and isinstance(cell[0], Strong) else cell
                       for cell in header]
         header = [cell or (Text(" "),) for cell in header]
-        body = rows[1:]
         columns = []
         for i in range(width):
             seen = [a[i] for a in aligns[1:] if i < len(a)] or [a[i] for a in aligns[:1]
                                                                  if i < len(a)]
             columns.append(max(("left", "center", "right"), key=seen.count) if seen
                            else "left")
-        self.blocks.append(Table(0, tuple(header), tuple(tuple(r) for r in body),
-                                 tuple(columns)))
+        return Table(0, tuple(header), tuple(tuple(r) for r in rows[1:]), tuple(columns))
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -857,6 +892,8 @@ def _metadata(package: WordPackage, draft: Draft, styles: Styles, notices: list[
     if not draft.authors:
         creator = _core(package, DC, "creator")
         draft.authors = [a.strip() for a in re.split(r";", creator) if a.strip()]
+    if not draft.authors and draft.cover_authors:
+        draft.authors = [a.strip() for a in draft.cover_authors.split(",") if a.strip()]
     language = _core(package, DC, "language") or styles.default_language or ""
     if language and not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", language):
         notices.append(f"{package.path}: the language '{language}' is no BCP 47 tag: "

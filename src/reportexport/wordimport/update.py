@@ -28,6 +28,7 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
+from reportexport.frontend import has_automatic_references
 from reportexport.model import (
     BulletList,
     CrossReference,
@@ -394,6 +395,15 @@ def _fresh_ids(theirs: list[tuple[int, DraftSection]], added: list[int],
 
 def collect_edits(report: Report, draft: Draft) -> list[_Edit]:
     """Every text the Word document changed, with its path in the source's data."""
+    apparatus = [what for what, used in (
+        ("front matter", report.front), ("appendices", report.appendices),
+        ("numbered sections", report.metadata.numbered_sections),
+        ("automatic references ([](#id))", has_automatic_references(report))) if used]
+    if apparatus:
+        # The edition's headings carry their numbers and its references their labels:
+        # read back as text, they would be taken for edits and written into the source.
+        raise _Refused(f"the source uses {', '.join(apparatus)}, which an update from Word "
+                       "does not handle yet: make the edits in the source")
     ours = _source_walk(report)
     theirs = _walk(draft.sections)
     pairs, added, removed = _align_sections(ours, theirs)

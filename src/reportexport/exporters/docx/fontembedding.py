@@ -23,6 +23,7 @@ from typing import Any
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
+from reportexport.exporters.docx import pythondocx_compat as compat
 from reportexport.exporters.docx.ordering import insert_in_order
 from reportexport.theme import FontFamily
 from reportexport.typography.fontruns import needed_fallbacks
@@ -209,23 +210,20 @@ def release_template_fonts(document: Any, faces: list[EmbeddedFace]) -> frozense
     document names, such as those LibreOffice embeds on its own). Their relationships
     go, and with them the font parts, which python-docx then does not save; the ids
     returned are the ones whose embed elements `_font_table` removes."""
-    try:
-        part = document.part.part_related_by(RT.FONT_TABLE)
-    except KeyError:
+    part = compat.related_part(document, RT.FONT_TABLE)
+    if part is None:
         return frozenset()
     families = {face.family for face in faces}
-    named = b"".join(rel.target_part.blob for rel in document.part.rels.values()
-                     if rel.reltype in _NAMING_PARTS and not rel.is_external)
+    named = b"".join(compat.related_blobs(document, _NAMING_PARTS))
     released: set[str] = set()
     kept: set[str] = set()
-    for font in etree.fromstring(part.blob).iterfind(f"{{{W}}}font"):
+    for font in etree.fromstring(compat.part_blob(part)).iterfind(f"{{{W}}}font"):
         ids = {rel_id for embed in font if _is_embed(embed)
                if (rel_id := embed.get(f"{{{R}}}id")) is not None}
         name = font.get(f"{{{W}}}name") or ""
         used = f'"{xml_escape(name, quote=True)}"'.encode() in named
         (released if name in families or not used else kept).update(ids)
-    for rel_id in released - kept:
-        part.rels.pop(rel_id, None)
+    compat.drop_relationships(part, lambda rel: rel.rel_id in released - kept)
     return frozenset(released - kept)
 
 

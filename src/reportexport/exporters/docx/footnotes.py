@@ -1,10 +1,9 @@
 """Real Word footnotes. python-docx has no API for them: this module makes the part.
 
-It reaches past python-docx's documented API in one place, for three things
-its public classes do not offer: a new XML part (`XmlPart`, `PackURI`), its
-relationship from the document part, and the settings' `w:footnotePr`.
-tests/test_docx.py checks these names still exist, so a python-docx release
-that moves them fails there, loudly, before any footnote goes missing.
+What python-docx's public classes do not offer (a new XML part, its relationship
+from the document part, the settings' `w:footnotePr`) it reaches through
+pythondocx_compat, whose tests fail, naming the name, if a python-docx release
+moves one of them.
 """
 
 from __future__ import annotations
@@ -12,11 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import XmlPart
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import qn
 
+from reportexport.exporters.docx import pythondocx_compat as compat
+from reportexport.exporters.docx import wml
 from reportexport.exporters.docx.ordering import insert_in_order
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
@@ -27,13 +25,17 @@ _AFTER_FOOTNOTE_PR = {
     "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary",
     "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator",
 }
-_SEPARATORS = (
-    '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" '
-    'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>'
-    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" '
-    'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p>'
-    "</w:footnote>"
-)
+#: The separators' kinds and their ids, which the settings' w:footnotePr names.
+_SEPARATORS = (("separator", "-1"), ("continuationSeparator", "0"))
+
+
+def _separator(kind: str, number: str) -> Any:
+    """The rule between the text and its notes (continued from the page before: `kind`)."""
+    spacing = wml.element("w:spacing", {"w:after": "0", "w:line": "240", "w:lineRule": "auto"})
+    return wml.element(
+        "w:footnote", {"w:type": kind, "w:id": number},
+        wml.element("w:p", None, wml.element("w:pPr", None, spacing),
+                    wml.element("w:r", None, wml.element(f"w:{kind}"))))
 
 
 def new_footnotes_part(document: Any) -> Any:
@@ -41,26 +43,23 @@ def new_footnotes_part(document: Any) -> Any:
 
     A reference document's own footnotes part has been let go (template.adopt), and
     with it the separators its settings named: the settings name these instead."""
-    element = parse_xml(f'<w:footnotes {nsdecls("w", "r")}>{_SEPARATORS}</w:footnotes>')
-    package = document.part.package
-    if any(rel.reltype == RT.FOOTNOTES for rel in document.part.rels.values()):
+    element = wml.part_root("w:footnotes")
+    element.extend(_separator(kind, number) for kind, number in _SEPARATORS)
+    if compat.relates_by(document, RT.FOOTNOTES):
         raise AssertionError("the document already has a footnotes part")
-    part = XmlPart(PackURI("/word/footnotes.xml"), CONTENT_TYPE, element, package)
-    if part.partname in {other.partname for other in package.iter_parts()}:
-        part.partname = package.next_partname("/word/footnotes%d.xml")
-    document.part.relate_to(part, RT.FOOTNOTES)
-    settings = document.settings.element
+    part = compat.add_xml_part(document, "/word/footnotes.xml", CONTENT_TYPE, element,
+                               RT.FOOTNOTES)
+    settings = compat.settings_element(document)
     pr = settings.find(qn("w:footnotePr"))
     if pr is None:
-        pr = parse_xml(f'<w:footnotePr {nsdecls("w")}/>')
+        pr = wml.element("w:footnotePr")
         insert_in_order(settings, pr, following=_AFTER_FOOTNOTE_PR)
     # CT_FtnDocProps: the numbering properties, then the separators' ids, last.
-    for separator in ("-1", "0"):
-        pr.append(pr.makeelement(qn("w:footnote"), {qn("w:id"): separator}))
+    for _, number in _SEPARATORS:
+        pr.append(wml.element("w:footnote", {"w:id": number}))
     return part
 
 
 def add_footnote(part: Any, number: int, paragraph_xml: str) -> None:
     """Note `number` (its w:id), holding one paragraph given as WordprocessingML."""
-    part.element.append(parse_xml(
-        f'<w:footnote {nsdecls("w", "r")} w:id="{number}">{paragraph_xml}</w:footnote>'))
+    compat.part_element(part).append(wml.footnote(number, paragraph_xml))

@@ -6,16 +6,21 @@ from typing import Any
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
+from reportexport.exporters.docx import pythondocx_compat as compat
 from reportexport.exporters.docx.ordering import insert_in_order
+from reportexport.exporters.docx.styletable import (
+    CHARACTER_STYLES,
+    PARAGRAPH_STYLES,
+    CharacterRole,
+    Length,
+    ParagraphRole,
+)
+from reportexport.exporters.docx.wml import element
 from reportexport.theme import Theme
-
-#: Heading levels the exporter styles; deeper source levels do not exist (see source/reading.py).
-LEVELS = range(1, 7)
-TOC_LEVELS = range(1, 4)
 
 
 def _rgb(hex_colour: str) -> RGBColor:
@@ -26,7 +31,7 @@ def _set_font(style: Any, family: str, size: float | None, colour: str | None,
               bold: bool | None = None, italic: bool | None = None) -> None:
     font = style.font
     font.name = family
-    rpr = style.element.get_or_add_rPr()
+    rpr = compat.run_properties(style)
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is not None:
         # Theme-font attributes win over explicit names in Word: drop them.
@@ -70,14 +75,10 @@ _BEFORE_SUPPRESS_HYPHENS = frozenset({
     "suppressLineNumbers", "pBdr", "shd", "tabs"})
 
 
-#: Styles Word does not hyphenate (besides headings and contents entries), as in the PDF.
-_UNHYPHENATED = frozenset({"Title", "Subtitle", "TOC Heading", "Header", "Footer", "Cover Fact"})
-
-
 def _unhyphenated(style: Any) -> None:
     """Word hyphenates the document (settings' autoHyphenation), but not this style:
     headings, titles and running heads, as in the PDF."""
-    ppr = style.element.get_or_add_pPr()
+    ppr = compat.paragraph_properties(style)
     if ppr.find(qn("w:suppressAutoHyphens")) is None:
         insert_in_order(ppr, OxmlElement("w:suppressAutoHyphens"),
                         preceding=_BEFORE_SUPPRESS_HYPHENS)
@@ -95,100 +96,87 @@ def _paragraph_style(document: Any, by_name: dict[str, Any], name: str) -> Any:
 
 def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
                   keep: set[str]) -> dict[str, str]:
-    """Style the paragraph styles the edition uses; return their style ids by name.
+    """Style the paragraph styles the edition uses (styletable.PARAGRAPH_STYLES), its table
+    and character styles; return their style ids by name.
 
     Styles named in `keep` come from a template and are left exactly as they are.
     """
-    s, c, sp = theme.sizes, theme.colours, theme.spacing
-    body, head = theme.body_font.family, theme.heading_font.family
-    names = ["Normal", "Title", "Subtitle", "Quote", "List Bullet", "List Number",
-             "TOC Heading", "Header", "Footer", "Lead", "Cover Fact", "Caption",
-             "Table Text", "footnote text",
-             *(f"Heading {n}" for n in LEVELS), *(f"toc {n}" for n in TOC_LEVELS)]
     ids = {}
     # One pass over the styles: python-docx looks a name up with a query over all of them.
     by_name: dict[str, Any] = {}
     for style in document.styles:
         by_name.setdefault(style.name, style)  # the first of a name wins, as in python-docx
-    for name in names:
-        fresh = name not in keep
-        style = _paragraph_style(document, by_name, name)
-        if name.startswith("toc "):
-            style.element.set(qn("w:styleId"), f"TOC{name[-1]}")
-        elif name == "footnote text" and fresh:
-            style.element.set(qn("w:styleId"), "FootnoteText")  # Word's own id for it
-        ids[name] = style.style_id
-        if not fresh:
-            continue
-        fmt = style.paragraph_format
-        if name == "Normal":
-            _set_font(style, body, s.body, c.text)
-            fmt.space_after = Pt(sp.paragraph_after)
-            fmt.line_spacing = theme.line_height * 0.86  # Word's single is ~1.16 of size
-            fmt.widow_control = True
-        elif name == "Title":
-            _set_font(style, head, s.title, c.accent, bold=True)
-            fmt.space_after = Pt(sp.heading_after * 2)
-            _drop_borders(style)
-        elif name == "Subtitle":
-            _set_font(style, head, s.subtitle, c.muted, italic=False)
-            fmt.space_after = Pt(sp.heading_after * 4)
-        elif name == "Lead":
-            _set_font(style, body, s.lead, c.quote)
-            fmt.space_after = Pt(sp.paragraph_after * 1.5)
-        elif name == "Cover Fact":
-            _set_font(style, body, s.body, c.text)
-            fmt.space_after = Pt(2)
-        elif name == "Quote":
-            _set_font(style, body, s.body, c.quote, italic=True)
-            fmt.left_indent = Pt(sp.quote_indent)
-            fmt.right_indent = Pt(sp.quote_indent / 2)
-        elif name in ("List Bullet", "List Number"):
-            fmt.space_after = Pt(sp.paragraph_after / 2)
-        elif name.startswith("Heading"):
-            level = int(name.split()[-1])
-            _set_font(style, head, s.heading(level), c.accent if level < 3 else c.text,
-                      bold=True, italic=False)
-            fmt.space_before = Pt(sp.before_heading(level))
-            fmt.space_after = Pt(sp.heading_after)
-            fmt.keep_with_next = True
-        elif name == "TOC Heading":
-            style.base_style = by_name["Heading 1"]
-            _set_font(style, head, s.heading(1), c.accent, bold=True)
-            fmt.space_before = Pt(0)
-        elif name.startswith("toc "):
-            level = int(name[-1])
-            _set_font(style, head, s.body, c.text, bold=level == 1)
-            fmt.left_indent = Pt(14 * (level - 1))
-            fmt.space_before = Pt(sp.paragraph_after if level == 1 else 1)
-            fmt.space_after = Pt(1)
-            fmt.tab_stops.add_tab_stop(
-                Pt(text_width_twips / 20), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
-            )
-        elif name in ("Header", "Footer"):
-            _set_font(style, head, s.small, c.muted)
-        elif name == "footnote text":
-            _set_font(style, body, s.small, c.text)
-            fmt.space_after = Pt(2)
-            fmt.line_spacing = 1.0
-        elif name == "Table Text":
-            _set_font(style, body, s.small, c.text)
-            fmt.space_before = Pt(2)
-            fmt.space_after = Pt(2)
-            fmt.line_spacing = 1.0
-        elif name == "Caption":
-            _set_font(style, head, s.small, c.text, bold=True, italic=False)
-            fmt.space_before = Pt(sp.paragraph_after)
-            fmt.space_after = Pt(sp.paragraph_after / 2)
-            fmt.keep_with_next = True
-        if name in _UNHYPHENATED or name.startswith(("Heading", "toc ")):
-            _unhyphenated(style)
+    for role in PARAGRAPH_STYLES:
+        fresh = role.name not in keep
+        style = _paragraph_style(document, by_name, role.name)
+        _set_word_id(style, role.name, fresh)
+        ids[role.name] = style.style_id
+        if fresh:
+            _dress(style, role, theme, text_width_twips, by_name)
     ids["Report Table"] = _table_style(document, by_name, theme)
-    for name, looks in (("Emphasis", {"italic": True}), ("Strong", {"bold": True}),
-                        ("Hyperlink", {"colour": c.accent, "underline": True}),
-                        ("footnote reference", {"superscript": True})):
-        ids[name] = _character_style(document, by_name, name, **looks).style_id
+    for character in CHARACTER_STYLES:
+        ids[character.name] = _character_style(document, by_name, character, theme).style_id
     return ids
+
+
+def _set_word_id(style: Any, name: str, fresh: bool) -> None:
+    """Word's own ids for the contents entries (a template's too: Word finds them by id)
+    and for the notes' text."""
+    if name.startswith("toc "):
+        compat.style_element(style).set(qn("w:styleId"), f"TOC{name[-1]}")
+    elif name == "footnote text" and fresh:
+        compat.style_element(style).set(qn("w:styleId"), "FootnoteText")
+
+
+def _points(length: Length, theme: Theme, level: int) -> Pt:
+    if length.spacing == "heading_before":
+        spacing = theme.spacing.before_heading(level)
+    else:
+        spacing = getattr(theme.spacing, length.spacing) if length.spacing else 0.0
+    return Pt(spacing * length.times + length.points)
+
+
+def _dress(style: Any, role: ParagraphRole, theme: Theme, text_width_twips: int,
+           by_name: dict[str, Any]) -> None:
+    """Dress `style` as its row in the style table says."""
+    if role.based_on is not None:
+        style.base_style = by_name[role.based_on]
+    if role.font is not None and role.size is not None and role.colour is not None:
+        family = (theme.body_font if role.font == "body" else theme.heading_font).family
+        size = (theme.sizes.heading(role.level) if role.size == "heading"
+                else getattr(theme.sizes, role.size))
+        _set_font(style, family, size, getattr(theme.colours, role.colour), role.bold,
+                  role.italic)
+    _paragraph_format(style.paragraph_format, role, theme, text_width_twips)
+    if role.borderless:
+        _drop_borders(style)
+    if not role.hyphenated:
+        _unhyphenated(style)
+
+
+def _paragraph_format(fmt: Any, role: ParagraphRole, theme: Theme,
+                      text_width_twips: int) -> None:
+    """The row's spacing, indents and keeping, set in this order: Word's w:spacing and
+    w:ind keep their attributes in the order they were set."""
+    level = role.level
+    if role.space_before is not None:
+        fmt.space_before = _points(role.space_before, theme, level)
+    if role.space_after is not None:
+        fmt.space_after = _points(role.space_after, theme, level)
+    if role.line_spacing is not None:
+        fmt.line_spacing = (theme.line_height * 0.86 if role.line_spacing == "theme"
+                            else role.line_spacing)
+    if role.left_indent is not None:
+        fmt.left_indent = _points(role.left_indent, theme, level)
+    if role.right_indent is not None:
+        fmt.right_indent = _points(role.right_indent, theme, level)
+    if role.keep_with_next is not None:
+        fmt.keep_with_next = role.keep_with_next
+    if role.widow_control is not None:
+        fmt.widow_control = role.widow_control
+    if role.contents_tab:
+        fmt.tab_stops.add_tab_stop(Pt(text_width_twips / 20), WD_TAB_ALIGNMENT.RIGHT,
+                                   WD_TAB_LEADER.DOTS)
 
 
 def _table_style(document: Any, by_name: dict[str, Any], theme: Theme) -> str:
@@ -199,53 +187,59 @@ def _table_style(document: Any, by_name: dict[str, Any], theme: Theme) -> str:
     c, size = theme.colours, round(theme.sizes.small * 2)
     accent, rule = c.accent.lstrip("#").upper(), c.rule.lstrip("#").upper()
     head = theme.heading_font.family
-    based = ('<w:basedOn w:val="TableNormal"/>'
-             if document.styles.element.get_by_id("TableNormal") is not None else "")
-    element = parse_xml(
-        f'<w:style {nsdecls("w")} w:type="table" w:customStyle="1" w:styleId="ReportTable">'
-        f'<w:name w:val="Report Table"/>{based}<w:uiPriority w:val="59"/><w:qFormat/>'
-        '<w:pPr><w:spacing w:before="40" w:after="40"/></w:pPr>'
-        f'<w:rPr><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
-        "<w:tblPr><w:tblBorders>"
-        f'<w:top w:val="single" w:sz="8" w:space="0" w:color="{accent}"/>'
-        f'<w:bottom w:val="single" w:sz="8" w:space="0" w:color="{accent}"/>'
-        f'<w:insideH w:val="single" w:sz="4" w:space="0" w:color="{rule}"/>'
-        "</w:tblBorders><w:tblCellMar>"
-        '<w:left w:w="80" w:type="dxa"/><w:right w:w="80" w:type="dxa"/>'
-        "</w:tblCellMar></w:tblPr>"
-        '<w:tblStylePr w:type="firstRow">'
-        f'<w:rPr><w:rFonts w:ascii="{head}" w:hAnsi="{head}" w:cs="{head}"/><w:b/>'
-        "<w:bCs/></w:rPr><w:tcPr><w:tcBorders>"
-        f'<w:bottom w:val="single" w:sz="12" w:space="0" w:color="{accent}"/>'
-        "</w:tcBorders></w:tcPr></w:tblStylePr></w:style>"
-    )
-    document.styles.element.append(element)
+    based = ([element("w:basedOn", {"w:val": "TableNormal"})]
+             if compat.style_by_id(document, "TableNormal") is not None else [])
+
+    def border(edge: str, eighths: int, colour: str) -> Any:
+        return element(f"w:{edge}", {"w:val": "single", "w:sz": str(eighths), "w:space": "0",
+                                     "w:color": colour})
+
+    def margin(side: str) -> Any:
+        return element(f"w:{side}", {"w:w": "80", "w:type": "dxa"})
+
+    compat.styles_element(document).append(element(
+        "w:style", {"w:type": "table", "w:customStyle": "1", "w:styleId": "ReportTable"},
+        element("w:name", {"w:val": "Report Table"}), *based,
+        element("w:uiPriority", {"w:val": "59"}), element("w:qFormat"),
+        element("w:pPr", None, element("w:spacing", {"w:before": "40", "w:after": "40"})),
+        element("w:rPr", None, element("w:sz", {"w:val": str(size)}),
+                element("w:szCs", {"w:val": str(size)})),
+        element("w:tblPr", None,
+                element("w:tblBorders", None, border("top", 8, accent),
+                        border("bottom", 8, accent), border("insideH", 4, rule)),
+                element("w:tblCellMar", None, margin("left"), margin("right"))),
+        element("w:tblStylePr", {"w:type": "firstRow"},
+                element("w:rPr", None,
+                        element("w:rFonts", {"w:ascii": head, "w:hAnsi": head, "w:cs": head}),
+                        element("w:b"), element("w:bCs")),
+                element("w:tcPr", None,
+                        element("w:tcBorders", None, border("bottom", 12, accent))))))
     return "ReportTable"
 
 
-def _character_style(document: Any, by_name: dict[str, Any], name: str, *,
-                     italic: bool = False, bold: bool = False, colour: str | None = None,
-                     underline: bool = False, superscript: bool = False) -> Any:
-    """Word's own character style `name` (a template's, if it has one; else made here)."""
+def _character_style(document: Any, by_name: dict[str, Any], role: CharacterRole,
+                     theme: Theme) -> Any:
+    """Word's own character style `role.name` (a template's, if it has one; else made here)."""
+    name = role.name
     if name in by_name:
         return by_name[name]
     style = document.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
     if "Default Paragraph Font" in by_name:
         style.base_style = by_name["Default Paragraph Font"]
-    style.font.italic = italic or None
-    style.font.bold = bold or None
-    style.font.underline = underline or None
-    style.font.superscript = superscript or None
-    if superscript:  # Word's own id for its built-in "footnote reference"
-        style.element.set(qn("w:styleId"), name.title().replace(" ", ""))
-    if colour is not None:
-        style.font.color.rgb = _rgb(colour)
+    style.font.italic = role.italic or None
+    style.font.bold = role.bold or None
+    style.font.underline = role.underline or None
+    style.font.superscript = role.superscript or None
+    if role.superscript:  # Word's own id for its built-in "footnote reference"
+        compat.style_element(style).set(qn("w:styleId"), name.title().replace(" ", ""))
+    if role.colour is not None:
+        style.font.color.rgb = _rgb(getattr(theme.colours, role.colour))
     by_name[name] = style
     return style
 
 
 def _drop_borders(style: Any) -> None:
-    ppr = style.element.get_or_add_pPr()
+    ppr = compat.paragraph_properties(style)
     border = ppr.find(qn("w:pBdr"))
     if border is not None:
         ppr.remove(border)
@@ -253,7 +247,7 @@ def _drop_borders(style: Any) -> None:
 
 def set_language(document: Any, language: str) -> None:
     """The document language, in the style defaults where Word's proofing looks."""
-    styles = document.styles.element
+    styles = compat.styles_element(document)
     defaults = styles.find(qn("w:docDefaults"))
     rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
     lang = rpr.find(qn("w:lang"))

@@ -29,6 +29,7 @@ from typing import Any
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import nsmap, qn
 
+from reportexport.exporters.docx import pythondocx_compat as compat
 from reportexport.source.inputfiles import (
     MAX_INPUT_BYTES,
     check_declared_sizes,
@@ -78,7 +79,7 @@ def adopt(document: Any) -> None:
 
 
 def _clear_body(document: Any) -> None:
-    body = document.element.body
+    body = compat.body_element(document)
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
@@ -91,18 +92,16 @@ def _referenced_ids(element: Any) -> set[str]:
 
 
 def _drop_unreferenced_parts(document: Any) -> None:
-    rels = document.part.rels
-    used = _referenced_ids(document.element)
-    for rel_id, rel in list(rels.items()):
-        if rel.reltype not in _KEPT and rel_id not in used:
-            rels.pop(rel_id)
+    used = _referenced_ids(compat.document_element(document))
+    compat.drop_relationships(compat.document_part(document),
+                              lambda rel: rel.reltype not in _KEPT and rel.rel_id not in used)
 
 
 def _forget_note_separators(document: Any) -> None:
     """The settings name the separators of the notes parts let go (w:footnote and
     w:endnote in footnotePr and endnotePr); the edition's own footnotes part names
     its own (footnotes.new_footnotes_part)."""
-    settings = document.settings.element
+    settings = compat.settings_element(document)
     for properties, child in (("w:footnotePr", "w:footnote"), ("w:endnotePr", "w:endnote")):
         element = settings.find(qn(properties))
         if element is None:
@@ -118,10 +117,10 @@ def _drop_foreign_core_properties(document: Any) -> None:
     `http://schemas.openxmlformats.org/officedocument/2006/relationships/metadata/core-properties`
     (lower-case d); python-docx looks for the OPC type only and would add a second
     `docProps/core.xml`. The edition writes its own core properties anyway."""
-    rels = document.part.package.rels
-    for rel_id, rel in list(rels.items()):
-        if rel.reltype.endswith("/metadata/core-properties") and rel.reltype != RT.CORE_PROPERTIES:
-            rels.pop(rel_id)
+    compat.drop_relationships(
+        compat.package_of(document),
+        lambda rel: (rel.reltype.endswith("/metadata/core-properties")
+                     and rel.reltype != RT.CORE_PROPERTIES))
 
 
 #: Values LibreOffice writes in a numbering level's w:lvlJc that the transitional
@@ -132,9 +131,9 @@ _LEVEL_JUSTIFICATION = {"start": "left", "end": "right"}
 def _mend_numbering(document: Any) -> None:
     """The reference document's list numbering is kept (its List Number style uses
     it); a level justified "start" or "end" says "left" or "right" instead."""
-    if not any(rel.reltype == RT.NUMBERING for rel in document.part.rels.values()):
+    if not compat.relates_by(document, RT.NUMBERING):
         return
-    for justification in document.part.numbering_part.element.iter(qn("w:lvlJc")):
+    for justification in compat.numbering_element(document).iter(qn("w:lvlJc")):
         value = justification.get(qn("w:val"))
         if value in _LEVEL_JUSTIFICATION:
             justification.set(qn("w:val"), _LEVEL_JUSTIFICATION[value])

@@ -1,10 +1,11 @@
 """Writing the Word edition.
 
 python-docx sets up the package, styles, settings, header and footer; the body
-is generated as WordprocessingML text and put into the saved document part where
-python-docx left a placeholder. python-docx's object layer makes a proxy object
-per paragraph and run, and even a parsed tree of a book-length body is several
-times its text's size (benchmarks/README.md, DOCX at 1000x).
+is written as WordprocessingML text (wml.py makes every element of it) and put
+into the saved document part where python-docx left a placeholder. python-docx's
+object layer makes a proxy object per paragraph and run, and even a parsed tree
+of a book-length body is several times its text's size (benchmarks/README.md,
+DOCX at 1000x).
 """
 
 from __future__ import annotations
@@ -12,28 +13,32 @@ from __future__ import annotations
 import io
 import math
 import zipfile
-from html import escape
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, assert_never
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, nsmap, qn
+from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt
 from lxml import etree
 
+from reportexport.exporters.docx import pythondocx_compat as compat
+from reportexport.exporters.docx import wml
 from reportexport.exporters.docx.fontembedding import (
+    EmbeddedFace,
     embed_fonts,
     release_template_fonts,
     subset_fonts,
 )
 from reportexport.exporters.docx.footnotes import add_footnote, new_footnotes_part
 from reportexport.exporters.docx.ordering import insert_in_order
-from reportexport.exporters.docx.styles import TOC_LEVELS, ensure_styles, set_language
+from reportexport.exporters.docx.styles import ensure_styles, set_language
+from reportexport.exporters.docx.styletable import TOC_LEVELS
 from reportexport.exporters.docx.template import adopt, checked_template
-from reportexport.frontend import Document
+from reportexport.frontend import Anchor, Document
 from reportexport.model import (
     Block,
     BulletList,
@@ -70,12 +75,7 @@ _AFTER_UPDATE_FIELDS = {
     "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol",
     "listSeparator",
 }
-W_NAMESPACE, R_NAMESPACE = nsmap["w"], nsmap["r"]
 _TEMPLATE_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template"
-
-
-def _t(text: str) -> str:
-    return f'<w:t xml:space="preserve">{escape(text, quote=False)}</w:t>'
 
 
 def _table_plan(table: Table, theme: Theme, text_width: int) -> TablePlan:
@@ -89,23 +89,9 @@ def _table_plan(table: Table, theme: Theme, text_width: int) -> TablePlan:
         return plan(table, theme, text_width / 20)
 
 
-def _para(style_id: str, runs: str, extra_ppr: str = "") -> str:
-    return f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/>{extra_ppr}</w:pPr>{runs}</w:p>'
-
-
-def _field(instruction: str, result: str = "") -> str:
-    return (
-        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-        f'<w:r><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>'
-        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-        f"{result}"
-        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-    )
-
-
 #: Direct formatting for a character style that a run cannot also carry (a run
 #: has one w:rStyle: emphasis inside a link keeps the link's style, and italics).
-_DIRECT = {"Emphasis": "<w:i/><w:iCs/>", "Strong": "<w:b/><w:bCs/>"}
+_DIRECT = {"Emphasis": wml.ITALIC, "Strong": wml.BOLD}
 #: Word's names for the languages fontruns gives runs.
 _WORD_LANGUAGES = {"km": "km-KH", "th": "th-TH", "lo": "lo-LA", "my": "my-MM"}
 
@@ -115,20 +101,15 @@ def _text_runs(text: str, family: FontFamily, style: str = "", direct: str = "")
     so that Word and LibreOffice choose, shape and break it as that language."""
     out = []
     for run in font_runs(text, family):
-        fonts = language = ""
-        if run.font:
-            name = escape(chain(family)[run.font].family)
-            fonts = (f'<w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}" '
-                     f'w:cs="{name}"/>')
-        if run.language:
-            tag = _WORD_LANGUAGES.get(run.language, run.language)
-            language = f'<w:lang w:val="{tag}" w:eastAsia="{tag}" w:bidi="{tag}"/>'
-        properties = style + fonts + direct + language
-        out.append(f"<w:r>{f'<w:rPr>{properties}</w:rPr>' if properties else ''}"
-                   f"{_t(run.text)}</w:r>")
+        fonts = wml.fonts(chain(family)[run.font].family) if run.font else ""
+        language = (wml.language(_WORD_LANGUAGES.get(run.language, run.language))
+                    if run.language else "")
+        out.append(wml.text_run(run.text, style + fonts + direct + language))
     return "".join(out)
 
 
+#: The numbering instance (w:numId) of the n-th numbered list; None: the style's own.
+ListNumbering = Callable[[int], str | None]
 #: A table row of more lines than this (estimated) may break across pages; a shorter
 #: one is kept on one page (cantSplit). A row taller than a page must break.
 KEPT_ROW_LINES = 12
@@ -139,7 +120,7 @@ _BODY_PLACEHOLDER = "reportexport: the body"
 class _Body:
     """The body's WordprocessingML, written as UTF-8 text."""
 
-    def __init__(self, ids: dict[str, str], list_numbering: Any, document: Any,
+    def __init__(self, ids: dict[str, str], list_numbering: ListNumbering, document: Any,
                  bookmarks: dict[str, str], family: FontFamily,
                  header_family: FontFamily) -> None:
         self.ids = ids
@@ -148,7 +129,7 @@ class _Body:
         self.document = document
         self.bookmarks = bookmarks
         self._links: dict[tuple[int, str], str] = {}  # (part, URL) -> relationship id
-        self._link_part = document.part  # the part whose relationships links go into
+        self._link_part = compat.document_part(document)  # where links' relationships go
         self.cell_size = 9.0  # points: the table style's text size, set by write_docx
         self._run_size = ""  # a smaller size for every run, while a shrunk table is written
         self._xml = io.BytesIO()
@@ -157,8 +138,8 @@ class _Body:
 
     def paragraph(self, style: str, content: Inlines, prefix: str = "",
                   family: FontFamily | None = None) -> None:
-        runs = f"<w:r>{_t(prefix)}</w:r>" if prefix else ""
-        self.add(_para(self.ids[style], runs + self.runs(content, family=family)))
+        runs = wml.text_run(prefix) if prefix else ""
+        self.add(wml.paragraph(self.ids[style], runs + self.runs(content, family=family)))
 
     def runs(self, content: Inlines, styles: tuple[str, ...] = (),
              family: FontFamily | None = None) -> str:
@@ -177,22 +158,20 @@ class _Body:
             case Strong():
                 return self.runs(node.content, (*styles, "Strong"), family)
             case Link():
-                return self._hyperlink(f'r:id="{self._relationship(node.url)}"', node.content,
-                                       styles, family)
+                return wml.link_to_relationship(self._relationship(node.url),
+                                                self._link_runs(node.content, styles, family))
             case CrossReference():
-                return self._hyperlink(f'w:anchor="{self.bookmarks[node.section_id]}"',
-                                       node.content, styles, family)
+                return wml.link_to_bookmark(self.bookmarks[node.section_id],
+                                            self._link_runs(node.content, styles, family))
             case Note():
-                return (f'<w:r><w:rPr><w:rStyle w:val="{self.ids["footnote reference"]}"/>'
-                        f'</w:rPr><w:footnoteReference w:id="{node.number}"/></w:r>')
+                return wml.footnote_reference(self.ids["footnote reference"], node.number)
             case _:
                 assert_never(node)
 
-    def _hyperlink(self, target: str, content: Inlines, styles: tuple[str, ...],
+    def _link_runs(self, content: Inlines, styles: tuple[str, ...],
                    family: FontFamily) -> str:
-        """A link (`target`: its relationship or its bookmark) in the Hyperlink style."""
-        return (f'<w:hyperlink {target} w:history="1">'
-                f'{self.runs(content, (*styles, "Hyperlink"), family)}</w:hyperlink>')
+        """A link's text, in the Hyperlink style."""
+        return self.runs(content, (*styles, "Hyperlink"), family)
 
     def _properties(self, styles: tuple[str, ...]) -> tuple[str, str]:
         """The character style and the direct formatting for nested `styles` (and the
@@ -201,12 +180,12 @@ class _Body:
             return "", self._run_size
         chosen = "Hyperlink" if "Hyperlink" in styles else styles[-1]
         direct = "".join(dict.fromkeys(_DIRECT[s] for s in styles if s != chosen))
-        return f'<w:rStyle w:val="{self.ids[chosen]}"/>', direct + self._run_size
+        return wml.character_style(self.ids[chosen]), direct + self._run_size
 
     def _relationship(self, url: str) -> str:
         key = (id(self._link_part), url)
         if key not in self._links:
-            self._links[key] = self._link_part.relate_to(url, RT.HYPERLINK, is_external=True)
+            self._links[key] = compat.relate_external(self._link_part, url)
         return self._links[key]
 
     def footnotes(self, notes: list[Note]) -> None:
@@ -215,13 +194,12 @@ class _Body:
             return
         part = new_footnotes_part(self.document)
         self._link_part = part  # a link in a note is a relationship of the footnotes part
-        reference = f'<w:rPr><w:rStyle w:val="{self.ids["footnote reference"]}"/></w:rPr>'
+        number = wml.footnote_number(self.ids["footnote reference"])
         for note in notes:
-            add_footnote(part, note.number, _para(
+            add_footnote(part, note.number, wml.paragraph(
                 self.ids["footnote text"],
-                f"<w:r>{reference}<w:footnoteRef/></w:r><w:r>{_t(' ')}</w:r>"
-                + self.runs(note.content)))
-        self._link_part = self.document.part
+                number + wml.text_run(" ") + self.runs(note.content)))
+        self._link_part = compat.document_part(self.document)
 
     def add(self, xml: str) -> None:
         self._xml.write(xml.encode())
@@ -231,22 +209,26 @@ class _Body:
         return self._xml.getvalue()
 
     def page_break(self) -> None:
-        self.add('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+        self.add(wml.page_break())
 
     def caption(self, block: Table | Figure) -> None:
         """'Table 3. …' in Word's Caption style, the number a SEQ field Word can renumber."""
         caption = Document.caption(block)
         kind, number = caption.label.split()
-        runs = (f"<w:r>{_t(kind + ' ')}</w:r>"
-                + _field(f"SEQ {kind} \\* ARABIC", f"<w:r>{_t(number)}</w:r>"))
+        runs = (wml.text_run(kind + " ")
+                + wml.field(f"SEQ {kind} \\* ARABIC", wml.text_run(number)))
         if caption.content is not None:
-            runs += f"<w:r>{_t('. ')}</w:r>" + self.runs(caption.content)
+            runs += wml.text_run(". ") + self.runs(caption.content)
+        if block.id:  # what cross-references to it lead to
+            mark = self.bookmarks[block.id]
+            mark_id = int(mark.removeprefix("_Ref"))  # unique: after the headings' numbers
+            runs = wml.bookmarked(mark_id, mark, runs)
         # The Caption style keeps a table's caption with the table it heads; a figure's
         # caption follows its picture and ends the group: kept with whatever came next,
         # a picture near the foot of a page went over with its caption and left the rest
         # of the page empty.
-        self.add(_para(self.ids["Caption"], runs,
-                       '<w:keepNext w:val="0"/>' if isinstance(block, Figure) else ""))
+        self.add(wml.paragraph(self.ids["Caption"], runs,
+                               wml.NOT_KEPT_WITH_NEXT if isinstance(block, Figure) else ""))
 
     def table(self, table: Table, text_width: int, fit: TablePlan) -> None:
         """A real Word table: the theme's table style, a header row repeated on every page,
@@ -257,46 +239,37 @@ class _Body:
         # Characters stand in for the text's width (about 0.6 of the font size each, in
         # twips), to tell a long row from a short one.
         twips = self.cell_size * 20 * 0.62
-        margins = ""
+        padding = None
         if fit.size < fit.base:
             half_points = max(2, math.floor(self.cell_size * fit.size / fit.base * 2))
-            self._run_size = f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
+            self._run_size = wml.size(half_points)
             padding = round(fit.padding * 20)
-            margins = (f'<w:tblCellMar><w:left w:w="{padding}" w:type="dxa"/>'
-                       f'<w:right w:w="{padding}" w:type="dxa"/></w:tblCellMar>')
-        mark = f"<w:rPr>{self._run_size}</w:rPr>" if self._run_size else ""
+        mark = wml.mark_properties(self._run_size) if self._run_size else ""
 
         def lines(cells: tuple[Inlines, ...]) -> float:
             """About how many lines the row's tallest cell takes."""
             return max(len(plain(cell)) * twips / max(width - 300, twips)
                        for cell, width in zip(cells, widths, strict=True))
 
+        text_style = self.ids["Table Text"]
+
         def row(cells: tuple[Inlines, ...], header: bool) -> str:
             # Widths once, in the header row (the grid holds them too), and alignment only
             # where it is not the default: long tables are many cells. A short row is
             # kept on one page; a long one may break across pages, as a paragraph does.
-            kept = "<w:cantSplit/>" if header or lines(cells) <= KEPT_ROW_LINES else ""
-            properties = f"<w:trPr>{kept}<w:tblHeader/></w:trPr>" if header else (
-                f"<w:trPr>{kept}</w:trPr>" if kept else "")
-            return "<w:tr>" + properties + "".join(
-                "<w:tc>"
-                + (f'<w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>' if header else "")
-                + f'<w:p><w:pPr><w:pStyle w:val="{self.ids["Table Text"]}"/>'
-                + (f'<w:jc w:val="{align}"/>' if align != "left" else "") + mark
-                + f"</w:pPr>{self.runs(cell, family=self.header_family if header else None)}"
-                + "</w:p></w:tc>"
+            family = self.header_family if header else None
+            return wml.table_row("".join(
+                wml.table_cell(wml.paragraph(
+                    text_style, self.runs(cell, family=family),
+                    (wml.justified(align) if align != "left" else "") + mark),
+                    width if header else None)
                 for cell, align, width in zip(cells, table.align, widths, strict=True)
-            ) + "</w:tr>"
+            ), header=header, kept=header or lines(cells) <= KEPT_ROW_LINES)
 
-        self.add(
-            f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.ids["Report Table"]}"/>'
-            '<w:tblW w:w="5000" w:type="pct"/><w:tblLayout w:type="autofit"/>' + margins
-            + '<w:tblLook w:val="0420" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
-            'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>'
-            + "".join(f'<w:gridCol w:w="{width}"/>' for width in widths) + "</w:tblGrid>"
-            + row(table.columns, header=True)
-            + "".join(row(cells, header=False) for cells in table.rows) + "</w:tbl>"
-        )
+        self.add(wml.table(
+            wml.table_properties(self.ids["Report Table"], padding), widths,
+            row(table.columns, header=True)
+            + "".join(row(cells, header=False) for cells in table.rows)))
         self._run_size = ""
 
     def figure(self, figure: Figure, text_width: int, text_height: int) -> None:
@@ -306,40 +279,35 @@ class _Body:
                                     text_height / 20)  # twips to points
         # The bytes every edition embeds: python-docx takes a CMYK JPEG or 16-bit PNG as it
         # is (or fails on it), and Word would show such files unlike the other editions.
-        inline = self.document.part.new_pic_inline(io.BytesIO(edition_image(figure.image)),
-                                                   width=Pt(width), height=Pt(height))
+        inline = compat.new_picture_inline(self.document, io.BytesIO(edition_image(figure.image)),
+                                           Pt(width), Pt(height))
         inline.find(f"{qn('a:graphic')}/{qn('a:graphicData')}/{qn('pic:pic')}/"
                     f"{qn('pic:nvPicPr')}/{qn('pic:cNvPr')}").set("name", figure.image.name)
         properties = inline.find(qn("wp:docPr"))
         properties.set("id", str(1000 + figure.number))  # unique among the document's drawings
         properties.set("name", f"Figure {figure.number}")
         properties.set("descr", figure.alt)
-        drawing = etree.tostring(inline, encoding="unicode")
-        self.add(_para(self.ids["Normal"], f"<w:r><w:drawing>{drawing}</w:drawing></w:r>",
-                       "<w:keepNext/>"))
+        self.add(wml.paragraph(self.ids["Normal"], wml.drawing(inline), wml.KEPT_WITH_NEXT))
         self.caption(figure)
 
     def numbered(self, items: tuple[Inlines, ...]) -> None:
         self._numbered_lists += 1
         # Each list after the first restarts at 1 through its own numbering instance.
         num_id = self.numbering(self._numbered_lists)
-        extra = (
-            f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
-            if num_id is not None else ""
-        )
+        extra = wml.numbered_item(num_id) if num_id is not None else ""
         for item in items:
-            self.add(_para(self.ids["List Number"], self.runs(item), extra))
+            self.add(wml.paragraph(self.ids["List Number"], self.runs(item), extra))
 
 
-def _list_numbering(document: Any, list_number_style_id: str) -> Any:
+def _list_numbering(document: Any, list_number_style_id: str) -> ListNumbering:
     """A function giving the numId for the n-th numbered list (None: the style's own)."""
-    style = document.styles.element.get_by_id(list_number_style_id)
+    style = compat.style_by_id(document, list_number_style_id)
     num_pr = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}") if style is not None else None
     num_id_el = num_pr.find(qn("w:numId")) if num_pr is not None else None
     if num_id_el is None:
         return lambda n: None
     base_num = num_id_el.get(qn("w:val"))
-    numbering = document.part.numbering_part.element
+    numbering = compat.numbering_element(document)
     abstract = None
     for num in numbering.findall(qn("w:num")):
         if num.get(qn("w:numId")) == base_num:
@@ -352,14 +320,14 @@ def _list_numbering(document: Any, list_number_style_id: str) -> Any:
     def num_for(n: int) -> str | None:
         if n == 1:
             return None
-        num = parse_xml(
-            f'<w:num {nsdecls("w")} w:numId="{next_id[0]}">'
-            f'<w:abstractNumId w:val="{abstract}"/>'
-            '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
-        )
-        numbering.append(num)
+        num_id = str(next_id[0])
+        numbering.append(wml.element(
+            "w:num", {"w:numId": num_id},
+            wml.element("w:abstractNumId", {"w:val": abstract}),
+            wml.element("w:lvlOverride", {"w:ilvl": "0"},
+                        wml.element("w:startOverride", {"w:val": "1"}))))
         next_id[0] += 1
-        return num.get(qn("w:numId"))
+        return num_id
 
     return num_for
 
@@ -372,23 +340,17 @@ def _toc(document: Document, ids: dict[str, str], bookmarks: dict[str, str],
     page numbers rather than wrong ones; Word refreshes the field, numbers and
     all, when the document opens (updateFields), and LibreOffice on "Update".
     """
-    entries = [(anchor.level, anchor.section) for anchor in document.outline
+    entries = [(anchor.level, anchor) for anchor in document.outline
                if anchor.level in TOC_LEVELS]
-    out = [_para(ids["TOC Heading"], f"<w:r>{_t('Contents')}</w:r>")]
-    begin = (
-        '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
-        '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText></w:r>'
-        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-    )
-    for index, (level, section) in enumerate(entries):
-        mark = bookmarks[section.id]
-        link = (
-            f'<w:hyperlink w:anchor="{mark}" w:history="1">'
-            f"{_text_runs(section.title, family)}"
-            "</w:hyperlink>"
-        )
-        out.append(_para(ids[f"toc {level}"], (begin if index == 0 else "") + link))
-    out.append('<w:p><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+    out = [wml.paragraph(ids["TOC Heading"], wml.text_run("Contents"))]
+    # The field begins in the first entry's paragraph and ends in a paragraph of its own.
+    begin = (wml.field_begin(dirty=True) + wml.field_instruction('TOC \\o "1-3" \\h \\z \\u')
+             + wml.field_separate())
+    for index, (level, anchor) in enumerate(entries):
+        link = wml.link_to_bookmark(bookmarks[anchor.section.id],
+                                    _text_runs(anchor.heading, family))
+        out.append(wml.paragraph(ids[f"toc {level}"], (begin if index == 0 else "") + link))
+    out.append(wml.bare_paragraph(wml.field_end()))
     return "".join(out)
 
 
@@ -409,8 +371,9 @@ def _open(template: Path | None) -> Any:
                 "to use it as a reference"
             ) from None
         raise ExportError(f"{template}: not a Word document ({exc})") from None
-    for prefix, uri in (("w", W_NAMESPACE), ("r", R_NAMESPACE)):  # the body's text uses them
-        if document.element.nsmap.get(prefix) != uri:
+    # The body's text uses these prefixes.
+    for prefix, uri in (("w", wml.W_NAMESPACE), ("r", wml.R_NAMESPACE)):
+        if compat.document_element(document).nsmap.get(prefix) != uri:
             raise ExportError(
                 f"{template}: does not declare the '{prefix}' prefix as {uri} on its "
                 "document element; save it again in Word or LibreOffice")
@@ -433,22 +396,20 @@ def _set_page(section: Any, theme: Theme) -> None:
 def _header_footer(section: Any, report: Report, ids: dict[str, str],
                    family: FontFamily) -> None:
     section.different_first_page_header_footer = True  # the title page stays clean
-    header = section.header._element
+    header = compat.header_element(section)
     for child in list(header):
         header.remove(child)
-    header.append(parse_xml(
-        f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{ids["Header"]}"/></w:pPr>'
-        f"{_text_runs(report.metadata.running_title, family)}</w:p>"
-    ))
-    footer = section.footer._element
+    header.append(wml.parsed(wml.paragraph(
+        ids["Header"], _text_runs(report.metadata.running_title, family))))
+    footer = compat.footer_element(section)
     for child in list(footer):
         footer.remove(child)
-    footer.append(parse_xml(
-        f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{ids["Footer"]}"/>'
-        '<w:jc w:val="right"/></w:pPr>'
-        f"<w:r>{_t('Page ')}</w:r>{_field('PAGE', '<w:r><w:t>1</w:t></w:r>')}"
-        f"<w:r>{_t(' of ')}</w:r>{_field('NUMPAGES', '<w:r><w:t>1</w:t></w:r>')}</w:p>"
-    ))
+    one = wml.run(wml.text("1", keep_spaces=False))  # till Word counts the pages
+    footer.append(wml.parsed(wml.paragraph(
+        ids["Footer"],
+        wml.text_run("Page ") + wml.field("PAGE", one)
+        + wml.text_run(" of ") + wml.field("NUMPAGES", one),
+        wml.justified("right"))))
 
 
 #: Children of w:settings that come after the hyphenation settings (CT_Settings order).
@@ -467,26 +428,24 @@ _AFTER_HYPHENATION = frozenset({
 def _hyphenate(document: Any) -> None:
     """Word hyphenates the body as the PDF does, never a capitalised word (a name);
     the heading styles say not to (styles._unhyphenated)."""
-    settings = document.settings.element
+    settings = compat.settings_element(document)
     if settings.find(qn("w:autoHyphenation")) is not None:
         return
     for name in ("autoHyphenation", "doNotHyphenateCaps"):  # in the schema's order
-        insert_in_order(settings, parse_xml(f'<w:{name} {nsdecls("w")}/>'),
-                        following=_AFTER_HYPHENATION)
+        insert_in_order(settings, wml.element(f"w:{name}"), following=_AFTER_HYPHENATION)
 
 
 def _update_fields_on_open(document: Any) -> None:
-    settings = document.settings.element
+    settings = compat.settings_element(document)
     if settings.find(qn("w:updateFields")) is not None:
         return
-    insert_in_order(settings, parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>'),
+    insert_in_order(settings, wml.element("w:updateFields", {"w:val": "true"}),
                     following=_AFTER_UPDATE_FIELDS)
 
 
 def _core_properties(document: Any, report: Report) -> None:
     meta, when = report.metadata, build_time(report)
     props = document.core_properties
-    element = props._element
     texts = {
         "title": meta.title,
         "subject": meta.subject or "",
@@ -500,7 +459,7 @@ def _core_properties(document: Any, report: Report) -> None:
     }
     for name, value in texts.items():
         # python-docx caps these at 255 characters; the OPC format does not.
-        element._get_or_add(name).text = value
+        compat.core_property_element(document, name).text = value
     props.revision = 1
     props.created = when.replace(tzinfo=None)
     props.modified = when.replace(tzinfo=None)
@@ -514,52 +473,32 @@ _UNUSED_PARTS = ("/thumbnail", "/stylesWithEffects", "/customXml")
 
 def _drop_unused_parts(document: Any) -> None:
     """Leave out the parts listed in _UNUSED_PARTS: a part no relationship reaches is not saved."""
-    for rels in (document.part.package.rels, document.part.rels):
-        for rel_id, rel in list(rels.items()):
-            if rel.reltype.endswith(_UNUSED_PARTS):
-                rels.pop(rel_id)
+    for owner in (compat.package_of(document), compat.document_part(document)):
+        compat.drop_relationships(owner, lambda rel: rel.reltype.endswith(_UNUSED_PARTS))
 
 
 def write_docx(report: Report, theme: Theme, destination: Path, template: Path | None) -> None:
-    # The fonts are cut first, while the document is not yet in memory.
+    """The Word edition of `report` at `destination`: python-docx's package, dressed from
+    the theme (or lent styles and page by `template`), with the body streamed in as text
+    and the theme's fonts embedded."""
     front_end = Document.of(report)
-    shown = report.characters | set(front_end.published)
-    fonts = subset_fonts((theme.body_font, theme.heading_font), shown)
+    # The fonts are cut first, while the document is not yet in memory.
+    fonts = subset_fonts((theme.body_font, theme.heading_font),
+                         report.characters | set(front_end.published))
     document = _open(template)
-    from_template = template is not None
-    keep = _defined_styles(document) if from_template else set()
-    section = document.sections[0]
-    if not from_template:
-        _set_page(section, theme)
-    text_width = Emu(section.page_width - section.left_margin - section.right_margin).twips
-    text_height = Emu(section.page_height - section.top_margin - section.bottom_margin).twips
-    ids = ensure_styles(document, theme, text_width, keep)
-    if not from_template or section.header.is_linked_to_previous:
-        _header_footer(section, report, ids, theme.heading_font)
-    set_language(document, report.metadata.language)
-    if not from_template:  # a reference document's settings are its own
-        _hyphenate(document)
-    _update_fields_on_open(document)
-    _core_properties(document, report)
-    _drop_unused_parts(document)
-
-    meta = report.metadata
+    ids, text_width, text_height = _prepare_package(document, report, theme,
+                                                    from_template=template is not None)
     bookmarks = {anchor.section.id: f"_Toc{anchor.number:08d}" for anchor in front_end.outline}
+    # A table's or figure's bookmark is on its caption, as Word's own references are.
+    bookmarks.update({ident: f"_Ref{number:08d}"
+                      for number, ident in enumerate(front_end.blocks, len(bookmarks) + 1)})
     body = _Body(ids, _list_numbering(document, ids["List Number"]), document, bookmarks,
                  theme.body_font, theme.heading_font)
     body.cell_size = theme.sizes.small
-    body.paragraph("Title", (Text(meta.title),), family=theme.heading_font)
-    if meta.subtitle:
-        body.paragraph("Subtitle", (Text(meta.subtitle),), family=theme.heading_font)
-    # Labels in Word's own "Strong" character style, when the template has one.
-    strong = "Strong" in {style.style_id for style in document.styles}
-    label_props = '<w:rPr><w:rStyle w:val="Strong"/></w:rPr>' if strong else ""
-    for label, value in front_end.imprint_facts:  # no cover band shows the publisher
-        body.add(_para(
-            ids["Cover Fact"], f"<w:r>{label_props}{_t(label + ': ')}</w:r>"
-                               + _text_runs(value, theme.body_font)
-        ))
-    body.page_break()
+    _write_title_page(body, front_end, report, theme)
+    for anchor in front_end.front_matter:  # a page each, before the contents
+        _write_section(body, anchor, theme, text_width, text_height)
+        body.page_break()
     # Where the contents go, as in the PDF: "shared" (the default) lets the lead and the
     # body follow on the contents' page, which a short report's contents fill only in
     # part (a page of its own left most of it empty); "page" gives them a page.
@@ -567,20 +506,58 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
         body.add(_toc(front_end, ids, bookmarks, theme.heading_font))
         if theme.contents == "page":
             body.page_break()
-    for paragraph in report.lead:
+    for paragraph in front_end.report.lead:
         body.paragraph("Lead", paragraph.content)
-    for anchor in front_end.outline:
-        sec, index = anchor.section, anchor.number
-        body.add(
-            f'<w:p><w:pPr><w:pStyle w:val="{ids[f"Heading {anchor.level}"]}"/></w:pPr>'
-            f'<w:bookmarkStart w:id="{index}" w:name="{bookmarks[sec.id]}"/>'
-            f"{_text_runs(sec.title, theme.heading_font)}"
-            f'<w:bookmarkEnd w:id="{index}"/></w:p>'
-        )
-        for block in sec.blocks:
-            _write_block(body, block, theme, text_width, text_height)
-
+    for anchor in front_end.main_matter:
+        if anchor.opens_annex:
+            body.page_break()
+        _write_section(body, anchor, theme, text_width, text_height)
     body.footnotes(front_end.notes())
+    _save(document, body, fonts, destination, build_time(report))
+
+
+def _prepare_package(document: Any, report: Report, theme: Theme, *,
+                     from_template: bool) -> tuple[dict[str, str], int, int]:
+    """Page setup, styles, header and footer, settings and properties: everything but the
+    body. Returns the styles' ids by name and the text area's width and height (twips)."""
+    keep = _defined_styles(document) if from_template else set()
+    page = document.sections[0]  # Word's section: the page, its header and footer
+    if not from_template:
+        _set_page(page, theme)
+    text_width = Emu(page.page_width - page.left_margin - page.right_margin).twips
+    text_height = Emu(page.page_height - page.top_margin - page.bottom_margin).twips
+    ids = ensure_styles(document, theme, text_width, keep)
+    if not from_template or page.header.is_linked_to_previous:
+        _header_footer(page, report, ids, theme.heading_font)
+    set_language(document, report.metadata.language)
+    if not from_template:  # a reference document's settings are its own
+        _hyphenate(document)
+    _update_fields_on_open(document)
+    _core_properties(document, report)
+    _drop_unused_parts(document)
+    return ids, text_width, text_height
+
+
+def _write_title_page(body: _Body, front_end: Document, report: Report, theme: Theme) -> None:
+    """Title, subtitle and the imprint's facts, then a page break."""
+    meta = report.metadata
+    body.paragraph("Title", (Text(meta.title),), family=theme.heading_font)
+    if meta.subtitle:
+        body.paragraph("Subtitle", (Text(meta.subtitle),), family=theme.heading_font)
+    # Labels in Word's own "Strong" character style, when the template has one.
+    strong = "Strong" in {style.style_id for style in body.document.styles}
+    label_style = wml.character_style("Strong") if strong else ""
+    for label, value in front_end.imprint_facts:  # no cover band shows the publisher
+        body.add(wml.paragraph(
+            body.ids["Cover Fact"],
+            wml.text_run(label + ": ", label_style) + _text_runs(value, theme.body_font)))
+    body.page_break()
+
+
+def _save(document: Any, body: _Body, fonts: list[EmbeddedFace], destination: Path,
+          when: datetime) -> None:
+    """Save python-docx's package once, then write it to `destination` with the body's
+    text spliced in and the fonts embedded."""
     _place_body(document)
     released = release_template_fonts(document, fonts)
     font_table, settings = (_member(document, reltype) for reltype in (RT.FONT_TABLE,
@@ -591,9 +568,20 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     del buffer
     transforms, added = embed_fonts(saved, fonts, font_table, settings or "word/settings.xml",
                                     released)
-    transforms[document.part.partname.membername] = (
+    transforms[compat.member_name(compat.document_part(document))] = (
         lambda part: _splice_body(part, body.xml()))
-    rewrite_zip(saved, destination, build_time(report), transform=transforms, added=added)
+    rewrite_zip(saved, destination, when, transform=transforms, added=added)
+
+
+def _write_section(body: _Body, anchor: Anchor, theme: Theme, text_width: int,
+                   text_height: int) -> None:
+    """A section's heading, bookmarked for the contents and cross-references, and its blocks."""
+    section = anchor.section
+    body.add(wml.paragraph(body.ids[f"Heading {anchor.level}"], wml.bookmarked(
+        anchor.number, body.bookmarks[section.id],
+        _text_runs(anchor.heading, body.header_family))))
+    for block in section.blocks:
+        _write_block(body, block, theme, text_width, text_height)
 
 
 def _write_block(body: _Body, block: Block, theme: Theme, text_width: int,
@@ -621,21 +609,19 @@ def _write_block(body: _Body, block: Block, theme: Theme, text_width: int,
 
 def _member(document: Any, reltype: str) -> str | None:
     """The zip member name of the part the document part relates to by `reltype`."""
-    try:
-        return str(document.part.part_related_by(reltype).partname.membername)
-    except KeyError:
-        return None
+    part = compat.related_part(document, reltype)
+    return None if part is None else compat.member_name(part)
 
 
 def _place_body(document: Any) -> None:
     """Mark where the body goes: before the body's own section properties, as its content."""
-    root = document.element
+    body = compat.body_element(document)
     placeholder = etree.Comment(_BODY_PLACEHOLDER)
-    sect_pr = root.body.find(qn("w:sectPr"))
+    sect_pr = body.find(qn("w:sectPr"))
     if sect_pr is not None:
         sect_pr.addprevious(placeholder)
     else:
-        root.body.append(placeholder)
+        body.append(placeholder)
 
 
 def _splice_body(part: bytes, body: bytes) -> bytes:

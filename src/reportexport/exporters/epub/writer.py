@@ -14,15 +14,15 @@ from reportexport.exporters.epub.xhtml import (
     chapter_markup,
     cover_page,
     figure_file,
-    font_faces,
     page,
     section_file,
     section_targets,
-    stylesheet,
     title_page,
 )
+from reportexport.exporters.htmlcore.markup import Element
+from reportexport.exporters.htmlcore.styles import font_faces, stylesheet
 from reportexport.frontend import Document
-from reportexport.model import GENERATED_PREFIX, Figure, Report, Section
+from reportexport.model import GENERATED_PREFIX, Figure, Metadata, Report, Section
 from reportexport.source.images import edition_image
 from reportexport.support.timestamps import build_time
 from reportexport.support.zipfiles import ArchiveBuffer, rewrite_zip
@@ -69,23 +69,45 @@ def _accessibility(book: epub.EpubBook, figures: bool) -> None:
     )
 
 
-def _toc(section: Section, href: str) -> epub.Link | tuple[epub.Link, list[object]]:
-    link = epub.Link(f"{href}#{section.id}", section.title, f"toc-{section.id}")
+def _toc(section: Section, href: str, document: Document
+         ) -> epub.Link | tuple[epub.Link, list[object]]:
+    link = epub.Link(f"{href}#{section.id}", document.anchors[section.id].heading,
+                     f"toc-{section.id}")
     if not section.sections:
         return link
-    return (link, [_toc(child, href) for child in section.sections])
+    return (link, [_toc(child, href, document) for child in section.sections])
+
+
+#: The EPUB structural semantics of each part's files.
+_BODY_TYPES = {"front": "frontmatter", "body": "bodymatter", "appendix": "backmatter"}
 
 
 def write_epub(report: Report, theme: Theme, destination: Path) -> None:
     document = Document.of(report)
     meta = report.metadata
-    when = build_time(report)
-    language = meta.language
-
     book = epub.EpubBook()
+    figures = [block for _, section in report.walk() for block in section.blocks
+               if isinstance(block, Figure)]
+    _metadata(book, meta)
+    _accessibility(book, bool(figures))
+    font_items = _fonts_and_stylesheet(book, report, theme)
+    _cover_image(book, document, theme)
+    for number, (href, figure) in enumerate({figure_file(f): f for f in figures}.items(), 1):
+        book.add_item(epub.EpubItem(uid=f"image-{number}", file_name=href,  # each image once
+                                    media_type=figure.media_type,
+                                    content=edition_image(figure.image)))
+    _content(book, document)
+    shown = _shown_characters(book)
+    for path, item in font_items.items():
+        item.content = subset_font(path, shown)
+    _package(book, report, destination, frozenset(
+        f"EPUB/{figure_file(figure)}" for figure in figures if figure.media_type == "image/jpeg"))
+
+
+def _metadata(book: epub.EpubBook, meta: Metadata) -> None:
     book.set_identifier(meta.identifier)
     book.set_title(meta.title)
-    book.set_language(language)
+    book.set_language(meta.language)
     for number, author in enumerate(meta.authors, 1):
         book.add_author(author, uid=f"creator{number}")
     book.add_metadata("DC", "publisher", meta.publisher)
@@ -98,13 +120,15 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
         book.add_metadata("DC", "description", meta.description)
     if meta.rights:
         book.add_metadata("DC", "rights", meta.rights)
-    figures = [block for _, section in report.walk() for block in section.blocks
-               if isinstance(block, Figure)]
-    _accessibility(book, bool(figures))
 
+
+def _fonts_and_stylesheet(book: epub.EpubBook, report: Report, theme: Theme
+                          ) -> dict[Path, epub.EpubItem]:
+    """The stylesheet and a font item for each face it names, whose content (a subset)
+    is set once the pages exist."""
     fallbacks = needed_fallbacks(report.characters, (theme.body_font, theme.heading_font))
     font_files: dict[Path, str] = {}
-    font_items: dict[Path, epub.EpubItem] = {}  # their content, a subset, once the pages exist
+    font_items: dict[Path, epub.EpubItem] = {}
     for *_, path in font_faces(theme, fallbacks):
         if path in font_files:
             continue
@@ -113,61 +137,65 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
         font_items[path] = epub.EpubItem(uid=f"font-{len(font_files)}", file_name=href,
                                          media_type="font/ttf")
         book.add_item(font_items[path])
+    css = stylesheet(theme, {path: f"../{href}" for path, href in font_files.items()}, fallbacks)
     book.add_item(epub.EpubItem(uid="css", file_name="styles/report.css", media_type="text/css",
-                                content=stylesheet(theme, font_files, fallbacks).encode()))
+                                content=css.encode()))
+    return font_items
 
+
+def _cover_image(book: epub.EpubBook, document: Document, theme: Theme) -> None:
     # What set_cover does, with the media type stated rather than guessed from the
     # system's MIME tables, which differ between machines.
     cover_image = epub.EpubCover(uid="cover-img", file_name="images/cover.png")
     cover_image.media_type = "image/png"
-    cover_image.content = cover_png(meta, document.published, theme)
+    cover_image.content = cover_png(document.report.metadata, document.published, theme)
     book.add_item(cover_image)
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-img"})
 
-    def content_document(uid: str, name: str, title: str, body: str, body_type: str = ""
-                         ) -> epub.EpubItem:
+
+def _content(book: epub.EpubBook, document: Document) -> None:
+    """The content documents, the navigation, the spine and the guide."""
+    report, language = document.report, document.report.metadata.language
+
+    def content_document(uid: str, name: str, title: str, body: list[Element],
+                         body_type: str = "") -> epub.EpubItem:
         item = epub.EpubItem(uid=uid, file_name=name, media_type=XHTML,
-                             content=page(title, language, body, body_type=body_type).encode())
+                             content=page(title, language, body, body_type=body_type))
         book.add_item(item)
         return item
 
-    images = {figure_file(figure): figure for figure in figures}  # each image once
-    for number, (href, figure) in enumerate(images.items(), 1):
-        book.add_item(epub.EpubItem(uid=f"image-{number}", file_name=href,
-                                    media_type=figure.media_type,
-                                    content=edition_image(figure.image)))
     # Beside the sections' files, named where no section id reaches (a section `cover`).
-    targets = section_targets(document)
-    cover = content_document("cover", f"text/{GENERATED_PREFIX}cover.xhtml", meta.title,
+    targets, title = section_targets(document), report.metadata.title
+    cover = content_document("cover", f"text/{GENERATED_PREFIX}cover.xhtml", title,
                              cover_page(document, "../images/cover.png"))
     titlepage = content_document("titlepage", f"text/{GENERATED_PREFIX}titlepage.xhtml",
-                                 meta.title, title_page(document, targets),
-                                 body_type="frontmatter")
-    chapters = []
-    toc = []
-    for section in report.sections:
-        href = f"text/{section_file(section)}"
-        chapters.append(content_document(f"sec-{section.id}", href, section.title,
-                                         chapter_markup(document, section, targets),
-                                         body_type="bodymatter"))
-        toc.append(_toc(section, href))
-
+                                 title, title_page(document, targets), body_type="frontmatter")
+    chapters: dict[str, list[epub.EpubItem]] = {"front": [], "body": [], "appendix": []}
+    for anchor in (anchor for anchor in document.outline if anchor.level == 1):
+        chapters[anchor.part].append(content_document(
+            f"sec-{anchor.section.id}", f"text/{section_file(anchor.section)}", anchor.heading,
+            chapter_markup(document, anchor.section, targets), _BODY_TYPES[anchor.part]))
     nav = epub.EpubNav(uid="nav", file_name="nav.xhtml", title="Contents")
     nav.add_link(href="styles/report.css", rel="stylesheet", type="text/css")
     book.add_item(nav)
     book.add_item(epub.EpubNcx())
-    book.toc = toc
+    book.toc = [_toc(section, f"text/{section_file(section)}", document)
+                for part in report.parts for section in part]
     # Items, not ids: ebooklib looks each id up in a list, quadratic for long reports.
-    book.spine = [cover, titlepage, nav, *chapters]
+    book.spine = [cover, titlepage, *chapters["front"], nav, *chapters["body"],
+                  *chapters["appendix"]]
     book.guide = [
         {"href": cover.file_name, "title": "Cover", "type": "cover"},
         {"href": nav.file_name, "title": "Contents", "type": "toc"},
-        {"href": chapters[0].file_name, "title": report.sections[0].title, "type": "text"},
+        {"href": chapters["body"][0].file_name,
+         "title": document.anchors[report.sections[0].id].heading, "type": "text"},
     ]
 
-    shown = _shown_characters(book)
-    for path, item in font_items.items():
-        item.content = subset_font(path, shown)
+
+def _package(book: epub.EpubBook, report: Report, destination: Path,
+             stored_images: frozenset[str]) -> None:
+    """The zip, by ebooklib, then rewritten reproducibly (support.zipfiles)."""
+    when = build_time(report)
     buffer = ArchiveBuffer()
     epub.write_epub(buffer, book, {
         "epub3_pages": False,  # ids with epub:type would otherwise make a bogus page list
@@ -177,12 +205,10 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
         "play_order": {"enabled": True, "start_from": 1},
         "compresslevel": 0,  # compressed once, by rewrite_zip
     })
-    packaged = buffer.getvalue()
+    language = report.metadata.language
     # mimetype must be stored; images (the cover, figures) gain nothing from deflate.
-    rewrite_zip(packaged, destination, when,
-                stored=frozenset({"mimetype", "EPUB/images/cover.png",
-                                  *(f"EPUB/{figure_file(figure)}" for figure in figures
-                                    if figure.media_type == "image/jpeg")}),
+    rewrite_zip(buffer.getvalue(), destination, when,
+                stored=frozenset({"mimetype", "EPUB/images/cover.png", *stored_images}),
                 transform={"EPUB/content.opf": lambda opf: _package_language(opf, language),
                            "EPUB/nav.xhtml": _finish_nav})
 

@@ -143,6 +143,7 @@ class DocumentFacts:
     language: str
     creator: str
     date: str  # ISO 8601
+    rights: str | None = None
 
 
 class TaggingCanvas(AnnotationHookCanvas):
@@ -433,6 +434,8 @@ class TaggingCanvas(AnnotationHookCanvas):
             f"<dc:title>{alternatives(facts.title)}</dc:title>"
             + (f"<dc:creator><rdf:Seq>{creators}</rdf:Seq></dc:creator>" if creators else "")
             + f"<dc:description>{alternatives(facts.subject)}</dc:description>"
+            + (f"<dc:rights>{alternatives(facts.rights)}</dc:rights>" if facts.rights else "")
+            + ""
             f"<dc:language><rdf:Bag><rdf:li>{escape(facts.language)}</rdf:li></rdf:Bag>"
             "</dc:language>"
             f"<xmp:CreateDate>{facts.date}</xmp:CreateDate>"

@@ -13,6 +13,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import (
+    AnchorFlowable,
     BaseDocTemplate,
     CondPageBreak,
     Flowable,
@@ -49,7 +50,7 @@ from reportexport.exporters.pdf.scripts import draw_string
 from reportexport.exporters.pdf.styles import INDENT_SHARE, paragraph_styles
 from reportexport.exporters.pdf.tables import KeepWithTableStart, table_flowables
 from reportexport.exporters.pdf.tagging import DocumentFacts, Element, TaggingCanvas
-from reportexport.frontend import Document
+from reportexport.frontend import Anchor, Document
 from reportexport.model import (
     Block,
     BulletList,
@@ -444,13 +445,19 @@ def _story(front_end: Document, theme: Theme, st: _Styles, text: _ParagraphMaker
     yield NextPageTemplate("body")
     yield _Cover(front_end, theme, st, document.add("Div"))
     yield PageBreak()
+    if front_end.notices:  # the title page's verso
+        yield from _imprint(front_end, st, document.add("Div"))
+        yield PageBreak()
+    if front_end.front_matter:
+        yield from _sections(front_end.front_matter, st, theme, text, document)
+        yield PageBreak()
     if theme.contents != "none":
         yield plain_paragraph("Contents", st.contents_title, document.add("P"))
         contents = document.add("TOC")
         for anchor in front_end.outline:
             level, section = anchor.level, anchor.section
             yield TocEntry(
-                section.title, st.toc[level - 1], destination(section.id), level,
+                anchor.heading, st.toc[level - 1], destination(section.id), level,
                 indent=(level - 1) * 14, number_width=NUMBER_WIDTH, leader_colour=st.rule,
                 tag=contents.add("TOCI"),
             )
@@ -465,19 +472,38 @@ def _story(front_end: Document, theme: Theme, st: _Styles, text: _ParagraphMaker
             yield text.inline(paragraph.content, st.lead, lead.add("P"))
         yield HRFlowable(width="100%", thickness=0.6, color=st.rule, spaceBefore=4,
                          spaceAfter=6)
+    yield from _sections(front_end.main_matter, st, theme, text, document)
+
+
+def _imprint(front_end: Document, st: _Styles, parent: Element) -> Iterator[Flowable]:
+    """The imprint's notices (ISBN, rights, disclaimer), each under its label."""
+    for label, value in front_end.notices:
+        yield plain_paragraph(label.upper(), st.cover_label, parent.add("P"))
+        yield plain_paragraph(value, st.cover_value, parent.add("P"))
+        yield Spacer(1, FACT_GAP)
+
+
+def _sections(anchors: tuple[Anchor, ...], st: _Styles, theme: Theme, text: _ParagraphMaker,
+              document: Element) -> Iterator[Flowable]:
+    """The sections of `anchors`, in order, each a Sect under its parent's; a front
+    matter's section and an annex start a page (the story's page break, or their own)."""
     sections: list[Element] = [document]  # the open Sect of each level, under the document
-    for anchor in front_end.outline:
+    for index, anchor in enumerate(anchors):
         level, section = anchor.level, anchor.section
         del sections[level:]
         sect = sections[-1].add("Sect")
         sections.append(sect)
         style = st.headings[level - 1]
-        if level == 1:
+        if level == 1 and index and (anchor.opens_annex or anchor.part == "front"):
+            yield PageBreak()
+        elif level == 1:
             # A top-level heading needs room for itself and a few lines after it.
             yield CondPageBreak(style.leading * 2 + st.body.leading * 4)
-        yield heading(section.title, style, destination(section.id), level,
+        yield heading(anchor.heading, style, destination(section.id), level,
                       sect.add(HEADINGS[level - 1]))
         for block in section.blocks:
+            if isinstance(block, Table | Figure) and block.id:
+                yield AnchorFlowable(destination(block.id))  # what references to it lead to
             yield from _block_flowables(block, st, theme, text, sect)
 
 
@@ -565,7 +591,7 @@ def _document_facts(report: Report, when: dt.datetime) -> DocumentFacts:
         title=meta.title, authors=meta.authors, subject=meta.subject or meta.description
         or meta.title, keywords=meta.keywords, language=meta.language,
         creator=f"reportexport {__version__}",
-        date=when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        date=when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), rights=meta.rights)
 
 
 class _PageFurniture:

@@ -1,0 +1,223 @@
+"""WordprocessingML, written in one place: every element of the Word edition's body,
+header, footer and notes is made by a function here, which escapes what it is given.
+
+The makers return text in the `w` and `r` prefixes, because the body is streamed
+as text into the saved document part (writer.py): building each block as lxml
+elements and serialising it costs many times as much as writing its text (see
+benchmarks/README.md), and a long report's body is most of the writer's work.
+The parts python-docx holds as trees (header, footer, footnotes, numbering,
+settings, styles) take elements: `parsed` turns the text into one, and `element`
+builds one with python-docx's `OxmlElement`.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, nsmap, qn
+from lxml import etree
+
+W_NAMESPACE, R_NAMESPACE = nsmap["w"], nsmap["r"]
+
+#: Direct formatting a run carries besides its character style (a run has one w:rStyle).
+ITALIC = "<w:i/><w:iCs/>"
+BOLD = "<w:b/><w:bCs/>"
+#: A paragraph property: not kept with the next paragraph (whatever its style says).
+NOT_KEPT_WITH_NEXT = '<w:keepNext w:val="0"/>'
+KEPT_WITH_NEXT = "<w:keepNext/>"
+
+
+def _attribute(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+# Runs and their properties
+
+
+def text(content: str, *, keep_spaces: bool = True) -> str:
+    """A w:t: `content` as it is, its leading and trailing spaces kept."""
+    space = ' xml:space="preserve"' if keep_spaces else ""
+    return f"<w:t{space}>{escape(content, quote=False)}</w:t>"
+
+
+def run(content: str, properties: str = "") -> str:
+    """A w:r of `content` (w:t, w:br …) with its run `properties` (w:rPr's content)."""
+    return f"<w:r><w:rPr>{properties}</w:rPr>{content}</w:r>" if properties else (
+        f"<w:r>{content}</w:r>")
+
+
+def text_run(content: str, properties: str = "") -> str:
+    return run(text(content), properties)
+
+
+def character_style(style_id: str) -> str:
+    return f'<w:rStyle w:val="{_attribute(style_id)}"/>'
+
+
+def fonts(name: str) -> str:
+    """One font for every script class of a run (ASCII, high ANSI, East Asian, complex)."""
+    name = _attribute(name)
+    return f'<w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}" w:cs="{name}"/>'
+
+
+def language(tag: str) -> str:
+    tag = _attribute(tag)
+    return f'<w:lang w:val="{tag}" w:eastAsia="{tag}" w:bidi="{tag}"/>'
+
+
+def size(half_points: int) -> str:
+    """A text size (in half points) for Latin and complex scripts alike."""
+    return f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
+
+
+def page_break() -> str:
+    return bare_paragraph(run('<w:br w:type="page"/>'))
+
+
+# Fields: a begin mark, the instruction, a separate mark, the shown result, an end mark
+
+
+def field_begin(*, dirty: bool = False) -> str:
+    flag = ' w:dirty="true"' if dirty else ""
+    return run(f'<w:fldChar w:fldCharType="begin"{flag}/>')
+
+
+def field_instruction(instruction: str) -> str:
+    return run(f'<w:instrText xml:space="preserve"> {escape(instruction, quote=False)} '
+               "</w:instrText>")
+
+
+def field_separate() -> str:
+    return run('<w:fldChar w:fldCharType="separate"/>')
+
+
+def field_end() -> str:
+    return run('<w:fldChar w:fldCharType="end"/>')
+
+
+def field(instruction: str, result: str = "") -> str:
+    """A complex field whose `result` (runs) shows until Word updates it."""
+    return (field_begin() + field_instruction(instruction) + field_separate() + result
+            + field_end())
+
+
+# Links, bookmarks and notes
+
+
+def link_to_relationship(relationship_id: str, runs: str) -> str:
+    return f'<w:hyperlink r:id="{_attribute(relationship_id)}" w:history="1">{runs}</w:hyperlink>'
+
+
+def link_to_bookmark(bookmark: str, runs: str) -> str:
+    return f'<w:hyperlink w:anchor="{_attribute(bookmark)}" w:history="1">{runs}</w:hyperlink>'
+
+
+def bookmarked(number: int, name: str, content: str) -> str:
+    """`content` inside bookmark `name` (`number` its id, unique in the document)."""
+    return (f'<w:bookmarkStart w:id="{number}" w:name="{_attribute(name)}"/>{content}'
+            f'<w:bookmarkEnd w:id="{number}"/>')
+
+
+def footnote_reference(style_id: str, number: int) -> str:
+    """The note's number in the text, linked to footnote `number`."""
+    return run(f'<w:footnoteReference w:id="{number}"/>', character_style(style_id))
+
+
+def footnote_number(style_id: str) -> str:
+    """The note's own number, at the start of its text."""
+    return run("<w:footnoteRef/>", character_style(style_id))
+
+
+def footnote(number: int, paragraph_xml: str) -> Any:
+    """Footnote `number` (its w:id) holding one paragraph, as an element."""
+    return parse_xml(f'<w:footnote {nsdecls("w", "r")} w:id="{number}">{paragraph_xml}'
+                     "</w:footnote>")
+
+
+# Paragraphs
+
+
+def paragraph(style_id: str, content: str, properties: str = "") -> str:
+    """A w:p in paragraph style `style_id`, with more paragraph `properties` after it."""
+    return (f'<w:p><w:pPr><w:pStyle w:val="{_attribute(style_id)}"/>{properties}</w:pPr>'
+            f"{content}</w:p>")
+
+
+def bare_paragraph(content: str) -> str:
+    """A w:p with no properties of its own (the document's default paragraph style)."""
+    return f"<w:p>{content}</w:p>"
+
+
+def justified(alignment: str) -> str:
+    return f'<w:jc w:val="{_attribute(alignment)}"/>'
+
+
+def mark_properties(properties: str) -> str:
+    """The run properties of a paragraph's mark (in w:pPr)."""
+    return f"<w:rPr>{properties}</w:rPr>"
+
+
+def numbered_item(num_id: str) -> str:
+    """A paragraph property: the first level of numbering instance `num_id`."""
+    return f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{_attribute(num_id)}"/></w:numPr>'
+
+
+def drawing(inline: Any) -> str:
+    """A run holding python-docx's inline picture element `inline`."""
+    return run(f"<w:drawing>{etree.tostring(inline, encoding='unicode')}</w:drawing>")
+
+
+# Tables
+
+
+def table(properties: str, widths: list[int], rows: str) -> str:
+    """A w:tbl: its w:tblPr content, its grid's column widths (twips), then its rows."""
+    grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
+    return f"<w:tbl><w:tblPr>{properties}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>"
+
+
+def table_properties(style_id: str, cell_padding: int | None) -> str:
+    """A table in style `style_id` across the text width, columns fitted to their content,
+    the first row styled as a header; `cell_padding` (twips) narrows the cells' margins."""
+    margins = "" if cell_padding is None else (
+        f'<w:tblCellMar><w:left w:w="{cell_padding}" w:type="dxa"/>'
+        f'<w:right w:w="{cell_padding}" w:type="dxa"/></w:tblCellMar>')
+    return (f'<w:tblStyle w:val="{_attribute(style_id)}"/>'
+            '<w:tblW w:w="5000" w:type="pct"/><w:tblLayout w:type="autofit"/>' + margins
+            + '<w:tblLook w:val="0420" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
+            'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>')
+
+
+def table_row(cells: str, *, header: bool, kept: bool) -> str:
+    """A w:tr: repeated on every page when it is the `header`, never split when `kept`."""
+    properties = ("<w:cantSplit/>" if kept else "") + ("<w:tblHeader/>" if header else "")
+    return f"<w:tr><w:trPr>{properties}</w:trPr>{cells}</w:tr>" if properties else (
+        f"<w:tr>{cells}</w:tr>")
+
+
+def table_cell(content: str, width: int | None = None) -> str:
+    """A w:tc, of `width` twips when given (the grid holds the widths too)."""
+    properties = "" if width is None else f'<w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+    return f"<w:tc>{properties}{content}</w:tc>"
+
+
+# Elements for the parts python-docx holds as trees
+
+
+def parsed(xml: str) -> Any:
+    """The one element WordprocessingML text `xml` (in the w and r prefixes) makes."""
+    return parse_xml(f'<w:body {nsdecls("w", "r")}>{xml}</w:body>')[0]
+
+
+def part_root(tag: str) -> Any:
+    """The root element `tag` of a new part, declaring the w and r prefixes."""
+    return OxmlElement(tag, nsdecls={"w": W_NAMESPACE, "r": R_NAMESPACE})
+
+
+def element(tag: str, attributes: dict[str, str] | None = None, *children: Any) -> Any:
+    """An element `tag` ("w:num") with `attributes` ({"w:numId": "3"}) and `children`."""
+    made = OxmlElement(tag, {qn(name): value for name, value in (attributes or {}).items()})
+    made.extend(children)
+    return made

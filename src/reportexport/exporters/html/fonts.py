@@ -1,0 +1,72 @@
+"""The page's fonts: each face the stylesheet uses, cut to the characters the page
+shows (typography.fontsubset, as the EPUB and DOCX cut theirs) and compressed as
+WOFF2 (fontTools, with Brotli), as data: URIs, so the page asks no other host."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import io
+import logging
+from collections.abc import Collection, Iterable
+from pathlib import Path
+
+from reportexport.exporters.htmlcore.markup import Element
+from reportexport.exporters.htmlcore.styles import font_faces
+from reportexport.theme import FontFamily, Theme
+from reportexport.typography.fontsubset import GENERATED_CHARACTERS, subset_font
+
+
+def woff2(font: bytes) -> bytes:
+    """A TrueType font as WOFF2; same bytes for same input (its own timestamps kept)."""
+    from fontTools.ttLib import TTFont
+
+    # HarfBuzz's subset keeps the font's dates; fontTools warns of any before 1970
+    # that it reads as Unix time, which is no concern of the reader's.
+    logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
+    out = io.BytesIO()
+    face = TTFont(io.BytesIO(font), recalcTimestamp=False)
+    face.flavor = "woff2"
+    face.save(out, reorderTables=False)
+    return out.getvalue()
+
+
+def used_faces(body: Element) -> frozenset[tuple[str, str]]:
+    """The faces, as (role, style), that the page's markup can select (the stylesheet's
+    rules read the other way round; a face too many costs bytes, one too few a
+    browser's slanted or thickened stand-in). Headings, captions, header cells and
+    the facts' terms are bold in the heading family; quotations are italic."""
+    def has(xpath: str) -> bool:
+        return bool(body.xpath(f"boolean({xpath})"))
+
+    faces = {("body", "regular"), ("heading", "regular"), ("heading", "bold")}
+    for face, xpath in ((("body", "italic"), "//em | //blockquote"),
+                        (("body", "bold"), "//strong"),
+                        (("body", "bold_italic"), "//em//strong | //strong//em"
+                                                  " | //blockquote//strong"),
+                        (("heading", "bold_italic"), "//th//em | //caption//em | //dt//em")):
+        if has(xpath):
+            faces.add(face)
+    return frozenset(faces)
+
+
+def font_urls(theme: Theme, fallbacks: Collection[FontFamily], shown: Iterable[str],
+              used: Collection[tuple[str, str]]) -> dict[Path, str]:
+    """Each font file of the faces `used` -> its subset to `shown` as a data: URI."""
+    characters = frozenset(shown) | GENERATED_CHARACTERS
+    return {path: _font_uri(path, characters, *_stamp(path))
+            for *_, path in font_faces(theme, fallbacks, used)}
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+# Kept: a preview rebuilds the page on every save, mostly with the same characters,
+# and compressing a face takes longer than building the rest of the canonical page.
+# By the file's time and size too: a font replaced in place is read again.
+@functools.lru_cache(maxsize=32)
+def _font_uri(path: Path, characters: frozenset[str], modified: int, size: int) -> str:
+    data = base64.b64encode(woff2(subset_font(path, characters))).decode("ascii")
+    return f"data:font/woff2;base64,{data}"

@@ -1,0 +1,41 @@
+"""Reading the web page back (lxml.html), independently of the writer: the outline is
+the nesting of the sections in <main>, each named by its heading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import html
+
+from reportexport.source.inputfiles import read_bounded
+
+HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+
+
+def parse(path: Path) -> html.HtmlElement:
+    """The page `path`, read within bounds."""
+    return html.document_fromstring(read_bounded(path, what="an HTML page"))
+
+
+def outline_of(root: html.HtmlElement) -> list[tuple[int, str]]:
+    main = root.find(".//main")
+    if main is None:
+        raise ValueError("the page has no <main>")
+    out: list[tuple[int, str]] = []
+
+    def visit(parent: html.HtmlElement, level: int) -> None:
+        for section in parent.iterchildren("section"):
+            if section.get("role") == "doc-endnotes":
+                continue
+            heading = next(section.iterchildren(*HEADINGS), None)
+            if heading is None:
+                raise ValueError("a section of the page has no heading")
+            out.append((level, " ".join(heading.text_content().split())))
+            visit(section, level + 1)
+
+    visit(main, 1)
+    return out
+
+
+def read_outline(path: Path) -> list[tuple[int, str]]:
+    return outline_of(parse(path))

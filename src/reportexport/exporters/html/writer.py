@@ -1,0 +1,196 @@
+"""The web page: header (the cover's facts), contents, the text, notes and footer,
+as one HTML5 document built on the HTML core, with its images, fonts and styles inside."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import functools
+import json
+from pathlib import Path
+
+from lxml import etree
+
+from reportexport.exporters.html.fonts import font_urls, used_faces
+from reportexport.exporters.html.webstyle import web_stylesheet
+from reportexport.exporters.htmlcore.markup import (
+    Element,
+    Flavour,
+    add_text,
+    endnotes,
+    facts_list,
+    generated_id,
+    lines,
+    paragraph,
+    section_element,
+)
+from reportexport.frontend import ISBN, Document
+from reportexport.model import GENERATED_PREFIX, Figure, Report, Table, plain
+from reportexport.source.images import edition_image
+from reportexport.theme import FontFamily, Theme
+from reportexport.typography.fontruns import chain, needed_fallbacks, needs_glyph
+from reportexport.typography.fontsubset import covers
+
+HTML = Flavour(xhtml=False, section_href=lambda section_id: f"#{section_id}",
+               image_src=lambda figure: image_uri(figure), table_regions=True,
+               grouped_facts=True, labelled_sections=False)
+MAIN_ID = f"{GENERATED_PREFIX}main"
+CONTENTS_ID = f"{GENERATED_PREFIX}contents"
+#: Signs for a note's way back to its mark, the likeliest first (text style, not emoji).
+BACK_ARROWS = ("\u21a9\ufe0e", "\u2191", "^")
+#: The longest description a search result or a link preview shows in full.
+DESCRIPTION_LENGTH = 300
+
+
+def image_uri(figure: Figure) -> str:
+    stat = figure.image.stat()
+    return _image_uri(figure.image, figure.media_type, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _image_uri(path: Path, media_type: str, modified: int, size: int) -> str:
+    """The one converted copy every edition embeds (images.edition_image), as a data: URI."""
+    return f"data:{media_type};base64,{base64.b64encode(edition_image(path)).decode('ascii')}"
+
+
+def page_bytes(report: Report, theme: Theme) -> bytes:
+    document = Document.of(report)
+    body = _body(document, page_flavour(document, back_arrow(theme.body_font)))
+    # What the page shows: its text, in capitals too (labels are set in capitals by the
+    # stylesheet), and the links' addresses a printer adds after them.
+    shown: set[str] = set()
+    for piece in body.itertext():  # piece by piece: a long report's text is megabytes
+        shown.update(str(piece), str(piece).upper())
+    for link in body.iter("a"):
+        shown.update(link.get("href", ""))
+    fallbacks = needed_fallbacks(report.characters, (theme.body_font, theme.heading_font))
+    used = used_faces(body)
+    css = web_stylesheet(theme, font_urls(theme, fallbacks, shown, used), fallbacks, used)
+    html = etree.Element("html", lang=report.metadata.language)
+    lines(html, [_head(document, css), body])
+    return (b"<!DOCTYPE html>\n"
+            + etree.tostring(html, method="html", encoding="utf-8") + b"\n")
+
+
+def back_arrow(family: FontFamily) -> str:
+    """The back-link's sign: the first of BACK_ARROWS the notes' font has, so that no
+    reader sees it in a font of their system's (or as a box)."""
+    fonts = [covers(member.regular) for member in chain(family)]
+    for arrow in BACK_ARROWS:
+        if all(any(ord(char) in font for font in fonts) for char in arrow if needs_glyph(char)):
+            return arrow
+    return BACK_ARROWS[-1]
+
+
+def page_flavour(document: Document, arrow: str) -> Flavour:
+    """The core's conventions for this page: every target a fragment of it (a section's
+    heading, or a table's or figure's generated id), notes going back by `arrow`."""
+    targets = {anchor.section.id: f"#{anchor.section.id}" for anchor in document.outline}
+    for ident, (block, _) in document.blocks.items():
+        kind = "table" if isinstance(block, Table) else "figure"
+        targets[ident] = f"#{generated_id(kind, block.number)}"
+    return dataclasses.replace(HTML, section_href=targets.__getitem__, back_link=arrow)
+
+
+def _body(document: Document, flavour: Flavour) -> Element:
+    """The front matter, the body and the annexes in <main>, in reading order."""
+    report = document.report
+    skip = HTML.element("a", {"class": "skip", "href": f"#{MAIN_ID}"}, "Skip to the text")
+    lead = [paragraph("lead", p.content, flavour) for p in report.lead]
+    sections = [section_element(section, 1, flavour, document.anchors, top_level=2)
+                for part in report.parts for section in part]
+    notes = document.notes()
+    main = lines(HTML.element("main", {"id": MAIN_ID}),
+                 [*lead, *sections, *([endnotes(notes, flavour)] if notes else [])])
+    layout = lines(HTML.element("div", {"class": "layout"}), [_contents(document), main])
+    return lines(HTML.element("body"), [skip, _header(document), layout, _footer(document)])
+
+
+def _header(document: Document) -> Element:
+    meta = document.report.metadata
+    title = HTML.element("h1")
+    add_text(title, meta.title, HTML)
+    parts = [paragraph("publisher", meta.publisher, HTML), title]
+    if meta.subtitle:
+        parts.append(paragraph("subtitle", meta.subtitle, HTML))
+    parts.append(facts_list(document.cover_facts, HTML))
+    return lines(HTML.element("header", {"class": "masthead"}), parts)
+
+
+def _contents(document: Document) -> Element:
+    """Every section in reading order, nested as the source nests them."""
+    heading = HTML.element("h2", {"id": CONTENTS_ID}, "Contents")
+    root = HTML.element("ol")
+    lists = {0: root}
+    for anchor in document.outline:
+        parent = lists[anchor.level - 1]
+        item = HTML.child(parent, "li")
+        link = HTML.child(item, "a", {"href": f"#{anchor.section.id}"})
+        add_text(link, anchor.heading, HTML)
+        if anchor.section.sections:
+            lists[anchor.level] = HTML.child(item, "ol")
+    return lines(HTML.element("nav", {"class": "contents", "aria-labelledby": CONTENTS_ID}),
+                 [heading, root])
+
+
+def _footer(document: Document) -> Element:
+    meta = document.report.metadata
+    parts = [paragraph("publisher", meta.publisher, HTML)]
+    # The notices as the title page of the other editions gives them: rights and a
+    # disclaimer are sentences of their own; an ISBN says what it is.
+    parts.extend(paragraph(label.lower(), f"{label} {value}" if label == ISBN else value, HTML)
+                 for label, value in document.notices)
+    return lines(HTML.element("footer"), parts)
+
+
+def description(document: Document) -> str:
+    """The report's description, or else its lead's words (or its first paragraph's),
+    cut at a word to what a search result shows."""
+    meta = document.report.metadata
+    words = meta.description or " ".join(plain(p.content) for p in document.report.lead)
+    if not words:
+        words = next((text for section, text in document.report.texts() if section), "")
+    words = " ".join(words.split())
+    if len(words) <= DESCRIPTION_LENGTH:
+        return words
+    return words[:DESCRIPTION_LENGTH].rsplit(" ", 1)[0] + "\u2026"
+
+
+def linked_data(document: Document) -> str:
+    """schema.org's description of the report as JSON-LD, safe inside <script>: no
+    `<`, `>` or `&` is left as itself, so no text (`</script>`) can end the element."""
+    meta = document.report.metadata
+    data = {
+        "@context": "https://schema.org", "@type": "Report", "name": meta.title,
+        "headline": meta.title, "inLanguage": meta.language,
+        "author": [{"@type": "Person", "name": author} for author in meta.authors],
+        "publisher": {"@type": "Organization", "name": meta.publisher},
+        "datePublished": meta.date.isoformat(), "description": description(document),
+    }
+    if meta.modified:
+        data["dateModified"] = meta.modified.isoformat()
+    # ASCII: text in another script would otherwise stand in the page with no `lang`.
+    text = json.dumps(data, ensure_ascii=True, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _head(document: Document, css: str) -> Element:
+    meta = document.report.metadata
+    summary = description(document)
+    head = HTML.element("head")
+    HTML.child(head, "meta", {"charset": "utf-8"})
+    HTML.child(head, "meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"})
+    HTML.child(head, "title", text=meta.title)
+    HTML.child(head, "meta", {"name": "description", "content": summary})
+    if meta.authors:
+        HTML.child(head, "meta", {"name": "author", "content": ", ".join(meta.authors)})
+    HTML.child(head, "meta", {"name": "color-scheme", "content": "light dark"})
+    # An icon of its own: a browser would otherwise ask the server for /favicon.ico.
+    HTML.child(head, "link", {"rel": "icon", "href": "data:,"})
+    for prop, value in (("og:title", meta.title), ("og:description", summary),
+                        ("og:type", "article"), ("og:locale", meta.language.replace("-", "_")),
+                        ("article:published_time", meta.date.isoformat())):
+        HTML.child(head, "meta", {"property": prop, "content": value})
+    HTML.child(head, "script", {"type": "application/ld+json"}, linked_data(document))
+    HTML.child(head, "style", text=css)
+    return lines(head, list(head))

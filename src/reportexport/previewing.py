@@ -1,0 +1,339 @@
+"""`reportexport preview`: the HTML edition built in memory, served on this machine, and
+brought up to date in the open page at every save.
+
+The standard library's `ThreadingHTTPServer` serves the page on 127.0.0.1 only. A
+`Watcher` (the one `watch` follows) says which files changed and reads them again
+through the one loading pipeline. The open page hears of every build through
+Server-Sent Events: `reload` after a good one (it reloads and scrolls back to where
+it was), `problems` after one that does not validate (the located problems, as
+`validate` prints them, over the last good page). The script that listens and the
+overlay are put into the bytes served, never into the edition.
+"""
+
+from __future__ import annotations
+
+import errno
+import html
+import json
+import secrets
+import socketserver
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from reportexport.model import Report
+from reportexport.source.problems import ExportError, InputError
+from reportexport.theme import Theme
+from reportexport.watching import Watcher, changes
+
+#: Loopback only: the page, and what it says about files, is for this machine's user.
+HOST = "127.0.0.1"
+#: Where the open page listens for builds.
+EVENTS_PATH = "/__preview__/events"
+#: A comment sent on a quiet stream (seconds): a closed page is noticed, and its thread ends.
+HEARTBEAT_S = 15.0
+
+Render = Callable[[Report, Theme], bytes]
+
+
+def html_page(report: Report, theme: Theme) -> bytes:
+    """The HTML edition of `report`, the whole self-contained page."""
+    from reportexport.exporters.html import page
+
+    return page(report, theme)
+
+
+class PortUnavailable(Exception):
+    """The port asked for cannot be listened on (another program has it, say)."""
+
+    def __init__(self, port: int, reason: str) -> None:
+        self.port = port
+        super().__init__(f"cannot listen on {HOST} port {port}: {reason}; choose another "
+                         "with --port N, or --port 0 for any free one")
+
+
+class Showing:
+    """What the preview shows: the last good page, the problems of the last build (none
+    after a good one), and the number of builds, which the open pages follow."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self.page: bytes | None = None
+        self.problems: tuple[str, ...] = ()
+        self.builds = 0  # good or bad
+        # Names this preview in the pages it serves: a page served by an earlier one
+        # (the preview restarted under an open page) reloads when it reconnects.
+        self.run = secrets.token_hex(4)
+        self.page_build = 0  # the build that made `page`
+        self.closed = False
+
+    def show(self, page: bytes) -> None:
+        with self._changed:
+            self.builds += 1
+            self.page, self.page_build, self.problems = page, self.builds, ()
+            self._changed.notify_all()
+
+    def complain(self, problems: Sequence[str]) -> None:
+        with self._changed:
+            self.builds += 1
+            self.problems = tuple(problems)
+            self._changed.notify_all()
+
+    def close(self) -> None:
+        with self._changed:
+            self.closed = True
+            self._changed.notify_all()
+
+    def served(self) -> bytes:
+        """The page to serve now, with the listening script and any problems on it."""
+        with self._changed:
+            return served_page(self.page, self.problems, f"{self.run}.{self.builds}")
+
+    def seen(self, since: str) -> int:
+        """The build a page says it shows (`since`, as served), -1 for another preview's."""
+        run, _, build = since.partition(".")
+        return int(build) if run == self.run and build.isdigit() else -1
+
+    def next_event(self, seen: int, timeout: float) -> tuple[int, bytes] | None:
+        """For a page up to date with build `seen`: the event that brings it up to date
+        with the next build (after waiting for one), or a comment after `timeout`
+        seconds; None once the preview stops."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.builds > seen or self.closed, timeout)
+            if self.closed:
+                return None
+            if self.builds <= seen:
+                return seen, b": waiting\n\n"
+            if self.page_build > seen:
+                return self.builds, f"event: reload\ndata: {self.builds}\n\n".encode()
+            data = json.dumps(list(self.problems))  # one line: JSON escapes line breaks
+            return self.builds, f"event: problems\ndata: {data}\n\n".encode()
+
+
+#: The page served until the source first validates.
+NO_PAGE_YET = b"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>reportexport preview</title></head>
+<body><main><h1>No page yet</h1>
+<p>The source does not validate yet: the page appears with the first good save.</p>
+</main></body></html>
+"""
+
+OVERLAY_ID = "reportexport-preview-problems"
+
+_OVERLAY_STYLE = f"""<style>
+#{OVERLAY_ID}{{position:fixed;left:0;right:0;bottom:0;max-height:50vh;overflow:auto;
+margin:0;padding:1rem 1.25rem;background:#fff4f4;color:#4a0000;border-top:4px solid #b00020;
+box-shadow:0 -2px 8px rgba(0,0,0,.3);font:14px/1.45 ui-monospace,Menlo,Consolas,monospace;
+z-index:2147483647}}
+#{OVERLAY_ID} p{{margin:0;font-weight:bold}}
+#{OVERLAY_ID} pre{{margin:.5rem 0 0;white-space:pre-wrap;font:inherit}}
+@media (prefers-color-scheme:dark){{#{OVERLAY_ID}{{background:#2a1214;color:#ffd7d7;
+border-top-color:#ff6b7a}}}}
+</style>"""
+
+# Problems are put on the page as text (textContent), never as markup.
+_SCRIPT = """<script>
+(() => {
+  "use strict";
+  const key = "reportexport-preview-scroll";
+  history.scrollRestoration = "manual";
+  const saved = sessionStorage.getItem(key);
+  if (saved !== null) {
+    sessionStorage.removeItem(key);
+    const [x, y] = JSON.parse(saved);
+    const restore = () => window.scrollTo(x, y);
+    restore();
+    addEventListener("load", restore);
+  }
+  const show = (problems) => {
+    document.getElementById("%(overlay)s")?.remove();
+    const box = document.createElement("div");
+    box.id = "%(overlay)s";
+    box.setAttribute("role", "alert");
+    const heading = document.createElement("p");
+    const count = problems.length;
+    heading.textContent = `${count} problem${count === 1 ? "" : "s"} in the last save: ` +
+      "the page updates with the next good one";
+    const lines = document.createElement("pre");
+    lines.textContent = problems.join("\\n");
+    box.append(heading, lines);
+    document.body.append(box);
+  };
+  const events = new EventSource("%(events)s?since=%(build)s");
+  events.addEventListener("reload", () => {
+    sessionStorage.setItem(key, JSON.stringify([scrollX, scrollY]));
+    location.reload();
+  });
+  events.addEventListener("problems", (event) => show(JSON.parse(event.data)));
+})();
+</script>"""
+
+
+def overlay(problems: Sequence[str]) -> str:
+    """The problems as the script shows them, for a page served while they stand."""
+    count = len(problems)
+    return (f'<div id="{OVERLAY_ID}" role="alert"><p>{count} problem{"s" * (count != 1)} '
+            "in the last save: the page updates with the next good one</p>"
+            f"<pre>{html.escape(chr(10).join(problems))}</pre></div>")
+
+
+def served_page(page: bytes | None, problems: Sequence[str], build: str) -> bytes:
+    """`page` (or a stand-in before the first good build) with the listening script, and
+    the overlay when there are `problems`, before its closing body tag."""
+    script = _SCRIPT % {"overlay": OVERLAY_ID, "events": EVENTS_PATH, "build": build}
+    added = (_OVERLAY_STYLE + (overlay(problems) if problems else "") + script).encode()
+    body = NO_PAGE_YET if page is None else page
+    end = body.lower().rfind(b"</body>")
+    return body + added if end < 0 else body[:end] + added + body[end:]
+
+
+#: What the preview page may load: itself, and the data: URIs of its images and fonts.
+#: The edition makes no request to another host; in the preview the browser enforces it.
+_POLICY = ("default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; "
+           "script-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; "
+           "form-action 'none'; frame-ancestors 'none'")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: PreviewServer
+
+    def do_GET(self) -> None:
+        if self.headers.get("Host", "").lower() not in self.server.allowed_hosts:
+            # A page elsewhere that renamed its host to this address (DNS rebinding)
+            # must not read the preview.
+            self._send(403, b"This preview answers to 127.0.0.1 and localhost only.\n",
+                       "text/plain; charset=utf-8")
+            return
+        url = urlsplit(self.path)
+        if url.path == "/":
+            self._send(200, self.server.showing.served(), "text/html; charset=utf-8")
+        elif url.path == EVENTS_PATH:
+            since = parse_qs(url.query).get("since", [""])[0]
+            self._events(self.server.showing.seen(since))
+        else:
+            self._send(404, b"Not found: the preview serves / only.\n",
+                       "text/plain; charset=utf-8")
+
+    def _send(self, status: int, body: bytes, kind: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self._common_headers()
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _common_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("Content-Security-Policy", _POLICY)
+
+    def _events(self, seen: int) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self._common_headers()
+        self.end_headers()
+        try:
+            self.wfile.write(b"retry: 500\n\n")
+            self.wfile.flush()
+            while (event := self.server.showing.next_event(seen, HEARTBEAT_S)) is not None:
+                seen, message = event
+                self.wfile.write(message)
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the page was closed or reloaded
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # every reload would be a line on the terminal
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """The preview's HTTP server: on 127.0.0.1, answering to its own address only."""
+
+    daemon_threads = True  # an open event stream must not keep the process alive
+
+    def __init__(self, showing: Showing, port: int) -> None:
+        self.showing = showing
+        try:
+            super().__init__((HOST, port), _Handler)
+        except OSError as exc:
+            reason = ("another program listens on it" if exc.errno == errno.EADDRINUSE
+                      else exc.strerror or str(exc))
+            raise PortUnavailable(port, reason) from None
+        self.allowed_hosts = {f"{HOST}:{self.port}", f"localhost:{self.port}"}
+
+    def server_bind(self) -> None:
+        # HTTPServer's own asks the resolver for the host's name, which can hang
+        # without a network; the address is all the preview needs.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = HOST, self.server_address[1]
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """socketserver prints a traceback; a page closed or reloaded while it was being
+        answered is no error, and anything else is said in one line."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError):
+            print(f"reportexport: preview: internal error answering a request: "
+                  f"{type(error).__name__}: {error}", file=sys.stderr, flush=True)
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}/"
+
+
+def _build_page(showing: Showing, watcher: Watcher, render: Render, changed: set[Path],
+                say: Callable[[str], None], complain: Callable[[str], None]) -> None:
+    """Build the page again and show it, or show why it could not be built."""
+    start = time.perf_counter()
+    try:
+        report, theme = watcher.load(changed)
+        page = render(report, theme)
+    except InputError as exc:
+        problems = [str(problem) for problem in exc.problems]
+    except (ExportError, OSError) as exc:
+        problems = [f"reportexport: {exc}"]
+    except Exception as exc:  # an exporter's bug must not end the writer's session
+        problems = [f"reportexport: internal error: {type(exc).__name__}: {exc}"]
+    else:
+        showing.show(page)
+        say(f"reportexport: page updated in {(time.perf_counter() - start) * 1000:.0f} ms")
+        return
+    showing.complain(problems)
+    for line in problems:
+        complain(line)
+    complain(f"reportexport: {len(problems)} problem{'s' * (len(problems) != 1)}; "
+             "the page shows them over the last good build")
+
+
+def preview(watcher: Watcher, server: PreviewServer, say: Callable[[str], None],
+            complain: Callable[[str], None], *, render: Render = html_page,
+            ready: Callable[[str], None] | None = None,
+            stop: threading.Event | None = None) -> None:
+    """Serve the page of the watcher's source on `server`, built again after every
+    change, until interrupted (KeyboardInterrupt) or `stop` is set; `ready` hears the
+    URL once the first build is shown (good or not: problems are shown too)."""
+    thread = threading.Thread(target=server.serve_forever, name="preview-server", daemon=True)
+    thread.start()
+    try:
+        changed_files = changes(watcher, stop)
+        next(changed_files)  # watching from here on: a save during the first build is seen
+        _build_page(server.showing, watcher, render, set(), say, complain)
+        if ready is not None:
+            ready(server.url)
+        for changed in changed_files:
+            if changed:
+                _build_page(server.showing, watcher, render, changed, say, complain)
+    finally:
+        server.showing.close()  # the event streams end, and their threads
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,491 @@
+"""`reportexport preview`: a server on 127.0.0.1, read by an HTTP client and an event
+stream client while the files it watches change."""
+
+from __future__ import annotations
+
+import html
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import reportexport
+from conftest import DATA, ROOT
+from reportexport.exporters.html import page
+from reportexport.previewing import (
+    EVENTS_PATH,
+    OVERLAY_ID,
+    PreviewServer,
+    Render,
+    Showing,
+    html_page,
+    preview,
+    served_page,
+)
+from reportexport.watching import Watcher
+
+OVERLAY_START = f'<div id="{OVERLAY_ID}"'
+
+
+class Previewing:
+    """A preview served from a thread of this process, on a free port."""
+
+    def __init__(self, folder: Path, render: Render = html_page) -> None:
+        self.folder = folder
+        self.said: list[str] = []
+        self.server = PreviewServer(Showing(), 0)
+        self.port = self.server.port
+        self.stop = threading.Event()
+        ready = threading.Event()
+        watcher = Watcher(folder / "report.yaml", folder / "theme.yaml", fonts=True)
+        self.thread = threading.Thread(target=preview, kwargs={
+            "watcher": watcher, "server": self.server, "say": self.said.append,
+            "complain": self.said.append, "render": render,
+            "ready": lambda url: ready.set(), "stop": self.stop})
+        self.thread.start()
+        assert ready.wait(timeout=60), "the first build was never shown"
+
+    def get(self, path: str = "/", host: str | None = None) -> tuple[int, str]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {} if host is None else {"Host": host}
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        body = response.read().decode("utf-8")
+        connection.close()
+        return response.status, body
+
+    def events(self) -> EventStream:
+        """An event stream as the page served now opens it (since its build)."""
+        status, page = self.get()
+        assert status == 200
+        return EventStream(self.port, page_events(page))
+
+
+def page_events(page: str) -> str:
+    """The address of the event stream the page opens."""
+    match = re.search(r'new EventSource\("([^"]+)"\)', page)
+    assert match is not None, "no event stream in the page"
+    return match.group(1)
+
+
+class EventStream:
+    """A Server-Sent Events client: the events of one stream, read as they come."""
+
+    def __init__(self, port: int, path: str) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.connection.request("GET", path)
+        self.response = self.connection.getresponse()
+        assert self.response.status == 200
+        assert self.response.getheader("Content-Type") == "text/event-stream"
+
+    def next(self) -> tuple[str, str]:
+        """The next event's name and data (comments and the retry field skipped); fails
+        after four of the server's comments on a quiet stream (a minute) without one."""
+        name, data, quiet = "message", [], 0
+        while True:
+            line = self.response.fp.readline().decode("utf-8")
+            assert line, "the stream ended"
+            line = line.rstrip("\n")
+            quiet += line.startswith(":")
+            assert quiet < 4, "no event"
+            if not line and data:
+                return name, "\n".join(data)
+            if line.startswith("event: "):
+                name = line.removeprefix("event: ")
+            elif line.startswith("data: "):
+                data.append(line.removeprefix("data: "))
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copy(DATA / "valid" / "minimal.yaml", tmp_path / "report.yaml")
+    theme = (ROOT / "styles" / "default.yaml").read_text(encoding="utf-8")
+    (tmp_path / "theme.yaml").write_text(theme, encoding="utf-8")
+    # Its body font beside it, where a theme's own fonts are looked for first.
+    for style in ("Regular", "Bold", "Italic", "BoldItalic"):
+        shutil.copy(reportexport.theme.bundled_fonts_dir() / f"Caladea-{style}.ttf", tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def previewing(project: Path) -> Iterator[Previewing]:
+    running = Previewing(project)
+    yield running
+    running.stop.set()
+    running.thread.join(timeout=60)
+    assert not running.thread.is_alive()
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _problems_of(source: Path, theme: Path) -> list[str]:
+    """The problems as `validate` prints them (it prints each problem's text)."""
+    with pytest.raises(reportexport.InputError) as caught:
+        reportexport.load(source, theme)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_the_page_is_the_edition_with_the_listening_script(previewing: Previewing) -> None:
+    """The script (and nothing else) is put into the edition's bytes, before </body>."""
+    status, served = previewing.get()
+    assert status == 200
+    folder = previewing.folder
+    edition = page(*reportexport.load(folder / "report.yaml", folder / "theme.yaml"))
+    assert b"EventSource" not in edition and OVERLAY_ID.encode() not in edition
+    end = edition.rindex(b"</body>")
+    added = served.encode()[end:len(served.encode()) - (len(edition) - end)]
+    assert served.encode() == edition[:end] + added + edition[end:]
+    assert added.count(b"<script>") == 1 and b"new EventSource(" in added
+    assert "Just one paragraph." in served
+    assert OVERLAY_START not in served
+    assert previewing.get("/other")[0] == 404
+
+
+def test_the_server_listens_on_loopback_only(previewing: Previewing) -> None:
+    address = previewing.server.socket.getsockname()
+    assert address[0] == "127.0.0.1"
+    assert previewing.server.url == f"http://127.0.0.1:{previewing.port}/"
+
+
+@pytest.mark.parametrize("host,allowed", [
+    ("127.0.0.1:{port}", True), ("localhost:{port}", True), ("LOCALHOST:{port}", True),
+    ("evil.example:{port}", False), ("evil.example", False), ("127.0.0.1:1", False),
+    ("127.0.0.1", False), ("", False),
+])
+def test_a_foreign_host_is_refused(previewing: Previewing, host: str, allowed: bool) -> None:
+    """A page elsewhere whose name was rebound to 127.0.0.1 sends its own Host."""
+    for path in ("/", EVENTS_PATH):
+        if allowed and path == EVENTS_PATH:
+            continue  # a stream that stays open; the page's own is read in other tests
+        status, body = previewing.get(path, host.format(port=previewing.port))
+        assert (status == 200) is allowed, (host, path, status)
+        if not allowed:
+            assert status == 403
+            assert "Just one paragraph" not in body
+
+
+def test_saves_reach_the_open_page_and_bad_ones_show_their_problems(
+        previewing: Previewing) -> None:
+    source, theme = previewing.folder / "report.yaml", previewing.folder / "theme.yaml"
+    stream = previewing.events()
+    try:
+        _edit(source, "Just one paragraph.", "A second version.")
+        assert stream.next()[0] == "reload"
+        assert "A second version." in previewing.get()[1]
+
+        # A save that does not validate, with markup in what the problem quotes.
+        _edit(source, "sections:", "<img src=x onerror=alert(1)>: 1\nsections:")
+        name, data = stream.next()
+        assert name == "problems"
+        problems = json.loads(data)
+        assert problems == _problems_of(source, theme)
+        assert any(re.match(r".*report\.yaml:\d+:\d+: .*<img src=x", problem)
+                   for problem in problems), problems
+        page = previewing.get()[1]
+        assert "A second version." in page, "the last good page stays"
+        overlay = page[page.index(OVERLAY_START):]
+        assert html.escape(problems[0]) in overlay  # as text
+        assert "<img src=x" not in page
+
+        _edit(source, "title: S", "title: [S")  # another bad save: the problems change
+        name, data = stream.next()
+        assert name == "problems"
+        assert any("report.yaml:11:12: this '[' is never closed" in problem
+                   for problem in json.loads(data)), data
+
+        _edit(source, "<img src=x onerror=alert(1)>: 1\n", "")
+        _edit(source, "title: [S", "title: Fixed")
+        assert stream.next()[0] == "reload"
+        page = previewing.get()[1]
+        assert "A second version." in page
+        assert OVERLAY_START not in page, "the overlay goes with a good save"
+    finally:
+        stream.close()
+
+
+def test_the_theme_its_fonts_and_images_are_watched(previewing: Previewing) -> None:
+    folder = previewing.folder
+    stream = previewing.events()
+    try:
+        _edit(folder / "theme.yaml", 'accent: "#1D4E89"', 'accent: "#AA0011"')
+        assert stream.next()[0] == "reload"
+        assert "--accent: #aa0011" in previewing.get()[1].lower()
+
+        # A font of the theme replaced in place (the same name): the page embeds the new one.
+        before = _font_uris(previewing.get()[1])
+        shutil.copy(reportexport.theme.bundled_fonts_dir() / "Carlito-Regular.ttf",
+                    folder / "Caladea-Regular.ttf")
+        assert stream.next()[0] == "reload"
+        after = _font_uris(previewing.get()[1])
+        assert after["Caladea", "normal", "normal"] != before["Caladea", "normal", "normal"]
+
+        (folder / "images").mkdir()
+        image = folder / "images" / "chart.png"
+        shutil.copy(DATA / "valid" / "images" / "bars.png", image)
+        _edit(folder / "report.yaml", "      - paragraph: Just one paragraph.",
+              "      - figure: {image: images/chart.png, alt: Bars}\n"
+              "      - paragraph: Just one paragraph.")
+        assert stream.next()[0] == "reload"
+        before_image = _image_uris(previewing.get()[1])
+        from PIL import Image
+
+        Image.new("RGB", (64, 40), "red").save(image)  # the chart redrawn: the same name
+        assert stream.next()[0] == "reload"
+        assert _image_uris(previewing.get()[1]) != before_image
+    finally:
+        stream.close()
+
+
+def test_a_font_replaced_in_place_is_checked_again(previewing: Previewing) -> None:
+    """The checks read the new font, not what they kept of the old one: a body font
+    without Latin letters leaves the source's text with no font."""
+    folder = previewing.folder
+    stream = previewing.events()
+    try:
+        shutil.copy(reportexport.theme.bundled_fonts_dir() / "NotoSerifKhmer-Regular.ttf",
+                    folder / "Caladea-Regular.ttf")
+        name, data = stream.next()
+        assert name == "problems"
+        assert any(re.search(r"report\.yaml:\d+:\d+: .*no font of the theme has 'J'", problem)
+                   for problem in json.loads(data)), data
+    finally:
+        stream.close()
+
+
+def _font_uris(page: str) -> dict[tuple[str, str, str], str]:
+    """Each @font-face's family, weight and style -> its data: URI."""
+    faces = re.findall(r'@font-face \{ font-family: "([^"]+)"; font-weight: (\w+); '
+                       r'font-style: (\w+); src: url\("([^"]+)"\)', page)
+    assert faces, "no font in the page"
+    return {(family, weight, style): uri for family, weight, style, uri in faces}
+
+
+def _image_uris(page: str) -> list[str]:
+    uris = re.findall(r'<img [^>]*src="(data:[^"]+)"', page)
+    assert uris, "no image in the page"
+    return uris
+
+
+def test_a_first_load_that_does_not_validate_shows_its_problems(project: Path) -> None:
+    source = project / "report.yaml"
+    _edit(source, "title: S", "title: [S")
+    running = Previewing(project)
+    try:
+        page = running.get()[1]
+        assert OVERLAY_START in page
+        expected = _problems_of(source, project / "theme.yaml")
+        assert any("report.yaml:10:12:" in problem for problem in expected)
+        assert html.escape("\n".join(expected)) in page
+        stream = running.events()
+        _edit(source, "title: [S", "title: S")
+        assert stream.next()[0] == "reload"
+        stream.close()
+        page = running.get()[1]
+        assert OVERLAY_START not in page
+        assert "Just one paragraph." in page
+    finally:
+        running.stop.set()
+        running.thread.join(timeout=60)
+
+
+@pytest.mark.parametrize("page,expected", [
+    (b"<html><body><p>x</p></body></html>", b"<p>x</p>ADDED</body></html>"),
+    (b"<html><body><p>a</body></p></BODY></html>", b"</p>ADDED</BODY></html>"),  # the last
+    (b"<p>no closing body tag", b"<p>no closing body tagADDED"),
+])
+def test_the_script_goes_before_the_closing_body_tag(page: bytes, expected: bytes) -> None:
+    served = served_page(page, [], "r.3")
+    added = served_page(b"", [], "r.3")  # all that is added, on an empty page
+    assert served.endswith(expected.replace(b"ADDED", added))
+
+
+def test_problems_are_served_as_text() -> None:
+    served = served_page(b"<body></body>", ["r.yaml:1:2: '</pre><script>x()</script>'"], "r.1")
+    assert b"r.yaml:1:2: &#x27;&lt;/pre&gt;&lt;script&gt;x()&lt;/script&gt;&#x27;" in served
+    assert b"<script>x()" not in served
+
+
+def _cli(folder: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "reportexport", "preview", "report.yaml", "--style",
+         "theme.yaml", *args],
+        cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, **(env or {})})
+
+
+def test_a_port_in_use_is_named_and_exits_2(project: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = _cli(project, "--port", str(port))
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 2, err
+    assert f"port {port}" in err
+    assert "--port" in err  # what to do instead
+    assert "Traceback" not in err
+    assert out == ""
+
+
+def test_ctrl_c_stops_the_preview_with_exit_0(project: Path) -> None:
+    opener = project / "opener.py"
+    opener.write_text("import sys, pathlib\n"
+                      "pathlib.Path(sys.argv[1]).write_text(sys.argv[2])\n", encoding="utf-8")
+    opened = project / "opened.txt"
+    browser = f"{sys.executable} {opener} {opened} %s"
+    process = _cli(project, "--port", "0", "--open", env={"BROWSER": browser})
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        match = re.fullmatch(r"http://127\.0\.0\.1:(\d+)/", url)
+        assert match, url
+        for _ in range(600):  # the browser is asked after the URL is printed
+            if opened.exists() and opened.read_text(encoding="utf-8"):
+                break
+            time.sleep(0.05)
+        assert opened.read_text(encoding="utf-8") == url  # --open: the browser got it
+        connection = http.client.HTTPConnection("127.0.0.1", int(match.group(1)), timeout=30)
+        connection.request("GET", "/")
+        page = connection.getresponse().read().decode("utf-8")
+        assert "EventSource" in page
+        stream = EventStream(int(match.group(1)), page_events(page))  # held open
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+        stream.close()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    assert "reportexport: stopped previewing" in err
+
+
+@pytest.mark.conformance
+def test_in_a_browser_the_page_follows_saves_where_it_was_scrolled(tmp_path: Path) -> None:
+    """Chromium (Playwright, Debian's browser) keeps the page open while the source is
+    saved: good, bad, good again."""
+    from playwright.sync_api import sync_playwright
+
+    shutil.copy(ROOT / "source" / "report.yaml", tmp_path / "report.yaml")
+    shutil.copy(ROOT / "styles" / "default.yaml", tmp_path / "theme.yaml")
+    source = tmp_path / "report.yaml"
+    running = Previewing(tmp_path)
+    origin = f"http://127.0.0.1:{running.port}/"
+    requested: list[str] = []
+    errors: list[str] = []
+    browser_run = sync_playwright().start()
+    try:
+        browser = browser_run.chromium.launch(executable_path="/usr/bin/chromium")
+        page = browser.new_page(viewport={"width": 375, "height": 700})
+        page.on("request", lambda request: requested.append(request.url))
+        page.on("console", lambda message: errors.append(message.text)
+                if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(origin)
+        page.wait_for_function("() => document.readyState === 'complete'")
+        height = page.evaluate("document.documentElement.scrollHeight - innerHeight")
+        assert height > 1000, "too short a page to show the scroll kept"
+        page.evaluate(f"window.scrollTo(0, {height // 2})")
+        where = page.evaluate("scrollY")
+        assert where > 500
+
+        with page.expect_navigation():
+            _edit(source, "In conclusion, the assessment", "In conclusion (saved), the assessment")
+        page.wait_for_function(f"() => document.readyState === 'complete' && scrollY === {where}")
+        assert "In conclusion (saved)" in page.inner_text("body")
+
+        _edit(source, "title:", "title: [")  # every title: a bad save
+        overlay = page.wait_for_selector(f"#{OVERLAY_ID}")
+        assert overlay is not None
+        assert re.search(r"report\.yaml:\d+:\d+: ", overlay.inner_text())
+        assert page.evaluate("scrollY") == where, "the last good page stays where it was"
+
+        with page.expect_navigation():
+            _edit(source, "title: [", "title:")
+        page.wait_for_function(f"() => document.readyState === 'complete' && scrollY === {where}")
+        assert page.query_selector(f"#{OVERLAY_ID}") is None
+        browser.close()
+    finally:
+        browser_run.stop()
+        running.stop.set()
+        running.thread.join(timeout=60)
+    assert errors == [], errors  # no script error, nothing the page's policy refused
+    assert all(url.startswith((origin, "data:")) for url in requested), requested
+
+
+@pytest.mark.parametrize("args,said", [
+    (["-"], "preview needs a source file to watch, not standard input"),
+    (["report.yaml", "--port", "70000"], "--port 70000: a port is a number from 0 to 65535"),
+    (["report.yaml", "--port", "-1"], "--port -1: a port is a number from 0 to 65535"),
+])
+def test_a_preview_that_cannot_start_says_why(project: Path, args: list[str], said: str,
+                                              capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportexport.cli import main
+
+    monkeypatch.chdir(project)
+    assert main(["preview", *args]) == 2
+    assert capsys.readouterr().err == f"reportexport: {said}\n"
+
+
+@pytest.mark.parametrize("since", ["", "0", "other.1", "other.999"])
+def test_a_page_of_another_preview_reloads_at_once(previewing: Previewing, since: str) -> None:
+    """A page left open while the preview restarted (or one that never said) is reloaded
+    when its stream reconnects: it shows no build of this preview."""
+    stream = EventStream(previewing.port, f"{EVENTS_PATH}?since={since}")
+    try:
+        assert stream.next()[0] == "reload"
+    finally:
+        stream.close()
+
+
+def test_a_page_of_this_preview_is_told_of_later_builds_only(previewing: Previewing) -> None:
+    stream = previewing.events()
+    try:
+        _edit(previewing.folder / "report.yaml", "title: S", "title: [S")
+        assert stream.next()[0] == "problems", "the first event is the one for the save"
+    finally:
+        stream.close()
+
+
+def test_the_latency_benchmark_runs() -> None:
+    """benchmarks/preview_latency.py, with two saves: it prints figures, asserts no time."""
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "preview_latency.py"),
+                           "--saves", "2"], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    for what in ("reload event", "new page read"):
+        assert re.search(rf"^preview: save to {what}: median \d+ ms, worst \d+ ms",
+                         done.stdout, re.MULTILINE), done.stdout
+
+
+def test_a_request_that_fails_is_one_line_and_a_closed_page_none(
+        previewing: Previewing, capsys: pytest.CaptureFixture[str]) -> None:
+    for error, said in ((BrokenPipeError(32, "Broken pipe"), ""),
+                        (ConnectionResetError(104, "reset"), ""),
+                        (ValueError("a bug"), "reportexport: preview: internal error "
+                                              "answering a request: ValueError: a bug\n")):
+        try:
+            raise error
+        except Exception:
+            previewing.server.handle_error(None, ("127.0.0.1", 1))
+        assert capsys.readouterr().err == said
