@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
@@ -55,7 +56,9 @@ def _picture(figure: Figure, measure: float, text_height: float, element: Elemen
     # When they are the file's own, the file is named instead, and reportlab reads it only
     # when the figure is laid out (bytes handed over now would be held, for every figure of
     # the report at once, from here until each is drawn).
-    source = (str(figure.image) if edition_image_is_the_file(figure.image)
+    # reportlab names a named file's image after the name it is given: a name relative to
+    # the working folder keeps two checkouts' editions byte-identical.
+    source = (os.path.relpath(figure.image) if edition_image_is_the_file(figure.image)
               else io.BytesIO(edition_image(figure.image)))
     image = TaggedImage(source, width=width, height=height, hAlign="LEFT")
     image.tag = element
