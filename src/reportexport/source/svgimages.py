@@ -90,6 +90,7 @@ def check_svg(data: bytes) -> SvgFacts:
         if isinstance(element.tag, str):
             _check_element(element)
     width, height = svg_size(root)
+    _check_drawable(data)
     texts = tuple(SvgText(_families(text), _text(text))
                   for text in root.iter(f"{{{SVG_NS}}}text"))
     return SvgFacts(width, height, texts)
@@ -107,6 +108,25 @@ def _families(element: etree._Element) -> tuple[str, ...]:
         if value:
             return tuple(name.strip().strip("'\"") for name in str(value).split(","))
     return ()
+
+
+class _AnyFont:
+    """An svglib font map that sets every text in one of reportlab's standard fonts: what
+    the check needs to measure text, with no font file read and no fontconfig asked."""
+
+    def find_font(self, font_name: str, weight: str = "normal",
+                  style: str = "normal") -> tuple[str, bool]:
+        return "Helvetica", True
+
+
+def _check_drawable(data: bytes) -> None:
+    """Refuse an SVG svglib cannot draw (a length of 'abc'), which the PDF would fail on."""
+    from svglib.svglib import SvgRenderer
+
+    try:
+        SvgRenderer("", font_map=_AnyFont()).render(parsed_svg(data))
+    except Exception as exc:  # svglib raises what its parsing meets
+        raise SvgProblem(f"cannot be drawn: {exc}") from None
 
 
 def _check_element(element: etree._Element) -> None:
