@@ -199,9 +199,14 @@ def test_an_svg_is_sized_by_its_width_height_or_view_box(attributes: str,
     assert (round(facts.width), round(facts.height)) == size
 
 
+#: A PNG of one pixel, as an SVG embeds a picture.
+_PIXEL = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGM4YSMHAALyASNM6jO1"
+          "AAAAAElFTkSuQmCC")
+
+
 @pytest.mark.parametrize("content", [
     '<use href="#bar"/><rect id="bar" width="1" height="1" style="fill: url(#grad)"/>',
-    '<image width="1" height="1" xlink:href="data:image/png;base64,iVBORw0KGgo="/>',
+    f'<image width="1" height="1" xlink:href="data:image/png;base64,{_PIXEL}"/>',
     '<style>rect { fill: url("#grad") }</style>',
 ])
 def test_references_within_the_svg_and_data_images_are_allowed(content: str) -> None:
