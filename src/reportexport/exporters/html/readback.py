@@ -30,7 +30,7 @@ def outline_of(root: html.HtmlElement) -> list[tuple[int, str]]:
             heading = next(section.iterchildren(*HEADINGS), None)
             if heading is None:
                 raise ValueError("a section of the page has no heading")
-            out.append((level, " ".join(heading.text_content().split())))
+            out.append((level, heading.text_content().strip()))
             visit(section, level + 1)
 
     visit(main, 1)
