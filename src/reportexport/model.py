@@ -159,6 +159,8 @@ class Section:
     title: str
     blocks: tuple[Block, ...] = ()
     sections: tuple[Section, ...] = ()
+    new_page: bool = False  # starts a page in print
+    landscape: bool = False  # a top-level section's pages turned in print
 
 
 @dataclass(frozen=True)

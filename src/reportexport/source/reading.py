@@ -206,6 +206,10 @@ def _section_problems(located: LocatedData) -> list[Problem]:
                 problems.append(
                     located.problem(here, "a section needs blocks or sections; this one is empty")
                 )
+            if depth > 1 and section.get("landscape") is True:
+                problems.append(located.problem((*here, "landscape"), (
+                    "only a top-level section can be landscape (its pages turn with it); "
+                    "set landscape on the section that holds this one")))
             visit(section.get("sections", []), (*here, "sections"), depth + 1)
 
     for part in SECTION_PARTS:
@@ -392,6 +396,8 @@ def _section(data: Any, path: DataPath, rich: _RichTextReader) -> Section | None
         title=_text(data, "title"),
         blocks=tuple(b for b in blocks if b is not None),
         sections=tuple(s for s in sections if s is not None),
+        new_page=data.get("new_page") is True,
+        landscape=data.get("landscape") is True,
     )
 
 

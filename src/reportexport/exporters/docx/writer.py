@@ -135,6 +135,12 @@ class _Body:
         self._xml = io.BytesIO()
         self.numbering = list_numbering
         self._numbered_lists = 0
+        self.at_page_start = False  # nothing written since the last page break
+
+    def new_page(self) -> None:
+        """A page break, unless the last thing written was one (no page left blank)."""
+        if not self.at_page_start:
+            self.page_break()
 
     def paragraph(self, style: str, content: Inlines, prefix: str = "",
                   family: FontFamily | None = None) -> None:
@@ -203,6 +209,7 @@ class _Body:
 
     def add(self, xml: str) -> None:
         self._xml.write(xml.encode())
+        self.at_page_start = False
 
     def xml(self) -> bytes:
         """The body written so far: w:body's content, in the w and r prefixes."""
@@ -210,6 +217,7 @@ class _Body:
 
     def page_break(self) -> None:
         self.add(wml.page_break())
+        self.at_page_start = True
 
     def caption(self, block: Table | Figure) -> None:
         """'Table 3. …' in Word's Caption style, the number a SEQ field Word can renumber."""
@@ -497,6 +505,8 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     body.cell_size = theme.sizes.small
     _write_title_page(body, front_end, report, theme)
     for anchor in front_end.front_matter:  # a page each, before the contents
+        if anchor.section.new_page:
+            body.new_page()
         _write_section(body, anchor, theme, text_width, text_height)
         body.page_break()
     # Where the contents go, as in the PDF: "shared" (the default) lets the lead and the
@@ -511,6 +521,8 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     for anchor in front_end.main_matter:
         if anchor.opens_annex:
             body.page_break()
+        elif anchor.section.new_page:
+            body.new_page()
         _write_section(body, anchor, theme, text_width, text_height)
     body.footnotes(front_end.notes())
     _save(document, body, fonts, destination, build_time(report))

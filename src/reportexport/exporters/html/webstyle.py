@@ -103,7 +103,7 @@ PRINT_RULES: tuple[Rule, ...] = (
     ("nav.contents, .skip", {"display": "none"}),
     (".layout", {"display": "block"}),
     ("main", {"max-width": "none"}),
-    ("main > section", {"break-before": "page"}),
+    ("main > section, section.new-page", {"break-before": "page"}),
     ("a[href^='http']::after, a[href^='mailto']::after", {
         "content": "' <' attr(href) '>'", "font-size": "0.85em", "overflow-wrap": "anywhere"}),
     (".table-region", {"overflow": "visible"}),

@@ -33,7 +33,7 @@ from reportexport.typography.fontsubset import covers
 
 HTML = Flavour(xhtml=False, section_href=lambda section_id: f"#{section_id}",
                image_src=lambda figure: image_uri(figure), table_regions=True,
-               grouped_facts=True, labelled_sections=False)
+               grouped_facts=True, labelled_sections=False, page_breaks=True)
 MAIN_ID = f"{GENERATED_PREFIX}main"
 CONTENTS_ID = f"{GENERATED_PREFIX}contents"
 #: Signs for a note's way back to its mark, the likeliest first (text style, not emoji).

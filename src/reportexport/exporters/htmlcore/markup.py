@@ -79,6 +79,10 @@ class Flavour:
     #: a region landmark. A web page leaves that out: two sections of one title would
     #: be two landmarks of one name, and a long report's many landmarks hide its few.
     labelled_sections: bool = True
+    #: True: a section that asks for a new page (`new_page`) is marked with the class
+    #: "new-page", which the print stylesheet breaks before (the web page; an e-book's
+    #: pages are the reader's).
+    page_breaks: bool = False
 
     def tag(self, name: str) -> str:
         return f"{{{XHTML_NS}}}{name}" if self.xhtml else name
@@ -267,6 +271,8 @@ def section_element(section: Section, level: int, flavour: Flavour,
     heading = flavour.element(f"h{min(level + top_level - 1, 6)}", {"id": section.id})
     add_text(heading, headings[section.id].heading, flavour)
     labels = {"aria-labelledby": section.id} if flavour.labelled_sections else {}
+    if section.new_page and flavour.page_breaks:
+        labels["class"] = "new-page"
     return lines(flavour.element("section", labels), [
         heading,
         *(block_element(block, flavour) for block in section.blocks),

@@ -21,6 +21,7 @@ from reportlab.platypus import (
     HRFlowable,
     NextPageTemplate,
     PageBreak,
+    PageBreakIfNotEmpty,
     PageTemplate,
     Spacer,
 )
@@ -496,6 +497,8 @@ def _sections(anchors: tuple[Anchor, ...], st: _Styles, theme: Theme, text: _Par
         style = st.headings[level - 1]
         if level == 1 and index and (anchor.opens_annex or anchor.part == "front"):
             yield PageBreak()
+        elif section.new_page:  # no blank page when the section already starts one
+            yield PageBreakIfNotEmpty()
         elif level == 1:
             # A top-level heading needs room for itself and a few lines after it.
             yield CondPageBreak(style.leading * 2 + st.body.leading * 4)
