@@ -219,6 +219,15 @@ class _Body:
         self.add(wml.page_break())
         self.at_page_start = True
 
+    def section_break(self, xml: str) -> None:
+        """A Word section's end, which starts a page: in place of a page break just
+        written (with both, the page between them would be blank)."""
+        if self.at_page_start:
+            self._xml.seek(-len(wml.page_break().encode()), io.SEEK_END)
+            self._xml.truncate()
+        self.add(xml)
+        self.at_page_start = True
+
     def caption(self, block: Table | Figure) -> None:
         """'Table 3. …' in Word's Caption style, the number a SEQ field Word can renumber."""
         caption = Document.caption(block)
@@ -504,11 +513,13 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
                  theme.body_font, theme.heading_font)
     body.cell_size = theme.sizes.small
     _write_title_page(body, front_end, report, theme)
+    pages = _PageTurns(document, text_width, text_height)
     for anchor in front_end.front_matter:  # a page each, before the contents
-        if anchor.section.new_page:
+        if not pages.turn(body, anchor) and anchor.section.new_page:
             body.new_page()
-        _write_section(body, anchor, theme, text_width, text_height)
+        _write_section(body, anchor, theme, *pages.measure)
         body.page_break()
+    pages.turn_upright(body)  # the contents
     # Where the contents go, as in the PDF: "shared" (the default) lets the lead and the
     # body follow on the contents' page, which a short report's contents fill only in
     # part (a page of its own left most of it empty); "page" gives them a page.
@@ -519,13 +530,62 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     for paragraph in front_end.report.lead:
         body.paragraph("Lead", paragraph.content)
     for anchor in front_end.main_matter:
-        if anchor.opens_annex:
+        if pages.turn(body, anchor):
+            pass
+        elif anchor.opens_annex:
             body.page_break()
         elif anchor.section.new_page:
             body.new_page()
-        _write_section(body, anchor, theme, text_width, text_height)
+        _write_section(body, anchor, theme, *pages.measure)
+    pages.finish()
     body.footnotes(front_end.notes())
     _save(document, body, fonts, destination, build_time(report))
+
+
+class _PageTurns:
+    """Landscape sections as Word sections: a section break before a landscape top-level
+    section and another after it, the pages between turned (`w:orient`, `w:pgSz`
+    swapped); the text's measure of the pages being written."""
+
+    def __init__(self, document: Any, text_width: int, text_height: int) -> None:
+        # The body's w:sectPr (python-docx's, with the theme's page, header and footer).
+        self.properties = compat.body_element(document).find(qn("w:sectPr"))
+        self.upright = (text_width, text_height)
+        page = document.sections[0]
+        self.turned = (Emu(page.page_height - page.left_margin - page.right_margin).twips,
+                       Emu(page.page_width - page.top_margin - page.bottom_margin).twips)
+        self.landscape, self.breaks = False, 0
+
+    @property
+    def measure(self) -> tuple[int, int]:
+        """The text's width and height (twips) on the pages being written."""
+        return self.turned if self.landscape else self.upright
+
+    def turn(self, body: _Body, anchor: Anchor) -> bool:
+        """End the section before `anchor` if it turns the page; True if it did."""
+        if anchor.level != 1 or anchor.section.landscape == self.landscape:
+            return False
+        self._end_section(body)
+        return True
+
+    def turn_upright(self, body: _Body) -> None:
+        if self.landscape:
+            self._end_section(body)
+
+    def _end_section(self, body: _Body) -> None:
+        body.section_break(wml.section_break(self.properties, landscape=self.landscape,
+                                             first=not self.breaks))
+        self.breaks += 1
+        self.landscape = not self.landscape
+
+    def finish(self) -> None:
+        """The body's own w:sectPr, the last section's: turned if it is landscape; and
+        no title page of its own when it no longer begins with the title page."""
+        if not self.breaks or self.properties is None:
+            return
+        for title_page in self.properties.findall(qn("w:titlePg")):
+            self.properties.remove(title_page)
+        wml.set_orientation(self.properties, landscape=self.landscape)
 
 
 def _prepare_package(document: Any, report: Report, theme: Theme, *,

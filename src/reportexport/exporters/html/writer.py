@@ -65,7 +65,9 @@ def page_bytes(report: Report, theme: Theme) -> bytes:
         shown.update(link.get("href", ""))
     fallbacks = needed_fallbacks(report.characters, (theme.body_font, theme.heading_font))
     used = used_faces(body)
-    css = web_stylesheet(theme, font_urls(theme, fallbacks, shown, used), fallbacks, used)
+    page_breaks = any(section.new_page for _, section in report.walk())
+    css = web_stylesheet(theme, font_urls(theme, fallbacks, shown, used), fallbacks, used,
+                         page_breaks=page_breaks)
     html = etree.Element("html", lang=report.metadata.language)
     lines(html, [_head(document, css), body])
     return (b"<!DOCTYPE html>\n"

@@ -93,6 +93,7 @@ TITLE_STEP = 0.9
 HEADINGS = ("H1", "H2", "H3", "H4", "H5", "H6")  # one string each, not one per heading
 #: How often a long layout says how far it has got.
 PROGRESS_SECONDS = 1.0
+BODY_TEMPLATE, LANDSCAPE_TEMPLATE = "body", "landscape"  # the body pages' templates
 
 
 class _Styles:
@@ -443,7 +444,7 @@ def _list_flowables(items: tuple[Inlines, ...], numbered: bool, st: _Styles, the
 def _story(front_end: Document, theme: Theme, st: _Styles, text: _ParagraphMaker,
            document: Element) -> Iterator[Flowable]:
     report = front_end.report
-    yield NextPageTemplate("body")
+    yield NextPageTemplate(BODY_TEMPLATE)
     yield _Cover(front_end, theme, st, document.add("Div"))
     yield PageBreak()
     if front_end.notices:  # the title page's verso
@@ -487,15 +488,23 @@ def _imprint(front_end: Document, st: _Styles, parent: Element) -> Iterator[Flow
 def _sections(anchors: tuple[Anchor, ...], st: _Styles, theme: Theme, text: _ParagraphMaker,
               document: Element) -> Iterator[Flowable]:
     """The sections of `anchors`, in order, each a Sect under its parent's; a front
-    matter's section and an annex start a page (the story's page break, or their own)."""
+    matter's section and an annex start a page (the story's page break, or their own),
+    and so does a section that turns the page (landscape) or turns it back."""
     sections: list[Element] = [document]  # the open Sect of each level, under the document
+    landscape = False  # the pages' orientation, which a top-level section sets
+    turned = theme.turned()  # a landscape section's page: its measure and text height
     for index, anchor in enumerate(anchors):
         level, section = anchor.level, anchor.section
         del sections[level:]
         sect = sections[-1].add("Sect")
         sections.append(sect)
         style = st.headings[level - 1]
-        if level == 1 and index and (anchor.opens_annex or anchor.part == "front"):
+        opens_page = level == 1 and index and (anchor.opens_annex or anchor.part == "front")
+        if level == 1 and section.landscape != landscape:
+            landscape = section.landscape
+            template = LANDSCAPE_TEMPLATE if landscape else BODY_TEMPLATE
+            yield PageBreak(template) if opens_page else PageBreakIfNotEmpty(template)
+        elif opens_page:
             yield PageBreak()
         elif section.new_page:  # no blank page when the section already starts one
             yield PageBreakIfNotEmpty()
@@ -507,7 +516,9 @@ def _sections(anchors: tuple[Anchor, ...], st: _Styles, theme: Theme, text: _Par
         for block in section.blocks:
             if isinstance(block, Table | Figure) and block.id:
                 yield AnchorFlowable(destination(block.id))  # what references to it lead to
-            yield from _block_flowables(block, st, theme, text, sect)
+            yield from _block_flowables(block, st, turned if landscape else theme, text, sect)
+    if landscape:  # what follows these sections is upright
+        yield NextPageTemplate(BODY_TEMPLATE)
 
 
 def _italic_in_table_headers(report: Report) -> tuple[str, ...]:
@@ -538,10 +549,6 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
     when = build_time(report)
     page = _PageFurniture(report, theme, st, say)
     margins = theme.page.margins_mm
-    frame = NotesFrame(page.left, page.bottom, page.width - page.left - page.right,
-                       page.height - page.top - page.bottom, id="body",
-                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
-                       notes=text.notes, mark_font=mark_font, rule_colour=st.rule)
     cover_frame = Frame(0, 0, page.width, page.height, id="cover", leftPadding=0,
                         rightPadding=0, topPadding=0, bottomPadding=0)
     doc = BaseDocTemplate(
@@ -555,15 +562,13 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
     )
     # A group kept with a table needs only the table's start to fit (tables.py).
     use_keep_together_class(doc, KeepWithTableStart)
-
-    def body_page_end(canvas: Any, doc: Any) -> None:
-        frame.draw_notes(canvas)
-        canvas.place_contents_numbers()
-
+    notes = _NotesHandOver()
     doc.addPageTemplates([
         PageTemplate("cover", frames=[cover_frame],
                      onPage=lambda canvas, doc: canvas.begin_page()),
-        PageTemplate("body", frames=[frame], onPage=page.draw, onPageEnd=body_page_end),
+        _body_template(BODY_TEMPLATE, page, notes, text, mark_font, st),
+        _body_template(LANDSCAPE_TEMPLATE, _PageFurniture(report, theme.turned(), st, say),
+                       notes, text, mark_font, st),
     ])
     contents = (head.regular, st.toc[0].fontSize, st.body.textColor)
     facts = _document_facts(report, when)
@@ -574,8 +579,41 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
         canvas.showOutline()  # open the bookmarks panel with the document
         return canvas
 
-    story.append(CarriedNotes(frame))
+    story.append(CarriedNotes())
     doc.build(story, canvasmaker=make_canvas)
+
+
+class _NotesHandOver:
+    """The body's frame in use: a page of the other template (portrait or landscape)
+    takes over the notes the last one placed and those still waiting for a foot."""
+
+    def __init__(self) -> None:
+        self.frame: NotesFrame | None = None
+
+    def begin(self, frame: NotesFrame) -> None:
+        if self.frame is not None and self.frame is not frame:
+            frame.take_over(self.frame)
+        self.frame = frame
+
+
+def _body_template(name: str, page: _PageFurniture, notes: _NotesHandOver,
+                   text: _ParagraphMaker, mark_font: str, st: _Styles) -> PageTemplate:
+    """A body page of `page`'s size: its frame (with its notes) and its furniture."""
+    frame = NotesFrame(page.left, page.bottom, page.width - page.left - page.right,
+                       page.height - page.top - page.bottom, id=name,
+                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+                       notes=text.notes, mark_font=mark_font, rule_colour=st.rule)
+
+    def begin(canvas: Any, doc: Any) -> None:
+        notes.begin(frame)  # before the frame is reset for the page, which shares notes out
+        page.draw(canvas, doc)
+
+    def end(canvas: Any, doc: Any) -> None:
+        frame.draw_notes(canvas)
+        canvas.place_contents_numbers()
+
+    return PageTemplate(name, frames=[frame], onPage=begin, onPageEnd=end,
+                        pagesize=(page.width, page.height))
 
 
 def _register_fonts(report: Report, theme: Theme) -> tuple[FontNames, FontNames, str]:
