@@ -296,7 +296,12 @@ def test_cover_contents_tables_figures_and_notes_are_elements(case: str,
             [[_compact(_spoken(c)) for c in row] for row in table.rows]
 
     figures = [b for _, s in report.walk() for b in s.blocks if isinstance(b, Figure)]
-    assert len([n for n in nodes if n.role == "Figure"]) == len(figures)
+    # The logo, if there is one, is the cover's first element, placed (its /Alt, the
+    # publisher's name, is read in tests/test_logo.py).
+    logo = [cover.kids[0]] if meta.logo else []
+    assert all(n.role == "Figure" and any(a.startswith("/BBox") for a in n.attributes)
+               for n in logo)
+    assert len([n for n in nodes if n.role == "Figure"]) == len(figures) + len(logo)
 
     notes = list(report.footnotes())
     tagged_notes = [n for n in nodes if n.role == "Note"]
@@ -338,6 +343,14 @@ def test_the_tree_holds_what_is_drawn_and_no_pagination(case: str, built: dict[s
         return Counter("".join(text.replace("\u00ad", "").split()))  # a soft hyphen is no text
 
     drawn = characters(text("-l", "1") + text("-f", "2", *frame))
+    turned = [n for n, sheet in enumerate(PdfReader(pdf).pages, 1)
+              if sheet.mediabox.width > sheet.mediabox.height]
+    for n in map(str, turned):  # a landscape section's page: its text area is turned
+        width, height = page.height_mm * point, page.width_mm * point
+        drawn -= characters(text("-f", n, "-l", n, *frame))
+        drawn += characters(text("-f", n, "-l", n, "-x", "0", "-y", frame[3],
+                                 "-W", str(round(width)), "-H",
+                                 str(round(height - (margins.top + margins.bottom) * point))))
     # The contents' page numbers are pagination too: one per section.
     reader = PdfReader(pdf)
     drawn -= characters(" ".join(str(reader.get_destination_page_number(mark) + 1)

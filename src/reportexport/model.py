@@ -170,6 +170,16 @@ class Fact:
 
 
 @dataclass(frozen=True)
+class Logo:
+    """The publisher's logo: an image checked like a figure's (source/images.py)."""
+
+    image: Path  # absolute, inside the source's folder
+    media_type: str  # image/png or image/jpeg
+    width_px: int  # as the editions show it
+    height_px: int
+
+
+@dataclass(frozen=True)
 class Metadata:
     title: str
     publisher: str
@@ -189,6 +199,7 @@ class Metadata:
     isbn: str | None = None  # as written, its check digit checked by the loader
     disclaimer: str | None = None
     numbered_sections: bool = False  # 1, 1.1, 1.1.1 in headings, contents and references
+    logo: Logo | None = None  # on the cover of every edition
 
     @property
     def running_title(self) -> str:

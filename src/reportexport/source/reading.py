@@ -6,6 +6,7 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from reportexport.model import (
     Fact,
     Figure,
     Inlines,
+    Logo,
     Metadata,
     NumberedList,
     Paragraph,
@@ -452,6 +454,20 @@ def _metadata(data: Any, date: dt.date, modified: dt.date | None) -> Metadata:
     )
 
 
+def _logo(located: LocatedData, problems: list[Problem]) -> Logo | None:
+    """The logo checked as a figure's image is; a located problem if it cannot be one."""
+    path = ("metadata", "logo")
+    name = _at(located.data, path)
+    if not isinstance(name, str) or not name.strip():  # the schema says what is wrong
+        return None
+    try:
+        image = check_image(name, located.file.parent)
+    except ImageProblem as exc:
+        problems.append(located.problem(path, str(exc)))
+        return None
+    return Logo(image.path, image.media_type, image.width, image.height)
+
+
 def load_report(file: Path) -> Report:
     """Read and check a report source; raise InputError listing every problem found."""
     return read_report(file)[0]
@@ -491,6 +507,7 @@ def check_source(file: Path) -> tuple[Report, LocatedData, list[Problem]]:
     front, body, appendices = (_part(data, part, rich) for part in SECTION_PARTS)
     # With problems, the date may be a stand-in: the report is then only for checking.
     metadata = _metadata(data.get("metadata"), date or dt.date(1, 1, 1), modified)
+    metadata = replace(metadata, logo=_logo(located, problems))
     report = number_notes(Report(metadata, body, lead, front, appendices))
     rich.check_references({section.id for _, section in report.walk() if section.id}
                           | {block.id for _, section in report.walk() for block in section.blocks

@@ -48,6 +48,7 @@ from reportexport.model import (
     Inline,
     Inlines,
     Link,
+    Logo,
     Note,
     NumberedList,
     Paragraph,
@@ -113,6 +114,8 @@ ListNumbering = Callable[[int], str | None]
 #: A table row of more lines than this (estimated) may break across pages; a shorter
 #: one is kept on one page (cantSplit). A row taller than a page must break.
 KEPT_ROW_LINES = 12
+#: The title page's logo: its box (points), as the PDF's cover sets it (40 x 14 mm).
+LOGO_WIDTH_PT, LOGO_HEIGHT_PT = 40 * 72 / 25.4, 14 * 72 / 25.4
 #: Where the body's text goes in the saved document part (see `_splice_body`).
 _BODY_PLACEHOLDER = "reportexport: the body"
 
@@ -306,6 +309,17 @@ class _Body:
         properties.set("descr", figure.alt)
         self.add(wml.paragraph(self.ids["Normal"], wml.drawing(inline), wml.KEPT_WITH_NEXT))
         self.caption(figure)
+
+    def logo(self, logo: Logo, publisher: str) -> None:
+        """The publisher's logo at the head of the title page, described by their name."""
+        scale = min(LOGO_WIDTH_PT / logo.width_px, LOGO_HEIGHT_PT / logo.height_px)
+        inline = compat.new_picture_inline(self.document, io.BytesIO(edition_image(logo.image)),
+                                           Pt(logo.width_px * scale), Pt(logo.height_px * scale))
+        properties = inline.find(qn("wp:docPr"))
+        properties.set("id", "999")  # unique: figures' drawings are numbered from 1001
+        properties.set("name", "Logo")
+        properties.set("descr", publisher)
+        self.add(wml.paragraph(self.ids["Normal"], wml.drawing(inline), wml.KEPT_WITH_NEXT))
 
     def numbered(self, items: tuple[Inlines, ...]) -> None:
         self._numbered_lists += 1
@@ -613,6 +627,8 @@ def _prepare_package(document: Any, report: Report, theme: Theme, *,
 def _write_title_page(body: _Body, front_end: Document, report: Report, theme: Theme) -> None:
     """Title, subtitle and the imprint's facts, then a page break."""
     meta = report.metadata
+    if meta.logo:
+        body.logo(meta.logo, meta.publisher)
     body.paragraph("Title", (Text(meta.title),), family=theme.heading_font)
     if meta.subtitle:
         body.paragraph("Subtitle", (Text(meta.subtitle),), family=theme.heading_font)

@@ -14,6 +14,7 @@ from reportexport.exporters.epub.xhtml import (
     chapter_markup,
     cover_page,
     figure_file,
+    logo_file,
     page,
     section_file,
     section_targets,
@@ -96,12 +97,18 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
         book.add_item(epub.EpubItem(uid=f"image-{number}", file_name=href,  # each image once
                                     media_type=figure.media_type,
                                     content=edition_image(figure.image)))
+    if meta.logo:
+        book.add_item(epub.EpubItem(uid="logo", file_name=logo_file(meta.logo),
+                                    media_type=meta.logo.media_type,
+                                    content=edition_image(meta.logo.image)))
     _content(book, document)
     shown = _shown_characters(book)
     for path, item in font_items.items():
         item.content = subset_font(path, shown)
-    _package(book, report, destination, frozenset(
-        f"EPUB/{figure_file(figure)}" for figure in figures if figure.media_type == "image/jpeg"))
+    jpeg_logo = [f"EPUB/{logo_file(meta.logo)}"] if meta.logo and (
+        meta.logo.media_type == "image/jpeg") else []
+    _package(book, report, destination, frozenset([*jpeg_logo, *(
+        f"EPUB/{figure_file(figure)}" for figure in figures if figure.media_type == "image/jpeg")]))
 
 
 def _metadata(book: epub.EpubBook, meta: Metadata) -> None:

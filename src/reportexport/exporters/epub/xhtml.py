@@ -20,11 +20,12 @@ from reportexport.exporters.htmlcore.markup import (
     footnotes,
     generated_id,
     lines,
+    logo_element,
     paragraph,
     section_element,
 )
 from reportexport.frontend import Document
-from reportexport.model import GENERATED_PREFIX, Figure, Section, Table
+from reportexport.model import GENERATED_PREFIX, Figure, Logo, Section, Table
 from reportexport.source.images import edition_image
 
 #: Where each section is, by id: "file.xhtml#id" (sections share their top-level one's file).
@@ -58,6 +59,12 @@ def flavour(targets: Targets) -> Flavour:
     """The core's conventions for the e-book's pages (in text/, beside images/)."""
     return Flavour(xhtml=True, section_href=targets.__getitem__,
                    image_src=lambda figure: f"../{figure_file(figure)}")
+
+
+def logo_file(logo: Logo) -> str:
+    """Where the e-book keeps the logo, relative to the package's folder (figures' images
+    are named by their digests, which are never 'logo')."""
+    return "images/logo" + (".png" if logo.media_type == "image/png" else ".jpg")
 
 
 def figure_file(figure: Figure) -> str:
@@ -126,6 +133,9 @@ def title_page(document: Document, targets: Targets) -> list[Element]:
     title = xhtml.element("h1", {"class": "title"})
     add_text(title, meta.title, xhtml)
     parts = [paragraph("publisher", meta.publisher, xhtml), title]
+    if meta.logo:
+        parts.insert(0, logo_element(meta.logo, f"../{logo_file(meta.logo)}", meta.publisher,
+                                     xhtml))
     if meta.subtitle:
         parts.append(paragraph("subtitle", meta.subtitle, xhtml))
     parts.extend(paragraph("lead", p.content, xhtml) for p in document.report.lead)

@@ -21,6 +21,7 @@ from reportexport.exporters.htmlcore.markup import (
     facts_list,
     generated_id,
     lines,
+    logo_element,
     paragraph,
     section_element,
 )
@@ -113,6 +114,11 @@ def _header(document: Document) -> Element:
     title = HTML.element("h1")
     add_text(title, meta.title, HTML)
     parts = [paragraph("publisher", meta.publisher, HTML), title]
+    if meta.logo:
+        logo = meta.logo
+        stat = logo.image.stat()
+        src = _image_uri(logo.image, logo.media_type, stat.st_mtime_ns, stat.st_size)
+        parts.insert(0, logo_element(logo, src, meta.publisher, HTML))
     if meta.subtitle:
         parts.append(paragraph("subtitle", meta.subtitle, HTML))
     parts.append(facts_list(document.cover_facts, HTML))

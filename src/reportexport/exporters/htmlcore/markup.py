@@ -31,6 +31,7 @@ from reportexport.model import (
     Inline,
     Inlines,
     Link,
+    Logo,
     Note,
     NumberedList,
     Paragraph,
@@ -279,6 +280,20 @@ def section_element(section: Section, level: int, flavour: Flavour,
         *(section_element(child, level + 1, flavour, headings, top_level)
           for child in section.sections),
     ])
+
+
+#: The logo's box on a title page or header, in CSS pixels (40 x 14 mm, as in print).
+LOGO_BOX = (151, 53)
+
+
+def logo_element(logo: Logo, src: str, publisher: str, flavour: Flavour) -> Element:
+    """The publisher's logo, described by their name, at its size in LOGO_BOX (given as
+    width and height, so that the page keeps its place before it is loaded)."""
+    scale = min(LOGO_BOX[0] / logo.width_px, LOGO_BOX[1] / logo.height_px)
+    return flavour.element("img", {
+        "class": "logo", "src": src, "alt": publisher,
+        "width": str(max(1, round(logo.width_px * scale))),
+        "height": str(max(1, round(logo.height_px * scale)))})
 
 
 def facts_list(facts: Iterable[tuple[str, str]], flavour: Flavour) -> Element:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any, assert_never
 from reportlab.lib.colors import HexColor
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import (
     AnchorFlowable,
@@ -60,6 +62,7 @@ from reportexport.model import (
     Figure,
     Inlines,
     Link,
+    Logo,
     Note,
     NumberedList,
     Quote,
@@ -72,6 +75,7 @@ from reportexport.model import Paragraph as ParagraphBlock
 from reportexport.model import (
     plain as plain_text,
 )
+from reportexport.source.images import edition_image
 from reportexport.support.timestamps import build_time
 from reportexport.theme import Theme
 from reportexport.typography.fontruns import needed_fallbacks
@@ -93,6 +97,7 @@ TITLE_STEP = 0.9
 HEADINGS = ("H1", "H2", "H3", "H4", "H5", "H6")  # one string each, not one per heading
 #: How often a long layout says how far it has got.
 PROGRESS_SECONDS = 1.0
+LOGO_WIDTH, LOGO_HEIGHT, LOGO_GAP = 40 * mm, 14 * mm, 6 * mm  # the cover's logo: its box
 BODY_TEMPLATE, LANDSCAPE_TEMPLATE = "body", "landscape"  # the body pages' templates
 
 
@@ -141,6 +146,8 @@ class _Cover(Flowable):
         super().__init__()
         self.report, self.theme, self.styles = document.report, theme, styles
         meta, st = document.report.metadata, styles
+        # The logo first: it heads the cover, beside the publisher's line.
+        self.logo = parent.add("Figure", alt=meta.publisher) if meta.logo else None
         self.publisher = parent.add("P")
         # Texts with their styles and elements: their paragraphs are made in draw,
         # at the size that fits.
@@ -180,6 +187,9 @@ class _Cover(Flowable):
         # One line, set smaller if the measure is too narrow for it (it is content, not cut).
         publisher = meta.publisher.upper()
         natural = pdfmetrics.stringWidth(publisher, font, size + 1.5)
+        baseline = height - theme.page.margins_mm.top * mm
+        if meta.logo and self.logo:  # at the right of the publisher's line, which gives way
+            measure -= self._draw_logo(meta.logo, width - margin, baseline - 1 * mm) + LOGO_GAP
         canvas.setFont(font, min(size + 1.5, (size + 1.5) * measure / natural))
         with canvas.marked(self.publisher):
             draw_string(canvas, margin, height - theme.page.margins_mm.top * mm, publisher)
@@ -203,6 +213,22 @@ class _Cover(Flowable):
                 value_para.drawOn(canvas, margin, y - label_para.height - value_para.height)
                 y -= label_para.height + value_para.height + FACT_GAP
         canvas.restoreState()
+
+    def _draw_logo(self, logo: Logo, right: float, bottom: float) -> float:
+        """The logo, its foot at `bottom` and its right edge at `right`, in a LOGO_WIDTH by
+        LOGO_HEIGHT box; returns its width."""
+        scale: float = min(LOGO_WIDTH / logo.width_px, LOGO_HEIGHT / logo.height_px)
+        width, height = logo.width_px * scale, logo.height_px * scale
+        canvas = self.canv
+        canvas.saveState()
+        canvas.translate(right - width, bottom)
+        assert self.logo is not None
+        canvas.note_bounds(self.logo, width, height)
+        with canvas.marked(self.logo):
+            canvas.drawImage(ImageReader(io.BytesIO(edition_image(logo.image))), 0, 0,
+                             width, height, mask="auto")
+        canvas.restoreState()
+        return width
 
     def _fitted(self, measure: float, top: float, height: float, beside: bool
                 ) -> tuple[list[TaggedParagraph], list[tuple[TaggedParagraph, TaggedParagraph]],
