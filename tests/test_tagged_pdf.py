@@ -23,7 +23,7 @@ from pypdf import PdfReader
 
 from conftest import DATA, ROOT
 from reportexport.building import build
-from reportexport.frontend import Anchor, Document
+from reportexport.frontend import Anchor, BlockList, Document
 from reportexport.model import (
     CrossReference,
     Figure,
@@ -273,7 +273,8 @@ def test_cover_contents_tables_figures_and_notes_are_elements(case: str,
         assert row.kids[1].text() == _words(fact.value)
     # The contents: one entry per section, each a link holding its heading (its page
     # number, like the footer's, is pagination).
-    [toc] = [n for n in nodes if n.role == "TOC"]
+    # (The lists of tables and figures, if any, are TOCs after it: tests/test_lists.py.)
+    toc = next(n for n in nodes if n.role == "TOC")
     assert [k.kids[0].role for k in toc.kids] == ["Link"] * len(report.outline())
     for entry, (_, title) in zip(toc.kids, document.headings(), strict=True):
         link = entry.kids[0]
@@ -311,7 +312,7 @@ def test_cover_contents_tables_figures_and_notes_are_elements(case: str,
     marks = [n.text() for n in nodes if n.role == "Reference"]
     assert marks == [str(note.number) for note in notes]
     # Each link's text is in its Link element, with its annotation.
-    entries = [k.kids[0] for k in toc.kids]
+    entries = [k.kids[0] for contents in nodes if contents.role == "TOC" for k in contents.kids]
     links = [n for n in nodes if n.role == "Link" and all(n is not e for e in entries)]
     assert all(link.text() and link.objects >= 1 for link in links)
     assert len(links) == sum(_count_links(c) for c in report.contents()) + sum(
@@ -355,6 +356,17 @@ def test_the_tree_holds_what_is_drawn_and_no_pagination(case: str, built: dict[s
     reader = PdfReader(pdf)
     drawn -= characters(" ".join(str(reader.get_destination_page_number(mark) + 1)
                                  for mark in _flat(reader.outline)))
+    # And so are the lists of tables and figures' numbers: one per entry, each the page
+    # its link leads to.
+    listed = {BlockList.entry_text(block) for block_list in Document.of(report).lists
+              for block, _ in block_list.entries}
+    page_of = {sheet.indirect_reference.idnum: n for n, sheet in enumerate(reader.pages, 1)}
+    # (By entry: a reference "Table 2" in the text is described as its entry is.)
+    numbers = {str(link["/Contents"]): str(page_of[link["/Dest"][0].idnum])
+               for sheet in reader.pages
+               for link in (a.get_object() for a in sheet.get("/Annots", []))
+               if str(link.get("/Contents", "")) in listed and "/Dest" in link}
+    drawn -= characters(" ".join(numbers.values()))
     tagged = characters(tree.text(notes=True))
     assert not tagged - drawn, "the tree holds text that is not drawn, or pagination"
     # A table's header row, repeated on each page it runs over, is in the tree once.

@@ -200,6 +200,7 @@ class Metadata:
     disclaimer: str | None = None
     numbered_sections: bool = False  # 1, 1.1, 1.1.1 in headings, contents and references
     logo: Logo | None = None  # on the cover of every edition
+    lists: tuple[str, ...] = ()  # "tables", "figures": lists after the contents
 
     @property
     def running_title(self) -> str:

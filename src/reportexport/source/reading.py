@@ -451,6 +451,7 @@ def _metadata(data: Any, date: dt.date, modified: dt.date | None) -> Metadata:
         isbn=text("isbn"),
         disclaimer=text("disclaimer"),
         numbered_sections=data.get("numbered_sections") is True,
+        lists=tuple(kind for kind in _items(data, "lists") if kind in ("tables", "figures")),
     )
 
 

@@ -38,7 +38,7 @@ from reportexport.exporters.docx.ordering import insert_in_order
 from reportexport.exporters.docx.styles import ensure_styles, set_language
 from reportexport.exporters.docx.styletable import TOC_LEVELS
 from reportexport.exporters.docx.template import adopt, checked_template
-from reportexport.frontend import Anchor, Document
+from reportexport.frontend import Anchor, BlockList, Document
 from reportexport.model import (
     Block,
     BulletList,
@@ -239,8 +239,8 @@ class _Body:
                 + wml.field(f"SEQ {kind} \\* ARABIC", wml.text_run(number)))
         if caption.content is not None:
             runs += wml.text_run(". ") + self.runs(caption.content)
-        if block.id:  # what cross-references to it lead to
-            mark = self.bookmarks[block.id]
+        mark = self.bookmarks.get(block.id or listed_key(block))
+        if mark is not None:  # what cross-references and the lists lead to
             mark_id = int(mark.removeprefix("_Ref"))  # unique: after the headings' numbers
             runs = wml.bookmarked(mark_id, mark, runs)
         # The Caption style keeps a table's caption with the table it heads; a figure's
@@ -385,6 +385,30 @@ def _toc(document: Document, ids: dict[str, str], bookmarks: dict[str, str],
     return "".join(out)
 
 
+def listed_key(block: Table | Figure) -> str:
+    """The bookmarks' key of a listed table or figure that has no id ('#' is in no id)."""
+    return f"#{'table' if isinstance(block, Table) else 'figure'}-{block.number}"
+
+
+def _list_of(block_list: BlockList, ids: dict[str, str], bookmarks: dict[str, str],
+             family: FontFamily) -> str:
+    """A list of tables or figures: Word's TOC field over the captions' SEQ fields
+    (`\\c "Table"`), filled, as the contents are, with hyperlinked entries and no page
+    numbers till Word updates it (which it does on opening)."""
+    out = [wml.paragraph(ids["TOC Heading"], wml.text_run(block_list.title))]
+    kind = "Table" if block_list.kind == "tables" else "Figure"
+    begin = (wml.field_begin(dirty=True) + wml.field_instruction(f'TOC \\h \\z \\c "{kind}"')
+             + wml.field_separate())
+    for index, (block, _) in enumerate(block_list.entries):
+        link = wml.link_to_bookmark(bookmarks[block.id or listed_key(block)],
+                                    _text_runs(BlockList.entry_text(block), family))
+        out.append(wml.paragraph(ids["toc 2"], (begin if index == 0 else "") + link))
+    if not block_list.entries:  # the field, empty, for Word to fill
+        out.append(wml.bare_paragraph(begin))
+    out.append(wml.bare_paragraph(wml.field_end()))
+    return "".join(out)
+
+
 def _open(template: Path | None) -> Any:
     if template is None:
         return docx.Document()
@@ -523,6 +547,10 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     # A table's or figure's bookmark is on its caption, as Word's own references are.
     bookmarks.update({ident: f"_Ref{number:08d}"
                       for number, ident in enumerate(front_end.blocks, len(bookmarks) + 1)})
+    # A listed table or figure with no id of its own: a bookmark for the list to lead to.
+    bookmarks.update({listed_key(block): f"_Ref{number:08d}" for number, block in enumerate(
+        (block for block_list in front_end.lists for block, _ in block_list.entries
+         if not block.id), len(bookmarks) + 1)})
     body = _Body(ids, _list_numbering(document, ids["List Number"]), document, bookmarks,
                  theme.body_font, theme.heading_font)
     body.cell_size = theme.sizes.small
@@ -539,6 +567,8 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     # part (a page of its own left most of it empty); "page" gives them a page.
     if theme.contents != "none":
         body.add(_toc(front_end, ids, bookmarks, theme.heading_font))
+    for block_list in front_end.lists:
+        body.add(_list_of(block_list, ids, bookmarks, theme.heading_font))
         if theme.contents == "page":
             body.page_break()
     for paragraph in front_end.report.lead:

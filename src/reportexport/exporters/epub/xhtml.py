@@ -16,6 +16,8 @@ from reportexport.exporters.htmlcore.markup import (
     Element,
     Flavour,
     add_text,
+    block_list_entries,
+    block_target,
     facts_list,
     footnotes,
     generated_id,
@@ -144,6 +146,21 @@ def title_page(document: Document, targets: Targets) -> list[Element]:
                                               "aria-label": "Title page"}), parts)
     notes = document.lead_notes()
     return with_notes(section, footnotes(notes, xhtml) if notes else None)
+
+
+def nav_lists(document: Document) -> list[Element]:
+    """The lists of tables and figures for the navigation document (nav.xhtml, beside
+    text/): EPUB 3's `lot` and `loi` navs, each entry leading to its table or figure."""
+    xhtml = flavour({})
+    navs = []
+    for block_list in document.lists:
+        nav = xhtml.element("nav", {"id": f"{GENERATED_PREFIX}{block_list.kind}"})
+        xhtml.epub_type(nav, "lot" if block_list.kind == "tables" else "loi")
+        navs.append(lines(nav, [
+            xhtml.element("h2", None, block_list.title),
+            block_list_entries(block_list, lambda block, anchor: (
+                f"text/{section_file(anchor.chapter)}#{block_target(block)}"), xhtml)]))
+    return navs
 
 
 def cover_page(document: Document, image_href: str) -> list[Element]:

@@ -17,6 +17,8 @@ from reportexport.exporters.htmlcore.markup import (
     Element,
     Flavour,
     add_text,
+    block_list_entries,
+    block_target,
     endnotes,
     facts_list,
     generated_id,
@@ -137,8 +139,14 @@ def _contents(document: Document) -> Element:
         add_text(link, anchor.heading, HTML)
         if anchor.section.sections:
             lists[anchor.level] = HTML.child(item, "ol")
+    parts = [heading, root]
+    for block_list in document.lists:  # under the contents: lists of tables, of figures
+        parts.append(HTML.element("h2", {"id": f"{GENERATED_PREFIX}list-of-{block_list.kind}"},
+                                  block_list.title))
+        parts.append(block_list_entries(block_list, lambda block, _: f"#{block_target(block)}",
+                                        HTML))
     return lines(HTML.element("nav", {"class": "contents", "aria-labelledby": CONTENTS_ID}),
-                 [heading, root])
+                 parts)
 
 
 def _footer(document: Document) -> Element:

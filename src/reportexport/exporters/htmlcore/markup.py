@@ -20,7 +20,7 @@ from typing import assert_never
 
 from lxml import etree
 
-from reportexport.frontend import Anchor, Document
+from reportexport.frontend import Anchor, BlockList, Document
 from reportexport.model import (
     GENERATED_PREFIX,
     Block,
@@ -280,6 +280,23 @@ def section_element(section: Section, level: int, flavour: Flavour,
         *(section_element(child, level + 1, flavour, headings, top_level)
           for child in section.sections),
     ])
+
+
+def block_list_entries(block_list: BlockList, href: Callable[[Table | Figure, Anchor], str],
+                       flavour: Flavour) -> Element:
+    """A list of tables or figures as an <ol>: each entry its caption with its label,
+    linked to the table or figure (`href`, given the block and its section's anchor)."""
+    entries = flavour.element("ol", {"class": f"list-of-{block_list.kind}"})
+    for block, anchor in block_list.entries:
+        item = flavour.child(entries, "li")
+        link = flavour.child(item, "a", {"href": href(block, anchor)})
+        add_text(link, BlockList.entry_text(block), flavour)
+    return entries
+
+
+def block_target(block: Table | Figure) -> str:
+    """The id a table or figure carries in the e-book and the web page."""
+    return generated_id("table" if isinstance(block, Table) else "figure", block.number)
 
 
 #: The logo's box on a title page or header, in CSS pixels (40 x 14 mm, as in print).

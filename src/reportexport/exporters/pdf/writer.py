@@ -33,11 +33,13 @@ from reportexport.exporters.pdf.figures import figure_flowables
 from reportexport.exporters.pdf.flowables import (
     Ink,
     ListItem,
+    PageAnchor,
     RuledParagraph,
     TaggedParagraph,
     TocEntry,
     destination,
     heading,
+    listed_destination,
     markup,
     plain_paragraph,
     tagged,
@@ -53,7 +55,7 @@ from reportexport.exporters.pdf.scripts import draw_string
 from reportexport.exporters.pdf.styles import INDENT_SHARE, paragraph_styles
 from reportexport.exporters.pdf.tables import KeepWithTableStart, table_flowables
 from reportexport.exporters.pdf.tagging import DocumentFacts, Element, TaggingCanvas
-from reportexport.frontend import Anchor, Document
+from reportexport.frontend import Anchor, BlockList, Document
 from reportexport.model import (
     Block,
     BulletList,
@@ -470,6 +472,7 @@ def _list_flowables(items: tuple[Inlines, ...], numbered: bool, st: _Styles, the
 def _story(front_end: Document, theme: Theme, st: _Styles, text: _ParagraphMaker,
            document: Element) -> Iterator[Flowable]:
     report = front_end.report
+    meta = report.metadata
     yield NextPageTemplate(BODY_TEMPLATE)
     yield _Cover(front_end, theme, st, document.add("Div"))
     yield PageBreak()
@@ -477,7 +480,8 @@ def _story(front_end: Document, theme: Theme, st: _Styles, text: _ParagraphMaker
         yield from _imprint(front_end, st, document.add("Div"))
         yield PageBreak()
     if front_end.front_matter:
-        yield from _sections(front_end.front_matter, st, theme, text, document)
+        yield from _sections(front_end.front_matter, st, theme, text, document,
+                             meta.lists)
         yield PageBreak()
     if theme.contents != "none":
         yield plain_paragraph("Contents", st.contents_title, document.add("P"))
@@ -489,10 +493,13 @@ def _story(front_end: Document, theme: Theme, st: _Styles, text: _ParagraphMaker
                 indent=(level - 1) * 14, number_width=NUMBER_WIDTH, leader_colour=st.rule,
                 tag=contents.add("TOCI"),
             )
-        if theme.contents == "page":
-            yield PageBreak()
-        else:
-            yield Spacer(1, theme.spacing.before_heading(1))
+    # Spaced from what comes before them: the contents, or another list.
+    yield from _lists(front_end, st, document, theme.spacing.before_heading(1),
+                      spaced=theme.contents != "none")
+    if theme.contents == "page":
+        yield PageBreak()
+    elif theme.contents != "none" or front_end.lists:
+        yield Spacer(1, theme.spacing.before_heading(1))
     if report.lead:
         lead = document.add("Sect")
         yield HRFlowable(width="100%", thickness=1.2, color=st.accent, spaceAfter=10)
@@ -500,7 +507,22 @@ def _story(front_end: Document, theme: Theme, st: _Styles, text: _ParagraphMaker
             yield text.inline(paragraph.content, st.lead, lead.add("P"))
         yield HRFlowable(width="100%", thickness=0.6, color=st.rule, spaceBefore=4,
                          spaceAfter=6)
-    yield from _sections(front_end.main_matter, st, theme, text, document)
+    yield from _sections(front_end.main_matter, st, theme, text, document, meta.lists)
+
+
+def _lists(front_end: Document, st: _Styles, document: Element, gap: float, *,
+           spaced: bool) -> Iterator[Flowable]:
+    """The lists of tables and figures: each entry the caption with its label, its page
+    number filled in after layout as the contents' are, linked to the caption."""
+    for index, block_list in enumerate(front_end.lists):
+        if index or spaced:
+            yield Spacer(1, gap)
+        yield plain_paragraph(block_list.title, st.contents_title, document.add("P"))
+        entries = document.add("TOC")
+        for block, _ in block_list.entries:
+            yield TocEntry(BlockList.entry_text(block), st.toc[-1], listed_destination(block),
+                           1, indent=0, number_width=NUMBER_WIDTH, leader_colour=st.rule,
+                           tag=entries.add("TOCI"))
 
 
 def _imprint(front_end: Document, st: _Styles, parent: Element) -> Iterator[Flowable]:
@@ -512,7 +534,7 @@ def _imprint(front_end: Document, st: _Styles, parent: Element) -> Iterator[Flow
 
 
 def _sections(anchors: tuple[Anchor, ...], st: _Styles, theme: Theme, text: _ParagraphMaker,
-              document: Element) -> Iterator[Flowable]:
+              document: Element, listed: tuple[str, ...] = ()) -> Iterator[Flowable]:
     """The sections of `anchors`, in order, each a Sect under its parent's; a front
     matter's section and an annex start a page (the story's page break, or their own),
     and so does a section that turns the page (landscape) or turns it back."""
@@ -542,6 +564,9 @@ def _sections(anchors: tuple[Anchor, ...], st: _Styles, theme: Theme, text: _Par
         for block in section.blocks:
             if isinstance(block, Table | Figure) and block.id:
                 yield AnchorFlowable(destination(block.id))  # what references to it lead to
+            if (isinstance(block, Table) and "tables" in listed) or (
+                    isinstance(block, Figure) and "figures" in listed):
+                yield PageAnchor(listed_destination(block))
             yield from _block_flowables(block, st, turned if landscape else theme, text, sect)
     if landscape:  # what follows these sections is upright
         yield NextPageTemplate(BODY_TEMPLATE)
