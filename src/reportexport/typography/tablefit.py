@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from reportexport.model import Emphasis, Inlines, Note, Report, Strong, Table, Text, walk_sections
 from reportexport.source.problems import ExportError, Problem
+from reportexport.source.reading import SECTION_PARTS
 from reportexport.theme import FontFamily, Theme
 from reportexport.typography.fontruns import chain, font_runs, language_of
 from reportexport.typography.sizing import column_widths
@@ -255,9 +256,9 @@ def _tables(report: Report, theme: Theme) -> list[tuple[Table, Theme]]:
 def table_problems(located: LocatedData, report: Report, theme: Theme) -> list[Problem]:
     """A located problem for each table of `report` (read from `located`) that cannot fit
     the theme's measure."""
-    # In Report.walk's order: the front matter's, the body's, then the annexes'.
-    paths = (path for part in ("front", "sections", "appendices")
-             for path in _table_paths(located.data.get(part, []), (part,)))
+    # In Report.walk's order: front matter, the body, the appendices.
+    paths = [path for part in SECTION_PARTS
+             for path in _table_paths(located.data.get(part) or [], (part,))]
     return [located.problem(path, refusal)
             for (table, its_theme), path in zip(_tables(report, theme), paths, strict=True)
             if (refusal := _refusal(table, its_theme)) is not None]
