@@ -35,7 +35,8 @@ PAGES = {"report": SOURCE, "guide": ROOT / "examples" / "guide" / "guide.yaml"}
 #: ids like generated names, markup characters, front matter with numbered sections and annexes,
 #: an SVG figure.
 MARKUP_ONLY = {name: DATA / "valid" / f"{name}.yaml" for name in (
-    "footnotes", "khmer", "colliding-ids", "markup-characters", "apparatus", "svg-figure")}
+    "footnotes", "khmer", "colliding-ids", "markup-characters", "apparatus", "svg-figure",
+    "new-page-and-landscape", "logo", "lists-of-tables-and-figures")}
 HOSTILE_CASES = sorted((DATA / "html-hostile").glob("*.yaml"))
 CHECKS = DATA / "html-checks"
 #: What hostile sources hold; wherever a case has one, the page must show it as text.
@@ -288,6 +289,16 @@ def test_print_leaves_out_the_contents_shows_addresses_and_breaks_pages(
     assert bool(found["links"]) == has_links
     assert [href for href, after in found["links"] if href not in after] == []
     assert [i for i, rule in found["breaks"][1:] if rule != "page"] == []
+
+
+@pytest.mark.conformance
+def test_print_breaks_before_a_section_that_asks_for_a_new_page(
+        markup_pages: dict[str, Path], chromium: Any) -> None:
+    """`new_page` (#26) in the print stylesheet: a subsection that asks for a page starts
+    one; one that does not, does not."""
+    with browser.open_page(chromium, markup_pages["new-page-and-landscape"], 1280) as opened:
+        found = browser.printed(opened.page, ["sampling", "wide-detail"])
+    assert dict(found["breaks"]) == {"sampling": "page", "wide-detail": "auto"}
 
 
 @pytest.mark.conformance

@@ -70,6 +70,11 @@ def report_sources(draw: st.DrawFn) -> dict[str, Any]:
         out: dict[str, Any] = {"id": f"s{next(ids)}", "title": draw(TEXT), "blocks": blocks}
         if children:
             out["sections"] = children
+        # Pages asked for (#26): a new page anywhere, landscape on a top-level section.
+        if draw(st.booleans()):
+            out["new_page"] = True
+        if depth == 1 and draw(st.booleans()):
+            out["landscape"] = True
         return out
 
     source: dict[str, Any] = {
@@ -77,6 +82,7 @@ def report_sources(draw: st.DrawFn) -> dict[str, Any]:
             "title": draw(TEXT), "publisher": draw(TEXT), "authors": [draw(TEXT)],
             "date": "2024-05-17", "language": "en",
             "numbered_sections": draw(st.booleans()),
+            "lists": draw(st.lists(st.sampled_from(["tables", "figures"]), unique=True)),
         },
         "lead": draw(st.lists(TEXT, max_size=2)),
     }

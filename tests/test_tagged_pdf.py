@@ -23,7 +23,7 @@ from pypdf import PdfReader
 
 from conftest import DATA, ROOT
 from reportexport.building import build
-from reportexport.frontend import Anchor, Document
+from reportexport.frontend import Anchor, BlockList, Document
 from reportexport.model import (
     CrossReference,
     Figure,
@@ -273,7 +273,8 @@ def test_cover_contents_tables_figures_and_notes_are_elements(case: str,
         assert row.kids[1].text() == _words(fact.value)
     # The contents: one entry per section, each a link holding its heading (its page
     # number, like the footer's, is pagination).
-    [toc] = [n for n in nodes if n.role == "TOC"]
+    # (The lists of tables and figures, if any, are TOCs after it: tests/test_lists.py.)
+    toc = next(n for n in nodes if n.role == "TOC")
     assert [k.kids[0].role for k in toc.kids] == ["Link"] * len(report.outline())
     for entry, (_, title) in zip(toc.kids, document.headings(), strict=True):
         link = entry.kids[0]
@@ -296,7 +297,12 @@ def test_cover_contents_tables_figures_and_notes_are_elements(case: str,
             [[_compact(_spoken(c)) for c in row] for row in table.rows]
 
     figures = [b for _, s in report.walk() for b in s.blocks if isinstance(b, Figure)]
-    assert len([n for n in nodes if n.role == "Figure"]) == len(figures)
+    # The logo, if there is one, is the cover's first element, placed (its /Alt, the
+    # publisher's name, is read in tests/test_logo.py).
+    logo = [cover.kids[0]] if meta.logo else []
+    assert all(n.role == "Figure" and any(a.startswith("/BBox") for a in n.attributes)
+               for n in logo)
+    assert len([n for n in nodes if n.role == "Figure"]) == len(figures) + len(logo)
 
     notes = list(report.footnotes())
     tagged_notes = [n for n in nodes if n.role == "Note"]
@@ -306,7 +312,7 @@ def test_cover_contents_tables_figures_and_notes_are_elements(case: str,
     marks = [n.text() for n in nodes if n.role == "Reference"]
     assert marks == [str(note.number) for note in notes]
     # Each link's text is in its Link element, with its annotation.
-    entries = [k.kids[0] for k in toc.kids]
+    entries = [k.kids[0] for contents in nodes if contents.role == "TOC" for k in contents.kids]
     links = [n for n in nodes if n.role == "Link" and all(n is not e for e in entries)]
     assert all(link.text() and link.objects >= 1 for link in links)
     assert len(links) == sum(_count_links(c) for c in report.contents()) + sum(
@@ -338,10 +344,29 @@ def test_the_tree_holds_what_is_drawn_and_no_pagination(case: str, built: dict[s
         return Counter("".join(text.replace("\u00ad", "").split()))  # a soft hyphen is no text
 
     drawn = characters(text("-l", "1") + text("-f", "2", *frame))
+    turned = [n for n, sheet in enumerate(PdfReader(pdf).pages, 1)
+              if sheet.mediabox.width > sheet.mediabox.height]
+    for n in map(str, turned):  # a landscape section's page: its text area is turned
+        width, height = page.height_mm * point, page.width_mm * point
+        drawn -= characters(text("-f", n, "-l", n, *frame))
+        drawn += characters(text("-f", n, "-l", n, "-x", "0", "-y", frame[3],
+                                 "-W", str(round(width)), "-H",
+                                 str(round(height - (margins.top + margins.bottom) * point))))
     # The contents' page numbers are pagination too: one per section.
     reader = PdfReader(pdf)
     drawn -= characters(" ".join(str(reader.get_destination_page_number(mark) + 1)
                                  for mark in _flat(reader.outline)))
+    # And so are the lists of tables and figures' numbers: one per entry, each the page
+    # its link leads to.
+    listed = {BlockList.entry_text(block) for block_list in Document.of(report).lists
+              for block, _ in block_list.entries}
+    page_of = {sheet.indirect_reference.idnum: n for n, sheet in enumerate(reader.pages, 1)}
+    # (By entry: a reference "Table 2" in the text is described as its entry is.)
+    numbers = {str(link["/Contents"]): str(page_of[link["/Dest"][0].idnum])
+               for sheet in reader.pages
+               for link in (a.get_object() for a in sheet.get("/Annots", []))
+               if str(link.get("/Contents", "")) in listed and "/Dest" in link}
+    drawn -= characters(" ".join(numbers.values()))
     tagged = characters(tree.text(notes=True))
     assert not tagged - drawn, "the tree holds text that is not drawn, or pagination"
     # A table's header row, repeated on each page it runs over, is in the tree once.

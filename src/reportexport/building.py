@@ -391,9 +391,10 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 
 def figure_images(report: Report) -> set[Path]:
-    """The image files of the report's figures."""
+    """The image files of the report's figures, and its logo's."""
+    logo = report.metadata.logo
     return {block.image for _, section in report.walk() for block in section.blocks
-            if isinstance(block, Figure)}
+            if isinstance(block, Figure)} | ({logo.image} if logo else set())
 
 
 def font_files(theme: Theme) -> set[Path]:

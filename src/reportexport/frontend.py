@@ -34,6 +34,7 @@ from reportexport.model import (
     block_content,
     map_report,
     notes,
+    plain,
     walk_sections,
 )
 from reportexport.support.dates import human_date
@@ -86,6 +87,27 @@ class Anchor(NamedTuple):
     def opens_annex(self) -> bool:
         """An annex's own heading, which starts a new page in print."""
         return self.part == "appendix" and self.level == 1
+
+
+#: The lists of tables and figures (`metadata.lists`), by kind: their titles.
+LIST_TITLES = {"tables": "List of tables", "figures": "List of figures"}
+
+
+@dataclass(frozen=True)
+class BlockList:
+    """A list of tables or of figures: its kind ("tables", "figures"), its title, and its
+    entries in reading order, each block with the anchor of the section that holds it."""
+
+    kind: str
+    title: str
+    entries: tuple[tuple[Table | Figure, Anchor], ...]
+
+    @staticmethod
+    def entry_text(block: Table | Figure) -> str:
+        """An entry as every edition words it: "Table 2 Budget by district" (the label,
+        then the caption's words, if it has any)."""
+        caption = block.caption
+        return f"{block.label} {plain(caption)}" if caption else block.label
 
 
 @dataclass(frozen=True)
@@ -161,6 +183,18 @@ class Document:
     @staticmethod
     def caption(block: Table | Figure) -> Caption:
         return Caption(block.label, block.caption)
+
+    @property
+    def lists(self) -> tuple[BlockList, ...]:
+        """The lists of tables and figures the metadata asks for, in its order."""
+        def listed(kind: str) -> tuple[tuple[Table | Figure, Anchor], ...]:
+            wanted = Table if kind == "tables" else Figure
+            return tuple((block, anchor) for anchor in self.outline
+                         for block in anchor.section.blocks
+                         if isinstance(block, Table | Figure) and isinstance(block, wanted))
+
+        return tuple(BlockList(kind, LIST_TITLES[kind], listed(kind))
+                     for kind in self.report.metadata.lists)
 
     def lead_notes(self) -> list[Note]:
         """The notes whose marks stand in the lead, in reading order."""

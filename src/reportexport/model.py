@@ -159,12 +159,24 @@ class Section:
     title: str
     blocks: tuple[Block, ...] = ()
     sections: tuple[Section, ...] = ()
+    new_page: bool = False  # starts a page in print
+    landscape: bool = False  # a top-level section's pages turned in print
 
 
 @dataclass(frozen=True)
 class Fact:
     label: str
     value: str
+
+
+@dataclass(frozen=True)
+class Logo:
+    """The publisher's logo: an image checked like a figure's (source/images.py)."""
+
+    image: Path  # absolute, inside the source's folder
+    media_type: str  # image/png or image/jpeg
+    width_px: int  # as the editions show it
+    height_px: int
 
 
 @dataclass(frozen=True)
@@ -187,6 +199,8 @@ class Metadata:
     isbn: str | None = None  # as written, its check digit checked by the loader
     disclaimer: str | None = None
     numbered_sections: bool = False  # 1, 1.1, 1.1.1 in headings, contents and references
+    logo: Logo | None = None  # on the cover of every edition
+    lists: tuple[str, ...] = ()  # "tables", "figures": lists after the contents
 
     @property
     def running_title(self) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -119,6 +119,12 @@ class Theme:
     #: The PDF's and the DOCX's contents: "page" (a page of its own), "shared" (the
     #: lead and the body follow on its page) or "none".
     contents: str = "shared"
+
+    def turned(self) -> Theme:
+        """This theme with its page turned on its side (a landscape section's): the
+        width and height swap, the margins stay with their edges."""
+        page = replace(self.page, width_mm=self.page.height_mm, height_mm=self.page.width_mm)
+        return replace(self, page=page)
 
 
 def default_theme_path() -> Path:

@@ -6,6 +6,7 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from reportexport.model import (
     Fact,
     Figure,
     Inlines,
+    Logo,
     Metadata,
     NumberedList,
     Paragraph,
@@ -206,6 +208,10 @@ def _section_problems(located: LocatedData) -> list[Problem]:
                 problems.append(
                     located.problem(here, "a section needs blocks or sections; this one is empty")
                 )
+            if depth > 1 and section.get("landscape") is True:
+                problems.append(located.problem((*here, "landscape"), (
+                    "only a top-level section can be landscape (its pages turn with it); "
+                    "set landscape on the section that holds this one")))
             visit(section.get("sections", []), (*here, "sections"), depth + 1)
 
     for part in SECTION_PARTS:
@@ -395,6 +401,8 @@ def _section(data: Any, path: DataPath, rich: _RichTextReader) -> Section | None
         title=_text(data, "title"),
         blocks=tuple(b for b in blocks if b is not None),
         sections=tuple(s for s in sections if s is not None),
+        new_page=data.get("new_page") is True,
+        landscape=data.get("landscape") is True,
     )
 
 
@@ -446,7 +454,26 @@ def _metadata(data: Any, date: dt.date, modified: dt.date | None) -> Metadata:
         isbn=text("isbn"),
         disclaimer=text("disclaimer"),
         numbered_sections=data.get("numbered_sections") is True,
+        lists=tuple(kind for kind in _items(data, "lists") if kind in ("tables", "figures")),
     )
+
+
+def _logo(located: LocatedData, problems: list[Problem]) -> Logo | None:
+    """The logo checked as a figure's image is; a located problem if it cannot be one."""
+    path = ("metadata", "logo")
+    name = _at(located.data, path)
+    if not isinstance(name, str) or not name.strip():  # the schema says what is wrong
+        return None
+    try:
+        image = check_image(name, located.file.parent)
+    except ImageProblem as exc:
+        problems.append(located.problem(path, str(exc)))
+        return None
+    if image.media_type not in ("image/png", "image/jpeg"):  # a figure may be an SVG
+        problems.append(located.problem(path, f"'{name}' is an SVG image; a logo is a PNG "
+                                              "or JPEG image (export the SVG as a PNG)"))
+        return None
+    return Logo(image.path, image.media_type, image.width, image.height)
 
 
 def load_report(file: Path) -> Report:
@@ -488,6 +515,7 @@ def check_source(file: Path) -> tuple[Report, LocatedData, list[Problem]]:
     front, body, appendices = (_part(data, part, rich) for part in SECTION_PARTS)
     # With problems, the date may be a stand-in: the report is then only for checking.
     metadata = _metadata(data.get("metadata"), date or dt.date(1, 1, 1), modified)
+    metadata = replace(metadata, logo=_logo(located, problems))
     report = number_notes(Report(metadata, body, lead, front, appendices))
     rich.check_references({section.id for _, section in report.walk() if section.id}
                           | {block.id for _, section in report.walk() for block in section.blocks

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reportexport.model import Emphasis, Inlines, Note, Report, Strong, Table, Text
+from reportexport.model import Emphasis, Inlines, Note, Report, Strong, Table, Text, walk_sections
 from reportexport.source.problems import ExportError, Problem
 from reportexport.source.reading import SECTION_PARTS
 from reportexport.theme import FontFamily, Theme
@@ -243,8 +243,13 @@ def _refusal(table: Table, theme: Theme) -> str | None:
     return None
 
 
-def _tables(report: Report) -> list[Table]:
-    return [block for _, section in report.walk() for block in section.blocks
+def _tables(report: Report, theme: Theme) -> list[tuple[Table, Theme]]:
+    """Every table in `report.walk`'s order, with the theme of its pages: turned in a
+    landscape section, whose measure is wider."""
+    turned = theme.turned()
+    return [(block, turned if top.landscape else theme)
+            for part in report.parts for top in part
+            for _, section in walk_sections((top,)) for block in section.blocks
             if isinstance(block, Table)]
 
 
@@ -255,15 +260,15 @@ def table_problems(located: LocatedData, report: Report, theme: Theme) -> list[P
     paths = [path for part in SECTION_PARTS
              for path in _table_paths(located.data.get(part) or [], (part,))]
     return [located.problem(path, refusal)
-            for table, path in zip(_tables(report), paths, strict=True)
-            if (refusal := _refusal(table, theme)) is not None]
+            for (table, its_theme), path in zip(_tables(report, theme), paths, strict=True)
+            if (refusal := _refusal(table, its_theme)) is not None]
 
 
 def check_tables(report: Report, theme: Theme) -> None:
     """Refuse a report with a table that cannot fit the theme's measure (a build given a
     report and a theme that `validate` did not see together)."""
-    refusals = [refusal for table in _tables(report)
-                if (refusal := _refusal(table, theme)) is not None]
+    refusals = [refusal for table, its_theme in _tables(report, theme)
+                if (refusal := _refusal(table, its_theme)) is not None]
     if refusals:
         raise ExportError(f"{refusals[0]}; `reportexport validate --style` says where"
                           + (f" (and {len(refusals) - 1} more)" if len(refusals) > 1 else ""))

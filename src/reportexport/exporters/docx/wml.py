@@ -12,6 +12,8 @@ builds one with python-docx's `OxmlElement`.
 
 from __future__ import annotations
 
+import copy
+import re
 from html import escape
 from typing import Any
 
@@ -74,6 +76,39 @@ def size(half_points: int) -> str:
 
 def page_break() -> str:
     return bare_paragraph(run('<w:br w:type="page"/>'))
+
+
+# Sections: Word's page setup changes only where a section ends, in the pPr of the
+# section's last paragraph (the body's own w:sectPr describes the last section)
+
+
+def section_break(properties: Any, *, landscape: bool, first: bool) -> str:
+    """A paragraph that ends a Word section whose pages are the body's (`properties`, its
+    w:sectPr), in landscape or upright. The first section names the header and footer
+    and keeps the title page's own; later sections inherit them from the one before."""
+    ended = copy.deepcopy(properties)
+    if not first:
+        for tag in ("w:headerReference", "w:footerReference", "w:titlePg"):
+            for child in ended.findall(qn(tag)):
+                ended.remove(child)
+    set_orientation(ended, landscape=landscape)
+    # The copy declares its namespaces; the part it is spliced into already does.
+    xml = re.sub(r' xmlns:\w+="[^"]*"', "", etree.tostring(ended, encoding="unicode"))
+    return f"<w:p><w:pPr>{xml}</w:pPr></w:p>"
+
+
+def set_orientation(properties: Any, *, landscape: bool) -> None:
+    """Turn the page of a w:sectPr: width and height swapped, w:orient said."""
+    size = properties.find(qn("w:pgSz"))
+    if size is None:
+        return
+    short, long = sorted((int(size.get(qn("w:w"))), int(size.get(qn("w:h")))))
+    size.set(qn("w:w"), str(long if landscape else short))
+    size.set(qn("w:h"), str(short if landscape else long))
+    if landscape:
+        size.set(qn("w:orient"), "landscape")
+    elif qn("w:orient") in size.attrib:
+        del size.attrib[qn("w:orient")]
 
 
 # Fields: a begin mark, the instruction, a separate mark, the shown result, an end mark

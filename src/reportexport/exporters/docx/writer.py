@@ -39,7 +39,7 @@ from reportexport.exporters.docx.styles import ensure_styles, set_language
 from reportexport.exporters.docx.styletable import TOC_LEVELS
 from reportexport.exporters.docx.svgfallback import fallback_png
 from reportexport.exporters.docx.template import adopt, checked_template
-from reportexport.frontend import Anchor, Document
+from reportexport.frontend import Anchor, BlockList, Document
 from reportexport.model import (
     Block,
     BulletList,
@@ -49,6 +49,7 @@ from reportexport.model import (
     Inline,
     Inlines,
     Link,
+    Logo,
     Note,
     NumberedList,
     Paragraph,
@@ -115,6 +116,8 @@ ListNumbering = Callable[[int], str | None]
 #: A table row of more lines than this (estimated) may break across pages; a shorter
 #: one is kept on one page (cantSplit). A row taller than a page must break.
 KEPT_ROW_LINES = 12
+#: The title page's logo: its box (points), as the PDF's cover sets it (40 x 14 mm).
+LOGO_WIDTH_PT, LOGO_HEIGHT_PT = 40 * 72 / 25.4, 14 * 72 / 25.4
 #: Where the body's text goes in the saved document part (see `_splice_body`).
 _BODY_PLACEHOLDER = "reportexport: the body"
 
@@ -137,6 +140,12 @@ class _Body:
         self._xml = io.BytesIO()
         self.numbering = list_numbering
         self._numbered_lists = 0
+        self.at_page_start = False  # nothing written since the last page break
+
+    def new_page(self) -> None:
+        """A page break, unless the last thing written was one (no page left blank)."""
+        if not self.at_page_start:
+            self.page_break()
 
     def paragraph(self, style: str, content: Inlines, prefix: str = "",
                   family: FontFamily | None = None) -> None:
@@ -205,6 +214,7 @@ class _Body:
 
     def add(self, xml: str) -> None:
         self._xml.write(xml.encode())
+        self.at_page_start = False
 
     def xml(self) -> bytes:
         """The body written so far: w:body's content, in the w and r prefixes."""
@@ -212,6 +222,16 @@ class _Body:
 
     def page_break(self) -> None:
         self.add(wml.page_break())
+        self.at_page_start = True
+
+    def section_break(self, xml: str) -> None:
+        """A Word section's end, which starts a page: in place of a page break just
+        written (with both, the page between them would be blank)."""
+        if self.at_page_start:
+            self._xml.seek(-len(wml.page_break().encode()), io.SEEK_END)
+            self._xml.truncate()
+        self.add(xml)
+        self.at_page_start = True
 
     def caption(self, block: Table | Figure) -> None:
         """'Table 3. …' in Word's Caption style, the number a SEQ field Word can renumber."""
@@ -221,8 +241,8 @@ class _Body:
                 + wml.field(f"SEQ {kind} \\* ARABIC", wml.text_run(number)))
         if caption.content is not None:
             runs += wml.text_run(". ") + self.runs(caption.content)
-        if block.id:  # what cross-references to it lead to
-            mark = self.bookmarks[block.id]
+        mark = self.bookmarks.get(block.id or listed_key(block))
+        if mark is not None:  # what cross-references and the lists lead to
             mark_id = int(mark.removeprefix("_Ref"))  # unique: after the headings' numbers
             runs = wml.bookmarked(mark_id, mark, runs)
         # The Caption style keeps a table's caption with the table it heads; a figure's
@@ -302,6 +322,17 @@ class _Body:
         self.add(wml.paragraph(self.ids["Normal"], wml.drawing(inline), wml.KEPT_WITH_NEXT))
         self.caption(figure)
 
+    def logo(self, logo: Logo, publisher: str) -> None:
+        """The publisher's logo at the head of the title page, described by their name."""
+        scale = min(LOGO_WIDTH_PT / logo.width_px, LOGO_HEIGHT_PT / logo.height_px)
+        inline = compat.new_picture_inline(self.document, io.BytesIO(edition_image(logo.image)),
+                                           Pt(logo.width_px * scale), Pt(logo.height_px * scale))
+        properties = inline.find(qn("wp:docPr"))
+        properties.set("id", "999")  # unique: figures' drawings are numbered from 1001
+        properties.set("name", "Logo")
+        properties.set("descr", publisher)
+        self.add(wml.paragraph(self.ids["Normal"], wml.drawing(inline), wml.KEPT_WITH_NEXT))
+
     def numbered(self, items: tuple[Inlines, ...]) -> None:
         self._numbered_lists += 1
         # Each list after the first restarts at 1 through its own numbering instance.
@@ -362,6 +393,30 @@ def _toc(document: Document, ids: dict[str, str], bookmarks: dict[str, str],
         link = wml.link_to_bookmark(bookmarks[anchor.section.id],
                                     _text_runs(anchor.heading, family))
         out.append(wml.paragraph(ids[f"toc {level}"], (begin if index == 0 else "") + link))
+    out.append(wml.bare_paragraph(wml.field_end()))
+    return "".join(out)
+
+
+def listed_key(block: Table | Figure) -> str:
+    """The bookmarks' key of a listed table or figure that has no id ('#' is in no id)."""
+    return f"#{'table' if isinstance(block, Table) else 'figure'}-{block.number}"
+
+
+def _list_of(block_list: BlockList, ids: dict[str, str], bookmarks: dict[str, str],
+             family: FontFamily) -> str:
+    """A list of tables or figures: Word's TOC field over the captions' SEQ fields
+    (`\\c "Table"`), filled, as the contents are, with hyperlinked entries and no page
+    numbers till Word updates it (which it does on opening)."""
+    out = [wml.paragraph(ids["TOC Heading"], wml.text_run(block_list.title))]
+    kind = "Table" if block_list.kind == "tables" else "Figure"
+    begin = (wml.field_begin(dirty=True) + wml.field_instruction(f'TOC \\h \\z \\c "{kind}"')
+             + wml.field_separate())
+    for index, (block, _) in enumerate(block_list.entries):
+        link = wml.link_to_bookmark(bookmarks[block.id or listed_key(block)],
+                                    _text_runs(BlockList.entry_text(block), family))
+        out.append(wml.paragraph(ids["toc 2"], (begin if index == 0 else "") + link))
+    if not block_list.entries:  # the field, empty, for Word to fill
+        out.append(wml.bare_paragraph(begin))
     out.append(wml.bare_paragraph(wml.field_end()))
     return "".join(out)
 
@@ -504,28 +559,89 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     # A table's or figure's bookmark is on its caption, as Word's own references are.
     bookmarks.update({ident: f"_Ref{number:08d}"
                       for number, ident in enumerate(front_end.blocks, len(bookmarks) + 1)})
+    # A listed table or figure with no id of its own: a bookmark for the list to lead to.
+    bookmarks.update({listed_key(block): f"_Ref{number:08d}" for number, block in enumerate(
+        (block for block_list in front_end.lists for block, _ in block_list.entries
+         if not block.id), len(bookmarks) + 1)})
     body = _Body(ids, _list_numbering(document, ids["List Number"]), document, bookmarks,
                  theme.body_font, theme.heading_font)
     body.cell_size = theme.sizes.small
     _write_title_page(body, front_end, report, theme)
+    pages = _PageTurns(document, text_width, text_height)
     for anchor in front_end.front_matter:  # a page each, before the contents
-        _write_section(body, anchor, theme, text_width, text_height)
+        if not pages.turn(body, anchor) and anchor.section.new_page:
+            body.new_page()
+        _write_section(body, anchor, theme, *pages.measure)
         body.page_break()
+    pages.turn_upright(body)  # the contents
     # Where the contents go, as in the PDF: "shared" (the default) lets the lead and the
     # body follow on the contents' page, which a short report's contents fill only in
     # part (a page of its own left most of it empty); "page" gives them a page.
     if theme.contents != "none":
         body.add(_toc(front_end, ids, bookmarks, theme.heading_font))
+    for block_list in front_end.lists:
+        body.add(_list_of(block_list, ids, bookmarks, theme.heading_font))
         if theme.contents == "page":
             body.page_break()
     for paragraph in front_end.report.lead:
         body.paragraph("Lead", paragraph.content)
     for anchor in front_end.main_matter:
-        if anchor.opens_annex:
+        if pages.turn(body, anchor):
+            pass
+        elif anchor.opens_annex:
             body.page_break()
-        _write_section(body, anchor, theme, text_width, text_height)
+        elif anchor.section.new_page:
+            body.new_page()
+        _write_section(body, anchor, theme, *pages.measure)
+    pages.finish()
     body.footnotes(front_end.notes())
     _save(document, body, fonts, destination, build_time(report))
+
+
+class _PageTurns:
+    """Landscape sections as Word sections: a section break before a landscape top-level
+    section and another after it, the pages between turned (`w:orient`, `w:pgSz`
+    swapped); the text's measure of the pages being written."""
+
+    def __init__(self, document: Any, text_width: int, text_height: int) -> None:
+        # The body's w:sectPr (python-docx's, with the theme's page, header and footer).
+        self.properties = compat.body_element(document).find(qn("w:sectPr"))
+        self.upright = (text_width, text_height)
+        page = document.sections[0]
+        self.turned = (Emu(page.page_height - page.left_margin - page.right_margin).twips,
+                       Emu(page.page_width - page.top_margin - page.bottom_margin).twips)
+        self.landscape, self.breaks = False, 0
+
+    @property
+    def measure(self) -> tuple[int, int]:
+        """The text's width and height (twips) on the pages being written."""
+        return self.turned if self.landscape else self.upright
+
+    def turn(self, body: _Body, anchor: Anchor) -> bool:
+        """End the section before `anchor` if it turns the page; True if it did."""
+        if anchor.level != 1 or anchor.section.landscape == self.landscape:
+            return False
+        self._end_section(body)
+        return True
+
+    def turn_upright(self, body: _Body) -> None:
+        if self.landscape:
+            self._end_section(body)
+
+    def _end_section(self, body: _Body) -> None:
+        body.section_break(wml.section_break(self.properties, landscape=self.landscape,
+                                             first=not self.breaks))
+        self.breaks += 1
+        self.landscape = not self.landscape
+
+    def finish(self) -> None:
+        """The body's own w:sectPr, the last section's: turned if it is landscape; and
+        no title page of its own when it no longer begins with the title page."""
+        if not self.breaks or self.properties is None:
+            return
+        for title_page in self.properties.findall(qn("w:titlePg")):
+            self.properties.remove(title_page)
+        wml.set_orientation(self.properties, landscape=self.landscape)
 
 
 def _prepare_package(document: Any, report: Report, theme: Theme, *,
@@ -553,6 +669,8 @@ def _prepare_package(document: Any, report: Report, theme: Theme, *,
 def _write_title_page(body: _Body, front_end: Document, report: Report, theme: Theme) -> None:
     """Title, subtitle and the imprint's facts, then a page break."""
     meta = report.metadata
+    if meta.logo:
+        body.logo(meta.logo, meta.publisher)
     body.paragraph("Title", (Text(meta.title),), family=theme.heading_font)
     if meta.subtitle:
         body.paragraph("Subtitle", (Text(meta.subtitle),), family=theme.heading_font)

@@ -7,12 +7,14 @@ import io
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
-from reportexport.model import Metadata
+from reportexport.model import Logo, Metadata
+from reportexport.source.images import edition_image
 from reportexport.theme import Theme
 
 WIDTH, HEIGHT = 1600, 2400
 TEXT, ACCENT = 254, 255  # the levels drawn in (see cover_png)
 SHADES = 32  # of the text over the background, in the palette: the letters' edges
+LOGO_BOX = (420, 150)  # the logo's box at the top right (pixels)
 
 
 def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
@@ -77,9 +79,23 @@ def cover_png(meta: Metadata, published: str, theme: Theme) -> bytes:
     image = image.point([round(level * (SHADES - 1) / TEXT) for level in range(TEXT + 1)]
                         + [SHADES])  # ACCENT
     image.putpalette(_palette(c.cover_background, c.cover_text, c.accent))
+    if meta.logo:  # in colour: the cover is no longer one ink's levels
+        image = _with_logo(image.convert("RGB"), meta.logo, WIDTH - margin, 130)
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
+
+
+def _with_logo(cover: Image.Image, logo: Logo, right: int, top: int) -> Image.Image:
+    """`cover` with the logo (the one converted copy every edition embeds) at its top
+    right, in a LOGO_BOX, over the band's colour where it is transparent."""
+    with Image.open(io.BytesIO(edition_image(logo.image))) as opened:
+        picture = opened.convert("RGBA")
+    scale = min(LOGO_BOX[0] / picture.width, LOGO_BOX[1] / picture.height)
+    size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
+    picture = picture.resize(size, Image.Resampling.LANCZOS)
+    cover.paste(picture, (right - size[0], top), picture)
+    return cover
 
 
 def _palette(background: str, text: str, accent: str) -> list[int]:

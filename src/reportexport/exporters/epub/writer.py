@@ -14,6 +14,8 @@ from reportexport.exporters.epub.xhtml import (
     chapter_markup,
     cover_page,
     figure_file,
+    logo_file,
+    nav_lists,
     page,
     section_file,
     section_targets,
@@ -96,12 +98,19 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
         book.add_item(epub.EpubItem(uid=f"image-{number}", file_name=href,  # each image once
                                     media_type=figure.media_type,
                                     content=edition_image(figure.image)))
+    if meta.logo:
+        book.add_item(epub.EpubItem(uid="logo", file_name=logo_file(meta.logo),
+                                    media_type=meta.logo.media_type,
+                                    content=edition_image(meta.logo.image)))
     _content(book, document)
     shown = _shown_characters(book)
     for path, item in font_items.items():
         item.content = subset_font(path, shown)
-    _package(book, report, destination, frozenset(
-        f"EPUB/{figure_file(figure)}" for figure in figures if figure.media_type == "image/jpeg"))
+    jpeg_logo = [f"EPUB/{logo_file(meta.logo)}"] if meta.logo and (
+        meta.logo.media_type == "image/jpeg") else []
+    _package(book, report, destination, frozenset([*jpeg_logo, *(
+        f"EPUB/{figure_file(figure)}" for figure in figures if figure.media_type == "image/jpeg")]),
+        nav_lists(document))
 
 
 def _metadata(book: epub.EpubBook, meta: Metadata) -> None:
@@ -193,7 +202,7 @@ def _content(book: epub.EpubBook, document: Document) -> None:
 
 
 def _package(book: epub.EpubBook, report: Report, destination: Path,
-             stored_images: frozenset[str]) -> None:
+             stored_images: frozenset[str], lists: list[Element]) -> None:
     """The zip, by ebooklib, then rewritten reproducibly (support.zipfiles)."""
     when = build_time(report)
     buffer = ArchiveBuffer()
@@ -210,7 +219,7 @@ def _package(book: epub.EpubBook, report: Report, destination: Path,
     rewrite_zip(buffer.getvalue(), destination, when,
                 stored=frozenset({"mimetype", "EPUB/images/cover.png", *stored_images}),
                 transform={"EPUB/content.opf": lambda opf: _package_language(opf, language),
-                           "EPUB/nav.xhtml": _finish_nav})
+                           "EPUB/nav.xhtml": lambda nav: _finish_nav(nav, lists)})
 
 
 def _shown_characters(book: epub.EpubBook) -> frozenset[str]:
@@ -222,15 +231,22 @@ def _shown_characters(book: epub.EpubBook) -> frozenset[str]:
     return frozenset(shown)
 
 
-def _finish_nav(nav: bytes) -> bytes:
+def _finish_nav(nav: bytes, lists: list[Element]) -> bytes:
     """What ebooklib's navigation document cannot say: landmarks are for reading
     systems, not for the reader's page (EPUB 3 allows `hidden`); and a title's runs
-    in a script of its own language (Khmer…) say so, as on the pages (xhtml.text)."""
+    in a script of its own language (Khmer…) say so, as on the pages (xhtml.text); the
+    lists of tables and figures (`lists`, EPUB 3's lot and loi) follow the contents."""
     from lxml import etree
 
     root = etree.fromstring(nav)
     for element in root.iterfind(".//{*}nav[@{http://www.idpf.org/2007/ops}type='landmarks']"):
         element.set("hidden", "hidden")
+    if lists:  # after the contents (the toc nav), before the landmarks
+        contents = root.find(".//{*}nav[@{http://www.idpf.org/2007/ops}type='toc']")
+        body = contents.getparent() if contents is not None else None
+        assert contents is not None and body is not None, "ebooklib's nav has no toc nav"
+        for offset, element in enumerate(lists, 1):
+            body.insert(body.index(contents) + offset, element)
     for link in root.iter(f"{{{_XHTML_NS}}}a"):
         runs = language_runs(link.text or "")
         if len(link) or not any(run.language for run in runs):

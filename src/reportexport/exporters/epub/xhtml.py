@@ -16,15 +16,18 @@ from reportexport.exporters.htmlcore.markup import (
     Element,
     Flavour,
     add_text,
+    block_list_entries,
+    block_target,
     facts_list,
     footnotes,
     generated_id,
     lines,
+    logo_element,
     paragraph,
     section_element,
 )
 from reportexport.frontend import Document
-from reportexport.model import GENERATED_PREFIX, Figure, Section, Table
+from reportexport.model import GENERATED_PREFIX, Figure, Logo, Section, Table
 from reportexport.source.images import edition_image
 
 #: Where each section is, by id: "file.xhtml#id" (sections share their top-level one's file).
@@ -58,6 +61,12 @@ def flavour(targets: Targets) -> Flavour:
     """The core's conventions for the e-book's pages (in text/, beside images/)."""
     return Flavour(xhtml=True, section_href=targets.__getitem__,
                    image_src=lambda figure: f"../{figure_file(figure)}")
+
+
+def logo_file(logo: Logo) -> str:
+    """Where the e-book keeps the logo, relative to the package's folder (figures' images
+    are named by their digests, which are never 'logo')."""
+    return "images/logo" + (".png" if logo.media_type == "image/png" else ".jpg")
 
 
 _SUFFIXES = {"image/png": ".png", "image/jpeg": ".jpg", "image/svg+xml": ".svg"}
@@ -129,6 +138,9 @@ def title_page(document: Document, targets: Targets) -> list[Element]:
     title = xhtml.element("h1", {"class": "title"})
     add_text(title, meta.title, xhtml)
     parts = [paragraph("publisher", meta.publisher, xhtml), title]
+    if meta.logo:
+        parts.insert(0, logo_element(meta.logo, f"../{logo_file(meta.logo)}", meta.publisher,
+                                     xhtml))
     if meta.subtitle:
         parts.append(paragraph("subtitle", meta.subtitle, xhtml))
     parts.extend(paragraph("lead", p.content, xhtml) for p in document.report.lead)
@@ -137,6 +149,21 @@ def title_page(document: Document, targets: Targets) -> list[Element]:
                                               "aria-label": "Title page"}), parts)
     notes = document.lead_notes()
     return with_notes(section, footnotes(notes, xhtml) if notes else None)
+
+
+def nav_lists(document: Document) -> list[Element]:
+    """The lists of tables and figures for the navigation document (nav.xhtml, beside
+    text/): EPUB 3's `lot` and `loi` navs, each entry leading to its table or figure."""
+    xhtml = flavour({})
+    navs = []
+    for block_list in document.lists:
+        nav = xhtml.element("nav", {"id": f"{GENERATED_PREFIX}{block_list.kind}"})
+        xhtml.epub_type(nav, "lot" if block_list.kind == "tables" else "loi")
+        navs.append(lines(nav, [
+            xhtml.element("h2", None, block_list.title),
+            block_list_entries(block_list, lambda block, anchor: (
+                f"text/{section_file(anchor.chapter)}#{block_target(block)}"), xhtml)]))
+    return navs
 
 
 def cover_page(document: Document, image_href: str) -> list[Element]:

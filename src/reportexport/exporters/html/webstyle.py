@@ -108,6 +108,8 @@ PRINT_RULES: tuple[Rule, ...] = (
         "content": "' <' attr(href) '>'", "font-size": "0.85em", "overflow-wrap": "anywhere"}),
     (".table-region", {"overflow": "visible"}),
 )
+#: In print, for a report with sections that ask for a new page (`new_page`).
+NEW_PAGE_RULES: tuple[Rule, ...] = (("section.new-page", {"break-before": "page"}),)
 
 
 def _luminance(colour: tuple[int, int, int]) -> float:
@@ -155,7 +157,10 @@ def _variables(colours: Mapping[str, str]) -> str:
 
 
 def web_stylesheet(theme: Theme, font_urls: Mapping[Path, str],
-                   fallbacks: Collection[FontFamily], used: Collection[tuple[str, str]]) -> str:
+                   fallbacks: Collection[FontFamily], used: Collection[tuple[str, str]],
+                   *, page_breaks: bool = False) -> str:
+    """The web page's stylesheet; `page_breaks`: with the print rule for `new_page`."""
+    print_rules = PRINT_RULES + (NEW_PAGE_RULES if page_breaks else ())
     values = theme_values(theme, fallbacks, lambda name: f"var(--{name})")
     light, dark = palette(theme, dark=False), palette(theme, dark=True)
     return "\n".join([
@@ -166,5 +171,5 @@ def web_stylesheet(theme: Theme, font_urls: Mapping[Path, str],
         render(RULES, values),
         render(WEB_RULES, values),
         f"@media (min-width: 62em) {{\n{render(WIDE_RULES, values)}\n}}",
-        f"@media print {{\n{_variables(light)}\n{render(PRINT_RULES, values)}\n}}",
+        f"@media print {{\n{_variables(light)}\n{render(print_rules, values)}\n}}",
     ]) + "\n"

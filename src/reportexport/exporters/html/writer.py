@@ -17,10 +17,13 @@ from reportexport.exporters.htmlcore.markup import (
     Element,
     Flavour,
     add_text,
+    block_list_entries,
+    block_target,
     endnotes,
     facts_list,
     generated_id,
     lines,
+    logo_element,
     paragraph,
     section_element,
 )
@@ -33,7 +36,7 @@ from reportexport.typography.fontsubset import covers
 
 HTML = Flavour(xhtml=False, section_href=lambda section_id: f"#{section_id}",
                image_src=lambda figure: image_uri(figure), table_regions=True,
-               grouped_facts=True, labelled_sections=False)
+               grouped_facts=True, labelled_sections=False, page_breaks=True)
 MAIN_ID = f"{GENERATED_PREFIX}main"
 CONTENTS_ID = f"{GENERATED_PREFIX}contents"
 #: Signs for a note's way back to its mark, the likeliest first (text style, not emoji).
@@ -65,7 +68,9 @@ def page_bytes(report: Report, theme: Theme) -> bytes:
         shown.update(link.get("href", ""))
     fallbacks = needed_fallbacks(report.characters, (theme.body_font, theme.heading_font))
     used = used_faces(body)
-    css = web_stylesheet(theme, font_urls(theme, fallbacks, shown, used), fallbacks, used)
+    page_breaks = any(section.new_page for _, section in report.walk())
+    css = web_stylesheet(theme, font_urls(theme, fallbacks, shown, used), fallbacks, used,
+                         page_breaks=page_breaks)
     html = etree.Element("html", lang=report.metadata.language)
     lines(html, [_head(document, css), body])
     return (b"<!DOCTYPE html>\n"
@@ -111,6 +116,11 @@ def _header(document: Document) -> Element:
     title = HTML.element("h1")
     add_text(title, meta.title, HTML)
     parts = [paragraph("publisher", meta.publisher, HTML), title]
+    if meta.logo:
+        logo = meta.logo
+        stat = logo.image.stat()
+        src = _image_uri(logo.image, logo.media_type, stat.st_mtime_ns, stat.st_size)
+        parts.insert(0, logo_element(logo, src, meta.publisher, HTML))
     if meta.subtitle:
         parts.append(paragraph("subtitle", meta.subtitle, HTML))
     parts.append(facts_list(document.cover_facts, HTML))
@@ -129,8 +139,14 @@ def _contents(document: Document) -> Element:
         add_text(link, anchor.heading, HTML)
         if anchor.section.sections:
             lists[anchor.level] = HTML.child(item, "ol")
+    parts = [heading, root]
+    for block_list in document.lists:  # under the contents: lists of tables, of figures
+        parts.append(HTML.element("h2", {"id": f"{GENERATED_PREFIX}list-of-{block_list.kind}"},
+                                  block_list.title))
+        parts.append(block_list_entries(block_list, lambda block, _: f"#{block_target(block)}",
+                                        HTML))
     return lines(HTML.element("nav", {"class": "contents", "aria-labelledby": CONTENTS_ID}),
-                 [heading, root])
+                 parts)
 
 
 def _footer(document: Document) -> Element:

@@ -20,7 +20,7 @@ from typing import assert_never
 
 from lxml import etree
 
-from reportexport.frontend import Anchor, Document
+from reportexport.frontend import Anchor, BlockList, Document
 from reportexport.model import (
     GENERATED_PREFIX,
     Block,
@@ -31,6 +31,7 @@ from reportexport.model import (
     Inline,
     Inlines,
     Link,
+    Logo,
     Note,
     NumberedList,
     Paragraph,
@@ -79,6 +80,10 @@ class Flavour:
     #: a region landmark. A web page leaves that out: two sections of one title would
     #: be two landmarks of one name, and a long report's many landmarks hide its few.
     labelled_sections: bool = True
+    #: True: a section that asks for a new page (`new_page`) is marked with the class
+    #: "new-page", which the print stylesheet breaks before (the web page; an e-book's
+    #: pages are the reader's).
+    page_breaks: bool = False
 
     def tag(self, name: str) -> str:
         return f"{{{XHTML_NS}}}{name}" if self.xhtml else name
@@ -267,12 +272,45 @@ def section_element(section: Section, level: int, flavour: Flavour,
     heading = flavour.element(f"h{min(level + top_level - 1, 6)}", {"id": section.id})
     add_text(heading, headings[section.id].heading, flavour)
     labels = {"aria-labelledby": section.id} if flavour.labelled_sections else {}
+    if section.new_page and flavour.page_breaks:
+        labels["class"] = "new-page"
     return lines(flavour.element("section", labels), [
         heading,
         *(block_element(block, flavour) for block in section.blocks),
         *(section_element(child, level + 1, flavour, headings, top_level)
           for child in section.sections),
     ])
+
+
+def block_list_entries(block_list: BlockList, href: Callable[[Table | Figure, Anchor], str],
+                       flavour: Flavour) -> Element:
+    """A list of tables or figures as an <ol>: each entry its caption with its label,
+    linked to the table or figure (`href`, given the block and its section's anchor)."""
+    entries = flavour.element("ol", {"class": f"list-of-{block_list.kind}"})
+    for block, anchor in block_list.entries:
+        item = flavour.child(entries, "li")
+        link = flavour.child(item, "a", {"href": href(block, anchor)})
+        add_text(link, BlockList.entry_text(block), flavour)
+    return entries
+
+
+def block_target(block: Table | Figure) -> str:
+    """The id a table or figure carries in the e-book and the web page."""
+    return generated_id("table" if isinstance(block, Table) else "figure", block.number)
+
+
+#: The logo's box on a title page or header, in CSS pixels (40 x 14 mm, as in print).
+LOGO_BOX = (151, 53)
+
+
+def logo_element(logo: Logo, src: str, publisher: str, flavour: Flavour) -> Element:
+    """The publisher's logo, described by their name, at its size in LOGO_BOX (given as
+    width and height, so that the page keeps its place before it is loaded)."""
+    scale = min(LOGO_BOX[0] / logo.width_px, LOGO_BOX[1] / logo.height_px)
+    return flavour.element("img", {
+        "class": "logo", "src": src, "alt": publisher,
+        "width": str(max(1, round(logo.width_px * scale))),
+        "height": str(max(1, round(logo.height_px * scale)))})
 
 
 def facts_list(facts: Iterable[tuple[str, str]], flavour: Flavour) -> Element:

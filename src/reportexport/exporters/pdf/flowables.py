@@ -14,7 +14,7 @@ from typing import Any, assert_never
 from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import AnchorFlowable, Flowable, Paragraph
 
 from reportexport.exporters.pdf.hyphenation import SOFT_HYPHEN
 from reportexport.exporters.pdf.reportlab_compat import (
@@ -381,6 +381,24 @@ class RuledParagraph(TaggedParagraph):
             top = self.height + (space_above_in_frame(self) if self.joins_above else 0.0)
             canvas.line(x, 0, x, top)
             canvas.restoreState()
+        super().draw()
+
+
+def listed_destination(block: Table | Figure) -> str:
+    """The named destination a list of tables or figures leads to: the block's caption
+    (as `destination`'s names, a prefix no other destination has)."""
+    return f"{'table' if isinstance(block, Table) else 'figure'}-{block.number}"
+
+
+class PageAnchor(AnchorFlowable):
+    """A destination before a listed table or figure, which records its page for the
+    list's page numbers (as a Heading does for the contents'); kept with what follows,
+    so that it moves to the next page with the caption it stands for."""
+
+    keepWithNext = 1
+
+    def draw(self) -> None:
+        self.canv.heading_pages.setdefault(self._name, self.canv.getPageNumber())
         super().draw()
 
 

@@ -116,6 +116,12 @@ class NotesFrame(FootedFrame):
         measured._waiting, measured._carried = list(self._waiting), list(self._carried)
         return measured
 
+    def take_over(self, other: NotesFrame) -> None:
+        """Carry on from `other`, the frame of the last page (of another size): the notes
+        it placed, those still waiting for a page's foot, and whether the story ended."""
+        self._placed, self._waiting, self.closing = other._placed, other._waiting, other.closing
+        other._waiting = []
+
     def page_begun(self) -> None:
         self._split_tried = None
         # What this page was given to carry, before it is shared out: it can give way.
@@ -324,13 +330,9 @@ class NotesFrame(FootedFrame):
 class CarriedNotes(ActionFlowable):
     """The story's last flowable: as many more pages as the notes still waiting need."""
 
-    def __init__(self, frame: NotesFrame) -> None:
-        super().__init__()
-        self.frame = frame
-
     def apply(self, doc: Any) -> None:
-        self.frame.closing = True
-        while self.frame._waiting:  # each new page shows at least one piece of them
+        doc.frame.closing = True  # the frame in use: portrait or landscape
+        while doc.frame._waiting:  # each new page shows at least one piece of them
             # A page of notes is not an empty page (reportlab halts after ten of those).
             count_page_as_filled(doc)
             doc.handle_pageBreak()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any, assert_never
 from reportlab.lib.colors import HexColor
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import (
     AnchorFlowable,
@@ -21,6 +23,7 @@ from reportlab.platypus import (
     HRFlowable,
     NextPageTemplate,
     PageBreak,
+    PageBreakIfNotEmpty,
     PageTemplate,
     Spacer,
 )
@@ -30,11 +33,13 @@ from reportexport.exporters.pdf.figures import figure_flowables
 from reportexport.exporters.pdf.flowables import (
     Ink,
     ListItem,
+    PageAnchor,
     RuledParagraph,
     TaggedParagraph,
     TocEntry,
     destination,
     heading,
+    listed_destination,
     markup,
     plain_paragraph,
     tagged,
@@ -51,7 +56,7 @@ from reportexport.exporters.pdf.styles import INDENT_SHARE, paragraph_styles
 from reportexport.exporters.pdf.svgdrawing import SvgFontMap
 from reportexport.exporters.pdf.tables import KeepWithTableStart, table_flowables
 from reportexport.exporters.pdf.tagging import DocumentFacts, Element, TaggingCanvas
-from reportexport.frontend import Anchor, Document
+from reportexport.frontend import Anchor, BlockList, Document
 from reportexport.model import (
     Block,
     BulletList,
@@ -60,6 +65,7 @@ from reportexport.model import (
     Figure,
     Inlines,
     Link,
+    Logo,
     Note,
     NumberedList,
     Quote,
@@ -72,6 +78,7 @@ from reportexport.model import Paragraph as ParagraphBlock
 from reportexport.model import (
     plain as plain_text,
 )
+from reportexport.source.images import edition_image
 from reportexport.support.timestamps import build_time
 from reportexport.theme import Theme
 from reportexport.typography.fontruns import needed_fallbacks
@@ -93,6 +100,8 @@ TITLE_STEP = 0.9
 HEADINGS = ("H1", "H2", "H3", "H4", "H5", "H6")  # one string each, not one per heading
 #: How often a long layout says how far it has got.
 PROGRESS_SECONDS = 1.0
+LOGO_WIDTH, LOGO_HEIGHT, LOGO_GAP = 40 * mm, 14 * mm, 6 * mm  # the cover's logo: its box
+BODY_TEMPLATE, LANDSCAPE_TEMPLATE = "body", "landscape"  # the body pages' templates
 
 
 class _Styles:
@@ -142,6 +151,8 @@ class _Cover(Flowable):
         super().__init__()
         self.report, self.theme, self.styles = document.report, theme, styles
         meta, st = document.report.metadata, styles
+        # The logo first: it heads the cover, beside the publisher's line.
+        self.logo = parent.add("Figure", alt=meta.publisher) if meta.logo else None
         self.publisher = parent.add("P")
         # Texts with their styles and elements: their paragraphs are made in draw,
         # at the size that fits.
@@ -181,6 +192,9 @@ class _Cover(Flowable):
         # One line, set smaller if the measure is too narrow for it (it is content, not cut).
         publisher = meta.publisher.upper()
         natural = pdfmetrics.stringWidth(publisher, font, size + 1.5)
+        baseline = height - theme.page.margins_mm.top * mm
+        if meta.logo and self.logo:  # at the right of the publisher's line, which gives way
+            measure -= self._draw_logo(meta.logo, width - margin, baseline - 1 * mm) + LOGO_GAP
         canvas.setFont(font, min(size + 1.5, (size + 1.5) * measure / natural))
         with canvas.marked(self.publisher):
             draw_string(canvas, margin, height - theme.page.margins_mm.top * mm, publisher)
@@ -204,6 +218,22 @@ class _Cover(Flowable):
                 value_para.drawOn(canvas, margin, y - label_para.height - value_para.height)
                 y -= label_para.height + value_para.height + FACT_GAP
         canvas.restoreState()
+
+    def _draw_logo(self, logo: Logo, right: float, bottom: float) -> float:
+        """The logo, its foot at `bottom` and its right edge at `right`, in a LOGO_WIDTH by
+        LOGO_HEIGHT box; returns its width."""
+        scale: float = min(LOGO_WIDTH / logo.width_px, LOGO_HEIGHT / logo.height_px)
+        width, height = logo.width_px * scale, logo.height_px * scale
+        canvas = self.canv
+        canvas.saveState()
+        canvas.translate(right - width, bottom)
+        assert self.logo is not None
+        canvas.note_bounds(self.logo, width, height)
+        with canvas.marked(self.logo):
+            canvas.drawImage(ImageReader(io.BytesIO(edition_image(logo.image))), 0, 0,
+                             width, height, mask="auto")
+        canvas.restoreState()
+        return width
 
     def _fitted(self, measure: float, top: float, height: float, beside: bool
                 ) -> tuple[list[TaggedParagraph], list[tuple[TaggedParagraph, TaggedParagraph]],
@@ -446,14 +476,16 @@ def _list_flowables(items: tuple[Inlines, ...], numbered: bool, st: _Styles, the
 def _story(front_end: Document, theme: Theme, st: _Styles, text: _ParagraphMaker,
            document: Element) -> Iterator[Flowable]:
     report = front_end.report
-    yield NextPageTemplate("body")
+    meta = report.metadata
+    yield NextPageTemplate(BODY_TEMPLATE)
     yield _Cover(front_end, theme, st, document.add("Div"))
     yield PageBreak()
     if front_end.notices:  # the title page's verso
         yield from _imprint(front_end, st, document.add("Div"))
         yield PageBreak()
     if front_end.front_matter:
-        yield from _sections(front_end.front_matter, st, theme, text, document)
+        yield from _sections(front_end.front_matter, st, theme, text, document,
+                             meta.lists)
         yield PageBreak()
     if theme.contents != "none":
         yield plain_paragraph("Contents", st.contents_title, document.add("P"))
@@ -465,10 +497,13 @@ def _story(front_end: Document, theme: Theme, st: _Styles, text: _ParagraphMaker
                 indent=(level - 1) * 14, number_width=NUMBER_WIDTH, leader_colour=st.rule,
                 tag=contents.add("TOCI"),
             )
-        if theme.contents == "page":
-            yield PageBreak()
-        else:
-            yield Spacer(1, theme.spacing.before_heading(1))
+    # Spaced from what comes before them: the contents, or another list.
+    yield from _lists(front_end, st, document, theme.spacing.before_heading(1),
+                      spaced=theme.contents != "none")
+    if theme.contents == "page":
+        yield PageBreak()
+    elif theme.contents != "none" or front_end.lists:
+        yield Spacer(1, theme.spacing.before_heading(1))
     if report.lead:
         lead = document.add("Sect")
         yield HRFlowable(width="100%", thickness=1.2, color=st.accent, spaceAfter=10)
@@ -476,7 +511,22 @@ def _story(front_end: Document, theme: Theme, st: _Styles, text: _ParagraphMaker
             yield text.inline(paragraph.content, st.lead, lead.add("P"))
         yield HRFlowable(width="100%", thickness=0.6, color=st.rule, spaceBefore=4,
                          spaceAfter=6)
-    yield from _sections(front_end.main_matter, st, theme, text, document)
+    yield from _sections(front_end.main_matter, st, theme, text, document, meta.lists)
+
+
+def _lists(front_end: Document, st: _Styles, document: Element, gap: float, *,
+           spaced: bool) -> Iterator[Flowable]:
+    """The lists of tables and figures: each entry the caption with its label, its page
+    number filled in after layout as the contents' are, linked to the caption."""
+    for index, block_list in enumerate(front_end.lists):
+        if index or spaced:
+            yield Spacer(1, gap)
+        yield plain_paragraph(block_list.title, st.contents_title, document.add("P"))
+        entries = document.add("TOC")
+        for block, _ in block_list.entries:
+            yield TocEntry(BlockList.entry_text(block), st.toc[-1], listed_destination(block),
+                           1, indent=0, number_width=NUMBER_WIDTH, leader_colour=st.rule,
+                           tag=entries.add("TOCI"))
 
 
 def _imprint(front_end: Document, st: _Styles, parent: Element) -> Iterator[Flowable]:
@@ -488,18 +538,28 @@ def _imprint(front_end: Document, st: _Styles, parent: Element) -> Iterator[Flow
 
 
 def _sections(anchors: tuple[Anchor, ...], st: _Styles, theme: Theme, text: _ParagraphMaker,
-              document: Element) -> Iterator[Flowable]:
+              document: Element, listed: tuple[str, ...] = ()) -> Iterator[Flowable]:
     """The sections of `anchors`, in order, each a Sect under its parent's; a front
-    matter's section and an annex start a page (the story's page break, or their own)."""
+    matter's section and an annex start a page (the story's page break, or their own),
+    and so does a section that turns the page (landscape) or turns it back."""
     sections: list[Element] = [document]  # the open Sect of each level, under the document
+    landscape = False  # the pages' orientation, which a top-level section sets
+    turned = theme.turned()  # a landscape section's page: its measure and text height
     for index, anchor in enumerate(anchors):
         level, section = anchor.level, anchor.section
         del sections[level:]
         sect = sections[-1].add("Sect")
         sections.append(sect)
         style = st.headings[level - 1]
-        if level == 1 and index and (anchor.opens_annex or anchor.part == "front"):
+        opens_page = level == 1 and index and (anchor.opens_annex or anchor.part == "front")
+        if level == 1 and section.landscape != landscape:
+            landscape = section.landscape
+            template = LANDSCAPE_TEMPLATE if landscape else BODY_TEMPLATE
+            yield PageBreak(template) if opens_page else PageBreakIfNotEmpty(template)
+        elif opens_page:
             yield PageBreak()
+        elif section.new_page:  # no blank page when the section already starts one
+            yield PageBreakIfNotEmpty()
         elif level == 1:
             # A top-level heading needs room for itself and a few lines after it.
             yield CondPageBreak(style.leading * 2 + st.body.leading * 4)
@@ -508,7 +568,12 @@ def _sections(anchors: tuple[Anchor, ...], st: _Styles, theme: Theme, text: _Par
         for block in section.blocks:
             if isinstance(block, Table | Figure) and block.id:
                 yield AnchorFlowable(destination(block.id))  # what references to it lead to
-            yield from _block_flowables(block, st, theme, text, sect)
+            if (isinstance(block, Table) and "tables" in listed) or (
+                    isinstance(block, Figure) and "figures" in listed):
+                yield PageAnchor(listed_destination(block))
+            yield from _block_flowables(block, st, turned if landscape else theme, text, sect)
+    if landscape:  # what follows these sections is upright
+        yield NextPageTemplate(BODY_TEMPLATE)
 
 
 def _italic_in_table_headers(report: Report) -> tuple[str, ...]:
@@ -539,10 +604,6 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
     when = build_time(report)
     page = _PageFurniture(report, theme, st, say)
     margins = theme.page.margins_mm
-    frame = NotesFrame(page.left, page.bottom, page.width - page.left - page.right,
-                       page.height - page.top - page.bottom, id="body",
-                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
-                       notes=text.notes, mark_font=mark_font, rule_colour=st.rule)
     cover_frame = Frame(0, 0, page.width, page.height, id="cover", leftPadding=0,
                         rightPadding=0, topPadding=0, bottomPadding=0)
     doc = BaseDocTemplate(
@@ -556,15 +617,13 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
     )
     # A group kept with a table needs only the table's start to fit (tables.py).
     use_keep_together_class(doc, KeepWithTableStart)
-
-    def body_page_end(canvas: Any, doc: Any) -> None:
-        frame.draw_notes(canvas)
-        canvas.place_contents_numbers()
-
+    notes = _NotesHandOver()
     doc.addPageTemplates([
         PageTemplate("cover", frames=[cover_frame],
                      onPage=lambda canvas, doc: canvas.begin_page()),
-        PageTemplate("body", frames=[frame], onPage=page.draw, onPageEnd=body_page_end),
+        _body_template(BODY_TEMPLATE, page, notes, text, mark_font, st),
+        _body_template(LANDSCAPE_TEMPLATE, _PageFurniture(report, theme.turned(), st, say),
+                       notes, text, mark_font, st),
     ])
     contents = (head.regular, st.toc[0].fontSize, st.body.textColor)
     facts = _document_facts(report, when)
@@ -575,8 +634,41 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
         canvas.showOutline()  # open the bookmarks panel with the document
         return canvas
 
-    story.append(CarriedNotes(frame))
+    story.append(CarriedNotes())
     doc.build(story, canvasmaker=make_canvas)
+
+
+class _NotesHandOver:
+    """The body's frame in use: a page of the other template (portrait or landscape)
+    takes over the notes the last one placed and those still waiting for a foot."""
+
+    def __init__(self) -> None:
+        self.frame: NotesFrame | None = None
+
+    def begin(self, frame: NotesFrame) -> None:
+        if self.frame is not None and self.frame is not frame:
+            frame.take_over(self.frame)
+        self.frame = frame
+
+
+def _body_template(name: str, page: _PageFurniture, notes: _NotesHandOver,
+                   text: _ParagraphMaker, mark_font: str, st: _Styles) -> PageTemplate:
+    """A body page of `page`'s size: its frame (with its notes) and its furniture."""
+    frame = NotesFrame(page.left, page.bottom, page.width - page.left - page.right,
+                       page.height - page.top - page.bottom, id=name,
+                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+                       notes=text.notes, mark_font=mark_font, rule_colour=st.rule)
+
+    def begin(canvas: Any, doc: Any) -> None:
+        notes.begin(frame)  # before the frame is reset for the page, which shares notes out
+        page.draw(canvas, doc)
+
+    def end(canvas: Any, doc: Any) -> None:
+        frame.draw_notes(canvas)
+        canvas.place_contents_numbers()
+
+    return PageTemplate(name, frames=[frame], onPage=begin, onPageEnd=end,
+                        pagesize=(page.width, page.height))
 
 
 def _register_fonts(report: Report, theme: Theme) -> tuple[FontNames, FontNames, str]:

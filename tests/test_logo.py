@@ -1,0 +1,110 @@
+"""The publisher's logo (#26), read back from every edition by independent readers: the
+image on the cover (PDF: pikepdf; DOCX, EPUB, HTML: their XML), its pixels the logo's,
+described by the publisher's name. The source is tests/data/valid/logo.yaml."""
+
+from __future__ import annotations
+
+import base64
+import io
+import posixpath
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+from lxml import etree
+from PIL import Image
+
+from conftest import DATA
+from readers import html_body
+from reportexport.building import build
+from reportexport.source.reading import load_report
+from reportexport.theme import Theme
+
+SOURCE = DATA / "valid" / "logo.yaml"
+LOGO = DATA / "valid" / "images" / "logo.png"
+PUBLISHER = "Example Network"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+@pytest.fixture(scope="module")
+def editions(tmp_path_factory: pytest.TempPathFactory, theme: Theme) -> dict[str, Path]:
+    paths = build(load_report(SOURCE), theme, ["pdf", "docx", "epub", "html"],
+                  tmp_path_factory.mktemp("logo"))
+    return {path.suffix[1:]: path for path in paths}
+
+
+def _pixels(image: Image.Image) -> bytes:
+    return image.convert("RGBA").tobytes()
+
+
+def _is_the_logo(data: bytes) -> bool:
+    with Image.open(io.BytesIO(data)) as shown, Image.open(LOGO) as logo:
+        return shown.size == logo.size and _pixels(shown) == _pixels(logo)
+
+
+def test_pdf_cover_shows_the_logo_as_a_described_figure(editions: dict[str, Path]) -> None:
+    with pikepdf.open(editions["pdf"]) as pdf:
+        cover = pdf.pages[0]
+        images = [pikepdf.PdfImage(image) for image in cover.get_images().values()]
+        assert [(image.width, image.height) for image in images] == [Image.open(LOGO).size]
+        assert all(len(page.get_images()) == 0 for page in pdf.pages[1:])
+        shown = images[0].as_pil_image()  # its colours; the transparency is its soft mask
+        with Image.open(LOGO) as logo:
+            assert shown.convert("RGB").tobytes() == logo.convert("RGB").tobytes()
+
+        def figures(element: pikepdf.Dictionary) -> list[str]:
+            found = [str(element.get("/Alt"))] if element.get("/S") == "/Figure" else []
+            kids = element.get("/K")
+            kids = kids if isinstance(kids, pikepdf.Array) else [kids] if kids else []
+            for kid in kids:
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    found += figures(kid)
+            return found
+
+        assert figures(pdf.Root.StructTreeRoot) == [PUBLISHER]
+
+
+def test_docx_title_page_begins_with_the_logo(editions: dict[str, Path]) -> None:
+    with zipfile.ZipFile(editions["docx"]) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+        rels = etree.fromstring(archive.read("word/_rels/document.xml.rels"))
+        body = root.find(f"{W}body")
+        assert body is not None
+        first = body[0]
+        drawing = first.find(f".//{WP}docPr")
+        assert drawing is not None and drawing.get("descr") == PUBLISHER
+        blip = first.find(".//{http://schemas.openxmlformats.org/drawingml/2006/main}blip")
+        assert blip is not None
+        rid = blip.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+                       "embed")
+        target = next(r.get("Target") for r in rels if r.get("Id") == rid)
+        assert _is_the_logo(archive.read(f"word/{target}"))
+        assert "".join(body[1].itertext()) == "A report with a logo"  # the title follows
+
+
+def test_epub_title_page_and_cover_image_show_the_logo(editions: dict[str, Path]) -> None:
+    with zipfile.ZipFile(editions["epub"]) as archive:
+        name = next(n for n in archive.namelist() if n.endswith("titlepage.xhtml"))
+        page = etree.fromstring(archive.read(name))
+        logo = page.find(f".//{XHTML}img[@class='logo']")
+        assert logo is not None and logo.get("alt") == PUBLISHER
+        member = posixpath.normpath(posixpath.join(posixpath.dirname(name), logo.get("src", "")))
+        assert _is_the_logo(archive.read(member))
+        with Image.open(io.BytesIO(archive.read("EPUB/images/cover.png"))) as cover:
+            corner = cover.convert("RGB").crop((cover.width // 2, 0, cover.width, 400))
+            # The logo's orange bar, a colour the cover has nowhere else.
+            rgb = corner.tobytes()
+            assert any(abs(r - 200) + abs(g - 120) + abs(b - 30) < 30
+                       for r, g, b in zip(rgb[0::3], rgb[1::3], rgb[2::3], strict=True))
+
+
+def test_html_header_shows_the_logo(editions: dict[str, Path]) -> None:
+    header = html_body(editions["html"]).find(".//header")
+    assert header is not None
+    logo = header.find(".//img")
+    assert logo is not None and logo.get("alt") == PUBLISHER
+    media_type, data = logo.get("src", "").removeprefix("data:").split(";base64,")
+    assert media_type == "image/png" and _is_the_logo(base64.b64decode(data))
