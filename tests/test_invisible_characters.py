@@ -112,19 +112,3 @@ def test_without_the_blank_glyphs_the_pdf_draws_notdef_boxes(tmp_path: Path) -> 
     # U+FE0F, U+200D, U+200C, U+2060 (twice) and U+200B in the body's running text
     assert len(drawn) >= 6 and {font.partition("+")[2] for font, _ in drawn} >= {
         "Caladea-Regular"}, drawn
-
-
-def test_the_reportlab_font_internals_the_pdf_relies_on_still_exist(theme: Theme) -> None:
-    """exporters/pdf/fonts.draw_ignorables_as_nothing writes reportlab's face tables."""
-    from reportlab.pdfbase.ttfonts import TTFont as ReportlabFont
-
-    from reportexport.exporters.pdf.fonts import draw_ignorables_as_nothing
-
-    font = ReportlabFont("ignorables-probe", str(theme.body_font.regular))
-    face = font.face
-    assert 0x200D not in face.charToGlyph  # Caladea has no joiner of its own
-    draw_ignorables_as_nothing(font)
-    blank = face.charToGlyph[0x20]
-    assert face.charToGlyph[0x200D] == blank and face.glyphPos[blank + 1] == face.glyphPos[blank]
-    assert face.getCharWidth(0x200D) == 0 and font.stringWidth("a\u200db", 10) == font.stringWidth(
-        "ab", 10)

@@ -156,31 +156,6 @@ def test_lines_break_inside_khmer_only_between_words(khmer: dict[str, Path]) -> 
     assert inside >= 2, "the long runs of the case break inside, between words"
 
 
-def test_reportlab_still_needs_the_rise_fix_and_the_unshaped_fonts(theme: Theme) -> None:
-    """scripts.ShapedTextObject and fonts.UnshapedTTFont work around reportlab: when a
-    release changes what they rely on, this fails, and they can go or must change."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfgen.canvas import Canvas
-    from reportlab.pdfgen.textobject import PDFTextObject
-
-    from reportexport.exporters.pdf.fonts import register_family
-    from reportexport.exporters.pdf.scripts import ShapedTextObject
-
-    canvas = Canvas(io.BytesIO())
-    for kind, kept in ((PDFTextObject, -1.0), (ShapedTextObject, -2.0)):
-        text = kind(canvas)
-        text.setRise(-1.0)
-        text.setRise(-2.0)  # reportlab folds the two and forgets the second
-        assert text._rise == kept, kind
-    names = register_family("check", theme.body_font)
-    font = pdfmetrics.getFont(names.regular)
-    with pytest.raises(AttributeError):  # shapeFragWord leaves a word so when it sees this
-        font.hbFont(10)
-    fallback = pdfmetrics.getFont(register_family("check", theme.body_font.fallbacks[0],
-                                                  shaped=True).regular)
-    assert fallback.shapable and fallback.hbFont(10) is not None
-
-
 def test_reportlab_still_fails_on_a_callback_inside_a_shaped_word(theme: Theme) -> None:
     """Why scripts.with_fallbacks sets a paragraph unshaped when a link's or note's
     callback would fall inside a Khmer word: reportlab's shaping fails there. When a

@@ -105,3 +105,32 @@ def test_epub_tables_have_captions_and_column_headers(
         rows = [["".join(cell.itertext()) for cell in row]
                 for row in element.iterfind(".//x:tr", E_NS)]
         assert rows == _rows(table)
+
+
+def test_pdf_draws_the_header_rule_alone_on_every_page_of_a_long_table(
+        built: dict[str, Path]) -> None:
+    """Every page of a long table draws the rule under its header row as the accent rule
+    alone: reportlab's own split drew, from a table's third page on, the body's thin grey
+    rule over it as well (a grey stripe inside it)."""
+    import re
+
+    import pikepdf
+
+    operators = re.compile(rb"([\d.]+) w|n [\d.]+ ([\d.]+) m [\d.]+ ([\d.]+) l S")
+    pages = []
+    with pikepdf.open(built["pdf"]) as pdf:
+        for page in pdf.pages:
+            width, rules = b"", set()
+            for found in operators.finditer(page.Contents.read_bytes()):
+                if found[1]:
+                    width = found[1]
+                elif found[2] == found[3]:  # a horizontal rule: its height and width
+                    rules.add((found[2], width))
+            pages.append(rules)
+    with_rules = [rules for rules in pages if len(rules) > 10]  # the long table's pages
+    assert len(with_rules) >= 3
+    for rules in with_rules:
+        header_rules = {height for height, width in rules if width == b"1.2"}
+        assert header_rules, "each page of the table starts with its header row"
+        assert {(h, w) for h, w in rules if h in header_rules} == {
+            (h, b"1.2") for h in header_rules}

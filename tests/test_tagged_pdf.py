@@ -458,13 +458,3 @@ def _elements(kid: object):  # type: ignore[no-untyped-def]
     elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
         yield kid
         yield from _elements(kid.get("/K"))
-
-
-def test_tagging_reaches_only_what_reportlab_still_has() -> None:
-    """What tagging and page-stream compression take from past reportlab's API is still
-    there (each build checks it too, before it starts)."""
-    from reportexport.exporters.pdf import pagestreams, tagging
-
-    tagging.check_reportlab()
-    pagestreams.check_reportlab()
-

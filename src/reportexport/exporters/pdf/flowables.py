@@ -17,6 +17,14 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
 from reportexport.exporters.pdf.hyphenation import SOFT_HYPHEN
+from reportexport.exporters.pdf.reportlab_compat import (
+    font_has_character,
+    forget_postponed,
+    laid_out_lines,
+    paragraph_fragments,
+    space_above_in_frame,
+    widest_advance,
+)
 from reportexport.exporters.pdf.scripts import with_fallbacks
 from reportexport.exporters.pdf.tagging import Element
 from reportexport.frontend import Document
@@ -46,6 +54,7 @@ class TaggedParagraph(Paragraph):
     tag: Element | None = None
     drawn: bool = False
     _longest: float | None = None  # the width of its longest word, once asked
+    _letters: int | None = None  # the letters of its longest word, once asked
     # (width, style, size) of the lines laid out last, until they are drawn:
     _wrapped: tuple[float, Any, tuple[float, float]] | None = None
 
@@ -54,13 +63,31 @@ class TaggedParagraph(Paragraph):
         if style.hyphenationLang and not _has_soft_hyphen(style.fontName):
             style = copy.copy(style)  # a heading font without the glyph: no hyphenation
             style.hyphenationLang = ""
-        super().__init__(text, style, *args, **kwargs)
+        self.style = style
         # Words in shaped fallback fonts, in order: the canvas says each as it draws it.
         self.fallback_words = deque(said) if style.shaping else None
+        if text is None:  # a part of a split paragraph, made of its fragments
+            self._parse(text, args, kwargs)
+        else:
+            # Parsed when layout first asks what parsing makes (__getattr__): a long
+            # table's cells are made before layout, and parsed they are most of its memory.
+            self._unparsed = (text, args, kwargs)
+
+    def _parse(self, text: str | None, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        super().__init__(text, self.style, *args, **kwargs)
         # The text as parsed, before layout turns the fragments into words.
         # Soft hyphens are not counted: layout drops those where it does not break.
-        self.source_text = "".join(getattr(f, "text", "")
-                                   for f in self.frags).replace(SOFT_HYPHEN, "")
+        self.source_text = "".join(getattr(f, "text", "") for f in paragraph_fragments(self)
+                                   ).replace(SOFT_HYPHEN, "")
+
+    def __getattr__(self, name: str) -> Any:
+        """Parse the paragraph on the first question asked of what parsing makes (its
+        fragments, its text, its source text)."""
+        unparsed = self.__dict__.pop("_unparsed", None)
+        if unparsed is None:
+            raise AttributeError(name)
+        self._parse(*unparsed)
+        return getattr(self, name)
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         if self.tag is None:
@@ -80,7 +107,8 @@ class TaggedParagraph(Paragraph):
             canvas.end_text()
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        if self.style.hyphenationLang and self._longest_word() > availWidth:
+        if (self.style.hyphenationLang and self._may_outrun(availWidth)
+                and self._longest_word() > availWidth):
             # reportlab, hyphenating, leaves a word longer than the line unbroken (it
             # runs off the page): such a paragraph is set without hyphenation.
             self.style = copy.copy(self.style)
@@ -92,6 +120,14 @@ class TaggedParagraph(Paragraph):
         size: tuple[float, float] = super().wrap(availWidth, availHeight)
         self._wrapped = (availWidth, self.style, size)
         return size
+
+    def _may_outrun(self, width: float) -> bool:
+        """Whether a word may be wider than `width`: not if its letters, each as wide as the
+        font's widest, are not (most paragraphs; then no word need be measured)."""
+        if self._letters is None:
+            self._letters = max(map(len, self.source_text.split()), default=0)
+        bound = self._letters * widest_advance(self.style.fontName) * self.style.fontSize
+        return bool(bound / 1000 > width)
 
     def _longest_word(self) -> float:
         if self._longest is None:
@@ -118,7 +154,8 @@ class TaggedParagraph(Paragraph):
             part.fallback_words = self.fallback_words  # one queue: the parts draw in order
         if len(parts) == 2:  # each part keeps its share of the text, for _space_line_ends
             parts[0].source_text = self.source_text
-            parts[1].source_text = _after(self.source_text, _characters(parts[0].frags))
+            parts[1].source_text = _after(self.source_text,
+                                          _characters(paragraph_fragments(parts[0])))
         return parts
 
     def draw(self) -> None:
@@ -130,7 +167,7 @@ class TaggedParagraph(Paragraph):
 
 @functools.cache
 def _has_soft_hyphen(font: str) -> bool:
-    return ord(SOFT_HYPHEN) in pdfmetrics.getFont(font).face.charToGlyph
+    return font_has_character(font, ord(SOFT_HYPHEN))
 
 
 def _characters(frags: list[Any]) -> int:
@@ -169,7 +206,7 @@ def _space_line_ends(paragraph: TaggedParagraph) -> None:
     hyphen (U+00AD, drawn as a hyphen), which is not part of the word's text.
     Justified lines are left alone: their word spacing counts the spaces.
     """
-    lines = paragraph.blPara.lines
+    lines = laid_out_lines(paragraph)
     if len(lines) < 2:
         return
     # Soft hyphens written in the source are left out of the count: a line keeps the one
@@ -352,18 +389,6 @@ class RuledParagraph(TaggedParagraph):
             part.joins_above = self.joins_above and i == 0
         return parts
 
-    def _space_above(self) -> float:
-        """The space the frame left above this paragraph, after the one before it (as
-        reportlab's Frame.add computes it while drawing); none at the top of a frame."""
-        frame = getattr(self, "_frame", None)
-        if frame is None or frame._atTop:
-            return 0.0
-        before: float = self.getSpaceBefore()
-        if frame._oASpace:
-            collapsed: float = frame._prevASpace + max(before - frame._prevASpace, 0)
-            return collapsed
-        return before
-
     def draw(self) -> None:
         if self.rule_colour is not None:
             canvas = self.canv
@@ -371,7 +396,7 @@ class RuledParagraph(TaggedParagraph):
             canvas.setStrokeColor(self.rule_colour)
             canvas.setLineWidth(2)
             x = self.style.leftIndent - self.rule_offset
-            top = self.height + (self._space_above() if self.joins_above else 0.0)
+            top = self.height + (space_above_in_frame(self) if self.joins_above else 0.0)
             canvas.line(x, 0, x, top)
             canvas.restoreState()
         super().draw()
@@ -419,7 +444,7 @@ class TocEntry(Flowable):
         first, rest = copy.copy(self), copy.copy(self)
         first.para, first.numbered, rest.para = parts[0], False, parts[1]
         for part in (first, rest):  # new flowables: not yet moved to a later page
-            part.__dict__.pop("_postponed", None)
+            forget_postponed(part)
         return [first, rest]
 
     def draw(self) -> None:

@@ -6,11 +6,15 @@ import zlib
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from reportexport.exporters.pdf.reportlab_compat import (
+    UnshapedTTFont,
+    font_file_name,
+    give_blank_glyph,
+)
 from reportexport.source.problems import ExportError
 from reportexport.theme import FontFamily
 from reportexport.typography.fontruns import default_ignorable_codes
@@ -24,14 +28,6 @@ class FontNames:
     bold: str
     italic: str
     bold_italic: str
-
-
-class UnshapedTTFont(TTFont):
-    """A font reportlab never shapes: its shaping (reportlab.pdfbase.ttfonts.shapeFragWord)
-    leaves a word as it is when the word's font has no HarfBuzz font."""
-
-    def hbFont(self, fontSize: float = 10) -> Any:
-        raise AttributeError("the theme's own fonts are set unshaped")
 
 
 @dataclass(frozen=True)
@@ -83,7 +79,7 @@ def register_alias(role: str, path: Path, shaped: bool = False) -> str:
     """One TrueType file under a name of its own (`role`), for text that must be told apart."""
     name = f"{role}-{path.stem}"
     known = set(pdfmetrics.getRegisteredFontNames())
-    if name in known and pdfmetrics.getFont(name).face.filename != str(path):
+    if name in known and font_file_name(name) != str(path):
         name = f"{name}-{zlib.crc32(str(path).encode()):08x}"
     if name not in known:
         try:
@@ -99,15 +95,5 @@ def draw_ignorables_as_nothing(font: TTFont) -> None:
     """Give the default-ignorable characters the font lacks (a joiner, a variation
     selector, the word joiner, the soft hyphen in a heading) its blank space glyph,
     zero wide, as HarfBuzz and every reading system draw them. reportlab would draw
-    its .notdef box. The text keeps them, so it reads back as the source.
-
-    reportlab offers no API for this: its face's character-to-glyph map and widths
-    are written here, and only here (tests/test_scripts.py checks they still exist)."""
-    face = font.face
-    blank = face.charToGlyph.get(0x20)
-    if blank is None or face.glyphPos[blank + 1] != face.glyphPos[blank]:
-        return  # no outline-free space glyph to borrow: leave the font as it is
-    for code in default_ignorable_codes():
-        if code not in face.charToGlyph:
-            face.charToGlyph[code] = blank
-            face.charWidths[code] = 0
+    its .notdef box. The text keeps them, so it reads back as the source."""
+    give_blank_glyph(font, default_ignorable_codes())

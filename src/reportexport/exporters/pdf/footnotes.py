@@ -6,13 +6,11 @@ must split, for the notes of the part that stays on the page), and draws
 them when the page ends. Marks are found in laid-out paragraphs by the font
 they are set in (`note_numbers`).
 
-For footnotes, this module reaches past reportlab's public API: a Frame's own
-geometry (`_y1p` and its neighbours), the paragraph fragments and container
-contents marks hide in, and the document's count of a page's flowables
-(`CarriedNotes`). tests/test_footnotes.py checks
+What this needs past reportlab's public API (a frame's foot, the paragraph
+fragments and container contents marks hide in, the document's count of a
+page's flowables) it asks of reportlab_compat. tests/test_footnotes.py checks
 both halves of a split paragraph and every page of a report whose notes fall
-in split paragraphs, lists, quotations and tables, so a reportlab release that
-changes them fails there.
+in split paragraphs, lists, quotations and tables.
 """
 
 from __future__ import annotations
@@ -21,8 +19,15 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from reportlab.platypus import Flowable, Frame, Paragraph, Table
+from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.doctemplate import ActionFlowable
+
+from reportexport.exporters.pdf.reportlab_compat import (
+    FootedFrame,
+    contained_flowables,
+    count_page_as_filled,
+    paragraph_fragments,
+)
 
 #: The gap above the rule that separates notes from the text, and below it (points).
 RULE_GAP = 6.0
@@ -52,18 +57,14 @@ def note_numbers(flowable: Any, mark_font: str) -> list[int]:
 
     def visit(item: Any) -> None:
         if isinstance(item, Paragraph):
-            for fragment in item.frags:
+            for fragment in paragraph_fragments(item):
                 fragments(fragment)
-        elif isinstance(item, Table):
-            for row in item._cellvalues:
-                for cell in row:
-                    visit(cell)
         elif isinstance(item, list | tuple):
             for child in item:
                 visit(child)
-        else:  # lists, list items and groups, whole or split
-            for attribute in ("_flowables", "_content", "_flowable"):
-                visit(getattr(item, attribute, ()))
+        else:  # tables, lists, list items and groups, whole or split
+            for child in contained_flowables(item):
+                visit(child)
 
     visit(flowable)
     return list(dict.fromkeys(found))
@@ -80,7 +81,7 @@ class _Shared:
         return self
 
 
-class NotesFrame(Frame):
+class NotesFrame(FootedFrame):
     """A frame that keeps room at its foot for the notes of what it holds, and draws them.
 
     Each note begins at the foot of its mark's page when it can: a flowable whose
@@ -115,13 +116,13 @@ class NotesFrame(Frame):
         measured._waiting, measured._carried = list(self._waiting), list(self._carried)
         return measured
 
-    def _reset(self) -> None:
-        super()._reset()
+    def page_begun(self) -> None:
         self._split_tried = None
         # What this page was given to carry, before it is shared out: it can give way.
         self._carried = self._waiting
         # Notes carried over leave the text a share of the page, until the story ends.
-        self._share_carried(self._aH if self.closing else self._aH * CARRIED_SHARE)
+        height = self.room()[1]
+        self._share_carried(height if self.closing else height * CARRIED_SHARE)
 
     def _share_carried(self, limit: float) -> None:
         """Show at this page's foot what fits in `limit` of the notes carried over."""
@@ -131,13 +132,13 @@ class NotesFrame(Frame):
             drawn, rest = self._carried[:1], self._carried[1:]
         self._reserved = self._room(drawn)
         self._drawn, self._waiting = drawn, rest
-        self._y1p = self._base() + self._reserved
+        self.set_foot(self.base() + self._reserved)
 
     def _give_way(self, flowable: Any, canv: Any) -> None:
         """At the top of a page, the notes carried over make room for a flowable that
         cannot be split and does not fit beside them (a figure, a table's row): they
         continue on the next page instead of pushing it off every page."""
-        if not (self._atTop and self._carried and self._drawn) or self.closing:
+        if not (self.at_top() and self._carried and self._drawn) or self.closing:
             return
         if self._room_under(flowable, canv) is not None:
             return
@@ -149,16 +150,12 @@ class NotesFrame(Frame):
         left = self._room_under(flowable, canv)
         self._share_carried(left or 0.0)
 
-    def _base(self) -> float:
-        base: float = self._y1 + self._bottomPadding
-        return base
-
     def _rule(self) -> float:
         """The room the rule above the notes takes, if this page has no note yet."""
         return 0.0 if self._drawn else 2 * RULE_GAP
 
     def _note_height(self, flowable: Flowable) -> float:
-        height: float = flowable.wrap(self._aW, self._aH)[1]
+        height: float = flowable.wrap(*self.room())[1]
         return height
 
     def _room(self, flowables: list[Flowable]) -> float:
@@ -175,7 +172,7 @@ class NotesFrame(Frame):
                 fitting.append(note)
                 room -= height
                 continue
-            parts = note.split(self._aW, room) if room > 0 else []
+            parts = note.split(self.room()[0], room) if room > 0 else []
             if len(parts) == 2:
                 return [*fitting, parts[0]], [parts[1], *notes[i + 1:]]
             return fitting, notes[i:]
@@ -189,32 +186,27 @@ class NotesFrame(Frame):
     def _try(self, flowable: Any, canv: Any, trySplit: int, feet: list[Flowable]) -> int:
         """Add `flowable` with room kept for `feet` as well; keep them if it fits."""
         room = self._room(feet)
-        self._y1p = self._base() + self._reserved + room
+        self.set_foot(self.base() + self._reserved + room)
         try:
             placed: int = super().add(flowable, canv, trySplit)
         finally:
-            self._y1p = self._base() + self._reserved
+            self.set_foot(self.base() + self._reserved)
         if placed and feet:
             self._drawn += feet
             self._reserved += room
-            self._y1p = self._base() + self._reserved
+            self.set_foot(self.base() + self._reserved)
         return placed
 
     def _room_under(self, flowable: Any, canv: Any) -> float | None:
         """The height the page has left under `flowable` if it were added, or None if
         it does not fit (measured as Frame.add measures)."""
-        before = 0.0
-        if not self._atTop:
-            before = flowable.getSpaceBefore()
-            if self._oASpace:
-                before = max(before - self._prevASpace, 0)
-        top = self._y - before
+        top = self.cursor() - self.space_before(flowable)
         flowable.canv = canv  # as Frame.add lends it, for flowables that measure with it
         try:
-            _, height = flowable.wrap(self._getAvailableWidth(), top - self._y1p)
+            _, height = flowable.wrap(self.available_width(), top - self.foot())
         finally:
             del flowable.canv
-        left = top - height - self._y1p
+        left = top - height - self.foot()
         return left if left >= 0 else None
 
     def add(self, flowable: Any, canv: Any, trySplit: int = 0) -> int:
@@ -249,7 +241,7 @@ class NotesFrame(Frame):
         page and cannot be split (moving it would leave the page empty)."""
         if getattr(flowable, "_split_here", False) or self._waiting:
             return True
-        if not self._atTop:
+        if not self.at_top():
             return False
         parts = self.split(flowable, canv)
         self._split_tried = (flowable, parts)  # the split reportlab asks for next
@@ -279,14 +271,14 @@ class NotesFrame(Frame):
         not fit under it, too much and no part fits. Where none fits with all its
         notes, the shortest part found is kept here and its notes continue.
         """
-        base = self._base()
+        base = self.base()
         room, low, high = 0.0, 0.0, None  # low: too little room; high: no part fits
         best: list[Any] = []  # parts whose first fits with its notes, at the least room found
         best_room = None
         shortest: list[Any] = []
         try:
             for _ in range(SPLIT_TRIES):
-                self._y1p = base + self._reserved + room
+                self.set_foot(base + self._reserved + room)
                 parts = super().split(flowable, canv)
                 if not parts and room == 0:
                     return []  # no part fits here at all
@@ -307,24 +299,25 @@ class NotesFrame(Frame):
                 else:
                     room = (low + (high or needed)) / 2
         finally:
-            self._y1p = base + self._reserved
+            self.set_foot(base + self._reserved)
         return best or shortest
 
     def draw_notes(self, canv: Any) -> None:
         """At the end of a page: its notes, below a short rule, from the foot of the text down."""
         if not self._drawn:
             return
-        x = self._x1 + self._leftPadding
-        y = self._base() + self._reserved - RULE_GAP
+        x = self.content_left()
+        width, height = self.room()
+        y = self.base() + self._reserved - RULE_GAP
         canv.saveState()
         canv.setStrokeColor(self.rule_colour)
         canv.setLineWidth(0.5)
-        canv.line(x, y, x + self._aW * 0.3, y)
+        canv.line(x, y, x + width * 0.3, y)
         canv.restoreState()
         y -= RULE_GAP
         for note in self._drawn:
-            _, height = note.wrap(self._aW, self._aH)
-            y -= height
+            _, note_height = note.wrap(width, height)
+            y -= note_height
             note.drawOn(canv, x, y)
 
 
@@ -339,6 +332,6 @@ class CarriedNotes(ActionFlowable):
         self.frame.closing = True
         while self.frame._waiting:  # each new page shows at least one piece of them
             # A page of notes is not an empty page (reportlab halts after ten of those).
-            doc._curPageFlowableCount += 1
+            count_page_as_filled(doc)
             doc.handle_pageBreak()
             doc.clean_hanging()  # begins the next page, which takes its share of the notes

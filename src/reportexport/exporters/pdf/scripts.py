@@ -29,11 +29,14 @@ from html import escape, unescape
 from typing import Any
 
 from reportlab.lib.fonts import tt2ps
-from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase.ttfonts import shapeStr
-from reportlab.pdfgen.textobject import PDFTextObject
 
 from reportexport.exporters.pdf.fonts import REGISTERED, FontNames
+from reportexport.exporters.pdf.reportlab_compat import (
+    HookedTextObject,
+    current_font,
+    shape_data,
+    shaped_run,
+)
 from reportexport.exporters.pdf.wordbreaks import joined_face, words
 from reportexport.typography.fontruns import font_runs, language_of
 
@@ -149,7 +152,7 @@ def _set(text: str, face: str, language: str | None, said: list[Said]) -> str:
 def draw_string(canvas: Any, x: float, y: float, text: str) -> None:
     """canvas.drawString in the canvas's current font, its fallbacks setting what it lacks
     (running heads and footers, drawn outside paragraphs)."""
-    name, size = canvas._fontname, canvas._fontsize
+    name, size = current_font(canvas)
     registered = REGISTERED.get(name)
     if registered is None or not registered.fallbacks or text.isascii():
         canvas.drawString(x, y, text)
@@ -162,11 +165,9 @@ def draw_string(canvas: Any, x: float, y: float, text: str) -> None:
         if run.font:
             # Shaped as a paragraph's words are (reportlab's drawString(shaping=True)
             # misplaces Khmer's vowel signs); its advances give its width.
-            shaped = shapeStr(run.text, face, size)
+            shaped, advance = shaped_run(run.text, face, size)
             canvas.drawString(x, y, shaped)
-            data = getattr(shaped, "__shapeData__", None)
-            x += (sum(glyph.x_advance for glyph in data) * size / 1000 if data
-                  else canvas.stringWidth(run.text, face, size))
+            x += advance if advance is not None else canvas.stringWidth(run.text, face, size)
         else:
             canvas.drawString(x, y, run.text)
             x += canvas.stringWidth(run.text, face, size)
@@ -186,7 +187,7 @@ def _pieces_in(text: str) -> int:
     Characters reportlab did not shape (spaces, a word shaping left alone) count
     as words where they are not spaces.
     """
-    data = getattr(text, "__shapeData__", None)
+    data = shape_data(text)
     if data is None:
         return len(str(text).split())
     count, previous, simple_word = 0, None, False
@@ -205,24 +206,13 @@ def _pieces_in(text: str) -> int:
     return count
 
 
-class ShapedTextObject(PDFTextObject):
-    """reportlab's text object, with the text rise it writes kept true.
+class ShapedTextObject(HookedTextObject):
+    """The text object of the canvas: the pieces of shaped text it draws are said as
+    they are drawn (a Span with their /ActualText)."""
 
-    reportlab folds two rises in a row ("r0 Ts r1 Ts") into one but then forgets
-    the second, and never resets it: after a shaped word that ends on a raised
-    or lowered glyph (a Khmer vowel sign) the rest of the line stays lowered.
-    Every rise is written here (test_scripts checks reportlab still needs this).
-    """
-
-    def setRise(self, rise: float) -> None:  # reportlab's name
-        self._rise = rise
-        self._y -= rise
-        self._code.append(f"{fp_str(rise)} Ts")
-
-    def _formatText(self, text: str) -> str:  # reportlab's name
-        code: str = super()._formatText(text)
-        pieces = getattr(self._canvas, "fallback_words", None)
-        registered = REGISTERED.get(self._fontname)
+    def formatted(self, text: str, code: str) -> str:
+        pieces = getattr(self.owner, "fallback_words", None)
+        registered = REGISTERED.get(self.font_name)
         if not pieces or registered is None or not registered.shaped or not text.strip():
             return code
         count = _pieces_in(text)
@@ -233,5 +223,5 @@ class ShapedTextObject(PDFTextObject):
         words += last + (" " if text[-1:].isspace() and joiner != "" else "")
         words = (" " if text[:1].isspace() else "") + words
         language = next((language_of(c) for c in words if language_of(c)), None)
-        said: str = self._canvas.said_as(code, words, language)
+        said: str = self.owner.said_as(code, words, language)
         return said

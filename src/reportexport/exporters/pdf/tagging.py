@@ -15,19 +15,15 @@ When the document is saved, reportlab writes the pages with their
 itself (its root, `ParentTree` and elements) is then appended to the file as
 an incremental update, with the catalog again, now pointing at the root.
 
-reportlab has no tagging API. This module is the one place the PDF exporter
-reaches past reportlab's public API for it: the page dictionaries' permitted
-keys (`PDFPage.__NoDefault__`), the document's page list, catalog and
-information dictionary, the canvas's file name, the current page's annotation
-list and a link annotation's permitted keys; and it reads the trailer
-reportlab wrote. `check_reportlab()` runs before every build and fails loudly
-if any of them is gone, and tests/test_tagged_pdf.py reads the tree back with
-poppler and pikepdf and checks it with `pdfua`.
+reportlab has no tagging API. What this needs past reportlab's public API (the
+page dictionaries' entries, the annotations, the document's object numbers, the
+trailer it wrote, the text object's operators) it asks of reportlab_compat;
+tests/test_tagged_pdf.py reads the tree back with poppler and pikepdf and checks
+it with `pdfua`.
 """
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,17 +31,21 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from reportlab.pdfbase.pdfdoc import (
-    XMP,
-    LinkAnnotation,
-    PDFDictionary,
-    PDFName,
-    PDFPage,
-    PDFString,
-)
-from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfbase.pdfdoc import XMP, PDFDictionary
 
-from reportexport.exporters.pdf.pagestreams import compress_last_page
+from reportexport.exporters.pdf.reportlab_compat import (
+    AnnotationHookCanvas,
+    Trailer,
+    WrittenDocument,
+    compress_last_page,
+    page_name,
+    pdf_object_reference,
+    pdf_string,
+    producer_of,
+    set_annotation_entries,
+    set_page_entries,
+    written_trailer,
+)
 from reportexport.exporters.pdf.scripts import ShapedTextObject
 
 #: What is drawn outside marked content on a page: rules, bands, repeated headers.
@@ -109,12 +109,13 @@ class Element:
                             b"<< /Type /MCR /Pg %s /MCID %d >>" % (page_refs[kid_page], mcid))
             else:
                 kids.append(b"<< /Type /OBJR /Obj %s /Pg %s >>"
-                            % (kid.reference.format(document), page_refs[kid.page]))
+                            % (pdf_object_reference(document, kid.reference),
+                               page_refs[kid.page]))
         out += [b" /K ", kids[0] if len(kids) == 1 else b"[" + b" ".join(kids) + b"]"]
         for key, value in ((b"Alt", self.alt), (b"Lang", self.lang),
                            (b"ActualText", self.actual_text)):
             if value is not None:
-                out += [b" /", key, b" ", PDFString(value).format(document)]
+                out += [b" /", key, b" ", pdf_string(document, value)]
         if self.scope is not None:
             out.append(b" /A << /O /Table /Scope /%s >>" % self.scope.encode("ascii"))
         elif self.bbox is not None:
@@ -145,31 +146,12 @@ class DocumentFacts:
     rights: str | None = None
 
 
-def check_reportlab() -> None:
-    """Fail loudly if a reportlab release moved what this module reaches into."""
-    missing = [name for name, present in (
-        ("PDFPage.__NoDefault__", isinstance(getattr(PDFPage, "__NoDefault__", None), list)),
-        ("Canvas._addAnnotation", callable(getattr(Canvas, "_addAnnotation", None))),
-        ("LinkAnnotation.permitted", isinstance(getattr(LinkAnnotation, "permitted", None),
-                                                tuple)),
-    ) if not present]
-    if missing:
-        raise RuntimeError("this reportlab release no longer has what PDF tagging relies on: "
-                           + ", ".join(missing))
-
-
-class TaggingCanvas(Canvas):
+class TaggingCanvas(AnnotationHookCanvas):
     """A canvas that marks what it draws and writes the structure tree when saved."""
 
     def __init__(self, *args: Any, facts: DocumentFacts, structure: Element,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # What a canvas keeps and this class reads: checked here, where a canvas exists.
-        missing = [name for name in ("_annotationrefs", "_filename", "_doc")
-                   if not hasattr(self, name)]
-        if missing:
-            raise RuntimeError("this reportlab release no longer has what PDF tagging relies "
-                               f"on: Canvas.{', Canvas.'.join(missing)}")
         self.structure = structure
         self._facts = facts
         self._page_marks: list[list[Element]] = []  # per page, the element of each MCID
@@ -184,6 +166,7 @@ class TaggingCanvas(Canvas):
         self.setNamedCB("tag_inline", self._tag_inline)
         self._link_target: str | None = None
         self._link_element: Element | None = None
+        self._annotated: Element | None = None  # the Link of the annotation being added
 
     # --- marking content -------------------------------------------------------------
 
@@ -203,7 +186,7 @@ class TaggingCanvas(Canvas):
         self._page_marks.append(self._marks)
         self._marks = []
         super().showPage()
-        compress_last_page(self._doc)
+        compress_last_page(self.document)
 
     @contextmanager
     def marked(self, element: Element) -> Iterator[None]:
@@ -271,8 +254,8 @@ class TaggingCanvas(Canvas):
         element = self._text
         if element is not None and self._text_object is None:
             self._text_object = text_object
-            text_object._code.append(self._open(element.inline[-1] if element.inline
-                                                else element))
+            text_object.add_operators(self._open(element.inline[-1] if element.inline
+                                                 else element))
         return text_object
 
     def drawText(self, aTextObject: Any) -> None:
@@ -281,7 +264,7 @@ class TaggingCanvas(Canvas):
             return
         # Close the text's marked content inside the text object, and the page's
         # artifact around it: the two may not overlap.
-        aTextObject._code.append("EMC")
+        aTextObject.add_operators("EMC")
         self.addLiteral("EMC")
         super().drawText(aTextObject)
         self.addLiteral(LAYOUT)
@@ -306,7 +289,7 @@ class TaggingCanvas(Canvas):
                 element.drawn_links[target] = inline
             element.inline.append(inline)
         current = element.inline[-1] if element.inline else element
-        text_object._code.append("EMC " + self._open(current))
+        text_object.add_operators("EMC " + self._open(current))
 
     def note_bounds(self, element: Element, width: float, height: float) -> None:
         """Record where `element` (a figure) lies on the page, from the current origin."""
@@ -335,11 +318,9 @@ class TaggingCanvas(Canvas):
         self._link_target = url
         return super().linkURL(url, *args, **kwargs)
 
-    def _addAnnotation(self, annotation: Any, name: str | None = None,
-                       addtopage: int = 1) -> None:
+    def annotating(self, annotation: Any) -> None:
         owner = self._link_element or self._element
-        if owner is None or not addtopage:
-            super()._addAnnotation(annotation, name, addtopage)
+        if owner is None:
             return
         target = self._link_target or ""
         if owner.role == "Link":
@@ -349,23 +330,20 @@ class TaggingCanvas(Canvas):
             # has two annotations, both in it).
             description = (owner.links or {}).get(target, "")
             link = (owner.drawn_links or {}).get(target) or owner.add("Link")
-        key = len(self._annotations)
-        if isinstance(annotation, LinkAnnotation):
-            annotation.permitted = (*annotation.permitted, "StructParent")
-            annotation.otherkw["StructParent"] = key
-            annotation.Contents = description
-        else:
-            annotation["StructParent"] = key
-            annotation["Contents"] = PDFString(description)
-        super()._addAnnotation(annotation, name, addtopage)
-        record = _Annotation(len(self._page_marks), self._annotationrefs[-1], key)
-        link.kids.append(record)
-        self._annotations.append((link, record))
+        set_annotation_entries(annotation, len(self._annotations), description)
+        self._annotated = link
+
+    def annotated(self, reference: Any) -> None:
+        link, self._annotated = self._annotated, None
+        if link is not None:
+            record = _Annotation(len(self._page_marks), reference, len(self._annotations))
+            link.kids.append(record)
+            self._annotations.append((link, record))
 
     # --- writing the tree --------------------------------------------------------------
 
     def save(self) -> None:
-        if len(self._code):
+        if self.page_has_content():
             self.showPage()
         self._mark_document()
         super().save()
@@ -374,10 +352,8 @@ class TaggingCanvas(Canvas):
     def _mark_document(self) -> None:
         """Before reportlab writes the file: what pages and catalog say of the tags."""
         first_page_key = len(self._annotations)
-        for index, page in enumerate(self._doc.Pages.pages):
-            page.__NoDefault__ = [*PDFPage.__NoDefault__, "StructParents", "Tabs"]
-            page.StructParents = first_page_key + index
-            page.Tabs = PDFName("S")
+        set_page_entries(self.document, lambda index: {
+            "StructParents": first_page_key + index, "Tabs": page_name("S")})
         self.setCatalogEntry("MarkInfo", PDFDictionary({"Marked": "true"}))
         self.setViewerPreference("DisplayDocTitle", "true")
         self.setCatalogEntry("Metadata", XMP(creator=lambda doc: self._xmp(doc)))
@@ -391,52 +367,55 @@ class TaggingCanvas(Canvas):
         formatted, the moment the document is largest in memory. The update
         holds the tree, its root and the catalog again, now with the root.
         """
-        document = self._doc
-        pages = document.Pages.pages
-
-        def number(obj: Any) -> int:
-            return int(document.Reference(obj).format(document).split()[0])
-
-        page_refs = [b"%d 0 R" % number(page) for page in pages]
-        catalog_number, info_number = number(document.Catalog), number(document.info)
-        catalog = document.Catalog.format(document)
-        with open(self._filename, "r+b") as pdf:
-            tail = _trailer(pdf)
-            size = tail.size
-            # Number the elements in reading order (pre-order), the root first.
-            root_number = size
-            order: list[tuple[Element, int]] = []
-            stack = [(self.structure, root_number)]
-            while stack:
-                element, parent = stack.pop()
-                element.number = root_number + 1 + len(order)
-                order.append((element, parent))
-                stack.extend((kid, element.number) for kid in reversed(element.children())
-                             if isinstance(kid, Element))
-            first_page_key = len(self._annotations)
-            numbers = [b"%d %d 0 R" % (record.key, link.number)
-                       for link, record in self._annotations]
-            for index, marks in enumerate(self._page_marks):
-                numbers.append(b"%d [%s]" % (first_page_key + index,
-                                             b" ".join(b"%d 0 R" % e.number for e in marks)))
-            root = (b"<< /Type /StructTreeRoot /K %d 0 R" % self.structure.number
-                    + b" /ParentTree << /Nums [" + b"\n".join(numbers) + b"] >>"
-                    + b" /ParentTreeNextKey %d >>" % (first_page_key + len(pages)))
+        document = self.document
+        written = WrittenDocument.of(document)
+        with open(self.file_name, "r+b") as pdf:
+            tail = written_trailer(pdf)
+            root_number = tail.size
+            order = self._numbered(root_number)
             pdf.seek(0, 2)
             writer = _ObjectWriter(pdf)
-            writer.add(root_number, root)
+            writer.add(root_number, self._root(len(written.page_references)))
             for element, parent in order:
-                writer.add(element.number, element.written(parent, page_refs, document))
+                writer.add(element.number,
+                           element.written(parent, written.page_references, document))
+            catalog = written.catalog
             end = catalog.rindex(b">>")
-            writer.add(catalog_number, catalog[:end] + b" /StructTreeRoot %d 0 R " % root_number
-                       + catalog[end:])
-            writer.finish(tail, root_number + 1 + len(order), catalog_number, info_number)
+            writer.add(written.catalog_number, catalog[:end]
+                       + b" /StructTreeRoot %d 0 R " % root_number + catalog[end:])
+            writer.finish(tail, root_number + 1 + len(order), written.catalog_number,
+                          written.info_number)
         self.structure.kids.clear()  # the tree is written: let it go
         self._page_marks, self._annotations = [], []
 
+    def _numbered(self, root_number: int) -> list[tuple[Element, int]]:
+        """The elements in reading order (pre-order), each with its parent's number,
+        numbered after the root's."""
+        order: list[tuple[Element, int]] = []
+        stack = [(self.structure, root_number)]
+        while stack:
+            element, parent = stack.pop()
+            element.number = root_number + 1 + len(order)
+            order.append((element, parent))
+            stack.extend((kid, element.number) for kid in reversed(element.children())
+                         if isinstance(kid, Element))
+        return order
+
+    def _root(self, page_count: int) -> bytes:
+        """The StructTreeRoot, with the parent tree of the annotations and the pages."""
+        first_page_key = len(self._annotations)
+        numbers = [b"%d %d 0 R" % (record.key, link.number)
+                   for link, record in self._annotations]
+        for index, marks in enumerate(self._page_marks):
+            numbers.append(b"%d [%s]" % (first_page_key + index,
+                                         b" ".join(b"%d 0 R" % e.number for e in marks)))
+        return (b"<< /Type /StructTreeRoot /K %d 0 R" % self.structure.number
+                + b" /ParentTree << /Nums [" + b"\n".join(numbers) + b"] >>"
+                + b" /ParentTreeNextKey %d >>" % (first_page_key + page_count))
+
     def _xmp(self, document: Any) -> bytes:
-        facts, info = self._facts, document.info
-        producer = escape(info.producer)
+        facts = self._facts
+        producer = escape(producer_of(document))
 
         def alternatives(text: str) -> str:
             return f'<rdf:Alt><rdf:li xml:lang="x-default">{escape(text)}</rdf:li></rdf:Alt>'
@@ -471,28 +450,6 @@ class TaggingCanvas(Canvas):
         ).encode("utf-8")
 
 
-@dataclass(frozen=True)
-class _Trailer:
-    size: int
-    xref: int  # where the last cross-reference table starts
-    id: bytes  # the file identifier, as written
-
-
-def _trailer(pdf: Any) -> _Trailer:
-    """What the trailer reportlab wrote says: the object count, the xref's place, the ID."""
-    pdf.seek(0, 2)
-    length = pdf.tell()
-    pdf.seek(max(0, length - 2048))
-    tail = pdf.read()
-    start = tail.rindex(b"trailer")
-    size = re.search(rb"/Size (\d+)", tail[start:])
-    ids = re.search(rb"/ID\s*(\[[^\]]*\])", tail[start:])
-    xref = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", tail)
-    if not (size and ids and xref):
-        raise RuntimeError("reportlab wrote a trailer this module cannot read")
-    return _Trailer(int(size[1]), int(xref[1]), ids[1])
-
-
 class _ObjectWriter:
     """Appends indirect objects to a PDF and the cross-reference section for them."""
 
@@ -504,7 +461,7 @@ class _ObjectWriter:
         self.offsets[number] = self.pdf.tell()
         self.pdf.write(b"%d 0 obj\n%s\nendobj\n" % (number, content))
 
-    def finish(self, tail: _Trailer, size: int, root: int, info: int) -> None:
+    def finish(self, tail: Trailer, size: int, root: int, info: int) -> None:
         xref = self.pdf.tell()
         lines = [b"xref"]
         numbers = sorted(self.offsets)

@@ -17,6 +17,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from reportexport.exporters.pdf.fonts import REGISTERED
+from reportexport.exporters.pdf.reportlab_compat import font_file_bytes
 
 
 @functools.lru_cache(maxsize=4096)
@@ -34,8 +35,7 @@ def joined_face(name: str) -> str:
     if joined not in pdfmetrics.getRegisteredFontNames():
         from fontTools.ttLib import TTFont as FontFile
 
-        font = pdfmetrics.getFont(name)
-        data = FontFile(io.BytesIO(font.face._ttf_data), recalcTimestamp=False)
+        data = FontFile(io.BytesIO(font_file_bytes(name)), recalcTimestamp=False)
         space = data.getBestCmap()[ord(" ")]
         data["hmtx"][space] = (0, data["hmtx"][space][1])
         # A face name of its own: reportlab shares one font object among the

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any, assert_never
 
 from reportlab.lib.colors import HexColor
-from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -46,16 +45,11 @@ from reportexport.exporters.pdf.fonts import (
     register_family,
 )
 from reportexport.exporters.pdf.footnotes import CarriedNotes, NotesFrame
-from reportexport.exporters.pdf.hyphenation import SHORTEST, hyphenator
-from reportexport.exporters.pdf.pagestreams import check_reportlab as check_page_streams
+from reportexport.exporters.pdf.reportlab_compat import check_reportlab, use_keep_together_class
 from reportexport.exporters.pdf.scripts import draw_string
+from reportexport.exporters.pdf.styles import INDENT_SHARE, paragraph_styles
 from reportexport.exporters.pdf.tables import KeepWithTableStart, table_flowables
-from reportexport.exporters.pdf.tagging import (
-    DocumentFacts,
-    Element,
-    TaggingCanvas,
-    check_reportlab,
-)
+from reportexport.exporters.pdf.tagging import DocumentFacts, Element, TaggingCanvas
 from reportexport.frontend import Anchor, Document
 from reportexport.model import (
     Block,
@@ -80,12 +74,9 @@ from reportexport.model import (
 from reportexport.support.timestamps import build_time
 from reportexport.theme import Theme
 from reportexport.typography.fontruns import needed_fallbacks
-from reportexport.typography.tablefit import cell_size, plan
+from reportexport.typography.tablefit import plan
 
 NUMBER_WIDTH = 28.0
-#: The largest share of the measure a list's or a quotation's indent takes: the theme's
-#: indents (up to 144 pt) would leave a narrow page's text no room.
-INDENT_SHARE = 0.25
 #: The space between the cover's title and subtitle, and the step by which a title too
 #: long for the cover's band is set smaller.
 TITLE_GAP = 6 * mm
@@ -104,87 +95,28 @@ PROGRESS_SECONDS = 1.0
 
 
 class _Styles:
+    """The paragraph style of each role (styles.STYLE_ROWS), and the colours and fonts
+    drawn outside paragraphs."""
+
     def __init__(self, theme: Theme, body: FontNames, head: FontNames, mark_font: str,
                  language: str) -> None:
-        s, c, sp = theme.sizes, theme.colours, theme.spacing
-        text, accent, muted = HexColor(c.text), HexColor(c.accent), HexColor(c.muted)
-        self.accent, self.rule = accent, HexColor(c.rule)
+        c = theme.colours
+        self.accent, self.rule = HexColor(c.accent), HexColor(c.rule)
         # Links in the theme's accent, as in the other editions.
         self.ink = Ink(c.accent, mark_font)
-        base = dict(
-            fontName=body.regular, fontSize=s.body, leading=s.body * theme.line_height,
-            textColor=text, alignment=TA_LEFT, allowWidows=0, allowOrphans=0,
-            hyphenationLang=hyphenator(language) or "", hyphenationMinWordLength=SHORTEST,
-        )
-        self.body = ParagraphStyle("body", spaceAfter=sp.paragraph_after, **base)
-        self.item = ParagraphStyle("item", spaceAfter=sp.paragraph_after / 2, **base)
-        self.label = ParagraphStyle("label", parent=self.item, textColor=accent, spaceAfter=0)
-        self.lead = ParagraphStyle(
-            "lead", parent=self.body, fontSize=s.lead, leading=s.lead * theme.line_height,
-            textColor=HexColor(c.quote), spaceAfter=sp.paragraph_after,
-        )
-        # Indents take at most a quarter of a narrow measure (INDENT_SHARE).
-        measure = theme.page.width_mm - theme.page.margins_mm.left - theme.page.margins_mm.right
-        quote_indent = min(sp.quote_indent, measure * mm * INDENT_SHARE)
-        self.quote = ParagraphStyle(
-            "quote", parent=self.body, fontName=body.italic, textColor=HexColor(c.quote),
-            leftIndent=quote_indent, rightIndent=quote_indent / 2,
-            spaceBefore=sp.paragraph_after / 2,
-        )
-        self.quote_attributed = ParagraphStyle("quote-attributed", parent=self.quote,
-                                               keepWithNext=1)
-        self.attribution = ParagraphStyle(
-            "attribution", parent=self.quote, fontName=body.regular, fontSize=s.small,
-            leading=s.small * theme.line_height, textColor=muted,
-        )
-        self.headings = [
-            ParagraphStyle(
-                f"h{level}", fontName=head.bold, fontSize=theme.sizes.heading(level),
-                leading=theme.sizes.heading(level) * 1.2, textColor=accent if level < 3 else text,
-                spaceBefore=sp.before_heading(level), spaceAfter=sp.heading_after,
-                keepWithNext=1, allowWidows=0, allowOrphans=0,
-            )
-            for level in range(1, 7)
-        ]
-        self.contents_title = ParagraphStyle(
-            "contents", parent=self.headings[0], spaceBefore=0, spaceAfter=sp.heading_after * 3,
-        )
-        self.toc = [
-            ParagraphStyle(
-                f"toc{level}", fontName=head.bold if level == 1 else head.regular,
-                fontSize=s.body if level == 1 else s.body - 0.5,
-                leading=s.body * 1.3, textColor=text,
-                spaceBefore=sp.paragraph_after if level == 1 else 1,
-            )
-            for level in range(1, 7)
-        ]
-        self.header = (head.regular, s.small, muted)
-        self.cover_title = ParagraphStyle(
-            "cover-title", fontName=head.bold, fontSize=s.title, leading=s.title * 1.15,
-            textColor=HexColor(c.cover_text),
-        )
-        self.cover_subtitle = ParagraphStyle(
-            "cover-subtitle", fontName=head.regular, fontSize=s.subtitle,
-            leading=s.subtitle * 1.3, textColor=HexColor(c.cover_text),
-        )
-        self.cover_label = ParagraphStyle(
-            "cover-label", fontName=head.bold, fontSize=s.small, leading=s.small * 1.4,
-            textColor=muted,
-        )
-        self.cover_value = ParagraphStyle(
-            "cover-value", fontName=body.regular, fontSize=s.body, leading=s.body * 1.3,
-            textColor=text,
-        )
-        self.cell = ParagraphStyle(
-            "cell", parent=self.body, fontSize=cell_size(theme),
-            leading=cell_size(theme) * theme.line_height,
-        )
+        role = paragraph_styles(theme, body, head, language)
+        self.body, self.item, self.label, self.lead = (
+            role["body"], role["item"], role["label"], role["lead"])
+        self.quote, self.quote_attributed, self.attribution = (
+            role["quote"], role["quote-attributed"], role["attribution"])
+        self.headings = [role[f"h{level}"] for level in range(1, 7)]
+        self.contents_title = role["contents"]
+        self.toc = [role[f"toc{level}"] for level in range(1, 7)]
+        self.cover_title, self.cover_subtitle = role["cover-title"], role["cover-subtitle"]
+        self.cover_label, self.cover_value = role["cover-label"], role["cover-value"]
+        self.cell, self.caption, self.note = role["cell"], role["caption"], role["note"]
+        self.header = (head.regular, theme.sizes.small, HexColor(c.muted))
         self.cell_header_font = head.bold
-        self.caption = ParagraphStyle(
-            "caption", parent=self.body, fontName=body.regular, fontSize=s.small + 0.5,
-            leading=(s.small + 0.5) * 1.3, spaceBefore=sp.paragraph_after / 2, spaceAfter=4,
-            keepWithNext=1,
-        )
         self.cover_background = HexColor(c.cover_background)
         self.cover_text = HexColor(c.cover_text)
 
@@ -592,98 +524,46 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
               say: Callable[[str], None] | None = None) -> None:
     """Lay the report out and write it; `say` hears the pages laid out, about once a second."""
     check_reportlab()
-    check_page_streams()
-    needed = needed_fallbacks(report.characters, (theme.body_font, theme.heading_font))
-    body = register_family("body", theme.body_font, needed=needed)
-    # The heading family sets no italic but in a table's header cell.
-    head = register_family("heading", theme.heading_font, needed=needed,
-                           styles=("regular", "bold", *_italic_in_table_headers(report)))
-    mark_font = register_alias("note-mark", theme.body_font.regular)
+    body, head, mark_font = _register_fonts(report, theme)
     st = _Styles(theme, body, head, mark_font, report.metadata.language)
-    note_style = ParagraphStyle("note", parent=st.body, fontSize=theme.sizes.small,
-                                leading=theme.sizes.small * 1.3, spaceAfter=2, leftIndent=10,
-                                firstLineIndent=-10)
-    text = _ParagraphMaker(st.ink, note_style)
+    text = _ParagraphMaker(st.ink, st.note)
     document = Element("Document")
     # The whole story is made before layout, so that every note's paragraph exists
     # when the frame looks for it; layout consumes the list from the front.
     story = [*_story(Document.of(report), theme, st, text, document)]
     meta = report.metadata
     when = build_time(report)
-    page_w, page_h = theme.page.width_mm * mm, theme.page.height_mm * mm
+    page = _PageFurniture(report, theme, st, say)
     margins = theme.page.margins_mm
-    left, right = margins.left * mm, margins.right * mm
-    top, bottom = margins.top * mm, margins.bottom * mm
-    header_font, header_size, header_colour = st.header
-
-    measure = page_w - left - right
-    running_head = fitted_line(meta.running_title, header_font, header_size, measure)
-    # Beside the page number, which takes up to "Page 9999 of 9999".
-    number_width = pdfmetrics.stringWidth("Page 9999 of 9999  ", header_font, header_size)
-    footer_publisher = fitted_line(meta.publisher, header_font, header_size,
-                                   measure - number_width)
-    said = [time.monotonic()]
-
-    def body_page(canvas: Any, doc: Any) -> None:
-        if say is not None and time.monotonic() - said[0] >= PROGRESS_SECONDS:
-            said[0] = time.monotonic()
-            say(f"{canvas.getPageNumber()} pages laid out")
-        canvas.begin_page()
-        canvas.saveState()
-        with canvas.pagination():
-            canvas.setFont(header_font, header_size)
-            canvas.setFillColor(header_colour)
-            y = page_h - top + 10 * mm
-            draw_string(canvas, left, y, running_head)
-            canvas.setStrokeColor(st.rule)
-            canvas.setLineWidth(0.5)
-            canvas.line(left, y - 2.5 * mm, page_w - right, y - 2.5 * mm)
-            y = bottom - 12 * mm
-            canvas.line(left, y + 4.5 * mm, page_w - right, y + 4.5 * mm)
-            draw_string(canvas, left, y, footer_publisher)
-            number = canvas.getPageNumber()
-            canvas.numbered_pages.append(number)
-            canvas.translate(page_w - right, y)
-            canvas.doForm(f"page-{number}")
-        canvas.restoreState()
+    frame = NotesFrame(page.left, page.bottom, page.width - page.left - page.right,
+                       page.height - page.top - page.bottom, id="body",
+                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+                       notes=text.notes, mark_font=mark_font, rule_colour=st.rule)
+    cover_frame = Frame(0, 0, page.width, page.height, id="cover", leftPadding=0,
+                        rightPadding=0, topPadding=0, bottomPadding=0)
+    doc = BaseDocTemplate(
+        str(destination), pagesize=(page.width, page.height),
+        leftMargin=margins.left * mm, rightMargin=margins.right * mm,
+        topMargin=margins.top * mm, bottomMargin=margins.bottom * mm,
+        title=meta.title, author=", ".join(meta.authors),
+        subject=meta.subject or meta.description or meta.title,
+        keywords=", ".join(meta.keywords), creator=f"reportexport {__version__}",
+        lang=meta.language, invariant=1, pageCompression=1, initialFontName=body.regular,
+    )
+    # A group kept with a table needs only the table's start to fit (tables.py).
+    use_keep_together_class(doc, KeepWithTableStart)
 
     def body_page_end(canvas: Any, doc: Any) -> None:
         frame.draw_notes(canvas)
         canvas.place_contents_numbers()
 
-    frame = NotesFrame(left, bottom, page_w - left - right, page_h - top - bottom, id="body",
-                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
-                       notes=text.notes, mark_font=mark_font, rule_colour=st.rule)
-    cover_frame = Frame(0, 0, page_w, page_h, id="cover", leftPadding=0, rightPadding=0,
-                        topPadding=0, bottomPadding=0)
-    doc = BaseDocTemplate(
-        str(destination),
-        pagesize=(page_w, page_h),
-        leftMargin=left, rightMargin=right, topMargin=top, bottomMargin=bottom,
-        title=meta.title,
-        author=", ".join(meta.authors),
-        subject=meta.subject or meta.description or meta.title,
-        keywords=", ".join(meta.keywords),
-        creator=f"reportexport {__version__}",
-        lang=meta.language,
-        invariant=1,
-        pageCompression=1,
-        initialFontName=body.regular,
-    )
-    # A group kept with a table needs only the table's start to fit (tables.py).
-    doc.keepTogetherClass = KeepWithTableStart
     doc.addPageTemplates([
         PageTemplate("cover", frames=[cover_frame],
                      onPage=lambda canvas, doc: canvas.begin_page()),
-        PageTemplate("body", frames=[frame], onPage=body_page, onPageEnd=body_page_end),
+        PageTemplate("body", frames=[frame], onPage=page.draw, onPageEnd=body_page_end),
     ])
     contents = (head.regular, st.toc[0].fontSize, st.body.textColor)
-
-    facts = DocumentFacts(
-        title=meta.title, authors=meta.authors, subject=meta.subject or meta.description
-        or meta.title, keywords=meta.keywords, language=meta.language,
-        creator=f"reportexport {__version__}",
-        date=when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), rights=meta.rights)
+    facts = _document_facts(report, when)
 
     def make_canvas(*args: Any, **kwargs: Any) -> _BriefCanvas:
         canvas = _BriefCanvas(*args, when=when, footer=st.header, contents=contents,
@@ -693,3 +573,68 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
 
     story.append(CarriedNotes(frame))
     doc.build(story, canvasmaker=make_canvas)
+
+
+def _register_fonts(report: Report, theme: Theme) -> tuple[FontNames, FontNames, str]:
+    """The body's and the headings' faces, and the note marks' font, registered."""
+    needed = needed_fallbacks(report.characters, (theme.body_font, theme.heading_font))
+    body = register_family("body", theme.body_font, needed=needed)
+    # The heading family sets no italic but in a table's header cell.
+    head = register_family("heading", theme.heading_font, needed=needed,
+                           styles=("regular", "bold", *_italic_in_table_headers(report)))
+    return body, head, register_alias("note-mark", theme.body_font.regular)
+
+
+def _document_facts(report: Report, when: dt.datetime) -> DocumentFacts:
+    meta = report.metadata
+    return DocumentFacts(
+        title=meta.title, authors=meta.authors, subject=meta.subject or meta.description
+        or meta.title, keywords=meta.keywords, language=meta.language,
+        creator=f"reportexport {__version__}",
+        date=when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), rights=meta.rights)
+
+
+class _PageFurniture:
+    """The page's size and margins, and what each body page shows outside its frame:
+    the running head and its rule, the footer's rule, publisher and page number."""
+
+    def __init__(self, report: Report, theme: Theme, st: _Styles,
+                 say: Callable[[str], None] | None) -> None:
+        margins = theme.page.margins_mm
+        self.width, self.height = theme.page.width_mm * mm, theme.page.height_mm * mm
+        self.left, self.right = margins.left * mm, margins.right * mm
+        self.top, self.bottom = margins.top * mm, margins.bottom * mm
+        self.font, self.size, self.colour = st.header
+        self.rule = st.rule
+        measure = self.width - self.left - self.right
+        meta = report.metadata
+        self.running_head = fitted_line(meta.running_title, self.font, self.size, measure)
+        # Beside the page number, which takes up to "Page 9999 of 9999".
+        number_width = pdfmetrics.stringWidth("Page 9999 of 9999  ", self.font, self.size)
+        self.publisher = fitted_line(meta.publisher, self.font, self.size,
+                                     measure - number_width)
+        self.say, self.said = say, time.monotonic()
+
+    def draw(self, canvas: Any, doc: Any) -> None:
+        """The onPage of the body's pages; says how far layout has got, now and then."""
+        if self.say is not None and time.monotonic() - self.said >= PROGRESS_SECONDS:
+            self.said = time.monotonic()
+            self.say(f"{canvas.getPageNumber()} pages laid out")
+        canvas.begin_page()
+        canvas.saveState()
+        with canvas.pagination():
+            canvas.setFont(self.font, self.size)
+            canvas.setFillColor(self.colour)
+            y = self.height - self.top + 10 * mm
+            draw_string(canvas, self.left, y, self.running_head)
+            canvas.setStrokeColor(self.rule)
+            canvas.setLineWidth(0.5)
+            canvas.line(self.left, y - 2.5 * mm, self.width - self.right, y - 2.5 * mm)
+            y = self.bottom - 12 * mm
+            canvas.line(self.left, y + 4.5 * mm, self.width - self.right, y + 4.5 * mm)
+            draw_string(canvas, self.left, y, self.publisher)
+            number = canvas.getPageNumber()
+            canvas.numbered_pages.append(number)
+            canvas.translate(self.width - self.right, y)
+            canvas.doForm(f"page-{number}")
+        canvas.restoreState()

@@ -1,0 +1,587 @@
+"""Every reach of the PDF exporter past reportlab's public API, and nowhere else.
+
+reportlab has no API for tagging (structure tree, marked content), footnotes,
+text rise kept true, per-page stream compression, or a group kept with only a
+table's start. The PDF package asks this module for each of those, by a name
+that says what it does; each function or class here names the private
+attribute or behaviour it relies on and why there is no public way.
+
+`check_reportlab()` runs before every build and fails loudly, naming what is
+gone, if a reportlab release no longer has an attribute relied on here;
+tests/test_reportlab_compat.py checks each hook behaves as relied on.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import (
+    LinkAnnotation,
+    PDFCrossReferenceTable,
+    PDFDictionary,
+    PDFFile,
+    PDFIndirectObject,
+    PDFName,
+    PDFPage,
+    PDFStream,
+    PDFString,
+    PDFTrailer,
+)
+from reportlab.pdfbase.ttfonts import TTFont, shapeStr
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
+from reportlab.platypus import Frame, KeepTogether, Paragraph, Table
+
+
+def check_reportlab() -> None:
+    """Fail loudly, naming each, if a reportlab release moved what this module reaches."""
+    needed = (
+        ("PDFPage.__NoDefault__", isinstance(getattr(PDFPage, "__NoDefault__", None), list)),
+        ("PDFPage.stream", hasattr(PDFPage, "stream")),
+        ("PDFPage.__NoDefault__ holding Contents",
+         "Contents" in getattr(PDFPage, "__NoDefault__", ())),
+        ("Canvas._addAnnotation", callable(getattr(Canvas, "_addAnnotation", None))),
+        ("LinkAnnotation.permitted", isinstance(getattr(LinkAnnotation, "permitted", None),
+                                                tuple)),
+        ("PDFTextObject._formatText", callable(getattr(PDFTextObject, "_formatText", None))),
+        ("Frame._reset", callable(getattr(Frame, "_reset", None))),
+        ("Frame._getAvailableWidth", callable(getattr(Frame, "_getAvailableWidth", None))),
+    )
+    missing = [name for name, present in needed if not present]
+    if missing:
+        raise RuntimeError("this reportlab release no longer has what the PDF exporter "
+                           "relies on (exporters/pdf/reportlab_compat.py): " + ", ".join(missing))
+
+
+# --- fonts ---------------------------------------------------------------------------
+
+
+class UnshapedTTFont(TTFont):
+    """A font reportlab never shapes.
+
+    Relies on reportlab.pdfbase.ttfonts.shapeFragWord leaving a word as it is when
+    its font's `hbFont` raises AttributeError (as for a font without HarfBuzz data).
+    reportlab shapes a whole paragraph or none (`ParagraphStyle.shaping`), with no
+    per-font switch: the theme's own fonts set Latin text exactly as unshaped.
+    """
+
+    def hbFont(self, fontSize: float = 10) -> Any:
+        raise AttributeError("the theme's own fonts are set unshaped")
+
+
+def give_blank_glyph(font: TTFont, codes: Iterable[int]) -> None:
+    """Map each of `codes` the font lacks to its space glyph, zero wide, if that glyph
+    draws nothing.
+
+    Writes the face's private tables `charToGlyph` and `charWidths` and reads
+    `glyphPos` (the glyph's outline offsets: equal ones mean no outline). reportlab
+    has no API to map a character to a glyph: it draws a missing one as .notdef.
+    """
+    face = font.face
+    blank = face.charToGlyph.get(0x20)
+    if blank is None or face.glyphPos[blank + 1] != face.glyphPos[blank]:
+        return
+    for code in codes:
+        if code not in face.charToGlyph:
+            face.charToGlyph[code] = blank
+            face.charWidths[code] = 0
+
+
+def font_file_name(name: str) -> str:
+    """The file a registered TrueType font was read from (its face's `filename`, which
+    reportlab keeps but does not document; a font has no public file name)."""
+    file_name: str = pdfmetrics.getFont(name).face.filename
+    return file_name
+
+
+def font_has_character(name: str, code: int) -> bool:
+    """Whether registered font `name` has a glyph for character `code`: its face's
+    `charToGlyph` map (reportlab offers no public coverage query)."""
+    return code in pdfmetrics.getFont(name).face.charToGlyph
+
+
+@functools.cache
+def widest_advance(name: str) -> float:
+    """The widest advance of any character in registered font `name`, in thousandths of
+    the size: the largest of its face's `charWidths` and its `defaultWidth` (what
+    reportlab's stringWidth gives a character the font lacks). Both are undocumented;
+    the font's hmtx table would need the file parsed again."""
+    face = pdfmetrics.getFont(name).face
+    widest: float = max(max(face.charWidths.values(), default=0), face.defaultWidth)
+    return widest
+
+
+def font_file_bytes(name: str) -> bytes:
+    """The whole TrueType file of registered font `name`, as reportlab read it: its
+    face's private `_ttf_data` (no public accessor; reading the file again could read
+    a file changed since)."""
+    data: bytes = pdfmetrics.getFont(name).face._ttf_data
+    return data
+
+
+# --- shaped text -----------------------------------------------------------------------
+
+
+def shaped_run(text: str, face: str, size: float) -> tuple[str, float | None]:
+    """`text` shaped in `face` at `size` as reportlab shapes a paragraph's word
+    (`ttfonts.shapeStr`), and its advance from the glyphs' `x_advance` in the string's
+    private `__shapeData__` (None when reportlab did not shape it)."""
+    shaped: str = shapeStr(text, face, size)
+    data = shape_data(shaped)
+    return shaped, (sum(glyph.x_advance for glyph in data) * size / 1000 if data else None)
+
+
+def shape_data(text: str) -> list[Any] | None:
+    """The glyphs of a string reportlab shaped (each with its `cluster` and `x_advance`):
+    its private `__shapeData__`, which reportlab attaches to a shaped word and keeps
+    when it joins the words of a line. None for an unshaped string."""
+    data: list[Any] | None = getattr(text, "__shapeData__", None)
+    return data
+
+
+def current_font(canvas: Any) -> tuple[str, float]:
+    """The canvas's current font name and size: its private `_fontname` and `_fontsize`
+    (setFont has no getter)."""
+    return canvas._fontname, canvas._fontsize
+
+
+class HookedTextObject(PDFTextObject):
+    """reportlab's text object, with its text rise kept true and a hook on each string.
+
+    reportlab folds two rises in a row ("r0 Ts r1 Ts") into one but then forgets the
+    second, and never resets it: after a shaped word that ends on a raised or lowered
+    glyph (a Khmer vowel sign) the rest of the line stays lowered. `setRise` writes
+    every rise (the private `_rise`, `_y` and `_code`). Each string's operators pass
+    through `formatted`, by overriding the private `_formatText`: there is no public
+    way to wrap what a paragraph's line draws.
+    """
+
+    def setRise(self, rise: float) -> None:  # reportlab's name
+        self._rise = rise
+        self._y -= rise
+        self._code.append(f"{fp_str(rise)} Ts")
+
+    def _formatText(self, text: str) -> str:  # reportlab's name
+        code: str = super()._formatText(text)
+        return self.formatted(text, code)
+
+    def formatted(self, text: str, code: str) -> str:
+        """The operators that draw `text` (`code`, as reportlab wrote them): a subclass
+        may wrap them."""
+        return code
+
+    def add_operators(self, code: str) -> None:
+        """Append raw operators inside the text object (its private `_code` list)."""
+        self._code.append(code)
+
+    @property
+    def owner(self) -> Any:
+        """The canvas the text object draws on (its private `_canvas`)."""
+        return self._canvas
+
+    @property
+    def font_name(self) -> str:
+        """The text object's current font (its private `_fontname`)."""
+        name: str = self._fontname
+        return name
+
+
+# --- the canvas and the document it writes --------------------------------------------
+
+
+class AnnotationHookCanvas(Canvas):
+    """A canvas that hears of each annotation it puts on a page.
+
+    Every link annotation (linkRect, linkURL, a paragraph's <a>) passes through the
+    private `Canvas._addAnnotation`; after it, the page's reference to it is the last
+    of the private `_annotationrefs`. reportlab has no hook on annotations.
+    """
+
+    def _addAnnotation(self, annotation: Any, name: str | None = None,
+                       addtopage: int = 1) -> None:
+        if addtopage:
+            self.annotating(annotation)
+        super()._addAnnotation(annotation, name, addtopage)
+        if addtopage:
+            self.annotated(self._annotationrefs[-1])
+
+    def annotating(self, annotation: Any) -> None:
+        """Before `annotation` is put on the page: a subclass may add to it."""
+
+    def annotated(self, reference: Any) -> None:
+        """After: `reference` is the annotation's object reference, as the page has it."""
+
+    @property
+    def document(self) -> Any:
+        """The PDFDocument being written (the canvas's private `_doc`)."""
+        return self._doc
+
+    def save(self) -> None:
+        """Write the document to its file object by object, as reportlab formats it.
+
+        reportlab's `PDFDocument.SaveToFile` formats every object into one list of
+        strings and joins them into the file's bytes before writing: at its end, a
+        long report's whole file is held twice in memory, the build's peak. This
+        is `PDFDocument.GetPDFData` and `format` (reportlab 5.1), with a file that
+        writes each object as it is added: the same bytes. It uses the document's
+        private `delayedFonts`, `signature`, `Outlines`, object tables and the
+        `__accum__` objects may read, and `_savedToFile`.
+        """
+        if self.page_has_content():
+            self.showPage()
+        document = self._doc
+        if getattr(document, "_savedToFile", False) or getattr(document, "_digiSigs", None):
+            raise RuntimeError("reportlab_compat cannot write this document")
+        document._savedToFile = True
+        for font in document.delayedFonts:
+            font.addObjects(document)
+        document.info.invariant = document.invariant
+        document.info.digest(document.signature)
+        document.Reference(document.Catalog)
+        document.Reference(document.info)
+        document.Outlines.prepare(document, self)
+        if document.Outlines.ready < 0:
+            document.Catalog.Outlines = None
+        with open(self._filename, "wb") as out:
+            _write_objects(document, _FileWriter(out, document._pdfVersion))
+
+    @property
+    def file_name(self) -> str:
+        """The file the canvas saves to (its private `_filename`)."""
+        name: str = self._filename
+        return name
+
+    def page_has_content(self) -> bool:
+        """Whether anything was drawn since the last page ended (the private `_code`)."""
+        return bool(len(self._code))
+
+
+class _FileWriter(PDFFile):
+    """reportlab's output collector, writing each piece to `out` instead of keeping it."""
+
+    def __init__(self, out: Any, version: Any) -> None:
+        super().__init__(version)  # which adds the file's header to its list
+        header: list[bytes] = self.strings
+        for piece in header:
+            out.write(piece)
+        header.clear()
+        self.write = out.write
+
+
+def _write_objects(document: Any, output: _FileWriter) -> None:
+    """reportlab's `PDFDocument.format` (5.1) into `output`: every object, numbered in
+    turn (formatting one may add more), then the cross-reference table and trailer."""
+    document.encrypt.prepare(document)
+    catalog, info = document.Catalog, document.info
+    document.Reference(catalog)
+    document.Reference(info)
+    encryption = document.encrypt.info()
+    encrypt = document.Reference(encryption) if encryption else None
+    numbers, objects, offsets = (document.numberToId, document.idToObject,
+                                 document.idToOffset)
+    ids = []
+    document.__accum__ = output
+    counter = 1
+    while counter in numbers:
+        oid = numbers[counter]
+        formatted = PDFIndirectObject(oid, objects[oid]).format(document)
+        offsets[oid] = output.add(formatted)
+        ids.append(oid)
+        counter += 1
+    del document.__accum__
+    if counter - 1 != len(numbers):
+        raise ValueError("reportlab numbered its objects in a way reportlab_compat cannot write")
+    xref = PDFCrossReferenceTable()
+    xref.addsection(0, ids)
+    start = output.add(xref.format(document))
+    output.add(PDFTrailer(startxref=start, Size=len(numbers) + 1,
+                          Root=document.Reference(catalog), Info=document.Reference(info),
+                          Encrypt=encrypt, ID=document.ID()).format(document))
+
+
+def set_annotation_entries(annotation: Any, struct_parent: int, contents: str) -> None:
+    """Give an annotation a `StructParent` and `Contents`. A LinkAnnotation writes only
+    the keys in its `permitted` tuple, taken from its `otherkw` dict: both are
+    undocumented; other annotations are PDF dictionaries."""
+    if isinstance(annotation, LinkAnnotation):
+        annotation.permitted = (*annotation.permitted, "StructParent")
+        annotation.otherkw["StructParent"] = struct_parent
+        annotation.Contents = contents
+    else:
+        annotation["StructParent"] = struct_parent
+        annotation["Contents"] = PDFString(contents)
+
+
+def set_page_entries(document: Any, entries: Callable[[int], dict[str, Any]]) -> None:
+    """Add `entries(index)` to each page's dictionary. A PDFPage writes only the keys in
+    its class's `__NoDefault__` list (undocumented), and the document's pages are its
+    private `Pages.pages`; reportlab has no API for page dictionary entries."""
+    for index, page in enumerate(document.Pages.pages):
+        added = entries(index)
+        page.__NoDefault__ = [*PDFPage.__NoDefault__, *added]
+        for key, value in added.items():
+            setattr(page, key, value)
+
+
+def page_name(name: str) -> Any:
+    """A PDF name object, for a page entry (`pdfdoc.PDFName`)."""
+    return PDFName(name)
+
+
+def compress_last_page(document: Any) -> None:
+    """Replace the last shown page's operators (text) by their compressed stream.
+
+    reportlab keeps every page's operators as text until the document is saved, and
+    only then compresses (and ASCII85-encodes) them: for a long report that text is
+    the largest thing held while pages are laid out. This writes the page's private
+    `stream` into its `Contents` as a FlateDecode stream, as soon as the page is
+    shown: the same operators, a fifth of the memory. No public API does this.
+    """
+    page = document.Pages.pages[-1]
+    operators = page.stream
+    if isinstance(operators, str):
+        operators = operators.encode("latin-1")
+    page.Contents = PDFStream(PDFDictionary({"Filter": PDFName("FlateDecode")}),
+                              zlib.compress(operators))
+    page.stream = None
+
+
+@dataclass(frozen=True)
+class WrittenDocument:
+    """What a saved document's objects are numbered, to append an update to its file.
+
+    reportlab numbers objects when it writes them; their numbers come from the
+    document's private `Reference` table, its `Pages.pages`, `Catalog` and `info`.
+    """
+
+    page_references: list[bytes]  # "N 0 R" of each page, in order
+    catalog_number: int
+    info_number: int
+    catalog: bytes  # the catalog dictionary as written
+
+    @classmethod
+    def of(cls, document: Any) -> WrittenDocument:
+        def number(obj: Any) -> int:
+            return int(document.Reference(obj).format(document).split()[0])
+
+        return cls([b"%d 0 R" % number(page) for page in document.Pages.pages],
+                   number(document.Catalog), number(document.info),
+                   document.Catalog.format(document))
+
+
+def producer_of(document: Any) -> str:
+    """The Producer reportlab writes in the information dictionary (the document's
+    undocumented `info.producer`), for the XMP metadata to say the same."""
+    producer: str = document.info.producer
+    return producer
+
+
+def pdf_string(document: Any, text: str) -> bytes:
+    """`text` as a PDF string in `document` (reportlab's `PDFString.format`)."""
+    written: bytes = PDFString(text).format(document)
+    return written
+
+
+def pdf_object_reference(document: Any, reference: Any) -> bytes:
+    """An object reference reportlab made ("N 0 R"), as written (`format`)."""
+    written: bytes = reference.format(document)
+    return written
+
+
+@dataclass(frozen=True)
+class Trailer:
+    """What the trailer reportlab wrote says."""
+
+    size: int
+    xref: int  # where the last cross-reference table starts
+    id: bytes  # the file identifier, as written
+
+
+def written_trailer(pdf: Any) -> Trailer:
+    """Read the trailer of the file reportlab just saved: it writes a classic trailer
+    (no cross-reference stream) with /Size and /ID in the file's last 2 KiB. That is
+    its behaviour, not an API: the object count is not exposed."""
+    pdf.seek(0, 2)
+    length = pdf.tell()
+    pdf.seek(max(0, length - 2048))
+    tail = pdf.read()
+    start = tail.rindex(b"trailer")
+    size = re.search(rb"/Size (\d+)", tail[start:])
+    ids = re.search(rb"/ID\s*(\[[^\]]*\])", tail[start:])
+    xref = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", tail)
+    if not (size and ids and xref):
+        raise RuntimeError("reportlab wrote a trailer reportlab_compat cannot read")
+    return Trailer(int(size[1]), int(xref[1]), ids[1])
+
+
+# --- platypus: frames, groups, tables, paragraphs ------------------------------------
+
+
+class FootedFrame(Frame):
+    """A Frame whose foot (the lowest point its content may reach) a subclass moves.
+
+    Frame keeps its geometry in private attributes and has no API to reserve room
+    at its foot: `_y1p` is the foot `Frame._add` checks a flowable against, `_y` the
+    cursor, `_aW`/`_aH` the room, `_atTop` whether nothing is placed yet,
+    `_oASpace`/`_prevASpace` how spaces collapse, and `_reset` begins each page.
+    """
+
+    def page_begun(self) -> None:
+        """At each new page (the frame's `_reset`): a subclass may reserve its foot."""
+
+    def _reset(self) -> None:
+        super()._reset()
+        self.page_begun()
+
+    def base(self) -> float:
+        """The frame's foot with nothing reserved (`_y1 + _bottomPadding`)."""
+        base: float = self._y1 + self._bottomPadding
+        return base
+
+    def set_foot(self, y: float) -> None:
+        self._y1p = y
+
+    def foot(self) -> float:
+        foot: float = self._y1p
+        return foot
+
+    def room(self) -> tuple[float, float]:
+        """The frame's width and height for content (`_aW`, `_aH`)."""
+        return self._aW, self._aH
+
+    def content_left(self) -> float:
+        left: float = self._x1 + self._leftPadding
+        return left
+
+    def at_top(self) -> bool:
+        return bool(self._atTop)
+
+    def cursor(self) -> float:
+        """Where the next flowable's top goes (`_y`)."""
+        y: float = self._y
+        return y
+
+    def available_width(self) -> float:
+        width: float = self._getAvailableWidth()
+        return width
+
+    def space_before(self, flowable: Any) -> float:
+        """The space `Frame._add` leaves above `flowable`: none at the frame's top, else
+        its space before less the space after the one above (when spaces overlap)."""
+        if self._atTop:
+            return 0.0
+        before: float = flowable.getSpaceBefore()
+        if self._oASpace:
+            before = max(before - self._prevASpace, 0)
+        return before
+
+
+def space_above_in_frame(flowable: Any) -> float:
+    """The space the frame left above `flowable` while drawing it, after the one before it
+    (as Frame._add computes it); none at the top of a frame. Reads the frame `Frame._add`
+    sets on the flowable (`_frame`) and its private `_atTop`, `_oASpace`, `_prevASpace`."""
+    frame = getattr(flowable, "_frame", None)
+    if frame is None or frame._atTop:
+        return 0.0
+    before: float = flowable.getSpaceBefore()
+    if frame._oASpace:
+        collapsed: float = frame._prevASpace + max(before - frame._prevASpace, 0)
+        return collapsed
+    return before
+
+
+def forget_postponed(flowable: Any) -> None:
+    """Clear the private `_postponed` mark the doc template sets on a flowable it moved
+    to the next page (a copy of one would carry it and be taken as moved twice)."""
+    flowable.__dict__.pop("_postponed", None)
+
+
+def count_page_as_filled(document: Any) -> None:
+    """Tell the doc template the current page holds a flowable (its private
+    `_curPageFlowableCount`): it halts after ten pages it takes for empty, and a page
+    of notes alone is not empty."""
+    document._curPageFlowableCount += 1
+
+
+def row_heights(table: Table) -> list[float]:
+    """A wrapped table's row heights (its private `_rowHeights`; no public accessor)."""
+    heights: list[float] = table._rowHeights
+    return heights
+
+
+def table_rows(table: Table) -> list[list[Any]]:
+    """A table's rows of cells (its private `_cellvalues`), which a split part holds:
+    the rows a row split between its lines leaves for the next page are new cells."""
+    rows: list[list[Any]] = table._cellvalues
+    return rows
+
+
+def given_row_heights(table: Table) -> list[float | None]:
+    """The row heights a table was made with (its private `_argH`): a split part is made
+    with the heights its rows had, and a row split between its lines keeps, on the next
+    page, a height of its own (at least its first part's, not only its cells')."""
+    heights: list[float | None] = table._argH
+    return heights
+
+
+class LenientKeepTogether(KeepTogether):
+    """reportlab's group kept together, which can ask less than its content's height.
+
+    KeepTogether.wrap stores the height it needs in the private `_H`, which its
+    `split` compares with the room; `slack()` is taken from it.
+    """
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+        size: tuple[float, float] = super().wrap(aW, aH)
+        self._H -= self.slack()
+        return size
+
+    def slack(self) -> float:
+        return 0.0
+
+    def kept(self) -> list[Any]:
+        """The group's flowables (its private `_content`)."""
+        content: list[Any] = self._content
+        return content
+
+
+def use_keep_together_class(document: Any, kind: type[KeepTogether]) -> None:
+    """Make the doc template group flowables kept with the next one (keepWithNext) as
+    `kind`: its `keepTogetherClass` attribute, undocumented."""
+    document.keepTogetherClass = kind
+
+
+def contained_flowables(item: Any) -> Iterator[Any]:
+    """The flowables inside a container: a table's cells (private `_cellvalues`), a
+    group's (`_content`), a list's (`_flowables`) or a list item's (`_flowable`)."""
+    if isinstance(item, Table):
+        for row in item._cellvalues:
+            yield from row
+        return
+    for attribute in ("_flowables", "_content", "_flowable"):
+        found = getattr(item, attribute, None)
+        if found is not None:
+            yield found
+
+
+def paragraph_fragments(paragraph: Paragraph) -> list[Any]:
+    """A paragraph's fragments: each with its `text` and `fontName`; once split, laid-out
+    words (`[width, (fragment, text), ...]`) or parts holding `words`. The parsed
+    `frags` attribute is undocumented; there is no public view of a paragraph's text runs."""
+    fragments: list[Any] = paragraph.frags
+    return fragments
+
+
+def laid_out_lines(paragraph: Paragraph) -> list[Any]:
+    """The lines of a wrapped paragraph (`blPara.lines`, undocumented): for plain text
+    `(extra space, [words])` tuples, else objects with `words` (fragments with `text`,
+    or a callback's `cbDefn`). Replacing an item changes what is drawn."""
+    lines: list[Any] = paragraph.blPara.lines
+    return lines

@@ -1,0 +1,401 @@
+"""Each hook of exporters/pdf/reportlab_compat.py, against the reportlab installed.
+
+The PDF exporter reaches past reportlab's public API only through that module.
+Each test here checks one hook does what the exporter relies on, and fails
+naming the reportlab attribute or behaviour when a release changes it.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pytest
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import LinkAnnotation
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+)
+from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
+
+from reportexport.exporters.pdf import reportlab_compat as compat
+from reportexport.exporters.pdf.fonts import register_family
+from reportexport.theme import Theme, load_theme
+
+
+@pytest.fixture(scope="module")
+def theme() -> Theme:
+    return load_theme()
+
+
+@pytest.fixture(scope="module")
+def body_font(theme: Theme) -> str:
+    return register_family("compat", theme.body_font).regular
+
+
+@pytest.fixture(scope="module")
+def khmer_font(theme: Theme) -> str:
+    return register_family("compat", theme.body_font.fallbacks[0], shaped=True).regular
+
+
+def test_check_reportlab_finds_everything_and_names_what_is_gone(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    compat.check_reportlab()
+    monkeypatch.delattr(Frame, "_reset")
+    with pytest.raises(RuntimeError, match=r"Frame\._reset"):
+        compat.check_reportlab()
+
+
+# --- fonts -----------------------------------------------------------------------------
+
+
+def test_unshaped_font_is_left_unshaped_by_reportlab(body_font: str, khmer_font: str) -> None:
+    from reportlab.pdfbase.ttfonts import shapeStr
+
+    with pytest.raises(AttributeError):
+        pdfmetrics.getFont(body_font).hbFont(10)
+    # shapeFragWord treats the AttributeError as "no HarfBuzz font": the word stays plain.
+    assert compat.shape_data(shapeStr("office", body_font, 10)) is None, (
+        "ttfonts.shapeFragWord shaped a word whose font's hbFont raises AttributeError")
+    assert compat.shape_data(shapeStr("ជាតិ", khmer_font, 10)) is not None
+
+
+def test_blank_glyph_is_drawn_for_ignorables(theme: Theme) -> None:
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    font = TTFont("compat-ignorables", str(theme.body_font.regular))
+    face = font.face
+    assert 0x200D not in face.charToGlyph, "the probe font (Caladea) has gained a joiner"
+    compat.give_blank_glyph(font, [0x200D])
+    blank = face.charToGlyph[0x20]
+    assert face.charToGlyph[0x200D] == blank, "TTFontFace.charToGlyph is no longer the map used"
+    assert face.glyphPos[blank + 1] == face.glyphPos[blank], "TTFontFace.glyphPos changed"
+    assert font.stringWidth("a\u200db", 10) == font.stringWidth("ab", 10), (
+        "TTFontFace.charWidths no longer gives a character's width")
+
+
+def test_font_file_name_bytes_and_coverage(theme: Theme, body_font: str) -> None:
+    path = theme.body_font.regular
+    assert compat.font_file_name(body_font) == str(path), "TTFontFace.filename changed"
+    assert compat.font_file_bytes(body_font) == path.read_bytes(), (
+        "TTFontFace._ttf_data no longer holds the font file")
+    assert compat.font_has_character(body_font, ord("a")), "TTFontFace.charToGlyph changed"
+    assert not compat.font_has_character(body_font, 0x1780)  # no Khmer in Caladea
+
+
+# --- shaped text ------------------------------------------------------------------------
+
+
+def test_shaped_run_gives_glyph_clusters_and_advance(khmer_font: str) -> None:
+    shaped, advance = compat.shaped_run("ជាតិ", khmer_font, 10)
+    data = compat.shape_data(shaped)
+    assert data, "ttfonts.shapeStr no longer attaches __shapeData__ to a shaped string"
+    assert all(hasattr(glyph, "cluster") and hasattr(glyph, "x_advance") for glyph in data)
+    assert advance is not None and 0 < advance < pdfmetrics.stringWidth("ជាតិ", khmer_font, 10) * 2
+
+
+def test_current_font_reads_the_canvas_font(body_font: str) -> None:
+    canvas = Canvas(io.BytesIO())
+    canvas.setFont(body_font, 13)
+    assert compat.current_font(canvas) == (body_font, 13), (
+        "Canvas._fontname/_fontsize no longer hold the current font")
+
+
+def test_reportlab_still_forgets_a_rise_and_the_hooked_text_object_keeps_it() -> None:
+    canvas = Canvas(io.BytesIO())
+    for kind, kept in ((PDFTextObject, -1.0), (compat.HookedTextObject, -2.0)):
+        text = kind(canvas)
+        text.setRise(-1.0)
+        text.setRise(-2.0)  # reportlab folds the two and forgets the second
+        assert text._rise == kept, (
+            f"{kind.__name__}.setRise: reportlab's rise handling changed (the fix may go)")
+
+
+def test_hooked_text_object_passes_each_string_through_formatted() -> None:
+    class Wrapping(compat.HookedTextObject):
+        def formatted(self, text: str, code: str) -> str:
+            return f"[{code}]"
+
+    canvas = Canvas(io.BytesIO())
+    canvas.setFont("Helvetica", 10)
+    text = Wrapping(canvas)
+    text.add_operators("% here")
+    text.textLine("word")
+    code = text.getCode()
+    assert "% here" in code, "PDFTextObject._code is no longer the operator list"
+    assert "[" in code and "(word) Tj" in code.split("[", 1)[1], (
+        "PDFTextObject._formatText is no longer how a string's operators are made")
+    assert text.owner is canvas and text.font_name == "Helvetica"
+
+
+# --- the canvas and the document it writes ----------------------------------------------
+
+
+class _Recording(compat.AnnotationHookCanvas):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.seen: list[tuple[str, Any]] = []
+
+    def annotating(self, annotation: Any) -> None:
+        self.seen.append(("before", annotation))
+        compat.set_annotation_entries(annotation, 7, "to the start")
+
+    def annotated(self, reference: Any) -> None:
+        self.seen.append(("after", reference))
+
+
+def test_annotation_hooks_and_entries(tmp_path: Path) -> None:
+    path = tmp_path / "links.pdf"
+    canvas = _Recording(str(path))
+    assert canvas.file_name == str(path), "Canvas._filename changed"
+    assert not canvas.page_has_content()
+    canvas.bookmarkPage("start")
+    canvas.drawString(10, 10, "x")
+    assert canvas.page_has_content(), "Canvas._code no longer holds the page's operators"
+    canvas.linkRect("", "start", (0, 0, 10, 10))
+    assert [kind for kind, _ in canvas.seen] == ["before", "after"], (
+        "Canvas._addAnnotation is no longer where a page's annotations pass")
+    assert isinstance(canvas.seen[0][1], LinkAnnotation)
+    canvas.showPage()
+    canvas.save()
+    with pikepdf.open(path) as pdf:
+        [annotation] = pdf.pages[0].Annots
+        assert annotation.StructParent == 7, "LinkAnnotation.permitted/otherkw changed"
+        assert str(annotation.Contents) == "to the start"
+        expected = compat.pdf_object_reference(canvas.document, canvas.seen[1][1])
+        assert expected == b"%d 0 R" % annotation.objgen[0], (
+            "Canvas._annotationrefs no longer ends with the page's last annotation")
+
+
+def test_page_entries_compression_and_what_was_written(tmp_path: Path) -> None:
+    path = tmp_path / "pages.pdf"
+    canvas = compat.AnnotationHookCanvas(str(path), invariant=1)
+    for number in range(2):
+        canvas.drawString(10, 10, f"page {number}")
+        canvas.showPage()
+        compat.compress_last_page(canvas.document)
+    compat.set_page_entries(canvas.document, lambda index: {
+        "StructParents": 5 + index, "Tabs": compat.page_name("S")})
+    canvas.save()
+    written = compat.WrittenDocument.of(canvas.document)
+    assert compat.producer_of(canvas.document).startswith("ReportLab")
+    assert compat.pdf_string(canvas.document, "a(b") == b"(a\\(b)"
+    with open(path, "rb") as pdf:
+        trailer = compat.written_trailer(pdf)
+    with pikepdf.open(path) as pdf:
+        assert [int(page.obj.StructParents) for page in pdf.pages] == [5, 6], (
+            "PDFPage.__NoDefault__ no longer lets a page write added entries")
+        assert [page.obj.Tabs for page in pdf.pages] == [pikepdf.Name.S] * 2
+        assert [b"page %d" % n in page.obj.Contents.read_bytes()
+                for n, page in enumerate(pdf.pages)] == [True, True], (
+            "PDFPage.stream/Contents: a page's compressed operators are not what it shows")
+        assert written.page_references == [b"%d 0 R" % page.obj.objgen[0]
+                                           for page in pdf.pages]
+        assert written.catalog_number == pdf.Root.objgen[0]
+        assert written.info_number == pdf.trailer.Info.objgen[0]
+        assert b"/Type /Catalog" in written.catalog
+        assert trailer.size == int(pdf.trailer.Size), "reportlab's trailer changed"
+        assert bytes(pdf.trailer.ID[0]).hex().encode() in trailer.id.lower()
+
+
+# --- platypus: frames, groups, tables, paragraphs -----------------------------------------
+
+
+class _Box(Flowable):
+    def __init__(self, height: float, space_before: float = 0.0) -> None:
+        super().__init__()
+        self.height, self.space_before = height, space_before
+        self.frames: list[Any] = []
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:
+        return aW, self.height
+
+    def getSpaceBefore(self) -> float:
+        return self.space_before
+
+    def draw(self) -> None:
+        self.frames.append(compat.space_above_in_frame(self))
+
+
+def test_footed_frame_foot_room_and_space_before() -> None:
+    class Counting(compat.FootedFrame):
+        begun = 0
+
+        def page_begun(self) -> None:
+            self.begun += 1
+
+    frame = Counting(0, 0, 200, 300, leftPadding=5, bottomPadding=7, topPadding=0,
+                     rightPadding=0)
+    assert frame.begun == 1, "Frame._reset is no longer called when a frame starts"
+    assert frame.base() == 7 and frame.foot() == 7 and frame.room() == (195, 293)
+    assert frame.content_left() == 5 and frame.at_top() and frame.cursor() == 300
+    canvas = Canvas(io.BytesIO())
+    assert frame.add(_Box(100), canvas)
+    assert not frame.at_top() and frame.cursor() == 200
+    frame.set_foot(150)
+    assert not frame.add(_Box(60), canvas), "Frame._y1p is no longer the foot Frame.add checks"
+    assert frame.space_before(_Box(10, space_before=12)) == 12
+    assert frame.available_width() == 195
+    frame._reset()
+    assert frame.begun == 2
+
+
+def test_space_above_in_frame_is_what_the_frame_left() -> None:
+    frame = Frame(0, 0, 200, 300, 0, 0, 0, 0)
+    canvas = Canvas(io.BytesIO())
+    first, second = _Box(10), _Box(10, space_before=9)
+    frame.add(first, canvas)
+    frame.add(second, canvas)
+    assert first.frames == [0.0] and second.frames == [9], (
+        "Frame.add no longer sets _frame, _atTop, _oASpace, _prevASpace as relied on")
+
+
+def _build(story: list[Flowable], tmp_path: Path, **kwargs: Any) -> BaseDocTemplate:
+    doc = BaseDocTemplate(str(tmp_path / "story.pdf"), pagesize=(200, 200), **kwargs)
+    doc.addPageTemplates([PageTemplate("page", frames=[Frame(0, 0, 200, 200, 0, 0, 0, 0)])])
+    doc.build(story)
+    return doc
+
+
+def test_a_postponed_flowable_is_marked_and_a_copy_can_forget_it(tmp_path: Path) -> None:
+    moved = _Box(150)
+    _build([_Box(100), moved], tmp_path)
+    assert getattr(moved, "_postponed", None) == 1, (
+        "the doc template no longer marks a flowable it moved to the next page _postponed")
+    twin = copy.copy(moved)
+    compat.forget_postponed(twin)
+    assert not hasattr(twin, "_postponed")
+
+
+def test_a_page_counted_as_filled_is_not_taken_for_empty(tmp_path: Path) -> None:
+    class Pages(ActionFlowable):
+        def __init__(self, count: bool) -> None:
+            super().__init__()
+            self.count = count
+
+        def apply(self, doc: Any) -> None:
+            for _ in range(12):
+                if self.count:
+                    compat.count_page_as_filled(doc)
+                doc.handle_pageBreak()
+                doc.clean_hanging()
+
+    with pytest.raises(LayoutError, match="without content"):
+        _build([_Box(10), Pages(False)], tmp_path)
+    _build([_Box(10), Pages(True)], tmp_path)  # _curPageFlowableCount counted them
+
+
+def test_row_heights_of_a_wrapped_table() -> None:
+    table = Table([["a"], ["b"], ["c"]], rowHeights=[10, 20, 30])
+    _, height = table.wrap(100, 1000)
+    assert compat.row_heights(table) == [10, 20, 30] and height == 60, (
+        "Table._rowHeights no longer holds the wrapped row heights")
+
+
+def test_lenient_group_asks_less_room_and_is_the_doc_templates_group(tmp_path: Path) -> None:
+    class Lenient(compat.LenientKeepTogether):
+        def slack(self) -> float:
+            return 50.0
+
+    canvas = Canvas(io.BytesIO())
+    parts = {}
+    for kind in (KeepTogether, Lenient):
+        group = kind([Spacer(10, 100), Spacer(10, 100)])
+        group.canv = canvas
+        parts[kind] = group.split(100, 160)
+    assert "FrameBreak" in type(parts[KeepTogether][0]).__name__
+    assert type(parts[Lenient][0]).__name__ == "Spacer", (
+        "KeepTogether.split no longer compares the room with _H")
+    assert Lenient([Spacer(1, 1)]).kept()[0].height == 1, "KeepTogether._content changed"
+
+    made: list[Any] = []
+
+    class Recorded(KeepTogether):
+        def __init__(self, flowables: Any, maxHeight: Any = None) -> None:
+            made.append(flowables)
+            super().__init__(flowables, maxHeight)
+
+    doc = BaseDocTemplate(str(tmp_path / "kept.pdf"), pagesize=(200, 200))
+    compat.use_keep_together_class(doc, Recorded)
+    doc.addPageTemplates([PageTemplate("page", frames=[Frame(0, 0, 200, 200)])])
+    heading = Paragraph("Heading", ParagraphStyle("h", keepWithNext=1))
+    doc.build([heading, Paragraph("Text", ParagraphStyle("p"))])
+    assert made and made[0][0] is heading, (
+        "BaseDocTemplate.keepTogetherClass no longer groups flowables kept with the next")
+
+
+def test_contained_flowables_of_tables_and_groups() -> None:
+    cell = Paragraph("x", ParagraphStyle("p"))
+    assert list(compat.contained_flowables(Table([[[cell]]]))) == [[cell]], (
+        "Table._cellvalues no longer holds the cells")
+    assert list(compat.contained_flowables(KeepTogether([cell]))) == [[cell]], (
+        "KeepTogether._content no longer holds the group")
+
+
+def test_paragraph_fragments_and_laid_out_lines(body_font: str) -> None:
+    style = ParagraphStyle("p", fontName=body_font, fontSize=10, leading=12)
+    paragraph = Paragraph("one <b>two</b> three " * 8, style)
+    fragments = compat.paragraph_fragments(paragraph)
+    assert "".join(f.text for f in fragments).strip() == ("one two three " * 8).strip() and all(
+        f.fontName for f in fragments), "Paragraph.frags no longer holds the parsed runs"
+    paragraph.wrap(100, 1000)
+    lines = compat.laid_out_lines(paragraph)
+    assert len(lines) > 1 and all(hasattr(line, "words") for line in lines), (
+        "Paragraph.blPara.lines: a styled paragraph's lines no longer hold words")
+    plain = Paragraph("one two three " * 8, style)
+    plain.wrap(100, 1000)
+    lines = compat.laid_out_lines(plain)
+    assert all(isinstance(line, tuple) and isinstance(line[1], list) for line in lines), (
+        "Paragraph.blPara.lines: a plain paragraph's lines are no longer (space, words)")
+    lines[0] = (lines[0][0], ["changed"])
+    canvas = Canvas(io.BytesIO(), pageCompression=0)
+    plain.drawOn(canvas, 0, 0)
+    canvas.showPage()
+    assert b"(changed)" in canvas.getpdfdata(), "a replaced line is no longer what is drawn"
+    _head, tail = Paragraph("one <b>two</b> three " * 8, style).split(100, 30)
+    for fragment in compat.paragraph_fragments(tail):
+        assert ((isinstance(fragment, list) and isinstance(fragment[0], float | int)
+                and all(isinstance(piece[1], str) for piece in fragment[1:]))
+                or hasattr(fragment, "text") or hasattr(fragment, "words")), fragment
+
+
+def test_widest_advance_bounds_every_string_width(body_font: str) -> None:
+    widest = compat.widest_advance(body_font)
+    face = pdfmetrics.getFont(body_font).face
+    assert widest >= face.defaultWidth and widest == max(
+        max(face.charWidths.values()), face.defaultWidth), (
+        "TTFontFace.charWidths/defaultWidth no longer hold the advances")
+    for text in ("WWWW", "mmmm", "\u2014\u2014", "\U0001f600"):  # a missing glyph too
+        assert pdfmetrics.stringWidth(text, body_font, 10) <= len(text) * widest * 10 / 1000, (
+            "stringWidth gives a character more than charWidths or defaultWidth says")
+
+
+def test_the_streamed_save_writes_what_reportlab_writes(tmp_path: Path, body_font: str) -> None:
+    files = []
+    for kind in (Canvas, compat.AnnotationHookCanvas):
+        path = tmp_path / f"{kind.__name__}.pdf"
+        canvas = kind(str(path), invariant=1, pageCompression=1)
+        for number in range(3):
+            canvas.setFont(body_font, 11)
+            canvas.drawString(20, 20, f"Page {number} ąčę")
+            canvas.bookmarkPage(f"p{number}")
+            canvas.addOutlineEntry(f"Page {number}", f"p{number}")
+            canvas.linkRect("", "p0", (0, 0, 10, 10))
+            canvas.showPage()
+        canvas.save()
+        files.append(path.read_bytes())
+    assert files[0] == files[1], (
+        "PDFDocument.GetPDFData/format changed: the streamed save no longer writes its bytes")
