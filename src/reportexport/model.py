@@ -117,6 +117,7 @@ class Table:
     align: tuple[str, ...]  # "left", "center" or "right", one per column
     caption: Inlines | None = None
     id: str | None = None  # what a cross-reference to it names
+    note: Inlines | None = None  # a line under the table: "Source: field reports."
 
     @property
     def label(self) -> str:
@@ -263,6 +264,22 @@ class Report:
                     yield section, text
 
 
+def report_blocks(report: Report) -> Iterator[Block]:
+    """Every block of the report's sections, in reading order."""
+    for _, section in report.walk():
+        yield from section.blocks
+
+
+def block_features(report: Report) -> frozenset[str]:
+    """The optional kinds of block the report uses ("table-note"): what an edition
+    styles only when used, so that a report without them is written as before."""
+    found: set[str] = set()
+    for block in report_blocks(report):
+        if isinstance(block, Table) and block.note is not None:
+            found.add("table-note")
+    return frozenset(found)
+
+
 def walk_sections(sections: tuple[Section, ...], level: int = 1
                   ) -> Iterator[tuple[int, Section]]:
     """`sections` and their subsections with their levels, in reading order."""
@@ -273,7 +290,7 @@ def walk_sections(sections: tuple[Section, ...], level: int = 1
 
 def map_content(block: Block, change: Callable[[Inlines], Inlines]) -> Block:
     """`block` with `change` applied to each run of text it holds, one at a time in
-    reading order: a table's caption, its header, then its cells row by row; a
+    reading order: a table's caption, its header, its cells row by row, then its note; a
     quotation's text, then its attribution. The one statement of a block's reading
     order: `block_content` lists the runs through it, `number_notes` numbers by it.
     Every kind is named (assert_never): one it does not know is refused, not taken for a list."""
@@ -289,7 +306,9 @@ def map_content(block: Block, change: Callable[[Inlines], Inlines]) -> Block:
             caption = None if block.caption is None else change(block.caption)
             columns = tuple(change(cell) for cell in block.columns)
             rows = tuple(tuple(change(cell) for cell in row) for row in block.rows)
-            return dataclasses.replace(block, caption=caption, columns=columns, rows=rows)
+            note = None if block.note is None else change(block.note)
+            return dataclasses.replace(block, caption=caption, columns=columns, rows=rows,
+                                       note=note)
         case Figure():
             return (block if block.caption is None
                     else dataclasses.replace(block, caption=change(block.caption)))

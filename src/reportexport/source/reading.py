@@ -356,6 +356,7 @@ def _table(data: dict[str, Any], path: DataPath, rich: _RichTextReader) -> Table
         align=tuple(align) if len(align) == width else ("left",) * width,
         caption=rich((*path, "caption")) if "caption" in data else None,
         id=_id(data),
+        note=rich((*path, "note")) if "note" in data else None,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from docx.enum.style import WD_STYLE_TYPE
@@ -95,11 +96,12 @@ def _paragraph_style(document: Any, by_name: dict[str, Any], name: str) -> Any:
 
 
 def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
-                  keep: set[str]) -> dict[str, str]:
+                  keep: set[str], features: Collection[str] = ()) -> dict[str, str]:
     """Style the paragraph styles the edition uses (styletable.PARAGRAPH_STYLES), its table
     and character styles; return their style ids by name.
 
-    Styles named in `keep` come from a template and are left exactly as they are.
+    Styles named in `keep` come from a template and are left exactly as they are; a
+    style of a kind of block the report does not use (not in `features`) is not added.
     """
     ids = {}
     # One pass over the styles: python-docx looks a name up with a query over all of them.
@@ -107,6 +109,8 @@ def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
     for style in document.styles:
         by_name.setdefault(style.name, style)  # the first of a name wins, as in python-docx
     for role in PARAGRAPH_STYLES:
+        if role.feature and role.feature not in features:
+            continue
         fresh = role.name not in keep
         style = _paragraph_style(document, by_name, role.name)
         _set_word_id(style, role.name, fresh)

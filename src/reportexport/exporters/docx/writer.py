@@ -56,6 +56,7 @@ from reportexport.model import (
     Strong,
     Table,
     Text,
+    block_features,
     plain,
 )
 from reportexport.source.images import edition_image
@@ -271,6 +272,8 @@ class _Body:
             row(table.columns, header=True)
             + "".join(row(cells, header=False) for cells in table.rows)))
         self._run_size = ""
+        if table.note is not None:
+            self.paragraph("Table Note", table.note)
 
     def figure(self, figure: Figure, text_width: int, text_height: int) -> None:
         """An inline picture with its description where Word's accessibility checker reads it
@@ -526,7 +529,7 @@ def _prepare_package(document: Any, report: Report, theme: Theme, *,
         _set_page(page, theme)
     text_width = Emu(page.page_width - page.left_margin - page.right_margin).twips
     text_height = Emu(page.page_height - page.top_margin - page.bottom_margin).twips
-    ids = ensure_styles(document, theme, text_width, keep)
+    ids = ensure_styles(document, theme, text_width, keep, block_features(report))
     if not from_template or page.header.is_linked_to_previous:
         _header_footer(page, report, ids, theme.heading_font)
     set_language(document, report.metadata.language)

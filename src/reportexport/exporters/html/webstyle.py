@@ -12,6 +12,7 @@ from reportexport.exporters.htmlcore.styles import (
     COLOURS,
     RULES,
     Rule,
+    feature_rules,
     font_face_rules,
     render,
     theme_values,
@@ -155,7 +156,8 @@ def _variables(colours: Mapping[str, str]) -> str:
 
 
 def web_stylesheet(theme: Theme, font_urls: Mapping[Path, str],
-                   fallbacks: Collection[FontFamily], used: Collection[tuple[str, str]]) -> str:
+                   fallbacks: Collection[FontFamily], used: Collection[tuple[str, str]],
+                   features: Collection[str] = ()) -> str:
     values = theme_values(theme, fallbacks, lambda name: f"var(--{name})")
     light, dark = palette(theme, dark=False), palette(theme, dark=True)
     return "\n".join([
@@ -163,7 +165,7 @@ def web_stylesheet(theme: Theme, font_urls: Mapping[Path, str],
         ":root { color-scheme: light dark; }",
         _variables(light),
         f"@media (prefers-color-scheme: dark) {{\n{_variables(dark)}\n}}",
-        render(RULES, values),
+        render(RULES + feature_rules(features), values),
         render(WEB_RULES, values),
         f"@media (min-width: 62em) {{\n{render(WIDE_RULES, values)}\n}}",
         f"@media print {{\n{_variables(light)}\n{render(PRINT_RULES, values)}\n}}",

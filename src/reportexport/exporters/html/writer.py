@@ -25,7 +25,7 @@ from reportexport.exporters.htmlcore.markup import (
     section_element,
 )
 from reportexport.frontend import ISBN, Document
-from reportexport.model import GENERATED_PREFIX, Figure, Report, Table, plain
+from reportexport.model import GENERATED_PREFIX, Figure, Report, Table, block_features, plain
 from reportexport.source.images import edition_image
 from reportexport.theme import FontFamily, Theme
 from reportexport.typography.fontruns import chain, needed_fallbacks, needs_glyph
@@ -65,7 +65,8 @@ def page_bytes(report: Report, theme: Theme) -> bytes:
         shown.update(link.get("href", ""))
     fallbacks = needed_fallbacks(report.characters, (theme.body_font, theme.heading_font))
     used = used_faces(body)
-    css = web_stylesheet(theme, font_urls(theme, fallbacks, shown, used), fallbacks, used)
+    css = web_stylesheet(theme, font_urls(theme, fallbacks, shown, used), fallbacks, used,
+                         block_features(report))
     html = etree.Element("html", lang=report.metadata.language)
     lines(html, [_head(document, css), body])
     return (b"<!DOCTYPE html>\n"

@@ -246,13 +246,24 @@ def table_element(table: Table, flavour: Flavour) -> Element:
     caption = caption_element("caption", table, flavour)
     element = lines(flavour.element("table", {"id": generated_id("table", table.number)}),
                     (caption, head, body))
-    if not flavour.table_regions:
-        return element
-    # Focusable, so that a keyboard can scroll it; named by its caption.
-    caption.set("id", generated_id("caption", table.number))
-    region = flavour.element("div", {"class": "table-region", "role": "region", "tabindex": "0",
-                                     "aria-labelledby": generated_id("caption", table.number)})
-    return lines(region, [element])
+    if table.note is not None:  # the note describes the table
+        element.set("aria-describedby", generated_id("table-note", table.number))
+    if flavour.table_regions:
+        # Focusable, so that a keyboard can scroll it; named by its caption.
+        caption.set("id", generated_id("caption", table.number))
+        element = lines(flavour.element(
+            "div", {"class": "table-region", "role": "region", "tabindex": "0",
+                    "aria-labelledby": generated_id("caption", table.number)}), [element])
+    return element if table.note is None else _with_note(element, table, flavour)
+
+
+def _with_note(element: Element, table: Table, flavour: Flavour) -> Element:
+    """The table and its note, a paragraph after it in one container: outside the grid (a
+    tfoot row would be read as one more row of data), and the table's description."""
+    note_id = generated_id("table-note", table.number)
+    note = add_inlines(flavour.element("p", {"class": "table-note", "id": note_id}),
+                       table.note or (), flavour)
+    return lines(flavour.element("div", {"class": "with-note"}), [element, note])
 
 
 def section_element(section: Section, level: int, flavour: Flavour,

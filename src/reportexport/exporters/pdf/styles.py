@@ -100,6 +100,9 @@ STYLE_ROWS: tuple[StyleRow, ...] = (
     StyleRow("caption", parent="body", font=("body", "regular"), size="small", size_step=0.5,
              leading=1.3, space_before=("paragraph_after", 0.5), space_after=4.0,
              keep_with_next=True),
+    # A table's note ("Source: …") sits close under the table's last rule.
+    StyleRow("table-note", parent="body", size="small", leading=1.3, space_before=3.0,
+             space_after=0.0),
     StyleRow("note", parent="body", size="small", leading=1.3, space_after=2.0,
              left_indent=10.0, first_line_indent=-10.0),
 )

@@ -115,6 +115,7 @@ class _Styles:
         self.cover_title, self.cover_subtitle = role["cover-title"], role["cover-subtitle"]
         self.cover_label, self.cover_value = role["cover-label"], role["cover-value"]
         self.cell, self.caption, self.note = role["cell"], role["caption"], role["note"]
+        self.table_note = role["table-note"]
         self.header = (head.regular, theme.sizes.small, HexColor(c.muted))
         self.cell_header_font = head.bold
         self.cover_background = HexColor(c.cover_background)
@@ -387,15 +388,26 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _ParagraphMa
         case NumberedList():
             return _list_flowables(block.items, True, st, theme, text, parent)
         case Table():
-            return table_flowables(block, plan(block, theme, _measure(theme)), st.cell,
-                                   st.cell_header_font, st.caption, st.ink, st.accent, st.rule,
-                                   _text_height(theme), parent.add("Table"), text)
+            return _table_flowables(block, st, theme, text, parent)
         case Figure():
             figure = parent.add("Figure", alt=block.alt)
             return figure_flowables(block, st.caption, st.ink, _measure(theme),
                                     _text_height(theme), figure, parent.add("Caption"), text)
         case _:
             assert_never(block)
+
+
+def _table_flowables(block: Table, st: _Styles, theme: Theme, text: _ParagraphMaker,
+                     parent: Element) -> list[Flowable]:
+    """The table, and its note (a P after the Table element) kept with its last rows."""
+    out = table_flowables(block, plan(block, theme, _measure(theme)), st.cell,
+                          st.cell_header_font, st.caption, st.ink, st.accent, st.rule,
+                          _text_height(theme), parent.add("Table"), text)
+    if block.note is not None:
+        grid = out[1]
+        grid.keepWithNext = True  # the caption, the table's start and the note: one group
+        out.insert(2, text.inline(block.note, st.table_note, parent.add("P")))
+    return out
 
 
 def _measure(theme: Theme) -> float:

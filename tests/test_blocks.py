@@ -1,0 +1,100 @@
+"""The everyday blocks of issue #26 read back from every edition: a table's note
+(after the table, in its container), nested lists, definition lists and callouts.
+
+Each edition is read with an independent reader: poppler for the PDF's text,
+lxml on the DOCX's and the EPUB's XML and on the web page."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import DATA
+from reportexport.building import build
+from reportexport.source.reading import load_report
+from reportexport.theme import Theme
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+X = "{http://www.w3.org/1999/xhtml}"
+
+
+def _build(source: Path, theme: Theme, out: Path) -> dict[str, Path]:
+    paths = build(load_report(source), theme, ["pdf", "docx", "epub", "html"], out)
+    return {path.suffix.lstrip("."): path for path in paths}
+
+
+def _docx_body(path: Path) -> etree._Element:
+    with zipfile.ZipFile(path) as package:
+        return etree.fromstring(package.read("word/document.xml")).find(f"{W}body")
+
+
+def _docx_styles(path: Path) -> dict[str, str]:
+    """Style id -> name."""
+    with zipfile.ZipFile(path) as package:
+        styles = etree.fromstring(package.read("word/styles.xml"))
+    return {s.get(f"{W}styleId"): s.find(f"{W}name").get(f"{W}val")
+            for s in styles.iter(f"{W}style")}
+
+
+def _epub_pages(path: Path) -> list[etree._Element]:
+    with zipfile.ZipFile(path) as package:
+        return [etree.fromstring(package.read(name)) for name in sorted(package.namelist())
+                if name.startswith("EPUB/text/") and not name.endswith("_cover.xhtml")]
+
+
+def _html_root(path: Path) -> etree._Element:
+    return etree.parse(str(path), etree.HTMLParser()).getroot()
+
+
+def _words(element: etree._Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+@pytest.fixture(scope="module")
+def table_notes(theme: Theme, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return _build(DATA / "valid" / "table-notes.yaml", theme,
+                  tmp_path_factory.mktemp("table-notes"))
+
+
+NOTE = "Source: field reports, 2024.3"
+
+
+def test_docx_table_note_follows_the_table_in_the_table_note_style(
+        table_notes: dict[str, Path]) -> None:
+    body = _docx_body(table_notes["docx"])
+    names = _docx_styles(table_notes["docx"])
+    [table] = body.findall(f"{W}tbl")
+    after = table.getnext()
+    assert after.tag == f"{W}p"
+    assert names[after.find(f"{W}pPr/{W}pStyle").get(f"{W}val")] == "Table Note"
+    assert "".join(after.itertext()).startswith("Source: field reports, 2024.")
+    # An empty cell is a cell: each row as wide as the header.
+    assert all(len(row.findall(f"{W}tc")) == 2 for row in table.findall(f"{W}tr"))
+
+
+@pytest.mark.parametrize("fmt", ["epub", "html"])
+def test_html_table_note_is_a_paragraph_after_the_table_in_its_container(
+        table_notes: dict[str, Path], fmt: str) -> None:
+    ns = X if fmt == "epub" else ""
+    roots = _epub_pages(table_notes["epub"]) if fmt == "epub" else [_html_root(table_notes["html"])]
+    [table] = [t for root in roots for t in root.iter(f"{ns}table")
+               if t.get("id", "").startswith("_table")]
+    container = next(a for a in table.iterancestors() if "with-note" in a.get("class", ""))
+    note = container[-1]
+    assert note.tag == f"{ns}p" and note.get("class") == "table-note"
+    assert _words(note) == NOTE
+    assert table.get("aria-describedby") == note.get("id")
+    cells = [[c for c in row if c.tag == f"{ns}td"] for row in table.iter(f"{ns}tr")][1:]
+    assert [len(row) for row in cells] == [2, 2]
+
+
+def test_pdf_table_note_is_printed_under_the_table(table_notes: dict[str, Path]) -> None:
+    import subprocess
+    text = subprocess.run(["pdftotext", "-layout", str(table_notes["pdf"]), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    south = next(i for i, line in enumerate(lines) if line == "South")
+    assert lines[south + 1] == NOTE
