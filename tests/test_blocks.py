@@ -79,7 +79,8 @@ def test_docx_table_note_follows_the_table_in_the_table_note_style(
 def test_html_table_note_is_a_paragraph_after_the_table_in_its_container(
         table_notes: dict[str, Path], fmt: str) -> None:
     ns = X if fmt == "epub" else ""
-    roots = _epub_pages(table_notes["epub"]) if fmt == "epub" else [_html_root(table_notes["html"])]
+    roots = (_epub_pages(table_notes["epub"]) if fmt == "epub"
+             else [_html_root(table_notes["html"])])
     [table] = [t for root in roots for t in root.iter(f"{ns}table")
                if t.get("id", "").startswith("_table")]
     container = next(a for a in table.iterancestors() if "with-note" in a.get("class", ""))
@@ -98,3 +99,87 @@ def test_pdf_table_note_is_printed_under_the_table(table_notes: dict[str, Path])
     lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
     south = next(i for i, line in enumerate(lines) if line == "South")
     assert lines[south + 1] == NOTE
+
+
+@pytest.fixture(scope="module")
+def nested_lists(theme: Theme, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return _build(DATA / "valid" / "nested-lists.yaml", theme,
+                  tmp_path_factory.mktemp("nested-lists"))
+
+
+#: Each item of the nested-lists case: (level, text), in reading order.
+ITEMS = [(0, "Plain first item"), (0, "Second item with a sub-list"), (1, "Second level one"),
+         (1, "Second level two, with a third level"), (2, "Third level one1"),
+         (2, "Third level two"), (1, "Second level three"), (0, "Third item"),
+         (0, "Step one"), (1, "Step one part one"), (1, "Step one part two"), (0, "Step two"),
+         (1, "Step two part one"), (0, "Step three2")]
+
+
+def test_docx_nested_items_are_word_levels_the_numbering_defines(
+        nested_lists: dict[str, Path]) -> None:
+    body = _docx_body(nested_lists["docx"])
+    with zipfile.ZipFile(nested_lists["docx"]) as package:
+        numbering = etree.fromstring(package.read("word/numbering.xml"))
+    abstract_of = {n.get(f"{W}numId"): n.find(f"{W}abstractNumId").get(f"{W}val")
+                   for n in numbering.iter(f"{W}num")}
+    levels = {a.get(f"{W}abstractNumId"): {lvl.get(f"{W}ilvl") for lvl in a.iter(f"{W}lvl")}
+              for a in numbering.iter(f"{W}abstractNum")}
+    items = []
+    for paragraph in body.iter(f"{W}p"):
+        style = paragraph.find(f"{W}pPr/{W}pStyle")
+        if style is None or not style.get(f"{W}val").startswith("List"):
+            continue
+        ilvl = paragraph.find(f"{W}pPr/{W}numPr/{W}ilvl")
+        level = 0 if ilvl is None else int(ilvl.get(f"{W}val"))
+        if level:  # the level exists in the numbering the paragraph names
+            num_id = paragraph.find(f"{W}pPr/{W}numPr/{W}numId").get(f"{W}val")
+            assert str(level) in levels[abstract_of[num_id]]
+        items.append((level, "".join(t.text for t in paragraph.iter(f"{W}t"))))
+    assert items == [(level, text.rstrip("12")) for level, text in ITEMS]
+
+
+@pytest.mark.parametrize("fmt", ["epub", "html"])
+def test_html_nested_lists_are_lists_inside_items(nested_lists: dict[str, Path],
+                                                  fmt: str) -> None:
+    ns = X if fmt == "epub" else ""
+    roots = (_epub_pages(nested_lists["epub"]) if fmt == "epub"
+             else [_html_root(nested_lists["html"])])
+    items = []
+    for root in roots:
+        for li in root.iter(f"{ns}li"):
+            lists = [a for a in li.iterancestors() if a.tag in (f"{ns}ul", f"{ns}ol")]
+            if root.find(f".//{ns}nav") is not None and any(
+                    a.tag == f"{ns}nav" for a in li.iterancestors()):
+                continue  # the contents
+            own = "".join([li.text or "", *("".join(k.itertext()) + (k.tail or "")
+                                            for k in li if k.tag not in (f"{ns}ul", f"{ns}ol"))])
+            items.append((len(lists) - 1, " ".join(own.split())))
+    items = [item for item in items if item[1] not in ("", "↩")]
+    assert [(level, text) for level, text in items if not text.startswith(("A note", "Lists"))] \
+        == ITEMS
+
+
+def test_pdf_nested_list_is_an_l_in_the_items_lbody(nested_lists: dict[str, Path]) -> None:
+    import subprocess
+    tree = subprocess.run(["pdfinfo", "-struct-text", str(nested_lists["pdf"])],
+                          capture_output=True, text=True, check=True).stdout.splitlines()
+    path: list[str] = []
+    nested = []
+    for line in tree:
+        depth = (len(line) - len(line.lstrip())) // 2
+        role = line.strip().split(" ")[0]
+        if role.startswith(('"', "/", "Object")):
+            continue
+        del path[depth:]
+        path.append(role)
+        if role == "L":
+            nested.append(path.count("L") - 1)
+    # Two lists of three levels and two: the outer L, Ls in LBodys, one L deeper still.
+    assert sorted(nested) == [0, 0, 1, 1, 1, 2]
+    text = subprocess.run(["pdftotext", "-layout", str(nested_lists["pdf"]), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    indents = {" ".join(line.split()[1:]): len(line) - len(line.lstrip())
+               for line in text.splitlines() if line.strip()}
+    first, second, third = (indents[text] for text in
+                            ("Plain first item", "Second level one", "Third level two"))
+    assert first < second < third

@@ -91,14 +91,34 @@ class Paragraph:
         return plain(self.content)
 
 
+#: How deep lists nest: a list, a list in one of its items, and one more.
+LIST_LEVELS = 3
+
+
 @dataclass(frozen=True)
 class BulletList:
     items: tuple[Inlines, ...]
+    #: The list nested in each item, if any, one per item; () when none has one.
+    sublists: tuple[SubList | None, ...] = ()
+
+    def sublist(self, index: int) -> SubList | None:
+        """The list nested in item `index`, if it has one."""
+        return self.sublists[index] if self.sublists else None
 
 
 @dataclass(frozen=True)
 class NumberedList:
     items: tuple[Inlines, ...]
+    #: The list nested in each item, if any, one per item; () when none has one.
+    sublists: tuple[SubList | None, ...] = ()
+
+    def sublist(self, index: int) -> SubList | None:
+        """The list nested in item `index`, if it has one."""
+        return self.sublists[index] if self.sublists else None
+
+
+#: A list, as it may stand in a list's item (at most LIST_LEVELS deep).
+SubList = BulletList | NumberedList
 
 
 @dataclass(frozen=True)
@@ -277,6 +297,8 @@ def block_features(report: Report) -> frozenset[str]:
     for block in report_blocks(report):
         if isinstance(block, Table) and block.note is not None:
             found.add("table-note")
+        elif isinstance(block, BulletList | NumberedList) and block.sublists:
+            found.add("nested-list")
     return frozenset(found)
 
 
@@ -301,7 +323,7 @@ def map_content(block: Block, change: Callable[[Inlines], Inlines]) -> Block:
             text = change(block.text)
             return Quote(text, None if block.attribution is None else change(block.attribution))
         case BulletList() | NumberedList():
-            return type(block)(tuple(change(item) for item in block.items))
+            return _map_list(block, change)
         case Table():
             caption = None if block.caption is None else change(block.caption)
             columns = tuple(change(cell) for cell in block.columns)
@@ -314,6 +336,17 @@ def map_content(block: Block, change: Callable[[Inlines], Inlines]) -> Block:
                     else dataclasses.replace(block, caption=change(block.caption)))
         case _:
             assert_never(block)
+
+
+def _map_list(block: SubList, change: Callable[[Inlines], Inlines]) -> SubList:
+    """A list with `change` applied to each item, then to the items of its sublist."""
+    items: list[Inlines] = []
+    sublists: list[SubList | None] = []
+    for index, item in enumerate(block.items):
+        items.append(change(item))
+        sublist = block.sublist(index)
+        sublists.append(None if sublist is None else _map_list(sublist, change))
+    return type(block)(tuple(items), tuple(sublists) if block.sublists else ())
 
 
 def block_content(block: Block) -> tuple[Inlines, ...]:

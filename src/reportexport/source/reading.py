@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from reportexport.model import (
+    LIST_LEVELS,
     Block,
     BulletList,
     Fact,
@@ -21,6 +22,7 @@ from reportexport.model import (
     Quote,
     Report,
     Section,
+    SubList,
     Table,
     Text,
     cross_references,
@@ -318,9 +320,9 @@ def _block(data: Any, path: DataPath, rich: _RichTextReader) -> Block | None:
         return None
     if "paragraph" in data:
         return Paragraph(rich((*path, "paragraph")))
-    for kind, make in (("bullets", BulletList), ("numbered", NumberedList)):
+    for kind in ("bullets", "numbered"):
         if kind in data:
-            return make(tuple(rich((*path, kind, i)) for i in range(len(_items(data, kind)))))
+            return _list(data, kind, path, rich)
     if isinstance(data.get("table"), dict):
         return _table(data["table"], (*path, "table"), rich)
     if isinstance(data.get("figure"), dict):
@@ -331,6 +333,29 @@ def _block(data: Any, path: DataPath, rich: _RichTextReader) -> Block | None:
     attribution = (rich((*path, "quote", "attribution"))
                    if quote.get("attribution") else None)
     return Quote(rich((*path, "quote", "text")), attribution)
+
+
+def _list(data: dict[str, Any], kind: str, path: DataPath, rich: _RichTextReader,
+          level: int = 1) -> SubList:
+    """The list `data[kind]` at `level`, its items' own lists read (LIST_LEVELS at most)."""
+    items: list[Inlines] = []
+    sublists: list[SubList | None] = []
+    for i, item in enumerate(_items(data, kind)):
+        if not isinstance(item, dict):
+            items.append(rich((*path, kind, i)))
+            sublists.append(None)
+            continue
+        items.append(rich((*path, kind, i, "text")))
+        inner = next((k for k in ("bullets", "numbered") if k in item), None)
+        if inner is not None and level == LIST_LEVELS:
+            rich.problems.append(rich.located.problem(
+                (*path, kind, i, inner), f"a list nested {LIST_LEVELS + 1} levels deep: "
+                f"lists nest {LIST_LEVELS} levels at most"))
+            inner = None
+        sublists.append(None if inner is None
+                        else _list(item, inner, (*path, kind, i), rich, level + 1))
+    make = BulletList if kind == "bullets" else NumberedList
+    return make(tuple(items), tuple(sublists) if any(sublists) else ())
 
 
 def _table(data: dict[str, Any], path: DataPath, rich: _RichTextReader) -> Table:

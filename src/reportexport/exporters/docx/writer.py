@@ -34,6 +34,7 @@ from reportexport.exporters.docx.fontembedding import (
     subset_fonts,
 )
 from reportexport.exporters.docx.footnotes import add_footnote, new_footnotes_part
+from reportexport.exporters.docx.numbering import NestedNumbering, next_num_id
 from reportexport.exporters.docx.ordering import insert_in_order
 from reportexport.exporters.docx.styles import ensure_styles, set_language
 from reportexport.exporters.docx.styletable import TOC_LEVELS
@@ -54,6 +55,7 @@ from reportexport.model import (
     Quote,
     Report,
     Strong,
+    SubList,
     Table,
     Text,
     block_features,
@@ -135,6 +137,7 @@ class _Body:
         self._run_size = ""  # a smaller size for every run, while a shrunk table is written
         self._xml = io.BytesIO()
         self.numbering = list_numbering
+        self.nested = NestedNumbering(compat.numbering_element(document))
         self._numbered_lists = 0
 
     def paragraph(self, style: str, content: Inlines, prefix: str = "",
@@ -293,13 +296,25 @@ class _Body:
         self.add(wml.paragraph(self.ids["Normal"], wml.drawing(inline), wml.KEPT_WITH_NEXT))
         self.caption(figure)
 
-    def numbered(self, items: tuple[Inlines, ...]) -> None:
-        self._numbered_lists += 1
-        # Each list after the first restarts at 1 through its own numbering instance.
-        num_id = self.numbering(self._numbered_lists)
-        extra = wml.numbered_item(num_id) if num_id is not None else ""
-        for item in items:
-            self.add(wml.paragraph(self.ids["List Number"], self.runs(item), extra))
+    def add_list(self, block: SubList, level: int = 0) -> None:
+        """A list's items in List Bullet or List Number, each followed by its own list's,
+        at Word's level 1 or 2 (w:ilvl) of a numbering that has them."""
+        numbered = isinstance(block, NumberedList)
+        if level:
+            extra = wml.numbered_item(self.nested.instance(numbered, level), level)
+        elif numbered:
+            self._numbered_lists += 1
+            # Each list after the first restarts at 1 through its own numbering instance.
+            num_id = self.numbering(self._numbered_lists)
+            extra = wml.numbered_item(num_id) if num_id is not None else ""
+        else:
+            extra = ""
+        style = self.ids["List Number" if numbered else "List Bullet"]
+        for index, item in enumerate(block.items):
+            self.add(wml.paragraph(style, self.runs(item), extra))
+            sublist = block.sublist(index)
+            if sublist is not None:
+                self.add_list(sublist, level + 1)
 
 
 def _list_numbering(document: Any, list_number_style_id: str) -> ListNumbering:
@@ -317,19 +332,16 @@ def _list_numbering(document: Any, list_number_style_id: str) -> ListNumbering:
             abstract = num.find(qn("w:abstractNumId")).get(qn("w:val"))
     if abstract is None:
         return lambda n: None
-    used = [int(num.get(qn("w:numId"))) for num in numbering.findall(qn("w:num"))]
-    next_id = [max(used) + 1]
 
     def num_for(n: int) -> str | None:
         if n == 1:
             return None
-        num_id = str(next_id[0])
+        num_id = next_num_id(numbering)  # nested lists' instances are made in between
         numbering.append(wml.element(
             "w:num", {"w:numId": num_id},
             wml.element("w:abstractNumId", {"w:val": abstract}),
             wml.element("w:lvlOverride", {"w:ilvl": "0"},
                         wml.element("w:startOverride", {"w:val": "1"}))))
-        next_id[0] += 1
         return num_id
 
     return num_for
@@ -597,11 +609,8 @@ def _write_block(body: _Body, block: Block, theme: Theme, text_width: int,
             body.paragraph("Quote", block.text)
             if block.attribution:
                 body.paragraph("Quote", block.attribution, prefix="— ")
-        case BulletList():
-            for item in block.items:
-                body.paragraph("List Bullet", item)
-        case NumberedList():
-            body.numbered(block.items)
+        case BulletList() | NumberedList():
+            body.add_list(block)
         case Table():
             body.table(block, text_width, _table_plan(block, theme, text_width))
         case Figure():

@@ -37,6 +37,7 @@ from reportexport.model import (
     Quote,
     Section,
     Strong,
+    SubList,
     Table,
     Text,
 )
@@ -187,10 +188,8 @@ def block_element(block: Block, flavour: Flavour) -> Element:
             return add_inlines(flavour.element("p"), block.content, flavour)
         case Quote():
             return _quote(block, flavour)
-        case BulletList():
-            return _list("ul", block.items, flavour)
-        case NumberedList():
-            return _list("ol", block.items, flavour)
+        case BulletList() | NumberedList():
+            return _list(block, flavour)
         case Table():
             return table_element(block, flavour)
         case Figure():
@@ -207,9 +206,18 @@ def _quote(quote: Quote, flavour: Flavour) -> Element:
     return lines(flavour.element("blockquote"), parts)
 
 
-def _list(tag: str, items: Sequence[Inlines], flavour: Flavour) -> Element:
-    return lines(flavour.element(tag),
-                 (add_inlines(flavour.element("li"), item, flavour) for item in items))
+def _list(block: SubList, flavour: Flavour) -> Element:
+    """A ul or an ol; an item's own list is a ul or an ol inside its li."""
+
+    def item(index: int, content: Inlines) -> Element:
+        li = add_inlines(flavour.element("li"), content, flavour)
+        sublist = block.sublist(index)
+        if sublist is not None:
+            li.append(_list(sublist, flavour))
+        return li
+
+    tag = "ul" if isinstance(block, BulletList) else "ol"
+    return lines(flavour.element(tag), (item(i, content) for i, content in enumerate(block.items)))
 
 
 def _figure(figure: Figure, flavour: Flavour) -> Element:

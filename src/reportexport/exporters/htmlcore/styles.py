@@ -90,6 +90,13 @@ FEATURE_RULES: Mapping[str, tuple[Rule, ...]] = {
         (".with-note table", {"margin-bottom": "0"}),
         (".table-note", {"font-size": "{small}", "margin": "0.3em 0 {paragraph_after}"}),
     ),
+    # Labels by level as the PDF and Word draw them: 1. a. i. and • – •.
+    "nested-list": (
+        ("li > ol", {"list-style-type": "lower-alpha"}),
+        ("li > ol li > ol", {"list-style-type": "lower-roman"}),
+        ("li > ul", {"list-style-type": "\"\\2013  \""}),
+        ("li > ul li > ul", {"list-style-type": "disc"}),
+    ),
 }
 
 

@@ -19,6 +19,7 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     HRFlowable,
+    Indenter,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
@@ -63,6 +64,7 @@ from reportexport.model import (
     NumberedList,
     Quote,
     Report,
+    SubList,
     Table,
     Text,
     notes,
@@ -383,10 +385,9 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _ParagraphMa
             return [text.inline(block.content, st.body, parent.add("P"))]
         case Quote():
             return _quote_flowables(block, st, theme, text, parent)
-        case BulletList():
-            return _list_flowables(block.items, False, st, theme, text, parent)
-        case NumberedList():
-            return _list_flowables(block.items, True, st, theme, text, parent)
+        case BulletList() | NumberedList():
+            return [*_list_flowables(block, st, theme, text, parent),
+                    Spacer(1, theme.spacing.paragraph_after)]
         case Table():
             return _table_flowables(block, st, theme, text, parent)
         case Figure():
@@ -437,17 +438,48 @@ def _quote_flowables(block: Quote, st: _Styles, theme: Theme, text: _ParagraphMa
     return out
 
 
-def _list_flowables(items: tuple[Inlines, ...], numbered: bool, st: _Styles, theme: Theme,
-                    text: _ParagraphMaker, parent: Element) -> list[Flowable]:
+#: An item's label at each level of nesting: bullets, and numbers (1. a. i.).
+BULLETS = ("•", "–", "•")
+
+
+def _label(number: int, numbered: bool, level: int) -> str:
+    if not numbered:
+        return BULLETS[level]
+    if level == 1:
+        return f"{'abcdefghijklmnopqrstuvwxyz'[(number - 1) % 26]}."
+    return f"{_roman(number)}." if level == 2 else f"{number}."
+
+
+def _roman(number: int) -> str:
+    out = ""
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"),
+                           (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"),
+                           (4, "iv"), (1, "i")):
+        while number >= value:
+            out, number = out + letters, number - value
+    return out
+
+
+def _list_flowables(block: SubList, st: _Styles, theme: Theme, text: _ParagraphMaker,
+                    parent: Element, level: int = 0) -> list[Flowable]:
+    """A list, tagged L > LI > Lbl, LBody; an item's own list is indented under it, an L
+    in its LBody (after the item's text, a P there)."""
     indent = min(theme.spacing.list_indent, _measure(theme) * INDENT_SHARE)
+    numbered = isinstance(block, NumberedList)
     tagged_list = parent.add("L")
     out: list[Flowable] = []
-    for number, content in enumerate(items, start=1):
+    for number, content in enumerate(block.items, start=1):
         item = tagged_list.add("LI")
-        label = plain_paragraph(f"{number}." if numbered else "•", st.label, item.add("Lbl"))
-        out.append(ListItem(label, text.inline(content, st.item, item.add("LBody")),
+        label = plain_paragraph(_label(number, numbered, level), st.label, item.add("Lbl"))
+        sublist = block.sublist(number - 1)
+        body = item.add("LBody")
+        out.append(ListItem(label, text.inline(content, st.item,
+                                               body if sublist is None else body.add("P")),
                             indent=indent, label_width=indent * 0.75))
-    out.append(Spacer(1, theme.spacing.paragraph_after))
+        if sublist is not None:
+            out += [Indenter(left=indent),
+                    *_list_flowables(sublist, st, theme, text, body, level + 1),
+                    Indenter(left=-indent)]
     return out
 
 
