@@ -183,3 +183,53 @@ def test_pdf_nested_list_is_an_l_in_the_items_lbody(nested_lists: dict[str, Path
     first, second, third = (indents[text] for text in
                             ("Plain first item", "Second level one", "Third level two"))
     assert first < second < third
+
+
+@pytest.fixture(scope="module")
+def everyday(theme: Theme, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return _build(DATA / "valid" / "everyday-blocks.yaml", theme,
+                  tmp_path_factory.mktemp("everyday-blocks"))
+
+
+TERMS = [("NEC", "National Election Committee"),
+         ("CSO", "Civil society organisation, as defined in Findings.1"),
+         ("Long term that might wrap onto a second line in a narrow column", "Its definition.")]
+
+
+def test_docx_definitions_are_term_and_definition_styles(everyday: dict[str, Path]) -> None:
+    body = _docx_body(everyday["docx"])
+    names = _docx_styles(everyday["docx"])
+    found = []
+    for paragraph in body.iter(f"{W}p"):
+        style = paragraph.find(f"{W}pPr/{W}pStyle")
+        name = names.get(style.get(f"{W}val")) if style is not None else None
+        if name in ("Definition Term", "Definition"):
+            found.append((name, "".join(t.text for t in paragraph.iter(f"{W}t"))))
+            assert paragraph.find(f"{W}pPr/{W}ind") is None  # the style's, not direct
+    assert found == [pair for term, definition in TERMS
+                     for pair in (("Definition Term", term),
+                                  ("Definition", definition.rstrip("1")))]
+
+
+@pytest.mark.parametrize("fmt", ["epub", "html"])
+def test_html_definitions_are_a_dl(everyday: dict[str, Path], fmt: str) -> None:
+    ns = X if fmt == "epub" else ""
+    roots = _epub_pages(everyday["epub"]) if fmt == "epub" else [_html_root(everyday["html"])]
+    [dl] = [dl for root in roots for dl in root.iter(f"{ns}dl")
+            if dl.get("class") == "definitions"]
+    kids = [(kid.tag.removeprefix(ns), _words(kid)) for kid in dl]
+    assert kids == [pair for term, definition in TERMS
+                    for pair in (("dt", term), ("dd", definition))]
+
+
+def test_pdf_definitions_are_a_list_of_labelled_items(everyday: dict[str, Path]) -> None:
+    import subprocess
+    tree = subprocess.run(["pdfinfo", "-struct-text", str(everyday["pdf"])],
+                          capture_output=True, text=True, check=True).stdout
+    section = tree[tree.index('"Acronyms"\n    L'):]
+    roles = [line.strip() for line in section.splitlines()
+             if line.strip() in ("LI (block)", "Lbl (block)", "LBody (block)")]
+    assert roles == ["LI (block)", "Lbl (block)", "LBody (block)"] * len(TERMS)
+    for term, definition in TERMS:
+        assert f'Lbl (block)\n          "{term}"' in section
+        assert f'LBody (block)\n          "{definition[:20]}' in section

@@ -122,6 +122,19 @@ SubList = BulletList | NumberedList
 
 
 @dataclass(frozen=True)
+class Definition:
+    """A term and what it means: an entry of a glossary or a list of acronyms."""
+
+    term: Inlines
+    definition: Inlines
+
+
+@dataclass(frozen=True)
+class DefinitionList:
+    items: tuple[Definition, ...]
+
+
+@dataclass(frozen=True)
 class Quote:
     text: Inlines
     attribution: Inlines | None = None
@@ -164,7 +177,7 @@ class Figure:
         return f"Figure {self.number}"
 
 
-Block = Paragraph | BulletList | NumberedList | Quote | Table | Figure
+Block = Paragraph | BulletList | NumberedList | DefinitionList | Quote | Table | Figure
 
 
 #: What begins every name an edition makes up for itself: a note's anchor and its
@@ -299,6 +312,8 @@ def block_features(report: Report) -> frozenset[str]:
             found.add("table-note")
         elif isinstance(block, BulletList | NumberedList) and block.sublists:
             found.add("nested-list")
+        elif isinstance(block, DefinitionList):
+            found.add("definitions")
     return frozenset(found)
 
 
@@ -324,6 +339,9 @@ def map_content(block: Block, change: Callable[[Inlines], Inlines]) -> Block:
             return Quote(text, None if block.attribution is None else change(block.attribution))
         case BulletList() | NumberedList():
             return _map_list(block, change)
+        case DefinitionList():
+            return DefinitionList(tuple(Definition(change(item.term), change(item.definition))
+                                        for item in block.items))
         case Table():
             caption = None if block.caption is None else change(block.caption)
             columns = tuple(change(cell) for cell in block.columns)

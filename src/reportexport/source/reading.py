@@ -13,6 +13,8 @@ from reportexport.model import (
     LIST_LEVELS,
     Block,
     BulletList,
+    Definition,
+    DefinitionList,
     Fact,
     Figure,
     Inlines,
@@ -323,6 +325,11 @@ def _block(data: Any, path: DataPath, rich: _RichTextReader) -> Block | None:
     for kind in ("bullets", "numbered"):
         if kind in data:
             return _list(data, kind, path, rich)
+    if "definitions" in data:
+        return DefinitionList(tuple(
+            Definition(rich((*path, "definitions", i, "term")),
+                       rich((*path, "definitions", i, "definition")))
+            for i in range(len(_items(data, "definitions")))))
     if isinstance(data.get("table"), dict):
         return _table(data["table"], (*path, "table"), rich)
     if isinstance(data.get("figure"), dict):

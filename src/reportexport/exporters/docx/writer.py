@@ -44,6 +44,7 @@ from reportexport.model import (
     Block,
     BulletList,
     CrossReference,
+    DefinitionList,
     Emphasis,
     Figure,
     Inline,
@@ -611,6 +612,10 @@ def _write_block(body: _Body, block: Block, theme: Theme, text_width: int,
                 body.paragraph("Quote", block.attribution, prefix="— ")
         case BulletList() | NumberedList():
             body.add_list(block)
+        case DefinitionList():
+            for item in block.items:
+                body.paragraph("Definition Term", item.term)
+                body.paragraph("Definition", item.definition)
         case Table():
             body.table(block, text_width, _table_plan(block, theme, text_width))
         case Figure():

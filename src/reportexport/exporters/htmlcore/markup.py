@@ -26,6 +26,7 @@ from reportexport.model import (
     Block,
     BulletList,
     CrossReference,
+    DefinitionList,
     Emphasis,
     Figure,
     Inline,
@@ -190,6 +191,8 @@ def block_element(block: Block, flavour: Flavour) -> Element:
             return _quote(block, flavour)
         case BulletList() | NumberedList():
             return _list(block, flavour)
+        case DefinitionList():
+            return _definitions(block, flavour)
         case Table():
             return table_element(block, flavour)
         case Figure():
@@ -218,6 +221,14 @@ def _list(block: SubList, flavour: Flavour) -> Element:
 
     tag = "ul" if isinstance(block, BulletList) else "ol"
     return lines(flavour.element(tag), (item(i, content) for i, content in enumerate(block.items)))
+
+
+def _definitions(block: DefinitionList, flavour: Flavour) -> Element:
+    parts = []
+    for item in block.items:
+        parts += [add_inlines(flavour.element("dt"), item.term, flavour),
+                  add_inlines(flavour.element("dd"), item.definition, flavour)]
+    return lines(flavour.element("dl", {"class": "definitions"}), parts)
 
 
 def _figure(figure: Figure, flavour: Flavour) -> Element:

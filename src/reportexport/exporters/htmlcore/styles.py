@@ -97,6 +97,12 @@ FEATURE_RULES: Mapping[str, tuple[Rule, ...]] = {
         ("li > ul", {"list-style-type": "\"\\2013  \""}),
         ("li > ul li > ul", {"list-style-type": "disc"}),
     ),
+    "definitions": (
+        (".definitions", {"margin": "{paragraph_after} 0"}),
+        (".definitions dt", {"font-weight": "bold", "break-after": "avoid",
+                             "page-break-after": "avoid"}),
+        (".definitions dd", {"margin": "0 0 {half_paragraph_after} {list_indent}"}),
+    ),
 }
 
 

@@ -78,6 +78,10 @@ STYLE_ROWS: tuple[StyleRow, ...] = (
              lone_lines=False),
     StyleRow("item", parent="body", space_after=("paragraph_after", 0.5)),
     StyleRow("label", parent="item", colour="accent", space_after=0.0),
+    StyleRow("term", parent="body", font=("body", "bold"), space_after=1.0,
+             keep_with_next=True),
+    StyleRow("definition", parent="body", left_indent=("list_indent", 1.0),
+             space_after=("paragraph_after", 0.5)),
     StyleRow("lead", parent="body", size="lead", colour="quote",
              space_after=("paragraph_after", 1.0)),
     StyleRow("quote", parent="body", font=("body", "italic"), colour="quote",
@@ -133,6 +137,7 @@ class _ThemeValues:
                     "heading_after": spacing.heading_after,
                     # Indents take at most a quarter of a narrow measure (INDENT_SHARE).
                     "quote_indent": min(spacing.quote_indent, measure * mm * INDENT_SHARE),
+                    "list_indent": min(spacing.list_indent, measure * mm * INDENT_SHARE),
                     **{f"before_h{level}": spacing.before_heading(level)
                        for level in range(1, 7)}},
                    hyphenator(language) or "")

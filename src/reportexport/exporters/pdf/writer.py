@@ -56,6 +56,7 @@ from reportexport.model import (
     Block,
     BulletList,
     CrossReference,
+    DefinitionList,
     Emphasis,
     Figure,
     Inlines,
@@ -118,6 +119,7 @@ class _Styles:
         self.cover_label, self.cover_value = role["cover-label"], role["cover-value"]
         self.cell, self.caption, self.note = role["cell"], role["caption"], role["note"]
         self.table_note = role["table-note"]
+        self.term, self.definition = role["term"], role["definition"]
         self.header = (head.regular, theme.sizes.small, HexColor(c.muted))
         self.cell_header_font = head.bold
         self.cover_background = HexColor(c.cover_background)
@@ -388,6 +390,9 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _ParagraphMa
         case BulletList() | NumberedList():
             return [*_list_flowables(block, st, theme, text, parent),
                     Spacer(1, theme.spacing.paragraph_after)]
+        case DefinitionList():
+            return [*_definition_flowables(block, st, text, parent),
+                    Spacer(1, theme.spacing.paragraph_after)]
         case Table():
             return _table_flowables(block, st, theme, text, parent)
         case Figure():
@@ -408,6 +413,19 @@ def _table_flowables(block: Table, st: _Styles, theme: Theme, text: _ParagraphMa
         grid = out[1]
         grid.keepWithNext = True  # the caption, the table's start and the note: one group
         out.insert(2, text.inline(block.note, st.table_note, parent.add("P")))
+    return out
+
+
+def _definition_flowables(block: DefinitionList, st: _Styles, text: _ParagraphMaker,
+                          parent: Element) -> list[Flowable]:
+    """Each term in bold, kept with its definition, indented below it: tagged as a list,
+    L > LI > Lbl (the term), LBody (the definition), as PDF/UA lists terms."""
+    tagged_list = parent.add("L")
+    out: list[Flowable] = []
+    for entry in block.items:
+        item = tagged_list.add("LI")
+        out += [text.inline(entry.term, st.term, item.add("Lbl")),
+                text.inline(entry.definition, st.definition, item.add("LBody"))]
     return out
 
 
