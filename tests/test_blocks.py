@@ -192,7 +192,7 @@ def everyday(theme: Theme, tmp_path_factory: pytest.TempPathFactory) -> dict[str
 
 
 TERMS = [("NEC", "National Election Committee"),
-         ("CSO", "Civil society organisation, as defined in Findings.1"),
+         ("CSO", "Civil society organisation, as defined in Findings.4"),
          ("Long term that might wrap onto a second line in a narrow column", "Its definition.")]
 
 
@@ -208,7 +208,7 @@ def test_docx_definitions_are_term_and_definition_styles(everyday: dict[str, Pat
             assert paragraph.find(f"{W}pPr/{W}ind") is None  # the style's, not direct
     assert found == [pair for term, definition in TERMS
                      for pair in (("Definition Term", term),
-                                  ("Definition", definition.rstrip("1")))]
+                                  ("Definition", definition.rstrip("0123456789")))]
 
 
 @pytest.mark.parametrize("fmt", ["epub", "html"])
@@ -233,3 +233,74 @@ def test_pdf_definitions_are_a_list_of_labelled_items(everyday: dict[str, Path])
     for term, definition in TERMS:
         assert f'Lbl (block)\n          "{term}"' in section
         assert f'LBody (block)\n          "{definition[:20]}' in section
+
+
+def test_docx_callouts_are_one_cell_tables_in_the_callout_box_style(
+        everyday: dict[str, Path]) -> None:
+    body = _docx_body(everyday["docx"])
+    names = _docx_styles(everyday["docx"])
+    boxes = [t for t in body.iter(f"{W}tbl")
+             if names[t.find(f"{W}tblPr/{W}tblStyle").get(f"{W}val")] == "Callout Box"]
+    assert len(boxes) == 2
+    for box in boxes:
+        assert len(box.findall(f"{W}tr")) == 1 and len(box.findall(f"{W}tr/{W}tc")) == 1
+    first = boxes[0].find(f"{W}tr/{W}tc")
+    title = first.find(f"{W}p")
+    assert names[title.find(f"{W}pPr/{W}pStyle").get(f"{W}val")] == "Callout Title"
+    assert "".join(t.text for t in title.iter(f"{W}t")) == "Key messages"
+    # The blocks inside, in their own styles: a list, and a table with its caption.
+    styles = [names[p.get(f"{W}val")] for p in first.iter(f"{W}pStyle")]
+    assert "List Bullet" in styles and "caption" in [s.lower() for s in styles]
+    assert first.find(f".//{W}tbl") is not None
+    with zipfile.ZipFile(everyday["docx"]) as package:
+        styles_xml = etree.fromstring(package.read("word/styles.xml"))
+    [style] = [s for s in styles_xml.iter(f"{W}style") if s.get(f"{W}styleId") == "CalloutBox"]
+    assert style.find(f"{W}tblPr/{W}tblBorders/{W}left") is not None
+    assert style.find(f"{W}tcPr/{W}shd").get(f"{W}fill")
+
+
+@pytest.mark.parametrize("fmt", ["epub", "html"])
+def test_html_callouts_are_asides_named_by_their_titles(everyday: dict[str, Path],
+                                                        fmt: str) -> None:
+    ns = X if fmt == "epub" else ""
+    roots = _epub_pages(everyday["epub"]) if fmt == "epub" else [_html_root(everyday["html"])]
+    asides = [a for root in roots for a in root.iter(f"{ns}aside")
+              if a.get("class") == "callout"]
+    assert len(asides) == 2
+    titled, untitled = asides
+    [title] = [p for p in titled.iter(f"{ns}p") if p.get("id") == titled.get("aria-labelledby")]
+    assert _words(title) == "Key messages"
+    # The title, then the blocks: a paragraph, a list and a table (in the web page's
+    # scrollable region).
+    assert [kid.tag.removeprefix(ns) for kid in titled][:3] == ["p", "p", "ul"]
+    assert titled.find(f".//{ns}table") is not None
+    assert untitled.get("aria-labelledby") is None
+    assert _words(untitled) == "An untitled callout holding one paragraph."
+
+
+def test_pdf_callouts_are_divs_holding_their_blocks_and_notes_count_in_order(
+        everyday: dict[str, Path]) -> None:
+    import subprocess
+    tree = subprocess.run(["pdfinfo", "-struct-text", str(everyday["pdf"])],
+                          capture_output=True, text=True, check=True).stdout
+    div = tree[tree.index("    Div\n"):]
+    div = div[:div.index("\n    P (block)\n      \"The table below")]
+    for part in ('"Key messages"', '"Turnout rose in every region."',
+                 '"2 A note inside a callout, numbered second."', "L (block)",
+                 '"Table 1. A table inside a callout"'):
+        assert part in div
+    assert tree.count("\n    Div\n") == 2
+    text = subprocess.run(["pdftotext", str(everyday["pdf"]), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "3 Numbered third, after the callout's." in " ".join(text.split())
+
+
+def test_pdf_callout_longer_than_a_page_starts_where_it_stands(
+        theme: Theme, tmp_path: Path) -> None:
+    import subprocess
+    paths = build(load_report(DATA / "valid" / "callout-long.yaml"), theme, ["pdf"], tmp_path)
+    pages = [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(paths[0]), "-"],
+                            capture_output=True, text=True, check=True).stdout
+             for n in (2, 3)]
+    assert "Before the box." in pages[0] and "Paragraph 1 of" in pages[0]
+    assert "Paragraph 30 of" in pages[1] and "After the box." in pages[1]

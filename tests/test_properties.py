@@ -53,7 +53,7 @@ def _list_items(level: int) -> st.SearchStrategy[list[Any]]:
     return st.lists(item, min_size=1, max_size=3)
 
 
-BLOCK = st.one_of(
+INNER_BLOCK = st.one_of(
     TEXT.map(lambda t: {"paragraph": t}),
     _list_items(1).map(lambda items: {"bullets": items}),
     _list_items(1).map(lambda items: {"numbered": items}),
@@ -62,9 +62,16 @@ BLOCK = st.one_of(
         "columns": [head], "rows": [[cell] for cell in cells],
         **({"note": note} if note else {})}},
         TEXT, st.lists(TEXT | st.just(""), min_size=1, max_size=3), st.none() | TEXT),
+    st.lists(st.builds(lambda term, definition: {"term": term, "definition": definition},
+                       TEXT, TEXT), min_size=1, max_size=3).map(
+        lambda items: {"definitions": items}),
     st.builds(lambda t, a: {"quote": {"text": t, **({"attribution": a} if a else {})}},
               TEXT, st.none() | TEXT),
 )
+# A callout holds any blocks but callouts.
+BLOCK = st.one_of(INNER_BLOCK, st.builds(
+    lambda title, blocks: {"callout": {**({"title": title} if title else {}), "blocks": blocks}},
+    st.none() | TEXT, st.lists(INNER_BLOCK, min_size=1, max_size=3)))
 
 
 class _NoAliasDumper(yaml.SafeDumper):

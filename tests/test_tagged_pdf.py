@@ -33,6 +33,7 @@ from reportexport.model import (
     Report,
     Table,
     Text,
+    report_blocks,
 )
 from reportexport.model import Paragraph as ParagraphBlock
 from reportexport.source.reading import load_report
@@ -282,7 +283,7 @@ def test_cover_contents_tables_figures_and_notes_are_elements(case: str,
         assert link.objects == 1
         assert link.text() == _words(title)
 
-    tables = [b for _, s in report.walk() for b in s.blocks if isinstance(b, Table)]
+    tables = [b for b in report_blocks(report) if isinstance(b, Table)]
     tagged_tables = [n for n in nodes if n.role == "Table" and n is not facts]
     assert len(tagged_tables) == len(tables)
     for node, table in zip(tagged_tables, tables, strict=True):
@@ -303,7 +304,7 @@ def test_cover_contents_tables_figures_and_notes_are_elements(case: str,
             after = siblings[siblings.index(node) + 1]
             assert after.role == "P" and _compact(after.text()) == _compact(_spoken(table.note))
 
-    figures = [b for _, s in report.walk() for b in s.blocks if isinstance(b, Figure)]
+    figures = [b for b in report_blocks(report) if isinstance(b, Figure)]
     assert len([n for n in nodes if n.role == "Figure"]) == len(figures)
 
     notes = list(report.footnotes())

@@ -177,7 +177,26 @@ class Figure:
         return f"Figure {self.number}"
 
 
-Block = Paragraph | BulletList | NumberedList | DefinitionList | Quote | Table | Figure
+@dataclass(frozen=True)
+class Callout:
+    """A box set apart from the running text (key messages, a case study), numbered in
+    reading order: its optional title, then any blocks but callouts."""
+
+    number: int
+    blocks: tuple[Block, ...]
+    title: Inlines | None = None
+
+
+Block = (Paragraph | BulletList | NumberedList | DefinitionList | Quote | Table | Figure
+         | Callout)
+
+
+def nested_blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:
+    """`blocks` and, after each callout, the blocks inside it: in reading order."""
+    for block in blocks:
+        yield block
+        if isinstance(block, Callout):
+            yield from nested_blocks(block.blocks)
 
 
 #: What begins every name an edition makes up for itself: a note's anchor and its
@@ -298,9 +317,9 @@ class Report:
 
 
 def report_blocks(report: Report) -> Iterator[Block]:
-    """Every block of the report's sections, in reading order."""
+    """Every block of the report's sections, those inside callouts too, in reading order."""
     for _, section in report.walk():
-        yield from section.blocks
+        yield from nested_blocks(section.blocks)
 
 
 def block_features(report: Report) -> frozenset[str]:
@@ -314,6 +333,8 @@ def block_features(report: Report) -> frozenset[str]:
             found.add("nested-list")
         elif isinstance(block, DefinitionList):
             found.add("definitions")
+        elif isinstance(block, Callout):
+            found.add("callout")
     return frozenset(found)
 
 
@@ -339,6 +360,10 @@ def map_content(block: Block, change: Callable[[Inlines], Inlines]) -> Block:
             return Quote(text, None if block.attribution is None else change(block.attribution))
         case BulletList() | NumberedList():
             return _map_list(block, change)
+        case Callout():
+            title = None if block.title is None else change(block.title)
+            return Callout(block.number, tuple(map_content(inner, change)
+                                               for inner in block.blocks), title)
         case DefinitionList():
             return DefinitionList(tuple(Definition(change(item.term), change(item.definition))
                                         for item in block.items))
@@ -369,6 +394,9 @@ def _map_list(block: SubList, change: Callable[[Inlines], Inlines]) -> SubList:
 
 def block_content(block: Block) -> tuple[Inlines, ...]:
     """Every run of text a block holds, in reading order (a figure's alt text first)."""
+    if isinstance(block, Callout):  # its title, then its blocks' runs (figures' alt texts)
+        return (*(() if block.title is None else (block.title,)),
+                *(run for inner in block.blocks for run in block_content(inner)))
     runs: list[Inlines] = [(Text(block.alt),)] if isinstance(block, Figure) else []
 
     def gather(content: Inlines) -> Inlines:

@@ -13,6 +13,7 @@ from reportexport.model import (
     LIST_LEVELS,
     Block,
     BulletList,
+    Callout,
     Definition,
     DefinitionList,
     Fact,
@@ -29,6 +30,7 @@ from reportexport.model import (
     Text,
     cross_references,
     number_notes,
+    report_blocks,
 )
 from reportexport.source import inline, schema
 from reportexport.source.images import ImageProblem, check_image
@@ -284,7 +286,7 @@ class _RichTextReader:
         self.located = located
         self.problems: list[Problem] = []
         self.references: list[tuple[DataPath, str]] = []  # cross-references to check
-        self.tables = self.figures = 0  # numbered in reading order
+        self.tables = self.figures = self.callouts = 0  # numbered in reading order
 
     def __call__(self, path: DataPath) -> Inlines:
         text = _at(self.located.data, path)
@@ -334,12 +336,33 @@ def _block(data: Any, path: DataPath, rich: _RichTextReader) -> Block | None:
         return _table(data["table"], (*path, "table"), rich)
     if isinstance(data.get("figure"), dict):
         return _figure(data["figure"], (*path, "figure"), rich)
+    if isinstance(data.get("callout"), dict):
+        return _callout(data["callout"], (*path, "callout"), rich)
     quote = data.get("quote")
     if not isinstance(quote, dict):
         return None
     attribution = (rich((*path, "quote", "attribution"))
                    if quote.get("attribution") else None)
     return Quote(rich((*path, "quote", "text")), attribution)
+
+
+def _callout(data: dict[str, Any], path: DataPath, rich: _RichTextReader) -> Callout:
+    """A callout and its blocks, read in place (its tables, figures and notes are
+    numbered in reading order); a callout inside it is refused where it stands."""
+    rich.callouts += 1
+    number = rich.callouts
+    title = rich((*path, "title")) if "title" in data else None
+    blocks: list[Block] = []
+    for i, item in enumerate(_items(data, "blocks")):
+        if isinstance(item, dict) and "callout" in item:
+            rich.problems.append(rich.located.problem(
+                (*path, "blocks", i, "callout"),
+                "a callout inside a callout: a callout holds any blocks but callouts"))
+            continue
+        block = _block(item, (*path, "blocks", i), rich)
+        if block is not None:
+            blocks.append(block)
+    return Callout(number, tuple(blocks), title)
 
 
 def _list(data: dict[str, Any], kind: str, path: DataPath, rich: _RichTextReader,
@@ -520,7 +543,7 @@ def check_source(file: Path) -> tuple[Report, LocatedData, list[Problem]]:
     metadata = _metadata(data.get("metadata"), date or dt.date(1, 1, 1), modified)
     report = number_notes(Report(metadata, body, lead, front, appendices))
     rich.check_references({section.id for _, section in report.walk() if section.id}
-                          | {block.id for _, section in report.walk() for block in section.blocks
+                          | {block.id for block in report_blocks(report)
                              if isinstance(block, Table | Figure) and block.id})
     problems += rich.problems
     return report, located, problems

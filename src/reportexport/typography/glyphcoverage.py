@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from reportexport.model import Figure, Inlines, Report, Table, plain
+from reportexport.model import Callout, Figure, Inlines, Report, Table, nested_blocks, plain
 from reportexport.source.problems import ExportError, Problem
 from reportexport.theme import Theme
 from reportexport.typography.fontruns import uncovered
@@ -37,9 +37,11 @@ def _display_texts(report: Report) -> Iterator[str]:
         yield from (fact.label, fact.value)
     for _, section in report.walk():
         yield section.title
-        for block in section.blocks:
+        for block in nested_blocks(section.blocks):
             shown: tuple[Inlines | None, ...] = ()
-            if isinstance(block, Table):
+            if isinstance(block, Callout):  # its title is set in the heading family
+                shown = (block.title,)
+            elif isinstance(block, Table):
                 shown = (block.caption, *block.columns)
             elif isinstance(block, Figure):
                 shown = (block.caption,)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reportexport.model import Emphasis, Inlines, Note, Report, Strong, Table, Text
+from reportexport.model import Emphasis, Inlines, Note, Report, Strong, Table, Text, report_blocks
 from reportexport.source.problems import ExportError, Problem
 from reportexport.theme import FontFamily, Theme
 from reportexport.typography.fontruns import chain, font_runs, language_of
@@ -243,14 +243,14 @@ def _refusal(table: Table, theme: Theme) -> str | None:
 
 
 def _tables(report: Report) -> list[Table]:
-    return [block for _, section in report.walk() for block in section.blocks
-            if isinstance(block, Table)]
+    return [block for block in report_blocks(report) if isinstance(block, Table)]
 
 
 def table_problems(located: LocatedData, report: Report, theme: Theme) -> list[Problem]:
     """A located problem for each table of `report` (read from `located`) that cannot fit
     the theme's measure."""
-    paths = _table_paths(located.data.get("sections", []), ("sections",))
+    paths = (path for part in ("front", "sections", "appendices")  # Report.walk's order
+             for path in _table_paths(located.data.get(part) or [], (part,)))
     return [located.problem(path, refusal)
             for table, path in zip(_tables(report), paths, strict=True)
             if (refusal := _refusal(table, theme)) is not None]
@@ -271,7 +271,18 @@ def _table_paths(sections: list[Any], path: tuple[str | int, ...]
     """The source path of every table, in the order Report.walk meets them."""
     for i, section in enumerate(sections):
         here = (*path, i)
-        for j, block in enumerate(section.get("blocks", [])):
-            if "table" in block:
-                yield (*here, "blocks", j, "table")
+        yield from _block_table_paths(section.get("blocks", []), (*here, "blocks"))
         yield from _table_paths(section.get("sections", []), (*here, "sections"))
+
+
+def _block_table_paths(blocks: list[Any], path: tuple[str | int, ...]
+                       ) -> Iterator[tuple[str | int, ...]]:
+    """The source path of every table among `blocks`, those in callouts too."""
+    for j, block in enumerate(blocks):
+        if not isinstance(block, dict):
+            continue
+        if "table" in block:
+            yield (*path, j, "table")
+        elif isinstance(block.get("callout"), dict):
+            yield from _block_table_paths(block["callout"].get("blocks", []),
+                                          (*path, j, "callout", "blocks"))

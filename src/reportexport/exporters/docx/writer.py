@@ -43,6 +43,7 @@ from reportexport.frontend import Anchor, Document
 from reportexport.model import (
     Block,
     BulletList,
+    Callout,
     CrossReference,
     DefinitionList,
     Emphasis,
@@ -114,6 +115,8 @@ def _text_runs(text: str, family: FontFamily, style: str = "", direct: str = "")
 
 #: The numbering instance (w:numId) of the n-th numbered list; None: the style's own.
 ListNumbering = Callable[[int], str | None]
+#: Twips a callout's box takes from the width of what it holds: its cell's margins.
+CALLOUT_MARGINS = 360
 #: A table row of more lines than this (estimated) may break across pages; a shorter
 #: one is kept on one page (cantSplit). A row taller than a page must break.
 KEPT_ROW_LINES = 12
@@ -140,6 +143,7 @@ class _Body:
         self.numbering = list_numbering
         self.nested = NestedNumbering(compat.numbering_element(document))
         self._numbered_lists = 0
+        self._after_box = False  # the last thing written is a callout's table
 
     def paragraph(self, style: str, content: Inlines, prefix: str = "",
                   family: FontFamily | None = None) -> None:
@@ -208,6 +212,27 @@ class _Body:
 
     def add(self, xml: str) -> None:
         self._xml.write(xml.encode())
+        self._after_box = False
+
+    def callout(self, callout: Callout, text_width: int,
+                write_block: Callable[[Block], None]) -> None:
+        """A one-cell table in the Callout Box style: its title (Callout Title), then its
+        blocks, written in the cell as in the body."""
+        body, self._xml = self._xml, io.BytesIO()
+        if callout.title is not None:
+            self.paragraph("Callout Title", callout.title)
+        for block in callout.blocks:
+            write_block(block)
+        inner = self._xml.getvalue().decode()
+        self._xml = body
+        if not inner.endswith("</w:p>"):  # a cell ends with a paragraph
+            inner += wml.paragraph(self.ids["Normal"], "")
+        if self._after_box:  # Word joins two tables with nothing between them
+            self.add(wml.paragraph(self.ids["Normal"], ""))
+        self.add(wml.table(wml.table_properties(self.ids["Callout Box"], None), [text_width],
+                           wml.table_row(wml.table_cell(inner, text_width), header=False,
+                                         kept=False)))
+        self._after_box = True
 
     def xml(self) -> bytes:
         """The body written so far: w:body's content, in the w and r prefixes."""
@@ -612,6 +637,9 @@ def _write_block(body: _Body, block: Block, theme: Theme, text_width: int,
                 body.paragraph("Quote", block.attribution, prefix="— ")
         case BulletList() | NumberedList():
             body.add_list(block)
+        case Callout():
+            body.callout(block, text_width, lambda inner: _write_block(
+                body, inner, theme, text_width - CALLOUT_MARGINS, text_height))
         case DefinitionList():
             for item in block.items:
                 body.paragraph("Definition Term", item.term)

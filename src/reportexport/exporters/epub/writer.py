@@ -29,6 +29,7 @@ from reportexport.model import (
     Report,
     Section,
     block_features,
+    report_blocks,
 )
 from reportexport.source.images import edition_image
 from reportexport.support.timestamps import build_time
@@ -93,8 +94,7 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
     document = Document.of(report)
     meta = report.metadata
     book = epub.EpubBook()
-    figures = [block for _, section in report.walk() for block in section.blocks
-               if isinstance(block, Figure)]
+    figures = [block for block in report_blocks(report) if isinstance(block, Figure)]
     _metadata(book, meta)
     _accessibility(book, bool(figures))
     font_items = _fonts_and_stylesheet(book, report, theme)

@@ -25,6 +25,7 @@ from reportexport.model import (
     GENERATED_PREFIX,
     Block,
     BulletList,
+    Callout,
     CrossReference,
     DefinitionList,
     Emphasis,
@@ -193,6 +194,8 @@ def block_element(block: Block, flavour: Flavour) -> Element:
             return _list(block, flavour)
         case DefinitionList():
             return _definitions(block, flavour)
+        case Callout():
+            return _callout(block, flavour)
         case Table():
             return table_element(block, flavour)
         case Figure():
@@ -221,6 +224,21 @@ def _list(block: SubList, flavour: Flavour) -> Element:
 
     tag = "ul" if isinstance(block, BulletList) else "ol"
     return lines(flavour.element(tag), (item(i, content) for i, content in enumerate(block.items)))
+
+
+def _callout(callout: Callout, flavour: Flavour) -> Element:
+    """An aside named by its title (a paragraph, not a heading: a callout is no section
+    of the outline); untitled, it is named by nothing but its words."""
+    parts = []
+    attributes = {"class": "callout"}
+    if callout.title is not None:
+        title_id = generated_id("callout", callout.number)
+        attributes["aria-labelledby"] = title_id
+        parts.append(add_inlines(flavour.element("p", {"class": "callout-title",
+                                                        "id": title_id}),
+                                 callout.title, flavour))
+    parts += [block_element(block, flavour) for block in callout.blocks]
+    return lines(flavour.element("aside", attributes), parts)
 
 
 def _definitions(block: DefinitionList, flavour: Flavour) -> Element:

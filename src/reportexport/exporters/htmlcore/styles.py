@@ -97,6 +97,13 @@ FEATURE_RULES: Mapping[str, tuple[Rule, ...]] = {
         ("li > ul", {"list-style-type": "\"\\2013  \""}),
         ("li > ul li > ul", {"list-style-type": "disc"}),
     ),
+    "callout": (
+        (".callout", {"margin": "{paragraph_after} 0", "padding": "0.5em 1em",
+                      "border": "1px solid {rule}", "border-left": "4px solid {accent}",
+                      "break-inside": "avoid", "page-break-inside": "avoid"}),
+        (".callout-title", {"font-family": "{heading_font}", "font-weight": "bold",
+                            "color": "{accent}", "margin": "0.2em 0 0.4em"}),
+    ),
     "definitions": (
         (".definitions", {"margin": "{paragraph_after} 0"}),
         (".definitions dt", {"font-weight": "bold", "break-after": "avoid",

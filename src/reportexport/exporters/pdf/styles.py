@@ -78,6 +78,8 @@ STYLE_ROWS: tuple[StyleRow, ...] = (
              lone_lines=False),
     StyleRow("item", parent="body", space_after=("paragraph_after", 0.5)),
     StyleRow("label", parent="item", colour="accent", space_after=0.0),
+    StyleRow("callout-title", parent="body", font=("heading", "bold"), colour="accent",
+             space_after=("paragraph_after", 0.5), keep_with_next=True, hyphenated=False),
     StyleRow("term", parent="body", font=("body", "bold"), space_after=1.0,
              keep_with_next=True),
     StyleRow("definition", parent="body", left_indent=("list_indent", 1.0),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +19,7 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Frame,
+    FrameBG,
     HRFlowable,
     Indenter,
     NextPageTemplate,
@@ -46,7 +48,11 @@ from reportexport.exporters.pdf.fonts import (
     register_family,
 )
 from reportexport.exporters.pdf.footnotes import CarriedNotes, NotesFrame
-from reportexport.exporters.pdf.reportlab_compat import check_reportlab, use_keep_together_class
+from reportexport.exporters.pdf.reportlab_compat import (
+    LenientKeepTogether,
+    check_reportlab,
+    use_keep_together_class,
+)
 from reportexport.exporters.pdf.scripts import draw_string
 from reportexport.exporters.pdf.styles import INDENT_SHARE, paragraph_styles
 from reportexport.exporters.pdf.tables import KeepWithTableStart, table_flowables
@@ -55,6 +61,7 @@ from reportexport.frontend import Anchor, Document
 from reportexport.model import (
     Block,
     BulletList,
+    Callout,
     CrossReference,
     DefinitionList,
     Emphasis,
@@ -69,13 +76,14 @@ from reportexport.model import (
     Table,
     Text,
     notes,
+    report_blocks,
 )
 from reportexport.model import Paragraph as ParagraphBlock
 from reportexport.model import (
     plain as plain_text,
 )
 from reportexport.support.timestamps import build_time
-from reportexport.theme import Theme
+from reportexport.theme import Theme, tint
 from reportexport.typography.fontruns import needed_fallbacks
 from reportexport.typography.tablefit import plan
 
@@ -120,6 +128,8 @@ class _Styles:
         self.cell, self.caption, self.note = role["cell"], role["caption"], role["note"]
         self.table_note = role["table-note"]
         self.term, self.definition = role["term"], role["definition"]
+        self.callout_title = role["callout-title"]
+        self.callout_fill = HexColor(tint(c.accent, CALLOUT_TINT))
         self.header = (head.regular, theme.sizes.small, HexColor(c.muted))
         self.cell_header_font = head.bold
         self.cover_background = HexColor(c.cover_background)
@@ -393,6 +403,8 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _ParagraphMa
         case DefinitionList():
             return [*_definition_flowables(block, st, text, parent),
                     Spacer(1, theme.spacing.paragraph_after)]
+        case Callout():
+            return _callout_flowables(block, st, theme, text, parent)
         case Table():
             return _table_flowables(block, st, theme, text, parent)
         case Figure():
@@ -414,6 +426,53 @@ def _table_flowables(block: Table, st: _Styles, theme: Theme, text: _ParagraphMa
         grid.keepWithNext = True  # the caption, the table's start and the note: one group
         out.insert(2, text.inline(block.note, st.table_note, parent.add("P")))
     return out
+
+
+#: How much of the accent colour a callout's fill keeps (the rest is white).
+CALLOUT_TINT = 0.08
+#: Lines of a callout taller than a page that must fit below its title where it stands.
+CALLOUT_START_LINES = 3
+
+
+def _callout_flowables(callout: Callout, st: _Styles, theme: Theme, text: _ParagraphMaker,
+                       parent: Element) -> list[Flowable]:
+    """A shaded box, kept on one page when it fits one, else breaking between its lines.
+    Tagged Div (PDF/UA-1 knows no Aside, a PDF 2.0 type) holding its title, a P, and
+    its blocks; the fill, drawn outside marked content, is an artifact."""
+    box = parent.add("Div")
+    pad = theme.spacing.paragraph_after
+    inner: list[Flowable] = []
+    if callout.title is not None:
+        inner.append(text.inline(callout.title, st.callout_title, box.add("P")))
+    inner += _blocks_flowables(callout.blocks, st, _inset(theme, pad), text, box)
+    start = st.callout_title.leading + st.body.leading * CALLOUT_START_LINES + pad
+    return [KeptBox([FrameBG(color=st.callout_fill), Spacer(1, pad),
+                     Indenter(left=pad, right=pad), *inner,
+                     Indenter(left=-pad, right=-pad), FrameBG(start=False)],
+                    page_height=_text_height(theme), start=start),
+            Spacer(1, theme.spacing.paragraph_after)]
+
+
+class KeptBox(LenientKeepTogether):
+    """A box kept on one page when it fits one; a box taller than a page starts where it
+    stands when its `start` (its title and first lines) fits there."""
+
+    def __init__(self, flowables: list[Flowable], page_height: float, start: float) -> None:
+        super().__init__(flowables)
+        self.page_height, self.start = page_height, start
+
+    def slack(self) -> float:
+        whole = self.whole_height()
+        return whole - self.start if whole > self.page_height else 0.0
+
+
+def _inset(theme: Theme, points: float) -> Theme:
+    """`theme` with its text `points` narrower at each side: what a box's content measures
+    (a table's columns are planned for the measure it is given)."""
+    margins, inset = theme.page.margins_mm, points / mm
+    return dataclasses.replace(theme, page=dataclasses.replace(
+        theme.page, margins_mm=dataclasses.replace(
+            margins, left=margins.left + inset, right=margins.right + inset)))
 
 
 def _definition_flowables(block: DefinitionList, st: _Styles, text: _ParagraphMaker,
@@ -563,10 +622,15 @@ def _sections(anchors: tuple[Anchor, ...], st: _Styles, theme: Theme, text: _Par
             yield CondPageBreak(style.leading * 2 + st.body.leading * 4)
         yield heading(anchor.heading, style, destination(section.id), level,
                       sect.add(HEADINGS[level - 1]))
-        for block in section.blocks:
-            if isinstance(block, Table | Figure) and block.id:
-                yield AnchorFlowable(destination(block.id))  # what references to it lead to
-            yield from _block_flowables(block, st, theme, text, sect)
+        yield from _blocks_flowables(section.blocks, st, theme, text, sect)
+
+
+def _blocks_flowables(blocks: tuple[Block, ...], st: _Styles, theme: Theme,
+                      text: _ParagraphMaker, parent: Element) -> Iterator[Flowable]:
+    for block in blocks:
+        if isinstance(block, Table | Figure) and block.id:
+            yield AnchorFlowable(destination(block.id))  # what references to it lead to
+        yield from _block_flowables(block, st, theme, text, parent)
 
 
 def _italic_in_table_headers(report: Report) -> tuple[str, ...]:
@@ -575,10 +639,9 @@ def _italic_in_table_headers(report: Report) -> tuple[str, ...]:
                                                   and emphasised(node.content))
                    for node in content)
 
-    for _, section in report.walk():
-        for block in section.blocks:
-            if isinstance(block, Table) and any(emphasised(c) for c in block.columns):
-                return ("italic", "bold_italic")
+    for block in report_blocks(report):
+        if isinstance(block, Table) and any(emphasised(c) for c in block.columns):
+            return ("italic", "bold_italic")
     return ()
 
 
