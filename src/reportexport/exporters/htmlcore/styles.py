@@ -90,12 +90,14 @@ FEATURE_RULES: Mapping[str, tuple[Rule, ...]] = {
         (".with-note table", {"margin-bottom": "0"}),
         (".table-note", {"font-size": "{small}", "margin": "0.3em 0 {paragraph_after}"}),
     ),
-    # Labels by level as the PDF and Word draw them: 1. a. i. and • – •.
+    # Numbers by depth as the PDF and Word draw them: 1. a. i. Bullets are the browser's
+    # own shapes (disc, circle, square), drawn with no glyph of the page's fonts (a dash
+    # would need one the font subset may lack).
     "nested-list": (
         ("li > ol", {"list-style-type": "lower-alpha"}),
-        ("li > ol li > ol", {"list-style-type": "lower-roman"}),
-        ("li > ul", {"list-style-type": "\"\\2013  \""}),
-        ("li > ul li > ul", {"list-style-type": "disc"}),
+        ("li li > ol", {"list-style-type": "lower-roman"}),
+        ("li > ul", {"list-style-type": "circle"}),
+        ("li li > ul", {"list-style-type": "square"}),
     ),
     "callout": (
         (".callout", {"margin": "{paragraph_after} 0", "padding": "0.5em 1em",
