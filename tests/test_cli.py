@@ -267,3 +267,17 @@ def test_python_dash_m_and_console_script_agree() -> None:
     assert script, "the console script is installed beside the interpreter"
     done = subprocess.run([script, "--version"], capture_output=True, text=True)
     assert done.stdout == run_cli("--version").stdout
+
+
+def test_reproducible_from_any_checkout_folder(tmp_path: Path) -> None:
+    """Two checkouts in different folders build byte-identical editions: nothing records
+    where the project lies (a figure's PDF image was once named after its full path)."""
+    env = {"SOURCE_DATE_EPOCH": "1700000000"}
+    digests = []
+    for folder in (tmp_path / "one", tmp_path / "two" / "deeper"):
+        # Its images are embedded as they are, which the PDF names them by.
+        shutil.copytree(DATA / "valid" / "images", folder / "images")
+        shutil.copy(DATA / "valid" / "figures.yaml", folder)
+        assert run_cli("all", "figures.yaml", "-o", "dist", cwd=folder, env=env).code == 0
+        digests.append(_digests(folder / "dist"))
+    assert digests[0] == digests[1]

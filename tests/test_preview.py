@@ -458,6 +458,24 @@ def test_a_page_of_another_preview_reloads_at_once(previewing: Previewing, since
         stream.close()
 
 
+@pytest.mark.parametrize("build", ["%C2%B2", "1" * 5000])
+def test_a_build_number_that_is_no_number_reloads_the_page(previewing: Previewing,
+                                                           build: str) -> None:
+    """A page of this preview whose build is not a plain number (a superscript digit, which
+    str.isdigit takes, or more digits than int() reads) is reloaded, not an internal error."""
+    status, page = previewing.get()
+    assert status == 200
+    address = page_events(page)
+    run = re.search(r"since=([^.&]+)\.", address)
+    assert run is not None, address
+    stream = EventStream(previewing.port, f"{EVENTS_PATH}?since={run.group(1)}.{build}")
+    try:
+        assert stream.next()[0] == "reload"
+    finally:
+        stream.close()
+    assert not [line for line in previewing.said if "internal error" in line], previewing.said
+
+
 def test_a_page_of_this_preview_is_told_of_later_builds_only(previewing: Previewing) -> None:
     stream = previewing.events()
     try:

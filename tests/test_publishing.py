@@ -433,7 +433,7 @@ def test_a_killed_build_leaves_staging_files_the_next_build_removes(
     code, _, _ = killed.end()  # standard error ends when the workers have ended too
     assert code == -signal.SIGKILL
     left = _staging_files(out)
-    assert len(left) == (3 if cores == 1 else 0), left
+    assert len(left) == (len(FORMATS) if cores == 1 else 0), left
     assert {path: path.read_bytes() for path in old} == old
 
     # The next build: the canonical source (the same file names), in this process.

@@ -410,3 +410,21 @@ def test_the_streamed_save_writes_what_reportlab_writes(tmp_path: Path, body_fon
         files.append(path.read_bytes())
     assert files[0] == files[1], (
         "PDFDocument.GetPDFData/format changed: the streamed save no longer writes its bytes")
+
+
+def test_a_split_tables_rows_and_given_heights(body_font: str) -> None:
+    style = ParagraphStyle("p", fontName=body_font, fontSize=10, leading=12)
+    long = Paragraph("word " * 200, style)
+    table = Table([["head"], [[long]], ["short"]], colWidths=[100], repeatRows=1,
+                  splitInRow=24)
+    table.wrap(100, 10000)
+    whole = compat.row_heights(table)[1]
+    kept, rest = table.split(100, 200)  # the long row splits between its lines
+    rows, heights = compat.table_rows(rest), compat.given_row_heights(rest)
+    assert rows[0] == ["head"] and len(rows) == 3 == len(heights), (
+        "Table._cellvalues of a split part no longer holds the repeated header and the rest")
+    assert isinstance(rows[1][0], list | tuple) and rows[1][0], (
+        "a row split between its lines no longer leaves its remaining cells to the next part")
+    assert heights[1] is not None and 0 < heights[1] < whole, (
+        "Table._argH of a split part no longer holds the rows' heights")
+    assert len(compat.table_rows(kept)) == 2

@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import html
 import json
+import re
 import secrets
 import socketserver
 import sys
@@ -96,7 +97,8 @@ class Showing:
     def seen(self, since: str) -> int:
         """The build a page says it shows (`since`, as served), -1 for another preview's."""
         run, _, build = since.partition(".")
-        return int(build) if run == self.run and build.isdigit() else -1
+        # Only ASCII digits, and few: str.isdigit takes '²', and int() refuses huge numbers.
+        return int(build) if run == self.run and re.fullmatch(r"[0-9]{1,9}", build) else -1
 
     def next_event(self, seen: int, timeout: float) -> tuple[int, bytes] | None:
         """For a page up to date with build `seen`: the event that brings it up to date

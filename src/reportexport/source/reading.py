@@ -238,6 +238,9 @@ def _isbn_problems(located: LocatedData) -> list[Problem]:
     if not re.fullmatch(r"[0-9]{9}[0-9Xx]|[0-9]{13}", compact):
         return [located.problem(path, f"'{isbn}' is not an ISBN: an ISBN has 13 digits "
                                       "(or 10, the last of which may be X)")]
+    if len(compact) == 13 and compact[:3] not in ("978", "979"):
+        return [located.problem(path, f"'{isbn}' is not an ISBN-13: an ISBN-13 begins "
+                                      "with 978 or 979")]
     expected = isbn_check_digit(compact[:-1])
     if compact[-1].upper() == expected:
         return []

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from reportexport.model import Emphasis, Inlines, Note, Report, Strong, Table, Text, report_blocks
 from reportexport.source.problems import ExportError, Problem
+from reportexport.source.reading import SECTION_PARTS
 from reportexport.theme import FontFamily, Theme
 from reportexport.typography.fontruns import chain, font_runs, language_of
 from reportexport.typography.sizing import column_widths
@@ -249,8 +250,9 @@ def _tables(report: Report) -> list[Table]:
 def table_problems(located: LocatedData, report: Report, theme: Theme) -> list[Problem]:
     """A located problem for each table of `report` (read from `located`) that cannot fit
     the theme's measure."""
-    paths = (path for part in ("front", "sections", "appendices")  # Report.walk's order
-             for path in _table_paths(located.data.get(part) or [], (part,)))
+    # In Report.walk's order: front matter, the body, the appendices.
+    paths = [path for part in SECTION_PARTS
+             for path in _table_paths(located.data.get(part) or [], (part,))]
     return [located.problem(path, refusal)
             for table, path in zip(_tables(report), paths, strict=True)
             if (refusal := _refusal(table, theme)) is not None]

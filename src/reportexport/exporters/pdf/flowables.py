@@ -63,31 +63,13 @@ class TaggedParagraph(Paragraph):
         if style.hyphenationLang and not _has_soft_hyphen(style.fontName):
             style = copy.copy(style)  # a heading font without the glyph: no hyphenation
             style.hyphenationLang = ""
-        self.style = style
+        super().__init__(text, style, *args, **kwargs)
         # Words in shaped fallback fonts, in order: the canvas says each as it draws it.
         self.fallback_words = deque(said) if style.shaping else None
-        if text is None:  # a part of a split paragraph, made of its fragments
-            self._parse(text, args, kwargs)
-        else:
-            # Parsed when layout first asks what parsing makes (__getattr__): a long
-            # table's cells are made before layout, and parsed they are most of its memory.
-            self._unparsed = (text, args, kwargs)
-
-    def _parse(self, text: str | None, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        super().__init__(text, self.style, *args, **kwargs)
         # The text as parsed, before layout turns the fragments into words.
         # Soft hyphens are not counted: layout drops those where it does not break.
         self.source_text = "".join(getattr(f, "text", "") for f in paragraph_fragments(self)
                                    ).replace(SOFT_HYPHEN, "")
-
-    def __getattr__(self, name: str) -> Any:
-        """Parse the paragraph on the first question asked of what parsing makes (its
-        fragments, its text, its source text)."""
-        unparsed = self.__dict__.pop("_unparsed", None)
-        if unparsed is None:
-            raise AttributeError(name)
-        self._parse(*unparsed)
-        return getattr(self, name)
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         if self.tag is None:
