@@ -304,3 +304,36 @@ def test_pdf_callout_longer_than_a_page_starts_where_it_stands(
              for n in (2, 3)]
     assert "Before the box." in pages[0] and "Paragraph 1 of" in pages[0]
     assert "Paragraph 30 of" in pages[1] and "After the box." in pages[1]
+
+
+def _table_at_foot(lines: int) -> str:
+    filler = "\n".join(f"      - paragraph: Line {n} of the text before the table."
+                       for n in range(lines))
+    return f"""metadata: {{title: Foot, publisher: P, authors: A, date: "2024-01-31", language: en}}
+sections:
+  - id: s
+    title: Findings
+    blocks:
+{filler}
+      - table:
+          columns: [Region, Turnout]
+          rows: [[North, "71"], [South, "64"]]
+          note: Source of the figures, under the table.
+      - paragraph: After the table.
+"""
+
+
+def test_pdf_table_note_is_kept_with_its_table_wherever_the_page_ends(
+        theme: Theme, tmp_path: Path) -> None:
+    """However many lines come before it, a short table's note is on the page of the
+    table's last row (without the keep, some of these leave it alone on the next)."""
+    import subprocess
+    for lines in range(14, 26):  # the table and its note near the foot of page 2
+        source = tmp_path / f"foot-{lines}.yaml"
+        source.write_text(_table_at_foot(lines), encoding="utf-8")
+        [pdf] = build(load_report(source), theme, ["pdf"], tmp_path / str(lines))
+        pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                               check=True).stdout.split("\f")
+        [row_page] = [n for n, page in enumerate(pages) if "South" in page]
+        [note_page] = [n for n, page in enumerate(pages) if "Source of the figures" in page]
+        assert row_page == note_page, lines
