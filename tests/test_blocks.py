@@ -73,6 +73,10 @@ def test_docx_table_note_follows_the_table_in_the_table_note_style(
     assert "".join(after.itertext()).startswith("Source: field reports, 2024.")
     # An empty cell is a cell: each row as wide as the header.
     assert all(len(row.findall(f"{W}tc")) == 2 for row in table.findall(f"{W}tr"))
+    # The last row's paragraphs are kept with the note (Word's keep with next).
+    rows = table.findall(f"{W}tr")
+    assert all(p.find(f"{W}pPr/{W}keepNext") is not None for p in rows[-1].iter(f"{W}p"))
+    assert all(p.find(f"{W}pPr/{W}keepNext") is None for p in rows[-2].iter(f"{W}p"))
 
 
 @pytest.mark.parametrize("fmt", ["epub", "html"])

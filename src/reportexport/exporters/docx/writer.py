@@ -285,7 +285,7 @@ class _Body:
 
         text_style = self.ids["Table Text"]
 
-        def row(cells: tuple[Inlines, ...], header: bool) -> str:
+        def row(cells: tuple[Inlines, ...], header: bool, keep: str = "") -> str:
             # Widths once, in the header row (the grid holds them too), and alignment only
             # where it is not the default: long tables are many cells. A short row is
             # kept on one page; a long one may break across pages, as a paragraph does.
@@ -293,15 +293,19 @@ class _Body:
             return wml.table_row("".join(
                 wml.table_cell(wml.paragraph(
                     text_style, self.runs(cell, family=family),
-                    (wml.justified(align) if align != "left" else "") + mark),
+                    keep + (wml.justified(align) if align != "left" else "") + mark),
                     width if header else None)
                 for cell, align, width in zip(cells, table.align, widths, strict=True)
             ), header=header, kept=header or lines(cells) <= KEPT_ROW_LINES)
 
+        last_row = len(table.rows) - 1
         self.add(wml.table(
             wml.table_properties(self.ids["Report Table"], padding), widths,
             row(table.columns, header=True)
-            + "".join(row(cells, header=False) for cells in table.rows)))
+            + "".join(row(cells, header=False,
+                          # The last row is kept with the note under the table.
+                          keep=wml.KEPT_WITH_NEXT if table.note and i == last_row else "")
+                      for i, cells in enumerate(table.rows))))
         self._run_size = ""
         if table.note is not None:
             self.paragraph("Table Note", table.note)
