@@ -28,6 +28,8 @@ CASES = {
     "footnotes": DATA / "valid" / "footnotes.yaml",  # many notes in one document
     "empty-cells": DATA / "valid" / "empty-cells.yaml",  # table cells with nothing in them
     "svg-figure": DATA / "valid" / "svg-figure.yaml",  # an image/svg+xml figure
+    # callouts (asides), definition lists, nested lists, a table's note
+    "everyday-blocks": DATA / "valid" / "everyday-blocks.yaml",
 }
 
 

@@ -16,12 +16,14 @@ from reportexport.theme import Theme, load_theme
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
 THEME = DATA / "themes" / "narrow-large-type.yaml"  # sizes and colours unlike the defaults
+EVERY_BLOCK = DATA / "valid" / "everyday-blocks.yaml"
 
 
 @pytest.fixture(scope="module")
 def styles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, etree._Element]:
     out = tmp_path_factory.mktemp("styletable") / "report.docx"
-    result = run_cli("docx", SOURCE, "--style", THEME, "-o", out, "-q")
+    # A source with every kind of block: a kind's styles are only in editions that use it.
+    result = run_cli("docx", EVERY_BLOCK, "--style", THEME, "-o", out, "-q")
     assert result.code == 0, result.stderr
     with zipfile.ZipFile(out) as package:
         root = etree.fromstring(package.read("word/styles.xml"))
@@ -82,6 +84,17 @@ def test_a_styles_space_after_is_its_rows(styles: dict[str, etree._Element],
 def test_every_style_the_table_names_is_in_the_edition(styles: dict[str, etree._Element],
                                                        ) -> None:
     assert [r.name for r in PARAGRAPH_STYLES if r.name.lower() not in styles] == []
+
+
+def test_a_kind_of_blocks_styles_are_only_in_editions_that_use_it(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    out = tmp_path_factory.mktemp("styletable-plain") / "report.docx"
+    assert run_cli("docx", SOURCE, "-o", out, "-q").code == 0
+    with zipfile.ZipFile(out) as package:
+        root = etree.fromstring(package.read("word/styles.xml"))
+    names = {str(n).lower() for n in root.xpath("//w:style/w:name/@w:val", namespaces=NS)}
+    optional = [r.name for r in PARAGRAPH_STYLES if r.feature]
+    assert optional and [name for name in optional if name.lower() in names] == []
 
 
 def test_the_unhyphenated_rows_are_the_ones_word_does_not_hyphenate(

@@ -447,3 +447,32 @@ def test_lighthouse_scores_accessibility_best_practices_and_seo_at_100(
              if not line.startswith("performance")]
     assert {name: scores[name] for name in ("accessibility", "best-practices", "seo")} == {
         "accessibility": 100, "best-practices": 100, "seo": 100}, below
+
+
+#: Sources with the everyday blocks of #26 (callouts, definition lists, nested lists,
+#: table notes), checked in the browser as the report and the guide are.
+BLOCK_PAGES = {"everyday-blocks": DATA / "valid" / "everyday-blocks.yaml"}
+BLOCK_CONFIGS = [(name, width, scheme) for name in BLOCK_PAGES
+                 for width in browser.WIDTHS for scheme in browser.SCHEMES]
+
+
+@pytest.fixture(scope="module")
+def block_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("html-blocks")
+    return {name: build_in_process(source, out / name) for name, source in BLOCK_PAGES.items()}
+
+
+@pytest.mark.conformance
+@pytest.mark.parametrize(("name", "width", "scheme"), BLOCK_CONFIGS,
+                         ids=[f"{n}-{w}-{s}" for n, w, s in BLOCK_CONFIGS])
+def test_everyday_blocks_are_accessible_and_fit(block_pages: dict[str, Path], chromium: Any,
+                                                name: str, width: int, scheme: str) -> None:
+    """A callout's aside, a definition list, nested lists and a table's note: no axe
+    violation, nothing wider than the viewport, no text in a font the page lacks."""
+    with browser.open_page(chromium, block_pages[name], width, scheme) as opened:
+        found = {
+            "axe violations": browser.axe_violations(opened.page),
+            "px wider than the viewport": browser.sideways_overflow(opened.page),
+            "text in fonts the page does not carry": browser.fallback_fonts(opened.page),
+        }
+    assert found == {key: 0 if key.startswith("px") else [] for key in found}

@@ -42,13 +42,36 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 ALPHABET = (string.ascii_letters + string.digits + " .,;:!?()[]{}<>&\"'/-_@#%*+=$"
             + "àáâäçèéêëíïñóôöúüÅØßÆæœ€£§©°" + "“”‘’–—…")
 TEXT = st.text(alphabet=ALPHABET, min_size=1, max_size=60).filter(lambda s: s.strip())
-BLOCK = st.one_of(
+
+
+def _list_items(level: int) -> st.SearchStrategy[list[Any]]:
+    """A list's items, some with a list of their own, three levels deep at most."""
+    item = TEXT if level == 3 else st.one_of(TEXT, st.builds(
+        lambda text, kind, items: {"text": text, kind: items},
+        TEXT, st.sampled_from(["bullets", "numbered"]), st.deferred(
+            lambda: _list_items(level + 1))))
+    return st.lists(item, min_size=1, max_size=3)
+
+
+INNER_BLOCK = st.one_of(
     TEXT.map(lambda t: {"paragraph": t}),
-    st.lists(TEXT, min_size=1, max_size=3).map(lambda items: {"bullets": items}),
-    st.lists(TEXT, min_size=1, max_size=3).map(lambda items: {"numbered": items}),
+    _list_items(1).map(lambda items: {"bullets": items}),
+    _list_items(1).map(lambda items: {"numbered": items}),
+    # One column, so that every edition's text holds each cell whole; an empty cell.
+    st.builds(lambda head, cells, note: {"table": {
+        "columns": [head], "rows": [[cell] for cell in cells],
+        **({"note": note} if note else {})}},
+        TEXT, st.lists(TEXT | st.just(""), min_size=1, max_size=3), st.none() | TEXT),
+    st.lists(st.builds(lambda term, definition: {"term": term, "definition": definition},
+                       TEXT, TEXT), min_size=1, max_size=3).map(
+        lambda items: {"definitions": items}),
     st.builds(lambda t, a: {"quote": {"text": t, **({"attribution": a} if a else {})}},
               TEXT, st.none() | TEXT),
 )
+# A callout holds any blocks but callouts.
+BLOCK = st.one_of(INNER_BLOCK, st.builds(
+    lambda title, blocks: {"callout": {**({"title": title} if title else {}), "blocks": blocks}},
+    st.none() | TEXT, st.lists(INNER_BLOCK, min_size=1, max_size=3)))
 
 
 class _NoAliasDumper(yaml.SafeDumper):

@@ -320,6 +320,17 @@ def test_lenient_group_asks_less_room_and_is_the_doc_templates_group(tmp_path: P
     assert type(parts[Lenient][0]).__name__ == "Spacer", (
         "KeepTogether.split no longer compares the room with _H")
     assert Lenient([Spacer(1, 1)]).kept()[0].height == 1, "KeepTogether._content changed"
+    seen: list[float] = []
+
+    class Measured(compat.LenientKeepTogether):
+        def slack(self) -> float:
+            seen.append(self.whole_height())
+            return 0.0
+
+    measured = Measured([Spacer(10, 100), Spacer(10, 30)])
+    measured.canv = canvas
+    measured.wrap(100, 160)
+    assert seen == [130], "KeepTogether.wrap no longer keeps the content's height in _H"
 
     made: list[Any] = []
 

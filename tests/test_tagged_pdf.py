@@ -33,6 +33,7 @@ from reportexport.model import (
     Report,
     Table,
     Text,
+    report_blocks,
 )
 from reportexport.model import Paragraph as ParagraphBlock
 from reportexport.source.reading import load_report
@@ -238,8 +239,10 @@ def test_headings_and_paragraphs_follow_the_source(case: str, built: dict[str, B
         assert level == 1 or parent.kids[0].role == f"H{level - 1}"
 
     def paragraphs_of(anchors: tuple[Anchor, ...]) -> list[str]:
-        return [_words(_spoken(b.content)) for anchor in anchors for b in anchor.section.blocks
-                if isinstance(b, ParagraphBlock)]
+        # A table's note is a P after its Table, in the section's.
+        return [_words(_spoken(content)) for anchor in anchors for b in anchor.section.blocks
+                for content in ([b.content] if isinstance(b, ParagraphBlock)
+                                else [b.note] if isinstance(b, Table) and b.note else [])]
 
     expected = [*paragraphs_of(document.front_matter),
                 *(_words(_spoken(p.content)) for p in report.lead),
@@ -281,7 +284,7 @@ def test_cover_contents_tables_figures_and_notes_are_elements(case: str,
         assert link.objects == 1
         assert link.text() == _words(title)
 
-    tables = [b for _, s in report.walk() for b in s.blocks if isinstance(b, Table)]
+    tables = [b for b in report_blocks(report) if isinstance(b, Table)]
     tagged_tables = [n for n in nodes if n.role == "Table" and n is not facts]
     assert len(tagged_tables) == len(tables)
     for node, table in zip(tagged_tables, tables, strict=True):
@@ -295,8 +298,14 @@ def test_cover_contents_tables_figures_and_notes_are_elements(case: str,
         body = node.kids[2].kids
         assert [[_compact(c.text()) for c in row.kids] for row in body] == \
             [[_compact(_spoken(c)) for c in row] for row in table.rows]
+        # An empty cell keeps its TD; a note is the P right after the table.
+        assert all(len(row.kids) == len(table.columns) for row in body)
+        if table.note is not None:
+            siblings = next(p for n, p in tree.walk() if n is node).kids
+            after = siblings[siblings.index(node) + 1]
+            assert after.role == "P" and _compact(after.text()) == _compact(_spoken(table.note))
 
-    figures = [b for _, s in report.walk() for b in s.blocks if isinstance(b, Figure)]
+    figures = [b for b in report_blocks(report) if isinstance(b, Figure)]
     # The logo, if there is one, is the cover's first element, placed (its /Alt, the
     # publisher's name, is read in tests/test_logo.py).
     logo = [cover.kids[0]] if meta.logo else []

@@ -48,8 +48,11 @@ from reportexport.source.reading import load_report
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #: Not yet read back from Word: the publisher's apparatus (front matter, numbered
 #: headings, annexes, automatic references; #26), which the Word import leaves for
-#: a later change. tests/test_apparatus.py reads those editions back instead.
-NOT_YET_IMPORTED = {DATA / "valid" / "apparatus.yaml"}
+#: a later change. tests/test_apparatus.py reads those editions back instead; and
+#: the everyday blocks of #26 (table notes, nested lists, definition lists, callouts),
+#: which tests/test_blocks.py reads back.
+NOT_YET_IMPORTED = {DATA / "valid" / f"{name}.yaml" for name in (
+    "apparatus", "table-notes", "nested-lists", "everyday-blocks", "callout-long")}
 SOURCES = [*sorted(set((DATA / "valid").glob("*.yaml")) - NOT_YET_IMPORTED),
            ROOT / "examples" / "guide" / "guide.yaml", ROOT / "source" / "report.yaml"]
 

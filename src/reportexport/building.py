@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from reportexport import exporters, loading
 from reportexport.exporters import Exporter
-from reportexport.model import Figure, Report
+from reportexport.model import Figure, Report, report_blocks
 from reportexport.publishing import (
     Staged,
     destinations,
@@ -391,10 +391,10 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 
 def figure_images(report: Report) -> set[Path]:
-    """The image files of the report's figures, and its logo's."""
+    """The image files of the report's figures (wherever they stand), and its logo's."""
     logo = report.metadata.logo
-    return {block.image for _, section in report.walk() for block in section.blocks
-            if isinstance(block, Figure)} | ({logo.image} if logo else set())
+    return ({block.image for block in report_blocks(report) if isinstance(block, Figure)}
+            | ({logo.image} if logo else set()))
 
 
 def font_files(theme: Theme) -> set[Path]:

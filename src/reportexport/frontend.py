@@ -33,6 +33,7 @@ from reportexport.model import (
     Text,
     block_content,
     map_report,
+    nested_blocks,
     notes,
     plain,
     walk_sections,
@@ -271,7 +272,8 @@ def annex_letter(number: int) -> str:
 
 def _blocks(outline: tuple[Anchor, ...]) -> dict[str, tuple[Table | Figure, Anchor]]:
     """Each table and figure that has an id, with the anchor of its section."""
-    return {block.id: (block, anchor) for anchor in outline for block in anchor.section.blocks
+    return {block.id: (block, anchor) for anchor in outline
+            for block in nested_blocks(anchor.section.blocks)
             if isinstance(block, Table | Figure) and block.id}
 
 

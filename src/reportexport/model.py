@@ -91,14 +91,47 @@ class Paragraph:
         return plain(self.content)
 
 
+#: How deep lists nest: a list, a list in one of its items, and one more.
+LIST_LEVELS = 3
+
+
 @dataclass(frozen=True)
 class BulletList:
     items: tuple[Inlines, ...]
+    #: The list nested in each item, if any, one per item; () when none has one.
+    sublists: tuple[SubList | None, ...] = ()
+
+    def sublist(self, index: int) -> SubList | None:
+        """The list nested in item `index`, if it has one."""
+        return self.sublists[index] if self.sublists else None
 
 
 @dataclass(frozen=True)
 class NumberedList:
     items: tuple[Inlines, ...]
+    #: The list nested in each item, if any, one per item; () when none has one.
+    sublists: tuple[SubList | None, ...] = ()
+
+    def sublist(self, index: int) -> SubList | None:
+        """The list nested in item `index`, if it has one."""
+        return self.sublists[index] if self.sublists else None
+
+
+#: A list, as it may stand in a list's item (at most LIST_LEVELS deep).
+SubList = BulletList | NumberedList
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A term and what it means: an entry of a glossary or a list of acronyms."""
+
+    term: Inlines
+    definition: Inlines
+
+
+@dataclass(frozen=True)
+class DefinitionList:
+    items: tuple[Definition, ...]
 
 
 @dataclass(frozen=True)
@@ -117,6 +150,7 @@ class Table:
     align: tuple[str, ...]  # "left", "center" or "right", one per column
     caption: Inlines | None = None
     id: str | None = None  # what a cross-reference to it names
+    note: Inlines | None = None  # a line under the table: "Source: field reports."
 
     @property
     def label(self) -> str:
@@ -143,7 +177,26 @@ class Figure:
         return f"Figure {self.number}"
 
 
-Block = Paragraph | BulletList | NumberedList | Quote | Table | Figure
+@dataclass(frozen=True)
+class Callout:
+    """A box set apart from the running text (key messages, a case study), numbered in
+    reading order: its optional title, then any blocks but callouts."""
+
+    number: int
+    blocks: tuple[Block, ...]
+    title: Inlines | None = None
+
+
+Block = (Paragraph | BulletList | NumberedList | DefinitionList | Quote | Table | Figure
+         | Callout)
+
+
+def nested_blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:
+    """`blocks` and, after each callout, the blocks inside it: in reading order."""
+    for block in blocks:
+        yield block
+        if isinstance(block, Callout):
+            yield from nested_blocks(block.blocks)
 
 
 #: What begins every name an edition makes up for itself: a note's anchor and its
@@ -277,6 +330,28 @@ class Report:
                     yield section, text
 
 
+def report_blocks(report: Report) -> Iterator[Block]:
+    """Every block of the report's sections, those inside callouts too, in reading order."""
+    for _, section in report.walk():
+        yield from nested_blocks(section.blocks)
+
+
+def block_features(report: Report) -> frozenset[str]:
+    """The optional kinds of block the report uses ("table-note"): what an edition
+    styles only when used, so that a report without them is written as before."""
+    found: set[str] = set()
+    for block in report_blocks(report):
+        if isinstance(block, Table) and block.note is not None:
+            found.add("table-note")
+        elif isinstance(block, BulletList | NumberedList) and block.sublists:
+            found.add("nested-list")
+        elif isinstance(block, DefinitionList):
+            found.add("definitions")
+        elif isinstance(block, Callout):
+            found.add("callout")
+    return frozenset(found)
+
+
 def walk_sections(sections: tuple[Section, ...], level: int = 1
                   ) -> Iterator[tuple[int, Section]]:
     """`sections` and their subsections with their levels, in reading order."""
@@ -287,7 +362,7 @@ def walk_sections(sections: tuple[Section, ...], level: int = 1
 
 def map_content(block: Block, change: Callable[[Inlines], Inlines]) -> Block:
     """`block` with `change` applied to each run of text it holds, one at a time in
-    reading order: a table's caption, its header, then its cells row by row; a
+    reading order: a table's caption, its header, its cells row by row, then its note; a
     quotation's text, then its attribution. The one statement of a block's reading
     order: `block_content` lists the runs through it, `number_notes` numbers by it.
     Every kind is named (assert_never): one it does not know is refused, not taken for a list."""
@@ -298,12 +373,21 @@ def map_content(block: Block, change: Callable[[Inlines], Inlines]) -> Block:
             text = change(block.text)
             return Quote(text, None if block.attribution is None else change(block.attribution))
         case BulletList() | NumberedList():
-            return type(block)(tuple(change(item) for item in block.items))
+            return _map_list(block, change)
+        case Callout():
+            title = None if block.title is None else change(block.title)
+            return Callout(block.number, tuple(map_content(inner, change)
+                                               for inner in block.blocks), title)
+        case DefinitionList():
+            return DefinitionList(tuple(Definition(change(item.term), change(item.definition))
+                                        for item in block.items))
         case Table():
             caption = None if block.caption is None else change(block.caption)
             columns = tuple(change(cell) for cell in block.columns)
             rows = tuple(tuple(change(cell) for cell in row) for row in block.rows)
-            return dataclasses.replace(block, caption=caption, columns=columns, rows=rows)
+            note = None if block.note is None else change(block.note)
+            return dataclasses.replace(block, caption=caption, columns=columns, rows=rows,
+                                       note=note)
         case Figure():
             return (block if block.caption is None
                     else dataclasses.replace(block, caption=change(block.caption)))
@@ -311,8 +395,22 @@ def map_content(block: Block, change: Callable[[Inlines], Inlines]) -> Block:
             assert_never(block)
 
 
+def _map_list(block: SubList, change: Callable[[Inlines], Inlines]) -> SubList:
+    """A list with `change` applied to each item, then to the items of its sublist."""
+    items: list[Inlines] = []
+    sublists: list[SubList | None] = []
+    for index, item in enumerate(block.items):
+        items.append(change(item))
+        sublist = block.sublist(index)
+        sublists.append(None if sublist is None else _map_list(sublist, change))
+    return type(block)(tuple(items), tuple(sublists) if block.sublists else ())
+
+
 def block_content(block: Block) -> tuple[Inlines, ...]:
     """Every run of text a block holds, in reading order (a figure's alt text first)."""
+    if isinstance(block, Callout):  # its title, then its blocks' runs (figures' alt texts)
+        return (*(() if block.title is None else (block.title,)),
+                *(run for inner in block.blocks for run in block_content(inner)))
     runs: list[Inlines] = [(Text(block.alt),)] if isinstance(block, Figure) else []
 
     def gather(content: Inlines) -> Inlines:

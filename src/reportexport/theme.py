@@ -82,6 +82,13 @@ class Sizes:
         return self.headings[min(level, len(self.headings)) - 1]
 
 
+def tint(colour: str, share: float) -> str:
+    """`colour` ("#1f4e79") mixed with white, `share` of it kept: a light fill of it."""
+    red, green, blue = (int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+    return "#" + "".join(f"{round(255 - (255 - part) * share):02x}"
+                         for part in (red, green, blue))
+
+
 @dataclass(frozen=True)
 class Colours:
     text: str

@@ -11,8 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from reportexport.model import (
+    LIST_LEVELS,
     Block,
     BulletList,
+    Callout,
+    Definition,
+    DefinitionList,
     Fact,
     Figure,
     Inlines,
@@ -23,10 +27,12 @@ from reportexport.model import (
     Quote,
     Report,
     Section,
+    SubList,
     Table,
     Text,
     cross_references,
     number_notes,
+    report_blocks,
 )
 from reportexport.source import inline, schema
 from reportexport.source.images import ImageProblem, check_image
@@ -289,7 +295,7 @@ class _RichTextReader:
         self.located = located
         self.problems: list[Problem] = []
         self.references: list[tuple[DataPath, str]] = []  # cross-references to check
-        self.tables = self.figures = 0  # numbered in reading order
+        self.tables = self.figures = self.callouts = 0  # numbered in reading order
 
     def __call__(self, path: DataPath) -> Inlines:
         text = _at(self.located.data, path)
@@ -327,19 +333,68 @@ def _block(data: Any, path: DataPath, rich: _RichTextReader) -> Block | None:
         return None
     if "paragraph" in data:
         return Paragraph(rich((*path, "paragraph")))
-    for kind, make in (("bullets", BulletList), ("numbered", NumberedList)):
+    for kind in ("bullets", "numbered"):
         if kind in data:
-            return make(tuple(rich((*path, kind, i)) for i in range(len(_items(data, kind)))))
+            return _list(data, kind, path, rich)
+    if "definitions" in data:
+        return DefinitionList(tuple(
+            Definition(rich((*path, "definitions", i, "term")),
+                       rich((*path, "definitions", i, "definition")))
+            for i in range(len(_items(data, "definitions")))))
     if isinstance(data.get("table"), dict):
         return _table(data["table"], (*path, "table"), rich)
     if isinstance(data.get("figure"), dict):
         return _figure(data["figure"], (*path, "figure"), rich)
+    if isinstance(data.get("callout"), dict):
+        return _callout(data["callout"], (*path, "callout"), rich)
     quote = data.get("quote")
     if not isinstance(quote, dict):
         return None
     attribution = (rich((*path, "quote", "attribution"))
                    if quote.get("attribution") else None)
     return Quote(rich((*path, "quote", "text")), attribution)
+
+
+def _callout(data: dict[str, Any], path: DataPath, rich: _RichTextReader) -> Callout:
+    """A callout and its blocks, read in place (its tables, figures and notes are
+    numbered in reading order); a callout inside it is refused where it stands."""
+    rich.callouts += 1
+    number = rich.callouts
+    title = rich((*path, "title")) if "title" in data else None
+    blocks: list[Block] = []
+    for i, item in enumerate(_items(data, "blocks")):
+        if isinstance(item, dict) and "callout" in item:
+            rich.problems.append(rich.located.problem(
+                (*path, "blocks", i, "callout"),
+                "a callout inside a callout: a callout holds any blocks but callouts"))
+            continue
+        block = _block(item, (*path, "blocks", i), rich)
+        if block is not None:
+            blocks.append(block)
+    return Callout(number, tuple(blocks), title)
+
+
+def _list(data: dict[str, Any], kind: str, path: DataPath, rich: _RichTextReader,
+          level: int = 1) -> SubList:
+    """The list `data[kind]` at `level`, its items' own lists read (LIST_LEVELS at most)."""
+    items: list[Inlines] = []
+    sublists: list[SubList | None] = []
+    for i, item in enumerate(_items(data, kind)):
+        if not isinstance(item, dict):
+            items.append(rich((*path, kind, i)))
+            sublists.append(None)
+            continue
+        items.append(rich((*path, kind, i, "text")))
+        inner = next((k for k in ("bullets", "numbered") if k in item), None)
+        if inner is not None and level == LIST_LEVELS:
+            rich.problems.append(rich.located.problem(
+                (*path, kind, i, inner), f"a list nested {LIST_LEVELS + 1} levels deep: "
+                f"lists nest {LIST_LEVELS} levels at most"))
+            inner = None
+        sublists.append(None if inner is None
+                        else _list(item, inner, (*path, kind, i), rich, level + 1))
+    make = BulletList if kind == "bullets" else NumberedList
+    return make(tuple(items), tuple(sublists) if any(sublists) else ())
 
 
 def _table(data: dict[str, Any], path: DataPath, rich: _RichTextReader) -> Table:
@@ -365,6 +420,7 @@ def _table(data: dict[str, Any], path: DataPath, rich: _RichTextReader) -> Table
         align=tuple(align) if len(align) == width else ("left",) * width,
         caption=rich((*path, "caption")) if "caption" in data else None,
         id=_id(data),
+        note=rich((*path, "note")) if "note" in data else None,
     )
 
 
@@ -518,7 +574,7 @@ def check_source(file: Path) -> tuple[Report, LocatedData, list[Problem]]:
     metadata = replace(metadata, logo=_logo(located, problems))
     report = number_notes(Report(metadata, body, lead, front, appendices))
     rich.check_references({section.id for _, section in report.walk() if section.id}
-                          | {block.id for _, section in report.walk() for block in section.blocks
+                          | {block.id for block in report_blocks(report)
                              if isinstance(block, Table | Figure) and block.id})
     problems += rich.problems
     return report, located, problems

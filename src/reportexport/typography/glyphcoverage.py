@@ -18,7 +18,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportexport.model import Figure, Inlines, Report, Table, plain
+from reportexport.model import (
+    Callout,
+    Figure,
+    Inlines,
+    Report,
+    Table,
+    nested_blocks,
+    plain,
+    report_blocks,
+)
 from reportexport.source import svgimages
 from reportexport.source.problems import ExportError, Problem
 from reportexport.theme import Theme
@@ -40,9 +49,11 @@ def _display_texts(report: Report) -> Iterator[str]:
         yield from (fact.label, fact.value)
     for _, section in report.walk():
         yield section.title
-        for block in section.blocks:
+        for block in nested_blocks(section.blocks):
             shown: tuple[Inlines | None, ...] = ()
-            if isinstance(block, Table):
+            if isinstance(block, Callout):  # its title is set in the heading family
+                shown = (block.title,)
+            elif isinstance(block, Table):
                 shown = (block.caption, *block.columns)
             elif isinstance(block, Figure):
                 shown = (block.caption,)
@@ -70,7 +81,8 @@ def missing_characters(report: Report, theme: Theme) -> dict[str, list[str]]:
 def _running_text(path: tuple[str | int, ...]) -> bool:
     """A path to text set in the body family only (see the module's docstring)."""
     return path[:1] == ("lead",) or any(
-        part in ("paragraph", "bullets", "numbered", "quote", "rows") for part in path)
+        part in ("paragraph", "bullets", "numbered", "quote", "rows", "definitions", "note")
+        for part in path)
 
 
 def _describe(char: str) -> str:
@@ -118,10 +130,9 @@ def character_problems(located: LocatedData, report: Report, theme: Theme) -> li
 
 
 def _svg_figures(report: Report) -> Iterator[Figure]:
-    for _, section in report.walk():
-        for block in section.blocks:
-            if isinstance(block, Figure) and block.media_type == svgimages.MEDIA_TYPE:
-                yield block
+    for block in report_blocks(report):
+        if isinstance(block, Figure) and block.media_type == svgimages.MEDIA_TYPE:
+            yield block
 
 
 def missing_svg_characters(report: Report, theme: Theme) -> dict[Figure, dict[str, str]]:

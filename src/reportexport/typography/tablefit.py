@@ -27,7 +27,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reportexport.model import Emphasis, Inlines, Note, Report, Strong, Table, Text, walk_sections
+from reportexport.model import (
+    Emphasis,
+    Inlines,
+    Note,
+    Report,
+    Strong,
+    Table,
+    Text,
+    nested_blocks,
+    walk_sections,
+)
 from reportexport.source.problems import ExportError, Problem
 from reportexport.source.reading import SECTION_PARTS
 from reportexport.theme import FontFamily, Theme
@@ -244,12 +254,12 @@ def _refusal(table: Table, theme: Theme) -> str | None:
 
 
 def _tables(report: Report, theme: Theme) -> list[tuple[Table, Theme]]:
-    """Every table in `report.walk`'s order, with the theme of its pages: turned in a
-    landscape section, whose measure is wider."""
+    """Every table in `report.walk`'s order (those in callouts too), with the theme of its
+    pages: turned in a landscape section, whose measure is wider."""
     turned = theme.turned()
     return [(block, turned if top.landscape else theme)
             for part in report.parts for top in part
-            for _, section in walk_sections((top,)) for block in section.blocks
+            for _, section in walk_sections((top,)) for block in nested_blocks(section.blocks)
             if isinstance(block, Table)]
 
 
@@ -279,7 +289,18 @@ def _table_paths(sections: list[Any], path: tuple[str | int, ...]
     """The source path of every table, in the order Report.walk meets them."""
     for i, section in enumerate(sections):
         here = (*path, i)
-        for j, block in enumerate(section.get("blocks", [])):
-            if "table" in block:
-                yield (*here, "blocks", j, "table")
+        yield from _block_table_paths(section.get("blocks", []), (*here, "blocks"))
         yield from _table_paths(section.get("sections", []), (*here, "sections"))
+
+
+def _block_table_paths(blocks: list[Any], path: tuple[str | int, ...]
+                       ) -> Iterator[tuple[str | int, ...]]:
+    """The source path of every table among `blocks`, those in callouts too."""
+    for j, block in enumerate(blocks):
+        if not isinstance(block, dict):
+            continue
+        if "table" in block:
+            yield (*path, j, "table")
+        elif isinstance(block.get("callout"), dict):
+            yield from _block_table_paths(block["callout"].get("blocks", []),
+                                          (*path, j, "callout", "blocks"))

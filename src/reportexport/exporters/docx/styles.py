@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from docx.enum.style import WD_STYLE_TYPE
@@ -20,7 +21,7 @@ from reportexport.exporters.docx.styletable import (
     ParagraphRole,
 )
 from reportexport.exporters.docx.wml import element
-from reportexport.theme import Theme
+from reportexport.theme import Theme, tint
 
 
 def _rgb(hex_colour: str) -> RGBColor:
@@ -95,11 +96,12 @@ def _paragraph_style(document: Any, by_name: dict[str, Any], name: str) -> Any:
 
 
 def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
-                  keep: set[str]) -> dict[str, str]:
+                  keep: set[str], features: Collection[str] = ()) -> dict[str, str]:
     """Style the paragraph styles the edition uses (styletable.PARAGRAPH_STYLES), its table
     and character styles; return their style ids by name.
 
-    Styles named in `keep` come from a template and are left exactly as they are.
+    Styles named in `keep` come from a template and are left exactly as they are; a
+    style of a kind of block the report does not use (not in `features`) is not added.
     """
     ids = {}
     # One pass over the styles: python-docx looks a name up with a query over all of them.
@@ -107,6 +109,8 @@ def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
     for style in document.styles:
         by_name.setdefault(style.name, style)  # the first of a name wins, as in python-docx
     for role in PARAGRAPH_STYLES:
+        if role.feature and role.feature not in features:
+            continue
         fresh = role.name not in keep
         style = _paragraph_style(document, by_name, role.name)
         _set_word_id(style, role.name, fresh)
@@ -114,6 +118,8 @@ def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
         if fresh:
             _dress(style, role, theme, text_width_twips, by_name)
     ids["Report Table"] = _table_style(document, by_name, theme)
+    if "callout" in features:
+        ids["Callout Box"] = _callout_style(document, by_name, theme)
     for character in CHARACTER_STYLES:
         ids[character.name] = _character_style(document, by_name, character, theme).style_id
     return ids
@@ -215,6 +221,38 @@ def _table_style(document: Any, by_name: dict[str, Any], theme: Theme) -> str:
                 element("w:tcPr", None,
                         element("w:tcBorders", None, border("bottom", 12, accent))))))
     return "ReportTable"
+
+
+#: How much of the accent colour a callout's shading keeps (as the PDF's fill).
+CALLOUT_TINT = 0.08
+
+
+def _callout_style(document: Any, by_name: dict[str, Any], theme: Theme) -> str:
+    """The table style of a callout's one-cell box: ruled all round, a heavier rule in
+    the accent at its left, shaded with a tint of the accent (a template's own wins)."""
+    if "Callout Box" in by_name:
+        return str(by_name["Callout Box"].style_id)
+    accent, rule = theme.colours.accent.lstrip("#").upper(), theme.colours.rule.lstrip("#")
+    fill = tint(theme.colours.accent, CALLOUT_TINT).lstrip("#").upper()
+
+    def border(edge: str, eighths: int, colour: str) -> Any:
+        return element(f"w:{edge}", {"w:val": "single", "w:sz": str(eighths), "w:space": "0",
+                                     "w:color": colour.upper()})
+
+    def margin(side: str, twips: int) -> Any:
+        return element(f"w:{side}", {"w:w": str(twips), "w:type": "dxa"})
+
+    compat.styles_element(document).append(element(
+        "w:style", {"w:type": "table", "w:customStyle": "1", "w:styleId": "CalloutBox"},
+        element("w:name", {"w:val": "Callout Box"}), element("w:uiPriority", {"w:val": "59"}),
+        element("w:tblPr", None,
+                element("w:tblBorders", None, border("top", 4, rule), border("left", 24, accent),
+                        border("bottom", 4, rule), border("right", 4, rule)),
+                element("w:tblCellMar", None, margin("top", 100), margin("left", 180),
+                        margin("bottom", 60), margin("right", 180))),
+        element("w:tcPr", None, element("w:shd", {"w:val": "clear", "w:color": "auto",
+                                                  "w:fill": fill}))))
+    return "CalloutBox"
 
 
 def _character_style(document: Any, by_name: dict[str, Any], role: CharacterRole,

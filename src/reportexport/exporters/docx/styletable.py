@@ -51,6 +51,9 @@ class ParagraphRole:
     hyphenated: bool = True  # False: Word does not hyphenate it (as the PDF does not)
     borderless: bool = False  # drop the borders Word's built-in style draws
     contents_tab: bool = False  # a right tab at the text's width, with a dotted leader
+    #: The model.block_features name of the kind of block it styles: the style is added
+    #: only to a document that uses that kind ("": always).
+    feature: str = ""
 
 
 _HALF_AFTER = Length("paragraph_after", 0.5)
@@ -92,6 +95,17 @@ PARAGRAPH_STYLES: tuple[ParagraphRole, ...] = (
                   keep_with_next=True),
     ParagraphRole("Table Text", font="body", size="small", colour="text",
                   space_before=Length(points=2), space_after=Length(points=2), line_spacing=1.0),
+    ParagraphRole("Table Note", font="body", size="small", colour="text",
+                  space_before=Length(points=3), space_after=Length("paragraph_after"),
+                  feature="table-note"),
+    ParagraphRole("Callout Title", font="heading", size="body", colour="accent", bold=True,
+                  space_before=Length(points=2), space_after=_HALF_AFTER,
+                  keep_with_next=True, hyphenated=False, feature="callout"),
+    ParagraphRole("Definition Term", font="body", size="body", colour="text", bold=True,
+                  space_after=Length(points=1), keep_with_next=True, feature="definitions"),
+    ParagraphRole("Definition", font="body", size="body", colour="text",
+                  left_indent=Length("list_indent"), space_after=_HALF_AFTER,
+                  feature="definitions"),
     ParagraphRole("footnote text", font="body", size="small", colour="text",
                   space_after=Length(points=2), line_spacing=1.0),
     *_HEADINGS,

@@ -194,9 +194,10 @@ def mark_properties(properties: str) -> str:
     return f"<w:rPr>{properties}</w:rPr>"
 
 
-def numbered_item(num_id: str) -> str:
-    """A paragraph property: the first level of numbering instance `num_id`."""
-    return f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{_attribute(num_id)}"/></w:numPr>'
+def numbered_item(num_id: str, level: int = 0) -> str:
+    """A paragraph property: level `level` (the first: 0) of numbering instance `num_id`."""
+    return (f'<w:numPr><w:ilvl w:val="{level}"/>'
+            f'<w:numId w:val="{_attribute(num_id)}"/></w:numPr>')
 
 
 #: Word's (2016 and later) extension of a picture's a:blip naming its SVG, as Word writes

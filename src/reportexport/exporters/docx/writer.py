@@ -34,6 +34,7 @@ from reportexport.exporters.docx.fontembedding import (
     subset_fonts,
 )
 from reportexport.exporters.docx.footnotes import add_footnote, new_footnotes_part
+from reportexport.exporters.docx.numbering import NestedNumbering, next_num_id
 from reportexport.exporters.docx.ordering import insert_in_order
 from reportexport.exporters.docx.styles import ensure_styles, set_language
 from reportexport.exporters.docx.styletable import TOC_LEVELS
@@ -43,7 +44,9 @@ from reportexport.frontend import Anchor, BlockList, Document
 from reportexport.model import (
     Block,
     BulletList,
+    Callout,
     CrossReference,
+    DefinitionList,
     Emphasis,
     Figure,
     Inline,
@@ -56,8 +59,10 @@ from reportexport.model import (
     Quote,
     Report,
     Strong,
+    SubList,
     Table,
     Text,
+    block_features,
     plain,
 )
 from reportexport.source import svgimages
@@ -113,6 +118,8 @@ def _text_runs(text: str, family: FontFamily, style: str = "", direct: str = "")
 
 #: The numbering instance (w:numId) of the n-th numbered list; None: the style's own.
 ListNumbering = Callable[[int], str | None]
+#: Twips a callout's box takes from the width of what it holds: its cell's margins.
+CALLOUT_MARGINS = 360
 #: A table row of more lines than this (estimated) may break across pages; a shorter
 #: one is kept on one page (cantSplit). A row taller than a page must break.
 KEPT_ROW_LINES = 12
@@ -139,8 +146,10 @@ class _Body:
         self._run_size = ""  # a smaller size for every run, while a shrunk table is written
         self._xml = io.BytesIO()
         self.numbering = list_numbering
+        self.nested = NestedNumbering(compat.numbering_element(document))
         self._numbered_lists = 0
         self.at_page_start = False  # nothing written since the last page break
+        self._after_box = False  # the last thing written is a callout's table
 
     def new_page(self) -> None:
         """A page break, unless the last thing written was one (no page left blank)."""
@@ -215,6 +224,27 @@ class _Body:
     def add(self, xml: str) -> None:
         self._xml.write(xml.encode())
         self.at_page_start = False
+        self._after_box = False
+
+    def callout(self, callout: Callout, text_width: int,
+                write_block: Callable[[Block], None]) -> None:
+        """A one-cell table in the Callout Box style: its title (Callout Title), then its
+        blocks, written in the cell as in the body."""
+        body, self._xml = self._xml, io.BytesIO()
+        if callout.title is not None:
+            self.paragraph("Callout Title", callout.title)
+        for block in callout.blocks:
+            write_block(block)
+        inner = self._xml.getvalue().decode()
+        self._xml = body
+        if not inner.endswith("</w:p>"):  # a cell ends with a paragraph
+            inner += wml.paragraph(self.ids["Normal"], "")
+        if self._after_box:  # Word joins two tables with nothing between them
+            self.add(wml.paragraph(self.ids["Normal"], ""))
+        self.add(wml.table(wml.table_properties(self.ids["Callout Box"], None), [text_width],
+                           wml.table_row(wml.table_cell(inner, text_width), header=False,
+                                         kept=False)))
+        self._after_box = True
 
     def xml(self) -> bytes:
         """The body written so far: w:body's content, in the w and r prefixes."""
@@ -275,7 +305,7 @@ class _Body:
 
         text_style = self.ids["Table Text"]
 
-        def row(cells: tuple[Inlines, ...], header: bool) -> str:
+        def row(cells: tuple[Inlines, ...], header: bool, keep: str = "") -> str:
             # Widths once, in the header row (the grid holds them too), and alignment only
             # where it is not the default: long tables are many cells. A short row is
             # kept on one page; a long one may break across pages, as a paragraph does.
@@ -283,16 +313,22 @@ class _Body:
             return wml.table_row("".join(
                 wml.table_cell(wml.paragraph(
                     text_style, self.runs(cell, family=family),
-                    (wml.justified(align) if align != "left" else "") + mark),
+                    keep + (wml.justified(align) if align != "left" else "") + mark),
                     width if header else None)
                 for cell, align, width in zip(cells, table.align, widths, strict=True)
             ), header=header, kept=header or lines(cells) <= KEPT_ROW_LINES)
 
+        last_row = len(table.rows) - 1
         self.add(wml.table(
             wml.table_properties(self.ids["Report Table"], padding), widths,
             row(table.columns, header=True)
-            + "".join(row(cells, header=False) for cells in table.rows)))
+            + "".join(row(cells, header=False,
+                          # The last row is kept with the note under the table.
+                          keep=wml.KEPT_WITH_NEXT if table.note and i == last_row else "")
+                      for i, cells in enumerate(table.rows))))
         self._run_size = ""
+        if table.note is not None:
+            self.paragraph("Table Note", table.note)
 
     def figure(self, figure: Figure, text_width: int, text_height: int) -> None:
         """An inline picture with its description where Word's accessibility checker reads it
@@ -333,13 +369,25 @@ class _Body:
         properties.set("descr", publisher)
         self.add(wml.paragraph(self.ids["Normal"], wml.drawing(inline), wml.KEPT_WITH_NEXT))
 
-    def numbered(self, items: tuple[Inlines, ...]) -> None:
-        self._numbered_lists += 1
-        # Each list after the first restarts at 1 through its own numbering instance.
-        num_id = self.numbering(self._numbered_lists)
-        extra = wml.numbered_item(num_id) if num_id is not None else ""
-        for item in items:
-            self.add(wml.paragraph(self.ids["List Number"], self.runs(item), extra))
+    def add_list(self, block: SubList, level: int = 0) -> None:
+        """A list's items in List Bullet or List Number, each followed by its own list's,
+        at Word's level 1 or 2 (w:ilvl) of a numbering that has them."""
+        numbered = isinstance(block, NumberedList)
+        if level:
+            extra = wml.numbered_item(self.nested.instance(numbered, level), level)
+        elif numbered:
+            self._numbered_lists += 1
+            # Each list after the first restarts at 1 through its own numbering instance.
+            num_id = self.numbering(self._numbered_lists)
+            extra = wml.numbered_item(num_id) if num_id is not None else ""
+        else:
+            extra = ""
+        style = self.ids["List Number" if numbered else "List Bullet"]
+        for index, item in enumerate(block.items):
+            self.add(wml.paragraph(style, self.runs(item), extra))
+            sublist = block.sublist(index)
+            if sublist is not None:
+                self.add_list(sublist, level + 1)
 
 
 def _list_numbering(document: Any, list_number_style_id: str) -> ListNumbering:
@@ -357,19 +405,16 @@ def _list_numbering(document: Any, list_number_style_id: str) -> ListNumbering:
             abstract = num.find(qn("w:abstractNumId")).get(qn("w:val"))
     if abstract is None:
         return lambda n: None
-    used = [int(num.get(qn("w:numId"))) for num in numbering.findall(qn("w:num"))]
-    next_id = [max(used) + 1]
 
     def num_for(n: int) -> str | None:
         if n == 1:
             return None
-        num_id = str(next_id[0])
+        num_id = next_num_id(numbering)  # nested lists' instances are made in between
         numbering.append(wml.element(
             "w:num", {"w:numId": num_id},
             wml.element("w:abstractNumId", {"w:val": abstract}),
             wml.element("w:lvlOverride", {"w:ilvl": "0"},
                         wml.element("w:startOverride", {"w:val": "1"}))))
-        next_id[0] += 1
         return num_id
 
     return num_for
@@ -654,7 +699,7 @@ def _prepare_package(document: Any, report: Report, theme: Theme, *,
         _set_page(page, theme)
     text_width = Emu(page.page_width - page.left_margin - page.right_margin).twips
     text_height = Emu(page.page_height - page.top_margin - page.bottom_margin).twips
-    ids = ensure_styles(document, theme, text_width, keep)
+    ids = ensure_styles(document, theme, text_width, keep, block_features(report))
     if not from_template or page.header.is_linked_to_previous:
         _header_footer(page, report, ids, theme.heading_font)
     set_language(document, report.metadata.language)
@@ -724,11 +769,15 @@ def _write_block(body: _Body, block: Block, theme: Theme, text_width: int,
             body.paragraph("Quote", block.text)
             if block.attribution:
                 body.paragraph("Quote", block.attribution, prefix="— ")
-        case BulletList():
+        case BulletList() | NumberedList():
+            body.add_list(block)
+        case Callout():
+            body.callout(block, text_width, lambda inner: _write_block(
+                body, inner, theme, text_width - CALLOUT_MARGINS, text_height))
+        case DefinitionList():
             for item in block.items:
-                body.paragraph("List Bullet", item)
-        case NumberedList():
-            body.numbered(block.items)
+                body.paragraph("Definition Term", item.term)
+                body.paragraph("Definition", item.definition)
         case Table():
             body.table(block, text_width, _table_plan(block, theme, text_width))
         case Figure():

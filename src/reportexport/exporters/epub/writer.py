@@ -24,7 +24,15 @@ from reportexport.exporters.epub.xhtml import (
 from reportexport.exporters.htmlcore.markup import Element
 from reportexport.exporters.htmlcore.styles import font_faces, stylesheet
 from reportexport.frontend import Document
-from reportexport.model import GENERATED_PREFIX, Figure, Metadata, Report, Section
+from reportexport.model import (
+    GENERATED_PREFIX,
+    Figure,
+    Metadata,
+    Report,
+    Section,
+    block_features,
+    report_blocks,
+)
 from reportexport.source.images import edition_image
 from reportexport.support.timestamps import build_time
 from reportexport.support.zipfiles import ArchiveBuffer, rewrite_zip
@@ -88,8 +96,7 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
     document = Document.of(report)
     meta = report.metadata
     book = epub.EpubBook()
-    figures = [block for _, section in report.walk() for block in section.blocks
-               if isinstance(block, Figure)]
+    figures = [block for block in report_blocks(report) if isinstance(block, Figure)]
     _metadata(book, meta)
     _accessibility(book, bool(figures))
     font_items = _fonts_and_stylesheet(book, report, theme)
@@ -146,7 +153,8 @@ def _fonts_and_stylesheet(book: epub.EpubBook, report: Report, theme: Theme
         font_items[path] = epub.EpubItem(uid=f"font-{len(font_files)}", file_name=href,
                                          media_type="font/ttf")
         book.add_item(font_items[path])
-    css = stylesheet(theme, {path: f"../{href}" for path, href in font_files.items()}, fallbacks)
+    css = stylesheet(theme, {path: f"../{href}" for path, href in font_files.items()}, fallbacks,
+                     block_features(report))
     book.add_item(epub.EpubItem(uid="css", file_name="styles/report.css", media_type="text/css",
                                 content=css.encode()))
     return font_items

@@ -12,6 +12,7 @@ from reportexport.exporters.htmlcore.styles import (
     COLOURS,
     RULES,
     Rule,
+    feature_rules,
     font_face_rules,
     render,
     theme_values,
@@ -158,8 +159,9 @@ def _variables(colours: Mapping[str, str]) -> str:
 
 def web_stylesheet(theme: Theme, font_urls: Mapping[Path, str],
                    fallbacks: Collection[FontFamily], used: Collection[tuple[str, str]],
-                   *, page_breaks: bool = False) -> str:
-    """The web page's stylesheet; `page_breaks`: with the print rule for `new_page`."""
+                   features: Collection[str] = (), *, page_breaks: bool = False) -> str:
+    """The web page's stylesheet: the rules of the optional blocks in `features` (what
+    the report uses), and with `page_breaks` the print rule for `new_page`."""
     print_rules = PRINT_RULES + (NEW_PAGE_RULES if page_breaks else ())
     values = theme_values(theme, fallbacks, lambda name: f"var(--{name})")
     light, dark = palette(theme, dark=False), palette(theme, dark=True)
@@ -168,7 +170,7 @@ def web_stylesheet(theme: Theme, font_urls: Mapping[Path, str],
         ":root { color-scheme: light dark; }",
         _variables(light),
         f"@media (prefers-color-scheme: dark) {{\n{_variables(dark)}\n}}",
-        render(RULES, values),
+        render(RULES + feature_rules(features), values),
         render(WEB_RULES, values),
         f"@media (min-width: 62em) {{\n{render(WIDE_RULES, values)}\n}}",
         f"@media print {{\n{_variables(light)}\n{render(print_rules, values)}\n}}",

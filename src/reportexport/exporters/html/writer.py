@@ -28,7 +28,7 @@ from reportexport.exporters.htmlcore.markup import (
     section_element,
 )
 from reportexport.frontend import ISBN, Document
-from reportexport.model import GENERATED_PREFIX, Figure, Report, Table, plain
+from reportexport.model import GENERATED_PREFIX, Figure, Report, Table, block_features, plain
 from reportexport.source.images import edition_image
 from reportexport.theme import FontFamily, Theme
 from reportexport.typography.fontruns import chain, needed_fallbacks, needs_glyph
@@ -70,7 +70,7 @@ def page_bytes(report: Report, theme: Theme) -> bytes:
     used = used_faces(body)
     page_breaks = any(section.new_page for _, section in report.walk())
     css = web_stylesheet(theme, font_urls(theme, fallbacks, shown, used), fallbacks, used,
-                         page_breaks=page_breaks)
+                         block_features(report), page_breaks=page_breaks)
     html = etree.Element("html", lang=report.metadata.language)
     lines(html, [_head(document, css), body])
     return (b"<!DOCTYPE html>\n"

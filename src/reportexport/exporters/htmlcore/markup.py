@@ -25,7 +25,9 @@ from reportexport.model import (
     GENERATED_PREFIX,
     Block,
     BulletList,
+    Callout,
     CrossReference,
+    DefinitionList,
     Emphasis,
     Figure,
     Inline,
@@ -38,6 +40,7 @@ from reportexport.model import (
     Quote,
     Section,
     Strong,
+    SubList,
     Table,
     Text,
 )
@@ -192,10 +195,12 @@ def block_element(block: Block, flavour: Flavour) -> Element:
             return add_inlines(flavour.element("p"), block.content, flavour)
         case Quote():
             return _quote(block, flavour)
-        case BulletList():
-            return _list("ul", block.items, flavour)
-        case NumberedList():
-            return _list("ol", block.items, flavour)
+        case BulletList() | NumberedList():
+            return _list(block, flavour)
+        case DefinitionList():
+            return _definitions(block, flavour)
+        case Callout():
+            return _callout(block, flavour)
         case Table():
             return table_element(block, flavour)
         case Figure():
@@ -212,9 +217,41 @@ def _quote(quote: Quote, flavour: Flavour) -> Element:
     return lines(flavour.element("blockquote"), parts)
 
 
-def _list(tag: str, items: Sequence[Inlines], flavour: Flavour) -> Element:
-    return lines(flavour.element(tag),
-                 (add_inlines(flavour.element("li"), item, flavour) for item in items))
+def _list(block: SubList, flavour: Flavour) -> Element:
+    """A ul or an ol; an item's own list is a ul or an ol inside its li."""
+
+    def item(index: int, content: Inlines) -> Element:
+        li = add_inlines(flavour.element("li"), content, flavour)
+        sublist = block.sublist(index)
+        if sublist is not None:
+            li.append(_list(sublist, flavour))
+        return li
+
+    tag = "ul" if isinstance(block, BulletList) else "ol"
+    return lines(flavour.element(tag), (item(i, content) for i, content in enumerate(block.items)))
+
+
+def _callout(callout: Callout, flavour: Flavour) -> Element:
+    """An aside named by its title (a paragraph, not a heading: a callout is no section
+    of the outline); untitled, it is named by nothing but its words."""
+    parts = []
+    attributes = {"class": "callout"}
+    if callout.title is not None:
+        title_id = generated_id("callout", callout.number)
+        attributes["aria-labelledby"] = title_id
+        parts.append(add_inlines(flavour.element("p", {"class": "callout-title",
+                                                        "id": title_id}),
+                                 callout.title, flavour))
+    parts += [block_element(block, flavour) for block in callout.blocks]
+    return lines(flavour.element("aside", attributes), parts)
+
+
+def _definitions(block: DefinitionList, flavour: Flavour) -> Element:
+    parts = []
+    for item in block.items:
+        parts += [add_inlines(flavour.element("dt"), item.term, flavour),
+                  add_inlines(flavour.element("dd"), item.definition, flavour)]
+    return lines(flavour.element("dl", {"class": "definitions"}), parts)
 
 
 def _figure(figure: Figure, flavour: Flavour) -> Element:
@@ -251,13 +288,24 @@ def table_element(table: Table, flavour: Flavour) -> Element:
     caption = caption_element("caption", table, flavour)
     element = lines(flavour.element("table", {"id": generated_id("table", table.number)}),
                     (caption, head, body))
-    if not flavour.table_regions:
-        return element
-    # Focusable, so that a keyboard can scroll it; named by its caption.
-    caption.set("id", generated_id("caption", table.number))
-    region = flavour.element("div", {"class": "table-region", "role": "region", "tabindex": "0",
-                                     "aria-labelledby": generated_id("caption", table.number)})
-    return lines(region, [element])
+    if table.note is not None:  # the note describes the table
+        element.set("aria-describedby", generated_id("table-note", table.number))
+    if flavour.table_regions:
+        # Focusable, so that a keyboard can scroll it; named by its caption.
+        caption.set("id", generated_id("caption", table.number))
+        element = lines(flavour.element(
+            "div", {"class": "table-region", "role": "region", "tabindex": "0",
+                    "aria-labelledby": generated_id("caption", table.number)}), [element])
+    return element if table.note is None else _with_note(element, table, flavour)
+
+
+def _with_note(element: Element, table: Table, flavour: Flavour) -> Element:
+    """The table and its note, a paragraph after it in one container: outside the grid (a
+    tfoot row would be read as one more row of data), and the table's description."""
+    note_id = generated_id("table-note", table.number)
+    note = add_inlines(flavour.element("p", {"class": "table-note", "id": note_id}),
+                       table.note or (), flavour)
+    return lines(flavour.element("div", {"class": "with-note"}), [element, note])
 
 
 def section_element(section: Section, level: int, flavour: Flavour,

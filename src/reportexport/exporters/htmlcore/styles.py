@@ -83,6 +83,43 @@ RULES: tuple[Rule, ...] = (
     (".notes aside p", {"margin": "0.4em 0"}),
 )
 
+#: Rules for the kinds of block a report may not use (model.block_features): written
+#: only when it uses them, so that a report without them keeps its stylesheet.
+FEATURE_RULES: Mapping[str, tuple[Rule, ...]] = {
+    "table-note": (
+        (".with-note table", {"margin-bottom": "0"}),
+        (".table-note", {"font-size": "{small}", "margin": "0.3em 0 {paragraph_after}"}),
+    ),
+    # Numbers by depth as the PDF and Word draw them: 1. a. i. Bullets are the browser's
+    # own shapes (disc, circle, square), drawn with no glyph of the page's fonts (a dash
+    # would need one the font subset may lack).
+    "nested-list": (
+        ("li > ol", {"list-style-type": "lower-alpha"}),
+        ("li li > ol", {"list-style-type": "lower-roman"}),
+        ("li > ul", {"list-style-type": "circle"}),
+        ("li li > ul", {"list-style-type": "square"}),
+    ),
+    "callout": (
+        (".callout", {"margin": "{paragraph_after} 0", "padding": "0.5em 1em",
+                      "border": "1px solid {rule}", "border-left": "4px solid {accent}",
+                      "break-inside": "avoid", "page-break-inside": "avoid"}),
+        (".callout-title", {"font-family": "{heading_font}", "font-weight": "bold",
+                            "color": "{accent}", "margin": "0.2em 0 0.4em"}),
+    ),
+    "definitions": (
+        (".definitions", {"margin": "{paragraph_after} 0"}),
+        (".definitions dt", {"font-weight": "bold", "break-after": "avoid",
+                             "page-break-after": "avoid"}),
+        (".definitions dd", {"margin": "0 0 {half_paragraph_after} {list_indent}"}),
+    ),
+}
+
+
+def feature_rules(features: Collection[str]) -> tuple[Rule, ...]:
+    """The rules of the `features` a report uses, in FEATURE_RULES' order."""
+    return tuple(rule for name, rules in FEATURE_RULES.items() if name in features
+                 for rule in rules)
+
 
 def font_faces(theme: Theme, fallbacks: Collection[FontFamily] = (),
                used: Collection[tuple[str, str]] = FACES) -> list[tuple[str, str, str, Path]]:
@@ -163,7 +200,9 @@ def theme_colour(colours: Colours) -> Callable[[str], str]:
 
 
 def stylesheet(theme: Theme, font_urls: Mapping[Path, str],
-               fallbacks: Collection[FontFamily] = ()) -> str:
-    """The e-book's CSS: the shared rules in the theme's own colours, fonts at `font_urls`."""
+               fallbacks: Collection[FontFamily] = (), features: Collection[str] = ()) -> str:
+    """The e-book's CSS: the shared rules (and those of the `features` the report uses)
+    in the theme's own colours, fonts at `font_urls`."""
     values = theme_values(theme, fallbacks, theme_colour(theme.colours))
-    return f"{font_face_rules(theme, font_urls, fallbacks)}\n{render(RULES, values)}\n"
+    rules = RULES + feature_rules(features)
+    return f"{font_face_rules(theme, font_urls, fallbacks)}\n{render(rules, values)}\n"

@@ -546,6 +546,12 @@ class LenientKeepTogether(KeepTogether):
     def slack(self) -> float:
         return 0.0
 
+    def whole_height(self) -> float:
+        """The height of the group's flowables as its last wrap measured them (the private
+        `_H`): inside `slack()`, before the slack is taken from it."""
+        height: float = self._H
+        return height
+
     def kept(self) -> list[Any]:
         """The group's flowables (its private `_content`)."""
         content: list[Any] = self._content

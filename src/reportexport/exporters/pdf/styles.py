@@ -78,6 +78,12 @@ STYLE_ROWS: tuple[StyleRow, ...] = (
              lone_lines=False),
     StyleRow("item", parent="body", space_after=("paragraph_after", 0.5)),
     StyleRow("label", parent="item", colour="accent", space_after=0.0),
+    StyleRow("callout-title", parent="body", font=("heading", "bold"), colour="accent",
+             space_after=("paragraph_after", 0.5), keep_with_next=True, hyphenated=False),
+    StyleRow("term", parent="body", font=("body", "bold"), space_after=1.0,
+             keep_with_next=True),
+    StyleRow("definition", parent="body", left_indent=("list_indent", 1.0),
+             space_after=("paragraph_after", 0.5)),
     StyleRow("lead", parent="body", size="lead", colour="quote",
              space_after=("paragraph_after", 1.0)),
     StyleRow("quote", parent="body", font=("body", "italic"), colour="quote",
@@ -100,6 +106,9 @@ STYLE_ROWS: tuple[StyleRow, ...] = (
     StyleRow("caption", parent="body", font=("body", "regular"), size="small", size_step=0.5,
              leading=1.3, space_before=("paragraph_after", 0.5), space_after=4.0,
              keep_with_next=True),
+    # A table's note ("Source: …") sits close under the table's last rule.
+    StyleRow("table-note", parent="body", size="small", leading=1.3, space_before=3.0,
+             space_after=0.0),
     StyleRow("note", parent="body", size="small", leading=1.3, space_after=2.0,
              left_indent=10.0, first_line_indent=-10.0),
 )
@@ -130,6 +139,7 @@ class _ThemeValues:
                     "heading_after": spacing.heading_after,
                     # Indents take at most a quarter of a narrow measure (INDENT_SHARE).
                     "quote_indent": min(spacing.quote_indent, measure * mm * INDENT_SHARE),
+                    "list_indent": min(spacing.list_indent, measure * mm * INDENT_SHARE),
                     **{f"before_h{level}": spacing.before_heading(level)
                        for level in range(1, 7)}},
                    hyphenator(language) or "")

@@ -240,9 +240,10 @@ class KeepWithTableStart(LenientKeepTogether):
     """
 
     def slack(self) -> float:
-        last = self.kept()[-1]
-        if isinstance(last, LongTable):
-            return last.whole_height - last.start_height
+        # The table ends the group, or is followed by its note (which goes with the table).
+        for last in self.kept()[-2:][::-1]:
+            if isinstance(last, LongTable):
+                return last.whole_height - last.start_height
         return 0.0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import time
@@ -20,7 +21,9 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     Frame,
+    FrameBG,
     HRFlowable,
+    Indenter,
     NextPageTemplate,
     PageBreak,
     PageBreakIfNotEmpty,
@@ -50,7 +53,11 @@ from reportexport.exporters.pdf.fonts import (
     register_family,
 )
 from reportexport.exporters.pdf.footnotes import CarriedNotes, NotesFrame
-from reportexport.exporters.pdf.reportlab_compat import check_reportlab, use_keep_together_class
+from reportexport.exporters.pdf.reportlab_compat import (
+    LenientKeepTogether,
+    check_reportlab,
+    use_keep_together_class,
+)
 from reportexport.exporters.pdf.scripts import draw_string
 from reportexport.exporters.pdf.styles import INDENT_SHARE, paragraph_styles
 from reportexport.exporters.pdf.svgdrawing import SvgFontMap
@@ -60,7 +67,9 @@ from reportexport.frontend import Anchor, BlockList, Document
 from reportexport.model import (
     Block,
     BulletList,
+    Callout,
     CrossReference,
+    DefinitionList,
     Emphasis,
     Figure,
     Inlines,
@@ -70,9 +79,11 @@ from reportexport.model import (
     NumberedList,
     Quote,
     Report,
+    SubList,
     Table,
     Text,
     notes,
+    report_blocks,
 )
 from reportexport.model import Paragraph as ParagraphBlock
 from reportexport.model import (
@@ -80,7 +91,7 @@ from reportexport.model import (
 )
 from reportexport.source.images import edition_image
 from reportexport.support.timestamps import build_time
-from reportexport.theme import Theme
+from reportexport.theme import Theme, tint
 from reportexport.typography.fontruns import needed_fallbacks
 from reportexport.typography.tablefit import plan
 
@@ -125,6 +136,10 @@ class _Styles:
         self.cover_title, self.cover_subtitle = role["cover-title"], role["cover-subtitle"]
         self.cover_label, self.cover_value = role["cover-label"], role["cover-value"]
         self.cell, self.caption, self.note = role["cell"], role["caption"], role["note"]
+        self.table_note = role["table-note"]
+        self.term, self.definition = role["term"], role["definition"]
+        self.callout_title = role["callout-title"]
+        self.callout_fill = HexColor(tint(c.accent, CALLOUT_TINT))
         self.header = (head.regular, theme.sizes.small, HexColor(c.muted))
         self.cell_header_font = head.bold
         self.cover_background = HexColor(c.cover_background)
@@ -415,14 +430,16 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _ParagraphMa
             return [text.inline(block.content, st.body, parent.add("P"))]
         case Quote():
             return _quote_flowables(block, st, theme, text, parent)
-        case BulletList():
-            return _list_flowables(block.items, False, st, theme, text, parent)
-        case NumberedList():
-            return _list_flowables(block.items, True, st, theme, text, parent)
+        case BulletList() | NumberedList():
+            return [*_list_flowables(block, st, theme, text, parent),
+                    Spacer(1, theme.spacing.paragraph_after)]
+        case DefinitionList():
+            return [*_definition_flowables(block, st, text, parent),
+                    Spacer(1, theme.spacing.paragraph_after)]
+        case Callout():
+            return _callout_flowables(block, st, theme, text, parent)
         case Table():
-            return table_flowables(block, plan(block, theme, _measure(theme)), st.cell,
-                                   st.cell_header_font, st.caption, st.ink, st.accent, st.rule,
-                                   _text_height(theme), parent.add("Table"), text)
+            return _table_flowables(block, st, theme, text, parent)
         case Figure():
             figure = parent.add("Figure", alt=block.alt)
             return figure_flowables(block, st.caption, st.ink, _measure(theme),
@@ -430,6 +447,79 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _ParagraphMa
                                     st.svg_fonts)
         case _:
             assert_never(block)
+
+
+def _table_flowables(block: Table, st: _Styles, theme: Theme, text: _ParagraphMaker,
+                     parent: Element) -> list[Flowable]:
+    """The table, and its note (a P after the Table element) kept with its last rows."""
+    out = table_flowables(block, plan(block, theme, _measure(theme)), st.cell,
+                          st.cell_header_font, st.caption, st.ink, st.accent, st.rule,
+                          _text_height(theme), parent.add("Table"), text)
+    if block.note is not None:
+        grid = out[1]
+        grid.keepWithNext = True  # the caption, the table's start and the note: one group
+        out.insert(2, text.inline(block.note, st.table_note, parent.add("P")))
+    return out
+
+
+#: How much of the accent colour a callout's fill keeps (the rest is white).
+CALLOUT_TINT = 0.08
+#: Lines of a callout taller than a page that must fit below its title where it stands.
+CALLOUT_START_LINES = 3
+
+
+def _callout_flowables(callout: Callout, st: _Styles, theme: Theme, text: _ParagraphMaker,
+                       parent: Element) -> list[Flowable]:
+    """A shaded box, kept on one page when it fits one, else breaking between its lines.
+    Tagged Div (PDF/UA-1 knows no Aside, a PDF 2.0 type) holding its title, a P, and
+    its blocks; the fill, drawn outside marked content, is an artifact."""
+    box = parent.add("Div")
+    pad = theme.spacing.paragraph_after
+    inner: list[Flowable] = []
+    if callout.title is not None:
+        inner.append(text.inline(callout.title, st.callout_title, box.add("P")))
+    inner += _blocks_flowables(callout.blocks, st, _inset(theme, pad), text, box)
+    start = st.callout_title.leading + st.body.leading * CALLOUT_START_LINES + pad
+    return [KeptBox([FrameBG(color=st.callout_fill), Spacer(1, pad),
+                     Indenter(left=pad, right=pad), *inner,
+                     Indenter(left=-pad, right=-pad), FrameBG(start=False)],
+                    page_height=_text_height(theme), start=start),
+            Spacer(1, theme.spacing.paragraph_after)]
+
+
+class KeptBox(LenientKeepTogether):
+    """A box kept on one page when it fits one; a box taller than a page starts where it
+    stands when its `start` (its title and first lines) fits there."""
+
+    def __init__(self, flowables: list[Flowable], page_height: float, start: float) -> None:
+        super().__init__(flowables)
+        self.page_height, self.start = page_height, start
+
+    def slack(self) -> float:
+        whole = self.whole_height()
+        return whole - self.start if whole > self.page_height else 0.0
+
+
+def _inset(theme: Theme, points: float) -> Theme:
+    """`theme` with its text `points` narrower at each side: what a box's content measures
+    (a table's columns are planned for the measure it is given)."""
+    margins, inset = theme.page.margins_mm, points / mm
+    return dataclasses.replace(theme, page=dataclasses.replace(
+        theme.page, margins_mm=dataclasses.replace(
+            margins, left=margins.left + inset, right=margins.right + inset)))
+
+
+def _definition_flowables(block: DefinitionList, st: _Styles, text: _ParagraphMaker,
+                          parent: Element) -> list[Flowable]:
+    """Each term in bold, kept with its definition, indented below it: tagged as a list,
+    L > LI > Lbl (the term), LBody (the definition), as PDF/UA lists terms."""
+    tagged_list = parent.add("L")
+    out: list[Flowable] = []
+    for entry in block.items:
+        item = tagged_list.add("LI")
+        out += [text.inline(entry.term, st.term, item.add("Lbl")),
+                text.inline(entry.definition, st.definition, item.add("LBody"))]
+    return out
 
 
 def _measure(theme: Theme) -> float:
@@ -459,17 +549,48 @@ def _quote_flowables(block: Quote, st: _Styles, theme: Theme, text: _ParagraphMa
     return out
 
 
-def _list_flowables(items: tuple[Inlines, ...], numbered: bool, st: _Styles, theme: Theme,
-                    text: _ParagraphMaker, parent: Element) -> list[Flowable]:
+#: An item's label at each level of nesting: bullets, and numbers (1. a. i.).
+BULLETS = ("•", "–", "•")
+
+
+def _label(number: int, numbered: bool, level: int) -> str:
+    if not numbered:
+        return BULLETS[level]
+    if level == 1:
+        return f"{'abcdefghijklmnopqrstuvwxyz'[(number - 1) % 26]}."
+    return f"{_roman(number)}." if level == 2 else f"{number}."
+
+
+def _roman(number: int) -> str:
+    out = ""
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"),
+                           (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"),
+                           (4, "iv"), (1, "i")):
+        while number >= value:
+            out, number = out + letters, number - value
+    return out
+
+
+def _list_flowables(block: SubList, st: _Styles, theme: Theme, text: _ParagraphMaker,
+                    parent: Element, level: int = 0) -> list[Flowable]:
+    """A list, tagged L > LI > Lbl, LBody; an item's own list is indented under it, an L
+    in its LBody (after the item's text, a P there)."""
     indent = min(theme.spacing.list_indent, _measure(theme) * INDENT_SHARE)
+    numbered = isinstance(block, NumberedList)
     tagged_list = parent.add("L")
     out: list[Flowable] = []
-    for number, content in enumerate(items, start=1):
+    for number, content in enumerate(block.items, start=1):
         item = tagged_list.add("LI")
-        label = plain_paragraph(f"{number}." if numbered else "•", st.label, item.add("Lbl"))
-        out.append(ListItem(label, text.inline(content, st.item, item.add("LBody")),
+        label = plain_paragraph(_label(number, numbered, level), st.label, item.add("Lbl"))
+        sublist = block.sublist(number - 1)
+        body = item.add("LBody")
+        out.append(ListItem(label, text.inline(content, st.item,
+                                               body if sublist is None else body.add("P")),
                             indent=indent, label_width=indent * 0.75))
-    out.append(Spacer(1, theme.spacing.paragraph_after))
+        if sublist is not None:
+            out += [Indenter(left=indent),
+                    *_list_flowables(sublist, st, theme, text, body, level + 1),
+                    Indenter(left=-indent)]
     return out
 
 
@@ -565,15 +686,25 @@ def _sections(anchors: tuple[Anchor, ...], st: _Styles, theme: Theme, text: _Par
             yield CondPageBreak(style.leading * 2 + st.body.leading * 4)
         yield heading(anchor.heading, style, destination(section.id), level,
                       sect.add(HEADINGS[level - 1]))
-        for block in section.blocks:
-            if isinstance(block, Table | Figure) and block.id:
-                yield AnchorFlowable(destination(block.id))  # what references to it lead to
-            if (isinstance(block, Table) and "tables" in listed) or (
-                    isinstance(block, Figure) and "figures" in listed):
-                yield PageAnchor(listed_destination(block))
-            yield from _block_flowables(block, st, turned if landscape else theme, text, sect)
+        yield from _blocks_flowables(section.blocks, st, turned if landscape else theme, text,
+                                     sect, listed)
     if landscape:  # what follows these sections is upright
         yield NextPageTemplate(BODY_TEMPLATE)
+
+
+def _blocks_flowables(blocks: tuple[Block, ...], st: _Styles, theme: Theme,
+                      text: _ParagraphMaker, parent: Element,
+                      listed: tuple[str, ...] = ()) -> Iterator[Flowable]:
+    """`blocks` in order; `listed`: the kinds of block the lists of tables and figures
+    name, each of which gets the anchor its entry's page number is read from (the lists
+    name a section's own tables and figures, not those in callouts)."""
+    for block in blocks:
+        if isinstance(block, Table | Figure) and block.id:
+            yield AnchorFlowable(destination(block.id))  # what references to it lead to
+        if (isinstance(block, Table) and "tables" in listed) or (
+                isinstance(block, Figure) and "figures" in listed):
+            yield PageAnchor(listed_destination(block))
+        yield from _block_flowables(block, st, theme, text, parent)
 
 
 def _italic_in_table_headers(report: Report) -> tuple[str, ...]:
@@ -582,10 +713,9 @@ def _italic_in_table_headers(report: Report) -> tuple[str, ...]:
                                                   and emphasised(node.content))
                    for node in content)
 
-    for _, section in report.walk():
-        for block in section.blocks:
-            if isinstance(block, Table) and any(emphasised(c) for c in block.columns):
-                return ("italic", "bold_italic")
+    for block in report_blocks(report):
+        if isinstance(block, Table) and any(emphasised(c) for c in block.columns):
+            return ("italic", "bold_italic")
     return ()
 
 
