@@ -32,10 +32,12 @@ from reportexport.model import (
     Table,
     Text,
     block_content,
+    cross_references,
     map_report,
     notes,
     walk_sections,
 )
+from reportexport.source.problems import ExportError
 from reportexport.support.dates import human_date
 
 #: The label of the fact every edition adds after the source's own: the publication date.
@@ -117,6 +119,7 @@ class Document:
         meta = report.metadata
         published = human_date(meta.date, meta.language)
         outline = tuple(_anchors(report))
+        _check_targets(report, outline)
         if has_automatic_references(report):
             labels = {**{anchor.section.id: anchor.reference for anchor in outline},
                       **{ident: block.label for ident, (block, _) in _blocks(outline).items()}}
@@ -239,6 +242,20 @@ def _blocks(outline: tuple[Anchor, ...]) -> dict[str, tuple[Table | Figure, Anch
     """Each table and figure that has an id, with the anchor of its section."""
     return {block.id: (block, anchor) for anchor in outline for block in anchor.section.blocks
             if isinstance(block, Table | Figure) and block.id}
+
+
+def _check_targets(report: Report, outline: tuple[Anchor, ...]) -> None:
+    """Raise ExportError unless every cross-reference names a section, table or figure.
+
+    The loader refuses such a source with its location; a report made in Python
+    (the public API) gets the same check here, before any edition looks a target up.
+    """
+    targets = {anchor.section.id for anchor in outline} | set(_blocks(outline))
+    for content in _runs(report):
+        for reference in cross_references(content):
+            if reference.section_id not in targets:
+                raise ExportError(f"cross-reference to '#{reference.section_id}': no "
+                                  "section, table or figure of the report has that id")
 
 
 def has_automatic_references(report: Report) -> bool:
