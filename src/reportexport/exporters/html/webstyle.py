@@ -12,6 +12,7 @@ from reportexport.exporters.htmlcore.styles import (
     COLOURS,
     RULES,
     Rule,
+    css_colour,
     font_face_rules,
     render,
     theme_values,
@@ -141,7 +142,7 @@ def palette(theme: Theme, dark: bool) -> dict[str, str]:
     """The page's colours for one scheme: the theme's, kept readable on its background;
     in the dark scheme the text is light and every other colour made light enough."""
     background = DARK_BACKGROUND if dark else LIGHT_BACKGROUND
-    colours = {name: getattr(theme.colours, name) for name in COLOURS}
+    colours = {name: css_colour(theme.colours, name) for name in COLOURS}
     if dark:
         colours["text"], colours["rule"] = DARK_TEXT, DARK_RULE
     found = {name: readable(colours[name], background, CONTRAST[name]) for name in COLOURS}
