@@ -25,7 +25,15 @@ from reportexport.exporters.htmlcore.markup import (
     section_element,
 )
 from reportexport.frontend import ISBN, Document
-from reportexport.model import GENERATED_PREFIX, Figure, Report, Table, plain
+from reportexport.model import (
+    GENERATED_PREFIX,
+    Figure,
+    Paragraph,
+    Report,
+    Table,
+    plain,
+    walk_sections,
+)
 from reportexport.source.images import edition_image
 from reportexport.theme import FontFamily, Theme
 from reportexport.typography.fontruns import chain, needed_fallbacks, needs_glyph
@@ -144,12 +152,16 @@ def _footer(document: Document) -> Element:
 
 
 def description(document: Document) -> str:
-    """The report's description, or else its lead's words (or its first paragraph's),
-    cut at a word to what a search result shows."""
-    meta = document.report.metadata
-    words = meta.description or " ".join(plain(p.content) for p in document.report.lead)
+    """The report's description, or else its lead's words, or else its body's first
+    paragraph (a section's title is a heading, not a description), cut at a word to
+    what a search result shows."""
+    report = document.report
+    words = report.metadata.description or " ".join(plain(p.content) for p in report.lead)
     if not words:
-        words = next((text for section, text in document.report.texts() if section), "")
+        # The body's first paragraph; failing that (a body of tables), any part's.
+        sections = (*walk_sections(report.sections), *report.walk())
+        words = next((plain(block.content) for _, section in sections
+                      for block in section.blocks if isinstance(block, Paragraph)), "")
     words = " ".join(words.split())
     if len(words) <= DESCRIPTION_LENGTH:
         return words
