@@ -283,6 +283,9 @@ def test_print_leaves_out_the_contents_shows_addresses_and_breaks_pages(
                  if level == 1]
     with browser.open_page(chromium, markup_pages[name], 1280) as opened:
         found = browser.printed(opened.page, top_level)
+        # Under print media: the brackets and addresses printed after links are text too.
+        foreign = browser.fallback_fonts(opened.page)
+    assert foreign == []
     assert found["contents"] and not any(found["contents"])
     assert bool(found["links"]) == has_links
     assert [href for href, after in found["links"] if href not in after] == []

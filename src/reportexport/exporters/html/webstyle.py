@@ -100,13 +100,18 @@ WIDE_RULES: tuple[Rule, ...] = (
                       "margin": "0", "font-size": "0.9em"}),
 )
 
+#: What print sets around each link's address after the link; the page's font subset
+#: carries these characters (html/writer.py), or a printer draws them in a system font.
+ADDRESS_OPENS, ADDRESS_CLOSES = " <", ">"
+
 PRINT_RULES: tuple[Rule, ...] = (
     ("nav.contents, .skip", {"display": "none"}),
     (".layout", {"display": "block"}),
     ("main", {"max-width": "none"}),
     ("main > section", {"break-before": "page"}),
     ("a[href^='http']::after, a[href^='mailto']::after", {
-        "content": "' <' attr(href) '>'", "font-size": "0.85em", "overflow-wrap": "anywhere"}),
+        "content": f"'{ADDRESS_OPENS}' attr(href) '{ADDRESS_CLOSES}'", "font-size": "0.85em",
+        "overflow-wrap": "anywhere"}),
     (".table-region", {"overflow": "visible"}),
 )
 

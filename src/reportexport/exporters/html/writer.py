@@ -12,7 +12,11 @@ from pathlib import Path
 from lxml import etree
 
 from reportexport.exporters.html.fonts import font_urls, used_faces
-from reportexport.exporters.html.webstyle import web_stylesheet
+from reportexport.exporters.html.webstyle import (
+    ADDRESS_CLOSES,
+    ADDRESS_OPENS,
+    web_stylesheet,
+)
 from reportexport.exporters.htmlcore.markup import (
     Element,
     Flavour,
@@ -70,7 +74,10 @@ def page_bytes(report: Report, theme: Theme) -> bytes:
     for piece in body.itertext():  # piece by piece: a long report's text is megabytes
         shown.update(str(piece), str(piece).upper())
     for link in body.iter("a"):
-        shown.update(link.get("href", ""))
+        href = link.get("href", "")
+        shown.update(href)
+        if not href.startswith("#"):  # print sets it after the link, in brackets
+            shown.update(ADDRESS_OPENS + ADDRESS_CLOSES + "%")  # "%": an address's escapes
     fallbacks = needed_fallbacks(report.characters, (theme.body_font, theme.heading_font))
     used = used_faces(body)
     css = web_stylesheet(theme, font_urls(theme, fallbacks, shown, used), fallbacks, used)
