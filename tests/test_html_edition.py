@@ -35,6 +35,8 @@ PAGES = {"report": SOURCE, "guide": ROOT / "examples" / "guide" / "guide.yaml"}
 #: ids like generated names, markup characters, front matter with numbered sections and annexes.
 MARKUP_ONLY = {name: DATA / "valid" / f"{name}.yaml" for name in (
     "footnotes", "khmer", "colliding-ids", "markup-characters", "apparatus")}
+#: Turkish capitals (text-transform under lang=tr) must come from the page's fonts.
+MARKUP_ONLY["turkish"] = DATA / "html-checks" / "turkish.yaml"
 HOSTILE_CASES = sorted((DATA / "html-hostile").glob("*.yaml"))
 CHECKS = DATA / "html-checks"
 #: What hostile sources hold; wherever a case has one, the page must show it as text.

@@ -7,6 +7,7 @@ import base64
 import dataclasses
 import functools
 import json
+import unicodedata
 from pathlib import Path
 
 from lxml import etree
@@ -71,8 +72,9 @@ def page_bytes(report: Report, theme: Theme) -> bytes:
     # What the page shows: its text, in capitals too (labels are set in capitals by the
     # stylesheet), and the links' addresses a printer adds after them.
     shown: set[str] = set()
+    language = report.metadata.language
     for piece in body.itertext():  # piece by piece: a long report's text is megabytes
-        shown.update(str(piece), str(piece).upper())
+        shown.update(str(piece), capitals(str(piece), language))
     for link in body.iter("a"):
         href = link.get("href", "")
         shown.update(href)
@@ -85,6 +87,20 @@ def page_bytes(report: Report, theme: Theme) -> bytes:
     lines(html, [_head(document, css), body])
     return (b"<!DOCTYPE html>\n"
             + etree.tostring(html, method="html", encoding="utf-8") + b"\n")
+
+
+def capitals(text: str, language: str) -> str:
+    """`text` as the browser's text-transform: uppercase sets it in `language`: str.upper
+    is the language-neutral mapping, which Turkish and Azeri (i to dotted İ) and Greek
+    (capitals without their accents) do not follow."""
+    primary = language.split("-")[0].lower()
+    if primary in ("tr", "az"):
+        text = text.replace("i", "\u0130")
+    upper = text.upper()
+    if primary == "el":
+        upper += "".join(char for char in unicodedata.normalize("NFD", upper)
+                         if not unicodedata.combining(char))
+    return upper
 
 
 def back_arrow(family: FontFamily) -> str:
