@@ -3,7 +3,6 @@ one file per top-level section, notes as EPUB 3 footnotes, images as package pat
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -16,16 +15,17 @@ from reportexport.exporters.htmlcore.markup import (
     Element,
     Flavour,
     add_text,
+    block_fragment,
     facts_list,
     footnotes,
-    generated_id,
     lines,
     paragraph,
     section_element,
 )
 from reportexport.frontend import Document
-from reportexport.model import GENERATED_PREFIX, Figure, Section, Table
+from reportexport.model import GENERATED_PREFIX, Figure, Section
 from reportexport.source.images import edition_image
+from reportexport.support.filecache import cached_by_file
 
 #: Where each section is, by id: "file.xhtml#id" (sections share their top-level one's file).
 Targets = dict[str, str]
@@ -49,8 +49,7 @@ def section_targets(document: Document) -> Targets:
     targets = {anchor.section.id: f"{section_file(anchor.chapter)}#{anchor.section.id}"
                for anchor in document.outline}
     for ident, (block, anchor) in document.blocks.items():
-        kind = "table" if isinstance(block, Table) else "figure"
-        targets[ident] = f"{section_file(anchor.chapter)}#{generated_id(kind, block.number)}"
+        targets[ident] = f"{section_file(anchor.chapter)}#{block_fragment(block)}"
     return targets
 
 
@@ -66,12 +65,11 @@ def figure_file(figure: Figure) -> str:
     Named by its content: an image that several figures show is stored once.
     """
     suffix = ".png" if figure.media_type == "image/png" else ".jpg"
-    stat = figure.image.stat()
-    return f"images/{_digest(figure.image, stat.st_mtime_ns, stat.st_size)}{suffix}"
+    return f"images/{_digest(figure.image)}{suffix}"
 
 
-@functools.lru_cache(maxsize=256)
-def _digest(path: Path, modified: int, size: int) -> str:
+@cached_by_file(maxsize=256)
+def _digest(path: Path) -> str:
     """Of the bytes the e-book carries (images.edition_image), which name the file."""
     return hashlib.sha256(edition_image(path)).hexdigest()[:16]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import functools
 import json
 import unicodedata
 from pathlib import Path
@@ -22,9 +21,9 @@ from reportexport.exporters.htmlcore.markup import (
     Element,
     Flavour,
     add_text,
+    block_fragment,
     endnotes,
     facts_list,
-    generated_id,
     lines,
     paragraph,
     section_element,
@@ -35,11 +34,11 @@ from reportexport.model import (
     Figure,
     Paragraph,
     Report,
-    Table,
     plain,
     walk_sections,
 )
 from reportexport.source.images import edition_image
+from reportexport.support.filecache import cached_by_file
 from reportexport.theme import FontFamily, Theme
 from reportexport.typography.fontruns import chain, needed_fallbacks, needs_glyph
 from reportexport.typography.fontsubset import covers
@@ -56,12 +55,11 @@ DESCRIPTION_LENGTH = 300
 
 
 def image_uri(figure: Figure) -> str:
-    stat = figure.image.stat()
-    return _image_uri(figure.image, figure.media_type, stat.st_mtime_ns, stat.st_size)
+    return _image_uri(figure.image, figure.media_type)
 
 
-@functools.lru_cache(maxsize=64)
-def _image_uri(path: Path, media_type: str, modified: int, size: int) -> str:
+@cached_by_file(maxsize=64)
+def _image_uri(path: Path, media_type: str) -> str:
     """The one converted copy every edition embeds (images.edition_image), as a data: URI."""
     return f"data:{media_type};base64,{base64.b64encode(edition_image(path)).decode('ascii')}"
 
@@ -118,8 +116,7 @@ def page_flavour(document: Document, arrow: str) -> Flavour:
     heading, or a table's or figure's generated id), notes going back by `arrow`."""
     targets = {anchor.section.id: f"#{anchor.section.id}" for anchor in document.outline}
     for ident, (block, _) in document.blocks.items():
-        kind = "table" if isinstance(block, Table) else "figure"
-        targets[ident] = f"#{generated_id(kind, block.number)}"
+        targets[ident] = f"#{block_fragment(block)}"
     return dataclasses.replace(HTML, section_href=targets.__getitem__, back_link=arrow)
 
 

@@ -57,6 +57,11 @@ def generated_id(kind: str, number: int) -> str:
     return f"{GENERATED_PREFIX}{kind}-{number}"
 
 
+def block_fragment(block: Table | Figure) -> str:
+    """The id of a table's or figure's element: what a cross-reference to it leads to."""
+    return generated_id("table" if isinstance(block, Table) else "figure", block.number)
+
+
 @dataclass(frozen=True)
 class Flavour:
     """What the editions built on this core do differently (see the module's doc)."""
@@ -218,7 +223,7 @@ def _figure(figure: Figure, flavour: Flavour) -> Element:
         image.set("width", str(figure.width_px))
         image.set("height", str(figure.height_px))
     caption = caption_element("figcaption", figure, flavour)
-    return lines(flavour.element("figure", {"id": generated_id("figure", figure.number)}),
+    return lines(flavour.element("figure", {"id": block_fragment(figure)}),
                  (image, caption))
 
 
@@ -244,7 +249,7 @@ def table_element(table: Table, flavour: Flavour) -> Element:
     head = lines(flavour.element("thead"), [row(table.columns, "th")])
     body = lines(flavour.element("tbody"), (row(cells, "td") for cells in table.rows))
     caption = caption_element("caption", table, flavour)
-    element = lines(flavour.element("table", {"id": generated_id("table", table.number)}),
+    element = lines(flavour.element("table", {"id": block_fragment(table)}),
                     (caption, head, body))
     if not flavour.table_regions:
         return element
