@@ -14,13 +14,13 @@ from reportexport.exporters.htmlcore.markup import (
     XHTML_NS,
     Element,
     Flavour,
-    add_text,
     block_fragment,
     facts_list,
     footnotes,
     lines,
     paragraph,
     section_element,
+    title_block,
 )
 from reportexport.frontend import Document
 from reportexport.model import GENERATED_PREFIX, Figure, Section
@@ -120,12 +120,7 @@ def chapter_markup(document: Document, chapter: Section, targets: Targets) -> li
 
 def title_page(document: Document, targets: Targets) -> list[Element]:
     xhtml = flavour(targets)
-    meta = document.report.metadata
-    title = xhtml.element("h1", {"class": "title"})
-    add_text(title, meta.title, xhtml)
-    parts = [paragraph("publisher", meta.publisher, xhtml), title]
-    if meta.subtitle:
-        parts.append(paragraph("subtitle", meta.subtitle, xhtml))
+    parts = title_block(document.report.metadata, xhtml, {"class": "title"})
     parts.extend(paragraph("lead", p.content, xhtml) for p in document.report.lead)
     parts.append(facts_list((*document.cover_facts, *document.notices), xhtml))
     section = lines(xhtml.element("section", {"class": "titlepage",

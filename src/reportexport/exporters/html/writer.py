@@ -27,6 +27,7 @@ from reportexport.exporters.htmlcore.markup import (
     lines,
     paragraph,
     section_element,
+    title_block,
 )
 from reportexport.frontend import ISBN, Document
 from reportexport.model import (
@@ -135,12 +136,7 @@ def _body(document: Document, flavour: Flavour) -> Element:
 
 
 def _header(document: Document) -> Element:
-    meta = document.report.metadata
-    title = HTML.element("h1")
-    add_text(title, meta.title, HTML)
-    parts = [paragraph("publisher", meta.publisher, HTML), title]
-    if meta.subtitle:
-        parts.append(paragraph("subtitle", meta.subtitle, HTML))
+    parts = title_block(document.report.metadata, HTML)
     parts.append(facts_list(document.cover_facts, HTML))
     return lines(HTML.element("header", {"class": "masthead"}), parts)
 

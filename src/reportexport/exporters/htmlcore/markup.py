@@ -31,6 +31,7 @@ from reportexport.model import (
     Inline,
     Inlines,
     Link,
+    Metadata,
     Note,
     NumberedList,
     Paragraph,
@@ -299,6 +300,18 @@ def paragraph(css_class: str, content: Inlines | str, flavour: Flavour) -> Eleme
         add_text(element, content, flavour)
         return element
     return add_inlines(element, content, flavour)
+
+
+def title_block(metadata: Metadata, flavour: Flavour,
+                title_attributes: Mapping[str, str] | None = None) -> list[Element]:
+    """The publisher's line, the title as the one <h1>, and the subtitle if any: how
+    the web page's masthead and the e-book's title page begin."""
+    title = flavour.element("h1", dict(title_attributes or {}))
+    add_text(title, metadata.title, flavour)
+    parts = [paragraph("publisher", metadata.publisher, flavour), title]
+    if metadata.subtitle:
+        parts.append(paragraph("subtitle", metadata.subtitle, flavour))
+    return parts
 
 
 def footnotes(notes: Sequence[Note], flavour: Flavour) -> Element:
