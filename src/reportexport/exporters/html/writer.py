@@ -67,7 +67,7 @@ def _image_uri(path: Path, media_type: str) -> str:
 
 def page_bytes(report: Report, theme: Theme) -> bytes:
     document = Document.of(report)
-    body = _body(document, page_flavour(document, back_arrow(theme.body_font)))
+    body = _body(document, page_flavour(document), back_arrow(theme.body_font))
     # What the page shows: its text, in capitals too (labels are set in capitals by the
     # stylesheet), and the links' addresses a printer adds after them.
     shown: set[str] = set()
@@ -112,16 +112,16 @@ def back_arrow(family: FontFamily) -> str:
     return BACK_ARROWS[-1]
 
 
-def page_flavour(document: Document, arrow: str) -> Flavour:
+def page_flavour(document: Document) -> Flavour:
     """The core's conventions for this page: every target a fragment of it (a section's
-    heading, or a table's or figure's generated id), notes going back by `arrow`."""
+    heading, or a table's or figure's generated id)."""
     targets = {anchor.section.id: f"#{anchor.section.id}" for anchor in document.outline}
     for ident, (block, _) in document.blocks.items():
         targets[ident] = f"#{block_fragment(block)}"
-    return dataclasses.replace(HTML, section_href=targets.__getitem__, back_link=arrow)
+    return dataclasses.replace(HTML, section_href=targets.__getitem__)
 
 
-def _body(document: Document, flavour: Flavour) -> Element:
+def _body(document: Document, flavour: Flavour, back_link: str) -> Element:
     """The front matter, the body and the annexes in <main>, in reading order."""
     report = document.report
     skip = HTML.element("a", {"class": "skip", "href": f"#{MAIN_ID}"}, "Skip to the text")
@@ -130,7 +130,7 @@ def _body(document: Document, flavour: Flavour) -> Element:
                 for part in report.parts for section in part]
     notes = document.notes()
     main = lines(HTML.element("main", {"id": MAIN_ID}),
-                 [*lead, *sections, *([endnotes(notes, flavour)] if notes else [])])
+                 [*lead, *sections, *([endnotes(notes, flavour, back_link)] if notes else [])])
     layout = lines(HTML.element("div", {"class": "layout"}), [_contents(document), main])
     return lines(HTML.element("body"), [skip, _header(document), layout, _footer(document)])
 
@@ -160,8 +160,8 @@ def _contents(document: Document) -> Element:
 def _footer(document: Document) -> Element:
     meta = document.report.metadata
     parts = [paragraph("publisher", meta.publisher, HTML)]
-    # The notices as the title page of the other editions gives them: rights and a
-    # disclaimer are sentences of their own; an ISBN says what it is.
+    # The notices in the page's footer: rights and a disclaimer are sentences of their
+    # own (the other editions' title pages label them); an ISBN says what it is.
     parts.extend(paragraph(label.lower(), f"{label} {value}" if label == ISBN else value, HTML)
                  for label, value in document.notices)
     return lines(HTML.element("footer"), parts)

@@ -73,8 +73,6 @@ class Flavour:
     section_href: Callable[[str], str]
     #: A figure -> its image's src.
     image_src: Callable[[Figure], str]
-    #: The back-link's text in a note list written with ARIA's roles.
-    back_link: str = "\u21a9\ufe0e"
     #: True: each table stands in a labelled region of its own, which scrolls
     #: sideways by itself when the table is wider than the screen (the web page).
     table_regions: bool = False
@@ -332,10 +330,11 @@ def footnotes(notes: Sequence[Note], flavour: Flavour) -> Element:
     return lines(element, asides)
 
 
-def endnotes(notes: Sequence[Note], flavour: Flavour, heading: str = "h2") -> Element:
+def endnotes(notes: Sequence[Note], flavour: Flavour, back_link: str) -> Element:
     """Notes as a web page's endnotes (DPUB-ARIA): a numbered list whose items each
-    end in a back-link (`doc-backlink`) to the note's mark (`doc-noteref`)."""
-    title = flavour.element(heading, {"id": f"{GENERATED_PREFIX}notes"}, "Notes")
+    end in a back-link (`doc-backlink`, its sign `back_link`) to the note's mark
+    (`doc-noteref`)."""
+    title = flavour.element("h2", {"id": f"{GENERATED_PREFIX}notes"}, "Notes")
     items = flavour.element("ol")
     for note in notes:
         item = flavour.child(items, "li", {"id": generated_id("note", note.number)})
@@ -348,7 +347,7 @@ def endnotes(notes: Sequence[Note], flavour: Flavour, heading: str = "h2") -> El
         # words first: after the arrow, at the end of a full line, they open another.
         flavour.child(back, "span", {"class": "visually-hidden"},
                       f"Back to the mark of note {note.number}")
-        flavour.child(back, "span", {"aria-hidden": "true"}, flavour.back_link)
+        flavour.child(back, "span", {"aria-hidden": "true"}, back_link)
     items.text = "\n"
     return lines(flavour.element("section", {"class": "notes", "role": "doc-endnotes",
                                              "aria-labelledby": f"{GENERATED_PREFIX}notes"}),
