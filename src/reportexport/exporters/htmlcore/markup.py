@@ -262,13 +262,19 @@ def table_element(table: Table, flavour: Flavour) -> Element:
 def section_element(section: Section, level: int, flavour: Flavour,
                     headings: Mapping[str, Anchor], top_level: int = 1) -> Element:
     """One section and its subsections; headings follow the source's levels, from
-    h`top_level` for a top-level section (h6 at most), and read as the front end words
-    them (`headings`, by section id: "2.1 Findings", "Annex A Methodology").
+    h`top_level` for a top-level section (past h6, ARIA's heading role at its level),
+    and read as the front end words them (`headings`, by section id: "2.1 Findings",
+    "Annex A Methodology").
 
     The heading carries the section's id, as a cross-reference's and the contents'
     target (the PDF's destination and the DOCX's bookmark are on the heading too).
     """
-    heading = flavour.element(f"h{min(level + top_level - 1, 6)}", {"id": section.id})
+    rank = level + top_level - 1
+    # HTML's headings end at h6; a deeper one (a web page's sixth level) keeps its own
+    # level for assistive technology as ARIA's heading role.
+    heading = (flavour.element(f"h{rank}", {"id": section.id}) if rank <= 6 else
+               flavour.element("p", {"id": section.id, "role": "heading",
+                                     "aria-level": str(rank)}))
     add_text(heading, headings[section.id].heading, flavour)
     labels = {"aria-labelledby": section.id} if flavour.labelled_sections else {}
     return lines(flavour.element("section", labels), [
