@@ -159,6 +159,15 @@ def _text(data: Any, key: str) -> str:
 SECTION_PARTS = ("front", "sections", "appendices")
 
 
+#: Why two ids may not differ only in case, by the kind of the second: a section's id
+#: names the e-book's file of it; every id names a bookmark of the DOCX.
+_CASE_CLASH_REASON = {
+    "section": "ids name files, and some file systems take such names for one",
+    "table": "ids name the DOCX's bookmarks, and Word takes such names for one",
+    "figure": "ids name the DOCX's bookmarks, and Word takes such names for one",
+}
+
+
 def _section_problems(located: LocatedData) -> list[Problem]:
     """Sections nested too deep or empty, and ids used twice: sections', tables' and
     figures' ids are one namespace, which cross-references name."""
@@ -177,9 +186,8 @@ def _section_problems(located: LocatedData) -> list[Problem]:
         at = f" (first used at line {first.line})" if first else ""
         problems.append(located.problem((*here, "id"), (
             f"duplicate {kind} id '{ident}'{at}" if ident == first_id else
-            f"{kind} id '{ident}' differs from '{first_id}'{at} only in case: ids name "
-            "files, and some file systems take such names for one; make them differ "
-            "in more than case")))
+            f"{kind} id '{ident}' differs from '{first_id}'{at} only in case: "
+            + _CASE_CLASH_REASON[kind] + "; make them differ in more than case")))
 
     def visit(sections: Any, path: DataPath, depth: int) -> None:
         # Runs even when the schema found problems, so it trusts no shape.
