@@ -58,8 +58,8 @@ Part = Literal["front", "body", "appendix"]
 class Anchor(NamedTuple):
     """Where a section's heading stands: what a cross-reference to it and the outline lead to.
 
-    A named tuple: a long report has thousands, made on every build (a frozen
-    dataclass takes several times as long to make)."""
+    A named tuple rather than a frozen dataclass: a long report makes thousands on
+    every build, and a tuple is the cheaper to make (figures: benchmarks/README.md)."""
 
     section: Section
     level: int  # 1 for a top-level section
