@@ -27,6 +27,7 @@ CASES = {
     "guide": ROOT / "examples" / "guide" / "guide.yaml",
     "footnotes": DATA / "valid" / "footnotes.yaml",  # many notes in one document
     "empty-cells": DATA / "valid" / "empty-cells.yaml",  # table cells with nothing in them
+    "svg-figure": DATA / "valid" / "svg-figure.yaml",  # an image/svg+xml figure
 }
 
 

@@ -56,7 +56,7 @@ def _epubchecks(paths: dict[str, Path], folder: Path) -> dict[str, dict]:
 
 #: colliding-ids: section ids that are, or look like, the names the e-book makes up.
 EPUBCHECK_CASES = ["report", "deep-nesting", "markup-characters", "figures", "empty-cells",
-                   "colliding-ids", "guide", "apparatus"]
+                   "colliding-ids", "guide", "apparatus", "svg-figure"]
 #: Sources other than the tricky corpus, by case name.
 _SOURCES = {"guide": ROOT / "examples" / "guide" / "guide.yaml"}
 

@@ -32,9 +32,10 @@ from reportexport.theme import load_theme
 
 PAGES = {"report": SOURCE, "guide": ROOT / "examples" / "guide" / "guide.yaml"}
 #: Sources whose pages are read as markup (and checked for fonts) only: many notes, Khmer,
-#: ids like generated names, markup characters, front matter with numbered sections and annexes.
+#: ids like generated names, markup characters, front matter with numbered sections and annexes,
+#: an SVG figure.
 MARKUP_ONLY = {name: DATA / "valid" / f"{name}.yaml" for name in (
-    "footnotes", "khmer", "colliding-ids", "markup-characters", "apparatus",
+    "footnotes", "khmer", "colliding-ids", "markup-characters", "apparatus", "svg-figure",
     "deep-nesting")}
 #: Turkish capitals (text-transform under lang=tr) must come from the page's fonts.
 MARKUP_ONLY["turkish"] = DATA / "html-checks" / "turkish.yaml"

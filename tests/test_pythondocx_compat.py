@@ -198,3 +198,19 @@ def test_only_the_builder_writes_wordprocessingml_text(module: str) -> None:
         return
     text = (DOCX_PACKAGE / module).read_text(encoding="utf-8")
     assert "<w:" not in text and "parse_xml(f" not in text
+
+
+def test_an_image_part_is_saved_with_its_content_type_and_relationship() -> None:
+    document = docx.Document()
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
+    first = compat.add_image_part(document, "/word/media/image%d.svg", "image/svg+xml", svg)
+    second = compat.add_image_part(document, "/word/media/image%d.svg", "image/svg+xml", svg)
+    saved = _saved(document)
+    rels = etree.fromstring(saved.read("word/_rels/document.xml.rels"))
+    targets = {rel.get("Id"): (rel.get("Type"), rel.get("Target")) for rel in rels}
+    assert targets[first] == (RT.IMAGE, "media/image1.svg")
+    assert targets[second] == (RT.IMAGE, "media/image2.svg")
+    assert saved.read("word/media/image1.svg") == svg
+    types = etree.fromstring(saved.read("[Content_Types].xml"))
+    declared = {o.get("PartName"): o.get("ContentType") for o in types if o.get("PartName")}
+    assert declared["/word/media/image1.svg"] == "image/svg+xml"

@@ -20,7 +20,11 @@ from typing import TYPE_CHECKING
 
 from reportexport.source.problems import InputError, Problem
 from reportexport.theme import Theme, load_theme
-from reportexport.typography.glyphcoverage import character_problems, check_characters
+from reportexport.typography.glyphcoverage import (
+    character_problems,
+    check_characters,
+    svg_character_problems,
+)
 from reportexport.typography.tablefit import check_tables, table_problems
 
 if TYPE_CHECKING:
@@ -36,7 +40,8 @@ def theme_problems(located: LocatedData, report: Report, theme: Theme,
     """The problems of `report` (read from `located`) with `theme`, after the `found` ones:
     characters no font has, and tables its page cannot hold, which are laid out only
     when nothing else was found (a table's rows and cells are then sound)."""
-    problems = character_problems(located, report, theme)
+    problems = (character_problems(located, report, theme)
+                + svg_character_problems(located, report, theme))
     if not found and not problems:
         problems += table_problems(located, report, theme)
     return problems

@@ -129,8 +129,8 @@ class Figure:
     """An image with its description, numbered in reading order."""
 
     number: int
-    image: Path  # an absolute path, checked to be a PNG or JPEG inside the source's folder
-    media_type: str  # image/png or image/jpeg
+    image: Path  # an absolute path: a checked PNG, JPEG or inert SVG in the source's folder
+    media_type: str  # image/png, image/jpeg or image/svg+xml
     width_px: int  # as the editions show it (images.edition_image: after EXIF orientation)
     height_px: int
     alt: str

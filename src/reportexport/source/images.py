@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportexport.source.inputfiles import MAX_INPUT_BYTES, read_bounded
+from reportexport.source import svgimages
+from reportexport.source.inputfiles import MAX_INPUT_BYTES, looks_like_xml, read_bounded
+from reportexport.source.problems import InputError
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage
@@ -69,6 +71,8 @@ def check_image(name: str, folder: Path) -> CheckedImage:
         raise ImageProblem(f"'{name}' is {stat.st_size / 2**20:.1f} MiB; the limit is "
                            f"{MAX_FILE_BYTES // 2**20} MiB")
     try:
+        if _is_svg(path, stat.st_mtime_ns, stat.st_size):
+            return _checked_svg(path, stat.st_mtime_ns, stat.st_size)
         return _checked(path, stat.st_mtime_ns, stat.st_size)
     except ImageProblem as exc:
         raise ImageProblem(f"'{name}' {exc}") from None
@@ -79,6 +83,8 @@ def edition_image(path: Path) -> bytes:
     JPEG stays JPEG, so the figure's media type holds). Only an image that needs converting
     is decoded here; the others are their file less its metadata."""
     stat = path.stat()
+    if _is_svg(path, stat.st_mtime_ns, stat.st_size):
+        return _read(path)  # checked to be inert (svgimages): every edition carries it as it is
     converted = _converted(path, stat.st_mtime_ns, stat.st_size)
     if converted is not None:
         return converted
@@ -104,6 +110,8 @@ def edition_image_is_the_file(path: Path) -> bool:
 
 @functools.lru_cache(maxsize=256)
 def _is_the_file(path: Path, modified: int, size: int) -> bool:
+    if _is_svg(path, modified, size):
+        return True
     if _converted(path, modified, size) is not None:
         return False
     data = _read(path)
@@ -136,6 +144,38 @@ def _located(name: str, folder: Path) -> Path:
 
 
 @functools.lru_cache(maxsize=256)
+def _is_svg(path: Path, modified: int, size: int) -> bool:
+    """Whether the file is XML (so an SVG, or nothing an edition can show): PNG and JPEG
+    files never open with '<'. Decided by content, as for the other formats."""
+    with path.open("rb") as file:
+        return looks_like_xml(file.read(64))
+
+
+@functools.lru_cache(maxsize=256)
+def _checked_svg(path: Path, modified: int, size: int) -> CheckedImage:
+    facts = svg_facts(path)
+    # The model's size is in whole pixels; an SVG's in CSS px, to the next whole one.
+    return CheckedImage(path, svgimages.MEDIA_TYPE, max(1, round(facts.width)),
+                        max(1, round(facts.height)))
+
+
+def svg_facts(path: Path) -> svgimages.SvgFacts:
+    """The checked SVG's size and texts (ImageProblem when it is not a safe SVG)."""
+    stat = path.stat()
+    return _svg_facts(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _svg_facts(path: Path, modified: int, size: int) -> svgimages.SvgFacts:
+    try:
+        return svgimages.check_svg(_read(path))
+    except InputError as exc:
+        raise ImageProblem(f"cannot be read ({exc.problems[0].message})") from None
+    except svgimages.SvgProblem as exc:
+        raise ImageProblem(str(exc)) from None
+
+
+@functools.lru_cache(maxsize=256)
 def _checked(path: Path, modified: int, size: int) -> CheckedImage:
     """The image checked and decoded once (per process and version of the file).
     Raises ImageProblem with a message that follows the name."""
@@ -155,7 +195,7 @@ def _checked(path: Path, modified: int, size: int) -> CheckedImage:
     except Image.DecompressionBombError:
         raise ImageProblem("is too large to be decoded safely") from None
     except UnidentifiedImageError:
-        raise ImageProblem("cannot be read as an image; use PNG or JPEG") from None
+        raise ImageProblem("cannot be read as an image; use PNG, JPEG or SVG") from None
     except ValueError as exc:
         # Pillow's words for a compressed PNG chunk over PngImagePlugin.MAX_TEXT_CHUNK (a
         # zTXt, iTXt or iCCP bomb); tests/test_image_modes.py fails if they change.
@@ -181,7 +221,7 @@ def _max_text_mib() -> int:
 
 def _check_header(image: PILImage.Image, kind: str | None, width: int, height: int) -> None:
     if kind not in MEDIA_TYPES:
-        raise ImageProblem(f"is a {kind} image; use PNG or JPEG")
+        raise ImageProblem(f"is a {kind} image; use PNG, JPEG or SVG")
     if width * height > MAX_PIXELS:
         raise ImageProblem(f"is {width} × {height} pixels; the limit is "
                            f"{MAX_PIXELS // 1_000_000} million pixels")

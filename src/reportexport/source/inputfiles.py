@@ -198,7 +198,8 @@ def check_declared_sizes(archive: zipfile.ZipFile, path: Path,
                            f"the limit is {_mib(total)}")
 
 
-def _safe_parser() -> Any:
+def safe_parser() -> Any:
+    """An lxml parser for XML from a user: nothing expanded, fetched or loaded (no DTD)."""
     from lxml import etree
 
     # Entities are never expanded and nothing is fetched; a DTD is refused below.
@@ -253,7 +254,7 @@ def parse_xml(data: bytes, path: Path, part: str, *, well_formed: bool = True,
     dtd = refuse(path, f"part '{part}' declares a document type (<!DOCTYPE>); XML with "
                        "a DTD or entities is refused")
     try:
-        root: etree._Element = etree.fromstring(data, _safe_parser())
+        root: etree._Element = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as exc:
         if _declares_dtd(data):
             raise dtd from None

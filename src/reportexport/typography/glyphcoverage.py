@@ -13,10 +13,13 @@ EPUB's contents), so they are checked against both.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportexport.model import Figure, Inlines, Report, Table, plain
+from reportexport.source import svgimages
 from reportexport.source.problems import ExportError, Problem
 from reportexport.theme import Theme
 from reportexport.typography.fontruns import uncovered
@@ -114,9 +117,68 @@ def character_problems(located: LocatedData, report: Report, theme: Theme) -> li
     return problems
 
 
+def _svg_figures(report: Report) -> Iterator[Figure]:
+    for _, section in report.walk():
+        for block in section.blocks:
+            if isinstance(block, Figure) and block.media_type == svgimages.MEDIA_TYPE:
+                yield block
+
+
+def missing_svg_characters(report: Report, theme: Theme) -> dict[Figure, dict[str, str]]:
+    """For each SVG figure, each character of its text that the font setting it lacks,
+    with that font's family. An SVG's text is drawn in one font, without fallbacks: the
+    theme's family its font-family names, else the body family (exporters/pdf/svgdrawing)."""
+    from reportexport.source.images import svg_facts
+
+    themed = {family.family.casefold(): family
+              for family in (theme.body_font, theme.heading_font)}
+    found: dict[Figure, dict[str, str]] = {}
+    for figure in _svg_figures(report):
+        for text in svg_facts(figure.image).texts:
+            family = next((themed[name.casefold()] for name in text.families
+                           if name.casefold() in themed), theme.body_font)
+            alone = dataclasses.replace(family, fallbacks=())
+            for char, _ in uncovered(text.characters, (alone,)):
+                found.setdefault(figure, {})[char] = family.family
+    return found
+
+
+def svg_character_problems(located: LocatedData, report: Report,
+                           theme: Theme) -> list[Problem]:
+    """One located problem (at the figure's `image:`) per SVG figure whose text has
+    characters its font lacks."""
+    from reportexport.source.reading import located_strings
+
+    found = missing_svg_characters(report, theme)
+    if not found:
+        return []
+    folder = located.file.parent
+    images = {_resolved(folder, text): path for path, text in located_strings(located.data)
+              if path[-1:] == ("image",)}
+    problems = []
+    for figure, missing in found.items():
+        path = images.get(figure.image, ())
+        shown = ", ".join(f"{_describe(char)} (not in {family})"
+                          for char, family in sorted(missing.items()))
+        problems.append(located.problem(path, f"the SVG's text has characters its font "
+                                              f"lacks: {shown}; an SVG's text is set in one "
+                                              "font of the theme, without fallbacks"))
+    return problems
+
+
+def _resolved(folder: Path, name: str) -> Path | None:
+    """Where an image's name leads, as source/images.py finds it (None: nowhere)."""
+    try:
+        return (folder.resolve() / name).resolve()
+    except (OSError, RuntimeError, ValueError):  # a loop of links, a NUL in the name
+        return None
+
+
 def check_characters(report: Report, theme: Theme) -> None:
     """Refuse a report with characters no font of the theme has, in a short message."""
-    missing = sorted(missing_characters(report, theme))
+    missing = sorted(missing_characters(report, theme).keys()
+                     | {char for chars in missing_svg_characters(report, theme).values()
+                        for char in chars})
     if missing:
         shown = ", ".join(_describe(char) for char in missing[:5])
         more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""

@@ -13,10 +13,12 @@ TALLEST = 0.7
 
 
 def figure_size(width_px: int, height_px: int, measure: float,
-                text_height: float) -> tuple[float, float]:
+                text_height: float, px_per_inch: float = LEAST_DPI) -> tuple[float, float]:
     """Width and height in points: within the measure and TALLEST of the text's height,
-    and never upscaled past LEAST_DPI."""
-    width = min(measure, width_px * 72 / LEAST_DPI)
+    and never upscaled past LEAST_DPI. A vector figure (SVG) has no pixels to run out of:
+    its size in CSS px is given with `px_per_inch` 96, so that it is set at its own size
+    (its text as large as its author drew it), or smaller to fit."""
+    width = min(measure, width_px * 72 / px_per_inch)
     height = width * height_px / width_px
     if height > text_height * TALLEST:
         width, height = width * text_height * TALLEST / height, text_height * TALLEST

@@ -192,6 +192,16 @@ def add_xml_part(document: WordDocument, partname: str, content_type: str, eleme
     return part
 
 
+def add_image_part(document: WordDocument, partname: str, content_type: str,
+                   data: bytes) -> str:
+    """A new binary part holding `data` (an SVG image beside its PNG picture, which
+    python-docx cannot add as a picture), named from `partname` ("/word/media/image%d.svg")
+    and related from the document part as an image; its relationship's id."""
+    package = document.part.package
+    part = Part(package.next_partname(partname), content_type, data, package)
+    return str(document.part.relate_to(part, RT.IMAGE))
+
+
 def part_element(part: XmlPart) -> Any:
     """The root element of an XML part that `add_xml_part` made."""
     return part.element

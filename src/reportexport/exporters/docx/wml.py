@@ -164,6 +164,20 @@ def numbered_item(num_id: str) -> str:
     return f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{_attribute(num_id)}"/></w:numPr>'
 
 
+#: Word's (2016 and later) extension of a picture's a:blip naming its SVG, as Word writes
+#: it; readers without SVG show the blip's own (PNG) picture.
+SVG_BLIP_URI = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
+SVG_BLIP_NAMESPACE = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+
+
+def svg_blip_extension(svg_rel_id: str) -> Any:
+    """The a:extLst for a picture's a:blip that names its SVG part (by relationship id)."""
+    return parse_xml(
+        f'<a:extLst {nsdecls("a", "r")}><a:ext uri="{SVG_BLIP_URI}">'
+        f'<asvg:svgBlip xmlns:asvg="{SVG_BLIP_NAMESPACE}" r:embed="{_attribute(svg_rel_id)}"/>'
+        "</a:ext></a:extLst>")
+
+
 def drawing(inline: Any) -> str:
     """A run holding python-docx's inline picture element `inline`."""
     return run(f"<w:drawing>{etree.tostring(inline, encoding='unicode')}</w:drawing>")

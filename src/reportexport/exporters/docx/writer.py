@@ -37,6 +37,7 @@ from reportexport.exporters.docx.footnotes import add_footnote, new_footnotes_pa
 from reportexport.exporters.docx.ordering import insert_in_order
 from reportexport.exporters.docx.styles import ensure_styles, set_language
 from reportexport.exporters.docx.styletable import TOC_LEVELS
+from reportexport.exporters.docx.svgfallback import fallback_png
 from reportexport.exporters.docx.template import adopt, checked_template
 from reportexport.frontend import Anchor, Document
 from reportexport.model import (
@@ -58,13 +59,14 @@ from reportexport.model import (
     Text,
     plain,
 )
+from reportexport.source import svgimages
 from reportexport.source.images import edition_image
 from reportexport.source.problems import ExportError
 from reportexport.support.timestamps import build_time
 from reportexport.support.zipfiles import ArchiveBuffer, rewrite_zip
 from reportexport.theme import FontFamily, Theme
 from reportexport.typography.fontruns import chain, font_runs
-from reportexport.typography.sizing import figure_size
+from reportexport.typography.sizing import LEAST_DPI, figure_size
 from reportexport.typography.tablefit import TablePlan, TableTooWide, plan
 
 # Children of w:settings that must follow w:updateFields (ECMA-376 CT_Settings order).
@@ -275,12 +277,22 @@ class _Body:
     def figure(self, figure: Figure, text_width: int, text_height: int) -> None:
         """An inline picture with its description where Word's accessibility checker reads it
         (the drawing's descr), then its caption."""
+        vector = figure.media_type == svgimages.MEDIA_TYPE
         width, height = figure_size(figure.width_px, figure.height_px, text_width / 20,
-                                    text_height / 20)  # twips to points
+                                    text_height / 20,  # twips to points
+                                    svgimages.CSS_PX_PER_INCH if vector else LEAST_DPI)
         # The bytes every edition embeds: python-docx takes a CMYK JPEG or 16-bit PNG as it
         # is (or fails on it), and Word would show such files unlike the other editions.
-        inline = compat.new_picture_inline(self.document, io.BytesIO(edition_image(figure.image)),
+        # An SVG goes in as Word 2016 puts it: a PNG picture whose blip names the SVG.
+        picture = (fallback_png(figure.image, self.family, self.header_family,
+                                width, height) if vector
+                   else edition_image(figure.image))
+        inline = compat.new_picture_inline(self.document, io.BytesIO(picture),
                                            Pt(width), Pt(height))
+        if vector:
+            svg = compat.add_image_part(self.document, "/word/media/image%d.svg",
+                                        svgimages.MEDIA_TYPE, edition_image(figure.image))
+            inline.find(f".//{qn('a:blip')}").append(wml.svg_blip_extension(svg))
         inline.find(f"{qn('a:graphic')}/{qn('a:graphicData')}/{qn('pic:pic')}/"
                     f"{qn('pic:nvPicPr')}/{qn('pic:cNvPr')}").set("name", figure.image.name)
         properties = inline.find(qn("wp:docPr"))

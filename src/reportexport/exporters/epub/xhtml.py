@@ -59,12 +59,15 @@ def flavour(targets: Targets) -> Flavour:
                    image_src=lambda figure: f"../{figure_file(figure)}")
 
 
+_SUFFIXES = {"image/png": ".png", "image/jpeg": ".jpg", "image/svg+xml": ".svg"}
+
+
 def figure_file(figure: Figure) -> str:
     """Where the e-book keeps a figure's image, relative to the package's folder.
 
     Named by its content: an image that several figures show is stored once.
     """
-    suffix = ".png" if figure.media_type == "image/png" else ".jpg"
+    suffix = _SUFFIXES[figure.media_type]
     return f"images/{_digest(figure.image)}{suffix}"
 
 

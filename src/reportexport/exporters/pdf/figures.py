@@ -10,8 +10,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Image, KeepTogether, Spacer
 
 from reportexport.exporters.pdf.flowables import Ink, TextMaker, caption_markup
+from reportexport.exporters.pdf.svgdrawing import SvgFontMap, TaggedDrawing, svg_drawing
 from reportexport.exporters.pdf.tagging import Element
 from reportexport.model import Figure
+from reportexport.source import svgimages
 from reportexport.source.images import edition_image, edition_image_is_the_file
 from reportexport.typography.sizing import figure_size
 
@@ -32,8 +34,22 @@ class TaggedImage(Image):
 
 def figure_flowables(figure: Figure, caption: ParagraphStyle, ink: Ink, measure: float,
                      text_height: float, element: Element, caption_element: Element,
-                     text: TextMaker) -> list[Flowable]:
+                     text: TextMaker, svg_fonts: SvgFontMap) -> list[Flowable]:
     """The image sized by layout.figure_size, with 'Figure N. caption' below it."""
+    title = caption_markup(figure, ink)
+    below = ParagraphStyle("figure-caption", parent=caption, keepWithNext=0, spaceBefore=4)
+    return [KeepTogether([Spacer(1, caption.spaceBefore),
+                          _picture(figure, measure, text_height, element, svg_fonts),
+                          text(title, figure.caption or (), below, caption_element)]),
+            Spacer(1, caption.spaceAfter * 2)]
+
+
+def _picture(figure: Figure, measure: float, text_height: float, element: Element,
+             svg_fonts: SvgFontMap) -> Flowable:
+    if figure.media_type == svgimages.MEDIA_TYPE:
+        width, height = figure_size(figure.width_px, figure.height_px, measure, text_height,
+                                    px_per_inch=svgimages.CSS_PX_PER_INCH)
+        return TaggedDrawing(svg_drawing(figure.image, svg_fonts, width, height), element)
     width, height = figure_size(figure.width_px, figure.height_px, measure, text_height)
     # The bytes every edition embeds (8-bit sRGB, turned as viewers show it, no metadata):
     # reportlab would clip 16-bit grey to white and ignore EXIF orientation and profiles.
@@ -46,8 +62,4 @@ def figure_flowables(figure: Figure, caption: ParagraphStyle, ink: Ink, measure:
               else io.BytesIO(edition_image(figure.image)))
     image = TaggedImage(source, width=width, height=height, hAlign="LEFT")
     image.tag = element
-    title = caption_markup(figure, ink)
-    below = ParagraphStyle("figure-caption", parent=caption, keepWithNext=0, spaceBefore=4)
-    return [KeepTogether([Spacer(1, caption.spaceBefore), image,
-                          text(title, figure.caption or (), below, caption_element)]),
-            Spacer(1, caption.spaceAfter * 2)]
+    return image

@@ -1,0 +1,206 @@
+"""An SVG figure: parsed safely, refused when it could run or fetch anything, and sized.
+
+Every edition carries the SVG as its author wrote it (the EPUB and HTML as the file
+itself, the DOCX beside a PNG rendered from it, the PDF as vector drawing), so what
+is checked here is all that keeps it inert: no script, no event attribute, no foreign
+(HTML) content, no reference to anything outside the file but a `data:` PNG or JPEG,
+no document type declaration (whose entities could expand or fetch).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from reportexport.source.inputfiles import safe_parser
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+MEDIA_TYPE = "image/svg+xml"
+SVG_NS = "http://www.w3.org/2000/svg"
+#: CSS pixels to the inch: how an SVG's own size (in px, or in user units) maps to print.
+CSS_PX_PER_INCH = 96
+#: Neither side of an SVG may claim more than this (CSS px, 2.6 m): it is laid out, and
+#: its Word fallback rendered, from that size.
+MAX_SIDE_PX = 10_000
+_UNIT_PX = {"": 1.0, "px": 1.0, "pt": 96 / 72, "pc": 16.0, "mm": 96 / 25.4,
+            "cm": 96 / 2.54, "in": 96.0}
+_NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+_LENGTH = re.compile(rf"\s*({_NUMBER})\s*(px|pt|pc|mm|cm|in)?\s*")
+_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
+#: Embedded pictures an SVG may carry: what every edition's reader decodes alike.
+_DATA_IMAGES = ("data:image/png", "data:image/jpeg")
+
+
+class SvgProblem(ValueError):
+    """An SVG the source may not use; the message follows the image's name."""
+
+
+@dataclass(frozen=True)
+class SvgText:
+    families: tuple[str, ...]  # its font-family's names, as the SVG gives (or inherits) them
+    characters: str
+
+
+@dataclass(frozen=True)
+class SvgFacts:
+    width: float  # CSS px
+    height: float
+    texts: tuple[SvgText, ...]  # each <text> element's, in document order
+
+
+def parsed_svg(data: bytes) -> etree._Element:
+    """The SVG's root element, parsed without expanding, fetching or loading anything."""
+    from lxml import etree
+
+    dtd = SvgProblem("declares a document type or entities (<!DOCTYPE>, <!ENTITY>), "
+                     "which an SVG image may not: save it without them")
+    text = data.decode("utf-8", errors="replace")
+    if "<!DOCTYPE" in text or "<!ENTITY" in text:
+        raise dtd
+    try:
+        root: etree._Element = etree.fromstring(data, safe_parser())
+    except etree.XMLSyntaxError as exc:
+        raise SvgProblem(f"is not well-formed XML, so not an SVG image ({exc})") from None
+    docinfo = root.getroottree().docinfo
+    # As inputfiles.parse_xml: a declaration in another encoding than UTF-8 is seen here.
+    if docinfo.doctype or docinfo.internalDTD is not None:  # type: ignore[attr-defined]
+        raise dtd
+    return root
+
+
+def check_svg(data: bytes) -> SvgFacts:
+    """What the editions need of an SVG image, or SvgProblem saying why it is refused."""
+    from lxml import etree
+
+    root = parsed_svg(data)
+    name = etree.QName(root).localname
+    if root.tag != f"{{{SVG_NS}}}svg":
+        if name == "svg":
+            raise SvgProblem(f'is not an SVG image: its <svg> element lacks xmlns="{SVG_NS}"')
+        raise SvgProblem(f"is not an SVG image: its root element is <{name}>")
+    for sibling in root.itersiblings(preceding=True):
+        if isinstance(sibling, etree._ProcessingInstruction) \
+                and sibling.target == "xml-stylesheet":
+            raise SvgProblem("links a style sheet (<?xml-stylesheet?>): an SVG image may "
+                             "refer to nothing outside itself")
+    for element in root.iter():
+        if isinstance(element.tag, str):
+            _check_element(element)
+    width, height = svg_size(root)
+    _check_drawable(data)
+    texts = tuple(SvgText(_families(text), _text(text))
+                  for text in root.iter(f"{{{SVG_NS}}}text"))
+    return SvgFacts(width, height, texts)
+
+
+_FONT_FAMILY = re.compile(r"font-family\s*:\s*([^;]+)")
+
+
+def _families(element: etree._Element) -> tuple[str, ...]:
+    """The font-family names the element sets or inherits (from an attribute or a style
+    attribute: what svglib and resvg read alike)."""
+    for holder in (element, *element.iterancestors()):
+        match = _FONT_FAMILY.search(str(holder.get("style", "")))
+        value = match.group(1) if match else holder.get("font-family")
+        if value:
+            return tuple(name.strip().strip("'\"") for name in str(value).split(","))
+    return ()
+
+
+class _AnyFont:
+    """An svglib font map that sets every text in one of reportlab's standard fonts: what
+    the check needs to measure text, with no font file read and no fontconfig asked."""
+
+    def find_font(self, font_name: str, weight: str = "normal",
+                  style: str = "normal") -> tuple[str, bool]:
+        return "Helvetica", True
+
+
+def _check_drawable(data: bytes) -> None:
+    """Refuse an SVG svglib cannot draw (a length of 'abc'), which the PDF would fail on."""
+    from svglib.svglib import SvgRenderer
+
+    try:
+        SvgRenderer("", font_map=_AnyFont()).render(parsed_svg(data))
+    except Exception as exc:  # svglib raises what its parsing meets
+        raise SvgProblem(f"cannot be drawn: {exc}") from None
+
+
+def _check_element(element: etree._Element) -> None:
+    from lxml import etree
+
+    name = etree.QName(element).localname
+    where = f"(line {element.sourceline} of the SVG)"
+    if name in ("script", "foreignObject"):
+        raise SvgProblem(f"holds a <{name}> element {where}; an SVG figure may hold "
+                         "neither scripts nor foreign (HTML) content")
+    for attribute, raw in element.attrib.items():
+        local, value = etree.QName(attribute).localname, str(raw)
+        if local.lower().startswith("on"):
+            raise SvgProblem(f"has an event attribute {local}= on <{name}> {where}; an SVG "
+                             "figure may hold no scripts")
+        targets = [value] if local == "href" else [m.group(2) for m in _URL.finditer(value)]
+        _check_targets(targets, f"<{name} {local}>", where)
+    if name == "style":
+        css = _text(element)
+        if "@import" in css.lower():
+            raise SvgProblem(f"imports a style sheet (@import in <style>) {where}: an SVG "
+                             "image may refer to nothing outside itself")
+        _check_targets([m.group(2) for m in _URL.finditer(css)], "<style>", where)
+
+
+def _text(element: etree._Element) -> str:
+    return "".join(str(piece) for piece in element.itertext())
+
+
+def _check_targets(targets: list[str], holder: str, where: str) -> None:
+    for target in targets:
+        stripped = target.strip()
+        if stripped.startswith("#") or stripped.lower().startswith(_DATA_IMAGES):
+            continue
+        shown = stripped if len(stripped) <= 60 else stripped[:57] + "..."
+        raise SvgProblem(f"refers to '{shown}' outside itself ({holder}) {where}; an SVG "
+                         "figure may refer only to its own parts (#id) and to data: PNG or "
+                         "JPEG images")
+
+
+def svg_size(root: etree._Element) -> tuple[float, float]:
+    """The SVG's size in CSS px: its width and height, or what its viewBox gives."""
+    width, height = _length(root.get("width")), _length(root.get("height"))
+    box = _view_box(root.get("viewBox"))
+    if width is None or height is None:
+        if box is None:
+            raise SvgProblem("has no size to lay out: give its <svg> element a width and a "
+                             "height (in px, pt, mm, cm or in) or a viewBox")
+        box_width, box_height = box
+        if width is not None:
+            height = width * box_height / box_width
+        elif height is not None:
+            width = height * box_width / box_height
+        else:
+            width, height = box_width, box_height
+    if not (0 < width <= MAX_SIDE_PX and 0 < height <= MAX_SIDE_PX):
+        raise SvgProblem(f"is {width:g} × {height:g} px; each side must be more than 0 and "
+                         f"at most {MAX_SIDE_PX} px")
+    return width, height
+
+
+def _length(value: str | None) -> float | None:
+    """An absolute length in CSS px; None for none, a percentage or an em."""
+    match = _LENGTH.fullmatch(value) if value is not None else None
+    if match is None:
+        return None
+    return float(match.group(1)) * _UNIT_PX[match.group(2) or ""]
+
+
+def _view_box(value: str | None) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    numbers = re.findall(_NUMBER, value)
+    if len(numbers) != 4:
+        return None
+    width, height = float(numbers[2]), float(numbers[3])
+    return (width, height) if width > 0 and height > 0 else None
