@@ -33,7 +33,11 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 
 
 class MarkupError(ValueError):
-    """Markup the source may not use; the message says why."""
+    """Markup the source may not use; the message says why, `markup` what to look for."""
+
+    def __init__(self, message: str, markup: str = "") -> None:
+        super().__init__(message)
+        self.markup = markup
 
 
 @cache
@@ -71,18 +75,18 @@ def _link(href: str, content: Inlines) -> Inline:
         raise MarkupError(
             f"link to '{href}' has no visible words, so readers and screen readers see a "
             "link with no name: write its words between [ and ], or leave them truly empty "
-            "([](#id)) to print the label of a section, table or figure")
+            "([](#id)) to print the label of a section, table or figure", f"]({href})")
     if href.startswith("#"):
         return CrossReference(href[1:], content)
     if not content:
         raise MarkupError(
             f"link to '{href}' has no words: write them between [ and ] (only a "
-            "cross-reference, [](#id), may leave them empty)")
+            "cross-reference, [](#id), may leave them empty)", f"]({href})")
     scheme = _SCHEME.match(href)
     if scheme is None or scheme.group(1).lower() not in SCHEMES:
         raise MarkupError(
             f"link to '{href}': a link goes to an http, https or mailto address, or to a "
-            "section, table or figure of this report as #id"
+            "section, table or figure of this report as #id", f"]({href}"
         )
     return Link(href, content)
 

@@ -280,6 +280,12 @@ def slugify(text: str) -> str:
     return slug[:80].rstrip("-") or "report"
 
 
+def _link_start(text: str, markup: str) -> int:
+    """Where the link whose `](…` part is `markup` begins in `text` (its `[`), or -1."""
+    end = text.find(markup)
+    return text.rfind("[", 0, end) if end >= 0 else -1
+
+
 class _RichTextReader:
     """Turns the source's rich texts into inline nodes, noting every problem where it stands.
 
@@ -304,7 +310,8 @@ class _RichTextReader:
         try:
             content = inline.parse(text.strip())
         except inline.MarkupError as exc:
-            self.problems.append(self.located.problem(path, str(exc)))
+            offset = _link_start(text, exc.markup) if exc.markup else -1
+            self.problems.append(self.located.problem_in_text(path, text, offset, str(exc)))
             return (Text(text.strip()),)
         self.references += [(path, ref.section_id) for ref in cross_references(content)]
         return content
@@ -313,10 +320,13 @@ class _RichTextReader:
         """Every cross-reference names a section, a table or a figure (`ids`)."""
         for path, target in self.references:
             if target not in ids:
+                text = _at(self.located.data, path)
+                offset = _link_start(text, f"](#{target})") if isinstance(text, str) else -1
                 guess = difflib.get_close_matches(target, sorted(ids), n=1)
                 hint = f" (did you mean '#{guess[0]}'?)" if guess else ""
-                self.problems.append(self.located.problem(
-                    path, f"cross-reference to '#{target}': no section, table or figure "
+                self.problems.append(self.located.problem_in_text(
+                    path, text if isinstance(text, str) else "", offset,
+                    f"cross-reference to '#{target}': no section, table or figure "
                     f"has that id{hint}"))
 
 
