@@ -253,8 +253,8 @@ def _check_targets(report: Report, outline: tuple[Anchor, ...]) -> None:
     targets = {anchor.section.id for anchor in outline} | set(_blocks(outline))
     for content in _runs(report):
         for reference in cross_references(content):
-            if reference.section_id not in targets:
-                raise ExportError(f"cross-reference to '#{reference.section_id}': no "
+            if reference.target_id not in targets:
+                raise ExportError(f"cross-reference to '#{reference.target_id}': no "
                                   "section, table or figure of the report has that id")
 
 
@@ -282,7 +282,7 @@ def _resolved(content: Inlines, labels: Mapping[str, str]) -> Inlines:
     if not _automatic(content):
         return content
     return tuple(
-        CrossReference(node.section_id, (Text(labels[node.section_id]),))
+        CrossReference(node.target_id, (Text(labels[node.target_id]),))
         if isinstance(node, CrossReference) and not node.content
         else node if isinstance(node, Text)
         else dataclasses.replace(node, content=_resolved(node.content, labels))

@@ -41,7 +41,7 @@ class CrossReference:
     content (`[](#id)`, an automatic reference) every edition prints the target's
     label, which the document front end works out ("Table 2", "section 3.1")."""
 
-    section_id: str
+    target_id: str
     content: Inlines
 
 

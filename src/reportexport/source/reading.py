@@ -313,7 +313,7 @@ class _RichTextReader:
             offset = _link_start(text, exc.markup) if exc.markup else -1
             self.problems.append(self.located.problem_in_text(path, text, offset, str(exc)))
             return (Text(text.strip()),)
-        self.references += [(path, ref.section_id) for ref in cross_references(content)]
+        self.references += [(path, ref.target_id) for ref in cross_references(content)]
         return content
 
     def check_references(self, ids: set[str]) -> None:

@@ -940,10 +940,10 @@ def _resolve_references(draft: Draft, reader: _Reader) -> None:
         out: list[Inline] = []
         for node in content:
             if isinstance(node, CrossReference):
-                section = reader.bookmark_section.get(node.section_id)
+                section = reader.bookmark_section.get(node.target_id)
                 if section is None:
                     reader.notices.append(f"{reader.package.path}: a link to the bookmark "
-                                          f"'{node.section_id}' outside any section: kept as "
+                                          f"'{node.target_id}' outside any section: kept as "
                                           "its words")
                     out += fix(node.content)
                     continue

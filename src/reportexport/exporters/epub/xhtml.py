@@ -55,7 +55,7 @@ def section_targets(document: Document) -> Targets:
 
 def flavour(targets: Targets) -> Flavour:
     """The core's conventions for the e-book's pages (in text/, beside images/)."""
-    return Flavour(xhtml=True, section_href=targets.__getitem__,
+    return Flavour(xhtml=True, target_href=targets.__getitem__,
                    image_src=lambda figure: f"../{figure_file(figure)}")
 
 
@@ -82,7 +82,7 @@ def page(title: str, language: str, body: Iterable[Element], *, body_type: str =
     # lxml's stubs type a map with both a default and a prefixed namespace too narrowly.
     html = etree.Element(f"{{{XHTML_NS}}}html",
                          nsmap={None: XHTML_NS, "epub": EPUB_NS})  # type: ignore[dict-item]
-    xhtml = Flavour(xhtml=True, section_href=str, image_src=str)
+    xhtml = Flavour(xhtml=True, target_href=str, image_src=str)
     xhtml.set_language(html, language)
     head = xhtml.child(html, "head")
     xhtml.child(head, "meta", {"charset": "utf-8"})

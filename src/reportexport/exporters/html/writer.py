@@ -44,7 +44,7 @@ from reportexport.theme import FontFamily, Theme
 from reportexport.typography.fontruns import chain, needed_fallbacks, needs_glyph
 from reportexport.typography.fontsubset import covers
 
-HTML = Flavour(xhtml=False, section_href=lambda section_id: f"#{section_id}",
+HTML = Flavour(xhtml=False, target_href=lambda target_id: _unresolved(target_id),
                image_src=lambda figure: image_uri(figure), table_regions=True,
                grouped_facts=True, labelled_sections=False)
 MAIN_ID = f"{GENERATED_PREFIX}main"
@@ -53,6 +53,11 @@ CONTENTS_ID = f"{GENERATED_PREFIX}contents"
 BACK_ARROWS = ("\u21a9\ufe0e", "\u2191", "^")
 #: The longest description a search result or a link preview shows in full.
 DESCRIPTION_LENGTH = 300
+
+
+def _unresolved(target_id: str) -> str:
+    """HTML is the page's flavour before its targets are known: page_flavour gives them."""
+    raise AssertionError(f"a link to #{target_id} made without page_flavour's targets")
 
 
 def image_uri(figure: Figure) -> str:
@@ -118,7 +123,7 @@ def page_flavour(document: Document) -> Flavour:
     targets = {anchor.section.id: f"#{anchor.section.id}" for anchor in document.outline}
     for ident, (block, _) in document.blocks.items():
         targets[ident] = f"#{block_fragment(block)}"
-    return dataclasses.replace(HTML, section_href=targets.__getitem__)
+    return dataclasses.replace(HTML, target_href=targets.__getitem__)
 
 
 def _body(document: Document, flavour: Flavour, back_link: str) -> Element:

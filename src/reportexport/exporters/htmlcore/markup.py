@@ -69,8 +69,8 @@ class Flavour:
 
     #: True: XHTML in its namespace, `xml:lang` beside `lang`, EPUB 3's `epub:type`.
     xhtml: bool
-    #: A section's id -> the href that leads to its heading.
-    section_href: Callable[[str], str]
+    #: A section's, table's or figure's id -> the href that leads to it.
+    target_href: Callable[[str], str]
     #: A figure -> its image's src.
     image_src: Callable[[Figure], str]
     #: True: each table stands in a labelled region of its own, which scrolls
@@ -158,7 +158,7 @@ def add_inline(parent: Element, node: Inline, flavour: Flavour) -> None:
         case Link():
             add_inlines(flavour.child(parent, "a", _link_target(node.url)), node.content, flavour)
         case CrossReference():
-            anchor = flavour.child(parent, "a", {"href": flavour.section_href(node.section_id)})
+            anchor = flavour.child(parent, "a", {"href": flavour.target_href(node.target_id)})
             add_inlines(anchor, node.content, flavour)
         case Note():
             parent.append(note_mark(node, flavour))
