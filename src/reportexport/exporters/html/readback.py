@@ -32,7 +32,7 @@ def outline_of(root: html.HtmlElement) -> list[tuple[int, str]]:
                             if child.tag in HEADINGS or child.get("role") == "heading"), None)
             if heading is None:
                 raise ValueError("a section of the page has no heading")
-            out.append((level, " ".join(heading.text_content().split())))
+            out.append((level, heading.text_content().strip()))
             visit(section, level + 1)
 
     visit(main, 1)
