@@ -57,7 +57,7 @@ def _inline(content: Inlines) -> str:
             case Link():
                 out.append(f'#link("{node.url}")[{_inline(node.content)}]')
             case CrossReference():
-                out.append(f"#link(<{node.section_id}>)[{_inline(node.content)}]")
+                out.append(f"#link(<{node.target_id}>)[{_inline(node.content)}]")
             case Note():
                 out.append(f"#footnote[{_inline(node.content)}]")
     return "".join(out)

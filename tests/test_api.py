@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import zipfile
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
 
 import reportexport
 from conftest import DATA, SOURCE
+from reportexport.model import CrossReference, Paragraph, Text
 
 
 def test_the_public_names_are_exported_and_documented() -> None:
@@ -48,3 +52,37 @@ def test_a_builder_builds_again_without_starting_over(tmp_path: Path) -> None:
         first = builder.build(report, theme, tmp_path / "one")
         second = builder.build(report, theme, tmp_path / "two")
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "epub", "html"])
+@pytest.mark.parametrize("words", [(), (Text("the table"),)], ids=["automatic", "with-words"])
+def test_a_cross_reference_to_no_id_made_in_python_is_an_export_error(
+        fmt: str, words: tuple[Text, ...], tmp_path: Path) -> None:
+    """What the loader refuses with a location, the public API refuses by name (no
+    bare KeyError from an edition's lookup)."""
+    report, theme = reportexport.load(DATA / "valid" / "minimal.yaml")
+    stray = Paragraph((Text("See "), CrossReference("nowhere", words), Text(".")))
+    first = report.sections[0]
+    report = dataclasses.replace(report, sections=(
+        dataclasses.replace(first, blocks=(*first.blocks, stray)), *report.sections[1:]))
+    with pytest.raises(reportexport.ExportError, match="'#nowhere'"):
+        reportexport.build(report, theme, [fmt], tmp_path, parallel=False)
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("fmt", ["epub", "html"])
+def test_a_theme_colour_made_in_python_is_parsed_alike_by_both_css_editions(
+        fmt: str, tmp_path: Path) -> None:
+    """The e-book's CSS once took the theme's colours raw: a value that ends a rule
+    went into it; the web page parses them. Both now parse, and both refuse alike."""
+    report, theme = reportexport.load(DATA / "valid" / "minimal.yaml")
+    hostile = dataclasses.replace(theme, colours=dataclasses.replace(
+        theme.colours, accent="#1f3a5f; } body { display: none"))
+    with pytest.raises(reportexport.ExportError, match="theme colour accent"):
+        reportexport.build(report, hostile, [fmt], tmp_path / "hostile", parallel=False)
+    named = dataclasses.replace(theme, colours=dataclasses.replace(theme.colours, accent="navy"))
+    [edition] = reportexport.build(report, named, [fmt], tmp_path / "named", parallel=False)
+    with zipfile.ZipFile(edition) if fmt == "epub" else nullcontext() as book:
+        css = ("".join(book.read(name).decode() for name in book.namelist()
+                       if name.endswith(".css")) if book else edition.read_text())
+    assert "#000080" in css and "navy" not in css

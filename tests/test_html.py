@@ -325,3 +325,19 @@ def test_references_to_tables_figures_and_annexes_land_on_them(tmp_path: Path,
             landed[_text(link)] = by_id[href[1:]]
     assert landed["Table 1"].tag == "table" and landed["Figure 1"].tag == "figure"
     assert _text(landed["Annex A"]).startswith("Annex A")
+
+
+def test_with_no_description_nor_lead_the_description_is_the_bodys_first_paragraph(
+        theme: Theme, tmp_path: Path) -> None:
+    """Not the front matter's first section title ("Acknowledgements"): the body's first
+    paragraph, with its automatic references' labels, in the page's description, the
+    Open Graph description and the JSON-LD."""
+    report = load_report(DATA / "valid" / "apparatus.yaml")
+    assert report.metadata.description is None and not report.lead
+    head = _head(_write(report, theme, tmp_path))
+    named = {m.get("name") or m.get("property"): m.get("content") for m in head.iter("meta")}
+    [script] = head.findall("script[@type='application/ld+json']")
+    described = (named["description"], named["og:description"],
+                 json.loads(script.text)["description"])
+    assert all(text.startswith("Budgets are in Table 1, the chart is Figure 1")
+               for text in described), described

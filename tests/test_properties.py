@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import shutil
 import string
 import tempfile
 from pathlib import Path
@@ -19,14 +20,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SOURCE
+import reportexport
+from conftest import DATA, SOURCE
 from readers import TEXT_READERS
 from reportexport import exporters
 from reportexport.cli import main
 from reportexport.frontend import Document
-from reportexport.model import block_texts
-from reportexport.source.reading import load_report
-from reportexport.theme import load_theme
+from reportexport.model import Block, Figure, block_texts, plain
 
 settings.register_profile(
     "default", max_examples=10, deadline=None,
@@ -74,6 +74,36 @@ BLOCK = st.one_of(INNER_BLOCK, st.builds(
     st.none() | TEXT, st.lists(INNER_BLOCK, min_size=1, max_size=3)))
 
 
+CELL = st.text(alphabet=ALPHABET, min_size=1, max_size=20).filter(lambda s: s.strip())
+#: The images a random figure shows (copied beside the random source).
+IMAGES = DATA / "valid" / "images"
+
+
+@st.composite
+def table_blocks(draw: st.DrawFn, ident: str) -> dict[str, Any]:
+    columns = draw(st.integers(1, 4))
+    rows = draw(st.lists(st.lists(CELL, min_size=columns, max_size=columns),
+                         min_size=1, max_size=4))
+    table: dict[str, Any] = {"columns": draw(st.lists(CELL, min_size=columns,
+                                                      max_size=columns)), "rows": rows}
+    if draw(st.booleans()):
+        table["id"] = ident
+    if draw(st.booleans()):
+        table["caption"] = draw(TEXT)
+    return {"table": table}
+
+
+@st.composite
+def figure_blocks(draw: st.DrawFn, ident: str) -> dict[str, Any]:
+    image = draw(st.sampled_from(["bars.png", "gradient.jpg"]))
+    figure: dict[str, Any] = {"image": f"images/{image}", "alt": draw(TEXT)}
+    if draw(st.booleans()):
+        figure["id"] = ident
+    if draw(st.booleans()):
+        figure["caption"] = draw(TEXT)
+    return {"figure": figure}
+
+
 class _NoAliasDumper(yaml.SafeDumper):
     def ignore_aliases(self, data: Any) -> bool:
         return True
@@ -83,8 +113,14 @@ class _NoAliasDumper(yaml.SafeDumper):
 def report_sources(draw: st.DrawFn) -> dict[str, Any]:
     ids = itertools.count(1)
 
+    def block() -> dict[str, Any]:
+        kind = draw(st.sampled_from(["text", "text", "table", "figure"]))
+        if kind == "table":
+            return draw(table_blocks(f"tbl-{next(ids)}"))
+        return draw(figure_blocks(f"fig-{next(ids)}")) if kind == "figure" else draw(BLOCK)
+
     def section(depth: int) -> dict[str, Any]:
-        blocks = draw(st.lists(BLOCK, max_size=3))
+        blocks = [block() for _ in range(draw(st.integers(0, 3)))]
         children = (
             [section(depth + 1) for _ in range(draw(st.integers(0, 2)))] if depth < 6 else []
         )
@@ -114,7 +150,38 @@ def report_sources(draw: st.DrawFn) -> dict[str, Any]:
         count = draw(st.integers(1 if part == "sections" else 0, most))
         if count:
             source[part] = [section(1) for _ in range(count)]
+    # Cross-references, automatic ([](#id): the target's label) and with words, to
+    # sections, tables and figures anywhere, from the body's first section.
+    targets = sorted(_ids(source))
+    references = draw(st.lists(st.tuples(st.sampled_from(targets), st.none() | CELL),
+                               max_size=4))
+    if references:
+        links = " and ".join(f"[{_escape(words) if words else ''}](#{target})"
+                             for target, words in references)
+        source["sections"][0]["blocks"].insert(0, {"paragraph": f"See {links}."})
     return source
+
+
+def _ids(data: Any) -> set[str]:
+    """Every id the random source gives (sections', tables' and figures')."""
+    if isinstance(data, list):
+        return set().union(*(_ids(item) for item in data)) if data else set()
+    if not isinstance(data, dict):
+        return set()
+    found = {data["id"]} if isinstance(data.get("id"), str) else set()
+    return found.union(*(_ids(value) for value in data.values()))
+
+
+def _escape(words: str) -> str:
+    """`words` as literal text inside a link's brackets (markup characters escaped)."""
+    return re.sub(r"([\\`*_\[\]()<>#!&^])", r"\\\1", words)
+
+
+def _printed(block: Block) -> tuple[str, ...]:
+    """The texts a block prints: a figure's alt text is no printed text."""
+    if isinstance(block, Figure):
+        return (plain(block.caption),) if block.caption else ()
+    return block_texts(block)
 
 
 def _squash(text: str) -> str:
@@ -124,13 +191,16 @@ def _squash(text: str) -> str:
 
 @given(data=report_sources())
 def test_random_valid_reports_survive_every_exporter(data: dict[str, Any]) -> None:
-    theme = load_theme()
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "random.yaml"
         source.write_text(yaml.dump(data, Dumper=_NoAliasDumper, allow_unicode=True,
                                     sort_keys=False), encoding="utf-8")
-        report = load_report(source)
-        texts = [t for _, s in report.walk() for b in s.blocks for t in block_texts(b)]
+        shutil.copytree(IMAGES, Path(tmp) / "images")
+        # The one loading pipeline (schema, references, tables' fit, the theme's fonts).
+        report, theme = reportexport.load(source)
+        # The texts as every edition prints them: automatic references given their labels.
+        resolved = Document.of(report).report
+        texts = [t for _, s in resolved.walk() for b in s.blocks for t in _printed(b)]
         for name in exporters.registered():
             exporter = exporters.load(name)
             path = Path(tmp) / f"edition{exporter.suffix}"

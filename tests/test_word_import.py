@@ -70,7 +70,7 @@ def _flat(content: Any, ids: dict[str, str], looks: tuple[str, ...] = ()) -> lis
             out.append(("note", tuple(map(tuple, _flat(node.content, ids)))))
         else:
             kind = (("link", node.url) if isinstance(node, Link)
-                    else ("ref", ids.get(node.section_id, node.section_id))
+                    else ("ref", ids.get(node.target_id, node.target_id))
                     if isinstance(node, CrossReference)
                     else "em" if isinstance(node, Emphasis) else "strong")
             for item in _flat(node.content, ids, tuple(sorted({*looks, kind}, key=str))):

@@ -32,12 +32,14 @@ from reportexport.model import (
     Table,
     Text,
     block_content,
+    cross_references,
     map_report,
     nested_blocks,
     notes,
     plain,
     walk_sections,
 )
+from reportexport.source.problems import ExportError
 from reportexport.support.dates import human_date
 
 #: The label of the fact every edition adds after the source's own: the publication date.
@@ -58,8 +60,8 @@ Part = Literal["front", "body", "appendix"]
 class Anchor(NamedTuple):
     """Where a section's heading stands: what a cross-reference to it and the outline lead to.
 
-    A named tuple: a long report has thousands, made on every build (a frozen
-    dataclass takes several times as long to make)."""
+    A named tuple rather than a frozen dataclass: a long report makes thousands on
+    every build, and a tuple is the cheaper to make (figures: benchmarks/README.md)."""
 
     section: Section
     level: int  # 1 for a top-level section
@@ -140,6 +142,7 @@ class Document:
         meta = report.metadata
         published = human_date(meta.date, meta.language)
         outline = tuple(_anchors(report))
+        _check_targets(report, outline)
         if has_automatic_references(report):
             labels = {**{anchor.section.id: anchor.reference for anchor in outline},
                       **{ident: block.label for ident, (block, _) in _blocks(outline).items()}}
@@ -277,6 +280,20 @@ def _blocks(outline: tuple[Anchor, ...]) -> dict[str, tuple[Table | Figure, Anch
             if isinstance(block, Table | Figure) and block.id}
 
 
+def _check_targets(report: Report, outline: tuple[Anchor, ...]) -> None:
+    """Raise ExportError unless every cross-reference names a section, table or figure.
+
+    The loader refuses such a source with its location; a report made in Python
+    (the public API) gets the same check here, before any edition looks a target up.
+    """
+    targets = {anchor.section.id for anchor in outline} | set(_blocks(outline))
+    for content in _runs(report):
+        for reference in cross_references(content):
+            if reference.target_id not in targets:
+                raise ExportError(f"cross-reference to '#{reference.target_id}': no "
+                                  "section, table or figure of the report has that id")
+
+
 def has_automatic_references(report: Report) -> bool:
     """Whether any cross-reference of the report has no words of its own."""
     return any(_automatic(content) for content in _runs(report))
@@ -301,7 +318,7 @@ def _resolved(content: Inlines, labels: Mapping[str, str]) -> Inlines:
     if not _automatic(content):
         return content
     return tuple(
-        CrossReference(node.section_id, (Text(labels[node.section_id]),))
+        CrossReference(node.target_id, (Text(labels[node.target_id]),))
         if isinstance(node, CrossReference) and not node.content
         else node if isinstance(node, Text)
         else dataclasses.replace(node, content=_resolved(node.content, labels))

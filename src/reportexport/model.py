@@ -41,7 +41,7 @@ class CrossReference:
     content (`[](#id)`, an automatic reference) every edition prints the target's
     label, which the document front end works out ("Table 2", "section 3.1")."""
 
-    section_id: str
+    target_id: str
     content: Inlines
 
 
@@ -284,7 +284,9 @@ class Report:
             yield from walk_sections(part)
 
     def outline(self) -> list[tuple[int, str]]:
-        """The section tree as [(level, title), …]: what every edition must read back as."""
+        """The section tree as [(level, title), …], the source's titles as written. The
+        editions' outlines read back as frontend.Document.headings(), which numbers them
+        ("2.1 …") and names annexes ("Annex A …") when the report does."""
         return [(level, section.title) for level, section in self.walk()]
 
     def contents(self) -> Iterator[Inlines]:

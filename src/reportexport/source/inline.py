@@ -10,6 +10,7 @@ as `<`, `>` and `&` always were.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -23,6 +24,7 @@ from reportexport.model import (
     Note,
     Strong,
     Text,
+    plain,
 )
 
 #: Schemes a link may use; anything else (javascript:, file:, data:) is refused.
@@ -31,7 +33,11 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 
 
 class MarkupError(ValueError):
-    """Markup the source may not use; the message says why."""
+    """Markup the source may not use; the message says why, `markup` what to look for."""
+
+    def __init__(self, message: str, markup: str = "") -> None:
+        super().__init__(message)
+        self.markup = markup
 
 
 @cache
@@ -49,14 +55,38 @@ def _parser() -> Any:
     return md
 
 
+#: Unicode categories that print nothing a reader (or a screen reader) can name a link by:
+#: spaces, separators, control and format characters (zero-width space, joiners),
+#: marks with no base character, unassigned and private-use code points.
+_UNREADABLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Me"})
+#: Letters and symbols Unicode draws as blanks (Hangul fillers, the blank Braille pattern).
+_BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def readable(words: str) -> bool:
+    """Whether `words` hold a character that shows: a link needs one to have a name."""
+    return any(not char.isspace() and char not in _BLANK_CHARACTERS
+               and unicodedata.category(char) not in _UNREADABLE_CATEGORIES
+               for char in words)
+
+
 def _link(href: str, content: Inlines) -> Inline:
+    if content and not readable(plain(content)):
+        raise MarkupError(
+            f"link to '{href}' has no visible words, so readers and screen readers see a "
+            "link with no name: write its words between [ and ], or leave them truly empty "
+            "([](#id)) to print the label of a section, table or figure", f"]({href})")
     if href.startswith("#"):
         return CrossReference(href[1:], content)
+    if not content:
+        raise MarkupError(
+            f"link to '{href}' has no words: write them between [ and ] (only a "
+            "cross-reference, [](#id), may leave them empty)", f"]({href})")
     scheme = _SCHEME.match(href)
     if scheme is None or scheme.group(1).lower() not in SCHEMES:
         raise MarkupError(
             f"link to '{href}': a link goes to an http, https or mailto address, or to a "
-            "section, table or figure of this report as #id"
+            "section, table or figure of this report as #id", f"]({href}"
         )
     return Link(href, content)
 

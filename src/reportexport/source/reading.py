@@ -167,6 +167,15 @@ def _text(data: Any, key: str) -> str:
 SECTION_PARTS = ("front", "sections", "appendices")
 
 
+#: Why two ids may not differ only in case, by the kind of the second: a section's id
+#: names the e-book's file of it; every id names a bookmark of the DOCX.
+_CASE_CLASH_REASON = {
+    "section": "ids name files, and some file systems take such names for one",
+    "table": "ids name the DOCX's bookmarks, and Word takes such names for one",
+    "figure": "ids name the DOCX's bookmarks, and Word takes such names for one",
+}
+
+
 def _section_problems(located: LocatedData) -> list[Problem]:
     """Sections nested too deep or empty, and ids used twice: sections', tables' and
     figures' ids are one namespace, which cross-references name."""
@@ -185,9 +194,8 @@ def _section_problems(located: LocatedData) -> list[Problem]:
         at = f" (first used at line {first.line})" if first else ""
         problems.append(located.problem((*here, "id"), (
             f"duplicate {kind} id '{ident}'{at}" if ident == first_id else
-            f"{kind} id '{ident}' differs from '{first_id}'{at} only in case: ids name "
-            "files, and some file systems take such names for one; make them differ "
-            "in more than case")))
+            f"{kind} id '{ident}' differs from '{first_id}'{at} only in case: "
+            + _CASE_CLASH_REASON[kind] + "; make them differ in more than case")))
 
     def visit(sections: Any, path: DataPath, depth: int) -> None:
         # Runs even when the schema found problems, so it trusts no shape.
@@ -284,6 +292,12 @@ def slugify(text: str) -> str:
     return slug[:80].rstrip("-") or "report"
 
 
+def _link_start(text: str, markup: str) -> int:
+    """Where the link whose `](…` part is `markup` begins in `text` (its `[`), or -1."""
+    end = text.find(markup)
+    return text.rfind("[", 0, end) if end >= 0 else -1
+
+
 class _RichTextReader:
     """Turns the source's rich texts into inline nodes, noting every problem where it stands.
 
@@ -308,19 +322,23 @@ class _RichTextReader:
         try:
             content = inline.parse(text.strip())
         except inline.MarkupError as exc:
-            self.problems.append(self.located.problem(path, str(exc)))
+            offset = _link_start(text, exc.markup) if exc.markup else -1
+            self.problems.append(self.located.problem_in_text(path, text, offset, str(exc)))
             return (Text(text.strip()),)
-        self.references += [(path, ref.section_id) for ref in cross_references(content)]
+        self.references += [(path, ref.target_id) for ref in cross_references(content)]
         return content
 
     def check_references(self, ids: set[str]) -> None:
         """Every cross-reference names a section, a table or a figure (`ids`)."""
         for path, target in self.references:
             if target not in ids:
+                text = _at(self.located.data, path)
+                offset = _link_start(text, f"](#{target})") if isinstance(text, str) else -1
                 guess = difflib.get_close_matches(target, sorted(ids), n=1)
                 hint = f" (did you mean '#{guess[0]}'?)" if guess else ""
-                self.problems.append(self.located.problem(
-                    path, f"cross-reference to '#{target}': no section, table or figure "
+                self.problems.append(self.located.problem_in_text(
+                    path, text if isinstance(text, str) else "", offset,
+                    f"cross-reference to '#{target}': no section, table or figure "
                     f"has that id{hint}"))
 
 

@@ -74,6 +74,9 @@ class LocatedData:
     written: dict[DataPath, str] = field(default_factory=dict)
     #: Where a mapping or list is written in flow style, `{…}` or `[…]`.
     flow: set[DataPath] = field(default_factory=set)
+    #: Strings written as literal block scalars (`|`), whose lines are the file's lines.
+    literal: set[DataPath] = field(default_factory=set)
+    _file_lines: list[str] | None = field(default=None, repr=False)
 
     def where(self, path: DataPath, *, key: bool = False) -> Location | None:
         """The location of the value at `path`, or of its nearest located parent."""
@@ -87,6 +90,32 @@ class LocatedData:
 
     def problem(self, path: DataPath, message: str, *, key: bool = False) -> Problem:
         return Problem(self.file, self.where(path, key=key), format_path(path), message)
+
+    def problem_in_text(self, path: DataPath, text: str, offset: int, message: str) -> Problem:
+        """A problem at `offset` into `text`, the string at `path`: where it stands when
+        the string is a literal block scalar (its lines are the file's); else where the
+        string begins (a quoted or folded string's lines are not the file's)."""
+        start = self.where(path)
+        if start is None or offset < 0 or path not in self.literal:
+            return self.problem(path, message)
+        lines = self._lines()
+        content = [i for i in range(start.line, len(lines)) if lines[i].strip()]
+        if not content:
+            return self.problem(path, message)
+        line_in_text = text.count("\n", 0, offset)
+        column = offset - (text.rfind("\n", 0, offset) + 1)
+        indent = len(lines[content[0]]) - len(lines[content[0]].lstrip(" "))
+        # The indicator's line, then the string's lines one for one.
+        where = Location(start.line + 1 + line_in_text, indent + column + 1)
+        return Problem(self.file, where, format_path(path), message)
+
+    def _lines(self) -> list[str]:
+        if self._file_lines is None:
+            try:
+                self._file_lines = self.file.read_text(encoding="utf-8-sig").splitlines()
+            except (OSError, UnicodeDecodeError):  # standard input: read once, gone
+                self._file_lines = []
+        return self._file_lines
 
 
 def _loc(mark: Any) -> Location:
@@ -254,6 +283,8 @@ class _StrictReader(_EventParser, Resolver):
                 out.flow.add(path)
         elif isinstance(event, ScalarEvent):
             value = self._scalar(event)
+            if event.style == "|":
+                out.literal.add(path)
             if isinstance(value, int | float) and not isinstance(value, bool):
                 out.numerals[path] = event.value
             elif value is None or isinstance(value, bool):

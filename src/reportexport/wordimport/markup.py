@@ -53,7 +53,7 @@ def _render(content: Inlines, heavy: bool) -> str:
         elif isinstance(node, Link):
             out.append(f"[{_render(node.content, heavy)}]({_destination(node.url)})")
         elif isinstance(node, CrossReference):
-            out.append(f"[{_render(node.content, heavy)}](#{node.section_id})")
+            out.append(f"[{_render(node.content, heavy)}](#{node.target_id})")
         elif isinstance(node, Note):
             out.append(f"^[{_render(node.content, heavy)}]")
     return "".join(out)
@@ -95,7 +95,7 @@ def runs(content: Inlines, looks: tuple[Look, ...] = ()) -> list[tuple[object, .
             items = [("note", tuple(runs(node.content)))]
         else:
             kind: Look = (("link", node.url) if isinstance(node, Link)
-                    else ("ref", node.section_id) if isinstance(node, CrossReference)
+                    else ("ref", node.target_id) if isinstance(node, CrossReference)
                     else "em" if isinstance(node, Emphasis) else "strong")
             items = runs(node.content, tuple(sorted({*looks, kind}, key=str)))
         for item in items:

@@ -35,7 +35,7 @@ from reportexport.model import (
     notes,
     plain,
 )
-from reportexport.source.inline import SCHEMES
+from reportexport.source.inline import SCHEMES, readable
 from reportexport.source.reading import MAX_SECTION_DEPTH, slugify
 from reportexport.wordimport.marks import few_words, number_paragraphs
 from reportexport.wordimport.package import R, WordPackage, w
@@ -395,7 +395,9 @@ def build_inlines(segs: list[_Seg]) -> Inlines:
     out: list[Inline] = []
     for key, group in _groups(segs, lambda s: s.link):
         content = _strong(group)
-        if key is None:
+        if key is None or ((content or key[0] == "url") and not readable(plain(content))):
+            # A link whose words were deleted in Word (or are only spaces) would have
+            # no name: its words stay, the link goes (the source refuses such links).
             out += content
         elif key[0] == "url":
             out.append(Link(key[1], content))
@@ -938,10 +940,10 @@ def _resolve_references(draft: Draft, reader: _Reader) -> None:
         out: list[Inline] = []
         for node in content:
             if isinstance(node, CrossReference):
-                section = reader.bookmark_section.get(node.section_id)
+                section = reader.bookmark_section.get(node.target_id)
                 if section is None:
                     reader.notices.append(f"{reader.package.path}: a link to the bookmark "
-                                          f"'{node.section_id}' outside any section: kept as "
+                                          f"'{node.target_id}' outside any section: kept as "
                                           "its words")
                     out += fix(node.content)
                     continue

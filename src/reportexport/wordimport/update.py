@@ -102,7 +102,7 @@ class _Collector:
         out: list[Inline] = []
         for node in content:
             if isinstance(node, CrossReference):
-                out.append(CrossReference(self.ids.get(node.section_id, node.section_id),
+                out.append(CrossReference(self.ids.get(node.target_id, node.target_id),
                                           self.remap(node.content)))
             elif isinstance(node, Text):
                 out.append(node)

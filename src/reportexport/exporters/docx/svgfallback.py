@@ -7,9 +7,9 @@ the same PNG everywhere: text in a family the theme lacks is set in the body fam
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
+from reportexport.support.filecache import cached_by_file
 from reportexport.theme import FontFamily
 
 #: The fallback's resolution at the size the figure is set (as a raster figure's least).
@@ -20,15 +20,13 @@ def fallback_png(path: Path, body: FontFamily, heading: FontFamily, width_pt: fl
                  height_pt: float) -> bytes:
     """The SVG at `path` as a PNG of `width_pt` × `height_pt` at FALLBACK_DPI, its text in
     the theme's `body` and `heading` families."""
-    stat = path.stat()
-    return _rendered(path, stat.st_mtime_ns, stat.st_size, body, heading,
-                     max(1, round(width_pt * FALLBACK_DPI / 72)),
+    return _rendered(path, body, heading, max(1, round(width_pt * FALLBACK_DPI / 72)),
                      max(1, round(height_pt * FALLBACK_DPI / 72)))
 
 
-@functools.lru_cache(maxsize=16)
-def _rendered(path: Path, modified: int, size: int, body: FontFamily, heading: FontFamily,
-              width: int, height: int) -> bytes:
+@cached_by_file(maxsize=16)
+def _rendered(path: Path, body: FontFamily, heading: FontFamily, width: int,
+              height: int) -> bytes:
     import resvg_py
 
     # The checked file itself (source/svgimages.py: nothing outside it is referred to).

@@ -181,7 +181,7 @@ class _Body:
                 return wml.link_to_relationship(self._relationship(node.url),
                                                 self._link_runs(node.content, styles, family))
             case CrossReference():
-                return wml.link_to_bookmark(self.bookmarks[node.section_id],
+                return wml.link_to_bookmark(self.bookmarks[node.target_id],
                                             self._link_runs(node.content, styles, family))
             case Note():
                 return wml.footnote_reference(self.ids["footnote reference"], node.number)

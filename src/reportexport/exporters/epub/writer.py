@@ -14,6 +14,7 @@ from reportexport.exporters.epub.xhtml import (
     chapter_markup,
     cover_page,
     figure_file,
+    flavour,
     logo_file,
     nav_lists,
     page,
@@ -21,7 +22,7 @@ from reportexport.exporters.epub.xhtml import (
     section_targets,
     title_page,
 )
-from reportexport.exporters.htmlcore.markup import Element
+from reportexport.exporters.htmlcore.markup import Element, add_text
 from reportexport.exporters.htmlcore.styles import font_faces, stylesheet
 from reportexport.frontend import Document
 from reportexport.model import (
@@ -242,7 +243,7 @@ def _shown_characters(book: epub.EpubBook) -> frozenset[str]:
 def _finish_nav(nav: bytes, lists: list[Element]) -> bytes:
     """What ebooklib's navigation document cannot say: landmarks are for reading
     systems, not for the reader's page (EPUB 3 allows `hidden`); and a title's runs
-    in a script of its own language (Khmer…) say so, as on the pages (xhtml.text); the
+    in a script of its own language (Khmer…) say so, as on the pages (markup.add_text); the
     lists of tables and figures (`lists`, EPUB 3's lot and loi) follow the contents."""
     from lxml import etree
 
@@ -259,16 +260,8 @@ def _finish_nav(nav: bytes, lists: list[Element]) -> bytes:
         runs = language_runs(link.text or "")
         if len(link) or not any(run.language for run in runs):
             continue
-        link.text, last = None, None
-        for run in runs:
-            if run.language:
-                last = etree.SubElement(link, f"{{{_XHTML_NS}}}span", lang=run.language)
-                last.set("{http://www.w3.org/XML/1998/namespace}lang", run.language)
-                last.text = run.text
-            elif last is None:
-                link.text = run.text
-            else:
-                last.tail = run.text
+        words, link.text = link.text or "", None
+        add_text(link, words, flavour({}))
     return etree.tostring(root.getroottree(), xml_declaration=True, encoding="utf-8")
 
 

@@ -3,7 +3,6 @@ one file per top-level section, notes as EPUB 3 footnotes, images as package pat
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,20 +14,20 @@ from reportexport.exporters.htmlcore.markup import (
     XHTML_NS,
     Element,
     Flavour,
-    add_text,
+    block_fragment,
     block_list_entries,
-    block_target,
     facts_list,
     footnotes,
-    generated_id,
     lines,
     logo_element,
     paragraph,
     section_element,
+    title_block,
 )
 from reportexport.frontend import Document
-from reportexport.model import GENERATED_PREFIX, Figure, Logo, Section, Table
+from reportexport.model import GENERATED_PREFIX, Figure, Logo, Section
 from reportexport.source.images import edition_image
+from reportexport.support.filecache import cached_by_file
 
 #: Where each section is, by id: "file.xhtml#id" (sections share their top-level one's file).
 Targets = dict[str, str]
@@ -52,14 +51,13 @@ def section_targets(document: Document) -> Targets:
     targets = {anchor.section.id: f"{section_file(anchor.chapter)}#{anchor.section.id}"
                for anchor in document.outline}
     for ident, (block, anchor) in document.blocks.items():
-        kind = "table" if isinstance(block, Table) else "figure"
-        targets[ident] = f"{section_file(anchor.chapter)}#{generated_id(kind, block.number)}"
+        targets[ident] = f"{section_file(anchor.chapter)}#{block_fragment(block)}"
     return targets
 
 
 def flavour(targets: Targets) -> Flavour:
     """The core's conventions for the e-book's pages (in text/, beside images/)."""
-    return Flavour(xhtml=True, section_href=targets.__getitem__,
+    return Flavour(xhtml=True, target_href=targets.__getitem__,
                    image_src=lambda figure: f"../{figure_file(figure)}")
 
 
@@ -78,12 +76,11 @@ def figure_file(figure: Figure) -> str:
     Named by its content: an image that several figures show is stored once.
     """
     suffix = _SUFFIXES[figure.media_type]
-    stat = figure.image.stat()
-    return f"images/{_digest(figure.image, stat.st_mtime_ns, stat.st_size)}{suffix}"
+    return f"images/{_digest(figure.image)}{suffix}"
 
 
-@functools.lru_cache(maxsize=256)
-def _digest(path: Path, modified: int, size: int) -> str:
+@cached_by_file(maxsize=256)
+def _digest(path: Path) -> str:
     """Of the bytes the e-book carries (images.edition_image), which name the file."""
     return hashlib.sha256(edition_image(path)).hexdigest()[:16]
 
@@ -93,7 +90,7 @@ def page(title: str, language: str, body: Iterable[Element], *, body_type: str =
     # lxml's stubs type a map with both a default and a prefixed namespace too narrowly.
     html = etree.Element(f"{{{XHTML_NS}}}html",
                          nsmap={None: XHTML_NS, "epub": EPUB_NS})  # type: ignore[dict-item]
-    xhtml = Flavour(xhtml=True, section_href=str, image_src=str)
+    xhtml = Flavour(xhtml=True, target_href=str, image_src=str)
     xhtml.set_language(html, language)
     head = xhtml.child(html, "head")
     xhtml.child(head, "meta", {"charset": "utf-8"})
@@ -135,14 +132,10 @@ def chapter_markup(document: Document, chapter: Section, targets: Targets) -> li
 def title_page(document: Document, targets: Targets) -> list[Element]:
     xhtml = flavour(targets)
     meta = document.report.metadata
-    title = xhtml.element("h1", {"class": "title"})
-    add_text(title, meta.title, xhtml)
-    parts = [paragraph("publisher", meta.publisher, xhtml), title]
+    parts = title_block(meta, xhtml, {"class": "title"})
     if meta.logo:
         parts.insert(0, logo_element(meta.logo, f"../{logo_file(meta.logo)}", meta.publisher,
                                      xhtml))
-    if meta.subtitle:
-        parts.append(paragraph("subtitle", meta.subtitle, xhtml))
     parts.extend(paragraph("lead", p.content, xhtml) for p in document.report.lead)
     parts.append(facts_list((*document.cover_facts, *document.notices), xhtml))
     section = lines(xhtml.element("section", {"class": "titlepage",
@@ -162,7 +155,7 @@ def nav_lists(document: Document) -> list[Element]:
         navs.append(lines(nav, [
             xhtml.element("h2", None, block_list.title),
             block_list_entries(block_list, lambda block, anchor: (
-                f"text/{section_file(anchor.chapter)}#{block_target(block)}"), xhtml)]))
+                f"text/{section_file(anchor.chapter)}#{block_fragment(block)}"), xhtml)]))
     return navs
 
 

@@ -5,7 +5,6 @@ WOFF2 (fontTools, with Brotli), as data: URIs, so the page asks no other host.""
 from __future__ import annotations
 
 import base64
-import functools
 import io
 import logging
 from collections.abc import Collection, Iterable
@@ -13,6 +12,7 @@ from pathlib import Path
 
 from reportexport.exporters.htmlcore.markup import Element
 from reportexport.exporters.htmlcore.styles import font_faces
+from reportexport.support.filecache import cached_by_file
 from reportexport.theme import FontFamily, Theme
 from reportexport.typography.fontsubset import GENERATED_CHARACTERS, subset_font
 
@@ -54,19 +54,13 @@ def font_urls(theme: Theme, fallbacks: Collection[FontFamily], shown: Iterable[s
               used: Collection[tuple[str, str]]) -> dict[Path, str]:
     """Each font file of the faces `used` -> its subset to `shown` as a data: URI."""
     characters = frozenset(shown) | GENERATED_CHARACTERS
-    return {path: _font_uri(path, characters, *_stamp(path))
+    return {path: _font_uri(path, characters)
             for *_, path in font_faces(theme, fallbacks, used)}
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return stat.st_mtime_ns, stat.st_size
-
-
-# Kept: a preview rebuilds the page on every save, mostly with the same characters,
-# and compressing a face takes longer than building the rest of the canonical page.
-# By the file's time and size too: a font replaced in place is read again.
-@functools.lru_cache(maxsize=32)
-def _font_uri(path: Path, characters: frozenset[str], modified: int, size: int) -> str:
+# Kept: a preview rebuilds the page on every save, mostly with the same characters, and
+# each face is subset and compressed again otherwise.
+@cached_by_file(maxsize=32)
+def _font_uri(path: Path, characters: frozenset[str]) -> str:
     data = base64.b64encode(woff2(subset_font(path, characters))).decode("ascii")
     return f"data:font/woff2;base64,{data}"

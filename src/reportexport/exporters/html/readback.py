@@ -27,7 +27,9 @@ def outline_of(root: html.HtmlElement) -> list[tuple[int, str]]:
         for section in parent.iterchildren("section"):
             if section.get("role") == "doc-endnotes":
                 continue
-            heading = next(section.iterchildren(*HEADINGS), None)
+            # Past h6, a heading is ARIA's: <p role="heading" aria-level="7">.
+            heading = next((child for child in section.iterchildren()
+                            if child.tag in HEADINGS or child.get("role") == "heading"), None)
             if heading is None:
                 raise ValueError("a section of the page has no heading")
             out.append((level, heading.text_content().strip()))

@@ -12,6 +12,7 @@ from reportexport.exporters.htmlcore.styles import (
     COLOURS,
     RULES,
     Rule,
+    css_colour,
     feature_rules,
     font_face_rules,
     render,
@@ -61,6 +62,10 @@ WEB_RULES: tuple[Rule, ...] = (
     *((f"main h{n + 1}", {"font-size": f"{{heading_{n}}}",
                           "margin": f"{{heading_{n}_before}} 0 {{heading_after}}",
                           "color": "{accent}" if n < 3 else "{text}"}) for n in range(1, 6)),
+    ("main p[role='heading']", {"font-family": "{heading_font}", "font-weight": "bold",
+                                "line-height": "1.2", "break-after": "avoid",
+                                "font-size": "{heading_6}",
+                                "margin": "{heading_6_before} 0 {heading_after}"}),
     ("nav.contents", {"border-top": "1px solid {rule}", "border-bottom": "1px solid {rule}",
                       "margin-bottom": "2rem", "font-family": "{heading_font}"}),
     ("nav.contents h2", {"font-size": "{small}", "text-transform": "uppercase",
@@ -100,13 +105,18 @@ WIDE_RULES: tuple[Rule, ...] = (
                       "margin": "0", "font-size": "0.9em"}),
 )
 
+#: What print sets around each link's address after the link; the page's font subset
+#: carries these characters (html/writer.py), or a printer draws them in a system font.
+ADDRESS_OPENS, ADDRESS_CLOSES = " <", ">"
+
 PRINT_RULES: tuple[Rule, ...] = (
     ("nav.contents, .skip", {"display": "none"}),
     (".layout", {"display": "block"}),
     ("main", {"max-width": "none"}),
     ("main > section", {"break-before": "page"}),
     ("a[href^='http']::after, a[href^='mailto']::after", {
-        "content": "' <' attr(href) '>'", "font-size": "0.85em", "overflow-wrap": "anywhere"}),
+        "content": f"'{ADDRESS_OPENS}' attr(href) '{ADDRESS_CLOSES}'", "font-size": "0.85em",
+        "overflow-wrap": "anywhere"}),
     (".table-region", {"overflow": "visible"}),
 )
 #: In print, for a report with sections that ask for a new page (`new_page`).
@@ -144,7 +154,7 @@ def palette(theme: Theme, dark: bool) -> dict[str, str]:
     """The page's colours for one scheme: the theme's, kept readable on its background;
     in the dark scheme the text is light and every other colour made light enough."""
     background = DARK_BACKGROUND if dark else LIGHT_BACKGROUND
-    colours = {name: getattr(theme.colours, name) for name in COLOURS}
+    colours = {name: css_colour(theme.colours, name) for name in COLOURS}
     if dark:
         colours["text"], colours["rule"] = DARK_TEXT, DARK_RULE
     found = {name: readable(colours[name], background, CONTRAST[name]) for name in COLOURS}

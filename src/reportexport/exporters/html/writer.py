@@ -5,36 +5,49 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import functools
 import json
+import unicodedata
 from pathlib import Path
 
 from lxml import etree
 
 from reportexport.exporters.html.fonts import font_urls, used_faces
-from reportexport.exporters.html.webstyle import web_stylesheet
+from reportexport.exporters.html.webstyle import (
+    ADDRESS_CLOSES,
+    ADDRESS_OPENS,
+    web_stylesheet,
+)
 from reportexport.exporters.htmlcore.markup import (
     Element,
     Flavour,
     add_text,
+    block_fragment,
     block_list_entries,
-    block_target,
     endnotes,
     facts_list,
-    generated_id,
     lines,
     logo_element,
     paragraph,
     section_element,
+    title_block,
 )
 from reportexport.frontend import ISBN, Document
-from reportexport.model import GENERATED_PREFIX, Figure, Report, Table, block_features, plain
+from reportexport.model import (
+    GENERATED_PREFIX,
+    Figure,
+    Paragraph,
+    Report,
+    block_features,
+    plain,
+    walk_sections,
+)
 from reportexport.source.images import edition_image
+from reportexport.support.filecache import cached_by_file
 from reportexport.theme import FontFamily, Theme
 from reportexport.typography.fontruns import chain, needed_fallbacks, needs_glyph
 from reportexport.typography.fontsubset import covers
 
-HTML = Flavour(xhtml=False, section_href=lambda section_id: f"#{section_id}",
+HTML = Flavour(xhtml=False, target_href=lambda target_id: _unresolved(target_id),
                image_src=lambda figure: image_uri(figure), table_regions=True,
                grouped_facts=True, labelled_sections=False, page_breaks=True)
 MAIN_ID = f"{GENERATED_PREFIX}main"
@@ -45,27 +58,35 @@ BACK_ARROWS = ("\u21a9\ufe0e", "\u2191", "^")
 DESCRIPTION_LENGTH = 300
 
 
+def _unresolved(target_id: str) -> str:
+    """HTML is the page's flavour before its targets are known: page_flavour gives them."""
+    raise AssertionError(f"a link to #{target_id} made without page_flavour's targets")
+
+
 def image_uri(figure: Figure) -> str:
-    stat = figure.image.stat()
-    return _image_uri(figure.image, figure.media_type, stat.st_mtime_ns, stat.st_size)
+    return _image_uri(figure.image, figure.media_type)
 
 
-@functools.lru_cache(maxsize=64)
-def _image_uri(path: Path, media_type: str, modified: int, size: int) -> str:
+@cached_by_file(maxsize=64)
+def _image_uri(path: Path, media_type: str) -> str:
     """The one converted copy every edition embeds (images.edition_image), as a data: URI."""
     return f"data:{media_type};base64,{base64.b64encode(edition_image(path)).decode('ascii')}"
 
 
 def page_bytes(report: Report, theme: Theme) -> bytes:
     document = Document.of(report)
-    body = _body(document, page_flavour(document, back_arrow(theme.body_font)))
+    body = _body(document, page_flavour(document), back_arrow(theme.body_font))
     # What the page shows: its text, in capitals too (labels are set in capitals by the
     # stylesheet), and the links' addresses a printer adds after them.
     shown: set[str] = set()
+    language = report.metadata.language
     for piece in body.itertext():  # piece by piece: a long report's text is megabytes
-        shown.update(str(piece), str(piece).upper())
+        shown.update(str(piece), capitals(str(piece), language))
     for link in body.iter("a"):
-        shown.update(link.get("href", ""))
+        href = link.get("href", "")
+        shown.update(href)
+        if not href.startswith("#"):  # print sets it after the link, in brackets
+            shown.update(ADDRESS_OPENS + ADDRESS_CLOSES + "%")  # "%": an address's escapes
     fallbacks = needed_fallbacks(report.characters, (theme.body_font, theme.heading_font))
     used = used_faces(body)
     page_breaks = any(section.new_page for _, section in report.walk())
@@ -75,6 +96,20 @@ def page_bytes(report: Report, theme: Theme) -> bytes:
     lines(html, [_head(document, css), body])
     return (b"<!DOCTYPE html>\n"
             + etree.tostring(html, method="html", encoding="utf-8") + b"\n")
+
+
+def capitals(text: str, language: str) -> str:
+    """`text` as the browser's text-transform: uppercase sets it in `language`: str.upper
+    is the language-neutral mapping, which Turkish and Azeri (i to dotted İ) and Greek
+    (capitals without their accents) do not follow."""
+    primary = language.split("-")[0].lower()
+    if primary in ("tr", "az"):
+        text = text.replace("i", "\u0130")
+    upper = text.upper()
+    if primary == "el":
+        upper += "".join(char for char in unicodedata.normalize("NFD", upper)
+                         if not unicodedata.combining(char))
+    return upper
 
 
 def back_arrow(family: FontFamily) -> str:
@@ -87,17 +122,16 @@ def back_arrow(family: FontFamily) -> str:
     return BACK_ARROWS[-1]
 
 
-def page_flavour(document: Document, arrow: str) -> Flavour:
+def page_flavour(document: Document) -> Flavour:
     """The core's conventions for this page: every target a fragment of it (a section's
-    heading, or a table's or figure's generated id), notes going back by `arrow`."""
+    heading, or a table's or figure's generated id)."""
     targets = {anchor.section.id: f"#{anchor.section.id}" for anchor in document.outline}
     for ident, (block, _) in document.blocks.items():
-        kind = "table" if isinstance(block, Table) else "figure"
-        targets[ident] = f"#{generated_id(kind, block.number)}"
-    return dataclasses.replace(HTML, section_href=targets.__getitem__, back_link=arrow)
+        targets[ident] = f"#{block_fragment(block)}"
+    return dataclasses.replace(HTML, target_href=targets.__getitem__)
 
 
-def _body(document: Document, flavour: Flavour) -> Element:
+def _body(document: Document, flavour: Flavour, back_link: str) -> Element:
     """The front matter, the body and the annexes in <main>, in reading order."""
     report = document.report
     skip = HTML.element("a", {"class": "skip", "href": f"#{MAIN_ID}"}, "Skip to the text")
@@ -106,23 +140,17 @@ def _body(document: Document, flavour: Flavour) -> Element:
                 for part in report.parts for section in part]
     notes = document.notes()
     main = lines(HTML.element("main", {"id": MAIN_ID}),
-                 [*lead, *sections, *([endnotes(notes, flavour)] if notes else [])])
+                 [*lead, *sections, *([endnotes(notes, flavour, back_link)] if notes else [])])
     layout = lines(HTML.element("div", {"class": "layout"}), [_contents(document), main])
     return lines(HTML.element("body"), [skip, _header(document), layout, _footer(document)])
 
 
 def _header(document: Document) -> Element:
     meta = document.report.metadata
-    title = HTML.element("h1")
-    add_text(title, meta.title, HTML)
-    parts = [paragraph("publisher", meta.publisher, HTML), title]
+    parts = title_block(meta, HTML)
     if meta.logo:
-        logo = meta.logo
-        stat = logo.image.stat()
-        src = _image_uri(logo.image, logo.media_type, stat.st_mtime_ns, stat.st_size)
-        parts.insert(0, logo_element(logo, src, meta.publisher, HTML))
-    if meta.subtitle:
-        parts.append(paragraph("subtitle", meta.subtitle, HTML))
+        src = _image_uri(meta.logo.image, meta.logo.media_type)
+        parts.insert(0, logo_element(meta.logo, src, meta.publisher, HTML))
     parts.append(facts_list(document.cover_facts, HTML))
     return lines(HTML.element("header", {"class": "masthead"}), parts)
 
@@ -143,7 +171,7 @@ def _contents(document: Document) -> Element:
     for block_list in document.lists:  # under the contents: lists of tables, of figures
         parts.append(HTML.element("h2", {"id": f"{GENERATED_PREFIX}list-of-{block_list.kind}"},
                                   block_list.title))
-        parts.append(block_list_entries(block_list, lambda block, _: f"#{block_target(block)}",
+        parts.append(block_list_entries(block_list, lambda block, _: f"#{block_fragment(block)}",
                                         HTML))
     return lines(HTML.element("nav", {"class": "contents", "aria-labelledby": CONTENTS_ID}),
                  parts)
@@ -152,20 +180,24 @@ def _contents(document: Document) -> Element:
 def _footer(document: Document) -> Element:
     meta = document.report.metadata
     parts = [paragraph("publisher", meta.publisher, HTML)]
-    # The notices as the title page of the other editions gives them: rights and a
-    # disclaimer are sentences of their own; an ISBN says what it is.
+    # The notices in the page's footer: rights and a disclaimer are sentences of their
+    # own (the other editions' title pages label them); an ISBN says what it is.
     parts.extend(paragraph(label.lower(), f"{label} {value}" if label == ISBN else value, HTML)
                  for label, value in document.notices)
     return lines(HTML.element("footer"), parts)
 
 
 def description(document: Document) -> str:
-    """The report's description, or else its lead's words (or its first paragraph's),
-    cut at a word to what a search result shows."""
-    meta = document.report.metadata
-    words = meta.description or " ".join(plain(p.content) for p in document.report.lead)
+    """The report's description, or else its lead's words, or else its body's first
+    paragraph (a section's title is a heading, not a description), cut at a word to
+    what a search result shows."""
+    report = document.report
+    words = report.metadata.description or " ".join(plain(p.content) for p in report.lead)
     if not words:
-        words = next((text for section, text in document.report.texts() if section), "")
+        # The body's first paragraph; failing that (a body of tables), any part's.
+        sections = (*walk_sections(report.sections), *report.walk())
+        words = next((plain(block.content) for _, section in sections
+                      for block in section.blocks if isinstance(block, Paragraph)), "")
     words = " ".join(words.split())
     if len(words) <= DESCRIPTION_LENGTH:
         return words

@@ -34,6 +34,7 @@ from reportexport.model import (
     Inlines,
     Link,
     Logo,
+    Metadata,
     Note,
     NumberedList,
     Paragraph,
@@ -61,18 +62,21 @@ def generated_id(kind: str, number: int) -> str:
     return f"{GENERATED_PREFIX}{kind}-{number}"
 
 
+def block_fragment(block: Table | Figure) -> str:
+    """The id of a table's or figure's element: what a cross-reference to it leads to."""
+    return generated_id("table" if isinstance(block, Table) else "figure", block.number)
+
+
 @dataclass(frozen=True)
 class Flavour:
     """What the editions built on this core do differently (see the module's doc)."""
 
     #: True: XHTML in its namespace, `xml:lang` beside `lang`, EPUB 3's `epub:type`.
     xhtml: bool
-    #: A section's id -> the href that leads to its heading.
-    section_href: Callable[[str], str]
+    #: A section's, table's or figure's id -> the href that leads to it.
+    target_href: Callable[[str], str]
     #: A figure -> its image's src.
     image_src: Callable[[Figure], str]
-    #: The back-link's text in a note list written with ARIA's roles.
-    back_link: str = "\u21a9\ufe0e"
     #: True: each table stands in a labelled region of its own, which scrolls
     #: sideways by itself when the table is wider than the screen (the web page).
     table_regions: bool = False
@@ -162,7 +166,7 @@ def add_inline(parent: Element, node: Inline, flavour: Flavour) -> None:
         case Link():
             add_inlines(flavour.child(parent, "a", _link_target(node.url)), node.content, flavour)
         case CrossReference():
-            anchor = flavour.child(parent, "a", {"href": flavour.section_href(node.section_id)})
+            anchor = flavour.child(parent, "a", {"href": flavour.target_href(node.target_id)})
             add_inlines(anchor, node.content, flavour)
         case Note():
             parent.append(note_mark(node, flavour))
@@ -260,7 +264,7 @@ def _figure(figure: Figure, flavour: Flavour) -> Element:
         image.set("width", str(figure.width_px))
         image.set("height", str(figure.height_px))
     caption = caption_element("figcaption", figure, flavour)
-    return lines(flavour.element("figure", {"id": generated_id("figure", figure.number)}),
+    return lines(flavour.element("figure", {"id": block_fragment(figure)}),
                  (image, caption))
 
 
@@ -286,7 +290,7 @@ def table_element(table: Table, flavour: Flavour) -> Element:
     head = lines(flavour.element("thead"), [row(table.columns, "th")])
     body = lines(flavour.element("tbody"), (row(cells, "td") for cells in table.rows))
     caption = caption_element("caption", table, flavour)
-    element = lines(flavour.element("table", {"id": generated_id("table", table.number)}),
+    element = lines(flavour.element("table", {"id": block_fragment(table)}),
                     (caption, head, body))
     if table.note is not None:  # the note describes the table
         element.set("aria-describedby", generated_id("table-note", table.number))
@@ -311,13 +315,19 @@ def _with_note(element: Element, table: Table, flavour: Flavour) -> Element:
 def section_element(section: Section, level: int, flavour: Flavour,
                     headings: Mapping[str, Anchor], top_level: int = 1) -> Element:
     """One section and its subsections; headings follow the source's levels, from
-    h`top_level` for a top-level section (h6 at most), and read as the front end words
-    them (`headings`, by section id: "2.1 Findings", "Annex A Methodology").
+    h`top_level` for a top-level section (past h6, ARIA's heading role at its level),
+    and read as the front end words them (`headings`, by section id: "2.1 Findings",
+    "Annex A Methodology").
 
     The heading carries the section's id, as a cross-reference's and the contents'
     target (the PDF's destination and the DOCX's bookmark are on the heading too).
     """
-    heading = flavour.element(f"h{min(level + top_level - 1, 6)}", {"id": section.id})
+    rank = level + top_level - 1
+    # HTML's headings end at h6; a deeper one (a web page's sixth level) keeps its own
+    # level for assistive technology as ARIA's heading role.
+    heading = (flavour.element(f"h{rank}", {"id": section.id}) if rank <= 6 else
+               flavour.element("p", {"id": section.id, "role": "heading",
+                                     "aria-level": str(rank)}))
     add_text(heading, headings[section.id].heading, flavour)
     labels = {"aria-labelledby": section.id} if flavour.labelled_sections else {}
     if section.new_page and flavour.page_breaks:
@@ -340,11 +350,6 @@ def block_list_entries(block_list: BlockList, href: Callable[[Table | Figure, An
         link = flavour.child(item, "a", {"href": href(block, anchor)})
         add_text(link, BlockList.entry_text(block), flavour)
     return entries
-
-
-def block_target(block: Table | Figure) -> str:
-    """The id a table or figure carries in the e-book and the web page."""
-    return generated_id("table" if isinstance(block, Table) else "figure", block.number)
 
 
 #: The logo's box on a title page or header, in CSS pixels (40 x 14 mm, as in print).
@@ -382,6 +387,18 @@ def paragraph(css_class: str, content: Inlines | str, flavour: Flavour) -> Eleme
     return add_inlines(element, content, flavour)
 
 
+def title_block(metadata: Metadata, flavour: Flavour,
+                title_attributes: Mapping[str, str] | None = None) -> list[Element]:
+    """The publisher's line, the title as the one <h1>, and the subtitle if any: how
+    the web page's masthead and the e-book's title page begin."""
+    title = flavour.element("h1", dict(title_attributes or {}))
+    add_text(title, metadata.title, flavour)
+    parts = [paragraph("publisher", metadata.publisher, flavour), title]
+    if metadata.subtitle:
+        parts.append(paragraph("subtitle", metadata.subtitle, flavour))
+    return parts
+
+
 def footnotes(notes: Sequence[Note], flavour: Flavour) -> Element:
     """Notes as EPUB 3 footnotes (pop-ups in reading systems), after the text that
     marks them: each note's number leads back to its mark."""
@@ -400,10 +417,11 @@ def footnotes(notes: Sequence[Note], flavour: Flavour) -> Element:
     return lines(element, asides)
 
 
-def endnotes(notes: Sequence[Note], flavour: Flavour, heading: str = "h2") -> Element:
+def endnotes(notes: Sequence[Note], flavour: Flavour, back_link: str) -> Element:
     """Notes as a web page's endnotes (DPUB-ARIA): a numbered list whose items each
-    end in a back-link (`doc-backlink`) to the note's mark (`doc-noteref`)."""
-    title = flavour.element(heading, {"id": f"{GENERATED_PREFIX}notes"}, "Notes")
+    end in a back-link (`doc-backlink`, its sign `back_link`) to the note's mark
+    (`doc-noteref`)."""
+    title = flavour.element("h2", {"id": f"{GENERATED_PREFIX}notes"}, "Notes")
     items = flavour.element("ol")
     for note in notes:
         item = flavour.child(items, "li", {"id": generated_id("note", note.number)})
@@ -416,7 +434,7 @@ def endnotes(notes: Sequence[Note], flavour: Flavour, heading: str = "h2") -> El
         # words first: after the arrow, at the end of a full line, they open another.
         flavour.child(back, "span", {"class": "visually-hidden"},
                       f"Back to the mark of note {note.number}")
-        flavour.child(back, "span", {"aria-hidden": "true"}, flavour.back_link)
+        flavour.child(back, "span", {"aria-hidden": "true"}, back_link)
     items.text = "\n"
     return lines(flavour.element("section", {"class": "notes", "role": "doc-endnotes",
                                              "aria-labelledby": f"{GENERATED_PREFIX}notes"}),

@@ -10,9 +10,13 @@ Colours are the theme's own, or CSS variables the web page sets per colour schem
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
+from PIL import ImageColor
+
+from reportexport.source.problems import ExportError
 from reportexport.theme import Colours, FontFamily, Theme
 
 #: Every face the stylesheet can select, as (role, style): emphasis may
@@ -194,9 +198,27 @@ def render(rules: tuple[Rule, ...], values: Mapping[str, str]) -> str:
         for selector, declarations in rules)
 
 
+_HEX_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+def css_colour(colours: Colours, name: str) -> str:
+    """The theme's colour `name` as CSS, parsed as the web page's contrast checks parse
+    it: #RRGGBB as written (the theme file's form), another colour a theme made in
+    Python gives as #rrggbb; anything else (which could end a CSS rule) is refused."""
+    value = getattr(colours, name)
+    if isinstance(value, str) and _HEX_COLOUR.fullmatch(value):
+        return value
+    try:
+        red, green, blue = ImageColor.getrgb(str(value))[:3]
+    except ValueError:
+        raise ExportError(f"theme colour {name} is {value!r}: expected a colour "
+                          "written #RRGGBB") from None
+    return f"#{red:02x}{green:02x}{blue:02x}"
+
+
 def theme_colour(colours: Colours) -> Callable[[str], str]:
-    """The theme's colours as themselves."""
-    return lambda name: str(getattr(colours, name))
+    """The theme's colours, each parsed by css_colour."""
+    return lambda name: css_colour(colours, name)
 
 
 def stylesheet(theme: Theme, font_urls: Mapping[Path, str],

@@ -292,7 +292,7 @@ def inline_markup(node: Inline, ink: Ink) -> str:
         case Link():
             return _link(node.url, node.content, ink)
         case CrossReference():
-            return _link(f"#{destination(node.section_id)}", node.content, ink)
+            return _link(f"#{destination(node.target_id)}", node.content, ink)
         case Note():
             return (f'{_OPEN_REFERENCE}<super><font face="{ink.mark_font}">{node.number}'
                     f"</font></super>{_CLOSE}")

@@ -418,7 +418,7 @@ def _describe_links(content: Inlines, out: dict[str, str]) -> None:
         if isinstance(node, Link):
             out.setdefault(node.url, plain_text(node.content) or node.url)
         elif isinstance(node, CrossReference):
-            out.setdefault(destination(node.section_id), plain_text(node.content))
+            out.setdefault(destination(node.target_id), plain_text(node.content))
         _describe_links(node.content, out)
 
 
