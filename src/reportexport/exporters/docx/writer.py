@@ -626,8 +626,8 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
         body.add(_toc(front_end, ids, bookmarks, theme.heading_font))
     for block_list in front_end.lists:
         body.add(_list_of(block_list, ids, bookmarks, theme.heading_font))
-        if theme.contents == "page":
-            body.page_break()
+    if theme.contents == "page":
+        body.page_break()
     for paragraph in front_end.report.lead:
         body.paragraph("Lead", paragraph.content)
     for anchor in front_end.main_matter:
