@@ -205,6 +205,10 @@ def nested_blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:
 #: checks), so no section id can take, or be taken by, a generated name.
 GENERATED_PREFIX = "_"
 
+#: The parts of a report that hold sections, in reading order: `Report`'s fields and the
+#: source's keys alike.
+SECTION_PARTS = ("front", "sections", "appendices")
+
 
 @dataclass(frozen=True)
 class Section:

@@ -12,6 +12,7 @@ from typing import Any
 
 from reportexport.model import (
     LIST_LEVELS,
+    SECTION_PARTS,
     Block,
     BulletList,
     Callout,
@@ -162,9 +163,6 @@ def _text(data: Any, key: str) -> str:
     value = data.get(key) if isinstance(data, dict) else None
     return value.strip() if isinstance(value, str) else ""
 
-
-#: The parts of a source that hold sections, in reading order.
-SECTION_PARTS = ("front", "sections", "appendices")
 
 
 #: Why two ids may not differ only in case, by the kind of the second: a section's id

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportexport.model import (
+    SECTION_PARTS,
     Emphasis,
     Inlines,
     Note,
@@ -39,7 +40,6 @@ from reportexport.model import (
     walk_sections,
 )
 from reportexport.source.problems import ExportError, Problem
-from reportexport.source.reading import SECTION_PARTS
 from reportexport.theme import FontFamily, Theme
 from reportexport.typography.fontruns import chain, font_runs, language_of
 from reportexport.typography.sizing import column_widths
