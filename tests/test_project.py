@@ -167,3 +167,16 @@ def test_an_unmarked_test_that_starts_a_conformance_tool_fails(tmp_path: Path) -
     assert "starts chromium (through Playwright) but is not marked" in out, out
     assert "'conformace' not found in `markers`" in out, out
     assert re.search(r"\b2 failed, 3 passed, 2 errors\b", out), out
+
+
+def test_every_package_of_the_source_tree_is_installed() -> None:
+    """pyproject.toml lists the packages a wheel carries: a package left out installs
+    nowhere but an editable checkout (the HTML edition's once did)."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+                 ["tool"]["setuptools"]["packages"])
+    src = ROOT / "src"
+    found = {".".join(init.parent.relative_to(src).parts)
+             for init in src.rglob("__init__.py")}
+    assert found - listed == set(), "packages missing from [tool.setuptools] packages"
