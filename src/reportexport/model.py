@@ -201,7 +201,7 @@ def nested_blocks(blocks: tuple[Block, ...]) -> Iterator[Block]:
 
 #: What begins every name an edition makes up for itself: a note's anchor and its
 #: mark's, a table's, a figure's, the e-book's cover and title page files. The
-#: schema's section id pattern lets no id begin with it (tests/test_generated_names.py
+#: schema's section id pattern lets no id begin with it (tests/exporters/test_generated_names.py
 #: checks), so no section id can take, or be taken by, a generated name.
 GENERATED_PREFIX = "_"
 

@@ -198,7 +198,7 @@ def _checked(path: Path, modified: int, size: int) -> CheckedImage:
         raise ImageProblem("cannot be read as an image; use PNG, JPEG or SVG") from None
     except ValueError as exc:
         # Pillow's words for a compressed PNG chunk over PngImagePlugin.MAX_TEXT_CHUNK (a
-        # zTXt, iTXt or iCCP bomb); tests/test_image_modes.py fails if they change.
+        # zTXt, iTXt or iCCP bomb); tests/exporters/test_image_modes.py fails if they change.
         if "MAX_TEXT" in str(exc):
             raise ImageProblem("holds a metadata chunk (text or colour profile) that "
                                f"decompresses to more than the {_max_text_mib()} MiB "

@@ -10,7 +10,7 @@ elements behind its proxies, through the functions below and nowhere else.
 The parameters carry python-docx's own types, so mypy checks each reach against
 the installed release; the XML elements returned are python-docx's oxml elements
 (lxml elements with its methods), typed Any as its proxies leave them.
-tests/test_pythondocx_compat.py runs every function here against the installed
+tests/exporters/docx/test_pythondocx_compat.py runs every function here against the installed
 python-docx and reads the result back with lxml, so a release that renames or
 moves one of these names fails there, naming it, before an edition goes wrong.
 """

@@ -8,7 +8,7 @@ they are set in (`note_numbers`).
 
 What this needs past reportlab's public API (a frame's foot, the paragraph
 fragments and container contents marks hide in, the document's count of a
-page's flowables) it asks of reportlab_compat. tests/test_footnotes.py checks
+page's flowables) it asks of reportlab_compat. tests/exporters/test_footnotes.py checks
 both halves of a split paragraph and every page of a report whose notes fall
 in split paragraphs, lists, quotations and tables.
 """

@@ -8,7 +8,7 @@ attribute or behaviour it relies on and why there is no public way.
 
 `check_reportlab()` runs before every build and fails loudly, naming what is
 gone, if a reportlab release no longer has an attribute relied on here;
-tests/test_reportlab_compat.py checks each hook behaves as relied on.
+tests/exporters/pdf/test_reportlab_compat.py checks each hook behaves as relied on.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ an incremental update, with the catalog again, now pointing at the root.
 reportlab has no tagging API. What this needs past reportlab's public API (the
 page dictionaries' entries, the annotations, the document's object numbers, the
 trailer it wrote, the text object's operators) it asks of reportlab_compat;
-tests/test_tagged_pdf.py reads the tree back with poppler and pikepdf and checks
+tests/exporters/pdf/test_tagged_pdf.py reads the tree back with poppler and pikepdf and checks
 it with `pdfua`.
 """
 

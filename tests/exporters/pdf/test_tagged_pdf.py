@@ -276,7 +276,7 @@ def test_cover_contents_tables_figures_and_notes_are_elements(case: str,
         assert row.kids[1].text() == _words(fact.value)
     # The contents: one entry per section, each a link holding its heading (its page
     # number, like the footer's, is pagination).
-    # (The lists of tables and figures, if any, are TOCs after it: tests/test_lists.py.)
+    # (The lists of tables and figures, if any, are TOCs after it: tests/exporters/test_lists.py.)
     toc = next(n for n in nodes if n.role == "TOC")
     assert [k.kids[0].role for k in toc.kids] == ["Link"] * len(report.outline())
     for entry, (_, title) in zip(toc.kids, document.headings(), strict=True):
@@ -307,7 +307,7 @@ def test_cover_contents_tables_figures_and_notes_are_elements(case: str,
 
     figures = [b for b in report_blocks(report) if isinstance(b, Figure)]
     # The logo, if there is one, is the cover's first element, placed (its /Alt, the
-    # publisher's name, is read in tests/test_logo.py).
+    # publisher's name, is read in tests/exporters/test_logo.py).
     logo = [cover.kids[0]] if meta.logo else []
     assert all(n.role == "Figure" and any(a.startswith("/BBox") for a in n.attributes)
                for n in logo)

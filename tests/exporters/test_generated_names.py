@@ -6,8 +6,8 @@ like, the names the editions generate (the e-book's `cover` and `titlepage` file
 `fn1`, `xml-x` …), names Windows keeps for devices (`con`), and the longest id the
 schema allows. Every section links to every
 section; each edition is read back and each link must land on its heading. (EPUBCheck
-checks the same e-book: tests/test_epub.py.) Ids that differ only in case are refused:
-tests/data/invalid/ids-differing-only-in-case.yaml.
+checks the same e-book: tests/exporters/epub/test_epub.py.) Ids that differ only in
+case are refused: tests/data/invalid/ids-differing-only-in-case.yaml.
 """
 
 from __future__ import annotations

@@ -48,10 +48,10 @@ from reportexport.source.reading import load_report
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #: Not yet read back from Word: the publisher's apparatus (front matter, numbered
 #: headings, annexes, automatic references; #26), which the Word import leaves for
-#: a later change. tests/test_apparatus.py reads those editions back instead; and
+#: a later change. tests/exporters/test_apparatus.py reads those editions back instead; and
 #: the everyday blocks of #26 (table notes, nested lists, definition lists, callouts),
-#: which tests/test_blocks.py reads back; and the pages of #26 (annexes, automatic
-#: references, a logo on the title page), which tests/test_pages.py, test_lists.py and
+#: which tests/exporters/test_blocks.py reads back; and the pages of #26 (annexes, automatic
+#: references, a logo on the title page), which tests/exporters/test_pages.py, test_lists.py and
 #: test_logo.py read back.
 NOT_YET_IMPORTED = {DATA / "valid" / f"{name}.yaml" for name in (
     "apparatus", "table-notes", "nested-lists", "everyday-blocks", "callout-long",
