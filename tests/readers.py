@@ -33,6 +33,20 @@ def pdf_text(path: Path) -> str:
 _KHMER_LINE_BREAK = re.compile("(?<=[\u1780-\u17ff])\n(?=[\u1780-\u17ff])")
 
 
+def pdf_page_lines(path: Path) -> list[list[str]]:
+    """Each page's non-blank lines as poppler lays them out, spaces squeezed."""
+    import subprocess
+
+    from pypdf import PdfReader
+
+    pages = []
+    for n in range(1, len(PdfReader(path).pages) + 1):
+        text = subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(path),
+                               "-"], capture_output=True, text=True, check=True).stdout
+        pages.append([" ".join(line.split()) for line in text.splitlines() if line.strip()])
+    return pages
+
+
 def docx_text(path: Path) -> str:
     """The body's paragraphs, then the footnotes' (as Word shows them, at the feet of pages)."""
     with zipfile.ZipFile(path) as archive:

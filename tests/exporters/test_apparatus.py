@@ -22,6 +22,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from conftest import DATA
+from readers import pdf_page_lines
 from reportexport.building import build
 from reportexport.frontend import Document, annex_letter
 from reportexport.source.problems import InputError
@@ -49,25 +50,14 @@ def editions(tmp_path_factory: pytest.TempPathFactory, theme: Theme) -> dict[str
     return {path.suffix[1:]: path for path in paths}
 
 
-def _pages(pdf: Path) -> list[str]:
-    count = len(PdfReader(pdf).pages)
-    return [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(pdf), "-"],
-                           capture_output=True, text=True, check=True).stdout
-            for n in range(1, count + 1)]
-
-
-def _lines(page: str) -> list[str]:
-    return [" ".join(line.split()) for line in page.splitlines() if line.strip()]
-
-
 # The PDF
 
 
 def test_pdf_cover_and_imprint_name_the_authors_and_the_notices(editions: dict[str, Path]
                                                                 ) -> None:
-    cover, imprint, *_ = _pages(editions["pdf"])
-    assert "AUTHORS Ana Sousa, Kimsan Chea" in _lines(cover)
-    lines = _lines(imprint)
+    cover, imprint, *_ = pdf_page_lines(editions["pdf"])
+    assert "AUTHORS Ana Sousa, Kimsan Chea" in cover
+    lines = imprint
     for label, value in (("ISBN", "978-3-16-148410-0"), ("RIGHTS", RIGHTS),
                          ("DISCLAIMER", "The views expressed are the authors' own.")):
         assert lines[lines.index(label) + 1] == value
@@ -75,7 +65,7 @@ def test_pdf_cover_and_imprint_name_the_authors_and_the_notices(editions: dict[s
 
 def test_pdf_front_matter_precedes_the_contents_and_annex_a_opens_a_page(
         editions: dict[str, Path]) -> None:
-    pages = [_lines(page) for page in _pages(editions["pdf"])]
+    pages = pdf_page_lines(editions["pdf"])
     first = {heading: next(i for i, page in enumerate(pages) if heading in page)
              for heading in ("Acknowledgements", "Contents", "1 Introduction",
                              "Annex A Methodology")}
@@ -103,12 +93,12 @@ def test_pdf_outline_and_references(editions: dict[str, Path]) -> None:
         return out
 
     assert walk(reader.outline, 1) == HEADINGS
-    text = " ".join(" ".join(_lines(page)) for page in _pages(editions["pdf"]))
+    text = " ".join(" ".join(page) for page in pdf_page_lines(editions["pdf"]))
     assert ("Budgets are in Table 1, the chart is Figure 1, the method in Annex A and the "
             "findings in section 2.1; see the findings.") in text
     assert "Back to section 1, see also Table 1." in text
     # Each reference's link leads to the page its target is on.
-    pages = _pages(editions["pdf"])
+    pages = pdf_page_lines(editions["pdf"])
     targets = {"Table 1": "Table 1. The budget", "Figure 1": "Figure 1. The chart",
                "Annex A": "Annex A Methodology", "section 2.1": "2.1 Detail",
                "section 1": "1 Introduction", "the findings": "2 Findings"}
@@ -117,7 +107,7 @@ def test_pdf_outline_and_references(editions: dict[str, Path]) -> None:
             ] == REFERENCES
     for text, page in links:
         if text in targets:
-            assert targets[text] in _lines(pages[page]), text
+            assert targets[text] in pages[page], text
 
 
 def _pdf_links(pdf: Path, reader: PdfReader) -> list[tuple[str, int]]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from conftest import DATA
-from readers import html_body
+from readers import html_body, pdf_page_lines
 from reportexport.building import build
 from reportexport.exporters.docx.readback import paragraph_text
 from reportexport.source.reading import load_report
@@ -40,18 +39,9 @@ def editions(tmp_path_factory: pytest.TempPathFactory, theme: Theme) -> dict[str
     return {path.suffix[1:]: path for path in paths}
 
 
-def _pages(pdf: Path) -> list[list[str]]:
-    out = []
-    for n in range(1, len(PdfReader(pdf).pages) + 1):
-        text = subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(pdf),
-                               "-"], capture_output=True, text=True, check=True).stdout
-        out.append([" ".join(line.split()) for line in text.splitlines() if line.strip()])
-    return out
-
-
 def test_pdf_lists_give_each_caption_its_page_and_lead_to_it(editions: dict[str, Path]
                                                               ) -> None:
-    pages = _pages(editions["pdf"])
+    pages = pdf_page_lines(editions["pdf"])
     [lists_page] = [n for n, page in enumerate(pages) if "List of tables" in page]
     lines = pages[lists_page]
     assert lines.index("List of tables") < lines.index("List of figures")

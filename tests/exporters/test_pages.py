@@ -17,7 +17,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from conftest import DATA
-from readers import html_body
+from readers import html_body, pdf_page_lines
 from reportexport.building import build
 from reportexport.source.reading import load_report
 from reportexport.theme import Theme
@@ -34,23 +34,13 @@ def editions(tmp_path_factory: pytest.TempPathFactory, theme: Theme) -> dict[str
     return {path.suffix[1:]: path for path in paths}
 
 
-def _page_lines(pdf: Path) -> list[list[str]]:
-    """Each page's non-blank lines, as poppler extracts them."""
-    pages = []
-    for n in range(1, len(PdfReader(pdf).pages) + 1):
-        text = subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(pdf),
-                               "-"], capture_output=True, text=True, check=True).stdout
-        pages.append([" ".join(line.split()) for line in text.splitlines() if line.strip()])
-    return pages
-
-
 def _page_of(pages: list[list[str]], line: str) -> int:
     return next(n for n, page in enumerate(pages) if line in page)
 
 
 def test_pdf_a_new_page_section_heads_its_page_and_no_page_is_left_blank(
         editions: dict[str, Path]) -> None:
-    pages = _page_lines(editions["pdf"])
+    pages = pdf_page_lines(editions["pdf"])
     for heading in ("Preface", "Introduction", "Sampling on its own page", "Wide results"):
         # First under the running head.
         assert pages[_page_of(pages, heading)][:2] == [RUNNING_HEAD, heading], heading
@@ -119,7 +109,7 @@ def _sizes(pdf: Path) -> list[tuple[float, float]]:
 
 def test_pdf_landscape_sections_pages_are_wider_than_tall_and_the_rest_upright(
         editions: dict[str, Path]) -> None:
-    pages, sizes = _page_lines(editions["pdf"]), _sizes(editions["pdf"])
+    pages, sizes = pdf_page_lines(editions["pdf"]), _sizes(editions["pdf"])
     turned = {n for n, (width, height) in enumerate(sizes) if width > height}
     assert turned == {_page_of(pages, "Wide results"), _page_of(pages, "Annex A Wide annex")}
     upright = sizes[0]
@@ -137,7 +127,7 @@ def test_pdf_landscape_sections_pages_are_wider_than_tall_and_the_rest_upright(
 
 def test_pdf_contents_gives_the_pages_the_turned_sections_are_on(
         editions: dict[str, Path]) -> None:
-    pages = _page_lines(editions["pdf"])
+    pages = pdf_page_lines(editions["pdf"])
     contents = pages[_page_of(pages, "Contents")]
     for heading in ("Wide results", "After the wide results", "Annex A Wide annex"):
         entry = next(line for line in contents if line.startswith(heading + " ")
@@ -147,7 +137,7 @@ def test_pdf_contents_gives_the_pages_the_turned_sections_are_on(
 
 def test_pdf_a_wide_table_uses_the_turned_measure(editions: dict[str, Path]) -> None:
     """Its last column ends beyond an upright page's text width."""
-    pages = _page_lines(editions["pdf"])
+    pages = pdf_page_lines(editions["pdf"])
     page = _page_of(pages, "Wide results") + 1
     xml = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(
         editions["pdf"]), "-"], capture_output=True, text=True, check=True).stdout
