@@ -73,7 +73,7 @@ def _content_of_its_own(folder: Path) -> Path:
     document = docx.Document()
     paragraph = document.add_paragraph(TEMPLATE_TEXT)
     document.add_comment(paragraph.runs, text=f"{TEMPLATE_TEXT} (comment)", author="T")
-    document.add_picture(str(GUIDE.parent / "images" / "pipeline.png"), width=Mm(40))
+    document.add_picture(str(GUIDE.parent / "images" / "logo.png"), width=Mm(40))
     document.save(base)
     with zipfile.ZipFile(base) as src, zipfile.ZipFile(path, "w") as dst:
         for item in src.infolist():
