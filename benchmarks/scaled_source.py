@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,21 +17,47 @@ class _NoAliasDumper(yaml.SafeDumper):
         return True
 
 
-def _renamed(section: dict[str, Any], copy: int) -> dict[str, Any]:
-    out = dict(section)
-    out["id"] = f"{section['id']}-{copy}"
-    out["title"] = f"{section['title']} ({copy})"
-    if "sections" in section:
-        out["sections"] = [_renamed(child, copy) for child in section["sections"]]
-    return out
+#: A cross-reference's target in marked-up text: `[words](#id)` or `[](#id)`.
+_REFERENCE = re.compile(r"\]\(#([^)\s]+)\)")
+
+
+def _ids(node: Any) -> set[str]:
+    """Every id in `node`: its sections' and their tables' and figures'."""
+    if isinstance(node, dict):
+        own = {node["id"]} if isinstance(node.get("id"), str) else set()
+        return own.union(*(_ids(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_ids(item) for item in node))
+    return set()
+
+
+def _copied(node: Any, copy: int, ids: set[str]) -> Any:
+    """`node` with each id in `ids` given the copy's suffix, where it is defined and where
+    a cross-reference names it (references to what is not copied, an annex, stay)."""
+    if isinstance(node, dict):
+        out = {key: _copied(value, copy, ids) for key, value in node.items()}
+        if isinstance(node.get("id"), str):
+            out["id"] = f"{node['id']}-{copy}"
+        if isinstance(node.get("id"), str) and "title" in node:  # a section
+            out["title"] = f"{node['title']} ({copy})"
+        return out
+    if isinstance(node, list):
+        return [_copied(item, copy, ids) for item in node]
+    if isinstance(node, str):
+        return _REFERENCE.sub(lambda found: f"](#{found[1]}-{copy})"
+                              if found[1] in ids else found[0], node)
+    return node
 
 
 def scaled(source_text: str, factor: int) -> str:
-    """The source with its sections repeated `factor` times (copy 1 keeps the originals)."""
+    """The source with its sections repeated `factor` times (copy 1 keeps the originals):
+    each copy's sections, tables and figures get ids of their own, and its references
+    lead to them."""
     data = yaml.safe_load(source_text)
     original = data["sections"]
+    ids = _ids(original)
     data["sections"] = list(original) + [
-        _renamed(section, copy) for copy in range(2, factor + 1) for section in original
+        _copied(section, copy, ids) for copy in range(2, factor + 1) for section in original
     ]
     return yaml.dump(data, Dumper=_NoAliasDumper, allow_unicode=True, sort_keys=False, width=100)
 

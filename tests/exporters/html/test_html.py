@@ -19,6 +19,8 @@ from reportexport.exporters.html import page
 from reportexport.exporters.html.webstyle import CONTRAST, contrast, palette
 from reportexport.frontend import Document
 from reportexport.model import (
+    Callout,
+    DefinitionList,
     Figure,
     Link,
     Note,
@@ -27,6 +29,7 @@ from reportexport.model import (
     Report,
     Table,
     Text,
+    nested_blocks,
     plain,
 )
 from reportexport.source.reading import load_report
@@ -99,16 +102,35 @@ def _first_words(block: object) -> str:
         return normalise(plain(block.text))[:40]
     if isinstance(block, Table | Figure):
         return block.label
+    if isinstance(block, DefinitionList):
+        return normalise(plain(block.items[0].term))[:40]
+    if isinstance(block, Callout):
+        return normalise(plain(block.title))[:40] if block.title else _first_words(block.blocks[0])
     return normalise(plain(block.items[0]))[:40]  # type: ignore[attr-defined]
 
 
 def test_contents_list_every_section_in_order_and_lead_to_it(guide: tuple[Report, Path]) -> None:
     report, path = guide
     body = html_body(path)
-    links = body.find(".//nav").iter("a")
-    ids = {element.get("id") for element in body.iter() if element.get("id")}
-    targets = [(link.get("href"), _text(link)) for link in links]
-    assert targets == [(f"#{a.section.id}", a.heading) for a in Document.of(report).outline]
+    contents, *lists = body.find(".//nav").findall("ol")
+    by_id = {element.get("id"): element for element in body.iter() if element.get("id")}
+    ids = set(by_id)
+    outline = Document.of(report).outline
+    targets = [(link.get("href"), _text(link)) for link in contents.iter("a")]
+    assert targets == [(f"#{a.section.id}", a.heading) for a in outline]
+    # The lists of tables and figures the metadata asks for, under the contents: each
+    # entry the label and caption of a section's own table or figure, in reading order,
+    # leading to the element that holds that caption.
+    kinds = {"tables": Table, "figures": Figure}
+    expected = [[normalise(f"{b.label} {plain(b.caption or ())}") for a in outline
+                 for b in a.section.blocks if isinstance(b, kinds[kind])]
+                for kind in report.metadata.lists]
+    assert [[_text(link) for link in entries.iter("a")] for entries in lists] == expected
+    assert report.metadata.lists and all(expected), "the guide lists tables and figures"
+    for link in (link for entries in lists for link in entries.iter("a")):
+        target = by_id[link.get("href")[1:]]
+        caption = next(e for e in target.iter("caption", "figcaption"))
+        assert _text(link).startswith(_text(caption).split(".")[0])
     for element in body.iter("a"):
         href = element.get("href", "")
         if href.startswith("#"):
@@ -118,7 +140,7 @@ def test_contents_list_every_section_in_order_and_lead_to_it(guide: tuple[Report
 def test_tables_figures_and_quotations_say_what_they_are(guide: tuple[Report, Path]) -> None:
     report, path = guide
     main = html_body(path).find(".//main")
-    blocks = [b for _, s in report.walk() for b in s.blocks]
+    blocks = [b for _, s in report.walk() for b in nested_blocks(s.blocks)]
     tables = [b for b in blocks if isinstance(b, Table)]
     for table, element in zip(tables, main.iter("table"), strict=True):
         region = element.getparent()

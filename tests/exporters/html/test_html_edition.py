@@ -282,6 +282,22 @@ def test_contents_beside_the_text_when_wide_above_it_on_a_phone(pages: dict[str,
 
 
 @pytest.mark.conformance
+def test_the_contents_number_nothing_where_the_body_numbers_nested_lists(
+        markup_pages: dict[str, Path], chromium: Any) -> None:
+    """The contents' lists of subsections show no marker, also on a page whose body numbers
+    its nested lists 1. a. i. (the guide has both: a nested list's rule once matched
+    every list in a list item, the contents' too, and numbered them "a.")."""
+    with browser.open_page(chromium, markup_pages["guide"], 1280) as opened:
+        styles = opened.page.evaluate("""() => {
+            const types = (selector) => [...document.querySelectorAll(selector)]
+                .map((list) => getComputedStyle(list).listStyleType);
+            return {contents: types("nav li > ol"), body: types("main li > ol")};
+        }""")
+    assert styles["contents"] and set(styles["contents"]) == {"none"}, styles
+    assert "lower-alpha" in styles["body"], styles
+
+
+@pytest.mark.conformance
 @pytest.mark.parametrize(("name", "has_links"), [("guide", True), ("apparatus", False)])
 def test_print_leaves_out_the_contents_shows_addresses_and_breaks_pages(
         markup_pages: dict[str, Path], chromium: Any, name: str, has_links: bool) -> None:

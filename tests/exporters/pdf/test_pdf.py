@@ -12,8 +12,8 @@ from lxml import etree
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
-from conftest import ROOT, run_cli
-from readers import normalise
+from conftest import DATA, ROOT, run_cli
+from readers import normalise, pdf_page_lines
 from reportexport import __version__
 from reportexport.building import build
 from reportexport.model import Report
@@ -265,3 +265,45 @@ def test_a_body_line_holds_60_to_75_characters_and_long_words_hyphenate(
     for line in full:
         if line.endswith("-"):
             assert line.split()[-1] in source
+
+
+def _headings_before_kept_groups(folder: Path) -> Path:
+    """Sections whose opening paragraph grows by three sentences each time, each followed by
+    a subsection that opens with a callout and one that opens with a figure: some of those
+    headings fall at a page's foot, where the box or figure does not fit."""
+    lines = ["metadata:", "  title: Headings kept with a box or a figure", "  publisher: P",
+             "  authors: [A]", '  date: "2024-01-31"', "  language: en", "sections:"]
+    box = " ".join(["Words inside the box."] * 40)
+    for n in range(1, 17):
+        filler = " ".join(f"Filler sentence {n}.{i} of the section." for i in range(n * 3))
+        lines += [f"  - {{id: s{n}, title: Section {n}, blocks: [{{paragraph: {filler}}}],",
+                  "     sections: [",
+                  f"       {{id: box{n}, title: Heading before box {n}, blocks: [{{callout: "
+                  f"{{title: Box title {n}, blocks: [{{paragraph: {box}}}]}}}}]}},",
+                  f"       {{id: fig{n}, title: Heading before figure {n}, blocks: [{{figure: "
+                  f"{{image: images/bars.png, alt: Bars, caption: Caption of figure {n}}}}}]}}]}}"]
+    (folder / "images").mkdir()
+    (folder / "images" / "bars.png").write_bytes((DATA / "valid" / "images" / "bars.png")
+                                                 .read_bytes())
+    source = folder / "kept.yaml"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return source
+
+
+def test_a_heading_goes_to_the_next_page_with_the_box_or_figure_after_it(
+        tmp_path: Path) -> None:
+    """A heading is kept with a callout or a figure that follows it, as with a paragraph:
+    reportlab keeps a heading only with a flowable that is not a group itself, and these
+    were left alone at a page's foot (reportlab_compat.kept_runs_folded)."""
+    report = load_report(_headings_before_kept_groups(tmp_path))
+    [pdf] = build(report, load_theme(), ["pdf"], tmp_path / "out")
+    pages = pdf_page_lines(pdf)
+    contents = 2  # the cover and the contents' pages come first
+    for kind, after in (("box", "Box title"), ("figure", "Caption of figure")):
+        for n in range(1, 17):
+            heading = [i for i, page in enumerate(pages[contents:])
+                       if f"Heading before {kind} {n}" in page]
+            following = [i for i, page in enumerate(pages[contents:])
+                         if any(line.endswith(f"{after} {n}") for line in page)]
+            assert len(heading) == len(following) == 1, (kind, n, heading, following)
+            assert heading == following, f"'Heading before {kind} {n}' left at a page's foot"

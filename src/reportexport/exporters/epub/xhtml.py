@@ -146,14 +146,17 @@ def title_page(document: Document, targets: Targets) -> list[Element]:
 
 def nav_lists(document: Document) -> list[Element]:
     """The lists of tables and figures for the navigation document (nav.xhtml, beside
-    text/): EPUB 3's `lot` and `loi` navs, each entry leading to its table or figure."""
+    text/): EPUB 3's `lot` and `loi` navs, each entry leading to its table or figure, each
+    named by its heading (two unnamed navigation landmarks cannot be told apart)."""
     xhtml = flavour({})
     navs = []
     for block_list in document.lists:
-        nav = xhtml.element("nav", {"id": f"{GENERATED_PREFIX}{block_list.kind}"})
+        title_id = f"{GENERATED_PREFIX}list-of-{block_list.kind}"
+        nav = xhtml.element("nav", {"id": f"{GENERATED_PREFIX}{block_list.kind}",
+                                    "aria-labelledby": title_id})
         xhtml.epub_type(nav, "lot" if block_list.kind == "tables" else "loi")
         navs.append(lines(nav, [
-            xhtml.element("h2", None, block_list.title),
+            xhtml.element("h2", {"id": title_id}, block_list.title),
             block_list_entries(block_list, lambda block, anchor: (
                 f"text/{section_file(anchor.chapter)}#{block_fragment(block)}"), xhtml)]))
     return navs

@@ -96,12 +96,13 @@ FEATURE_RULES: Mapping[str, tuple[Rule, ...]] = {
     ),
     # Numbers by depth as the PDF and Word draw them: 1. a. i. Bullets are the browser's
     # own shapes (disc, circle, square), drawn with no glyph of the page's fonts (a dash
-    # would need one the font subset may lack).
+    # would need one the font subset may lack). Only the sections' lists: the contents'
+    # nested lists (in nav, outside any section) keep their own unmarked style.
     "nested-list": (
-        ("li > ol", {"list-style-type": "lower-alpha"}),
-        ("li li > ol", {"list-style-type": "lower-roman"}),
-        ("li > ul", {"list-style-type": "circle"}),
-        ("li li > ul", {"list-style-type": "square"}),
+        ("section li > ol", {"list-style-type": "lower-alpha"}),
+        ("section li li > ol", {"list-style-type": "lower-roman"}),
+        ("section li > ul", {"list-style-type": "circle"}),
+        ("section li li > ul", {"list-style-type": "square"}),
     ),
     "callout": (
         (".callout", {"margin": "{paragraph_after} 0", "padding": "0.5em 1em",

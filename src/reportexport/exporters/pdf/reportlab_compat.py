@@ -543,8 +543,20 @@ class LenientKeepTogether(KeepTogether):
         self._H -= self.slack()
         return size
 
+    #: How many flowables kept with the next one were moved in at its start
+    #: (kept_runs_folded): a heading, an anchor.
+    folded = 0
+
     def slack(self) -> float:
         return 0.0
+
+    def folded_height(self) -> float:
+        """The height of the flowables moved in at its start, at the width of its last wrap
+        (the private `_wrapInfo`)."""
+        width = self._wrapInfo[0]
+        height: float = sum(flowable.wrap(width, 0xFFFFFF)[1] + flowable.getSpaceAfter()
+                            for flowable in self.kept()[:self.folded])
+        return height
 
     def whole_height(self) -> float:
         """The height of the group's flowables as its last wrap measured them (the private
@@ -556,6 +568,30 @@ class LenientKeepTogether(KeepTogether):
         """The group's flowables (its private `_content`)."""
         content: list[Any] = self._content
         return content
+
+
+def kept_runs_folded(story: Iterable[Any]) -> Iterator[Any]:
+    """`story` with each run of flowables kept with the next one (a heading, a listed
+    figure's anchor) moved into the group it stands before (a callout's box, a figure
+    with its caption), at the group's start: the group moves to the next page with them.
+
+    reportlab keeps such a run only with a flowable that is no group itself (doctemplate's
+    `_ktAllow` refuses a KeepTogether), so a heading stood alone at a page's foot when
+    the box after it went to the next page. The group's flowables are its `_content`."""
+    run: list[Any] = []
+    for flowable in story:
+        if flowable.getKeepWithNext() and not isinstance(flowable, KeepTogether):
+            run.append(flowable)
+            continue
+        if run and isinstance(flowable, KeepTogether):
+            flowable._content[:0] = run
+            if isinstance(flowable, LenientKeepTogether):
+                flowable.folded = len(run)
+        else:
+            yield from run
+        run = []
+        yield flowable
+    yield from run
 
 
 def use_keep_together_class(document: Any, kind: type[KeepTogether]) -> None:

@@ -56,6 +56,7 @@ from reportexport.exporters.pdf.footnotes import CarriedNotes, NotesFrame
 from reportexport.exporters.pdf.reportlab_compat import (
     LenientKeepTogether,
     check_reportlab,
+    kept_runs_folded,
     use_keep_together_class,
 )
 from reportexport.exporters.pdf.scripts import draw_string
@@ -497,7 +498,8 @@ class KeptBox(LenientKeepTogether):
 
     def slack(self) -> float:
         whole = self.whole_height()
-        return whole - self.start if whole > self.page_height else 0.0
+        start = self.start + (self.folded_height() if self.folded else 0.0)  # a heading's
+        return whole - start if whole > self.page_height else 0.0
 
 
 def _inset(theme: Theme, points: float) -> Theme:
@@ -729,7 +731,7 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
     document = Element("Document")
     # The whole story is made before layout, so that every note's paragraph exists
     # when the frame looks for it; layout consumes the list from the front.
-    story = [*_story(Document.of(report), theme, st, text, document)]
+    story = [*kept_runs_folded(_story(Document.of(report), theme, st, text, document))]
     meta = report.metadata
     when = build_time(report)
     page = _PageFurniture(report, theme, st, say)
