@@ -21,6 +21,7 @@ from reportexport.model import (
     NumberedList,
     Paragraph,
     Quote,
+    SubList,
     Table,
 )
 from reportexport.wordimport.markup import to_markup
@@ -167,6 +168,22 @@ def _section(out: _Writer, section: DraftSection, indent: int) -> None:
             _section(out, child, indent + 4)
 
 
+def _list_key(block: SubList) -> str:
+    return "bullets" if isinstance(block, BulletList) else "numbered"
+
+
+def _list_items(out: _Writer, block: SubList, indent: int) -> None:
+    """A list's items, each with its own list as `{text, bullets}` or `{text, numbered}`."""
+    for index, item in enumerate(block.items):
+        sublist = block.sublist(index)
+        if sublist is None:
+            out.item(indent, to_markup(item))
+            continue
+        out.add(f"{' ' * indent}- text: {scalar(to_markup(item), indent + 2, indent + 8)}")
+        out.add(f"{' ' * indent}  {_list_key(sublist)}:")
+        _list_items(out, sublist, indent + 4)
+
+
 _NUMBER = re.compile(r"^(0|[1-9][0-9]*)(\.[0-9]+)?$")
 _FLOW_PLAIN = re.compile(r"^[A-Za-z(][^,\[\]{}#:\n\t\"']*$")
 
@@ -192,9 +209,8 @@ def _block(out: _Writer, block: object, indent: int) -> None:
     if isinstance(block, Paragraph):
         out.add(f"{pad}- paragraph: {scalar(to_markup(block.content), indent + 2, indent + 13)}")
     elif isinstance(block, BulletList | NumberedList):
-        out.add(f"{pad}- {'bullets' if isinstance(block, BulletList) else 'numbered'}:")
-        for item in block.items:
-            out.item(indent + 4, to_markup(item))
+        out.add(f"{pad}- {_list_key(block)}:")
+        _list_items(out, block, indent + 4)
     elif isinstance(block, Quote):
         out.add(f"{pad}- quote:")
         out.markup(indent + 4, "text", block.text)

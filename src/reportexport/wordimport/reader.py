@@ -23,12 +23,14 @@ from reportexport.model import (
     Figure,
     Inline,
     Inlines,
+    LIST_LEVELS,
     Link,
     Note,
     NumberedList,
     Paragraph,
     Quote,
     Strong,
+    SubList,
     Table,
     Text,
     map_content,
@@ -496,6 +498,21 @@ def _caption_kind(names: list[str], text: str) -> str | None:
     return "table" if kind_word == "table" else "figure" if kind_word else None
 
 
+@dataclass
+class _ListFrame:
+    """A list being read: its kind, its numbering (w:numId), its items and their lists."""
+
+    kind: str  # "bullets" or "numbered"
+    key: str
+    items: list[Inlines]
+    sublists: list[SubList | None]
+
+    def block(self) -> SubList:
+        items, sublists = tuple(self.items), tuple(self.sublists)
+        kept = sublists if any(sublists) else ()
+        return BulletList(items, kept) if self.kind == "bullets" else NumberedList(items, kept)
+
+
 class _Body:
     """The walk through the body: blocks into sections as the headings open them."""
 
@@ -503,7 +520,7 @@ class _Body:
         self.reader, self.draft = reader, draft
         self.stack: list[DraftSection] = []
         self.front: list[Any] = []  # blocks before the first heading, captions included
-        self.lists: list[tuple[str, str, list[Inlines]]] = []  # the list being read
+        self.lists: list[_ListFrame] = []  # the list being read and those open in it
         self.figures = 0
         self.names: set[str] = set()
         self.waiting: list[str] = []  # bookmarks opened before the next paragraph
@@ -591,17 +608,40 @@ class _Body:
             kind, num = ("bullets" if "bullet" in names[0] else "numbered"), ("style", "0")
         if kind is None or not content:
             return False
-        deeper = bool(num and num[1] not in ("0", "style"))
-        if deeper:
-            self.reader.notice("a list item at a deeper level: the source's lists have one "
-                               "level; it joins its list", text)
-        key = num[0] if kind == "numbered" and num else ""
-        if self.lists and (deeper or self.lists[-1][:2] == (kind, key)):
-            self.lists[-1][2].append(content)
-        else:
-            self.end_list()
-            self.lists.append((kind, key, [content]))
+        level = int(num[1]) if num and num[1].isdigit() else 0
+        if level >= LIST_LEVELS:
+            self.reader.notice(f"a list item nested deeper than {LIST_LEVELS} levels: the "
+                               f"source's lists nest {LIST_LEVELS} deep; it joins the "
+                               "deepest list", text)
+            level = LIST_LEVELS - 1
+        self._add_item(kind, num[0] if num else "", level, content)
         return True
+
+    def _add_item(self, kind: str, key: str, level: int, content: Inlines) -> None:
+        """An item into the open lists: a list at `level` (Word's w:ilvl) opens under the
+        last item of the list above it; a level skipped is taken as the next one down."""
+        level = min(level, len(self.lists))
+        while len(self.lists) > level + 1:
+            self._close_sublist()
+        if len(self.lists) == level + 1:
+            frame = self.lists[-1]
+            # A top-level numbered list goes on while its numbering (w:numId) does; bullets
+            # one after the other are one list in Word; a nested list goes on under its item.
+            if level and frame.kind != kind:
+                self.reader.notice("a nested list of another kind under the same item: the "
+                                   "source's items hold one list each; it joins the first",
+                                   plain(content))
+            if level or (frame.kind == kind and (kind == "bullets" or frame.key == key)):
+                frame.items.append(content)
+                frame.sublists.append(None)
+                return
+            self.end_list()
+        self.lists.append(_ListFrame(kind, key, [content], [None]))
+
+    def _close_sublist(self) -> None:
+        """The innermost open list, closed into the last item of the list above it."""
+        frame = self.lists.pop()
+        self.lists[-1].sublists[-1] = frame.block()
 
     def _text_block(self, names: list[str], text: str, content: Inlines,
                     figures: list[_Pending]) -> None:
@@ -699,10 +739,10 @@ class _Body:
         self.word_levels.append(level)
 
     def end_list(self) -> None:
-        for kind, _, items in self.lists:
-            self.blocks.append(BulletList(tuple(items)) if kind == "bullets"
-                               else NumberedList(tuple(items)))
-        self.lists = []
+        while len(self.lists) > 1:
+            self._close_sublist()
+        if self.lists:
+            self.blocks.append(self.lists.pop().block())
 
     def figure_blocks(self, figures: list[_Pending]) -> None:
         for pending in figures:
