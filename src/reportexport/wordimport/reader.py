@@ -16,6 +16,7 @@ from typing import Any
 
 from reportexport.frontend import AUTHOR, AUTHORS, DISCLAIMER, ISBN, RIGHTS
 from reportexport.model import (
+    LIST_LEVELS,
     Block,
     BulletList,
     CrossReference,
@@ -23,7 +24,6 @@ from reportexport.model import (
     Figure,
     Inline,
     Inlines,
-    LIST_LEVELS,
     Link,
     Note,
     NumberedList,
