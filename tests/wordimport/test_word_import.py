@@ -8,7 +8,10 @@ differences allowed, each because the Word edition does not carry the distinctio
   bold): inline text is compared as runs of text with their looks;
 - two bulleted lists one right after the other are one list in Word (one numbering);
 - a figure's image is a new file (the edition's pixels): alt text and caption compared;
-- metadata Word has no place for (short title, slug, rights, modified) is not compared.
+- a table's or figure's id: only one a reference leads to is kept, named from its caption;
+- new_page where the Word edition starts a page anyway (front matter, an annex, a section
+  that turns the page: see _pages);
+- metadata Word has no place for (short title, slug, modified) is not compared.
 """
 
 from __future__ import annotations
@@ -44,20 +47,17 @@ from reportexport.model import (
     Table,
     Text,
     plain,
+    report_blocks,
+    walk_sections,
 )
 from reportexport.source.reading import load_report
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-#: Not yet read back from Word: the publisher's apparatus (front matter, numbered
-#: headings, annexes, automatic references; #26), which the Word import leaves for
-#: a later change. tests/exporters/test_apparatus.py reads those editions back instead; and
-#: the everyday blocks of #26 (table notes, nested lists, definition lists, callouts),
-#: which tests/exporters/test_blocks.py reads back; and the pages of #26 (annexes, automatic
-#: references, a logo on the title page), which tests/exporters/test_pages.py, test_lists.py and
-#: test_logo.py read back.
-NOT_YET_IMPORTED = {DATA / "valid" / f"{name}.yaml" for name in (
-    "apparatus", "table-notes", "everyday-blocks", "callout-long",
-    "new-page-and-landscape", "lists-of-tables-and-figures", "logo")}
+#: Sources whose Word edition does not read back as the same report: none today. Our
+#: edition's apparatus (#26) reads back through its styles (Callout Box, Table Note,
+#: Definition Term, Definition), its numbering levels, its headings' numbers and "Annex A"
+#: labels, its contents field and its section breaks.
+NOT_YET_IMPORTED: set[Path] = set()
 SOURCES = [*sorted(set((DATA / "valid").glob("*.yaml")) - NOT_YET_IMPORTED),
            DATA / "wordimport" / "guide.yaml", ROOT / "source" / "report.yaml"]
 
@@ -125,16 +125,39 @@ def _blocks(blocks: Any, ids: dict[str, str]) -> list[Any]:
     return out
 
 
+def _pages(report: Report) -> list[tuple[bool, bool]]:
+    """Each section's (new_page, landscape) as the Word edition can tell them: a section
+    of the front matter and an annex start a page anyway, and so does a top-level
+    section that turns the page (a Word section break), so their new_page is unknown."""
+    out = []
+    turned = False
+    for part, sections in zip(("front", "body", "appendix"), report.parts, strict=True):
+        for level, section in walk_sections(sections):
+            turns = level == 1 and section.landscape != turned
+            turned = section.landscape if level == 1 else turned
+            told = not (part == "front" or (part == "appendix" and level == 1) or turns)
+            out.append((section.new_page and told, section.landscape))
+    return out
+
+
 def _shape(report: Report, ids: dict[str, str]) -> dict[str, Any]:
     meta = report.metadata
     return {
         "metadata": (meta.title, meta.subtitle, meta.publisher, meta.authors, meta.date,
                      meta.language, meta.subject, meta.keywords, meta.description,
-                     meta.facts),
+                     meta.facts, meta.rights, meta.isbn, meta.disclaimer,
+                     meta.numbered_sections, meta.lists, meta.logo is not None),
+        "parts": [len(part) for part in report.parts],
+        "pages": _pages(report),
         "lead": [_flat(p.content, ids) for p in report.lead],
         "outline": report.outline(),
         "sections": [(level, _blocks(s.blocks, ids)) for level, s in report.walk()],
     }
+
+
+def _block_ids(report: Report) -> list[str | None]:
+    """The ids of the report's tables and figures, in reading order."""
+    return [block.id for block in report_blocks(report) if isinstance(block, Table | Figure)]
 
 
 @pytest.fixture(scope="module")
@@ -157,6 +180,9 @@ def test_round_trip_of_the_word_edition(source: Path, editions: dict[Path, Path]
     imported = load_report(tmp_path / "new" / "report.yaml")
     original = load_report(source)
     ids = {a.id: b.id for (_, a), (_, b) in zip(original.walk(), imported.walk(), strict=False)}
+    # A table's or figure's id: only one that a reference leads to is kept (under a new name).
+    ids.update({a: b for a, b in zip(_block_ids(original), _block_ids(imported), strict=True)
+                if a is not None})
     got, wanted = _shape(imported, {}), _shape(original, ids)
     for key in wanted:
         if key != "sections":

@@ -16,6 +16,8 @@ import yaml
 
 from reportexport.model import (
     BulletList,
+    Callout,
+    DefinitionList,
     Figure,
     Inlines,
     NumberedList,
@@ -88,12 +90,18 @@ def source_text(draft: Draft, docx_name: str) -> str:
                 "section")
         for content in draft.lead:
             out.item(2, to_markup(content))
-    out.add("")
-    out.add("sections:")
-    for number, section in enumerate(draft.sections):
-        if number:
-            out.add("")
-        _section(out, section, 2)
+    for key, part, comment in (
+            ("front", draft.front, "before the contents, unnumbered"),
+            ("sections", draft.sections, ""),
+            ("appendices", draft.appendices, "the annexes: Annex A, B ...")):
+        if not part and key != "sections":
+            continue
+        out.add("")
+        out.add(f"{key}:".ljust(44) + f" # {comment}" if comment else f"{key}:")
+        for number, section in enumerate(part):
+            if number:
+                out.add("")
+            _section(out, section, 2)
     return "\n".join(out.lines) + "\n"
 
 
@@ -147,6 +155,12 @@ def _metadata(out: _Writer, draft: Draft) -> None:
         value = getattr(draft, key)
         if value:
             out.key(2, key, value)
+    if draft.numbered_sections:
+        out.add("  numbered_sections: true".ljust(44) + " # 1, 1.1, 1.1.1 in the headings")
+    if draft.logo:
+        out.key(2, "logo", draft.logo, "on the cover")
+    if draft.lists:
+        out.add(f"  lists: [{', '.join(draft.lists)}]".ljust(44) + " # after the contents")
     if draft.facts:
         out.add("  facts:                                     # key facts for the cover")
         for label, value in draft.facts:
@@ -158,6 +172,10 @@ def _section(out: _Writer, section: DraftSection, indent: int) -> None:
     pad = " " * indent
     out.add(f"{pad}- id: {section.id}")
     out.key(indent + 2, "title", section.title)
+    if section.new_page:
+        out.add(f"{pad}  new_page: true")
+    if section.landscape and indent == 2:
+        out.add(f"{pad}  landscape: true")
     if section.blocks:
         out.add(f"{pad}  blocks:")
         for block in section.blocks:
@@ -217,32 +235,57 @@ def _block(out: _Writer, block: object, indent: int) -> None:
         if block.attribution:
             out.markup(indent + 4, "attribution", block.attribution)
     elif isinstance(block, Table):
-        out.add(f"{pad}- table:")
-        if block.caption:
-            out.markup(indent + 4, "caption", block.caption)
-        columns = [to_markup(cell) for cell in block.columns]
-        flow = _flow(columns, indent + 13)
-        if flow:
-            out.add(f"{pad}    columns: {flow}")
-        else:
-            out.add(f"{pad}    columns:")
-            for text in columns:
-                out.item(indent + 6, text)
-        if any(a != "left" for a in block.align):
-            out.add(f"{pad}    align: [{', '.join(block.align)}]")
-        out.add(f"{pad}    rows:")
-        for row in block.rows:
-            cells = [to_markup(cell) for cell in row]
-            flow = _flow(cells, indent + 8)
-            if flow:
-                out.add(f"{pad}      - {flow}")
-                continue
-            out.add(f"{pad}      -")
-            for text in cells:
-                out.add(f"{pad}        - {scalar(text, indent + 8) if text else '~'}")
+        _table(out, block, indent)
+    elif isinstance(block, Callout):
+        out.add(f"{pad}- callout:")
+        if block.title:
+            out.markup(indent + 4, "title", block.title)
+        out.add(f"{pad}    blocks:")
+        for inner in block.blocks:
+            _block(out, inner, indent + 6)
+    elif isinstance(block, DefinitionList):
+        out.add(f"{pad}- definitions:")
+        for item in block.items:
+            out.add(f"{pad}    - term: {scalar(to_markup(item.term), indent + 6, indent + 12)}")
+            out.markup(indent + 6, "definition", item.definition)
     elif isinstance(block, Figure):
         out.add(f"{pad}- figure:")
+        if block.id:
+            out.add(f"{pad}    id: {block.id}")
         out.key(indent + 4, "image", block.image.as_posix())
         out.key(indent + 4, "alt", block.alt)
         if block.caption:
             out.markup(indent + 4, "caption", block.caption)
+    else:
+        raise AssertionError(f"a kind of block the new source cannot write: {block!r}")
+
+
+def _table(out: _Writer, block: Table, indent: int) -> None:
+    pad = " " * indent
+    out.add(f"{pad}- table:")
+    if block.id:
+        out.add(f"{pad}    id: {block.id}")
+    if block.caption:
+        out.markup(indent + 4, "caption", block.caption)
+    columns = [to_markup(cell) for cell in block.columns]
+    flow = _flow(columns, indent + 13)
+    if flow:
+        out.add(f"{pad}    columns: {flow}")
+    else:
+        out.add(f"{pad}    columns:")
+        for text in columns:
+            out.item(indent + 6, text)
+    if any(a != "left" for a in block.align):
+        out.add(f"{pad}    align: [{', '.join(block.align)}]")
+    out.add(f"{pad}    rows:")
+    for row in block.rows:
+        cells = [to_markup(cell) for cell in row]
+        flow = _flow(cells, indent + 8)
+        if flow:
+            out.add(f"{pad}      - {flow}")
+            continue
+        out.add(f"{pad}      -")
+        for text in cells:
+            out.add(f"{pad}        - {scalar(text, indent + 8) if text else '~'}")
+    if block.note:
+        out.markup(indent + 4, "note", block.note)
