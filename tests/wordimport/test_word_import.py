@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from lxml import etree
 
 import reportexport
@@ -833,3 +834,53 @@ def test_skipped_heading_levels_and_links_the_source_cannot_hold(tmp_path: Path)
     assert "a link to 'ftp://example.org/f'" in result.stderr
     assert report.sections[0].sections[2].blocks[-1] == Paragraph(
         (Text("Files at the server"),))
+
+
+UPDATES = sorted((DATA / "wordimport" / "updates").glob("*.yaml"))
+
+
+def _update_case(case: dict[str, str]) -> Any:
+    """The edit a case makes in the Word edition: a run's words replaced (`find` ->
+    `replace`), or the paragraph holding them deleted (`delete`)."""
+    words = case.get("find", case.get("delete"))
+
+    def edit(parts: dict[str, Any]) -> None:
+        found = [t for t in parts["word/document.xml"].iter(f"{{{W}}}t") if t.text == words]
+        assert found, f"no run reads {words!r} in the Word edition"
+        # The last: a heading's words stand first in the contents.
+        if "delete" in case:
+            paragraph = next(a for a in found[-1].iterancestors(f"{{{W}}}p"))
+            paragraph.getparent().remove(paragraph)
+        else:
+            found[-1].text = case["replace"]
+
+    return edit
+
+
+@pytest.mark.parametrize("case_file", UPDATES, ids=lambda p: p.stem)
+def test_update_of_the_apparatus_and_everyday_blocks(case_file: Path,
+                                                    editions: dict[Path, Path],
+                                                    tmp_path: Path) -> None:
+    """Edits to text inside front matter, annexes, numbered headings, callouts, nested
+    and definition lists and table notes carry back; structure changes are refused
+    with their place (tests/data/wordimport/updates: one case per file)."""
+    case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
+    original = DATA / "valid" / f"{case['source']}.yaml"
+    copy = _copy_source(original, tmp_path / "src")
+    edited = _edit_docx(editions[original], tmp_path / "edited.docx", _update_case(case))
+    result = run_cli("import", edited, "--update", copy)
+    if "refused" in case:
+        assert result.code == 2, result.stderr
+        assert case["refused"] in result.stderr and "section '" in result.stderr, \
+            result.stderr
+        assert copy.read_bytes() == original.read_bytes()
+        return
+    assert result.code == 0, result.stderr
+    text = copy.read_text(encoding="utf-8")
+    assert case["expect"] in text, text
+    assert case["expect"] not in original.read_text(encoding="utf-8")
+    changed = [line for line in difflib.ndiff(original.read_text(encoding="utf-8")
+                                              .splitlines(), text.splitlines())
+               if line.startswith("+ ")]
+    assert len(changed) == 1, changed  # that one text, and nothing else
+    load_report(copy)
