@@ -411,10 +411,10 @@ def _compare_foreign(original: Report, imported: Report, allowed: set[str]) -> N
                                                 strict=False)}
     got, wanted = _shape(imported, {}), _shape(original, ids)
     meta_got, meta_wanted = list(got.pop("metadata")), list(wanted.pop("metadata"))
-    # (title, subtitle, publisher, authors, date, language, subject, keywords, description,
-    # facts): what the foreign file cannot carry is named in `allowed`.
+    # _shape's metadata: what the foreign file cannot carry is named in `allowed`.
     names = ["title", "subtitle", "publisher", "authors", "date", "language", "subject",
-             "keywords", "description", "facts"]
+             "keywords", "description", "facts", "rights", "isbn", "disclaimer",
+             "numbered_sections", "lists", "logo"]
     for name, a, b in zip(names, meta_got, meta_wanted, strict=True):
         if name not in allowed:
             assert a == b, name
@@ -432,9 +432,10 @@ def test_a_docx_pandoc_made_imports_alike(source: Path, tmp_path: Path) -> None:
     result = run_cli("import", tmp_path / "doc.docx", "-o", tmp_path / "new")
     assert result.code == 0, result.stderr
     imported = load_report(tmp_path / "new" / "report.yaml")
-    # Pandoc's Word writer has no publisher or cover facts (the publisher falls back to
-    # the first author).
-    _compare_foreign(original, imported, {"publisher", "facts"})
+    # Pandoc's Word writer has no publisher, cover facts or imprint (the publisher falls
+    # back to the first author).
+    _compare_foreign(original, imported, {"publisher", "facts", "rights", "isbn",
+                                          "disclaimer"})
     assert [s.id for _, s in imported.walk()] == [s.id for _, s in original.walk()], \
         "pandoc's bookmarks give back the ids"
 
