@@ -885,3 +885,58 @@ def test_update_of_the_apparatus_and_everyday_blocks(case_file: Path,
                if line.startswith("+ ")]
     assert len(changed) == 1, changed  # that one text, and nothing else
     load_report(copy)
+
+
+def _foreign_apparatus(path: Path) -> Path:
+    """A Word file made elsewhere: a preface before a contents field, a box drawn as a
+    bordered, shaded one-cell table, headings numbered by hand (one number wrong) and
+    an "Annex A" heading."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.core_properties.title, document.core_properties.author = "Survey", "Jane Doe"
+    document.add_paragraph("Preface", style="Heading 1")
+    document.add_paragraph("Why we went.")
+    contents = document.add_paragraph()
+    contents._p.append(parse_xml(
+        f'<w:r xmlns:w="{W}"><w:fldChar w:fldCharType="begin"/></w:r>'))
+    contents._p.append(parse_xml(
+        f'<w:r xmlns:w="{W}"><w:instrText> TOC \\o "1-3" \\h </w:instrText></w:r>'))
+    contents._p.append(parse_xml(
+        f'<w:r xmlns:w="{W}"><w:fldChar w:fldCharType="separate"/></w:r>'))
+    contents.add_run("1 Findings")
+    contents._p.append(parse_xml(f'<w:r xmlns:w="{W}"><w:fldChar w:fldCharType="end"/></w:r>'))
+    document.add_paragraph("1 Findings", style="Heading 1")
+    box = document.add_table(rows=1, cols=1)
+    box.style = document.styles["Table Grid"]
+    cell = box.cell(0, 0)
+    cell._tc.get_or_add_tcPr().append(parse_xml(
+        f'<w:shd xmlns:w="{W}" w:val="clear" w:color="auto" w:fill="DDEEFF"/>'))
+    cell.text = "Key message in a box."
+    cell.add_paragraph("A point.", style="List Bullet")
+    document.add_paragraph("3 Method", style="Heading 1")  # Word's number would be 2
+    document.add_paragraph("How.")
+    document.add_paragraph("Annex A Data", style="Heading 1")
+    document.add_paragraph("The data.")
+    document.save(str(path))
+    return path
+
+
+def test_a_foreign_box_and_apparatus(tmp_path: Path) -> None:
+    """A bordered one-cell table is no callout without our Callout Box style: its text
+    comes in as the body's, said; sections before a contents field are front matter; an
+    "Annex A" heading opens the appendices; numbers that are not the editions' stay."""
+    path = _foreign_apparatus(tmp_path / "survey.docx")
+    result = run_cli("import", path, "-o", tmp_path / "new")
+    assert result.code == 0, result.stderr
+    report = load_report(tmp_path / "new" / "report.yaml")
+    assert [s.title for s in report.front] == ["Preface"]
+    assert [s.title for s in report.sections] == ["1 Findings", "3 Method"]
+    assert [s.title for s in report.appendices] == ["Data"]
+    assert not report.metadata.numbered_sections
+    box = report.sections[0].blocks
+    assert [type(b) for b in box] == [Paragraph, BulletList], box
+    assert plain(box[0].content) == "Key message in a box."
+    assert re.search(r"survey\.docx: paragraph \d+ \(\"Key message in a box\. A point\.\"\): "
+                     r"a table of one row", result.stderr), result.stderr

@@ -895,9 +895,20 @@ class _Body:
         if self.callout is None and self._is_callout(tbl):
             self._callout(tbl)
             return
+        rows_el = tbl.findall(w("tr"))
+        if len(rows_el) == 1:
+            # A box drawn as a one-row table (a bordered cell holding a key message, say):
+            # the source's tables have a header row and rows under it.
+            self.reader.notice("a table of one row: the source's tables have a header and "
+                               "rows under it (and its callouts are our Word edition's "
+                               "Callout Box); its text is kept as the body's",
+                               " ".join(_shown(p) for p in tbl.iter(w("p"))))
+            for tc in rows_el[0].findall(w("tc")):
+                self.walk(tc)
+            return
         rows: list[list[Inlines]] = []
         aligns: list[list[str]] = []
-        for tr in tbl.findall(w("tr")):
+        for tr in rows_el:
             cells: list[Inlines] = []
             row_align: list[str] = []
             for tc in tr.findall(w("tc")):
