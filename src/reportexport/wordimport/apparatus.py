@@ -40,8 +40,9 @@ def _first_annex(sections: list[DraftSection]) -> int:
     """Where the annexes begin: the longest run of top-level sections at the end titled
     "Annex A …", "Annex B …" in order (the body keeps at least its first section)."""
     for start in range(1, len(sections)):
-        if all(_annex_title(section, number) for number, section
-               in enumerate(sections[start:], 1)):
+        if _annex_title(sections[start], 1) and all(
+                _annex_title(section, number) for number, section
+                in enumerate(sections[start:], 1)):
             return start
     return len(sections)
 

@@ -1072,6 +1072,9 @@ def read_draft(package: WordPackage) -> Draft:
     last = body_el.find(w("sectPr")) if body_el is not None else None
     if last is not None:
         walker.end_of_word_section(last)
+    if draft.front and not draft.sections:
+        # A contents field after every heading (at the document's end): no front matter.
+        draft.sections, draft.front = draft.front, []
     front = _attach_captions(walker.front)
     leading = [b for b in front if not isinstance(b, Paragraph)]
     if leading or (not draft.sections):
