@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reportexport.frontend import ANNEX, annex_letter
@@ -65,19 +66,46 @@ def _strip(sections: list[DraftSection], letter: str = "") -> None:
         section.title = section.title[len(_label(counters, letter)) + 1:].strip()
 
 
-def number_headings(draft: Draft) -> None:
-    """The body's numbered headings as `numbered_sections`, its annexes as appendices."""
+@dataclass(frozen=True)
+class Layout:
+    """What the source an edition is read back into says of its headings: whether they
+    are numbered and how many annexes end it. An edited heading may have lost its
+    number or label in Word; the source's word is taken over the headings' look."""
+
+    numbered: bool
+    annexes: int
+
+
+#: A heading's number as the editions print it: "2", "2.1", "A.1".
+_ANY_NUMBER = re.compile(r"^(?:[0-9]+|[A-Z]+\.[0-9]+)(?:\.[0-9]+)*\s+(?=\S)")
+
+
+def number_headings(draft: Draft, layout: Layout | None = None) -> None:
+    """The body's numbered headings as `numbered_sections`, its annexes as appendices;
+    as `layout` says, when given (see Layout)."""
     start = _first_annex(draft.sections)
+    if layout is not None and len(draft.sections) - start < layout.annexes:
+        # Fewer labelled annexes than the source has: a label was edited away in Word.
+        start = max(1, len(draft.sections) - layout.annexes)
+    elif layout is not None and not layout.annexes:
+        start = len(draft.sections)
     draft.sections, annexes = draft.sections[:start], draft.sections[start:]
     for number, annex in enumerate(annexes, 1):
-        annex.title = _annex_title(annex, number) or annex.title
+        annex.title = _annex_title(annex, number) or re.sub(
+            rf"^{ANNEX} [A-Z]+\s+(?=\S)", "", annex.title)
     draft.appendices = annexes
     # Our edition starts a page for every section of the front matter and every annex,
     # whatever the source asks: their page breaks say nothing of `new_page`.
     for section in [*(inner for _, inner in _walk(draft.front)), *annexes]:
         section.new_page = False
+    if layout is not None and layout.numbered:
+        draft.numbered_sections = True
+        for _, section in [*_walk(draft.sections),
+                           *(inner for annex in annexes for inner in _walk(annex.sections))]:
+            section.title = _ANY_NUMBER.sub("", section.title)
+        return
     numbered = _numbered(draft.sections)
-    if numbered and all(_numbered(annex.sections, annex_letter(number))
+    if layout is None and numbered and all(_numbered(annex.sections, annex_letter(number))
                         for number, annex in enumerate(annexes, 1) if annex.sections):
         draft.numbered_sections = True
         _strip(draft.sections)

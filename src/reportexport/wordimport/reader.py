@@ -45,7 +45,7 @@ from reportexport.model import (
 )
 from reportexport.source.inline import SCHEMES, readable
 from reportexport.source.reading import MAX_SECTION_DEPTH, slugify
-from reportexport.wordimport.apparatus import number_headings, references
+from reportexport.wordimport.apparatus import Layout, number_headings, references
 from reportexport.wordimport.marks import few_words, number_paragraphs
 from reportexport.wordimport.package import R, WordPackage, w
 from reportexport.wordimport.styles import (
@@ -1059,8 +1059,9 @@ def _finish(sections: list[DraftSection], notices: list[str], path: Path) -> Non
             section.blocks = [Paragraph((Text(section.title),))]
 
 
-def read_draft(package: WordPackage) -> Draft:
-    """The document in `package` as a Draft."""
+def read_draft(package: WordPackage, layout: Layout | None = None) -> Draft:
+    """The document in `package` as a Draft (its headings read as `layout` says, when
+    given: see apparatus.Layout)."""
     reader = _Reader(package)
     reader.bookmarks = []
     draft = Draft()
@@ -1091,7 +1092,7 @@ def read_draft(package: WordPackage) -> Draft:
     draft.lists = reader.lists
     _metadata(package, draft, reader.styles, reader.notices)
     _other_parts(package, reader)
-    number_headings(draft)
+    number_headings(draft, layout)
     _resolve_references(draft, reader)
     draft.notices = reader.notices
     draft.section_at = reader.section_at

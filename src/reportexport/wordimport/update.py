@@ -57,6 +57,7 @@ from reportexport.source.inputfiles import read_bounded
 from reportexport.source.problems import InputError, Problem, format_path
 from reportexport.source.reading import read_report
 from reportexport.wordimport import Decision, Imported, read_word, write_atomically
+from reportexport.wordimport.apparatus import Layout
 from reportexport.wordimport.markup import runs, same_text, to_markup
 from reportexport.wordimport.reader import Draft, DraftSection, title_id, unique_id
 
@@ -746,7 +747,8 @@ def update_source(docx: Path, source: Path, changes: Decision = None
     """Put the text of `docx` into `source`: the import, a summary, and the unified diff."""
     raw = read_bounded(source, what="a YAML file")
     report, _ = read_report(source)
-    imported = read_word(docx, changes)
+    imported = read_word(docx, changes, Layout(report.metadata.numbered_sections,
+                                               len(report.appendices)))
     try:
         edits = collect_edits(report, imported.draft)
     except _Refused as exc:
