@@ -47,6 +47,7 @@ from reportexport.model import (
     Report,
     Table,
     Text,
+    cross_references,
     plain,
     report_blocks,
     walk_sections,
@@ -193,6 +194,11 @@ def test_round_trip_of_the_word_edition(source: Path, editions: dict[Path, Path]
         assert got_section == wanted_section
     for figure in (b for _, s in imported.walk() for b in s.blocks if isinstance(b, Figure)):
         assert figure.image.is_file() and figure.width_px > 0
+    # A table or figure is given an id only where a reference leads to it (not the
+    # contents' or the lists' entries, which link to its caption too).
+    targets = {ref.target_id for content in imported.contents()
+               for ref in cross_references(content)}
+    assert {i for i in _block_ids(imported) if i} <= targets
 
 
 def _copy_source(source: Path, folder: Path) -> Path:

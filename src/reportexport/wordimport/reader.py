@@ -37,8 +37,6 @@ from reportexport.model import (
     SubList,
     Table,
     Text,
-    block_content,
-    cross_references,
     map_content,
     notes,
     plain,
@@ -73,6 +71,8 @@ _PLAIN_STYLES = frozenset({
     "body text 3", "body text indent", "normal indent", "standard", "table text",
     "table contents", "footnote text", "endnote text",
 })
+# Looked up in every body paragraph (for section breaks), made once.
+_PROPERTIES, _SECTION = w("pPr"), w("sectPr")
 #: The table style of our edition's callouts (exporters/docx/styles.py): what tells one.
 CALLOUT_STYLE = "callout box"
 _DASHES = ("— ", "―", "—", "– ", "-- ")
@@ -200,6 +200,8 @@ class _Reader:
         self.bookmark_section: dict[str, DraftSection | None] = {}
         self.section_at: dict[int, str] = {}  # a body paragraph's number -> its section
         self.contents_met = False  # a table of contents' field has begun
+        self.page_breaks = 0  # how many page breaks (w:br type="page") were read
+        self.linked: set[str] = set()  # the bookmarks internal links lead to
         self.lists: list[str] = []  # the lists of tables and figures met, by kind
 
     def notice(self, what: str, words: str = "") -> None:
@@ -255,6 +257,8 @@ class _Reader:
             anchor = element.get(w("anchor"))
             return self._url(rel.target + (f"#{anchor}" if anchor else ""), element)
         anchor = element.get(w("anchor"))
+        if anchor and not self.in_toc():  # the contents' and lists' entries are no references
+            self.linked.add(anchor)
         return ("anchor", anchor) if anchor else None
 
     def _url(self, url: str, element: Any = None) -> tuple[str, str] | None:
@@ -273,6 +277,7 @@ class _Reader:
             return None
         quoted = _QUOTED.findall(instr)
         if "\\l" in instr and quoted:
+            self.linked.add(quoted[-1])
             return ("anchor", quoted[-1])
         return self._url(quoted[0]) if quoted else None
 
@@ -315,8 +320,11 @@ class _Reader:
             elif tag in (w("tab"), w("cr"), w("ptab")):
                 out.append(_Seg(" ", italic, bold, here))
             elif tag == w("br"):
-                if child.get(w("type")) not in ("page", "column"):
+                kind = child.get(w("type"))
+                if kind not in ("page", "column"):
                     out.append(_Seg(" ", italic, bold, here))
+                elif kind == "page":
+                    self.page_breaks += 1
             elif tag == w("noBreakHyphen"):
                 out.append(_Seg("\u2011", italic, bold, here))
             elif tag in (w("footnoteReference"), w("endnoteReference")):
@@ -581,6 +589,8 @@ class _Body:
         self.word_levels: list[int] = []  # Word's outline level of each open section
         self.callout: list[Any] | None = None  # the blocks of the callout being read
         self.after_break = False  # a page break, and nothing since
+        self.had_words = False  # the paragraph just read had words or a picture
+        self.p_pr: Any = None  # the paragraph just read's properties (w:pPr)
         self.split = False  # the front matter is told from the body (at the contents)
         self.unturned: list[DraftSection] = []  # top-level sections since a section break
 
@@ -602,8 +612,9 @@ class _Body:
                     self.reader.section_at[self.reader.numbers.get(child, 0)] = \
                         self.stack[-1].title
                 self.reader.bookmarks, self.waiting = self.waiting, []
+                breaks = self.reader.page_breaks
                 self.paragraph(child)
-                self._page_turns(child)
+                self._page_turns(self.reader.page_breaks != breaks)
                 if self.reader.contents_met and not self.split and self.callout is None:
                     self._contents()
             elif child.tag == w("tbl"):
@@ -632,14 +643,14 @@ class _Body:
         self.draft.front, self.draft.sections = self.draft.sections, []
         self.stack, self.word_levels = [], []
 
-    def _page_turns(self, p: Any) -> None:
+    def _page_turns(self, page_break: bool) -> None:
         """A page break (the next heading's section starts a page), or a Word section's
         end: the top-level sections since the last one are landscape if its pages are."""
-        if any(br.get(w("type")) == "page" for br in p.iter(w("br"))):
+        if page_break:
             self.after_break = True
-        elif _shown(p).strip() or p.find(f".//{w('drawing')}") is not None:
+        elif self.had_words:
             self.after_break = False
-        properties = p.find(f"{w('pPr')}/{w('sectPr')}")
+        properties = self.p_pr.find(_SECTION) if self.p_pr is not None else None
         if properties is not None:
             self.end_of_word_section(properties)
 
@@ -656,11 +667,12 @@ class _Body:
             self.reader.bookmark_section.setdefault(name, section)
 
     def paragraph(self, p: Any) -> None:
-        p_pr = p.find(w("pPr"))
+        self.p_pr = p_pr = p.find(_PROPERTIES)
         style, outline = _style_and_outline(p_pr)
         names = self.reader.styles.names(style)
         in_toc_before = self.reader.in_toc()
         content, figures = self.reader.paragraph_inlines(p)
+        self.had_words = bool(content or figures)
         in_toc = in_toc_before or self.reader.in_toc()
         if in_toc or any(n.startswith("toc ") or n in ("toc heading", "contents heading")
                          for n in names[:1]):
@@ -1160,9 +1172,7 @@ def _resolve_references(draft: Draft, reader: _Reader) -> None:
     reference (`[](#id)`), as our edition writes them."""
     used = assign_ids(list(draft.parts))
     labels = references(draft)
-    referenced = {node.target_id for content in _draft_contents(draft)
-                  for node in cross_references(content)}
-    blocks = _block_ids(draft, referenced, used)
+    blocks = _block_ids(draft, reader.linked, used)
 
     def fix(content: Inlines) -> Inlines:
         out: list[Inline] = []
@@ -1199,14 +1209,6 @@ def _all(sections: list[DraftSection]) -> Iterator[tuple[int, DraftSection]]:
     for section in sections:
         yield section.level, section
         yield from _all(section.sections)
-
-
-def _draft_contents(draft: Draft) -> Iterator[Inlines]:
-    yield from draft.lead
-    for part in draft.parts:
-        for _, section in _all(part):
-            for block in section.blocks:
-                yield from block_content(block)
 
 
 def _block_ids(draft: Draft, referenced: set[str], used: set[str]
