@@ -781,7 +781,7 @@ class _Body:
         if style == "definition term" and content:
             self.blocks.append(_Term(content))
             return True
-        if style == "definition" and isinstance(previous, _Term):
+        if style == "definition" and content and isinstance(previous, _Term):
             definition = Definition(previous.content, content)
             before = self.blocks[-2] if len(self.blocks) > 1 else None
             if isinstance(before, DefinitionList):
