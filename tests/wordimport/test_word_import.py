@@ -358,6 +358,17 @@ def test_pending_tracked_changes_are_refused_or_resolved(editions: dict[Path, Pa
     assert "tracked change accepted" in accepted.stderr
 
 
+def _markdown_list(block: Any, to_markup: Any, indent: str = "") -> list[str]:
+    """A list's lines in Pandoc Markdown, its nested lists four spaces in."""
+    mark = "-" if isinstance(block, BulletList) else "1."
+    lines = []
+    for index, item in enumerate(block.items):
+        lines.append(f"{indent}{mark} {to_markup(item)}")
+        if (sublist := block.sublist(index)) is not None:
+            lines += _markdown_list(sublist, to_markup, indent + "    ")
+    return lines
+
+
 def _markdown(report: Report, folder: Path) -> str:
     """`report` as Pandoc Markdown: the source's inline markup is Pandoc's already (but
     for entities, which the source prints as written)."""
@@ -381,9 +392,9 @@ def _markdown(report: Report, folder: Path) -> str:
             if isinstance(block, Paragraph):
                 out.append(to_markup(block.content) + "\n")
             elif isinstance(block, BulletList | NumberedList):
-                mark = "-" if isinstance(block, BulletList) else "1."
-                out.append("\n".join(f"{mark} {to_markup(i)}" for i in block.items) + "\n")
+                out.append("\n".join(_markdown_list(block, to_markup)) + "\n")
                 out.append("<!-- -->\n")  # two lists one after another stay two
+
             elif isinstance(block, Quote):
                 out.append(f"> {to_markup(block.text)}"
                            + (f"\n>\n> — {to_markup(block.attribution)}"
@@ -409,7 +420,7 @@ def _markdown(report: Report, folder: Path) -> str:
 
 FOREIGN = [GUIDE, ROOT / "source" / "report.yaml", DATA / "valid" / "footnotes.yaml",
            DATA / "valid" / "inline-markup.yaml", DATA / "valid" / "tables.yaml",
-           DATA / "valid" / "figures.yaml"]
+           DATA / "valid" / "figures.yaml", DATA / "valid" / "nested-lists.yaml"]
 
 
 def _compare_foreign(original: Report, imported: Report, allowed: set[str]) -> None:
@@ -946,3 +957,22 @@ def test_a_foreign_box_and_apparatus(tmp_path: Path) -> None:
     assert plain(box[0].content) == "Key message in a box."
     assert re.search(r"survey\.docx: paragraph \d+ \(\"Key message in a box\. A point\.\"\): "
                      r"a table of one row", result.stderr), result.stderr
+
+
+def test_pandoc_definition_lists_come_in_as_definitions(tmp_path: Path) -> None:
+    """Pandoc writes a definition list in the Definition Term and Definition styles, as
+    our edition does: it comes in as one."""
+    import pypandoc
+
+    (tmp_path / "doc.md").write_text(
+        "---\ntitle: Terms\nauthor: A\n---\n\n# Acronyms\n\nNEC\n:   National Election "
+        "Committee\n\n*CSO*\n:   Civil society organisation.\n", encoding="utf-8")
+    subprocess.run([pypandoc.get_pandoc_path(), "doc.md", "-o", "doc.docx"], cwd=tmp_path,
+                   check=True)
+    result = run_cli("import", tmp_path / "doc.docx", "-o", tmp_path / "new")
+    assert result.code == 0, result.stderr
+    [block] = load_report(tmp_path / "new" / "report.yaml").sections[0].blocks
+    assert isinstance(block, DefinitionList)
+    assert [(_flat(d.term, {}), plain(d.definition)) for d in block.items] == [
+        ([("NEC", ())], "National Election Committee"),
+        ([("CSO", ("em",))], "Civil society organisation.")]
