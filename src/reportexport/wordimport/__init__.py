@@ -16,6 +16,7 @@ from typing import Literal
 
 from reportexport.source.inputfiles import refuse
 from reportexport.source.problems import InputError, Problem
+from reportexport.wordimport.apparatus import Layout
 from reportexport.wordimport.marks import Comment, comments, resolve_changes, tracked_changes
 from reportexport.wordimport.package import WordPackage, read_package
 from reportexport.wordimport.reader import Draft, read_draft
@@ -32,8 +33,9 @@ class Imported:
     notices: list[str] = field(default_factory=list)
 
 
-def read_word(path: Path, changes: Decision = None) -> Imported:
-    """The DOCX at `path` read into a Draft; InputError for bad input or pending changes."""
+def read_word(path: Path, changes: Decision = None, layout: Layout | None = None) -> Imported:
+    """The DOCX at `path` read into a Draft; InputError for bad input or pending changes.
+    `layout`: what the source it is read back into says of its headings."""
     package: WordPackage = read_package(path)
     pending = tracked_changes(package)
     notices: list[str] = []
@@ -51,7 +53,7 @@ def read_word(path: Path, changes: Decision = None) -> Imported:
         notices.append(f"{path}: {len(pending)} tracked change{'s' * (len(pending) != 1)} "
                        f"{'accepted' if changes == 'accept' else 'rejected'}")
     found = comments(package)
-    draft = read_draft(package)
+    draft = read_draft(package, layout)
     found = [dataclasses.replace(c, where=f"{c.where}, in section '{draft.section_at[n]}'")
              if (n := _number(c.where)) in draft.section_at else c for c in found]
     return Imported(draft, found, notices + draft.notices)

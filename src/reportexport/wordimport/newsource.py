@@ -16,11 +16,14 @@ import yaml
 
 from reportexport.model import (
     BulletList,
+    Callout,
+    DefinitionList,
     Figure,
     Inlines,
     NumberedList,
     Paragraph,
     Quote,
+    SubList,
     Table,
 )
 from reportexport.wordimport.markup import to_markup
@@ -87,12 +90,18 @@ def source_text(draft: Draft, docx_name: str) -> str:
                 "section")
         for content in draft.lead:
             out.item(2, to_markup(content))
-    out.add("")
-    out.add("sections:")
-    for number, section in enumerate(draft.sections):
-        if number:
-            out.add("")
-        _section(out, section, 2)
+    for key, part, comment in (
+            ("front", draft.front, "before the contents, unnumbered"),
+            ("sections", draft.sections, ""),
+            ("appendices", draft.appendices, "the annexes: Annex A, B ...")):
+        if not part and key != "sections":
+            continue
+        out.add("")
+        out.add(f"{key}:".ljust(44) + f" # {comment}" if comment else f"{key}:")
+        for number, section in enumerate(part):
+            if number:
+                out.add("")
+            _section(out, section, 2)
     return "\n".join(out.lines) + "\n"
 
 
@@ -146,6 +155,12 @@ def _metadata(out: _Writer, draft: Draft) -> None:
         value = getattr(draft, key)
         if value:
             out.key(2, key, value)
+    if draft.numbered_sections:
+        out.add("  numbered_sections: true".ljust(44) + " # 1, 1.1, 1.1.1 in the headings")
+    if draft.logo:
+        out.key(2, "logo", draft.logo, "on the cover")
+    if draft.lists:
+        out.add(f"  lists: [{', '.join(draft.lists)}]".ljust(44) + " # after the contents")
     if draft.facts:
         out.add("  facts:                                     # key facts for the cover")
         for label, value in draft.facts:
@@ -157,6 +172,10 @@ def _section(out: _Writer, section: DraftSection, indent: int) -> None:
     pad = " " * indent
     out.add(f"{pad}- id: {section.id}")
     out.key(indent + 2, "title", section.title)
+    if section.new_page:
+        out.add(f"{pad}  new_page: true")
+    if section.landscape and indent == 2:
+        out.add(f"{pad}  landscape: true")
     if section.blocks:
         out.add(f"{pad}  blocks:")
         for block in section.blocks:
@@ -165,6 +184,22 @@ def _section(out: _Writer, section: DraftSection, indent: int) -> None:
         out.add(f"{pad}  sections:")
         for child in section.sections:
             _section(out, child, indent + 4)
+
+
+def _list_key(block: SubList) -> str:
+    return "bullets" if isinstance(block, BulletList) else "numbered"
+
+
+def _list_items(out: _Writer, block: SubList, indent: int) -> None:
+    """A list's items, each with its own list as `{text, bullets}` or `{text, numbered}`."""
+    for index, item in enumerate(block.items):
+        sublist = block.sublist(index)
+        if sublist is None:
+            out.item(indent, to_markup(item))
+            continue
+        out.add(f"{' ' * indent}- text: {scalar(to_markup(item), indent + 2, indent + 8)}")
+        out.add(f"{' ' * indent}  {_list_key(sublist)}:")
+        _list_items(out, sublist, indent + 4)
 
 
 _NUMBER = re.compile(r"^(0|[1-9][0-9]*)(\.[0-9]+)?$")
@@ -192,41 +227,65 @@ def _block(out: _Writer, block: object, indent: int) -> None:
     if isinstance(block, Paragraph):
         out.add(f"{pad}- paragraph: {scalar(to_markup(block.content), indent + 2, indent + 13)}")
     elif isinstance(block, BulletList | NumberedList):
-        out.add(f"{pad}- {'bullets' if isinstance(block, BulletList) else 'numbered'}:")
-        for item in block.items:
-            out.item(indent + 4, to_markup(item))
+        out.add(f"{pad}- {_list_key(block)}:")
+        _list_items(out, block, indent + 4)
     elif isinstance(block, Quote):
         out.add(f"{pad}- quote:")
         out.markup(indent + 4, "text", block.text)
         if block.attribution:
             out.markup(indent + 4, "attribution", block.attribution)
     elif isinstance(block, Table):
-        out.add(f"{pad}- table:")
-        if block.caption:
-            out.markup(indent + 4, "caption", block.caption)
-        columns = [to_markup(cell) for cell in block.columns]
-        flow = _flow(columns, indent + 13)
-        if flow:
-            out.add(f"{pad}    columns: {flow}")
-        else:
-            out.add(f"{pad}    columns:")
-            for text in columns:
-                out.item(indent + 6, text)
-        if any(a != "left" for a in block.align):
-            out.add(f"{pad}    align: [{', '.join(block.align)}]")
-        out.add(f"{pad}    rows:")
-        for row in block.rows:
-            cells = [to_markup(cell) for cell in row]
-            flow = _flow(cells, indent + 8)
-            if flow:
-                out.add(f"{pad}      - {flow}")
-                continue
-            out.add(f"{pad}      -")
-            for text in cells:
-                out.add(f"{pad}        - {scalar(text, indent + 8) if text else '~'}")
+        _table(out, block, indent)
+    elif isinstance(block, Callout):
+        out.add(f"{pad}- callout:")
+        if block.title:
+            out.markup(indent + 4, "title", block.title)
+        out.add(f"{pad}    blocks:")
+        for inner in block.blocks:
+            _block(out, inner, indent + 6)
+    elif isinstance(block, DefinitionList):
+        out.add(f"{pad}- definitions:")
+        for item in block.items:
+            out.add(f"{pad}    - term: {scalar(to_markup(item.term), indent + 6, indent + 12)}")
+            out.markup(indent + 6, "definition", item.definition)
     elif isinstance(block, Figure):
         out.add(f"{pad}- figure:")
+        if block.id:
+            out.add(f"{pad}    id: {block.id}")
         out.key(indent + 4, "image", block.image.as_posix())
         out.key(indent + 4, "alt", block.alt)
         if block.caption:
             out.markup(indent + 4, "caption", block.caption)
+    else:
+        raise AssertionError(f"a kind of block the new source cannot write: {block!r}")
+
+
+def _table(out: _Writer, block: Table, indent: int) -> None:
+    pad = " " * indent
+    out.add(f"{pad}- table:")
+    if block.id:
+        out.add(f"{pad}    id: {block.id}")
+    if block.caption:
+        out.markup(indent + 4, "caption", block.caption)
+    columns = [to_markup(cell) for cell in block.columns]
+    flow = _flow(columns, indent + 13)
+    if flow:
+        out.add(f"{pad}    columns: {flow}")
+    else:
+        out.add(f"{pad}    columns:")
+        for text in columns:
+            out.item(indent + 6, text)
+    if any(a != "left" for a in block.align):
+        out.add(f"{pad}    align: [{', '.join(block.align)}]")
+    out.add(f"{pad}    rows:")
+    for row in block.rows:
+        cells = [to_markup(cell) for cell in row]
+        flow = _flow(cells, indent + 8)
+        if flow:
+            out.add(f"{pad}      - {flow}")
+            continue
+        out.add(f"{pad}      -")
+        for text in cells:
+            out.add(f"{pad}        - {scalar(text, indent + 8) if text else '~'}")
+    if block.note:
+        out.markup(indent + 4, "note", block.note)

@@ -10,15 +10,20 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reportexport.frontend import AUTHOR, AUTHORS, DISCLAIMER, ISBN, RIGHTS
 from reportexport.model import (
+    LIST_LEVELS,
     Block,
     BulletList,
+    Callout,
     CrossReference,
+    Definition,
+    DefinitionList,
     Emphasis,
     Figure,
     Inline,
@@ -29,6 +34,7 @@ from reportexport.model import (
     Paragraph,
     Quote,
     Strong,
+    SubList,
     Table,
     Text,
     map_content,
@@ -37,6 +43,7 @@ from reportexport.model import (
 )
 from reportexport.source.inline import SCHEMES, readable
 from reportexport.source.reading import MAX_SECTION_DEPTH, slugify
+from reportexport.wordimport.apparatus import Layout, number_headings, references
 from reportexport.wordimport.marks import few_words, number_paragraphs
 from reportexport.wordimport.package import R, WordPackage, w
 from reportexport.wordimport.styles import (
@@ -64,6 +71,10 @@ _PLAIN_STYLES = frozenset({
     "body text 3", "body text indent", "normal indent", "standard", "table text",
     "table contents", "footnote text", "endnote text",
 })
+# Looked up in every body paragraph (for section breaks), made once.
+_PROPERTIES, _SECTION = w("pPr"), w("sectPr")
+#: The table style of our edition's callouts (exporters/docx/styles.py): what tells one.
+CALLOUT_STYLE = "callout box"
 _DASHES = ("— ", "―", "—", "– ", "-- ")
 _FIELD_NAME = re.compile(r"^\s*(\S+)")
 _QUOTED = re.compile(r'"([^"]*)"')
@@ -77,6 +88,8 @@ class DraftSection:
     blocks: list[Block] = field(default_factory=list)
     sections: list[DraftSection] = field(default_factory=list)
     id: str = ""
+    new_page: bool = False  # after a page break of its own
+    landscape: bool = False  # its pages turned (a Word section in landscape)
 
 
 @dataclass
@@ -99,10 +112,20 @@ class Draft:
     cover_authors: str | None = None  # as the title page names them: "A, B"
     facts: list[tuple[str, str]] = field(default_factory=list)
     lead: list[Inlines] = field(default_factory=list)
+    front: list[DraftSection] = field(default_factory=list)  # before the contents
     sections: list[DraftSection] = field(default_factory=list)
+    appendices: list[DraftSection] = field(default_factory=list)  # "Annex A …" headings
+    numbered_sections: bool = False  # the headings carried their numbers ("2.1 …")
+    lists: list[str] = field(default_factory=list)  # "tables", "figures": generated lists
+    logo: str | None = None  # the title page's logo, a path in `images`
     images: dict[str, bytes] = field(default_factory=dict)  # by path relative to the source
     notices: list[str] = field(default_factory=list)
     section_at: dict[int, str] = field(default_factory=dict)  # paragraph number -> section
+
+    @property
+    def parts(self) -> tuple[list[DraftSection], ...]:
+        """The front matter's, the body's and the appendices' sections, in reading order."""
+        return self.front, self.sections, self.appendices
 
 
 @dataclass
@@ -111,6 +134,21 @@ class _Caption:
 
     content: Inlines
     kind: str | None  # "table", "figure" or None when its label does not say
+    bookmarks: list[str] = field(default_factory=list)  # what references to it lead to
+
+
+@dataclass
+class _Title:
+    """A callout's title, read as its cell's first paragraph."""
+
+    content: Inlines
+
+
+@dataclass
+class _Term:
+    """A definition list's term waiting for its definition (a paragraph if none comes)."""
+
+    content: Inlines
 
 
 @dataclass
@@ -122,6 +160,7 @@ class _Pending:
     media_type: str
     alt: str
     name: str
+    label: str = ""  # the drawing's own name (wp:docPr), "Logo" on our title page
 
 
 # The segments a paragraph's runs are read into, before they become nested inlines.
@@ -160,6 +199,10 @@ class _Reader:
             for kind in ("footnotes", "endnotes") if kind in package.parts}
         self.bookmark_section: dict[str, DraftSection | None] = {}
         self.section_at: dict[int, str] = {}  # a body paragraph's number -> its section
+        self.contents_met = False  # a table of contents' field has begun
+        self.page_breaks = 0  # how many page breaks (w:br type="page") were read
+        self.linked: set[str] = set()  # the bookmarks internal links lead to
+        self.lists: list[str] = []  # the lists of tables and figures met, by kind
 
     def notice(self, what: str, words: str = "") -> None:
         number = self.numbers.get(self.current)
@@ -214,6 +257,8 @@ class _Reader:
             anchor = element.get(w("anchor"))
             return self._url(rel.target + (f"#{anchor}" if anchor else ""), element)
         anchor = element.get(w("anchor"))
+        if anchor and not self.in_toc():  # the contents' and lists' entries are no references
+            self.linked.add(anchor)
         return ("anchor", anchor) if anchor else None
 
     def _url(self, url: str, element: Any = None) -> tuple[str, str] | None:
@@ -232,6 +277,7 @@ class _Reader:
             return None
         quoted = _QUOTED.findall(instr)
         if "\\l" in instr and quoted:
+            self.linked.add(quoted[-1])
             return ("anchor", quoted[-1])
         return self._url(quoted[0]) if quoted else None
 
@@ -274,8 +320,11 @@ class _Reader:
             elif tag in (w("tab"), w("cr"), w("ptab")):
                 out.append(_Seg(" ", italic, bold, here))
             elif tag == w("br"):
-                if child.get(w("type")) not in ("page", "column"):
+                kind = child.get(w("type"))
+                if kind not in ("page", "column"):
                     out.append(_Seg(" ", italic, bold, here))
+                elif kind == "page":
+                    self.page_breaks += 1
             elif tag == w("noBreakHyphen"):
                 out.append(_Seg("\u2011", italic, bold, here))
             elif tag in (w("footnoteReference"), w("endnoteReference")):
@@ -306,10 +355,23 @@ class _Reader:
             match = _FIELD_NAME.match(instr)
             field_["name"] = match.group(1).upper() if match else ""
             field_["link"] = self._field_link(instr)
+            if field_["name"] == "TOC":
+                self._toc_field(instr)
             if field_["link"] is None and field_["name"] not in ("TOC",):
                 self._field_notice(instr, "")
         elif kind == "end" and self.fields:
             self.fields.pop()
+
+    def _toc_field(self, instr: str) -> None:
+        """A TOC field: the contents (whatever comes before is front matter), or, with
+        `\\c "Table"` or `\\c "Figure"`, a list of tables or figures (generated)."""
+        if "\\c" not in instr:
+            self.contents_met = True
+            return
+        quoted = _QUOTED.findall(instr)
+        kind = {"table": "tables", "figure": "figures"}.get(quoted[-1].lower() if quoted else "")
+        if kind and kind not in self.lists:
+            self.lists.append(kind)
 
     def _note(self, kind: str, note_id: str | None) -> Inlines:
         note = self.notes.get(kind, {}).get(note_id)
@@ -362,8 +424,9 @@ class _Reader:
                         f"({PurePosixPath(rel.target).suffix or 'unknown'}; PNG or JPEG "
                         "only): left out", alt)
             return out
+        label = doc_pr.get("name", "") if doc_pr is not None else ""
         out.append(_Seg("", figure=_Pending(data, kind[0], kind[1], " ".join(alt.split()),
-                                            next((n for n in names if n), ""))))
+                                            next((n for n in names if n), ""), label)))
         return out
 
     # --- paragraphs and blocks -------------------------------------------------------
@@ -496,6 +559,21 @@ def _caption_kind(names: list[str], text: str) -> str | None:
     return "table" if kind_word == "table" else "figure" if kind_word else None
 
 
+@dataclass
+class _ListFrame:
+    """A list being read: its kind, its numbering (w:numId), its items and their lists."""
+
+    kind: str  # "bullets" or "numbered"
+    key: str
+    items: list[Inlines]
+    sublists: list[SubList | None]
+
+    def block(self) -> SubList:
+        items, sublists = tuple(self.items), tuple(self.sublists)
+        kept = sublists if any(sublists) else ()
+        return BulletList(items, kept) if self.kind == "bullets" else NumberedList(items, kept)
+
+
 class _Body:
     """The walk through the body: blocks into sections as the headings open them."""
 
@@ -503,15 +581,23 @@ class _Body:
         self.reader, self.draft = reader, draft
         self.stack: list[DraftSection] = []
         self.front: list[Any] = []  # blocks before the first heading, captions included
-        self.lists: list[tuple[str, str, list[Inlines]]] = []  # the list being read
+        self.lists: list[_ListFrame] = []  # the list being read and those open in it
         self.figures = 0
         self.names: set[str] = set()
         self.waiting: list[str] = []  # bookmarks opened before the next paragraph
         self.unusual: set[str] = set()  # paragraph styles already reported
         self.word_levels: list[int] = []  # Word's outline level of each open section
+        self.callout: list[Any] | None = None  # the blocks of the callout being read
+        self.after_break = False  # a page break, and nothing since
+        self.had_words = False  # the paragraph just read had words or a picture
+        self.p_pr: Any = None  # the paragraph just read's properties (w:pPr)
+        self.split = False  # the front matter is told from the body (at the contents)
+        self.unturned: list[DraftSection] = []  # top-level sections since a section break
 
     @property
     def blocks(self) -> list[Any]:
+        if self.callout is not None:
+            return self.callout
         return self.stack[-1].blocks if self.stack else self.front
 
     def walk(self, container: Any) -> None:
@@ -526,7 +612,11 @@ class _Body:
                     self.reader.section_at[self.reader.numbers.get(child, 0)] = \
                         self.stack[-1].title
                 self.reader.bookmarks, self.waiting = self.waiting, []
+                breaks = self.reader.page_breaks
                 self.paragraph(child)
+                self._page_turns(self.reader.page_breaks != breaks)
+                if self.reader.contents_met and not self.split and self.callout is None:
+                    self._contents()
             elif child.tag == w("tbl"):
                 self.reader.current = next(child.iter(w("p")), None)
                 self.reader.bookmarks = []
@@ -535,6 +625,9 @@ class _Body:
             elif child.tag == w("sdt"):
                 gallery = child.find(f"{w('sdtPr')}/{w('docPartObj')}/{w('docPartGallery')}")
                 if gallery is not None and "Contents" in gallery.get(w("val"), ""):
+                    self.reader.contents_met = True
+                    if not self.split:
+                        self._contents()
                     continue  # Word's own table of contents: the editions make theirs
                 content = child.find(w("sdtContent"))
                 if content is not None:
@@ -542,17 +635,44 @@ class _Body:
             elif child.tag in (w("customXml"), w("ins"), w("moveTo")):
                 self.walk(child)
 
+    def _contents(self) -> None:
+        """The table of contents begins: the sections read so far are the front matter,
+        and what follows it (the lead, then the body) opens no section of theirs."""
+        self.end_list()
+        self.split = True
+        self.draft.front, self.draft.sections = self.draft.sections, []
+        self.stack, self.word_levels = [], []
+
+    def _page_turns(self, page_break: bool) -> None:
+        """A page break (the next heading's section starts a page), or a Word section's
+        end: the top-level sections since the last one are landscape if its pages are."""
+        if page_break:
+            self.after_break = True
+        elif self.had_words:
+            self.after_break = False
+        properties = self.p_pr.find(_SECTION) if self.p_pr is not None else None
+        if properties is not None:
+            self.end_of_word_section(properties)
+
+    def end_of_word_section(self, properties: Any) -> None:
+        size = properties.find(w("pgSz"))
+        turned = size is not None and size.get(w("orient")) == "landscape"
+        for section in self.unturned:
+            section.landscape = turned
+        self.unturned = []
+
     def _bookmarks_here(self) -> None:
         section = self.stack[-1] if self.stack else None
         for name in self.reader.bookmarks:
             self.reader.bookmark_section.setdefault(name, section)
 
     def paragraph(self, p: Any) -> None:
-        p_pr = p.find(w("pPr"))
+        self.p_pr = p_pr = p.find(_PROPERTIES)
         style, outline = _style_and_outline(p_pr)
         names = self.reader.styles.names(style)
         in_toc_before = self.reader.in_toc()
         content, figures = self.reader.paragraph_inlines(p)
+        self.had_words = bool(content or figures)
         in_toc = in_toc_before or self.reader.in_toc()
         if in_toc or any(n.startswith("toc ") or n in ("toc heading", "contents heading")
                          for n in names[:1]):
@@ -591,17 +711,40 @@ class _Body:
             kind, num = ("bullets" if "bullet" in names[0] else "numbered"), ("style", "0")
         if kind is None or not content:
             return False
-        deeper = bool(num and num[1] not in ("0", "style"))
-        if deeper:
-            self.reader.notice("a list item at a deeper level: the source's lists have one "
-                               "level; it joins its list", text)
-        key = num[0] if kind == "numbered" and num else ""
-        if self.lists and (deeper or self.lists[-1][:2] == (kind, key)):
-            self.lists[-1][2].append(content)
-        else:
-            self.end_list()
-            self.lists.append((kind, key, [content]))
+        level = int(num[1]) if num and num[1].isdigit() else 0
+        if level >= LIST_LEVELS:
+            self.reader.notice(f"a list item nested deeper than {LIST_LEVELS} levels: the "
+                               f"source's lists nest {LIST_LEVELS} deep; it joins the "
+                               "deepest list", text)
+            level = LIST_LEVELS - 1
+        self._add_item(kind, num[0] if num else "", level, content)
         return True
+
+    def _add_item(self, kind: str, key: str, level: int, content: Inlines) -> None:
+        """An item into the open lists: a list at `level` (Word's w:ilvl) opens under the
+        last item of the list above it; a level skipped is taken as the next one down."""
+        level = min(level, len(self.lists))
+        while len(self.lists) > level + 1:
+            self._close_sublist()
+        if len(self.lists) == level + 1:
+            frame = self.lists[-1]
+            # A top-level numbered list goes on while its numbering (w:numId) does; bullets
+            # one after the other are one list in Word; a nested list goes on under its item.
+            if level and frame.kind != kind:
+                self.reader.notice("a nested list of another kind under the same item: the "
+                                   "source's items hold one list each; it joins the first",
+                                   plain(content))
+            if level or (frame.kind == kind and (kind == "bullets" or frame.key == key)):
+                frame.items.append(content)
+                frame.sublists.append(None)
+                return
+            self.end_list()
+        self.lists.append(_ListFrame(kind, key, [content], [None]))
+
+    def _close_sublist(self) -> None:
+        """The innermost open list, closed into the last item of the list above it."""
+        frame = self.lists.pop()
+        self.lists[-1].sublists[-1] = frame.block()
 
     def _text_block(self, names: list[str], text: str, content: Inlines,
                     figures: list[_Pending]) -> None:
@@ -610,9 +753,14 @@ class _Body:
         if any(n in CAPTION_STYLES for n in names) and content:
             self.figure_blocks(figures)
             self.blocks.append(_Caption(strip_prefix(content, _CAPTION_LABEL),
-                                        _caption_kind(names, text)))
+                                        _caption_kind(names, text), list(self.reader.bookmarks)))
             return
-        if any(n in QUOTE_STYLES for n in names) and content:
+        if names and names[0] == "callout title" and self.callout is not None \
+                and not self.callout and content:
+            self.blocks.append(_Title(content))
+        elif self._apparatus_block(names[0] if names else "", content):
+            pass
+        elif any(n in QUOTE_STYLES for n in names) and content:
             self._quote(text, content)
         elif names and names[0] == "lead" and not self.stack:
             self.draft.lead.append(content)
@@ -621,6 +769,27 @@ class _Body:
             self._unusual(names[0] if names else "normal", text)
             self.blocks.append(Paragraph(content))
         self.figure_blocks(figures)
+
+    def _apparatus_block(self, style: str, content: Inlines) -> bool:
+        """Whether the paragraph is a table's note (in Table Note, after the table) or
+        part of a definition list (Definition Term, then Definition): our edition's
+        styles for them; if so it is taken into its block."""
+        previous = self.blocks[-1] if self.blocks else None
+        if style == "table note" and isinstance(previous, Table) and previous.note is None:
+            self.blocks[-1] = dataclasses.replace(previous, note=content or None)
+            return True
+        if style == "definition term" and content:
+            self.blocks.append(_Term(content))
+            return True
+        if style == "definition" and content and isinstance(previous, _Term):
+            definition = Definition(previous.content, content)
+            before = self.blocks[-2] if len(self.blocks) > 1 else None
+            if isinstance(before, DefinitionList):
+                self.blocks[-2:] = [DefinitionList((*before.items, definition))]
+            else:
+                self.blocks[-1] = DefinitionList((definition,))
+            return True
+        return False
 
     def _quote(self, text: str, content: Inlines) -> None:
         """A quotation, or the attribution (a line opened by a dash) of the one before."""
@@ -683,7 +852,11 @@ class _Body:
                                "paragraph in strong type", title)
             self.blocks.append(Paragraph((Strong((Text(title),)),)))
             return
-        section = DraftSection(" ".join(title.split()), depth, list(self.reader.bookmarks))
+        section = DraftSection(" ".join(title.split()), depth, list(self.reader.bookmarks),
+                               new_page=self.after_break)
+        self.after_break = False
+        if depth == 1:
+            self.unturned.append(section)
         if title_notes:
             # A title is plain text: its notes open the section's text instead.
             self.reader.notice("a note in a heading: the source's titles are plain text; the "
@@ -699,13 +872,20 @@ class _Body:
         self.word_levels.append(level)
 
     def end_list(self) -> None:
-        for kind, _, items in self.lists:
-            self.blocks.append(BulletList(tuple(items)) if kind == "bullets"
-                               else NumberedList(tuple(items)))
-        self.lists = []
+        while len(self.lists) > 1:
+            self._close_sublist()
+        if self.lists:
+            self.blocks.append(self.lists.pop().block())
 
     def figure_blocks(self, figures: list[_Pending]) -> None:
         for pending in figures:
+            if (pending.label == "Logo" and not self.stack and not self.draft.title
+                    and self.draft.logo is None and not self.draft.sections):
+                # Our title page's logo (its drawing named so), before the title.
+                self.draft.logo = f"images/logo{pending.suffix}"
+                self.draft.images[self.draft.logo] = pending.data
+                self.names.add("logo")
+                continue
             self.figures += 1
             stem = _ascii_name(pending.name) or f"figure-{self.figures}"
             name, n = stem, 1
@@ -724,9 +904,23 @@ class _Body:
 
     def table(self, tbl: Any) -> None:
         self.end_list()
+        if self.callout is None and self._is_callout(tbl):
+            self._callout(tbl)
+            return
+        rows_el = tbl.findall(w("tr"))
+        if len(rows_el) == 1:
+            # A box drawn as a one-row table (a bordered cell holding a key message, say):
+            # the source's tables have a header row and rows under it.
+            self.reader.notice("a table of one row: the source's tables have a header and "
+                               "rows under it (and its callouts are our Word edition's "
+                               "Callout Box); its text is kept as the body's",
+                               " ".join(_shown(p) for p in tbl.iter(w("p"))))
+            for tc in rows_el[0].findall(w("tc")):
+                self.walk(tc)
+            return
         rows: list[list[Inlines]] = []
         aligns: list[list[str]] = []
-        for tr in tbl.findall(w("tr")):
+        for tr in rows_el:
             cells: list[Inlines] = []
             row_align: list[str] = []
             for tc in tr.findall(w("tc")):
@@ -743,6 +937,32 @@ class _Body:
             aligns.append(row_align)
         if rows:
             self.blocks.append(self._table_block(rows, aligns))
+
+    def _is_callout(self, tbl: Any) -> bool:
+        """Whether `tbl` is our edition's callout: a one-cell table in the Callout Box
+        table style. A foreign one-cell table, bordered or not, stays a table."""
+        style = tbl.find(f"{w('tblPr')}/{w('tblStyle')}")
+        names = self.reader.styles.names(style.get(w("val")) if style is not None else None)
+        cells = tbl.findall(f"{w('tr')}/{w('tc')}")
+        return bool(names) and names[0] == CALLOUT_STYLE and len(cells) == 1
+
+    def _callout(self, tbl: Any) -> None:
+        """A callout: its cell's blocks read as the body's are, its first paragraph in
+        Callout Title its title."""
+        cell = tbl.find(f"{w('tr')}/{w('tc')}")
+        self.callout = []
+        self.walk(cell)
+        self.end_list()
+        inner: list[Any] = _attach_captions(self.callout)
+        self.callout = None
+        title = None
+        if inner and isinstance(inner[0], _Title):
+            title = inner.pop(0).content
+        inner = [Paragraph(b.content) if isinstance(b, _Title) else b for b in inner]
+        if not inner:
+            self.reader.notice("a callout with no text: left out")
+            return
+        self.blocks.append(Callout(0, tuple(inner), title))
 
     def _cell(self, tc: Any) -> tuple[list[Inline], str, int]:
         """A cell's text (its paragraphs joined by spaces), its first paragraph's alignment
@@ -829,13 +1049,16 @@ def _attach_captions(blocks: list[Any]) -> list[Block]:
         for target, step in order:
             if isinstance(target, wants) and target.caption is None:
                 caption = block.content or None
-                out[i + step] = dataclasses.replace(target, caption=caption)
+                # Its bookmark stands as its id till the references are resolved
+                # (_resolve_references), which keeps it only if one leads to it.
+                out[i + step] = dataclasses.replace(
+                    target, caption=caption, id=block.bookmarks[0] if block.bookmarks else None)
                 del out[i]
                 break
         else:
             out[i] = Paragraph(block.content) if block.content else None
             i += 1
-    return [b for b in out if b is not None]
+    return [Paragraph(b.content) if isinstance(b, _Term) else b for b in out if b is not None]
 
 
 def _finish(sections: list[DraftSection], notices: list[str], path: Path) -> None:
@@ -848,8 +1071,9 @@ def _finish(sections: list[DraftSection], notices: list[str], path: Path) -> Non
             section.blocks = [Paragraph((Text(section.title),))]
 
 
-def read_draft(package: WordPackage) -> Draft:
-    """The document in `package` as a Draft."""
+def read_draft(package: WordPackage, layout: Layout | None = None) -> Draft:
+    """The document in `package` as a Draft (its headings read as `layout` says, when
+    given: see apparatus.Layout)."""
     reader = _Reader(package)
     reader.bookmarks = []
     draft = Draft()
@@ -858,6 +1082,12 @@ def read_draft(package: WordPackage) -> Draft:
     if body_el is not None:
         walker.walk(body_el)
     walker.end_list()
+    last = body_el.find(w("sectPr")) if body_el is not None else None
+    if last is not None:
+        walker.end_of_word_section(last)
+    if draft.front and not draft.sections:
+        # A contents field after every heading (at the document's end): no front matter.
+        draft.sections, draft.front = draft.front, []
     front = _attach_captions(walker.front)
     leading = [b for b in front if not isinstance(b, Paragraph)]
     if leading or (not draft.sections):
@@ -869,9 +1099,12 @@ def read_draft(package: WordPackage) -> Draft:
                                   f"into a first section, '{first.title}'")
     else:
         draft.lead += [b.content for b in front if isinstance(b, Paragraph)]
-    _finish(draft.sections, reader.notices, package.path)
+    for part in (draft.front, draft.sections):
+        _finish(part, reader.notices, package.path)
+    draft.lists = reader.lists
     _metadata(package, draft, reader.styles, reader.notices)
     _other_parts(package, reader)
+    number_headings(draft, layout)
     _resolve_references(draft, reader)
     draft.notices = reader.notices
     draft.section_at = reader.section_at
@@ -932,43 +1165,94 @@ def _other_parts(package: WordPackage, reader: _Reader) -> None:
 
 
 def _resolve_references(draft: Draft, reader: _Reader) -> None:
-    """Internal links to bookmarks as cross-references to the sections holding them; ids
-    are given here, from the titles (or a bookmark that is a valid id)."""
-    assign_ids(draft.sections)
+    """Internal links to bookmarks as cross-references to the sections, tables and
+    figures holding them; ids are given here, from the titles (or a bookmark that is a
+    valid id). A link whose words are what the editions print for its target ("Table 2",
+    "section 3.1", "Annex A", a title where sections are not numbered) is an automatic
+    reference (`[](#id)`), as our edition writes them."""
+    used = assign_ids(list(draft.parts))
+    labels = references(draft)
+    blocks = _block_ids(draft, reader.linked, used)
 
     def fix(content: Inlines) -> Inlines:
         out: list[Inline] = []
         for node in content:
             if isinstance(node, CrossReference):
+                target = blocks.get(node.target_id)
                 section = reader.bookmark_section.get(node.target_id)
-                if section is None:
+                if target is None and section is None:
                     reader.notices.append(f"{reader.package.path}: a link to the bookmark "
                                           f"'{node.target_id}' outside any section: kept as "
                                           "its words")
                     out += fix(node.content)
                     continue
-                out.append(CrossReference(section.id, fix(node.content)))
+                if target is not None:
+                    ident, label = target
+                else:
+                    assert section is not None
+                    ident, label = section.id, labels.get(id(section), "")
+                words = fix(node.content)
+                out.append(CrossReference(ident, () if plain(words) == label else words))
             elif isinstance(node, Text):
                 out.append(node)
             else:
                 out.append(dataclasses.replace(node, content=fix(node.content)))
         return _merge(out)
 
-    def visit(sections: list[DraftSection]) -> None:
-        for section in sections:
+    for part in draft.parts:
+        for _, section in _all(part):
             section.blocks = [map_content(b, fix) for b in section.blocks]
-            visit(section.sections)
-
-    visit(draft.sections)
     draft.lead = [fix(content) for content in draft.lead]
+
+
+def _all(sections: list[DraftSection]) -> Iterator[tuple[int, DraftSection]]:
+    for section in sections:
+        yield section.level, section
+        yield from _all(section.sections)
+
+
+def _block_ids(draft: Draft, referenced: set[str], used: set[str]
+               ) -> dict[str, tuple[str, str]]:
+    """Tables and figures given ids where a reference leads to their caption's bookmark
+    (the bookmark held as their id till now, dropped where none does): the new id and
+    label ("Table 2") by the bookmark."""
+    found: dict[str, tuple[str, str]] = {}
+    counts = {"Table": 0, "Figure": 0}
+
+    def visit(block: Block) -> Block:
+        if isinstance(block, Callout):
+            return dataclasses.replace(block, blocks=tuple(visit(b) for b in block.blocks))
+        if not isinstance(block, Table | Figure):
+            return block
+        kind = "Table" if isinstance(block, Table) else "Figure"
+        counts[kind] += 1
+        if block.id is None or block.id not in referenced:
+            return dataclasses.replace(block, id=None) if block.id else block
+        words = plain(block.caption) if block.caption else ""
+        if _ID.match(block.id):  # a bookmark of the author's own that is an id
+            base = block.id
+        elif words:
+            slug = title_id(words)
+            slug = slug if len(slug) <= 40 else slug[:41].rsplit("-", 1)[0]  # whole words
+            base = f"{'tbl' if kind == 'Table' else 'fig'}-{slug}"
+        else:
+            base = f"{kind.lower()}-{counts[kind]}"
+        ident = unique_id(base.rstrip("-"), used)
+        found[block.id] = (ident, f"{kind} {counts[kind]}")
+        return dataclasses.replace(block, id=ident)
+
+    for part in draft.parts:
+        for _, section in _all(part):
+            section.blocks = [visit(b) for b in section.blocks]
+    return found
 
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 
 
-def assign_ids(sections: list[DraftSection]) -> None:
+def assign_ids(parts: list[list[DraftSection]]) -> set[str]:
     """Unique ids (in lower case too) from each section's bookmark, when one is a valid id
-    that is not Word's own (_Toc…), or from its title."""
+    that is not Word's own (_Toc…), or from its title; the ids given."""
     used: set[str] = set()
 
     def visit(items: list[DraftSection]) -> None:
@@ -977,7 +1261,9 @@ def assign_ids(sections: list[DraftSection]) -> None:
             section.id = unique_id(given or title_id(section.title), used)
             visit(section.sections)
 
-    visit(sections)
+    for sections in parts:
+        visit(sections)
+    return used
 
 
 def title_id(title: str) -> str:

@@ -28,10 +28,13 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
-from reportexport.frontend import has_automatic_references
+from reportexport.frontend import Document
 from reportexport.model import (
+    SECTION_PARTS,
     BulletList,
+    Callout,
     CrossReference,
+    DefinitionList,
     Figure,
     Inline,
     Inlines,
@@ -41,16 +44,20 @@ from reportexport.model import (
     Quote,
     Report,
     Section,
+    SubList,
     Table,
     Text,
     block_content,
     map_content,
+    nested_blocks,
     notes,
+    report_blocks,
 )
 from reportexport.source.inputfiles import read_bounded
 from reportexport.source.problems import InputError, Problem, format_path
 from reportexport.source.reading import read_report
 from reportexport.wordimport import Decision, Imported, read_word, write_atomically
+from reportexport.wordimport.apparatus import Layout
 from reportexport.wordimport.markup import runs, same_text, to_markup
 from reportexport.wordimport.reader import Draft, DraftSection, title_id, unique_id
 
@@ -69,6 +76,19 @@ def _walk(sections: list[DraftSection], level: int = 1) -> list[tuple[int, Draft
     return out
 
 
+def _draft_walk(draft: Draft) -> list[tuple[int, DraftSection]]:
+    """The document's sections in reading order, a part's top level given the levels
+    0 (front matter), 1 (body) and -1 (appendices) apart: see `_level`."""
+    return [(_level(part, level), section)
+            for part, sections in zip(SECTION_PARTS, draft.parts, strict=True)
+            for level, section in _walk(sections)]
+
+
+def _level(part: str, level: int) -> int:
+    """A section's level, told apart by its part: sections of two parts never pair."""
+    return level + {"front": 100, "sections": 0, "appendices": 200}[part]
+
+
 def _source_walk(report: Report) -> list[tuple[int, Section, Path_]]:
     """Each section with its level and its path in the source's data."""
     out: list[tuple[int, Section, Path_]] = []
@@ -79,7 +99,8 @@ def _source_walk(report: Report) -> list[tuple[int, Section, Path_]]:
             out.append((level, section, here))
             visit(section.sections, level + 1, (*here, "sections"))
 
-    visit(report.sections, 1, ("sections",))
+    for part, sections in zip(SECTION_PARTS, report.parts, strict=True):
+        visit(sections, _level(part, 1), (part,))
     return out
 
 
@@ -94,9 +115,24 @@ class _Edit:
 
 
 class _Collector:
-    def __init__(self, ids: dict[str, str]) -> None:
-        self.ids = ids  # the draft's section ids -> the source's
+    def __init__(self, ids: dict[str, str], labels: dict[str, str]) -> None:
+        self.ids = ids  # the draft's section, table and figure ids -> the source's
+        self.labels = labels  # what an automatic reference to each source id prints
         self.edits: list[_Edit] = []
+
+    def printed(self, content: Inlines) -> Inlines:
+        """`content` with each automatic reference given the words the editions print
+        for it: `[](#tbl-x)` and `[Table 2](#tbl-x)` are the same text in Word."""
+        out: list[Inline] = []
+        for node in content:
+            if isinstance(node, CrossReference) and not node.content:
+                out.append(CrossReference(node.target_id,
+                                          (Text(self.labels.get(node.target_id, "")),)))
+            elif isinstance(node, Text):
+                out.append(node)
+            else:
+                out.append(dataclasses.replace(node, content=self.printed(node.content)))
+        return tuple(out)
 
     def remap(self, content: Inlines) -> Inlines:
         out: list[Inline] = []
@@ -112,7 +148,8 @@ class _Collector:
 
     def text(self, path: Path_, old: Inlines, new: Inlines, what: str, where: str) -> None:
         new = self.remap(new)
-        if same_text(old, new):
+        old_printed, new_printed = self.printed(old), self.printed(new)
+        if same_text(old_printed, new_printed):
             return
         old_notes = [n.content for n in notes(old)]
         new_notes = [n.content for n in notes(new)]
@@ -146,10 +183,13 @@ def _split_lists(old: tuple[Any, ...], new: list[Any]) -> list[Any]:
             while i + len(run) < len(old) and isinstance(old[i + len(run)], BulletList):
                 run.append(old[i + len(run)])
             items = list(new[j].items)
+            sublists = list(new[j].sublists or (None,) * len(items))
             if len(run) > 1 and sum(len(b.items) for b in run) == len(items):
                 for block in run:
-                    out.append(BulletList(tuple(items[: len(block.items)])))
-                    items = items[len(block.items):]
+                    count = len(block.items)
+                    kept = tuple(sublists[:count])
+                    out.append(BulletList(tuple(items[:count]), kept if any(kept) else ()))
+                    items, sublists = items[count:], sublists[count:]
                 i += len(run)
                 j += 1
                 continue
@@ -176,8 +216,18 @@ def _new_block(collector: _Collector, block: Any, where: str) -> Any:
     if isinstance(block, Paragraph):
         return CommentedMap(paragraph=markup(block.content))
     if isinstance(block, BulletList | NumberedList):
-        key = "bullets" if isinstance(block, BulletList) else "numbered"
-        return CommentedMap([(key, CommentedSeq(markup(item) for item in block.items))])
+        return CommentedMap([(_list_key(block), _new_items(block, markup))])
+    if isinstance(block, Callout):
+        callout = CommentedMap()
+        if block.title:
+            callout["title"] = markup(block.title)
+        callout["blocks"] = CommentedSeq(_new_block(collector, inner, where)
+                                         for inner in block.blocks)
+        return CommentedMap(callout=callout)
+    if isinstance(block, DefinitionList):
+        return CommentedMap(definitions=CommentedSeq(
+            CommentedMap(term=markup(item.term), definition=markup(item.definition))
+            for item in block.items))
     if isinstance(block, Quote):
         quote = CommentedMap(text=markup(block.text))
         if block.attribution:
@@ -192,9 +242,21 @@ def _new_block(collector: _Collector, block: Any, where: str) -> Any:
             table["align"] = _flow_seq(block.align)
         table["rows"] = CommentedSeq(_flow_seq(markup(cell) for cell in row)
                                      for row in block.rows)
+        if block.note:
+            table["note"] = markup(block.note)
         return CommentedMap(table=table)
     raise _Refused(f"section '{where}': a {_describe([block])[1:-1]} added in Word; add "
                    "figures in the source (the picture is a file beside it)")
+
+
+def _new_items(block: SubList, markup: Any) -> CommentedSeq:
+    """A list's items as the source writes them: text, or {text, bullets/numbered}."""
+    items = CommentedSeq()
+    for index, item in enumerate(block.items):
+        sublist = block.sublist(index)
+        items.append(markup(item) if sublist is None else CommentedMap(
+            [("text", markup(item)), (_list_key(sublist), _new_items(sublist, markup))]))
+    return items
 
 
 def _flow_seq(items: Any) -> CommentedSeq:
@@ -251,6 +313,8 @@ def _pair(collector: _Collector, here: Path_, index: int, a: Any, b: Any, where:
     """Two blocks of one kind, the source's and the document's: their texts compared."""
     if isinstance(a, Paragraph):
         collector.text((*here, "paragraph"), a.content, b.content, "paragraph", where)
+    elif isinstance(a, BulletList | NumberedList) and (a.sublists or b.sublists):
+        _pair_list(collector, (*here, _list_key(a)), a, b, where)
     elif isinstance(a, BulletList | NumberedList):
         key = "bullets" if isinstance(a, BulletList) else "numbered"
         if len(a.items) == len(b.items):
@@ -281,9 +345,64 @@ def _pair(collector: _Collector, here: Path_, index: int, a: Any, b: Any, where:
         for r, (row_a, row_b) in enumerate(zip(a.rows, b.rows, strict=True)):
             for n, (x, y) in enumerate(zip(row_a, row_b, strict=True)):
                 collector.text((*here, "table", "rows", r, n), x, y, "cell", where)
+        if (a.note is None) != (b.note is None):
+            raise _Refused(f"section '{where}', block {index + 1}: a table's note added or "
+                           "removed")
+        if a.note is not None and b.note is not None:
+            collector.text((*here, "table", "note"), a.note, b.note, "table note", where)
     elif isinstance(a, Figure):
         collector.plain((*here, "figure", "alt"), a.alt, b.alt, "alt text", where)
         _caption(collector, (*here, "figure"), a, b, where)
+    elif isinstance(a, Callout):
+        _pair_callout(collector, (*here, "callout"), index, a, b, where)
+    elif isinstance(a, DefinitionList):
+        _pair_definitions(collector, (*here, "definitions"), index, a, b, where)
+
+
+def _list_key(block: SubList) -> str:
+    return "bullets" if isinstance(block, BulletList) else "numbered"
+
+
+def _pair_list(collector: _Collector, here: Path_, a: SubList, b: SubList,
+               where: str) -> None:
+    """Two lists that hold lists: their items' texts compared, item by item, and those
+    of the lists in them; items or nested lists added or removed are refused."""
+    if len(a.items) != len(b.items) or any(
+            (a.sublist(n) is None) != (b.sublist(n) is None)
+            or type(a.sublist(n)) is not type(b.sublist(n)) for n in range(len(a.items))):
+        raise _Refused(f"section '{where}', {format_path(here)}: a nested list's items or "
+                       "lists were added, removed or changed in kind; change the lists' "
+                       "structure in the source")
+    for n, (x, y) in enumerate(zip(a.items, b.items, strict=True)):
+        inner, theirs = a.sublist(n), b.sublist(n)
+        if inner is None or theirs is None:
+            collector.text((*here, n), x, y, "list item", where)
+            continue
+        collector.text((*here, n, "text"), x, y, "list item", where)
+        _pair_list(collector, (*here, n, _list_key(inner)), inner, theirs, where)
+
+
+def _pair_callout(collector: _Collector, here: Path_, index: int, a: Callout, b: Callout,
+                  where: str) -> None:
+    """A callout's title and blocks compared (blocks added or removed in it carry back)."""
+    if (a.title is None) != (b.title is None):
+        raise _Refused(f"section '{where}', block {index + 1}: a callout's title added or "
+                       "removed")
+    if a.title is not None and b.title is not None:
+        collector.text((*here, "title"), a.title, b.title, "callout title", where)
+    _blocks(collector, a.blocks, list(b.blocks), (*here, "blocks"), where)
+
+
+def _pair_definitions(collector: _Collector, here: Path_, index: int, a: DefinitionList,
+                      b: DefinitionList, where: str) -> None:
+    if len(a.items) != len(b.items):
+        raise _Refused(f"section '{where}', block {index + 1}: a definition list of "
+                       f"{len(b.items)} terms where the source's has {len(a.items)}; add or "
+                       "remove terms in the source")
+    for n, (x, y) in enumerate(zip(a.items, b.items, strict=True)):
+        collector.text((*here, n, "term"), x.term, y.term, "term", where)
+        collector.text((*here, n, "definition"), x.definition, y.definition, "definition",
+                       where)
 
 
 def _caption(collector: _Collector, path: Path_, a: Any, b: Any, where: str) -> None:
@@ -295,7 +414,8 @@ def _caption(collector: _Collector, path: Path_, a: Any, b: Any, where: str) -> 
 
 def _describe(blocks: Any) -> str:
     names = {"Paragraph": "paragraph", "BulletList": "bulleted list", "NumberedList":
-             "numbered list", "Quote": "quotation", "Table": "table", "Figure": "figure"}
+             "numbered list", "Quote": "quotation", "Table": "table", "Figure": "figure",
+             "Callout": "callout", "DefinitionList": "definition list"}
     return "[" + ", ".join(names[_kind(b)] for b in blocks) + "]"
 
 
@@ -364,10 +484,14 @@ def _sections_changed(collector: _Collector, ours: list[tuple[int, Section, Path
                     if theirs[k][0] == theirs[j][0] and _parent(theirs, k) == parent
                     and k in theirs_paired]
         index = int(ours[theirs_paired[siblings[0]]][2][-1]) + 1 if siblings else 0
-        base: Path_ = (("sections",) if parent is None
+        base: Path_ = ((_part_of(theirs[j][0]),) if parent is None
                        else (*ours[theirs_paired[parent]][2], "sections"))
         collector.edits.append(_Edit((*base, index), _new_section(collector, theirs[j][1]),
                                      "section", theirs[j][1].title, change="insert"))
+
+
+def _part_of(level: int) -> str:
+    return "appendices" if level > 200 else "front" if level > 100 else "sections"
 
 
 def _new_section(collector: _Collector, section: DraftSection) -> CommentedMap:
@@ -393,19 +517,32 @@ def _fresh_ids(theirs: list[tuple[int, DraftSection]], added: list[int],
     return fresh
 
 
+def _labels(report: Report) -> dict[str, str]:
+    """What an automatic reference to each section, table and figure prints."""
+    document = Document.of(report)
+    return {**{anchor.section.id: anchor.reference for anchor in document.outline},
+            **{ident: block.label for ident, (block, _) in document.blocks.items()}}
+
+
+def _block_ids(report: Report, draft: Draft) -> dict[str, str]:
+    """The document's table and figure ids -> the source's, paired in reading order
+    when both have as many tables and figures, else by their captions."""
+    ours = [b for b in report_blocks(report) if isinstance(b, Table | Figure)]
+    theirs = [b for part in draft.parts for _, section in _walk(part)
+              for b in nested_blocks(tuple(section.blocks)) if isinstance(b, Table | Figure)]
+    if len(ours) == len(theirs):
+        pairs = [(a, b) for a, b in zip(ours, theirs, strict=True) if type(a) is type(b)]
+    else:
+        by_caption = {(type(a), runs(a.caption)): a for a in ours if a.caption}
+        pairs = [(by_caption[key], b) for b in theirs if b.caption
+                 and (key := (type(b), runs(b.caption))) in by_caption]
+    return {b.id: a.id for a, b in pairs if a.id and b.id}
+
+
 def collect_edits(report: Report, draft: Draft) -> list[_Edit]:
     """Every text the Word document changed, with its path in the source's data."""
-    apparatus = [what for what, used in (
-        ("front matter", report.front), ("appendices", report.appendices),
-        ("numbered sections", report.metadata.numbered_sections),
-        ("automatic references ([](#id))", has_automatic_references(report))) if used]
-    if apparatus:
-        # The edition's headings carry their numbers and its references their labels:
-        # read back as text, they would be taken for edits and written into the source.
-        raise _Refused(f"the source uses {', '.join(apparatus)}, which an update from Word "
-                       "does not handle yet: make the edits in the source")
     ours = _source_walk(report)
-    theirs = _walk(draft.sections)
+    theirs = _draft_walk(draft)
     pairs, added, removed = _align_sections(ours, theirs)
     if len(pairs) * 2 < len(ours):
         # Most sections unmatched: another document, not an edited edition of this source.
@@ -414,7 +551,8 @@ def collect_edits(report: Report, draft: Draft) -> list[_Edit]:
                        "source (without --update)")
     ids = {theirs[j][1].id: ours[i][1].id for i, j in pairs}
     ids.update(_fresh_ids(theirs, added, {s.id.lower() for _, s, _ in ours}))
-    collector = _Collector(ids)
+    ids.update(_block_ids(report, draft))
+    collector = _Collector(ids, _labels(report))
     _sections_changed(collector, ours, theirs, added, removed, dict(pairs))
     meta = report.metadata
     collector.plain(("metadata", "title"), meta.title, draft.title or meta.title, "title",
@@ -609,7 +747,8 @@ def update_source(docx: Path, source: Path, changes: Decision = None
     """Put the text of `docx` into `source`: the import, a summary, and the unified diff."""
     raw = read_bounded(source, what="a YAML file")
     report, _ = read_report(source)
-    imported = read_word(docx, changes)
+    imported = read_word(docx, changes, Layout(report.metadata.numbered_sections,
+                                               len(report.appendices)))
     try:
         edits = collect_edits(report, imported.draft)
     except _Refused as exc:
@@ -698,7 +837,8 @@ def _added_kind(edit: _Edit) -> str:
         return "section"
     if isinstance(edit.text, CommentedMap) and edit.text:
         return {"paragraph": "paragraph", "bullets": "list", "numbered": "list",
-                "quote": "quotation", "table": "table"}.get(next(iter(edit.text)), "block")
+                "quote": "quotation", "table": "table", "callout": "callout",
+                "definitions": "definition list"}.get(next(iter(edit.text)), "block")
     return "block"
 
 
