@@ -190,11 +190,12 @@ class Document:
 
     @property
     def lists(self) -> tuple[BlockList, ...]:
-        """The lists of tables and figures the metadata asks for, in its order."""
+        """The lists of tables and figures the metadata asks for, in its order: each
+        names the tables (or figures) in reading order, those inside callouts too."""
         def listed(kind: str) -> tuple[tuple[Table | Figure, Anchor], ...]:
             wanted = Table if kind == "tables" else Figure
             return tuple((block, anchor) for anchor in self.outline
-                         for block in anchor.section.blocks
+                         for block in nested_blocks(anchor.section.blocks)
                          if isinstance(block, Table | Figure) and isinstance(block, wanted))
 
         return tuple(BlockList(kind, LIST_TITLES[kind], listed(kind))
