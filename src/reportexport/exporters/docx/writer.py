@@ -73,7 +73,12 @@ from reportexport.support.zipfiles import ArchiveBuffer, rewrite_zip
 from reportexport.theme import FontFamily, Theme
 from reportexport.typography.fontruns import chain, font_runs
 from reportexport.typography.sizing import LEAST_DPI, figure_size
-from reportexport.typography.tablefit import TablePlan, TableTooWide, plan
+from reportexport.typography.tablefit import (
+    CALLOUT_CELL_MARGINS,
+    TablePlan,
+    TableTooWide,
+    plan,
+)
 
 # Children of w:settings that must follow w:updateFields (ECMA-376 CT_Settings order).
 _AFTER_UPDATE_FIELDS = {
@@ -118,8 +123,9 @@ def _text_runs(text: str, family: FontFamily, style: str = "", direct: str = "")
 
 #: The numbering instance (w:numId) of the n-th numbered list; None: the style's own.
 ListNumbering = Callable[[int], str | None]
-#: Twips a callout's box takes from the width of what it holds: its cell's margins.
-CALLOUT_MARGINS = 360
+#: Twips a callout's box takes from the width of what it holds: its cell's margins (as
+#: tablefit measures the box's tables).
+CALLOUT_MARGINS = round(CALLOUT_CELL_MARGINS * 20)
 #: A table row of more lines than this (estimated) may break across pages; a shorter
 #: one is kept on one page (cantSplit). A row taller than a page must break.
 KEPT_ROW_LINES = 12

@@ -93,7 +93,7 @@ from reportexport.source.images import edition_image
 from reportexport.support.timestamps import build_time
 from reportexport.theme import Theme, tint
 from reportexport.typography.fontruns import needed_fallbacks
-from reportexport.typography.tablefit import plan
+from reportexport.typography.tablefit import callout_padding, plan
 
 NUMBER_WIDTH = 28.0
 #: The space between the cover's title and subtitle, and the step by which a title too
@@ -475,7 +475,7 @@ def _callout_flowables(callout: Callout, st: _Styles, theme: Theme, text: _Parag
     Tagged Div (PDF/UA-1 knows no Aside, a PDF 2.0 type) holding its title, a P, and
     its blocks; the fill, drawn outside marked content, is an artifact."""
     box = parent.add("Div")
-    pad = theme.spacing.paragraph_after
+    pad = callout_padding(theme)  # as tablefit measures the box's tables
     inner: list[Flowable] = []
     if callout.title is not None:
         inner.append(text.inline(callout.title, st.callout_title, box.add("P")))
