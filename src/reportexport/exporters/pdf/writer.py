@@ -16,7 +16,6 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import (
-    AnchorFlowable,
     BaseDocTemplate,
     CondPageBreak,
     Flowable,
@@ -35,6 +34,7 @@ from reportexport import __version__
 from reportexport.exporters.pdf.figures import figure_flowables
 from reportexport.exporters.pdf.flowables import (
     Ink,
+    KeptAnchor,
     ListItem,
     PageAnchor,
     RuledParagraph,
@@ -425,7 +425,7 @@ def _describe_links(content: Inlines, out: dict[str, str]) -> None:
 def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _ParagraphMaker,
                      parent: Element, listed: tuple[str, ...] = ()) -> list[Flowable]:
     """One block's flowables: every kind of the model's, or a refusal (assert_never);
-    `listed` as `_blocks_flowables`'s, for the blocks of a callout."""
+    `listed` as `_blocks_flowables`'s."""
     match block:
         case ParagraphBlock():
             return [text.inline(block.content, st.body, parent.add("P"))]
@@ -440,12 +440,14 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _ParagraphMa
         case Callout():
             return _callout_flowables(block, st, theme, text, parent, listed)
         case Table():
-            return _table_flowables(block, st, theme, text, parent)
+            return [*_anchors(block, listed), *_table_flowables(block, st, theme, text, parent)]
         case Figure():
             figure = parent.add("Figure", alt=block.alt)
+            # The anchors go inside the figure's kept group: reportlab keeps nothing with
+            # a group that follows it (a keepWithNext flowable stays behind).
             return figure_flowables(block, st.caption, st.ink, _measure(theme),
                                     _text_height(theme), figure, parent.add("Caption"), text,
-                                    st.svg_fonts)
+                                    st.svg_fonts, _anchors(block, listed))
         case _:
             assert_never(block)
 
@@ -697,15 +699,22 @@ def _blocks_flowables(blocks: tuple[Block, ...], st: _Styles, theme: Theme,
                       text: _ParagraphMaker, parent: Element,
                       listed: tuple[str, ...] = ()) -> Iterator[Flowable]:
     """`blocks` in order; `listed`: the kinds of block the lists of tables and figures
-    name, each of which gets the anchor its entry's page number is read from (inside a
-    callout as well)."""
+    name (inside a callout as well: see `_anchors`)."""
     for block in blocks:
-        if isinstance(block, Table | Figure) and block.id:
-            yield AnchorFlowable(destination(block.id))  # what references to it lead to
-        if (isinstance(block, Table) and "tables" in listed) or (
-                isinstance(block, Figure) and "figures" in listed):
-            yield PageAnchor(listed_destination(block))
         yield from _block_flowables(block, st, theme, text, parent, listed)
+
+
+def _anchors(block: Table | Figure, listed: tuple[str, ...]) -> list[Flowable]:
+    """The destinations before a table or a figure, kept with it: the one references to
+    it lead to (if it has an id), and, if a list names it, the one its entry's page
+    number is read from."""
+    anchors: list[Flowable] = []
+    if block.id:
+        anchors.append(KeptAnchor(destination(block.id)))
+    if (isinstance(block, Table) and "tables" in listed) or (
+            isinstance(block, Figure) and "figures" in listed):
+        anchors.append(PageAnchor(listed_destination(block)))
+    return anchors
 
 
 def _italic_in_table_headers(report: Report) -> tuple[str, ...]:
