@@ -15,6 +15,7 @@ file and fragment).
 from __future__ import annotations
 
 import dataclasses
+import re
 import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from reportexport.model import (
     Block,
     CrossReference,
     Figure,
+    Inline,
     Inlines,
     Note,
     Paragraph,
@@ -315,12 +317,42 @@ def _automatic(content: Inlines) -> bool:
 
 
 def _resolved(content: Inlines, labels: Mapping[str, str]) -> Inlines:
-    """`content` with each automatic reference given its target's label as its words."""
+    """`content` with each automatic reference given its target's label as its words,
+    capitalised where it opens a sentence ("Section 2.1 gives …")."""
     if not _automatic(content):
         return content
-    return tuple(
-        CrossReference(node.target_id, (Text(labels[node.target_id]),))
-        if isinstance(node, CrossReference) and not node.content
-        else node if isinstance(node, Text)
-        else dataclasses.replace(node, content=_resolved(node.content, labels))
-        for node in content)
+    return _Resolver(labels).run(content)
+
+
+#: What ends a sentence when a space follows it: a reference after it opens the next.
+_SENTENCE_END = re.compile(r"[.?!]\s+$")
+
+
+class _Resolver:
+    """Fills in automatic references in reading order, knowing whether the text so far
+    leaves the next words at a sentence's start (the run's start is one)."""
+
+    def __init__(self, labels: Mapping[str, str]) -> None:
+        self.labels = labels
+        self.at_start = True
+
+    def run(self, content: Inlines) -> Inlines:
+        return tuple(self.node(node) for node in content)
+
+    def node(self, node: Inline) -> Inline:
+        if isinstance(node, Text):
+            if node.text:
+                self.at_start = bool(_SENTENCE_END.search(node.text))
+            return node
+        if isinstance(node, Note):  # a note's words are a run of their own
+            outer, self.at_start = self.at_start, True
+            note = dataclasses.replace(node, content=self.run(node.content))
+            self.at_start = outer
+            return note
+        if isinstance(node, CrossReference) and not node.content:
+            label = self.labels[node.target_id]
+            if self.at_start:
+                label = label[:1].upper() + label[1:]
+            self.at_start = False
+            return CrossReference(node.target_id, (Text(label),))
+        return dataclasses.replace(node, content=self.run(node.content))
