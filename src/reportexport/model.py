@@ -263,6 +263,14 @@ class Metadata:
     def running_title(self) -> str:
         return self.short_title or self.title
 
+    @property
+    def isbn_urn(self) -> str | None:
+        """The ISBN as a URN, "urn:isbn:9783161484100" (RFC 8254: its digits, no
+        hyphens): the identifier the editions' metadata give it as."""
+        if self.isbn is None:
+            return None
+        return "urn:isbn:" + "".join(c for c in self.isbn if c.isalnum()).upper()
+
 
 @dataclass(frozen=True)
 class Report:

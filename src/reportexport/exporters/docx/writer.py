@@ -572,7 +572,8 @@ def _core_properties(document: Any, report: Report) -> None:
         "keywords": ", ".join(meta.keywords),
         "description": meta.description or "",
         "language": meta.language,
-        "identifier": meta.identifier,
+        # One identifier: the ISBN, which names the publication, when it has one.
+        "identifier": meta.isbn_urn or meta.identifier,
         "category": "",
     }
     for name, value in texts.items():

@@ -122,7 +122,9 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
 
 
 def _metadata(book: epub.EpubBook, meta: Metadata) -> None:
-    book.set_identifier(meta.identifier)
+    book.set_identifier(meta.identifier)  # the package's unique identifier
+    if meta.isbn_urn:  # the publication's ISBN, an identifier besides it
+        book.add_metadata("DC", "identifier", meta.isbn_urn, {"id": "isbn"})
     book.set_title(meta.title)
     book.set_language(meta.language)
     for number, author in enumerate(meta.authors, 1):

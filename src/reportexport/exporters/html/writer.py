@@ -217,6 +217,9 @@ def linked_data(document: Document) -> str:
     }
     if meta.modified:
         data["dateModified"] = meta.modified.isoformat()
+    if meta.isbn:  # schema.org's `isbn` is a Book's: a report with an ISBN is one as well
+        data["@type"] = ["Report", "Book"]
+        data["isbn"] = meta.isbn
     # ASCII: text in another script would otherwise stand in the page with no `lang`.
     text = json.dumps(data, ensure_ascii=True, indent=1)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

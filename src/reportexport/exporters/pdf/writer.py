@@ -827,7 +827,8 @@ def _document_facts(report: Report, when: dt.datetime) -> DocumentFacts:
         title=meta.title, authors=meta.authors, subject=meta.subject or meta.description
         or meta.title, keywords=meta.keywords, language=meta.language,
         creator=f"reportexport {__version__}",
-        date=when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), rights=meta.rights)
+        date=when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), rights=meta.rights,
+        isbn=meta.isbn, isbn_urn=meta.isbn_urn)
 
 
 class _PageFurniture:
