@@ -186,6 +186,11 @@ def test_docx_headings_title_page_and_core_properties(editions: dict[str, Path])
     core = _docx(editions["docx"], "docProps/core.xml")
     assert core.find(f"{DC}creator").text == "Ana Sousa; Kimsan Chea"
     assert core.find(f"{DC}identifier").text == ISBN_URN
+    # core.xml has no dc:rights: the rights line is the custom property "Rights".
+    custom = _docx(editions["docx"], "docProps/custom.xml")
+    assert custom.xpath("string(c:property[@name='Rights']/vt:lpwstr)", namespaces={
+        "c": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
+        "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"}) == RIGHTS
 
 
 def test_docx_references_print_labels_and_lead_to_their_targets(editions: dict[str, Path]

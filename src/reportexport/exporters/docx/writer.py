@@ -27,6 +27,7 @@ from lxml import etree
 
 from reportexport.exporters.docx import pythondocx_compat as compat
 from reportexport.exporters.docx import wml
+from reportexport.exporters.docx.customprops import set_custom_properties
 from reportexport.exporters.docx.fontembedding import (
     EmbeddedFace,
     embed_fonts,
@@ -714,6 +715,9 @@ def _prepare_package(document: Any, report: Report, theme: Theme, *,
         _hyphenate(document)
     _update_fields_on_open(document)
     _core_properties(document, report)
+    # core.xml has no dc:rights: the rights line is a custom property.
+    set_custom_properties(document, {"Rights": report.metadata.rights}
+                          if report.metadata.rights else {})
     _drop_unused_parts(document)
     return ids, text_width, text_height
 
