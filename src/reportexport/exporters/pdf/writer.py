@@ -31,6 +31,7 @@ from reportlab.platypus import (
 )
 
 from reportexport import __version__
+from reportexport.exporters.logoplate import PLATE, needs_plate
 from reportexport.exporters.pdf.figures import figure_flowables
 from reportexport.exporters.pdf.flowables import (
     Ink,
@@ -112,6 +113,7 @@ HEADINGS = ("H1", "H2", "H3", "H4", "H5", "H6")  # one string each, not one per 
 #: How often a long layout says how far it has got.
 PROGRESS_SECONDS = 1.0
 LOGO_WIDTH, LOGO_HEIGHT, LOGO_GAP = 40 * mm, 14 * mm, 6 * mm  # the cover's logo: its box
+LOGO_PLATE_PAD = 2 * mm  # the light plate's margin around a logo the band would hide
 BODY_TEMPLATE, LANDSCAPE_TEMPLATE = "body", "landscape"  # the body pages' templates
 
 
@@ -236,19 +238,26 @@ class _Cover(Flowable):
 
     def _draw_logo(self, logo: Logo, right: float, bottom: float) -> float:
         """The logo, its foot at `bottom` and its right edge at `right`, in a LOGO_WIDTH by
-        LOGO_HEIGHT box; returns its width."""
+        LOGO_HEIGHT box, on a light plate (an artifact) when the band would hide it
+        (logoplate); returns the width it takes."""
         scale: float = min(LOGO_WIDTH / logo.width_px, LOGO_HEIGHT / logo.height_px)
         width, height = logo.width_px * scale, logo.height_px * scale
         canvas = self.canv
         canvas.saveState()
-        canvas.translate(right - width, bottom)
+        pad = 0.0
+        if needs_plate(logo, self.theme.colours.cover_background):
+            pad = LOGO_PLATE_PAD
+            canvas.setFillColor(HexColor(PLATE))
+            canvas.roundRect(right - width - 2 * pad, bottom - pad, width + 2 * pad,
+                             height + 2 * pad, pad / 2, stroke=0, fill=1)
+        canvas.translate(right - width - pad, bottom)
         assert self.logo is not None
         canvas.note_bounds(self.logo, width, height)
         with canvas.marked(self.logo):
             canvas.drawImage(ImageReader(io.BytesIO(edition_image(logo.image))), 0, 0,
                              width, height, mask="auto")
         canvas.restoreState()
-        return width
+        return width + 2 * pad
 
     def _fitted(self, measure: float, top: float, height: float, beside: bool
                 ) -> tuple[list[TaggedParagraph], list[tuple[TaggedParagraph, TaggedParagraph]],
