@@ -350,11 +350,27 @@ def report_blocks(report: Report) -> Iterator[Block]:
         yield from nested_blocks(section.blocks)
 
 
+#: Characters in a word no narrow column holds whole: a URL, an identifier (a word of
+#: the language breaks at its hyphenation points, as a cell's words may).
+LONG_WORD = 20
+
+
+def has_long_word(content: Inlines) -> bool:
+    """Whether `content` holds a word of LONG_WORD characters or more."""
+    return any(len(word) >= LONG_WORD for word in plain(content).split())
+
+
+def _long_words_in_cells(table: Table) -> bool:
+    return any(has_long_word(cell) for row in (table.columns, *table.rows) for cell in row)
+
+
 def block_features(report: Report) -> frozenset[str]:
     """The optional kinds of block the report uses ("table-note"): what an edition
     styles only when used, so that a report without them is written as before."""
     found: set[str] = set()
     for block in report_blocks(report):
+        if isinstance(block, Table) and _long_words_in_cells(block):
+            found.add("long-cell-words")
         if isinstance(block, Table) and block.note is not None:
             found.add("table-note")
         elif isinstance(block, BulletList | NumberedList) and block.sublists:

@@ -44,6 +44,7 @@ from reportexport.model import (
     SubList,
     Table,
     Text,
+    has_long_word,
 )
 from reportexport.source.inline import SCHEMES
 from reportexport.typography.fontruns import language_runs
@@ -283,7 +284,10 @@ def table_element(table: Table, flavour: Flavour) -> Element:
         tr = flavour.element("tr")
         for cell, align in zip(cells, table.align, strict=True):
             attributes = {"scope": "col"} if tag == "th" else {}
-            attributes["class"] = f"align-{align}"
+            # A cell with a URL or an identifier breaks it anywhere (see styles'
+            # long-cell-words); the others keep their words whole.
+            attributes["class"] = f"align-{align}" + (" long-words" if has_long_word(cell)
+                                                      else "")
             add_inlines(flavour.child(tr, tag, attributes, ""), cell, flavour)
         return tr
 
