@@ -512,3 +512,16 @@ def test_epub_table_cells_break_long_words_on_a_phone(chromium: Any, tmp_path: P
                     encoding="utf-8")
     with browser.open_page(chromium, page, 375) as opened:
         assert browser.sideways_overflow(opened.page) == 0
+
+
+@pytest.mark.conformance
+def test_a_dark_logo_stands_on_a_light_plate_in_the_dark_scheme(markup_pages: dict[str, Path],
+                                                                chromium: Any) -> None:
+    """The test logo (drawn for white paper) on the dark scheme's background: on a white
+    plate there, on the page's own white in the light scheme."""
+    backgrounds = {}
+    for scheme in ("light", "dark"):
+        with browser.open_page(chromium, markup_pages["logo"], 1280, scheme) as opened:
+            backgrounds[scheme] = opened.page.evaluate(
+                "getComputedStyle(document.querySelector('img.logo')).backgroundColor")
+    assert backgrounds == {"light": "rgba(0, 0, 0, 0)", "dark": "rgb(255, 255, 255)"}

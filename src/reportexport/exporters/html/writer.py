@@ -15,6 +15,7 @@ from reportexport.exporters.html.fonts import font_urls, used_faces
 from reportexport.exporters.html.webstyle import (
     ADDRESS_CLOSES,
     ADDRESS_OPENS,
+    DARK_BACKGROUND,
     web_stylesheet,
 )
 from reportexport.exporters.htmlcore.markup import (
@@ -31,6 +32,7 @@ from reportexport.exporters.htmlcore.markup import (
     section_element,
     title_block,
 )
+from reportexport.exporters.logoplate import needs_plate
 from reportexport.frontend import ISBN, Document
 from reportexport.model import (
     GENERATED_PREFIX,
@@ -90,8 +92,10 @@ def page_bytes(report: Report, theme: Theme) -> bytes:
     fallbacks = needed_fallbacks(report.characters, (theme.body_font, theme.heading_font))
     used = used_faces(body)
     page_breaks = any(section.new_page for _, section in report.walk())
+    logo = report.metadata.logo
     css = web_stylesheet(theme, font_urls(theme, fallbacks, shown, used), fallbacks, used,
-                         block_features(report), page_breaks=page_breaks)
+                         block_features(report), page_breaks=page_breaks,
+                         plate_logo=logo is not None and needs_plate(logo, DARK_BACKGROUND))
     html = etree.Element("html", lang=report.metadata.language)
     lines(html, [_head(document, css), body])
     return (b"<!DOCTYPE html>\n"
