@@ -44,6 +44,8 @@ from reportexport.model import (
 from reportexport.source.problems import ExportError
 from reportexport.support.dates import human_date
 
+#: The English words of the labels below (the Word import reads them back); a report's
+#: editions print them in its language (labels.py, Metadata.words).
 #: The label of the fact every edition adds after the source's own: the publication date.
 PUBLISHED = "Published"
 #: The label of the publisher's fact, in an imprint that shows the publisher nowhere else.
@@ -73,6 +75,8 @@ class Anchor(NamedTuple):
     #: nothing (front matter, sections not numbered).
     label: str
     part: Part
+    #: What an automatic reference to a numbered section says before its number.
+    section_word: str = "section"
 
     @property
     def heading(self) -> str:
@@ -86,7 +90,7 @@ class Anchor(NamedTuple):
         or, where sections are not numbered, the section's title."""
         if not self.label:
             return self.section.title
-        return self.label if self.opens_annex else f"section {self.label}"
+        return self.label if self.opens_annex else f"{self.section_word} {self.label}"
 
     @property
     def opens_annex(self) -> bool:
@@ -94,8 +98,8 @@ class Anchor(NamedTuple):
         return self.part == "appendix" and self.level == 1
 
 
-#: The lists of tables and figures (`metadata.lists`), by kind: their titles.
-LIST_TITLES = {"tables": "List of tables", "figures": "List of figures"}
+#: The lists of tables and figures (`metadata.lists`), by kind: their titles' words.
+LIST_TITLES = {"tables": "list_of_tables", "figures": "list_of_figures"}
 
 
 @dataclass(frozen=True)
@@ -152,25 +156,39 @@ class Document:
             outline = tuple(_anchors(report))  # of the sections that hold the words
         anchors = {anchor.section.id: anchor for anchor in outline}
         blocks = _blocks(outline)
-        authors = ((AUTHORS if len(meta.authors) > 1 else AUTHOR, ", ".join(meta.authors)),
-                   ) if meta.authors else ()
+        words = meta.words
+        authors = ((words["authors" if len(meta.authors) > 1 else "author"],
+                    ", ".join(meta.authors)),) if meta.authors else ()
         return cls(report=report, outline=outline, published=published,
                    cover_facts=(*authors, *((fact.label, fact.value) for fact in meta.facts),
-                                (PUBLISHED, published)),
+                                (words["published"], published)),
                    anchors=anchors, blocks=blocks)
+
+    @property
+    def words(self) -> Mapping[str, str]:
+        """The words the editions add ("Contents", "Notes" …), in the report's language."""
+        return self.report.metadata.words
 
     @property
     def notices(self) -> tuple[tuple[str, str], ...]:
         """The imprint's notices the source gives, (label, value): ISBN, rights, disclaimer."""
-        meta = self.report.metadata
-        return tuple((label, value) for label, value in (
-            (ISBN, meta.isbn), (RIGHTS, meta.rights), (DISCLAIMER, meta.disclaimer)) if value)
+        return tuple((label, value) for _, label, value in self.keyed_notices)
+
+    @property
+    def keyed_notices(self) -> tuple[tuple[str, str, str], ...]:
+        """The notices as (key, label, value): the key ("isbn", "rights", "disclaimer")
+        names the notice whatever the language of its label."""
+        meta, words = self.report.metadata, self.words
+        return tuple((key, words[key], value) for key, value in (
+            ("isbn", meta.isbn), ("rights", meta.rights), ("disclaimer", meta.disclaimer))
+            if value)
 
     @property
     def imprint_facts(self) -> tuple[tuple[str, str], ...]:
         """The cover's facts, the publisher and the notices: for a title page with no
         publisher's line and no imprint of its own."""
-        return (*self.cover_facts, (PUBLISHER, self.report.metadata.publisher), *self.notices)
+        return (*self.cover_facts, (self.words["publisher"], self.report.metadata.publisher),
+                *self.notices)
 
     def headings(self) -> list[tuple[int, str]]:
         """The outline as [(level, heading)]: what every edition's outline reads back as."""
@@ -200,7 +218,7 @@ class Document:
                          for block in nested_blocks(anchor.section.blocks)
                          if isinstance(block, Table | Figure) and isinstance(block, wanted))
 
-        return tuple(BlockList(kind, LIST_TITLES[kind], listed(kind))
+        return tuple(BlockList(kind, self.words[LIST_TITLES[kind]], listed(kind))
                      for kind in self.report.metadata.lists)
 
     def lead_notes(self) -> list[Note]:
@@ -237,7 +255,7 @@ def _anchors(report: Report) -> Iterator[Anchor]:
     """Every section's anchor in reading order, with its number: "2.1" in the body when
     the report numbers its sections; "Annex A", then "A.1" when it does, in the
     appendices; none in the front matter."""
-    numbered = report.metadata.numbered_sections
+    numbered, words = report.metadata.numbered_sections, report.metadata.words
     index = 0
     parts: tuple[tuple[Part, tuple[Section, ...]], ...] = (
         ("front", report.front), ("body", report.sections), ("appendix", report.appendices))
@@ -252,17 +270,19 @@ def _anchors(report: Report) -> Iterator[Anchor]:
             del counters[level:]
             counters += [0] * (level - len(counters))
             counters[level - 1] += 1
-            yield Anchor(section, level, index, chapter, _label(part, counters, numbered), part)
+            yield Anchor(section, level, index, chapter,
+                         _label(part, counters, numbered, words["annex"]), part,
+                         words["section"])
 
 
-def _label(part: Part, counters: list[int], numbered: bool) -> str:
+def _label(part: Part, counters: list[int], numbered: bool, annex: str = ANNEX) -> str:
     """A heading's number (see `_anchors`) from the counts of its level and those above."""
     if part == "front":
         return ""
     if part == "appendix":
         letter = annex_letter(counters[0])
         if len(counters) == 1:
-            return f"{ANNEX} {letter}"
+            return f"{annex} {letter}"
         return ".".join((letter, *map(str, counters[1:]))) if numbered else ""
     return ".".join(map(str, counters)) if numbered else ""
 

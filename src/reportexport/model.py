@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import assert_never
 
+from reportexport.labels import added_words, labels_for
+
 
 @dataclass(frozen=True)
 class Text:
@@ -151,11 +153,12 @@ class Table:
     caption: Inlines | None = None
     id: str | None = None  # what a cross-reference to it names
     note: Inlines | None = None  # a line under the table: "Source: field reports."
+    word: str = "Table"  # its label's word, in the report's language (labels.py)
 
     @property
     def label(self) -> str:
-        """What every edition calls it: "Table 3"."""
-        return f"Table {self.number}"
+        """What every edition calls it: "Table 3" ("Tableau 3")."""
+        return f"{self.word} {self.number}"
 
 
 @dataclass(frozen=True)
@@ -170,11 +173,12 @@ class Figure:
     alt: str
     caption: Inlines | None = None
     id: str | None = None  # what a cross-reference to it names
+    word: str = "Figure"  # its label's word, in the report's language (labels.py)
 
     @property
     def label(self) -> str:
         """What every edition calls it: "Figure 3"."""
-        return f"Figure {self.number}"
+        return f"{self.word} {self.number}"
 
 
 @dataclass(frozen=True)
@@ -258,6 +262,12 @@ class Metadata:
     numbered_sections: bool = False  # 1, 1.1, 1.1.1 in headings, contents and references
     logo: Logo | None = None  # on the cover of every edition
     lists: tuple[str, ...] = ()  # "tables", "figures": lists after the contents
+    labels: tuple[tuple[str, str], ...] = ()  # the source's own words (labels.py's keys)
+
+    @property
+    def words(self) -> dict[str, str]:
+        """The words the editions add, in the report's language (labels.labels_for)."""
+        return labels_for(self.language, self.labels)
 
     @property
     def running_title(self) -> str:
@@ -335,6 +345,8 @@ class Report:
         for fact in meta.facts:
             yield None, fact.label
             yield None, fact.value
+        for word in added_words(meta.language, meta.labels):
+            yield None, word
         for paragraph in self.lead:
             yield None, paragraph.text
         for _, section in self.walk():

@@ -273,9 +273,11 @@ class _Body:
     def caption(self, block: Table | Figure) -> None:
         """'Table 3. …' in Word's Caption style, the number a SEQ field Word can renumber."""
         caption = Document.caption(block)
-        kind, number = caption.label.split()
-        runs = (wml.text_run(kind + " ")
-                + wml.field(f"SEQ {kind} \\* ARABIC", wml.text_run(number)))
+        # The SEQ field's identifier is Word's name for the kind ("Table", which the
+        # lists' TOC fields collect by), whatever word the label prints.
+        kind = "Table" if isinstance(block, Table) else "Figure"
+        runs = (wml.text_run(block.word + " ")
+                + wml.field(f"SEQ {kind} \\* ARABIC", wml.text_run(str(block.number))))
         if caption.content is not None:
             runs += wml.text_run(". ") + self.runs(caption.content)
         mark = self.bookmarks.get(block.id or listed_key(block))
@@ -437,7 +439,7 @@ def _toc(document: Document, ids: dict[str, str], bookmarks: dict[str, str],
     """
     entries = [(anchor.level, anchor) for anchor in document.outline
                if anchor.level in TOC_LEVELS]
-    out = [wml.paragraph(ids["TOC Heading"], wml.text_run("Contents"))]
+    out = [wml.paragraph(ids["TOC Heading"], wml.text_run(document.words["contents"]))]
     # The field begins in the first entry's paragraph and ends in a paragraph of its own.
     begin = (wml.field_begin(dirty=True) + wml.field_instruction('TOC \\o "1-3" \\h \\z \\u')
              + wml.field_separate())

@@ -33,7 +33,7 @@ from reportexport.exporters.htmlcore.markup import (
     title_block,
 )
 from reportexport.exporters.logoplate import needs_plate
-from reportexport.frontend import ISBN, Document
+from reportexport.frontend import Document
 from reportexport.model import (
     GENERATED_PREFIX,
     Figure,
@@ -144,7 +144,8 @@ def _body(document: Document, flavour: Flavour, back_link: str) -> Element:
                 for part in report.parts for section in part]
     notes = document.notes()
     main = lines(HTML.element("main", {"id": MAIN_ID}),
-                 [*lead, *sections, *([endnotes(notes, flavour, back_link)] if notes else [])])
+                 [*lead, *sections, *([endnotes(notes, flavour, back_link,
+                                                document.words["notes"])] if notes else [])])
     layout = lines(HTML.element("div", {"class": "layout"}), [_contents(document), main])
     return lines(HTML.element("body"), [skip, _header(document), layout, _footer(document)])
 
@@ -161,7 +162,7 @@ def _header(document: Document) -> Element:
 
 def _contents(document: Document) -> Element:
     """Every section in reading order, nested as the source nests them."""
-    heading = HTML.element("h2", {"id": CONTENTS_ID}, "Contents")
+    heading = HTML.element("h2", {"id": CONTENTS_ID}, document.words["contents"])
     root = HTML.element("ol")
     lists = {0: root}
     for anchor in document.outline:
@@ -186,8 +187,8 @@ def _footer(document: Document) -> Element:
     parts = [paragraph("publisher", meta.publisher, HTML)]
     # The notices in the page's footer: rights and a disclaimer are sentences of their
     # own (the other editions' title pages label them); an ISBN says what it is.
-    parts.extend(paragraph(label.lower(), f"{label} {value}" if label == ISBN else value, HTML)
-                 for label, value in document.notices)
+    parts.extend(paragraph(key, f"{label} {value}" if key == "isbn" else value, HTML)
+                 for key, label, value in document.keyed_notices)
     return lines(HTML.element("footer"), parts)
 
 

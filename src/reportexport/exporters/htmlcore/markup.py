@@ -421,11 +421,12 @@ def footnotes(notes: Sequence[Note], flavour: Flavour) -> Element:
     return lines(element, asides)
 
 
-def endnotes(notes: Sequence[Note], flavour: Flavour, back_link: str) -> Element:
+def endnotes(notes: Sequence[Note], flavour: Flavour, back_link: str,
+             title_words: str = "Notes") -> Element:
     """Notes as a web page's endnotes (DPUB-ARIA): a numbered list whose items each
     end in a back-link (`doc-backlink`, its sign `back_link`) to the note's mark
     (`doc-noteref`)."""
-    title = flavour.element("h2", {"id": f"{GENERATED_PREFIX}notes"}, "Notes")
+    title = flavour.element("h2", {"id": f"{GENERATED_PREFIX}notes"}, title_words)
     items = flavour.element("ol")
     for note in notes:
         item = flavour.child(items, "li", {"id": generated_id("note", note.number)})

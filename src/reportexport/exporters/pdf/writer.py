@@ -621,7 +621,8 @@ def _story(front_end: Document, theme: Theme, st: _Styles, text: _ParagraphMaker
                              meta.lists)
         yield PageBreak()
     if theme.contents != "none":
-        yield plain_paragraph("Contents", st.contents_title, document.add("P"))
+        yield plain_paragraph(front_end.words["contents"], st.contents_title,
+                              document.add("P"))
         contents = document.add("TOC")
         for anchor in front_end.outline:
             level, section = anchor.level, anchor.section
