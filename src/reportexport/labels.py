@@ -26,6 +26,7 @@ ENGLISH: Mapping[str, str] = {
     "disclaimer": "Disclaimer",
     "list_of_tables": "List of tables",
     "list_of_figures": "List of figures",
+    "page_of": "Page {page} of {pages}",  # the footer's page number
 }
 
 #: The built-in translations, by a language tag's primary subtag.
@@ -37,6 +38,7 @@ BUILT_IN: Mapping[str, Mapping[str, str]] = {
         "authors": "Auteurs", "published": "Date de publication", "publisher": "Éditeur",
         "isbn": "ISBN", "rights": "Droits", "disclaimer": "Avertissement",
         "list_of_tables": "Liste des tableaux", "list_of_figures": "Liste des figures",
+        "page_of": "Page {page} sur {pages}",
     },
     "es": {
         "contents": "Índice", "notes": "Notas", "table": "Tabla", "figure": "Figura",
@@ -44,6 +46,7 @@ BUILT_IN: Mapping[str, Mapping[str, str]] = {
         "published": "Fecha de publicación", "publisher": "Editorial", "isbn": "ISBN",
         "rights": "Derechos", "disclaimer": "Aviso legal",
         "list_of_tables": "Índice de tablas", "list_of_figures": "Índice de figuras",
+        "page_of": "Página {page} de {pages}",
     },
 }
 
@@ -55,8 +58,17 @@ def labels_for(language: str, overrides: Iterable[tuple[str, str]] = ()) -> dict
     return {**ENGLISH, **BUILT_IN.get(primary, {}), **dict(overrides)}
 
 
+def page_of(template: str) -> tuple[str, str, str]:
+    """The words around a page's number and the number of pages in a `page_of` template
+    ("Page {page} of {pages}": "Page ", " of ", ""), which the schema makes hold each
+    once, in that order."""
+    before, _, rest = template.partition("{page}")
+    between, _, after = rest.partition("{pages}")
+    return before, between, after
+
+
 def added_words(language: str, overrides: Iterable[tuple[str, str]] = ()) -> list[str]:
     """The words an edition of such a report adds that are not the English ones: text
     whose characters the fonts must have, as they must the source's."""
-    return [word for key, word in labels_for(language, overrides).items()
-            if word != ENGLISH[key]]
+    return [word.replace("{pages}", "").replace("{page}", "")
+            for key, word in labels_for(language, overrides).items() if word != ENGLISH[key]]

@@ -42,6 +42,7 @@ from reportexport.exporters.docx.styletable import TOC_LEVELS
 from reportexport.exporters.docx.svgfallback import fallback_png
 from reportexport.exporters.docx.template import adopt, checked_template
 from reportexport.frontend import Anchor, BlockList, Document
+from reportexport.labels import page_of
 from reportexport.model import (
     Block,
     BulletList,
@@ -526,10 +527,12 @@ def _header_footer(section: Any, report: Report, ids: dict[str, str],
     for child in list(footer):
         footer.remove(child)
     one = wml.run(wml.text("1", keep_spaces=False))  # till Word counts the pages
+    before, between, after = page_of(report.metadata.words["page_of"])
     footer.append(wml.parsed(wml.paragraph(
         ids["Footer"],
-        wml.text_run("Page ") + wml.field("PAGE", one)
-        + wml.text_run(" of ") + wml.field("NUMPAGES", one),
+        (wml.text_run(before) if before else "") + wml.field("PAGE", one)
+        + wml.text_run(between) + wml.field("NUMPAGES", one)
+        + (wml.text_run(after) if after else ""),
         wml.justified("right"))))
 
 

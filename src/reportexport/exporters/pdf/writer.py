@@ -65,6 +65,7 @@ from reportexport.exporters.pdf.svgdrawing import SvgFontMap
 from reportexport.exporters.pdf.tables import KeepWithTableStart, table_flowables
 from reportexport.exporters.pdf.tagging import DocumentFacts, Element, TaggingCanvas
 from reportexport.frontend import Anchor, BlockList, Document
+from reportexport.labels import ENGLISH, page_of
 from reportexport.model import (
     Block,
     BulletList,
@@ -336,8 +337,10 @@ class _BriefCanvas(TaggingCanvas):
     """
 
     def __init__(self, *args: Any, when: dt.datetime, footer: tuple[str, float, Any],
-                 contents: tuple[str, float, Any], **kwargs: Any) -> None:
+                 contents: tuple[str, float, Any], page_words: str = ENGLISH["page_of"],
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.page_words = page_of(page_words)  # "Page ", " of ", ""
         self.heading_pages: dict[str, int] = {}
         self.numbered_pages: list[int] = []
         self.contents_numbers: dict[int, list[tuple[str, float, float]]] = {}
@@ -377,7 +380,8 @@ class _BriefCanvas(TaggingCanvas):
         font, size, colour = self._footer_style
         for number in self.numbered_pages:
             self._define_number_form(
-                f"page-{number}", f"Page {number} of {total}", font, size, colour
+                f"page-{number}", str(number).join(self.page_words[:2]) + str(total)
+                + self.page_words[2], font, size, colour
             )
         toc_font, toc_size, toc_colour = self._contents_style
         for page, numbers in self.contents_numbers.items():
@@ -780,7 +784,8 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
 
     def make_canvas(*args: Any, **kwargs: Any) -> _BriefCanvas:
         canvas = _BriefCanvas(*args, when=when, footer=st.header, contents=contents,
-                              facts=facts, structure=document, **kwargs)
+                              page_words=report.metadata.words["page_of"], facts=facts,
+                              structure=document, **kwargs)
         canvas.showOutline()  # open the bookmarks panel with the document
         return canvas
 
@@ -857,7 +862,9 @@ class _PageFurniture:
         meta = report.metadata
         self.running_head = fitted_line(meta.running_title, self.font, self.size, measure)
         # Beside the page number, which takes up to "Page 9999 of 9999".
-        number_width = pdfmetrics.stringWidth("Page 9999 of 9999  ", self.font, self.size)
+        before, between, after = page_of(meta.words["page_of"])
+        number_width = pdfmetrics.stringWidth(f"{before}9999{between}9999{after}  ", self.font,
+                                              self.size)
         self.publisher = fitted_line(meta.publisher, self.font, self.size,
                                      measure - number_width)
         self.say, self.said = say, time.monotonic()
