@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import assert_never
 
 from reportexport.labels import added_words, labels_for
+from reportexport.support.dates import accented_months, human_date
 
 
 @dataclass(frozen=True)
@@ -347,6 +348,8 @@ class Report:
             yield None, fact.value
         for word in added_words(meta.language, meta.labels):
             yield None, word
+        if accented_months(meta.language):  # the publication date, as the cover gives it
+            yield None, human_date(meta.date, meta.language)
         for paragraph in self.lead:
             yield None, paragraph.text
         for _, section in self.walk():

@@ -37,3 +37,14 @@ def test_page_footers_say_page_and_of_in_french(tmp_path: Path, theme: Theme) ->
 def test_page_of_splits_around_the_numbers() -> None:
     assert page_of("Page {page} of {pages}") == ("Page ", " of ", "")
     assert page_of("{page}/{pages} pages") == ("", "/", " pages")
+
+
+def test_dates_are_written_in_french_and_spanish() -> None:
+    from datetime import date
+
+    from reportexport.support.dates import human_date
+
+    assert human_date(date(2024, 5, 1), "fr") == "1er mai 2024"
+    assert human_date(date(2023, 8, 15), "fr-CA") == "15 août 2023"
+    assert human_date(date(2023, 7, 5), "es") == "5 de julio de 2023"
+    assert human_date(date(2023, 7, 5), "km") == "2023-07-05"
