@@ -15,6 +15,7 @@ file and fragment).
 from __future__ import annotations
 
 import dataclasses
+import re
 import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from reportexport.model import (
     Block,
     CrossReference,
     Figure,
+    Inline,
     Inlines,
     Note,
     Paragraph,
@@ -42,6 +44,8 @@ from reportexport.model import (
 from reportexport.source.problems import ExportError
 from reportexport.support.dates import human_date
 
+#: The English words of the labels below (the Word import reads them back); a report's
+#: editions print them in its language (labels.py, Metadata.words).
 #: The label of the fact every edition adds after the source's own: the publication date.
 PUBLISHED = "Published"
 #: The label of the publisher's fact, in an imprint that shows the publisher nowhere else.
@@ -71,6 +75,8 @@ class Anchor(NamedTuple):
     #: nothing (front matter, sections not numbered).
     label: str
     part: Part
+    #: What an automatic reference to a numbered section says before its number.
+    section_word: str = "section"
 
     @property
     def heading(self) -> str:
@@ -84,7 +90,7 @@ class Anchor(NamedTuple):
         or, where sections are not numbered, the section's title."""
         if not self.label:
             return self.section.title
-        return self.label if self.opens_annex else f"section {self.label}"
+        return self.label if self.opens_annex else f"{self.section_word} {self.label}"
 
     @property
     def opens_annex(self) -> bool:
@@ -92,8 +98,8 @@ class Anchor(NamedTuple):
         return self.part == "appendix" and self.level == 1
 
 
-#: The lists of tables and figures (`metadata.lists`), by kind: their titles.
-LIST_TITLES = {"tables": "List of tables", "figures": "List of figures"}
+#: The lists of tables and figures (`metadata.lists`), by kind: their titles' words.
+LIST_TITLES = {"tables": "list_of_tables", "figures": "list_of_figures"}
 
 
 @dataclass(frozen=True)
@@ -150,25 +156,39 @@ class Document:
             outline = tuple(_anchors(report))  # of the sections that hold the words
         anchors = {anchor.section.id: anchor for anchor in outline}
         blocks = _blocks(outline)
-        authors = ((AUTHORS if len(meta.authors) > 1 else AUTHOR, ", ".join(meta.authors)),
-                   ) if meta.authors else ()
+        words = meta.words
+        authors = ((words["authors" if len(meta.authors) > 1 else "author"],
+                    ", ".join(meta.authors)),) if meta.authors else ()
         return cls(report=report, outline=outline, published=published,
                    cover_facts=(*authors, *((fact.label, fact.value) for fact in meta.facts),
-                                (PUBLISHED, published)),
+                                (words["published"], published)),
                    anchors=anchors, blocks=blocks)
+
+    @property
+    def words(self) -> Mapping[str, str]:
+        """The words the editions add ("Contents", "Notes" …), in the report's language."""
+        return self.report.metadata.words
 
     @property
     def notices(self) -> tuple[tuple[str, str], ...]:
         """The imprint's notices the source gives, (label, value): ISBN, rights, disclaimer."""
-        meta = self.report.metadata
-        return tuple((label, value) for label, value in (
-            (ISBN, meta.isbn), (RIGHTS, meta.rights), (DISCLAIMER, meta.disclaimer)) if value)
+        return tuple((label, value) for _, label, value in self.keyed_notices)
+
+    @property
+    def keyed_notices(self) -> tuple[tuple[str, str, str], ...]:
+        """The notices as (key, label, value): the key ("isbn", "rights", "disclaimer")
+        names the notice whatever the language of its label."""
+        meta, words = self.report.metadata, self.words
+        return tuple((key, words[key], value) for key, value in (
+            ("isbn", meta.isbn), ("rights", meta.rights), ("disclaimer", meta.disclaimer))
+            if value)
 
     @property
     def imprint_facts(self) -> tuple[tuple[str, str], ...]:
         """The cover's facts, the publisher and the notices: for a title page with no
         publisher's line and no imprint of its own."""
-        return (*self.cover_facts, (PUBLISHER, self.report.metadata.publisher), *self.notices)
+        return (*self.cover_facts, (self.words["publisher"], self.report.metadata.publisher),
+                *self.notices)
 
     def headings(self) -> list[tuple[int, str]]:
         """The outline as [(level, heading)]: what every edition's outline reads back as."""
@@ -190,14 +210,15 @@ class Document:
 
     @property
     def lists(self) -> tuple[BlockList, ...]:
-        """The lists of tables and figures the metadata asks for, in its order."""
+        """The lists of tables and figures the metadata asks for, in its order: each
+        names the tables (or figures) in reading order, those inside callouts too."""
         def listed(kind: str) -> tuple[tuple[Table | Figure, Anchor], ...]:
             wanted = Table if kind == "tables" else Figure
             return tuple((block, anchor) for anchor in self.outline
-                         for block in anchor.section.blocks
+                         for block in nested_blocks(anchor.section.blocks)
                          if isinstance(block, Table | Figure) and isinstance(block, wanted))
 
-        return tuple(BlockList(kind, LIST_TITLES[kind], listed(kind))
+        return tuple(BlockList(kind, self.words[LIST_TITLES[kind]], listed(kind))
                      for kind in self.report.metadata.lists)
 
     def lead_notes(self) -> list[Note]:
@@ -234,7 +255,7 @@ def _anchors(report: Report) -> Iterator[Anchor]:
     """Every section's anchor in reading order, with its number: "2.1" in the body when
     the report numbers its sections; "Annex A", then "A.1" when it does, in the
     appendices; none in the front matter."""
-    numbered = report.metadata.numbered_sections
+    numbered, words = report.metadata.numbered_sections, report.metadata.words
     index = 0
     parts: tuple[tuple[Part, tuple[Section, ...]], ...] = (
         ("front", report.front), ("body", report.sections), ("appendix", report.appendices))
@@ -249,17 +270,19 @@ def _anchors(report: Report) -> Iterator[Anchor]:
             del counters[level:]
             counters += [0] * (level - len(counters))
             counters[level - 1] += 1
-            yield Anchor(section, level, index, chapter, _label(part, counters, numbered), part)
+            yield Anchor(section, level, index, chapter,
+                         _label(part, counters, numbered, words["annex"]), part,
+                         words["section"])
 
 
-def _label(part: Part, counters: list[int], numbered: bool) -> str:
+def _label(part: Part, counters: list[int], numbered: bool, annex: str = ANNEX) -> str:
     """A heading's number (see `_anchors`) from the counts of its level and those above."""
     if part == "front":
         return ""
     if part == "appendix":
         letter = annex_letter(counters[0])
         if len(counters) == 1:
-            return f"{ANNEX} {letter}"
+            return f"{annex} {letter}"
         return ".".join((letter, *map(str, counters[1:]))) if numbered else ""
     return ".".join(map(str, counters)) if numbered else ""
 
@@ -314,12 +337,42 @@ def _automatic(content: Inlines) -> bool:
 
 
 def _resolved(content: Inlines, labels: Mapping[str, str]) -> Inlines:
-    """`content` with each automatic reference given its target's label as its words."""
+    """`content` with each automatic reference given its target's label as its words,
+    capitalised where it opens a sentence ("Section 2.1 gives …")."""
     if not _automatic(content):
         return content
-    return tuple(
-        CrossReference(node.target_id, (Text(labels[node.target_id]),))
-        if isinstance(node, CrossReference) and not node.content
-        else node if isinstance(node, Text)
-        else dataclasses.replace(node, content=_resolved(node.content, labels))
-        for node in content)
+    return _Resolver(labels).run(content)
+
+
+#: What ends a sentence when a space follows it: a reference after it opens the next.
+_SENTENCE_END = re.compile(r"[.?!]\s+$")
+
+
+class _Resolver:
+    """Fills in automatic references in reading order, knowing whether the text so far
+    leaves the next words at a sentence's start (the run's start is one)."""
+
+    def __init__(self, labels: Mapping[str, str]) -> None:
+        self.labels = labels
+        self.at_start = True
+
+    def run(self, content: Inlines) -> Inlines:
+        return tuple(self.node(node) for node in content)
+
+    def node(self, node: Inline) -> Inline:
+        if isinstance(node, Text):
+            if node.text:
+                self.at_start = bool(_SENTENCE_END.search(node.text))
+            return node
+        if isinstance(node, Note):  # a note's words are a run of their own
+            outer, self.at_start = self.at_start, True
+            note = dataclasses.replace(node, content=self.run(node.content))
+            self.at_start = outer
+            return note
+        if isinstance(node, CrossReference) and not node.content:
+            label = self.labels[node.target_id]
+            if self.at_start:
+                label = label[:1].upper() + label[1:]
+            self.at_start = False
+            return CrossReference(node.target_id, (Text(label),))
+        return dataclasses.replace(node, content=self.run(node.content))

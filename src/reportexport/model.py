@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import assert_never
 
+from reportexport.labels import added_words, labels_for
+from reportexport.support.dates import accented_months, human_date
+
 
 @dataclass(frozen=True)
 class Text:
@@ -151,11 +154,12 @@ class Table:
     caption: Inlines | None = None
     id: str | None = None  # what a cross-reference to it names
     note: Inlines | None = None  # a line under the table: "Source: field reports."
+    word: str = "Table"  # its label's word, in the report's language (labels.py)
 
     @property
     def label(self) -> str:
-        """What every edition calls it: "Table 3"."""
-        return f"Table {self.number}"
+        """What every edition calls it: "Table 3" ("Tableau 3")."""
+        return f"{self.word} {self.number}"
 
 
 @dataclass(frozen=True)
@@ -170,11 +174,12 @@ class Figure:
     alt: str
     caption: Inlines | None = None
     id: str | None = None  # what a cross-reference to it names
+    word: str = "Figure"  # its label's word, in the report's language (labels.py)
 
     @property
     def label(self) -> str:
         """What every edition calls it: "Figure 3"."""
-        return f"Figure {self.number}"
+        return f"{self.word} {self.number}"
 
 
 @dataclass(frozen=True)
@@ -258,10 +263,24 @@ class Metadata:
     numbered_sections: bool = False  # 1, 1.1, 1.1.1 in headings, contents and references
     logo: Logo | None = None  # on the cover of every edition
     lists: tuple[str, ...] = ()  # "tables", "figures": lists after the contents
+    labels: tuple[tuple[str, str], ...] = ()  # the source's own words (labels.py's keys)
+
+    @property
+    def words(self) -> dict[str, str]:
+        """The words the editions add, in the report's language (labels.labels_for)."""
+        return labels_for(self.language, self.labels)
 
     @property
     def running_title(self) -> str:
         return self.short_title or self.title
+
+    @property
+    def isbn_urn(self) -> str | None:
+        """The ISBN as a URN, "urn:isbn:9783161484100" (RFC 8254: its digits, no
+        hyphens): the identifier the editions' metadata give it as."""
+        if self.isbn is None:
+            return None
+        return "urn:isbn:" + "".join(c for c in self.isbn if c.isalnum()).upper()
 
 
 @dataclass(frozen=True)
@@ -327,6 +346,10 @@ class Report:
         for fact in meta.facts:
             yield None, fact.label
             yield None, fact.value
+        for word in added_words(meta.language, meta.labels):
+            yield None, word
+        if accented_months(meta.language):  # the publication date, as the cover gives it
+            yield None, human_date(meta.date, meta.language)
         for paragraph in self.lead:
             yield None, paragraph.text
         for _, section in self.walk():
@@ -342,11 +365,27 @@ def report_blocks(report: Report) -> Iterator[Block]:
         yield from nested_blocks(section.blocks)
 
 
+#: Characters in a word no narrow column holds whole: a URL, an identifier (a word of
+#: the language breaks at its hyphenation points, as a cell's words may).
+LONG_WORD = 20
+
+
+def has_long_word(content: Inlines) -> bool:
+    """Whether `content` holds a word of LONG_WORD characters or more."""
+    return any(len(word) >= LONG_WORD for word in plain(content).split())
+
+
+def _long_words_in_cells(table: Table) -> bool:
+    return any(has_long_word(cell) for row in (table.columns, *table.rows) for cell in row)
+
+
 def block_features(report: Report) -> frozenset[str]:
     """The optional kinds of block the report uses ("table-note"): what an edition
     styles only when used, so that a report without them is written as before."""
     found: set[str] = set()
     for block in report_blocks(report):
+        if isinstance(block, Table) and _long_words_in_cells(block):
+            found.add("long-cell-words")
         if isinstance(block, Table) and block.note is not None:
             found.add("table-note")
         elif isinstance(block, BulletList | NumberedList) and block.sublists:

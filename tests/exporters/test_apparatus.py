@@ -32,6 +32,8 @@ from reportexport.wordimport.update import update_source
 SOURCE = DATA / "valid" / "apparatus.yaml"
 AUTHORS = ["Ana Sousa", "Kimsan Chea"]
 RIGHTS = "© 2024 Example Network. Licensed under CC BY 4.0."
+#: The source's ISBN, 978-3-16-148410-0, as the metadata's identifier (RFC 8254).
+ISBN_URN = "urn:isbn:9783161484100"
 #: The outline as every edition must show it, the front matter first and unnumbered.
 HEADINGS = [(1, "Acknowledgements"), (1, "1 Introduction"), (1, "2 Findings"),
             (2, "2.1 Detail"), (1, "Annex A Methodology")]
@@ -140,6 +142,8 @@ def test_pdf_metadata_names_the_authors_and_the_rights(editions: dict[str, Path]
         xmp = pdf.open_metadata()
         assert xmp["dc:creator"] == AUTHORS
         assert xmp["dc:rights"] == RIGHTS
+        assert xmp["dc:identifier"] == ISBN_URN
+        assert xmp["{http://prismstandard.org/namespaces/basic/3.0/}isbn"] == "978-3-16-148410-0"
 
 
 # The DOCX
@@ -180,6 +184,12 @@ def test_docx_headings_title_page_and_core_properties(editions: dict[str, Path])
     assert paragraphs[annex - 1].find(f".//{W}br[@{W}type='page']") is not None
     core = _docx(editions["docx"], "docProps/core.xml")
     assert core.find(f"{DC}creator").text == "Ana Sousa; Kimsan Chea"
+    assert core.find(f"{DC}identifier").text == ISBN_URN
+    # core.xml has no dc:rights: the rights line is the custom property "Rights".
+    custom = _docx(editions["docx"], "docProps/custom.xml")
+    assert custom.xpath("string(c:property[@name='Rights']/vt:lpwstr)", namespaces={
+        "c": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
+        "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"}) == RIGHTS
 
 
 def test_docx_references_print_labels_and_lead_to_their_targets(editions: dict[str, Path]
@@ -216,6 +226,11 @@ def test_epub_metadata_spine_and_title_page(editions: dict[str, Path]) -> None:
     opf = files["EPUB/content.opf"]
     assert [c.text for c in opf.iter(f"{DC}creator")] == AUTHORS
     assert [r.text for r in opf.iter(f"{DC}rights")] == [RIGHTS]
+    # The package's unique identifier, and the ISBN besides it.
+    unique = opf.get("unique-identifier")
+    identifiers = {i.get("id"): i.text for i in opf.iter(f"{DC}identifier")}
+    assert len(identifiers) == 2 and identifiers[unique] != ISBN_URN
+    assert ISBN_URN in identifiers.values()
     manifest = {item.get("id"): item.get("href") for item in opf.iter("{*}item")}
     spine = [manifest[ref.get("idref")] for ref in opf.iter("{*}itemref")]
     assert spine == ["text/_cover.xhtml", "text/_titlepage.xhtml", "text/acknowledgements.xhtml",

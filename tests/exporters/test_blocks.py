@@ -6,13 +6,16 @@ lxml on the DOCX's and the EPUB's XML and on the web page."""
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 from lxml import etree
+from pypdf import PdfReader
 
 from conftest import DATA
+from readers import pdf_page_lines
 from reportexport.building import build
 from reportexport.source.reading import load_report
 from reportexport.theme import Theme
@@ -341,3 +344,52 @@ def test_pdf_table_note_is_kept_with_its_table_wherever_the_page_ends(
         [row_page] = [n for n, page in enumerate(pages) if "South" in page]
         [note_page] = [n for n, page in enumerate(pages) if "Source of the figures" in page]
         assert row_page == note_page, lines
+
+
+def _captioned_at_foot(lines: int) -> str:
+    filler = "\n".join(f"      - paragraph: Line {n} of the text before the blocks."
+                       for n in range(lines))
+    return f"""metadata: {{title: Foot, publisher: P, authors: A, date: "2024-01-31", language: en}}
+sections:
+  - id: s
+    title: Findings
+    blocks:
+      - paragraph: "See [](#tbl-foot) and [](#fig-foot)."
+{filler}
+      - table:
+          id: tbl-foot
+          caption: Turnout by region
+          columns: [Region, Turnout]
+          rows: [[North, "71"], [South, "64"], [East, "58"], [West, "49"]]
+      - figure:
+          id: fig-foot
+          image: images/bars.png
+          alt: Bars rising from left to right.
+          caption: Registrations by month
+      - paragraph: After the blocks.
+"""
+
+
+def test_pdf_references_to_a_table_or_figure_lead_to_the_page_of_its_caption(
+        theme: Theme, tmp_path: Path) -> None:
+    """However many lines come before them, the destination a reference to a table or a
+    figure leads to is on the page its caption is printed on (without the keep, the
+    destination can stay at the foot of the page before)."""
+    (tmp_path / "images").mkdir()
+    shutil.copy(DATA / "valid" / "images" / "bars.png", tmp_path / "images")
+    for lines in range(18, 46):  # the table, then the figure, near the foot of a page
+        source = tmp_path / f"foot-{lines}.yaml"
+        source.write_text(_captioned_at_foot(lines), encoding="utf-8")
+        [pdf] = build(load_report(source), theme, ["pdf"], tmp_path / str(lines))
+        pages = pdf_page_lines(pdf)
+        reader = PdfReader(pdf)
+        numbers = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
+        # The references' links (described by their words), explicit destinations.
+        leads = {str(link["/Contents"]): numbers[link["/Dest"][0].idnum]
+                 for page in reader.pages for link in (
+                     a.get_object() for a in page.get("/Annots") or [])
+                 if "/Dest" in link}
+        for label, caption in (("Table 1", "Table 1. Turnout by region"),
+                               ("Figure 1", "Figure 1. Registrations by month")):
+            [caption_page] = [n for n, page in enumerate(pages) if caption in page]
+            assert leads[label] == caption_page, (lines, label)

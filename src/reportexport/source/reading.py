@@ -6,10 +6,12 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from reportexport.labels import ENGLISH
 from reportexport.model import (
     LIST_LEVELS,
     SECTION_PARTS,
@@ -303,8 +305,9 @@ class _RichTextReader:
     the report is whole, by model.number_notes).
     """
 
-    def __init__(self, located: LocatedData) -> None:
+    def __init__(self, located: LocatedData, words: Mapping[str, str] = ENGLISH) -> None:
         self.located = located
+        self.words = words  # the tables' and figures' labels' words (labels.py)
         self.problems: list[Problem] = []
         self.references: list[tuple[DataPath, str]] = []  # cross-references to check
         self.tables = self.figures = self.callouts = 0  # numbered in reading order
@@ -437,6 +440,7 @@ def _table(data: dict[str, Any], path: DataPath, rich: _RichTextReader) -> Table
         caption=rich((*path, "caption")) if "caption" in data else None,
         id=_id(data),
         note=rich((*path, "note")) if "note" in data else None,
+        word=rich.words["table"],
     )
 
 
@@ -451,14 +455,16 @@ def _figure(data: dict[str, Any], path: DataPath, rich: _RichTextReader) -> Figu
     caption = rich((*path, "caption")) if "caption" in data else None
     alt, name = _text(data, "alt"), _text(data, "image")
     if not name:  # no path to check: the schema said so already
-        return Figure(rich.figures, Path(), "", 0, 0, alt, caption, _id(data))
+        return Figure(rich.figures, Path(), "", 0, 0, alt, caption, _id(data),
+                      rich.words["figure"])
     try:
         image = check_image(name, rich.located.file.parent)
     except ImageProblem as exc:
         rich.problems.append(rich.located.problem((*path, "image"), str(exc)))
-        return Figure(rich.figures, Path(), "", 0, 0, alt, caption, _id(data))
+        return Figure(rich.figures, Path(), "", 0, 0, alt, caption, _id(data),
+                      rich.words["figure"])
     return Figure(rich.figures, image.path, image.media_type, image.width, image.height,
-                  alt, caption, _id(data))
+                  alt, caption, _id(data), rich.words["figure"])
 
 
 def _section(data: Any, path: DataPath, rich: _RichTextReader) -> Section | None:
@@ -527,7 +533,16 @@ def _metadata(data: Any, date: dt.date, modified: dt.date | None) -> Metadata:
         disclaimer=text("disclaimer"),
         numbered_sections=data.get("numbered_sections") is True,
         lists=tuple(kind for kind in _items(data, "lists") if kind in ("tables", "figures")),
+        labels=_labels(data.get("labels")),
     )
+
+
+def _labels(data: Any) -> tuple[tuple[str, str], ...]:
+    """The source's own words for the editions' (the schema names the keys)."""
+    if not isinstance(data, dict):
+        return ()
+    return tuple((key, " ".join(word.split())) for key, word in data.items()
+                 if key in ENGLISH and isinstance(word, str) and word.strip())
 
 
 def _logo(located: LocatedData, problems: list[Problem]) -> Logo | None:
@@ -581,12 +596,12 @@ def check_source(file: Path) -> tuple[Report, LocatedData, list[Problem]]:
     data = located.data if isinstance(located.data, dict) else {}
     date = _parse_date(located, ("metadata", "date"), problems)
     modified = _parse_date(located, ("metadata", "modified"), problems)
-    rich = _RichTextReader(located)
+    # With problems, the date may be a stand-in: the report is then only for checking.
+    metadata = _metadata(data.get("metadata"), date or dt.date(1, 1, 1), modified)
+    rich = _RichTextReader(located, metadata.words)
     lead = tuple(Paragraph(rich(("lead", i))) for i in range(len(_items(data, "lead"))))
     # Read in reading order, which numbers the tables and figures.
     front, body, appendices = (_part(data, part, rich) for part in SECTION_PARTS)
-    # With problems, the date may be a stand-in: the report is then only for checking.
-    metadata = _metadata(data.get("metadata"), date or dt.date(1, 1, 1), modified)
     metadata = replace(metadata, logo=_logo(located, problems))
     report = number_notes(Report(metadata, body, lead, front, appendices))
     rich.check_references({section.id for _, section in report.walk() if section.id}

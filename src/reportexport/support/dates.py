@@ -8,10 +8,30 @@ _ENGLISH_MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August",
     "September", "October", "November", "December",
 )
+_FRENCH_MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+    "septembre", "octobre", "novembre", "décembre",
+)
+_SPANISH_MONTHS = (
+    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+    "septiembre", "octubre", "noviembre", "diciembre",
+)
 
 
 def human_date(day: dt.date, language: str) -> str:
-    """'5 July 2023' for English; ISO 8601 for languages without a table here."""
-    if language.lower().split("-")[0] == "en":
-        return f"{day.day} {_ENGLISH_MONTHS[day.month - 1]} {day.year}"
+    """'5 July 2023' for English, '5 juillet 2023' ('1er mai') for French, '5 de julio
+    de 2023' for Spanish; ISO 8601 for languages without a table here."""
+    primary, month = language.lower().split("-")[0], day.month - 1
+    if primary == "en":
+        return f"{day.day} {_ENGLISH_MONTHS[month]} {day.year}"
+    if primary == "fr":
+        return f"{'1er' if day.day == 1 else day.day} {_FRENCH_MONTHS[month]} {day.year}"
+    if primary == "es":
+        return f"{day.day} de {_SPANISH_MONTHS[month]} de {day.year}"
     return day.isoformat()
+
+
+def accented_months(language: str) -> bool:
+    """Whether `language`'s dates are written with months whose letters go beyond
+    ASCII (French, Spanish): text the fonts must cover, as they must the source's."""
+    return language.lower().split("-")[0] in ("fr", "es")

@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any
 
 from reportexport.model import (
     SECTION_PARTS,
+    Block,
+    Callout,
     Emphasis,
     Inlines,
     Note,
@@ -36,7 +38,6 @@ from reportexport.model import (
     Strong,
     Table,
     Text,
-    nested_blocks,
     walk_sections,
 )
 from reportexport.source.problems import ExportError, Problem
@@ -58,6 +59,9 @@ MIN_PADDING = 1.5
 BREAK_EMS = 2.0
 #: Points added to each column's least width: what rounding of metrics may take.
 SLACK = 0.5
+#: Points Word's callout box (a one-cell table) takes from the width of what it holds:
+#: its cell's margins, both sides together (the DOCX writer's CALLOUT_MARGINS).
+CALLOUT_CELL_MARGINS = 18.0
 
 
 def cell_size(theme: Theme) -> float:
@@ -69,6 +73,18 @@ def text_measure(theme: Theme) -> float:
     """The width of the page's text (points)."""
     page, margins = theme.page, theme.page.margins_mm
     return (page.width_mm - margins.left - margins.right) * 72 / 25.4
+
+
+def callout_padding(theme: Theme) -> float:
+    """The padding of the PDF's callout box at each side of what it holds (points)."""
+    return theme.spacing.paragraph_after
+
+
+def callout_measure(theme: Theme) -> float:
+    """The width of the text inside a callout's box (points), in the edition whose box
+    takes the more: the PDF's, padded at each side, or Word's, with its cell margins. A
+    table that fits it fits the box in both."""
+    return text_measure(theme) - max(2 * callout_padding(theme), CALLOUT_CELL_MARGINS)
 
 
 @dataclass(frozen=True)
@@ -83,11 +99,12 @@ class TablePlan:
 class TableTooWide(ValueError):
     """Even at MIN_SIZE, the header words need more than the measure."""
 
-    def __init__(self, columns: int, measure: float, needed: float) -> None:
+    def __init__(self, columns: int, measure: float, needed: float,
+                 whose: str = "the page's") -> None:
         self.columns, self.measure, self.needed = columns, measure, needed
         super().__init__(
-            f"{columns} column{'s' * (columns != 1)} do{'es' * (columns == 1)} not fit the "
-            f"page's {measure:.0f} pt text width even at {MIN_SIZE:g} pt (they need at least "
+            f"{columns} column{'s' * (columns != 1)} do{'es' * (columns == 1)} not fit "
+            f"{whose} {measure:.0f} pt text width even at {MIN_SIZE:g} pt (they need at least "
             f"{needed:.0f} pt); split the table, shorten its headings, or choose "
             "a theme with a wider page or narrower margins")
 
@@ -243,24 +260,36 @@ def plan(table: Table, theme: Theme, measure: float,
 
 
 @functools.lru_cache(maxsize=4096)
-def _refusal(table: Table, theme: Theme) -> str | None:
-    """Why `table` cannot fit the theme's measure, or None: asked by `validate` and
-    again by a build (kept: the same tables, the same answer)."""
+def _refusal(table: Table, theme: Theme, boxed: bool = False) -> str | None:
+    """Why `table` cannot fit the theme's measure (a callout box's, when `boxed`), or
+    None: asked by `validate` and again by a build (kept: the same tables, the same
+    answer)."""
     try:
-        plan(table, theme, text_measure(theme))
+        plan(table, theme, callout_measure(theme) if boxed else text_measure(theme))
     except TableTooWide as exc:
+        if boxed:
+            exc = TableTooWide(exc.columns, exc.measure, exc.needed, "a callout box's")
         return f"{table.label}: {exc}"
     return None
 
 
-def _tables(report: Report, theme: Theme) -> list[tuple[Table, Theme]]:
+def _tables(report: Report, theme: Theme) -> list[tuple[Table, Theme, bool]]:
     """Every table in `report.walk`'s order (those in callouts too), with the theme of its
-    pages: turned in a landscape section, whose measure is wider."""
+    pages (turned in a landscape section, whose measure is wider) and whether it stands
+    in a callout's box."""
     turned = theme.turned()
-    return [(block, turned if top.landscape else theme)
+
+    def tables(blocks: tuple[Block, ...], boxed: bool) -> Iterator[tuple[Table, bool]]:
+        for block in blocks:
+            if isinstance(block, Table):
+                yield block, boxed
+            elif isinstance(block, Callout):
+                yield from tables(block.blocks, True)
+
+    return [(table, turned if top.landscape else theme, boxed)
             for part in report.parts for top in part
-            for _, section in walk_sections((top,)) for block in nested_blocks(section.blocks)
-            if isinstance(block, Table)]
+            for _, section in walk_sections((top,))
+            for table, boxed in tables(section.blocks, False)]
 
 
 def table_problems(located: LocatedData, report: Report, theme: Theme) -> list[Problem]:
@@ -270,15 +299,16 @@ def table_problems(located: LocatedData, report: Report, theme: Theme) -> list[P
     paths = [path for part in SECTION_PARTS
              for path in _table_paths(located.data.get(part) or [], (part,))]
     return [located.problem(path, refusal)
-            for (table, its_theme), path in zip(_tables(report, theme), paths, strict=True)
-            if (refusal := _refusal(table, its_theme)) is not None]
+            for (table, its_theme, boxed), path in zip(_tables(report, theme), paths,
+                                                       strict=True)
+            if (refusal := _refusal(table, its_theme, boxed)) is not None]
 
 
 def check_tables(report: Report, theme: Theme) -> None:
     """Refuse a report with a table that cannot fit the theme's measure (a build given a
     report and a theme that `validate` did not see together)."""
-    refusals = [refusal for table, its_theme in _tables(report, theme)
-                if (refusal := _refusal(table, its_theme)) is not None]
+    refusals = [refusal for table, its_theme, boxed in _tables(report, theme)
+                if (refusal := _refusal(table, its_theme, boxed)) is not None]
     if refusals:
         raise ExportError(f"{refusals[0]}; `reportexport validate --style` says where"
                           + (f" (and {len(refusals) - 1} more)" if len(refusals) > 1 else ""))

@@ -40,6 +40,7 @@ REACHED = (
     "document.element.body", "document.settings.element", "document.styles.element.get_by_id",
     "document.part.numbering_part.element", "document.part.package.iter_parts",
     "document.part.package.next_partname", "document.part.package.rels",
+    "document.part.package.relate_to", "document.part.package.part_related_by",
     "document.part.part_related_by", "document.part.relate_to", "document.part.new_pic_inline",
     "document.part.rels.pop", "document.part.partname.membername",
     "document.core_properties._element._get_or_add", "section.header._element",
@@ -173,6 +174,22 @@ def test_a_new_xml_part_takes_the_next_free_name() -> None:
     assert {"word/footnotes.xml", "word/footnotes1.xml"} <= set(saved.namelist())
     first = etree.fromstring(saved.read("word/footnotes.xml"))
     assert first.xpath("string(w:footnote[@w:id='1'])", namespaces=NS) == "a note"
+
+
+def test_a_package_part_is_related_from_the_package_and_found_again() -> None:
+    custom = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+    document = docx.Document()
+    assert compat.package_related_part(document, custom) is None
+    compat.add_package_xml_part(document, "/docProps/custom.xml", "application/xml",
+                                etree.fromstring("<Properties/>"), custom)
+    saved = _saved(document)
+    rels = etree.fromstring(saved.read("_rels/.rels"))
+    assert [r.get("Target") for r in rels if r.get("Type") == custom] == ["docProps/custom.xml"]
+    assert etree.fromstring(saved.read("docProps/custom.xml")).tag == "Properties"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    part = compat.package_related_part(docx.Document(buffer), custom)
+    assert part is not None and compat.part_blob(part).endswith(b"<Properties/>")
 
 
 DOCX_PACKAGE = Path(compat.__file__).parent

@@ -242,8 +242,10 @@ def test_findable_and_shareable(guide: tuple[Report, Path]) -> None:
     assert len(named["description"]) >= 50 and named["og:description"] == named["description"]
     [script] = head.findall("script[@type='application/ld+json']")
     data = json.loads(script.text)
+    # The guide has an ISBN: a Report and a Book, schema.org's type that has `isbn`.
     assert (data["@type"], data["name"], data["datePublished"], data["inLanguage"]) == (
-        "Report", meta.title, meta.date.isoformat(), meta.language)
+        ["Report", "Book"], meta.title, meta.date.isoformat(), meta.language)
+    assert data["isbn"] == meta.isbn
     assert [a["name"] for a in data["author"]] == list(meta.authors)
     assert data["publisher"]["name"] == meta.publisher
 

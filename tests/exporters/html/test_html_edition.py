@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,8 @@ PAGES = {"report": SOURCE, "guide": ROOT / "examples" / "guide" / "guide.yaml"}
 #: an SVG figure.
 MARKUP_ONLY = {name: DATA / "valid" / f"{name}.yaml" for name in (
     "footnotes", "khmer", "colliding-ids", "markup-characters", "apparatus", "svg-figure",
-    "new-page-and-landscape", "logo", "lists-of-tables-and-figures", "deep-nesting")}
+    "new-page-and-landscape", "logo", "lists-of-tables-and-figures", "deep-nesting",
+    "long-words-in-table-cells")}
 #: Turkish capitals (text-transform under lang=tr) must come from the page's fonts.
 MARKUP_ONLY["turkish"] = DATA / "html-checks" / "turkish.yaml"
 HOSTILE_CASES = sorted((DATA / "html-hostile").glob("*.yaml"))
@@ -208,7 +210,9 @@ def test_json_ld_describes_the_report(name: str, pages: dict[str, Path], tmp_pat
     data = json_ld(parse(page))
     meta = load_report(source).metadata
     assert "schema.org" in str(data["@context"])
-    assert data["@type"] == "Report"
+    # A report with an ISBN is a Book as well, whose `isbn` schema.org defines (the guide).
+    assert data["@type"] == (["Report", "Book"] if meta.isbn else "Report")
+    assert data.get("isbn") == meta.isbn
     assert data["name"] == meta.title
     assert _names(data["author"]) == list(meta.authors)
     assert _names(data["publisher"]) == [meta.publisher]
@@ -505,3 +509,35 @@ def test_everyday_blocks_are_accessible_and_fit(block_pages: dict[str, Path], ch
             "text in fonts the page does not carry": browser.fallback_fonts(opened.page),
         }
     assert found == {key: 0 if key.startswith("px") else [] for key in found}
+
+
+@pytest.mark.conformance
+def test_epub_table_cells_break_long_words_on_a_phone(chromium: Any, tmp_path: Path) -> None:
+    """The e-book's chapter, with its own stylesheet, at a phone's 375 px: a table of long
+    URLs and identifiers breaks them in its cells rather than push the page sideways
+    (a reading system has no scrolling table region, as the web page has)."""
+    source = DATA / "valid" / "long-words-in-table-cells.yaml"
+    [epub] = build(load_report(source), load_theme(), ["epub"], tmp_path)
+    with zipfile.ZipFile(epub) as archive:
+        css = archive.read("EPUB/styles/report.css").decode()
+        chapter = archive.read("EPUB/text/sources.xhtml").decode()
+    # The stylesheet inline (the page may fetch nothing beside itself), its fonts left out.
+    css = re.sub(r"@font-face\s*{[^}]*}", "", css)
+    page = tmp_path / "chapter.xhtml"
+    page.write_text(re.sub(r"<link[^>]*stylesheet[^>]*/>", f"<style>{css}</style>", chapter),
+                    encoding="utf-8")
+    with browser.open_page(chromium, page, 375) as opened:
+        assert browser.sideways_overflow(opened.page) == 0
+
+
+@pytest.mark.conformance
+def test_a_dark_logo_stands_on_a_light_plate_in_the_dark_scheme(markup_pages: dict[str, Path],
+                                                                chromium: Any) -> None:
+    """The test logo (drawn for white paper) on the dark scheme's background: on a white
+    plate there, on the page's own white in the light scheme."""
+    backgrounds = {}
+    for scheme in ("light", "dark"):
+        with browser.open_page(chromium, markup_pages["logo"], 1280, scheme) as opened:
+            backgrounds[scheme] = opened.page.evaluate(
+                "getComputedStyle(document.querySelector('img.logo')).backgroundColor")
+    assert backgrounds == {"light": "rgba(0, 0, 0, 0)", "dark": "rgb(255, 255, 255)"}

@@ -156,6 +156,15 @@ def related_part(document: WordDocument, reltype: str) -> Part | None:
         return None
 
 
+def package_related_part(document: WordDocument, reltype: str) -> Part | None:
+    """The part the package relates to by `reltype` (a template's custom properties), or
+    None."""
+    try:
+        return package_of(document).part_related_by(reltype)
+    except KeyError:
+        return None
+
+
 def related_blobs(document: WordDocument, reltypes: Iterable[str]) -> list[bytes]:
     """The contents of the internal parts the document part relates to by `reltypes`."""
     wanted = frozenset(reltypes)
@@ -189,6 +198,16 @@ def add_xml_part(document: WordDocument, partname: str, content_type: str, eleme
     if part.partname in {other.partname for other in package.iter_parts()}:
         part.partname = package.next_partname(partname.replace(".xml", "%d.xml"))
     document.part.relate_to(part, reltype)
+    return part
+
+
+def add_package_xml_part(document: WordDocument, partname: str, content_type: str,
+                         element: Any, reltype: str) -> XmlPart:
+    """A new XML part holding `element`, named `partname` ("/docProps/custom.xml"),
+    related from the package (as its core properties are) by `reltype`."""
+    package = document.part.package
+    part = XmlPart(PackURI(partname), content_type, element, package)
+    package.relate_to(part, reltype)
     return part
 
 

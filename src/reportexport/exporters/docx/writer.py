@@ -27,6 +27,7 @@ from lxml import etree
 
 from reportexport.exporters.docx import pythondocx_compat as compat
 from reportexport.exporters.docx import wml
+from reportexport.exporters.docx.customprops import set_custom_properties
 from reportexport.exporters.docx.fontembedding import (
     EmbeddedFace,
     embed_fonts,
@@ -41,6 +42,7 @@ from reportexport.exporters.docx.styletable import TOC_LEVELS
 from reportexport.exporters.docx.svgfallback import fallback_png
 from reportexport.exporters.docx.template import adopt, checked_template
 from reportexport.frontend import Anchor, BlockList, Document
+from reportexport.labels import page_of
 from reportexport.model import (
     Block,
     BulletList,
@@ -73,7 +75,12 @@ from reportexport.support.zipfiles import ArchiveBuffer, rewrite_zip
 from reportexport.theme import FontFamily, Theme
 from reportexport.typography.fontruns import chain, font_runs
 from reportexport.typography.sizing import LEAST_DPI, figure_size
-from reportexport.typography.tablefit import TablePlan, TableTooWide, plan
+from reportexport.typography.tablefit import (
+    CALLOUT_CELL_MARGINS,
+    TablePlan,
+    TableTooWide,
+    plan,
+)
 
 # Children of w:settings that must follow w:updateFields (ECMA-376 CT_Settings order).
 _AFTER_UPDATE_FIELDS = {
@@ -118,8 +125,9 @@ def _text_runs(text: str, family: FontFamily, style: str = "", direct: str = "")
 
 #: The numbering instance (w:numId) of the n-th numbered list; None: the style's own.
 ListNumbering = Callable[[int], str | None]
-#: Twips a callout's box takes from the width of what it holds: its cell's margins.
-CALLOUT_MARGINS = 360
+#: Twips a callout's box takes from the width of what it holds: its cell's margins (as
+#: tablefit measures the box's tables).
+CALLOUT_MARGINS = round(CALLOUT_CELL_MARGINS * 20)
 #: A table row of more lines than this (estimated) may break across pages; a shorter
 #: one is kept on one page (cantSplit). A row taller than a page must break.
 KEPT_ROW_LINES = 12
@@ -266,9 +274,11 @@ class _Body:
     def caption(self, block: Table | Figure) -> None:
         """'Table 3. …' in Word's Caption style, the number a SEQ field Word can renumber."""
         caption = Document.caption(block)
-        kind, number = caption.label.split()
-        runs = (wml.text_run(kind + " ")
-                + wml.field(f"SEQ {kind} \\* ARABIC", wml.text_run(number)))
+        # The SEQ field's identifier is Word's name for the kind ("Table", which the
+        # lists' TOC fields collect by), whatever word the label prints.
+        kind = "Table" if isinstance(block, Table) else "Figure"
+        runs = (wml.text_run(block.word + " ")
+                + wml.field(f"SEQ {kind} \\* ARABIC", wml.text_run(str(block.number))))
         if caption.content is not None:
             runs += wml.text_run(". ") + self.runs(caption.content)
         mark = self.bookmarks.get(block.id or listed_key(block))
@@ -430,7 +440,7 @@ def _toc(document: Document, ids: dict[str, str], bookmarks: dict[str, str],
     """
     entries = [(anchor.level, anchor) for anchor in document.outline
                if anchor.level in TOC_LEVELS]
-    out = [wml.paragraph(ids["TOC Heading"], wml.text_run("Contents"))]
+    out = [wml.paragraph(ids["TOC Heading"], wml.text_run(document.words["contents"]))]
     # The field begins in the first entry's paragraph and ends in a paragraph of its own.
     begin = (wml.field_begin(dirty=True) + wml.field_instruction('TOC \\o "1-3" \\h \\z \\u')
              + wml.field_separate())
@@ -517,10 +527,12 @@ def _header_footer(section: Any, report: Report, ids: dict[str, str],
     for child in list(footer):
         footer.remove(child)
     one = wml.run(wml.text("1", keep_spaces=False))  # till Word counts the pages
+    before, between, after = page_of(report.metadata.words["page_of"])
     footer.append(wml.parsed(wml.paragraph(
         ids["Footer"],
-        wml.text_run("Page ") + wml.field("PAGE", one)
-        + wml.text_run(" of ") + wml.field("NUMPAGES", one),
+        (wml.text_run(before) if before else "") + wml.field("PAGE", one)
+        + wml.text_run(between) + wml.field("NUMPAGES", one)
+        + (wml.text_run(after) if after else ""),
         wml.justified("right"))))
 
 
@@ -566,7 +578,8 @@ def _core_properties(document: Any, report: Report) -> None:
         "keywords": ", ".join(meta.keywords),
         "description": meta.description or "",
         "language": meta.language,
-        "identifier": meta.identifier,
+        # One identifier: the ISBN, which names the publication, when it has one.
+        "identifier": meta.isbn_urn or meta.identifier,
         "category": "",
     }
     for name, value in texts.items():
@@ -707,6 +720,9 @@ def _prepare_package(document: Any, report: Report, theme: Theme, *,
         _hyphenate(document)
     _update_fields_on_open(document)
     _core_properties(document, report)
+    # core.xml has no dc:rights: the rights line is a custom property.
+    set_custom_properties(document, {"Rights": report.metadata.rights}
+                          if report.metadata.rights else {})
     _drop_unused_parts(document)
     return ids, text_width, text_height
 

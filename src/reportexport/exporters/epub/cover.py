@@ -7,6 +7,7 @@ import io
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
+from reportexport.exporters.logoplate import PLATE, needs_plate
 from reportexport.model import Logo, Metadata
 from reportexport.source.images import edition_image
 from reportexport.theme import Theme
@@ -15,6 +16,8 @@ WIDTH, HEIGHT = 1600, 2400
 TEXT, ACCENT = 254, 255  # the levels drawn in (see cover_png)
 SHADES = 32  # of the text over the background, in the palette: the letters' edges
 LOGO_BOX = (420, 150)  # the logo's box at the top right (pixels)
+PLATE_PAD = 24  # the light plate's margin around a logo the band would hide (pixels)
+LOGO_GAP = 60  # between the publisher's line and the logo (pixels)
 
 
 def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
@@ -54,9 +57,18 @@ def cover_png(meta: Metadata, published: str, theme: Theme) -> bytes:
     margin = 130
     measure = WIDTH - 2 * margin
     heading = theme.heading_font
-    small = ImageFont.truetype(str(heading.bold), 44)
-    draw.text((margin, 150), meta.publisher.upper(), font=small, fill=TEXT)
-    draw.rectangle((margin, 230, margin + 220, 242), fill=ACCENT)
+    rule = 230  # the accent's rule under the publisher's line
+    if meta.logo:  # the publisher's line gives way to the logo: wrapped, or smaller
+        room = measure - _logo_size(meta.logo)[0] - 2 * PLATE_PAD - LOGO_GAP
+        small, lines = _fit(meta.publisher.upper(), str(heading.bold), 44, room, 2)
+        for number, line in enumerate(lines):
+            draw.text((margin, 150 + number * round(small.size * 1.2)), line, font=small,
+                      fill=TEXT)
+        rule += (len(lines) - 1) * round(small.size * 1.2)
+    else:
+        small = ImageFont.truetype(str(heading.bold), 44)
+        draw.text((margin, 150), meta.publisher.upper(), font=small, fill=TEXT)
+    draw.rectangle((margin, rule, margin + 220, rule + 12), fill=ACCENT)
 
     title_font, title_lines = _fit(meta.title, str(heading.bold), 132, measure, 6)
     y = 700
@@ -80,20 +92,33 @@ def cover_png(meta: Metadata, published: str, theme: Theme) -> bytes:
                         + [SHADES])  # ACCENT
     image.putpalette(_palette(c.cover_background, c.cover_text, c.accent))
     if meta.logo:  # in colour: the cover is no longer one ink's levels
-        image = _with_logo(image.convert("RGB"), meta.logo, WIDTH - margin, 130)
+        image = _with_logo(image.convert("RGB"), meta.logo, WIDTH - margin, 130,
+                           needs_plate(meta.logo, c.cover_background))
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
 
 
-def _with_logo(cover: Image.Image, logo: Logo, right: int, top: int) -> Image.Image:
+def _logo_size(logo: Logo) -> tuple[int, int]:
+    """The logo's size in its LOGO_BOX (pixels)."""
+    scale = min(LOGO_BOX[0] / logo.width_px, LOGO_BOX[1] / logo.height_px)
+    return max(1, round(logo.width_px * scale)), max(1, round(logo.height_px * scale))
+
+
+def _with_logo(cover: Image.Image, logo: Logo, right: int, top: int, plate: bool
+               ) -> Image.Image:
     """`cover` with the logo (the one converted copy every edition embeds) at its top
-    right, in a LOGO_BOX, over the band's colour where it is transparent."""
+    right, in a LOGO_BOX, over the band's colour where it is transparent, or on a light
+    plate when the band would hide it (`plate`, logoplate.needs_plate)."""
     with Image.open(io.BytesIO(edition_image(logo.image))) as opened:
         picture = opened.convert("RGBA")
-    scale = min(LOGO_BOX[0] / picture.width, LOGO_BOX[1] / picture.height)
-    size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
+    size = _logo_size(logo)
     picture = picture.resize(size, Image.Resampling.LANCZOS)
+    if plate:
+        right -= PLATE_PAD
+        ImageDraw.Draw(cover).rounded_rectangle(
+            (right - size[0] - PLATE_PAD, top - PLATE_PAD, right + PLATE_PAD,
+             top + size[1] + PLATE_PAD), radius=PLATE_PAD // 2, fill=PLATE)
     cover.paste(picture, (right - size[0], top), picture)
     return cover
 

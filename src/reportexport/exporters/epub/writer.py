@@ -122,7 +122,9 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
 
 
 def _metadata(book: epub.EpubBook, meta: Metadata) -> None:
-    book.set_identifier(meta.identifier)
+    book.set_identifier(meta.identifier)  # the package's unique identifier
+    if meta.isbn_urn:  # the publication's ISBN, an identifier besides it
+        book.add_metadata("DC", "identifier", meta.isbn_urn, {"id": "isbn"})
     book.set_title(meta.title)
     book.set_language(meta.language)
     for number, author in enumerate(meta.authors, 1):
@@ -193,7 +195,7 @@ def _content(book: epub.EpubBook, document: Document) -> None:
         chapters[anchor.part].append(content_document(
             f"sec-{anchor.section.id}", f"text/{section_file(anchor.section)}", anchor.heading,
             chapter_markup(document, anchor.section, targets), _BODY_TYPES[anchor.part]))
-    nav = epub.EpubNav(uid="nav", file_name="nav.xhtml", title="Contents")
+    nav = epub.EpubNav(uid="nav", file_name="nav.xhtml", title=document.words["contents"])
     nav.add_link(href="styles/report.css", rel="stylesheet", type="text/css")
     book.add_item(nav)
     book.add_item(epub.EpubNcx())
@@ -204,7 +206,7 @@ def _content(book: epub.EpubBook, document: Document) -> None:
                   *chapters["appendix"]]
     book.guide = [
         {"href": cover.file_name, "title": "Cover", "type": "cover"},
-        {"href": nav.file_name, "title": "Contents", "type": "toc"},
+        {"href": nav.file_name, "title": document.words["contents"], "type": "toc"},
         {"href": chapters["body"][0].file_name,
          "title": document.anchors[report.sections[0].id].heading, "type": "text"},
     ]

@@ -18,6 +18,7 @@ from reportexport.exporters.htmlcore.styles import (
     render,
     theme_values,
 )
+from reportexport.exporters.logoplate import PLATE
 from reportexport.theme import FontFamily, Theme
 
 LIGHT_BACKGROUND, DARK_BACKGROUND = "#ffffff", "#15181c"
@@ -169,9 +170,12 @@ def _variables(colours: Mapping[str, str]) -> str:
 
 def web_stylesheet(theme: Theme, font_urls: Mapping[Path, str],
                    fallbacks: Collection[FontFamily], used: Collection[tuple[str, str]],
-                   features: Collection[str] = (), *, page_breaks: bool = False) -> str:
+                   features: Collection[str] = (), *, page_breaks: bool = False,
+                   plate_logo: bool = False) -> str:
     """The web page's stylesheet: the rules of the optional blocks in `features` (what
-    the report uses), and with `page_breaks` the print rule for `new_page`."""
+    the report uses), with `page_breaks` the print rule for `new_page`, and with
+    `plate_logo` a light plate behind the logo in the dark scheme (a logo that the
+    dark background would hide: logoplate)."""
     print_rules = PRINT_RULES + (NEW_PAGE_RULES if page_breaks else ())
     values = theme_values(theme, fallbacks, lambda name: f"var(--{name})")
     light, dark = palette(theme, dark=False), palette(theme, dark=True)
@@ -180,6 +184,8 @@ def web_stylesheet(theme: Theme, font_urls: Mapping[Path, str],
         ":root { color-scheme: light dark; }",
         _variables(light),
         f"@media (prefers-color-scheme: dark) {{\n{_variables(dark)}\n}}",
+        *([f"@media (prefers-color-scheme: dark) {{\n.logo {{ background: {PLATE}; "
+           "padding: 0.25rem; border-radius: 0.25rem; }\n}"] if plate_logo else []),
         render(RULES + feature_rules(features), values),
         render(WEB_RULES, values),
         f"@media (min-width: 62em) {{\n{render(WIDE_RULES, values)}\n}}",

@@ -15,6 +15,7 @@ from reportexport.exporters.html.fonts import font_urls, used_faces
 from reportexport.exporters.html.webstyle import (
     ADDRESS_CLOSES,
     ADDRESS_OPENS,
+    DARK_BACKGROUND,
     web_stylesheet,
 )
 from reportexport.exporters.htmlcore.markup import (
@@ -31,7 +32,8 @@ from reportexport.exporters.htmlcore.markup import (
     section_element,
     title_block,
 )
-from reportexport.frontend import ISBN, Document
+from reportexport.exporters.logoplate import needs_plate
+from reportexport.frontend import Document
 from reportexport.model import (
     GENERATED_PREFIX,
     Figure,
@@ -90,8 +92,10 @@ def page_bytes(report: Report, theme: Theme) -> bytes:
     fallbacks = needed_fallbacks(report.characters, (theme.body_font, theme.heading_font))
     used = used_faces(body)
     page_breaks = any(section.new_page for _, section in report.walk())
+    logo = report.metadata.logo
     css = web_stylesheet(theme, font_urls(theme, fallbacks, shown, used), fallbacks, used,
-                         block_features(report), page_breaks=page_breaks)
+                         block_features(report), page_breaks=page_breaks,
+                         plate_logo=logo is not None and needs_plate(logo, DARK_BACKGROUND))
     html = etree.Element("html", lang=report.metadata.language)
     lines(html, [_head(document, css), body])
     return (b"<!DOCTYPE html>\n"
@@ -140,7 +144,8 @@ def _body(document: Document, flavour: Flavour, back_link: str) -> Element:
                 for part in report.parts for section in part]
     notes = document.notes()
     main = lines(HTML.element("main", {"id": MAIN_ID}),
-                 [*lead, *sections, *([endnotes(notes, flavour, back_link)] if notes else [])])
+                 [*lead, *sections, *([endnotes(notes, flavour, back_link,
+                                                document.words["notes"])] if notes else [])])
     layout = lines(HTML.element("div", {"class": "layout"}), [_contents(document), main])
     return lines(HTML.element("body"), [skip, _header(document), layout, _footer(document)])
 
@@ -157,7 +162,7 @@ def _header(document: Document) -> Element:
 
 def _contents(document: Document) -> Element:
     """Every section in reading order, nested as the source nests them."""
-    heading = HTML.element("h2", {"id": CONTENTS_ID}, "Contents")
+    heading = HTML.element("h2", {"id": CONTENTS_ID}, document.words["contents"])
     root = HTML.element("ol")
     lists = {0: root}
     for anchor in document.outline:
@@ -182,8 +187,8 @@ def _footer(document: Document) -> Element:
     parts = [paragraph("publisher", meta.publisher, HTML)]
     # The notices in the page's footer: rights and a disclaimer are sentences of their
     # own (the other editions' title pages label them); an ISBN says what it is.
-    parts.extend(paragraph(label.lower(), f"{label} {value}" if label == ISBN else value, HTML)
-                 for label, value in document.notices)
+    parts.extend(paragraph(key, f"{label} {value}" if key == "isbn" else value, HTML)
+                 for key, label, value in document.keyed_notices)
     return lines(HTML.element("footer"), parts)
 
 
@@ -217,6 +222,9 @@ def linked_data(document: Document) -> str:
     }
     if meta.modified:
         data["dateModified"] = meta.modified.isoformat()
+    if meta.isbn:  # schema.org's `isbn` is a Book's: a report with an ISBN is one as well
+        data["@type"] = ["Report", "Book"]
+        data["isbn"] = meta.isbn
     # ASCII: text in another script would otherwise stand in the page with no `lang`.
     text = json.dumps(data, ensure_ascii=True, indent=1)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -44,6 +44,7 @@ from reportexport.model import (
     SubList,
     Table,
     Text,
+    has_long_word,
 )
 from reportexport.source.inline import SCHEMES
 from reportexport.typography.fontruns import language_runs
@@ -283,7 +284,10 @@ def table_element(table: Table, flavour: Flavour) -> Element:
         tr = flavour.element("tr")
         for cell, align in zip(cells, table.align, strict=True):
             attributes = {"scope": "col"} if tag == "th" else {}
-            attributes["class"] = f"align-{align}"
+            # A cell with a URL or an identifier breaks it anywhere (see styles'
+            # long-cell-words); the others keep their words whole.
+            attributes["class"] = f"align-{align}" + (" long-words" if has_long_word(cell)
+                                                      else "")
             add_inlines(flavour.child(tr, tag, attributes, ""), cell, flavour)
         return tr
 
@@ -417,11 +421,12 @@ def footnotes(notes: Sequence[Note], flavour: Flavour) -> Element:
     return lines(element, asides)
 
 
-def endnotes(notes: Sequence[Note], flavour: Flavour, back_link: str) -> Element:
+def endnotes(notes: Sequence[Note], flavour: Flavour, back_link: str,
+             title_words: str = "Notes") -> Element:
     """Notes as a web page's endnotes (DPUB-ARIA): a numbered list whose items each
     end in a back-link (`doc-backlink`, its sign `back_link`) to the note's mark
     (`doc-noteref`)."""
-    title = flavour.element("h2", {"id": f"{GENERATED_PREFIX}notes"}, "Notes")
+    title = flavour.element("h2", {"id": f"{GENERATED_PREFIX}notes"}, title_words)
     items = flavour.element("ol")
     for note in notes:
         item = flavour.child(items, "li", {"id": generated_id("note", note.number)})

@@ -90,6 +90,9 @@ RULES: tuple[Rule, ...] = (
 #: Rules for the kinds of block a report may not use (model.block_features): written
 #: only when it uses them, so that a report without them keeps its stylesheet.
 FEATURE_RULES: Mapping[str, tuple[Rule, ...]] = {
+    # A URL or an identifier breaks anywhere in its cell (its min-content width too)
+    # rather than push a phone's page sideways: a reading system has no scrolling region.
+    "long-cell-words": ((".long-words", {"overflow-wrap": "anywhere"}),),
     "table-note": (
         (".with-note table", {"margin-bottom": "0"}),
         (".table-note", {"font-size": "{small}", "margin": "0.3em 0 {paragraph_after}"}),

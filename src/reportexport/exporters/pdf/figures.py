@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Sequence
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
@@ -34,11 +35,13 @@ class TaggedImage(Image):
 
 def figure_flowables(figure: Figure, caption: ParagraphStyle, ink: Ink, measure: float,
                      text_height: float, element: Element, caption_element: Element,
-                     text: TextMaker, svg_fonts: SvgFontMap) -> list[Flowable]:
-    """The image sized by layout.figure_size, with 'Figure N. caption' below it."""
+                     text: TextMaker, svg_fonts: SvgFontMap,
+                     anchors: Sequence[Flowable] = ()) -> list[Flowable]:
+    """The image sized by layout.figure_size, with 'Figure N. caption' below it, kept
+    together with `anchors` (destinations) before them."""
     title = caption_markup(figure, ink)
     below = ParagraphStyle("figure-caption", parent=caption, keepWithNext=0, spaceBefore=4)
-    return [KeepTogether([Spacer(1, caption.spaceBefore),
+    return [KeepTogether([*anchors, Spacer(1, caption.spaceBefore),
                           _picture(figure, measure, text_height, element, svg_fonts),
                           text(title, figure.caption or (), below, caption_element)]),
             Spacer(1, caption.spaceAfter * 2)]

@@ -390,12 +390,17 @@ def listed_destination(block: Table | Figure) -> str:
     return f"{'table' if isinstance(block, Table) else 'figure'}-{block.number}"
 
 
-class PageAnchor(AnchorFlowable):
-    """A destination before a listed table or figure, which records its page for the
-    list's page numbers (as a Heading does for the contents'); kept with what follows,
-    so that it moves to the next page with the caption it stands for."""
+class KeptAnchor(AnchorFlowable):
+    """A destination before a table or figure, which references to it lead to: kept with
+    what follows, so that it moves to the next page with the caption it stands for
+    rather than stay at the foot of the page before."""
 
     keepWithNext = 1
+
+
+class PageAnchor(KeptAnchor):
+    """A destination before a listed table or figure, which records its page for the
+    list's page numbers (as a Heading does for the contents'), kept as KeptAnchor."""
 
     def draw(self) -> None:
         self.canv.heading_pages.setdefault(self._name, self.canv.getPageNumber())

@@ -144,6 +144,8 @@ class DocumentFacts:
     creator: str
     date: str  # ISO 8601
     rights: str | None = None
+    isbn: str | None = None  # as written
+    isbn_urn: str | None = None
 
 
 class TaggingCanvas(AnnotationHookCanvas):
@@ -429,12 +431,16 @@ class TaggingCanvas(AnnotationHookCanvas):
             ' xmlns:dc="http://purl.org/dc/elements/1.1/"'
             ' xmlns:xmp="http://ns.adobe.com/xap/1.0/"'
             ' xmlns:pdf="http://ns.adobe.com/pdf/1.3/"'
-            ' xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">'
+            ' xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"'
+            + (' xmlns:prism="http://prismstandard.org/namespaces/basic/3.0/"'
+               if facts.isbn else "") + ">"
             f"<dc:format>application/pdf</dc:format>"
             f"<dc:title>{alternatives(facts.title)}</dc:title>"
             + (f"<dc:creator><rdf:Seq>{creators}</rdf:Seq></dc:creator>" if creators else "")
             + f"<dc:description>{alternatives(facts.subject)}</dc:description>"
             + (f"<dc:rights>{alternatives(facts.rights)}</dc:rights>" if facts.rights else "")
+            + (f"<dc:identifier>{escape(facts.isbn_urn or '')}</dc:identifier>"
+               f"<prism:isbn>{escape(facts.isbn)}</prism:isbn>" if facts.isbn else "")
             + ""
             f"<dc:language><rdf:Bag><rdf:li>{escape(facts.language)}</rdf:li></rdf:Bag>"
             "</dc:language>"

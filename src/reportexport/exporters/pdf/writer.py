@@ -16,7 +16,6 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import (
-    AnchorFlowable,
     BaseDocTemplate,
     CondPageBreak,
     Flowable,
@@ -32,9 +31,11 @@ from reportlab.platypus import (
 )
 
 from reportexport import __version__
+from reportexport.exporters.logoplate import PLATE, needs_plate
 from reportexport.exporters.pdf.figures import figure_flowables
 from reportexport.exporters.pdf.flowables import (
     Ink,
+    KeptAnchor,
     ListItem,
     PageAnchor,
     RuledParagraph,
@@ -65,6 +66,7 @@ from reportexport.exporters.pdf.svgdrawing import SvgFontMap
 from reportexport.exporters.pdf.tables import KeepWithTableStart, table_flowables
 from reportexport.exporters.pdf.tagging import DocumentFacts, Element, TaggingCanvas
 from reportexport.frontend import Anchor, BlockList, Document
+from reportexport.labels import ENGLISH, page_of
 from reportexport.model import (
     Block,
     BulletList,
@@ -94,7 +96,7 @@ from reportexport.source.images import edition_image
 from reportexport.support.timestamps import build_time
 from reportexport.theme import Theme, tint
 from reportexport.typography.fontruns import needed_fallbacks
-from reportexport.typography.tablefit import plan
+from reportexport.typography.tablefit import callout_padding, plan
 
 NUMBER_WIDTH = 28.0
 #: The space between the cover's title and subtitle, and the step by which a title too
@@ -113,6 +115,7 @@ HEADINGS = ("H1", "H2", "H3", "H4", "H5", "H6")  # one string each, not one per 
 #: How often a long layout says how far it has got.
 PROGRESS_SECONDS = 1.0
 LOGO_WIDTH, LOGO_HEIGHT, LOGO_GAP = 40 * mm, 14 * mm, 6 * mm  # the cover's logo: its box
+LOGO_PLATE_PAD = 2 * mm  # the light plate's margin around a logo the band would hide
 BODY_TEMPLATE, LANDSCAPE_TEMPLATE = "body", "landscape"  # the body pages' templates
 
 
@@ -237,19 +240,26 @@ class _Cover(Flowable):
 
     def _draw_logo(self, logo: Logo, right: float, bottom: float) -> float:
         """The logo, its foot at `bottom` and its right edge at `right`, in a LOGO_WIDTH by
-        LOGO_HEIGHT box; returns its width."""
+        LOGO_HEIGHT box, on a light plate (an artifact) when the band would hide it
+        (logoplate); returns the width it takes."""
         scale: float = min(LOGO_WIDTH / logo.width_px, LOGO_HEIGHT / logo.height_px)
         width, height = logo.width_px * scale, logo.height_px * scale
         canvas = self.canv
         canvas.saveState()
-        canvas.translate(right - width, bottom)
+        pad = 0.0
+        if needs_plate(logo, self.theme.colours.cover_background):
+            pad = LOGO_PLATE_PAD
+            canvas.setFillColor(HexColor(PLATE))
+            canvas.roundRect(right - width - 2 * pad, bottom - pad, width + 2 * pad,
+                             height + 2 * pad, pad / 2, stroke=0, fill=1)
+        canvas.translate(right - width - pad, bottom)
         assert self.logo is not None
         canvas.note_bounds(self.logo, width, height)
         with canvas.marked(self.logo):
             canvas.drawImage(ImageReader(io.BytesIO(edition_image(logo.image))), 0, 0,
                              width, height, mask="auto")
         canvas.restoreState()
-        return width
+        return width + 2 * pad
 
     def _fitted(self, measure: float, top: float, height: float, beside: bool
                 ) -> tuple[list[TaggedParagraph], list[tuple[TaggedParagraph, TaggedParagraph]],
@@ -328,8 +338,10 @@ class _BriefCanvas(TaggingCanvas):
     """
 
     def __init__(self, *args: Any, when: dt.datetime, footer: tuple[str, float, Any],
-                 contents: tuple[str, float, Any], **kwargs: Any) -> None:
+                 contents: tuple[str, float, Any], page_words: str = ENGLISH["page_of"],
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.page_words = page_of(page_words)  # "Page ", " of ", ""
         self.heading_pages: dict[str, int] = {}
         self.numbered_pages: list[int] = []
         self.contents_numbers: dict[int, list[tuple[str, float, float]]] = {}
@@ -369,7 +381,8 @@ class _BriefCanvas(TaggingCanvas):
         font, size, colour = self._footer_style
         for number in self.numbered_pages:
             self._define_number_form(
-                f"page-{number}", f"Page {number} of {total}", font, size, colour
+                f"page-{number}", str(number).join(self.page_words[:2]) + str(total)
+                + self.page_words[2], font, size, colour
             )
         toc_font, toc_size, toc_colour = self._contents_style
         for page, numbers in self.contents_numbers.items():
@@ -424,8 +437,9 @@ def _describe_links(content: Inlines, out: dict[str, str]) -> None:
 
 
 def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _ParagraphMaker,
-                     parent: Element) -> list[Flowable]:
-    """One block's flowables: every kind of the model's, or a refusal (assert_never)."""
+                     parent: Element, listed: tuple[str, ...] = ()) -> list[Flowable]:
+    """One block's flowables: every kind of the model's, or a refusal (assert_never);
+    `listed` as `_blocks_flowables`'s."""
     match block:
         case ParagraphBlock():
             return [text.inline(block.content, st.body, parent.add("P"))]
@@ -438,14 +452,16 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _ParagraphMa
             return [*_definition_flowables(block, st, text, parent),
                     Spacer(1, theme.spacing.paragraph_after)]
         case Callout():
-            return _callout_flowables(block, st, theme, text, parent)
+            return _callout_flowables(block, st, theme, text, parent, listed)
         case Table():
-            return _table_flowables(block, st, theme, text, parent)
+            return [*_anchors(block, listed), *_table_flowables(block, st, theme, text, parent)]
         case Figure():
             figure = parent.add("Figure", alt=block.alt)
+            # The anchors go inside the figure's kept group: reportlab keeps nothing with
+            # a group that follows it (a keepWithNext flowable stays behind).
             return figure_flowables(block, st.caption, st.ink, _measure(theme),
                                     _text_height(theme), figure, parent.add("Caption"), text,
-                                    st.svg_fonts)
+                                    st.svg_fonts, _anchors(block, listed))
         case _:
             assert_never(block)
 
@@ -470,16 +486,16 @@ CALLOUT_START_LINES = 3
 
 
 def _callout_flowables(callout: Callout, st: _Styles, theme: Theme, text: _ParagraphMaker,
-                       parent: Element) -> list[Flowable]:
+                       parent: Element, listed: tuple[str, ...]) -> list[Flowable]:
     """A shaded box, kept on one page when it fits one, else breaking between its lines.
     Tagged Div (PDF/UA-1 knows no Aside, a PDF 2.0 type) holding its title, a P, and
     its blocks; the fill, drawn outside marked content, is an artifact."""
     box = parent.add("Div")
-    pad = theme.spacing.paragraph_after
+    pad = callout_padding(theme)  # as tablefit measures the box's tables
     inner: list[Flowable] = []
     if callout.title is not None:
         inner.append(text.inline(callout.title, st.callout_title, box.add("P")))
-    inner += _blocks_flowables(callout.blocks, st, _inset(theme, pad), text, box)
+    inner += _blocks_flowables(callout.blocks, st, _inset(theme, pad), text, box, listed)
     start = st.callout_title.leading + st.body.leading * CALLOUT_START_LINES + pad
     return [KeptBox([FrameBG(color=st.callout_fill), Spacer(1, pad),
                      Indenter(left=pad, right=pad), *inner,
@@ -611,7 +627,8 @@ def _story(front_end: Document, theme: Theme, st: _Styles, text: _ParagraphMaker
                              meta.lists)
         yield PageBreak()
     if theme.contents != "none":
-        yield plain_paragraph("Contents", st.contents_title, document.add("P"))
+        yield plain_paragraph(front_end.words["contents"], st.contents_title,
+                              document.add("P"))
         contents = document.add("TOC")
         for anchor in front_end.outline:
             level, section = anchor.level, anchor.section
@@ -698,15 +715,22 @@ def _blocks_flowables(blocks: tuple[Block, ...], st: _Styles, theme: Theme,
                       text: _ParagraphMaker, parent: Element,
                       listed: tuple[str, ...] = ()) -> Iterator[Flowable]:
     """`blocks` in order; `listed`: the kinds of block the lists of tables and figures
-    name, each of which gets the anchor its entry's page number is read from (the lists
-    name a section's own tables and figures, not those in callouts)."""
+    name (inside a callout as well: see `_anchors`)."""
     for block in blocks:
-        if isinstance(block, Table | Figure) and block.id:
-            yield AnchorFlowable(destination(block.id))  # what references to it lead to
-        if (isinstance(block, Table) and "tables" in listed) or (
-                isinstance(block, Figure) and "figures" in listed):
-            yield PageAnchor(listed_destination(block))
-        yield from _block_flowables(block, st, theme, text, parent)
+        yield from _block_flowables(block, st, theme, text, parent, listed)
+
+
+def _anchors(block: Table | Figure, listed: tuple[str, ...]) -> list[Flowable]:
+    """The destinations before a table or a figure, kept with it: the one references to
+    it lead to (if it has an id), and, if a list names it, the one its entry's page
+    number is read from."""
+    anchors: list[Flowable] = []
+    if block.id:
+        anchors.append(KeptAnchor(destination(block.id)))
+    if (isinstance(block, Table) and "tables" in listed) or (
+            isinstance(block, Figure) and "figures" in listed):
+        anchors.append(PageAnchor(listed_destination(block)))
+    return anchors
 
 
 def _italic_in_table_headers(report: Report) -> tuple[str, ...]:
@@ -762,7 +786,8 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
 
     def make_canvas(*args: Any, **kwargs: Any) -> _BriefCanvas:
         canvas = _BriefCanvas(*args, when=when, footer=st.header, contents=contents,
-                              facts=facts, structure=document, **kwargs)
+                              page_words=report.metadata.words["page_of"], facts=facts,
+                              structure=document, **kwargs)
         canvas.showOutline()  # open the bookmarks panel with the document
         return canvas
 
@@ -819,7 +844,8 @@ def _document_facts(report: Report, when: dt.datetime) -> DocumentFacts:
         title=meta.title, authors=meta.authors, subject=meta.subject or meta.description
         or meta.title, keywords=meta.keywords, language=meta.language,
         creator=f"reportexport {__version__}",
-        date=when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), rights=meta.rights)
+        date=when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), rights=meta.rights,
+        isbn=meta.isbn, isbn_urn=meta.isbn_urn)
 
 
 class _PageFurniture:
@@ -838,7 +864,9 @@ class _PageFurniture:
         meta = report.metadata
         self.running_head = fitted_line(meta.running_title, self.font, self.size, measure)
         # Beside the page number, which takes up to "Page 9999 of 9999".
-        number_width = pdfmetrics.stringWidth("Page 9999 of 9999  ", self.font, self.size)
+        before, between, after = page_of(meta.words["page_of"])
+        number_width = pdfmetrics.stringWidth(f"{before}9999{between}9999{after}  ", self.font,
+                                              self.size)
         self.publisher = fitted_line(meta.publisher, self.font, self.size,
                                      measure - number_width)
         self.say, self.said = say, time.monotonic()

@@ -1,0 +1,74 @@
+"""The words the editions add to a report's own: "Contents", "Table 2", "Annex A",
+"section 2.1", the cover's and imprint's labels. One table, in English; built-in
+translations for the languages given here with certainty (French, Spanish); a
+source overrides any word with `metadata.labels` (keys as in ENGLISH). A language
+without a table here gets the English words unless its source gives its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+#: Every word an edition adds, by key: the keys `metadata.labels` may give.
+ENGLISH: Mapping[str, str] = {
+    "contents": "Contents",
+    "notes": "Notes",
+    "table": "Table",
+    "figure": "Figure",
+    "annex": "Annex",
+    "section": "section",  # in a running sentence: "see section 2.1"
+    "author": "Author",
+    "authors": "Authors",
+    "published": "Published",
+    "publisher": "Publisher",
+    "isbn": "ISBN",
+    "rights": "Rights",
+    "disclaimer": "Disclaimer",
+    "list_of_tables": "List of tables",
+    "list_of_figures": "List of figures",
+    "page_of": "Page {page} of {pages}",  # the footer's page number
+}
+
+#: The built-in translations, by a language tag's primary subtag.
+BUILT_IN: Mapping[str, Mapping[str, str]] = {
+    "en": ENGLISH,
+    "fr": {
+        "contents": "Table des matières", "notes": "Notes", "table": "Tableau",
+        "figure": "Figure", "annex": "Annexe", "section": "section", "author": "Auteur",
+        "authors": "Auteurs", "published": "Date de publication", "publisher": "Éditeur",
+        "isbn": "ISBN", "rights": "Droits", "disclaimer": "Avertissement",
+        "list_of_tables": "Liste des tableaux", "list_of_figures": "Liste des figures",
+        "page_of": "Page {page} sur {pages}",
+    },
+    "es": {
+        "contents": "Índice", "notes": "Notas", "table": "Tabla", "figure": "Figura",
+        "annex": "Anexo", "section": "sección", "author": "Autor", "authors": "Autores",
+        "published": "Fecha de publicación", "publisher": "Editorial", "isbn": "ISBN",
+        "rights": "Derechos", "disclaimer": "Aviso legal",
+        "list_of_tables": "Índice de tablas", "list_of_figures": "Índice de figuras",
+        "page_of": "Página {page} de {pages}",
+    },
+}
+
+
+def labels_for(language: str, overrides: Iterable[tuple[str, str]] = ()) -> dict[str, str]:
+    """Every word, for a report in `language` (a BCP 47 tag) whose source gives
+    `overrides` ((key, word) pairs, `metadata.labels`)."""
+    primary = language.split("-")[0].lower()
+    return {**ENGLISH, **BUILT_IN.get(primary, {}), **dict(overrides)}
+
+
+def page_of(template: str) -> tuple[str, str, str]:
+    """The words around a page's number and the number of pages in a `page_of` template
+    ("Page {page} of {pages}": "Page ", " of ", ""), which the schema makes hold each
+    once, in that order."""
+    before, _, rest = template.partition("{page}")
+    between, _, after = rest.partition("{pages}")
+    return before, between, after
+
+
+def added_words(language: str, overrides: Iterable[tuple[str, str]] = ()) -> list[str]:
+    """The words an edition of such a report adds that are not the English ones: text
+    whose characters the fonts must have, as they must the source's."""
+    return [word.replace("{pages}", "").replace("{page}", "")
+            for key, word in labels_for(language, overrides).items() if word != ENGLISH[key]]
