@@ -132,6 +132,26 @@ def test_docx_holds_the_svg_and_its_png_fallback(editions: dict[str, Path]) -> N
     assert declared.get("/" + png_part, defaults.get("png")) == "image/png"
 
 
+def test_docx_renders_an_svg_sized_in_millimetres(theme: Theme, tmp_path: Path) -> None:
+    """resvg reads mm, pt and in only at a dpi it is given (at its default, it refused the
+    SVG: "invalid size", and the build failed)."""
+    (tmp_path / "ruler.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="50mm" height="20mm">'
+        '<rect width="100%" height="100%" fill="#16344d"/></svg>', encoding="utf-8")
+    source = tmp_path / "report.yaml"
+    source.write_text(SOURCE.read_text(encoding="utf-8").replace("images/turnout.svg",
+                                                                 "ruler.svg"), encoding="utf-8")
+    [docx] = build(load_report(source), theme, ["docx"], tmp_path / "out")
+    with zipfile.ZipFile(docx) as archive:
+        [png] = [archive.read(name) for name in archive.namelist() if name.endswith(".png")]
+    with Image.open(io.BytesIO(png)) as picture:
+        # 50 × 20 mm at 150 dpi (the layout rounds the SVG's size to whole CSS px); the
+        # rectangle fills it.
+        width, height = picture.size
+        assert abs(width - 295) <= 1 and abs(height - 118) <= 1
+        assert picture.convert("RGB").getpixel((150, 60)) == (0x16, 0x34, 0x4D)
+
+
 @pytest.mark.conformance
 def test_libreoffice_opens_the_docx_and_shows_the_figure(editions: dict[str, Path],
                                                          tmp_path: Path) -> None:
@@ -232,8 +252,29 @@ def test_references_within_the_svg_and_data_images_are_allowed(content: str) -> 
     (('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE svg [<!ENTITY a "b">]>'
       + _SVG.format('width="10" height="10"', "<text>&a;</text>")).encode("utf-16"),
      "declares a document type"),
+
+    # What the editions' renderers would fail on, refused before a build meets it.
+    (_SVG.format('width="10" height="10"', "").encode("utf-16"), "is not UTF-8 text"),
+    (_SVG.format('width="10" height="10"',
+                 '<g id="a"><use href="#b"/></g><g id="b"><use href="#a"/></g>'),
+     "expands to too many elements"),
+    (_SVG.format('width="10" height="10"', '<path d="M0 0 L1e25 0" stroke="black"/>'),
+     "too large for a PDF"),
 ])
 def test_what_the_check_refuses(document: str | bytes, said: str) -> None:
     data = document.encode() if isinstance(document, str) else document
     with pytest.raises(SvgProblem, match=said.replace("(", r"\(").replace(")", r"\)")):
         check_svg(data)
+
+
+def test_a_renderers_message_quotes_no_object_and_its_warnings_stay_quiet(
+        capfd: pytest.CaptureFixture[str]) -> None:
+    """svglib's words for a damaged embedded picture name a BytesIO at an address that
+    changes from run to run; its warnings (a <use> of itself) would reach the terminal."""
+    damaged = _SVG.format('width="10" height="10"',
+                          '<image width="1" height="1" href="data:image/png;base64,AAAA"/>')
+    with pytest.raises(SvgProblem) as refused:
+        check_svg(damaged.encode())
+    assert str(refused.value) == "cannot be drawn: cannot identify image file"
+    check_svg(_SVG.format('width="10" height="10"', '<g id="a"><use href="#a"/></g>').encode())
+    assert capfd.readouterr().err == ""

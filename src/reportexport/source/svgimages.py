@@ -9,6 +9,7 @@ no document type declaration (whose entities could expand or fetch).
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -119,14 +120,57 @@ class _AnyFont:
         return "Helvetica", True
 
 
+def quiet_svglib() -> None:
+    """Keep svglib's warnings ("Circular <use> reference detected, skipping") off the
+    terminal: what it cannot draw, it skips, and what would fail a build is checked here."""
+    logging.getLogger("svglib.svglib").setLevel(logging.CRITICAL)
+
+
+#: An object's repr, as a library's message may quote one (`<_io.BytesIO object at 0x7f…>`):
+#: it says nothing to the author and differs from run to run.
+_OBJECT_REPR = re.compile(r"\s*<[^<>]* at 0x[0-9a-fA-F]+>")
+
+
 def _check_drawable(data: bytes) -> None:
-    """Refuse an SVG svglib cannot draw (a length of 'abc'), which the PDF would fail on."""
+    """Refuse an SVG that an edition's renderer would fail on, as the build would meet it:
+    resvg (the Word fallback) reads only UTF-8 and refuses trees of too many nodes (a <use>
+    loop or bomb); svglib cannot draw a length of 'abc'; reportlab cannot write a number
+    beyond about 1e20 into the PDF."""
+    from reportlab.graphics import renderPDF
     from svglib.svglib import SvgRenderer
 
     try:
-        SvgRenderer("", font_map=_AnyFont()).render(parsed_svg(data))
-    except Exception as exc:  # svglib raises what its parsing meets
-        raise SvgProblem(f"cannot be drawn: {exc}") from None
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SvgProblem("is not UTF-8 text: save it as UTF-8") from None
+    try:
+        _resvg_parsed(text)
+        quiet_svglib()
+        renderPDF.drawToString(SvgRenderer("", font_map=_AnyFont()).render(parsed_svg(data)))
+    except Exception as exc:  # the renderers raise what their parsing meets
+        raise SvgProblem(f"cannot be drawn: {_drawing_failure(exc)}") from None
+
+
+def _drawing_failure(exc: Exception) -> str:
+    """What a renderer's exception says, in the author's terms where it can be."""
+    reason = _OBJECT_REPR.sub("", str(exc)).replace("\n", " ")
+    too_large = re.search(r"number too large (\S+)", reason)
+    if too_large:  # reportlab's fp_str, for any number beyond ±1e20
+        return (f"it holds a coordinate or length too large for a PDF "
+                f"({too_large.group(1)}); keep its numbers within ±1e20")
+    if "nodes limit" in reason:  # resvg's guard against <use> loops and bombs
+        return ("it expands to too many elements (a <use> that refers to itself, or "
+                "uses of uses multiplying)")
+    return reason
+
+
+def _resvg_parsed(text: str) -> None:
+    """Parse the SVG as the Word fallback's renderer does (drawn on one pixel: the parsing
+    is what can fail), with no font and nothing fetched."""
+    import resvg_py
+
+    resvg_py.svg_to_bytes(svg_string=text, width=1, height=1, dpi=CSS_PX_PER_INCH,
+                          skip_system_fonts=True)
 
 
 def _check_element(element: etree._Element) -> None:
