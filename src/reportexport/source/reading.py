@@ -61,6 +61,14 @@ MAX_FACTS = 8
 
 #: Characters XML 1.0 cannot carry: they would corrupt the DOCX and EPUB.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Characters XML carries but HTML forbids (the Nu checker: "Forbidden code point"), so the
+#: web edition could not: a carriage return (which HTML turns into a line feed), DEL and the
+#: C1 controls (U+0080-U+009F, which a Windows-1252 paste can leave), and the noncharacters
+#: (U+FDD0-U+FDEF, and the last two code points of every plane past the first).
+_HTML_FORBIDDEN = re.compile("[\r\x7f-\x9f\ufdd0-\ufdef"
+                             + "".join(f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}"
+                                       for plane in range(0x10000, 0x110000, 0x10000))
+                             + "]")
 
 #: What the schema's date pattern accepts; only such text can be a real date or not.
 _DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -125,6 +133,12 @@ def _xml_problems(located: LocatedData, strings: list[tuple[DataPath, str]]) -> 
                     "cannot be carried by XML (DOCX, EPUB); remove it",
                 )
             )
+        elif match := _HTML_FORBIDDEN.search(text):
+            code = ord(match.group())
+            kind = "control character" if code <= 0x9F else "noncharacter"
+            problems.append(located.problem(
+                path, f"{kind} U+{code:04X} at position {match.start() + 1} of the text is "
+                "forbidden in HTML (the web edition); remove it"))
     return problems
 
 
