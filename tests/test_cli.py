@@ -13,6 +13,7 @@ import pytest
 
 from conftest import DATA, FORMATS, ROOT, SOURCE, run_cli
 from reportexport import __version__
+from reportexport.cli import main
 from reportexport.model import Report
 
 
@@ -227,6 +228,26 @@ def test_source_and_theme_problems_are_reported_together(tmp_path: Path) -> None
     assert result.code == 2
     assert f"{source}:10:5:" in result.stderr and f"{theme}:" in result.stderr
     assert "2 problems" in result.stderr
+
+
+def test_validate_checks_a_word_template_with_the_source(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`validate --template` finds what the DOCX build would refuse, listed with the
+    source's problems; a good template is named among what was checked."""
+    import docx
+
+    source = DATA / "invalid" / "duplicate-key.yaml"
+    not_word = tmp_path / "notes.docx"
+    not_word.write_text("not a zip", encoding="utf-8")
+    assert main(["validate", str(source), "--template", str(not_word)]) == 2
+    err = capsys.readouterr().err
+    assert f"{not_word}: not a Word document (.docx): it is no zip archive\n" in err
+    assert f"{source}:10:5:" in err and "2 problems" in err
+    template = tmp_path / "house-style.docx"
+    docx.Document().save(str(template))
+    good = DATA / "valid" / "minimal.yaml"
+    assert main(["validate", str(good), "--reference-doc", str(template)]) == 0
+    assert capsys.readouterr().err.rstrip().endswith(f"; {template}: ok")
 
 
 # The output libraries: listing formats, validating or building one edition
