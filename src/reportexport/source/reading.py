@@ -304,9 +304,10 @@ def slugify(text: str) -> str:
     return slug[:80].rstrip("-") or "report"
 
 
-def _link_start(text: str, markup: str) -> int:
-    """Where the link whose `](…` part is `markup` begins in `text` (its `[`), or -1."""
-    end = text.find(markup)
+def _link_start(text: str, markup: str, start: int = 0) -> int:
+    """Where the first link from `start` whose `](…` part is `markup` begins in `text`
+    (its `[`), or -1."""
+    end = text.find(markup, start)
     return text.rfind("[", 0, end) if end >= 0 else -1
 
 
@@ -334,8 +335,14 @@ class _RichTextReader:
         try:
             content = inline.parse(text.strip())
         except inline.MarkupError as exc:
-            offset = _link_start(text, exc.markup) if exc.markup else -1
-            self.problems.append(self.located.problem_in_text(path, text, offset, str(exc)))
+            searched: dict[str, int] = {}  # for each markup, where the next search for it starts
+            for error in exc.all:
+                offset = -1
+                if error.markup:
+                    offset = _link_start(text, error.markup, searched.get(error.markup, 0))
+                    searched[error.markup] = text.find(error.markup, max(offset, 0)) + 1
+                self.problems.append(self.located.problem_in_text(path, text, offset,
+                                                                  str(error)))
             return (Text(text.strip()),)
         self.references += [(path, ref.target_id) for ref in cross_references(content)]
         return content
