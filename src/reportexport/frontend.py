@@ -193,8 +193,9 @@ class Document:
         """The lists of tables and figures the metadata asks for, in its order."""
         def listed(kind: str) -> tuple[tuple[Table | Figure, Anchor], ...]:
             wanted = Table if kind == "tables" else Figure
+            # Those in callouts too: they are numbered with the rest.
             return tuple((block, anchor) for anchor in self.outline
-                         for block in anchor.section.blocks
+                         for block in nested_blocks(anchor.section.blocks)
                          if isinstance(block, Table | Figure) and isinstance(block, wanted))
 
         return tuple(BlockList(kind, LIST_TITLES[kind], listed(kind))

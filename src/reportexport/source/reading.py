@@ -613,5 +613,18 @@ def check_source(file: Path) -> tuple[Report, LocatedData, list[Problem]]:
     rich.check_references({section.id for _, section in report.walk() if section.id}
                           | {block.id for block in report_blocks(report)
                              if isinstance(block, Table | Figure) and block.id})
-    problems += rich.problems
+    problems += rich.problems + _empty_list_problems(located, report)
     return report, located, problems
+
+
+def _empty_list_problems(located: LocatedData, report: Report) -> list[Problem]:
+    """A list of tables (or figures) the metadata asks for where the report has none:
+    a heading over nothing (and an e-book navigation list EPUBCheck refuses)."""
+    kinds = {"tables": Table, "figures": Figure}
+    present = {kind for kind, block_type in kinds.items()
+               if any(isinstance(block, block_type) for block in report_blocks(report))}
+    return [located.problem(("metadata", "lists", i),
+                            f"a list of {kind} is asked for, but the report has no "
+                            f"{kind.removesuffix('s')}: leave '{kind}' out")
+            for i, kind in enumerate(_items(_at(located.data, ("metadata",)), "lists"))
+            if kind in kinds and kind not in present]

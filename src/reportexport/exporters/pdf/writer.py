@@ -423,8 +423,9 @@ def _describe_links(content: Inlines, out: dict[str, str]) -> None:
 
 
 def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _ParagraphMaker,
-                     parent: Element) -> list[Flowable]:
-    """One block's flowables: every kind of the model's, or a refusal (assert_never)."""
+                     parent: Element, listed: tuple[str, ...] = ()) -> list[Flowable]:
+    """One block's flowables: every kind of the model's, or a refusal (assert_never);
+    `listed` as _blocks_flowables takes it, for a callout's blocks."""
     match block:
         case ParagraphBlock():
             return [text.inline(block.content, st.body, parent.add("P"))]
@@ -437,7 +438,7 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _ParagraphMa
             return [*_definition_flowables(block, st, text, parent),
                     Spacer(1, theme.spacing.paragraph_after)]
         case Callout():
-            return _callout_flowables(block, st, theme, text, parent)
+            return _callout_flowables(block, st, theme, text, parent, listed)
         case Table():
             return _table_flowables(block, st, theme, text, parent)
         case Figure():
@@ -469,7 +470,7 @@ CALLOUT_START_LINES = 3
 
 
 def _callout_flowables(callout: Callout, st: _Styles, theme: Theme, text: _ParagraphMaker,
-                       parent: Element) -> list[Flowable]:
+                       parent: Element, listed: tuple[str, ...]) -> list[Flowable]:
     """A shaded box, kept on one page when it fits one, else breaking between its lines.
     Tagged Div (PDF/UA-1 knows no Aside, a PDF 2.0 type) holding its title, a P, and
     its blocks; the fill, drawn outside marked content, is an artifact."""
@@ -478,7 +479,7 @@ def _callout_flowables(callout: Callout, st: _Styles, theme: Theme, text: _Parag
     inner: list[Flowable] = []
     if callout.title is not None:
         inner.append(text.inline(callout.title, st.callout_title, box.add("P")))
-    inner += _blocks_flowables(callout.blocks, st, _inset(theme, pad), text, box)
+    inner += _blocks_flowables(callout.blocks, st, _inset(theme, pad), text, box, listed)
     start = st.callout_title.leading + st.body.leading * CALLOUT_START_LINES + pad
     return [KeptBox([FrameBG(color=st.callout_fill), Spacer(1, pad),
                      Indenter(left=pad, right=pad), *inner,
@@ -696,15 +697,15 @@ def _blocks_flowables(blocks: tuple[Block, ...], st: _Styles, theme: Theme,
                       text: _ParagraphMaker, parent: Element,
                       listed: tuple[str, ...] = ()) -> Iterator[Flowable]:
     """`blocks` in order; `listed`: the kinds of block the lists of tables and figures
-    name, each of which gets the anchor its entry's page number is read from (the lists
-    name a section's own tables and figures, not those in callouts)."""
+    name, each of which gets the anchor its entry's page number is read from (those in
+    callouts too)."""
     for block in blocks:
         if isinstance(block, Table | Figure) and block.id:
             yield AnchorFlowable(destination(block.id))  # what references to it lead to
         if (isinstance(block, Table) and "tables" in listed) or (
                 isinstance(block, Figure) and "figures" in listed):
             yield PageAnchor(listed_destination(block))
-        yield from _block_flowables(block, st, theme, text, parent)
+        yield from _block_flowables(block, st, theme, text, parent, listed)
 
 
 def _italic_in_table_headers(report: Report) -> tuple[str, ...]:
