@@ -275,6 +275,18 @@ def _isbn_problems(located: LocatedData) -> list[Problem]:
         f"{expected}: a digit is mistyped somewhere, or the check digit should be {expected}"))]
 
 
+def _invisible_problems(located: LocatedData, strings: list[tuple[DataPath, str]]
+                        ) -> list[Problem]:
+    """Texts that print nothing a reader can see: only zero-width, format or combining
+    characters (whitespace alone the schema refuses). A title or heading of them is an
+    unnamed entry in every contents and a link with no name on the web page; a publisher
+    of them, a line the PDF's cover cannot size. A table cell may be empty anyway."""
+    return [located.problem(path, "has no character a reader can see (only zero-width, "
+                                  "format or combining characters): write its words")
+            for path, text in strings
+            if text.strip() and "rows" not in path and not inline.readable(text)]
+
+
 def _length_problems(located: LocatedData, strings: list[tuple[DataPath, str]]
                      ) -> list[Problem]:
     """Texts longer than a page can set (TEXT_LIMITS), and more facts than a cover holds."""
@@ -598,7 +610,8 @@ def check_source(file: Path) -> tuple[Report, LocatedData, list[Problem]]:
     problems = schema.check(located, "report")
     strings = located_strings(located.data)  # walked once for both checks of every text
     problems += (_xml_problems(located, strings) + _section_problems(located)
-                 + _length_problems(located, strings) + _isbn_problems(located))
+                 + _length_problems(located, strings) + _isbn_problems(located)
+                 + _invisible_problems(located, strings))
     data = located.data if isinstance(located.data, dict) else {}
     date = _parse_date(located, ("metadata", "date"), problems)
     modified = _parse_date(located, ("metadata", "modified"), problems)
