@@ -106,6 +106,21 @@ def test_a_path_that_is_no_regular_file_is_refused_by_name(
     assert_nothing_written(tmp_path / "out")
 
 
+def test_an_image_that_is_no_regular_file_is_refused_by_what_it_is(tmp_path: Path) -> None:
+    """A figure's image or the logo that is a FIFO is named for what it is (once: 'no such
+    image file', though the name was there). A device is reached only by a link, which
+    leads out of the source's folder (refused as such)."""
+    _special("fifo", tmp_path / "chart.png")
+    source = tmp_path / "report.yaml"
+    source.write_text("metadata: {title: T, publisher: P, authors: A, date: '2024-01-31', "
+                      "language: en, logo: chart.png}\n"
+                      "sections:\n  - id: s\n    title: S\n    blocks:\n"
+                      "      - figure: {image: chart.png, alt: A chart}\n", encoding="utf-8")
+    result = run_bounded("validate", source)
+    assert_refused(result, source, f"'chart.png' {_SAID['fifo']}, not an image file")
+    assert "metadata.logo" in result.stderr and "figure.image" in result.stderr
+
+
 # --- Fonts that are not fonts --------------------------------------------------------------
 
 _BUNDLED_FONT = ROOT / "src" / "reportexport" / "fonts" / "Caladea-Regular.ttf"

@@ -20,7 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportexport.source import svgimages
-from reportexport.source.inputfiles import MAX_INPUT_BYTES, looks_like_xml, read_bounded
+from reportexport.source.inputfiles import (
+    MAX_INPUT_BYTES,
+    check_regular,
+    looks_like_xml,
+    read_bounded,
+)
 from reportexport.source.problems import InputError
 
 if TYPE_CHECKING:
@@ -118,6 +123,17 @@ def _is_the_file(path: Path, modified: int, size: int) -> bool:
     return _kept(data) is data
 
 
+def _not_a_file(name: str, path: Path, root: Path) -> str:
+    """What stands at `path` instead of an image file (a folder, a FIFO, a device: reading
+    one could block or never end), said as for every other input file."""
+    if path.exists():
+        try:
+            check_regular(path, "an image file")
+        except InputError as exc:
+            return f"'{name}' {exc.problems[0].message}"
+    return f"'{name}': no such image file in {root}"
+
+
 def _located(name: str, folder: Path) -> Path:
     relative = Path(name)
     if relative.is_absolute():
@@ -139,7 +155,7 @@ def _located(name: str, folder: Path) -> Path:
         raise ImageProblem(f"'{name}' is outside the source's folder ({root}); images must be "
                            "in that folder or below it")
     if not is_file:
-        raise ImageProblem(f"'{name}': no such image file in {root}")
+        raise ImageProblem(_not_a_file(name, path, root))
     return path
 
 
