@@ -230,6 +230,18 @@ def test_source_and_theme_problems_are_reported_together(tmp_path: Path) -> None
     assert "2 problems" in result.stderr
 
 
+def test_a_theme_number_out_of_range_is_not_told_to_be_quoted(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Quoting a number makes it text, which a length is not: the hint is for text only."""
+    theme = tmp_path / "theme.yaml"
+    theme.write_text((ROOT / "styles" / "default.yaml").read_text(encoding="utf-8")
+                     .replace("list_indent: 18", "list_indent: 200"), encoding="utf-8")
+    assert main(["validate", str(DATA / "valid" / "minimal.yaml"), "--style", str(theme)]) == 2
+    err = capsys.readouterr().err
+    assert "spacing_pt.list_indent: expected a number from 0 to 144; found the number 200\n" \
+        in err
+
+
 def test_validate_checks_a_word_template_with_the_source(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`validate --template` finds what the DOCX build would refuse, listed with the

@@ -199,7 +199,9 @@ def _problems_for(error: Any, name: str, located: LocatedData) -> list[Problem]:
             located.problem(
                 path,
                 f"expected a number from {schema.get('minimum', '-∞')} to "
-                f"{schema.get('maximum', '∞')}; found {_found(error.instance, path, located)}",
+                f"{schema.get('maximum', '∞')}; found "
+                # A number out of range: quoting it would make it no number at all.
+                f"{_found(error.instance, path, located).split('; to keep it as text')[0]}",
             )
         ]
     return [located.problem(path, error.message)]
