@@ -245,6 +245,10 @@ def _section_problems(located: LocatedData) -> list[Problem]:
     return problems
 
 
+#: The schema's pattern for an ISBN: digits, hyphens and spaces, ending in a digit or X.
+_ISBN_SHAPE = re.compile(r"[0-9][0-9 -]*[0-9Xx]")
+
+
 def isbn_check_digit(digits: str) -> str:
     """The check digit of an ISBN whose other digits are `digits` (9 for an ISBN-10,
     12 for an ISBN-13): "0"–"9", or "X" (ten) for an ISBN-10."""
@@ -258,8 +262,8 @@ def _isbn_problems(located: LocatedData) -> list[Problem]:
     """An ISBN of the wrong length, or whose check digit is not the one its digits give."""
     path = ("metadata", "isbn")
     isbn = _at(located.data, path)
-    if not isinstance(isbn, str):
-        return []
+    if not isinstance(isbn, str) or not _ISBN_SHAPE.fullmatch(isbn):
+        return []  # the schema's pattern said so: one message is enough
     compact = re.sub(r"[\s-]", "", isbn)
     if not re.fullmatch(r"[0-9]{9}[0-9Xx]|[0-9]{13}", compact):
         return [located.problem(path, f"'{isbn}' is not an ISBN: an ISBN has 13 digits "
