@@ -189,6 +189,8 @@ def _problems_for(error: Any, name: str, located: LocatedData) -> list[Problem]:
         return [located.problem(path, _enum_message(error.instance, schema["enum"], found))]
     if custom and kind in ("pattern", "minLength", "minProperties", "maxProperties", "anyOf"):
         return [located.problem(path, _with_found(custom, error.instance, path, located))]
+    if kind == "uniqueItems" and isinstance(error.instance, list):
+        return _repeated_items(error.instance, path, located)
     if kind == "minItems":
         count = schema["minItems"]
         items = len(error.instance) if isinstance(error.instance, list) else 0
@@ -205,6 +207,20 @@ def _problems_for(error: Any, name: str, located: LocatedData) -> list[Problem]:
             )
         ]
     return [located.problem(path, error.message)]
+
+
+def _repeated_items(items: list[Any], path: tuple[str | int, ...],
+                    located: LocatedData) -> list[Problem]:
+    """Each item given again, where it is given again (jsonschema's own words print the
+    list as JSON: '["tables","tables"] has non-unique elements')."""
+    seen: list[Any] = []
+    problems = []
+    for index, item in enumerate(items):
+        if item in seen:
+            problems.append(located.problem(
+                (*path, index), f"{_quoted(str(item))} is given twice: give each once"))
+        seen.append(item)
+    return problems
 
 
 def _comma_hint(mapping: Any, key: str, path: tuple[str | int, ...],
