@@ -253,6 +253,15 @@ def test_references_within_the_svg_and_data_images_are_allowed(content: str) -> 
       + _SVG.format('width="10" height="10"', "<text>&a;</text>")).encode("utf-16"),
      "declares a document type"),
 
+    # CSS escapes spell url( and @import as CSS reads them.
+    (_SVG.format('width="10" height="10"',
+                 r"<style>rect { fill: u\72l(https://example.com/x.png) }</style>"),
+     "refers to 'https://example.com/x.png' outside itself (<style>)"),
+    (_SVG.format('width="10" height="10"', r"<style>@im\port 'x.css';</style>"),
+     "imports a style sheet"),
+    (_SVG.format('width="10" height="10"',
+                 r'<rect style="fill: \75 rl(https://example.com/y)" width="1" height="1"/>'),
+     "refers to 'https://example.com/y' outside itself (<rect style>)"),
     # What the editions' renderers would fail on, refused before a build meets it.
     (_SVG.format('width="10" height="10"', "").encode("utf-16"), "is not UTF-8 text"),
     (_SVG.format('width="10" height="10"',

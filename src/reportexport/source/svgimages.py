@@ -186,14 +186,31 @@ def _check_element(element: etree._Element) -> None:
         if local.lower().startswith("on"):
             raise SvgProblem(f"has an event attribute {local}= on <{name}> {where}; an SVG "
                              "figure may hold no scripts")
-        targets = [value] if local == "href" else [m.group(2) for m in _URL.finditer(value)]
+        targets = [value] if local == "href" else [
+            m.group(2) for m in _URL.finditer(css_unescaped(value))]
         _check_targets(targets, f"<{name} {local}>", where)
     if name == "style":
-        css = _text(element)
+        css = css_unescaped(_text(element))
         if "@import" in css.lower():
             raise SvgProblem(f"imports a style sheet (@import in <style>) {where}: an SVG "
                              "image may refer to nothing outside itself")
         _check_targets([m.group(2) for m in _URL.finditer(css)], "<style>", where)
+
+
+_CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})\s?|(.))", re.DOTALL)
+_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
+
+
+def css_unescaped(css: str) -> str:
+    """CSS as its parser reads it, for the checks above: escapes decoded (`u\\72l(` is
+    `url(`, `@im\\port` is `@import`) and comments dropped."""
+    def decoded(match: re.Match[str]) -> str:
+        if match.group(1) is None:
+            return match.group(2)
+        code = int(match.group(1), 16)
+        return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+
+    return _CSS_ESCAPE.sub(decoded, _CSS_COMMENT.sub("", css))
 
 
 def _text(element: etree._Element) -> str:
