@@ -262,6 +262,13 @@ def test_references_within_the_svg_and_data_images_are_allowed(content: str) -> 
     (_SVG.format('width="10" height="10"',
                  r'<rect style="fill: \75 rl(https://example.com/y)" width="1" height="1"/>'),
      "refers to 'https://example.com/y' outside itself (<rect style>)"),
+    # An animation that sets an href sets a reference.
+    (_SVG.format('width="10" height="10"',
+                 '<a><set attributeName="href" to="javascript:alert(1)"/></a>'),
+     "refers to 'javascript:alert(1)' outside itself (<set attributeName>)"),
+    (_SVG.format('width="10" height="10"', '<image width="1" height="1"><animate '
+                 'attributeName="xlink:href" values="#a;https://example.com/p.png"/></image>'),
+     "refers to 'https://example.com/p.png'"),
     # What the editions' renderers would fail on, refused before a build meets it.
     (_SVG.format('width="10" height="10"', "").encode("utf-16"), "is not UTF-8 text"),
     (_SVG.format('width="10" height="10"',

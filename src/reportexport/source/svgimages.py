@@ -189,6 +189,11 @@ def _check_element(element: etree._Element) -> None:
         targets = [value] if local == "href" else [
             m.group(2) for m in _URL.finditer(css_unescaped(value))]
         _check_targets(targets, f"<{name} {local}>", where)
+    if name in _ANIMATIONS and str(element.get("attributeName", "")).split(":")[-1] == "href":
+        # What an animation sets an href to is a reference as the attribute's own would be.
+        targets = [str(element.get(key)) for key in ("from", "to", "by") if element.get(key)]
+        targets += str(element.get("values", "")).split(";") if element.get("values") else []
+        _check_targets(targets, f"<{name} attributeName>", where)
     if name == "style":
         css = css_unescaped(_text(element))
         if "@import" in css.lower():
@@ -197,6 +202,8 @@ def _check_element(element: etree._Element) -> None:
         _check_targets([m.group(2) for m in _URL.finditer(css)], "<style>", where)
 
 
+#: SVG's animation elements that can set an attribute (SMIL), an href among them.
+_ANIMATIONS = frozenset({"set", "animate"})
 _CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})\s?|(.))", re.DOTALL)
 _CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
 
