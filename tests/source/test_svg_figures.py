@@ -11,8 +11,10 @@ from __future__ import annotations
 import base64
 import io
 import shutil
+import struct
 import subprocess
 import zipfile
+import zlib
 from pathlib import Path
 
 import pikepdf
@@ -21,6 +23,7 @@ from lxml import etree
 from PIL import Image
 
 from conftest import DATA
+from imagecases import png_chunk
 from readers import normalise, pdf_text
 from reportexport.building import build
 from reportexport.model import Figure, Report
@@ -283,14 +286,35 @@ def test_what_the_check_refuses(document: str | bytes, said: str) -> None:
         check_svg(data)
 
 
-def test_a_renderers_message_quotes_no_object_and_its_warnings_stay_quiet(
-        capfd: pytest.CaptureFixture[str]) -> None:
-    """svglib's words for a damaged embedded picture name a BytesIO at an address that
-    changes from run to run; its warnings (a <use> of itself) would reach the terminal."""
-    damaged = _SVG.format('width="10" height="10"',
-                          '<image width="1" height="1" href="data:image/png;base64,AAAA"/>')
-    with pytest.raises(SvgProblem) as refused:
-        check_svg(damaged.encode())
-    assert str(refused.value) == "cannot be drawn: cannot identify image file"
+def test_a_renderers_warnings_stay_quiet(capfd: pytest.CaptureFixture[str]) -> None:
+    """svglib's warnings (a <use> of itself) would reach the terminal."""
     check_svg(_SVG.format('width="10" height="10"', '<g id="a"><use href="#a"/></g>').encode())
     assert capfd.readouterr().err == ""
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    """A PNG's signature, header and an empty image data chunk: all Pillow reads to know
+    its size (its pixels are never there)."""
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header)
+            + png_chunk(b"IDAT", zlib.compress(b"")) + png_chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize(("picture", "said"), [
+    (base64.b64encode(b"AAAA").decode(), "embeds a picture that cannot be read as PNG or JPEG"),
+    (base64.b64encode(_png_header_only(8000, 8000)).decode(),
+     "embeds a picture of 8000 × 8000 pixels (<image href>) (line 1 of the SVG); the limit "
+     "is 40 million pixels"),
+    (base64.b64encode(_png_header_only(30000, 30000)).decode(),
+     "embeds a picture too large to be decoded safely"),
+])
+def test_an_embedded_picture_is_checked_as_a_figures_own_before_it_is_decoded(
+        picture: str, said: str, capfd: pytest.CaptureFixture[str]) -> None:
+    """resvg and svglib decode an embedded picture whole: a 150 KB SVG holding a PNG of
+    30,000 pixels square made resvg ask for 3.6 GB and abort the process."""
+    document = _SVG.format('width="10" height="10"', '<image width="1" height="1" '
+                           f'href="data:image/png;base64,{picture}"/>')
+    with pytest.raises(SvgProblem) as refused:
+        check_svg(document.encode())
+    assert said in str(refused.value)
+    assert capfd.readouterr().err == ""  # no Pillow warning on the terminal

@@ -11,10 +11,13 @@ sRGB pixels (16-bit grey, CMYK, colour profiles, PNG gamma), turned as viewers s
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import io
 import struct
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -199,7 +202,7 @@ def _checked(path: Path, modified: int, size: int) -> CheckedImage:
 
     try:
         # Opening reads the header only: the size is known before anything is decoded.
-        with Image.open(path) as image:
+        with quiet_size_warnings(), Image.open(path) as image:
             kind, (width, height) = image.format, image.size
             _check_header(image, kind, width, height)
             plan = _plan(image, path)
@@ -227,6 +230,17 @@ def _checked(path: Path, modified: int, size: int) -> CheckedImage:
     turned = plan.orientation in _QUARTER_TURNS
     return CheckedImage(path, MEDIA_TYPES[str(kind)], *((height, width) if turned
                                                         else (width, height)))
+
+
+@contextlib.contextmanager
+def quiet_size_warnings() -> Iterator[None]:
+    """Pillow warns, on the terminal, of images over its own limit (89 million pixels) as
+    it opens them; the checks refuse those over MAX_PIXELS with a message of their own."""
+    from PIL import Image
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        yield
 
 
 def _max_text_mib() -> int:

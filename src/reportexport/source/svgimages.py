@@ -227,12 +227,51 @@ def _text(element: etree._Element) -> str:
 def _check_targets(targets: list[str], holder: str, where: str) -> None:
     for target in targets:
         stripped = target.strip()
-        if stripped.startswith("#") or stripped.lower().startswith(_DATA_IMAGES):
+        if stripped.startswith("#"):
+            continue
+        if stripped.lower().startswith(_DATA_IMAGES):
+            _check_data_image(stripped, holder, where)
             continue
         shown = stripped if len(stripped) <= 60 else stripped[:57] + "..."
         raise SvgProblem(f"refers to '{shown}' outside itself ({holder}) {where}; an SVG "
                          "figure may refer only to its own parts (#id) and to data: PNG or "
                          "JPEG images")
+
+
+def _check_data_image(uri: str, holder: str, where: str) -> None:
+    """An embedded picture is a PNG or JPEG of at most images.MAX_PIXELS, as a figure's
+    own is: read from its header, before a renderer decodes it (resvg allocates every
+    pixel: a 150 KB SVG embedding a 30,000-pixel-square PNG asked for 3.6 GB)."""
+    import base64
+    import binascii
+    import io
+    from urllib.parse import unquote_to_bytes
+
+    from PIL import Image
+
+    from reportexport.source.images import MAX_PIXELS, quiet_size_warnings
+
+    header, _, payload = uri.partition(",")
+    try:
+        if header.lower().endswith(";base64"):
+            payload = "".join(payload.split())
+            data = base64.b64decode(payload + "=" * (-len(payload) % 4))
+        else:
+            data = unquote_to_bytes(payload)
+        with quiet_size_warnings(), Image.open(io.BytesIO(data)) as picture:
+            kind, (width, height) = picture.format, picture.size
+    except Image.DecompressionBombError:  # Pillow's own limit, far above MAX_PIXELS
+        raise SvgProblem(f"embeds a picture too large to be decoded safely ({holder}) "
+                         f"{where}; the limit is {MAX_PIXELS // 1_000_000} million "
+                         "pixels") from None
+    except (binascii.Error, OSError, ValueError):
+        kind, width, height = None, 0, 0
+    if kind not in ("PNG", "JPEG"):
+        raise SvgProblem(f"embeds a picture that cannot be read as PNG or JPEG ({holder}) "
+                         f"{where}")
+    if width * height > MAX_PIXELS:
+        raise SvgProblem(f"embeds a picture of {width} × {height} pixels ({holder}) {where}; "
+                         f"the limit is {MAX_PIXELS // 1_000_000} million pixels")
 
 
 def svg_size(root: etree._Element) -> tuple[float, float]:
