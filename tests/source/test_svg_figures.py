@@ -274,6 +274,8 @@ def test_references_within_the_svg_and_data_images_are_allowed(content: str) -> 
      "refers to 'https://example.com/p.png'"),
     # What the editions' renderers would fail on, refused before a build meets it.
     (_SVG.format('width="10" height="10"', "").encode("utf-16"), "is not UTF-8 text"),
+    ('<?xml version="1.0" encoding="ISO-8859-1"?>' + _SVG.format('width="10" height="10"', ""),
+     "declares its encoding as ISO-8859-1"),
     (_SVG.format('width="10" height="10"',
                  '<g id="a"><use href="#b"/></g><g id="b"><use href="#a"/></g>'),
      "expands to too many elements"),

@@ -143,6 +143,10 @@ def _check_drawable(data: bytes) -> None:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise SvgProblem("is not UTF-8 text: save it as UTF-8") from None
+    declared = str(parsed_svg(data).getroottree().docinfo.encoding)
+    if declared.upper() != "UTF-8":  # EPUBCheck: "XML documents must be encoded in UTF-8"
+        raise SvgProblem(f"declares its encoding as {declared}: save it as UTF-8, "
+                         "declared so or not at all (an e-book's XML must be UTF-8)")
     try:
         _resvg_parsed(text)
         quiet_svglib()
