@@ -256,6 +256,8 @@ def test_references_within_the_svg_and_data_images_are_allowed(content: str) -> 
       + _SVG.format('width="10" height="10"', "<text>&a;</text>")).encode("utf-16"),
      "declares a document type"),
 
+    (_SVG.format('width="10" height="10"', "<SCRIPT>alert(1)</SCRIPT>"),
+     "holds a <SCRIPT> element"),
     # CSS escapes spell url( and @import as CSS reads them.
     (_SVG.format('width="10" height="10"',
                  r"<style>rect { fill: u\72l(https://example.com/x.png) }</style>"),

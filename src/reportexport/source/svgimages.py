@@ -182,7 +182,8 @@ def _check_element(element: etree._Element) -> None:
 
     name = etree.QName(element).localname
     where = f"(line {element.sourceline} of the SVG)"
-    if name in ("script", "foreignObject"):
+    # In any case: EPUBCheck takes a <SCRIPT> for a script (OPF-014, "scripted").
+    if name.lower() in ("script", "foreignobject"):
         raise SvgProblem(f"holds a <{name}> element {where}; an SVG figure may hold "
                          "neither scripts nor foreign (HTML) content")
     for attribute, raw in element.attrib.items():
