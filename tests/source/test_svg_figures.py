@@ -258,6 +258,10 @@ def test_references_within_the_svg_and_data_images_are_allowed(content: str) -> 
 
     (_SVG.format('width="10" height="10"', "<SCRIPT>alert(1)</SCRIPT>"),
      "holds a <SCRIPT> element"),
+    (_SVG.format('width="10" height="10" xmlns:h="http://www.w3.org/1999/xhtml"',
+                 "<h:iframe/>"), "holds a <iframe> element"),
+    (_SVG.format('width="10" height="10"', '<a xlink:href="#r"><rect id="r"/></a>'),
+     "holds a link (<a href>)"),
     # CSS escapes spell url( and @import as CSS reads them.
     (_SVG.format('width="10" height="10"',
                  r"<style>rect { fill: u\72l(https://example.com/x.png) }</style>"),

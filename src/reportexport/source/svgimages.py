@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 MEDIA_TYPE = "image/svg+xml"
 SVG_NS = "http://www.w3.org/2000/svg"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
 #: CSS pixels to the inch: how an SVG's own size (in px, or in user units) maps to print.
 CSS_PX_PER_INCH = 96
 #: Neither side of an SVG may claim more than this (CSS px, 2.6 m): it is laid out, and
@@ -183,7 +184,7 @@ def _check_element(element: etree._Element) -> None:
     name = etree.QName(element).localname
     where = f"(line {element.sourceline} of the SVG)"
     # In any case: EPUBCheck takes a <SCRIPT> for a script (OPF-014, "scripted").
-    if name.lower() in ("script", "foreignobject"):
+    if name.lower() in ("script", "foreignobject") or etree.QName(element).namespace == XHTML_NS:
         raise SvgProblem(f"holds a <{name}> element {where}; an SVG figure may hold "
                          "neither scripts nor foreign (HTML) content")
     for attribute, raw in element.attrib.items():
@@ -194,6 +195,10 @@ def _check_element(element: etree._Element) -> None:
         targets = [value] if local == "href" else [
             m.group(2) for m in _URL.finditer(css_unescaped(value))]
         _check_targets(targets, f"<{name} {local}>", where)
+    if name == "a" and any(etree.QName(key).localname == "href" for key in element.attrib):
+        # An image is never clicked, and EPUBCheck refuses a link in one (RSC-011).
+        raise SvgProblem(f"holds a link (<a href>) {where}: a figure's image cannot be "
+                         "clicked in any edition; keep what the <a> holds, without the <a>")
     if name in _ANIMATIONS and str(element.get("attributeName", "")).split(":")[-1] == "href":
         # What an animation sets an href to is a reference as the attribute's own would be.
         targets = [str(element.get(key)) for key in ("from", "to", "by") if element.get(key)]
