@@ -11,8 +11,10 @@ from __future__ import annotations
 import base64
 import io
 import shutil
+import struct
 import subprocess
 import zipfile
+import zlib
 from pathlib import Path
 
 import pikepdf
@@ -21,6 +23,7 @@ from lxml import etree
 from PIL import Image
 
 from conftest import DATA
+from imagecases import png_chunk
 from readers import normalise, pdf_text
 from reportexport.building import build
 from reportexport.model import Figure, Report
@@ -132,6 +135,26 @@ def test_docx_holds_the_svg_and_its_png_fallback(editions: dict[str, Path]) -> N
     assert declared.get("/" + png_part, defaults.get("png")) == "image/png"
 
 
+def test_docx_renders_an_svg_sized_in_millimetres(theme: Theme, tmp_path: Path) -> None:
+    """resvg reads mm, pt and in only at a dpi it is given (at its default, it refused the
+    SVG: "invalid size", and the build failed)."""
+    (tmp_path / "ruler.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="50mm" height="20mm">'
+        '<rect width="100%" height="100%" fill="#16344d"/></svg>', encoding="utf-8")
+    source = tmp_path / "report.yaml"
+    source.write_text(SOURCE.read_text(encoding="utf-8").replace("images/turnout.svg",
+                                                                 "ruler.svg"), encoding="utf-8")
+    [docx] = build(load_report(source), theme, ["docx"], tmp_path / "out")
+    with zipfile.ZipFile(docx) as archive:
+        [png] = [archive.read(name) for name in archive.namelist() if name.endswith(".png")]
+    with Image.open(io.BytesIO(png)) as picture:
+        # 50 × 20 mm at 150 dpi (the layout rounds the SVG's size to whole CSS px); the
+        # rectangle fills it.
+        width, height = picture.size
+        assert abs(width - 295) <= 1 and abs(height - 118) <= 1
+        assert picture.convert("RGB").getpixel((150, 60)) == (0x16, 0x34, 0x4D)
+
+
 @pytest.mark.conformance
 def test_libreoffice_opens_the_docx_and_shows_the_figure(editions: dict[str, Path],
                                                          tmp_path: Path) -> None:
@@ -232,8 +255,74 @@ def test_references_within_the_svg_and_data_images_are_allowed(content: str) -> 
     (('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE svg [<!ENTITY a "b">]>'
       + _SVG.format('width="10" height="10"', "<text>&a;</text>")).encode("utf-16"),
      "declares a document type"),
+
+    (_SVG.format('width="10" height="10"', "<SCRIPT>alert(1)</SCRIPT>"),
+     "holds a <SCRIPT> element"),
+    (_SVG.format('width="10" height="10" xmlns:h="http://www.w3.org/1999/xhtml"',
+                 "<h:iframe/>"), "holds a <iframe> element"),
+    (_SVG.format('width="10" height="10"', '<a xlink:href="#r"><rect id="r"/></a>'),
+     "holds a link (<a href>)"),
+    # CSS escapes spell url( and @import as CSS reads them.
+    (_SVG.format('width="10" height="10"',
+                 r"<style>rect { fill: u\72l(https://example.com/x.png) }</style>"),
+     "refers to 'https://example.com/x.png' outside itself (<style>)"),
+    (_SVG.format('width="10" height="10"', r"<style>@im\port 'x.css';</style>"),
+     "imports a style sheet"),
+    (_SVG.format('width="10" height="10"',
+                 r'<rect style="fill: \75 rl(https://example.com/y)" width="1" height="1"/>'),
+     "refers to 'https://example.com/y' outside itself (<rect style>)"),
+    # An animation that sets an href sets a reference.
+    (_SVG.format('width="10" height="10"',
+                 '<a><set attributeName="href" to="javascript:alert(1)"/></a>'),
+     "refers to 'javascript:alert(1)' outside itself (<set attributeName>)"),
+    (_SVG.format('width="10" height="10"', '<image width="1" height="1"><animate '
+                 'attributeName="xlink:href" values="#a;https://example.com/p.png"/></image>'),
+     "refers to 'https://example.com/p.png'"),
+    # What the editions' renderers would fail on, refused before a build meets it.
+    (_SVG.format('width="10" height="10"', "").encode("utf-16"), "is not UTF-8 text"),
+    ('<?xml version="1.0" encoding="ISO-8859-1"?>' + _SVG.format('width="10" height="10"', ""),
+     "declares its encoding as ISO-8859-1"),
+    (_SVG.format('width="10" height="10"',
+                 '<g id="a"><use href="#b"/></g><g id="b"><use href="#a"/></g>'),
+     "expands to too many elements"),
+    (_SVG.format('width="10" height="10"', '<path d="M0 0 L1e25 0" stroke="black"/>'),
+     "too large for a PDF"),
 ])
 def test_what_the_check_refuses(document: str | bytes, said: str) -> None:
     data = document.encode() if isinstance(document, str) else document
     with pytest.raises(SvgProblem, match=said.replace("(", r"\(").replace(")", r"\)")):
         check_svg(data)
+
+
+def test_a_renderers_warnings_stay_quiet(capfd: pytest.CaptureFixture[str]) -> None:
+    """svglib's warnings (a <use> of itself) would reach the terminal."""
+    check_svg(_SVG.format('width="10" height="10"', '<g id="a"><use href="#a"/></g>').encode())
+    assert capfd.readouterr().err == ""
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    """A PNG's signature, header and an empty image data chunk: all Pillow reads to know
+    its size (its pixels are never there)."""
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header)
+            + png_chunk(b"IDAT", zlib.compress(b"")) + png_chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize(("picture", "said"), [
+    (base64.b64encode(b"AAAA").decode(), "embeds a picture that cannot be read as PNG or JPEG"),
+    (base64.b64encode(_png_header_only(8000, 8000)).decode(),
+     "embeds a picture of 8000 × 8000 pixels (<image href>) (line 1 of the SVG); the limit "
+     "is 40 million pixels"),
+    (base64.b64encode(_png_header_only(30000, 30000)).decode(),
+     "embeds a picture too large to be decoded safely"),
+])
+def test_an_embedded_picture_is_checked_as_a_figures_own_before_it_is_decoded(
+        picture: str, said: str, capfd: pytest.CaptureFixture[str]) -> None:
+    """resvg and svglib decode an embedded picture whole: a 150 KB SVG holding a PNG of
+    30,000 pixels square made resvg ask for 3.6 GB and abort the process."""
+    document = _SVG.format('width="10" height="10"', '<image width="1" height="1" '
+                           f'href="data:image/png;base64,{picture}"/>')
+    with pytest.raises(SvgProblem) as refused:
+        check_svg(document.encode())
+    assert said in str(refused.value)
+    assert capfd.readouterr().err == ""  # no Pillow warning on the terminal

@@ -477,8 +477,12 @@ def _list_of(block_list: BlockList, ids: dict[str, str], bookmarks: dict[str, st
 
 
 def _open(template: Path | None) -> Any:
-    if template is None:
-        return docx.Document()
+    return docx.Document() if template is None else open_template(template)
+
+
+def open_template(template: Path) -> Any:
+    """The Word reference document at `template`, reduced to what the edition takes from
+    it, or ExportError saying why it cannot be used."""
     checked = checked_template(template)  # python-docx reads without bounds or checks
     try:
         document = docx.Document(io.BytesIO(checked))

@@ -19,7 +19,7 @@ from reportlab.platypus import Flowable
 from reportexport.exporters.pdf.fonts import FontNames
 from reportexport.exporters.pdf.tagging import Element
 from reportexport.source.images import edition_image
-from reportexport.source.svgimages import parsed_svg
+from reportexport.source.svgimages import parsed_svg, quiet_svglib
 
 _BOLD_WEIGHTS = frozenset({"bold", "bolder", "600", "700", "800", "900"})
 
@@ -52,6 +52,7 @@ def svg_drawing(path: Path, fonts: SvgFontMap, width: float, height: float) -> D
     # Parsed here, safely, rather than by svglib's own parser (which recovers from broken
     # XML): the edition's bytes are the checked file's.
     root = parsed_svg(edition_image(path))
+    quiet_svglib()
     renderer = SvgRenderer(str(path), font_map=fonts, external_reference_root=str(path.parent))
     drawing: Drawing = renderer.render(root)
     natural_width, natural_height = drawing.width, drawing.height

@@ -93,6 +93,7 @@ from reportexport.model import (
     plain as plain_text,
 )
 from reportexport.source.images import edition_image
+from reportexport.source.problems import ExportError
 from reportexport.support.timestamps import build_time
 from reportexport.theme import Theme, tint
 from reportexport.typography.fontruns import needed_fallbacks
@@ -295,8 +296,13 @@ class _Cover(Flowable):
             fits = lowest <= highest and words_fit
             smallest = all(p.style.fontSize <= least for p in titles) and all(
                 v.style.fontSize <= least for _, v in facts)
-            if fits or smallest:
+            if fits:
                 return titles, facts, band_bottom
+            if smallest:  # what would not fit would be drawn off the page, and lost
+                raise ExportError(
+                    "the PDF's cover cannot hold the title, subtitle, authors and facts "
+                    f"even at {least:g} pt on this theme's page: shorten them, give fewer "
+                    "facts, or use a theme with a wider page")
             scale *= TITLE_STEP
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
