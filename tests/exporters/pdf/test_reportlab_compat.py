@@ -17,6 +17,7 @@ import pytest
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import LinkAnnotation
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import (
@@ -392,6 +393,49 @@ def test_widest_advance_bounds_every_string_width(body_font: str) -> None:
     for text in ("WWWW", "mmmm", "\u2014\u2014", "\U0001f600"):  # a missing glyph too
         assert pdfmetrics.stringWidth(text, body_font, 10) <= len(text) * widest * 10 / 1000, (
             "stringWidth gives a character more than charWidths or defaultWidth says")
+
+
+def _plain_and_unshaped(theme: Theme) -> tuple[TTFont, compat.UnshapedTTFont]:
+    path = str(theme.body_font.regular)
+    return TTFont("compat-plain", path), compat.UnshapedTTFont("compat-unshaped", path)
+
+
+def test_unshaped_font_keeps_reportlabs_widths(theme: Theme,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    plain, unshaped = _plain_and_unshaped(theme)
+    texts = ["office", "Résumé", "\U0001f600", "office", "a\u00a0b", "", "office"]
+    for text in texts:
+        for size in (10, 10.5):
+            assert unshaped.stringWidth(text, size) == plain.stringWidth(text, size)
+    measured = []
+    monkeypatch.setattr(TTFont, "stringWidth",
+                        lambda font, text, size, encoding="utf8": measured.append(text) or 0.0)
+    unshaped.stringWidth("office", 10)
+    assert measured == [], "a word measured before was measured again"
+    unshaped.stringWidth("offices", 10)
+    assert measured == ["offices"]
+
+
+def test_unshaped_font_splits_strings_as_reportlab_does(
+        theme: Theme, monkeypatch: pytest.MonkeyPatch) -> None:
+    plain, unshaped = _plain_and_unshaped(theme)
+    document = Canvas(io.BytesIO())._doc
+    face = plain.face
+    # Enough characters for a second subset, a no-break space, one the font lacks.
+    many = "".join(chr(code) for code in sorted(face.charToGlyph) if code > 32)[:400]
+    texts = ["office", "office hours", "a\u00a0b", "\U0001f600 x", many[:200], "office",
+             many, many[300:], many[:100] + many[300:], "\u00a0", "office"]
+    for text in texts:
+        assert unshaped.splitString(text, document) == plain.splitString(text, document), text
+    asked = []
+    original = TTFont.splitString
+    monkeypatch.setattr(TTFont, "splitString",
+                        lambda font, text, doc, encoding="utf-8":
+                        asked.append(text) or original(font, text, doc, encoding))
+    unshaped.splitString("office\u00a0hours", document)
+    assert asked == [], "a string of known first-subset characters went to reportlab"
+    unshaped.splitString(many[300:], document)
+    assert asked == [many[300:]], "a string in a later subset did not go to reportlab"
 
 
 def test_the_streamed_save_writes_what_reportlab_writes(tmp_path: Path, body_font: str) -> None:
