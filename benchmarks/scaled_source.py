@@ -16,10 +16,26 @@ class _NoAliasDumper(yaml.SafeDumper):
         return True
 
 
+def _renamed_block(block: Any, copy: int) -> Any:
+    """A block whose table or figure id, if it has one, is made unique (ids are checked);
+    references to it in the copy still name the original, which is there too."""
+    if not isinstance(block, dict):
+        return block
+    out = dict(block)
+    for kind, body in block.items():
+        if kind in ("table", "figure") and isinstance(body, dict) and "id" in body:
+            out[kind] = {**body, "id": f"{body['id']}-{copy}"}
+        elif kind == "callout" and isinstance(body, dict) and "blocks" in body:
+            out[kind] = {**body, "blocks": [_renamed_block(b, copy) for b in body["blocks"]]}
+    return out
+
+
 def _renamed(section: dict[str, Any], copy: int) -> dict[str, Any]:
     out = dict(section)
     out["id"] = f"{section['id']}-{copy}"
     out["title"] = f"{section['title']} ({copy})"
+    if "blocks" in section:
+        out["blocks"] = [_renamed_block(block, copy) for block in section["blocks"]]
     if "sections" in section:
         out["sections"] = [_renamed(child, copy) for child in section["sections"]]
     return out
