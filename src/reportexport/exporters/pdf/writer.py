@@ -60,7 +60,7 @@ from reportexport.exporters.pdf.reportlab_compat import (
 )
 from reportexport.exporters.pdf.scripts import draw_string
 from reportexport.exporters.pdf.styles import INDENT_SHARE, paragraph_styles
-from reportexport.exporters.pdf.svgdrawing import SvgFontMap
+from reportexport.exporters.pdf.svgdrawing import SvgDrawings, SvgFontMap
 from reportexport.exporters.pdf.tables import KeepWithTableStart, table_flowables
 from reportexport.exporters.pdf.tagging import DocumentFacts, Element, TaggingCanvas
 from reportexport.frontend import Anchor, BlockList, Document
@@ -144,8 +144,9 @@ class _Styles:
         self.cell_header_font = head.bold
         self.cover_background = HexColor(c.cover_background)
         self.cover_text = HexColor(c.cover_text)
-        self.svg_fonts = SvgFontMap({theme.body_font.family: body,
-                                     theme.heading_font.family: head}, body)
+        # The report's SVG figures, drawn for this build.
+        self.svg = SvgDrawings(SvgFontMap({theme.body_font.family: body,
+                                           theme.heading_font.family: head}, body))
 
 
 class _Cover(Flowable):
@@ -444,7 +445,7 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _ParagraphMa
             figure = parent.add("Figure", alt=block.alt)
             return figure_flowables(block, st.caption, st.ink, _measure(theme),
                                     _text_height(theme), figure, parent.add("Caption"), text,
-                                    st.svg_fonts)
+                                    st.svg)
         case _:
             assert_never(block)
 
