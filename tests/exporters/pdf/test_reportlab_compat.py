@@ -472,3 +472,35 @@ def test_a_split_tables_rows_and_given_heights(body_font: str) -> None:
     assert heights[1] is not None and 0 < heights[1] < whole, (
         "Table._argH of a split part no longer holds the rows' heights")
     assert len(compat.table_rows(kept)) == 2
+
+
+def test_a_consumed_story_is_made_as_layout_takes_it(tmp_path: Path) -> None:
+    made: list[int] = []
+    made_when_drawn: list[int] = []
+    drawn: list[int] = []
+
+    class Counted(Flowable):  # type: ignore[misc]  # reportlab is untyped
+        def __init__(self, number: int) -> None:
+            super().__init__()
+            self.number = number
+            self.keepWithNext = number % 10 == 0  # a heading kept with what follows
+
+        def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+            return available_width, 30.0
+
+        def draw(self) -> None:
+            made_when_drawn.append(len(made))
+            drawn.append(self.number)
+
+    def story() -> Any:
+        for number in range(600):
+            made.append(number)
+            yield Counted(number)
+
+    doc = BaseDocTemplate(str(tmp_path / "story.pdf"), invariant=1)
+    doc.addPageTemplates([PageTemplate("body", frames=[Frame(50, 50, 400, 600)])])
+    doc.build(compat.ConsumedStory(story(), ahead=16))
+    assert drawn == list(range(600)), "the story was not drawn whole and in order"
+    assert made_when_drawn[0] <= 32, (
+        "BaseDocTemplate.build no longer consumes its list from the front: the whole "
+        "story was made before the first flowable was drawn")

@@ -14,6 +14,7 @@ tests/exporters/pdf/test_reportlab_compat.py checks each hook behaves as relied 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -623,6 +624,32 @@ class LenientKeepTogether(KeepTogether):
         """The group's flowables (its private `_content`)."""
         content: list[Any] = self._content
         return content
+
+
+class ConsumedStory(list[Any]):
+    """A story made as layout consumes it, rather than all before.
+
+    `BaseDocTemplate.build` (reportlab 5.1) takes its flowables from the front of
+    the list it is given (`del flowables[0]`, `del flowables[:i]` once it has grouped
+    a heading with what follows), puts split parts back at the front, and looks
+    ahead only along a run of flowables kept with the next (`handle_keepWithNext`).
+    This list tops itself up from `made` after each deletion, keeping between
+    `ahead` and twice as many flowables made: a long report's flowables are not all
+    held at once. That is reportlab's behaviour, not an API.
+    """
+
+    def __init__(self, made: Iterator[Any], ahead: int = 256) -> None:
+        super().__init__()
+        self._made, self._ahead = made, ahead
+        self._top_up()
+
+    def _top_up(self) -> None:
+        if len(self) < self._ahead:
+            self.extend(itertools.islice(self._made, 2 * self._ahead - len(self)))
+
+    def __delitem__(self, index: Any) -> None:
+        super().__delitem__(index)
+        self._top_up()
 
 
 def use_keep_together_class(document: Any, kind: type[KeepTogether]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import itertools
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -54,6 +55,7 @@ from reportexport.exporters.pdf.fonts import (
 )
 from reportexport.exporters.pdf.footnotes import CarriedNotes, NotesFrame
 from reportexport.exporters.pdf.reportlab_compat import (
+    ConsumedStory,
     LenientKeepTogether,
     check_reportlab,
     use_keep_together_class,
@@ -728,9 +730,10 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
     st = _Styles(theme, body, head, mark_font, report.metadata.language)
     text = _ParagraphMaker(st.ink, st.note)
     document = Element("Document")
-    # The whole story is made before layout, so that every note's paragraph exists
-    # when the frame looks for it; layout consumes the list from the front.
-    story = [*_story(Document.of(report), theme, st, text, document)]
+    # The story is made as layout consumes it: a flowable, and the paragraphs of the
+    # notes its text marks, are made before reportlab sees it, not all at once.
+    story = ConsumedStory(itertools.chain(_story(Document.of(report), theme, st, text,
+                                                 document), [CarriedNotes()]))
     meta = report.metadata
     when = build_time(report)
     page = _PageFurniture(report, theme, st, say)
@@ -765,7 +768,6 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
         canvas.showOutline()  # open the bookmarks panel with the document
         return canvas
 
-    story.append(CarriedNotes())
     doc.build(story, canvasmaker=make_canvas)
 
 
