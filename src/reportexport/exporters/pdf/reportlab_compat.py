@@ -140,8 +140,9 @@ def _first_subset_codes(state: Any) -> _FirstSubsetCodes:
     return table
 
 
-#: Widths a font keeps (a long book has some tens of thousands of distinct words).
-_MOST_WIDTHS_KEPT = 200_000
+#: Widths a font keeps, at most (a long book has some tens of thousands of distinct
+#: words; a font object outlives a build, as a watcher keeps it).
+_MOST_WIDTHS_KEPT = 100_000
 
 
 def give_blank_glyph(font: TTFont, codes: Iterable[int]) -> None:
