@@ -96,6 +96,32 @@ def test_pdf_figure_is_tagged_with_alt_around_its_drawing(editions: dict[str, Pa
     assert alts == [_figure(report).alt]
 
 
+def test_pdf_draws_an_svg_shown_twice_from_one_rendering(
+        tmp_path: Path, theme: Theme, monkeypatch: pytest.MonkeyPatch) -> None:
+    from svglib.svglib import SvgRenderer
+
+    shutil.copytree(SVG.parent, tmp_path / "images")
+    twice = SOURCE.read_text(encoding="utf-8").replace(
+        "      - paragraph: After the chart.",
+        "      - figure: {image: images/turnout.svg, alt: The same chart again}\n"
+        "      - paragraph: After the chart.")
+    (tmp_path / "twice.yaml").write_text(twice, encoding="utf-8")
+    source = load_report(tmp_path / "twice.yaml")  # whose check renders the file once
+    rendered = []
+    render = SvgRenderer.render
+    monkeypatch.setattr(SvgRenderer, "render",
+                        lambda renderer, node: rendered.append(node) or render(renderer, node))
+    [pdf] = build(source, theme, ["pdf"], tmp_path / "out")
+    assert len(rendered) == 1, "the same SVG at the same size was rendered again"
+    text = normalise(pdf_text(pdf))
+    for words in DRAWN[1:]:  # the first is the caption's too
+        assert text.count(words) == 2, words
+    with pikepdf.open(pdf) as document:
+        alts = [str(node.Alt) for node in _struct_nodes(document.Root.StructTreeRoot)
+                if node.get("/S") == pikepdf.Name.Figure]
+    assert alts == [_figure(load_report(SOURCE)).alt, "The same chart again"]
+
+
 def _struct_nodes(node: pikepdf.Object) -> list[pikepdf.Dictionary]:
     found: list[pikepdf.Dictionary] = []
     kids = node.get("/K")
