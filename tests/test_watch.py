@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import reportexport.theme
 from conftest import DATA, ROOT
 from readers import TEXT_READERS
 
@@ -178,6 +179,46 @@ def test_a_theme_that_is_a_loop_of_links_is_a_problem_and_watching_goes_on(
         (tmp_path / "other.yaml").unlink()
         shutil.copy(ROOT / "styles" / "default.yaml", tmp_path / "other.yaml")
         assert watcher.next_outcome()[-1].startswith("reportexport: built"), "no rebuild"
+    finally:
+        watcher.process.terminate()
+        watcher.process.wait(timeout=60)
+
+
+def _font_names(pdf: Path) -> set[str]:
+    """The PDF's fonts, by their base names without the subset tag."""
+    import pikepdf
+
+    with pikepdf.open(pdf) as document:
+        return {str(font.BaseFont).lstrip("/").partition("+")[2] or str(font.BaseFont)
+                for page in document.pages
+                for font in page.Resources.get("/Font", {}).values()}
+
+
+def test_watch_follows_the_theme_s_own_fonts(tmp_path: Path) -> None:
+    """A font file of the theme replaced in place is read again in every edition: the
+    build processes, which keep the fonts they loaded, are started anew."""
+    shutil.copy(DATA / "valid" / "minimal.yaml", tmp_path / "report.yaml")
+    shutil.copy(ROOT / "styles" / "default.yaml", tmp_path / "theme.yaml")
+    # Its fonts beside it, where a theme's own fonts are looked for first.
+    fonts = reportexport.theme.bundled_fonts_dir()
+    for family in ("Caladea", "Carlito"):
+        for style in ("Regular", "Bold", "Italic", "BoldItalic"):
+            shutil.copy(fonts / f"{family}-{style}.ttf", tmp_path)
+    watcher = Watching(tmp_path)
+    try:
+        assert watcher.next_outcome()[-1].startswith("reportexport: built")
+        out = tmp_path / "out"
+        pdf = next(out.glob("*.pdf"))
+        assert "Caladea-Regular" in _font_names(pdf)
+        before = {path.suffix: path.read_bytes() for path in out.iterdir()}
+        # The body face becomes another, under the same name.
+        shutil.copy(fonts / "Carlito-Regular.ttf", tmp_path / "Caladea-Regular.ttf")
+        assert watcher.next_outcome()[-1].startswith("reportexport: built")
+        assert "Caladea-Regular" not in _font_names(pdf)
+        assert "Carlito" in _font_names(pdf)  # its PostScript name
+        after = {path.suffix: path.read_bytes() for path in out.iterdir()}
+        changed = {suffix for suffix in before if before[suffix] != after[suffix]}
+        assert changed == {".pdf", ".docx", ".epub", ".html"}
     finally:
         watcher.process.terminate()
         watcher.process.wait(timeout=60)

@@ -37,9 +37,10 @@ class Watcher:
     `fonts`, a font file of it) changes.
 
     `watch` and `reportexport preview` both follow a Watcher: `changes` says which
-    of its files changed, `load` reads them again. The preview follows the theme's
-    own fonts too; `watch` does not yet, since its build processes keep the fonts they
-    loaded (reportlab's registry, glyph caches) for the life of the process.
+    of its files changed, `load` reads them again. With `fonts`, it follows the
+    theme's own font files too: `load` then forgets what this process read of them,
+    and `watch` starts its build processes anew (`fonts_changed`), since they keep
+    the fonts they loaded (reportlab's registry, glyph caches).
     """
 
     source: Path
@@ -62,12 +63,16 @@ class Watcher:
         a theme's own fonts beside it (the bundled ones do not change)."""
         return {resolved(path).parent for path in self._given()}
 
+    def fonts_changed(self, changed: set[Path]) -> bool:
+        """Whether `changed` holds a font file of the last good theme's own."""
+        return bool(changed & {resolved(path) for path in self._fonts})
+
     def load(self, changed: set[Path]) -> tuple[Report, Theme]:
         """The source, and the theme as loaded last unless its file or a font file of it
         changed (or it never loaded): then both are read, so that one message lists the
         problems of both."""
         style_changed = self.style is not None and resolved(self.style) in changed
-        font_changed = bool(changed & {resolved(path) for path in self._fonts})
+        font_changed = self.fonts_changed(changed)
         if font_changed:
             forget_fonts()
         if self._theme is None or style_changed or font_changed:
@@ -117,6 +122,8 @@ def watch(watcher: Watcher, builder: Builder, out_dir: Path, say: Callable[[str]
 
     def rebuild(changed: set[Path]) -> None:
         start = time.perf_counter()
+        if watcher.fonts_changed(changed):
+            builder.restart()  # new processes: the old ones keep the fonts they loaded
         try:
             report, theme = watcher.load(changed)
             paths = builder.build(report, theme, out_dir, inputs=[watcher.source])
