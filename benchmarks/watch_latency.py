@@ -95,16 +95,34 @@ class Watching:
             time.sleep(0.002)
         raise SystemExit("the editions were not replaced within 30 s")
 
-    def save(self, n: int) -> tuple[float, float]:
-        """Edit, save, and return (save to editions replaced, the watcher's own build time)."""
+    def cpu(self) -> float:
+        """CPU seconds the watcher and its build processes have used (Linux's /proc)."""
+        ticks, pending = 0, [self.process.pid]
+        while pending:
+            pid = pending.pop()
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])  # utime, stime
+                children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            except (OSError, IndexError):
+                continue
+            pending += [int(child) for child in children]
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def save(self, n: int) -> tuple[float, float, float]:
+        """Edit, save, and return (save to editions replaced, the watcher's own build time,
+        the CPU time its processes used meanwhile)."""
         while not self.built.empty():
             self.built.get()
         before = self.editions()
+        cpu = self.cpu()
         edited = self.text.replace(MARKER, f"In conclusion (edit {n}), the assessment")
         saved = time.perf_counter()
         self.source.write_text(edited, encoding="utf-8")
         replaced = self.wait_for_new(before) - saved
-        return replaced, self.built.get(timeout=30)
+        built = self.built.get(timeout=30)
+        time.sleep(0.1)  # the workers get the next build's shares ready: counted too
+        return replaced, built, self.cpu() - cpu
 
     def stop(self) -> None:
         self.process.terminate()
@@ -127,14 +145,14 @@ def watching(pythons: list[str], source: Path, formats: list[str]) -> Iterator[l
 
 
 def measure(pythons: list[str], source: Path, formats: list[str],
-            edits: int) -> list[list[tuple[float, float]]]:
-    """For each Python, every edit's (save to replaced, build); the saves alternate."""
-    results: list[list[tuple[float, float]]] = [[] for _ in pythons]
+            edits: int) -> list[list[tuple[float, float, float]]]:
+    """For each Python, every edit's (save to replaced, build, CPU); the saves alternate."""
+    results: list[list[tuple[float, float, float]]] = [[] for _ in pythons]
     with watching(pythons, source, formats) as watchers:
         for n in range(edits):
             for watcher, result in zip(watchers, results, strict=True):
                 result.append(watcher.save(n))
-                time.sleep(0.3)  # a writer's pause between saves
+                time.sleep(0.2)  # a writer's pause between saves
     return results
 
 
@@ -182,13 +200,15 @@ def main() -> None:
     print(f"{args.source.name}, {','.join(formats)}, {os.cpu_count()} cores, {_load()}")
     results = measure(pythons, args.source.resolve(), formats, args.edits)
     for python, result in zip(pythons, results, strict=True):
-        replaced = [r for r, _ in result]
-        built = [b for _, b in result]
+        replaced = [r for r, _, _ in result]
+        built = [b for _, b, _ in result]
+        cpu = [c for _, _, c in result]
         print(f"watch ({python}): save to editions replaced, ms: "
               + ", ".join(f"{s * 1000:.0f}" for s in replaced))
         print(f"watch ({python}): save to editions replaced median "
               f"{statistics.median(replaced) * 1000:.0f} ms, worst {max(replaced) * 1000:.0f} "
-              f"ms; the watcher's build median {statistics.median(built) * 1000:.0f} ms")
+              f"ms; the watcher's build median {statistics.median(built) * 1000:.0f} ms; "
+              f"CPU per save median {statistics.median(cpu) * 1000:.0f} ms")
     print(f"after: {_load()}")
     if args.breakdown:
         breakdown(args.source.resolve(), formats, 10)

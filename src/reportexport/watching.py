@@ -15,9 +15,11 @@ from reportexport.source.problems import ExportError, InputError
 from reportexport.theme import Theme, bundled_fonts_dir
 from reportexport.typography import forget_fonts
 
-#: watchfiles waits this long after the last change before yielding (ms): an
-#: editor's several writes for one save, or several quick saves, give one rebuild.
-QUIET_MS = 50
+#: watchfiles looks for changes this often (ms), and yields once a look finds no new
+#: file or kind of change: an editor's several writes for one save, or several quick
+#: saves, give one rebuild. Its wait from a save is one to two steps: 50 ms made it
+#: 100 ms (median of 20 saves), 10 ms makes it 17 ms (benchmarks/README.md).
+QUIET_MS = 10
 #: ... and yields at the latest this long after the first change (ms).
 LONGEST_MS = 400
 
