@@ -222,3 +222,29 @@ def test_watch_follows_the_theme_s_own_fonts(tmp_path: Path) -> None:
     finally:
         watcher.process.terminate()
         watcher.process.wait(timeout=60)
+
+
+def test_watch_writes_the_editions_a_cold_build_writes(tmp_path: Path) -> None:
+    """After rebuilds in warm processes (fonts, covers, subsets kept), every edition is
+    byte for byte the one a cold `reportexport all` of the same source writes."""
+    shutil.copy(DATA / "valid" / "apparatus.yaml", tmp_path / "report.yaml")
+    shutil.copytree(DATA / "valid" / "images", tmp_path / "images")
+    shutil.copy(ROOT / "styles" / "default.yaml", tmp_path / "theme.yaml")
+    watcher = Watching(tmp_path)
+    try:
+        assert watcher.next_outcome()[-1].startswith("reportexport: built")
+        source = tmp_path / "report.yaml"
+        _edit(source, "Findings follow.", "Findings follow.^[A note, new in this save.]")
+        assert watcher.next_outcome()[-1].startswith("reportexport: built")
+        _edit(source, "title: Apparatus report", "title: Apparatus report, revised")
+        assert watcher.next_outcome()[-1].startswith("reportexport: built")
+    finally:
+        watcher.process.terminate()
+        watcher.process.wait(timeout=60)
+    subprocess.run([sys.executable, "-m", "reportexport", "all", "report.yaml", "-o", "cold",
+                    "--style", "theme.yaml", "-q"], cwd=tmp_path, check=True,
+                   env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"})
+    cold = sorted((tmp_path / "cold").iterdir())  # named after the new title
+    assert [path.suffix for path in cold] == [".docx", ".epub", ".html", ".pdf"]
+    for path in cold:
+        assert (tmp_path / "out" / path.name).read_bytes() == path.read_bytes(), path.name
