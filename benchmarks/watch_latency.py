@@ -16,6 +16,10 @@ rest (waiting for the editor to finish writing, publishing) shows.
 (say, a venv of the previous commit) on its own copy, and alternates the saves
 between the two, so that a busy spell of the machine slows both alike.
 
+`--new-characters`: each save also types a character the source has not shown
+yet (a Latin-1 letter or a punctuation mark): the HTML edition must then cut and
+compress its fonts again.
+
 `--breakdown` times, in this process and warm (libraries loaded, one build
 done), reading the source and writing each edition, one after the other: where
 a rebuild's time goes when nothing runs in parallel.
@@ -51,9 +55,11 @@ def _cli(python: str) -> list[str]:
 class Watching:
     """One `reportexport watch` process on its own copy of the source."""
 
-    def __init__(self, python: str, source: Path, work: Path, formats: list[str]) -> None:
+    def __init__(self, python: str, source: Path, work: Path, formats: list[str],
+                 new_characters: bool = False) -> None:
         work.mkdir()
         self.formats = formats
+        self.new_characters = new_characters
         self.text = source.read_text(encoding="utf-8")
         if MARKER not in self.text:
             raise SystemExit(f"{source}: has no paragraph with '{MARKER}' to edit")
@@ -116,7 +122,8 @@ class Watching:
             self.built.get()
         before = self.editions()
         cpu = self.cpu()
-        edited = self.text.replace(MARKER, f"In conclusion (edit {n}), the assessment")
+        typed = f" {_new_characters(self.text)[n]}" if self.new_characters else ""
+        edited = self.text.replace(MARKER, f"In conclusion (edit {n}{typed}), the assessment")
         saved = time.perf_counter()
         self.source.write_text(edited, encoding="utf-8")
         replaced = self.wait_for_new(before) - saved
@@ -129,12 +136,21 @@ class Watching:
         self.process.wait(timeout=30)
 
 
+def _new_characters(text: str) -> list[str]:
+    """Letters and marks a writer may type that `text` lacks (nor their capitals, which
+    the HTML edition's fonts hold for its labels), in code point order."""
+    candidates = [chr(code) for code in (*range(0xC0, 0x100), *range(0x2013, 0x2027))]
+    return [c for c in candidates if c not in text and c.upper() not in text.upper()
+            and c.isprintable() and c not in "×÷"]
+
+
 @contextmanager
-def watching(pythons: list[str], source: Path, formats: list[str]) -> Iterator[list[Watching]]:
+def watching(pythons: list[str], source: Path, formats: list[str],
+             new_characters: bool) -> Iterator[list[Watching]]:
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         watchers = []
         for n, python in enumerate(pythons):
-            watcher = Watching(python, source, Path(tmp) / f"w{n}", formats)
+            watcher = Watching(python, source, Path(tmp) / f"w{n}", formats, new_characters)
             stack.callback(watcher.stop)
             watchers.append(watcher)
         for watcher in watchers:
@@ -144,11 +160,11 @@ def watching(pythons: list[str], source: Path, formats: list[str]) -> Iterator[l
         yield watchers
 
 
-def measure(pythons: list[str], source: Path, formats: list[str],
-            edits: int) -> list[list[tuple[float, float, float]]]:
+def measure(pythons: list[str], source: Path, formats: list[str], edits: int,
+            new_characters: bool = False) -> list[list[tuple[float, float, float]]]:
     """For each Python, every edit's (save to replaced, build, CPU); the saves alternate."""
     results: list[list[tuple[float, float, float]]] = [[] for _ in pythons]
-    with watching(pythons, source, formats) as watchers:
+    with watching(pythons, source, formats, new_characters) as watchers:
         for n in range(edits):
             for watcher, result in zip(watchers, results, strict=True):
                 result.append(watcher.save(n))
@@ -193,12 +209,13 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--against", metavar="PYTHON",
                         help="another installation's Python, watched in turn")
+    parser.add_argument("--new-characters", action="store_true")
     parser.add_argument("--breakdown", action="store_true")
     args = parser.parse_args()
     formats = [name for name in args.formats.split(",") if name]
     pythons = [sys.executable, *([args.against] if args.against else [])]
     print(f"{args.source.name}, {','.join(formats)}, {os.cpu_count()} cores, {_load()}")
-    results = measure(pythons, args.source.resolve(), formats, args.edits)
+    results = measure(pythons, args.source.resolve(), formats, args.edits, args.new_characters)
     for python, result in zip(pythons, results, strict=True):
         replaced = [r for r, _, _ in result]
         built = [b for _, b, _ in result]
