@@ -262,8 +262,8 @@ def test_the_theme_its_fonts_and_images_are_watched(previewing: Previewing) -> N
 
 def test_a_letter_new_to_the_page_needs_no_new_font_subsets(previewing: Previewing) -> None:
     """The faces are cut to whole scripts: typing a letter the page did not show yet
-    leaves them as they were (cutting and compressing them again takes about 0.3 s a
-    face), and the letter is in them."""
+    leaves them as they were (they are not cut and compressed again), and the letter
+    is in them."""
     stream = previewing.events()
     try:
         before = _font_uris(previewing.get()[1])

@@ -17,8 +17,8 @@ from reportexport.typography import forget_fonts
 
 #: watchfiles looks for changes this often (ms), and yields once a look finds no new
 #: file or kind of change: an editor's several writes for one save, or several quick
-#: saves, give one rebuild. Its wait from a save is one to two steps: 50 ms made it
-#: 100 ms (median of 20 saves), 10 ms makes it 17 ms (benchmarks/README.md).
+#: saves, give one rebuild. Its wait from a save is one to two steps, so a short step
+#: is a quick rebuild (see "Watching" in benchmarks/README.md).
 QUIET_MS = 10
 #: ... and yields at the latest this long after the first change (ms).
 LONGEST_MS = 400

@@ -127,8 +127,8 @@ def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
 
 
 #: What ensure_styles made of python-docx's own document's w:styles, by what it depends
-#: on: a watcher's build process dresses the same styles at every rebuild (about 40%
-#: of a Word edition's time). A copy of the dressed w:styles, and the ids.
+#: on: a watcher's build process would dress the same styles at every rebuild, a good
+#: part of a short Word edition's work. A copy of the dressed w:styles, and the ids.
 _DRESSED: dict[tuple[Theme, int, frozenset[str]], tuple[Any, dict[str, str]]] = {}
 
 
