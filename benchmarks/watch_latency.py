@@ -44,7 +44,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKER = "In conclusion, the assessment"
-BUILT = re.compile(r"reportexport: built .* in (\d+) ms")
+BUILT = re.compile(r"reportexport: built .* in (\d+) ms(?: \((.*) ms\))?")
 
 
 def _cli(python: str) -> list[str]:
@@ -69,6 +69,7 @@ class Watching:
         self.source.write_text(self.text, encoding="utf-8")
         self.out = work / "out"
         self.built: queue.Queue[float] = queue.Queue()
+        self.each: dict[str, list[float]] = {}  # each edition's time, as the watcher says
         self.process = subprocess.Popen(
             [*_cli(python), "watch", str(self.source), "-o", str(self.out),
              "--formats", ",".join(formats)], stderr=subprocess.PIPE, text=True)
@@ -78,6 +79,8 @@ class Watching:
         assert self.process.stderr is not None
         for line in self.process.stderr:
             if found := BUILT.match(line):
+                for name, ms in (part.split() for part in (found[2] or "").split(", ") if part):
+                    self.each.setdefault(name, []).append(int(ms) / 1000)
                 self.built.put(int(found[1]) / 1000)
             elif not line.startswith("reportexport: watching"):
                 print(f"watcher: {line}", end="", file=sys.stderr)
@@ -165,10 +168,17 @@ def measure(pythons: list[str], source: Path, formats: list[str], edits: int,
     """For each Python, every edit's (save to replaced, build, CPU); the saves alternate."""
     results: list[list[tuple[float, float, float]]] = [[] for _ in pythons]
     with watching(pythons, source, formats, new_characters) as watchers:
+        for watcher in watchers:
+            watcher.each.clear()  # the first build's: not counted
         for n in range(edits):
             for watcher, result in zip(watchers, results, strict=True):
                 result.append(watcher.save(n))
                 time.sleep(0.2)  # a writer's pause between saves
+        for python, watcher in zip(pythons, watchers, strict=True):
+            if watcher.each:  # an older watcher does not say
+                print(f"watch ({python}): each edition, in its worker, median ms: " + ", ".join(
+                    f"{name} {statistics.median(times) * 1000:.0f}"
+                    for name, times in watcher.each.items()))
     return results
 
 

@@ -270,6 +270,12 @@ class Builder:
             self._share_out()
             self._hand_out(prepare=self.exporters)
 
+    @property
+    def times(self) -> dict[str, float]:
+        """The seconds each edition took to write in its last build, by format name."""
+        return {exporter.name: self._measured[exporter.name] for exporter in self.exporters
+                if exporter.name in self._measured}
+
     def __enter__(self) -> Builder:
         return self
 

@@ -139,8 +139,9 @@ def watch(watcher: Watcher, builder: Builder, out_dir: Path, say: Callable[[str]
             complain(f"reportexport: {exc}; the editions in place are unchanged")
             return
         took = time.perf_counter() - start
+        each = ", ".join(f"{name} {seconds * 1000:.0f}" for name, seconds in builder.times.items())
         say(f"reportexport: built {', '.join(path.name for path in paths)} "
-            f"in {took * 1000:.0f} ms")
+            f"in {took * 1000:.0f} ms ({each} ms)")
 
     changed_files = changes(watcher)
     next(changed_files)  # watching from here on: a save during the first build is seen
