@@ -373,9 +373,11 @@ def _watch(args: argparse.Namespace) -> int:
     extra = tuple(Path(value) for values in options.values() for value in values.values()
                   if isinstance(value, Path))
     progress = _Progress(args.quiet)
-    watcher = Watcher(args.source, _style(args), extra)
+    watcher = Watcher(args.source, _style(args), extra, fonts=True)
     try:
-        with reportexport.Builder(formats, options=options, keep_ready=True) as builder:
+        # Isolated: a font file that changes is loaded again by new build processes.
+        with reportexport.Builder(formats, options=options, keep_ready=True,
+                                  isolated=True) as builder:
             watch(watcher, builder, args.output, progress.say,
                   lambda line: print(line, file=sys.stderr, flush=True))
     except KeyboardInterrupt:
