@@ -42,8 +42,14 @@ from reportexport.model import (
     plain,
 )
 from reportexport.source.inline import SCHEMES, readable
+from reportexport.source.inputfiles import refuse
 from reportexport.source.reading import MAX_SECTION_DEPTH, slugify
-from reportexport.wordimport.apparatus import Layout, number_headings, references
+from reportexport.wordimport.apparatus import (
+    Layout,
+    LayoutMismatch,
+    number_headings,
+    references,
+)
 from reportexport.wordimport.marks import few_words, number_paragraphs
 from reportexport.wordimport.package import R, WordPackage, w
 from reportexport.wordimport.styles import (
@@ -1104,7 +1110,10 @@ def read_draft(package: WordPackage, layout: Layout | None = None) -> Draft:
     draft.lists = reader.lists
     _metadata(package, draft, reader.styles, reader.notices)
     _other_parts(package, reader)
-    number_headings(draft, layout)
+    try:
+        number_headings(draft, layout)
+    except LayoutMismatch as exc:
+        raise refuse(package.path, f"cannot be read back into its source: {exc}") from None
     _resolve_references(draft, reader)
     draft.notices = reader.notices
     draft.section_at = reader.section_at

@@ -48,6 +48,7 @@ from reportexport.model import (
     Table,
     Text,
     block_content,
+    cross_references,
     map_content,
     nested_blocks,
     notes,
@@ -235,6 +236,8 @@ def _new_block(collector: _Collector, block: Any, where: str) -> Any:
         return CommentedMap(quote=quote)
     if isinstance(block, Table):
         table = CommentedMap()
+        if block.id in collector.ids:  # the source's table, moved into another section
+            table["id"] = collector.ids[block.id]
         if block.caption:
             table["caption"] = markup(block.caption)
         table["columns"] = _flow_seq(markup(cell) for cell in block.columns)
@@ -447,9 +450,16 @@ def _parent(entries: list[Any], index: int) -> int | None:
     """The index of the section that holds entries[index] (None at the top level)."""
     level = entries[index][0]
     for back in range(index - 1, -1, -1):
+        if _part(entries[back][0]) != _part(level):
+            return None  # the part's first top-level section: nothing holds it
         if entries[back][0] < level:
             return back
     return None
+
+
+def _part(level: int) -> int:
+    """Which part a level (see `_level`) is of: sections of two parts never nest."""
+    return level // 100
 
 
 def _sections_changed(collector: _Collector, ours: list[tuple[int, Section, Path_]],
@@ -457,6 +467,7 @@ def _sections_changed(collector: _Collector, ours: list[tuple[int, Section, Path
                       removed: list[int], paired: dict[int, int]) -> None:
     """Sections added in Word, put into the source; sections removed, taken out."""
     theirs_paired = {j: i for i, j in paired.items()}
+    _refuse_moves(ours, theirs, added, removed)
     gone = set(removed)
     for i in removed:
         parent = _parent(ours, i)
@@ -464,7 +475,7 @@ def _sections_changed(collector: _Collector, ours: list[tuple[int, Section, Path
             continue  # it goes with its parent
         descendants = range(i + 1, len(ours))
         for k in descendants:
-            if ours[k][0] <= ours[i][0]:
+            if ours[k][0] <= ours[i][0] or _part(ours[k][0]) != _part(ours[i][0]):
                 break
             if k not in gone:
                 raise _Refused(f"section '{ours[i][1].title}' is gone from the Word document "
@@ -488,6 +499,26 @@ def _sections_changed(collector: _Collector, ours: list[tuple[int, Section, Path
                        else (*ours[theirs_paired[parent]][2], "sections"))
         collector.edits.append(_Edit((*base, index), _new_section(collector, theirs[j][1]),
                                      "section", theirs[j][1].title, change="insert"))
+
+
+_PART_NAMES = {0: "the body", 1: "the front matter", 2: "the annexes"}
+
+
+def _refuse_moves(ours: list[tuple[int, Section, Path_]],
+                  theirs: list[tuple[int, DraftSection]], added: list[int],
+                  removed: list[int]) -> None:
+    """A section gone from one part and come into another (the contents deleted in Word
+    makes the front matter body sections; an annex's label deleted, a body section):
+    which part it belongs to is the source's to say."""
+    gone = {" ".join(ours[i][1].title.split()): ours[i][0] for i in removed}
+    for j in added:
+        level, section = theirs[j]
+        was = gone.get(" ".join(section.title.split()))
+        if was is not None and _part(was) != _part(level):
+            raise _Refused(f"section '{section.title}' moved from {_PART_NAMES[_part(was)]} "
+                           f"to {_PART_NAMES[_part(level)]} in the Word document (a "
+                           "contents or an annex's label deleted?): move sections in the "
+                           "source")
 
 
 def _part_of(level: int) -> str:
@@ -533,10 +564,26 @@ def _block_ids(report: Report, draft: Draft) -> dict[str, str]:
     if len(ours) == len(theirs):
         pairs = [(a, b) for a, b in zip(ours, theirs, strict=True) if type(a) is type(b)]
     else:
-        by_caption = {(type(a), runs(a.caption)): a for a in ours if a.caption}
+        # A table or figure added or deleted in Word: the others pair by their captions.
+        by_caption = {(type(a), tuple(runs(a.caption))): a for a in ours if a.caption}
         pairs = [(by_caption[key], b) for b in theirs if b.caption
-                 and (key := (type(b), runs(b.caption))) in by_caption]
+                 and (key := (type(b), tuple(runs(b.caption)))) in by_caption]
     return {b.id: a.id for a, b in pairs if a.id and b.id}
+
+
+def _refuse_gone_targets(report: Report, kept: set[str]) -> None:
+    """A table or figure deleted in Word that a reference of the source leads to: the
+    reference would lead nowhere (or, read back, to the section holding its caption)."""
+    targets = {ref.target_id for content in report.contents()
+               for ref in cross_references(content)}
+    for _, section in report.walk():
+        for block in nested_blocks(section.blocks):
+            if isinstance(block, Table | Figure) and block.id in targets - kept:
+                kind = "table" if isinstance(block, Table) else "figure"
+                raise _Refused(f"section '{section.title}': the {kind} '{block.id}' is gone "
+                               "from the Word document (or its caption changed) and a "
+                               "reference leads to it: delete it and its references in the "
+                               "source")
 
 
 def collect_edits(report: Report, draft: Draft) -> list[_Edit]:
@@ -551,7 +598,9 @@ def collect_edits(report: Report, draft: Draft) -> list[_Edit]:
                        "source (without --update)")
     ids = {theirs[j][1].id: ours[i][1].id for i, j in pairs}
     ids.update(_fresh_ids(theirs, added, {s.id.lower() for _, s, _ in ours}))
-    ids.update(_block_ids(report, draft))
+    block_ids = _block_ids(report, draft)
+    _refuse_gone_targets(report, set(block_ids.values()))
+    ids.update(block_ids)
     collector = _Collector(ids, _labels(report))
     _sections_changed(collector, ours, theirs, added, removed, dict(pairs))
     meta = report.metadata
@@ -676,6 +725,8 @@ def _restructure(data: Any, edits: list[_Edit], width: int) -> None:
     for path in sorted(by_sequence, key=position, reverse=True):
         group = by_sequence[path]
         sequence = data
+        if path[0] in SECTION_PARTS and path[0] not in data:
+            _add_part(data, str(path[0]))  # the source's first front section or annex
         for part in path:
             if part == "sections" and isinstance(sequence, CommentedMap) \
                     and part not in sequence:
@@ -692,6 +743,18 @@ def _restructure(data: Any, edits: list[_Edit], width: int) -> None:
                 del sequence[index]
             for value in reversed(inserts.get(index, [])):
                 sequence.insert(index, _fold_new(value, width))
+
+
+#: The source's top-level keys in the order the schema gives them.
+_TOP_LEVEL = ("metadata", "lead", *SECTION_PARTS)
+
+
+def _add_part(data: CommentedMap, part: str) -> None:
+    """An empty `part` (front matter, appendices) put where the schema orders it."""
+    later = _TOP_LEVEL[_TOP_LEVEL.index(part) + 1:]
+    keys = list(data)
+    position = next((keys.index(key) for key in keys if key in later), len(keys))
+    data.insert(position, part, CommentedSeq())
 
 
 def _fold_new(value: Any, width: int) -> Any:
@@ -748,7 +811,7 @@ def update_source(docx: Path, source: Path, changes: Decision = None
     raw = read_bounded(source, what="a YAML file")
     report, _ = read_report(source)
     imported = read_word(docx, changes, Layout(report.metadata.numbered_sections,
-                                               len(report.appendices)))
+                                               len(report.appendices), len(report.sections)))
     try:
         edits = collect_edits(report, imported.draft)
     except _Refused as exc:
