@@ -51,7 +51,7 @@ from reportexport.wordimport.apparatus import (
     references,
 )
 from reportexport.wordimport.marks import few_words, number_paragraphs
-from reportexport.wordimport.package import R, WordPackage, w
+from reportexport.wordimport.package import R, WordPackage, w, word_number
 from reportexport.wordimport.styles import (
     CAPTION_STYLES,
     QUOTE_STYLES,
@@ -209,6 +209,7 @@ class _Reader:
         self.page_breaks = 0  # how many page breaks (w:br type="page") were read
         self.linked: set[str] = set()  # the bookmarks internal links lead to
         self.lists: list[str] = []  # the lists of tables and figures met, by kind
+        self.in_note = False  # a note's text is being read
 
     def notice(self, what: str, words: str = "") -> None:
         number = self.numbers.get(self.current)
@@ -335,6 +336,11 @@ class _Reader:
                 out.append(_Seg("\u2011", italic, bold, here))
             elif tag in (w("footnoteReference"), w("endnoteReference")):
                 kind = "footnotes" if tag == w("footnoteReference") else "endnotes"
+                if self.in_note:
+                    # A note citing itself or another note would be read without end.
+                    self.notice(f"a {kind[:-1]} mark inside a note: the source's notes hold "
+                                "no notes; left out")
+                    continue
                 out.append(_Seg("", italic, bold, None, note=self._note(kind, child.get(w("id")))))
             elif tag in (w("drawing"), w("pict"), w("object")):
                 out += self._drawing(child)
@@ -388,11 +394,15 @@ class _Reader:
         # A link in a note is a relationship of the notes' part, not of the document's.
         self.rels = self.package.part_rels.get(kind, {})
         segs: list[_Seg] = []
-        for number, paragraph in enumerate(note.iter(w("p"))):
-            if number:
-                segs.append(_Seg(" "))
-            segs += [s for s in self.segments(paragraph) if s.note is None]
-        self.bookmarks, self.rels = saved, rels
+        self.in_note = True
+        try:
+            for number, paragraph in enumerate(note.iter(w("p"))):
+                if number:
+                    segs.append(_Seg(" "))
+                segs += [s for s in self.segments(paragraph) if s.note is None]
+        finally:
+            self.in_note = False
+            self.bookmarks, self.rels = saved, rels
         return _trim(build_inlines(segs))
 
     def _drawing(self, element: Any) -> list[_Seg]:
@@ -548,8 +558,7 @@ def _style_and_outline(p_pr: Any) -> tuple[str | None, int | None]:
     style_el = p_pr.find(w("pStyle")) if p_pr is not None else None
     style = style_el.get(w("val")) if style_el is not None else None
     outline_el = p_pr.find(w("outlineLvl")) if p_pr is not None else None
-    outline = (int(outline_el.get(w("val"), "9")) if outline_el is not None
-               and outline_el.get(w("val"), "").isdigit() else None)
+    outline = word_number(outline_el.get(w("val"))) if outline_el is not None else None
     return style, outline
 
 
@@ -717,7 +726,9 @@ class _Body:
             kind, num = ("bullets" if "bullet" in names[0] else "numbered"), ("style", "0")
         if kind is None or not content:
             return False
-        level = int(num[1]) if num and num[1].isdigit() else 0
+        level = word_number(num[1]) if num else 0
+        if level is None:  # not a level Word writes ("²", a huge number): the deepest
+            level = LIST_LEVELS
         if level >= LIST_LEVELS:
             self.reader.notice(f"a list item nested deeper than {LIST_LEVELS} levels: the "
                                f"source's lists nest {LIST_LEVELS} deep; it joins the "
@@ -975,8 +986,7 @@ class _Body:
         and how many columns it spans."""
         tc_pr = tc.find(w("tcPr"))
         span_el = tc_pr.find(w("gridSpan")) if tc_pr is not None else None
-        span = int(span_el.get(w("val"), "1")) if span_el is not None \
-            and span_el.get(w("val"), "").isdigit() else 1
+        span = (word_number(span_el.get(w("val"))) if span_el is not None else None) or 1
         merged = tc_pr.find(w("vMerge")) if tc_pr is not None else None
         parts: list[Inline] = []
         align = "left"
