@@ -167,6 +167,7 @@ class _Pending:
     alt: str
     name: str
     label: str = ""  # the drawing's own name (wp:docPr), "Logo" on our title page
+    part: str = ""  # the package's member holding the picture
 
 
 # The segments a paragraph's runs are read into, before they become nested inlines.
@@ -210,6 +211,7 @@ class _Reader:
         self.linked: set[str] = set()  # the bookmarks internal links lead to
         self.lists: list[str] = []  # the lists of tables and figures met, by kind
         self.in_note = False  # a note's text is being read
+        self.pictures: dict[str, bytes] = {}  # each picture's member, read once
 
     def notice(self, what: str, words: str = "") -> None:
         number = self.numbers.get(self.current)
@@ -433,7 +435,9 @@ class _Reader:
         if rel is None or rel.external:
             self.notice("a linked picture (not embedded): left out", alt)
             return out
-        data = self.package.member(rel.target)
+        if rel.target not in self.pictures:
+            self.pictures[rel.target] = self.package.member(rel.target)
+        data = self.pictures[rel.target]
         kind = _sniff(data)
         if kind is None:
             self.notice(f"a picture in a format the source cannot hold "
@@ -442,7 +446,8 @@ class _Reader:
             return out
         label = doc_pr.get("name", "") if doc_pr is not None else ""
         out.append(_Seg("", figure=_Pending(data, kind[0], kind[1], " ".join(alt.split()),
-                                            next((n for n in names if n), ""), label)))
+                                            next((n for n in names if n), ""), label,
+                                            rel.target)))
         return out
 
     # --- paragraphs and blocks -------------------------------------------------------
@@ -599,6 +604,7 @@ class _Body:
         self.lists: list[_ListFrame] = []  # the list being read and those open in it
         self.figures = 0
         self.names: set[str] = set()
+        self.image_paths: dict[str, str] = {}  # a picture's member -> its file, written once
         self.waiting: list[str] = []  # bookmarks opened before the next paragraph
         self.unusual: set[str] = set()  # paragraph styles already reported
         self.word_levels: list[int] = []  # Word's outline level of each open section
@@ -904,20 +910,30 @@ class _Body:
                 self.names.add("logo")
                 continue
             self.figures += 1
-            stem = _ascii_name(pending.name) or f"figure-{self.figures}"
-            name, n = stem, 1
-            while name in self.names:
-                n += 1
-                name = f"{stem}-{n}"
-            self.names.add(name)
-            path = f"images/{name}{pending.suffix}"
-            self.draft.images[path] = pending.data
+            name, path = self._image_path(pending)
             alt = pending.alt
             if not alt:
                 self.reader.notice("a picture without alt text (Word: Edit Alt Text): its "
                                    "alt is its file name; describe it in the source")
                 alt = name.replace("-", " ")
             self.blocks.append(Figure(0, Path(path), pending.media_type, 0, 0, alt))
+
+    def _image_path(self, pending: _Pending) -> tuple[str, str]:
+        """The file a figure's picture is written to (its name without suffix, and its
+        path): one file for every figure showing the same picture of the package."""
+        known = self.image_paths.get(pending.part)
+        if known is not None:
+            return PurePosixPath(known).stem, known
+        stem = _ascii_name(pending.name) or f"figure-{self.figures}"
+        name, n = stem, 1
+        while name in self.names:
+            n += 1
+            name = f"{stem}-{n}"
+        self.names.add(name)
+        path = f"images/{name}{pending.suffix}"
+        self.draft.images[path] = pending.data
+        self.image_paths[pending.part] = path
+        return name, path
 
     def table(self, tbl: Any) -> None:
         self.end_list()
@@ -935,25 +951,37 @@ class _Body:
             for tc in rows_el[0].findall(w("tc")):
                 self.walk(tc)
             return
+        # A cell spans columns of the table's grid: never more than it has.
+        columns = max([len(tbl.findall(f"{w('tblGrid')}/{w('gridCol')}")),
+                       *(len(tr.findall(w("tc"))) for tr in rows_el)], default=1)
         rows: list[list[Inlines]] = []
         aligns: list[list[str]] = []
         for tr in rows_el:
-            cells: list[Inlines] = []
-            row_align: list[str] = []
-            for tc in tr.findall(w("tc")):
-                parts, align, span = self._cell(tc)
-                cells.append(_merge(parts))
-                row_align.append(align)
-                if span > 1:
-                    self.reader.notice(f"a cell spanning {span} columns: the source's cells "
-                                       "span one; it is followed by empty cells",
-                                       plain(tuple(parts)))
-                    cells += [()] * (span - 1)
-                    row_align += [align] * (span - 1)
+            cells, row_align = self._row(tr, columns)
             rows.append(cells)
             aligns.append(row_align)
         if rows:
             self.blocks.append(self._table_block(rows, aligns))
+
+    def _row(self, tr: Any, columns: int) -> tuple[list[Inlines], list[str]]:
+        """A row's cells and their alignments, a cell spanning columns followed by empty
+        cells up to the grid's `columns`."""
+        cells: list[Inlines] = []
+        row_align: list[str] = []
+        for tc in tr.findall(w("tc")):
+            parts, align, span = self._cell(tc)
+            cells.append(_merge(parts))
+            row_align.append(align)
+            if span > 1:
+                extra = min(span - 1, max(0, columns - len(cells)))
+                beyond = (f"; the table's grid has {columns} columns: it spans "
+                          f"{extra + 1}" if extra < span - 1 else "")
+                self.reader.notice(f"a cell spanning {span} columns: the source's cells "
+                                   f"span one; it is followed by empty cells{beyond}",
+                                   plain(tuple(parts)))
+                cells += [()] * extra
+                row_align += [align] * extra
+        return cells, row_align
 
     def _is_callout(self, tbl: Any) -> bool:
         """Whether `tbl` is our edition's callout: a one-cell table in the Callout Box
@@ -987,6 +1015,9 @@ class _Body:
         tc_pr = tc.find(w("tcPr"))
         span_el = tc_pr.find(w("gridSpan")) if tc_pr is not None else None
         span = (word_number(span_el.get(w("val"))) if span_el is not None else None) or 1
+        if span_el is not None and word_number(span_el.get(w("val"))) is None:
+            self.reader.notice(f"a cell spanning '{span_el.get(w('val'), '')}' columns, no "
+                               "count Word writes: it spans one")
         merged = tc_pr.find(w("vMerge")) if tc_pr is not None else None
         parts: list[Inline] = []
         align = "left"
