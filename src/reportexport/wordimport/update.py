@@ -747,8 +747,9 @@ def update_source(docx: Path, source: Path, changes: Decision = None
     """Put the text of `docx` into `source`: the import, a summary, and the unified diff."""
     raw = read_bounded(source, what="a YAML file")
     report, _ = read_report(source)
-    imported = read_word(docx, changes, Layout(report.metadata.numbered_sections,
-                                               len(report.appendices)))
+    meta = report.metadata
+    imported = read_word(docx, changes, Layout(meta.numbered_sections, len(report.appendices),
+                                               meta.labels))
     try:
         edits = collect_edits(report, imported.draft)
     except _Refused as exc:
