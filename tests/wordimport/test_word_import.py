@@ -62,7 +62,8 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #: language, and the source's own (`metadata.labels`) through its custom properties.
 NOT_YET_IMPORTED: set[Path] = set()
 SOURCES = [*sorted(set((DATA / "valid").glob("*.yaml")) - NOT_YET_IMPORTED),
-           DATA / "wordimport" / "guide.yaml", ROOT / "source" / "report.yaml"]
+           DATA / "wordimport" / "guide.yaml", DATA / "wordimport" / "imprint-in-spanish.yaml",
+           ROOT / "source" / "report.yaml"]
 
 
 def _flat(content: Any, ids: dict[str, str], looks: tuple[str, ...] = ()) -> list[Any]:
@@ -432,7 +433,7 @@ def _compare_foreign(original: Report, imported: Report, allowed: set[str]) -> N
     # _shape's metadata: what the foreign file cannot carry is named in `allowed`.
     names = ["title", "subtitle", "publisher", "authors", "date", "language", "subject",
              "keywords", "description", "facts", "rights", "isbn", "disclaimer",
-             "numbered_sections", "lists", "logo"]
+             "numbered_sections", "lists", "logo", "labels"]
     for name, a, b in zip(names, meta_got, meta_wanted, strict=True):
         if name not in allowed:
             assert a == b, name
