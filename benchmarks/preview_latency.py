@@ -6,7 +6,12 @@ A preview runs on a copy of the canonical source, on a free port of 127.0.0.1. A
 event-stream client listens as the open page does. Each save rewrites one paragraph
 (a new word each time); the clock runs from the save until the `reload` event
 arrives, and on until the new page has been read (what the browser does next).
-Prints every latency, the median and the worst of each.
+Prints every latency, the median and the worst of each, and the page's size.
+
+`--new-characters`: each save also types a character the page has not shown yet
+(a Latin-1 letter or a punctuation mark), as a writer does now and then; the
+page's fonts must then hold it. `--python` runs another installation's preview
+(say, a venv of the previous commit), to compare in turn.
 """
 
 from __future__ import annotations
@@ -41,8 +46,15 @@ def _next_event(stream: http.client.HTTPResponse) -> str:
     return name or _next_event(stream)  # a comment or the retry field: read on
 
 
-def measure(saves: int) -> tuple[list[float], list[float]]:
-    python = sys.executable
+def _new_characters(text: str) -> list[str]:
+    """Letters and marks a writer may type that `text` lacks, in code point order."""
+    candidates = [chr(code) for code in (*range(0x41, 0x5B), *range(0x61, 0x7B),
+                                         *range(0xC0, 0x100), *range(0x2013, 0x2027))]
+    return [c for c in candidates if c not in text and c.isprintable() and c not in "×÷"]
+
+
+def measure(saves: int, python: str, new_characters: bool
+            ) -> tuple[list[float], list[float], int]:
     script = shutil.which("reportexport", path=str(Path(python).parent))
     cli = [script] if script else [python, "-m", "reportexport"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -63,28 +75,34 @@ def measure(saves: int) -> tuple[list[float], list[float]]:
             assert events is not None
             stream = _get(port, events.group(1))
             to_event, to_page = [], []
+            fresh = _new_characters(text)
             for n in range(saves):
-                edited = text.replace(MARKER, f"In conclusion (edit {n}), the assessment")
+                typed = f" {fresh[n % len(fresh)]}" if new_characters else ""
+                edited = text.replace(MARKER, f"In conclusion (edit {n}{typed}), the assessment")
                 saved = time.perf_counter()
                 source.write_text(edited, encoding="utf-8")
                 event = _next_event(stream)
                 to_event.append(time.perf_counter() - saved)
                 if event != "reload":
                     raise SystemExit(f"save {n}: '{event}' instead of a reload")
-                assert f"(edit {n})" in _get(port, "/").read().decode("utf-8")
+                served = _get(port, "/").read()
+                assert f"(edit {n}{typed})" in served.decode("utf-8")
                 to_page.append(time.perf_counter() - saved)
                 time.sleep(0.3)  # a writer's pause between saves
         finally:
             preview.terminate()
             preview.wait(timeout=30)
-    return to_event, to_page
+    return to_event, to_page, len(page.encode("utf-8"))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=20)
+    parser.add_argument("--new-characters", action="store_true")
+    parser.add_argument("--python", default=sys.executable)
     args = parser.parse_args()
-    to_event, to_page = measure(args.saves)
+    to_event, to_page, size = measure(args.saves, args.python, args.new_characters)
+    print(f"preview ({args.python}): the first page served, {size:,} bytes")
     for what, latencies in (("reload event", to_event), ("new page read", to_page)):
         shown = ", ".join(f"{s * 1000:.0f}" for s in latencies)
         print(f"preview: save to {what}, {len(latencies)} saves, ms: {shown}")

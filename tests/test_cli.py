@@ -13,6 +13,7 @@ import pytest
 
 from conftest import DATA, FORMATS, ROOT, SOURCE, run_cli
 from reportexport import __version__
+from reportexport.cli import main
 from reportexport.model import Report
 
 
@@ -227,6 +228,38 @@ def test_source_and_theme_problems_are_reported_together(tmp_path: Path) -> None
     assert result.code == 2
     assert f"{source}:10:5:" in result.stderr and f"{theme}:" in result.stderr
     assert "2 problems" in result.stderr
+
+
+def test_a_theme_number_out_of_range_is_not_told_to_be_quoted(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Quoting a number makes it text, which a length is not: the hint is for text only."""
+    theme = tmp_path / "theme.yaml"
+    theme.write_text((ROOT / "styles" / "default.yaml").read_text(encoding="utf-8")
+                     .replace("list_indent: 18", "list_indent: 200"), encoding="utf-8")
+    assert main(["validate", str(DATA / "valid" / "minimal.yaml"), "--style", str(theme)]) == 2
+    err = capsys.readouterr().err
+    assert "spacing_pt.list_indent: expected a number from 0 to 144; found the number 200\n" \
+        in err
+
+
+def test_validate_checks_a_word_template_with_the_source(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`validate --template` finds what the DOCX build would refuse, listed with the
+    source's problems; a good template is named among what was checked."""
+    import docx
+
+    source = DATA / "invalid" / "duplicate-key.yaml"
+    not_word = tmp_path / "notes.docx"
+    not_word.write_text("not a zip", encoding="utf-8")
+    assert main(["validate", str(source), "--template", str(not_word)]) == 2
+    err = capsys.readouterr().err
+    assert f"{not_word}: not a Word document (.docx): it is no zip archive\n" in err
+    assert f"{source}:10:5:" in err and "2 problems" in err
+    template = tmp_path / "house-style.docx"
+    docx.Document().save(str(template))
+    good = DATA / "valid" / "minimal.yaml"
+    assert main(["validate", str(good), "--reference-doc", str(template)]) == 0
+    assert capsys.readouterr().err.rstrip().endswith(f"; {template}: ok")
 
 
 # The output libraries: listing formats, validating or building one edition

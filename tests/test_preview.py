@@ -3,8 +3,10 @@ stream client while the files it watches change."""
 
 from __future__ import annotations
 
+import base64
 import html
 import http.client
+import io
 import json
 import os
 import re
@@ -144,11 +146,15 @@ def _problems_of(source: Path, theme: Path) -> list[str]:
 
 
 def test_the_page_is_the_edition_with_the_listening_script(previewing: Previewing) -> None:
-    """The script (and nothing else) is put into the edition's bytes, before </body>."""
+    """The script (and nothing else) is put into the edition's bytes, before </body>; the
+    edition's font subsets hold whole scripts, and nothing else differs."""
     status, served = previewing.get()
     assert status == 200
     folder = previewing.folder
-    edition = page(*reportexport.load(folder / "report.yaml", folder / "theme.yaml"))
+    loaded = reportexport.load(folder / "report.yaml", folder / "theme.yaml")
+    edition = page(*loaded, whole_scripts=True)
+    fonts_cut_out = re.compile(rb'url\("data:font/woff2;base64,[^"]+"\)')
+    assert fonts_cut_out.sub(b"font", edition) == fonts_cut_out.sub(b"font", page(*loaded))
     assert b"EventSource" not in edition and OVERLAY_ID.encode() not in edition
     end = edition.rindex(b"</body>")
     added = served.encode()[end:len(served.encode()) - (len(edition) - end)]
@@ -252,6 +258,27 @@ def test_the_theme_its_fonts_and_images_are_watched(previewing: Previewing) -> N
         assert _image_uris(previewing.get()[1]) != before_image
     finally:
         stream.close()
+
+
+def test_a_letter_new_to_the_page_needs_no_new_font_subsets(previewing: Previewing) -> None:
+    """The faces are cut to whole scripts: typing a letter the page did not show yet
+    leaves them as they were (they are not cut and compressed again), and the letter
+    is in them."""
+    stream = previewing.events()
+    try:
+        before = _font_uris(previewing.get()[1])
+        _edit(previewing.folder / "report.yaml", "Just one paragraph.",
+              "Just one paragraph, quickly, Zoë’s quiz.")
+        assert stream.next()[0] == "reload"
+        served = previewing.get()[1]
+        assert "Zoë’s quiz" in served
+        assert _font_uris(served) == before
+    finally:
+        stream.close()
+    regular = base64.b64decode(before["Caladea", "normal", "normal"].partition(",")[2])
+    from fontTools.ttLib import TTFont
+
+    assert {ord(letter) for letter in "Zoë’sqz"} <= set(TTFont(io.BytesIO(regular)).getBestCmap())
 
 
 def test_a_font_replaced_in_place_is_checked_again(previewing: Previewing) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import reportexport.theme
 from conftest import DATA, ROOT
 from readers import TEXT_READERS
 
@@ -82,7 +83,10 @@ def _edit(path: Path, old: str, new: str, *, by_rename: bool = False) -> None:
 def test_watch_rebuilds_on_every_kind_of_save_and_survives_a_bad_one(
         watching: Watching) -> None:
     source = watching.folder / "report.yaml"
-    assert watching.next_outcome()[-1].startswith("reportexport: built")
+    built = watching.next_outcome()[-1]
+    # What each edition took, as the writer may want to know which to leave out.
+    assert re.fullmatch(r"reportexport: built (minimal\.\w+, ){3}minimal\.\w+ in \d+ ms "
+                        r"\(pdf \d+, docx \d+, epub \d+, html \d+ ms\)", built), built
     assert all("Just one paragraph." in text for text in watching.texts().values())
 
     _edit(source, "Just one paragraph.", "A second version.")
@@ -181,3 +185,69 @@ def test_a_theme_that_is_a_loop_of_links_is_a_problem_and_watching_goes_on(
     finally:
         watcher.process.terminate()
         watcher.process.wait(timeout=60)
+
+
+def _font_names(pdf: Path) -> set[str]:
+    """The PDF's fonts, by their base names without the subset tag."""
+    import pikepdf
+
+    with pikepdf.open(pdf) as document:
+        return {str(font.BaseFont).lstrip("/").partition("+")[2] or str(font.BaseFont)
+                for page in document.pages
+                for font in page.Resources.get("/Font", {}).values()}
+
+
+def test_watch_follows_the_theme_s_own_fonts(tmp_path: Path) -> None:
+    """A font file of the theme replaced in place is read again in every edition: the
+    build processes, which keep the fonts they loaded, are started anew."""
+    shutil.copy(DATA / "valid" / "minimal.yaml", tmp_path / "report.yaml")
+    shutil.copy(ROOT / "styles" / "default.yaml", tmp_path / "theme.yaml")
+    # Its fonts beside it, where a theme's own fonts are looked for first.
+    fonts = reportexport.theme.bundled_fonts_dir()
+    for family in ("Caladea", "Carlito"):
+        for style in ("Regular", "Bold", "Italic", "BoldItalic"):
+            shutil.copy(fonts / f"{family}-{style}.ttf", tmp_path)
+    watcher = Watching(tmp_path)
+    try:
+        assert watcher.next_outcome()[-1].startswith("reportexport: built")
+        out = tmp_path / "out"
+        pdf = next(out.glob("*.pdf"))
+        assert "Caladea-Regular" in _font_names(pdf)
+        before = {path.suffix: path.read_bytes() for path in out.iterdir()}
+        # The body face becomes another, under the same name.
+        shutil.copy(fonts / "Carlito-Regular.ttf", tmp_path / "Caladea-Regular.ttf")
+        assert watcher.next_outcome()[-1].startswith("reportexport: built")
+        assert "Caladea-Regular" not in _font_names(pdf)
+        assert "Carlito" in _font_names(pdf)  # its PostScript name
+        after = {path.suffix: path.read_bytes() for path in out.iterdir()}
+        changed = {suffix for suffix in before if before[suffix] != after[suffix]}
+        assert changed == {".pdf", ".docx", ".epub", ".html"}
+    finally:
+        watcher.process.terminate()
+        watcher.process.wait(timeout=60)
+
+
+def test_watch_writes_the_editions_a_cold_build_writes(tmp_path: Path) -> None:
+    """After rebuilds in warm processes (fonts, covers, subsets kept), every edition is
+    byte for byte the one a cold `reportexport all` of the same source writes."""
+    shutil.copy(DATA / "valid" / "apparatus.yaml", tmp_path / "report.yaml")
+    shutil.copytree(DATA / "valid" / "images", tmp_path / "images")
+    shutil.copy(ROOT / "styles" / "default.yaml", tmp_path / "theme.yaml")
+    watcher = Watching(tmp_path)
+    try:
+        assert watcher.next_outcome()[-1].startswith("reportexport: built")
+        source = tmp_path / "report.yaml"
+        _edit(source, "Findings follow.", "Findings follow.^[A note, new in this save.]")
+        assert watcher.next_outcome()[-1].startswith("reportexport: built")
+        _edit(source, "title: Apparatus report", "title: Apparatus report, revised")
+        assert watcher.next_outcome()[-1].startswith("reportexport: built")
+    finally:
+        watcher.process.terminate()
+        watcher.process.wait(timeout=60)
+    subprocess.run([sys.executable, "-m", "reportexport", "all", "report.yaml", "-o", "cold",
+                    "--style", "theme.yaml", "-q"], cwd=tmp_path, check=True,
+                   env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"})
+    cold = sorted((tmp_path / "cold").iterdir())  # named after the new title
+    assert [path.suffix for path in cold] == [".docx", ".epub", ".html", ".pdf"]
+    for path in cold:
+        assert (tmp_path / "out" / path.name).read_bytes() == path.read_bytes(), path.name

@@ -194,20 +194,33 @@ class Builder:
     reading the source overlaps the two. A watcher keeps one Builder across
     rebuilds, so that libraries are imported and fonts loaded once; with
     `keep_ready`, the next build's shares are handed out as soon as one ends.
+    An `isolated` Builder builds every edition in a worker process (one at
+    least), none in this one, so that `restart` leaves no exporter with what
+    it loaded before (a watcher's theme fonts that changed).
     """
 
     def __init__(self, formats: Sequence[str] | None = None, *, options: Options | None = None,
-                 parallel: bool = True, keep_ready: bool = False) -> None:
+                 parallel: bool = True, keep_ready: bool = False, isolated: bool = False) -> None:
         options = options or {}
         self._keep_ready = keep_ready
+        self._isolated = isolated
         names = list(exporters.registered()) if formats is None else list(formats)
         self.exporters = [exporters.load(name, **options.get(name, {})) for name in names]
-        self._processes = max(min(len(self.exporters), _free_cores()) if parallel else 1, 1)
+        self._wanted = max(min(len(self.exporters), _free_cores()) if parallel else 1, 1)
         self._measured: dict[str, float] = {}  # seconds each edition took to write last time
-        self._share_out()
         self._pool: ProcessPoolExecutor | None = None
         # Shares handed out, waiting for a source:
         self._waiting: list[Future[dict[str, float]]] = []
+        try:
+            self._start()
+        except BaseException as exc:  # no `with` block will close this Builder
+            self.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+
+    def _start(self) -> None:
+        """Share the formats out, start the worker processes and hand them their shares."""
+        self._processes = self._wanted
+        self._share_out()
         if self._shares:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -221,19 +234,22 @@ class Builder:
             self._pool = ProcessPoolExecutor(max_workers=len(self._shares), mp_context=context,
                                              initializer=_attach,
                                              initargs=(self._inbox, self._outbox))
-        try:
-            if self._pool is not None:
-                self._hand_out()
-            for exporter in self._own:
-                _prepare(exporter)
-        except BaseException as exc:  # no `with` block will close this Builder
-            self.__exit__(type(exc), exc, exc.__traceback__)
-            raise
+            self._hand_out()
+        for exporter in self._own:
+            _prepare(exporter)
+
+    def restart(self) -> None:
+        """New worker processes, which know nothing of the fonts the old ones loaded
+        (reportlab's registry, glyph caches): for a watcher whose theme's font files changed.
+        Only an `isolated` Builder, which builds nothing in this process, forgets them all."""
+        self.close()
+        self._start()
 
     def _share_out(self) -> None:
         shares = [[self.exporters[i] for i in group]
                   for group in _groups(self.exporters, self._processes, self._measured)]
-        self._own = shares.pop()  # _groups gives the lightest share last
+        # _groups gives the lightest share last: this process's, unless isolated.
+        self._own = [] if self._isolated else shares.pop()
         self._shares = shares
 
     def _hand_out(self, prepare: Sequence[Exporter] = ()) -> None:
@@ -247,11 +263,18 @@ class Builder:
         Every process gets every exporter ready while the writer edits, so a
         share that moves to another process costs that process no import.
         """
-        for exporter in self.exporters:
-            _prepare(exporter)
+        if not self._isolated:
+            for exporter in self.exporters:
+                _prepare(exporter)
         if self._pool is not None:
             self._share_out()
             self._hand_out(prepare=self.exporters)
+
+    @property
+    def times(self) -> dict[str, float]:
+        """The seconds each edition took to write in its last build, by format name."""
+        return {exporter.name: self._measured[exporter.name] for exporter in self.exporters
+                if exporter.name in self._measured}
 
     def __enter__(self) -> Builder:
         return self

@@ -182,6 +182,7 @@ def _add_project_commands(commands: argparse._SubParsersAction[_Parser],
         description="Check a source (and optionally a theme) and report every problem at once.",
     )
     _add_source(validate)
+    _add_options(validate, reportexport.formats())
 
     sub["formats"] = commands.add_parser(
         "formats", help="list the registered formats",
@@ -372,9 +373,11 @@ def _watch(args: argparse.Namespace) -> int:
     extra = tuple(Path(value) for values in options.values() for value in values.values()
                   if isinstance(value, Path))
     progress = _Progress(args.quiet)
-    watcher = Watcher(args.source, _style(args), extra)
+    watcher = Watcher(args.source, _style(args), extra, fonts=True)
     try:
-        with reportexport.Builder(formats, options=options, keep_ready=True) as builder:
+        # Isolated: a font file that changes is loaded again by new build processes.
+        with reportexport.Builder(formats, options=options, keep_ready=True,
+                                  isolated=True) as builder:
             watch(watcher, builder, args.output, progress.say,
                   lambda line: print(line, file=sys.stderr, flush=True))
     except KeyboardInterrupt:
@@ -434,6 +437,30 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _validate(args: argparse.Namespace) -> int:
+    _check_source(args.source)
+    style = _style(args)
+    # The build's options (a Word template) are checked as a build opens them, and their
+    # problems listed with the source's.
+    given = _options(args, reportexport.formats())
+    refused = [problem for name, options in given.items()
+               for problem in exporters.load(name, **options).check_options()]
+    try:
+        report, _ = reportexport.load(args.source, style)
+    except InputError as exc:
+        raise InputError([*refused, *exc.problems]) from None
+    if refused:
+        raise InputError(refused)
+    # Say what was checked: the theme too, which a typo in --style would not be.
+    theme = "the built-in theme" if style is None else str(style)
+    count = sum(1 for _ in report.walk())
+    files = "".join(f"; {value}: ok" for options in given.values()
+                    for value in options.values() if isinstance(value, Path))
+    print(f"{args.source}: ok ({count} section{'s' * (count != 1)}); {theme}: ok{files}",
+          file=sys.stderr)
+    return EXIT_OK
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "formats":
         for name in reportexport.formats():
@@ -458,15 +485,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "import":
         return _import(args)
     if args.command == "validate":
-        _check_source(args.source)
-        style = _style(args)
-        report, _ = reportexport.load(args.source, style)
-        # Say what was checked: the theme too, which a typo in --style would not be.
-        theme = "the built-in theme" if style is None else str(style)
-        count = sum(1 for _ in report.walk())
-        print(f"{args.source}: ok ({count} section{'s' * (count != 1)}); {theme}: ok",
-              file=sys.stderr)
-        return EXIT_OK
+        return _validate(args)
     if args.command == "watch":
         return _watch(args)
     if args.command == "preview":

@@ -214,6 +214,7 @@ class Document:
         names the tables (or figures) in reading order, those inside callouts too."""
         def listed(kind: str) -> tuple[tuple[Table | Figure, Anchor], ...]:
             wanted = Table if kind == "tables" else Figure
+            # Those in callouts too: they are numbered with the rest.
             return tuple((block, anchor) for anchor in self.outline
                          for block in nested_blocks(anchor.section.blocks)
                          if isinstance(block, Table | Figure) and isinstance(block, wanted))

@@ -42,10 +42,12 @@ Render = Callable[[Report, Theme], bytes]
 
 
 def html_page(report: Report, theme: Theme) -> bytes:
-    """The HTML edition of `report`, the whole self-contained page."""
+    """The HTML edition of `report`, the whole self-contained page, its fonts cut to whole
+    scripts: a letter typed that the page did not show yet needs no new cut (the
+    edition's fonts hold only the characters it shows)."""
     from reportexport.exporters.html import page
 
-    return page(report, theme)
+    return page(report, theme, whole_scripts=True)
 
 
 class PortUnavailable(Exception):

@@ -15,9 +15,11 @@ from reportexport.source.problems import ExportError, InputError
 from reportexport.theme import Theme, bundled_fonts_dir
 from reportexport.typography import forget_fonts
 
-#: watchfiles waits this long after the last change before yielding (ms): an
-#: editor's several writes for one save, or several quick saves, give one rebuild.
-QUIET_MS = 50
+#: watchfiles looks for changes this often (ms), and yields once a look finds no new
+#: file or kind of change: an editor's several writes for one save, or several quick
+#: saves, give one rebuild. Its wait from a save is one to two steps, so a short step
+#: is a quick rebuild (see "Watching" in benchmarks/README.md).
+QUIET_MS = 10
 #: ... and yields at the latest this long after the first change (ms).
 LONGEST_MS = 400
 
@@ -37,9 +39,10 @@ class Watcher:
     `fonts`, a font file of it) changes.
 
     `watch` and `reportexport preview` both follow a Watcher: `changes` says which
-    of its files changed, `load` reads them again. The preview follows the theme's
-    own fonts too; `watch` does not yet, since its build processes keep the fonts they
-    loaded (reportlab's registry, glyph caches) for the life of the process.
+    of its files changed, `load` reads them again. With `fonts`, it follows the
+    theme's own font files too: `load` then forgets what this process read of them,
+    and `watch` starts its build processes anew (`fonts_changed`), since they keep
+    the fonts they loaded (reportlab's registry, glyph caches).
     """
 
     source: Path
@@ -62,12 +65,16 @@ class Watcher:
         a theme's own fonts beside it (the bundled ones do not change)."""
         return {resolved(path).parent for path in self._given()}
 
+    def fonts_changed(self, changed: set[Path]) -> bool:
+        """Whether `changed` holds a font file of the last good theme's own."""
+        return bool(changed & {resolved(path) for path in self._fonts})
+
     def load(self, changed: set[Path]) -> tuple[Report, Theme]:
         """The source, and the theme as loaded last unless its file or a font file of it
         changed (or it never loaded): then both are read, so that one message lists the
         problems of both."""
         style_changed = self.style is not None and resolved(self.style) in changed
-        font_changed = bool(changed & {resolved(path) for path in self._fonts})
+        font_changed = self.fonts_changed(changed)
         if font_changed:
             forget_fonts()
         if self._theme is None or style_changed or font_changed:
@@ -117,6 +124,8 @@ def watch(watcher: Watcher, builder: Builder, out_dir: Path, say: Callable[[str]
 
     def rebuild(changed: set[Path]) -> None:
         start = time.perf_counter()
+        if watcher.fonts_changed(changed):
+            builder.restart()  # new processes: the old ones keep the fonts they loaded
         try:
             report, theme = watcher.load(changed)
             paths = builder.build(report, theme, out_dir, inputs=[watcher.source])
@@ -130,8 +139,9 @@ def watch(watcher: Watcher, builder: Builder, out_dir: Path, say: Callable[[str]
             complain(f"reportexport: {exc}; the editions in place are unchanged")
             return
         took = time.perf_counter() - start
+        each = ", ".join(f"{name} {seconds * 1000:.0f}" for name, seconds in builder.times.items())
         say(f"reportexport: built {', '.join(path.name for path in paths)} "
-            f"in {took * 1000:.0f} ms")
+            f"in {took * 1000:.0f} ms ({each} ms)")
 
     changed_files = changes(watcher)
     next(changed_files)  # watching from here on: a save during the first build is seen

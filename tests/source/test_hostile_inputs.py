@@ -18,6 +18,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import warnings
 import zipfile
 import zlib
 from pathlib import Path
@@ -104,6 +105,40 @@ def test_a_path_that_is_no_regular_file_is_refused_by_name(
     if role == "font":  # located at the theme's entry, said once
         assert "theme.yaml:14:14: fonts.body.regular: font file 'input.ttf'" in result.stderr
     assert_nothing_written(tmp_path / "out")
+
+
+def test_an_image_that_is_no_regular_file_is_refused_by_what_it_is(tmp_path: Path) -> None:
+    """A figure's image or the logo that is a FIFO is named for what it is (once: 'no such
+    image file', though the name was there). A device is reached only by a link, which
+    leads out of the source's folder (refused as such)."""
+    _special("fifo", tmp_path / "chart.png")
+    source = tmp_path / "report.yaml"
+    source.write_text("metadata: {title: T, publisher: P, authors: A, date: '2024-01-31', "
+                      "language: en, logo: chart.png}\n"
+                      "sections:\n  - id: s\n    title: S\n    blocks:\n"
+                      "      - figure: {image: chart.png, alt: A chart}\n", encoding="utf-8")
+    result = run_bounded("validate", source)
+    assert_refused(result, source, f"'chart.png' {_SAID['fifo']}, not an image file")
+    assert "metadata.logo" in result.stderr and "figure.image" in result.stderr
+
+
+def test_pillows_own_size_warning_stays_off_the_terminal(tmp_path: Path) -> None:
+    """Pillow warns of an image over 89 million pixels as it opens one; the check refuses
+    it over 40 million in its own words, and the warning printed beside them."""
+    from PIL import Image
+
+    from imagecases import png_chunk
+    from reportexport.source.images import ImageProblem, check_image
+
+    header = struct.pack(">IIBBBBB", 10_000, 10_000, 1, 0, 0, 0, 0)
+    (tmp_path / "big.png").write_bytes(
+        b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", zlib.compress(b"")) + png_chunk(b"IEND", b""))
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        with pytest.raises(ImageProblem, match="10000 × 10000 pixels"):
+            check_image("big.png", tmp_path)
+    assert [w for w in seen if issubclass(w.category, Image.DecompressionBombWarning)] == []
 
 
 # --- Fonts that are not fonts --------------------------------------------------------------

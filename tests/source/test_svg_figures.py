@@ -11,8 +11,10 @@ from __future__ import annotations
 import base64
 import io
 import shutil
+import struct
 import subprocess
 import zipfile
+import zlib
 from pathlib import Path
 
 import pikepdf
@@ -21,6 +23,7 @@ from lxml import etree
 from PIL import Image
 
 from conftest import DATA
+from imagecases import png_chunk
 from readers import normalise, pdf_text
 from reportexport.building import build
 from reportexport.model import Figure, Report
@@ -93,6 +96,32 @@ def test_pdf_figure_is_tagged_with_alt_around_its_drawing(editions: dict[str, Pa
     assert alts == [_figure(report).alt]
 
 
+def test_pdf_draws_an_svg_shown_twice_from_one_rendering(
+        tmp_path: Path, theme: Theme, monkeypatch: pytest.MonkeyPatch) -> None:
+    from svglib.svglib import SvgRenderer
+
+    shutil.copytree(SVG.parent, tmp_path / "images")
+    twice = SOURCE.read_text(encoding="utf-8").replace(
+        "      - paragraph: After the chart.",
+        "      - figure: {image: images/turnout.svg, alt: The same chart again}\n"
+        "      - paragraph: After the chart.")
+    (tmp_path / "twice.yaml").write_text(twice, encoding="utf-8")
+    source = load_report(tmp_path / "twice.yaml")  # whose check renders the file once
+    rendered = []
+    render = SvgRenderer.render
+    monkeypatch.setattr(SvgRenderer, "render",
+                        lambda renderer, node: rendered.append(node) or render(renderer, node))
+    [pdf] = build(source, theme, ["pdf"], tmp_path / "out")
+    assert len(rendered) == 1, "the same SVG at the same size was rendered again"
+    text = normalise(pdf_text(pdf))
+    for words in DRAWN[1:]:  # the first is the caption's too
+        assert text.count(words) == 2, words
+    with pikepdf.open(pdf) as document:
+        alts = [str(node.Alt) for node in _struct_nodes(document.Root.StructTreeRoot)
+                if node.get("/S") == pikepdf.Name.Figure]
+    assert alts == [_figure(load_report(SOURCE)).alt, "The same chart again"]
+
+
 def _struct_nodes(node: pikepdf.Object) -> list[pikepdf.Dictionary]:
     found: list[pikepdf.Dictionary] = []
     kids = node.get("/K")
@@ -130,6 +159,26 @@ def test_docx_holds_the_svg_and_its_png_fallback(editions: dict[str, Path]) -> N
     defaults = {d.get("Extension"): d.get("ContentType") for d in types.iterfind("ct:Default", NS)}
     assert declared.get("/" + svg_part, defaults.get("svg")) == "image/svg+xml"
     assert declared.get("/" + png_part, defaults.get("png")) == "image/png"
+
+
+def test_docx_renders_an_svg_sized_in_millimetres(theme: Theme, tmp_path: Path) -> None:
+    """resvg reads mm, pt and in only at a dpi it is given (at its default, it refused the
+    SVG: "invalid size", and the build failed)."""
+    (tmp_path / "ruler.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="50mm" height="20mm">'
+        '<rect width="100%" height="100%" fill="#16344d"/></svg>', encoding="utf-8")
+    source = tmp_path / "report.yaml"
+    source.write_text(SOURCE.read_text(encoding="utf-8").replace("images/turnout.svg",
+                                                                 "ruler.svg"), encoding="utf-8")
+    [docx] = build(load_report(source), theme, ["docx"], tmp_path / "out")
+    with zipfile.ZipFile(docx) as archive:
+        [png] = [archive.read(name) for name in archive.namelist() if name.endswith(".png")]
+    with Image.open(io.BytesIO(png)) as picture:
+        # 50 × 20 mm at 150 dpi (the layout rounds the SVG's size to whole CSS px); the
+        # rectangle fills it.
+        width, height = picture.size
+        assert abs(width - 295) <= 1 and abs(height - 118) <= 1
+        assert picture.convert("RGB").getpixel((150, 60)) == (0x16, 0x34, 0x4D)
 
 
 @pytest.mark.conformance
@@ -232,8 +281,74 @@ def test_references_within_the_svg_and_data_images_are_allowed(content: str) -> 
     (('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE svg [<!ENTITY a "b">]>'
       + _SVG.format('width="10" height="10"', "<text>&a;</text>")).encode("utf-16"),
      "declares a document type"),
+
+    (_SVG.format('width="10" height="10"', "<SCRIPT>alert(1)</SCRIPT>"),
+     "holds a <SCRIPT> element"),
+    (_SVG.format('width="10" height="10" xmlns:h="http://www.w3.org/1999/xhtml"',
+                 "<h:iframe/>"), "holds a <iframe> element"),
+    (_SVG.format('width="10" height="10"', '<a xlink:href="#r"><rect id="r"/></a>'),
+     "holds a link (<a href>)"),
+    # CSS escapes spell url( and @import as CSS reads them.
+    (_SVG.format('width="10" height="10"',
+                 r"<style>rect { fill: u\72l(https://example.com/x.png) }</style>"),
+     "refers to 'https://example.com/x.png' outside itself (<style>)"),
+    (_SVG.format('width="10" height="10"', r"<style>@im\port 'x.css';</style>"),
+     "imports a style sheet"),
+    (_SVG.format('width="10" height="10"',
+                 r'<rect style="fill: \75 rl(https://example.com/y)" width="1" height="1"/>'),
+     "refers to 'https://example.com/y' outside itself (<rect style>)"),
+    # An animation that sets an href sets a reference.
+    (_SVG.format('width="10" height="10"',
+                 '<a><set attributeName="href" to="javascript:alert(1)"/></a>'),
+     "refers to 'javascript:alert(1)' outside itself (<set attributeName>)"),
+    (_SVG.format('width="10" height="10"', '<image width="1" height="1"><animate '
+                 'attributeName="xlink:href" values="#a;https://example.com/p.png"/></image>'),
+     "refers to 'https://example.com/p.png'"),
+    # What the editions' renderers would fail on, refused before a build meets it.
+    (_SVG.format('width="10" height="10"', "").encode("utf-16"), "is not UTF-8 text"),
+    ('<?xml version="1.0" encoding="ISO-8859-1"?>' + _SVG.format('width="10" height="10"', ""),
+     "declares its encoding as ISO-8859-1"),
+    (_SVG.format('width="10" height="10"',
+                 '<g id="a"><use href="#b"/></g><g id="b"><use href="#a"/></g>'),
+     "expands to too many elements"),
+    (_SVG.format('width="10" height="10"', '<path d="M0 0 L1e25 0" stroke="black"/>'),
+     "too large for a PDF"),
 ])
 def test_what_the_check_refuses(document: str | bytes, said: str) -> None:
     data = document.encode() if isinstance(document, str) else document
     with pytest.raises(SvgProblem, match=said.replace("(", r"\(").replace(")", r"\)")):
         check_svg(data)
+
+
+def test_a_renderers_warnings_stay_quiet(capfd: pytest.CaptureFixture[str]) -> None:
+    """svglib's warnings (a <use> of itself) would reach the terminal."""
+    check_svg(_SVG.format('width="10" height="10"', '<g id="a"><use href="#a"/></g>').encode())
+    assert capfd.readouterr().err == ""
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    """A PNG's signature, header and an empty image data chunk: all Pillow reads to know
+    its size (its pixels are never there)."""
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header)
+            + png_chunk(b"IDAT", zlib.compress(b"")) + png_chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize(("picture", "said"), [
+    (base64.b64encode(b"AAAA").decode(), "embeds a picture that cannot be read as PNG or JPEG"),
+    (base64.b64encode(_png_header_only(8000, 8000)).decode(),
+     "embeds a picture of 8000 × 8000 pixels (<image href>) (line 1 of the SVG); the limit "
+     "is 40 million pixels"),
+    (base64.b64encode(_png_header_only(30000, 30000)).decode(),
+     "embeds a picture too large to be decoded safely"),
+])
+def test_an_embedded_picture_is_checked_as_a_figures_own_before_it_is_decoded(
+        picture: str, said: str, capfd: pytest.CaptureFixture[str]) -> None:
+    """resvg and svglib decode an embedded picture whole: a 150 KB SVG holding a PNG of
+    30,000 pixels square made resvg ask for 3.6 GB and abort the process."""
+    document = _SVG.format('width="10" height="10"', '<image width="1" height="1" '
+                           f'href="data:image/png;base64,{picture}"/>')
+    with pytest.raises(SvgProblem) as refused:
+        check_svg(document.encode())
+    assert said in str(refused.value)
+    assert capfd.readouterr().err == ""  # no Pillow warning on the terminal

@@ -93,6 +93,28 @@ def test_a_sixty_word_title_is_whole_on_the_cover(tmp_path: Path) -> None:
         assert not missing, f"{len(missing)} of the title's words are not on the cover"
 
 
+@pytest.mark.parametrize(("authors", "held"), [(40, True), (400, False)])
+def test_a_cover_that_cannot_hold_its_text_is_refused_not_cut(tmp_path: Path, authors: int,
+                                                              held: bool) -> None:
+    """Four hundred authors ran off the foot of the PDF's cover, three quarters of them
+    lost, and the build succeeded; forty are all on it."""
+    source = _report(tmp_path, "  title: T", "      - paragraph: Text.\n")
+    names = [f"Author{i:03d} Surname" for i in range(authors)]
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "authors: [A]", f"authors: [{', '.join(names)}]"), encoding="utf-8")
+    pdf = tmp_path / "out" / "cover.pdf"
+    result = run_cli("pdf", source, "-o", pdf)
+    if held:
+        assert result.code == 0, result.stderr
+        cover = _page_text(pdf, 1)
+        assert all(name.split()[0] in cover for name in names)
+    else:
+        assert result.code == 2 and "Traceback" not in result.stderr
+        assert "the PDF's cover cannot hold the title, subtitle, authors and facts" \
+            in result.stderr
+        assert not pdf.exists()
+
+
 def test_words_with_hyphens_break_after_them_and_nowhere_else(tmp_path: Path) -> None:
     compounds = ["sub-sample", "well-known", "state-of-the-art", "long-established",
                  "cost\u2013benefit", "election-related"]

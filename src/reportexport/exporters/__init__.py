@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
 
     from reportexport.model import Report
+    from reportexport.source.problems import Problem
     from reportexport.theme import Theme
 
 GROUP = "reportexport.exporters"
@@ -87,6 +88,14 @@ class Exporter:
         Optional. A multi-format build calls it in the worker process that
         will build the edition, while the source is still being read.
         """
+
+    def check_options(self) -> list[Problem]:
+        """What is wrong with the options' files (a Word template that is no Word
+        document), as a build would find it.
+
+        Optional. `reportexport validate` calls it when options are given to it.
+        """
+        return []
 
     def export(self, report: Report, theme: Theme, destination: Path) -> None:
         """Write the edition to `destination` (the caller makes the write atomic)."""

@@ -11,16 +11,24 @@ sRGB pixels (16-bit grey, CMYK, colour profiles, PNG gamma), turned as viewers s
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import io
 import struct
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reportexport.source import svgimages
-from reportexport.source.inputfiles import MAX_INPUT_BYTES, looks_like_xml, read_bounded
+from reportexport.source.inputfiles import (
+    MAX_INPUT_BYTES,
+    check_regular,
+    looks_like_xml,
+    read_bounded,
+)
 from reportexport.source.problems import InputError
 
 if TYPE_CHECKING:
@@ -118,6 +126,17 @@ def _is_the_file(path: Path, modified: int, size: int) -> bool:
     return _kept(data) is data
 
 
+def _not_a_file(name: str, path: Path, root: Path) -> str:
+    """What stands at `path` instead of an image file (a folder, a FIFO, a device: reading
+    one could block or never end), said as for every other input file."""
+    if path.exists():
+        try:
+            check_regular(path, "an image file")
+        except InputError as exc:
+            return f"'{name}' {exc.problems[0].message}"
+    return f"'{name}': no such image file in {root}"
+
+
 def _located(name: str, folder: Path) -> Path:
     relative = Path(name)
     if relative.is_absolute():
@@ -139,7 +158,7 @@ def _located(name: str, folder: Path) -> Path:
         raise ImageProblem(f"'{name}' is outside the source's folder ({root}); images must be "
                            "in that folder or below it")
     if not is_file:
-        raise ImageProblem(f"'{name}': no such image file in {root}")
+        raise ImageProblem(_not_a_file(name, path, root))
     return path
 
 
@@ -183,7 +202,7 @@ def _checked(path: Path, modified: int, size: int) -> CheckedImage:
 
     try:
         # Opening reads the header only: the size is known before anything is decoded.
-        with Image.open(path) as image:
+        with quiet_size_warnings(), Image.open(path) as image:
             kind, (width, height) = image.format, image.size
             _check_header(image, kind, width, height)
             plan = _plan(image, path)
@@ -211,6 +230,17 @@ def _checked(path: Path, modified: int, size: int) -> CheckedImage:
     turned = plan.orientation in _QUARTER_TURNS
     return CheckedImage(path, MEDIA_TYPES[str(kind)], *((height, width) if turned
                                                         else (width, height)))
+
+
+@contextlib.contextmanager
+def quiet_size_warnings() -> Iterator[None]:
+    """Pillow warns, on the terminal, of images over its own limit (89 million pixels) as
+    it opens them; the checks refuse those over MAX_PIXELS with a message of their own."""
+    from PIL import Image
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        yield
 
 
 def _max_text_mib() -> int:

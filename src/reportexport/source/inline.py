@@ -33,11 +33,15 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 
 
 class MarkupError(ValueError):
-    """Markup the source may not use; the message says why, `markup` what to look for."""
+    """Markup the source may not use; the message says why, `markup` what to look for.
+
+    `parse` raises the text's first; its `all` holds every one the text has, in order.
+    """
 
     def __init__(self, message: str, markup: str = "") -> None:
         super().__init__(message)
         self.markup = markup
+        self.all: list[MarkupError] = [self]
 
 
 @cache
@@ -102,11 +106,25 @@ def parse(text: str, number: Callable[[], int] = lambda: 0) -> Inlines:
     env: dict[str, Any] = {}
     [token] = _parser().parseInline(text, env)
     footnotes = env.get("footnotes", {}).get("list", {})
-    return _nodes(token.children or [], footnotes, number, inside_note=False)
+    # Every mistake in the text is noted, not only the first, so that one run lists all.
+    errors: list[MarkupError] = []
+    nodes = _nodes(token.children or [], _Context(footnotes, number, errors),
+                   inside_note=False)
+    if errors:
+        errors[0].all = errors
+        raise errors[0]
+    return nodes
 
 
-def _nodes(tokens: list[Any], footnotes: dict[int, Any], number: Callable[[], int], *,
-           inside_note: bool) -> Inlines:
+class _Context:
+    """What the walk over a text's tokens shares: its notes, their numbering, its errors."""
+
+    def __init__(self, footnotes: dict[int, Any], number: Callable[[], int],
+                 errors: list[MarkupError]) -> None:
+        self.footnotes, self.number, self.errors = footnotes, number, errors
+
+
+def _nodes(tokens: list[Any], context: _Context, *, inside_note: bool) -> Inlines:
     stack: list[tuple[str, str | None, list[Inline]]] = [("", None, [])]
     for child in tokens:
         kind = child.type
@@ -121,14 +139,17 @@ def _nodes(tokens: list[Any], footnotes: dict[int, Any], number: Callable[[], in
                 siblings.append(Text(words))
         elif kind == "footnote_ref":
             if inside_note:
-                raise MarkupError("a note inside a note (^[… ^[…] …]): write it into the "
-                                  "note's own text instead")
+                context.errors.append(MarkupError(
+                    "a note inside a note (^[… ^[…] …]): write it into the note's own text "
+                    "instead"))
+                continue
             if any(opened == "link" for opened, _, _ in stack):
-                raise MarkupError("a note inside a link's words: put the note after the link")
-            note = footnotes[child.meta["id"]]
-            mark = number()
-            words_of_note = _nodes(note.get("tokens") or [], footnotes, number,
-                                   inside_note=True)
+                context.errors.append(MarkupError(
+                    "a note inside a link's words: put the note after the link"))
+                continue
+            note = context.footnotes[child.meta["id"]]
+            mark = context.number()
+            words_of_note = _nodes(note.get("tokens") or [], context, inside_note=True)
             stack[-1][2].append(Note(mark, words_of_note))
         elif kind.endswith("_open"):
             href = child.attrs.get("href") if kind == "link_open" else None
@@ -142,7 +163,11 @@ def _nodes(tokens: list[Any], footnotes: dict[int, Any], number: Callable[[], in
             elif opened == "strong":
                 node = Strong(tuple(content))
             else:
-                node = _link(href or "", tuple(content))
+                try:
+                    node = _link(href or "", tuple(content))
+                except MarkupError as exc:
+                    context.errors.append(exc)
+                    continue
             stack[-1][2].append(node)
         else:  # a token kind no enabled rule makes
             raise AssertionError(f"unexpected inline token {kind}")

@@ -63,6 +63,14 @@ MAX_FACTS = 8
 
 #: Characters XML 1.0 cannot carry: they would corrupt the DOCX and EPUB.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Characters XML carries but HTML forbids (the Nu checker: "Forbidden code point"), so the
+#: web edition could not: a carriage return (which HTML turns into a line feed), DEL and the
+#: C1 controls (U+0080-U+009F, which a Windows-1252 paste can leave), and the noncharacters
+#: (U+FDD0-U+FDEF, and the last two code points of every plane past the first).
+_HTML_FORBIDDEN = re.compile("[\r\x7f-\x9f\ufdd0-\ufdef"
+                             + "".join(f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}"
+                                       for plane in range(0x10000, 0x110000, 0x10000))
+                             + "]")
 
 #: What the schema's date pattern accepts; only such text can be a real date or not.
 _DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -127,6 +135,12 @@ def _xml_problems(located: LocatedData, strings: list[tuple[DataPath, str]]) -> 
                     "cannot be carried by XML (DOCX, EPUB); remove it",
                 )
             )
+        elif match := _HTML_FORBIDDEN.search(text):
+            code = ord(match.group())
+            kind = "control character" if code <= 0x9F else "noncharacter"
+            problems.append(located.problem(
+                path, f"{kind} U+{code:04X} at position {match.start() + 1} of the text is "
+                "forbidden in HTML (the web edition); remove it"))
     return problems
 
 
@@ -233,6 +247,10 @@ def _section_problems(located: LocatedData) -> list[Problem]:
     return problems
 
 
+#: The schema's pattern for an ISBN: digits, hyphens and spaces, ending in a digit or X.
+_ISBN_SHAPE = re.compile(r"[0-9][0-9 -]*[0-9Xx]")
+
+
 def isbn_check_digit(digits: str) -> str:
     """The check digit of an ISBN whose other digits are `digits` (9 for an ISBN-10,
     12 for an ISBN-13): "0"–"9", or "X" (ten) for an ISBN-10."""
@@ -246,8 +264,8 @@ def _isbn_problems(located: LocatedData) -> list[Problem]:
     """An ISBN of the wrong length, or whose check digit is not the one its digits give."""
     path = ("metadata", "isbn")
     isbn = _at(located.data, path)
-    if not isinstance(isbn, str):
-        return []
+    if not isinstance(isbn, str) or not _ISBN_SHAPE.fullmatch(isbn):
+        return []  # the schema's pattern said so: one message is enough
     compact = re.sub(r"[\s-]", "", isbn)
     if not re.fullmatch(r"[0-9]{9}[0-9Xx]|[0-9]{13}", compact):
         return [located.problem(path, f"'{isbn}' is not an ISBN: an ISBN has 13 digits "
@@ -261,6 +279,18 @@ def _isbn_problems(located: LocatedData) -> list[Problem]:
     return [located.problem(path, (
         f"ISBN '{isbn}' ends in the check digit {compact[-1]}, but its other digits give "
         f"{expected}: a digit is mistyped somewhere, or the check digit should be {expected}"))]
+
+
+def _invisible_problems(located: LocatedData, strings: list[tuple[DataPath, str]]
+                        ) -> list[Problem]:
+    """Texts that print nothing a reader can see: only zero-width, format or combining
+    characters (whitespace alone the schema refuses). A title or heading of them is an
+    unnamed entry in every contents and a link with no name on the web page; a publisher
+    of them, a line the PDF's cover cannot size. A table cell may be empty anyway."""
+    return [located.problem(path, "has no character a reader can see (only zero-width, "
+                                  "format or combining characters): write its words")
+            for path, text in strings
+            if text.strip() and "rows" not in path and not inline.readable(text)]
 
 
 def _length_problems(located: LocatedData, strings: list[tuple[DataPath, str]]
@@ -292,9 +322,10 @@ def slugify(text: str) -> str:
     return slug[:80].rstrip("-") or "report"
 
 
-def _link_start(text: str, markup: str) -> int:
-    """Where the link whose `](…` part is `markup` begins in `text` (its `[`), or -1."""
-    end = text.find(markup)
+def _link_start(text: str, markup: str, start: int = 0) -> int:
+    """Where the first link from `start` whose `](…` part is `markup` begins in `text`
+    (its `[`), or -1."""
+    end = text.find(markup, start)
     return text.rfind("[", 0, end) if end >= 0 else -1
 
 
@@ -323,8 +354,14 @@ class _RichTextReader:
         try:
             content = inline.parse(text.strip())
         except inline.MarkupError as exc:
-            offset = _link_start(text, exc.markup) if exc.markup else -1
-            self.problems.append(self.located.problem_in_text(path, text, offset, str(exc)))
+            searched: dict[str, int] = {}  # for each markup, where the next search for it starts
+            for error in exc.all:
+                offset = -1
+                if error.markup:
+                    offset = _link_start(text, error.markup, searched.get(error.markup, 0))
+                    searched[error.markup] = text.find(error.markup, max(offset, 0)) + 1
+                self.problems.append(self.located.problem_in_text(path, text, offset,
+                                                                  str(error)))
             return (Text(text.strip()),)
         self.references += [(path, ref.target_id) for ref in cross_references(content)]
         return content
@@ -592,7 +629,8 @@ def check_source(file: Path) -> tuple[Report, LocatedData, list[Problem]]:
     problems = schema.check(located, "report")
     strings = located_strings(located.data)  # walked once for both checks of every text
     problems += (_xml_problems(located, strings) + _section_problems(located)
-                 + _length_problems(located, strings) + _isbn_problems(located))
+                 + _length_problems(located, strings) + _isbn_problems(located)
+                 + _invisible_problems(located, strings))
     data = located.data if isinstance(located.data, dict) else {}
     date = _parse_date(located, ("metadata", "date"), problems)
     modified = _parse_date(located, ("metadata", "modified"), problems)
@@ -607,5 +645,18 @@ def check_source(file: Path) -> tuple[Report, LocatedData, list[Problem]]:
     rich.check_references({section.id for _, section in report.walk() if section.id}
                           | {block.id for block in report_blocks(report)
                              if isinstance(block, Table | Figure) and block.id})
-    problems += rich.problems
+    problems += rich.problems + _empty_list_problems(located, report)
     return report, located, problems
+
+
+def _empty_list_problems(located: LocatedData, report: Report) -> list[Problem]:
+    """A list of tables (or figures) the metadata asks for where the report has none:
+    a heading over nothing (and an e-book navigation list EPUBCheck refuses)."""
+    kinds = {"tables": Table, "figures": Figure}
+    present = {kind for kind, block_type in kinds.items()
+               if any(isinstance(block, block_type) for block in report_blocks(report))}
+    return [located.problem(("metadata", "lists", i),
+                            f"a list of {kind} is asked for, but the report has no "
+                            f"{kind.removesuffix('s')}: leave '{kind}' out")
+            for i, kind in enumerate(_items(_at(located.data, ("metadata",)), "lists"))
+            if kind in kinds and kind not in present]

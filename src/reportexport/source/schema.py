@@ -189,6 +189,8 @@ def _problems_for(error: Any, name: str, located: LocatedData) -> list[Problem]:
         return [located.problem(path, _enum_message(error.instance, schema["enum"], found))]
     if custom and kind in ("pattern", "minLength", "minProperties", "maxProperties", "anyOf"):
         return [located.problem(path, _with_found(custom, error.instance, path, located))]
+    if kind == "uniqueItems" and isinstance(error.instance, list):
+        return _repeated_items(error.instance, path, located)
     if kind == "minItems":
         count = schema["minItems"]
         items = len(error.instance) if isinstance(error.instance, list) else 0
@@ -199,10 +201,26 @@ def _problems_for(error: Any, name: str, located: LocatedData) -> list[Problem]:
             located.problem(
                 path,
                 f"expected a number from {schema.get('minimum', '-∞')} to "
-                f"{schema.get('maximum', '∞')}; found {_found(error.instance, path, located)}",
+                f"{schema.get('maximum', '∞')}; found "
+                # A number out of range: quoting it would make it no number at all.
+                f"{_found(error.instance, path, located).split('; to keep it as text')[0]}",
             )
         ]
     return [located.problem(path, error.message)]
+
+
+def _repeated_items(items: list[Any], path: tuple[str | int, ...],
+                    located: LocatedData) -> list[Problem]:
+    """Each item given again, where it is given again (jsonschema's own words print the
+    list as JSON: '["tables","tables"] has non-unique elements')."""
+    seen: list[Any] = []
+    problems = []
+    for index, item in enumerate(items):
+        if item in seen:
+            problems.append(located.problem(
+                (*path, index), f"{_quoted(str(item))} is given twice: give each once"))
+        seen.append(item)
+    return problems
 
 
 def _comma_hint(mapping: Any, key: str, path: tuple[str | int, ...],

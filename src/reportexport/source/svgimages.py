@@ -9,6 +9,7 @@ no document type declaration (whose entities could expand or fetch).
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
 MEDIA_TYPE = "image/svg+xml"
 SVG_NS = "http://www.w3.org/2000/svg"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
 #: CSS pixels to the inch: how an SVG's own size (in px, or in user units) maps to print.
 CSS_PX_PER_INCH = 96
 #: Neither side of an SVG may claim more than this (CSS px, 2.6 m): it is laid out, and
@@ -119,14 +121,61 @@ class _AnyFont:
         return "Helvetica", True
 
 
+def quiet_svglib() -> None:
+    """Keep svglib's warnings ("Circular <use> reference detected, skipping") off the
+    terminal: what it cannot draw, it skips, and what would fail a build is checked here."""
+    logging.getLogger("svglib.svglib").setLevel(logging.CRITICAL)
+
+
+#: An object's repr, as a library's message may quote one (`<_io.BytesIO object at 0x7f…>`):
+#: it says nothing to the author and differs from run to run.
+_OBJECT_REPR = re.compile(r"\s*<[^<>]* at 0x[0-9a-fA-F]+>")
+
+
 def _check_drawable(data: bytes) -> None:
-    """Refuse an SVG svglib cannot draw (a length of 'abc'), which the PDF would fail on."""
+    """Refuse an SVG that an edition's renderer would fail on, as the build would meet it:
+    resvg (the Word fallback) reads only UTF-8 and refuses trees of too many nodes (a <use>
+    loop or bomb); svglib cannot draw a length of 'abc'; reportlab cannot write a number
+    beyond about 1e20 into the PDF."""
+    from reportlab.graphics import renderPDF
     from svglib.svglib import SvgRenderer
 
     try:
-        SvgRenderer("", font_map=_AnyFont()).render(parsed_svg(data))
-    except Exception as exc:  # svglib raises what its parsing meets
-        raise SvgProblem(f"cannot be drawn: {exc}") from None
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SvgProblem("is not UTF-8 text: save it as UTF-8") from None
+    declared = str(parsed_svg(data).getroottree().docinfo.encoding)
+    if declared.upper() != "UTF-8":  # EPUBCheck: "XML documents must be encoded in UTF-8"
+        raise SvgProblem(f"declares its encoding as {declared}: save it as UTF-8, "
+                         "declared so or not at all (an e-book's XML must be UTF-8)")
+    try:
+        _resvg_parsed(text)
+        quiet_svglib()
+        renderPDF.drawToString(SvgRenderer("", font_map=_AnyFont()).render(parsed_svg(data)))
+    except Exception as exc:  # the renderers raise what their parsing meets
+        raise SvgProblem(f"cannot be drawn: {_drawing_failure(exc)}") from None
+
+
+def _drawing_failure(exc: Exception) -> str:
+    """What a renderer's exception says, in the author's terms where it can be."""
+    reason = _OBJECT_REPR.sub("", str(exc)).replace("\n", " ")
+    too_large = re.search(r"number too large (\S+)", reason)
+    if too_large:  # reportlab's fp_str, for any number beyond ±1e20
+        return (f"it holds a coordinate or length too large for a PDF "
+                f"({too_large.group(1)}); keep its numbers within ±1e20")
+    if "nodes limit" in reason:  # resvg's guard against <use> loops and bombs
+        return ("it expands to too many elements (a <use> that refers to itself, or "
+                "uses of uses multiplying)")
+    return reason
+
+
+def _resvg_parsed(text: str) -> None:
+    """Parse the SVG as the Word fallback's renderer does (drawn on one pixel: the parsing
+    is what can fail), with no font and nothing fetched."""
+    import resvg_py
+
+    resvg_py.svg_to_bytes(svg_string=text, width=1, height=1, dpi=CSS_PX_PER_INCH,
+                          skip_system_fonts=True)
 
 
 def _check_element(element: etree._Element) -> None:
@@ -134,7 +183,8 @@ def _check_element(element: etree._Element) -> None:
 
     name = etree.QName(element).localname
     where = f"(line {element.sourceline} of the SVG)"
-    if name in ("script", "foreignObject"):
+    # In any case: EPUBCheck takes a <SCRIPT> for a script (OPF-014, "scripted").
+    if name.lower() in ("script", "foreignobject") or etree.QName(element).namespace == XHTML_NS:
         raise SvgProblem(f"holds a <{name}> element {where}; an SVG figure may hold "
                          "neither scripts nor foreign (HTML) content")
     for attribute, raw in element.attrib.items():
@@ -142,14 +192,42 @@ def _check_element(element: etree._Element) -> None:
         if local.lower().startswith("on"):
             raise SvgProblem(f"has an event attribute {local}= on <{name}> {where}; an SVG "
                              "figure may hold no scripts")
-        targets = [value] if local == "href" else [m.group(2) for m in _URL.finditer(value)]
+        targets = [value] if local == "href" else [
+            m.group(2) for m in _URL.finditer(css_unescaped(value))]
         _check_targets(targets, f"<{name} {local}>", where)
+    if name == "a" and any(etree.QName(key).localname == "href" for key in element.attrib):
+        # An image is never clicked, and EPUBCheck refuses a link in one (RSC-011).
+        raise SvgProblem(f"holds a link (<a href>) {where}: a figure's image cannot be "
+                         "clicked in any edition; keep what the <a> holds, without the <a>")
+    if name in _ANIMATIONS and str(element.get("attributeName", "")).split(":")[-1] == "href":
+        # What an animation sets an href to is a reference as the attribute's own would be.
+        targets = [str(element.get(key)) for key in ("from", "to", "by") if element.get(key)]
+        targets += str(element.get("values", "")).split(";") if element.get("values") else []
+        _check_targets(targets, f"<{name} attributeName>", where)
     if name == "style":
-        css = _text(element)
+        css = css_unescaped(_text(element))
         if "@import" in css.lower():
             raise SvgProblem(f"imports a style sheet (@import in <style>) {where}: an SVG "
                              "image may refer to nothing outside itself")
         _check_targets([m.group(2) for m in _URL.finditer(css)], "<style>", where)
+
+
+#: SVG's animation elements that can set an attribute (SMIL), an href among them.
+_ANIMATIONS = frozenset({"set", "animate"})
+_CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})\s?|(.))", re.DOTALL)
+_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
+
+
+def css_unescaped(css: str) -> str:
+    """CSS as its parser reads it, for the checks above: escapes decoded (`u\\72l(` is
+    `url(`, `@im\\port` is `@import`) and comments dropped."""
+    def decoded(match: re.Match[str]) -> str:
+        if match.group(1) is None:
+            return match.group(2)
+        code = int(match.group(1), 16)
+        return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+
+    return _CSS_ESCAPE.sub(decoded, _CSS_COMMENT.sub("", css))
 
 
 def _text(element: etree._Element) -> str:
@@ -159,12 +237,51 @@ def _text(element: etree._Element) -> str:
 def _check_targets(targets: list[str], holder: str, where: str) -> None:
     for target in targets:
         stripped = target.strip()
-        if stripped.startswith("#") or stripped.lower().startswith(_DATA_IMAGES):
+        if stripped.startswith("#"):
+            continue
+        if stripped.lower().startswith(_DATA_IMAGES):
+            _check_data_image(stripped, holder, where)
             continue
         shown = stripped if len(stripped) <= 60 else stripped[:57] + "..."
         raise SvgProblem(f"refers to '{shown}' outside itself ({holder}) {where}; an SVG "
                          "figure may refer only to its own parts (#id) and to data: PNG or "
                          "JPEG images")
+
+
+def _check_data_image(uri: str, holder: str, where: str) -> None:
+    """An embedded picture is a PNG or JPEG of at most images.MAX_PIXELS, as a figure's
+    own is: read from its header, before a renderer decodes it (resvg allocates every
+    pixel: a 150 KB SVG embedding a 30,000-pixel-square PNG asked for 3.6 GB)."""
+    import base64
+    import binascii
+    import io
+    from urllib.parse import unquote_to_bytes
+
+    from PIL import Image
+
+    from reportexport.source.images import MAX_PIXELS, quiet_size_warnings
+
+    header, _, payload = uri.partition(",")
+    try:
+        if header.lower().endswith(";base64"):
+            payload = "".join(payload.split())
+            data = base64.b64decode(payload + "=" * (-len(payload) % 4))
+        else:
+            data = unquote_to_bytes(payload)
+        with quiet_size_warnings(), Image.open(io.BytesIO(data)) as picture:
+            kind, (width, height) = picture.format, picture.size
+    except Image.DecompressionBombError:  # Pillow's own limit, far above MAX_PIXELS
+        raise SvgProblem(f"embeds a picture too large to be decoded safely ({holder}) "
+                         f"{where}; the limit is {MAX_PIXELS // 1_000_000} million "
+                         "pixels") from None
+    except (binascii.Error, OSError, ValueError):
+        kind, width, height = None, 0, 0
+    if kind not in ("PNG", "JPEG"):
+        raise SvgProblem(f"embeds a picture that cannot be read as PNG or JPEG ({holder}) "
+                         f"{where}")
+    if width * height > MAX_PIXELS:
+        raise SvgProblem(f"embeds a picture of {width} × {height} pixels ({holder}) {where}; "
+                         f"the limit is {MAX_PIXELS // 1_000_000} million pixels")
 
 
 def svg_size(root: etree._Element) -> tuple[float, float]:

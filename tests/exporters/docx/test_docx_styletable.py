@@ -5,10 +5,12 @@ theme's, resolved through Word's basedOn chain as Word would."""
 from __future__ import annotations
 
 import zipfile
+from pathlib import Path
 
 import pytest
 from lxml import etree
 
+import reportexport.exporters
 from conftest import DATA, SOURCE, run_cli
 from reportexport.exporters.docx.styletable import PARAGRAPH_STYLES, ParagraphRole
 from reportexport.theme import Theme, load_theme
@@ -103,3 +105,30 @@ def test_the_unhyphenated_rows_are_the_ones_word_does_not_hyphenate(
                   if style.find("w:pPr/w:suppressAutoHyphens", NS) is not None}
     assert {r.name.lower() for r in PARAGRAPH_STYLES if not r.hyphenated} == suppressed & {
         r.name.lower() for r in PARAGRAPH_STYLES}
+
+
+def test_styles_dressed_once_are_the_styles_dressed_afresh(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process that builds many Word editions (a watcher's) dresses the styles once
+    for each theme, text width and kinds of block: every edition is byte for byte the
+    one it writes with nothing kept, whatever was built before it."""
+    from reportexport.exporters.docx import styles as docx_styles
+    from reportexport.loading import load
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    recoloured = tmp_path / "recoloured.yaml"  # the default theme, but for one colour
+    default = (SOURCE.parents[1] / "styles" / "default.yaml").read_text(encoding="utf-8")
+    assert 'accent: "#1D4E89"' in default
+    recoloured.write_text(default.replace('accent: "#1D4E89"', 'accent: "#AA0011"'),
+                          encoding="utf-8")
+    exporter = reportexport.exporters.load("docx")
+    minimal = DATA / "valid" / "minimal.yaml"
+    cases = [(minimal, None), (EVERY_BLOCK, None), (DATA / "valid" / "callout-long.yaml", None),
+             (EVERY_BLOCK, THEME), (minimal, THEME), (minimal, recoloured), (minimal, None)]
+    for number, (source, theme_file) in enumerate(cases):
+        report, theme = load(source, theme_file)
+        kept, afresh = tmp_path / f"{number}-kept.docx", tmp_path / f"{number}-afresh.docx"
+        exporter.export(report, theme, kept)
+        docx_styles._DRESSED.clear()
+        exporter.export(report, theme, afresh)
+        assert kept.read_bytes() == afresh.read_bytes(), (source.name, theme_file)

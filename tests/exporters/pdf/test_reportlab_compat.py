@@ -17,6 +17,7 @@ import pytest
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import LinkAnnotation
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import (
@@ -394,6 +395,49 @@ def test_widest_advance_bounds_every_string_width(body_font: str) -> None:
             "stringWidth gives a character more than charWidths or defaultWidth says")
 
 
+def _plain_and_unshaped(theme: Theme) -> tuple[TTFont, compat.UnshapedTTFont]:
+    path = str(theme.body_font.regular)
+    return TTFont("compat-plain", path), compat.UnshapedTTFont("compat-unshaped", path)
+
+
+def test_unshaped_font_keeps_reportlabs_widths(theme: Theme,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    plain, unshaped = _plain_and_unshaped(theme)
+    texts = ["office", "Résumé", "\U0001f600", "office", "a\u00a0b", "", "office"]
+    for text in texts:
+        for size in (10, 10.5):
+            assert unshaped.stringWidth(text, size) == plain.stringWidth(text, size)
+    measured = []
+    monkeypatch.setattr(TTFont, "stringWidth",
+                        lambda font, text, size, encoding="utf8": measured.append(text) or 0.0)
+    unshaped.stringWidth("office", 10)
+    assert measured == [], "a word measured before was measured again"
+    unshaped.stringWidth("offices", 10)
+    assert measured == ["offices"]
+
+
+def test_unshaped_font_splits_strings_as_reportlab_does(
+        theme: Theme, monkeypatch: pytest.MonkeyPatch) -> None:
+    plain, unshaped = _plain_and_unshaped(theme)
+    document = Canvas(io.BytesIO())._doc
+    face = plain.face
+    # Enough characters for a second subset, a no-break space, one the font lacks.
+    many = "".join(chr(code) for code in sorted(face.charToGlyph) if code > 32)[:400]
+    texts = ["office", "office hours", "a\u00a0b", "\U0001f600 x", many[:200], "office",
+             many, many[300:], many[:100] + many[300:], "\u00a0", "office"]
+    for text in texts:
+        assert unshaped.splitString(text, document) == plain.splitString(text, document), text
+    asked = []
+    original = TTFont.splitString
+    monkeypatch.setattr(TTFont, "splitString",
+                        lambda font, text, doc, encoding="utf-8":
+                        asked.append(text) or original(font, text, doc, encoding))
+    unshaped.splitString("office\u00a0hours", document)
+    assert asked == [], "a string of known first-subset characters went to reportlab"
+    unshaped.splitString(many[300:], document)
+    assert asked == [many[300:]], "a string in a later subset did not go to reportlab"
+
+
 def test_the_streamed_save_writes_what_reportlab_writes(tmp_path: Path, body_font: str) -> None:
     files = []
     for kind in (Canvas, compat.AnnotationHookCanvas):
@@ -428,3 +472,35 @@ def test_a_split_tables_rows_and_given_heights(body_font: str) -> None:
     assert heights[1] is not None and 0 < heights[1] < whole, (
         "Table._argH of a split part no longer holds the rows' heights")
     assert len(compat.table_rows(kept)) == 2
+
+
+def test_a_consumed_story_is_made_as_layout_takes_it(tmp_path: Path) -> None:
+    made: list[int] = []
+    made_when_drawn: list[int] = []
+    drawn: list[int] = []
+
+    class Counted(Flowable):  # type: ignore[misc]  # reportlab is untyped
+        def __init__(self, number: int) -> None:
+            super().__init__()
+            self.number = number
+            self.keepWithNext = number % 10 == 0  # a heading kept with what follows
+
+        def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+            return available_width, 30.0
+
+        def draw(self) -> None:
+            made_when_drawn.append(len(made))
+            drawn.append(self.number)
+
+    def story() -> Any:
+        for number in range(600):
+            made.append(number)
+            yield Counted(number)
+
+    doc = BaseDocTemplate(str(tmp_path / "story.pdf"), invariant=1)
+    doc.addPageTemplates([PageTemplate("body", frames=[Frame(50, 50, 400, 600)])])
+    doc.build(compat.ConsumedStory(story(), ahead=16))
+    assert drawn == list(range(600)), "the story was not drawn whole and in order"
+    assert made_when_drawn[0] <= 32, (
+        "BaseDocTemplate.build no longer consumes its list from the front: the whole "
+        "story was made before the first flowable was drawn")

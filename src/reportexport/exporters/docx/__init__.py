@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from reportexport.exporters import Exporter, Option
+from reportexport.source.problems import ExportError, Problem
 
 if TYPE_CHECKING:
     from reportexport.model import Report
@@ -30,6 +31,19 @@ class DocxExporter(Exporter):
 
     def prepare(self) -> None:
         import reportexport.exporters.docx.writer  # noqa: F401
+
+    def check_options(self) -> list[Problem]:
+        """The template's problems, as a build meets them when it opens the template."""
+        if self.template is None:
+            return []
+        from reportexport.exporters.docx.writer import open_template
+
+        try:
+            open_template(self.template)
+        except ExportError as exc:  # its message begins with the template's name
+            return [Problem(self.template, None, "",
+                            str(exc).removeprefix(f"{self.template}: "))]
+        return []
 
     def export(self, report: Report, theme: Theme, destination: Path) -> None:
         from reportexport.exporters.docx.writer import write_docx

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Collection
 from typing import Any
 
@@ -122,6 +123,30 @@ def ensure_styles(document: Any, theme: Theme, text_width_twips: int,
         ids["Callout Box"] = _callout_style(document, by_name, theme)
     for character in CHARACTER_STYLES:
         ids[character.name] = _character_style(document, by_name, character, theme).style_id
+    return ids
+
+
+#: What ensure_styles made of python-docx's own document's w:styles, by what it depends
+#: on: a watcher's build process would dress the same styles at every rebuild, a good
+#: part of a short Word edition's work. A copy of the dressed w:styles, and the ids.
+_DRESSED: dict[tuple[Theme, int, frozenset[str]], tuple[Any, dict[str, str]]] = {}
+
+
+def dressed_styles(document: Any, theme: Theme, text_width_twips: int,
+                   features: Collection[str] = ()) -> dict[str, str]:
+    """ensure_styles for a document opened from python-docx's own package (no template):
+    its w:styles dressed once for each theme, text width and kinds of block, and copied
+    into the document after that."""
+    key = (theme, text_width_twips, frozenset(features))
+    styles = compat.styles_element(document)
+    if key in _DRESSED:
+        dressed, ids = _DRESSED[key]
+        styles[:] = list(copy.deepcopy(dressed))
+        return dict(ids)
+    ids = ensure_styles(document, theme, text_width_twips, set(), features)
+    if len(_DRESSED) >= 4:  # a watcher's theme edited many times: keep the recent
+        _DRESSED.pop(next(iter(_DRESSED)))
+    _DRESSED[key] = (copy.deepcopy(styles), dict(ids))
     return ids
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reportexport.source.svgimages import CSS_PX_PER_INCH
 from reportexport.support.filecache import cached_by_file
 from reportexport.theme import FontFamily
 
@@ -31,8 +32,10 @@ def _rendered(path: Path, body: FontFamily, heading: FontFamily, width: int,
 
     # The checked file itself (source/svgimages.py: nothing outside it is referred to).
     fonts = [str(font) for family in (body, heading) for font in family.files().values()]
+    # resvg's default dpi (0) makes a length in mm, pt or in nothing: "SVG has an invalid
+    # size". Lengths map to CSS px at 96 to the inch, as the layout reads them.
     return bytes(resvg_py.svg_to_bytes(
-        svg_path=str(path), width=width, height=height,
+        svg_path=str(path), width=width, height=height, dpi=CSS_PX_PER_INCH,
         skip_system_fonts=True, font_files=sorted(set(fonts)), font_family=body.family,
         serif_family=body.family, sans_serif_family=heading.family,
         monospace_family=body.family, cursive_family=body.family,

@@ -37,7 +37,7 @@ from reportexport.exporters.docx.fontembedding import (
 from reportexport.exporters.docx.footnotes import add_footnote, new_footnotes_part
 from reportexport.exporters.docx.numbering import NestedNumbering, next_num_id
 from reportexport.exporters.docx.ordering import insert_in_order
-from reportexport.exporters.docx.styles import ensure_styles, set_language
+from reportexport.exporters.docx.styles import dressed_styles, ensure_styles, set_language
 from reportexport.exporters.docx.styletable import TOC_LEVELS
 from reportexport.exporters.docx.svgfallback import fallback_png
 from reportexport.exporters.docx.template import adopt, checked_template
@@ -477,8 +477,12 @@ def _list_of(block_list: BlockList, ids: dict[str, str], bookmarks: dict[str, st
 
 
 def _open(template: Path | None) -> Any:
-    if template is None:
-        return docx.Document()
+    return docx.Document() if template is None else open_template(template)
+
+
+def open_template(template: Path) -> Any:
+    """The Word reference document at `template`, reduced to what the edition takes from
+    it, or ExportError saying why it cannot be used."""
     checked = checked_template(template)  # python-docx reads without bounds or checks
     try:
         document = docx.Document(io.BytesIO(checked))
@@ -712,7 +716,9 @@ def _prepare_package(document: Any, report: Report, theme: Theme, *,
         _set_page(page, theme)
     text_width = Emu(page.page_width - page.left_margin - page.right_margin).twips
     text_height = Emu(page.page_height - page.top_margin - page.bottom_margin).twips
-    ids = ensure_styles(document, theme, text_width, keep, block_features(report))
+    ids = (ensure_styles(document, theme, text_width, keep, block_features(report))
+           if from_template else dressed_styles(document, theme, text_width,
+                                                block_features(report)))
     if not from_template or page.header.is_linked_to_previous:
         _header_footer(page, report, ids, theme.heading_font)
     set_language(document, report.metadata.language)

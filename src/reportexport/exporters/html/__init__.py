@@ -13,12 +13,12 @@ if TYPE_CHECKING:
     from reportexport.theme import Theme
 
 
-def page(report: Report, theme: Theme) -> bytes:
-    """The whole page, deterministic, nothing written: what `export` writes and what a
-    preview serves."""
+def page(report: Report, theme: Theme, *, whole_scripts: bool = False) -> bytes:
+    """The whole page, deterministic, nothing written: what `export` writes and, with
+    font subsets that hold `whole_scripts` (see writer.page_bytes), what a preview serves."""
     from reportexport.exporters.html.writer import page_bytes
 
-    return page_bytes(report, theme)
+    return page_bytes(report, theme, whole_scripts=whole_scripts)
 
 
 class HtmlExporter(Exporter):

@@ -58,6 +58,23 @@ def font_urls(theme: Theme, fallbacks: Collection[FontFamily], shown: Iterable[s
             for *_, path in font_faces(theme, fallbacks, used)}
 
 
+#: Ideographic scripts (CJK, Hangul, Yi, from U+2E80 on) have too many characters for
+#: `whole_rows` to take their rows whole: their pages keep their subsets to the text.
+IDEOGRAPHS_FROM = 0x2E80
+
+
+def whole_rows(characters: Iterable[str]) -> frozenset[str]:
+    """Every character of the 128-code-point rows that `characters` (below
+    IDEOGRAPHS_FROM) fall in: the rest of their scripts' letters and punctuation,
+    since Unicode's blocks begin on such rows. For a preview, rebuilt as its writer
+    types: a letter new to the page then finds its glyph in the faces already cut,
+    rather than every face being cut and compressed (WOFF2, slow) again."""
+    rows = {ord(character) >> 7 for character in characters
+            if ord(character) < IDEOGRAPHS_FROM}
+    return frozenset(chr(code) for row in sorted(rows)
+                     for code in range(row << 7, (row + 1) << 7))
+
+
 # Kept: a preview rebuilds the page on every save, mostly with the same characters, and
 # each face is subset and compressed again otherwise.
 @cached_by_file(maxsize=32)

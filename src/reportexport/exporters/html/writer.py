@@ -11,7 +11,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from reportexport.exporters.html.fonts import font_urls, used_faces
+from reportexport.exporters.html.fonts import font_urls, used_faces, whole_rows
 from reportexport.exporters.html.webstyle import (
     ADDRESS_CLOSES,
     ADDRESS_OPENS,
@@ -47,7 +47,7 @@ from reportexport.source.images import edition_image
 from reportexport.support.filecache import cached_by_file
 from reportexport.theme import FontFamily, Theme
 from reportexport.typography.fontruns import chain, needed_fallbacks, needs_glyph
-from reportexport.typography.fontsubset import covers
+from reportexport.typography.fontsubset import EDITING_CHARACTERS, covers
 
 HTML = Flavour(xhtml=False, target_href=lambda target_id: _unresolved(target_id),
                image_src=lambda figure: image_uri(figure), table_regions=True,
@@ -75,7 +75,9 @@ def _image_uri(path: Path, media_type: str) -> str:
     return f"data:{media_type};base64,{base64.b64encode(edition_image(path)).decode('ascii')}"
 
 
-def page_bytes(report: Report, theme: Theme) -> bytes:
+def page_bytes(report: Report, theme: Theme, *, whole_scripts: bool = False) -> bytes:
+    """The page; with `whole_scripts` (a preview's), its font subsets hold the whole rows
+    of the characters it shows (fonts.whole_rows), so that typing seldom cuts them anew."""
     document = Document.of(report)
     body = _body(document, page_flavour(document), back_arrow(theme.body_font))
     # What the page shows: its text, in capitals too (labels are set in capitals by the
@@ -89,6 +91,8 @@ def page_bytes(report: Report, theme: Theme) -> bytes:
         shown.update(href)
         if not href.startswith("#"):  # print sets it after the link, in brackets
             shown.update(ADDRESS_OPENS + ADDRESS_CLOSES + "%")  # "%": an address's escapes
+    if whole_scripts:  # and Latin-1's and punctuation's rows, which any language types
+        shown |= whole_rows(shown | EDITING_CHARACTERS)
     fallbacks = needed_fallbacks(report.characters, (theme.body_font, theme.heading_font))
     used = used_faces(body)
     page_breaks = any(section.new_page for _, section in report.walk())

@@ -11,7 +11,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Image, KeepTogether, Spacer
 
 from reportexport.exporters.pdf.flowables import Ink, TextMaker, caption_markup
-from reportexport.exporters.pdf.svgdrawing import SvgFontMap, TaggedDrawing, svg_drawing
+from reportexport.exporters.pdf.svgdrawing import SvgDrawings, TaggedDrawing
 from reportexport.exporters.pdf.tagging import Element
 from reportexport.model import Figure
 from reportexport.source import svgimages
@@ -35,24 +35,24 @@ class TaggedImage(Image):
 
 def figure_flowables(figure: Figure, caption: ParagraphStyle, ink: Ink, measure: float,
                      text_height: float, element: Element, caption_element: Element,
-                     text: TextMaker, svg_fonts: SvgFontMap,
+                     text: TextMaker, svg: SvgDrawings,
                      anchors: Sequence[Flowable] = ()) -> list[Flowable]:
     """The image sized by layout.figure_size, with 'Figure N. caption' below it, kept
     together with `anchors` (destinations) before them."""
     title = caption_markup(figure, ink)
     below = ParagraphStyle("figure-caption", parent=caption, keepWithNext=0, spaceBefore=4)
     return [KeepTogether([*anchors, Spacer(1, caption.spaceBefore),
-                          _picture(figure, measure, text_height, element, svg_fonts),
+                          _picture(figure, measure, text_height, element, svg),
                           text(title, figure.caption or (), below, caption_element)]),
             Spacer(1, caption.spaceAfter * 2)]
 
 
 def _picture(figure: Figure, measure: float, text_height: float, element: Element,
-             svg_fonts: SvgFontMap) -> Flowable:
+             svg: SvgDrawings) -> Flowable:
     if figure.media_type == svgimages.MEDIA_TYPE:
         width, height = figure_size(figure.width_px, figure.height_px, measure, text_height,
                                     px_per_inch=svgimages.CSS_PX_PER_INCH)
-        return TaggedDrawing(svg_drawing(figure.image, svg_fonts, width, height), element)
+        return TaggedDrawing(svg.drawing(figure.image, width, height), element)
     width, height = figure_size(figure.width_px, figure.height_px, measure, text_height)
     # The bytes every edition embeds (8-bit sRGB, turned as viewers show it, no metadata):
     # reportlab would clip 16-bit grey to white and ignore EXIF orientation and profiles.

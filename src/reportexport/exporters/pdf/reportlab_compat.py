@@ -14,6 +14,7 @@ tests/exporters/pdf/test_reportlab_compat.py checks each hook behaves as relied 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -74,6 +75,74 @@ class UnshapedTTFont(TTFont):
 
     def hbFont(self, fontSize: float = 10) -> Any:
         raise AttributeError("the theme's own fonts are set unshaped")
+
+    def stringWidth(self, text: str, size: float, encoding: str = "utf8") -> float:
+        """reportlab's width of `text`, kept for the next time the same word is measured.
+
+        Line breaking measures every word of every paragraph, and again for each
+        width a paragraph is tried at: a report repeats its words. The face's
+        widths (`charWidths`) are final once the font is registered.
+        """
+        key = (text, size)
+        widths = self.__dict__.setdefault("_widths", {})
+        width: float | None = widths.get(key)
+        if width is None:
+            width = super().stringWidth(text, size, encoding)
+            if isinstance(text, str):
+                if len(widths) >= _MOST_WIDTHS_KEPT:
+                    widths.clear()
+                widths[key] = width
+        return width
+
+    def splitString(self, text: str, doc: Any, encoding: str = "utf-8") -> list[Any]:
+        """The subset codes of `text`, as reportlab's `TTFont.splitString` gives them.
+
+        reportlab looks each character up in turn in Python; most strings drawn are in
+        the first subset, every character already given a code. Those are translated
+        in one pass, by a table made from the document's private
+        `state[doc].assignments` (character to code, the subset in its high byte); any
+        other string goes to reportlab, which gives new characters their codes.
+        """
+        state = self.state.get(doc)
+        if state is not None and isinstance(text, str) and text:
+            try:
+                return [(0, text.translate(_first_subset_codes(state)).encode("latin-1"))]
+            except _NoFirstSubsetCode:
+                pass
+        split: list[Any] = super().splitString(text, doc, encoding)
+        return split
+
+
+class _NoFirstSubsetCode(Exception):
+    """A character has no code in a font's first subset (yet)."""
+
+
+class _FirstSubsetCodes(dict[int, str]):
+    """Characters to their codes in a font's first subset, as characters, for
+    `str.translate`: a character without one stops the translation."""
+
+    def __missing__(self, code: int) -> str:
+        raise _NoFirstSubsetCode
+
+
+def _first_subset_codes(state: Any) -> _FirstSubsetCodes:
+    """The table of a font's codes in one document (its `TTFont.State`), made again
+    when reportlab has given more characters codes. A no-break space is drawn as a
+    space, as reportlab does."""
+    assignments: dict[int, int] = state.assignments
+    kept: tuple[int, _FirstSubsetCodes] | None = getattr(state, "_reportexport_codes", None)
+    if kept is not None and kept[0] == len(assignments):
+        return kept[1]
+    table = _FirstSubsetCodes((code, chr(n)) for code, n in assignments.items() if n < 256)
+    if 32 in table:
+        table[0xA0] = table[32]
+    state._reportexport_codes = (len(assignments), table)
+    return table
+
+
+#: Widths a font keeps, at most (a long book has some tens of thousands of distinct
+#: words; a font object outlives a build, as a watcher keeps it).
+_MOST_WIDTHS_KEPT = 100_000
 
 
 def give_blank_glyph(font: TTFont, codes: Iterable[int]) -> None:
@@ -592,6 +661,32 @@ def kept_runs_folded(story: Iterable[Any]) -> Iterator[Any]:
         run = []
         yield flowable
     yield from run
+
+
+class ConsumedStory(list[Any]):
+    """A story made as layout consumes it, rather than all before.
+
+    `BaseDocTemplate.build` (reportlab 5.1) takes its flowables from the front of
+    the list it is given (`del flowables[0]`, `del flowables[:i]` once it has grouped
+    a heading with what follows), puts split parts back at the front, and looks
+    ahead only along a run of flowables kept with the next (`handle_keepWithNext`).
+    This list tops itself up from `made` after each deletion, keeping between
+    `ahead` and twice as many flowables made: a long report's flowables are not all
+    held at once. That is reportlab's behaviour, not an API.
+    """
+
+    def __init__(self, made: Iterator[Any], ahead: int = 256) -> None:
+        super().__init__()
+        self._made, self._ahead = made, ahead
+        self._top_up()
+
+    def _top_up(self) -> None:
+        if len(self) < self._ahead:
+            self.extend(itertools.islice(self._made, 2 * self._ahead - len(self)))
+
+    def __delitem__(self, index: Any) -> None:
+        super().__delitem__(index)
+        self._top_up()
 
 
 def use_keep_together_class(document: Any, kind: type[KeepTogether]) -> None:

@@ -19,7 +19,7 @@ from reportlab.platypus import Flowable
 from reportexport.exporters.pdf.fonts import FontNames
 from reportexport.exporters.pdf.tagging import Element
 from reportexport.source.images import edition_image
-from reportexport.source.svgimages import parsed_svg
+from reportexport.source.svgimages import parsed_svg, quiet_svglib
 
 _BOLD_WEIGHTS = frozenset({"bold", "bolder", "600", "700", "800", "900"})
 
@@ -45,13 +45,37 @@ class SvgFontMap:
         return name, fonts is not None
 
 
-def svg_drawing(path: Path, fonts: SvgFontMap, width: float, height: float) -> Drawing:
-    """The SVG at `path` (checked: source/svgimages.py) drawn `width` × `height` points."""
+class SvgDrawings:
+    """The SVG figures of one build, each file drawn once at each size it is shown.
+
+    A report that shows the same diagram again shares its drawing: reportlab draws a
+    Drawing as often as asked and leaves it as it was, and svglib's rendering is most
+    of an SVG figure's cost. Kept by the file's bytes, so a file changed between two
+    builds of a watcher is drawn anew.
+    """
+
+    def __init__(self, fonts: SvgFontMap) -> None:
+        self.fonts = fonts
+        self._drawn: dict[tuple[bytes, float, float], Drawing] = {}
+
+    def drawing(self, path: Path, width: float, height: float) -> Drawing:
+        data = edition_image(path)
+        key = (data, width, height)
+        if key not in self._drawn:
+            self._drawn[key] = svg_drawing(path, self.fonts, width, height, data)
+        return self._drawn[key]
+
+
+def svg_drawing(path: Path, fonts: SvgFontMap, width: float, height: float,
+                data: bytes | None = None) -> Drawing:
+    """The SVG at `path` (checked: source/svgimages.py; `data`, its edition's bytes, if
+    read already) drawn `width` × `height` points."""
     from svglib.svglib import SvgRenderer
 
     # Parsed here, safely, rather than by svglib's own parser (which recovers from broken
     # XML): the edition's bytes are the checked file's.
-    root = parsed_svg(edition_image(path))
+    root = parsed_svg(edition_image(path) if data is None else data)
+    quiet_svglib()
     renderer = SvgRenderer(str(path), font_map=fonts, external_reference_root=str(path.parent))
     drawing: Drawing = renderer.render(root)
     natural_width, natural_height = drawing.width, drawing.height

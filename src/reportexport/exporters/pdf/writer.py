@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import itertools
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -55,6 +56,7 @@ from reportexport.exporters.pdf.fonts import (
 )
 from reportexport.exporters.pdf.footnotes import CarriedNotes, NotesFrame
 from reportexport.exporters.pdf.reportlab_compat import (
+    ConsumedStory,
     LenientKeepTogether,
     check_reportlab,
     kept_runs_folded,
@@ -62,7 +64,7 @@ from reportexport.exporters.pdf.reportlab_compat import (
 )
 from reportexport.exporters.pdf.scripts import draw_string
 from reportexport.exporters.pdf.styles import INDENT_SHARE, paragraph_styles
-from reportexport.exporters.pdf.svgdrawing import SvgFontMap
+from reportexport.exporters.pdf.svgdrawing import SvgDrawings, SvgFontMap
 from reportexport.exporters.pdf.tables import KeepWithTableStart, table_flowables
 from reportexport.exporters.pdf.tagging import DocumentFacts, Element, TaggingCanvas
 from reportexport.frontend import Anchor, BlockList, Document
@@ -93,6 +95,7 @@ from reportexport.model import (
     plain as plain_text,
 )
 from reportexport.source.images import edition_image
+from reportexport.source.problems import ExportError
 from reportexport.support.timestamps import build_time
 from reportexport.theme import Theme, tint
 from reportexport.typography.fontruns import needed_fallbacks
@@ -148,8 +151,9 @@ class _Styles:
         self.cell_header_font = head.bold
         self.cover_background = HexColor(c.cover_background)
         self.cover_text = HexColor(c.cover_text)
-        self.svg_fonts = SvgFontMap({theme.body_font.family: body,
-                                     theme.heading_font.family: head}, body)
+        # The report's SVG figures, drawn for this build.
+        self.svg = SvgDrawings(SvgFontMap({theme.body_font.family: body,
+                                           theme.heading_font.family: head}, body))
 
 
 class _Cover(Flowable):
@@ -295,8 +299,13 @@ class _Cover(Flowable):
             fits = lowest <= highest and words_fit
             smallest = all(p.style.fontSize <= least for p in titles) and all(
                 v.style.fontSize <= least for _, v in facts)
-            if fits or smallest:
+            if fits:
                 return titles, facts, band_bottom
+            if smallest:  # what would not fit would be drawn off the page, and lost
+                raise ExportError(
+                    "the PDF's cover cannot hold the title, subtitle, authors and facts "
+                    f"even at {least:g} pt on this theme's page: shorten them, give fewer "
+                    "facts, or use a theme with a wider page")
             scale *= TITLE_STEP
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
@@ -461,7 +470,7 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _ParagraphMa
             # a group that follows it (a keepWithNext flowable stays behind).
             return figure_flowables(block, st.caption, st.ink, _measure(theme),
                                     _text_height(theme), figure, parent.add("Caption"), text,
-                                    st.svg_fonts, _anchors(block, listed))
+                                    st.svg, _anchors(block, listed))
         case _:
             assert_never(block)
 
@@ -753,9 +762,10 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
     st = _Styles(theme, body, head, mark_font, report.metadata.language)
     text = _ParagraphMaker(st.ink, st.note)
     document = Element("Document")
-    # The whole story is made before layout, so that every note's paragraph exists
-    # when the frame looks for it; layout consumes the list from the front.
-    story = [*kept_runs_folded(_story(Document.of(report), theme, st, text, document))]
+    # The story is made as layout consumes it: a flowable, and the paragraphs of the
+    # notes its text marks, are made before reportlab sees it, not all at once.
+    story = ConsumedStory(kept_runs_folded(itertools.chain(
+        _story(Document.of(report), theme, st, text, document), [CarriedNotes()])))
     meta = report.metadata
     when = build_time(report)
     page = _PageFurniture(report, theme, st, say)
@@ -791,7 +801,6 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
         canvas.showOutline()  # open the bookmarks panel with the document
         return canvas
 
-    story.append(CarriedNotes())
     doc.build(story, canvasmaker=make_canvas)
 
 
