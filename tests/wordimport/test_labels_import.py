@@ -166,3 +166,20 @@ def test_only_the_first_letter_of_a_reference_may_be_capitalised(
     assert (reference.content == ()) is automatic
     if not automatic:
         assert plain(reference.content) == shown
+
+
+def test_a_reference_with_its_labels_words_is_no_edit(tmp_path: Path) -> None:
+    """A source that words a reference as the editions would ("Section 2.1" opening a
+    sentence, written out) is unchanged by its unedited Word edition, which reads the
+    reference back as an automatic one."""
+    source = tmp_path / "src" / "report.yaml"
+    source.parent.mkdir()
+    text = SENTENCES.read_text(encoding="utf-8")
+    assert '"[](#method) gives' in text
+    source.write_text(text.replace('"[](#method) gives', '"[Section 2.1](#method) gives'),
+                      encoding="utf-8")
+    before = source.read_bytes()
+    edition = _edition(source, tmp_path / "edition")
+    result = run_cli("import", edition, "--update", source, "--diff")
+    assert result.code == 0, result.stderr
+    assert source.read_bytes() == before, result.stdout
