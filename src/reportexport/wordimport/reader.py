@@ -1220,8 +1220,9 @@ def _resolve_references(draft: Draft, reader: _Reader) -> None:
     """Internal links to bookmarks as cross-references to the sections, tables and
     figures holding them; ids are given here, from the titles (or a bookmark that is a
     valid id). A link whose words are what the editions print for its target ("Table 2",
-    "section 3.1", "Annex A", a title where sections are not numbered) is an automatic
-    reference (`[](#id)`), as our edition writes them."""
+    "section 3.1", "Annex A", a title where sections are not numbered, in the document's
+    words; "Section 3.1" opening a sentence) is an automatic reference (`[](#id)`), as
+    our edition writes them."""
     used = assign_ids(list(draft.parts))
     labels = references(draft, reader.words)
     blocks = _block_ids(draft, reader.linked, used, reader.words)
