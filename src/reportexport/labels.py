@@ -28,6 +28,13 @@ ENGLISH: Mapping[str, str] = {
     "list_of_tables": "List of tables",
     "list_of_figures": "List of figures",
     "page_of": "Page {page} of {pages}",  # the footer's page number
+    # Heard, not seen, in the e-book and the web page: names of their parts and links.
+    "note": "Note",  # a note's name: "Note 3"
+    "back_to_note": "Back to the mark of note",  # a note's link back: "... note 3"
+    "skip_to_text": "Skip to the text",  # the web page's first link
+    "cover": "Cover",
+    "title_page": "Title page",
+    "landmarks": "Landmarks",  # the e-book's guide to its parts
 }
 
 #: What the Word edition names the custom document property recording each word the
@@ -48,6 +55,9 @@ BUILT_IN: Mapping[str, Mapping[str, str]] = {
         "isbn": "ISBN", "rights": "Droits", "disclaimer": "Avertissement",
         "list_of_tables": "Liste des tableaux", "list_of_figures": "Liste des figures",
         "page_of": "Page {page} sur {pages}",
+        "note": "Note", "back_to_note": "Retour à l'appel de la note",
+        "skip_to_text": "Aller au texte", "cover": "Couverture", "title_page": "Page de titre",
+        "landmarks": "Repères",
     },
     "es": {
         "contents": "Índice", "notes": "Notas", "table": "Tabla", "figure": "Figura",
@@ -56,6 +66,9 @@ BUILT_IN: Mapping[str, Mapping[str, str]] = {
         "rights": "Derechos", "disclaimer": "Aviso legal",
         "list_of_tables": "Índice de tablas", "list_of_figures": "Índice de figuras",
         "page_of": "Página {page} de {pages}",
+        "note": "Nota", "back_to_note": "Volver a la llamada de la nota",
+        "skip_to_text": "Saltar al texto", "cover": "Cubierta", "title_page": "Portada",
+        "landmarks": "Puntos de referencia",
     },
 }
 
