@@ -345,6 +345,20 @@ def _resolved(content: Inlines, labels: Mapping[str, str]) -> Inlines:
     return _Resolver(labels).run(content)
 
 
+def printed_references(content: Inlines, labels: Mapping[str, str]) -> Inlines:
+    """`content` as the editions print it: each automatic reference given its target's
+    label from `labels` (by id; "" for an id it lacks), capitalised where it opens a
+    sentence. The Word import compares a source's text with a document's so."""
+    return _Resolver(_Labels(labels)).run(content) if _automatic(content) else content
+
+
+class _Labels(dict[str, str]):
+    """`labels` where an id they lack reads as "" (a section added in Word has none)."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 #: What ends a sentence when a space follows it: a reference after it opens the next.
 _SENTENCE_END = re.compile(r"[.?!]\s+$")
 
