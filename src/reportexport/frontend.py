@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
+from reportexport.labels import ENGLISH
 from reportexport.model import (
     Block,
     CrossReference,
@@ -44,18 +45,9 @@ from reportexport.model import (
 from reportexport.source.problems import ExportError
 from reportexport.support.dates import human_date
 
-#: The English words of the labels below (the Word import reads them back); a report's
-#: editions print them in its language (labels.py, Metadata.words).
-#: The label of the fact every edition adds after the source's own: the publication date.
-PUBLISHED = "Published"
-#: The label of the publisher's fact, in an imprint that shows the publisher nowhere else.
-PUBLISHER = "Publisher"
-#: The labels of the authors' fact, the first on the cover: one author, several.
-AUTHOR, AUTHORS = "Author", "Authors"
-#: The labels of the imprint's notices, in the order the imprint prints them.
-ISBN, RIGHTS, DISCLAIMER = "ISBN", "Rights", "Disclaimer"
-#: What an annex's heading begins with, before its letter.
-ANNEX = "Annex"
+#: What an annex's heading begins with, before its letter, in English (labels.py has
+#: the report's own word).
+ANNEX = ENGLISH["annex"]
 
 #: Which part of the report a section is in (model.Report.parts).
 Part = Literal["front", "body", "appendix"]
