@@ -7,6 +7,7 @@ without a table here gets the English words unless its source gives its own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 #: Every word an edition adds, by key: the keys `metadata.labels` may give.
@@ -35,6 +36,14 @@ ENGLISH: Mapping[str, str] = {
     "title_page": "Title page",
     "landmarks": "Landmarks",  # the e-book's guide to its parts
 }
+
+#: What the Word edition names the custom document property recording each word the
+#: source gives itself ("reportexport.label.table": "Cuadro"): a printed page does not
+#: tell a source's word from a built-in one, so the Word import reads them back there.
+PROPERTY_PREFIX = "reportexport.label."
+
+#: A footer's template as the schema accepts it: {page}, then {pages}, once each.
+_PAGE_OF = re.compile(r"^[^{}]*\{page\}[^{}]*\{pages\}[^{}]*$")
 
 #: The built-in translations, by a language tag's primary subtag.
 BUILT_IN: Mapping[str, Mapping[str, str]] = {
@@ -85,3 +94,10 @@ def added_words(language: str, overrides: Iterable[tuple[str, str]] = ()) -> lis
     whose characters the fonts must have, as they must the source's."""
     return [word.replace("{pages}", "").replace("{page}", "")
             for key, word in labels_for(language, overrides).items() if word != ENGLISH[key]]
+
+
+def acceptable(key: str, word: str) -> bool:
+    """Whether `metadata.labels` may give `word` for `key` (as the schema says): a key of
+    ENGLISH, some words, a footer's template with {page} then {pages}."""
+    return key in ENGLISH and bool(word.strip()) and (key != "page_of"
+                                                      or bool(_PAGE_OF.match(word)))
