@@ -83,3 +83,54 @@ def _plain(content: Any) -> list[str]:
     from reportexport.model import notes, plain
 
     return [plain(content), *(plain(note.content) for note in notes(content))]
+
+
+def _table(span: str) -> str:
+    """A table of a two-column grid whose header cell spans `span` columns."""
+    cell = "<w:tc>{}<w:p><w:r><w:t>{}</w:t></w:r></w:p></w:tc>"
+    spanning = cell.format(f'<w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr>', "Head")
+    return ('<w:tbl><w:tblGrid><w:gridCol w:w="2000"/><w:gridCol w:w="2000"/></w:tblGrid>'
+            f'<w:tr>{spanning}</w:tr><w:tr>{cell.format("", "a")}{cell.format("", "b")}'
+            "</w:tr></w:tbl>")
+
+
+HEADING = '<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Intro</w:t></w:r></w:p>'
+
+
+@pytest.mark.parametrize("span", ["9999", "300000000"])
+def test_a_cell_spans_no_more_columns_than_its_table_has(span: str, tmp_path: Path) -> None:
+    """A span of 300000000 made as many empty cells (minutes, gigabytes): the table is
+    as wide as its grid, said."""
+    path = word_file(tmp_path / "span.docx", HEADING + _table(span))
+    result = run_cli("import", path, "-o", tmp_path / "new")
+    assert result.code == 0, result.stderr
+    [table] = load_report(tmp_path / "new" / "report.yaml").sections[0].blocks
+    assert len(table.columns) == 2 and [len(row) for row in table.rows] == [2]
+    said = ("the table's grid has 2 columns: it spans 2" if span == "9999"
+            else f"a cell spanning '{span}' columns, no count Word writes")
+    assert said in result.stderr, result.stderr
+    assert (tmp_path / "new" / "report.yaml").stat().st_size < 4000  # 9999 columns: 60 kB
+
+
+def test_a_picture_shown_many_times_is_one_file(tmp_path: Path) -> None:
+    """200 drawings of one picture wrote 200 copies of it (1.6 GB for an 8 MiB one)."""
+    drawing = (
+        '<w:p><w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/'
+        'drawingml/2006/wordprocessingDrawing"><wp:docPr id="1" name="Pic" descr="Bars"/>'
+        '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+        '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        '<pic:nvPicPr><pic:cNvPr id="0" name="bars"/><pic:cNvPicPr/></pic:nvPicPr>'
+        '<pic:blipFill><a:blip r:embed="rIdBars"/></pic:blipFill><pic:spPr/></pic:pic>'
+        "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>")
+    picture = (DATA / "valid" / "images" / "bars.png").read_bytes()
+    path = word_file(tmp_path / "pictures.docx", HEADING + drawing * 200,
+                     parts={"word/media/bars.png": picture},
+                     rels=f'<Relationship Id="rIdBars" Type="{R}/image" '
+                          'Target="media/bars.png"/>')
+    result = run_cli("import", path, "-o", tmp_path / "new")
+    assert result.code == 0, result.stderr
+    assert [p.name for p in (tmp_path / "new" / "images").iterdir()] == ["bars.png"]
+    report = load_report(tmp_path / "new" / "report.yaml")
+    assert len(report.sections[0].blocks) == 200
+    assert {block.image.name for block in report.sections[0].blocks} == {"bars.png"}

@@ -1076,7 +1076,11 @@ class _Body:
             # out as direct formatting: every edition sets the header row apart itself.
             header = [cell[0].content if cell and isinstance(cell[0], Strong) else cell
                       for cell in header]
-        header = [cell or (Text(" "),) for cell in header]
+        if not all(header):
+            # The source's column headings are never empty (a blank one does not load).
+            self.reader.notice("a table with an empty heading cell: it is named by its "
+                               "column (Column 2 …)")
+            header = [cell or (Text(f"Column {i}"),) for i, cell in enumerate(header, 1)]
         columns = []
         for i in range(width):
             seen = [a[i] for a in aligns[1:] if i < len(a)] or [a[i] for a in aligns[:1]
