@@ -81,6 +81,9 @@ _PROPERTIES, _SECTION = w("pPr"), w("sectPr")
 #: The table style of our edition's callouts (exporters/docx/styles.py): what tells one.
 CALLOUT_STYLE = "callout box"
 _DASHES = ("— ", "―", "—", "– ", "-- ")
+#: Fields nest a few deep in Word (a page number in a link in a contents' entry); a
+#: document nesting thousands would make every run's look-up through them long.
+_FIELD_DEPTH = 32
 _FIELD_NAME = re.compile(r"^\s*(\S+)")
 _QUOTED = re.compile(r'"([^"]*)"')
 
@@ -203,6 +206,9 @@ class _Reader:
         self.notices: list[str] = []
         self.numbers = number_paragraphs(package.document)
         self.fields: list[dict[str, Any]] = []  # open complex fields, innermost last
+        self.fields_beyond = 0  # fields opened deeper than _FIELD_DEPTH: counted only
+        self.tocs_open = 0  # of the open fields, the tables of contents
+        self.toc_opened_at: Any = None  # the paragraph the last contents field began in
         self.current: Any = None  # the body paragraph being read, for notices
         self.rels = package.relationships
         # Each kind of note part, by the notes' ids (lxml elements).
@@ -361,13 +367,20 @@ class _Reader:
 
     def in_toc(self) -> bool:
         """Whether the words being read are inside a table of contents field."""
-        return any(f.get("name") == "TOC" for f in self.fields)
+        return self.tocs_open > 0
 
     def _fld_char(self, element: Any) -> None:
         kind = element.get(w("fldCharType"))
-        if kind == "begin":
+        if kind == "begin" and len(self.fields) >= _FIELD_DEPTH:
+            if not self.fields_beyond:
+                self.notice(f"fields nested more than {_FIELD_DEPTH} deep: the deeper ones "
+                            "are read as their shown text")
+            self.fields_beyond += 1
+        elif kind == "begin":
             self.fields.append({"instr": "", "phase": "instr", "link": None, "name": ""})
-        elif kind == "separate" and self.fields:
+        elif self.fields_beyond:
+            self.fields_beyond -= kind == "end"  # a deeper field's separator or end
+        elif kind == "separate" and self.fields and self.fields[-1]["phase"] == "instr":
             field_ = self.fields[-1]
             field_["phase"] = "result"
             instr = field_["instr"]
@@ -375,11 +388,13 @@ class _Reader:
             field_["name"] = match.group(1).upper() if match else ""
             field_["link"] = self._field_link(instr)
             if field_["name"] == "TOC":
+                self.tocs_open += 1
+                self.toc_opened_at = self.current
                 self._toc_field(instr)
             if field_["link"] is None and field_["name"] not in ("TOC",):
                 self._field_notice(instr, "")
         elif kind == "end" and self.fields:
-            self.fields.pop()
+            self.tocs_open -= self.fields.pop()["name"] == "TOC"
 
     def _toc_field(self, instr: str) -> None:
         """A TOC field: the contents (whatever comes before is front matter), or, with
@@ -1158,6 +1173,10 @@ def read_draft(package: WordPackage, layout: Layout | None = None) -> Draft:
     if body_el is not None:
         walker.walk(body_el)
     walker.end_list()
+    if reader.in_toc():
+        reader.current = reader.toc_opened_at
+        reader.notice("a table of contents that never ends (its field is not closed): "
+                      "everything after it was read as the contents and left out")
     last = body_el.find(w("sectPr")) if body_el is not None else None
     if last is not None:
         walker.end_of_word_section(last)
