@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -151,6 +151,14 @@ class _Title:
     """A callout's title, read as its cell's first paragraph."""
 
     content: Inlines
+
+
+@dataclass
+class _Definitions:
+    """A definition list being read: its items grow in place (a tuple made anew for each
+    would make a list of n terms cost n² steps)."""
+
+    items: list[Definition]
 
 
 @dataclass
@@ -837,10 +845,11 @@ class _Body:
         if style == "definition" and content and isinstance(previous, _Term):
             definition = Definition(previous.content, content)
             before = self.blocks[-2] if len(self.blocks) > 1 else None
-            if isinstance(before, DefinitionList):
-                self.blocks[-2:] = [DefinitionList((*before.items, definition))]
+            if isinstance(before, _Definitions):
+                before.items.append(definition)
+                del self.blocks[-1]
             else:
-                self.blocks[-1] = DefinitionList((definition,))
+                self.blocks[-1] = _Definitions([definition])
             return True
         return False
 
@@ -1144,7 +1153,9 @@ def _attach_captions(blocks: list[Any]) -> list[Block]:
         else:
             out[i] = Paragraph(block.content) if block.content else None
             i += 1
-    return [Paragraph(b.content) if isinstance(b, _Term) else b for b in out if b is not None]
+    return [Paragraph(b.content) if isinstance(b, _Term)
+            else DefinitionList(tuple(b.items)) if isinstance(b, _Definitions) else b
+            for b in out if b is not None]
 
 
 def _finish(sections: list[DraftSection], notices: list[str], path: Path) -> None:
@@ -1343,7 +1354,7 @@ def _all(sections: list[DraftSection]) -> Iterator[tuple[int, DraftSection]]:
         yield from _all(section.sections)
 
 
-def _block_ids(draft: Draft, referenced: set[str], used: set[str], words: Mapping[str, str]
+def _block_ids(draft: Draft, referenced: set[str], used: TakenIds, words: Mapping[str, str]
                ) -> dict[str, tuple[str, str]]:
     """Tables and figures given ids where a reference leads to their caption's bookmark
     (the bookmark held as their id till now, dropped where none does): the new id and
@@ -1382,10 +1393,19 @@ def _block_ids(draft: Draft, referenced: set[str], used: set[str], words: Mappin
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 
 
-def assign_ids(parts: list[list[DraftSection]]) -> set[str]:
+class TakenIds(set[str]):
+    """The ids given (in lower case), and for each base the number `unique_id` tried
+    last: 20000 headings titled alike are numbered in one pass, not one per id."""
+
+    def __init__(self, ids: Iterable[str] = ()) -> None:
+        super().__init__(ids)
+        self.last_number: dict[str, int] = {}
+
+
+def assign_ids(parts: list[list[DraftSection]]) -> TakenIds:
     """Unique ids (in lower case too) from each section's bookmark, when one is a valid id
     that is not Word's own (_Toc…), or from its title; the ids given."""
-    used: set[str] = set()
+    used = TakenIds()
 
     def visit(items: list[DraftSection]) -> None:
         for section in items:
@@ -1403,14 +1423,17 @@ def title_id(title: str) -> str:
     return slugify(title)[:60].rstrip("-")
 
 
-def unique_id(base: str, taken: set[str]) -> str:
+def unique_id(base: str, taken: TakenIds) -> str:
     """`base` (after "s-" when it does not open with a letter), numbered until no id in
     `taken` is the same in lower case; it is added to `taken`."""
     if not base[:1].isalpha():
         base = f"s-{base}"
-    candidate, n = base, 1
+    # The numbers tried before for this base are taken: go on from the last.
+    n = taken.last_number.get(base.lower(), 1)
+    candidate = base if n == 1 else f"{base}-{n}"
     while candidate.lower() in taken:
         n += 1
         candidate = f"{base}-{n}"
     taken.add(candidate.lower())
+    taken.last_number[base.lower()] = n
     return candidate

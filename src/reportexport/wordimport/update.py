@@ -60,7 +60,7 @@ from reportexport.source.reading import read_report
 from reportexport.wordimport import Decision, Imported, read_word, write_atomically
 from reportexport.wordimport.apparatus import Layout
 from reportexport.wordimport.markup import runs, same_text, to_markup
-from reportexport.wordimport.reader import Draft, DraftSection, title_id, unique_id
+from reportexport.wordimport.reader import Draft, DraftSection, TakenIds, title_id, unique_id
 
 Path_ = tuple[str | int, ...]
 
@@ -530,7 +530,7 @@ def _new_section(collector: _Collector, section: DraftSection) -> CommentedMap:
 
 
 def _fresh_ids(theirs: list[tuple[int, DraftSection]], added: list[int],
-               taken: set[str]) -> dict[str, str]:
+               taken: TakenIds) -> dict[str, str]:
     """Ids for the sections added in Word, unique among the source's (in lower case)."""
     fresh = {}
     for j in added:
@@ -589,7 +589,7 @@ def collect_edits(report: Report, draft: Draft) -> list[_Edit]:
                        "Word document: is it an edition of this source? Import it as a new "
                        "source (without --update)")
     ids = {theirs[j][1].id: ours[i][1].id for i, j in pairs}
-    ids.update(_fresh_ids(theirs, added, {s.id.lower() for _, s, _ in ours}))
+    ids.update(_fresh_ids(theirs, added, TakenIds(s.id.lower() for _, s, _ in ours)))
     block_ids = _block_ids(report, draft)
     _refuse_gone_targets(report, set(block_ids.values()))
     ids.update(block_ids)
