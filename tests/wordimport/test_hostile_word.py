@@ -61,7 +61,8 @@ def word_file(path: Path, body: str, footnotes: str | None = None,
 def test_a_hostile_word_file_is_a_notice_or_a_refusal(case_file: Path,
                                                       tmp_path: Path) -> None:
     case: dict[str, Any] = yaml.safe_load(case_file.read_text(encoding="utf-8"))
-    path = word_file(tmp_path / "hostile.docx", case["body"], case.get("footnotes"))
+    body = case["body"].replace("{fields}", case.get("fields", "") * case.get("repeat", 1))
+    path = word_file(tmp_path / "hostile.docx", body, case.get("footnotes"))
     result = run_cli("import", path, "-o", tmp_path / "new")
     assert "internal error" not in result.stderr, result.stderr
     if "refused" in case:
@@ -77,6 +78,8 @@ def test_a_hostile_word_file_is_a_notice_or_a_refusal(case_file: Path,
     texts += [run for content in report.contents() for run in _plain(content)]
     for words in case.get("kept", []):
         assert any(words in text for text in texts), (words, texts)
+    for words in case.get("exact", []):  # a whole text: a caption, a paragraph
+        assert words in texts, (words, texts)
 
 
 def _plain(content: Any) -> list[str]:

@@ -366,7 +366,13 @@ class _Reader:
             elif tag in (w("drawing"), w("pict"), w("object")):
                 out += self._drawing(child)
             elif isinstance(tag, str) and tag.endswith("}AlternateContent"):
-                out += self.segments(child, italic, bold, link)
+                # Word 2010's text boxes and shapes: the branch it would show (mc:Choice),
+                # or the older one, read as the run's own content.
+                branch = child.find(f"{{{MC}}}Choice")
+                if branch is None:
+                    branch = child.find(f"{{{MC}}}Fallback")
+                if branch is not None:
+                    out += self._run(branch, italic, bold, link)
         return out
 
     def _field_link_open(self) -> tuple[str, str] | None:
@@ -600,8 +606,9 @@ def _caption_label(words: Mapping[str, str]) -> re.Pattern[str]:
     number, or nothing), in the document's words (`words`) or the English ones."""
     kinds = "|".join(re.escape(word) for word in sorted(
         {words["table"], words["figure"], "Table", "Figure"}, key=len, reverse=True))
-    return re.compile(rf"^\s*({kinds}|Fig\.)\s*\d+(?:\s*[.:—–-]\s*|\s+|$)|^\s*({kinds})$",
-                      re.IGNORECASE)
+    # A number by chapter ("Table 2.1", "Figure 3-2") is the label's whole number.
+    return re.compile(rf"^\s*({kinds}|Fig\.)\s*\d+(?:[.\-–]\d+)*(?:\s*[.:—–-]\s*|\s+|$)"
+                      rf"|^\s*({kinds})$", re.IGNORECASE)
 
 
 def _caption_kind(names: list[str], text: str, reader: _Reader) -> str | None:
