@@ -8,6 +8,8 @@ tests/data/wordimport/hostile, one case per file.
 from __future__ import annotations
 
 import io
+import os
+import stat
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -115,9 +117,7 @@ def test_a_cell_spans_no_more_columns_than_its_table_has(span: str, tmp_path: Pa
     assert (tmp_path / "new" / "report.yaml").stat().st_size < 4000  # 9999 columns: 60 kB
 
 
-def test_a_picture_shown_many_times_is_one_file(tmp_path: Path) -> None:
-    """200 drawings of one picture wrote 200 copies of it (1.6 GB for an 8 MiB one)."""
-    drawing = (
+DRAWING = (
         '<w:p><w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/'
         'drawingml/2006/wordprocessingDrawing"><wp:docPr id="1" name="Pic" descr="Bars"/>'
         '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
@@ -126,14 +126,47 @@ def test_a_picture_shown_many_times_is_one_file(tmp_path: Path) -> None:
         '<pic:nvPicPr><pic:cNvPr id="0" name="bars"/><pic:cNvPicPr/></pic:nvPicPr>'
         '<pic:blipFill><a:blip r:embed="rIdBars"/></pic:blipFill><pic:spPr/></pic:pic>'
         "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>")
-    picture = (DATA / "valid" / "images" / "bars.png").read_bytes()
-    path = word_file(tmp_path / "pictures.docx", HEADING + drawing * 200,
-                     parts={"word/media/bars.png": picture},
+
+
+def _pictures(path: Path, count: int, picture: bytes) -> Path:
+    """A document showing `picture` `count` times (one part, one relationship)."""
+    return word_file(path, HEADING + DRAWING * count, parts={"word/media/bars.png": picture},
                      rels=f'<Relationship Id="rIdBars" Type="{R}/image" '
                           'Target="media/bars.png"/>')
+
+
+def test_a_picture_shown_many_times_is_one_file(tmp_path: Path) -> None:
+    """200 drawings of one picture wrote 200 copies of it (1.6 GB for an 8 MiB one)."""
+    picture = (DATA / "valid" / "images" / "bars.png").read_bytes()
+    path = _pictures(tmp_path / "pictures.docx", 200, picture)
     result = run_cli("import", path, "-o", tmp_path / "new")
     assert result.code == 0, result.stderr
     assert [p.name for p in (tmp_path / "new" / "images").iterdir()] == ["bars.png"]
     report = load_report(tmp_path / "new" / "report.yaml")
     assert len(report.sections[0].blocks) == 200
     assert {block.image.name for block in report.sections[0].blocks} == {"bars.png"}
+
+
+def test_the_new_files_follow_the_umask(tmp_path: Path) -> None:
+    """The source and its images were written 0600 whatever the umask (mkstemp's)."""
+    picture = (DATA / "valid" / "images" / "bars.png").read_bytes()
+    path = _pictures(tmp_path / "picture.docx", 1, picture)
+    mask = os.umask(0o022)
+    try:
+        result = run_cli("import", path, "-o", tmp_path / "new")
+    finally:
+        os.umask(mask)
+    assert result.code == 0, result.stderr
+    for written in (tmp_path / "new" / "report.yaml", tmp_path / "new" / "images" / "bars.png"):
+        assert stat.S_IMODE(written.stat().st_mode) == 0o644, written
+
+
+def test_a_source_that_would_not_load_is_not_written(tmp_path: Path) -> None:
+    """A picture whose bytes open as a PNG's and then are none: the source made would
+    name an image that cannot be read; it was written all the same (exit 0)."""
+    path = _pictures(tmp_path / "broken.docx", 1, b"\x89PNG\r\n\x1a\n" + bytes(64))
+    result = run_cli("import", path, "-o", tmp_path / "new")
+    assert result.code == 2, result.stderr
+    assert "the source made from the document does not load, so it is not written: " \
+        "'images/bars.png' cannot be read as an image" in result.stderr, result.stderr
+    assert not (tmp_path / "new").exists()

@@ -71,6 +71,8 @@ _HTML_FORBIDDEN = re.compile("[\r\x7f-\x9f\ufdd0-\ufdef"
                              + "".join(f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}"
                                        for plane in range(0x10000, 0x110000, 0x10000))
                              + "]")
+#: The same, for what reads text from elsewhere (the Word import) and must leave them out.
+HTML_FORBIDDEN = _HTML_FORBIDDEN
 
 #: What the schema's date pattern accepts; only such text can be a real date or not.
 _DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

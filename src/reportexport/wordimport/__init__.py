@@ -78,12 +78,41 @@ def write_atomically(path: Path, data: bytes) -> None:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o7777)
+        # mkstemp makes the file 0600: a new file gets the mode any other would
+        # (0644 under umask 022), one written over keeps its own.
+        os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists()
+                 else 0o666 & ~_umask())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process's umask (only read: setting it is the one way to learn it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _check_new_source(target: Path, text: str, images: dict[str, bytes]) -> None:
+    """The new source must load, with its images, before anything is written: read in a
+    scratch folder (a source that does not load is no import)."""
+    from reportexport.source.reading import read_report
+
+    with tempfile.TemporaryDirectory(prefix="reportexport-import-") as scratch:
+        folder = Path(scratch)
+        for name, data in images.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_bytes(data)
+        (folder / "report.yaml").write_text(text, encoding="utf-8")
+        try:
+            read_report(folder / "report.yaml")
+        except InputError as exc:
+            raise InputError([Problem(target, p.location, p.path,
+                                      "the source made from the document does not load, "
+                                      f"so it is not written: {p.message}")
+                              for p in exc.problems]) from None
 
 
 def import_new(docx: Path, folder: Path, force: bool = False,
@@ -95,7 +124,9 @@ def import_new(docx: Path, folder: Path, force: bool = False,
     imported = read_word(docx, changes)
     planned: dict[Path, bytes] = {folder / name: data
                                   for name, data in imported.draft.images.items()}
-    planned[target] = source_text(imported.draft, docx.name).encode()
+    text = source_text(imported.draft, docx.name)
+    _check_new_source(target, text, imported.draft.images)
+    planned[target] = text.encode()
     if not force:
         existing = [path for path in planned if path.exists()]
         if existing:

@@ -43,7 +43,7 @@ from reportexport.model import (
 )
 from reportexport.source.inline import SCHEMES, readable
 from reportexport.source.inputfiles import refuse
-from reportexport.source.reading import MAX_SECTION_DEPTH, slugify
+from reportexport.source.reading import HTML_FORBIDDEN, MAX_SECTION_DEPTH, slugify
 from reportexport.support.dates import read_human_date
 from reportexport.wordimport.apparatus import (
     Layout,
@@ -344,7 +344,7 @@ class _Reader:
                 continue
             here = field_link or link
             if tag == w("t"):
-                out.append(_Seg(child.text or "", italic, bold, here))
+                out.append(_Seg(self._writable(child.text or ""), italic, bold, here))
             elif tag in (w("tab"), w("cr"), w("ptab")):
                 out.append(_Seg(" ", italic, bold, here))
             elif tag == w("br"):
@@ -374,6 +374,16 @@ class _Reader:
                 if branch is not None:
                     out += self._run(branch, italic, bold, link)
         return out
+
+    def _writable(self, text: str) -> str:
+        """`text` without the characters XML carries but the source refuses (HTML
+        forbids them): a next-line character (NEL) or carriage return is a space, a C1
+        control or noncharacter goes, said."""
+        if not HTML_FORBIDDEN.search(text):
+            return text
+        self.notice("control characters or noncharacters (a paste from another program?): "
+                    "the source cannot hold them; left out", text)
+        return HTML_FORBIDDEN.sub(lambda m: " " if m.group() in "\r\x85" else "", text)
 
     def _field_link_open(self) -> tuple[str, str] | None:
         """The link of the innermost open field that is one."""
@@ -683,7 +693,8 @@ class _Body:
                 if self.reader.contents_met and not self.split and self.callout is None:
                     self._contents()
             elif child.tag == w("tbl"):
-                self.reader.current = next(child.iter(w("p")), None)
+                # Its first paragraph is its place; with none, the paragraph before it.
+                self.reader.current = next(child.iter(w("p")), self.reader.current)
                 self.reader.bookmarks = []
                 self.table(child)
                 self._bookmarks_here()
@@ -1011,8 +1022,12 @@ class _Body:
             cells, row_align = self._row(tr, columns)
             rows.append(cells)
             aligns.append(row_align)
-        if rows:
+        if any(rows):
             self.blocks.append(self._table_block(rows, aligns))
+        elif rows:
+            # No paragraph of its own to name: the one before it (the last read) is.
+            self.reader.notice("the table after this paragraph has rows without cells: "
+                               "left out")
 
     def _row(self, tr: Any, columns: int) -> tuple[list[Inlines], list[str]]:
         """A row's cells and their alignments, a cell spanning columns followed by empty
