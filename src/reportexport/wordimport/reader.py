@@ -190,6 +190,7 @@ class _Seg:
     link: tuple[str, str] | None = None  # ("url", …) or ("anchor", …)
     note: Inlines | None = None
     figure: _Pending | None = None
+    dropped: bool = False  # where something was left out: a doubled space closes up
 
 
 def _sniff(data: bytes) -> tuple[str, str] | None:
@@ -353,6 +354,20 @@ class _Reader:
                     out.append(_Seg(" ", italic, bold, here))
                 elif kind == "page":
                     self.page_breaks += 1
+            elif tag == w("sym"):
+                # A symbol font's character (Wingdings' arrow): no letter the source can
+                # show; said, and the space on either side of it not doubled.
+                self.notice(f"a symbol ({child.get(w('font'), 'a symbol font')} "
+                            f"{child.get(w('char'), '')}): the source holds no symbol "
+                            "fonts; left out")
+                out.append(_Seg("", italic, bold, here, dropped=True))
+            elif tag == w("ruby"):
+                base = child.find(w("rubyBase"))
+                annotation = child.find(w("rt"))
+                self.notice("a phonetic guide (ruby): the source holds its base text only",
+                            _shown(annotation) if annotation is not None else "")
+                if base is not None:
+                    out += self.segments(base, italic, bold, link)
             elif tag == w("noBreakHyphen"):
                 out.append(_Seg("\u2011", italic, bold, here))
             elif tag in (w("footnoteReference"), w("endnoteReference")):
@@ -520,6 +535,7 @@ def build_inlines(segs: list[_Seg]) -> Inlines:
     for i, seg in enumerate(segs):
         if seg.note is not None and i:
             seg.italic, seg.bold = segs[i - 1].italic, segs[i - 1].bold
+    _close_up(segs)
     out: list[Inline] = []
     for key, group in _groups(segs, lambda s: s.link):
         content = _strong(group)
@@ -532,6 +548,18 @@ def build_inlines(segs: list[_Seg]) -> Inlines:
         else:
             out.append(CrossReference(key[1], content))
     return _merge(out)
+
+
+def _close_up(segs: list[_Seg]) -> None:
+    """Where something between two spaces was left out ("Go ➔ next"), one space stays."""
+    for i, seg in enumerate(segs):
+        if not seg.dropped:
+            continue
+        before = next((s for s in reversed(segs[:i]) if s.text), None)
+        after = next((s for s in segs[i + 1:] if s.text), None)
+        if before is not None and after is not None and before.text.endswith(" ") \
+                and after.text.startswith(" "):
+            after.text = after.text[1:]
 
 
 def _groups(segs: list[_Seg], key: Any) -> list[tuple[Any, list[_Seg]]]:
@@ -710,6 +738,11 @@ class _Body:
                     self.walk(content)
             elif child.tag in (w("customXml"), w("ins"), w("moveTo")):
                 self.walk(child)
+            elif child.tag == w("altChunk"):
+                self.reader.notice("after this paragraph, a document embedded whole "
+                                   "(altChunk: an HTML or RTF part Word merges when it opens "
+                                   "the file): not imported; open the file in Word and save "
+                                   "it to keep its text")
 
     def _contents(self) -> None:
         """The table of contents begins: the sections read so far are the front matter,
