@@ -180,6 +180,3 @@ def references(draft: Draft, words: Mapping[str, str]) -> dict[int, str]:
                                 else inner.title)
     return found
 
-
-#: What an automatic reference to a table or figure prints: "Table 3", "Figure 1".
-BLOCK_LABEL = re.compile(r"^(Table|Figure) ([1-9][0-9]*)$")

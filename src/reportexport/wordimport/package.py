@@ -26,9 +26,6 @@ from reportexport.source.inputfiles import (
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-OFFICE_DOCUMENT = R + "/officeDocument"
-#: The strict (ISO 29500) flavour names the main document by another URI.
-STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
 WHAT = "a Word document (.docx)"
 
 
