@@ -179,4 +179,3 @@ def references(draft: Draft, words: Mapping[str, str]) -> dict[int, str]:
             found[id(inner)] = (f"{section_word} {_label(counters, letter)}" if numbered
                                 else inner.title)
     return found
-
