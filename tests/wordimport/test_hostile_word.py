@@ -170,3 +170,15 @@ def test_a_source_that_would_not_load_is_not_written(tmp_path: Path) -> None:
     assert "the source made from the document does not load, so it is not written: " \
         "'images/bars.png' cannot be read as an image" in result.stderr, result.stderr
     assert not (tmp_path / "new").exists()
+
+
+def test_headings_titled_alike_are_numbered_on(tmp_path: Path) -> None:
+    """Ids go on from the last number given to their base (one pass, where each id
+    tried every number before it); an id a title gives ("Same 3") is never given twice."""
+    titles = ["Same", "Same 3", "Same", "Same", "Same"]
+    body = "".join(HEADING.replace("Intro", title) + "<w:p><w:r><w:t>Text.</w:t></w:r></w:p>"
+                   for title in titles)
+    result = run_cli("import", word_file(tmp_path / "same.docx", body), "-o", tmp_path / "new")
+    assert result.code == 0, result.stderr
+    report = load_report(tmp_path / "new" / "report.yaml")
+    assert [s.id for s in report.sections] == ["same", "same-3", "same-2", "same-4", "same-5"]
