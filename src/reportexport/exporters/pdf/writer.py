@@ -24,6 +24,7 @@ from reportlab.platypus import (
     FrameBG,
     HRFlowable,
     Indenter,
+    KeepTogether,
     NextPageTemplate,
     PageBreak,
     PageBreakIfNotEmpty,
@@ -59,6 +60,7 @@ from reportexport.exporters.pdf.reportlab_compat import (
     ConsumedStory,
     LenientKeepTogether,
     check_reportlab,
+    group_content_height,
     kept_runs_folded,
     use_keep_together_class,
 )
@@ -505,25 +507,35 @@ def _callout_flowables(callout: Callout, st: _Styles, theme: Theme, text: _Parag
     if callout.title is not None:
         inner.append(text.inline(callout.title, st.callout_title, box.add("P")))
     inner += _blocks_flowables(callout.blocks, st, _inset(theme, pad), text, box, listed)
+    # Its title goes with a figure opening the box, as a heading with one in a section.
+    inner = list(kept_runs_folded(inner))
     start = st.callout_title.leading + st.body.leading * CALLOUT_START_LINES + pad
+    opening = inner[0] if inner and isinstance(inner[0], KeepTogether) else None
     return [KeptBox([FrameBG(color=st.callout_fill), Spacer(1, pad),
                      Indenter(left=pad, right=pad), *inner,
                      Indenter(left=-pad, right=-pad), FrameBG(start=False)],
-                    page_height=_text_height(theme), start=start),
+                    page_height=_text_height(theme), start=start,
+                    opening=(pad, opening) if opening is not None else None),
             Spacer(1, theme.spacing.paragraph_after)]
 
 
 class KeptBox(LenientKeepTogether):
     """A box kept on one page when it fits one; a box taller than a page starts where it
-    stands when its `start` (its title and first lines) fits there."""
+    stands when its `start` (its title and first lines) fits there, or, when a group
+    opens it (its title with a figure), that group below the box's top `opening[0]`."""
 
-    def __init__(self, flowables: list[Flowable], page_height: float, start: float) -> None:
+    def __init__(self, flowables: list[Flowable], page_height: float, start: float,
+                 opening: tuple[float, KeepTogether] | None = None) -> None:
         super().__init__(flowables)
-        self.page_height, self.start = page_height, start
+        self.page_height, self.start, self.opening = page_height, start, opening
 
     def slack(self) -> float:
         whole = self.whole_height()
-        start = self.start + (self.folded_height() if self.folded else 0.0)  # a heading's
+        start = self.start
+        if self.opening is not None:
+            top, group = self.opening
+            start = max(start, top + group_content_height(group))
+        start += self.folded_height() if self.folded else 0.0  # a heading's
         return whole - start if whole > self.page_height else 0.0
 
 
