@@ -204,8 +204,21 @@ class _Cover(Flowable):
         # Undo the frame's offset: the cover is designed on the whole sheet.
         canvas.translate(-self._frame_x, -self._frame_y)
         font, size, _ = st.header
-        # The titles stand on the band's foot, below the publisher's line at the top margin.
-        top = height - theme.page.margins_mm.top * mm - 2 * (size + 1.5)
+        # The publisher's line at the top margin: one line, set smaller if the measure is
+        # too narrow for it (it is content, not cut), left of the logo, which it gives way to.
+        publisher = meta.publisher.upper()
+        baseline = height - theme.page.margins_mm.top * mm
+        logo = self._logo_size(meta.logo) if meta.logo and self.logo else None
+        line_measure = measure - (logo[0] + 2 * logo[2] + LOGO_GAP if logo else 0.0)
+        natural = pdfmetrics.stringWidth(publisher, font, size + 1.5)
+        publisher_size = min(size + 1.5, (size + 1.5) * line_measure / natural)
+        # The titles stand on the band's foot, below the publisher's line (and the logo).
+        top = baseline - 2 * (size + 1.5)
+        if logo:
+            # The logo's middle on the middle of the line's capitals (it is set in capitals):
+            # the two read as one line, however tall the logo.
+            middle = baseline + cap_height(font, publisher_size) / 2
+            top = min(top, middle - logo[1] / 2 - logo[2] - (size + 1.5))
         # A narrow measure sets each fact's label above its value, not beside it.
         beside = measure - FACT_LABEL_WIDTH >= 60 * mm
         titles, facts, band_bottom = self._fitted(measure, top, height, beside)
@@ -214,15 +227,11 @@ class _Cover(Flowable):
         canvas.setFillColor(st.accent)
         canvas.rect(0, band_bottom - 4, width, 4, stroke=0, fill=1)
         canvas.setFillColor(st.cover_text)
-        # One line, set smaller if the measure is too narrow for it (it is content, not cut).
-        publisher = meta.publisher.upper()
-        natural = pdfmetrics.stringWidth(publisher, font, size + 1.5)
-        baseline = height - theme.page.margins_mm.top * mm
-        if meta.logo and self.logo:  # at the right of the publisher's line, which gives way
-            measure -= self._draw_logo(meta.logo, width - margin, baseline - 1 * mm) + LOGO_GAP
-        canvas.setFont(font, min(size + 1.5, (size + 1.5) * measure / natural))
+        if meta.logo and logo:
+            self._draw_logo(meta.logo, logo, width - margin, middle)
+        canvas.setFont(font, publisher_size)
         with canvas.marked(self.publisher):
-            draw_string(canvas, margin, height - theme.page.margins_mm.top * mm, publisher)
+            draw_string(canvas, margin, baseline, publisher)
         y = band_bottom + TITLE_FOOT
         positions = []
         for block in reversed(titles):  # laid upward from the band's foot
@@ -244,17 +253,24 @@ class _Cover(Flowable):
                 y -= label_para.height + value_para.height + FACT_GAP
         canvas.restoreState()
 
-    def _draw_logo(self, logo: Logo, right: float, bottom: float) -> float:
-        """The logo, its foot at `bottom` and its right edge at `right`, in a LOGO_WIDTH by
-        LOGO_HEIGHT box, on a light plate (an artifact) when the band would hide it
-        (logoplate); returns the width it takes."""
+    def _logo_size(self, logo: Logo) -> tuple[float, float, float]:
+        """The logo's width and height in a LOGO_WIDTH by LOGO_HEIGHT box, and the margin
+        of the light plate (an artifact) it stands on when the band would hide it
+        (logoplate), or 0."""
         scale: float = min(LOGO_WIDTH / logo.width_px, LOGO_HEIGHT / logo.height_px)
-        width, height = logo.width_px * scale, logo.height_px * scale
+        plated = needs_plate(logo, self.theme.colours.cover_background)
+        return (logo.width_px * scale, logo.height_px * scale,
+                LOGO_PLATE_PAD if plated else 0.0)
+
+    def _draw_logo(self, logo: Logo, size: tuple[float, float, float], right: float,
+                   middle: float) -> None:
+        """The logo (of `size`, as `_logo_size` gives it), its middle at the height
+        `middle` and its right edge (its plate's, if any) at `right`."""
+        width, height, pad = size
+        bottom = middle - height / 2
         canvas = self.canv
         canvas.saveState()
-        pad = 0.0
-        if needs_plate(logo, self.theme.colours.cover_background):
-            pad = LOGO_PLATE_PAD
+        if pad:
             canvas.setFillColor(HexColor(PLATE))
             canvas.roundRect(right - width - 2 * pad, bottom - pad, width + 2 * pad,
                              height + 2 * pad, pad / 2, stroke=0, fill=1)
@@ -265,7 +281,6 @@ class _Cover(Flowable):
             canvas.drawImage(ImageReader(io.BytesIO(edition_image(logo.image))), 0, 0,
                              width, height, mask="auto")
         canvas.restoreState()
-        return width + 2 * pad
 
     def _fitted(self, measure: float, top: float, height: float, beside: bool
                 ) -> tuple[list[TaggedParagraph], list[tuple[TaggedParagraph, TaggedParagraph]],
@@ -313,6 +328,13 @@ class _Cover(Flowable):
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         self._frame_x, self._frame_y = x, y
         super().drawOn(canvas, x, y, _sW)
+
+
+def cap_height(font: str, size: float) -> float:
+    """How high the capitals of `font` stand above the baseline at `size` (the font's
+    cap height, which reportlab's font face reads from the font file)."""
+    height: float = pdfmetrics.getFont(font).face.capHeight * size / 1000
+    return height
 
 
 def _scaled(style: ParagraphStyle, scale: float, least: float) -> ParagraphStyle:
