@@ -354,20 +354,6 @@ class _Reader:
                     out.append(_Seg(" ", italic, bold, here))
                 elif kind == "page":
                     self.page_breaks += 1
-            elif tag == w("sym"):
-                # A symbol font's character (Wingdings' arrow): no letter the source can
-                # show; said, and the space on either side of it not doubled.
-                self.notice(f"a symbol ({child.get(w('font'), 'a symbol font')} "
-                            f"{child.get(w('char'), '')}): the source holds no symbol "
-                            "fonts; left out")
-                out.append(_Seg("", italic, bold, here, dropped=True))
-            elif tag == w("ruby"):
-                base = child.find(w("rubyBase"))
-                annotation = child.find(w("rt"))
-                self.notice("a phonetic guide (ruby): the source holds its base text only",
-                            _shown(annotation) if annotation is not None else "")
-                if base is not None:
-                    out += self.segments(base, italic, bold, link)
             elif tag == w("noBreakHyphen"):
                 out.append(_Seg("\u2011", italic, bold, here))
             elif tag in (w("footnoteReference"), w("endnoteReference")):
@@ -380,15 +366,35 @@ class _Reader:
                 out.append(_Seg("", italic, bold, None, note=self._note(kind, child.get(w("id")))))
             elif tag in (w("drawing"), w("pict"), w("object")):
                 out += self._drawing(child)
-            elif isinstance(tag, str) and tag.endswith("}AlternateContent"):
-                # Word 2010's text boxes and shapes: the branch it would show (mc:Choice),
-                # or the older one, read as the run's own content.
-                branch = child.find(f"{{{MC}}}Choice")
-                if branch is None:
-                    branch = child.find(f"{{{MC}}}Fallback")
-                if branch is not None:
-                    out += self._run(branch, italic, bold, link)
+            else:
+                out += self._run_other(child, italic, bold, link, here)
         return out
+
+    def _run_other(self, child: Any, italic: bool, bold: bool, link: tuple[str, str] | None,
+                   here: tuple[str, str] | None) -> list[_Seg]:
+        """What else a run holds: a symbol, a phonetic guide, Word 2010's alternatives."""
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag == w("sym"):
+            # A symbol font's character (Wingdings' arrow): no letter the source can show;
+            # said, and the space on either side of it not doubled.
+            self.notice(f"a symbol ({child.get(w('font'), 'a symbol font')} "
+                        f"{child.get(w('char'), '')}): the source holds no symbol fonts; "
+                        "left out")
+            return [_Seg("", italic, bold, here, dropped=True)]
+        if tag == w("ruby"):
+            base, annotation = child.find(w("rubyBase")), child.find(w("rt"))
+            self.notice("a phonetic guide (ruby): the source holds its base text only",
+                        _shown(annotation) if annotation is not None else "")
+            return self.segments(base, italic, bold, link) if base is not None else []
+        if tag.endswith("}AlternateContent"):
+            # Word 2010's text boxes and shapes: the branch it would show (mc:Choice), or
+            # the older one, read as the run's own content.
+            branch = child.find(f"{{{MC}}}Choice")
+            if branch is None:
+                branch = child.find(f"{{{MC}}}Fallback")
+            if branch is not None:
+                return self._run(branch, italic, bold, link)
+        return []
 
     def _writable(self, text: str) -> str:
         """`text` without the characters XML carries but the source refuses (HTML
