@@ -547,9 +547,11 @@ def _labels(report: Report) -> dict[str, str]:
             **{ident: block.label for ident, (block, _) in document.blocks.items()}}
 
 
-def _block_ids(report: Report, draft: Draft) -> dict[str, str]:
+def _block_ids(report: Report, draft: Draft) -> tuple[dict[str, str], set[str]]:
     """The document's table and figure ids -> the source's, paired in reading order
-    when both have as many tables and figures, else by their captions."""
+    when both have as many tables and figures, else by their captions; and the ids of
+    the source's that pair with one of the document's (a reference may no longer lead
+    to it in Word, which gives it no id)."""
     ours = [b for b in report_blocks(report) if isinstance(b, Table | Figure)]
     theirs = [b for part in draft.parts for _, section in _walk(part)
               for b in nested_blocks(tuple(section.blocks)) if isinstance(b, Table | Figure)]
@@ -560,7 +562,7 @@ def _block_ids(report: Report, draft: Draft) -> dict[str, str]:
         by_caption = {(type(a), tuple(runs(a.caption))): a for a in ours if a.caption}
         pairs = [(by_caption[key], b) for b in theirs if b.caption
                  and (key := (type(b), tuple(runs(b.caption)))) in by_caption]
-    return {b.id: a.id for a, b in pairs if a.id and b.id}
+    return {b.id: a.id for a, b in pairs if a.id and b.id}, {a.id for a, _ in pairs if a.id}
 
 
 def _refuse_gone_targets(report: Report, kept: set[str]) -> None:
@@ -590,8 +592,8 @@ def collect_edits(report: Report, draft: Draft) -> list[_Edit]:
                        "source (without --update)")
     ids = {theirs[j][1].id: ours[i][1].id for i, j in pairs}
     ids.update(_fresh_ids(theirs, added, TakenIds(s.id.lower() for _, s, _ in ours)))
-    block_ids = _block_ids(report, draft)
-    _refuse_gone_targets(report, set(block_ids.values()))
+    block_ids, kept = _block_ids(report, draft)
+    _refuse_gone_targets(report, kept)
     ids.update(block_ids)
     collector = _Collector(ids, _labels(report))
     _sections_changed(collector, ours, theirs, added, removed, dict(pairs))
