@@ -161,15 +161,30 @@ def test_the_new_files_follow_the_umask(tmp_path: Path) -> None:
         assert stat.S_IMODE(written.stat().st_mode) == 0o644, written
 
 
-def test_a_source_that_would_not_load_is_not_written(tmp_path: Path) -> None:
-    """A picture whose bytes open as a PNG's and then are none: the source made would
-    name an image that cannot be read; it was written all the same (exit 0)."""
-    path = _pictures(tmp_path / "broken.docx", 1, b"\x89PNG\r\n\x1a\n" + bytes(64))
+def test_a_picture_that_is_no_image_is_left_out(tmp_path: Path) -> None:
+    """A picture whose bytes open as a PNG's and then are none: the source made named an
+    image that cannot be read, and did not load (it was written all the same, exit 0)."""
+    path = _pictures(tmp_path / "broken.docx", 2, b"\x89PNG\r\n\x1a\n" + bytes(64))
     result = run_cli("import", path, "-o", tmp_path / "new")
-    assert result.code == 2, result.stderr
-    assert "the source made from the document does not load, so it is not written: " \
-        "'images/bars.png' cannot be read as an image" in result.stderr, result.stderr
-    assert not (tmp_path / "new").exists()
+    assert result.code == 0, result.stderr
+    assert f"{path}: the picture 'images/bars.png' cannot be read as an image; use PNG, " \
+        "JPEG or SVG; left out (in section 'Intro')" in result.stderr, result.stderr
+    report = load_report(tmp_path / "new" / "report.yaml")
+    assert not report.sections[0].blocks[1:]  # its title as its text: no figure
+    assert not (tmp_path / "new" / "images").exists()
+
+
+def test_a_source_that_would_not_load_is_not_written(tmp_path: Path) -> None:
+    """The new source is loaded back, with its images, before anything is written."""
+    from reportexport.source.problems import InputError
+    from reportexport.wordimport import _check_new_source
+
+    with pytest.raises(InputError) as refused:
+        _check_new_source(tmp_path / "report.yaml", "metadata: {}\n", {})
+    assert all(p.file == tmp_path / "report.yaml" and "the source made from the document "
+               "does not load, so it is not written" in p.message
+               for p in refused.value.problems)
+    assert not list(tmp_path.iterdir())
 
 
 def test_headings_titled_alike_are_numbered_on(tmp_path: Path) -> None:
