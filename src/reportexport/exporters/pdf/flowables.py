@@ -206,7 +206,8 @@ def _space_line_ends(paragraph: TaggedParagraph) -> None:
     for i, line in enumerate(lines[:-1]):
         if isinstance(line, tuple):  # plain text: (extra space, words)
             extra, pieces = line
-            seen += sum(len(piece.replace(SOFT_HYPHEN, "")) for piece in pieces)
+            joined = "".join(pieces)  # its characters less its soft hyphens
+            seen += len(joined) - joined.count(SOFT_HYPHEN)
             if pieces and pieces[-1].endswith("-") and characters[seen - 1:seen] != "-":
                 seen -= 1
                 pieces = [*pieces[:-1], pieces[-1][:-1] + SOFT_HYPHEN]

@@ -79,6 +79,10 @@ class UnshapedTTFont(TTFont):
     def hbFont(self, fontSize: float = 10) -> Any:
         raise AttributeError("the theme's own fonts are set unshaped")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._widths: dict[tuple[str, float], float] = {}
+
     def stringWidth(self, text: str, size: float, encoding: str = "utf8") -> float:
         """reportlab's width of `text`, kept for the next time the same word is measured.
 
@@ -87,7 +91,7 @@ class UnshapedTTFont(TTFont):
         widths (`charWidths`) are final once the font is registered.
         """
         key = (text, size)
-        widths = self.__dict__.setdefault("_widths", {})
+        widths = self._widths
         width: float | None = widths.get(key)
         if width is None:
             width = super().stringWidth(text, size, encoding)
