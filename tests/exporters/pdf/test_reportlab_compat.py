@@ -35,6 +35,7 @@ from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 
 from reportexport.exporters.pdf import reportlab_compat as compat
 from reportexport.exporters.pdf.fonts import register_family
+from reportexport.exporters.pdf.footnotes import NotesFrame
 from reportexport.theme import Theme, load_theme
 
 
@@ -536,3 +537,18 @@ def test_plain_text_fragments_leave_markup_to_the_parser(body_font: str) -> None
         assert compat.plain_text_fragments(text, style) is None, text
     upper = ParagraphStyle("u", parent=style, textTransform="uppercase")
     assert compat.plain_text_fragments("words", upper) is None
+
+
+def test_a_notes_frames_measuring_copy_is_copy_copys_with_its_own_lists() -> None:
+    frame = NotesFrame(10, 20, 300, 500, notes={}, mark_font="Helvetica", rule_colour=None)
+    frame._placed.add(3)
+    frame._waiting.append("a note")
+    measured = copy.deepcopy(frame)
+    generic = copy.copy(frame)
+    assert type(measured) is NotesFrame
+    assert measured.__dict__ == generic.__dict__, "a Frame's state is no longer its __dict__"
+    for name in ("_placed", "_drawn", "_waiting", "_carried"):
+        assert getattr(measured, name) is not getattr(frame, name), name
+    measured._waiting.append("another")
+    measured.x1 = 50  # Frame.__setattr__ lays the copy's geometry out anew, not the frame's
+    assert frame._waiting == ["a note"] and frame._x1 == 10 and measured._x1 == 50
