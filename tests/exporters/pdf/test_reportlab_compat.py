@@ -535,7 +535,8 @@ def test_plain_text_fragments_are_what_reportlabs_parser_makes(body_font: str) -
                              textColor=colors.HexColor("#336699")),
               ParagraphStyle("c", fontName="Times-Italic", fontSize=14, leading=17)]
     texts = ["one", "  a heading\n  over two lines ", "Résumé \u00a0 no-break",
-             "x > y, 'quoted' \"text\"", "\u1780\u17d2\u1798\u17c2\u179a"]
+             "x > y, 'quoted' \"text\"", "\u1780\u17d2\u1798\u17c2\u179a",
+             "\u200bzero-width at the ends\u200b", "em\u2003space", "two  spaces", "ends "]
     for style in styles:
         for text in texts:
             plain = compat.plain_text_fragments(text, style)

@@ -758,13 +758,25 @@ def plain_text_fragments(text: str, style: Any) -> tuple[str, list[Any]] | None:
     """
     if "<" in text or "&" in text or getattr(style, "textTransform", None):
         return None
-    cleaned = cleanBlockQuotedText(text)
+    cleaned = text if _is_clean(text) else cleanBlockQuotedText(text)
     if not cleaned:
         return None
     probe = _plain_fragment(style.fontName, ps2tt(style.fontName), style.fontSize,
                             style.textColor)
     # Each fragment its own lists, as each paragraph's parse gives them.
     return cleaned, [probe.clone(text=cleaned, link=[], us_lines=[])]
+
+
+_ZERO_WIDTH_SPACE = "\u200b"
+
+
+def _is_clean(text: str) -> bool:
+    """Whether `cleanBlockQuotedText` would leave `text` as it is: its words are parted by
+    single spaces, and it neither starts nor ends with a space (nor a zero-width one, which
+    reportlab strips from a line's ends). A no-break space fails the test: reportlab does
+    not part words at one, where `str.split` does."""
+    return text == " ".join(text.split()) and not (text.startswith(_ZERO_WIDTH_SPACE)
+                                                   or text.endswith(_ZERO_WIDTH_SPACE))
 
 
 @functools.lru_cache(maxsize=256)
