@@ -67,12 +67,21 @@ _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\ufff
 #: web edition could not: a carriage return (which HTML turns into a line feed), DEL and the
 #: C1 controls (U+0080-U+009F, which a Windows-1252 paste can leave), and the noncharacters
 #: (U+FDD0-U+FDEF, and the last two code points of every plane past the first).
-_HTML_FORBIDDEN = re.compile("[\r\x7f-\x9f\ufdd0-\ufdef"
-                             + "".join(f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}"
-                                       for plane in range(0x10000, 0x110000, 0x10000))
-                             + "]")
-#: The same, for what reads text from elsewhere (the Word import) and must leave them out.
-HTML_FORBIDDEN = _HTML_FORBIDDEN
+#: The search is for those of the first plane and for every character from the first
+#: noncharacter past it on (U+1FFFE), and `_html_forbidden` keeps the noncharacters among the
+#: latter: a class listing the 32 of them makes the regex engine test each character of every
+#: text against each.
+_HTML_SUSPECT = re.compile("[\r\x7f-\x9f\ufdd0-\ufdef\U0001fffe-\U0010ffff]")
+
+
+def _html_forbidden(text: str) -> re.Match[str] | None:
+    """The first character of `text` HTML forbids (see `_HTML_SUSPECT`), if any."""
+    for match in _HTML_SUSPECT.finditer(text):
+        code = ord(match.group())
+        if code < 0x10000 or code & 0xFFFE == 0xFFFE:
+            return match
+    return None
+
 
 #: What the schema's date pattern accepts; only such text can be a real date or not.
 _DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -137,7 +146,7 @@ def _xml_problems(located: LocatedData, strings: list[tuple[DataPath, str]]) -> 
                     "cannot be carried by XML (DOCX, EPUB); remove it",
                 )
             )
-        elif match := _HTML_FORBIDDEN.search(text):
+        elif match := _html_forbidden(text):
             code = ord(match.group())
             kind = "control character" if code <= 0x9F else "noncharacter"
             problems.append(located.problem(

@@ -14,6 +14,7 @@ from typing import Any
 
 import pikepdf
 import pytest
+from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import LinkAnnotation
@@ -34,6 +35,7 @@ from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 
 from reportexport.exporters.pdf import reportlab_compat as compat
 from reportexport.exporters.pdf.fonts import register_family
+from reportexport.exporters.pdf.footnotes import NotesFrame
 from reportexport.theme import Theme, load_theme
 
 
@@ -525,3 +527,50 @@ def test_a_consumed_story_is_made_as_layout_takes_it(tmp_path: Path) -> None:
     assert made_when_drawn[0] <= 32, (
         "BaseDocTemplate.build no longer consumes its list from the front: the whole "
         "story was made before the first flowable was drawn")
+
+
+def test_plain_text_fragments_are_what_reportlabs_parser_makes(body_font: str) -> None:
+    styles = [ParagraphStyle("a", fontName=body_font, fontSize=10, leading=12),
+              ParagraphStyle("b", fontName="Helvetica-Bold", fontSize=8.5, leading=10,
+                             textColor=colors.HexColor("#336699")),
+              ParagraphStyle("c", fontName="Times-Italic", fontSize=14, leading=17)]
+    texts = ["one", "  a heading\n  over two lines ", "Résumé \u00a0 no-break",
+             "x > y, 'quoted' \"text\"", "\u1780\u17d2\u1798\u17c2\u179a",
+             "\u200bzero-width at the ends\u200b", "em\u2003space", "two  spaces", "ends "]
+    for style in styles:
+        for text in texts:
+            plain = compat.plain_text_fragments(text, style)
+            assert plain is not None, text
+            parsed = Paragraph(text, style)
+            made = Paragraph(plain[0], style, frags=plain[1])
+            assert made.text == parsed.text, "cleanBlockQuotedText no longer cleans as parsing"
+            assert [vars(f) for f in made.frags] == [vars(f) for f in parsed.frags], (
+                "reportlab's parser makes another fragment of plain text")
+            assert made.frags[0] is not parsed.frags[0]
+            assert made.frags[0].link is not compat.plain_text_fragments(text, style)[1][0].link
+            made.wrap(80, 1000)
+            parsed.wrap(80, 1000)
+            assert compat.laid_out_lines(made) == compat.laid_out_lines(parsed)
+
+
+def test_plain_text_fragments_leave_markup_to_the_parser(body_font: str) -> None:
+    style = ParagraphStyle("a", fontName=body_font, fontSize=10, leading=12)
+    for text in ("<b>bold</b>", "a &amp; b", "a &lt; b", "", "   \n  "):
+        assert compat.plain_text_fragments(text, style) is None, text
+    upper = ParagraphStyle("u", parent=style, textTransform="uppercase")
+    assert compat.plain_text_fragments("words", upper) is None
+
+
+def test_a_notes_frames_measuring_copy_is_copy_copys_with_its_own_lists() -> None:
+    frame = NotesFrame(10, 20, 300, 500, notes={}, mark_font="Helvetica", rule_colour=None)
+    frame._placed.add(3)
+    frame._waiting.append("a note")
+    measured = copy.deepcopy(frame)
+    generic = copy.copy(frame)
+    assert type(measured) is NotesFrame
+    assert measured.__dict__ == generic.__dict__, "a Frame's state is no longer its __dict__"
+    for name in ("_placed", "_drawn", "_waiting", "_carried"):
+        assert getattr(measured, name) is not getattr(frame, name), name
+    measured._waiting.append("another")
+    measured.x1 = 50  # Frame.__setattr__ lays the copy's geometry out anew, not the frame's
+    assert frame._waiting == ["a note"] and frame._x1 == 10 and measured._x1 == 50

@@ -22,6 +22,7 @@ from reportexport.exporters.pdf.reportlab_compat import (
     forget_postponed,
     laid_out_lines,
     paragraph_fragments,
+    plain_text_fragments,
     space_above_in_frame,
     widest_advance,
 )
@@ -63,6 +64,10 @@ class TaggedParagraph(Paragraph):
         if style.hyphenationLang and not _has_soft_hyphen(style.fontName):
             style = copy.copy(style)  # a heading font without the glyph: no hyphenation
             style.hyphenationLang = ""
+        plain = (plain_text_fragments(text, style)
+                 if not args and "frags" not in kwargs else None)
+        if plain is not None:  # plain text needs no markup parser
+            text, kwargs = plain[0], {**kwargs, "frags": plain[1]}
         super().__init__(text, style, *args, **kwargs)
         # Words in shaped fallback fonts, in order: the canvas says each as it draws it.
         self.fallback_words = deque(said) if style.shaping else None
@@ -201,7 +206,8 @@ def _space_line_ends(paragraph: TaggedParagraph) -> None:
     for i, line in enumerate(lines[:-1]):
         if isinstance(line, tuple):  # plain text: (extra space, words)
             extra, pieces = line
-            seen += sum(len(piece.replace(SOFT_HYPHEN, "")) for piece in pieces)
+            joined = "".join(pieces)  # its characters less its soft hyphens
+            seen += len(joined) - joined.count(SOFT_HYPHEN)
             if pieces and pieces[-1].endswith("-") and characters[seen - 1:seen] != "-":
                 seen -= 1
                 pieces = [*pieces[:-1], pieces[-1][:-1] + SOFT_HYPHEN]

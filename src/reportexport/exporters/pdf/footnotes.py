@@ -15,7 +15,6 @@ in split paragraphs, lists, quotations and tables.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -111,9 +110,12 @@ class NotesFrame(FootedFrame):
     def __deepcopy__(self, memo: dict[int, Any]) -> NotesFrame:
         """reportlab deep-copies the frame to measure each group kept together; only
         the lists a measure may change need copies (a long report: 3% of its layout)."""
-        measured = copy.copy(self)
-        measured._placed, measured._drawn = set(self._placed), list(self._drawn)
-        measured._waiting, measured._carried = list(self._waiting), list(self._carried)
+        # copy.copy's result for a Frame (its state is its __dict__), without going
+        # through the generic copy protocol.
+        measured = object.__new__(type(self))
+        measured.__dict__.update(self.__dict__)
+        measured.__dict__.update(_placed=set(self._placed), _drawn=list(self._drawn),
+                                 _waiting=list(self._waiting), _carried=list(self._carried))
         return measured
 
     def take_over(self, other: NotesFrame) -> None:

@@ -21,7 +21,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from reportlab.lib.fonts import ps2tt
 from reportlab.lib.rl_accel import fp_str
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import (
     LinkAnnotation,
@@ -39,6 +41,7 @@ from reportlab.pdfbase.ttfonts import TTFont, shapeStr
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Frame, KeepTogether, Paragraph, Table
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 
 def check_reportlab() -> None:
@@ -76,6 +79,10 @@ class UnshapedTTFont(TTFont):
     def hbFont(self, fontSize: float = 10) -> Any:
         raise AttributeError("the theme's own fonts are set unshaped")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._widths: dict[tuple[str, float], float] = {}
+
     def stringWidth(self, text: str, size: float, encoding: str = "utf8") -> float:
         """reportlab's width of `text`, kept for the next time the same word is measured.
 
@@ -84,7 +91,7 @@ class UnshapedTTFont(TTFont):
         widths (`charWidths`) are final once the font is registered.
         """
         key = (text, size)
-        widths = self.__dict__.setdefault("_widths", {})
+        widths = self._widths
         width: float | None = widths.get(key)
         if width is None:
             width = super().stringWidth(text, size, encoding)
@@ -735,6 +742,55 @@ def paragraph_fragments(paragraph: Paragraph) -> list[Any]:
     `frags` attribute is undocumented; there is no public view of a paragraph's text runs."""
     fragments: list[Any] = paragraph.frags
     return fragments
+
+
+def plain_text_fragments(text: str, style: Any) -> tuple[str, list[Any]] | None:
+    """The text and fragments reportlab's parser makes of `text` when it holds no markup
+    (no `<`, no `&`): a heading, a contents entry, a plain paragraph or table cell.
+    None for any other text, which `Paragraph` is left to parse.
+
+    `Paragraph` parses every text with an HTMLParser made for it, the same for plain
+    text as for markup. Plain text parses to one fragment that differs from another
+    style's only by the text: that fragment is parsed once for the style's font, size
+    and colour (by reportlab, from a probe) and copied (`ABag.clone`) with the text,
+    which `cleanBlockQuotedText` cleans as `Paragraph` does. It is given as
+    `Paragraph`'s documented `frags` argument; the fragment's attributes are not.
+    """
+    if "<" in text or "&" in text or getattr(style, "textTransform", None):
+        return None
+    cleaned = text if _is_clean(text) else cleanBlockQuotedText(text)
+    if not cleaned:
+        return None
+    probe = _plain_fragment(style.fontName, ps2tt(style.fontName), style.fontSize,
+                            style.textColor)
+    # Each fragment its own lists, as each paragraph's parse gives them.
+    return cleaned, [probe.clone(text=cleaned, link=[], us_lines=[])]
+
+
+_ZERO_WIDTH_SPACE = "\u200b"
+
+
+def _is_clean(text: str) -> bool:
+    """Whether `cleanBlockQuotedText` would leave `text` as it is: its words are parted by
+    single spaces, and it neither starts nor ends with a space (nor a zero-width one, which
+    reportlab strips from a line's ends). A no-break space fails the test: reportlab does
+    not part words at one, where `str.split` does."""
+    return text == " ".join(text.split()) and not (text.startswith(_ZERO_WIDTH_SPACE)
+                                                   or text.endswith(_ZERO_WIDTH_SPACE))
+
+
+@functools.lru_cache(maxsize=256)
+def _plain_fragment(font: str, family: tuple[str, int, int], size: float,
+                    colour: Any) -> Any:
+    """reportlab's fragment of a plain text in a style of this font (mapped to `family`,
+    bold, italic, which registering a family may change), size and colour."""
+    probe = Paragraph("x", ParagraphStyle("probe", fontName=font, fontSize=size,
+                                          textColor=colour))
+    fragments: list[Any] = probe.frags
+    if len(fragments) != 1 or fragments[0].text != "x":
+        raise RuntimeError("reportlab parsed a plain text in a way reportlab_compat "
+                           "does not know")
+    return fragments[0]
 
 
 def laid_out_lines(paragraph: Paragraph) -> list[Any]:
