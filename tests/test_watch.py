@@ -157,15 +157,28 @@ def test_a_stopped_watcher_leaves_no_process_behind(watching: Watching, stop: in
         assert "reportexport: stopped watching" in said, rest
 
 
-def test_several_quick_saves_give_one_rebuild(watching: Watching) -> None:
+def test_several_quick_saves_end_in_the_last(watching: Watching) -> None:
+    """Saves a few milliseconds apart are usually built together (watchfiles yields once
+    a look finds nothing new), but how many builds they take depends on how busy the
+    machine is: what is promised is that the editions end with the last save, that
+    no build outlives it, and that a build never starts while another runs."""
     source = watching.folder / "report.yaml"
     watching.next_outcome()
     for n in range(5):
         _edit(source, "Just one paragraph." if n == 0 else f"Save {n - 1}.", f"Save {n}.")
-    assert watching.next_outcome()[-1].startswith("reportexport: built")
-    assert "Save 4." in watching.texts()["pdf"]
+    for _ in range(5):  # at most one build a save
+        outcome = watching.next_outcome()
+        if outcome[-1].startswith("reportexport: built") and \
+                "Save 4." in watching.texts()["pdf"]:
+            break
+    else:
+        raise AssertionError("no build of the last save")
+    # No further build once the last save is built (a look that finds it again says the
+    # report did not change).
     with pytest.raises(queue.Empty):
-        watching.lines.get(timeout=1.5)  # no further build for the same saves
+        while True:
+            line = watching.lines.get(timeout=1.5)
+            assert "reportexport: built" not in line, line
 
 
 def test_a_theme_that_is_a_loop_of_links_is_a_problem_and_watching_goes_on(
@@ -181,7 +194,13 @@ def test_a_theme_that_is_a_loop_of_links_is_a_problem_and_watching_goes_on(
                    for line in first), first
         (tmp_path / "other.yaml").unlink()
         shutil.copy(ROOT / "styles" / "default.yaml", tmp_path / "other.yaml")
-        assert watcher.next_outcome()[-1].startswith("reportexport: built"), "no rebuild"
+        # The watcher may see the removal before the copy (a busy machine): a build
+        # then finds the link dangling, and the copy's build follows.
+        outcomes = [watcher.next_outcome()]
+        if not outcomes[-1][-1].startswith("reportexport: built"):
+            assert any("theme.yaml" in line for line in outcomes[-1]), outcomes
+            outcomes.append(watcher.next_outcome())
+        assert outcomes[-1][-1].startswith("reportexport: built"), outcomes
     finally:
         watcher.process.terminate()
         watcher.process.wait(timeout=60)
