@@ -229,7 +229,9 @@ def test_watch_follows_the_theme_s_own_fonts(tmp_path: Path) -> None:
 
 def test_watch_writes_the_editions_a_cold_build_writes(tmp_path: Path) -> None:
     """After rebuilds in warm processes (fonts, covers, subsets kept), every edition is
-    byte for byte the one a cold `reportexport all` of the same source writes."""
+    byte for byte the one a cold `reportexport all` of the same source writes: with a
+    note added, a letter new to the report typed (the fonts' subsets cut again), and
+    the title changed."""
     shutil.copy(DATA / "valid" / "apparatus.yaml", tmp_path / "report.yaml")
     shutil.copytree(DATA / "valid" / "images", tmp_path / "images")
     shutil.copy(ROOT / "styles" / "default.yaml", tmp_path / "theme.yaml")
@@ -238,6 +240,8 @@ def test_watch_writes_the_editions_a_cold_build_writes(tmp_path: Path) -> None:
         assert watcher.next_outcome()[-1].startswith("reportexport: built")
         source = tmp_path / "report.yaml"
         _edit(source, "Findings follow.", "Findings follow.^[A note, new in this save.]")
+        assert watcher.next_outcome()[-1].startswith("reportexport: built")
+        _edit(source, "Findings follow.^[", "Findings follow, \u0175.^[")  # Latin Extended-A
         assert watcher.next_outcome()[-1].startswith("reportexport: built")
         _edit(source, "title: Apparatus report", "title: Apparatus report, revised")
         assert watcher.next_outcome()[-1].startswith("reportexport: built")
