@@ -50,7 +50,7 @@ class Watching:
             assert line is not None, f"the watcher ended: {seen}"
             seen.append(line.rstrip("\n"))
             if line.startswith(("reportexport: built", "reportexport: ")) and (
-                    "built" in line or "problem" in line):
+                    "built" in line or "problem" in line or "stand" in line):
                 return seen
 
     def texts(self) -> dict[str, str]:
@@ -166,6 +166,31 @@ def test_several_quick_saves_give_one_rebuild(watching: Watching) -> None:
     assert "Save 4." in watching.texts()["pdf"]
     with pytest.raises(queue.Empty):
         watching.lines.get(timeout=1.5)  # no further build for the same saves
+
+
+def test_a_save_that_changes_nothing_in_the_report_leaves_the_editions_in_place(
+        watching: Watching) -> None:
+    """A comment or a save without edits: the editions a rebuild would write again byte for
+    byte stay as they are, unless one of them was removed or replaced meanwhile."""
+    source = watching.folder / "report.yaml"
+    watching.next_outcome()
+    out = watching.folder / "out"
+    stamps = {path.name: path.stat().st_ino for path in out.iterdir()}
+    source.write_text(source.read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8")
+    assert watching.next_outcome()[-1] == ("reportexport: report.yaml saved with no change to "
+                                           "the report; the editions in place stand")
+    assert {path.name: path.stat().st_ino for path in out.iterdir()} == stamps
+    epub = next(out.glob("*.epub"))
+    epub.unlink()  # the writer removes an edition: the next save writes it again
+    source.write_text(source.read_text(encoding="utf-8") + "# another\n", encoding="utf-8")
+    assert watching.next_outcome()[-1].startswith("reportexport: built")
+    assert epub.exists()
+    _edit(source, "Just one paragraph.", "A change.")  # a change to the report
+    assert watching.next_outcome()[-1].startswith("reportexport: built")
+    assert all("A change." in text for text in watching.texts().values())
+    _edit(source, "A change.", "Just one paragraph.")  # and back: not what is in place
+    assert watching.next_outcome()[-1].startswith("reportexport: built")
+    assert all("Just one paragraph." in text for text in watching.texts().values())
 
 
 def test_a_theme_that_is_a_loop_of_links_is_a_problem_and_watching_goes_on(
