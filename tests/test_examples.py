@@ -51,7 +51,11 @@ def test_the_guide_writes_every_key_the_schema_knows() -> None:
     """The guide shows every element of the source format at least once (issue #26)."""
     schema = json.loads(schema_text("report"))
     used = set(_keys(yaml.safe_load(GUIDE.read_text(encoding="utf-8"))))
-    assert set(_schema_keys(schema)) - used == set()
+    # metadata.labels is a dictionary of words ("contents", "page_of"...): the guide
+    # gives one, to show the key; the words are listed in docs/source-format.md.
+    words = set(schema["$defs"]["metadata"]["properties"]["labels"]["properties"])
+    assert set(_schema_keys(schema)) - used - words == set()
+    assert "labels" in used
     lists = schema["$defs"]["metadata"]["properties"]["lists"]["items"]["enum"]
     assert sorted(load_report(GUIDE).metadata.lists) == sorted(lists)
 

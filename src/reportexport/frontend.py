@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
+from reportexport.labels import ENGLISH
 from reportexport.model import (
     Block,
     CrossReference,
@@ -44,18 +45,9 @@ from reportexport.model import (
 from reportexport.source.problems import ExportError
 from reportexport.support.dates import human_date
 
-#: The English words of the labels below (the Word import reads them back); a report's
-#: editions print them in its language (labels.py, Metadata.words).
-#: The label of the fact every edition adds after the source's own: the publication date.
-PUBLISHED = "Published"
-#: The label of the publisher's fact, in an imprint that shows the publisher nowhere else.
-PUBLISHER = "Publisher"
-#: The labels of the authors' fact, the first on the cover: one author, several.
-AUTHOR, AUTHORS = "Author", "Authors"
-#: The labels of the imprint's notices, in the order the imprint prints them.
-ISBN, RIGHTS, DISCLAIMER = "ISBN", "Rights", "Disclaimer"
-#: What an annex's heading begins with, before its letter.
-ANNEX = "Annex"
+#: What an annex's heading begins with, before its letter, in English (labels.py has
+#: the report's own word).
+ANNEX = ENGLISH["annex"]
 
 #: Which part of the report a section is in (model.Report.parts).
 Part = Literal["front", "body", "appendix"]
@@ -343,6 +335,20 @@ def _resolved(content: Inlines, labels: Mapping[str, str]) -> Inlines:
     if not _automatic(content):
         return content
     return _Resolver(labels).run(content)
+
+
+def printed_references(content: Inlines, labels: Mapping[str, str]) -> Inlines:
+    """`content` as the editions print it: each automatic reference given its target's
+    label from `labels` (by id; "" for an id it lacks), capitalised where it opens a
+    sentence. The Word import compares a source's text with a document's so."""
+    return _Resolver(_Labels(labels)).run(content) if _automatic(content) else content
+
+
+class _Labels(dict[str, str]):
+    """`labels` where an id they lack reads as "" (a section added in Word has none)."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
 
 
 #: What ends a sentence when a space follows it: a reference after it opens the next.

@@ -7,6 +7,7 @@ without a table here gets the English words unless its source gives its own.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 #: Every word an edition adds, by key: the keys `metadata.labels` may give.
@@ -27,7 +28,22 @@ ENGLISH: Mapping[str, str] = {
     "list_of_tables": "List of tables",
     "list_of_figures": "List of figures",
     "page_of": "Page {page} of {pages}",  # the footer's page number
+    # Heard, not seen, in the e-book and the web page: names of their parts and links.
+    "note": "Note",  # a note's name: "Note 3"
+    "back_to_note": "Back to the mark of note",  # a note's link back: "... note 3"
+    "skip_to_text": "Skip to the text",  # the web page's first link
+    "cover": "Cover",
+    "title_page": "Title page",
+    "landmarks": "Landmarks",  # the e-book's guide to its parts
 }
+
+#: What the Word edition names the custom document property recording each word the
+#: source gives itself ("reportexport.label.table": "Cuadro"): a printed page does not
+#: tell a source's word from a built-in one, so the Word import reads them back there.
+PROPERTY_PREFIX = "reportexport.label."
+
+#: A footer's template as the schema accepts it: {page}, then {pages}, once each.
+_PAGE_OF = re.compile(r"^[^{}]*\{page\}[^{}]*\{pages\}[^{}]*$")
 
 #: The built-in translations, by a language tag's primary subtag.
 BUILT_IN: Mapping[str, Mapping[str, str]] = {
@@ -39,6 +55,9 @@ BUILT_IN: Mapping[str, Mapping[str, str]] = {
         "isbn": "ISBN", "rights": "Droits", "disclaimer": "Avertissement",
         "list_of_tables": "Liste des tableaux", "list_of_figures": "Liste des figures",
         "page_of": "Page {page} sur {pages}",
+        "note": "Note", "back_to_note": "Retour à l'appel de la note",
+        "skip_to_text": "Aller au texte", "cover": "Couverture", "title_page": "Page de titre",
+        "landmarks": "Repères",
     },
     "es": {
         "contents": "Índice", "notes": "Notas", "table": "Tabla", "figure": "Figura",
@@ -47,6 +66,9 @@ BUILT_IN: Mapping[str, Mapping[str, str]] = {
         "rights": "Derechos", "disclaimer": "Aviso legal",
         "list_of_tables": "Índice de tablas", "list_of_figures": "Índice de figuras",
         "page_of": "Página {page} de {pages}",
+        "note": "Nota", "back_to_note": "Volver a la llamada de la nota",
+        "skip_to_text": "Saltar al texto", "cover": "Cubierta", "title_page": "Portada",
+        "landmarks": "Puntos de referencia",
     },
 }
 
@@ -72,3 +94,10 @@ def added_words(language: str, overrides: Iterable[tuple[str, str]] = ()) -> lis
     whose characters the fonts must have, as they must the source's."""
     return [word.replace("{pages}", "").replace("{page}", "")
             for key, word in labels_for(language, overrides).items() if word != ENGLISH[key]]
+
+
+def acceptable(key: str, word: str) -> bool:
+    """Whether `metadata.labels` may give `word` for `key` (as the schema says): a key of
+    ENGLISH, some words, a footer's template with {page} then {pages}."""
+    return key in ENGLISH and bool(word.strip()) and (key != "page_of"
+                                                      or bool(_PAGE_OF.match(word)))

@@ -48,3 +48,32 @@ def test_dates_are_written_in_french_and_spanish() -> None:
     assert human_date(date(2023, 8, 15), "fr-CA") == "15 août 2023"
     assert human_date(date(2023, 7, 5), "es") == "5 de julio de 2023"
     assert human_date(date(2023, 7, 5), "km") == "2023-07-05"
+
+
+def test_words_heard_in_the_ebook_and_the_web_page_are_french(tmp_path: Path,
+                                                               theme: Theme) -> None:
+    """What a screen reader says of the e-book's and the web page's own parts (their
+    names, the skip link, a note's back-link) is in the report's language too."""
+    import lxml.html
+
+    paths = build(load_report(DATA / "valid" / "labels-in-french.yaml"), theme,
+                  ["epub", "html"], tmp_path)
+    epub, html = sorted(paths, key=lambda path: path.suffix != ".epub")
+    with zipfile.ZipFile(epub) as archive:
+        pages = {name: etree.fromstring(archive.read(name)) for name in archive.namelist()
+                 if name.endswith(".xhtml")}
+    said = {value for root in pages.values() for element in root.iter()
+            for value in (element.get("aria-label"), element.get("title"), element.get("alt"))
+            if value}
+    assert "Page de titre" in said and "Note 1" in said
+    assert any(value.startswith("Couverture : ") or value.startswith("Couverture: ")
+               for value in said), said
+    nav = next(root for name, root in pages.items() if name.endswith("nav.xhtml"))
+    landmarks = nav.find(".//{*}nav[@{http://www.idpf.org/2007/ops}type='landmarks']")
+    assert landmarks is not None
+    assert "".join(landmarks.find("{*}h2").itertext()) == "Repères"
+    assert next(a.text for a in landmarks.iter("{*}a")) == "Couverture"
+    page = lxml.html.parse(str(html)).getroot()
+    assert page.find(".//a[@class='skip']").text_content() == "Aller au texte"
+    back = page.find(".//a[@role='doc-backlink']")
+    assert back.text_content().startswith("Retour à l'appel de la note 1")

@@ -18,6 +18,7 @@ from fontTools.ttLib import TTFont
 from lxml import etree
 
 from conftest import DATA
+from office import libreoffice_pdf_without_theme_fonts
 from readers import normalise, pdf_text
 from reportexport.building import build
 from reportexport.source.reading import load_report
@@ -102,9 +103,7 @@ def test_the_docx_names_the_fallback_and_the_language_on_khmer_runs(
 @pytest.mark.conformance
 def test_libreoffice_sets_the_docx_khmer_in_the_embedded_fallback(
         khmer: dict[str, Path], theme: Theme, tmp_path: Path) -> None:
-    from test_docx import _convert_without_the_fonts
-
-    fonts = _fonts(_convert_without_the_fonts(khmer["docx"], tmp_path))
+    fonts = _fonts(libreoffice_pdf_without_theme_fonts(khmer["docx"], tmp_path))
     assert any(name.startswith("NotoSerifKhmer") for name in fonts), fonts
 
 

@@ -31,6 +31,29 @@ def human_date(day: dt.date, language: str) -> str:
     return day.isoformat()
 
 
+def read_human_date(text: str, language: str) -> dt.date | None:
+    """The date `human_date` writes as `text` in `language` ('1er mai 2024', '1 de mayo
+    de 2024', '1 May 2024', or ISO 8601); None for other text."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    months = {"en": _ENGLISH_MONTHS, "fr": _FRENCH_MONTHS, "es": _SPANISH_MONTHS}.get(
+        language.lower().split("-")[0])
+    words = text.lower().replace(" de ", " ").split()
+    if months is None or len(words) != 3:
+        return None
+    day, month, year = words
+    day = day.removesuffix("er")
+    if month not in (name.lower() for name in months) or not (day + year).isdigit():
+        return None
+    try:
+        return dt.date(int(year), [name.lower() for name in months].index(month) + 1,
+                       int(day))
+    except ValueError:
+        return None
+
+
 def accented_months(language: str) -> bool:
     """Whether `language`'s dates are written with months whose letters go beyond
     ASCII (French, Spanish): text the fonts must cover, as they must the source's."""

@@ -161,6 +161,11 @@ def _metadata(out: _Writer, draft: Draft) -> None:
         out.key(2, "logo", draft.logo, "on the cover")
     if draft.lists:
         out.add(f"  lists: [{', '.join(draft.lists)}]".ljust(44) + " # after the contents")
+    if draft.labels:
+        out.add("  labels:                                    # the editions' words, "
+                "in place of the language's")
+        for key, word in draft.labels:
+            out.key(4, key, word)
     if draft.facts:
         out.add("  facts:                                     # key facts for the cover")
         for label, value in draft.facts:

@@ -55,6 +55,7 @@ class WordPackage:
     parts: dict[str, Any] = field(default_factory=dict)  # by relationship type: footnotes …
     part_rels: dict[str, dict[str, Relationship]] = field(default_factory=dict)
     core: Any = None  # docProps/core.xml, when there is one
+    custom: Any = None  # docProps/custom.xml (the custom properties), when there is one
 
     def member(self, name: str) -> bytes:
         return read_member(self.archive, name, self.path)
@@ -117,4 +118,8 @@ def read_package(path: Path) -> WordPackage:
                  if rel.type == "core-properties" and not rel.external), "docProps/core.xml")
     if core in archive.NameToInfo:
         package.core = package.xml(core)
+    custom = next((rel.target for rel in package_rels.values()
+                   if rel.type == "custom-properties" and not rel.external), None)
+    if custom is not None and custom in archive.NameToInfo:
+        package.custom = package.xml(custom)
     return package

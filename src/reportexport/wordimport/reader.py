@@ -10,12 +10,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from reportexport.frontend import AUTHOR, AUTHORS, DISCLAIMER, ISBN, RIGHTS
+from reportexport.labels import PROPERTY_PREFIX, acceptable, labels_for
 from reportexport.model import (
     LIST_LEVELS,
     Block,
@@ -43,6 +43,7 @@ from reportexport.model import (
 )
 from reportexport.source.inline import SCHEMES, readable
 from reportexport.source.reading import MAX_SECTION_DEPTH, slugify
+from reportexport.support.dates import read_human_date
 from reportexport.wordimport.apparatus import Layout, number_headings, references
 from reportexport.wordimport.marks import few_words, number_paragraphs
 from reportexport.wordimport.package import R, WordPackage, w
@@ -61,9 +62,7 @@ MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 DC = "http://purl.org/dc/elements/1.1/"
 DCTERMS = "http://purl.org/dc/terms/"
 CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
-#: "Table 3. ", "Figure 2: ": the label every edition prints itself (a number, or nothing).
-_CAPTION_LABEL = re.compile(
-    r"^\s*(Table|Figure|Fig\.)\s*\d+(?:\s*[.:—–-]\s*|\s+|$)|^\s*(Table|Figure)$", re.IGNORECASE)
+CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 #: Paragraph styles that are plain paragraphs in Word, LibreOffice and pandoc files.
 _PLAIN_STYLES = frozenset({
     "normal", "body text", "first paragraph", "compact", "default", "default style",
@@ -109,6 +108,7 @@ class Draft:
     rights: str | None = None
     isbn: str | None = None
     disclaimer: str | None = None
+    labels: list[tuple[str, str]] = field(default_factory=list)  # the source's own words
     cover_authors: str | None = None  # as the title page names them: "A, B"
     facts: list[tuple[str, str]] = field(default_factory=list)
     lead: list[Inlines] = field(default_factory=list)
@@ -185,9 +185,14 @@ def _sniff(data: bytes) -> tuple[str, str] | None:
 class _Reader:
     bookmarks: list[str]  # the bookmarks started in the paragraph being read, set by its reader
 
-    def __init__(self, package: WordPackage) -> None:
+    def __init__(self, package: WordPackage, language: str,
+                 labels: list[tuple[str, str]]) -> None:
         self.package = package
         self.styles: Styles = read_styles(package)
+        self.language = language  # the document's, "" when it gives none
+        #: The words the editions add, as this document prints them (labels.py).
+        self.words = labels_for(language or "en", labels)
+        self.caption_label = _caption_label(self.words)
         self.notices: list[str] = []
         self.numbers = number_paragraphs(package.document)
         self.fields: list[dict[str, Any]] = []  # open complex fields, innermost last
@@ -547,16 +552,25 @@ def _style_and_outline(p_pr: Any) -> tuple[str | None, int | None]:
     return style, outline
 
 
-def _caption_kind(names: list[str], text: str) -> str | None:
-    """What a caption captions: by its label ("Table 2", "Figure 1"), or else by its style
-    (pandoc's caption styles say); None when neither tells."""
-    caption_label = _CAPTION_LABEL.match(text)
+def _caption_label(words: Mapping[str, str]) -> re.Pattern[str]:
+    """"Table 3. ", "Tableau 2 : ", "Figure 2: ": the label every edition prints itself (a
+    number, or nothing), in the document's words (`words`) or the English ones."""
+    kinds = "|".join(re.escape(word) for word in sorted(
+        {words["table"], words["figure"], "Table", "Figure"}, key=len, reverse=True))
+    return re.compile(rf"^\s*({kinds}|Fig\.)\s*\d+(?:\s*[.:—–-]\s*|\s+|$)|^\s*({kinds})$",
+                      re.IGNORECASE)
+
+
+def _caption_kind(names: list[str], text: str, reader: _Reader) -> str | None:
+    """What a caption captions: by its label ("Table 2", "Tableau 2", "Figure 1"), or
+    else by its style (pandoc's caption styles say); None when neither tells."""
+    caption_label = reader.caption_label.match(text)
     kind_word = ((caption_label.group(1) or caption_label.group(2)).lower()
                  if caption_label else "")
-    if not kind_word:
-        kind_word = ("table" if "table caption" in names else
-                     "figure" if {"image caption", "figure caption"} & set(names) else "")
-    return "table" if kind_word == "table" else "figure" if kind_word else None
+    if kind_word:
+        return "table" if kind_word in ("table", reader.words["table"].lower()) else "figure"
+    return ("table" if "table caption" in names else
+            "figure" if {"image caption", "figure caption"} & set(names) else None)
 
 
 @dataclass
@@ -752,8 +766,9 @@ class _Body:
         quotation (or its attribution), the lead, or a paragraph; then its pictures."""
         if any(n in CAPTION_STYLES for n in names) and content:
             self.figure_blocks(figures)
-            self.blocks.append(_Caption(strip_prefix(content, _CAPTION_LABEL),
-                                        _caption_kind(names, text), list(self.reader.bookmarks)))
+            self.blocks.append(_Caption(strip_prefix(content, self.reader.caption_label),
+                                        _caption_kind(names, text, self.reader),
+                                        list(self.reader.bookmarks)))
             return
         if names and names[0] == "callout title" and self.callout is not None \
                 and not self.callout and content:
@@ -828,16 +843,21 @@ class _Body:
             self.draft.description = text
 
     def _fact(self, label: str, value: str) -> None:
-        if label == "Publisher":
-            self.draft.publisher = value
-        elif label == "Published" and parse_date(value):
-            self.draft.date = parse_date(value)
-        elif label in (AUTHOR, AUTHORS):  # the document's properties list them apart
-            self.draft.cover_authors = value
-        elif label in (ISBN, RIGHTS, DISCLAIMER):
-            setattr(self.draft, label.lower(), value)
+        """A fact of the title page: the publisher, the date, the authors or a notice when
+        labelled in the document's words (labels.py), else one of the source's facts."""
+        words, draft = self.reader.words, self.draft
+        notices = {words[key]: key for key in ("isbn", "rights", "disclaimer")}
+        day = parse_date(value) or read_human_date(value, self.reader.language or "en")
+        if label == words["publisher"]:
+            draft.publisher = value
+        elif label == words["published"] and day:
+            draft.date = day
+        elif label in (words["author"], words["authors"]):  # the properties list them apart
+            draft.cover_authors = value
+        elif label in notices:
+            setattr(draft, notices[label], value)
         else:
-            self.draft.facts.append((label, value))
+            draft.facts.append((label, value))
 
     def heading(self, level: int, title: str, title_notes: Inlines = ()) -> None:
         # Sections close by Word's levels; a skipped level (Heading 1, then Heading 3)
@@ -1074,9 +1094,14 @@ def _finish(sections: list[DraftSection], notices: list[str], path: Path) -> Non
 def read_draft(package: WordPackage, layout: Layout | None = None) -> Draft:
     """The document in `package` as a Draft (its headings read as `layout` says, when
     given: see apparatus.Layout)."""
-    reader = _Reader(package)
+    notices: list[str] = []
+    # The words of the document's language, and the source's own: known before the
+    # body is read, since the title page's facts and the captions are labelled in them.
+    labels = list(layout.labels) if layout is not None else _own_labels(package, notices)
+    reader = _Reader(package, _language(package, read_styles(package)), labels)
+    reader.notices += notices
     reader.bookmarks = []
-    draft = Draft()
+    draft = Draft(labels=labels)
     body_el = package.document.find(w("body"))
     walker = _Body(reader, draft)
     if body_el is not None:
@@ -1104,7 +1129,7 @@ def read_draft(package: WordPackage, layout: Layout | None = None) -> Draft:
     draft.lists = reader.lists
     _metadata(package, draft, reader.styles, reader.notices)
     _other_parts(package, reader)
-    number_headings(draft, layout)
+    number_headings(draft, reader.words, layout)
     _resolve_references(draft, reader)
     draft.notices = reader.notices
     draft.section_at = reader.section_at
@@ -1129,11 +1154,11 @@ def _metadata(package: WordPackage, draft: Draft, styles: Styles, notices: list[
         draft.authors = [a.strip() for a in re.split(r";", creator) if a.strip()]
     if not draft.authors and draft.cover_authors:
         draft.authors = [a.strip() for a in draft.cover_authors.split(",") if a.strip()]
-    language = _core(package, DC, "language") or styles.default_language or ""
-    if language and not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", language):
-        notices.append(f"{package.path}: the language '{language}' is no BCP 47 tag: "
+    language = _language(package, styles)
+    given = _core(package, DC, "language") or styles.default_language or ""
+    if given and not language:
+        notices.append(f"{package.path}: the language '{given}' is no BCP 47 tag: "
                        "'en' is written instead; correct it in the source")
-        language = ""
     draft.language = language or None
     if not draft.authors and not draft.publisher:
         notices.append(f"{package.path}: no author in the document's properties: "
@@ -1152,6 +1177,33 @@ def _metadata(package: WordPackage, draft: Draft, styles: Styles, notices: list[
                            "properties: today's is written; correct it in the source")
 
 
+def _language(package: WordPackage, styles: Styles) -> str:
+    """The document's language: its properties', or else its default style's; "" when it
+    gives none or one that is no BCP 47 tag."""
+    language = _core(package, DC, "language") or styles.default_language or ""
+    return language if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", language) else ""
+
+
+def _own_labels(package: WordPackage, notices: list[str]) -> list[tuple[str, str]]:
+    """The words the source gave its editions (`metadata.labels`), as our Word edition
+    records them in its custom properties (labels.PROPERTY_PREFIX); a property that no
+    source could have given is reported and left out."""
+    found: dict[str, str] = {}
+    properties = package.custom.iter(f"{{{CUSTOM}}}property") if package.custom is not None \
+        else ()
+    for prop in properties:
+        name = prop.get("name", "")
+        if not name.startswith(PROPERTY_PREFIX):
+            continue
+        key, word = name[len(PROPERTY_PREFIX):], " ".join("".join(prop.itertext()).split())
+        if acceptable(key, word) and key not in found:
+            found[key] = word
+        else:
+            notices.append(f"{package.path}: the custom property '{name}' (\"{word}\") is no "
+                           "word a source can give its editions: left out")
+    return list(found.items())
+
+
 def _other_parts(package: WordPackage, reader: _Reader) -> None:
     """Headers and footers: reported, since the editions make their own running heads."""
     for key, root in package.parts.items():
@@ -1168,11 +1220,12 @@ def _resolve_references(draft: Draft, reader: _Reader) -> None:
     """Internal links to bookmarks as cross-references to the sections, tables and
     figures holding them; ids are given here, from the titles (or a bookmark that is a
     valid id). A link whose words are what the editions print for its target ("Table 2",
-    "section 3.1", "Annex A", a title where sections are not numbered) is an automatic
-    reference (`[](#id)`), as our edition writes them."""
+    "section 3.1", "Annex A", a title where sections are not numbered, in the document's
+    words; "Section 3.1" opening a sentence) is an automatic reference (`[](#id)`), as
+    our edition writes them."""
     used = assign_ids(list(draft.parts))
-    labels = references(draft)
-    blocks = _block_ids(draft, reader.linked, used)
+    labels = references(draft, reader.words)
+    blocks = _block_ids(draft, reader.linked, used, reader.words)
 
     def fix(content: Inlines) -> Inlines:
         out: list[Inline] = []
@@ -1192,7 +1245,7 @@ def _resolve_references(draft: Draft, reader: _Reader) -> None:
                     assert section is not None
                     ident, label = section.id, labels.get(id(section), "")
                 words = fix(node.content)
-                out.append(CrossReference(ident, () if plain(words) == label else words))
+                out.append(CrossReference(ident, () if _prints(plain(words), label) else words))
             elif isinstance(node, Text):
                 out.append(node)
             else:
@@ -1205,17 +1258,23 @@ def _resolve_references(draft: Draft, reader: _Reader) -> None:
     draft.lead = [fix(content) for content in draft.lead]
 
 
+def _prints(words: str, label: str) -> bool:
+    """Whether `words` are what an automatic reference whose label is `label` prints: the
+    label, or, opening a sentence, the label with its first letter capitalised."""
+    return words in (label, label[:1].upper() + label[1:])
+
+
 def _all(sections: list[DraftSection]) -> Iterator[tuple[int, DraftSection]]:
     for section in sections:
         yield section.level, section
         yield from _all(section.sections)
 
 
-def _block_ids(draft: Draft, referenced: set[str], used: set[str]
+def _block_ids(draft: Draft, referenced: set[str], used: set[str], words: Mapping[str, str]
                ) -> dict[str, tuple[str, str]]:
     """Tables and figures given ids where a reference leads to their caption's bookmark
     (the bookmark held as their id till now, dropped where none does): the new id and
-    label ("Table 2") by the bookmark."""
+    label ("Table 2", in `words`) by the bookmark."""
     found: dict[str, tuple[str, str]] = {}
     counts = {"Table": 0, "Figure": 0}
 
@@ -1228,17 +1287,17 @@ def _block_ids(draft: Draft, referenced: set[str], used: set[str]
         counts[kind] += 1
         if block.id is None or block.id not in referenced:
             return dataclasses.replace(block, id=None) if block.id else block
-        words = plain(block.caption) if block.caption else ""
+        caption = plain(block.caption) if block.caption else ""
         if _ID.match(block.id):  # a bookmark of the author's own that is an id
             base = block.id
-        elif words:
-            slug = title_id(words)
+        elif caption:
+            slug = title_id(caption)
             slug = slug if len(slug) <= 40 else slug[:41].rsplit("-", 1)[0]  # whole words
             base = f"{'tbl' if kind == 'Table' else 'fig'}-{slug}"
         else:
             base = f"{kind.lower()}-{counts[kind]}"
         ident = unique_id(base.rstrip("-"), used)
-        found[block.id] = (ident, f"{kind} {counts[kind]}")
+        found[block.id] = (ident, f"{words[kind.lower()]} {counts[kind]}")
         return dataclasses.replace(block, id=ident)
 
     for part in draft.parts:

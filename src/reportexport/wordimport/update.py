@@ -28,7 +28,7 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
-from reportexport.frontend import Document
+from reportexport.frontend import Document, printed_references
 from reportexport.model import (
     SECTION_PARTS,
     BulletList,
@@ -122,17 +122,9 @@ class _Collector:
 
     def printed(self, content: Inlines) -> Inlines:
         """`content` with each automatic reference given the words the editions print
-        for it: `[](#tbl-x)` and `[Table 2](#tbl-x)` are the same text in Word."""
-        out: list[Inline] = []
-        for node in content:
-            if isinstance(node, CrossReference) and not node.content:
-                out.append(CrossReference(node.target_id,
-                                          (Text(self.labels.get(node.target_id, "")),)))
-            elif isinstance(node, Text):
-                out.append(node)
-            else:
-                out.append(dataclasses.replace(node, content=self.printed(node.content)))
-        return tuple(out)
+        for it: `[](#tbl-x)` and `[Table 2](#tbl-x)` are the same text in Word, and so
+        are `[](#s)` and `[Section 2.1](#s)` opening a sentence."""
+        return printed_references(content, self.labels)
 
     def remap(self, content: Inlines) -> Inlines:
         out: list[Inline] = []
@@ -747,8 +739,9 @@ def update_source(docx: Path, source: Path, changes: Decision = None
     """Put the text of `docx` into `source`: the import, a summary, and the unified diff."""
     raw = read_bounded(source, what="a YAML file")
     report, _ = read_report(source)
-    imported = read_word(docx, changes, Layout(report.metadata.numbered_sections,
-                                               len(report.appendices)))
+    meta = report.metadata
+    imported = read_word(docx, changes, Layout(meta.numbered_sections, len(report.appendices),
+                                               meta.labels))
     try:
         edits = collect_edits(report, imported.draft)
     except _Refused as exc:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import itertools
-import os
 import re
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -14,6 +12,7 @@ import pytest
 from lxml import etree
 
 from conftest import DATA, run_cli
+from office import libreoffice_pdf_without_theme_fonts
 from readers import normalise
 from reportexport.building import build
 from reportexport.model import Figure, Report, Table, nested_blocks
@@ -307,29 +306,12 @@ def test_the_theme_fonts_are_embedded_as_word_does(editions: dict[str, Path], th
     assert "<w:embedTrueTypeFonts/>" in settings and "<w:saveSubsetFonts/>" in settings
 
 
-def _convert_without_the_fonts(docx: Path, out: Path) -> Path:
-    """LibreOffice's PDF of `docx` on a machine whose only fonts are DejaVu's."""
-    assert shutil.which("soffice"), "LibreOffice is needed (.ci/run installs it)"
-    dejavu = next(Path(line.split(":")[0]).parent for line in subprocess.run(
-        ["fc-list", "DejaVu Sans"], capture_output=True, text=True, check=True).stdout.splitlines())
-    config = out / "fonts.conf"
-    config.write_text(f"<?xml version='1.0'?><fontconfig><dir>{dejavu}</dir>"
-                      f"<cachedir>{out / 'fontcache'}</cachedir></fontconfig>")
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{out / 'profile'}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(out), str(docx)],
-        check=True, capture_output=True, timeout=180,
-        env={**os.environ, "FONTCONFIG_FILE": str(config)},
-    )
-    return out / docx.with_suffix(".pdf").name
-
-
 @pytest.mark.conformance
 def test_libreoffice_opens_and_converts_it(editions: dict[str, Path], report: Report,
                                            theme: Theme, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
-    pdf = _convert_without_the_fonts(editions["docx"], tmp_path)
+    pdf = libreoffice_pdf_without_theme_fonts(editions["docx"], tmp_path)
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
                            check=True).stdout
     # The theme's fonts come from the document itself: the machine has none of them.
@@ -437,7 +419,7 @@ def test_the_theme_says_where_the_contents_go_as_in_the_pdf(tmp_path: Path, repo
     if contents == "none":
         return  # no contents, nothing to place
     pages = [normalise(page.extract_text() or "")
-             for page in PdfReader(_convert_without_the_fonts(path, tmp_path)).pages]
+             for page in PdfReader(libreoffice_pdf_without_theme_fonts(path, tmp_path)).pages]
     lead = normalise(report.lead[0].text)[:40]
     body = normalise(next(s for _, s in report.walk()).blocks[0].text)[:40]
     assert "Contents" in pages[1]

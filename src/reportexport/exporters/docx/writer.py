@@ -42,7 +42,7 @@ from reportexport.exporters.docx.styletable import TOC_LEVELS
 from reportexport.exporters.docx.svgfallback import fallback_png
 from reportexport.exporters.docx.template import adopt, checked_template
 from reportexport.frontend import Anchor, BlockList, Document
-from reportexport.labels import page_of
+from reportexport.labels import PROPERTY_PREFIX, page_of
 from reportexport.model import (
     Block,
     BulletList,
@@ -726,9 +726,12 @@ def _prepare_package(document: Any, report: Report, theme: Theme, *,
         _hyphenate(document)
     _update_fields_on_open(document)
     _core_properties(document, report)
-    # core.xml has no dc:rights: the rights line is a custom property.
-    set_custom_properties(document, {"Rights": report.metadata.rights}
-                          if report.metadata.rights else {})
+    # core.xml has no dc:rights: the rights line is a custom property; and so is each
+    # word the source gives itself, which the import cannot tell from the printed page.
+    meta = report.metadata
+    set_custom_properties(document, {**({"Rights": meta.rights} if meta.rights else {}),
+                                     **{PROPERTY_PREFIX + key: word
+                                        for key, word in meta.labels}})
     _drop_unused_parts(document)
     return ids, text_width, text_height
 

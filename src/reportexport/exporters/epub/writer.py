@@ -205,7 +205,7 @@ def _content(book: epub.EpubBook, document: Document) -> None:
     book.spine = [cover, titlepage, *chapters["front"], nav, *chapters["body"],
                   *chapters["appendix"]]
     book.guide = [
-        {"href": cover.file_name, "title": "Cover", "type": "cover"},
+        {"href": cover.file_name, "title": document.words["cover"], "type": "cover"},
         {"href": nav.file_name, "title": document.words["contents"], "type": "toc"},
         {"href": chapters["body"][0].file_name,
          "title": document.anchors[report.sections[0].id].heading, "type": "text"},
@@ -216,11 +216,12 @@ def _package(book: epub.EpubBook, report: Report, destination: Path,
              stored_images: frozenset[str], lists: list[Element]) -> None:
     """The zip, by ebooklib, then rewritten reproducibly (support.zipfiles)."""
     when = build_time(report)
+    landmarks = report.metadata.words["landmarks"]
     buffer = ArchiveBuffer()
     epub.write_epub(buffer, book, {
         "epub3_pages": False,  # ids with epub:type would otherwise make a bogus page list
         "mtime": when.replace(tzinfo=None),
-        "landmark_title": "Landmarks",
+        "landmark_title": landmarks,
         "spine_direction": False,
         "play_order": {"enabled": True, "start_from": 1},
         "compresslevel": 0,  # compressed once, by rewrite_zip

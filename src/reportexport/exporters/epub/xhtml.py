@@ -126,7 +126,7 @@ def chapter_markup(document: Document, chapter: Section, targets: Targets) -> li
     xhtml = flavour(targets)
     notes = document.chapter_notes(chapter)
     return with_notes(section_element(chapter, 1, xhtml, document.anchors),
-                      footnotes(notes, xhtml) if notes else None)
+                      footnotes(notes, xhtml, document.words["note"]) if notes else None)
 
 
 def title_page(document: Document, targets: Targets) -> list[Element]:
@@ -139,9 +139,10 @@ def title_page(document: Document, targets: Targets) -> list[Element]:
     parts.extend(paragraph("lead", p.content, xhtml) for p in document.report.lead)
     parts.append(facts_list((*document.cover_facts, *document.notices), xhtml))
     section = lines(xhtml.element("section", {"class": "titlepage",
-                                              "aria-label": "Title page"}), parts)
+                                              "aria-label": document.words["title_page"]}), parts)
     notes = document.lead_notes()
-    return with_notes(section, footnotes(notes, xhtml) if notes else None)
+    return with_notes(section,
+                      footnotes(notes, xhtml, document.words["note"]) if notes else None)
 
 
 def nav_lists(document: Document) -> list[Element]:
@@ -165,7 +166,7 @@ def nav_lists(document: Document) -> list[Element]:
 def cover_page(document: Document, image_href: str) -> list[Element]:
     meta = document.report.metadata
     xhtml = flavour({})
-    alt = f"Cover: {meta.title}. {meta.publisher}, {document.published}."
+    alt = f"{document.words['cover']}: {meta.title}. {meta.publisher}, {document.published}."
     section = xhtml.element("section", {"class": "cover"})
     xhtml.epub_type(section, "cover")
     image = xhtml.element("img", {"src": image_href, "alt": alt, "role": "doc-cover"})

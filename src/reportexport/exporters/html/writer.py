@@ -142,14 +142,17 @@ def page_flavour(document: Document) -> Flavour:
 def _body(document: Document, flavour: Flavour, back_link: str) -> Element:
     """The front matter, the body and the annexes in <main>, in reading order."""
     report = document.report
-    skip = HTML.element("a", {"class": "skip", "href": f"#{MAIN_ID}"}, "Skip to the text")
+    skip = HTML.element("a", {"class": "skip", "href": f"#{MAIN_ID}"},
+                        document.words["skip_to_text"])
     lead = [paragraph("lead", p.content, flavour) for p in report.lead]
     sections = [section_element(section, 1, flavour, document.anchors, top_level=2)
                 for part in report.parts for section in part]
     notes = document.notes()
     main = lines(HTML.element("main", {"id": MAIN_ID}),
                  [*lead, *sections, *([endnotes(notes, flavour, back_link,
-                                                document.words["notes"])] if notes else [])])
+                                                document.words["notes"],
+                                                document.words["back_to_note"])]
+                                      if notes else [])])
     layout = lines(HTML.element("div", {"class": "layout"}), [_contents(document), main])
     return lines(HTML.element("body"), [skip, _header(document), layout, _footer(document)])
 

@@ -403,16 +403,17 @@ def title_block(metadata: Metadata, flavour: Flavour,
     return parts
 
 
-def footnotes(notes: Sequence[Note], flavour: Flavour) -> Element:
+def footnotes(notes: Sequence[Note], flavour: Flavour, note_word: str = "Note") -> Element:
     """Notes as EPUB 3 footnotes (pop-ups in reading systems), after the text that
-    marks them: each note's number leads back to its mark."""
+    marks them: each note's number leads back to its mark; each is named "Note 3" in
+    the report's word."""
     element = flavour.element("div", {"class": "notes"})
     asides = []
     for note in notes:
         aside = flavour.element("aside")
         flavour.epub_type(aside, "footnote")
         aside.attrib.update({"role": "doc-footnote", "id": generated_id("note", note.number),
-                             "aria-label": f"Note {note.number}"})
+                             "aria-label": f"{note_word} {note.number}"})
         text = flavour.child(aside, "p")
         flavour.child(text, "a", {"href": f"#{generated_id('noteref', note.number)}"},
                       f"{note.number}.").tail = " "
@@ -422,7 +423,8 @@ def footnotes(notes: Sequence[Note], flavour: Flavour) -> Element:
 
 
 def endnotes(notes: Sequence[Note], flavour: Flavour, back_link: str,
-             title_words: str = "Notes") -> Element:
+             title_words: str = "Notes", back_words: str = "Back to the mark of note"
+             ) -> Element:
     """Notes as a web page's endnotes (DPUB-ARIA): a numbered list whose items each
     end in a back-link (`doc-backlink`, its sign `back_link`) to the note's mark
     (`doc-noteref`)."""
@@ -438,7 +440,7 @@ def endnotes(notes: Sequence[Note], flavour: Flavour, back_link: str,
         # The arrow is seen, the words are heard: a name that holds what is shown. The
         # words first: after the arrow, at the end of a full line, they open another.
         flavour.child(back, "span", {"class": "visually-hidden"},
-                      f"Back to the mark of note {note.number}")
+                      f"{back_words} {note.number}")
         flavour.child(back, "span", {"aria-hidden": "true"}, back_link)
     items.text = "\n"
     return lines(flavour.element("section", {"class": "notes", "role": "doc-endnotes",
