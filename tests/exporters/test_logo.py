@@ -7,13 +7,17 @@ from __future__ import annotations
 import base64
 import io
 import posixpath
+import re
+import subprocess
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
 from lxml import etree
 from PIL import Image
+from pypdf import PdfReader
 
 from conftest import DATA
 from readers import html_body
@@ -155,3 +159,61 @@ def test_a_long_publishers_name_gives_way_to_the_logo_on_the_epub_cover(
     red = [i % strip.width for i, (r, g, b) in enumerate(pixels) if r > 235 and g + b < 30]
     assert columns and red
     assert min(red) - max(columns) >= 40
+
+
+def test_the_pdf_logo_stands_centred_on_the_publishers_line(editions: dict[str, Path]) -> None:
+    """The logo and the publisher's line (in capitals) read as one line: the image's middle
+    is the middle of the capitals, the baseline raised by half the cap height the
+    embedded font declares (it stood on the baseline, towering over the line)."""
+    placed: list[list[float]] = []
+    lines: list[tuple[str, float, float, float]] = []  # text, baseline, size, cap height
+
+    def before(operator: bytes, operands: list[Any], cm: list[float], tm: list[float]) -> None:
+        if operator == b"Do":
+            placed.append(cm)
+
+    def text(words: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        if words.strip() and font is not None:
+            baseline = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            cap = float(font["/FontDescriptor"]["/CapHeight"])
+            lines.append((words.strip(), baseline, size * cm[3] * tm[3], cap))
+
+    PdfReader(editions["pdf"]).pages[0].extract_text(visitor_operand_before=before,
+                                                      visitor_text=text)
+    [(_, _, _, height, _, bottom)] = placed  # the logo, unturned
+    [(_, baseline, size, cap)] = [line for line in lines if line[0] == PUBLISHER.upper()]
+    assert abs(bottom + height / 2 - (baseline + size * cap / 1000 / 2)) < 0.5
+
+
+def test_a_long_title_stays_clear_of_the_logos_plate(tmp_path: Path, theme: Theme) -> None:
+    """A title long enough to fill the band rises no higher than a line's gap under the
+    logo's plate: the top of its first line's letters (poppler's box, accents and all)
+    stands a publisher's line (its box's height) below the plate's foot (the last of
+    the run of rows of the rendered cover's right half, from the plate's top, that
+    hold white)."""
+    title = " ".join(["A title long enough to fill the cover band with its words"] * 10)
+    source = tmp_path / "long.yaml"
+    source.write_text(SOURCE.read_text(encoding="utf-8").replace(
+        "title: A report with a logo", f"title: {title}"), encoding="utf-8")
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "logo.png").write_bytes(LOGO.read_bytes())
+    [pdf] = build(load_report(source), theme, ["pdf"], tmp_path / "out")
+    boxes = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    title_top = float(re.findall(r'yMin="([\d.]+)"[^>]*>A</word>', boxes)[0])
+    [(top, bottom)] = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">EXAMPLE<',
+                                 boxes)
+    line = float(bottom) - float(top)  # the publisher's line's height
+    subprocess.run(["pdftoppm", "-r", "72", "-f", "1", "-l", "1", "-png", str(pdf),
+                    str(tmp_path / "cover")], check=True)  # a pixel a point
+    [png] = tmp_path.glob("cover*.png")
+    with Image.open(png) as page:
+        right = page.convert("RGB").crop((page.width // 2, 0, page.width - 4,
+                                          page.height // 2))
+    rgb = right.tobytes()
+    white = [any(min(rgb[3 * (y * right.width + x):3 * (y * right.width + x) + 3]) > 245
+                 for x in range(right.width)) for y in range(right.height)]
+    plate_top = white.index(True)
+    plate_foot = plate_top + white[plate_top:].index(False) - 1
+    assert plate_foot - plate_top > 20, "no plate"
+    assert title_top - plate_foot >= line, (title_top, plate_foot, line)

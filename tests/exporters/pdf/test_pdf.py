@@ -307,3 +307,52 @@ def test_a_heading_goes_to_the_next_page_with_the_box_or_figure_after_it(
                          if any(line.endswith(f"{after} {n}") for line in page)]
             assert len(heading) == len(following) == 1, (kind, n, heading, following)
             assert heading == following, f"'Heading before {kind} {n}' left at a page's foot"
+
+
+def _boxes_opening_with_a_figure(folder: Path) -> Path:
+    """Sections whose opening paragraph grows by three sentences each time, each followed by
+    a callout longer than a page that opens with its title and a figure, and by a short
+    one holding a figure after its first words: some of those boxes fall where only
+    their first lines fit."""
+    lines = ["metadata:", "  title: Boxes opening with a figure", "  publisher: P",
+             "  authors: [A]", '  date: "2024-01-31"', "  language: en", "sections:"]
+    words = " ".join(["Words inside the box."] * 60)
+    figure = "{{figure: {{image: images/bars.png, alt: Bars, caption: {caption}}}}}"
+    for n in range(1, 17):
+        filler = " ".join(f"Filler sentence {n}.{i} of the section." for i in range(n * 3))
+        long_box = ", ".join([figure.format(caption=f"Caption in long box {n}"),
+                              *[f"{{paragraph: {words}}}"] * 3])
+        short_box = ", ".join([f"{{paragraph: First words of short box {n}.}}",
+                               figure.format(caption=f"Caption in short box {n}"),
+                               f"{{paragraph: End of short box {n}.}}"])
+        lines += [f"  - {{id: s{n}, title: Section {n}, blocks: [{{paragraph: {filler}}},",
+                  f"     {{callout: {{title: Long box {n}, blocks: [{long_box}]}}}},",
+                  f"     {{callout: {{title: Short box {n}, blocks: [{short_box}]}}}}]}}"]
+    (folder / "images").mkdir()
+    (folder / "images" / "bars.png").write_bytes((DATA / "valid" / "images" / "bars.png")
+                                                 .read_bytes())
+    source = folder / "boxes.yaml"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return source
+
+
+def test_a_box_keeps_its_title_with_its_figure_and_a_short_box_its_page(
+        tmp_path: Path) -> None:
+    """Inside a callout, the title goes to the next page with a figure that follows it, as
+    a heading does with a figure in a section; and a short box holding a figure is kept
+    on one page (a figure's group inside the box once counted as taller than any page).
+    tests/data/valid/callout-opening-with-a-figure.yaml is one such box."""
+    report = load_report(_boxes_opening_with_a_figure(tmp_path))
+    [pdf] = build(report, load_theme(), ["pdf"], tmp_path / "out")
+    pages = pdf_page_lines(pdf)
+
+    def page_of(words: str) -> int:
+        [page] = [i for i, lines in enumerate(pages)
+                  if any(line == words or line.endswith(f" {words}") for line in lines)]
+        return page
+
+    for n in range(1, 17):
+        assert page_of(f"Long box {n}") == page_of(f"Caption in long box {n}"), (
+            f"the title of long box {n} left at a page's foot")
+        assert page_of(f"Short box {n}") == page_of(f"Caption in short box {n}") == \
+            page_of(f"End of short box {n}."), f"short box {n} broken over two pages"

@@ -349,6 +349,27 @@ def test_lenient_group_asks_less_room_and_is_the_doc_templates_group(tmp_path: P
         "BaseDocTemplate.keepTogetherClass no longer groups flowables kept with the next")
 
 
+def test_a_group_inside_a_lenient_group_counts_at_its_contents_height() -> None:
+    canvas = Canvas(io.BytesIO())
+    inner = KeepTogether([Spacer(10, 40)])
+    inner.canv = canvas
+    assert inner.wrap(100, 1000)[1] == compat.GROUP_WRAP_HEIGHT, (
+        "KeepTogether.wrap no longer answers with its split-me height")
+    assert compat.group_content_height(inner) == 40, "KeepTogether._H changed"
+    seen: list[float] = []
+
+    class Measured(compat.LenientKeepTogether):
+        def slack(self) -> float:
+            seen.append(self.whole_height())
+            return 0.0
+
+    outer = Measured([Spacer(10, 30), KeepTogether([Spacer(10, 40)])])
+    outer.canv = canvas
+    outer.wrap(100, 1000)
+    assert seen == [70]
+    assert type(outer.split(100, 100)[0]).__name__ == "Spacer", "kept where it fits"
+
+
 def test_contained_flowables_of_tables_and_groups() -> None:
     cell = Paragraph("x", ParagraphStyle("p"))
     assert list(compat.contained_flowables(Table([[[cell]]]))) == [[cell]], (

@@ -9,6 +9,7 @@ that every mark drawn is either content in the tree or an artifact.
 
 from __future__ import annotations
 
+import math
 import re
 import subprocess
 import sys
@@ -423,6 +424,60 @@ def test_content_streams_parent_tree_and_annotations_agree(case: str,
                 assert len(element.A.BBox) == 4
 
 
+@pytest.mark.parametrize("case", CASES)
+def test_each_link_has_its_own_annotations_over_its_own_words(case: str,
+                                                              built: dict[str, Built]) -> None:
+    """Each Link in the text (pikepdf's reading of the tree) holds the annotations (its
+    OBJRs) whose areas lie over its words (poppler's text in each area), and no other:
+    two links to one target on one line are two Links, each with its own annotation
+    (tests/data/valid/links-to-one-target-on-one-line.yaml)."""
+    pdf_path, tree = built[case].pdf, built[case].tree
+    # poppler's reading of the tree, in the same order: each Link's words.
+    words = [node.text() for node, parent in tree.walk()
+             if node.role == "Link" and (parent is None or parent.role != "TOCI")]
+    with pikepdf.open(pdf_path) as pdf:
+        page_of = {page.obj.objgen: (n, float(page.mediabox[3]))
+                   for n, page in enumerate(pdf.pages, 1)}
+        links = [element for element, parent in _elements_with_parents(pdf.Root.StructTreeRoot.K)
+                 if pikepdf.Name.Link == element.S and parent.get("/S") != pikepdf.Name.TOCI]
+        assert len(links) == len(words)
+        owners: Counter[tuple[int, int]] = Counter()
+        for link, text in zip(links, words, strict=True):
+            kids = link.K if isinstance(link.K, pikepdf.Array) else [link.K]
+            annotations = [kid for kid in kids if isinstance(kid, pikepdf.Dictionary)
+                           and kid.get("/Type") == "/OBJR"]
+            assert annotations, f"the link {text!r} has no annotation"
+            owners.update(a.Obj.objgen for a in annotations)
+            # Read in order, the areas spell the link's words (a link broken over lines
+            # or pages has an area on each), once, or once on each page a table's
+            # header row holding it is drawn.
+            spelled, whole = "", _unbroken(text)
+            for annotation in annotations:
+                spelled += _unbroken(_text_under(pdf_path, *page_of[annotation.Pg.objgen],
+                                                 annotation.Obj.Rect))
+                assert whole.startswith(spelled), (text, spelled)
+                spelled = "" if spelled == whole else spelled
+            assert not spelled, (text, spelled)
+        assert all(count == 1 for count in owners.values()), "an annotation in two Links"
+
+
+def _text_under(pdf: Path, page: int, height: float, rect: pikepdf.Array) -> str:
+    """What poppler reads in an annotation's area: the characters whose middle is in it
+    (the area rounded inwards, so that a neighbour's half is not)."""
+    x0, y0, x1, y1 = (float(v) for v in rect)
+    left, top = math.ceil(x0), math.ceil(height - y1)
+    crop = ["-x", str(left), "-y", str(top), "-W", str(math.floor(x1) - left),
+            "-H", str(math.floor(height - y0) - top)]
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", "-raw", "-f", str(page),
+                           "-l", str(page), *crop, str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def _unbroken(text: str) -> str:
+    """Words as one string, wherever lines broke them: no spaces, no hyphens."""
+    return "".join(text.replace("\u00ad", "").replace("-", "").split())
+
+
 @pytest.mark.parametrize("case", ["report", "guide", "apparatus"])
 def test_xmp_metadata_agrees_with_the_document_information(case: str,
                                                            built: dict[str, Built]) -> None:
@@ -494,3 +549,13 @@ def _elements(kid: object):  # type: ignore[no-untyped-def]
     elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
         yield kid
         yield from _elements(kid.get("/K"))
+
+
+def _elements_with_parents(kid: object, parent: pikepdf.Dictionary | None = None):  # type: ignore[no-untyped-def]
+    """The structure elements under `kid` in reading order, each with its parent."""
+    if isinstance(kid, pikepdf.Array):
+        for item in kid:
+            yield from _elements_with_parents(item, parent)
+    elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+        yield kid, parent if parent is not None else pikepdf.Dictionary()
+        yield from _elements_with_parents(kid.get("/K"), kid)

@@ -609,6 +609,7 @@ class LenientKeepTogether(KeepTogether):
 
     def wrap(self, aW: float, aH: float) -> tuple[float, float]:
         size: tuple[float, float] = super().wrap(aW, aH)
+        self._H -= groups_height_excess(self.kept())
         self._H -= self.slack()
         return size
 
@@ -637,6 +638,26 @@ class LenientKeepTogether(KeepTogether):
         """The group's flowables (its private `_content`)."""
         content: list[Any] = self._content
         return content
+
+
+#: The height a group (KeepTogether) answers its wrap with, whatever its content's:
+#: "too tall, split me", so that the frame always lays out its content.
+GROUP_WRAP_HEIGHT = 0xFFFFFF
+
+
+def group_content_height(group: KeepTogether) -> float:
+    """The height a group's content needs, as its last wrap measured it (its private `_H`,
+    which KeepTogether.split compares with the room)."""
+    height: float = group._H
+    return height
+
+
+def groups_height_excess(flowables: list[Any]) -> float:
+    """How much more than their content's height the groups among `flowables` (a figure
+    in a callout's box) answered their last wraps with: GROUP_WRAP_HEIGHT each. A group
+    holding groups that counts them so never fits a page, and is never kept together."""
+    return sum(GROUP_WRAP_HEIGHT - group_content_height(kept) for kept in flowables
+               if isinstance(kept, KeepTogether) and hasattr(kept, "_H"))
 
 
 def kept_runs_folded(story: Iterable[Any]) -> Iterator[Any]:

@@ -55,7 +55,7 @@ LAYOUT = "/Artifact <</Type /Layout>> BDC"
 class Element:
     """A structure element: its standard role, its kids in reading order, its attributes."""
 
-    __slots__ = ("actual_text", "alt", "bbox", "drawn_links", "inline", "kids", "lang",
+    __slots__ = ("actual_text", "alt", "bbox", "inline", "kids", "lang", "link_trail",
                  "links", "notes", "number", "role", "scope")
 
     def __init__(self, role: str, *, alt: str | None = None, scope: str | None = None,
@@ -72,9 +72,9 @@ class Element:
         #: What each link drawn in this element's text does, by its target.
         self.links: dict[str, str] | None = None
         #: While its text is drawn: the inline elements open (a Link, a Reference),
-        #: kept across a page break; and the Link element drawn for each target.
+        #: kept across a page break; and the Link elements drawn, for their annotations.
         self.inline: list[Element] | None = None
-        self.drawn_links: dict[str, Element] | None = None
+        self.link_trail: _LinkTrail | None = None
         self.number = 0  # its PDF object number, once the tree is written
 
     def add(self, role: str, **attributes: Any) -> Element:
@@ -123,6 +123,66 @@ class Element:
             out.append(b" /A << /O /Layout /BBox [%s] >>" % box)
         out.append(b" >>")
         return b"".join(out)
+
+
+class _LinkTrail:
+    """The Link elements of a text as it is drawn, for each link annotation to find its own.
+
+    reportlab draws a paragraph line by line: a line's text (where `tag_inline`
+    opens each Link), then one annotation for each link on that line, in reading
+    order: a link broken over two lines has one on each. So an annotation belongs
+    to the first Link on its line with its target that has none yet: two links to
+    one target on one line are two Links, each with its own annotation. A line
+    whose text opens or closes nothing holds only the link carried over from the
+    line before, which is still open.
+    """
+
+    __slots__ = ("line", "line_annotated", "made", "replayed", "target")
+
+    def __init__(self) -> None:
+        #: The Links on the line being drawn still without its annotation, in order.
+        self.line: list[Element] = []
+        #: Whether the line's annotations have begun: the next inline opens a new line.
+        self.line_annotated = False
+        #: Each Link's target.
+        self.target: dict[Element, str] = {}
+        #: The Link of each annotation made, in order, and how many of them a second
+        #: drawing (a table's header row, repeated) has matched again.
+        self.made: list[Element] = []
+        self.replayed = 0
+
+    def inline_drawn(self, open_inline: list[Element]) -> None:
+        """An inline element opens or closes in the text: if the last line's annotations
+        are made, this is a new line, which holds first the links still open."""
+        if self.line_annotated:
+            self.line = [e for e in open_inline if e in self.target]
+            self.line_annotated = False
+
+    def link_opened(self, link: Element, target: str) -> None:
+        self.target[link] = target
+        self.line.append(link)
+
+    def annotation_made(self, target: str, open_inline: list[Element]) -> Element | None:
+        """The Link of the annotation to `target` made now, in drawing the text."""
+        self.line_annotated = True
+        link = next((e for e in self.line if self.target[e] == target), None)
+        if link is not None:
+            self.line.remove(link)
+        else:  # a line inside a link carried over from the line before
+            link = next((e for e in reversed(open_inline)
+                         if self.target.get(e) == target), None)
+        if link is not None:
+            self.made.append(link)
+        return link
+
+    def annotation_made_again(self, target: str) -> Element | None:
+        """The Link of the annotation to `target` made now, in drawing the text again:
+        the one made in the same turn the first time."""
+        turn = self.replayed
+        self.replayed += 1
+        if turn < len(self.made) and self.target[self.made[turn]] == target:
+            return self.made[turn]
+        return next((e for e in self.made if self.target[e] == target), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,15 +340,17 @@ class TaggingCanvas(AnnotationHookCanvas):
             return  # drawn as an artifact (a table's header row, repeated)
         if element.inline is None:
             element.inline = []
+        if element.link_trail is not None:
+            element.link_trail.inline_drawn(element.inline)
         if label == "/":
             element.inline.pop()
         else:
             role, _, target = label.partition(" ")
             inline = element.add(role)
             if target:
-                if element.drawn_links is None:
-                    element.drawn_links = {}
-                element.drawn_links[target] = inline
+                if element.link_trail is None:
+                    element.link_trail = _LinkTrail()
+                element.link_trail.link_opened(inline, target)
             element.inline.append(inline)
         current = element.inline[-1] if element.inline else element
         text_object.add_operators("EMC " + self._open(current))
@@ -304,9 +366,11 @@ class TaggingCanvas(AnnotationHookCanvas):
     @contextmanager
     def link_of(self, element: Element) -> Iterator[None]:
         """Link annotations made meanwhile belong to `element`: to it, if it is a Link (a
-        contents entry), or else to the Link drawn for their target in its text (a
-        table's header row, drawn again on the next page)."""
+        contents entry), or else to the Links drawn in its text, in the order their
+        annotations were made then (a table's header row, drawn again on the next page)."""
         self._link_element = element
+        if element.link_trail is not None:
+            element.link_trail.replayed = 0
         try:
             yield
         finally:
@@ -331,9 +395,17 @@ class TaggingCanvas(AnnotationHookCanvas):
             # The Link element its text was drawn in (a link broken over two lines
             # has two annotations, both in it).
             description = (owner.links or {}).get(target, "")
-            link = (owner.drawn_links or {}).get(target) or owner.add("Link")
+            link = self._drawn_link(owner, target) or owner.add("Link")
         set_annotation_entries(annotation, len(self._annotations), description)
         self._annotated = link
+
+    def _drawn_link(self, owner: Element, target: str) -> Element | None:
+        trail = owner.link_trail
+        if trail is None:
+            return None
+        if owner is self._link_element:
+            return trail.annotation_made_again(target)
+        return trail.annotation_made(target, owner.inline or [])
 
     def annotated(self, reference: Any) -> None:
         link, self._annotated = self._annotated, None

@@ -24,6 +24,7 @@ from reportlab.platypus import (
     FrameBG,
     HRFlowable,
     Indenter,
+    KeepTogether,
     NextPageTemplate,
     PageBreak,
     PageBreakIfNotEmpty,
@@ -59,6 +60,7 @@ from reportexport.exporters.pdf.reportlab_compat import (
     ConsumedStory,
     LenientKeepTogether,
     check_reportlab,
+    group_content_height,
     kept_runs_folded,
     use_keep_together_class,
 )
@@ -202,8 +204,21 @@ class _Cover(Flowable):
         # Undo the frame's offset: the cover is designed on the whole sheet.
         canvas.translate(-self._frame_x, -self._frame_y)
         font, size, _ = st.header
-        # The titles stand on the band's foot, below the publisher's line at the top margin.
-        top = height - theme.page.margins_mm.top * mm - 2 * (size + 1.5)
+        # The publisher's line at the top margin: one line, set smaller if the measure is
+        # too narrow for it (it is content, not cut), left of the logo, which it gives way to.
+        publisher = meta.publisher.upper()
+        baseline = height - theme.page.margins_mm.top * mm
+        logo = self._logo_size(meta.logo) if meta.logo and self.logo else None
+        line_measure = measure - (logo[0] + 2 * logo[2] + LOGO_GAP if logo else 0.0)
+        natural = pdfmetrics.stringWidth(publisher, font, size + 1.5)
+        publisher_size = min(size + 1.5, (size + 1.5) * line_measure / natural)
+        # The titles stand on the band's foot, below the publisher's line (and the logo).
+        top = baseline - 2 * (size + 1.5)
+        if logo:
+            # The logo's middle on the middle of the line's capitals (it is set in capitals):
+            # the two read as one line, however tall the logo.
+            middle = baseline + cap_height(font, publisher_size) / 2
+            top = min(top, middle - logo[1] / 2 - logo[2] - (size + 1.5))
         # A narrow measure sets each fact's label above its value, not beside it.
         beside = measure - FACT_LABEL_WIDTH >= 60 * mm
         titles, facts, band_bottom = self._fitted(measure, top, height, beside)
@@ -212,15 +227,11 @@ class _Cover(Flowable):
         canvas.setFillColor(st.accent)
         canvas.rect(0, band_bottom - 4, width, 4, stroke=0, fill=1)
         canvas.setFillColor(st.cover_text)
-        # One line, set smaller if the measure is too narrow for it (it is content, not cut).
-        publisher = meta.publisher.upper()
-        natural = pdfmetrics.stringWidth(publisher, font, size + 1.5)
-        baseline = height - theme.page.margins_mm.top * mm
-        if meta.logo and self.logo:  # at the right of the publisher's line, which gives way
-            measure -= self._draw_logo(meta.logo, width - margin, baseline - 1 * mm) + LOGO_GAP
-        canvas.setFont(font, min(size + 1.5, (size + 1.5) * measure / natural))
+        if meta.logo and logo:
+            self._draw_logo(meta.logo, logo, width - margin, middle)
+        canvas.setFont(font, publisher_size)
         with canvas.marked(self.publisher):
-            draw_string(canvas, margin, height - theme.page.margins_mm.top * mm, publisher)
+            draw_string(canvas, margin, baseline, publisher)
         y = band_bottom + TITLE_FOOT
         positions = []
         for block in reversed(titles):  # laid upward from the band's foot
@@ -242,17 +253,24 @@ class _Cover(Flowable):
                 y -= label_para.height + value_para.height + FACT_GAP
         canvas.restoreState()
 
-    def _draw_logo(self, logo: Logo, right: float, bottom: float) -> float:
-        """The logo, its foot at `bottom` and its right edge at `right`, in a LOGO_WIDTH by
-        LOGO_HEIGHT box, on a light plate (an artifact) when the band would hide it
-        (logoplate); returns the width it takes."""
+    def _logo_size(self, logo: Logo) -> tuple[float, float, float]:
+        """The logo's width and height in a LOGO_WIDTH by LOGO_HEIGHT box, and the margin
+        of the light plate (an artifact) it stands on when the band would hide it
+        (logoplate), or 0."""
         scale: float = min(LOGO_WIDTH / logo.width_px, LOGO_HEIGHT / logo.height_px)
-        width, height = logo.width_px * scale, logo.height_px * scale
+        plated = needs_plate(logo, self.theme.colours.cover_background)
+        return (logo.width_px * scale, logo.height_px * scale,
+                LOGO_PLATE_PAD if plated else 0.0)
+
+    def _draw_logo(self, logo: Logo, size: tuple[float, float, float], right: float,
+                   middle: float) -> None:
+        """The logo (of `size`, as `_logo_size` gives it), its middle at the height
+        `middle` and its right edge (its plate's, if any) at `right`."""
+        width, height, pad = size
+        bottom = middle - height / 2
         canvas = self.canv
         canvas.saveState()
-        pad = 0.0
-        if needs_plate(logo, self.theme.colours.cover_background):
-            pad = LOGO_PLATE_PAD
+        if pad:
             canvas.setFillColor(HexColor(PLATE))
             canvas.roundRect(right - width - 2 * pad, bottom - pad, width + 2 * pad,
                              height + 2 * pad, pad / 2, stroke=0, fill=1)
@@ -263,7 +281,6 @@ class _Cover(Flowable):
             canvas.drawImage(ImageReader(io.BytesIO(edition_image(logo.image))), 0, 0,
                              width, height, mask="auto")
         canvas.restoreState()
-        return width + 2 * pad
 
     def _fitted(self, measure: float, top: float, height: float, beside: bool
                 ) -> tuple[list[TaggedParagraph], list[tuple[TaggedParagraph, TaggedParagraph]],
@@ -311,6 +328,13 @@ class _Cover(Flowable):
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         self._frame_x, self._frame_y = x, y
         super().drawOn(canvas, x, y, _sW)
+
+
+def cap_height(font: str, size: float) -> float:
+    """How high the capitals of `font` stand above the baseline at `size` (the font's
+    cap height, which reportlab's font face reads from the font file)."""
+    height: float = pdfmetrics.getFont(font).face.capHeight * size / 1000
+    return height
 
 
 def _scaled(style: ParagraphStyle, scale: float, least: float) -> ParagraphStyle:
@@ -505,25 +529,35 @@ def _callout_flowables(callout: Callout, st: _Styles, theme: Theme, text: _Parag
     if callout.title is not None:
         inner.append(text.inline(callout.title, st.callout_title, box.add("P")))
     inner += _blocks_flowables(callout.blocks, st, _inset(theme, pad), text, box, listed)
+    # Its title goes with a figure opening the box, as a heading with one in a section.
+    inner = list(kept_runs_folded(inner))
     start = st.callout_title.leading + st.body.leading * CALLOUT_START_LINES + pad
+    opening = inner[0] if inner and isinstance(inner[0], KeepTogether) else None
     return [KeptBox([FrameBG(color=st.callout_fill), Spacer(1, pad),
                      Indenter(left=pad, right=pad), *inner,
                      Indenter(left=-pad, right=-pad), FrameBG(start=False)],
-                    page_height=_text_height(theme), start=start),
+                    page_height=_text_height(theme), start=start,
+                    opening=(pad, opening) if opening is not None else None),
             Spacer(1, theme.spacing.paragraph_after)]
 
 
 class KeptBox(LenientKeepTogether):
     """A box kept on one page when it fits one; a box taller than a page starts where it
-    stands when its `start` (its title and first lines) fits there."""
+    stands when its `start` (its title and first lines) fits there, or, when a group
+    opens it (its title with a figure), that group below the box's top `opening[0]`."""
 
-    def __init__(self, flowables: list[Flowable], page_height: float, start: float) -> None:
+    def __init__(self, flowables: list[Flowable], page_height: float, start: float,
+                 opening: tuple[float, KeepTogether] | None = None) -> None:
         super().__init__(flowables)
-        self.page_height, self.start = page_height, start
+        self.page_height, self.start, self.opening = page_height, start, opening
 
     def slack(self) -> float:
         whole = self.whole_height()
-        start = self.start + (self.folded_height() if self.folded else 0.0)  # a heading's
+        start = self.start
+        if self.opening is not None:
+            top, group = self.opening
+            start = max(start, top + group_content_height(group))
+        start += self.folded_height() if self.folded else 0.0  # a heading's
         return whole - start if whole > self.page_height else 0.0
 
 
