@@ -122,6 +122,22 @@ def _stamp(path: Path) -> tuple[int, int, int] | None:
     return found.st_ino, found.st_mtime_ns, found.st_size
 
 
+#: How long a rebuild that found the source wrong watches it for the rest of a save
+#: (ms): an editor that writes in place truncates the file first, and one paused
+#: between the two (a busy machine) leaves it empty or half written meanwhile.
+SETTLE_MS = 50
+
+
+def _still_written(path: Path, read: tuple[int, int, int] | None) -> bool:
+    """Whether `path` changes from how it stood when read (`read`) within SETTLE_MS."""
+    deadline = time.monotonic() + SETTLE_MS / 1000
+    while _stamp(path) == read:
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.005)
+    return True
+
+
 @dataclass
 class _Built:
     """What the editions in place were built from, and how they stood once published."""
@@ -156,6 +172,7 @@ def watch(watcher: Watcher, builder: Builder, out_dir: Path, say: Callable[[str]
         start = time.perf_counter()
         if watcher.fonts_changed(changed):
             builder.restart()  # new processes: the old ones keep the fonts they loaded
+        read = _stamp(watcher.source)
         try:
             report, theme = watcher.load(changed)
             # Only the source changed, and not what it says: no edition would change.
@@ -167,6 +184,10 @@ def watch(watcher: Watcher, builder: Builder, out_dir: Path, say: Callable[[str]
             paths = builder.build(report, theme, out_dir, inputs=[watcher.source])
             built = _Built(report, theme, {path: _stamp(path) for path in paths})
         except InputError as exc:
+            if _still_written(watcher.source, read):
+                # Read while an editor was writing it (truncated, half written): the
+                # rest of that save is a change of its own, which rebuilds.
+                return
             for problem in exc.problems:
                 complain(str(problem))
             complain(f"reportexport: {len(exc.problems)} problem"
