@@ -50,7 +50,7 @@ class Watching:
             assert line is not None, f"the watcher ended: {seen}"
             seen.append(line.rstrip("\n"))
             if line.startswith(("reportexport: built", "reportexport: ")) and (
-                    "built" in line or "problem" in line):
+                    "built" in line or "problem" in line or "stand" in line):
                 return seen
 
     def texts(self) -> dict[str, str]:
@@ -157,15 +157,53 @@ def test_a_stopped_watcher_leaves_no_process_behind(watching: Watching, stop: in
         assert "reportexport: stopped watching" in said, rest
 
 
-def test_several_quick_saves_give_one_rebuild(watching: Watching) -> None:
+def test_several_quick_saves_end_in_the_last(watching: Watching) -> None:
+    """Saves a few milliseconds apart are usually built together (watchfiles yields once
+    a look finds nothing new), but how many builds they take depends on how busy the
+    machine is: what is promised is that the editions end with the last save, that
+    no build outlives it, and that a build never starts while another runs."""
     source = watching.folder / "report.yaml"
     watching.next_outcome()
     for n in range(5):
         _edit(source, "Just one paragraph." if n == 0 else f"Save {n - 1}.", f"Save {n}.")
-    assert watching.next_outcome()[-1].startswith("reportexport: built")
-    assert "Save 4." in watching.texts()["pdf"]
+    for _ in range(5):  # at most one build a save
+        outcome = watching.next_outcome()
+        if outcome[-1].startswith("reportexport: built") and \
+                "Save 4." in watching.texts()["pdf"]:
+            break
+    else:
+        raise AssertionError("no build of the last save")
+    # No further build once the last save is built (a look that finds it again says the
+    # report did not change).
     with pytest.raises(queue.Empty):
-        watching.lines.get(timeout=1.5)  # no further build for the same saves
+        while True:
+            line = watching.lines.get(timeout=1.5)
+            assert "reportexport: built" not in line, line
+
+
+def test_a_save_that_changes_nothing_in_the_report_leaves_the_editions_in_place(
+        watching: Watching) -> None:
+    """A comment or a save without edits: the editions a rebuild would write again byte for
+    byte stay as they are, unless one of them was removed or replaced meanwhile."""
+    source = watching.folder / "report.yaml"
+    watching.next_outcome()
+    out = watching.folder / "out"
+    stamps = {path.name: path.stat().st_ino for path in out.iterdir()}
+    source.write_text(source.read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8")
+    assert watching.next_outcome()[-1] == ("reportexport: report.yaml saved with no change to "
+                                           "the report; the editions in place stand")
+    assert {path.name: path.stat().st_ino for path in out.iterdir()} == stamps
+    epub = next(out.glob("*.epub"))
+    epub.unlink()  # the writer removes an edition: the next save writes it again
+    source.write_text(source.read_text(encoding="utf-8") + "# another\n", encoding="utf-8")
+    assert watching.next_outcome()[-1].startswith("reportexport: built")
+    assert epub.exists()
+    _edit(source, "Just one paragraph.", "A change.")  # a change to the report
+    assert watching.next_outcome()[-1].startswith("reportexport: built")
+    assert all("A change." in text for text in watching.texts().values())
+    _edit(source, "A change.", "Just one paragraph.")  # and back: not what is in place
+    assert watching.next_outcome()[-1].startswith("reportexport: built")
+    assert all("Just one paragraph." in text for text in watching.texts().values())
 
 
 def test_a_theme_that_is_a_loop_of_links_is_a_problem_and_watching_goes_on(
@@ -181,7 +219,13 @@ def test_a_theme_that_is_a_loop_of_links_is_a_problem_and_watching_goes_on(
                    for line in first), first
         (tmp_path / "other.yaml").unlink()
         shutil.copy(ROOT / "styles" / "default.yaml", tmp_path / "other.yaml")
-        assert watcher.next_outcome()[-1].startswith("reportexport: built"), "no rebuild"
+        # The watcher may see the removal before the copy (a busy machine): a build
+        # then finds the link dangling, and the copy's build follows.
+        outcomes = [watcher.next_outcome()]
+        if not outcomes[-1][-1].startswith("reportexport: built"):
+            assert any("theme.yaml" in line for line in outcomes[-1]), outcomes
+            outcomes.append(watcher.next_outcome())
+        assert outcomes[-1][-1].startswith("reportexport: built"), outcomes
     finally:
         watcher.process.terminate()
         watcher.process.wait(timeout=60)
@@ -229,7 +273,9 @@ def test_watch_follows_the_theme_s_own_fonts(tmp_path: Path) -> None:
 
 def test_watch_writes_the_editions_a_cold_build_writes(tmp_path: Path) -> None:
     """After rebuilds in warm processes (fonts, covers, subsets kept), every edition is
-    byte for byte the one a cold `reportexport all` of the same source writes."""
+    byte for byte the one a cold `reportexport all` of the same source writes: with a
+    note added, a letter new to the report typed (the fonts' subsets cut again), and
+    the title changed."""
     shutil.copy(DATA / "valid" / "apparatus.yaml", tmp_path / "report.yaml")
     shutil.copytree(DATA / "valid" / "images", tmp_path / "images")
     shutil.copy(ROOT / "styles" / "default.yaml", tmp_path / "theme.yaml")
@@ -238,6 +284,8 @@ def test_watch_writes_the_editions_a_cold_build_writes(tmp_path: Path) -> None:
         assert watcher.next_outcome()[-1].startswith("reportexport: built")
         source = tmp_path / "report.yaml"
         _edit(source, "Findings follow.", "Findings follow.^[A note, new in this save.]")
+        assert watcher.next_outcome()[-1].startswith("reportexport: built")
+        _edit(source, "Findings follow.^[", "Findings follow, \u0175.^[")  # Latin Extended-A
         assert watcher.next_outcome()[-1].startswith("reportexport: built")
         _edit(source, "title: Apparatus report", "title: Apparatus report, revised")
         assert watcher.next_outcome()[-1].startswith("reportexport: built")

@@ -114,22 +114,80 @@ def changes(watcher: Watcher, stop: threading.Event | None = None) -> Iterator[s
         yield {resolved(Path(path)) for _, path in batch}
 
 
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_ino, found.st_mtime_ns, found.st_size
+
+
+#: How long a rebuild that found the source wrong watches it for the rest of a save
+#: (ms): an editor that writes in place truncates the file first, and one paused
+#: between the two (a busy machine) leaves it empty or half written meanwhile.
+SETTLE_MS = 50
+
+
+def _still_written(path: Path, read: tuple[int, int, int] | None) -> bool:
+    """Whether `path` changes from how it stood when read (`read`) within SETTLE_MS."""
+    deadline = time.monotonic() + SETTLE_MS / 1000
+    while _stamp(path) == read:
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.005)
+    return True
+
+
+@dataclass
+class _Built:
+    """What the editions in place were built from, and how they stood once published."""
+
+    report: Report
+    theme: Theme
+    editions: dict[Path, tuple[int, int, int] | None]
+
+    def stand_for(self, report: Report, theme: Theme) -> bool:
+        """Whether a build of `report` and `theme` would write the editions in place:
+        the same model and theme (an edition is a function of them, of the files the
+        watcher follows and of SOURCE_DATE_EPOCH, never of the clock), and no edition
+        removed or replaced since."""
+        return (report == self.report and theme == self.theme
+                and all(_stamp(path) == stamp for path, stamp in self.editions.items()))
+
+
 def watch(watcher: Watcher, builder: Builder, out_dir: Path, say: Callable[[str], None],
           complain: Callable[[str], None]) -> None:
     """Build once, then after every change, until interrupted (KeyboardInterrupt).
 
     A build that fails (a source that does not validate, an edition that cannot
-    carry it) is reported and leaves the editions in place; watching goes on.
+    carry it) is reported and leaves the editions in place; watching goes on. A
+    save of the source that changes nothing in the report (a comment, the layout
+    of its YAML, a save without edits) leaves the editions in place, which a
+    rebuild would write again byte for byte.
     """
+    built: _Built | None = None
 
     def rebuild(changed: set[Path]) -> None:
+        nonlocal built
         start = time.perf_counter()
         if watcher.fonts_changed(changed):
             builder.restart()  # new processes: the old ones keep the fonts they loaded
+        read = _stamp(watcher.source)
         try:
             report, theme = watcher.load(changed)
+            # Only the source changed, and not what it says: no edition would change.
+            if (built is not None and changed <= {resolved(watcher.source)}
+                    and built.stand_for(report, theme)):
+                say(f"reportexport: {watcher.source.name} saved with no change to the "
+                    "report; the editions in place stand")
+                return
             paths = builder.build(report, theme, out_dir, inputs=[watcher.source])
+            built = _Built(report, theme, {path: _stamp(path) for path in paths})
         except InputError as exc:
+            if _still_written(watcher.source, read):
+                # Read while an editor was writing it (truncated, half written): the
+                # rest of that save is a change of its own, which rebuilds.
+                return
             for problem in exc.problems:
                 complain(str(problem))
             complain(f"reportexport: {len(exc.problems)} problem"

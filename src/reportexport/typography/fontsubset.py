@@ -16,6 +16,7 @@ from pathlib import Path
 import uharfbuzz as hb
 
 from reportexport.source.inputfiles import read_bounded
+from reportexport.support.filecache import cached_by_file
 
 #: What an editor may type into a DOCX without leaving the embedded font:
 #: printable ASCII, Latin-1, the common typographic punctuation and the euro.
@@ -31,7 +32,15 @@ GENERATED_CHARACTERS = frozenset("0123456789.-\u2010\u2022\u25e6\u25aa \u00a0")
 
 def subset_font(font: Path, characters: Iterable[str]) -> bytes:
     """The TrueType `font` cut to the glyphs of `characters`; same bytes for same input."""
-    # Not kept: a large report's build needs the memory.
+    return _cut(font, frozenset(characters))
+
+
+# Kept while the file stays as it was: a watcher's build process cuts the same faces to
+# the same characters at every rebuild, unless the writer typed a character new to the
+# report. The cuts, not the faces they were cut from: a large report's build needs the
+# memory.
+@cached_by_file(maxsize=16)
+def _cut(font: Path, characters: frozenset[str]) -> bytes:
     face = hb.Face(read_bounded(font, what="a font file"))
     wanted = hb.SubsetInput()
     for code in sorted({ord(c) for c in characters} & covers(font)):

@@ -93,6 +93,19 @@ def test_styles_are_found_by_id_and_their_properties_added() -> None:
     assert styles.find("w:style[@w:styleId='Added']", NS) is not None
 
 
+def test_a_styles_element_put_in_place_is_the_one_found_and_saved() -> None:
+    import copy
+
+    dressed = docx.Document()
+    dressed.styles.add_style("Dressed Once", 1)  # a paragraph style
+    document = docx.Document()
+    compat.replace_styles_element(document, copy.deepcopy(compat.styles_element(dressed)))
+    assert "Dressed Once" in {style.name for style in document.styles}  # python-docx's proxies
+    assert compat.style_by_id(document, "DressedOnce") is not None
+    styles = _part(document, "word/styles.xml")
+    assert styles.find("w:style[@w:styleId='DressedOnce']", NS) is not None
+
+
 @pytest.mark.parametrize("which", ["header", "footer"])
 def test_a_sections_header_and_footer_elements_are_saved(which: str) -> None:
     document = docx.Document()

@@ -214,12 +214,16 @@ def release_template_fonts(document: Any, faces: list[EmbeddedFace]) -> frozense
     if part is None:
         return frozenset()
     families = {face.family for face in faces}
-    named = b"".join(compat.related_blobs(document, _NAMING_PARTS))
+    named: bytes | None = None
     released: set[str] = set()
     kept: set[str] = set()
     for font in etree.fromstring(compat.part_blob(part)).iterfind(f"{{{W}}}font"):
         ids = {rel_id for embed in font if _is_embed(embed)
                if (rel_id := embed.get(f"{{{R}}}id")) is not None}
+        if not ids:  # nothing to let go (python-docx's own font table embeds none)
+            continue
+        if named is None:  # the parts' text, serialised once and only when needed
+            named = b"".join(compat.related_blobs(document, _NAMING_PARTS))
         name = font.get(f"{{{W}}}name") or ""
         used = f'"{xml_escape(name, quote=True)}"'.encode() in named
         (released if name in families or not used else kept).update(ids)

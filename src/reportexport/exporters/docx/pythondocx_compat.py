@@ -53,6 +53,15 @@ def styles_element(document: WordDocument) -> Any:
     return document.styles.element
 
 
+def replace_styles_element(document: WordDocument, styles: Any) -> None:
+    """Make `styles` (a w:styles python-docx parsed, or a copy of one) the styles part's
+    element, in place of the one it holds: a copy of a whole tree is made at once,
+    where moving its children into another tree fixes up every node's namespaces."""
+    part = related_part(document, RT.STYLES)
+    assert isinstance(part, XmlPart), "python-docx's own package has a styles part"
+    part._element = styles
+
+
 def style_element(style: BaseStyle) -> Any:
     """A style's w:style (python-docx's CT_Style)."""
     return style.element

@@ -138,15 +138,14 @@ def dressed_styles(document: Any, theme: Theme, text_width_twips: int,
     its w:styles dressed once for each theme, text width and kinds of block, and copied
     into the document after that."""
     key = (theme, text_width_twips, frozenset(features))
-    styles = compat.styles_element(document)
     if key in _DRESSED:
         dressed, ids = _DRESSED[key]
-        styles[:] = list(copy.deepcopy(dressed))
+        compat.replace_styles_element(document, copy.deepcopy(dressed))
         return dict(ids)
     ids = ensure_styles(document, theme, text_width_twips, set(), features)
     if len(_DRESSED) >= 4:  # a watcher's theme edited many times: keep the recent
         _DRESSED.pop(next(iter(_DRESSED)))
-    _DRESSED[key] = (copy.deepcopy(styles), dict(ids))
+    _DRESSED[key] = (copy.deepcopy(compat.styles_element(document)), dict(ids))
     return ids
 
 
