@@ -314,3 +314,17 @@ def test_reproducible_from_any_checkout_folder(tmp_path: Path) -> None:
         assert run_cli("all", "figures.yaml", "-o", "dist", cwd=folder, env=env).code == 0
         digests.append(_digests(folder / "dist"))
     assert digests[0] == digests[1]
+
+
+def test_reproducible_from_any_working_folder(tmp_path: Path) -> None:
+    """One source built from two working folders gives byte-identical editions (a PDF's
+    image was named after its path relative to the working folder)."""
+    env = {"SOURCE_DATE_EPOCH": "1700000000"}
+    folders = [ROOT, tmp_path]
+    digests = []
+    for number, folder in enumerate(folders):
+        out = tmp_path / f"dist{number}"
+        assert run_cli("all", DATA / "valid" / "figures.yaml", "-o", out, cwd=folder,
+                       env=env).code == 0
+        digests.append(_digests(out))
+    assert digests[0] == digests[1]

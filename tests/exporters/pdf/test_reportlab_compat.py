@@ -33,6 +33,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 
+from conftest import DATA
 from reportexport.exporters.pdf import reportlab_compat as compat
 from reportexport.exporters.pdf.fonts import register_family
 from reportexport.exporters.pdf.footnotes import NotesFrame
@@ -574,3 +575,22 @@ def test_a_notes_frames_measuring_copy_is_copy_copys_with_its_own_lists() -> Non
     measured._waiting.append("another")
     measured.x1 = 50  # Frame.__setattr__ lays the copy's geometry out anew, not the frame's
     assert frame._waiting == ["a note"] and frame._x1 == 10 and measured._x1 == 50
+
+
+def test_drawimage_names_a_content_named_file_by_its_key(tmp_path: Path) -> None:
+    """Canvas.drawImage names an image given by file name after `'%s%s' % (name, mask)`:
+    a ContentNamedFile's key, while the file is opened by its path. Two paths with one
+    key are one image; the name does not hold the path."""
+    from reportlab.pdfgen.canvas import _digester
+
+    picture = DATA / "valid" / "images" / "gradient.jpg"
+    copies = [tmp_path / "a.jpg", tmp_path / "b" / "c.jpg"]
+    for path in copies:
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(picture.read_bytes())
+    canvas = Canvas(io.BytesIO())
+    for path in copies:
+        canvas.drawImage(compat.ContentNamedFile(str(path), "the-key"), 0, 0, 10, 10)
+    names = [name for name in canvas._doc.idToObject if name.startswith("FormXob")]
+    assert len(names) == 1, names
+    assert names == [f"FormXob.{_digester(b'the-keyNone')}"]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
-import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Image, KeepTogether, Spacer
 
 from reportexport.exporters.pdf.flowables import Ink, TextMaker, caption_markup
+from reportexport.exporters.pdf.reportlab_compat import ContentNamedFile
 from reportexport.exporters.pdf.svgdrawing import SvgDrawings, TaggedDrawing
 from reportexport.exporters.pdf.tagging import Element
 from reportexport.model import Figure
@@ -59,10 +61,18 @@ def _picture(figure: Figure, measure: float, text_height: float, element: Elemen
     # When they are the file's own, the file is named instead, and reportlab reads it only
     # when the figure is laid out (bytes handed over now would be held, for every figure of
     # the report at once, from here until each is drawn).
-    # reportlab names a named file's image after the name it is given: a name relative to
-    # the working folder keeps two checkouts' editions byte-identical.
-    source = (os.path.relpath(figure.image) if edition_image_is_the_file(figure.image)
+    # reportlab names a named file's image after the name it is given: the file's digest,
+    # so that the edition does not depend on the folder it was built from.
+    source = (_content_named(figure.image) if edition_image_is_the_file(figure.image)
               else io.BytesIO(edition_image(figure.image)))
     image = TaggedImage(source, width=width, height=height, hAlign="LEFT")
     image.tag = element
     return image
+
+
+def _content_named(path: Path) -> ContentNamedFile:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            digest.update(chunk)
+    return ContentNamedFile(str(path), digest.hexdigest())

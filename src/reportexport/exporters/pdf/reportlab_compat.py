@@ -799,3 +799,27 @@ def laid_out_lines(paragraph: Paragraph) -> list[Any]:
     or a callback's `cbDefn`). Replacing an item changes what is drawn."""
     lines: list[Any] = paragraph.blPara.lines
     return lines
+
+
+# --- images --------------------------------------------------------------------------
+
+
+class ContentNamedFile(str):
+    """A picture's file name that reportlab opens as it stands but names the image by.
+
+    `Canvas.drawImage` names an image given by file name after the digest of
+    `'%s%s' % (image, mask)`, and that name is written into the PDF: the same source
+    built from another working folder (or another checkout) gave other bytes. `%s`
+    calls `__str__`, which here gives `key` (a digest of the file's bytes); opening
+    the file uses the string's own value, the path.
+    """
+
+    key: str
+
+    def __new__(cls, path: str, key: str) -> ContentNamedFile:
+        named = super().__new__(cls, path)
+        named.key = key
+        return named
+
+    def __str__(self) -> str:
+        return self.key
