@@ -859,20 +859,46 @@ def test_skipped_heading_levels_and_links_the_source_cannot_hold(tmp_path: Path)
 UPDATES = sorted((DATA / "wordimport" / "updates").glob("*.yaml"))
 
 
-def _update_case(case: dict[str, str]) -> Any:
+def _holding(parts: dict[str, Any], words: str, tag: str = "p") -> Any:
+    """The last paragraph (or table: `tag`) with a run reading `words` (the last: a
+    heading's words stand first in the contents)."""
+    found = [t for t in parts["word/document.xml"].iter(f"{{{W}}}t") if t.text == words]
+    assert found, f"no run reads {words!r} in the Word edition"
+    return next(a for a in found[-1].iterancestors(f"{{{W}}}{tag}"))
+
+
+def _update_case(case: dict[str, Any]) -> Any:
     """The edit a case makes in the Word edition: a run's words replaced (`find` ->
-    `replace`), or the paragraph holding them deleted (`delete`)."""
-    words = case.get("find", case.get("delete"))
+    `replace`); the paragraph holding them deleted (`delete`), or the table
+    (`delete_table`); the paragraphs of a style deleted (`delete_style`, a prefix: TOC);
+    paragraphs added (`add`: each a copy of the one reading `like`, reading `text`, put
+    before the one reading `before` or at the end)."""
+    import copy as copying
 
     def edit(parts: dict[str, Any]) -> None:
-        found = [t for t in parts["word/document.xml"].iter(f"{{{W}}}t") if t.text == words]
-        assert found, f"no run reads {words!r} in the Word edition"
-        # The last: a heading's words stand first in the contents.
-        if "delete" in case:
-            paragraph = next(a for a in found[-1].iterancestors(f"{{{W}}}p"))
-            paragraph.getparent().remove(paragraph)
-        else:
-            found[-1].text = case["replace"]
+        body = parts["word/document.xml"].find("w:body", NS)
+        if "find" in case:
+            [run] = [t for t in _holding(parts, case["find"]).iter(f"{{{W}}}t")
+                     if t.text == case["find"]]
+            run.text = case["replace"]
+        for key, tag in (("delete", "p"), ("delete_table", "tbl")):
+            if key in case:
+                element = _holding(parts, case[key], tag)
+                element.getparent().remove(element)
+        for paragraph in body.findall("w:p", NS):
+            style = paragraph.find("w:pPr/w:pStyle", NS)
+            if "delete_style" in case and style is not None \
+                    and style.get(f"{{{W}}}val").startswith(case["delete_style"]):
+                body.remove(paragraph)
+        for added in case.get("add", []):
+            paragraph = copying.deepcopy(_holding(parts, added["like"]))
+            for mark in paragraph.findall("w:bookmarkStart", NS) + paragraph.findall(
+                    "w:bookmarkEnd", NS):
+                paragraph.remove(mark)
+            _set_text(paragraph, added["text"])
+            place = (_holding(parts, added["before"]) if "before" in added
+                     else body.find("w:sectPr", NS))
+            place.addprevious(paragraph)
 
     return edit
 
@@ -902,7 +928,8 @@ def test_update_of_the_apparatus_and_everyday_blocks(case_file: Path,
     changed = [line for line in difflib.ndiff(original.read_text(encoding="utf-8")
                                               .splitlines(), text.splitlines())
                if line.startswith("+ ")]
-    assert len(changed) == 1, changed  # that one text, and nothing else
+    # That one text, and nothing else (or the lines of the blocks a case adds).
+    assert len(changed) == case.get("lines", 1), changed
     load_report(copy)
 
 

@@ -10,16 +10,18 @@ from __future__ import annotations
 import dataclasses
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+from reportexport.model import Callout, Figure, Paragraph, Text
 from reportexport.source.inputfiles import refuse
 from reportexport.source.problems import InputError, Problem
 from reportexport.wordimport.apparatus import Layout
 from reportexport.wordimport.marks import Comment, comments, resolve_changes, tracked_changes
 from reportexport.wordimport.package import WordPackage, read_package
-from reportexport.wordimport.reader import Draft, read_draft
+from reportexport.wordimport.reader import Draft, DraftSection, read_draft
 
 Decision = Literal["accept", "reject"] | None
 
@@ -78,12 +80,91 @@ def write_atomically(path: Path, data: bytes) -> None:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o7777)
+        # mkstemp makes the file 0600: a new file gets the mode any other would
+        # (0644 under umask 022), one written over keeps its own.
+        os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists()
+                 else 0o666 & ~_umask())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process's umask (only read: setting it is the one way to learn it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _check_new_source(target: Path, text: str, images: dict[str, bytes]) -> None:
+    """The new source must load, with its images, before anything is written: read in a
+    scratch folder (a source that does not load is no import)."""
+    from reportexport.source.reading import read_report
+
+    with tempfile.TemporaryDirectory(prefix="reportexport-import-") as scratch:
+        folder = Path(scratch)
+        for name, data in images.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_bytes(data)
+        (folder / "report.yaml").write_text(text, encoding="utf-8")
+        try:
+            read_report(folder / "report.yaml")
+        except InputError as exc:
+            raise InputError([Problem(target, p.location, p.path,
+                                      "the source made from the document does not load, "
+                                      f"so it is not written: {p.message}")
+                              for p in exc.problems]) from None
+
+
+def _leave_out_unreadable_pictures(imported: Imported, docx: Path) -> None:
+    """The pictures the source could not use (bytes that open as a PNG's and then are
+    none, say) left out of the draft, each said with the sections that showed it, as the
+    source's own check of its images would find them."""
+    from reportexport.source.images import ImageProblem, check_image
+
+    draft = imported.draft
+    bad: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="reportexport-import-") as scratch:
+        for name, data in draft.images.items():
+            (Path(scratch) / name).parent.mkdir(parents=True, exist_ok=True)
+            (Path(scratch) / name).write_bytes(data)
+            try:
+                check_image(name, Path(scratch))
+            except ImageProblem as exc:
+                bad[name] = str(exc)
+    if not bad:
+        return
+    if draft.logo in bad:
+        draft.logo = None
+    showing: dict[str, list[str]] = {name: [] for name in bad}
+
+    def kept(blocks: Iterable[Any], title: str) -> list[Any]:
+        out = []
+        for block in blocks:
+            if isinstance(block, Figure) and str(block.image) in bad:
+                showing[str(block.image)].append(title)
+            elif isinstance(block, Callout):
+                inner = kept(block.blocks, title)
+                out += [dataclasses.replace(block, blocks=tuple(inner))] if inner else []
+            else:
+                out.append(block)
+        return out
+
+    def visit(sections: list[DraftSection]) -> None:
+        for section in sections:
+            section.blocks = kept(section.blocks, section.title)
+            visit(section.sections)
+            if not section.blocks and not section.sections:  # never empty (see _finish)
+                section.blocks = [Paragraph((Text(section.title),))]
+
+    for part in draft.parts:
+        visit(part)
+    for name, problem in bad.items():
+        del draft.images[name]
+        places = ", ".join(f"'{title}'" for title in dict.fromkeys(showing[name]))
+        imported.notices.append(f"{docx}: the picture {problem}; left out"
+                                + (f" (in section {places})" if places else ""))
 
 
 def import_new(docx: Path, folder: Path, force: bool = False,
@@ -93,9 +174,12 @@ def import_new(docx: Path, folder: Path, force: bool = False,
 
     target = folder / "report.yaml"
     imported = read_word(docx, changes)
+    _leave_out_unreadable_pictures(imported, docx)
     planned: dict[Path, bytes] = {folder / name: data
                                   for name, data in imported.draft.images.items()}
-    planned[target] = source_text(imported.draft, docx.name).encode()
+    text = source_text(imported.draft, docx.name)
+    _check_new_source(target, text, imported.draft.images)
+    planned[target] = text.encode()
     if not force:
         existing = [path for path in planned if path.exists()]
         if existing:

@@ -79,10 +79,51 @@ class Layout:
     numbered: bool
     annexes: int
     labels: tuple[tuple[str, str], ...] = ()
+    body: int | None = None  # the source's top-level body sections
+
+
+class LayoutMismatch(ValueError):
+    """The document's headings cannot be the source's parts: the message says where."""
 
 
 #: A heading's number as the editions print it: "2", "2.1", "A.1".
 _ANY_NUMBER = re.compile(r"^(?:[0-9]+|[A-Z]+\.[0-9]+)(?:\.[0-9]+)*\s+(?=\S)")
+
+
+def _unlabelled_annexes(draft: Draft, layout: Layout, start: int, annex_word: str) -> int:
+    """Where the annexes begin when fewer headings are labelled "Annex A …" than the
+    source has annexes: a label edited away in Word when the document has as many
+    top-level headings as the source; else an annex was deleted or added in Word, or
+    a section moved, and which heading is which is a guess: refused."""
+    if layout.body is not None and len(draft.sections) != layout.body + layout.annexes:
+        last = draft.sections[start - 1].title if start else ""
+        labelled = len(draft.sections) - start
+        raise LayoutMismatch(
+            f"section '{last}': the Word document has {labelled} "
+            f"heading{'s' * (labelled != 1)} labelled as annexes (\"{annex_word} A …\") "
+            f"where the source has {layout.annexes}: add or remove annexes in the source")
+    return max(1, len(draft.sections) - layout.annexes)
+
+
+def _strip_numbers(sections: list[DraftSection], letter: str = "") -> None:
+    """Each heading's number taken off when it is the one the editions print there, or
+    one they might have printed before a section was added or deleted in Word (as many
+    parts as the heading's depth, none beyond the document's count of headings): never
+    the first word of a title that lost its number ("2024 editions")."""
+    found = list(_walk(sections))
+    for counters, section in found:
+        expected = _label(counters, letter) + " "
+        if section.title.startswith(expected) and section.title[len(expected):].strip():
+            section.title = section.title[len(expected):].strip()
+            continue
+        match = _ANY_NUMBER.match(section.title)
+        if match is None:
+            continue
+        parts = match.group().strip().split(".")
+        numbers = parts[1:] if letter else parts
+        if (parts[0] == letter or not letter) and len(numbers) == len(counters) \
+                and all(part.isdigit() and 0 < int(part) <= len(found) for part in numbers):
+            section.title = section.title[match.end():]
 
 
 def number_headings(draft: Draft, words: Mapping[str, str], layout: Layout | None = None
@@ -92,8 +133,7 @@ def number_headings(draft: Draft, words: Mapping[str, str], layout: Layout | Non
     annex_word = words["annex"]
     start = _first_annex(draft.sections, annex_word)
     if layout is not None and len(draft.sections) - start < layout.annexes:
-        # Fewer labelled annexes than the source has: a label was edited away in Word.
-        start = max(1, len(draft.sections) - layout.annexes)
+        start = _unlabelled_annexes(draft, layout, start, annex_word)
     elif layout is not None and not layout.annexes:
         start = len(draft.sections)
     draft.sections, annexes = draft.sections[:start], draft.sections[start:]
@@ -107,9 +147,9 @@ def number_headings(draft: Draft, words: Mapping[str, str], layout: Layout | Non
         section.new_page = False
     if layout is not None and layout.numbered:
         draft.numbered_sections = True
-        for _, section in [*_walk(draft.sections),
-                           *(inner for annex in annexes for inner in _walk(annex.sections))]:
-            section.title = _ANY_NUMBER.sub("", section.title)
+        _strip_numbers(draft.sections)
+        for number, annex in enumerate(annexes, 1):
+            _strip_numbers(annex.sections, annex_letter(number))
         return
     numbered = _numbered(draft.sections)
     if layout is None and numbered and all(_numbered(annex.sections, annex_letter(number))
@@ -139,7 +179,3 @@ def references(draft: Draft, words: Mapping[str, str]) -> dict[int, str]:
             found[id(inner)] = (f"{section_word} {_label(counters, letter)}" if numbered
                                 else inner.title)
     return found
-
-
-#: What an automatic reference to a table or figure prints: "Table 3", "Figure 1".
-BLOCK_LABEL = re.compile(r"^(Table|Figure) ([1-9][0-9]*)$")

@@ -107,14 +107,11 @@ def comments(package: WordPackage) -> list[Comment]:
         return []
     numbers = number_paragraphs(package.document)
     written = {c.get(w("id")): c for c in part.iter(w("comment"))}
+    anchors, commented = _comment_marks(package.document)
     found = []
     for comment_id, comment in written.items():
-        start = next((s for s in package.document.iter(w("commentRangeStart"))
-                      if s.get(w("id")) == comment_id), None)
-        reference = next((r for r in package.document.iter(w("commentReference"))
-                          if r.get(w("id")) == comment_id), None)
-        anchor = start if start is not None else reference
-        words = _commented_words(package.document, comment_id) if start is not None else ""
+        anchor = anchors.get(comment_id)
+        words = "".join(commented.get(comment_id, []))
         number = paragraph_number(anchor, numbers) if anchor is not None else None
         found.append(Comment(comment.get(w("author"), "someone"),
                              " ".join(_text(comment).split()), few_words(words, 12),
@@ -122,14 +119,32 @@ def comments(package: WordPackage) -> list[Comment]:
     return found
 
 
-def _commented_words(document: Any, comment_id: str) -> str:
-    """The text between a comment's range marks, in document order."""
-    inside, words = False, []
-    for element in document.iter(w("commentRangeStart"), w("commentRangeEnd"), w("t")):
-        if element.tag == w("commentRangeStart") and element.get(w("id")) == comment_id:
-            inside = True
-        elif element.tag == w("commentRangeEnd") and element.get(w("id")) == comment_id:
-            break
-        elif inside and element.tag == w("t"):
-            words.append(element.text or "")
-    return "".join(words)
+#: Of the words a comment covers, enough to show its first few (and that there are more).
+_COMMENTED_CHARACTERS = 4096
+
+
+def _comment_marks(document: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """In one pass through the document: each comment's anchor (its range's start, else
+    its reference mark) and the text between its range marks (its first few thousand
+    characters), by the comment's id."""
+    anchors: dict[str, Any] = {}
+    words: dict[str, list[str]] = {}
+    open_ranges: dict[str, int] = {}  # a range being read -> the characters it holds
+    for element in document.iter(w("commentRangeStart"), w("commentRangeEnd"),
+                                 w("commentReference"), w("t")):
+        comment_id = element.get(w("id"))
+        if element.tag == w("t"):
+            for open_id in list(open_ranges):
+                words[open_id].append(element.text or "")
+                open_ranges[open_id] += len(element.text or "")
+                if open_ranges[open_id] > _COMMENTED_CHARACTERS:
+                    del open_ranges[open_id]
+        elif element.tag == w("commentRangeStart") and comment_id not in words:
+            anchors[comment_id] = element
+            words[comment_id] = []
+            open_ranges[comment_id] = 0
+        elif element.tag == w("commentRangeEnd"):
+            open_ranges.pop(comment_id, None)
+        elif element.tag == w("commentReference"):
+            anchors.setdefault(comment_id, element)
+    return anchors, words

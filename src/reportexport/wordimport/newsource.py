@@ -32,17 +32,24 @@ from reportexport.wordimport.reader import Draft, DraftSection
 WIDTH = 100
 _PLAIN = re.compile(r"^[A-Za-z0-9À-￿(\"'][^\n\t]*$")
 _FOLDABLE = re.compile(r"^\S(?:(?! {2})[^\n\t])*\S$")
+#: Characters YAML reads as line breaks (NEL, the line and paragraph separators): in a
+#: folded or plain scalar they would break the line; quoted, they are escaped.
+_BREAKS = {"\x85": "\\x85", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 def scalar(text: str, indent: int, column: int | None = None) -> str:
     """`text` as a YAML value of a key (or `- ` item) at `indent`, starting at `column`."""
     column = indent + 2 if column is None else column
-    if len(text) + column < WIDTH or not _FOLDABLE.match(text):
+    breaks = any(char in text for char in _BREAKS)
+    if len(text) + column < WIDTH or not _FOLDABLE.match(text) or breaks:
         if (_PLAIN.match(text) and text[0] not in "\"'" and ": " not in text
                 and " #" not in text and not text.endswith((":", " "))
-                and _reads_back(text)):
+                and not breaks and _reads_back(text)):
             return text
-        return json.dumps(text, ensure_ascii=False)
+        quoted = json.dumps(text, ensure_ascii=False)
+        for char, escaped in _BREAKS.items():
+            quoted = quoted.replace(char, escaped)
+        return quoted
     lines = textwrap.wrap(text, WIDTH - indent - 2, break_long_words=False,
                           break_on_hyphens=False)
     pad = " " * (indent + 2)

@@ -8,6 +8,7 @@ never through a library that would read them without bounds.
 from __future__ import annotations
 
 import posixpath
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,10 +26,14 @@ from reportexport.source.inputfiles import (
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-OFFICE_DOCUMENT = R + "/officeDocument"
-#: The strict (ISO 29500) flavour names the main document by another URI.
-STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
 WHAT = "a Word document (.docx)"
+
+
+def word_number(value: str | None) -> int | None:
+    """A Word attribute's count or level ("0" to "9999"); None for anything else: "²"
+    passes str.isdigit() but not int(), and no level, span or outline Word writes is
+    bigger (a bigger one would only make the import's work grow)."""
+    return int(value) if value is not None and re.fullmatch("[0-9]{1,4}", value) else None
 
 
 def w(name: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -42,11 +42,17 @@ from reportexport.model import (
     plain,
 )
 from reportexport.source.inline import SCHEMES, readable
+from reportexport.source.inputfiles import refuse
 from reportexport.source.reading import MAX_SECTION_DEPTH, slugify
 from reportexport.support.dates import read_human_date
-from reportexport.wordimport.apparatus import Layout, number_headings, references
+from reportexport.wordimport.apparatus import (
+    Layout,
+    LayoutMismatch,
+    number_headings,
+    references,
+)
 from reportexport.wordimport.marks import few_words, number_paragraphs
-from reportexport.wordimport.package import R, WordPackage, w
+from reportexport.wordimport.package import R, WordPackage, w, word_number
 from reportexport.wordimport.styles import (
     CAPTION_STYLES,
     QUOTE_STYLES,
@@ -75,6 +81,23 @@ _PROPERTIES, _SECTION = w("pPr"), w("sectPr")
 #: The table style of our edition's callouts (exporters/docx/styles.py): what tells one.
 CALLOUT_STYLE = "callout box"
 _DASHES = ("— ", "―", "—", "– ", "-- ")
+#: What the source refuses as forbidden in HTML (source.reading's _HTML_SUSPECT, of which
+#: `_unwritable` keeps the characters past the first plane that are no noncharacters).
+_HTML_SUSPECT = re.compile("[\r\x7f-\x9f\ufdd0-\ufdef\U0001fffe-\U0010ffff]")
+
+
+def _unwritable(match: re.Match[str]) -> str:
+    """A character the source refuses as it stands in Word's text: a carriage return or
+    next-line character (NEL) is a space, another goes; one it holds stays."""
+    char = match.group()
+    if ord(char) >= 0x10000 and ord(char) & 0xFFFE != 0xFFFE:
+        return char
+    return " " if char in "\r\x85" else ""
+
+
+#: Fields nest a few deep in Word (a page number in a link in a contents' entry); a
+#: document nesting thousands would make every run's look-up through them long.
+_FIELD_DEPTH = 32
 _FIELD_NAME = re.compile(r"^\s*(\S+)")
 _QUOTED = re.compile(r'"([^"]*)"')
 
@@ -145,6 +168,14 @@ class _Title:
 
 
 @dataclass
+class _Definitions:
+    """A definition list being read: its items grow in place (a tuple made anew for each
+    would make a list of n terms cost n² steps)."""
+
+    items: list[Definition]
+
+
+@dataclass
 class _Term:
     """A definition list's term waiting for its definition (a paragraph if none comes)."""
 
@@ -161,6 +192,7 @@ class _Pending:
     alt: str
     name: str
     label: str = ""  # the drawing's own name (wp:docPr), "Logo" on our title page
+    part: str = ""  # the package's member holding the picture
 
 
 # The segments a paragraph's runs are read into, before they become nested inlines.
@@ -172,6 +204,7 @@ class _Seg:
     link: tuple[str, str] | None = None  # ("url", …) or ("anchor", …)
     note: Inlines | None = None
     figure: _Pending | None = None
+    dropped: bool = False  # where something was left out: a doubled space closes up
 
 
 def _sniff(data: bytes) -> tuple[str, str] | None:
@@ -196,6 +229,9 @@ class _Reader:
         self.notices: list[str] = []
         self.numbers = number_paragraphs(package.document)
         self.fields: list[dict[str, Any]] = []  # open complex fields, innermost last
+        self.fields_beyond = 0  # fields opened deeper than _FIELD_DEPTH: counted only
+        self.tocs_open = 0  # of the open fields, the tables of contents
+        self.toc_opened_at: Any = None  # the paragraph the last contents field began in
         self.current: Any = None  # the body paragraph being read, for notices
         self.rels = package.relationships
         # Each kind of note part, by the notes' ids (lxml elements).
@@ -208,6 +244,8 @@ class _Reader:
         self.page_breaks = 0  # how many page breaks (w:br type="page") were read
         self.linked: set[str] = set()  # the bookmarks internal links lead to
         self.lists: list[str] = []  # the lists of tables and figures met, by kind
+        self.in_note = False  # a note's text is being read
+        self.pictures: dict[str, bytes] = {}  # each picture's member, read once
 
     def notice(self, what: str, words: str = "") -> None:
         number = self.numbers.get(self.current)
@@ -321,7 +359,7 @@ class _Reader:
                 continue
             here = field_link or link
             if tag == w("t"):
-                out.append(_Seg(child.text or "", italic, bold, here))
+                out.append(_Seg(self._writable(child.text or ""), italic, bold, here))
             elif tag in (w("tab"), w("cr"), w("ptab")):
                 out.append(_Seg(" ", italic, bold, here))
             elif tag == w("br"):
@@ -334,12 +372,55 @@ class _Reader:
                 out.append(_Seg("\u2011", italic, bold, here))
             elif tag in (w("footnoteReference"), w("endnoteReference")):
                 kind = "footnotes" if tag == w("footnoteReference") else "endnotes"
+                if self.in_note:
+                    # A note citing itself or another note would be read without end.
+                    self.notice(f"a {kind[:-1]} mark inside a note: the source's notes hold "
+                                "no notes; left out")
+                    continue
                 out.append(_Seg("", italic, bold, None, note=self._note(kind, child.get(w("id")))))
             elif tag in (w("drawing"), w("pict"), w("object")):
                 out += self._drawing(child)
-            elif isinstance(tag, str) and tag.endswith("}AlternateContent"):
-                out += self.segments(child, italic, bold, link)
+            else:
+                out += self._run_other(child, italic, bold, link, here)
         return out
+
+    def _run_other(self, child: Any, italic: bool, bold: bool, link: tuple[str, str] | None,
+                   here: tuple[str, str] | None) -> list[_Seg]:
+        """What else a run holds: a symbol, a phonetic guide, Word 2010's alternatives."""
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag == w("sym"):
+            # A symbol font's character (Wingdings' arrow): no letter the source can show;
+            # said, and the space on either side of it not doubled.
+            self.notice(f"a symbol ({child.get(w('font'), 'a symbol font')} "
+                        f"{child.get(w('char'), '')}): the source holds no symbol fonts; "
+                        "left out")
+            return [_Seg("", italic, bold, here, dropped=True)]
+        if tag == w("ruby"):
+            base, annotation = child.find(w("rubyBase")), child.find(w("rt"))
+            self.notice("a phonetic guide (ruby): the source holds its base text only",
+                        _shown(annotation) if annotation is not None else "")
+            return self.segments(base, italic, bold, link) if base is not None else []
+        if tag.endswith("}AlternateContent"):
+            # Word 2010's text boxes and shapes: the branch it would show (mc:Choice), or
+            # the older one, read as the run's own content.
+            branch = child.find(f"{{{MC}}}Choice")
+            if branch is None:
+                branch = child.find(f"{{{MC}}}Fallback")
+            if branch is not None:
+                return self._run(branch, italic, bold, link)
+        return []
+
+    def _writable(self, text: str) -> str:
+        """`text` without the characters XML carries but the source refuses (HTML
+        forbids them): a next-line character (NEL) or carriage return is a space, a C1
+        control or noncharacter goes, said."""
+        if not _HTML_SUSPECT.search(text):
+            return text
+        kept = _HTML_SUSPECT.sub(_unwritable, text)
+        if kept != text:
+            self.notice("control characters or noncharacters (a paste from another "
+                        "program?): the source cannot hold them; left out", text)
+        return kept
 
     def _field_link_open(self) -> tuple[str, str] | None:
         """The link of the innermost open field that is one."""
@@ -347,13 +428,20 @@ class _Reader:
 
     def in_toc(self) -> bool:
         """Whether the words being read are inside a table of contents field."""
-        return any(f.get("name") == "TOC" for f in self.fields)
+        return self.tocs_open > 0
 
     def _fld_char(self, element: Any) -> None:
         kind = element.get(w("fldCharType"))
-        if kind == "begin":
+        if kind == "begin" and len(self.fields) >= _FIELD_DEPTH:
+            if not self.fields_beyond:
+                self.notice(f"fields nested more than {_FIELD_DEPTH} deep: the deeper ones "
+                            "are read as their shown text")
+            self.fields_beyond += 1
+        elif kind == "begin":
             self.fields.append({"instr": "", "phase": "instr", "link": None, "name": ""})
-        elif kind == "separate" and self.fields:
+        elif self.fields_beyond:
+            self.fields_beyond -= kind == "end"  # a deeper field's separator or end
+        elif kind == "separate" and self.fields and self.fields[-1]["phase"] == "instr":
             field_ = self.fields[-1]
             field_["phase"] = "result"
             instr = field_["instr"]
@@ -361,11 +449,13 @@ class _Reader:
             field_["name"] = match.group(1).upper() if match else ""
             field_["link"] = self._field_link(instr)
             if field_["name"] == "TOC":
+                self.tocs_open += 1
+                self.toc_opened_at = self.current
                 self._toc_field(instr)
             if field_["link"] is None and field_["name"] not in ("TOC",):
                 self._field_notice(instr, "")
         elif kind == "end" and self.fields:
-            self.fields.pop()
+            self.tocs_open -= self.fields.pop()["name"] == "TOC"
 
     def _toc_field(self, instr: str) -> None:
         """A TOC field: the contents (whatever comes before is front matter), or, with
@@ -387,11 +477,15 @@ class _Reader:
         # A link in a note is a relationship of the notes' part, not of the document's.
         self.rels = self.package.part_rels.get(kind, {})
         segs: list[_Seg] = []
-        for number, paragraph in enumerate(note.iter(w("p"))):
-            if number:
-                segs.append(_Seg(" "))
-            segs += [s for s in self.segments(paragraph) if s.note is None]
-        self.bookmarks, self.rels = saved, rels
+        self.in_note = True
+        try:
+            for number, paragraph in enumerate(note.iter(w("p"))):
+                if number:
+                    segs.append(_Seg(" "))
+                segs += [s for s in self.segments(paragraph) if s.note is None]
+        finally:
+            self.in_note = False
+            self.bookmarks, self.rels = saved, rels
         return _trim(build_inlines(segs))
 
     def _drawing(self, element: Any) -> list[_Seg]:
@@ -422,7 +516,9 @@ class _Reader:
         if rel is None or rel.external:
             self.notice("a linked picture (not embedded): left out", alt)
             return out
-        data = self.package.member(rel.target)
+        if rel.target not in self.pictures:
+            self.pictures[rel.target] = self.package.member(rel.target)
+        data = self.pictures[rel.target]
         kind = _sniff(data)
         if kind is None:
             self.notice(f"a picture in a format the source cannot hold "
@@ -431,7 +527,8 @@ class _Reader:
             return out
         label = doc_pr.get("name", "") if doc_pr is not None else ""
         out.append(_Seg("", figure=_Pending(data, kind[0], kind[1], " ".join(alt.split()),
-                                            next((n for n in names if n), ""), label)))
+                                            next((n for n in names if n), ""), label,
+                                            rel.target)))
         return out
 
     # --- paragraphs and blocks -------------------------------------------------------
@@ -460,6 +557,7 @@ def build_inlines(segs: list[_Seg]) -> Inlines:
     for i, seg in enumerate(segs):
         if seg.note is not None and i:
             seg.italic, seg.bold = segs[i - 1].italic, segs[i - 1].bold
+    _close_up(segs)
     out: list[Inline] = []
     for key, group in _groups(segs, lambda s: s.link):
         content = _strong(group)
@@ -472,6 +570,18 @@ def build_inlines(segs: list[_Seg]) -> Inlines:
         else:
             out.append(CrossReference(key[1], content))
     return _merge(out)
+
+
+def _close_up(segs: list[_Seg]) -> None:
+    """Where something between two spaces was left out ("Go ➔ next"), one space stays."""
+    for i, seg in enumerate(segs):
+        if not seg.dropped:
+            continue
+        before = next((s for s in reversed(segs[:i]) if s.text), None)
+        after = next((s for s in segs[i + 1:] if s.text), None)
+        if before is not None and after is not None and before.text.endswith(" ") \
+                and after.text.startswith(" "):
+            after.text = after.text[1:]
 
 
 def _groups(segs: list[_Seg], key: Any) -> list[tuple[Any, list[_Seg]]]:
@@ -547,8 +657,7 @@ def _style_and_outline(p_pr: Any) -> tuple[str | None, int | None]:
     style_el = p_pr.find(w("pStyle")) if p_pr is not None else None
     style = style_el.get(w("val")) if style_el is not None else None
     outline_el = p_pr.find(w("outlineLvl")) if p_pr is not None else None
-    outline = (int(outline_el.get(w("val"), "9")) if outline_el is not None
-               and outline_el.get(w("val"), "").isdigit() else None)
+    outline = word_number(outline_el.get(w("val"))) if outline_el is not None else None
     return style, outline
 
 
@@ -557,8 +666,9 @@ def _caption_label(words: Mapping[str, str]) -> re.Pattern[str]:
     number, or nothing), in the document's words (`words`) or the English ones."""
     kinds = "|".join(re.escape(word) for word in sorted(
         {words["table"], words["figure"], "Table", "Figure"}, key=len, reverse=True))
-    return re.compile(rf"^\s*({kinds}|Fig\.)\s*\d+(?:\s*[.:—–-]\s*|\s+|$)|^\s*({kinds})$",
-                      re.IGNORECASE)
+    # A number by chapter ("Table 2.1", "Figure 3-2") is the label's whole number.
+    return re.compile(rf"^\s*({kinds}|Fig\.)\s*\d+(?:[.\-–]\d+)*(?:\s*[.:—–-]\s*|\s+|$)"
+                      rf"|^\s*({kinds})$", re.IGNORECASE)
 
 
 def _caption_kind(names: list[str], text: str, reader: _Reader) -> str | None:
@@ -598,6 +708,7 @@ class _Body:
         self.lists: list[_ListFrame] = []  # the list being read and those open in it
         self.figures = 0
         self.names: set[str] = set()
+        self.image_paths: dict[str, str] = {}  # a picture's member -> its file, written once
         self.waiting: list[str] = []  # bookmarks opened before the next paragraph
         self.unusual: set[str] = set()  # paragraph styles already reported
         self.word_levels: list[int] = []  # Word's outline level of each open section
@@ -632,7 +743,8 @@ class _Body:
                 if self.reader.contents_met and not self.split and self.callout is None:
                     self._contents()
             elif child.tag == w("tbl"):
-                self.reader.current = next(child.iter(w("p")), None)
+                # Its first paragraph is its place; with none, the paragraph before it.
+                self.reader.current = next(child.iter(w("p")), self.reader.current)
                 self.reader.bookmarks = []
                 self.table(child)
                 self._bookmarks_here()
@@ -648,6 +760,11 @@ class _Body:
                     self.walk(content)
             elif child.tag in (w("customXml"), w("ins"), w("moveTo")):
                 self.walk(child)
+            elif child.tag == w("altChunk"):
+                self.reader.notice("after this paragraph, a document embedded whole "
+                                   "(altChunk: an HTML or RTF part Word merges when it opens "
+                                   "the file): not imported; open the file in Word and save "
+                                   "it to keep its text")
 
     def _contents(self) -> None:
         """The table of contents begins: the sections read so far are the front matter,
@@ -725,7 +842,9 @@ class _Body:
             kind, num = ("bullets" if "bullet" in names[0] else "numbered"), ("style", "0")
         if kind is None or not content:
             return False
-        level = int(num[1]) if num and num[1].isdigit() else 0
+        level = word_number(num[1]) if num else 0
+        if level is None:  # not a level Word writes ("²", a huge number): the deepest
+            level = LIST_LEVELS
         if level >= LIST_LEVELS:
             self.reader.notice(f"a list item nested deeper than {LIST_LEVELS} levels: the "
                                f"source's lists nest {LIST_LEVELS} deep; it joins the "
@@ -799,10 +918,11 @@ class _Body:
         if style == "definition" and content and isinstance(previous, _Term):
             definition = Definition(previous.content, content)
             before = self.blocks[-2] if len(self.blocks) > 1 else None
-            if isinstance(before, DefinitionList):
-                self.blocks[-2:] = [DefinitionList((*before.items, definition))]
+            if isinstance(before, _Definitions):
+                before.items.append(definition)
+                del self.blocks[-1]
             else:
-                self.blocks[-1] = DefinitionList((definition,))
+                self.blocks[-1] = _Definitions([definition])
             return True
         return False
 
@@ -907,20 +1027,30 @@ class _Body:
                 self.names.add("logo")
                 continue
             self.figures += 1
-            stem = _ascii_name(pending.name) or f"figure-{self.figures}"
-            name, n = stem, 1
-            while name in self.names:
-                n += 1
-                name = f"{stem}-{n}"
-            self.names.add(name)
-            path = f"images/{name}{pending.suffix}"
-            self.draft.images[path] = pending.data
+            name, path = self._image_path(pending)
             alt = pending.alt
             if not alt:
                 self.reader.notice("a picture without alt text (Word: Edit Alt Text): its "
                                    "alt is its file name; describe it in the source")
                 alt = name.replace("-", " ")
             self.blocks.append(Figure(0, Path(path), pending.media_type, 0, 0, alt))
+
+    def _image_path(self, pending: _Pending) -> tuple[str, str]:
+        """The file a figure's picture is written to (its name without suffix, and its
+        path): one file for every figure showing the same picture of the package."""
+        known = self.image_paths.get(pending.part)
+        if known is not None:
+            return PurePosixPath(known).stem, known
+        stem = _ascii_name(pending.name) or f"figure-{self.figures}"
+        name, n = stem, 1
+        while name in self.names:
+            n += 1
+            name = f"{stem}-{n}"
+        self.names.add(name)
+        path = f"images/{name}{pending.suffix}"
+        self.draft.images[path] = pending.data
+        self.image_paths[pending.part] = path
+        return name, path
 
     def table(self, tbl: Any) -> None:
         self.end_list()
@@ -938,25 +1068,41 @@ class _Body:
             for tc in rows_el[0].findall(w("tc")):
                 self.walk(tc)
             return
+        # A cell spans columns of the table's grid: never more than it has.
+        columns = max([len(tbl.findall(f"{w('tblGrid')}/{w('gridCol')}")),
+                       *(len(tr.findall(w("tc"))) for tr in rows_el)], default=1)
         rows: list[list[Inlines]] = []
         aligns: list[list[str]] = []
         for tr in rows_el:
-            cells: list[Inlines] = []
-            row_align: list[str] = []
-            for tc in tr.findall(w("tc")):
-                parts, align, span = self._cell(tc)
-                cells.append(_merge(parts))
-                row_align.append(align)
-                if span > 1:
-                    self.reader.notice(f"a cell spanning {span} columns: the source's cells "
-                                       "span one; it is followed by empty cells",
-                                       plain(tuple(parts)))
-                    cells += [()] * (span - 1)
-                    row_align += [align] * (span - 1)
+            cells, row_align = self._row(tr, columns)
             rows.append(cells)
             aligns.append(row_align)
-        if rows:
+        if any(rows):
             self.blocks.append(self._table_block(rows, aligns))
+        elif rows:
+            # No paragraph of its own to name: the one before it (the last read) is.
+            self.reader.notice("the table after this paragraph has rows without cells: "
+                               "left out")
+
+    def _row(self, tr: Any, columns: int) -> tuple[list[Inlines], list[str]]:
+        """A row's cells and their alignments, a cell spanning columns followed by empty
+        cells up to the grid's `columns`."""
+        cells: list[Inlines] = []
+        row_align: list[str] = []
+        for tc in tr.findall(w("tc")):
+            parts, align, span = self._cell(tc)
+            cells.append(_merge(parts))
+            row_align.append(align)
+            if span > 1:
+                extra = min(span - 1, max(0, columns - len(cells)))
+                beyond = (f"; the table's grid has {columns} columns: it spans "
+                          f"{extra + 1}" if extra < span - 1 else "")
+                self.reader.notice(f"a cell spanning {span} columns: the source's cells "
+                                   f"span one; it is followed by empty cells{beyond}",
+                                   plain(tuple(parts)))
+                cells += [()] * extra
+                row_align += [align] * extra
+        return cells, row_align
 
     def _is_callout(self, tbl: Any) -> bool:
         """Whether `tbl` is our edition's callout: a one-cell table in the Callout Box
@@ -989,8 +1135,10 @@ class _Body:
         and how many columns it spans."""
         tc_pr = tc.find(w("tcPr"))
         span_el = tc_pr.find(w("gridSpan")) if tc_pr is not None else None
-        span = int(span_el.get(w("val"), "1")) if span_el is not None \
-            and span_el.get(w("val"), "").isdigit() else 1
+        span = (word_number(span_el.get(w("val"))) if span_el is not None else None) or 1
+        if span_el is not None and word_number(span_el.get(w("val"))) is None:
+            self.reader.notice(f"a cell spanning '{span_el.get(w('val'), '')}' columns, no "
+                               "count Word writes: it spans one")
         merged = tc_pr.find(w("vMerge")) if tc_pr is not None else None
         parts: list[Inline] = []
         align = "left"
@@ -1029,7 +1177,11 @@ class _Body:
             # out as direct formatting: every edition sets the header row apart itself.
             header = [cell[0].content if cell and isinstance(cell[0], Strong) else cell
                       for cell in header]
-        header = [cell or (Text(" "),) for cell in header]
+        if not all(header):
+            # The source's column headings are never empty (a blank one does not load).
+            self.reader.notice("a table with an empty heading cell: it is named by its "
+                               "column (Column 2 …)")
+            header = [cell or (Text(f"Column {i}"),) for i, cell in enumerate(header, 1)]
         columns = []
         for i in range(width):
             seen = [a[i] for a in aligns[1:] if i < len(a)] or [a[i] for a in aligns[:1]
@@ -1078,7 +1230,9 @@ def _attach_captions(blocks: list[Any]) -> list[Block]:
         else:
             out[i] = Paragraph(block.content) if block.content else None
             i += 1
-    return [Paragraph(b.content) if isinstance(b, _Term) else b for b in out if b is not None]
+    return [Paragraph(b.content) if isinstance(b, _Term)
+            else DefinitionList(tuple(b.items)) if isinstance(b, _Definitions) else b
+            for b in out if b is not None]
 
 
 def _finish(sections: list[DraftSection], notices: list[str], path: Path) -> None:
@@ -1107,6 +1261,10 @@ def read_draft(package: WordPackage, layout: Layout | None = None) -> Draft:
     if body_el is not None:
         walker.walk(body_el)
     walker.end_list()
+    if reader.in_toc():
+        reader.current = reader.toc_opened_at
+        reader.notice("a table of contents that never ends (its field is not closed): "
+                      "everything after it was read as the contents and left out")
     last = body_el.find(w("sectPr")) if body_el is not None else None
     if last is not None:
         walker.end_of_word_section(last)
@@ -1129,7 +1287,10 @@ def read_draft(package: WordPackage, layout: Layout | None = None) -> Draft:
     draft.lists = reader.lists
     _metadata(package, draft, reader.styles, reader.notices)
     _other_parts(package, reader)
-    number_headings(draft, reader.words, layout)
+    try:
+        number_headings(draft, reader.words, layout)
+    except LayoutMismatch as exc:
+        raise refuse(package.path, f"cannot be read back into its source: {exc}") from None
     _resolve_references(draft, reader)
     draft.notices = reader.notices
     draft.section_at = reader.section_at
@@ -1270,7 +1431,7 @@ def _all(sections: list[DraftSection]) -> Iterator[tuple[int, DraftSection]]:
         yield from _all(section.sections)
 
 
-def _block_ids(draft: Draft, referenced: set[str], used: set[str], words: Mapping[str, str]
+def _block_ids(draft: Draft, referenced: set[str], used: TakenIds, words: Mapping[str, str]
                ) -> dict[str, tuple[str, str]]:
     """Tables and figures given ids where a reference leads to their caption's bookmark
     (the bookmark held as their id till now, dropped where none does): the new id and
@@ -1309,10 +1470,19 @@ def _block_ids(draft: Draft, referenced: set[str], used: set[str], words: Mappin
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 
 
-def assign_ids(parts: list[list[DraftSection]]) -> set[str]:
+class TakenIds(set[str]):
+    """The ids given (in lower case), and for each base the number `unique_id` tried
+    last: 20000 headings titled alike are numbered in one pass, not one per id."""
+
+    def __init__(self, ids: Iterable[str] = ()) -> None:
+        super().__init__(ids)
+        self.last_number: dict[str, int] = {}
+
+
+def assign_ids(parts: list[list[DraftSection]]) -> TakenIds:
     """Unique ids (in lower case too) from each section's bookmark, when one is a valid id
     that is not Word's own (_Toc…), or from its title; the ids given."""
-    used: set[str] = set()
+    used = TakenIds()
 
     def visit(items: list[DraftSection]) -> None:
         for section in items:
@@ -1330,14 +1500,17 @@ def title_id(title: str) -> str:
     return slugify(title)[:60].rstrip("-")
 
 
-def unique_id(base: str, taken: set[str]) -> str:
+def unique_id(base: str, taken: TakenIds) -> str:
     """`base` (after "s-" when it does not open with a letter), numbered until no id in
     `taken` is the same in lower case; it is added to `taken`."""
     if not base[:1].isalpha():
         base = f"s-{base}"
-    candidate, n = base, 1
+    # The numbers tried before for this base are taken: go on from the last.
+    n = taken.last_number.get(base.lower(), 1)
+    candidate = base if n == 1 else f"{base}-{n}"
     while candidate.lower() in taken:
         n += 1
         candidate = f"{base}-{n}"
     taken.add(candidate.lower())
+    taken.last_number[base.lower()] = n
     return candidate

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from reportexport.wordimport.package import WordPackage, w
+from reportexport.wordimport.package import WordPackage, w, word_number
 
 _HEADING = re.compile(r"heading\s*([1-9])$")
 #: Names of paragraph styles that mean a quotation (Word's, LibreOffice's, pandoc's).
@@ -111,8 +111,7 @@ def read_styles(package: WordPackage) -> Styles:
             found.styles[style_id] = _Style(
                 name.get(w("val"), style_id) if name is not None else style_id,
                 based.get(w("val")) if based is not None else None,
-                int(outline.get(w("val"), "9")) if outline is not None
-                and outline.get(w("val"), "").isdigit() else None,
+                word_number(outline.get(w("val"))) if outline is not None else None,
                 _num(p_pr),
                 r_pr is not None and _on(r_pr.find(w("i"))),
                 r_pr is not None and _on(r_pr.find(w("b"))),

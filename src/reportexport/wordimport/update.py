@@ -48,6 +48,7 @@ from reportexport.model import (
     Table,
     Text,
     block_content,
+    cross_references,
     map_content,
     nested_blocks,
     notes,
@@ -59,7 +60,7 @@ from reportexport.source.reading import read_report
 from reportexport.wordimport import Decision, Imported, read_word, write_atomically
 from reportexport.wordimport.apparatus import Layout
 from reportexport.wordimport.markup import runs, same_text, to_markup
-from reportexport.wordimport.reader import Draft, DraftSection, title_id, unique_id
+from reportexport.wordimport.reader import Draft, DraftSection, TakenIds, title_id, unique_id
 
 Path_ = tuple[str | int, ...]
 
@@ -227,6 +228,8 @@ def _new_block(collector: _Collector, block: Any, where: str) -> Any:
         return CommentedMap(quote=quote)
     if isinstance(block, Table):
         table = CommentedMap()
+        if block.id in collector.ids:  # the source's table, moved into another section
+            table["id"] = collector.ids[block.id]
         if block.caption:
             table["caption"] = markup(block.caption)
         table["columns"] = _flow_seq(markup(cell) for cell in block.columns)
@@ -439,9 +442,16 @@ def _parent(entries: list[Any], index: int) -> int | None:
     """The index of the section that holds entries[index] (None at the top level)."""
     level = entries[index][0]
     for back in range(index - 1, -1, -1):
+        if _part(entries[back][0]) != _part(level):
+            return None  # the part's first top-level section: nothing holds it
         if entries[back][0] < level:
             return back
     return None
+
+
+def _part(level: int) -> int:
+    """Which part a level (see `_level`) is of: sections of two parts never nest."""
+    return level // 100
 
 
 def _sections_changed(collector: _Collector, ours: list[tuple[int, Section, Path_]],
@@ -449,6 +459,7 @@ def _sections_changed(collector: _Collector, ours: list[tuple[int, Section, Path
                       removed: list[int], paired: dict[int, int]) -> None:
     """Sections added in Word, put into the source; sections removed, taken out."""
     theirs_paired = {j: i for i, j in paired.items()}
+    _refuse_moves(ours, theirs, added, removed)
     gone = set(removed)
     for i in removed:
         parent = _parent(ours, i)
@@ -456,7 +467,7 @@ def _sections_changed(collector: _Collector, ours: list[tuple[int, Section, Path
             continue  # it goes with its parent
         descendants = range(i + 1, len(ours))
         for k in descendants:
-            if ours[k][0] <= ours[i][0]:
+            if ours[k][0] <= ours[i][0] or _part(ours[k][0]) != _part(ours[i][0]):
                 break
             if k not in gone:
                 raise _Refused(f"section '{ours[i][1].title}' is gone from the Word document "
@@ -482,6 +493,26 @@ def _sections_changed(collector: _Collector, ours: list[tuple[int, Section, Path
                                      "section", theirs[j][1].title, change="insert"))
 
 
+_PART_NAMES = {0: "the body", 1: "the front matter", 2: "the annexes"}
+
+
+def _refuse_moves(ours: list[tuple[int, Section, Path_]],
+                  theirs: list[tuple[int, DraftSection]], added: list[int],
+                  removed: list[int]) -> None:
+    """A section gone from one part and come into another (the contents deleted in Word
+    makes the front matter body sections; an annex's label deleted, a body section):
+    which part it belongs to is the source's to say."""
+    gone = {" ".join(ours[i][1].title.split()): ours[i][0] for i in removed}
+    for j in added:
+        level, section = theirs[j]
+        was = gone.get(" ".join(section.title.split()))
+        if was is not None and _part(was) != _part(level):
+            raise _Refused(f"section '{section.title}' moved from {_PART_NAMES[_part(was)]} "
+                           f"to {_PART_NAMES[_part(level)]} in the Word document (a "
+                           "contents or an annex's label deleted?): move sections in the "
+                           "source")
+
+
 def _part_of(level: int) -> str:
     return "appendices" if level > 200 else "front" if level > 100 else "sections"
 
@@ -499,7 +530,7 @@ def _new_section(collector: _Collector, section: DraftSection) -> CommentedMap:
 
 
 def _fresh_ids(theirs: list[tuple[int, DraftSection]], added: list[int],
-               taken: set[str]) -> dict[str, str]:
+               taken: TakenIds) -> dict[str, str]:
     """Ids for the sections added in Word, unique among the source's (in lower case)."""
     fresh = {}
     for j in added:
@@ -516,19 +547,37 @@ def _labels(report: Report) -> dict[str, str]:
             **{ident: block.label for ident, (block, _) in document.blocks.items()}}
 
 
-def _block_ids(report: Report, draft: Draft) -> dict[str, str]:
+def _block_ids(report: Report, draft: Draft) -> tuple[dict[str, str], set[str]]:
     """The document's table and figure ids -> the source's, paired in reading order
-    when both have as many tables and figures, else by their captions."""
+    when both have as many tables and figures, else by their captions; and the ids of
+    the source's that pair with one of the document's (a reference may no longer lead
+    to it in Word, which gives it no id)."""
     ours = [b for b in report_blocks(report) if isinstance(b, Table | Figure)]
     theirs = [b for part in draft.parts for _, section in _walk(part)
               for b in nested_blocks(tuple(section.blocks)) if isinstance(b, Table | Figure)]
     if len(ours) == len(theirs):
         pairs = [(a, b) for a, b in zip(ours, theirs, strict=True) if type(a) is type(b)]
     else:
-        by_caption = {(type(a), runs(a.caption)): a for a in ours if a.caption}
+        # A table or figure added or deleted in Word: the others pair by their captions.
+        by_caption = {(type(a), tuple(runs(a.caption))): a for a in ours if a.caption}
         pairs = [(by_caption[key], b) for b in theirs if b.caption
-                 and (key := (type(b), runs(b.caption))) in by_caption]
-    return {b.id: a.id for a, b in pairs if a.id and b.id}
+                 and (key := (type(b), tuple(runs(b.caption)))) in by_caption]
+    return {b.id: a.id for a, b in pairs if a.id and b.id}, {a.id for a, _ in pairs if a.id}
+
+
+def _refuse_gone_targets(report: Report, kept: set[str]) -> None:
+    """A table or figure deleted in Word that a reference of the source leads to: the
+    reference would lead nowhere (or, read back, to the section holding its caption)."""
+    targets = {ref.target_id for content in report.contents()
+               for ref in cross_references(content)}
+    for _, section in report.walk():
+        for block in nested_blocks(section.blocks):
+            if isinstance(block, Table | Figure) and block.id in targets - kept:
+                kind = "table" if isinstance(block, Table) else "figure"
+                raise _Refused(f"section '{section.title}': the {kind} '{block.id}' is gone "
+                               "from the Word document (or its caption changed) and a "
+                               "reference leads to it: delete it and its references in the "
+                               "source")
 
 
 def collect_edits(report: Report, draft: Draft) -> list[_Edit]:
@@ -542,8 +591,10 @@ def collect_edits(report: Report, draft: Draft) -> list[_Edit]:
                        "Word document: is it an edition of this source? Import it as a new "
                        "source (without --update)")
     ids = {theirs[j][1].id: ours[i][1].id for i, j in pairs}
-    ids.update(_fresh_ids(theirs, added, {s.id.lower() for _, s, _ in ours}))
-    ids.update(_block_ids(report, draft))
+    ids.update(_fresh_ids(theirs, added, TakenIds(s.id.lower() for _, s, _ in ours)))
+    block_ids, kept = _block_ids(report, draft)
+    _refuse_gone_targets(report, kept)
+    ids.update(block_ids)
     collector = _Collector(ids, _labels(report))
     _sections_changed(collector, ours, theirs, added, removed, dict(pairs))
     meta = report.metadata
@@ -668,6 +719,8 @@ def _restructure(data: Any, edits: list[_Edit], width: int) -> None:
     for path in sorted(by_sequence, key=position, reverse=True):
         group = by_sequence[path]
         sequence = data
+        if path[0] in SECTION_PARTS and path[0] not in data:
+            _add_part(data, str(path[0]))  # the source's first front section or annex
         for part in path:
             if part == "sections" and isinstance(sequence, CommentedMap) \
                     and part not in sequence:
@@ -684,6 +737,18 @@ def _restructure(data: Any, edits: list[_Edit], width: int) -> None:
                 del sequence[index]
             for value in reversed(inserts.get(index, [])):
                 sequence.insert(index, _fold_new(value, width))
+
+
+#: The source's top-level keys in the order the schema gives them.
+_TOP_LEVEL = ("metadata", "lead", *SECTION_PARTS)
+
+
+def _add_part(data: CommentedMap, part: str) -> None:
+    """An empty `part` (front matter, appendices) put where the schema orders it."""
+    later = _TOP_LEVEL[_TOP_LEVEL.index(part) + 1:]
+    keys = list(data)
+    position = next((keys.index(key) for key in keys if key in later), len(keys))
+    data.insert(position, part, CommentedSeq())
 
 
 def _fold_new(value: Any, width: int) -> Any:
@@ -741,7 +806,7 @@ def update_source(docx: Path, source: Path, changes: Decision = None
     report, _ = read_report(source)
     meta = report.metadata
     imported = read_word(docx, changes, Layout(meta.numbered_sections, len(report.appendices),
-                                               meta.labels))
+                                               meta.labels, len(report.sections)))
     try:
         edits = collect_edits(report, imported.draft)
     except _Refused as exc:
