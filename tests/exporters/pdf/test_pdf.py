@@ -282,12 +282,7 @@ def _headings_before_kept_groups(folder: Path) -> Path:
                   f"{{title: Box title {n}, blocks: [{{paragraph: {box}}}]}}}}]}},",
                   f"       {{id: fig{n}, title: Heading before figure {n}, blocks: [{{figure: "
                   f"{{image: images/bars.png, alt: Bars, caption: Caption of figure {n}}}}}]}}]}}"]
-    (folder / "images").mkdir()
-    (folder / "images" / "bars.png").write_bytes((DATA / "valid" / "images" / "bars.png")
-                                                 .read_bytes())
-    source = folder / "kept.yaml"
-    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return source
+    return _source_with_bars(folder, "kept.yaml", lines)
 
 
 def test_a_heading_goes_to_the_next_page_with_the_box_or_figure_after_it(
@@ -328,10 +323,15 @@ def _boxes_opening_with_a_figure(folder: Path) -> Path:
         lines += [f"  - {{id: s{n}, title: Section {n}, blocks: [{{paragraph: {filler}}},",
                   f"     {{callout: {{title: Long box {n}, blocks: [{long_box}]}}}},",
                   f"     {{callout: {{title: Short box {n}, blocks: [{short_box}]}}}}]}}"]
+    return _source_with_bars(folder, "boxes.yaml", lines)
+
+
+def _source_with_bars(folder: Path, name: str, lines: list[str]) -> Path:
+    """A source `name` of `lines` in `folder`, beside the bar chart its figures show."""
     (folder / "images").mkdir()
     (folder / "images" / "bars.png").write_bytes((DATA / "valid" / "images" / "bars.png")
                                                  .read_bytes())
-    source = folder / "boxes.yaml"
+    source = folder / name
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return source
 
