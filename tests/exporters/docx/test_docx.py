@@ -471,3 +471,25 @@ def test_a_figure_keeps_with_its_caption_and_the_caption_ends_the_group(
     assert kinds == {"picture": [True] * figures, "figure caption": [False] * figures,
                      "table caption": [True] * tables,
                      "heading": [True] * len(list(guide.walk()))}
+
+
+def test_a_figure_s_caption_is_followed_by_a_paragraph_s_space_and_more(
+        tmp_path: Path, theme: Theme) -> None:
+    """A figure's caption ends the figure's group: it is followed by more space than the
+    Caption style gives a table's caption (kept close to its table), and more than a
+    body paragraph's, as the PDF's figure is (LibreOffice showed it hard against the
+    next paragraph)."""
+    [path] = build(load_report(DATA / "valid" / "figures.yaml"), theme, ["docx"], tmp_path)
+    styles = _xml(path, "word/styles.xml")
+
+    def style_after(style_id: str) -> int:
+        spacing = styles.find(f"w:style[@w:styleId='{style_id}']/w:pPr/w:spacing", NS)
+        return int(spacing.get(f"{{{W}}}after"))
+
+    afters = [int(paragraph.find("w:pPr/w:spacing", NS).get(f"{{{W}}}after"))
+              for paragraph in _body_paragraphs(path)
+              if _style_of(paragraph) == "Caption" and _text(paragraph).startswith("Figure")]
+    assert afters, "the source has figures"
+    normal = styles.find("w:style[@w:type='paragraph'][@w:default='1']", NS).get(
+        f"{{{W}}}styleId")
+    assert all(after > max(style_after("Caption"), style_after(normal)) for after in afters)

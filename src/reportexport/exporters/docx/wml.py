@@ -174,6 +174,11 @@ def footnote(number: int, paragraph_xml: str) -> Any:
 # Paragraphs
 
 
+def spacing_after(twips: int) -> str:
+    """A paragraph's own space after it (a property after keepNext, before ind and jc)."""
+    return f'<w:spacing w:after="{twips}"/>'
+
+
 def paragraph(style_id: str, content: str, properties: str = "") -> str:
     """A w:p in paragraph style `style_id`, with more paragraph `properties` after it."""
     return (f'<w:p><w:pPr><w:pStyle w:val="{_attribute(style_id)}"/>{properties}</w:pPr>'

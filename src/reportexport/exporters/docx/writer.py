@@ -151,6 +151,9 @@ class _Body:
         self._links: dict[tuple[int, str], str] = {}  # (part, URL) -> relationship id
         self._link_part = compat.document_part(document)  # where links' relationships go
         self.cell_size = 9.0  # points: the table style's text size, set by write_docx
+        #: twips after a figure's caption, which ends the figure's group: more than the
+        #: Caption style's (a table's caption, kept with its table), set by write_docx
+        self.after_figure = 0
         self._run_size = ""  # a smaller size for every run, while a shrunk table is written
         self._xml = io.BytesIO()
         self.numbering = list_numbering
@@ -290,7 +293,8 @@ class _Body:
         # a picture near the foot of a page went over with its caption and left the rest
         # of the page empty.
         self.add(wml.paragraph(self.ids["Caption"], runs,
-                               wml.NOT_KEPT_WITH_NEXT if isinstance(block, Figure) else ""))
+                               wml.NOT_KEPT_WITH_NEXT + wml.spacing_after(self.after_figure)
+                               if isinstance(block, Figure) else ""))
 
     def table(self, table: Table, text_width: int, fit: TablePlan) -> None:
         """A real Word table: the theme's table style, a header row repeated on every page,
@@ -628,6 +632,7 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
     body = _Body(ids, _list_numbering(document, ids["List Number"]), document, bookmarks,
                  theme.body_font, theme.heading_font)
     body.cell_size = theme.sizes.small
+    body.after_figure = round(theme.spacing.paragraph_after * 1.5 * 20)
     _write_title_page(body, front_end, report, theme)
     pages = _PageTurns(document, text_width, text_height)
     for anchor in front_end.front_matter:  # a page each, before the contents
