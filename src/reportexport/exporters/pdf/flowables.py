@@ -54,6 +54,9 @@ class TaggedParagraph(Paragraph):
     style: Any  # a ParagraphStyle (reportlab has no type information)
     tag: Element | None = None
     drawn: bool = False
+    #: Whether its text may hold note marks: footnotes.note_numbers searches it only then.
+    #: Its maker says False when it knows; a part reportlab splits off is searched.
+    may_mark_notes: bool = True
     _longest: float | None = None  # the width of its longest word, once asked
     _letters: int | None = None  # the letters of its longest word, once asked
     # (width, style, size) of the lines laid out last, until they are drawn:
@@ -250,7 +253,9 @@ def tagged(text: str, style: Any, tag: Element,
 
 def plain_paragraph(text: str, style: Any, tag: Element) -> TaggedParagraph:
     """A paragraph of plain text: `<`, `&` and `>` print as themselves, never as markup."""
-    return tagged(escape(text, quote=False), style, tag)
+    paragraph = tagged(escape(text, quote=False), style, tag)
+    paragraph.may_mark_notes = False
+    return paragraph
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,27 @@ SPLIT_TRIES = 12
 
 def note_numbers(flowable: Any, mark_font: str) -> list[int]:
     """The numbers of the note marks in `flowable` (paragraphs, lists, tables, groups)."""
+    return list(dict.fromkeys(_marks(flowable, mark_font)))
+
+
+def _marks(item: Any, mark_font: str) -> tuple[int, ...]:
+    """The note numbers in `item`, in order, kept on it: the frame asks again for each
+    try of a group (a heading kept with what follows, a table) and each split, and a
+    flowable's marks do not change once made (a part split off is a new flowable)."""
+    if isinstance(item, list | tuple):
+        return tuple(n for child in item for n in _marks(child, mark_font))
+    kept: tuple[int, ...] | None = getattr(item, "_note_marks", None)
+    if kept is None:
+        kept = (_paragraph_marks(item, mark_font) if isinstance(item, Paragraph)
+                else tuple(n for child in contained_flowables(item)  # tables, lists, groups
+                           for n in _marks(child, mark_font)))
+        item._note_marks = kept
+    return kept
+
+
+def _paragraph_marks(paragraph: Any, mark_font: str) -> tuple[int, ...]:
+    """The note numbers a paragraph's marks say; one its maker knows to hold no mark
+    (`may_mark_notes`) is not searched."""
     found: list[int] = []
 
     def fragments(fragment: Any) -> None:
@@ -54,19 +75,10 @@ def note_numbers(flowable: Any, mark_font: str) -> list[int]:
               and getattr(fragment, "text", "").strip().isdigit()):
             found.append(int(fragment.text))
 
-    def visit(item: Any) -> None:
-        if isinstance(item, Paragraph):
-            for fragment in paragraph_fragments(item):
-                fragments(fragment)
-        elif isinstance(item, list | tuple):
-            for child in item:
-                visit(child)
-        else:  # tables, lists, list items and groups, whole or split
-            for child in contained_flowables(item):
-                visit(child)
-
-    visit(flowable)
-    return list(dict.fromkeys(found))
+    if getattr(paragraph, "may_mark_notes", True):
+        for fragment in paragraph_fragments(paragraph):
+            fragments(fragment)
+    return tuple(found)
 
 
 class _Shared:

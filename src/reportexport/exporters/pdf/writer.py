@@ -447,11 +447,14 @@ class _ParagraphMaker:
         _describe_links(content, links)
         if links:
             element.links = links
-        for note in notes(content):
+        marked = list(notes(content))
+        for note in marked:
             self.notes[note.number] = self(
                 f"<super>{note.number}</super> {markup(note.content, self.ink)}",
                 note.content, self.note_style, element.add_note())
-        return tagged(source, style, element, kind, **options)
+        paragraph = tagged(source, style, element, kind, **options)
+        paragraph.may_mark_notes = bool(marked)
+        return paragraph
 
     def inline(self, content: Inlines, style: ParagraphStyle, element: Element
                ) -> TaggedParagraph:
