@@ -313,15 +313,23 @@ def test_pdf_callout_longer_than_a_page_starts_where_it_stands(
     assert "Paragraph 30 of" in pages[1] and "After the box." in pages[1]
 
 
-def _table_at_foot(lines: int) -> str:
-    filler = "\n".join(f"      - paragraph: Line {n} of the text before the table."
-                       for n in range(lines))
-    return f"""metadata: {{title: Foot, publisher: P, authors: A, date: "2024-01-31", language: en}}
+#: A one-section source's opening, up to its blocks.
+_FOOT_SOURCE = """metadata:
+  {title: Foot, publisher: P, authors: A, date: "2024-01-31", language: en}
 sections:
   - id: s
     title: Findings
     blocks:
-{filler}
+"""
+
+
+def _filler(lines: int, before: str) -> str:
+    return "\n".join(f"      - paragraph: Line {n} of the text before the {before}."
+                     for n in range(lines))
+
+
+def _table_at_foot(lines: int) -> str:
+    return _FOOT_SOURCE + f"""{_filler(lines, "table")}
       - table:
           columns: [Region, Turnout]
           rows: [[North, "71"], [South, "64"]]
@@ -347,15 +355,8 @@ def test_pdf_table_note_is_kept_with_its_table_wherever_the_page_ends(
 
 
 def _captioned_at_foot(lines: int) -> str:
-    filler = "\n".join(f"      - paragraph: Line {n} of the text before the blocks."
-                       for n in range(lines))
-    return f"""metadata: {{title: Foot, publisher: P, authors: A, date: "2024-01-31", language: en}}
-sections:
-  - id: s
-    title: Findings
-    blocks:
-      - paragraph: "See [](#tbl-foot) and [](#fig-foot)."
-{filler}
+    return _FOOT_SOURCE + f"""      - paragraph: "See [](#tbl-foot) and [](#fig-foot)."
+{_filler(lines, "blocks")}
       - table:
           id: tbl-foot
           caption: Turnout by region
