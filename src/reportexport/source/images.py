@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import hashlib
 import io
 import struct
 import warnings
@@ -30,6 +31,7 @@ from reportexport.source.inputfiles import (
     read_bounded,
 )
 from reportexport.source.problems import InputError
+from reportexport.support.filecache import cached_by_file
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage
@@ -107,6 +109,13 @@ def _read(path: Path) -> bytes:
 def _kept(data: bytes) -> bytes:
     """The file's bytes less its metadata (`data` itself when it has none to leave)."""
     return _png_kept(data) if data.startswith(_PNG_SIGNATURE) else _jpeg_kept(data)
+
+
+@cached_by_file(maxsize=256)
+def edition_image_digest(path: Path) -> str:
+    """The SHA-256 of edition_image(path), in hex: what names an image in an edition, the
+    same from any folder and for every figure that shows it."""
+    return hashlib.sha256(edition_image(path)).hexdigest()
 
 
 def edition_image_is_the_file(path: Path) -> bool:

@@ -3,9 +3,7 @@ one file per top-level section, notes as EPUB 3 footnotes, images as package pat
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
-from pathlib import Path
 
 from lxml import etree
 
@@ -26,8 +24,7 @@ from reportexport.exporters.htmlcore.markup import (
 )
 from reportexport.frontend import Document
 from reportexport.model import GENERATED_PREFIX, Figure, Logo, Section
-from reportexport.source.images import edition_image
-from reportexport.support.filecache import cached_by_file
+from reportexport.source.images import edition_image_digest
 
 #: Where each section is, by id: "file.xhtml#id" (sections share their top-level one's file).
 Targets = dict[str, str]
@@ -76,13 +73,7 @@ def figure_file(figure: Figure) -> str:
     Named by its content: an image that several figures show is stored once.
     """
     suffix = _SUFFIXES[figure.media_type]
-    return f"images/{_digest(figure.image)}{suffix}"
-
-
-@cached_by_file(maxsize=256)
-def _digest(path: Path) -> str:
-    """Of the bytes the e-book carries (images.edition_image), which name the file."""
-    return hashlib.sha256(edition_image(path)).hexdigest()[:16]
+    return f"images/{edition_image_digest(figure.image)[:16]}{suffix}"
 
 
 def page(title: str, language: str, body: Iterable[Element], *, body_type: str = "") -> bytes:

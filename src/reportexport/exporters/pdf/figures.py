@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
@@ -17,7 +15,11 @@ from reportexport.exporters.pdf.svgdrawing import SvgDrawings, TaggedDrawing
 from reportexport.exporters.pdf.tagging import Element
 from reportexport.model import Figure
 from reportexport.source import svgimages
-from reportexport.source.images import edition_image, edition_image_is_the_file
+from reportexport.source.images import (
+    edition_image,
+    edition_image_digest,
+    edition_image_is_the_file,
+)
 from reportexport.typography.sizing import figure_size
 
 
@@ -63,16 +65,9 @@ def _picture(figure: Figure, measure: float, text_height: float, element: Elemen
     # the report at once, from here until each is drawn).
     # reportlab names a named file's image after the name it is given: the file's digest,
     # so that the edition does not depend on the folder it was built from.
-    source = (_content_named(figure.image) if edition_image_is_the_file(figure.image)
+    source = (ContentNamedFile(str(figure.image), edition_image_digest(figure.image))
+              if edition_image_is_the_file(figure.image)
               else io.BytesIO(edition_image(figure.image)))
     image = TaggedImage(source, width=width, height=height, hAlign="LEFT")
     image.tag = element
     return image
-
-
-def _content_named(path: Path) -> ContentNamedFile:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for chunk in iter(lambda: file.read(1 << 20), b""):
-            digest.update(chunk)
-    return ContentNamedFile(str(path), digest.hexdigest())
