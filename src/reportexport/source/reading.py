@@ -69,18 +69,21 @@ _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\ufff
 #: (U+FDD0-U+FDEF, and the last two code points of every plane past the first).
 #: The search is for those of the first plane and for every character from the first
 #: noncharacter past it on (U+1FFFE), and `_html_forbidden` keeps the noncharacters among the
-#: latter: a class listing the 32 of them makes the regex engine test each character of every
-#: text against each.
-_HTML_SUSPECT = re.compile("[\r\x7f-\x9f\ufdd0-\ufdef\U0001fffe-\U0010ffff]")
+#: latter (`forbidden_in_html`): a class listing the 32 of them makes the regex engine test
+#: each character of every text against each.
+HTML_SUSPECT = re.compile("[\r\x7f-\x9f\ufdd0-\ufdef\U0001fffe-\U0010ffff]")
+
+
+def forbidden_in_html(match: re.Match[str]) -> bool:
+    """Whether a match of HTML_SUSPECT is a character HTML forbids: past the first plane,
+    only the noncharacters are."""
+    code = ord(match.group())
+    return code < 0x10000 or code & 0xFFFE == 0xFFFE
 
 
 def _html_forbidden(text: str) -> re.Match[str] | None:
-    """The first character of `text` HTML forbids (see `_HTML_SUSPECT`), if any."""
-    for match in _HTML_SUSPECT.finditer(text):
-        code = ord(match.group())
-        if code < 0x10000 or code & 0xFFFE == 0xFFFE:
-            return match
-    return None
+    """The first character of `text` HTML forbids (see `HTML_SUSPECT`), if any."""
+    return next((m for m in HTML_SUSPECT.finditer(text) if forbidden_in_html(m)), None)
 
 
 #: What the schema's date pattern accepts; only such text can be a real date or not.

@@ -43,7 +43,12 @@ from reportexport.model import (
 )
 from reportexport.source.inline import SCHEMES, readable
 from reportexport.source.inputfiles import refuse
-from reportexport.source.reading import MAX_SECTION_DEPTH, slugify
+from reportexport.source.reading import (
+    HTML_SUSPECT,
+    MAX_SECTION_DEPTH,
+    forbidden_in_html,
+    slugify,
+)
 from reportexport.support.dates import read_human_date
 from reportexport.wordimport.apparatus import (
     Layout,
@@ -81,16 +86,12 @@ _PROPERTIES, _SECTION = w("pPr"), w("sectPr")
 #: The table style of our edition's callouts (exporters/docx/styles.py): what tells one.
 CALLOUT_STYLE = "callout box"
 _DASHES = ("— ", "―", "—", "– ", "-- ")
-#: What the source refuses as forbidden in HTML (source.reading's _HTML_SUSPECT, of which
-#: `_unwritable` keeps the characters past the first plane that are no noncharacters).
-_HTML_SUSPECT = re.compile("[\r\x7f-\x9f\ufdd0-\ufdef\U0001fffe-\U0010ffff]")
-
-
 def _unwritable(match: re.Match[str]) -> str:
-    """A character the source refuses as it stands in Word's text: a carriage return or
-    next-line character (NEL) is a space, another goes; one it holds stays."""
+    """A character the source refuses as it stands in Word's text (HTML forbids it): a
+    carriage return or next-line character (NEL) is a space, another goes; one it holds
+    stays."""
     char = match.group()
-    if ord(char) >= 0x10000 and ord(char) & 0xFFFE != 0xFFFE:
+    if not forbidden_in_html(match):
         return char
     return " " if char in "\r\x85" else ""
 
@@ -414,9 +415,9 @@ class _Reader:
         """`text` without the characters XML carries but the source refuses (HTML
         forbids them): a next-line character (NEL) or carriage return is a space, a C1
         control or noncharacter goes, said."""
-        if not _HTML_SUSPECT.search(text):
+        if not HTML_SUSPECT.search(text):
             return text
-        kept = _HTML_SUSPECT.sub(_unwritable, text)
+        kept = HTML_SUSPECT.sub(_unwritable, text)
         if kept != text:
             self.notice("control characters or noncharacters (a paste from another "
                         "program?): the source cannot hold them; left out", text)
