@@ -92,7 +92,7 @@ def check_svg(data: bytes) -> SvgFacts:
         if isinstance(element.tag, str):
             _check_element(element)
     width, height = svg_size(root)
-    _check_drawable(data)
+    _check_drawable(data, root)
     texts = tuple(SvgText(_families(text), _text(text))
                   for text in root.iter(f"{{{SVG_NS}}}text"))
     return SvgFacts(width, height, texts)
@@ -132,11 +132,12 @@ def quiet_svglib() -> None:
 _OBJECT_REPR = re.compile(r"\s*<[^<>]* at 0x[0-9a-fA-F]+>")
 
 
-def _check_drawable(data: bytes) -> None:
+def _check_drawable(data: bytes, root: etree._Element) -> None:
     """Refuse an SVG that an edition's renderer would fail on, as the build would meet it:
     resvg (the Word fallback) reads only UTF-8 and refuses trees of too many nodes (a <use>
     loop or bomb); svglib cannot draw a length of 'abc'; reportlab cannot write a number
-    beyond about 1e20 into the PDF."""
+    beyond about 1e20 into the PDF. `root` is `data` parsed; svglib draws a tree of its
+    own (it may change what it draws)."""
     from reportlab.graphics import renderPDF
     from svglib.svglib import SvgRenderer
 
@@ -144,7 +145,7 @@ def _check_drawable(data: bytes) -> None:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise SvgProblem("is not UTF-8 text: save it as UTF-8") from None
-    declared = str(parsed_svg(data).getroottree().docinfo.encoding)
+    declared = str(root.getroottree().docinfo.encoding)
     if declared.upper() != "UTF-8":  # EPUBCheck: "XML documents must be encoded in UTF-8"
         raise SvgProblem(f"declares its encoding as {declared}: save it as UTF-8, "
                          "declared so or not at all (an e-book's XML must be UTF-8)")
