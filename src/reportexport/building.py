@@ -23,6 +23,7 @@ from reportexport.publishing import (
     remove_stale,
     staging_file,
 )
+from reportexport.support.filemodes import new_file_mode
 from reportexport.theme import Theme
 
 if TYPE_CHECKING:
@@ -55,10 +56,7 @@ def _write_edition(exporter: Exporter, report: Report, theme: Theme, temporary: 
     finally:
         if hasattr(exporter, "progress"):
             exporter.progress = None
-    # mkstemp makes the file private; an edition should be as readable as any new file.
-    umask = os.umask(0)
-    os.umask(umask)
-    temporary.chmod(0o666 & ~umask)
+    temporary.chmod(new_file_mode())  # mkstemp made it private
     took = time.perf_counter() - start
     if progress is not None:
         progress(f"{exporter.name}: written in {took:.1f} s")

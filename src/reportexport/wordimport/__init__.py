@@ -18,6 +18,7 @@ from typing import Any, Literal
 from reportexport.model import Callout, Figure, Paragraph, Text
 from reportexport.source.inputfiles import refuse
 from reportexport.source.problems import InputError, Problem
+from reportexport.support.filemodes import new_file_mode
 from reportexport.wordimport.apparatus import Layout
 from reportexport.wordimport.marks import Comment, comments, resolve_changes, tracked_changes
 from reportexport.wordimport.package import WordPackage, read_package
@@ -83,38 +84,40 @@ def write_atomically(path: Path, data: bytes) -> None:
         # mkstemp makes the file 0600: a new file gets the mode any other would
         # (0644 under umask 022), one written over keeps its own.
         os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists()
-                 else 0o666 & ~_umask())
+                 else new_file_mode())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
-def _umask() -> int:
-    """The process's umask (only read: setting it is the one way to learn it)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+def check_loads(text: str, folder: Path, named: Path, failing: str) -> None:
+    """`text` must load as a source in `folder` (where its images are found): written to
+    a scratch file there and read, its problems said of `named` after `failing`."""
+    from reportexport.source.reading import read_report
+
+    handle, scratch = tempfile.mkstemp(dir=folder, prefix=f".{named.name}.", suffix=".yaml")
+    try:
+        with open(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+        read_report(Path(scratch))
+    except InputError as exc:
+        raise InputError([Problem(named, p.location, p.path, f"{failing}: {p.message}")
+                          for p in exc.problems]) from None
+    finally:
+        Path(scratch).unlink(missing_ok=True)
 
 
 def _check_new_source(target: Path, text: str, images: dict[str, bytes]) -> None:
     """The new source must load, with its images, before anything is written: read in a
     scratch folder (a source that does not load is no import)."""
-    from reportexport.source.reading import read_report
-
     with tempfile.TemporaryDirectory(prefix="reportexport-import-") as scratch:
         folder = Path(scratch)
         for name, data in images.items():
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_bytes(data)
-        (folder / "report.yaml").write_text(text, encoding="utf-8")
-        try:
-            read_report(folder / "report.yaml")
-        except InputError as exc:
-            raise InputError([Problem(target, p.location, p.path,
-                                      "the source made from the document does not load, "
-                                      f"so it is not written: {p.message}")
-                              for p in exc.problems]) from None
+        check_loads(text, folder, target, "the source made from the document does not "
+                    "load, so it is not written")
 
 
 def _leave_out_unreadable_pictures(imported: Imported, docx: Path) -> None:

@@ -198,7 +198,8 @@ def _section(out: _Writer, section: DraftSection, indent: int) -> None:
             _section(out, child, indent + 4)
 
 
-def _list_key(block: SubList) -> str:
+def list_key(block: SubList) -> str:
+    """The source's key for a list of this kind."""
     return "bullets" if isinstance(block, BulletList) else "numbered"
 
 
@@ -210,7 +211,7 @@ def _list_items(out: _Writer, block: SubList, indent: int) -> None:
             out.item(indent, to_markup(item))
             continue
         out.add(f"{' ' * indent}- text: {scalar(to_markup(item), indent + 2, indent + 8)}")
-        out.add(f"{' ' * indent}  {_list_key(sublist)}:")
+        out.add(f"{' ' * indent}  {list_key(sublist)}:")
         _list_items(out, sublist, indent + 4)
 
 
@@ -239,7 +240,7 @@ def _block(out: _Writer, block: object, indent: int) -> None:
     if isinstance(block, Paragraph):
         out.add(f"{pad}- paragraph: {scalar(to_markup(block.content), indent + 2, indent + 13)}")
     elif isinstance(block, BulletList | NumberedList):
-        out.add(f"{pad}- {_list_key(block)}:")
+        out.add(f"{pad}- {list_key(block)}:")
         _list_items(out, block, indent + 4)
     elif isinstance(block, Quote):
         out.add(f"{pad}- quote:")

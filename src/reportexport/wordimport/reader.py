@@ -957,8 +957,9 @@ class _Body:
         if kind == "author":
             self.draft.authors += [a.strip() for a in re.split(r"[;,]| and ", text) if a.strip()]
         elif kind == "date":
-            self.draft.date = parse_date(text) or self.draft.date
-            if parse_date(text) is None:
+            day = parse_date(text)
+            self.draft.date = day or self.draft.date
+            if day is None:
                 self.draft.facts.append(("Date", text))
         else:
             self.draft.description = text
@@ -1136,8 +1137,9 @@ class _Body:
         and how many columns it spans."""
         tc_pr = tc.find(w("tcPr"))
         span_el = tc_pr.find(w("gridSpan")) if tc_pr is not None else None
-        span = (word_number(span_el.get(w("val"))) if span_el is not None else None) or 1
-        if span_el is not None and word_number(span_el.get(w("val"))) is None:
+        given = word_number(span_el.get(w("val"))) if span_el is not None else None
+        span = given or 1
+        if span_el is not None and given is None:
             self.reader.notice(f"a cell spanning '{span_el.get(w('val'), '')}' columns, no "
                                "count Word writes: it spans one")
         merged = tc_pr.find(w("vMerge")) if tc_pr is not None else None

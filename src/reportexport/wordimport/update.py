@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import io
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -57,9 +56,16 @@ from reportexport.model import (
 from reportexport.source.inputfiles import read_bounded
 from reportexport.source.problems import InputError, Problem, format_path
 from reportexport.source.reading import read_report
-from reportexport.wordimport import Decision, Imported, read_word, write_atomically
+from reportexport.wordimport import (
+    Decision,
+    Imported,
+    check_loads,
+    read_word,
+    write_atomically,
+)
 from reportexport.wordimport.apparatus import Layout
 from reportexport.wordimport.markup import runs, same_text, to_markup
+from reportexport.wordimport.newsource import list_key
 from reportexport.wordimport.reader import Draft, DraftSection, TakenIds, title_id, unique_id
 
 Path_ = tuple[str | int, ...]
@@ -209,7 +215,7 @@ def _new_block(collector: _Collector, block: Any, where: str) -> Any:
     if isinstance(block, Paragraph):
         return CommentedMap(paragraph=markup(block.content))
     if isinstance(block, BulletList | NumberedList):
-        return CommentedMap([(_list_key(block), _new_items(block, markup))])
+        return CommentedMap([(list_key(block), _new_items(block, markup))])
     if isinstance(block, Callout):
         callout = CommentedMap()
         if block.title:
@@ -250,7 +256,7 @@ def _new_items(block: SubList, markup: Any) -> CommentedSeq:
     for index, item in enumerate(block.items):
         sublist = block.sublist(index)
         items.append(markup(item) if sublist is None else CommentedMap(
-            [("text", markup(item)), (_list_key(sublist), _new_items(sublist, markup))]))
+            [("text", markup(item)), (list_key(sublist), _new_items(sublist, markup))]))
     return items
 
 
@@ -309,9 +315,9 @@ def _pair(collector: _Collector, here: Path_, index: int, a: Any, b: Any, where:
     if isinstance(a, Paragraph):
         collector.text((*here, "paragraph"), a.content, b.content, "paragraph", where)
     elif isinstance(a, BulletList | NumberedList) and (a.sublists or b.sublists):
-        _pair_list(collector, (*here, _list_key(a)), a, b, where)
+        _pair_list(collector, (*here, list_key(a)), a, b, where)
     elif isinstance(a, BulletList | NumberedList):
-        key = "bullets" if isinstance(a, BulletList) else "numbered"
+        key = list_key(a)
         if len(a.items) == len(b.items):
             for n, (x, y) in enumerate(zip(a.items, b.items, strict=True)):
                 collector.text((*here, key, n), x, y, "list item", where)
@@ -354,10 +360,6 @@ def _pair(collector: _Collector, here: Path_, index: int, a: Any, b: Any, where:
         _pair_definitions(collector, (*here, "definitions"), index, a, b, where)
 
 
-def _list_key(block: SubList) -> str:
-    return "bullets" if isinstance(block, BulletList) else "numbered"
-
-
 def _pair_list(collector: _Collector, here: Path_, a: SubList, b: SubList,
                where: str) -> None:
     """Two lists that hold lists: their items' texts compared, item by item, and those
@@ -374,7 +376,7 @@ def _pair_list(collector: _Collector, here: Path_, a: SubList, b: SubList,
             collector.text((*here, n), x, y, "list item", where)
             continue
         collector.text((*here, n, "text"), x, y, "list item", where)
-        _pair_list(collector, (*here, n, _list_key(inner)), inner, theirs, where)
+        _pair_list(collector, (*here, n, list_key(inner)), inner, theirs, where)
 
 
 def _pair_callout(collector: _Collector, here: Path_, index: int, a: Callout, b: Callout,
@@ -838,30 +840,14 @@ def update_source(docx: Path, source: Path, changes: Decision = None
     diff = "".join(difflib.unified_diff(text.splitlines(keepends=True),
                                         result.splitlines(keepends=True),
                                         fromfile=str(source), tofile=str(source)))
-    _check(source, written)
+    # Checked beside it before it is written: its images are found from its folder.
+    check_loads(written, source.parent, source, "after the update")
     write_atomically(source, written.encode("utf-8"))
     summary = _summary(source, edits)
     if not kept:
         summary.append(f"{source}: the edits could not be put in without ruamel.yaml laying "
                        "out the whole file anew: see the diff (--diff)")
     return imported, summary, diff
-
-
-def _check(source: Path, text: str) -> None:
-    """The updated source must load: checked in a scratch file beside it before it is
-    written (its images are found relative to its folder)."""
-    handle, name = tempfile.mkstemp(dir=source.parent, prefix=f".{source.name}.",
-                                    suffix=".yaml")
-    try:
-        with open(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-        read_report(Path(name))
-    except InputError as exc:
-        problems = [Problem(source, p.location, p.path, f"after the update: {p.message}")
-                    for p in exc.problems]
-        raise InputError(problems) from None
-    finally:
-        Path(name).unlink(missing_ok=True)
 
 
 def _summary(source: Path, edits: list[_Edit]) -> list[str]:
