@@ -219,13 +219,12 @@ def _sniff(data: bytes) -> tuple[str, str] | None:
 class _Reader:
     bookmarks: list[str]  # the bookmarks started in the paragraph being read, set by its reader
 
-    def __init__(self, package: WordPackage, language: str,
-                 labels: list[tuple[str, str]]) -> None:
+    def __init__(self, package: WordPackage, labels: list[tuple[str, str]]) -> None:
         self.package = package
         self.styles: Styles = read_styles(package)
-        self.language = language  # the document's, "" when it gives none
+        self.language = _language(package, self.styles)  # "" when it gives none
         #: The words the editions add, as this document prints them (labels.py).
-        self.words = labels_for(language or "en", labels)
+        self.words = labels_for(self.language or "en", labels)
         self.caption_label = _caption_label(self.words)
         self.notices: list[str] = []
         self.numbers = number_paragraphs(package.document)
@@ -1255,7 +1254,7 @@ def read_draft(package: WordPackage, layout: Layout | None = None) -> Draft:
     # The words of the document's language, and the source's own: known before the
     # body is read, since the title page's facts and the captions are labelled in them.
     labels = list(layout.labels) if layout is not None else _own_labels(package, notices)
-    reader = _Reader(package, _language(package, read_styles(package)), labels)
+    reader = _Reader(package, labels)
     reader.notices += notices
     reader.bookmarks = []
     draft = Draft(labels=labels)
