@@ -63,11 +63,6 @@ def _label(counters: tuple[int, ...], letter: str) -> str:
     return ".".join((letter, *map(str, counters)) if letter else map(str, counters))
 
 
-def _strip(sections: list[DraftSection], letter: str = "") -> None:
-    for counters, section in _walk(sections):
-        section.title = section.title[len(_label(counters, letter)) + 1:].strip()
-
-
 @dataclass(frozen=True)
 class Layout:
     """What the source an edition is read back into says of its headings: whether they
@@ -145,20 +140,16 @@ def number_headings(draft: Draft, words: Mapping[str, str], layout: Layout | Non
     # whatever the source asks: their page breaks say nothing of `new_page`.
     for section in [*(inner for _, inner in _walk(draft.front)), *annexes]:
         section.new_page = False
-    if layout is not None and layout.numbered:
+    # Numbered as the source says, or else as every heading's number says (the
+    # annexes' headings too, lettered).
+    numbered = layout.numbered if layout is not None else _numbered(draft.sections) and all(
+        _numbered(annex.sections, annex_letter(number))
+        for number, annex in enumerate(annexes, 1) if annex.sections)
+    if numbered:
         draft.numbered_sections = True
         _strip_numbers(draft.sections)
         for number, annex in enumerate(annexes, 1):
             _strip_numbers(annex.sections, annex_letter(number))
-        return
-    numbered = _numbered(draft.sections)
-    if layout is None and numbered and all(_numbered(annex.sections, annex_letter(number))
-                        for number, annex in enumerate(annexes, 1) if annex.sections):
-        draft.numbered_sections = True
-        _strip(draft.sections)
-        for number, annex in enumerate(annexes, 1):
-            _strip(annex.sections, annex_letter(number))
-
 
 def references(draft: Draft, words: Mapping[str, str]) -> dict[int, str]:
     """What an automatic reference to each section prints in mid-sentence, by the
