@@ -38,20 +38,22 @@ def read_human_date(text: str, language: str) -> dt.date | None:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
         pass
-    months = {"en": _ENGLISH_MONTHS, "fr": _FRENCH_MONTHS, "es": _SPANISH_MONTHS}.get(
-        language.lower().split("-")[0])
+    months = _MONTH_NUMBERS.get(language.lower().split("-")[0], {})
     words = text.lower().replace(" de ", " ").split()
-    if months is None or len(words) != 3:
+    if len(words) != 3 or words[1] not in months:
         return None
     day, month, year = words
-    day = day.removesuffix("er")
-    if month not in (name.lower() for name in months) or not (day + year).isdigit():
-        return None
     try:
-        return dt.date(int(year), [name.lower() for name in months].index(month) + 1,
-                       int(day))
-    except ValueError:
+        return dt.date(int(year), months[month], int(day.removesuffix("er")))
+    except ValueError:  # no number, or no such day
         return None
+
+
+#: Each language's months, lower case, to their numbers.
+_MONTH_NUMBERS = {
+    language: {name.lower(): number for number, name in enumerate(names, 1)}
+    for language, names in (("en", _ENGLISH_MONTHS), ("fr", _FRENCH_MONTHS),
+                            ("es", _SPANISH_MONTHS))}
 
 
 def accented_months(language: str) -> bool:
