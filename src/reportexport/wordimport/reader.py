@@ -968,10 +968,10 @@ class _Body:
         labelled in the document's words (labels.py), else one of the source's facts."""
         words, draft = self.reader.words, self.draft
         notices = {words[key]: key for key in ("isbn", "rights", "disclaimer")}
-        day = parse_date(value) or read_human_date(value, self.reader.language or "en")
         if label == words["publisher"]:
             draft.publisher = value
-        elif label == words["published"] and day:
+        elif label == words["published"] and (day := parse_date(value) or read_human_date(
+                value, self.reader.language or "en")):
             draft.date = day
         elif label in (words["author"], words["authors"]):  # the properties list them apart
             draft.cover_authors = value
