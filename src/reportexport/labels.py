@@ -7,6 +7,7 @@ without a table here gets the English words unless its source gives its own.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 
@@ -42,8 +43,6 @@ ENGLISH: Mapping[str, str] = {
 #: tell a source's word from a built-in one, so the Word import reads them back there.
 PROPERTY_PREFIX = "reportexport.label."
 
-#: A footer's template as the schema accepts it: {page}, then {pages}, once each.
-_PAGE_OF = re.compile(r"^[^{}]*\{page\}[^{}]*\{pages\}[^{}]*$")
 
 #: The built-in translations, by a language tag's primary subtag.
 BUILT_IN: Mapping[str, Mapping[str, str]] = {
@@ -100,4 +99,16 @@ def acceptable(key: str, word: str) -> bool:
     """Whether `metadata.labels` may give `word` for `key` (as the schema says): a key of
     ENGLISH, some words, a footer's template with {page} then {pages}."""
     return key in ENGLISH and bool(word.strip()) and (key != "page_of"
-                                                      or bool(_PAGE_OF.match(word)))
+                                                      or bool(_page_of_pattern().match(word)))
+
+
+@functools.cache
+def _page_of_pattern() -> re.Pattern[str]:
+    """A footer's template as the schema accepts it ({page}, then {pages}, once each):
+    the schema's own pattern."""
+    import json
+
+    from reportexport.source.schema import schema_text
+
+    metadata = json.loads(schema_text("report"))["$defs"]["metadata"]
+    return re.compile(metadata["properties"]["labels"]["properties"]["page_of"]["pattern"])
