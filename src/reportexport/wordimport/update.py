@@ -84,16 +84,30 @@ def _walk(sections: list[DraftSection], level: int = 1) -> list[tuple[int, Draft
 
 
 def _draft_walk(draft: Draft) -> list[tuple[int, DraftSection]]:
-    """The document's sections in reading order, a part's top level given the levels
-    0 (front matter), 1 (body) and -1 (appendices) apart: see `_level`."""
+    """The document's sections in reading order, each with its level told apart by its
+    part: see `_level`."""
     return [(_level(part, level), section)
             for part, sections in zip(SECTION_PARTS, draft.parts, strict=True)
             for level, section in _walk(sections)]
 
 
+#: What a section's level is raised by in each part (the source's keys), so that
+#: sections of two parts never pair; deeper than any nesting.
+_PART_OFFSETS = {"sections": 0, "front": 100, "appendices": 200}
+#: Each part as a message names it.
+_PART_NAMES = {"sections": "the body", "front": "the front matter",
+               "appendices": "the annexes"}
+
+
 def _level(part: str, level: int) -> int:
     """A section's level, told apart by its part: sections of two parts never pair."""
-    return level + {"front": 100, "sections": 0, "appendices": 200}[part]
+    return level + _PART_OFFSETS[part]
+
+
+def _part(level: int) -> str:
+    """Which part a level (see `_level`) is of: sections of two parts never nest."""
+    return next(part for part, offset in _PART_OFFSETS.items()
+                if level // 100 * 100 == offset)
 
 
 def _source_walk(report: Report) -> list[tuple[int, Section, Path_]]:
@@ -451,11 +465,6 @@ def _parent(entries: list[Any], index: int) -> int | None:
     return None
 
 
-def _part(level: int) -> int:
-    """Which part a level (see `_level`) is of: sections of two parts never nest."""
-    return level // 100
-
-
 def _sections_changed(collector: _Collector, ours: list[tuple[int, Section, Path_]],
                       theirs: list[tuple[int, DraftSection]], added: list[int],
                       removed: list[int], paired: dict[int, int]) -> None:
@@ -489,13 +498,10 @@ def _sections_changed(collector: _Collector, ours: list[tuple[int, Section, Path
                     if theirs[k][0] == theirs[j][0] and _parent(theirs, k) == parent
                     and k in theirs_paired]
         index = int(ours[theirs_paired[siblings[0]]][2][-1]) + 1 if siblings else 0
-        base: Path_ = ((_part_of(theirs[j][0]),) if parent is None
+        base: Path_ = ((_part(theirs[j][0]),) if parent is None
                        else (*ours[theirs_paired[parent]][2], "sections"))
         collector.edits.append(_Edit((*base, index), _new_section(collector, theirs[j][1]),
                                      "section", theirs[j][1].title, change="insert"))
-
-
-_PART_NAMES = {0: "the body", 1: "the front matter", 2: "the annexes"}
 
 
 def _refuse_moves(ours: list[tuple[int, Section, Path_]],
@@ -513,10 +519,6 @@ def _refuse_moves(ours: list[tuple[int, Section, Path_]],
                            f"to {_PART_NAMES[_part(level)]} in the Word document (a "
                            "contents or an annex's label deleted?): move sections in the "
                            "source")
-
-
-def _part_of(level: int) -> str:
-    return "appendices" if level > 200 else "front" if level > 100 else "sections"
 
 
 def _new_section(collector: _Collector, section: DraftSection) -> CommentedMap:
