@@ -1416,7 +1416,7 @@ def _resolve_references(draft: Draft, reader: _Reader) -> None:
         return _merge(out)
 
     for part in draft.parts:
-        for _, section in _all(part):
+        for section in _all(part):
             section.blocks = [map_content(b, fix) for b in section.blocks]
     draft.lead = [fix(content) for content in draft.lead]
 
@@ -1427,9 +1427,10 @@ def _prints(words: str, label: str) -> bool:
     return words in (label, label[:1].upper() + label[1:])
 
 
-def _all(sections: list[DraftSection]) -> Iterator[tuple[int, DraftSection]]:
+def _all(sections: list[DraftSection]) -> Iterator[DraftSection]:
+    """Each of `sections` and the sections within it, in reading order."""
     for section in sections:
-        yield section.level, section
+        yield section
         yield from _all(section.sections)
 
 
@@ -1464,7 +1465,7 @@ def _block_ids(draft: Draft, referenced: set[str], used: TakenIds, words: Mappin
         return dataclasses.replace(block, id=ident)
 
     for part in draft.parts:
-        for _, section in _all(part):
+        for section in _all(part):
             section.blocks = [visit(b) for b in section.blocks]
     return found
 
