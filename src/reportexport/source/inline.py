@@ -67,8 +67,14 @@ _UNREADABLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Co", "C
 _BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
+#: Text whose first character past any spaces is a visible ASCII one: readable.
+_OPENS_VISIBLY = re.compile(r"\s*[!-~]")
+
+
 def readable(words: str) -> bool:
     """Whether `words` hold a character that shows: a link needs one to have a name."""
+    if _OPENS_VISIBLY.match(words):  # most text, told by its first character
+        return True
     return any(not char.isspace() and char not in _BLANK_CHARACTERS
                and unicodedata.category(char) not in _UNREADABLE_CATEGORIES
                for char in words)

@@ -111,34 +111,47 @@ def _is_mark(char: str) -> bool:
     return unicodedata.category(char).startswith("M")
 
 
-def _compose_all(data: Any) -> Any:
-    """Every string of the parsed source composed (see `compose`), in place."""
-    if isinstance(data, str):
-        return compose(data)
-    if isinstance(data, dict):
-        for key, value in data.items():
-            data[key] = _compose_all(value)
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            data[i] = _compose_all(value)
-    return data
+def _composed_strings(located: LocatedData) -> list[tuple[DataPath, str]]:
+    """Every string of the parsed source composed (see `compose`) in place, with its path,
+    in document order."""
+    strings = located_strings(located.data)
+    for i, (path, text) in enumerate(strings):
+        composed = compose(text)
+        if composed is not text:  # rare: most text is composed as typed
+            strings[i] = (path, composed)
+            if not path:
+                located.data = composed
+                continue
+            parent = located.data
+            for part in path[:-1]:
+                parent = parent[part]
+            parent[path[-1]] = composed
+    return strings
 
 
 def located_strings(data: Any, path: DataPath = ()) -> list[tuple[DataPath, str]]:
     """Every string in the parsed source, with its path, in document order."""
+    found: list[tuple[DataPath, str]] = []
+    _gather_strings(data, path, found)
+    return found
+
+
+def _gather_strings(data: Any, path: DataPath, found: list[tuple[DataPath, str]]) -> None:
     if isinstance(data, str):
-        return [(path, data)]
-    if isinstance(data, dict):
-        return [item for key, value in data.items()
-                for item in located_strings(value, (*path, key))]
-    if isinstance(data, list):
-        return [item for i, value in enumerate(data) for item in located_strings(value, (*path, i))]
-    return []
+        found.append((path, data))
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            _gather_strings(value, (*path, key), found)
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            _gather_strings(value, (*path, i), found)
 
 
 def _xml_problems(located: LocatedData, strings: list[tuple[DataPath, str]]) -> list[Problem]:
     problems = []
     for path, text in strings:
+        if text.isprintable():  # every character XML or HTML forbids is unprintable
+            continue
         match = _XML_FORBIDDEN.search(text)
         if match:
             code = ord(match.group())
@@ -304,7 +317,22 @@ def _invisible_problems(located: LocatedData, strings: list[tuple[DataPath, str]
     return [located.problem(path, "has no character a reader can see (only zero-width, "
                                   "format or combining characters): write its words")
             for path, text in strings
-            if text.strip() and "rows" not in path and not inline.readable(text)]
+            if not inline.readable(text) and text.strip() and "rows" not in path]
+
+
+#: No text of fewer characters is too long, and no other last key of a path has a limit.
+_SHORTEST_LIMIT = min(limit for limit, _, _ in TEXT_LIMITS.values())
+_LIMITED_KEYS = frozenset(shape[-1] for shape in TEXT_LIMITS)
+
+
+def _text_limits(path: DataPath) -> tuple[int, str, str] | None:
+    """The limit (TEXT_LIMITS) of the text at `path`, if it has one."""
+    if path and isinstance(path[-1], str) and path[-1] not in _LIMITED_KEYS:
+        return None
+    shape = tuple(key for key in path if isinstance(key, str))
+    if shape[:1] and shape[0] in SECTION_PARTS and shape[-1:] == ("title",):
+        shape = ("sections", "title")  # a nested section's title is a heading too
+    return TEXT_LIMITS.get(shape)
 
 
 def _length_problems(located: LocatedData, strings: list[tuple[DataPath, str]]
@@ -312,12 +340,9 @@ def _length_problems(located: LocatedData, strings: list[tuple[DataPath, str]]
     """Texts longer than a page can set (TEXT_LIMITS), and more facts than a cover holds."""
     problems: list[Problem] = []
     for path, text in strings:
-        shape = tuple(key for key in path if isinstance(key, str))
-        if shape[:1] and shape[0] in SECTION_PARTS and shape[-1:] == ("title",):
-            shape = ("sections", "title")  # a nested section's title is a heading too
-        if shape not in TEXT_LIMITS:
+        if len(text) <= _SHORTEST_LIMIT or (limits := _text_limits(path)) is None:
             continue
-        limit, one, many = TEXT_LIMITS[shape]
+        limit, one, many = limits
         if len(text) > limit:
             problems.append(located.problem(
                 path, f"{one} of {len(text):,} characters; {many} are at most "
@@ -637,11 +662,11 @@ def check_source(file: Path) -> tuple[Report, LocatedData, list[Problem]]:
     """
     located = load_yaml(file)
     # Every edition then carries a letter and its accent as one character, which every
-    # font that has the letter draws (the heading font may lack the bare accent).
-    located.data = _compose_all(located.data)
+    # font that has the letter draws (the heading font may lack the bare accent). The
+    # strings are gathered once for every check of every text.
+    strings = _composed_strings(located)
     # Every stage runs, whatever the stages before found: one pass reports every problem.
     problems = schema.check(located, "report")
-    strings = located_strings(located.data)  # walked once for both checks of every text
     problems += (_xml_problems(located, strings) + _section_problems(located)
                  + _length_problems(located, strings) + _isbn_problems(located)
                  + _invisible_problems(located, strings))
