@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import functools
 import itertools
+import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -402,7 +403,8 @@ def walk_sections(sections: tuple[Section, ...], level: int = 1
     """`sections` and their subsections with their levels, in reading order."""
     for section in sections:
         yield level, section
-        yield from walk_sections(section.sections, level + 1)
+        if section.sections:  # most have none: no generator made for them
+            yield from walk_sections(section.sections, level + 1)
 
 
 def map_content(block: Block, change: Callable[[Inlines], Inlines]) -> Block:
@@ -412,8 +414,9 @@ def map_content(block: Block, change: Callable[[Inlines], Inlines]) -> Block:
     order: `block_content` lists the runs through it, `number_notes` numbers by it.
     Every kind is named (assert_never): one it does not know is refused, not taken for a list."""
     match block:
-        case Paragraph():
-            return Paragraph(change(block.content))
+        case Paragraph():  # most blocks: kept when its run is (a loaded report's notes)
+            content = change(block.content)
+            return block if content is block.content else Paragraph(content)
         case Quote():
             text = change(block.text)
             return Quote(text, None if block.attribution is None else change(block.attribution))
@@ -491,8 +494,11 @@ def map_report(report: Report, change: Callable[[Inlines], Inlines]) -> Report:
 
     def section(sect: Section) -> Section:
         blocks = tuple(map_content(block, change) for block in sect.blocks)
-        return dataclasses.replace(sect, blocks=blocks,
-                                   sections=tuple(section(child) for child in sect.sections))
+        sections = tuple(section(child) for child in sect.sections)
+        if all(map(operator.is_, blocks, sect.blocks)) and all(
+                map(operator.is_, sections, sect.sections)):
+            return sect  # nothing in it changed: kept, not copied
+        return dataclasses.replace(sect, blocks=blocks, sections=sections)
 
     lead = tuple(Paragraph(change(paragraph.content)) for paragraph in report.lead)
     front, body, appendices = (tuple(section(sect) for sect in part) for part in report.parts)

@@ -692,10 +692,13 @@ def _empty_list_problems(located: LocatedData, report: Report) -> list[Problem]:
     """A list of tables (or figures) the metadata asks for where the report has none:
     a heading over nothing (and an e-book navigation list EPUBCheck refuses)."""
     kinds = {"tables": Table, "figures": Figure}
+    asked = [(i, kind) for i, kind in enumerate(_items(_at(located.data, ("metadata",)), "lists"))
+             if kind in kinds]
+    if not asked:  # most reports: no need to look through the blocks
+        return []
     present = {kind for kind, block_type in kinds.items()
                if any(isinstance(block, block_type) for block in report_blocks(report))}
     return [located.problem(("metadata", "lists", i),
                             f"a list of {kind} is asked for, but the report has no "
                             f"{kind.removesuffix('s')}: leave '{kind}' out")
-            for i, kind in enumerate(_items(_at(located.data, ("metadata",)), "lists"))
-            if kind in kinds and kind not in present]
+            for i, kind in asked if kind not in present]
