@@ -64,6 +64,8 @@ Inlines = tuple[Inline, ...]
 
 def plain(content: Inlines) -> str:
     """The words of `content` without their markup or notes, as the running text reads."""
+    if len(content) == 1 and isinstance(content[0], Text):  # most runs: one plain text
+        return content[0].text
     return "".join(node.text if isinstance(node, Text)
                    else "" if isinstance(node, Note) else plain(node.content)
                    for node in content)
@@ -332,8 +334,16 @@ class Report:
         all held: a long report's text is many megabytes). Kept: the load's check,
         the build's and each edition ask, and a worker receives it with the report."""
         used: set[str] = set()
+        known_ascii = b""  # the ASCII characters among them, which most text is made of
         for _, text in self.texts():
-            used.update(text)
+            # Those known are dropped from the text's UTF-8 bytes (ASCII bytes stand for
+            # themselves there, and in no other character's bytes): only the rest is looked at.
+            rest = text.encode("utf-8", "surrogatepass").translate(None, known_ascii)
+            if rest:
+                count = len(used)
+                used.update(rest.decode("utf-8", "surrogatepass"))
+                if len(used) != count:
+                    known_ascii = bytes(sorted(ord(char) for char in used if char.isascii()))
         return frozenset(used)
 
     def texts(self) -> Iterator[tuple[Section | None, str]]:
@@ -459,6 +469,8 @@ def block_content(block: Block) -> tuple[Inlines, ...]:
     if isinstance(block, Callout):  # its title, then its blocks' runs (figures' alt texts)
         return (*(() if block.title is None else (block.title,)),
                 *(run for inner in block.blocks for run in block_content(inner)))
+    if isinstance(block, Paragraph):  # most blocks: one run
+        return (block.content,)
     runs: list[Inlines] = [(Text(block.alt),)] if isinstance(block, Figure) else []
 
     def gather(content: Inlines) -> Inlines:
@@ -508,5 +520,8 @@ def map_report(report: Report, change: Callable[[Inlines], Inlines]) -> Report:
 
 def block_texts(block: Block) -> tuple[str, ...]:
     """Every piece of text a block shows, its notes' texts included."""
-    return tuple(text for content in block_content(block)
-                 for text in (plain(content), *(plain(note.content) for note in notes(content))))
+    texts: list[str] = []
+    for content in block_content(block):
+        texts.append(plain(content))
+        texts.extend(plain(note.content) for note in notes(content))
+    return tuple(texts)

@@ -107,7 +107,7 @@ def parse(text: str, number: Callable[[], int] = lambda: 0) -> Inlines:
     `number` gives each note its number, called in the order of `text`; the loader
     leaves them 0 and numbers the whole report's at once (model.number_notes).
     """
-    if not any(mark in text for mark in "*_[<\\"):
+    if not ("*" in text or "_" in text or "[" in text or "<" in text or "\\" in text):
         return (Text(text),) if text else ()  # nothing that could be markup
     env: dict[str, Any] = {}
     [token] = _parser().parseInline(text, env)
