@@ -160,6 +160,12 @@ def _scalar_value(tag: str, text: str) -> Any:
     return text
 
 
+#: The first characters of the plain scalars YAML reads as something else than text
+#: (nothing, true/false, numbers, dates; "" for the empty scalar): PyYAML's resolver
+#: looks a scalar up by its first character, and one starting otherwise is text.
+_RESOLVED_OPENINGS = frozenset(Resolver.yaml_implicit_resolvers)
+
+
 class _Frame:
     """An open mapping or sequence while events stream in."""
 
@@ -171,6 +177,16 @@ class _Frame:
         self.path = path
         self.key: str | None = None
         self.skip = skip  # a collection used as a mapping key: read past it
+
+
+def _child_path(parent: _Frame, root: _Frame) -> DataPath:
+    """The path of the value about to be put in `parent`."""
+    if parent is root:
+        return ()
+    if parent.mapping:
+        assert parent.key is not None  # a value in a mapping follows its key
+        return (*parent.path, parent.key)
+    return (*parent.path, len(parent.container))
 
 
 class _Refused(Exception):
@@ -199,6 +215,14 @@ class _StrictReader(_EventParser, Resolver):
         self.problems.append(Problem(self.file, _loc(mark), path, message))
 
     def _check_properties(self, event: Any) -> None:
+        """Refuse an alias, an anchor or a tag."""
+        if type(event) is AliasEvent:
+            self._refuse(
+                event.start_mark,
+                f"alias '*{event.anchor}' is not allowed: anchors and aliases are refused "
+                "(write the value out in full)",
+            )
+            return
         if event.anchor is not None:
             self._refuse(
                 event.start_mark,
@@ -222,8 +246,9 @@ class _StrictReader(_EventParser, Resolver):
         self.get_event()  # DocumentStart
         root = _Frame([], ())
         stack = [root]
+        get_event, placed = self.get_event, self.places is not None
         while stack:
-            event: Any = self._next_event()
+            event: Any = get_event()
             kind = type(event)
             if kind is MappingEndEvent or kind is SequenceEndEvent:
                 stack.pop()
@@ -233,34 +258,29 @@ class _StrictReader(_EventParser, Resolver):
                 if kind is MappingStartEvent or kind is SequenceStartEvent:
                     stack.append(_Frame(None, top.path, skip=True))
                 continue
-            if kind is AliasEvent:
-                self._refuse(
-                    event.start_mark,
-                    f"alias '*{event.anchor}' is not allowed: anchors and aliases are refused "
-                    "(write the value out in full)",
-                )
-            elif event.anchor is not None or (event.tag is not None and event.tag != "!"):
+            if kind is AliasEvent or event.anchor is not None or (
+                    event.tag is not None and event.tag != "!"):
                 self._check_properties(event)
             if top.mapping and top.key is None:
-                self._read_key(event, top, stack)
+                if not placed and kind is ScalarEvent and event.value not in top.container:
+                    top.key = event.value  # most keys: text given once
+                else:
+                    self._read_key(event, top, stack)
                 continue
             if top is root:
-                path: DataPath = ()
                 stack.pop()
-            elif top.mapping:
-                assert top.key is not None  # a value in a mapping follows its key
-                path = (*top.path, top.key)
+            if kind is ScalarEvent and not placed:  # most values: text, read on its own
+                value = self._scalar(event)
+                if type(value) is not str and type(value) is not bool and value is not None:
+                    out.numerals[_child_path(top, root)] = event.value
             else:
-                path = (*top.path, len(top.container))
-            value = self._read_value(event, kind, path, len(stack), out)
+                value = self._read_value(event, kind, _child_path(top, root), stack, out)
             if top.mapping:
                 if top.key:  # else a refused key's value: dropped
                     top.container[top.key] = value
                 top.key = None
             else:
                 top.container.append(value)
-            if kind is MappingStartEvent or kind is SequenceStartEvent:
-                stack.append(_Frame(value, path))
         self._end_document()
         out.data = root.container[0]
         return True
@@ -291,11 +311,11 @@ class _StrictReader(_EventParser, Resolver):
             if self.places is not None:
                 self.places.keys[(*mapping.path, key)] = _loc(event.start_mark)
 
-    def _read_value(self, event: Any, kind: type[Event], path: DataPath, depth: int,
+    def _read_value(self, event: Any, kind: type[Event], path: DataPath, stack: list[_Frame],
                     out: LocatedData) -> Any:
         """The value `event` (of type `kind`) starts at `path` (an empty mapping or list,
-        for a collection; None for a refused alias), its numeral noted in `out`, its place
-        and how it was written in `self.places`, if kept."""
+        opened on `stack`, for a collection; None for a refused alias), its numeral noted in
+        `out`, its place and how it was written in `self.places`, if kept."""
         places = self.places
         value: Any = None
         if kind is ScalarEvent:
@@ -309,12 +329,13 @@ class _StrictReader(_EventParser, Resolver):
             if places is not None and event.style == "|":
                 places.literal.add(path)
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
-            if depth >= MAX_DEPTH:
+            if len(stack) >= MAX_DEPTH:
                 raise InputError([Problem(
                     self.file, _loc(event.start_mark), "",
                     f"nested more than {MAX_DEPTH} levels deep; refusing to read further",
                 )])
             value = {} if kind is MappingStartEvent else []
+            stack.append(_Frame(value, path))
             if places is not None and event.flow_style:
                 places.flow.add(path)
         if places is not None:
@@ -328,6 +349,8 @@ class _StrictReader(_EventParser, Resolver):
             self._refuse(extra.start_mark, "expected one YAML document, found another one")
 
     def _scalar(self, event: Any) -> Any:
+        if event.value[:1] not in _RESOLVED_OPENINGS:  # text, whatever its style
+            return event.value
         if event.implicit[0] or (event.tag is not None and event.tag != "!"):
             # Plain scalars resolve as YAML 1.1 says; explicitly tagged ones (already
             # refused) resolve as if the tag were absent.
