@@ -381,6 +381,7 @@ class _RichTextReader:
         self.problems: list[Problem] = []
         self.references: list[tuple[DataPath, str]] = []  # cross-references to check
         self.tables = self.figures = self.callouts = 0  # numbered in reading order
+        self.marked_up = False  # whether some text is more than plain text (notes, links)
 
     def __call__(self, path: DataPath) -> Inlines:
         text = _at(self.located.data, path)
@@ -402,6 +403,9 @@ class _RichTextReader:
                 self.problems.append(self.located.problem_in_text(path, text, offset,
                                                                   str(error)))
             return (Text(text.strip()),)
+        if len(content) == 1 and isinstance(content[0], Text):
+            return content  # plain text, most of it: no reference, no note
+        self.marked_up = True
         self.references += [(path, ref.target_id) for ref in cross_references(content)]
         return content
 
@@ -680,10 +684,13 @@ def check_source(file: Path) -> tuple[Report, LocatedData, list[Problem]]:
     # Read in reading order, which numbers the tables and figures.
     front, body, appendices = (_part(data, part, rich) for part in SECTION_PARTS)
     metadata = replace(metadata, logo=_logo(located, problems))
-    report = number_notes(Report(metadata, body, lead, front, appendices))
-    rich.check_references({section.id for _, section in report.walk() if section.id}
-                          | {block.id for block in report_blocks(report)
-                             if isinstance(block, Table | Figure) and block.id})
+    report = Report(metadata, body, lead, front, appendices)
+    if rich.marked_up:  # else there is no note to number
+        report = number_notes(report)
+    if rich.references:  # else no id needs gathering
+        rich.check_references({section.id for _, section in report.walk() if section.id}
+                              | {block.id for block in report_blocks(report)
+                                 if isinstance(block, Table | Figure) and block.id})
     problems += rich.problems + _empty_list_problems(located, report)
     return report, located, problems
 
