@@ -385,14 +385,15 @@ class _RichTextReader:
 
     def __call__(self, path: DataPath) -> Inlines:
         text = _at(self.located.data, path)
-        if text is None or (isinstance(text, str) and not text.strip()):
+        if not isinstance(text, str):
+            if isinstance(text, int | float) and not isinstance(text, bool):
+                return (Text(self.located.numerals.get(path, str(text))),)  # a cell: as written
+            return ()  # an empty table cell, or another shape (the schema said so already)
+        stripped = text.strip()
+        if not stripped:
             return ()  # an empty table cell (the schema allows nothing else to be empty)
-        if isinstance(text, int | float) and not isinstance(text, bool):
-            return (Text(self.located.numerals.get(path, str(text))),)  # a cell: as written
-        if not isinstance(text, str):  # another shape: the schema said so already
-            return ()
         try:
-            content = inline.parse(text.strip())
+            content = inline.parse(stripped)
         except inline.MarkupError as exc:
             searched: dict[str, int] = {}  # for each markup, where the next search for it starts
             for error in exc.all:
@@ -402,7 +403,7 @@ class _RichTextReader:
                     searched[error.markup] = text.find(error.markup, max(offset, 0)) + 1
                 self.problems.append(self.located.problem_in_text(path, text, offset,
                                                                   str(error)))
-            return (Text(text.strip()),)
+            return (Text(stripped),)
         if len(content) == 1 and isinstance(content[0], Text):
             return content  # plain text, most of it: no reference, no note
         self.marked_up = True
@@ -550,15 +551,16 @@ def _figure(data: dict[str, Any], path: DataPath, rich: _RichTextReader) -> Figu
 def _section(data: Any, path: DataPath, rich: _RichTextReader) -> Section | None:
     if not isinstance(data, dict):
         return None
-    blocks = (_block(b, (*path, "blocks", i), rich) for i, b in enumerate(_items(data, "blocks")))
-    sections = (_section(s, (*path, "sections", i), rich)
-                for i, s in enumerate(_items(data, "sections")))
+    blocks = [block for i, item in enumerate(_items(data, "blocks"))
+              if (block := _block(item, (*path, "blocks", i), rich)) is not None]
+    sections = [section for i, item in enumerate(_items(data, "sections"))
+                if (section := _section(item, (*path, "sections", i), rich)) is not None]
     sid = data.get("id")
     return Section(
         id=sid if isinstance(sid, str) else "",
         title=_text(data, "title"),
-        blocks=tuple(b for b in blocks if b is not None),
-        sections=tuple(s for s in sections if s is not None),
+        blocks=tuple(blocks),
+        sections=tuple(sections),
         new_page=data.get("new_page") is True,
         landscape=data.get("landscape") is True,
     )
