@@ -228,21 +228,33 @@ def current_font(canvas: Any) -> tuple[str, float]:
     return canvas._fontname, canvas._fontsize
 
 
-class HookedTextObject(PDFTextObject):
-    """reportlab's text object, with its text rise kept true and a hook on each string.
+class TrueRiseTextObject(PDFTextObject):
+    """reportlab's text object, with its text rise kept true and raw operators added.
 
     reportlab folds two rises in a row ("r0 Ts r1 Ts") into one but then forgets the
     second, and never resets it: after a shaped word that ends on a raised or lowered
     glyph (a Khmer vowel sign) the rest of the line stays lowered. `setRise` writes
-    every rise (the private `_rise`, `_y` and `_code`). Each string's operators pass
-    through `formatted`, by overriding the private `_formatText`: there is no public
-    way to wrap what a paragraph's line draws.
+    every rise (the private `_rise`, `_y` and `_code`).
     """
 
     def setRise(self, rise: float) -> None:  # reportlab's name
         self._rise = rise
         self._y -= rise
         self._code.append(f"{fp_str(rise)} Ts")
+
+    def add_operators(self, code: str) -> None:
+        """Append raw operators inside the text object (its private `_code` list)."""
+        self._code.append(code)
+
+
+class HookedTextObject(TrueRiseTextObject):
+    """A TrueRiseTextObject with a hook on each string.
+
+    Each string's operators pass through `formatted`, by overriding the private
+    `_formatText`: there is no public way to wrap what a paragraph's line draws.
+    The hook costs a call per string drawn: a canvas makes such a text object only
+    where a subclass has something to wrap.
+    """
 
     def _formatText(self, text: str) -> str:  # reportlab's name
         code: str = super()._formatText(text)
@@ -252,10 +264,6 @@ class HookedTextObject(PDFTextObject):
         """The operators that draw `text` (`code`, as reportlab wrote them): a subclass
         may wrap them."""
         return code
-
-    def add_operators(self, code: str) -> None:
-        """Append raw operators inside the text object (its private `_code` list)."""
-        self._code.append(code)
 
     @property
     def owner(self) -> Any:

@@ -36,6 +36,7 @@ from reportlab.pdfbase.pdfdoc import XMP, PDFDictionary
 from reportexport.exporters.pdf.reportlab_compat import (
     AnnotationHookCanvas,
     Trailer,
+    TrueRiseTextObject,
     WrittenDocument,
     compress_last_page,
     page_name,
@@ -312,7 +313,9 @@ class TaggingCanvas(AnnotationHookCanvas):
         return f"EMC {self._open(span)} {code} EMC {self._open(current)}"
 
     def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> Any:
-        text_object = ShapedTextObject(self, x, y, direction=direction)
+        # Only a text with shaped pieces to say needs each string's operators wrapped.
+        kind = ShapedTextObject if self.fallback_words else TrueRiseTextObject
+        text_object = kind(self, x, y, direction=direction)
         element = self._text
         if element is not None and self._text_object is None:
             self._text_object = text_object
