@@ -438,6 +438,21 @@ def test_unshaped_font_keeps_reportlabs_widths(theme: Theme,
     assert measured == [], "a word measured before was measured again"
     unshaped.stringWidth("offices", 10)
     assert measured == ["offices"]
+    unshaped.stringWidth("office", 11)
+    assert measured == ["offices", "office"], "a width was kept for another size"
+
+
+def test_unshaped_font_keeps_at_most_so_many_widths(theme: Theme,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    _, unshaped = _plain_and_unshaped(theme)
+    monkeypatch.setattr(compat, "_MOST_WIDTHS_KEPT", 3)
+    measured = []
+    monkeypatch.setattr(TTFont, "stringWidth",
+                        lambda font, text, size, encoding="utf8": measured.append(text) or 0.0)
+    for text, size in (("a", 10), ("b", 10), ("c", 11), ("d", 10), ("a", 10), ("d", 10)):
+        unshaped.stringWidth(text, size)
+    # The fourth width made room by forgetting the three before it.
+    assert measured == ["a", "b", "c", "d", "a"]
 
 
 def test_unshaped_font_splits_strings_as_reportlab_does(

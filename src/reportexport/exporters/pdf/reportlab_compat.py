@@ -81,24 +81,28 @@ class UnshapedTTFont(TTFont):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._widths: dict[tuple[str, float], float] = {}
+        self._widths: dict[float, dict[str, float]] = {}  # by size, by text
+        self._widths_kept = 0
 
     def stringWidth(self, text: str, size: float, encoding: str = "utf8") -> float:
         """reportlab's width of `text`, kept for the next time the same word is measured.
 
         Line breaking measures every word of every paragraph, and again for each
         width a paragraph is tried at: a report repeats its words. The face's
-        widths (`charWidths`) are final once the font is registered.
+        widths (`charWidths`) are final once the font is registered. The widths are
+        kept by size, then by text, which spares a key made for every word measured.
         """
-        key = (text, size)
-        widths = self._widths
-        width: float | None = widths.get(key)
-        if width is None:
-            width = super().stringWidth(text, size, encoding)
-            if isinstance(text, str):
-                if len(widths) >= _MOST_WIDTHS_KEPT:
-                    widths.clear()
-                widths[key] = width
+        try:
+            return self._widths[size][text]
+        except KeyError:
+            pass
+        width: float = super().stringWidth(text, size, encoding)
+        if isinstance(text, str):
+            if self._widths_kept >= _MOST_WIDTHS_KEPT:
+                self._widths.clear()
+                self._widths_kept = 0
+            self._widths.setdefault(size, {})[text] = width
+            self._widths_kept += 1
         return width
 
     def splitString(self, text: str, doc: Any, encoding: str = "utf-8") -> list[Any]:
