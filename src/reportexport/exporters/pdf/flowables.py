@@ -74,10 +74,12 @@ class TaggedParagraph(Paragraph):
         super().__init__(text, style, *args, **kwargs)
         # Words in shaped fallback fonts, in order: the canvas says each as it draws it.
         self.fallback_words = deque(said) if style.shaping else None
-        # The text as parsed, before layout turns the fragments into words.
-        # Soft hyphens are not counted: layout drops those where it does not break.
-        self.source_text = "".join(getattr(f, "text", "") for f in paragraph_fragments(self)
-                                   ).replace(SOFT_HYPHEN, "")
+        # The text as parsed, before layout turns the fragments into words (plain text's
+        # one fragment holds it whole). Soft hyphens are not counted: layout drops those
+        # where it does not break.
+        parsed = text if plain is not None else "".join(
+            getattr(f, "text", "") for f in paragraph_fragments(self))
+        self.source_text = parsed.replace(SOFT_HYPHEN, "")
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         if self.tag is None:
