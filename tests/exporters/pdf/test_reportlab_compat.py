@@ -463,7 +463,8 @@ def test_unshaped_font_splits_strings_as_reportlab_does(
     # Enough characters for a second subset, a no-break space, one the font lacks.
     many = "".join(chr(code) for code in sorted(face.charToGlyph) if code > 32)[:400]
     texts = ["office", "office hours", "a\u00a0b", "\U0001f600 x", many[:200], "office",
-             many, many[300:], many[:100] + many[300:], "\u00a0", "office"]
+             many, many[300:], many[:100] + many[300:], "\u00a0", "office",
+             "tab\tand\x7f", "~{|}` \"quoted\" & 'so'!"]
     for text in texts:
         assert unshaped.splitString(text, document) == plain.splitString(text, document), text
     asked = []
@@ -475,6 +476,18 @@ def test_unshaped_font_splits_strings_as_reportlab_does(
     assert asked == [], "a string of known first-subset characters went to reportlab"
     unshaped.splitString(many[300:], document)
     assert asked == [many[300:]], "a string in a later subset did not go to reportlab"
+
+
+def test_unshaped_font_without_every_ascii_character_splits_as_reportlab_does(
+        theme: Theme) -> None:
+    """reportlab gives printable ASCII its own codes only for the characters the font
+    has: a string of a font without one is not taken for its own codes."""
+    plain, unshaped = _plain_and_unshaped(theme)
+    for font in (plain, unshaped):
+        del font.face.charToGlyph[ord("q")]
+    document = Canvas(io.BytesIO())._doc
+    for text in ("office", "quiet", "office", "quite"):
+        assert unshaped.splitString(text, document) == plain.splitString(text, document), text
 
 
 def test_the_streamed_save_writes_what_reportlab_writes(tmp_path: Path, body_font: str) -> None:

@@ -112,12 +112,17 @@ class UnshapedTTFont(TTFont):
         the first subset, every character already given a code. Those are translated
         in one pass, by a table made from the document's private
         `state[doc].assignments` (character to code, the subset in its high byte); any
-        other string goes to reportlab, which gives new characters their codes.
+        other string goes to reportlab, which gives new characters their codes. A string
+        of printable ASCII is its own codes when the font has every such character
+        (reportlab's `asciiReadable` first subset gives each its own code).
         """
         state = self.state.get(doc)
         if state is not None and isinstance(text, str) and text:
+            codes = _first_subset_codes(state)
+            if codes.ascii_as_itself and text.isascii() and text.isprintable():
+                return [(0, text.encode("ascii"))]
             try:
-                return [(0, text.translate(_first_subset_codes(state)).encode("latin-1"))]
+                return [(0, text.translate(codes).encode("latin-1"))]
             except _NoFirstSubsetCode:
                 pass
         split: list[Any] = super().splitString(text, doc, encoding)
@@ -132,8 +137,14 @@ class _FirstSubsetCodes(dict[int, str]):
     """Characters to their codes in a font's first subset, as characters, for
     `str.translate`: a character without one stops the translation."""
 
+    #: Whether every printable ASCII character is its own code.
+    ascii_as_itself = False
+
     def __missing__(self, code: int) -> str:
         raise _NoFirstSubsetCode
+
+
+_PRINTABLE_ASCII = range(32, 127)
 
 
 def _first_subset_codes(state: Any) -> _FirstSubsetCodes:
@@ -147,6 +158,7 @@ def _first_subset_codes(state: Any) -> _FirstSubsetCodes:
     table = _FirstSubsetCodes((code, chr(n)) for code, n in assignments.items() if n < 256)
     if 32 in table:
         table[0xA0] = table[32]
+    table.ascii_as_itself = all(table.get(n) == chr(n) for n in _PRINTABLE_ASCII)
     state._reportexport_codes = (len(assignments), table)
     return table
 
