@@ -188,6 +188,28 @@ def test_running_head_and_page_x_of_y(editions: dict[str, Path], report: Report)
         assert f"Page {number} of {len(texts)}" in text
 
 
+def test_running_head_and_publisher_are_one_form_for_every_page(
+        editions: dict[str, Path], report: Report) -> None:
+    """What every body page shows but its number (the running head, the rules, the
+    publisher) is drawn once, as one form every page shows, not again on each page."""
+    meta = report.metadata
+
+    def shown(text: str) -> bytes:  # a PDF string of ASCII, as the content stream has it
+        return ("(" + text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+                + ") Tj").encode()
+
+    head, publisher = shown(meta.running_title), shown(meta.publisher)
+    with pikepdf.open(editions["pdf"]) as pdf:
+        forms = set()
+        for page in pdf.pages[1:]:
+            assert head not in page.obj.Contents.read_bytes(), "a page draws its running head"
+            furniture = [form for form in page.Resources.XObject.values()
+                         if head in form.read_bytes() and publisher in form.read_bytes()]
+            assert len(furniture) == 1
+            forms.add(furniture[0].objgen)
+        assert len(pdf.pages) > 3 and len(forms) == 1
+
+
 def test_letter_theme(tmp_path: Path, report: Report) -> None:
     theme_file = tmp_path / "letter.yaml"
     text = (ROOT / "styles" / "default.yaml").read_text(encoding="utf-8")
