@@ -122,6 +122,33 @@ def test_contents_lines_print_and_link_to_their_headings_pages(
         assert page == bookmark_pages[title], f"the link on {title!r} lands elsewhere"
 
 
+def test_contents_leaders_share_one_state_and_keep_their_last_dot(
+        editions: dict[str, Path], report: Report) -> None:
+    """Each contents line's dot leader is a dashed rule of round dots ([0 gap] d). The
+    page's leaders are drawn in one graphics state, not each setting its own, and each
+    rule runs past its last dot, which a rule ending on it could lose to rounding."""
+    with pikepdf.open(editions["pdf"]) as pdf:
+        operators = pikepdf.parse_content_stream(pdf.pages[1])
+    dashes, leaders, start, dash = 0, [], 0.0, None
+    for operands, operator in operators:
+        name = str(operator)
+        if name == "d":
+            dashes += 1
+            pattern = [float(v) for v in operands[0]]
+            dash = pattern[1] if len(pattern) == 2 and pattern[0] == 0 else None
+        elif name == "Q":
+            dash = None  # (a leader's own state, if any, ends with it)
+        elif name == "m":
+            start = float(operands[0])
+        elif name == "l" and dash is not None:
+            leaders.append((float(operands[0]) - start) / dash)
+    outline = report.outline()
+    assert len(leaders) == len(outline), "a contents line without its leader"
+    assert dashes < len(outline) / 2, "each leader sets its own dash"
+    for gaps in leaders:  # dots at 0, 1, ..., n gaps: the rule ends between two
+        assert 0.1 < gaps - int(gaps) < 0.9, gaps
+
+
 def test_document_information_and_language(editions: dict[str, Path], report: Report) -> None:
     reader = PdfReader(editions["pdf"])
     info, meta = reader.metadata, report.metadata

@@ -484,18 +484,38 @@ class TocEntry(Flowable):
             # Dots as a dashed rule with round caps: not text, so neither a screen
             # reader nor a copy of the page reads them; spaced as ". " would be.
             size = self.style.fontSize
-            gap = canvas.stringWidth(". ", self.style.fontName, size)
+            gap = _leader_gap(self.style.fontName, size)
             count = int((x1 - x0) / gap)
-            canvas.saveState()
-            canvas.setStrokeColor(self.leader_colour)
-            canvas.setLineWidth(size * 0.12)
-            canvas.setLineCap(1)
-            canvas.setDash([0, gap])
-            canvas.line(x1 - (count - 1) * gap - size * 0.1, baseline + size * 0.06,
-                        x1 - size * 0.1, baseline + size * 0.06)
-            canvas.restoreState()
+            y = baseline + size * 0.06
+            # Drawn at the page's end with its other leaders, in one graphics state. The
+            # rule runs a little past its last dot, which rounding would otherwise drop.
+            canvas.contents_leader(
+                Leader(self.leader_colour, size * 0.12, gap),
+                canvas.absolutePosition(x1 - (count - 1) * gap - size * 0.1, y),
+                canvas.absolutePosition(x1 - size * 0.1 + gap / 4, y))
         # The number is drawn later, with the others of this page, in one form.
         canvas.contents_number(self.key, *canvas.absolutePosition(self.avail_width, baseline))
+
+
+@dataclass(frozen=True)
+class Leader:
+    """How a contents entry's dot leaders are drawn: a dashed rule of round dots."""
+
+    colour: Color
+    width: float
+    gap: float  # from one dot to the next
+
+    def set_on(self, canvas: Any) -> None:
+        canvas.setStrokeColor(self.colour)
+        canvas.setLineWidth(self.width)
+        canvas.setLineCap(1)
+        canvas.setDash([0, self.gap])
+
+
+@functools.cache
+def _leader_gap(font: str, size: float) -> float:
+    gap: float = pdfmetrics.stringWidth(". ", font, size)
+    return gap
 
 
 class ListItem(Flowable):

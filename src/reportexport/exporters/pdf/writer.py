@@ -38,6 +38,7 @@ from reportexport.exporters.pdf.figures import figure_flowables
 from reportexport.exporters.pdf.flowables import (
     Ink,
     KeptAnchor,
+    Leader,
     ListItem,
     PageAnchor,
     RuledParagraph,
@@ -379,6 +380,7 @@ class _BriefCanvas(TaggingCanvas):
         self.heading_pages: dict[str, int] = {}
         self.numbered_pages: list[int] = []
         self.contents_numbers: dict[int, list[tuple[str, float, float]]] = {}
+        self._leaders: list[tuple[Leader, tuple[float, float], tuple[float, float]]] = []
         #: The form of each page size's furniture, by name (`_PageFurniture.draw`).
         self.furniture_forms: dict[str, _PageFurniture] = {}
         self._footer_style = footer
@@ -391,6 +393,31 @@ class _BriefCanvas(TaggingCanvas):
     def contents_number(self, key: str, x: float, y: float) -> None:
         """Show the page of heading `key` here (page coordinates), once it is known."""
         self.contents_numbers.setdefault(self.getPageNumber(), []).append((key, x, y))
+
+    def contents_leader(self, leader: Leader, start: tuple[float, float],
+                        end: tuple[float, float]) -> None:
+        """Draw `leader` from `start` to `end` (page coordinates) at the page's end, where
+        the page's leaders share their graphics state, rather than each setting it."""
+        self._leaders.append((leader, start, end))
+
+    def showPage(self) -> None:
+        self._draw_contents_leaders()
+        super().showPage()
+
+    def _draw_contents_leaders(self) -> None:
+        """At the end of a page: its contents' leaders, a layout artifact."""
+        if not self._leaders:
+            return
+        self.begin_page()
+        self.saveState()
+        drawn: Leader | None = None
+        for leader, (x0, y0), (x1, y1) in self._leaders:
+            if leader != drawn:
+                leader.set_on(self)
+                drawn = leader
+            self.line(x0, y0, x1, y1)
+        self.restoreState()
+        self._leaders.clear()
 
     def place_contents_numbers(self) -> None:
         """At the end of a page: refer to the form that will hold its contents numbers.
