@@ -785,8 +785,7 @@ def plain_text_fragments(text: str, style: Any) -> tuple[str, list[Any]] | None:
     cleaned = text if _is_clean(text) else cleanBlockQuotedText(text)
     if not cleaned:
         return None
-    probe = _plain_fragment(style.fontName, ps2tt(style.fontName), style.fontSize,
-                            style.textColor)
+    probe = _style_probe(style)
     # A copy of the probe's attributes (what `ABag.clone` copies, without the keyword
     # call that makes it four times as long), each fragment with its own lists, as each
     # paragraph's parse gives them.
@@ -806,6 +805,19 @@ def _is_clean(text: str) -> bool:
     not part words at one, where `str.split` does."""
     return text == " ".join(text.split()) and not (text.startswith(_ZERO_WIDTH_SPACE)
                                                    or text.endswith(_ZERO_WIDTH_SPACE))
+
+
+def _style_probe(style: Any) -> Any:
+    """`_plain_fragment` for `style`, kept on the style (and its copies) while its font,
+    size and colour are the ones it was made for: the cache's key would hash the colour
+    (reportlab's `Color.__hash__`, Python) for every paragraph."""
+    font, size, colour = style.fontName, style.fontSize, style.textColor
+    kept = style.__dict__.get("_reportexport_probe")
+    if kept is not None and kept[0] == font and kept[1] == size and kept[2] is colour:
+        return kept[3]
+    probe = _plain_fragment(font, ps2tt(font), size, colour)
+    style._reportexport_probe = (font, size, colour, probe)
+    return probe
 
 
 @functools.lru_cache(maxsize=256)
