@@ -32,6 +32,7 @@ from reportlab.platypus import (
     Table,
 )
 from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from conftest import DATA
 from reportexport.exporters.pdf import reportlab_compat as compat
@@ -580,6 +581,17 @@ def test_plain_text_fragments_are_what_reportlabs_parser_makes(body_font: str) -
             made.wrap(80, 1000)
             parsed.wrap(80, 1000)
             assert compat.laid_out_lines(made) == compat.laid_out_lines(parsed)
+
+
+def test_a_text_taken_for_clean_is_what_reportlab_cleans_it_to() -> None:
+    """A text `plain_text_fragments` does not clean is one reportlab's cleaning leaves as
+    it is, whatever space, control or format character it holds, and wherever."""
+    odd = [chr(c) for c in range(0x3100) if chr(c).isspace() or not chr(c).isprintable()]
+    for character in [*odd, "\u3000", "\ufeff", "\U000e0020"]:
+        for text in (f"a{character}b", f"a {character} b", f"{character}a", f"a{character}",
+                     f"a{character}{character}b", "a  b", " a", "a "):
+            if compat._is_clean(text):
+                assert cleanBlockQuotedText(text) == text, repr(text)
 
 
 def test_plain_text_fragments_follow_a_style_changed_after_use(body_font: str) -> None:

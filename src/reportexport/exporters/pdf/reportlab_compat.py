@@ -803,6 +803,11 @@ def _is_clean(text: str) -> bool:
     single spaces, and it neither starts nor ends with a space (nor a zero-width one, which
     reportlab strips from a line's ends). A no-break space fails the test: reportlab does
     not part words at one, where `str.split` does."""
+    if text.isprintable():
+        # No whitespace but the space (every other one is unprintable), nor a zero-width
+        # space: clean unless two spaces meet or one stands at an end. One pass in C,
+        # where splitting and joining the text made a string of each of its words.
+        return "  " not in text and text[:1] != " " and text[-1:] != " "
     return text == " ".join(text.split()) and not (text.startswith(_ZERO_WIDTH_SPACE)
                                                    or text.endswith(_ZERO_WIDTH_SPACE))
 
