@@ -594,19 +594,6 @@ def test_a_text_taken_for_clean_is_what_reportlab_cleans_it_to() -> None:
                 assert cleanBlockQuotedText(text) == text, repr(text)
 
 
-def test_plain_text_fragments_follow_a_style_changed_after_use(body_font: str) -> None:
-    """The fragment kept for a style is made again when its font, size or colour change
-    (a style is an object its users may change)."""
-    style = ParagraphStyle("a", fontName=body_font, fontSize=10, leading=12)
-    for change in ({}, {"fontSize": 12}, {"textColor": colors.HexColor("#336699")},
-                   {"fontName": "Helvetica-Bold"}, {"textColor": colors.HexColor("#336699")}):
-        for name, value in change.items():
-            setattr(style, name, value)
-        plain = compat.plain_text_fragments("words", style)
-        assert plain is not None
-        assert [vars(f) for f in plain[1]] == [vars(f) for f in Paragraph("words", style).frags]
-
-
 def test_plain_text_fragments_leave_markup_to_the_parser(body_font: str) -> None:
     style = ParagraphStyle("a", fontName=body_font, fontSize=10, leading=12)
     for text in ("<b>bold</b>", "a &amp; b", "a &lt; b", "", "   \n  "):

@@ -785,7 +785,8 @@ def plain_text_fragments(text: str, style: Any) -> tuple[str, list[Any]] | None:
     cleaned = text if _is_clean(text) else cleanBlockQuotedText(text)
     if not cleaned:
         return None
-    probe = _style_probe(style)
+    probe = _plain_fragment(style.fontName, ps2tt(style.fontName), style.fontSize,
+                            style.textColor)
     # A copy of the probe's attributes (what `ABag.clone` copies, without the keyword
     # call that makes it four times as long), each fragment with its own lists, as each
     # paragraph's parse gives them.
@@ -810,19 +811,6 @@ def _is_clean(text: str) -> bool:
         return "  " not in text and text[:1] != " " and text[-1:] != " "
     return text == " ".join(text.split()) and not (text.startswith(_ZERO_WIDTH_SPACE)
                                                    or text.endswith(_ZERO_WIDTH_SPACE))
-
-
-def _style_probe(style: Any) -> Any:
-    """`_plain_fragment` for `style`, kept on the style (and its copies) while its font,
-    size and colour are the ones it was made for: the cache's key would hash the colour
-    (reportlab's `Color.__hash__`, Python) for every paragraph."""
-    font, size, colour = style.fontName, style.fontSize, style.textColor
-    kept = style.__dict__.get("_reportexport_probe")
-    if kept is not None and kept[0] == font and kept[1] == size and kept[2] is colour:
-        return kept[3]
-    probe = _plain_fragment(font, ps2tt(font), size, colour)
-    style._reportexport_probe = (font, size, colour, probe)
-    return probe
 
 
 @functools.lru_cache(maxsize=256)
