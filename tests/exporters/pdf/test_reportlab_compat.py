@@ -511,6 +511,25 @@ def test_the_object_formatter_leaves_other_objects_to_reportlab(tmp_path: Path) 
     assert formatter(entries) == entries.format(document)
 
 
+def test_a_written_document_forgets_its_objects(tmp_path: Path, body_font: str) -> None:
+    path = tmp_path / "x.pdf"
+    canvas = compat.AnnotationHookCanvas(str(path), invariant=1)
+    canvas.setFont(body_font, 11)
+    canvas.drawString(20, 20, "Page")
+    canvas.bookmarkPage("p0")
+    canvas.addOutlineEntry("Page", "p0")
+    canvas.linkRect("", "p0", (0, 0, 10, 10))
+    canvas.save()
+    document = canvas.document
+    assert document.idToObject and canvas._destinations  # what there was to forget
+    canvas.forget_written()
+    assert not (document.idToObject or document.numberToId or document.idToOffset
+                or document.idToObjectNumberAndVersion or canvas._destinations
+                or document.Pages.pages or document.Outlines)
+    with pikepdf.open(path) as pdf:  # written whole before
+        assert len(pdf.pages) == 1 and pdf.open_outline().root[0].title == "Page"
+
+
 def test_a_split_tables_rows_and_given_heights(body_font: str) -> None:
     style = ParagraphStyle("p", fontName=body_font, fontSize=10, leading=12)
     long = Paragraph("word " * 200, style)

@@ -347,6 +347,26 @@ class AnnotationHookCanvas(Canvas):
         with open(self._filename, "wb") as out:
             _write_objects(document, _FileWriter(out, document._pdfVersion))
 
+    def forget_written(self) -> None:
+        """Let the objects of the document written go now, not at the cycle collector's
+        next full pass.
+
+        The canvas, its document and the doc template refer to one another, so all
+        they hold would outlive the build until a full collection, which goes over
+        every object the process holds: at a long report's end, the one at exit
+        takes longer than writing the file did. Clears the document's private
+        object tables (`idToObject`, `numberToId`, `idToObjectNumberAndVersion`,
+        `idToOffset`), its pages (`Pages.pages`) and outline, and the canvas's
+        named destinations (`_destinations`).
+        """
+        document = self._doc
+        for table in (document.idToObject, document.numberToId,
+                      document.idToObjectNumberAndVersion, document.idToOffset,
+                      self._destinations):
+            table.clear()
+        document.Pages.pages = []
+        document.Outlines = document.outline = document.Catalog.Outlines = None
+
     @property
     def file_name(self) -> str:
         """The file the canvas saves to (its private `_filename`)."""
