@@ -488,7 +488,7 @@ class _ObjectFormatter:
         encoded = self.encoded.get(element)
         if encoded is None:
             encoded = pdfdocEnc(element)
-            if len(self.encoded) < _MOST_STRINGS_KEPT:
+            if len(element) <= _LONGEST_STRING_KEPT and len(self.encoded) < _MOST_STRINGS_KEPT:
                 self.encoded[element] = encoded
         return encoded
 
@@ -647,6 +647,8 @@ class _ObjectFormatter:
 #: Distinct strings an object formatter keeps encoded, at most (names and the like
 #: repeat; a long report's many distinct strings need not all be kept).
 _MOST_STRINGS_KEPT = 10_000
+#: The longest string kept: names and numbers repeat, a stream given as text does not.
+_LONGEST_STRING_KEPT = 64
 
 
 def set_annotation_entries(annotation: Any, struct_parent: int, contents: str) -> None:
