@@ -34,7 +34,8 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
-from conftest import DATA
+import reportexport
+from conftest import DATA, ROOT
 from reportexport.exporters.pdf import reportlab_compat as compat
 from reportexport.exporters.pdf.fonts import register_family
 from reportexport.exporters.pdf.footnotes import NotesFrame
@@ -507,6 +508,55 @@ def test_the_streamed_save_writes_what_reportlab_writes(tmp_path: Path, body_fon
         files.append(path.read_bytes())
     assert files[0] == files[1], (
         "PDFDocument.GetPDFData/format changed: the streamed save no longer writes its bytes")
+
+
+@pytest.mark.parametrize("source", [ROOT / "examples" / "guide" / "guide.yaml",
+                                    *(DATA / "valid" / f"{name}.yaml"
+                                      for name in ("figures", "svg-figure", "khmer"))],
+                         ids=lambda path: path.stem)
+def test_the_object_formatter_writes_what_reportlab_writes(
+        source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every object of a whole report's PDF (pages, forms, streams, links, outline,
+    destinations, resources), formatted by reportlab itself and by the object formatter."""
+    report, theme = reportexport.load(source)
+    [fast] = reportexport.build(report, theme, ["pdf"], tmp_path / "fast")
+    monkeypatch.setattr(compat, "_ObjectFormatter", None)  # any use of it now fails
+    monkeypatch.setattr(compat, "_indirect_object_formatter", lambda document: (
+        lambda oid, content: compat.PDFIndirectObject(oid, content).format(document)))
+    [slow] = reportexport.build(report, theme, ["pdf"], tmp_path / "reportlab")
+    assert fast.read_bytes() == slow.read_bytes(), (
+        "reportlab's object formatting changed: reportlab_compat._ObjectFormatter no longer "
+        "writes its bytes")
+
+
+def test_the_object_formatter_leaves_other_objects_to_reportlab(tmp_path: Path) -> None:
+    canvas = compat.AnnotationHookCanvas(str(tmp_path / "x.pdf"), invariant=1)
+    document = canvas.document
+    formatter = compat._ObjectFormatter(document)
+    assert formatter(True) == b"True"  # not a number: reportlab writes str()
+    assert formatter(None) == b"None"  # as reportlab writes what it does not know
+    assert formatter(compat.PDFString("ą")) == compat.PDFString("ą").format(document)
+    entries = compat.PDFDictionary({"B": 2, "A": compat.PDFArray(list(range(12)))})
+    assert formatter(entries) == entries.format(document)
+
+
+def test_a_written_document_forgets_its_objects(tmp_path: Path, body_font: str) -> None:
+    path = tmp_path / "x.pdf"
+    canvas = compat.AnnotationHookCanvas(str(path), invariant=1)
+    canvas.setFont(body_font, 11)
+    canvas.drawString(20, 20, "Page")
+    canvas.bookmarkPage("p0")
+    canvas.addOutlineEntry("Page", "p0")
+    canvas.linkRect("", "p0", (0, 0, 10, 10))
+    canvas.save()
+    document = canvas.document
+    assert document.idToObject and canvas._destinations  # what there was to forget
+    canvas.forget_written()
+    assert not (document.idToObject or document.numberToId or document.idToOffset
+                or document.idToObjectNumberAndVersion or canvas._destinations
+                or document.Pages.pages or document.Outlines)
+    with pikepdf.open(path) as pdf:  # written whole before
+        assert len(pdf.pages) == 1 and pdf.open_outline().root[0].title == "Page"
 
 
 def test_a_split_tables_rows_and_given_heights(body_font: str) -> None:

@@ -433,6 +433,7 @@ class TaggingCanvas(AnnotationHookCanvas):
         self._mark_document()
         super().save()
         self._append_structure()
+        self.forget_written()
 
     def _mark_document(self) -> None:
         """Before reportlab writes the file: what pages and catalog say of the tags."""
