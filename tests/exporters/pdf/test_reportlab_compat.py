@@ -32,6 +32,7 @@ from reportlab.platypus import (
     Table,
 )
 from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 import reportexport
 from conftest import DATA, ROOT
@@ -439,6 +440,21 @@ def test_unshaped_font_keeps_reportlabs_widths(theme: Theme,
     assert measured == [], "a word measured before was measured again"
     unshaped.stringWidth("offices", 10)
     assert measured == ["offices"]
+    unshaped.stringWidth("office", 11)
+    assert measured == ["offices", "office"], "a width was kept for another size"
+
+
+def test_unshaped_font_keeps_at_most_so_many_widths(theme: Theme,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    _, unshaped = _plain_and_unshaped(theme)
+    monkeypatch.setattr(compat, "_MOST_WIDTHS_KEPT", 3)
+    measured = []
+    monkeypatch.setattr(TTFont, "stringWidth",
+                        lambda font, text, size, encoding="utf8": measured.append(text) or 0.0)
+    for text, size in (("a", 10), ("b", 10), ("c", 11), ("d", 10), ("a", 10), ("d", 10)):
+        unshaped.stringWidth(text, size)
+    # The fourth width made room by forgetting the three before it.
+    assert measured == ["a", "b", "c", "d", "a"]
 
 
 def test_unshaped_font_splits_strings_as_reportlab_does(
@@ -449,7 +465,8 @@ def test_unshaped_font_splits_strings_as_reportlab_does(
     # Enough characters for a second subset, a no-break space, one the font lacks.
     many = "".join(chr(code) for code in sorted(face.charToGlyph) if code > 32)[:400]
     texts = ["office", "office hours", "a\u00a0b", "\U0001f600 x", many[:200], "office",
-             many, many[300:], many[:100] + many[300:], "\u00a0", "office"]
+             many, many[300:], many[:100] + many[300:], "\u00a0", "office",
+             "tab\tand\x7f", "~{|}` \"quoted\" & 'so'!"]
     for text in texts:
         assert unshaped.splitString(text, document) == plain.splitString(text, document), text
     asked = []
@@ -461,6 +478,18 @@ def test_unshaped_font_splits_strings_as_reportlab_does(
     assert asked == [], "a string of known first-subset characters went to reportlab"
     unshaped.splitString(many[300:], document)
     assert asked == [many[300:]], "a string in a later subset did not go to reportlab"
+
+
+def test_unshaped_font_without_every_ascii_character_splits_as_reportlab_does(
+        theme: Theme) -> None:
+    """reportlab gives printable ASCII its own codes only for the characters the font
+    has: a string of a font without one is not taken for its own codes."""
+    plain, unshaped = _plain_and_unshaped(theme)
+    for font in (plain, unshaped):
+        del font.face.charToGlyph[ord("q")]
+    document = Canvas(io.BytesIO())._doc
+    for text in ("office", "quiet", "office", "quite"):
+        assert unshaped.splitString(text, document) == plain.splitString(text, document), text
 
 
 def test_the_streamed_save_writes_what_reportlab_writes(tmp_path: Path, body_font: str) -> None:
@@ -602,6 +631,17 @@ def test_plain_text_fragments_are_what_reportlabs_parser_makes(body_font: str) -
             made.wrap(80, 1000)
             parsed.wrap(80, 1000)
             assert compat.laid_out_lines(made) == compat.laid_out_lines(parsed)
+
+
+def test_a_text_taken_for_clean_is_what_reportlab_cleans_it_to() -> None:
+    """A text `plain_text_fragments` does not clean is one reportlab's cleaning leaves as
+    it is, whatever space, control or format character it holds, and wherever."""
+    odd = [chr(c) for c in range(0x3100) if chr(c).isspace() or not chr(c).isprintable()]
+    for character in [*odd, "\u3000", "\ufeff", "\U000e0020"]:
+        for text in (f"a{character}b", f"a {character} b", f"{character}a", f"a{character}",
+                     f"a{character}{character}b", "a  b", " a", "a "):
+            if compat._is_clean(text):
+                assert cleanBlockQuotedText(text) == text, repr(text)
 
 
 def test_plain_text_fragments_leave_markup_to_the_parser(body_font: str) -> None:

@@ -100,24 +100,28 @@ class UnshapedTTFont(TTFont):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._widths: dict[tuple[str, float], float] = {}
+        self._widths: dict[float, dict[str, float]] = {}  # by size, by text
+        self._widths_kept = 0
 
     def stringWidth(self, text: str, size: float, encoding: str = "utf8") -> float:
         """reportlab's width of `text`, kept for the next time the same word is measured.
 
         Line breaking measures every word of every paragraph, and again for each
         width a paragraph is tried at: a report repeats its words. The face's
-        widths (`charWidths`) are final once the font is registered.
+        widths (`charWidths`) are final once the font is registered. The widths are
+        kept by size, then by text, which spares a key made for every word measured.
         """
-        key = (text, size)
-        widths = self._widths
-        width: float | None = widths.get(key)
-        if width is None:
-            width = super().stringWidth(text, size, encoding)
-            if isinstance(text, str):
-                if len(widths) >= _MOST_WIDTHS_KEPT:
-                    widths.clear()
-                widths[key] = width
+        try:
+            return self._widths[size][text]
+        except KeyError:
+            pass
+        width: float = super().stringWidth(text, size, encoding)
+        if isinstance(text, str):
+            if self._widths_kept >= _MOST_WIDTHS_KEPT:
+                self._widths.clear()
+                self._widths_kept = 0
+            self._widths.setdefault(size, {})[text] = width
+            self._widths_kept += 1
         return width
 
     def splitString(self, text: str, doc: Any, encoding: str = "utf-8") -> list[Any]:
@@ -127,12 +131,17 @@ class UnshapedTTFont(TTFont):
         the first subset, every character already given a code. Those are translated
         in one pass, by a table made from the document's private
         `state[doc].assignments` (character to code, the subset in its high byte); any
-        other string goes to reportlab, which gives new characters their codes.
+        other string goes to reportlab, which gives new characters their codes. A string
+        of printable ASCII is its own codes when the font has every such character
+        (reportlab's `asciiReadable` first subset gives each its own code).
         """
         state = self.state.get(doc)
         if state is not None and isinstance(text, str) and text:
+            codes = _first_subset_codes(state)
+            if codes.ascii_as_itself and text.isascii() and text.isprintable():
+                return [(0, text.encode("ascii"))]
             try:
-                return [(0, text.translate(_first_subset_codes(state)).encode("latin-1"))]
+                return [(0, text.translate(codes).encode("latin-1"))]
             except _NoFirstSubsetCode:
                 pass
         split: list[Any] = super().splitString(text, doc, encoding)
@@ -147,8 +156,14 @@ class _FirstSubsetCodes(dict[int, str]):
     """Characters to their codes in a font's first subset, as characters, for
     `str.translate`: a character without one stops the translation."""
 
+    #: Whether every printable ASCII character is its own code.
+    ascii_as_itself = False
+
     def __missing__(self, code: int) -> str:
         raise _NoFirstSubsetCode
+
+
+_PRINTABLE_ASCII = range(32, 127)
 
 
 def _first_subset_codes(state: Any) -> _FirstSubsetCodes:
@@ -162,6 +177,7 @@ def _first_subset_codes(state: Any) -> _FirstSubsetCodes:
     table = _FirstSubsetCodes((code, chr(n)) for code, n in assignments.items() if n < 256)
     if 32 in table:
         table[0xA0] = table[32]
+    table.ascii_as_itself = all(table.get(n) == chr(n) for n in _PRINTABLE_ASCII)
     state._reportexport_codes = (len(assignments), table)
     return table
 
@@ -247,21 +263,33 @@ def current_font(canvas: Any) -> tuple[str, float]:
     return canvas._fontname, canvas._fontsize
 
 
-class HookedTextObject(PDFTextObject):
-    """reportlab's text object, with its text rise kept true and a hook on each string.
+class TrueRiseTextObject(PDFTextObject):
+    """reportlab's text object, with its text rise kept true and raw operators added.
 
     reportlab folds two rises in a row ("r0 Ts r1 Ts") into one but then forgets the
     second, and never resets it: after a shaped word that ends on a raised or lowered
     glyph (a Khmer vowel sign) the rest of the line stays lowered. `setRise` writes
-    every rise (the private `_rise`, `_y` and `_code`). Each string's operators pass
-    through `formatted`, by overriding the private `_formatText`: there is no public
-    way to wrap what a paragraph's line draws.
+    every rise (the private `_rise`, `_y` and `_code`).
     """
 
     def setRise(self, rise: float) -> None:  # reportlab's name
         self._rise = rise
         self._y -= rise
         self._code.append(f"{fp_str(rise)} Ts")
+
+    def add_operators(self, code: str) -> None:
+        """Append raw operators inside the text object (its private `_code` list)."""
+        self._code.append(code)
+
+
+class HookedTextObject(TrueRiseTextObject):
+    """A TrueRiseTextObject with a hook on each string.
+
+    Each string's operators pass through `formatted`, by overriding the private
+    `_formatText`: there is no public way to wrap what a paragraph's line draws.
+    The hook costs a call per string drawn: a canvas makes such a text object only
+    where a subclass has something to wrap.
+    """
 
     def _formatText(self, text: str) -> str:  # reportlab's name
         code: str = super()._formatText(text)
@@ -271,10 +299,6 @@ class HookedTextObject(PDFTextObject):
         """The operators that draw `text` (`code`, as reportlab wrote them): a subclass
         may wrap them."""
         return code
-
-    def add_operators(self, code: str) -> None:
-        """Append raw operators inside the text object (its private `_code` list)."""
-        self._code.append(code)
 
     @property
     def owner(self) -> Any:
@@ -1021,7 +1045,7 @@ def plain_text_fragments(text: str, style: Any) -> tuple[str, list[Any]] | None:
     `Paragraph` parses every text with an HTMLParser made for it, the same for plain
     text as for markup. Plain text parses to one fragment that differs from another
     style's only by the text: that fragment is parsed once for the style's font, size
-    and colour (by reportlab, from a probe) and copied (`ABag.clone`) with the text,
+    and colour (by reportlab, from a probe) and copied (its `__dict__`) with the text,
     which `cleanBlockQuotedText` cleans as `Paragraph` does. It is given as
     `Paragraph`'s documented `frags` argument; the fragment's attributes are not.
     """
@@ -1032,8 +1056,13 @@ def plain_text_fragments(text: str, style: Any) -> tuple[str, list[Any]] | None:
         return None
     probe = _plain_fragment(style.fontName, ps2tt(style.fontName), style.fontSize,
                             style.textColor)
-    # Each fragment its own lists, as each paragraph's parse gives them.
-    return cleaned, [probe.clone(text=cleaned, link=[], us_lines=[])]
+    # A copy of the probe's attributes (what `ABag.clone` copies, without the keyword
+    # call that makes it four times as long), each fragment with its own lists, as each
+    # paragraph's parse gives them.
+    fragment = object.__new__(type(probe))
+    fragment.__dict__.update(probe.__dict__)
+    fragment.text, fragment.link, fragment.us_lines = cleaned, [], []
+    return cleaned, [fragment]
 
 
 _ZERO_WIDTH_SPACE = "\u200b"
@@ -1044,6 +1073,11 @@ def _is_clean(text: str) -> bool:
     single spaces, and it neither starts nor ends with a space (nor a zero-width one, which
     reportlab strips from a line's ends). A no-break space fails the test: reportlab does
     not part words at one, where `str.split` does."""
+    if text.isprintable():
+        # No whitespace but the space (every other one is unprintable), nor a zero-width
+        # space: clean unless two spaces meet or one stands at an end. One pass in C,
+        # where splitting and joining the text made a string of each of its words.
+        return "  " not in text and text[:1] != " " and text[-1:] != " "
     return text == " ".join(text.split()) and not (text.startswith(_ZERO_WIDTH_SPACE)
                                                    or text.endswith(_ZERO_WIDTH_SPACE))
 
