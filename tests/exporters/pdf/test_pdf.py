@@ -122,6 +122,33 @@ def test_contents_lines_print_and_link_to_their_headings_pages(
         assert page == bookmark_pages[title], f"the link on {title!r} lands elsewhere"
 
 
+def test_contents_leaders_share_one_state_and_keep_their_last_dot(
+        editions: dict[str, Path], report: Report) -> None:
+    """Each contents line's dot leader is a dashed rule of round dots ([0 gap] d). The
+    page's leaders are drawn in one graphics state, not each setting its own, and each
+    rule runs past its last dot, which a rule ending on it could lose to rounding."""
+    with pikepdf.open(editions["pdf"]) as pdf:
+        operators = pikepdf.parse_content_stream(pdf.pages[1])
+    dashes, leaders, start, dash = 0, [], 0.0, None
+    for operands, operator in operators:
+        name = str(operator)
+        if name == "d":
+            dashes += 1
+            pattern = [float(v) for v in operands[0]]
+            dash = pattern[1] if len(pattern) == 2 and pattern[0] == 0 else None
+        elif name == "Q":
+            dash = None  # (a leader's own state, if any, ends with it)
+        elif name == "m":
+            start = float(operands[0])
+        elif name == "l" and dash is not None:
+            leaders.append((float(operands[0]) - start) / dash)
+    outline = report.outline()
+    assert len(leaders) == len(outline), "a contents line without its leader"
+    assert dashes < len(outline) / 2, "each leader sets its own dash"
+    for gaps in leaders:  # dots at 0, 1, ..., n gaps: the rule ends between two
+        assert 0.1 < gaps - int(gaps) < 0.9, gaps
+
+
 def test_document_information_and_language(editions: dict[str, Path], report: Report) -> None:
     reader = PdfReader(editions["pdf"])
     info, meta = reader.metadata, report.metadata
@@ -186,6 +213,28 @@ def test_running_head_and_page_x_of_y(editions: dict[str, Path], report: Report)
     for number, text in enumerate(texts[1:], start=2):
         assert report.metadata.running_title in text
         assert f"Page {number} of {len(texts)}" in text
+
+
+def test_running_head_and_publisher_are_one_form_for_every_page(
+        editions: dict[str, Path], report: Report) -> None:
+    """What every body page shows but its number (the running head, the rules, the
+    publisher) is drawn once, as one form every page shows, not again on each page."""
+    meta = report.metadata
+
+    def shown(text: str) -> bytes:  # a PDF string of ASCII, as the content stream has it
+        return ("(" + text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+                + ") Tj").encode()
+
+    head, publisher = shown(meta.running_title), shown(meta.publisher)
+    with pikepdf.open(editions["pdf"]) as pdf:
+        forms = set()
+        for page in pdf.pages[1:]:
+            assert head not in page.obj.Contents.read_bytes(), "a page draws its running head"
+            furniture = [form for form in page.Resources.XObject.values()
+                         if head in form.read_bytes() and publisher in form.read_bytes()]
+            assert len(furniture) == 1
+            forms.add(furniture[0].objgen)
+        assert len(pdf.pages) > 3 and len(forms) == 1
 
 
 def test_letter_theme(tmp_path: Path, report: Report) -> None:

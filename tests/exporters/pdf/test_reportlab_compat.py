@@ -32,8 +32,10 @@ from reportlab.platypus import (
     Table,
 )
 from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
-from conftest import DATA
+import reportexport
+from conftest import DATA, ROOT
 from reportexport.exporters.pdf import reportlab_compat as compat
 from reportexport.exporters.pdf.fonts import register_family
 from reportexport.exporters.pdf.footnotes import NotesFrame
@@ -438,6 +440,21 @@ def test_unshaped_font_keeps_reportlabs_widths(theme: Theme,
     assert measured == [], "a word measured before was measured again"
     unshaped.stringWidth("offices", 10)
     assert measured == ["offices"]
+    unshaped.stringWidth("office", 11)
+    assert measured == ["offices", "office"], "a width was kept for another size"
+
+
+def test_unshaped_font_keeps_at_most_so_many_widths(theme: Theme,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    _, unshaped = _plain_and_unshaped(theme)
+    monkeypatch.setattr(compat, "_MOST_WIDTHS_KEPT", 3)
+    measured = []
+    monkeypatch.setattr(TTFont, "stringWidth",
+                        lambda font, text, size, encoding="utf8": measured.append(text) or 0.0)
+    for text, size in (("a", 10), ("b", 10), ("c", 11), ("d", 10), ("a", 10), ("d", 10)):
+        unshaped.stringWidth(text, size)
+    # The fourth width made room by forgetting the three before it.
+    assert measured == ["a", "b", "c", "d", "a"]
 
 
 def test_unshaped_font_splits_strings_as_reportlab_does(
@@ -448,7 +465,8 @@ def test_unshaped_font_splits_strings_as_reportlab_does(
     # Enough characters for a second subset, a no-break space, one the font lacks.
     many = "".join(chr(code) for code in sorted(face.charToGlyph) if code > 32)[:400]
     texts = ["office", "office hours", "a\u00a0b", "\U0001f600 x", many[:200], "office",
-             many, many[300:], many[:100] + many[300:], "\u00a0", "office"]
+             many, many[300:], many[:100] + many[300:], "\u00a0", "office",
+             "tab\tand\x7f", "~{|}` \"quoted\" & 'so'!"]
     for text in texts:
         assert unshaped.splitString(text, document) == plain.splitString(text, document), text
     asked = []
@@ -460,6 +478,18 @@ def test_unshaped_font_splits_strings_as_reportlab_does(
     assert asked == [], "a string of known first-subset characters went to reportlab"
     unshaped.splitString(many[300:], document)
     assert asked == [many[300:]], "a string in a later subset did not go to reportlab"
+
+
+def test_unshaped_font_without_every_ascii_character_splits_as_reportlab_does(
+        theme: Theme) -> None:
+    """reportlab gives printable ASCII its own codes only for the characters the font
+    has: a string of a font without one is not taken for its own codes."""
+    plain, unshaped = _plain_and_unshaped(theme)
+    for font in (plain, unshaped):
+        del font.face.charToGlyph[ord("q")]
+    document = Canvas(io.BytesIO())._doc
+    for text in ("office", "quiet", "office", "quite"):
+        assert unshaped.splitString(text, document) == plain.splitString(text, document), text
 
 
 def test_the_streamed_save_writes_what_reportlab_writes(tmp_path: Path, body_font: str) -> None:
@@ -478,6 +508,55 @@ def test_the_streamed_save_writes_what_reportlab_writes(tmp_path: Path, body_fon
         files.append(path.read_bytes())
     assert files[0] == files[1], (
         "PDFDocument.GetPDFData/format changed: the streamed save no longer writes its bytes")
+
+
+@pytest.mark.parametrize("source", [ROOT / "examples" / "guide" / "guide.yaml",
+                                    *(DATA / "valid" / f"{name}.yaml"
+                                      for name in ("figures", "svg-figure", "khmer"))],
+                         ids=lambda path: path.stem)
+def test_the_object_formatter_writes_what_reportlab_writes(
+        source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every object of a whole report's PDF (pages, forms, streams, links, outline,
+    destinations, resources), formatted by reportlab itself and by the object formatter."""
+    report, theme = reportexport.load(source)
+    [fast] = reportexport.build(report, theme, ["pdf"], tmp_path / "fast")
+    monkeypatch.setattr(compat, "_ObjectFormatter", None)  # any use of it now fails
+    monkeypatch.setattr(compat, "_indirect_object_formatter", lambda document: (
+        lambda oid, content: compat.PDFIndirectObject(oid, content).format(document)))
+    [slow] = reportexport.build(report, theme, ["pdf"], tmp_path / "reportlab")
+    assert fast.read_bytes() == slow.read_bytes(), (
+        "reportlab's object formatting changed: reportlab_compat._ObjectFormatter no longer "
+        "writes its bytes")
+
+
+def test_the_object_formatter_leaves_other_objects_to_reportlab(tmp_path: Path) -> None:
+    canvas = compat.AnnotationHookCanvas(str(tmp_path / "x.pdf"), invariant=1)
+    document = canvas.document
+    formatter = compat._ObjectFormatter(document)
+    assert formatter(True) == b"True"  # not a number: reportlab writes str()
+    assert formatter(None) == b"None"  # as reportlab writes what it does not know
+    assert formatter(compat.PDFString("ą")) == compat.PDFString("ą").format(document)
+    entries = compat.PDFDictionary({"B": 2, "A": compat.PDFArray(list(range(12)))})
+    assert formatter(entries) == entries.format(document)
+
+
+def test_a_written_document_forgets_its_objects(tmp_path: Path, body_font: str) -> None:
+    path = tmp_path / "x.pdf"
+    canvas = compat.AnnotationHookCanvas(str(path), invariant=1)
+    canvas.setFont(body_font, 11)
+    canvas.drawString(20, 20, "Page")
+    canvas.bookmarkPage("p0")
+    canvas.addOutlineEntry("Page", "p0")
+    canvas.linkRect("", "p0", (0, 0, 10, 10))
+    canvas.save()
+    document = canvas.document
+    assert document.idToObject and canvas._destinations  # what there was to forget
+    canvas.forget_written()
+    assert not (document.idToObject or document.numberToId or document.idToOffset
+                or document.idToObjectNumberAndVersion or canvas._destinations
+                or document.Pages.pages or document.Outlines)
+    with pikepdf.open(path) as pdf:  # written whole before
+        assert len(pdf.pages) == 1 and pdf.open_outline().root[0].title == "Page"
 
 
 def test_a_split_tables_rows_and_given_heights(body_font: str) -> None:
@@ -552,6 +631,17 @@ def test_plain_text_fragments_are_what_reportlabs_parser_makes(body_font: str) -
             made.wrap(80, 1000)
             parsed.wrap(80, 1000)
             assert compat.laid_out_lines(made) == compat.laid_out_lines(parsed)
+
+
+def test_a_text_taken_for_clean_is_what_reportlab_cleans_it_to() -> None:
+    """A text `plain_text_fragments` does not clean is one reportlab's cleaning leaves as
+    it is, whatever space, control or format character it holds, and wherever."""
+    odd = [chr(c) for c in range(0x3100) if chr(c).isspace() or not chr(c).isprintable()]
+    for character in [*odd, "\u3000", "\ufeff", "\U000e0020"]:
+        for text in (f"a{character}b", f"a {character} b", f"{character}a", f"a{character}",
+                     f"a{character}{character}b", "a  b", " a", "a "):
+            if compat._is_clean(text):
+                assert cleanBlockQuotedText(text) == text, repr(text)
 
 
 def test_plain_text_fragments_leave_markup_to_the_parser(body_font: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import functools
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,10 +75,12 @@ class TaggedParagraph(Paragraph):
         super().__init__(text, style, *args, **kwargs)
         # Words in shaped fallback fonts, in order: the canvas says each as it draws it.
         self.fallback_words = deque(said) if style.shaping else None
-        # The text as parsed, before layout turns the fragments into words.
-        # Soft hyphens are not counted: layout drops those where it does not break.
-        self.source_text = "".join(getattr(f, "text", "") for f in paragraph_fragments(self)
-                                   ).replace(SOFT_HYPHEN, "")
+        # The text as parsed, before layout turns the fragments into words (plain text's
+        # one fragment holds it whole). Soft hyphens are not counted: layout drops those
+        # where it does not break.
+        parsed = text if plain is not None else "".join(
+            getattr(f, "text", "") for f in paragraph_fragments(self))
+        self.source_text = parsed.replace(SOFT_HYPHEN, "")
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
         if self.tag is None:
@@ -202,21 +205,21 @@ def _space_line_ends(paragraph: TaggedParagraph) -> None:
     # Soft hyphens written in the source are left out of the count: a line keeps the one
     # it breaks at and drops the others, so counting them would misplace later breaks.
     words = paragraph.source_text.replace(SOFT_HYPHEN, "").split()
-    # After how many characters other than spaces the text has a space; and those characters.
-    breaks = set(accumulate(map(len, words)))
-    characters = "".join(words)
+    # After how many characters other than spaces each word ends (the text has a space).
+    ends = list(accumulate(map(len, words)))
     seen = 0
-    for i, line in enumerate(lines[:-1]):
-        if isinstance(line, tuple):  # plain text: (extra space, words)
-            extra, pieces = line
+    for line in lines[:-1]:
+        if isinstance(line, tuple):  # plain text: (extra space, words), changed in place
+            pieces = line[1]
+            if not pieces:
+                continue
             joined = "".join(pieces)  # its characters less its soft hyphens
             seen += len(joined) - joined.count(SOFT_HYPHEN)
-            if pieces and pieces[-1].endswith("-") and characters[seen - 1:seen] != "-":
+            if pieces[-1].endswith("-") and _character_before(seen, ends, words) != "-":
                 seen -= 1
-                pieces = [*pieces[:-1], pieces[-1][:-1] + SOFT_HYPHEN]
-            if pieces and seen in breaks and not pieces[-1].endswith(" "):
-                pieces = [*pieces[:-1], pieces[-1] + " "]
-            lines[i] = (extra, pieces)
+                pieces[-1] = pieces[-1][:-1] + SOFT_HYPHEN
+            if not pieces[-1].endswith(" ") and _word_ends(seen, ends):
+                pieces[-1] += " "
             continue
         seen += sum(len("".join(getattr(w, "text", "").replace(SOFT_HYPHEN, "").split()))
                     for w in line.words)
@@ -227,15 +230,30 @@ def _space_line_ends(paragraph: TaggedParagraph) -> None:
                     or not last.text):
                 continue
             text = last.text
-            if text.endswith("-") and characters[seen - 1:seen] != "-":
+            if text.endswith("-") and _character_before(seen, ends, words) != "-":
                 seen -= 1
                 text = text[:-1] + SOFT_HYPHEN
-            elif seen in breaks and not text.endswith(" "):
+            elif _word_ends(seen, ends) and not text.endswith(" "):
                 text += " "
             if text != last.text:
                 last = line.words[j] = copy.copy(last)
                 last.text = text
             break
+
+
+def _word_ends(seen: int, ends: list[int]) -> bool:
+    """Whether a word ends after the first `seen` characters other than spaces (`ends`:
+    after how many each word ends, in order)."""
+    k = bisect_left(ends, seen)
+    return k < len(ends) and ends[k] == seen
+
+
+def _character_before(seen: int, ends: list[int], words: list[str]) -> str:
+    """The `seen`th character other than a space ("" before the first or past the last)."""
+    k = bisect_left(ends, seen)
+    if seen < 1 or k == len(ends):
+        return ""
+    return words[k][seen - 1 - (ends[k - 1] if k else 0)]
 
 
 #: Makes a paragraph from reportlab markup and the inline nodes it was made from,
@@ -482,18 +500,38 @@ class TocEntry(Flowable):
             # Dots as a dashed rule with round caps: not text, so neither a screen
             # reader nor a copy of the page reads them; spaced as ". " would be.
             size = self.style.fontSize
-            gap = canvas.stringWidth(". ", self.style.fontName, size)
+            gap = _leader_gap(self.style.fontName, size)
             count = int((x1 - x0) / gap)
-            canvas.saveState()
-            canvas.setStrokeColor(self.leader_colour)
-            canvas.setLineWidth(size * 0.12)
-            canvas.setLineCap(1)
-            canvas.setDash([0, gap])
-            canvas.line(x1 - (count - 1) * gap - size * 0.1, baseline + size * 0.06,
-                        x1 - size * 0.1, baseline + size * 0.06)
-            canvas.restoreState()
+            y = baseline + size * 0.06
+            # Drawn at the page's end with its other leaders, in one graphics state. The
+            # rule runs a little past its last dot, which rounding would otherwise drop.
+            canvas.contents_leader(
+                Leader(self.leader_colour, size * 0.12, gap),
+                canvas.absolutePosition(x1 - (count - 1) * gap - size * 0.1, y),
+                canvas.absolutePosition(x1 - size * 0.1 + gap / 4, y))
         # The number is drawn later, with the others of this page, in one form.
         canvas.contents_number(self.key, *canvas.absolutePosition(self.avail_width, baseline))
+
+
+@dataclass(frozen=True)
+class Leader:
+    """How a contents entry's dot leaders are drawn: a dashed rule of round dots."""
+
+    colour: Color
+    width: float
+    gap: float  # from one dot to the next
+
+    def set_on(self, canvas: Any) -> None:
+        canvas.setStrokeColor(self.colour)
+        canvas.setLineWidth(self.width)
+        canvas.setLineCap(1)
+        canvas.setDash([0, self.gap])
+
+
+@functools.cache
+def _leader_gap(font: str, size: float) -> float:
+    gap: float = pdfmetrics.stringWidth(". ", font, size)
+    return gap
 
 
 class ListItem(Flowable):

@@ -17,26 +17,45 @@ import functools
 import itertools
 import re
 import zlib
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib.fonts import ps2tt
 from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import isSeq
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import (
+    Destination,
     LinkAnnotation,
+    NoEncryption,
+    OutlineEntryObject,
+    PDFArray,
+    PDFArrayCompact,
+    PDFBase85Encode,
+    PDFCatalog,
     PDFCrossReferenceTable,
+    PDFDestinationXYZ,
     PDFDictionary,
     PDFFile,
+    PDFFormXObject,
     PDFIndirectObject,
     PDFName,
+    PDFObject,
+    PDFObjectReference,
     PDFPage,
+    PDFPages,
+    PDFResourceDictionary,
     PDFStream,
     PDFString,
     PDFTrailer,
+    PDFZCompress,
+    pdfdocEnc,
 )
+from reportlab.pdfbase.pdfdoc import format as pdfdoc_format
 from reportlab.pdfbase.ttfonts import TTFont, shapeStr
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
@@ -81,24 +100,28 @@ class UnshapedTTFont(TTFont):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._widths: dict[tuple[str, float], float] = {}
+        self._widths: dict[float, dict[str, float]] = {}  # by size, by text
+        self._widths_kept = 0
 
     def stringWidth(self, text: str, size: float, encoding: str = "utf8") -> float:
         """reportlab's width of `text`, kept for the next time the same word is measured.
 
         Line breaking measures every word of every paragraph, and again for each
         width a paragraph is tried at: a report repeats its words. The face's
-        widths (`charWidths`) are final once the font is registered.
+        widths (`charWidths`) are final once the font is registered. The widths are
+        kept by size, then by text, which spares a key made for every word measured.
         """
-        key = (text, size)
-        widths = self._widths
-        width: float | None = widths.get(key)
-        if width is None:
-            width = super().stringWidth(text, size, encoding)
-            if isinstance(text, str):
-                if len(widths) >= _MOST_WIDTHS_KEPT:
-                    widths.clear()
-                widths[key] = width
+        try:
+            return self._widths[size][text]
+        except KeyError:
+            pass
+        width: float = super().stringWidth(text, size, encoding)
+        if isinstance(text, str):
+            if self._widths_kept >= _MOST_WIDTHS_KEPT:
+                self._widths.clear()
+                self._widths_kept = 0
+            self._widths.setdefault(size, {})[text] = width
+            self._widths_kept += 1
         return width
 
     def splitString(self, text: str, doc: Any, encoding: str = "utf-8") -> list[Any]:
@@ -108,12 +131,17 @@ class UnshapedTTFont(TTFont):
         the first subset, every character already given a code. Those are translated
         in one pass, by a table made from the document's private
         `state[doc].assignments` (character to code, the subset in its high byte); any
-        other string goes to reportlab, which gives new characters their codes.
+        other string goes to reportlab, which gives new characters their codes. A string
+        of printable ASCII is its own codes when the font has every such character
+        (reportlab's `asciiReadable` first subset gives each its own code).
         """
         state = self.state.get(doc)
         if state is not None and isinstance(text, str) and text:
+            codes = _first_subset_codes(state)
+            if codes.ascii_as_itself and text.isascii() and text.isprintable():
+                return [(0, text.encode("ascii"))]
             try:
-                return [(0, text.translate(_first_subset_codes(state)).encode("latin-1"))]
+                return [(0, text.translate(codes).encode("latin-1"))]
             except _NoFirstSubsetCode:
                 pass
         split: list[Any] = super().splitString(text, doc, encoding)
@@ -128,8 +156,14 @@ class _FirstSubsetCodes(dict[int, str]):
     """Characters to their codes in a font's first subset, as characters, for
     `str.translate`: a character without one stops the translation."""
 
+    #: Whether every printable ASCII character is its own code.
+    ascii_as_itself = False
+
     def __missing__(self, code: int) -> str:
         raise _NoFirstSubsetCode
+
+
+_PRINTABLE_ASCII = range(32, 127)
 
 
 def _first_subset_codes(state: Any) -> _FirstSubsetCodes:
@@ -143,6 +177,7 @@ def _first_subset_codes(state: Any) -> _FirstSubsetCodes:
     table = _FirstSubsetCodes((code, chr(n)) for code, n in assignments.items() if n < 256)
     if 32 in table:
         table[0xA0] = table[32]
+    table.ascii_as_itself = all(table.get(n) == chr(n) for n in _PRINTABLE_ASCII)
     state._reportexport_codes = (len(assignments), table)
     return table
 
@@ -228,21 +263,33 @@ def current_font(canvas: Any) -> tuple[str, float]:
     return canvas._fontname, canvas._fontsize
 
 
-class HookedTextObject(PDFTextObject):
-    """reportlab's text object, with its text rise kept true and a hook on each string.
+class TrueRiseTextObject(PDFTextObject):
+    """reportlab's text object, with its text rise kept true and raw operators added.
 
     reportlab folds two rises in a row ("r0 Ts r1 Ts") into one but then forgets the
     second, and never resets it: after a shaped word that ends on a raised or lowered
     glyph (a Khmer vowel sign) the rest of the line stays lowered. `setRise` writes
-    every rise (the private `_rise`, `_y` and `_code`). Each string's operators pass
-    through `formatted`, by overriding the private `_formatText`: there is no public
-    way to wrap what a paragraph's line draws.
+    every rise (the private `_rise`, `_y` and `_code`).
     """
 
     def setRise(self, rise: float) -> None:  # reportlab's name
         self._rise = rise
         self._y -= rise
         self._code.append(f"{fp_str(rise)} Ts")
+
+    def add_operators(self, code: str) -> None:
+        """Append raw operators inside the text object (its private `_code` list)."""
+        self._code.append(code)
+
+
+class HookedTextObject(TrueRiseTextObject):
+    """A TrueRiseTextObject with a hook on each string.
+
+    Each string's operators pass through `formatted`, by overriding the private
+    `_formatText`: there is no public way to wrap what a paragraph's line draws.
+    The hook costs a call per string drawn: a canvas makes such a text object only
+    where a subclass has something to wrap.
+    """
 
     def _formatText(self, text: str) -> str:  # reportlab's name
         code: str = super()._formatText(text)
@@ -252,10 +299,6 @@ class HookedTextObject(PDFTextObject):
         """The operators that draw `text` (`code`, as reportlab wrote them): a subclass
         may wrap them."""
         return code
-
-    def add_operators(self, code: str) -> None:
-        """Append raw operators inside the text object (its private `_code` list)."""
-        self._code.append(code)
 
     @property
     def owner(self) -> Any:
@@ -328,6 +371,26 @@ class AnnotationHookCanvas(Canvas):
         with open(self._filename, "wb") as out:
             _write_objects(document, _FileWriter(out, document._pdfVersion))
 
+    def forget_written(self) -> None:
+        """Let the objects of the document written go now, not at the cycle collector's
+        next full pass.
+
+        The canvas, its document and the doc template refer to one another, so all
+        they hold would outlive the build until a full collection, which goes over
+        every object the process holds: at a long report's end, the one at exit
+        takes longer than writing the file did. Clears the document's private
+        object tables (`idToObject`, `numberToId`, `idToObjectNumberAndVersion`,
+        `idToOffset`), its pages (`Pages.pages`) and outline, and the canvas's
+        named destinations (`_destinations`).
+        """
+        document = self._doc
+        for table in (document.idToObject, document.numberToId,
+                      document.idToObjectNumberAndVersion, document.idToOffset,
+                      self._destinations):
+            table.clear()
+        document.Pages.pages = []
+        document.Outlines = document.outline = document.Catalog.Outlines = None
+
     @property
     def file_name(self) -> str:
         """The file the canvas saves to (its private `_filename`)."""
@@ -364,11 +427,11 @@ def _write_objects(document: Any, output: _FileWriter) -> None:
                                  document.idToOffset)
     ids = []
     document.__accum__ = output
+    formatted_object = _indirect_object_formatter(document)
     counter = 1
     while counter in numbers:
         oid = numbers[counter]
-        formatted = PDFIndirectObject(oid, objects[oid]).format(document)
-        offsets[oid] = output.add(formatted)
+        offsets[oid] = output.add(formatted_object(oid, objects[oid]))
         ids.append(oid)
         counter += 1
     del document.__accum__
@@ -380,6 +443,236 @@ def _write_objects(document: Any, output: _FileWriter) -> None:
     output.add(PDFTrailer(startxref=start, Size=len(numbers) + 1,
                           Root=document.Reference(catalog), Info=document.Reference(info),
                           Encrypt=encrypt, ID=document.ID()).format(document))
+
+
+def _indirect_object_formatter(document: Any) -> Callable[[str, Any], bytes]:
+    """How each numbered object is written: by `_ObjectFormatter`, or by reportlab's own
+    `PDFIndirectObject.format` where that formatter does not promise the same bytes
+    (an encrypted document, reportlab's comment or one-entry-a-line options)."""
+    if (isinstance(document.encrypt, NoEncryption) and not rl_config.pdfComments
+            and not rl_config.pdfMultiLine):
+        formatter = _ObjectFormatter(document)
+        numbers = document.idToObjectNumberAndVersion
+
+        def formatted(oid: str, content: Any) -> bytes:
+            number, version = numbers[oid]
+            body = formatter(content, toplevel=True)
+            return (b"%d %d obj\n" % (number, version) + body
+                    + (b"" if body.endswith(b"\n") else b"\n") + b"endobj\n")
+
+        return formatted
+    return lambda oid, content: bytes(PDFIndirectObject(oid, content).format(document))
+
+
+class _ObjectFormatter:
+    """reportlab's object formatting (`pdfdoc.format` and the `format` methods of the
+    objects a report's PDF is made of, reportlab 5.1), giving the same bytes with less
+    work per object.
+
+    reportlab formats every dictionary key through `PDFName`, a character loop, and
+    every name and number through its Python `extpdfdoc` codec, again for each of the
+    tens of thousands of pages, links and outline entries of a long report: here each
+    distinct name or string is encoded once per save. The classes handled, by exact
+    type, are the ones a report's PDF holds; any other object (a string, a font, an
+    image, a subclass) is formatted by reportlab itself. Relies on those classes'
+    undocumented attributes (`dict`, `sequence`, `multiline`, `__RefOnly__`, a page's
+    `__Defaults__`, `__NoDefault__` and `__Refs__`, a stream's `dictionary`, `content`
+    and `filters`, a destination's `fmt` and `page`, an annotation's `Dict`);
+    tests/exporters/pdf/test_reportlab_compat.py compares every object of a built
+    document with reportlab's own formatting, byte for byte.
+    """
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self.numbers: dict[str, tuple[int, int]] = document.idToObjectNumberAndVersion
+        self.names: dict[str, bytes] = {}
+        self.encoded: dict[str, bytes] = {}
+        self.by_type: dict[type, Callable[[Any], bytes]] = {
+            PDFDictionary: self.dictionary, PDFArray: self.array,
+            PDFArrayCompact: self.array, PDFObjectReference: self.reference,
+            str: self.text, int: self.number, float: self.number, bytes: bytes,
+            LinkAnnotation: self.annotation, OutlineEntryObject: self.outline_entry,
+            Destination: self.destination, PDFDestinationXYZ: self.destination_xyz,
+            PDFResourceDictionary: self.resources, PDFCatalog: self.catalog,
+            PDFPages: self.catalog, PDFPage: self.catalog, PDFStream: self.stream,
+            PDFFormXObject: self.form,
+        }
+
+    def __call__(self, element: Any, toplevel: bool = False) -> bytes:
+        handler = self.by_type.get(type(element))
+        if handler is None:
+            return bytes(pdfdoc_format(element, self.document, toplevel))
+        if not toplevel and isinstance(element, PDFObject) and hasattr(element, "__RefOnly__"):
+            # An object that must stand on its own is written where it is used as a
+            # reference to it, as reportlab does.
+            return self.reference(self.document.Reference(element))
+        return handler(element)
+
+    def text(self, element: str) -> bytes:
+        encoded = self.encoded.get(element)
+        if encoded is None:
+            encoded = pdfdocEnc(element)
+            if len(element) <= _LONGEST_STRING_KEPT and len(self.encoded) < _MOST_STRINGS_KEPT:
+                self.encoded[element] = encoded
+        return encoded
+
+    def name(self, key: str) -> bytes:
+        encoded = self.names.get(key)
+        if encoded is None:
+            encoded = self.names[key] = pdfdocEnc(PDFName(key))
+        return encoded
+
+    def number(self, element: float) -> bytes:
+        written: str = fp_str(element)
+        return written.encode("latin-1")
+
+    def reference(self, element: Any) -> bytes:
+        try:
+            return b"%d %d R" % self.numbers[element.name]
+        except KeyError:
+            raise KeyError(f"forward reference to {element.name!r} not resolved upon "
+                           "final formatting") from None
+
+    def dictionary(self, element: Any) -> bytes:
+        return self.entries(element.dict, element.multiline == "forced")
+
+    def entries(self, entries: dict[str, Any], one_per_line: bool = False) -> bytes:
+        keys = list(entries)
+        if not isinstance(entries, OrderedDict):
+            keys.sort()
+        lines = [self.name(key) + b" " + self(entries[key]) for key in keys]
+        if one_per_line:
+            return b"<<\n" + b"\n ".join(lines) + b"\n>>"
+        for i in reversed(range(6, len(lines), 6)):  # a line break every six entries
+            lines.insert(i, b"\n ")
+        return b"<<\n" + b" ".join(lines) + b"\n>>"
+
+    def array(self, element: Any) -> bytes:
+        items = [self(item) for item in element.sequence]
+        if element.multiline == "forced":
+            return b"[ " + b"\n ".join(items) + b" ]"
+        for i in reversed(range(10, len(items), 10)):  # a line break every ten items
+            items.insert(i, b"\n ")
+        return b"[ " + b" ".join(items) + b" ]"
+
+    def annotation(self, element: Any) -> bytes:
+        return self.dictionary(element.Dict())
+
+    def outline_entry(self, element: Any) -> bytes:
+        entries = {"Title": PDFString(element.Title), "Parent": element.Parent,
+                   "Dest": element.Dest}
+        for key in ("Prev", "Next", "First", "Last", "Count"):
+            value = getattr(element, key)
+            if value is not None:
+                entries[key] = value
+        return self.entries(entries)
+
+    def destination(self, element: Any) -> bytes:
+        kind, page = element.fmt, element.page
+        if kind is None or page is None:  # reportlab's own message
+            return bytes(element.format(self.document))
+        kind.page = page
+        handler = self.by_type.get(type(kind))
+        return handler(kind) if handler is not None else bytes(kind.format(self.document))
+
+    def destination_xyz(self, element: Any) -> bytes:
+        return self.array(PDFArray([self.document.Reference(element.page),
+                                    PDFName(element.typename), element.left, element.top,
+                                    element.zoom]))
+
+    def resources(self, element: Any) -> bytes:
+        entries: dict[str, Any] = {}
+        for key in element.dict_attributes:
+            value = getattr(element, key)
+            if not isinstance(value, dict):
+                entries[key] = value
+            elif value:
+                entries[key] = PDFDictionary(value)
+        procedures = element.ProcSet
+        if not isSeq(procedures):
+            entries["ProcSet"] = procedures
+        elif procedures:
+            entries["ProcSet"] = PDFArray(procedures)
+        return self.entries(entries)
+
+    def catalog(self, element: Any) -> bytes:
+        element.check_format(self.document)
+        entries = {}
+        for key, default in element.__Defaults__.items():
+            value = getattr(element, key, default)
+            if value is not None:
+                entries[key] = value
+        for key in element.__NoDefault__:
+            value = getattr(element, key, None)
+            if value is not None:
+                entries[key] = value
+        for key in element.__Refs__:
+            if key in entries:
+                entries[key] = self.document.Reference(entries[key])
+        return self.entries(entries)
+
+    def stream(self, element: Any) -> bytes:
+        entries = dict(element.dictionary.dict)
+        content = element.content
+        if content is None:
+            raise ValueError("stream content not set")
+        filters = element.filters
+        if filters is None:
+            filters = self.document.defaultStreamFilters
+        if filters is not None and "Filter" not in entries:
+            names: list[str] = []
+            for kind in reversed(list(filters)):
+                content = kind.encode(content)
+                names.insert(0, PDFName(kind.pdfname))
+            entries["Filter"] = PDFArray(names)
+        content = self.document.encrypt.encode(content)
+        body = self(content)
+        entries["Length"] = len(content)
+        return self.entries(entries) + b"\nstream\n" + body + b"endstream\n"
+
+    def form(self, element: Any) -> bytes:
+        """`PDFFormXObject.format`, which sets the form's box, stream and resources."""
+        if element.Annots:
+            return bytes(element.format(self.document))  # reportlab's own refusal
+        element.Annots = None
+        element.BBox = element.BBox or PDFArray([element.lowerx, element.lowery,
+                                                 element.upperx, element.uppery])
+        element.Matrix = element.Matrix or PDFArray([1, 0, 0, 1, 0, 0])
+        if not element.Contents:
+            if not element.stream:
+                return bytes(element.format(self.document))  # reportlab's test stream
+            contents = PDFStream()
+            contents.content = element.stream
+            contents.__Comment__ = "xobject form stream"
+            element.Contents = contents
+        if not element.Resources:
+            resources = PDFResourceDictionary()
+            resources.basicFonts()
+            if element.hasImages:
+                resources.allProcs()
+            else:
+                resources.basicProcs()
+            if element.XObjects:
+                resources.XObject = element.XObjects
+            element.Resources = resources
+        if element.compression:
+            element.Contents.filters = ([PDFBase85Encode, PDFZCompress] if rl_config.useA85
+                                        else [PDFZCompress])
+        entries = element.Contents.dictionary
+        entries["Type"] = PDFName("XObject")
+        entries["Subtype"] = PDFName("Form")
+        entries["FormType"] = 1
+        entries["BBox"] = element.BBox
+        entries["Matrix"] = element.Matrix
+        entries["Resources"] = element.Resources
+        return self(element.Contents, toplevel=True)
+
+
+#: Distinct strings an object formatter keeps encoded, at most (names and the like
+#: repeat; a long report's many distinct strings need not all be kept).
+_MOST_STRINGS_KEPT = 10_000
+#: The longest string kept: names and numbers repeat, a stream given as text does not.
+_LONGEST_STRING_KEPT = 64
 
 
 def set_annotation_entries(annotation: Any, struct_parent: int, contents: str) -> None:
@@ -752,7 +1045,7 @@ def plain_text_fragments(text: str, style: Any) -> tuple[str, list[Any]] | None:
     `Paragraph` parses every text with an HTMLParser made for it, the same for plain
     text as for markup. Plain text parses to one fragment that differs from another
     style's only by the text: that fragment is parsed once for the style's font, size
-    and colour (by reportlab, from a probe) and copied (`ABag.clone`) with the text,
+    and colour (by reportlab, from a probe) and copied (its `__dict__`) with the text,
     which `cleanBlockQuotedText` cleans as `Paragraph` does. It is given as
     `Paragraph`'s documented `frags` argument; the fragment's attributes are not.
     """
@@ -763,8 +1056,13 @@ def plain_text_fragments(text: str, style: Any) -> tuple[str, list[Any]] | None:
         return None
     probe = _plain_fragment(style.fontName, ps2tt(style.fontName), style.fontSize,
                             style.textColor)
-    # Each fragment its own lists, as each paragraph's parse gives them.
-    return cleaned, [probe.clone(text=cleaned, link=[], us_lines=[])]
+    # A copy of the probe's attributes (what `ABag.clone` copies, without the keyword
+    # call that makes it four times as long), each fragment with its own lists, as each
+    # paragraph's parse gives them.
+    fragment = object.__new__(type(probe))
+    fragment.__dict__.update(probe.__dict__)
+    fragment.text, fragment.link, fragment.us_lines = cleaned, [], []
+    return cleaned, [fragment]
 
 
 _ZERO_WIDTH_SPACE = "\u200b"
@@ -775,6 +1073,11 @@ def _is_clean(text: str) -> bool:
     single spaces, and it neither starts nor ends with a space (nor a zero-width one, which
     reportlab strips from a line's ends). A no-break space fails the test: reportlab does
     not part words at one, where `str.split` does."""
+    if text.isprintable():
+        # No whitespace but the space (every other one is unprintable), nor a zero-width
+        # space: clean unless two spaces meet or one stands at an end. One pass in C,
+        # where splitting and joining the text made a string of each of its words.
+        return "  " not in text and text[:1] != " " and text[-1:] != " "
     return text == " ".join(text.split()) and not (text.startswith(_ZERO_WIDTH_SPACE)
                                                    or text.endswith(_ZERO_WIDTH_SPACE))
 

@@ -36,6 +36,7 @@ from reportlab.pdfbase.pdfdoc import XMP, PDFDictionary
 from reportexport.exporters.pdf.reportlab_compat import (
     AnnotationHookCanvas,
     Trailer,
+    TrueRiseTextObject,
     WrittenDocument,
     compress_last_page,
     page_name,
@@ -94,35 +95,43 @@ class Element:
         return [*self.kids, *self.notes] if self.notes else self.kids
 
     def written(self, parent: int, page_refs: list[bytes], document: Any) -> bytes:
-        """The element as a PDF dictionary, its parent being object number `parent`."""
-        out = [b"<< /Type /StructElem /S /%s /P %d 0 R" % (self.role.encode("ascii"), parent)]
-        page = next((kid >> 16 for kid in self.kids if isinstance(kid, int)), None)
+        """The element as a PDF dictionary, its parent being object number `parent`.
+
+        Written for each of a long report's elements (as many as its paragraphs):
+        the common cases (kids on the element's page, no attribute) take no turn
+        through the rarer ones."""
+        page = None
+        for kid in self.kids:  # the page of its first marked content
+            if isinstance(kid, int):
+                page = kid >> 16
+                break
+        out = b"<< /Type /StructElem /S /%s /P %d 0 R" % (self.role.encode("ascii"), parent)
         if page is not None:
-            out.append(b" /Pg " + page_refs[page])
+            out += b" /Pg " + page_refs[page]
         kids: list[bytes] = []
         for kid in self.children():
-            if isinstance(kid, Element):
+            if isinstance(kid, int):
+                kids.append(b"%d" % (kid & 0xFFFF) if kid >> 16 == page else
+                            b"<< /Type /MCR /Pg %s /MCID %d >>" % (page_refs[kid >> 16],
+                                                                   kid & 0xFFFF))
+            elif isinstance(kid, Element):
                 kids.append(b"%d 0 R" % kid.number)
-            elif isinstance(kid, int):
-                kid_page, mcid = kid >> 16, kid & 0xFFFF
-                kids.append(b"%d" % mcid if kid_page == page else
-                            b"<< /Type /MCR /Pg %s /MCID %d >>" % (page_refs[kid_page], mcid))
             else:
                 kids.append(b"<< /Type /OBJR /Obj %s /Pg %s >>"
                             % (pdf_object_reference(document, kid.reference),
                                page_refs[kid.page]))
-        out += [b" /K ", kids[0] if len(kids) == 1 else b"[" + b" ".join(kids) + b"]"]
-        for key, value in ((b"Alt", self.alt), (b"Lang", self.lang),
-                           (b"ActualText", self.actual_text)):
-            if value is not None:
-                out += [b" /", key, b" ", pdf_string(document, value)]
+        out += b" /K " + (kids[0] if len(kids) == 1 else b"[" + b" ".join(kids) + b"]")
+        if self.alt is not None or self.lang is not None or self.actual_text is not None:
+            for key, value in ((b"Alt", self.alt), (b"Lang", self.lang),
+                               (b"ActualText", self.actual_text)):
+                if value is not None:
+                    out += b" /" + key + b" " + pdf_string(document, value)
         if self.scope is not None:
-            out.append(b" /A << /O /Table /Scope /%s >>" % self.scope.encode("ascii"))
+            out += b" /A << /O /Table /Scope /%s >>" % self.scope.encode("ascii")
         elif self.bbox is not None:
             box = b" ".join(b"%.2f" % v for v in self.bbox)
-            out.append(b" /A << /O /Layout /BBox [%s] >>" % box)
-        out.append(b" >>")
-        return b"".join(out)
+            out += b" /A << /O /Layout /BBox [%s] >>" % box
+        return out + b" >>"
 
 
 class _LinkTrail:
@@ -312,7 +321,9 @@ class TaggingCanvas(AnnotationHookCanvas):
         return f"EMC {self._open(span)} {code} EMC {self._open(current)}"
 
     def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> Any:
-        text_object = ShapedTextObject(self, x, y, direction=direction)
+        # Only a text with shaped pieces to say needs each string's operators wrapped.
+        kind = ShapedTextObject if self.fallback_words else TrueRiseTextObject
+        text_object = kind(self, x, y, direction=direction)
         element = self._text
         if element is not None and self._text_object is None:
             self._text_object = text_object
@@ -422,6 +433,7 @@ class TaggingCanvas(AnnotationHookCanvas):
         self._mark_document()
         super().save()
         self._append_structure()
+        self.forget_written()
 
     def _mark_document(self) -> None:
         """Before reportlab writes the file: what pages and catalog say of the tags."""
@@ -469,10 +481,11 @@ class TaggingCanvas(AnnotationHookCanvas):
         stack = [(self.structure, root_number)]
         while stack:
             element, parent = stack.pop()
-            element.number = root_number + 1 + len(order)
+            number = element.number = root_number + 1 + len(order)
             order.append((element, parent))
-            stack.extend((kid, element.number) for kid in reversed(element.children())
-                         if isinstance(kid, Element))
+            for kid in reversed(element.children()):
+                if isinstance(kid, Element):
+                    stack.append((kid, number))
         return order
 
     def _root(self, page_count: int) -> bytes:

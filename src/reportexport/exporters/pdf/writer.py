@@ -38,6 +38,7 @@ from reportexport.exporters.pdf.figures import figure_flowables
 from reportexport.exporters.pdf.flowables import (
     Ink,
     KeptAnchor,
+    Leader,
     ListItem,
     PageAnchor,
     RuledParagraph,
@@ -122,6 +123,7 @@ PROGRESS_SECONDS = 1.0
 LOGO_WIDTH, LOGO_HEIGHT, LOGO_GAP = 40 * mm, 14 * mm, 6 * mm  # the cover's logo: its box
 LOGO_PLATE_PAD = 2 * mm  # the light plate's margin around a logo the band would hide
 BODY_TEMPLATE, LANDSCAPE_TEMPLATE = "body", "landscape"  # the body pages' templates
+FOOTER_DROP = 12 * mm  # the footer's baseline below the text frame's foot
 
 
 class _Styles:
@@ -378,6 +380,9 @@ class _BriefCanvas(TaggingCanvas):
         self.heading_pages: dict[str, int] = {}
         self.numbered_pages: list[int] = []
         self.contents_numbers: dict[int, list[tuple[str, float, float]]] = {}
+        self._leaders: list[tuple[Leader, tuple[float, float], tuple[float, float]]] = []
+        #: The form of each page size's furniture, by name (`_PageFurniture.draw`).
+        self.furniture_forms: dict[str, _PageFurniture] = {}
         self._footer_style = footer
         self._contents_style = contents
         # The one build time (source date or SOURCE_DATE_EPOCH), not the clock
@@ -388,6 +393,31 @@ class _BriefCanvas(TaggingCanvas):
     def contents_number(self, key: str, x: float, y: float) -> None:
         """Show the page of heading `key` here (page coordinates), once it is known."""
         self.contents_numbers.setdefault(self.getPageNumber(), []).append((key, x, y))
+
+    def contents_leader(self, leader: Leader, start: tuple[float, float],
+                        end: tuple[float, float]) -> None:
+        """Draw `leader` from `start` to `end` (page coordinates) at the page's end, where
+        the page's leaders share their graphics state, rather than each setting it."""
+        self._leaders.append((leader, start, end))
+
+    def showPage(self) -> None:
+        self._draw_contents_leaders()
+        super().showPage()
+
+    def _draw_contents_leaders(self) -> None:
+        """At the end of a page: its contents' leaders, a layout artifact."""
+        if not self._leaders:
+            return
+        self.begin_page()
+        self.saveState()
+        drawn: Leader | None = None
+        for leader, (x0, y0), (x1, y1) in self._leaders:
+            if leader != drawn:
+                leader.set_on(self)
+                drawn = leader
+            self.line(x0, y0, x1, y1)
+        self.restoreState()
+        self._leaders.clear()
 
     def place_contents_numbers(self) -> None:
         """At the end of a page: refer to the form that will hold its contents numbers.
@@ -411,6 +441,10 @@ class _BriefCanvas(TaggingCanvas):
     def save(self) -> None:
         # doc.build ends every page with showPage: the counter is one past the last page.
         total = self.getPageNumber() - 1
+        for name, furniture in self.furniture_forms.items():
+            self.beginForm(name, 0, 0, furniture.width, furniture.height)
+            furniture.furniture(self)
+            self.endForm()
         font, size, colour = self._footer_style
         for number in self.numbered_pages:
             self._define_number_form(
@@ -805,7 +839,7 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
         _story(Document.of(report), theme, st, text, document), [CarriedNotes()])))
     meta = report.metadata
     when = build_time(report)
-    page = _PageFurniture(report, theme, st, say)
+    page = _PageFurniture(report, theme, st, say, f"furniture-{BODY_TEMPLATE}")
     margins = theme.page.margins_mm
     cover_frame = Frame(0, 0, page.width, page.height, id="cover", leftPadding=0,
                         rightPadding=0, topPadding=0, bottomPadding=0)
@@ -825,7 +859,8 @@ def write_pdf(report: Report, theme: Theme, destination: Path,
         PageTemplate("cover", frames=[cover_frame],
                      onPage=lambda canvas, doc: canvas.begin_page()),
         _body_template(BODY_TEMPLATE, page, notes, text, mark_font, st),
-        _body_template(LANDSCAPE_TEMPLATE, _PageFurniture(report, theme.turned(), st, say),
+        _body_template(LANDSCAPE_TEMPLATE, _PageFurniture(report, theme.turned(), st, say,
+                                                          f"furniture-{LANDSCAPE_TEMPLATE}"),
                        notes, text, mark_font, st),
     ])
     contents = (head.regular, st.toc[0].fontSize, st.body.textColor)
@@ -899,8 +934,9 @@ class _PageFurniture:
     the running head and its rule, the footer's rule, publisher and page number."""
 
     def __init__(self, report: Report, theme: Theme, st: _Styles,
-                 say: Callable[[str], None] | None) -> None:
+                 say: Callable[[str], None] | None, form: str) -> None:
         margins = theme.page.margins_mm
+        self.form = form  # the name of the form of its running head, rules and publisher
         self.width, self.height = theme.page.width_mm * mm, theme.page.height_mm * mm
         self.left, self.right = margins.left * mm, margins.right * mm
         self.top, self.bottom = margins.top * mm, margins.bottom * mm
@@ -918,25 +954,34 @@ class _PageFurniture:
         self.say, self.said = say, time.monotonic()
 
     def draw(self, canvas: Any, doc: Any) -> None:
-        """The onPage of the body's pages; says how far layout has got, now and then."""
+        """The onPage of the body's pages; says how far layout has got, now and then.
+
+        The running head, the rules and the publisher are the same on every page of
+        this size: one form, drawn once when the document is saved (`furniture`),
+        which each page shows, as it shows its own number's form."""
         if self.say is not None and time.monotonic() - self.said >= PROGRESS_SECONDS:
             self.said = time.monotonic()
             self.say(f"{canvas.getPageNumber()} pages laid out")
         canvas.begin_page()
         canvas.saveState()
         with canvas.pagination():
-            canvas.setFont(self.font, self.size)
-            canvas.setFillColor(self.colour)
-            y = self.height - self.top + 10 * mm
-            draw_string(canvas, self.left, y, self.running_head)
-            canvas.setStrokeColor(self.rule)
-            canvas.setLineWidth(0.5)
-            canvas.line(self.left, y - 2.5 * mm, self.width - self.right, y - 2.5 * mm)
-            y = self.bottom - 12 * mm
-            canvas.line(self.left, y + 4.5 * mm, self.width - self.right, y + 4.5 * mm)
-            draw_string(canvas, self.left, y, self.publisher)
+            canvas.furniture_forms.setdefault(self.form, self)
+            canvas.doForm(self.form)
             number = canvas.getPageNumber()
             canvas.numbered_pages.append(number)
-            canvas.translate(self.width - self.right, y)
+            canvas.translate(self.width - self.right, self.bottom - FOOTER_DROP)
             canvas.doForm(f"page-{number}")
         canvas.restoreState()
+
+    def furniture(self, canvas: Any) -> None:
+        """What every body page of this size shows outside its frame but its number."""
+        canvas.setFont(self.font, self.size)
+        canvas.setFillColor(self.colour)
+        y = self.height - self.top + 10 * mm
+        draw_string(canvas, self.left, y, self.running_head)
+        canvas.setStrokeColor(self.rule)
+        canvas.setLineWidth(0.5)
+        canvas.line(self.left, y - 2.5 * mm, self.width - self.right, y - 2.5 * mm)
+        y = self.bottom - FOOTER_DROP
+        canvas.line(self.left, y + 4.5 * mm, self.width - self.right, y + 4.5 * mm)
+        draw_string(canvas, self.left, y, self.publisher)
