@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import functools
 import itertools
+import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +64,8 @@ Inlines = tuple[Inline, ...]
 
 def plain(content: Inlines) -> str:
     """The words of `content` without their markup or notes, as the running text reads."""
+    if len(content) == 1 and isinstance(content[0], Text):  # most runs: one plain text
+        return content[0].text
     return "".join(node.text if isinstance(node, Text)
                    else "" if isinstance(node, Note) else plain(node.content)
                    for node in content)
@@ -331,8 +334,16 @@ class Report:
         all held: a long report's text is many megabytes). Kept: the load's check,
         the build's and each edition ask, and a worker receives it with the report."""
         used: set[str] = set()
+        known_ascii = b""  # the ASCII characters among them, which most text is made of
         for _, text in self.texts():
-            used.update(text)
+            # Those known are dropped from the text's UTF-8 bytes (ASCII bytes stand for
+            # themselves there, and in no other character's bytes): only the rest is looked at.
+            rest = text.encode("utf-8", "surrogatepass").translate(None, known_ascii)
+            if rest:
+                count = len(used)
+                used.update(rest.decode("utf-8", "surrogatepass"))
+                if len(used) != count:
+                    known_ascii = bytes(sorted(ord(char) for char in used if char.isascii()))
         return frozenset(used)
 
     def texts(self) -> Iterator[tuple[Section | None, str]]:
@@ -402,7 +413,8 @@ def walk_sections(sections: tuple[Section, ...], level: int = 1
     """`sections` and their subsections with their levels, in reading order."""
     for section in sections:
         yield level, section
-        yield from walk_sections(section.sections, level + 1)
+        if section.sections:  # most have none: no generator made for them
+            yield from walk_sections(section.sections, level + 1)
 
 
 def map_content(block: Block, change: Callable[[Inlines], Inlines]) -> Block:
@@ -412,8 +424,9 @@ def map_content(block: Block, change: Callable[[Inlines], Inlines]) -> Block:
     order: `block_content` lists the runs through it, `number_notes` numbers by it.
     Every kind is named (assert_never): one it does not know is refused, not taken for a list."""
     match block:
-        case Paragraph():
-            return Paragraph(change(block.content))
+        case Paragraph():  # most blocks: kept when its run is (a loaded report's notes)
+            content = change(block.content)
+            return block if content is block.content else Paragraph(content)
         case Quote():
             text = change(block.text)
             return Quote(text, None if block.attribution is None else change(block.attribution))
@@ -456,6 +469,8 @@ def block_content(block: Block) -> tuple[Inlines, ...]:
     if isinstance(block, Callout):  # its title, then its blocks' runs (figures' alt texts)
         return (*(() if block.title is None else (block.title,)),
                 *(run for inner in block.blocks for run in block_content(inner)))
+    if isinstance(block, Paragraph):  # most blocks: one run
+        return (block.content,)
     runs: list[Inlines] = [(Text(block.alt),)] if isinstance(block, Figure) else []
 
     def gather(content: Inlines) -> Inlines:
@@ -491,8 +506,11 @@ def map_report(report: Report, change: Callable[[Inlines], Inlines]) -> Report:
 
     def section(sect: Section) -> Section:
         blocks = tuple(map_content(block, change) for block in sect.blocks)
-        return dataclasses.replace(sect, blocks=blocks,
-                                   sections=tuple(section(child) for child in sect.sections))
+        sections = tuple(section(child) for child in sect.sections)
+        if all(map(operator.is_, blocks, sect.blocks)) and all(
+                map(operator.is_, sections, sect.sections)):
+            return sect  # nothing in it changed: kept, not copied
+        return dataclasses.replace(sect, blocks=blocks, sections=sections)
 
     lead = tuple(Paragraph(change(paragraph.content)) for paragraph in report.lead)
     front, body, appendices = (tuple(section(sect) for sect in part) for part in report.parts)
@@ -502,5 +520,8 @@ def map_report(report: Report, change: Callable[[Inlines], Inlines]) -> Report:
 
 def block_texts(block: Block) -> tuple[str, ...]:
     """Every piece of text a block shows, its notes' texts included."""
-    return tuple(text for content in block_content(block)
-                 for text in (plain(content), *(plain(note.content) for note in notes(content))))
+    texts: list[str] = []
+    for content in block_content(block):
+        texts.append(plain(content))
+        texts.extend(plain(note.content) for note in notes(content))
+    return tuple(texts)

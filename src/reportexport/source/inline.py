@@ -67,8 +67,14 @@ _UNREADABLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Co", "C
 _BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
+#: Text whose first character past any spaces is a visible ASCII one: readable.
+_OPENS_VISIBLY = re.compile(r"\s*[!-~]")
+
+
 def readable(words: str) -> bool:
     """Whether `words` hold a character that shows: a link needs one to have a name."""
+    if _OPENS_VISIBLY.match(words):  # most text, told by its first character
+        return True
     return any(not char.isspace() and char not in _BLANK_CHARACTERS
                and unicodedata.category(char) not in _UNREADABLE_CATEGORIES
                for char in words)
@@ -101,7 +107,7 @@ def parse(text: str, number: Callable[[], int] = lambda: 0) -> Inlines:
     `number` gives each note its number, called in the order of `text`; the loader
     leaves them 0 and numbers the whole report's at once (model.number_notes).
     """
-    if not any(mark in text for mark in "*_[<\\"):
+    if not ("*" in text or "_" in text or "[" in text or "<" in text or "\\" in text):
         return (Text(text),) if text else ()  # nothing that could be markup
     env: dict[str, Any] = {}
     [token] = _parser().parseInline(text, env)

@@ -111,34 +111,47 @@ def _is_mark(char: str) -> bool:
     return unicodedata.category(char).startswith("M")
 
 
-def _compose_all(data: Any) -> Any:
-    """Every string of the parsed source composed (see `compose`), in place."""
-    if isinstance(data, str):
-        return compose(data)
-    if isinstance(data, dict):
-        for key, value in data.items():
-            data[key] = _compose_all(value)
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            data[i] = _compose_all(value)
-    return data
+def _composed_strings(located: LocatedData) -> list[tuple[DataPath, str]]:
+    """Every string of the parsed source composed (see `compose`) in place, with its path,
+    in document order."""
+    strings = located_strings(located.data)
+    for i, (path, text) in enumerate(strings):
+        composed = compose(text)
+        if composed is not text:  # rare: most text is composed as typed
+            strings[i] = (path, composed)
+            if not path:
+                located.data = composed
+                continue
+            parent = located.data
+            for part in path[:-1]:
+                parent = parent[part]
+            parent[path[-1]] = composed
+    return strings
 
 
 def located_strings(data: Any, path: DataPath = ()) -> list[tuple[DataPath, str]]:
     """Every string in the parsed source, with its path, in document order."""
+    found: list[tuple[DataPath, str]] = []
+    _gather_strings(data, path, found)
+    return found
+
+
+def _gather_strings(data: Any, path: DataPath, found: list[tuple[DataPath, str]]) -> None:
     if isinstance(data, str):
-        return [(path, data)]
-    if isinstance(data, dict):
-        return [item for key, value in data.items()
-                for item in located_strings(value, (*path, key))]
-    if isinstance(data, list):
-        return [item for i, value in enumerate(data) for item in located_strings(value, (*path, i))]
-    return []
+        found.append((path, data))
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            _gather_strings(value, (*path, key), found)
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            _gather_strings(value, (*path, i), found)
 
 
 def _xml_problems(located: LocatedData, strings: list[tuple[DataPath, str]]) -> list[Problem]:
     problems = []
     for path, text in strings:
+        if text.isprintable():  # every character XML or HTML forbids is unprintable
+            continue
         match = _XML_FORBIDDEN.search(text)
         if match:
             code = ord(match.group())
@@ -304,7 +317,22 @@ def _invisible_problems(located: LocatedData, strings: list[tuple[DataPath, str]
     return [located.problem(path, "has no character a reader can see (only zero-width, "
                                   "format or combining characters): write its words")
             for path, text in strings
-            if text.strip() and "rows" not in path and not inline.readable(text)]
+            if not inline.readable(text) and text.strip() and "rows" not in path]
+
+
+#: No text of fewer characters is too long, and no other last key of a path has a limit.
+_SHORTEST_LIMIT = min(limit for limit, _, _ in TEXT_LIMITS.values())
+_LIMITED_KEYS = frozenset(shape[-1] for shape in TEXT_LIMITS)
+
+
+def _text_limits(path: DataPath) -> tuple[int, str, str] | None:
+    """The limit (TEXT_LIMITS) of the text at `path`, if it has one."""
+    if path and isinstance(path[-1], str) and path[-1] not in _LIMITED_KEYS:
+        return None
+    shape = tuple(key for key in path if isinstance(key, str))
+    if shape[:1] and shape[0] in SECTION_PARTS and shape[-1:] == ("title",):
+        shape = ("sections", "title")  # a nested section's title is a heading too
+    return TEXT_LIMITS.get(shape)
 
 
 def _length_problems(located: LocatedData, strings: list[tuple[DataPath, str]]
@@ -312,12 +340,9 @@ def _length_problems(located: LocatedData, strings: list[tuple[DataPath, str]]
     """Texts longer than a page can set (TEXT_LIMITS), and more facts than a cover holds."""
     problems: list[Problem] = []
     for path, text in strings:
-        shape = tuple(key for key in path if isinstance(key, str))
-        if shape[:1] and shape[0] in SECTION_PARTS and shape[-1:] == ("title",):
-            shape = ("sections", "title")  # a nested section's title is a heading too
-        if shape not in TEXT_LIMITS:
+        if len(text) <= _SHORTEST_LIMIT or (limits := _text_limits(path)) is None:
             continue
-        limit, one, many = TEXT_LIMITS[shape]
+        limit, one, many = limits
         if len(text) > limit:
             problems.append(located.problem(
                 path, f"{one} of {len(text):,} characters; {many} are at most "
@@ -356,17 +381,19 @@ class _RichTextReader:
         self.problems: list[Problem] = []
         self.references: list[tuple[DataPath, str]] = []  # cross-references to check
         self.tables = self.figures = self.callouts = 0  # numbered in reading order
+        self.marked_up = False  # whether some text is more than plain text (notes, links)
 
     def __call__(self, path: DataPath) -> Inlines:
         text = _at(self.located.data, path)
-        if text is None or (isinstance(text, str) and not text.strip()):
+        if not isinstance(text, str):
+            if isinstance(text, int | float) and not isinstance(text, bool):
+                return (Text(self.located.numerals.get(path, str(text))),)  # a cell: as written
+            return ()  # an empty table cell, or another shape (the schema said so already)
+        stripped = text.strip()
+        if not stripped:
             return ()  # an empty table cell (the schema allows nothing else to be empty)
-        if isinstance(text, int | float) and not isinstance(text, bool):
-            return (Text(self.located.numerals.get(path, str(text))),)  # a cell: as written
-        if not isinstance(text, str):  # another shape: the schema said so already
-            return ()
         try:
-            content = inline.parse(text.strip())
+            content = inline.parse(stripped)
         except inline.MarkupError as exc:
             searched: dict[str, int] = {}  # for each markup, where the next search for it starts
             for error in exc.all:
@@ -376,7 +403,10 @@ class _RichTextReader:
                     searched[error.markup] = text.find(error.markup, max(offset, 0)) + 1
                 self.problems.append(self.located.problem_in_text(path, text, offset,
                                                                   str(error)))
-            return (Text(text.strip()),)
+            return (Text(stripped),)
+        if len(content) == 1 and isinstance(content[0], Text):
+            return content  # plain text, most of it: no reference, no note
+        self.marked_up = True
         self.references += [(path, ref.target_id) for ref in cross_references(content)]
         return content
 
@@ -521,15 +551,16 @@ def _figure(data: dict[str, Any], path: DataPath, rich: _RichTextReader) -> Figu
 def _section(data: Any, path: DataPath, rich: _RichTextReader) -> Section | None:
     if not isinstance(data, dict):
         return None
-    blocks = (_block(b, (*path, "blocks", i), rich) for i, b in enumerate(_items(data, "blocks")))
-    sections = (_section(s, (*path, "sections", i), rich)
-                for i, s in enumerate(_items(data, "sections")))
+    blocks = [block for i, item in enumerate(_items(data, "blocks"))
+              if (block := _block(item, (*path, "blocks", i), rich)) is not None]
+    sections = [section for i, item in enumerate(_items(data, "sections"))
+                if (section := _section(item, (*path, "sections", i), rich)) is not None]
     sid = data.get("id")
     return Section(
         id=sid if isinstance(sid, str) else "",
         title=_text(data, "title"),
-        blocks=tuple(b for b in blocks if b is not None),
-        sections=tuple(s for s in sections if s is not None),
+        blocks=tuple(blocks),
+        sections=tuple(sections),
         new_page=data.get("new_page") is True,
         landscape=data.get("landscape") is True,
     )
@@ -637,11 +668,11 @@ def check_source(file: Path) -> tuple[Report, LocatedData, list[Problem]]:
     """
     located = load_yaml(file)
     # Every edition then carries a letter and its accent as one character, which every
-    # font that has the letter draws (the heading font may lack the bare accent).
-    located.data = _compose_all(located.data)
+    # font that has the letter draws (the heading font may lack the bare accent). The
+    # strings are gathered once for every check of every text.
+    strings = _composed_strings(located)
     # Every stage runs, whatever the stages before found: one pass reports every problem.
     problems = schema.check(located, "report")
-    strings = located_strings(located.data)  # walked once for both checks of every text
     problems += (_xml_problems(located, strings) + _section_problems(located)
                  + _length_problems(located, strings) + _isbn_problems(located)
                  + _invisible_problems(located, strings))
@@ -655,10 +686,13 @@ def check_source(file: Path) -> tuple[Report, LocatedData, list[Problem]]:
     # Read in reading order, which numbers the tables and figures.
     front, body, appendices = (_part(data, part, rich) for part in SECTION_PARTS)
     metadata = replace(metadata, logo=_logo(located, problems))
-    report = number_notes(Report(metadata, body, lead, front, appendices))
-    rich.check_references({section.id for _, section in report.walk() if section.id}
-                          | {block.id for block in report_blocks(report)
-                             if isinstance(block, Table | Figure) and block.id})
+    report = Report(metadata, body, lead, front, appendices)
+    if rich.marked_up:  # else there is no note to number
+        report = number_notes(report)
+    if rich.references:  # else no id needs gathering
+        rich.check_references({section.id for _, section in report.walk() if section.id}
+                              | {block.id for block in report_blocks(report)
+                                 if isinstance(block, Table | Figure) and block.id})
     problems += rich.problems + _empty_list_problems(located, report)
     return report, located, problems
 
@@ -667,10 +701,13 @@ def _empty_list_problems(located: LocatedData, report: Report) -> list[Problem]:
     """A list of tables (or figures) the metadata asks for where the report has none:
     a heading over nothing (and an e-book navigation list EPUBCheck refuses)."""
     kinds = {"tables": Table, "figures": Figure}
+    asked = [(i, kind) for i, kind in enumerate(_items(_at(located.data, ("metadata",)), "lists"))
+             if kind in kinds]
+    if not asked:  # most reports: no need to look through the blocks
+        return []
     present = {kind for kind, block_type in kinds.items()
                if any(isinstance(block, block_type) for block in report_blocks(report))}
     return [located.problem(("metadata", "lists", i),
                             f"a list of {kind} is asked for, but the report has no "
                             f"{kind.removesuffix('s')}: leave '{kind}' out")
-            for i, kind in enumerate(_items(_at(located.data, ("metadata",)), "lists"))
-            if kind in kinds and kind not in present]
+            for i, kind in asked if kind not in present]

@@ -90,7 +90,7 @@ def _as_text_hint(value: Any, written: str | None) -> str:
 
 
 def _found(value: Any, path: tuple[str | int, ...], located: LocatedData) -> str:
-    written = located.written.get(path) or located.numerals.get(path)
+    written = located.places.written.get(path) or located.numerals.get(path)
     if written is None and isinstance(value, int | float) and not isinstance(value, bool):
         written = str(value)
     return _describe(value, written) + _as_text_hint(value, written)
@@ -183,7 +183,7 @@ def _problems_for(error: Any, name: str, located: LocatedData) -> list[Problem]:
         return [located.problem(path, f"expected {' or '.join(names)}, found {found}")]
     if kind == "enum":  # the options say it better than a custom message
         found = _found(error.instance, path, located)
-        written = located.written.get(path) or located.numerals.get(path)
+        written = located.places.written.get(path) or located.numerals.get(path)
         if written not in [str(option) for option in schema["enum"]]:
             found = found.split("; to keep it as text")[0]  # quoted, it is no option either
         return [located.problem(path, _enum_message(error.instance, schema["enum"], found))]
@@ -227,7 +227,8 @@ def _comma_hint(mapping: Any, key: str, path: tuple[str | int, ...],
                 located: LocatedData) -> str:
     """For `{label: Districts, value: A, B, C}`: the commas cut the value, and B and C
     became keys without values. Say so, with the value to write, quoted."""
-    if path not in located.flow or not isinstance(mapping, dict) or mapping.get(key) is not None:
+    if (path not in located.places.flow or not isinstance(mapping, dict)
+            or mapping.get(key) is not None):
         return ""
     keys = list(mapping)
     start = keys.index(key)

@@ -23,6 +23,7 @@ from yaml.events import (
     MappingStartEvent,
     ScalarEvent,
     SequenceEndEvent,
+    SequenceStartEvent,
     StreamEndEvent,
 )
 from yaml.nodes import ScalarNode
@@ -61,32 +62,53 @@ DataPath = tuple[str | int, ...]
 
 
 @dataclass
-class LocatedData:
-    """Plain data read from YAML, with where each value (and each key) stands."""
+class SourcePlaces:
+    """Where each value (and each key) of a source stands, and how some were written:
+    what only messages need."""
 
-    file: Path
-    data: Any
     values: dict[DataPath, Location] = field(default_factory=dict)
     keys: dict[DataPath, Location] = field(default_factory=dict)
-    #: Numbers as written (`4.50`, not 4.5), for text that must print them so.
-    numerals: dict[DataPath, str] = field(default_factory=dict)
     #: true/false and nothing as written (`no`, `~`), for messages that quote them.
     written: dict[DataPath, str] = field(default_factory=dict)
     #: Where a mapping or list is written in flow style, `{…}` or `[…]`.
     flow: set[DataPath] = field(default_factory=set)
     #: Strings written as literal block scalars (`|`), whose lines are the file's lines.
     literal: set[DataPath] = field(default_factory=set)
+
+
+@dataclass
+class LocatedData:
+    """Plain data read from YAML, and where each value (and each key) stands."""
+
+    file: Path
+    data: Any
+    #: Numbers as written (`4.50`, not 4.5), for text that must print them so.
+    numerals: dict[DataPath, str] = field(default_factory=dict)
+    #: The text the data was read from, read again for its places when a message needs them.
+    text: str = field(default="", repr=False)
+    _places: SourcePlaces | None = field(default=None, repr=False)
     _file_lines: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def places(self) -> SourcePlaces:
+        """Where the values stand: the text read again, the first time a message asks
+        (most sources have none to give, and noting every place would slow each reading)."""
+        if self._places is None:
+            places = SourcePlaces()
+            _StrictReader(self.text, self.file, places).read(LocatedData(self.file, None))
+            self._places = places
+        return self._places
 
     def where(self, path: DataPath, *, key: bool = False) -> Location | None:
         """The location of the value at `path`, or of its nearest located parent."""
-        if key and path in self.keys:
-            return self.keys[path]
+        places = self.places
+        if key and path in places.keys:
+            return places.keys[path]
         while path:
-            if path in self.values:
-                return self.values[path]
+            if path in places.values:
+                return places.values[path]
             path = path[:-1]
-        return self.values.get(())
+        return places.values.get(())
 
     def problem(self, path: DataPath, message: str, *, key: bool = False) -> Problem:
         return Problem(self.file, self.where(path, key=key), format_path(path), message)
@@ -96,7 +118,7 @@ class LocatedData:
         the string is a literal block scalar (its lines are the file's); else where the
         string begins (a quoted or folded string's lines are not the file's)."""
         start = self.where(path)
-        if start is None or offset < 0 or path not in self.literal:
+        if start is None or offset < 0 or path not in self.places.literal:
             return self.problem(path, message)
         lines = self._lines()
         content = [i for i in range(start.line, len(lines)) if lines[i].strip()]
@@ -138,29 +160,37 @@ def _scalar_value(tag: str, text: str) -> Any:
     return text
 
 
+#: The first characters of the plain scalars YAML reads as something else than text
+#: (nothing, true/false, numbers, dates; "" for the empty scalar): PyYAML's resolver
+#: looks a scalar up by its first character, and one starting otherwise is text.
+_RESOLVED_OPENINGS = frozenset(Resolver.yaml_implicit_resolvers)
+
+
 class _Frame:
     """An open mapping or sequence while events stream in."""
 
-    __slots__ = ("container", "key", "path", "skip")
+    __slots__ = ("container", "key", "mapping", "path", "skip")
 
     def __init__(self, container: Any, path: DataPath, skip: bool = False) -> None:
         self.container = container
+        self.mapping = isinstance(container, dict)
         self.path = path
         self.key: str | None = None
         self.skip = skip  # a collection used as a mapping key: read past it
 
 
-def _place(value: Any, parent: _Frame | None, root: list[Any]) -> None:
-    """Put `value` where it stands: in its mapping under the key just read (unless that
-    key was refused: ""), at the end of its list, or as the document's root."""
-    if parent is None:
-        root.append(value)
-    elif isinstance(parent.container, dict):
-        if parent.key:
-            parent.container[parent.key] = value
-        parent.key = None
-    else:
-        parent.container.append(value)
+def _child_path(parent: _Frame, root: _Frame) -> DataPath:
+    """The path of the value about to be put in `parent`."""
+    if parent is root:
+        return ()
+    if parent.mapping:
+        assert parent.key is not None  # a value in a mapping follows its key
+        return (*parent.path, parent.key)
+    return (*parent.path, len(parent.container))
+
+
+class _Refused(Exception):
+    """Something this tool refuses, met while reading without places: read again with them."""
 
 
 class _StrictReader(_EventParser, Resolver):
@@ -168,18 +198,31 @@ class _StrictReader(_EventParser, Resolver):
 
     No node graph is built: composing nodes first would cost more time and
     memory than parsing, and expanding aliases is exactly what must not happen.
+    Without `places` (the first reading of a source), the reader notes no place
+    and stops at the first thing it refuses (`_Refused`), whose message needs them.
     """
 
-    def __init__(self, text: str, file: Path) -> None:
+    def __init__(self, text: str, file: Path, places: SourcePlaces | None) -> None:
         _make_parser(self, text)
         Resolver.__init__(self)
         self.file = file
+        self.places = places
         self.problems: list[Problem] = []
 
     def _refuse(self, mark: Any, message: str, path: str = "") -> None:
+        if self.places is None:
+            raise _Refused
         self.problems.append(Problem(self.file, _loc(mark), path, message))
 
     def _check_properties(self, event: Any) -> None:
+        """Refuse an alias, an anchor or a tag."""
+        if type(event) is AliasEvent:
+            self._refuse(
+                event.start_mark,
+                f"alias '*{event.anchor}' is not allowed: anchors and aliases are refused "
+                "(write the value out in full)",
+            )
+            return
         if event.anchor is not None:
             self._refuse(
                 event.start_mark,
@@ -201,62 +244,61 @@ class _StrictReader(_EventParser, Resolver):
         if self.check_event(StreamEndEvent):
             return False
         self.get_event()  # DocumentStart
-        stack: list[_Frame] = []
-        root: list[Any] = []
-        while True:
-            event = self._next_event()
-            if isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+        root = _Frame([], ())
+        stack = [root]
+        get_event, placed = self.get_event, self.places is not None
+        while stack:
+            event: Any = get_event()
+            kind = type(event)
+            if kind is MappingEndEvent or kind is SequenceEndEvent:
                 stack.pop()
-                if not stack:
-                    break
                 continue
-            top = stack[-1] if stack else None
-            if top is not None and top.skip:
-                if isinstance(event, CollectionStartEvent):
+            top = stack[-1]
+            if top.skip:
+                if kind is MappingStartEvent or kind is SequenceStartEvent:
                     stack.append(_Frame(None, top.path, skip=True))
                 continue
-            if isinstance(event, AliasEvent):
-                self._refuse(
-                    event.start_mark,
-                    f"alias '*{event.anchor}' is not allowed: anchors and aliases are refused "
-                    "(write the value out in full)",
-                )
-            else:
+            if kind is AliasEvent or event.anchor is not None or (
+                    event.tag is not None and event.tag != "!"):
                 self._check_properties(event)
-            if top is not None and isinstance(top.container, dict) and top.key is None:
-                self._read_key(event, top, stack, out.keys)
+            if top.mapping and top.key is None:
+                if not placed and kind is ScalarEvent and event.value not in top.container:
+                    top.key = event.value  # most keys: text given once
+                else:
+                    self._read_key(event, top, stack)
                 continue
-            if top is None:
-                path: DataPath = ()
-            elif isinstance(top.container, dict):
-                assert top.key is not None  # a value in a mapping follows its key
-                path = (*top.path, top.key)
+            if top is root:
+                stack.pop()
+            if kind is ScalarEvent and not placed:  # most values: text, read on its own
+                value = self._scalar(event)
+                if type(value) is not str and type(value) is not bool and value is not None:
+                    out.numerals[_child_path(top, root)] = event.value
             else:
-                path = (*top.path, len(top.container))
-            value = self._read_value(event, path, len(stack), out)
-            _place(value, top, root)
-            if isinstance(event, CollectionStartEvent):
-                stack.append(_Frame(value, path))
-            elif not stack:
-                break
+                value = self._read_value(event, kind, _child_path(top, root), stack, out)
+            if top.mapping:
+                if top.key:  # else a refused key's value: dropped
+                    top.container[top.key] = value
+                top.key = None
+            else:
+                top.container.append(value)
         self._end_document()
-        out.data = root[0]
+        out.data = root.container[0]
         return True
 
-    def _read_key(self, event: Event, mapping: _Frame, stack: list[_Frame],
-                  keys: dict[DataPath, Location]) -> None:
+    def _read_key(self, event: Event, mapping: _Frame, stack: list[_Frame]) -> None:
         """A key of `mapping`: text, as written (JSON keys are text, and `yes:` is no key
         named True), and not given before; else refused, and the value that follows dropped."""
-        if not isinstance(event, ScalarEvent):
+        if type(event) is not ScalarEvent:
             self._refuse(event.start_mark, "keys must be text", format_path(mapping.path))
             if isinstance(event, CollectionStartEvent):
                 stack.append(_Frame(None, mapping.path, skip=True))
             mapping.key = ""
             return
         key = event.value
-        child = (*mapping.path, key)
         if key in mapping.container:
-            first = keys[child]
+            child = (*mapping.path, key)
+            # Refused only with places (_refuse), which the first key's are among.
+            first = self.places.keys[child] if self.places is not None else Location(0, 0)
             self._refuse(
                 event.start_mark,
                 f"duplicate key '{key}' (first given at line {first.line}, "
@@ -266,30 +308,38 @@ class _StrictReader(_EventParser, Resolver):
             mapping.key = ""
         else:
             mapping.key = key
-            keys[child] = _loc(event.start_mark)
+            if self.places is not None:
+                self.places.keys[(*mapping.path, key)] = _loc(event.start_mark)
 
-    def _read_value(self, event: Event, path: DataPath, depth: int, out: LocatedData) -> Any:
-        """The value `event` starts at `path` (an empty mapping or list, for a collection;
-        None for a refused alias), its location and how it was written noted in `out`."""
+    def _read_value(self, event: Any, kind: type[Event], path: DataPath, stack: list[_Frame],
+                    out: LocatedData) -> Any:
+        """The value `event` (of type `kind`) starts at `path` (an empty mapping or list,
+        opened on `stack`, for a collection; None for a refused alias), its numeral noted in
+        `out`, its place and how it was written in `self.places`, if kept."""
+        places = self.places
         value: Any = None
-        if isinstance(event, CollectionStartEvent):
-            if depth >= MAX_DEPTH:
+        if kind is ScalarEvent:
+            value = self._scalar(event)
+            if type(value) is str:
+                pass
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                out.numerals[path] = event.value
+            elif places is not None:
+                places.written[path] = event.value
+            if places is not None and event.style == "|":
+                places.literal.add(path)
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            if len(stack) >= MAX_DEPTH:
                 raise InputError([Problem(
                     self.file, _loc(event.start_mark), "",
                     f"nested more than {MAX_DEPTH} levels deep; refusing to read further",
                 )])
-            value = {} if isinstance(event, MappingStartEvent) else []
-            if event.flow_style:
-                out.flow.add(path)
-        elif isinstance(event, ScalarEvent):
-            value = self._scalar(event)
-            if event.style == "|":
-                out.literal.add(path)
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                out.numerals[path] = event.value
-            elif value is None or isinstance(value, bool):
-                out.written[path] = event.value
-        out.values[path] = _loc(event.start_mark)
+            value = {} if kind is MappingStartEvent else []
+            stack.append(_Frame(value, path))
+            if places is not None and event.flow_style:
+                places.flow.add(path)
+        if places is not None:
+            places.values[path] = _loc(event.start_mark)
         return value
 
     def _end_document(self) -> None:
@@ -299,6 +349,8 @@ class _StrictReader(_EventParser, Resolver):
             self._refuse(extra.start_mark, "expected one YAML document, found another one")
 
     def _scalar(self, event: Any) -> Any:
+        if event.value[:1] not in _RESOLVED_OPENINGS:  # text, whatever its style
+            return event.value
         if event.implicit[0] or (event.tag is not None and event.tag != "!"):
             # Plain scalars resolve as YAML 1.1 says; explicitly tagged ones (already
             # refused) resolve as if the tag were absent.
@@ -438,11 +490,25 @@ def load_yaml(file: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> LocatedData:
     if str(file) == "-":
         file = STDIN
     text = read_text(file, max_bytes=max_bytes)
-    located = LocatedData(file, None)
+    located = LocatedData(file, None, text=text)
+    try:
+        found = _read(located, None)
+    except _Refused:  # what is refused is told with places: read again, noting them
+        located = LocatedData(file, None, text=text, _places=SourcePlaces())
+        found = _read(located, located._places)
+    if not found:
+        raise InputError([Problem(file, Location(1, 1), "", "the file is empty")])
+    return located
+
+
+def _read(located: LocatedData, places: SourcePlaces | None) -> bool:
+    """Read `located.text` into `located` (False: the text holds no document); raise
+    InputError with every problem, or _Refused when there are some and no `places`."""
+    text, file = located.text, located.file
     problems: list[Problem] = []
     try:
         # The pure-Python reader checks characters as it is made; libyaml as it reads.
-        reader = _StrictReader(text, file)
+        reader = _StrictReader(text, file, places)
         problems = reader.problems
         found = reader.read(located)
     except yaml.MarkedYAMLError as exc:
@@ -460,8 +526,6 @@ def load_yaml(file: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> LocatedData:
         ) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(file, None, "", f"invalid YAML ({exc})")]) from None
-    if not found:
-        raise InputError([Problem(file, Location(1, 1), "", "the file is empty")])
     if reader.problems:
         raise InputError(reader.problems)
-    return located
+    return found
