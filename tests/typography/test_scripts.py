@@ -23,7 +23,13 @@ from readers import normalise, pdf_text
 from reportexport.building import build
 from reportexport.source.reading import load_report
 from reportexport.theme import Theme
-from reportexport.typography.fontruns import font_runs, language_runs
+from reportexport.typography.fontruns import (
+    SCRIPT_LANGUAGES,
+    first_language,
+    font_runs,
+    language_of,
+    language_runs,
+)
 
 SOURCE = DATA / "valid" / "khmer.yaml"
 KHMER = re.compile("[\u1780-\u17ff\u19e0-\u19ff]")
@@ -43,6 +49,15 @@ def _fonts(pdf: Path) -> set[str]:
     for line in listing:
         assert line.split()[-5:-2] == ["yes", "yes", "yes"], line  # embedded subset, ToUnicode
     return {line.split()[0].partition("+")[2] for line in listing}
+
+
+def test_first_language_is_that_of_the_first_character_with_one() -> None:
+    edges = [chr(code) for first, last, _ in SCRIPT_LANGUAGES
+             for code in (first - 1, first, last, last + 1)]
+    for text in ["", "plain text", "ក", *(f"ab {edge} ក" for edge in edges),
+                 *(f"{edge}" for edge in edges)]:
+        assert first_language(text) == next(
+            (language for c in text if (language := language_of(c))), None), text
 
 
 def test_runs_split_where_the_font_changes(theme: Theme) -> None:

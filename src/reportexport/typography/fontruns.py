@@ -55,6 +55,12 @@ def language_of(char: str) -> str | None:
     return None
 
 
+def first_language(text: str) -> str | None:
+    """The language of the first character of `text` that has one (`language_of`)."""
+    found = _HAS_LANGUAGE.search(text)
+    return None if found is None else language_of(found.group())
+
+
 def _strong(char: str) -> bool:
     return unicodedata.category(char)[0] in "LN"
 

@@ -42,7 +42,7 @@ from reportexport.model import (
 )
 from reportexport.source.problems import ExportError, Problem
 from reportexport.theme import FontFamily, Theme
-from reportexport.typography.fontruns import chain, font_runs, language_of
+from reportexport.typography.fontruns import chain, first_language, font_runs
 from reportexport.typography.sizing import column_widths
 
 if TYPE_CHECKING:  # the build's workers never read a source: YAML is not imported there
@@ -119,12 +119,28 @@ def _font(path: Path) -> tuple[object, int]:
     return hb.Font(face), face.upem
 
 
+class _Advances(dict[str, float]):
+    """The advances at 1 pt of the characters of one font file (0 for one it lacks),
+    each read from the font the first time it is asked for: every character of every
+    table cell is measured, and a dict lookup by character costs less than a cached
+    call keyed by the file's path."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def __missing__(self, char: str) -> float:
+        font, upem = _font(self.path)
+        glyph = font.get_nominal_glyph(ord(char))  # type: ignore[attr-defined]
+        advance: float = (0.0 if glyph is None
+                          else font.get_glyph_h_advance(glyph) / upem)  # type: ignore[attr-defined]
+        self[char] = advance
+        return advance
+
+
 @functools.cache
-def _advance(path: Path, char: str) -> float:
-    """The advance of `char` in `path` at 1 pt (0 for a character the font lacks)."""
-    font, upem = _font(path)
-    glyph = font.get_nominal_glyph(ord(char))  # type: ignore[attr-defined]
-    return 0.0 if glyph is None else font.get_glyph_h_advance(glyph) / upem  # type: ignore[attr-defined]
+def _advances(path: Path) -> _Advances:
+    return _Advances(path)
 
 
 def _style(bold: bool, italic: bool) -> str:
@@ -159,7 +175,7 @@ def _unspaced_words(text: str, language: str) -> tuple[str, ...]:
 def _words(text: str) -> list[str]:
     words = []
     for word in text.split():
-        language = next((lang for c in word if (lang := language_of(c))), None)
+        language = first_language(word)
         words += [word] if language is None else list(_unspaced_words(word, language))
     return words
 
@@ -174,12 +190,12 @@ class _Extent:
 
 def _extent(content: Inlines, family: FontFamily, header: bool) -> _Extent:
     # Each character's width in its face: one word may be part bold.
-    text, advances = "", []
+    text, advances = "", list[float]()
     for piece, bold, italic in _pieces(content, False, False):
         fonts, style = chain(family), _style(bold or header, italic)
         for run in font_runs(piece, family):
             face = fonts[run.font].files()[style]
-            advances += [_advance(face, char) for char in run.text]
+            advances += map(_advances(face).__getitem__, run.text)
         text += piece
     longest, position = 0.0, 0
     for word in _words(text):

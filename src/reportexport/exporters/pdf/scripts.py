@@ -38,7 +38,7 @@ from reportexport.exporters.pdf.reportlab_compat import (
     shaped_run,
 )
 from reportexport.exporters.pdf.wordbreaks import joined_face, words
-from reportexport.typography.fontruns import font_runs, language_of
+from reportexport.typography.fontruns import first_language, font_runs
 
 _TAGS = re.compile(r"(<[^>]*>)")
 _SPACES = re.compile(r"(\s+)")
@@ -222,6 +222,6 @@ class ShapedTextObject(HookedTextObject):
         # A space drawn after the last piece: the source's, unless it only joins words.
         words += last + (" " if text[-1:].isspace() and joiner != "" else "")
         words = (" " if text[:1].isspace() else "") + words
-        language = next((language_of(c) for c in words if language_of(c)), None)
+        language = first_language(words)
         said: str = self.owner.said_as(code, words, language)
         return said
