@@ -405,3 +405,42 @@ def test_a_box_keeps_its_title_with_its_figure_and_a_short_box_its_page(
             f"the title of long box {n} left at a page's foot")
         assert page_of(f"Short box {n}") == page_of(f"Caption in short box {n}") == \
             page_of(f"End of short box {n}."), f"short box {n} broken over two pages"
+
+
+_TABLE_AFTER_A_NOTE = """\
+metadata: {title: T, publisher: P, authors: A, date: "2024-01-31", language: en}
+sections:
+  - id: s
+    title: S
+    blocks:
+      - paragraph: "A paragraph.^[A note in the text.]"
+      - table:
+          caption: Turnout
+          columns: [Region, Turnout]
+          rows: [[North, "%s"], [South, "60"]]
+"""
+
+
+@pytest.mark.parametrize("marked", [False, True])
+def test_a_table_is_searched_for_note_marks_only_when_a_cell_may_hold_one(
+        marked: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Searching a long table makes the part its page may hold: a table none of whose
+    cells marks a note is not searched; one whose cells do still is."""
+    from reportexport.exporters.pdf import tables
+
+    searched: list[bool] = []
+    part_for_search = tables.LongTable._flowable
+
+    def counted(table: Any) -> Any:
+        searched.append(table.grid.marks_notes)
+        return part_for_search.fget(table)
+
+    monkeypatch.setattr(tables.LongTable, "_flowable", property(counted))
+    source = tmp_path / "report.yaml"
+    source.write_text(_TABLE_AFTER_A_NOTE % ("71.5^[Provisional.]" if marked else "71.5"),
+                      encoding="utf-8")
+    [pdf] = build(load_report(source), load_theme(None), ["pdf"], tmp_path / "out")
+    assert bool(searched) == marked and all(searched)
+    lines = [line for page in pdf_page_lines(pdf) for line in page]
+    assert any("A note in the text." in line for line in lines)
+    assert any("Provisional." in line for line in lines) == marked

@@ -57,6 +57,13 @@ def _marks(item: Any, mark_font: str) -> tuple[int, ...]:
     return kept
 
 
+def holds_no_marks(flowable: Any) -> None:
+    """Say of `flowable` that it holds no note mark, which its maker knows (a table none of
+    whose cells marks a note), so that it is not searched: a long table's part for the
+    page would be made just to be searched, each time the table is split."""
+    flowable._note_marks = ()
+
+
 def _paragraph_marks(paragraph: Any, mark_font: str) -> tuple[int, ...]:
     """The note numbers a paragraph's marks say; one its maker knows to hold no mark
     (`may_mark_notes`) is not searched."""

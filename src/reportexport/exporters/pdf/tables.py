@@ -20,6 +20,7 @@ from reportlab.platypus import Flowable, Spacer
 from reportlab.platypus import Table as GridTable
 
 from reportexport.exporters.pdf.flowables import Ink, TextMaker, caption_markup, markup
+from reportexport.exporters.pdf.footnotes import holds_no_marks
 from reportexport.exporters.pdf.hyphenation import SOFT_HYPHEN
 from reportexport.exporters.pdf.reportlab_compat import (
     LenientKeepTogether,
@@ -63,9 +64,14 @@ class _Grid:
     #: Each row's height once a part measured it, the header's first: a row is
     #: measured once, not again in each part it is offered to.
     heights: list[float | None] = field(default_factory=list)
+    #: Whether some cell's text may mark a note (its paragraph's maker says so).
+    marks_notes: bool = field(init=False, default=True)
 
     def __post_init__(self) -> None:
         self.heights.extend([None] * (1 + len(self.body)))
+        object.__setattr__(self, "marks_notes", any(
+            getattr(paragraph, "may_mark_notes", True)
+            for row in (self.header, *self.body) for cell in row for paragraph in cell))
 
     def measured(self, start: int, end: int) -> list[float]:
         """The heights of rows `start` to `end` (0 the header, 1 the first body row), each
@@ -146,6 +152,8 @@ class LongTable(Flowable):
         # Rows of the body the part holds after the carried one: at least those the
         # start asks for (KeepWithTableStart), and as many as the part before held.
         self._rows = max(rows, 2 * START_ROWS + 2)
+        if not grid.marks_notes:
+            holds_no_marks(self)
 
     @property
     def _header(self) -> bool:
