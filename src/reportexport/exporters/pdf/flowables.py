@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import functools
-from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -205,21 +204,21 @@ def _space_line_ends(paragraph: TaggedParagraph) -> None:
     # Soft hyphens written in the source are left out of the count: a line keeps the one
     # it breaks at and drops the others, so counting them would misplace later breaks.
     words = paragraph.source_text.replace(SOFT_HYPHEN, "").split()
-    # After how many characters other than spaces each word ends (the text has a space).
-    ends = list(accumulate(map(len, words)))
+    # After how many characters other than spaces the text has a space; and those characters.
+    breaks = set(accumulate(map(len, words)))
+    characters = "".join(words)
     seen = 0
-    for line in lines[:-1]:
-        if isinstance(line, tuple):  # plain text: (extra space, words), changed in place
-            pieces = line[1]
-            if not pieces:
-                continue
+    for i, line in enumerate(lines[:-1]):
+        if isinstance(line, tuple):  # plain text: (extra space, words)
+            extra, pieces = line
             joined = "".join(pieces)  # its characters less its soft hyphens
             seen += len(joined) - joined.count(SOFT_HYPHEN)
-            if pieces[-1].endswith("-") and _character_before(seen, ends, words) != "-":
+            if pieces and pieces[-1].endswith("-") and characters[seen - 1:seen] != "-":
                 seen -= 1
-                pieces[-1] = pieces[-1][:-1] + SOFT_HYPHEN
-            if not pieces[-1].endswith(" ") and _word_ends(seen, ends):
-                pieces[-1] += " "
+                pieces = [*pieces[:-1], pieces[-1][:-1] + SOFT_HYPHEN]
+            if pieces and seen in breaks and not pieces[-1].endswith(" "):
+                pieces = [*pieces[:-1], pieces[-1] + " "]
+            lines[i] = (extra, pieces)
             continue
         seen += sum(len("".join(getattr(w, "text", "").replace(SOFT_HYPHEN, "").split()))
                     for w in line.words)
@@ -230,30 +229,15 @@ def _space_line_ends(paragraph: TaggedParagraph) -> None:
                     or not last.text):
                 continue
             text = last.text
-            if text.endswith("-") and _character_before(seen, ends, words) != "-":
+            if text.endswith("-") and characters[seen - 1:seen] != "-":
                 seen -= 1
                 text = text[:-1] + SOFT_HYPHEN
-            elif _word_ends(seen, ends) and not text.endswith(" "):
+            elif seen in breaks and not text.endswith(" "):
                 text += " "
             if text != last.text:
                 last = line.words[j] = copy.copy(last)
                 last.text = text
             break
-
-
-def _word_ends(seen: int, ends: list[int]) -> bool:
-    """Whether a word ends after the first `seen` characters other than spaces (`ends`:
-    after how many each word ends, in order)."""
-    k = bisect_left(ends, seen)
-    return k < len(ends) and ends[k] == seen
-
-
-def _character_before(seen: int, ends: list[int], words: list[str]) -> str:
-    """The `seen`th character other than a space ("" before the first or past the last)."""
-    k = bisect_left(ends, seen)
-    if seen < 1 or k == len(ends):
-        return ""
-    return words[k][seen - 1 - (ends[k - 1] if k else 0)]
 
 
 #: Makes a paragraph from reportlab markup and the inline nodes it was made from,

@@ -10,6 +10,7 @@ between its lines (reportlab's splitInRow), so no row is too tall for a page.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,14 +65,15 @@ class _Grid:
     #: Each row's height once a part measured it, the header's first: a row is
     #: measured once, not again in each part it is offered to.
     heights: list[float | None] = field(default_factory=list)
-    #: Whether some cell's text may mark a note (its paragraph's maker says so).
-    marks_notes: bool = field(init=False, default=True)
 
     def __post_init__(self) -> None:
         self.heights.extend([None] * (1 + len(self.body)))
-        object.__setattr__(self, "marks_notes", any(
-            getattr(paragraph, "may_mark_notes", True)
-            for row in (self.header, *self.body) for cell in row for paragraph in cell))
+
+    @functools.cached_property
+    def marks_notes(self) -> bool:
+        """Whether some cell's text may mark a note (its paragraph's maker says so)."""
+        return any(getattr(paragraph, "may_mark_notes", True)
+                   for row in (self.header, *self.body) for cell in row for paragraph in cell)
 
     def measured(self, start: int, end: int) -> list[float]:
         """The heights of rows `start` to `end` (0 the header, 1 the first body row), each

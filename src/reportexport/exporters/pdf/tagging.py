@@ -98,8 +98,7 @@ class Element:
         """The element as a PDF dictionary, its parent being object number `parent`.
 
         Written for each of a long report's elements (as many as its paragraphs):
-        the common cases (kids on the element's page, no attribute) take no turn
-        through the rarer ones."""
+        the common case (kids on the element's page) is tested first."""
         page = None
         for kid in self.kids:  # the page of its first marked content
             if isinstance(kid, int):
@@ -121,11 +120,10 @@ class Element:
                             % (pdf_object_reference(document, kid.reference),
                                page_refs[kid.page]))
         out += b" /K " + (kids[0] if len(kids) == 1 else b"[" + b" ".join(kids) + b"]")
-        if self.alt is not None or self.lang is not None or self.actual_text is not None:
-            for key, value in ((b"Alt", self.alt), (b"Lang", self.lang),
-                               (b"ActualText", self.actual_text)):
-                if value is not None:
-                    out += b" /" + key + b" " + pdf_string(document, value)
+        for key, value in ((b"Alt", self.alt), (b"Lang", self.lang),
+                           (b"ActualText", self.actual_text)):
+            if value is not None:
+                out += b" /" + key + b" " + pdf_string(document, value)
         if self.scope is not None:
             out += b" /A << /O /Table /Scope /%s >>" % self.scope.encode("ascii")
         elif self.bbox is not None:
