@@ -26,11 +26,18 @@ def test_reading_without_places_gives_the_data_reading_with_them_gives(source: P
         pytest.skip("not text")
     plain = yamlload.LocatedData(source, None, text=text)
     placed = yamlload.LocatedData(source, None, text=text)
+    places = yamlload.SourcePlaces()
     try:
         found = yamlload._read(plain, None)
-    except (yamlload._Refused, yamlload.InputError):
-        return  # read again with places (load_yaml), or refused alike
-    places = yamlload.SourcePlaces()
+    except yamlload._Refused:  # read again with places (load_yaml), which refuse it too
+        with pytest.raises(yamlload.InputError):
+            yamlload._read(placed, places)
+        return
+    except yamlload.InputError as refused:  # refused alike, with the same messages
+        with pytest.raises(yamlload.InputError) as again:
+            yamlload._read(placed, places)
+        assert again.value.problems == refused.problems
+        return
     assert yamlload._read(placed, places) == found
     assert (plain.data, plain.numerals) == (placed.data, placed.numerals)
     # The places found later, when a message asks, are those of a reading with them.

@@ -122,10 +122,7 @@ def _composed_strings(located: LocatedData) -> list[tuple[DataPath, str]]:
             if not path:
                 located.data = composed
                 continue
-            parent = located.data
-            for part in path[:-1]:
-                parent = parent[part]
-            parent[path[-1]] = composed
+            _at(located.data, path[:-1])[path[-1]] = composed
     return strings
 
 

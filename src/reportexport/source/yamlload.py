@@ -133,10 +133,7 @@ class LocatedData:
 
     def _lines(self) -> list[str]:
         if self._file_lines is None:
-            try:
-                self._file_lines = self.file.read_text(encoding="utf-8-sig").splitlines()
-            except (OSError, UnicodeDecodeError):  # standard input: read once, gone
-                self._file_lines = []
+            self._file_lines = self.text.splitlines()  # the text read, standard input's too
         return self._file_lines
 
 
@@ -297,8 +294,9 @@ class _StrictReader(_EventParser, Resolver):
         key = event.value
         if key in mapping.container:
             child = (*mapping.path, key)
-            # Refused only with places (_refuse), which the first key's are among.
-            first = self.places.keys[child] if self.places is not None else Location(0, 0)
+            if self.places is None:  # refused only with places, the first key's among them
+                raise _Refused
+            first = self.places.keys[child]
             self._refuse(
                 event.start_mark,
                 f"duplicate key '{key}' (first given at line {first.line}, "

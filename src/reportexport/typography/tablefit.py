@@ -190,7 +190,8 @@ class _Extent:
 
 def _extent(content: Inlines, family: FontFamily, header: bool) -> _Extent:
     # Each character's width in its face: one word may be part bold.
-    text, advances = "", list[float]()
+    text = ""
+    advances: list[float] = []
     for piece, bold, italic in _pieces(content, False, False):
         fonts, style = chain(family), _style(bold or header, italic)
         for run in font_runs(piece, family):
