@@ -572,8 +572,7 @@ class _ObjectFormatter:
         if kind is None or page is None:  # reportlab's own message
             return bytes(element.format(self.document))
         kind.page = page
-        handler = self.by_type.get(type(kind))
-        return handler(kind) if handler is not None else bytes(kind.format(self.document))
+        return self(kind, toplevel=True)  # formatted itself, as reportlab does
 
     def destination_xyz(self, element: Any) -> bytes:
         return self.array(PDFArray([self.document.Reference(element.page),
