@@ -1,6 +1,7 @@
-"""Font subsets for the editions that carry their fonts as files (EPUB, DOCX).
+"""Font subsets for the editions that carry their fonts as files (EPUB, DOCX, the
+web page's WOFF2).
 
-The PDF keeps reportlab's own subsetting. The zip editions embed fonts cut
+The PDF keeps reportlab's own subsetting. The other editions embed fonts cut
 here to the glyphs their text needs, plus whatever those glyphs become through
 the font's layout features (so Khmer still shapes). HarfBuzz's subsetter does
 the cutting: uharfbuzz is already here for reportlab's shaping, and it cuts a
@@ -10,6 +11,7 @@ face in about a millisecond where fontTools takes most of a second (benchmarks/R
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -30,9 +32,18 @@ EDITING_CHARACTERS = frozenset(
 GENERATED_CHARACTERS = frozenset("0123456789.-\u2010\u2022\u25e6\u25aa \u00a0")
 
 
-def subset_font(font: Path, characters: Iterable[str]) -> bytes:
-    """The TrueType `font` cut to the glyphs of `characters`; same bytes for same input."""
-    return _cut(font, frozenset(characters))
+def subset_font(font: Path, characters: Iterable[str], *, every_feature: bool = True) -> bytes:
+    """The TrueType `font` cut to the glyphs of `characters`; same bytes for same input.
+
+    With `every_feature`, the glyphs of every layout feature stay: a Word user may
+    turn on small capitals or old-style figures. Without, only those of the
+    features a shaper applies unasked (HarfBuzz's default set: kerning, standard
+    ligatures, marks, and every complex script's own), which is all a browser or
+    reading system applies to text whose stylesheet asks for no other; ours asks
+    for none. A Latin face then keeps about half its glyphs (no small capitals,
+    alternates or fractions), which makes the file and its WOFF2 compression smaller.
+    """
+    return _cut(font, frozenset(characters), every_feature)
 
 
 # Kept while the file stays as it was: a watcher's build process cuts the same faces to
@@ -40,15 +51,17 @@ def subset_font(font: Path, characters: Iterable[str]) -> bytes:
 # report. The cuts, not the faces they were cut from: a large report's build needs the
 # memory.
 @cached_by_file(maxsize=16)
-def _cut(font: Path, characters: frozenset[str]) -> bytes:
+def _cut(font: Path, characters: frozenset[str], every_feature: bool) -> bytes:
     face = hb.Face(read_bounded(font, what="a font file"))
     wanted = hb.SubsetInput()
-    for code in sorted({ord(c) for c in characters} & covers(font)):
+    covered = covers(font)
+    for code in sorted(_with_parts(frozenset(map(ord, characters)), covered) & covered):
         wanted.unicode_set.add(code)
-    # Every layout feature (complex scripts need their own), and every name,
-    # since the name table carries the font's licence, which travels with it.
-    for keep_all in (wanted.layout_feature_tag_set, wanted.name_id_set,
-                     wanted.name_lang_id_set):
+    # Every name, since the name table carries the font's licence, which travels with it.
+    keep = [wanted.name_id_set, wanted.name_lang_id_set]
+    if every_feature:
+        keep.append(wanted.layout_feature_tag_set)
+    for keep_all in keep:
         keep_all.clear()  # each starts as HarfBuzz's default choice; an empty set inverted is all
         keep_all.invert()
     # Hinting serves low-resolution screens and is most of a TrueType file's bytes.
@@ -57,6 +70,25 @@ def _cut(font: Path, characters: frozenset[str]) -> bytes:
     if cut is None:
         raise ValueError(f"HarfBuzz could not subset {font}")
     return bytes(cut.blob.data)
+
+
+#: The pre-base vowel sign E that a shaper splits from each of Khmer's two-part vowels
+#: (HarfBuzz's Khmer shaper, `decompose_khmer`); Unicode gives them no decomposition.
+_KHMER_TWO_PART_VOWELS = frozenset((0x17BE, 0x17BF, 0x17C0, 0x17C4, 0x17C5))
+_KHMER_VOWEL_SIGN_E = 0x17C1
+
+
+def _with_parts(codes: frozenset[int], covered: frozenset[int]) -> frozenset[int]:
+    """`codes` and the characters a shaper splits them into: the canonical
+    decomposition of a letter the face has no glyph for (it is drawn from its
+    parts), and the first part of Khmer's two-part vowels. A cut without them
+    draws those letters otherwise than the whole face does, even when it holds
+    every glyph of the text: the shaper looks the parts up by character."""
+    parts = {ord(part) for code in codes if code > 0x7F and code not in covered
+             for part in unicodedata.normalize("NFD", chr(code))}
+    if not _KHMER_TWO_PART_VOWELS.isdisjoint(codes):
+        parts.add(_KHMER_VOWEL_SIGN_E)
+    return codes | parts
 
 
 @functools.cache

@@ -113,7 +113,7 @@ def write_epub(report: Report, theme: Theme, destination: Path) -> None:
     _content(book, document)
     shown = _shown_characters(book)
     for path, item in font_items.items():
-        item.content = subset_font(path, shown)
+        item.content = subset_font(path, shown, every_feature=False)
     jpeg_logo = [f"EPUB/{logo_file(meta.logo)}"] if meta.logo and (
         meta.logo.media_type == "image/jpeg") else []
     _package(book, report, destination, frozenset([*jpeg_logo, *(

@@ -79,5 +79,5 @@ def whole_rows(characters: Iterable[str]) -> frozenset[str]:
 # each face is subset and compressed again otherwise.
 @cached_by_file(maxsize=32)
 def _font_uri(path: Path, characters: frozenset[str]) -> str:
-    data = base64.b64encode(woff2(subset_font(path, characters))).decode("ascii")
-    return f"data:font/woff2;base64,{data}"
+    font = woff2(subset_font(path, characters, every_feature=False))
+    return f"data:font/woff2;base64,{base64.b64encode(font).decode('ascii')}"
