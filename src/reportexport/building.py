@@ -24,6 +24,7 @@ from reportexport.publishing import (
     staging_file,
 )
 from reportexport.support.filemodes import new_file_mode
+from reportexport.support.quickexit import skip_finalization
 from reportexport.theme import Theme
 
 if TYPE_CHECKING:
@@ -115,6 +116,10 @@ def _attach(inbox: Any, outbox: Any) -> None:
     # Ctrl-C reaches the whole process group: the parent stops the build and
     # shuts the pool down; a worker's own KeyboardInterrupt would only add noise.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker's exit is the end of the pool's shutdown, which its parent waits
+    # for. Its status says nothing the parent reads: a failed edition comes back
+    # as its share's exception, and a worker that dies first breaks the pool.
+    skip_finalization(lambda: 0)
     # A parent killed outright (SIGKILL, a crash) cannot shut the pool down, and a
     # worker waiting for a source would wait for ever: it ends with its parent.
     import threading

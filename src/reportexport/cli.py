@@ -14,6 +14,7 @@ from typing import Any, Literal
 import reportexport
 from reportexport import ExportError, InputError, RegistryError, exporters
 from reportexport.publishing import RollbackError
+from reportexport.support.quickexit import skip_finalization
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 # 128 + the signal's number, as a shell reports a process the signal ended.
@@ -574,4 +575,9 @@ def run() -> None:
     # runner) ends it as Ctrl-C does: the build's worker processes are shut down
     # with it instead of being left waiting for work that never comes.
     signal.signal(signal.SIGTERM, _stop)
-    sys.exit(main())
+    # The command's editions are published and its worker processes ended when
+    # main returns: the exit need not free what it held.
+    ended: list[int] = []
+    skip_finalization(lambda: ended[0] if ended else None)
+    ended.append(main())
+    sys.exit(ended[0])
