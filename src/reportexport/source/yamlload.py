@@ -157,6 +157,12 @@ def _scalar_value(tag: str, text: str) -> Any:
     return text
 
 
+def _is_number(value: Any) -> bool:
+    """Whether a scalar was read as a number (`_scalar_value` gives exact ints and
+    floats; a bool is no number here), whose numeral is kept for messages."""
+    return type(value) is int or type(value) is float
+
+
 #: The first characters of the plain scalars YAML reads as something else than text
 #: (nothing, true/false, numbers, dates; "" for the empty scalar): PyYAML's resolver
 #: looks a scalar up by its first character, and one starting otherwise is text.
@@ -268,7 +274,7 @@ class _StrictReader(_EventParser, Resolver):
                 stack.pop()
             if kind is ScalarEvent and not placed:  # most values: text, read on its own
                 value = self._scalar(event)
-                if type(value) is not str and type(value) is not bool and value is not None:
+                if _is_number(value):
                     out.numerals[_child_path(top, root)] = event.value
             else:
                 value = self._read_value(event, kind, _child_path(top, root), stack, out)
@@ -320,7 +326,7 @@ class _StrictReader(_EventParser, Resolver):
             value = self._scalar(event)
             if type(value) is str:
                 pass
-            elif isinstance(value, int | float) and not isinstance(value, bool):
+            elif _is_number(value):
                 out.numerals[path] = event.value
             elif places is not None:
                 places.written[path] = event.value
