@@ -545,9 +545,12 @@ document.addEventListener("securitypolicyviolation",
 
 
 def _with_injected_markup(report: reportexport.Report, theme: reportexport.Theme) -> bytes:
+    """The edition with INJECTED_IN_HEAD and INJECTED_IN_BODY, and Windows line ends (the
+    browser hashes its stylesheet as it reads it, with line feeds)."""
     edition = html_page(report, theme)
     assert edition.count(b"<head>") == 1 and edition.count(b"<body>") == 1
-    return (edition.replace(b"<head>", b"<head>" + INJECTED_IN_HEAD)
+    assert b"\r" not in edition
+    return (edition.replace(b"\n", b"\r\n").replace(b"<head>", b"<head>" + INJECTED_IN_HEAD)
             .replace(b"<body>", b"<body>" + INJECTED_IN_BODY))
 
 
