@@ -253,6 +253,63 @@ def test_the_policy_allows_the_pages_own_inline_elements_only(project: Path) -> 
         running.thread.join(timeout=60)
 
 
+def _headers(port: int, method: str, path: str, host: str | None = None,
+             ) -> tuple[int, dict[str, str]]:
+    """The status and headers of the answer to a request (its body left unread)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request(method, path, headers={} if host is None else {"Host": host})
+    response = connection.getresponse()
+    headers = dict(response.getheaders())
+    connection.close()  # an event stream is left unread
+    return response.status, headers
+
+
+@pytest.mark.parametrize("path,host,status,kind", [
+    ("/", None, 200, "text/html"), (EVENTS_PATH, None, 200, "text/event-stream"),
+    ("/other", None, 404, "text/plain"), ("/", "evil.example", 403, "text/plain"),
+])
+def test_every_answer_is_kept_from_other_origins(previewing: Previewing, path: str,
+                                                 host: str | None, status: int,
+                                                 kind: str) -> None:
+    """The page, its event stream and each refusal say their type is not to be guessed,
+    and no page of another origin may embed them or keep a handle on their window."""
+    answered, headers = _headers(previewing.port, "GET", path, host)
+    assert (answered, headers["Content-Type"].split(";")[0]) == (status, kind)
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("request_line,status", [
+    (b"POST / HTTP/1.1", 501), (b"PUT / HTTP/1.1", 501),
+    (b"GET / HTTP/1.1" + b"\r\nX-Many: 1" * 101, 431),  # more headers than it reads
+])
+def test_what_the_standard_library_refuses_is_text(previewing: Previewing,
+                                                   request_line: bytes, status: int) -> None:
+    """No HTML page answers at the preview's address but the preview's own."""
+    with socket.create_connection(("127.0.0.1", previewing.port), timeout=30) as client:
+        client.sendall(request_line + b"\r\nHost: 127.0.0.1\r\n\r\n")
+        answer = client.makefile("rb").read()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.0 %d " % status), head
+    assert b"\r\nContent-Type: text/plain; charset=utf-8\r\n" in head, head
+    assert body.startswith(b"%d " % status) and b"<" not in body, body
+
+
+def test_a_connection_that_sends_nothing_is_let_go() -> None:
+    """A connection that never sends its request does not keep its thread for ever."""
+    server = PreviewServer(Showing(), 0, stall_s=0.2)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=30) as idle:
+            assert idle.recv(1) == b"", "the server closes it"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_saves_reach_the_open_page_and_bad_ones_show_their_problems(
         previewing: Previewing) -> None:
     source, theme = previewing.folder / "report.yaml", previewing.folder / "theme.yaml"
@@ -661,6 +718,7 @@ def test_a_request_that_fails_is_one_line_and_a_closed_page_none(
         previewing: Previewing, capsys: pytest.CaptureFixture[str]) -> None:
     for error, said in ((BrokenPipeError(32, "Broken pipe"), ""),
                         (ConnectionResetError(104, "reset"), ""),
+                        (TimeoutError("timed out"), ""),
                         (ValueError("a bug"), "reportexport: preview: internal error "
                                               "answering a request: ValueError: a bug\n")):
         try:

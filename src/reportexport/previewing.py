@@ -44,6 +44,9 @@ HOST = "127.0.0.1"
 EVENTS_PATH = "/__preview__/events"
 #: A comment sent on a quiet stream (seconds): a closed page is noticed, and its thread ends.
 HEARTBEAT_S = 15.0
+#: How long a connection may keep its thread waiting (seconds): for a request that is not
+#: sent, or for an event the page does not take (an open page's stream reconnects).
+STALL_S = 30.0
 
 Render = Callable[[Report, Theme], bytes]
 
@@ -257,6 +260,14 @@ _NOTHING = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ances
 
 class _Handler(BaseHTTPRequestHandler):
     server: PreviewServer
+    # What the standard library answers itself (a method other than GET, a malformed
+    # request) is text, as the preview's own refusals are: no page at the preview's address.
+    error_content_type = "text/plain; charset=utf-8"
+    error_message_format = "%(code)d %(message)s\n"
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.stall_s)  # the socket waits no longer
 
     def do_GET(self) -> None:
         if self.headers.get("Host", "").lower() not in self.server.allowed_hosts:
@@ -289,6 +300,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
         self.send_header("Content-Security-Policy", page_policy)
+        # No page of another origin may embed an answer (as an image or a script, say)
+        # or keep a handle on the preview's window.
+        self.send_header("Cross-Origin-Resource-Policy", "same-origin")
+        self.send_header("Cross-Origin-Opener-Policy", "same-origin")
 
     def _events(self, seen: int) -> None:
         self.send_response(200)
@@ -302,8 +317,8 @@ class _Handler(BaseHTTPRequestHandler):
                 seen, message = event
                 self.wfile.write(message)
                 self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the page was closed or reloaded
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+            pass  # the page was closed or reloaded, or takes no events
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # every reload would be a line on the terminal
@@ -313,9 +328,13 @@ class PreviewServer(ThreadingHTTPServer):
     """The preview's HTTP server: on 127.0.0.1, answering to its own address only."""
 
     daemon_threads = True  # an open event stream must not keep the process alive
+    # Said, not inherited: with SO_REUSEPORT another program of the same user could listen
+    # on the preview's port too and be handed some of its connections.
+    allow_reuse_port = False
 
-    def __init__(self, showing: Showing, port: int) -> None:
+    def __init__(self, showing: Showing, port: int, stall_s: float = STALL_S) -> None:
         self.showing = showing
+        self.stall_s = stall_s
         try:
             super().__init__((HOST, port), _Handler)
         except OSError as exc:
@@ -332,9 +351,10 @@ class PreviewServer(ThreadingHTTPServer):
 
     def handle_error(self, request: object, client_address: object) -> None:
         """socketserver prints a traceback; a page closed or reloaded while it was being
-        answered is no error, and anything else is said in one line."""
+        answered, or one that stopped reading it (STALL_S), is no error, and anything else
+        is said in one line."""
         error = sys.exc_info()[1]
-        if not isinstance(error, ConnectionError):
+        if not isinstance(error, (ConnectionError, TimeoutError)):
             print(f"reportexport: preview: internal error answering a request: "
                   f"{type(error).__name__}: {error}", file=sys.stderr, flush=True)
 
