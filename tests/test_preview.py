@@ -75,7 +75,9 @@ class Previewing:
         headers = {} if host is None else {"Host": host}
         connection.request("GET", with_key(path, self.key) if keyed else path, headers=headers)
         response = connection.getresponse()
-        body = response.read().decode("utf-8")
+        # An event stream does not end: its body is left unread.
+        streaming = response.getheader("Content-Type") == "text/event-stream"
+        body = "" if streaming else response.read().decode("utf-8")
         connection.close()
         return response.status, body
 
