@@ -195,9 +195,12 @@ _SCRIPT = """
     box.setAttribute("role", "alert");
     const heading = document.createElement("p");
     heading.textContent = said;
-    const pre = document.createElement("pre");
-    pre.textContent = lines.join("\\n");
-    box.append(heading, pre);
+    box.append(heading);
+    if (lines.length) {
+      const pre = document.createElement("pre");
+      pre.textContent = lines.join("\\n");
+      box.append(pre);
+    }
     document.body.append(box);
   };
   const show = (problems) => {
