@@ -323,7 +323,7 @@ class _StrictReader(_EventParser, Resolver):
         places = self.places
         value: Any = None
         if kind is ScalarEvent:
-            value = self._scalar(event)
+            value = self._scalar(event, path)
             if type(value) is str:
                 pass
             elif _is_number(value):
@@ -352,7 +352,7 @@ class _StrictReader(_EventParser, Resolver):
             extra = self._next_event()
             self._refuse(extra.start_mark, "expected one YAML document, found another one")
 
-    def _scalar(self, event: Any) -> Any:
+    def _scalar(self, event: Any, path: DataPath = ()) -> Any:
         if event.value[:1] not in _RESOLVED_OPENINGS:  # text, whatever its style
             return event.value
         if event.implicit[0] or (event.tag is not None and event.tag != "!"):
@@ -360,7 +360,12 @@ class _StrictReader(_EventParser, Resolver):
             # refused) resolve as if the tag were absent.
             # types-PyYAML leaves BaseResolver.resolve unannotated; it returns the tag, a str.
             tag: str = self.resolve(ScalarNode, event.value, (True, False))  # type: ignore[no-untyped-call]
-            return _scalar_value(tag, event.value)
+            try:
+                return _scalar_value(tag, event.value)
+            except ValueError:  # Python reads no integer of more than 4,300 digits
+                self._refuse(event.start_mark,
+                             f"a number of {len(event.value):,} characters is more than can be "
+                             "read; to keep it as text, quote it", format_path(path))
         return event.value
 
 
