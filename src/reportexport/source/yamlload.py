@@ -30,13 +30,22 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from reportexport.source.inputfiles import MAX_INPUT_BYTES, read_bounded
-from reportexport.source.problems import InputError, Location, Problem, format_path
+from reportexport.source.problems import (
+    InputError,
+    Location,
+    Problem,
+    character_kind,
+    format_path,
+)
 
 try:  # libyaml where PyYAML was built with it; it is many times faster.
     from yaml._yaml import CParser as _EventParser
 
     def _make_parser(self: Any, text: str) -> None:
         _EventParser.__init__(self, text)
+
+    #: libyaml reads the text as UTF-8: where it refuses a character, it counts bytes.
+    _REFUSED_AT_BYTE = True
 
 except ImportError:  # PyYAML built without libyaml
     from yaml.parser import Parser
@@ -53,6 +62,8 @@ except ImportError:  # PyYAML built without libyaml
 
     def _make_parser(self: Any, text: str) -> None:
         _PurePythonParser.__init__(self, text)
+
+    _REFUSED_AT_BYTE = False
 
 
 #: Deeper nesting than this is refused: nothing legitimate needs it.
@@ -369,9 +380,20 @@ class _StrictReader(_EventParser, Resolver):
         return event.value
 
 
+def _code(character: int | str) -> int:
+    """The code point of what PyYAML's reader refused (libyaml gives a number)."""
+    return character if isinstance(character, int) else ord(character)
+
+
 def _describe(character: int | str) -> str:
-    code = character if isinstance(character, int) else ord(character)
-    return f"U+{code:04X}"
+    return f"U+{_code(character):04X}"
+
+
+def _character_offset(text: str, position: int) -> int:
+    """Where in `text` the reader refused a character, given where it said it did."""
+    if not _REFUSED_AT_BYTE:
+        return position
+    return len(text.encode("utf-8")[:position].decode("utf-8", errors="ignore"))
 
 
 def _offset_to_location(text: str, offset: int) -> Location:
@@ -527,9 +549,10 @@ def _read(located: LocatedData, places: SourcePlaces | None) -> bool:
             [
                 Problem(
                     file,
-                    _offset_to_location(text, exc.position),
+                    _offset_to_location(text, _character_offset(text, exc.position)),
                     "",
-                    f"control character {_describe(exc.character)} is not allowed in YAML",
+                    f"{character_kind(_code(exc.character))} {_describe(exc.character)} is "
+                    "not allowed in YAML",
                 )
             ]
         ) from None
