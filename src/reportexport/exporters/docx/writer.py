@@ -47,7 +47,7 @@ from reportexport.exporters.docx.styletable import TOC_LEVELS
 from reportexport.exporters.docx.svgfallback import fallback_png
 from reportexport.exporters.docx.template import adopt, checked_template
 from reportexport.frontend import Anchor, BlockList, Document
-from reportexport.labels import PROPERTY_PREFIX, page_of
+from reportexport.labels import PROPERTY_PREFIX, colon, page_of
 from reportexport.model import (
     Block,
     BulletList,
@@ -785,7 +785,8 @@ def _write_title_page(body: _Body, front_end: Document, report: Report, theme: T
     for label, value in front_end.imprint_facts:  # no cover band shows the publisher
         body.add(wml.paragraph(
             body.ids["Cover Fact"],
-            wml.text_run(label + ": ", label_style) + _text_runs(value, theme.body_font)))
+            wml.text_run(label + colon(meta.language), label_style)
+            + _text_runs(value, theme.body_font)))
     body.page_break()
 
 
