@@ -86,3 +86,24 @@ def test_a_theme_colour_made_in_python_is_parsed_alike_by_both_css_editions(
         css = ("".join(book.read(name).decode() for name in book.namelist()
                        if name.endswith(".css")) if book else edition.read_text())
     assert "#000080" in css and "navy" not in css
+
+
+def test_a_change_to_the_reports_text_copies_only_what_it_changed() -> None:
+    """map_report keeps each part the change left alone (a build of a big report
+    copies nothing for a change that finds nothing to do), and the report itself
+    when nothing changed at all."""
+    from reportexport.model import Inlines, map_report
+
+    report = reportexport.load_report(SOURCE)
+    assert report.lead and report.sections
+    assert map_report(report, lambda content: content) is report
+    first = report.lead[0].content
+
+    def lead_only(content: Inlines) -> Inlines:
+        return (*content, Text("!")) if content is first else content
+
+    changed = map_report(report, lead_only)
+    assert changed is not report
+    assert changed.lead[0].text == report.lead[0].text + "!"
+    assert all(a is b for a, b in zip(changed.lead[1:], report.lead[1:], strict=True))
+    assert all(a is b for a, b in zip(changed.sections, report.sections, strict=True))

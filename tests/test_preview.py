@@ -4,6 +4,7 @@ stream client while the files it watches change."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import http.client
 import io
@@ -66,6 +67,18 @@ class Previewing:
         body = response.read().decode("utf-8")
         connection.close()
         return response.status, body
+
+    def policy(self) -> str:
+        """The Content-Security-Policy the page is served with now."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        connection.request("GET", "/")
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        assert response.status == 200
+        found = response.getheader("Content-Security-Policy")
+        assert found is not None, "no Content-Security-Policy"
+        return found
 
     def events(self) -> EventStream:
         """An event stream as the page served now opens it (since its build)."""
@@ -186,6 +199,115 @@ def test_a_foreign_host_is_refused(previewing: Previewing, host: str, allowed: b
         if not allowed:
             assert status == 403
             assert "Just one paragraph" not in body
+
+
+def _inline_hashes(page: str) -> dict[str, set[str]]:
+    """The SHA-256 source expression of every inline <style> and script element of the
+    page, by the directive that must allow it (a JSON-LD description is data, not run)."""
+    found: dict[str, set[str]] = {"style-src": set(), "script-src": set()}
+    for tag, attributes, text in re.findall(r"<(style|script)([^>]*)>(.*?)</\1>", page, re.S):
+        if "application/ld+json" in attributes:
+            continue
+        digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+        found[f"{tag}-src"].add(f"'sha256-{digest}'")
+    return found
+
+
+def _directives(policy: str) -> dict[str, set[str]]:
+    return {name: set(values) for name, *values in
+            (directive.split() for directive in policy.split(";") if directive.strip())}
+
+
+def test_the_policy_allows_the_pages_own_inline_elements_only(project: Path) -> None:
+    """Before the first good build, after one, and with problems (the script names the
+    build, so its hash changes): the policy names each inline stylesheet and script of
+    the page by its hash, and nothing else inline."""
+    source = project / "report.yaml"
+    _edit(source, "title: S", "title: [S")
+    running = Previewing(project)
+
+    def check(stylesheets: int) -> None:
+        page, policy = running.get()[1], _directives(running.policy())
+        expected = _inline_hashes(page)
+        assert len(expected["style-src"]) == stylesheets
+        assert len(expected["script-src"]) == 1
+        for directive, hashes in expected.items():
+            assert policy[directive] == hashes, directive
+        assert policy["default-src"] == {"'none'"}
+        assert "style-src-attr" not in policy and "script-src-attr" not in policy
+
+    def save(old: str, new: str) -> None:
+        stream = running.events()
+        _edit(source, old, new)
+        stream.next()
+        stream.close()
+
+    try:
+        check(stylesheets=1)  # no page yet: the overlay's
+        save("title: [S", "title: S")
+        check(stylesheets=2)  # the edition's and the overlay's
+        save("title: S", "title: [S")
+        check(stylesheets=2)
+    finally:
+        running.stop.set()
+        running.thread.join(timeout=60)
+
+
+def _headers(port: int, method: str, path: str, host: str | None = None,
+             ) -> tuple[int, dict[str, str]]:
+    """The status and headers of the answer to a request (its body left unread)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request(method, path, headers={} if host is None else {"Host": host})
+    response = connection.getresponse()
+    headers = dict(response.getheaders())
+    connection.close()  # an event stream is left unread
+    return response.status, headers
+
+
+@pytest.mark.parametrize("path,host,status,kind", [
+    ("/", None, 200, "text/html"), (EVENTS_PATH, None, 200, "text/event-stream"),
+    ("/other", None, 404, "text/plain"), ("/", "evil.example", 403, "text/plain"),
+])
+def test_every_answer_is_kept_from_other_origins(previewing: Previewing, path: str,
+                                                 host: str | None, status: int,
+                                                 kind: str) -> None:
+    """The page, its event stream and each refusal say their type is not to be guessed,
+    and no page of another origin may embed them or keep a handle on their window."""
+    answered, headers = _headers(previewing.port, "GET", path, host)
+    assert (answered, headers["Content-Type"].split(";")[0]) == (status, kind)
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("request_line,status", [
+    (b"POST / HTTP/1.1", 501), (b"PUT / HTTP/1.1", 501),
+    (b"GET / HTTP/1.1" + b"\r\nX-Many: 1" * 101, 431),  # more headers than it reads
+])
+def test_what_the_standard_library_refuses_is_text(previewing: Previewing,
+                                                   request_line: bytes, status: int) -> None:
+    """No HTML page answers at the preview's address but the preview's own."""
+    with socket.create_connection(("127.0.0.1", previewing.port), timeout=30) as client:
+        client.sendall(request_line + b"\r\nHost: 127.0.0.1\r\n\r\n")
+        answer = client.makefile("rb").read()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.0 %d " % status), head
+    assert b"\r\nContent-Type: text/plain; charset=utf-8\r\n" in head, head
+    assert body.startswith(b"%d " % status) and b"<" not in body, body
+
+
+def test_a_connection_that_sends_nothing_is_let_go() -> None:
+    """A connection that never sends its request does not keep its thread for ever."""
+    server = PreviewServer(Showing(), 0, stall_s=0.2)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=30) as idle:
+            assert idle.recv(1) == b"", "the server closes it"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_saves_reach_the_open_page_and_bad_ones_show_their_problems(
@@ -444,6 +566,10 @@ def test_in_a_browser_the_page_follows_saves_where_it_was_scrolled(tmp_path: Pat
         overlay = page.wait_for_selector(f"#{OVERLAY_ID}")
         assert overlay is not None
         assert re.search(r"report\.yaml:\d+:\d+: ", overlay.inner_text())
+        # Both stylesheets apply (the policy lets them by their hashes).
+        assert overlay.evaluate("box => getComputedStyle(box).position") == "fixed"
+        assert page.evaluate("getComputedStyle(document.querySelector('a.skip')).position"
+                             ) == "absolute"
         assert page.evaluate("scrollY") == where, "the last good page stays where it was"
 
         with page.expect_navigation():
@@ -457,6 +583,71 @@ def test_in_a_browser_the_page_follows_saves_where_it_was_scrolled(tmp_path: Pat
         running.thread.join(timeout=60)
     assert errors == [], errors  # no script error, nothing the page's policy refused
     assert all(url.startswith((origin, "data:")) for url in requested), requested
+
+
+#: Markup a page might carry if an escaping bug let a source's text through as markup: in
+#: the head and the body, a script, an event handler, a stylesheet and a style attribute.
+INJECTED_IN_HEAD = (b'<script>window.injected = "head script";</script>'
+                    b"<style>html { outline: 9px solid rgb(1, 2, 3); }</style>")
+INJECTED_IN_BODY = (
+    b'<script>window.injected = "body script";</script>'
+    b'<img src="data:," alt="" onerror="window.injected = \'event handler\'">'
+    b"<style>body { outline: 7px solid rgb(1, 2, 3); }</style>"
+    b'<p id="injected-style" style="color: rgb(1, 2, 3)">Styled by an attribute.</p>')
+#: Every policy violation of the page, by the directive it broke (set up before any of the
+#: page's own markup is read).
+RECORD_VIOLATIONS = """window.violations = [];
+document.addEventListener("securitypolicyviolation",
+                          (event) => window.violations.push(event.effectiveDirective));"""
+
+
+def _with_injected_markup(report: reportexport.Report, theme: reportexport.Theme) -> bytes:
+    """The edition with INJECTED_IN_HEAD and INJECTED_IN_BODY, and Windows line ends (the
+    browser hashes its stylesheet as it reads it, with line feeds)."""
+    edition = html_page(report, theme)
+    assert edition.count(b"<head>") == 1 and edition.count(b"<body>") == 1
+    assert b"\r" not in edition
+    return (edition.replace(b"\n", b"\r\n").replace(b"<head>", b"<head>" + INJECTED_IN_HEAD)
+            .replace(b"<body>", b"<body>" + INJECTED_IN_BODY))
+
+
+@pytest.mark.conformance
+def test_in_a_browser_markup_the_preview_did_not_write_is_not_run(project: Path) -> None:
+    """A page served with markup in it that the edition and the preview did not write:
+    Chromium runs and applies none of it (the policy reports each), while the edition's
+    stylesheet, the overlay's and the listening script work."""
+    from browser import chromium
+
+    running = Previewing(project, render=_with_injected_markup)
+    try:
+        with chromium() as browser:
+            page = browser.new_page()
+            page.add_init_script(RECORD_VIOLATIONS)
+            page.goto(f"http://127.0.0.1:{running.port}/")
+            page.wait_for_function("() => document.readyState === 'complete'")
+            page.wait_for_function("() => document.images[0].complete")  # its error fired
+            assert page.evaluate("window.injected") is None
+            outlines = "[document.documentElement, document.body].map(element =>" \
+                       " getComputedStyle(element).outlineStyle)"
+            assert page.evaluate(outlines) == ["none", "none"]
+            assert page.evaluate("getComputedStyle(document.getElementById('injected-style'))"
+                                 ".color") != "rgb(1, 2, 3)"
+            assert sorted(page.evaluate("window.violations")) == [
+                "script-src-attr", "script-src-elem", "script-src-elem",
+                "style-src-attr", "style-src-elem", "style-src-elem"]
+            # The page's own: the edition's stylesheet (its skip link is moved off the
+            # page until focused), then the script that shows a bad save's problems.
+            assert page.evaluate("getComputedStyle(document.querySelector('a.skip'))"
+                                 ".position") == "absolute"
+            _edit(project / "report.yaml", "title: S", "title: [S")
+            overlay = page.wait_for_selector(f"#{OVERLAY_ID}")
+            assert overlay is not None
+            assert "this '[' is never closed" in overlay.inner_text()
+            assert overlay.evaluate("box => getComputedStyle(box).position") == "fixed"
+            assert len(page.evaluate("window.violations")) == 6, "the overlay broke none"
+    finally:
+        running.stop.set()
+        running.thread.join(timeout=60)
 
 
 @pytest.mark.parametrize("args,said", [
@@ -527,6 +718,7 @@ def test_a_request_that_fails_is_one_line_and_a_closed_page_none(
         previewing: Previewing, capsys: pytest.CaptureFixture[str]) -> None:
     for error, said in ((BrokenPipeError(32, "Broken pipe"), ""),
                         (ConnectionResetError(104, "reset"), ""),
+                        (TimeoutError("timed out"), ""),
                         (ValueError("a bug"), "reportexport: preview: internal error "
                                               "answering a request: ValueError: a bug\n")):
         try:

@@ -512,8 +512,15 @@ def map_report(report: Report, change: Callable[[Inlines], Inlines]) -> Report:
             return sect  # nothing in it changed: kept, not copied
         return dataclasses.replace(sect, blocks=blocks, sections=sections)
 
-    lead = tuple(Paragraph(change(paragraph.content)) for paragraph in report.lead)
+    def paragraph(para: Paragraph) -> Paragraph:
+        content = change(para.content)
+        return para if content is para.content else Paragraph(content)
+
+    lead = tuple(paragraph(para) for para in report.lead)
     front, body, appendices = (tuple(section(sect) for sect in part) for part in report.parts)
+    if all(map(operator.is_, (*lead, *front, *body, *appendices),
+               (*report.lead, *report.front, *report.sections, *report.appendices))):
+        return report  # nothing in it changed: kept, not copied
     return dataclasses.replace(report, lead=lead, front=front, sections=body,
                                appendices=appendices)
 

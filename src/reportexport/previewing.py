@@ -8,11 +8,18 @@ Server-Sent Events: `reload` after a good one (it reloads and scrolls back to wh
 it was), `problems` after one that does not validate (the located problems, as
 `validate` prints them, over the last good page). The script that listens and the
 overlay are put into the bytes served, never into the edition.
+
+Each page is served with a Content-Security-Policy that names, by their SHA-256, the
+inline elements the page is meant to have: the edition's stylesheet, the overlay's and
+the listening script. Markup that an escaping bug let through from a source (a script,
+an event handler, a style) is not run or applied.
 """
 
 from __future__ import annotations
 
+import base64
 import errno
+import hashlib
 import html
 import json
 import re
@@ -37,6 +44,9 @@ HOST = "127.0.0.1"
 EVENTS_PATH = "/__preview__/events"
 #: A comment sent on a quiet stream (seconds): a closed page is noticed, and its thread ends.
 HEARTBEAT_S = 15.0
+#: How long a connection may keep its thread waiting (seconds): for a request that is not
+#: sent, or for an event the page does not take (an open page's stream reconnects).
+STALL_S = 30.0
 
 Render = Callable[[Report, Theme], bytes]
 
@@ -72,12 +82,16 @@ class Showing:
         # (the preview restarted under an open page) reloads when it reconnects.
         self.run = secrets.token_hex(4)
         self.page_build = 0  # the build that made `page`
+        self.stylesheet_hash: str | None = None  # of `page`'s stylesheet, for its policy
         self.closed = False
 
     def show(self, page: bytes) -> None:
+        stylesheet = edition_stylesheet(page)
+        stylesheet_hash = None if stylesheet is None else source_hash(stylesheet)
         with self._changed:
             self.builds += 1
             self.page, self.page_build, self.problems = page, self.builds, ()
+            self.stylesheet_hash = stylesheet_hash
             self._changed.notify_all()
 
     def complain(self, problems: Sequence[str]) -> None:
@@ -91,10 +105,13 @@ class Showing:
             self.closed = True
             self._changed.notify_all()
 
-    def served(self) -> bytes:
-        """The page to serve now, with the listening script and any problems on it."""
+    def served(self) -> tuple[bytes, str]:
+        """The page to serve now, with the listening script and any problems on it, and
+        its Content-Security-Policy."""
         with self._changed:
-            return served_page(self.page, self.problems, f"{self.run}.{self.builds}")
+            build = f"{self.run}.{self.builds}"
+            return (served_page(self.page, self.problems, build),
+                    policy(self.stylesheet_hash, build))
 
     def seen(self, since: str) -> int:
         """The build a page says it shows (`since`, as served), -1 for another preview's."""
@@ -130,7 +147,8 @@ NO_PAGE_YET = b"""<!DOCTYPE html>
 
 OVERLAY_ID = "reportexport-preview-problems"
 
-_OVERLAY_STYLE = f"""<style>
+#: The overlay's stylesheet, the text of a <style> element.
+_OVERLAY_STYLE = f"""
 #{OVERLAY_ID}{{position:fixed;left:0;right:0;bottom:0;max-height:50vh;overflow:auto;
 margin:0;padding:1rem 1.25rem;background:#fff4f4;color:#4a0000;border-top:4px solid #b00020;
 box-shadow:0 -2px 8px rgba(0,0,0,.3);font:14px/1.45 ui-monospace,Menlo,Consolas,monospace;
@@ -139,10 +157,11 @@ z-index:2147483647}}
 #{OVERLAY_ID} pre{{margin:.5rem 0 0;white-space:pre-wrap;font:inherit}}
 @media (prefers-color-scheme:dark){{#{OVERLAY_ID}{{background:#2a1214;color:#ffd7d7;
 border-top-color:#ff6b7a}}}}
-</style>"""
+"""
 
-# Problems are put on the page as text (textContent), never as markup.
-_SCRIPT = """<script>
+# The text of the listening <script> element. Problems are put on the page as text
+# (textContent), never as markup: the page's policy lets no markup run.
+_SCRIPT = """
 (() => {
   "use strict";
   const key = "reportexport-preview-scroll";
@@ -176,7 +195,7 @@ _SCRIPT = """<script>
   });
   events.addEventListener("problems", (event) => show(JSON.parse(event.data)));
 })();
-</script>"""
+"""
 
 
 def overlay(problems: Sequence[str]) -> str:
@@ -187,25 +206,68 @@ def overlay(problems: Sequence[str]) -> str:
             f"<pre>{html.escape(chr(10).join(problems))}</pre></div>")
 
 
+def listening_script(build: str) -> str:
+    """The text of the script of a page that shows `build` (as `Showing.served` names it)."""
+    return _SCRIPT % {"overlay": OVERLAY_ID, "events": EVENTS_PATH, "build": build}
+
+
 def served_page(page: bytes | None, problems: Sequence[str], build: str) -> bytes:
     """`page` (or a stand-in before the first good build) with the listening script, and
     the overlay when there are `problems`, before its closing body tag."""
-    script = _SCRIPT % {"overlay": OVERLAY_ID, "events": EVENTS_PATH, "build": build}
-    added = (_OVERLAY_STYLE + (overlay(problems) if problems else "") + script).encode()
+    added = (f"<style>{_OVERLAY_STYLE}</style>" + (overlay(problems) if problems else "")
+             + f"<script>{listening_script(build)}</script>").encode()
     body = NO_PAGE_YET if page is None else page
     end = body.lower().rfind(b"</body>")
     return body + added if end < 0 else body[:end] + added + body[end:]
 
 
-#: What the preview page may load: itself, and the data: URIs of its images and fonts.
-#: The edition makes no request to another host; in the preview the browser enforces it.
-_POLICY = ("default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; "
-           "script-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; "
-           "form-action 'none'; frame-ancestors 'none'")
+def source_hash(text: bytes) -> str:
+    """A CSP source expression for an inline element whose text is `text` (as written):
+    its SHA-256, of the text as the browser reads it (the HTML parser makes every CR
+    and CRLF a line feed before the text is hashed)."""
+    read = text.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return f"'sha256-{base64.b64encode(hashlib.sha256(read).digest()).decode('ascii')}'"
+
+
+def edition_stylesheet(page: bytes) -> bytes | None:
+    """The text of the edition's stylesheet: the last <style> element in the page's head,
+    which the writer ends with (None for a page without one). Only this element is
+    looked for: a <style> anywhere else is not the writer's, and gets no hash."""
+    lower = page.lower()
+    head_end = lower.find(b"</head>")
+    start = lower.rfind(b"<style>", 0, head_end) if head_end >= 0 else -1
+    end = lower.find(b"</style", start)
+    return None if start < 0 or end < 0 else page[start + len(b"<style>"):end]
+
+
+def policy(stylesheet: str | None, build: str) -> str:
+    """What a served page may load and run: its own inline stylesheets (the edition's,
+    hashed as `stylesheet`, and the overlay's) and the listening script of `build`, the
+    data: URIs of its images and fonts, and the event stream. The edition makes no
+    request to another host; in the preview the browser enforces it. No style attribute
+    is allowed: the edition writes none, and the overlay is styled by its stylesheet."""
+    styles = " ".join(filter(None, (stylesheet, _OVERLAY_STYLE_HASH)))
+    script = source_hash(listening_script(build).encode())
+    return (f"default-src 'none'; img-src data:; font-src data:; style-src {styles}; "
+            f"script-src {script}; connect-src 'self'; base-uri 'none'; "
+            "form-action 'none'; frame-ancestors 'none'")
+
+
+_OVERLAY_STYLE_HASH = source_hash(_OVERLAY_STYLE.encode())
+#: For what is not a page (a refusal, an event stream): nothing to load or run.
+_NOTHING = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: PreviewServer
+    # What the standard library answers itself (a method other than GET, a malformed
+    # request) is text, as the preview's own refusals are: no page at the preview's address.
+    error_content_type = "text/plain; charset=utf-8"
+    error_message_format = "%(code)d %(message)s\n"
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.stall_s)  # the socket waits no longer
 
     def do_GET(self) -> None:
         if self.headers.get("Host", "").lower() not in self.server.allowed_hosts:
@@ -216,7 +278,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         url = urlsplit(self.path)
         if url.path == "/":
-            self._send(200, self.server.showing.served(), "text/html; charset=utf-8")
+            page, page_policy = self.server.showing.served()
+            self._send(200, page, "text/html; charset=utf-8", page_policy)
         elif url.path == EVENTS_PATH:
             since = parse_qs(url.query).get("since", [""])[0]
             self._events(self.server.showing.seen(since))
@@ -224,24 +287,28 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, b"Not found: the preview serves / only.\n",
                        "text/plain; charset=utf-8")
 
-    def _send(self, status: int, body: bytes, kind: str) -> None:
+    def _send(self, status: int, body: bytes, kind: str, page_policy: str = _NOTHING) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
-        self._common_headers()
+        self._common_headers(page_policy)
         self.end_headers()
         self.wfile.write(body)
 
-    def _common_headers(self) -> None:
+    def _common_headers(self, page_policy: str) -> None:
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
-        self.send_header("Content-Security-Policy", _POLICY)
+        self.send_header("Content-Security-Policy", page_policy)
+        # No page of another origin may embed an answer (as an image or a script, say)
+        # or keep a handle on the preview's window.
+        self.send_header("Cross-Origin-Resource-Policy", "same-origin")
+        self.send_header("Cross-Origin-Opener-Policy", "same-origin")
 
     def _events(self, seen: int) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
-        self._common_headers()
+        self._common_headers(_NOTHING)
         self.end_headers()
         try:
             self.wfile.write(b"retry: 500\n\n")
@@ -250,8 +317,8 @@ class _Handler(BaseHTTPRequestHandler):
                 seen, message = event
                 self.wfile.write(message)
                 self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the page was closed or reloaded
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+            pass  # the page was closed or reloaded, or takes no events
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # every reload would be a line on the terminal
@@ -261,9 +328,13 @@ class PreviewServer(ThreadingHTTPServer):
     """The preview's HTTP server: on 127.0.0.1, answering to its own address only."""
 
     daemon_threads = True  # an open event stream must not keep the process alive
+    # Said, not inherited: with SO_REUSEPORT another program of the same user could listen
+    # on the preview's port too and be handed some of its connections.
+    allow_reuse_port = False
 
-    def __init__(self, showing: Showing, port: int) -> None:
+    def __init__(self, showing: Showing, port: int, stall_s: float = STALL_S) -> None:
         self.showing = showing
+        self.stall_s = stall_s
         try:
             super().__init__((HOST, port), _Handler)
         except OSError as exc:
@@ -280,9 +351,10 @@ class PreviewServer(ThreadingHTTPServer):
 
     def handle_error(self, request: object, client_address: object) -> None:
         """socketserver prints a traceback; a page closed or reloaded while it was being
-        answered is no error, and anything else is said in one line."""
+        answered, or one that stopped reading it (STALL_S), is no error, and anything else
+        is said in one line."""
         error = sys.exc_info()[1]
-        if not isinstance(error, ConnectionError):
+        if not isinstance(error, (ConnectionError, TimeoutError)):
             print(f"reportexport: preview: internal error answering a request: "
                   f"{type(error).__name__}: {error}", file=sys.stderr, flush=True)
 

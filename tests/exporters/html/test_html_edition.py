@@ -153,6 +153,19 @@ def test_the_page_loads_nothing_from_elsewhere(markup_pages: dict[str, Path], na
     assert loaded == []
 
 
+@pytest.mark.parametrize("name", ALL_SOURCES)
+def test_nothing_inline_but_the_head_s_stylesheet_and_description(
+        markup_pages: dict[str, Path], name: str) -> None:
+    """The preview's Content-Security-Policy allows the head's one stylesheet by its hash
+    and no style or event handler attribute (reportexport.previewing.policy); the one
+    script is the JSON-LD description, data that is not run."""
+    doc = parse(markup_pages[name])
+    assert [style.getparent().tag for style in doc.iter("style")] == ["head"]
+    assert doc.xpath("//@style") == []
+    assert doc.xpath("//@*[starts-with(name(), 'on')]") == []
+    assert [script.get("type") for script in doc.iter("script")] == ["application/ld+json"]
+
+
 def test_khmer_text_is_marked_as_khmer(markup_pages: dict[str, Path]) -> None:
     doc = parse(markup_pages["khmer"])
     unmarked = []
