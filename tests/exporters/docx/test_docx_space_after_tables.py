@@ -90,9 +90,15 @@ def test_what_follows_a_table_with_no_note_leaves_a_paragraph_s_space(
         "The paragraph after the table in the box.", "The heading after a table"]
 
 
-def test_a_callout_after_a_table_is_parted_from_it(docx: Path) -> None:
-    """Word joins two tables with nothing between them into one."""
-    with zipfile.ZipFile(docx) as archive:
+@pytest.mark.parametrize("source", ["blocks-after-tables", "callout-opening-with-a-figure",
+                                    "lists-reach-into-callouts"])
+def test_a_callout_after_a_table_is_parted_from_it(source: str, tmp_path: Path,
+                                                   theme: Theme) -> None:
+    """Word joins two tables with nothing between them into one: a table and the callout
+    after it, or two callouts (the sources hold each)."""
+    [path] = build(load_report(DATA / "valid" / f"{source}.yaml"), theme, ["docx"], tmp_path,
+                   parallel=False)
+    with zipfile.ZipFile(path) as archive:
         body = etree.fromstring(archive.read("word/document.xml")).find("w:body", NS)
     for table in body.iterfind("w:tbl", NS):
         assert table.getnext().tag != _w("tbl"), _text(table)
