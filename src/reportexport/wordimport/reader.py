@@ -1290,9 +1290,13 @@ def read_draft(package: WordPackage, layout: Layout | None = None) -> Draft:
     _metadata(package, draft, reader.styles, reader.notices)
     _other_parts(package, reader)
     try:
-        number_headings(draft, reader.words, layout)
+        kept = number_headings(draft, reader.words, layout)
     except LayoutMismatch as exc:
         raise refuse(package.path, f"cannot be read back into its source: {exc}") from None
+    reader.notices += [f"{package.path}: section '{title}': it opens with a number that is "
+                       "not the one the editions print there: kept as the title's words "
+                       "(delete it in the source if it is a heading's number)"
+                       for title in kept]
     _resolve_references(draft, reader)
     draft.notices = reader.notices
     draft.section_at = reader.section_at

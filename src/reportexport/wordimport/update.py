@@ -809,8 +809,9 @@ def update_source(docx: Path, source: Path, changes: Decision = None
     raw = read_bounded(source, what="a YAML file")
     report, _ = read_report(source)
     meta = report.metadata
+    titles = frozenset(" ".join(section.title.split()) for _, section, _ in _source_walk(report))
     imported = read_word(docx, changes, Layout(meta.numbered_sections, len(report.appendices),
-                                               meta.labels, len(report.sections)))
+                                               meta.labels, len(report.sections), titles))
     try:
         edits = collect_edits(report, imported.draft)
     except _Refused as exc:
