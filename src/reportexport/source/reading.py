@@ -39,7 +39,7 @@ from reportexport.model import (
 )
 from reportexport.source import inline, schema
 from reportexport.source.images import ImageProblem, check_image
-from reportexport.source.problems import InputError, Problem
+from reportexport.source.problems import InputError, Problem, character_kind
 from reportexport.source.yamlload import DataPath, LocatedData, load_yaml
 
 #: Word offers Heading 1–9 and XHTML h1–h6; six levels keep every edition faithful.
@@ -155,16 +155,15 @@ def _xml_problems(located: LocatedData, strings: list[tuple[DataPath, str]]) -> 
             problems.append(
                 located.problem(
                     path,
-                    f"control character U+{code:04X} at position {match.start() + 1} of the text "
-                    "cannot be carried by XML (DOCX, EPUB); remove it",
+                    f"{character_kind(code)} U+{code:04X} at position {match.start() + 1} of the "
+                    "text cannot be carried by XML (DOCX, EPUB); remove it",
                 )
             )
         elif match := _html_forbidden(text):
             code = ord(match.group())
-            kind = "control character" if code <= 0x9F else "noncharacter"
             problems.append(located.problem(
-                path, f"{kind} U+{code:04X} at position {match.start() + 1} of the text is "
-                "forbidden in HTML (the web edition); remove it"))
+                path, f"{character_kind(code)} U+{code:04X} at position {match.start() + 1} of "
+                "the text is forbidden in HTML (the web edition); remove it"))
     return problems
 
 
