@@ -871,8 +871,8 @@ def _holding(parts: dict[str, Any], words: str, tag: str = "p") -> Any:
 def _update_case(case: dict[str, Any]) -> Any:
     """The edit a case makes in the Word edition: a run's words replaced (`find` ->
     `replace`); the paragraph holding them deleted (`delete`), or the table
-    (`delete_table`); the paragraphs of a style deleted (`delete_style`, a prefix: TOC);
-    paragraphs added (`add`: each a copy of the one reading `like`, reading `text`, put
+    (`delete_table`), or the picture whose alt text it is (`delete_picture`); the
+    paragraphs of a style deleted (`delete_style`, a prefix: TOC); paragraphs added (`add`: each a copy of the one reading `like`, reading `text`, put
     before the one reading `before` or at the end)."""
     import copy as copying
 
@@ -886,6 +886,10 @@ def _update_case(case: dict[str, Any]) -> Any:
             if key in case:
                 element = _holding(parts, case[key], tag)
                 element.getparent().remove(element)
+        if "delete_picture" in case:  # the paragraph of the picture whose alt text it is
+            [picture] = [p for p in body.iter(f"{{{W}}}p") if any(
+                d.get("descr") == case["delete_picture"] for d in p.iter(f"{{{WP_NS}}}docPr"))]
+            picture.getparent().remove(picture)
         for paragraph in body.findall("w:p", NS):
             style = paragraph.find("w:pPr/w:pStyle", NS)
             if "delete_style" in case and style is not None \
