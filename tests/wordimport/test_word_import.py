@@ -872,8 +872,9 @@ def _update_case(case: dict[str, Any]) -> Any:
     """The edit a case makes in the Word edition: a run's words replaced (`find` ->
     `replace`); the paragraph holding them deleted (`delete`), or the table
     (`delete_table`), or the picture whose alt text it is (`delete_picture`); the
-    paragraphs of a style deleted (`delete_style`, a prefix: TOC); paragraphs added (`add`: each a copy of the one reading `like`, reading `text`, put
-    before the one reading `before` or at the end)."""
+    paragraphs of a style deleted (`delete_style`, a prefix: TOC); paragraphs added
+    (`add`: each a copy of the one reading `like`, reading `text`, put before the one
+    reading `before` or at the end)."""
     import copy as copying
 
     def edit(parts: dict[str, Any]) -> None:
