@@ -60,6 +60,12 @@ TEXT_LIMITS: dict[tuple[str, ...], tuple[int, str, str]] = {
 }
 #: The cover has room for this many facts below its band.
 MAX_FACTS = 8
+#: The longest any one text (a paragraph, list item, cell, note) may be: about 15 pages
+#: of one paragraph. Laying out a paragraph costs more than its length as it grows (the
+#: PDF breaks what is left of it into lines again on every page it fills, each time
+#: longer than the last), so a source of a few huge paragraphs could hold a build for
+#: hours; no report needs one this long.
+MAX_TEXT_CHARACTERS = 50_000
 
 #: Characters XML 1.0 cannot carry: they would corrupt the DOCX and EPUB.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -333,9 +339,15 @@ def _text_limits(path: DataPath) -> tuple[int, str, str] | None:
 
 def _length_problems(located: LocatedData, strings: list[tuple[DataPath, str]]
                      ) -> list[Problem]:
-    """Texts longer than a page can set (TEXT_LIMITS), and more facts than a cover holds."""
+    """Texts longer than a page can set (TEXT_LIMITS) or than any text may be
+    (MAX_TEXT_CHARACTERS), and more facts than a cover holds."""
     problems: list[Problem] = []
     for path, text in strings:
+        if len(text) > MAX_TEXT_CHARACTERS:
+            problems.append(located.problem(
+                path, f"a text of {len(text):,} characters; a paragraph, list item, cell or "
+                f"note is at most {MAX_TEXT_CHARACTERS:,}: split it into paragraphs"))
+            continue
         if len(text) <= _SHORTEST_LIMIT or (limits := _text_limits(path)) is None:
             continue
         limit, one, many = limits
