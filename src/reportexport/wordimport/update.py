@@ -875,8 +875,8 @@ def update_source(docx: Path, source: Path, changes: Decision = None
     kept = True
     try:
         result = merge(text, before, after)
-        plain = YAML(typ="safe")
-        if plain.load(result) != plain.load(after):
+        reader = YAML(typ="safe")
+        if reader.load(result) != reader.load(after):
             raise ValueError("the merged text reads otherwise")
     except ValueError:
         result, kept = after, False  # ruamel.yaml's own output: values right, layout its own
