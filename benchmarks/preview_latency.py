@@ -27,9 +27,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKER = "In conclusion, the assessment"
+EVENTS = "/__preview__/events"
 
 
 def _get(port: int, path: str) -> http.client.HTTPResponse:
@@ -44,6 +46,18 @@ def _next_event(stream: http.client.HTTPResponse) -> str:
         if line.startswith("event: "):
             name = line.removeprefix("event: ")
     return name or _next_event(stream)  # a comment or the retry field: read on
+
+
+def _events_address(page: str, query: str) -> str:
+    """The event stream's address, as the page's script asks for it: with the page's own
+    query (the key) and the build it shows; or as written in the page by a preview of
+    before the key (--python)."""
+    written = re.search(r'new EventSource\("([^"]+)"\)', page)
+    if written is not None:
+        return written.group(1)
+    build = re.search(r'searchParams\.set\("since", "([^"]+)"\)', page)
+    assert build is not None, "no event stream in the page"
+    return f"{EVENTS}?{query}&since={build.group(1)}"
 
 
 def _new_characters(text: str) -> list[str]:
@@ -67,13 +81,13 @@ def measure(saves: int, python: str, new_characters: bool
              "--port", "0", "-q"], stdout=subprocess.PIPE, text=True)
         try:
             assert preview.stdout is not None
-            port = int(preview.stdout.readline().strip().rsplit(":", 1)[1].rstrip("/"))
-            page = _get(port, "/").read().decode("utf-8")
+            url = urlsplit(preview.stdout.readline().strip())  # with its key, if it has one
+            port, address = url.port, f"/?{url.query}"
+            assert port is not None, url
+            page = _get(port, address).read().decode("utf-8")
             if "problem" in page and 'role="alert"' in page:
                 raise SystemExit("the canonical source did not build in the preview")
-            events = re.search(r'new EventSource\("([^"]+)"\)', page)
-            assert events is not None
-            stream = _get(port, events.group(1))
+            stream = _get(port, _events_address(page, url.query))
             to_event, to_page = [], []
             fresh = _new_characters(text)
             for n in range(saves):
@@ -85,7 +99,7 @@ def measure(saves: int, python: str, new_characters: bool
                 to_event.append(time.perf_counter() - saved)
                 if event != "reload":
                     raise SystemExit(f"save {n}: '{event}' instead of a reload")
-                served = _get(port, "/").read()
+                served = _get(port, address).read()
                 assert f"(edit {n}{typed})" in served.decode("utf-8")
                 to_page.append(time.perf_counter() - saved)
                 time.sleep(0.3)  # a writer's pause between saves

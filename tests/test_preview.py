@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
@@ -28,7 +29,9 @@ from conftest import DATA, ROOT
 from reportexport.exporters.html import page
 from reportexport.previewing import (
     EVENTS_PATH,
+    NO_KEY,
     OVERLAY_ID,
+    STOPPED,
     PreviewServer,
     Render,
     Showing,
@@ -44,10 +47,10 @@ OVERLAY_START = f'<div id="{OVERLAY_ID}"'
 class Previewing:
     """A preview served from a thread of this process, on a free port."""
 
-    def __init__(self, folder: Path, render: Render = html_page) -> None:
+    def __init__(self, folder: Path, render: Render = html_page, port: int = 0) -> None:
         self.folder = folder
         self.said: list[str] = []
-        self.server = PreviewServer(Showing(), 0)
+        self.server = PreviewServer(Showing(), port)
         self.port = self.server.port
         self.stop = threading.Event()
         ready = threading.Event()
@@ -59,19 +62,29 @@ class Previewing:
         self.thread.start()
         assert ready.wait(timeout=60), "the first build was never shown"
 
-    def get(self, path: str = "/", host: str | None = None) -> tuple[int, str]:
+    @property
+    def key(self) -> str:
+        """The key of the address the preview printed."""
+        return key_of(self.server.url)
+
+    def get(self, path: str = "/", host: str | None = None, keyed: bool = True,
+            ) -> tuple[int, str]:
+        """The status and text of the answer to `path`, asked for with the preview's key
+        unless not `keyed`."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         headers = {} if host is None else {"Host": host}
-        connection.request("GET", path, headers=headers)
+        connection.request("GET", with_key(path, self.key) if keyed else path, headers=headers)
         response = connection.getresponse()
-        body = response.read().decode("utf-8")
+        # An event stream does not end: its body is left unread.
+        streaming = response.getheader("Content-Type") == "text/event-stream"
+        body = "" if streaming else response.read().decode("utf-8")
         connection.close()
         return response.status, body
 
     def policy(self) -> str:
         """The Content-Security-Policy the page is served with now."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        connection.request("GET", "/")
+        connection.request("GET", with_key("/", self.key))
         response = connection.getresponse()
         response.read()
         connection.close()
@@ -84,14 +97,28 @@ class Previewing:
         """An event stream as the page served now opens it (since its build)."""
         status, page = self.get()
         assert status == 200
-        return EventStream(self.port, page_events(page))
+        return EventStream(self.port, page_events(page, self.key))
 
 
-def page_events(page: str) -> str:
-    """The address of the event stream the page opens."""
-    match = re.search(r'new EventSource\("([^"]+)"\)', page)
-    assert match is not None, "no event stream in the page"
+def key_of(url: str) -> str:
+    """The key in a preview's address (its query's one `key`)."""
+    match = re.fullmatch(r"http://127\.0\.0\.1:\d+/\?key=([A-Za-z0-9_-]{43})", url)
+    assert match is not None, url
     return match.group(1)
+
+
+def with_key(path: str, key: str) -> str:
+    """`path`, with `key` added to its query."""
+    return f"{path}{'&' if '?' in path else '?'}{urlencode({'key': key})}"
+
+
+def page_events(page: str, key: str) -> str:
+    """The address of the event stream the page opens, as its script makes it from the
+    page's own address (opened with `key`) and the build it names."""
+    assert 'new EventSource(address)' in page, "no event stream in the page"
+    match = re.search(r'address\.searchParams\.set\("since", "([^"]+)"\)', page)
+    assert match is not None, "the page names no build"
+    return f"{EVENTS_PATH}?{urlencode({'key': key, 'since': match.group(1)})}"
 
 
 class EventStream:
@@ -181,7 +208,7 @@ def test_the_page_is_the_edition_with_the_listening_script(previewing: Previewin
 def test_the_server_listens_on_loopback_only(previewing: Previewing) -> None:
     address = previewing.server.socket.getsockname()
     assert address[0] == "127.0.0.1"
-    assert previewing.server.url == f"http://127.0.0.1:{previewing.port}/"
+    assert previewing.server.url == f"http://127.0.0.1:{previewing.port}/?key={previewing.key}"
 
 
 @pytest.mark.parametrize("host,allowed", [
@@ -199,6 +226,65 @@ def test_a_foreign_host_is_refused(previewing: Previewing, host: str, allowed: b
         if not allowed:
             assert status == 403
             assert "Just one paragraph" not in body
+
+
+#: Queries without the preview's key, made from it: none, empty, another of the same
+#: length, one character short or over, a prefix, text that is not ASCII, the key under
+#: another name or twice.
+NOT_THE_KEY = ["", "key=", "key={other}", "key={key_short}", "key={key}A", "key={key_half}",
+               "key=%C3%A9", "key={key_ascii_changed}%C3%A9", "KEY={key}", "token={key}",
+               "key={key}&key={key}", "key={key}&key={other}"]
+
+
+def _not_the_key(query: str, key: str) -> str:
+    other = "".join("A" if letter != "A" else "B" for letter in key)
+    return query.format(key=key, other=other, key_short=key[:-1], key_half=key[:len(key) // 2],
+                        key_ascii_changed=key[:-1])
+
+
+@pytest.mark.parametrize("query", NOT_THE_KEY)
+@pytest.mark.parametrize("path", ["/", EVENTS_PATH, "/other"])
+def test_a_request_without_the_key_is_refused(previewing: Previewing, path: str, query: str,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Another user or program of the machine reads neither the page nor its stream (nor
+    learns which paths the preview serves): a plain-text refusal that says what to do."""
+    asked = f"{path}?{_not_the_key(query, previewing.key)}"
+    status, body = previewing.get(asked, keyed=False)
+    assert status == 403, (asked, status)
+    assert body == NO_KEY.decode()
+    assert "open that address" in body
+    assert previewing.key not in body and "Just one paragraph" not in body
+    assert "internal error" not in capsys.readouterr().err
+
+
+def test_the_key_opens_the_page_and_a_reload_keeps_it_open(previewing: Previewing) -> None:
+    """The printed address (the key is its query) serves the page, again and again; the
+    key is not written into the page (its script reads it from the page's address)."""
+    url = urlsplit(previewing.server.url)
+    for _ in range(2):  # the page, then the page reloaded (same address)
+        status, page = previewing.get(f"{url.path}?{url.query}", keyed=False)
+        assert status == 200
+        assert "Just one paragraph." in page
+        assert previewing.key not in page
+    stream = previewing.events()  # with the key, as the page asks for it
+    try:
+        _edit(previewing.folder / "report.yaml", "Just one paragraph.", "A second version.")
+        assert stream.next()[0] == "reload"
+    finally:
+        stream.close()
+
+
+def test_each_preview_has_its_own_key(previewing: Previewing) -> None:
+    """A key drawn afresh at every start: a page of an earlier preview on the same port
+    (or one whose key was read off another run's address) is refused."""
+    other = PreviewServer(Showing(), 0)
+    try:
+        assert other.key != previewing.key
+        assert len({other.key, previewing.key, PreviewServer(Showing(), 0).key}) == 3
+    finally:
+        other.server_close()
+    assert previewing.get(with_key("/", other.key), keyed=False)[0] == 403
+    assert previewing.get(with_key(EVENTS_PATH, other.key), keyed=False)[0] == 403
 
 
 def _inline_hashes(page: str) -> dict[str, set[str]]:
@@ -273,7 +359,7 @@ def test_every_answer_is_kept_from_other_origins(previewing: Previewing, path: s
                                                  kind: str) -> None:
     """The page, its event stream and each refusal say their type is not to be guessed,
     and no page of another origin may embed them or keep a handle on their window."""
-    answered, headers = _headers(previewing.port, "GET", path, host)
+    answered, headers = _headers(previewing.port, "GET", with_key(path, previewing.key), host)
     assert (answered, headers["Content-Type"].split(";")[0]) == (status, kind)
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Cross-Origin-Resource-Policy"] == "same-origin"
@@ -504,8 +590,8 @@ def test_ctrl_c_stops_the_preview_with_exit_0(project: Path) -> None:
     try:
         assert process.stdout is not None
         url = process.stdout.readline().strip()
-        match = re.fullmatch(r"http://127\.0\.0\.1:(\d+)/", url)
-        assert match, url
+        match = re.fullmatch(r"http://127\.0\.0\.1:(\d+)/\?key=[A-Za-z0-9_-]{43}", url)
+        assert match, url  # the printed address carries the key
         for _ in range(600):  # the browser is asked after the URL is printed
             if opened.exists() and opened.read_text(encoding="utf-8"):
                 break
@@ -513,9 +599,11 @@ def test_ctrl_c_stops_the_preview_with_exit_0(project: Path) -> None:
         assert opened.read_text(encoding="utf-8") == url  # --open: the browser got it
         connection = http.client.HTTPConnection("127.0.0.1", int(match.group(1)), timeout=30)
         connection.request("GET", "/")
+        assert connection.getresponse().read().decode("utf-8") == NO_KEY.decode()
+        connection.request("GET", f"/?{urlsplit(url).query}")
         page = connection.getresponse().read().decode("utf-8")
         assert "EventSource" in page
-        stream = EventStream(int(match.group(1)), page_events(page))  # held open
+        stream = EventStream(int(match.group(1)), page_events(page, key_of(url)))  # held open
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=60)
         stream.close()
@@ -539,6 +627,7 @@ def test_in_a_browser_the_page_follows_saves_where_it_was_scrolled(tmp_path: Pat
     source = tmp_path / "report.yaml"
     running = Previewing(tmp_path)
     origin = f"http://127.0.0.1:{running.port}/"
+    address = running.server.url  # with its key
     requested: list[str] = []
     errors: list[str] = []
     browser_run = sync_playwright().start()
@@ -549,8 +638,11 @@ def test_in_a_browser_the_page_follows_saves_where_it_was_scrolled(tmp_path: Pat
         page.on("console", lambda message: errors.append(message.text)
                 if message.type == "error" else None)
         page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(origin)
+        page.goto(address)
         page.wait_for_function("() => document.readyState === 'complete'")
+        page.reload()  # F5: the address keeps its key, and the page its stream (saves below)
+        page.wait_for_function("() => document.readyState === 'complete'")
+        assert running.key not in page.content()
         height = page.evaluate("document.documentElement.scrollHeight - innerHeight")
         assert height > 1000, "too short a page to show the scroll kept"
         page.evaluate(f"window.scrollTo(0, {height // 2})")
@@ -583,6 +675,40 @@ def test_in_a_browser_the_page_follows_saves_where_it_was_scrolled(tmp_path: Pat
         running.thread.join(timeout=60)
     assert errors == [], errors  # no script error, nothing the page's policy refused
     assert all(url.startswith((origin, "data:")) for url in requested), requested
+
+
+@pytest.mark.conformance
+def test_in_a_browser_a_page_of_a_stopped_preview_says_so(project: Path) -> None:
+    """A page left open while the preview is started again (a new key, the same port):
+    its stream is refused, and the page says to open the new address rather than
+    trying again for ever; reloaded, it is refused too."""
+    from browser import chromium
+
+    first = Previewing(project)
+    second: Previewing | None = None
+    try:
+        with chromium() as browser:
+            page = browser.new_page()
+            page.goto(first.server.url)
+            page.wait_for_function("() => document.readyState === 'complete'")
+            assert page.query_selector(f"#{OVERLAY_ID}") is None
+            first.stop.set()
+            first.thread.join(timeout=60)
+            second = Previewing(project, port=first.port)
+            overlay = page.wait_for_selector(f"#{OVERLAY_ID}")
+            assert overlay is not None
+            assert overlay.inner_text().strip() == STOPPED
+            assert overlay.evaluate("box => getComputedStyle(box).position") == "fixed"
+            assert "Just one paragraph." in page.inner_text("body"), "the page stays"
+            page.reload()
+            assert page.inner_text("body").strip() == NO_KEY.decode().strip()
+            page.goto(second.server.url)
+            assert "Just one paragraph." in page.inner_text("body")
+    finally:
+        for running in (first, second):
+            if running is not None:
+                running.stop.set()
+                running.thread.join(timeout=60)
 
 
 #: Markup a page might carry if an escaping bug let a source's text through as markup: in
@@ -623,7 +749,7 @@ def test_in_a_browser_markup_the_preview_did_not_write_is_not_run(project: Path)
         with chromium() as browser:
             page = browser.new_page()
             page.add_init_script(RECORD_VIOLATIONS)
-            page.goto(f"http://127.0.0.1:{running.port}/")
+            page.goto(running.server.url)
             page.wait_for_function("() => document.readyState === 'complete'")
             page.wait_for_function("() => document.images[0].complete")  # its error fired
             assert page.evaluate("window.injected") is None
@@ -669,7 +795,8 @@ def test_a_preview_that_cannot_start_says_why(project: Path, args: list[str], sa
 def test_a_page_of_another_preview_reloads_at_once(previewing: Previewing, since: str) -> None:
     """A page left open while the preview restarted (or one that never said) is reloaded
     when its stream reconnects: it shows no build of this preview."""
-    stream = EventStream(previewing.port, f"{EVENTS_PATH}?since={since}")
+    stream = EventStream(previewing.port, with_key(f"{EVENTS_PATH}?since={since}",
+                                                   previewing.key))
     try:
         assert stream.next()[0] == "reload"
     finally:
@@ -683,10 +810,11 @@ def test_a_build_number_that_is_no_number_reloads_the_page(previewing: Previewin
     str.isdigit takes, or more digits than int() reads) is reloaded, not an internal error."""
     status, page = previewing.get()
     assert status == 200
-    address = page_events(page)
+    address = page_events(page, previewing.key)
     run = re.search(r"since=([^.&]+)\.", address)
     assert run is not None, address
-    stream = EventStream(previewing.port, f"{EVENTS_PATH}?since={run.group(1)}.{build}")
+    stream = EventStream(previewing.port, with_key(f"{EVENTS_PATH}?since={run.group(1)}.{build}",
+                                                   previewing.key))
     try:
         assert stream.next()[0] == "reload"
     finally:

@@ -155,7 +155,9 @@ def _add_preview_command(commands: argparse._SubParsersAction[_Parser],
     preview = sub["preview"] = commands.add_parser(
         "preview", help="show the HTML edition in the browser, updated at every save",
         description="Build the HTML edition in memory and serve it on 127.0.0.1 (this "
-                    "machine only); the open page updates itself whenever the source, the "
+                    "machine only), at an address with a secret key that it prints (and "
+                    "opens, with --open): only who has that address can read the page. "
+                    "The open page updates itself whenever the source, the "
                     "theme, a font of it or an image changes, and shows the problems of a "
                     "save that does not validate. Ctrl-C stops.",
     )
@@ -163,7 +165,8 @@ def _add_preview_command(commands: argparse._SubParsersAction[_Parser],
     preview.add_argument("--port", type=int, default=DEFAULT_PORT, metavar="N",
                          help=f"port on 127.0.0.1 (default: {DEFAULT_PORT}; 0: any free one)")
     preview.add_argument("--open", action="store_true",
-                         help="open the page in the default web browser")
+                         help="open the page (its address, with the key) in the "
+                              "default web browser")
     _add_quiet(preview)
 
 

@@ -1,7 +1,10 @@
 """`reportexport preview`: the HTML edition built in memory, served on this machine, and
 brought up to date in the open page at every save.
 
-The standard library's `ThreadingHTTPServer` serves the page on 127.0.0.1 only. A
+The standard library's `ThreadingHTTPServer` serves the page on 127.0.0.1 only, and
+only to whoever has its address: it carries a key drawn afresh at every start
+(`?key=…`), which every request must bring, the page's and its event stream's; any
+other user or program of the machine gets a refusal. A
 `Watcher` (the one `watch` follows) says which files changed and reads them again
 through the one loading pipeline. The open page hears of every build through
 Server-Sent Events: `reload` after a good one (it reloads and scrolls back to where
@@ -20,6 +23,7 @@ from __future__ import annotations
 import base64
 import errno
 import hashlib
+import hmac
 import html
 import json
 import re
@@ -38,8 +42,13 @@ from reportexport.source.problems import ExportError, InputError
 from reportexport.theme import Theme
 from reportexport.watching import Watcher, changes
 
-#: Loopback only: the page, and what it says about files, is for this machine's user.
+#: Loopback only: the page, and what it says about files, is for this machine; and of its
+#: users and programs, only for whoever has the preview's address, with its key.
 HOST = "127.0.0.1"
+#: The query parameter that carries the key: the page's address and its stream's.
+KEY_PARAMETER = "key"
+#: Bytes of randomness in a key (URL-safe base64 text of 43 characters).
+KEY_BYTES = 32
 #: Where the open page listens for builds.
 EVENTS_PATH = "/__preview__/events"
 #: A comment sent on a quiet stream (seconds): a closed page is noticed, and its thread ends.
@@ -146,6 +155,11 @@ NO_PAGE_YET = b"""<!DOCTYPE html>
 """
 
 OVERLAY_ID = "reportexport-preview-problems"
+#: What a page says when its preview is gone and another refuses it (the key is another).
+STOPPED = "This preview has stopped: open the address the new one printed."
+#: The answer to a request without the preview's key.
+NO_KEY = (b"This preview answers only at the address it printed, which carries its key: "
+          b"open that address (a preview started again prints a new one).\n")
 
 #: The overlay's stylesheet, the text of a <style> element.
 _OVERLAY_STYLE = f"""
@@ -174,26 +188,44 @@ _SCRIPT = """
     restore();
     addEventListener("load", restore);
   }
-  const show = (problems) => {
+  const say = (said, lines) => {
     document.getElementById("%(overlay)s")?.remove();
     const box = document.createElement("div");
     box.id = "%(overlay)s";
     box.setAttribute("role", "alert");
     const heading = document.createElement("p");
-    const count = problems.length;
-    heading.textContent = `${count} problem${count === 1 ? "" : "s"} in the last save: ` +
-      "the page updates with the next good one";
-    const lines = document.createElement("pre");
-    lines.textContent = problems.join("\\n");
-    box.append(heading, lines);
+    heading.textContent = said;
+    box.append(heading);
+    if (lines.length) {
+      const pre = document.createElement("pre");
+      pre.textContent = lines.join("\\n");
+      box.append(pre);
+    }
     document.body.append(box);
   };
-  const events = new EventSource("%(events)s?since=%(build)s");
+  const show = (problems) => {
+    const count = problems.length;
+    say(`${count} problem${count === 1 ? "" : "s"} in the last save: ` +
+        "the page updates with the next good one", problems);
+  };
+  // The stream is asked for with the page's own query, which carries the preview's key:
+  // the key is read from the address, never written into the page.
+  const address = new URL("%(events)s", location.href);
+  address.search = location.search;
+  address.searchParams.set("since", "%(build)s");
+  const events = new EventSource(address);
   events.addEventListener("reload", () => {
     sessionStorage.setItem(key, JSON.stringify([scrollX, scrollY]));
     location.reload();
   });
   events.addEventListener("problems", (event) => show(JSON.parse(event.data)));
+  // A refusal closes the stream for good (a preview that is not there is retried): the
+  // preview that listens on this port now is another, with another key.
+  events.addEventListener("error", () => {
+    if (events.readyState === EventSource.CLOSED) {
+      say("%(stopped)s", []);
+    }
+  });
 })();
 """
 
@@ -208,7 +240,8 @@ def overlay(problems: Sequence[str]) -> str:
 
 def listening_script(build: str) -> str:
     """The text of the script of a page that shows `build` (as `Showing.served` names it)."""
-    return _SCRIPT % {"overlay": OVERLAY_ID, "events": EVENTS_PATH, "build": build}
+    return _SCRIPT % {"overlay": OVERLAY_ID, "events": EVENTS_PATH, "build": build,
+                      "stopped": STOPPED}
 
 
 def served_page(page: bytes | None, problems: Sequence[str], build: str) -> bytes:
@@ -277,7 +310,10 @@ class _Handler(BaseHTTPRequestHandler):
                        "text/plain; charset=utf-8")
             return
         url = urlsplit(self.path)
-        if url.path == "/":
+        if not self.server.admits(url.query):
+            # Another user or program of this machine, or a page of an earlier preview.
+            self._send(403, NO_KEY, "text/plain; charset=utf-8")
+        elif url.path == "/":
             page, page_policy = self.server.showing.served()
             self._send(200, page, "text/html; charset=utf-8", page_policy)
         elif url.path == EVENTS_PATH:
@@ -335,6 +371,9 @@ class PreviewServer(ThreadingHTTPServer):
     def __init__(self, showing: Showing, port: int, stall_s: float = STALL_S) -> None:
         self.showing = showing
         self.stall_s = stall_s
+        # Drawn afresh at every start: 127.0.0.1 is every user's of the machine, the key
+        # is only in the address the preview prints (and opens).
+        self.key = secrets.token_urlsafe(KEY_BYTES)
         try:
             super().__init__((HOST, port), _Handler)
         except OSError as exc:
@@ -364,7 +403,15 @@ class PreviewServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        return f"http://{HOST}:{self.port}/"
+        """The page's address, with the key: what the preview prints and opens."""
+        return f"http://{HOST}:{self.port}/?{KEY_PARAMETER}={self.key}"
+
+    def admits(self, query: str) -> bool:
+        """Whether a request's `query` carries this preview's key, once. Compared in a
+        time that does not tell how much of it is right; as bytes, since a key sent
+        percent-encoded may be any text, which `compare_digest` takes only in ASCII."""
+        given = parse_qs(query).get(KEY_PARAMETER, [])
+        return len(given) == 1 and hmac.compare_digest(given[0].encode(), self.key.encode())
 
 
 def _build_page(showing: Showing, watcher: Watcher, render: Render, changed: set[Path],
