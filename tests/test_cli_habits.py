@@ -70,6 +70,18 @@ def test_dash_o_naming_a_file_for_several_editions_is_refused(
     assert not (tmp_path / "brief.pdf").exists()
 
 
+@pytest.mark.parametrize("command", [["all", str(MINIMAL)], ["import", "draft.docx"]])
+def test_an_empty_dash_o_is_a_usage_error_not_the_current_folder(
+        command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as ended:
+        main([*command, "-o", ""])
+    assert ended.value.code == 2
+    assert "-o/--output: an empty name is no folder or file" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_dash_o_naming_an_existing_other_file_is_a_clear_error(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     notes = tmp_path / "notes.txt"

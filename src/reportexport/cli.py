@@ -124,7 +124,7 @@ def _add_build_commands(commands: argparse._SubParsersAction[_Parser], sub: dict
         _add_source(build)
         suffix = exporters.load(name).suffix if name != "all" else None
         build.add_argument(
-            "-o", "--output", type=Path, default=DEFAULT_OUT,
+            "-o", "--output", type=_output_path, default=DEFAULT_OUT,
             metavar="DIR" if suffix is None else f"DIR|FILE{suffix}",
             help=f"output folder, created if missing (default: {DEFAULT_OUT}/)"
             + (f"; or the file to write, when it ends in {suffix}" if suffix else ""),
@@ -143,7 +143,7 @@ def _add_watch_command(commands: argparse._SubParsersAction[_Parser], sub: dict[
                     "or another input changes. Ctrl-C stops.",
     )
     _add_source(watch, stdin=False)
-    watch.add_argument("-o", "--output", type=Path, default=DEFAULT_OUT, metavar="DIR",
+    watch.add_argument("-o", "--output", type=_output_path, default=DEFAULT_OUT, metavar="DIR",
                        help=f"output folder (default: {DEFAULT_OUT}/)")
     watch.add_argument("--formats", default=",".join(formats), metavar="LIST",
                        help=f"comma-separated formats (default: {','.join(formats)})")
@@ -211,7 +211,7 @@ def _add_import_command(commands: argparse._SubParsersAction[_Parser],
                     "into an existing source, changing nothing else.",
     )
     word.add_argument("docx", type=Path, metavar="DOCX", help="the Word document to read")
-    word.add_argument("-o", "--output", type=Path, metavar="DIR",
+    word.add_argument("-o", "--output", type=_output_path, metavar="DIR",
                       help="folder of the new source (default: the document's name)")
     word.add_argument("--force", action="store_true",
                       help="overwrite an existing source and images")
@@ -245,6 +245,14 @@ def _options(args: argparse.Namespace, formats: Sequence[str]) -> dict[str, dict
             if value is not None:
                 chosen.setdefault(name, {})[option.name] = value
     return chosen
+
+
+def _output_path(text: str) -> Path:
+    """-o's value: an empty one (a shell variable left unset) names no folder, not the
+    current one, which Path("") would be."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty name is no folder or file; name one")
+    return Path(text)
 
 
 def _destination(output: Path, formats: Sequence[str]) -> tuple[Path, dict[str, str]]:

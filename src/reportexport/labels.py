@@ -72,6 +72,25 @@ BUILT_IN: Mapping[str, Mapping[str, str]] = {
 }
 
 
+#: The languages (by a tag's primary subtag) whose typography sets a no-break space before
+#: a colon: French ("Auteur : Ana Sousa"). The space is U+00A0, the word space that does
+#: not break, which French gives a colon (the narrow U+202F is for ; ! ?, which no label
+#: is joined with; the bundled body face, Caladea, has U+00A0 and lacks U+202F).
+SPACE_BEFORE_COLON: frozenset[str] = frozenset({"fr"})
+
+
+def colon(language: str) -> str:
+    """What joins a label to its text in a report in `language`: ": ", or "\u00a0: "
+    where the language sets a no-break space before a colon."""
+    spaced = language.split("-")[0].lower() in SPACE_BEFORE_COLON
+    return "\u00a0: " if spaced else ": "
+
+
+def labelled(language: str, label: str, text: str) -> str:
+    """`label` and `text` joined by `language`'s colon: "Cover: The title"."""
+    return f"{label}{colon(language)}{text}"
+
+
 def labels_for(language: str, overrides: Iterable[tuple[str, str]] = ()) -> dict[str, str]:
     """Every word, for a report in `language` (a BCP 47 tag) whose source gives
     `overrides` ((key, word) pairs, `metadata.labels`)."""

@@ -75,3 +75,11 @@ def format_path(parts: tuple[str | int, ...]) -> str:
         else:
             out += f".{part}" if out else part
     return out
+
+
+def character_kind(code: int) -> str:
+    """What a code point that a source may not hold is called in a message: a control
+    character (C0, DEL, C1), a surrogate, or a noncharacter (U+FFFE, U+FDD0...)."""
+    if code <= 0x1F or 0x7F <= code <= 0x9F:
+        return "control character"
+    return "surrogate" if 0xD800 <= code <= 0xDFFF else "noncharacter"

@@ -39,7 +39,7 @@ from reportexport.model import (
 )
 from reportexport.source import inline, schema
 from reportexport.source.images import ImageProblem, check_image
-from reportexport.source.problems import InputError, Problem
+from reportexport.source.problems import InputError, Problem, character_kind
 from reportexport.source.yamlload import DataPath, LocatedData, load_yaml
 
 #: Word offers Heading 1–9 and XHTML h1–h6; six levels keep every edition faithful.
@@ -60,6 +60,12 @@ TEXT_LIMITS: dict[tuple[str, ...], tuple[int, str, str]] = {
 }
 #: The cover has room for this many facts below its band.
 MAX_FACTS = 8
+#: The longest any one text (a paragraph, list item, cell, note) may be: about 15 pages
+#: of one paragraph. Laying out a paragraph costs more than its length as it grows (the
+#: PDF breaks what is left of it into lines again on every page it fills, each time
+#: longer than the last), so a source of a few huge paragraphs could hold a build for
+#: hours; no report needs one this long.
+MAX_TEXT_CHARACTERS = 50_000
 
 #: Characters XML 1.0 cannot carry: they would corrupt the DOCX and EPUB.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -155,16 +161,15 @@ def _xml_problems(located: LocatedData, strings: list[tuple[DataPath, str]]) -> 
             problems.append(
                 located.problem(
                     path,
-                    f"control character U+{code:04X} at position {match.start() + 1} of the text "
-                    "cannot be carried by XML (DOCX, EPUB); remove it",
+                    f"{character_kind(code)} U+{code:04X} at position {match.start() + 1} of the "
+                    "text cannot be carried by XML (DOCX, EPUB); remove it",
                 )
             )
         elif match := _html_forbidden(text):
             code = ord(match.group())
-            kind = "control character" if code <= 0x9F else "noncharacter"
             problems.append(located.problem(
-                path, f"{kind} U+{code:04X} at position {match.start() + 1} of the text is "
-                "forbidden in HTML (the web edition); remove it"))
+                path, f"{character_kind(code)} U+{code:04X} at position {match.start() + 1} of "
+                "the text is forbidden in HTML (the web edition); remove it"))
     return problems
 
 
@@ -334,9 +339,15 @@ def _text_limits(path: DataPath) -> tuple[int, str, str] | None:
 
 def _length_problems(located: LocatedData, strings: list[tuple[DataPath, str]]
                      ) -> list[Problem]:
-    """Texts longer than a page can set (TEXT_LIMITS), and more facts than a cover holds."""
+    """Texts longer than a page can set (TEXT_LIMITS) or than any text may be
+    (MAX_TEXT_CHARACTERS), and more facts than a cover holds."""
     problems: list[Problem] = []
     for path, text in strings:
+        if len(text) > MAX_TEXT_CHARACTERS:
+            problems.append(located.problem(
+                path, f"a text of {len(text):,} characters; a paragraph, list item, cell or "
+                f"note is at most {MAX_TEXT_CHARACTERS:,}: split it into paragraphs"))
+            continue
         if len(text) <= _SHORTEST_LIMIT or (limits := _text_limits(path)) is None:
             continue
         limit, one, many = limits

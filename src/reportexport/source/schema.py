@@ -91,6 +91,9 @@ def _as_text_hint(value: Any, written: str | None) -> str:
 
 def _found(value: Any, path: tuple[str | int, ...], located: LocatedData) -> str:
     written = located.places.written.get(path) or located.numerals.get(path)
+    if value is None and path in located.numerals:
+        # A number JSON cannot hold (.nan, .inf, 1e999) reaches the schema as null.
+        value = float("nan")
     if written is None and isinstance(value, int | float) and not isinstance(value, bool):
         written = str(value)
     return _describe(value, written) + _as_text_hint(value, written)

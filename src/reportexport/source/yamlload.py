@@ -30,13 +30,22 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from reportexport.source.inputfiles import MAX_INPUT_BYTES, read_bounded
-from reportexport.source.problems import InputError, Location, Problem, format_path
+from reportexport.source.problems import (
+    InputError,
+    Location,
+    Problem,
+    character_kind,
+    format_path,
+)
 
 try:  # libyaml where PyYAML was built with it; it is many times faster.
     from yaml._yaml import CParser as _EventParser
 
     def _make_parser(self: Any, text: str) -> None:
         _EventParser.__init__(self, text)
+
+    #: libyaml reads the text as UTF-8: where it refuses a character, it counts bytes.
+    _REFUSED_AT_BYTE = True
 
 except ImportError:  # PyYAML built without libyaml
     from yaml.parser import Parser
@@ -53,6 +62,8 @@ except ImportError:  # PyYAML built without libyaml
 
     def _make_parser(self: Any, text: str) -> None:
         _PurePythonParser.__init__(self, text)
+
+    _REFUSED_AT_BYTE = False
 
 
 #: Deeper nesting than this is refused: nothing legitimate needs it.
@@ -323,7 +334,7 @@ class _StrictReader(_EventParser, Resolver):
         places = self.places
         value: Any = None
         if kind is ScalarEvent:
-            value = self._scalar(event)
+            value = self._scalar(event, path)
             if type(value) is str:
                 pass
             elif _is_number(value):
@@ -352,7 +363,7 @@ class _StrictReader(_EventParser, Resolver):
             extra = self._next_event()
             self._refuse(extra.start_mark, "expected one YAML document, found another one")
 
-    def _scalar(self, event: Any) -> Any:
+    def _scalar(self, event: Any, path: DataPath = ()) -> Any:
         if event.value[:1] not in _RESOLVED_OPENINGS:  # text, whatever its style
             return event.value
         if event.implicit[0] or (event.tag is not None and event.tag != "!"):
@@ -360,13 +371,29 @@ class _StrictReader(_EventParser, Resolver):
             # refused) resolve as if the tag were absent.
             # types-PyYAML leaves BaseResolver.resolve unannotated; it returns the tag, a str.
             tag: str = self.resolve(ScalarNode, event.value, (True, False))  # type: ignore[no-untyped-call]
-            return _scalar_value(tag, event.value)
+            try:
+                return _scalar_value(tag, event.value)
+            except ValueError:  # Python reads no integer of more than 4,300 digits
+                self._refuse(event.start_mark,
+                             f"a number of {len(event.value):,} characters is more than can be "
+                             "read; to keep it as text, quote it", format_path(path))
         return event.value
 
 
+def _code(character: int | str) -> int:
+    """The code point of what PyYAML's reader refused (libyaml gives a number)."""
+    return character if isinstance(character, int) else ord(character)
+
+
 def _describe(character: int | str) -> str:
-    code = character if isinstance(character, int) else ord(character)
-    return f"U+{code:04X}"
+    return f"U+{_code(character):04X}"
+
+
+def _character_offset(text: str, position: int) -> int:
+    """Where in `text` the reader refused a character, given where it said it did."""
+    if not _REFUSED_AT_BYTE:
+        return position
+    return len(text.encode("utf-8")[:position].decode("utf-8", errors="ignore"))
 
 
 def _offset_to_location(text: str, offset: int) -> Location:
@@ -522,9 +549,10 @@ def _read(located: LocatedData, places: SourcePlaces | None) -> bool:
             [
                 Problem(
                     file,
-                    _offset_to_location(text, exc.position),
+                    _offset_to_location(text, _character_offset(text, exc.position)),
                     "",
-                    f"control character {_describe(exc.character)} is not allowed in YAML",
+                    f"{character_kind(_code(exc.character))} {_describe(exc.character)} is "
+                    "not allowed in YAML",
                 )
             ]
         ) from None

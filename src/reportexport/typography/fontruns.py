@@ -86,10 +86,15 @@ def needs_glyph(char: str) -> bool:
     """Layout turns ordinary white space into spacing, and default-ignorable characters
     into nothing; every other character is drawn.
 
-    Control characters are no text (the source check refuses them on their own)."""
+    Control characters, surrogates and noncharacters are no text (the source check
+    refuses them on their own)."""
     if char.isspace():
         return char in "\u00a0\u202f"
-    return unicodedata.category(char) != "Cc" and not DEFAULT_IGNORABLE.match(char)
+    code = ord(char)
+    if unicodedata.category(char) in ("Cc", "Cs") or 0xFDD0 <= code <= 0xFDEF or (
+            code & 0xFFFE == 0xFFFE):
+        return False
+    return not DEFAULT_IGNORABLE.match(char)
 
 
 @functools.cache

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reportexport.labels import colon
 from reportexport.model import (
     Callout,
     Figure,
@@ -68,8 +69,12 @@ def missing_characters(report: Report, theme: Theme) -> dict[str, list[str]]:
     display: set[str] = set()
     for text in _display_texts(report):
         display.update(text)
+    # The colon joining a label to its text (labels.colon) is set in the body family: the
+    # Word edition's title page. It is no text of the report's, which would bring a
+    # fallback face into the editions that show no such colon.
+    body = report.characters | set(colon(report.metadata.language))
     missing: dict[str, list[str]] = {}
-    for characters, families in ((report.characters, (theme.body_font,)),
+    for characters, families in ((body, (theme.body_font,)),
                                  (display, (theme.heading_font,))):
         for char, family in uncovered(characters, families):
             names = " or ".join([family.family, *(f.family for f in family.fallbacks)])
@@ -95,6 +100,8 @@ def _where(report: Report, char: str) -> str:
         name = "the metadata or lead" if section is None else f"section '{section.id}'"
         if char in text and name not in sections:
             sections.append(name)
+    if not sections:  # a character of no text of the report's: the colon (labels.colon)
+        return "the colon after a label"
     shown = ", ".join(sections[:_SHOWN_SECTIONS])
     more = len(sections) - _SHOWN_SECTIONS
     return shown + (f" and {more} more" if more > 0 else "")

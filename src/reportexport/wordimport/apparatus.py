@@ -75,6 +75,9 @@ class Layout:
     annexes: int
     labels: tuple[tuple[str, str], ...] = ()
     body: int | None = None  # the source's top-level body sections
+    #: The source's section titles, as a heading prints them after its number: what
+    #: tells a number the editions printed from one the title opens with.
+    titles: frozenset[str] = frozenset()
 
 
 class LayoutMismatch(ValueError):
@@ -100,31 +103,49 @@ def _unlabelled_annexes(draft: Draft, layout: Layout, start: int, annex_word: st
     return max(1, len(draft.sections) - layout.annexes)
 
 
-def _strip_numbers(sections: list[DraftSection], letter: str = "") -> None:
-    """Each heading's number taken off when it is the one the editions print there, or
-    one they might have printed before a section was added or deleted in Word (as many
-    parts as the heading's depth, none beyond the document's count of headings): never
-    the first word of a title that lost its number ("2024 editions")."""
+def _strip_numbers(sections: list[DraftSection], letter: str = "",
+                   titles: frozenset[str] = frozenset()) -> list[str]:
+    """Each heading's number taken off when it is one the editions printed: the number
+    of the heading's place, unless the heading is a title of the source that opens with
+    that number and lost its own ("3 ways to count", third); or, before a title of the
+    source (`titles`), any number a heading of its depth can carry (a label edited, or
+    a section added or deleted in Word above it). Never the first word of a title that
+    lost its number ("2024 editions", "3 ways to count"): the headings kept whose
+    number could be a label are returned, to be said."""
     found = list(_walk(sections))
+    kept: list[str] = []
     for counters, section in found:
+        title = section.title
         expected = _label(counters, letter) + " "
-        if section.title.startswith(expected) and section.title[len(expected):].strip():
-            section.title = section.title[len(expected):].strip()
+        match = _ANY_NUMBER.match(title)
+        rest = title[match.end():].strip() if match else ""
+        own = title[len(expected):].strip()
+        if title.startswith(expected) and own and not (title in titles and own not in titles):
+            section.title = own
+        elif match is None or title in titles or not _a_label(match.group(), counters,
+                                                               letter, len(found)):
             continue
-        match = _ANY_NUMBER.match(section.title)
-        if match is None:
-            continue
-        parts = match.group().strip().split(".")
-        numbers = parts[1:] if letter else parts
-        if (parts[0] == letter or not letter) and len(numbers) == len(counters) \
-                and all(part.isdigit() and 0 < int(part) <= len(found) for part in numbers):
-            section.title = section.title[match.end():]
+        elif rest in titles:
+            section.title = rest
+        else:
+            kept.append(title)
+    return kept
+
+
+def _a_label(number: str, counters: tuple[int, ...], letter: str, count: int) -> bool:
+    """Whether `number` ("3", "2.1", "A.1") could be a heading's label at the depth of
+    `counters`: as many parts, none beyond the document's count of headings."""
+    parts = number.strip().split(".")
+    numbers = parts[1:] if letter else parts
+    return (parts[0] == letter or not letter) and len(numbers) == len(counters) \
+        and all(part.isdigit() and 0 < int(part) <= count for part in numbers)
 
 
 def number_headings(draft: Draft, words: Mapping[str, str], layout: Layout | None = None
-                    ) -> None:
+                    ) -> list[str]:
     """The body's numbered headings as `numbered_sections`, its annexes ("Annex A …" in
-    `words`, labels.py) as appendices; as `layout` says, when given (see Layout)."""
+    `words`, labels.py) as appendices; as `layout` says, when given (see Layout). Returns
+    the headings that open with a number that may be a label but were kept as written."""
     annex_word = words["annex"]
     start = _first_annex(draft.sections, annex_word)
     if layout is not None and len(draft.sections) - start < layout.annexes:
@@ -145,11 +166,14 @@ def number_headings(draft: Draft, words: Mapping[str, str], layout: Layout | Non
     numbered = layout.numbered if layout is not None else _numbered(draft.sections) and all(
         _numbered(annex.sections, annex_letter(number))
         for number, annex in enumerate(annexes, 1) if annex.sections)
+    kept: list[str] = []
     if numbered:
+        titles = layout.titles if layout is not None else frozenset()
         draft.numbered_sections = True
-        _strip_numbers(draft.sections)
+        kept += _strip_numbers(draft.sections, "", titles)
         for number, annex in enumerate(annexes, 1):
-            _strip_numbers(annex.sections, annex_letter(number))
+            kept += _strip_numbers(annex.sections, annex_letter(number), titles)
+    return kept
 
 def references(draft: Draft, words: Mapping[str, str]) -> dict[int, str]:
     """What an automatic reference to each section prints in mid-sentence, by the

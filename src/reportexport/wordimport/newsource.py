@@ -122,7 +122,7 @@ def _header(docx_name: str) -> tuple[str, ...]:
         "# Check the words and the metadata below (the import read them from the",
         "# document's title page and properties), then build every edition with:",
         "#",
-        "#     reportexport all report.yaml       # PDF, DOCX and EPUB into dist/",
+        "#     reportexport all report.yaml       # PDF, DOCX, EPUB and the web page into dist/",
         "#     reportexport validate report.yaml  # check it and list every problem at once",
         "#",
         "# `reportexport schema > report.schema.json` lets YAML editors complete keys",

@@ -145,6 +145,7 @@ class Draft:
     images: dict[str, bytes] = field(default_factory=dict)  # by path relative to the source
     notices: list[str] = field(default_factory=list)
     section_at: dict[int, str] = field(default_factory=dict)  # paragraph number -> section
+    captions_alone: list[CaptionAlone] = field(default_factory=list)  # read as paragraphs
 
     @property
     def parts(self) -> tuple[list[DraftSection], ...]:
@@ -159,6 +160,19 @@ class _Caption:
     content: Inlines
     kind: str | None  # "table", "figure" or None when its label does not say
     bookmarks: list[str] = field(default_factory=list)  # what references to it lead to
+    label: str = ""  # as printed before its words: "Table 2", "" when it has none
+    place: str = ""  # its paragraph, for notices: 'paragraph 12 ("Table 2. Budget")'
+
+
+@dataclass(frozen=True)
+class CaptionAlone:
+    """A caption paragraph with no table or figure beside it, read as `paragraph`: a
+    table deleted in Word whose caption stayed, or a caption written on its own."""
+
+    paragraph: Paragraph
+    kind: str | None  # "table", "figure" or None, as its label or its style says
+    label: str  # "Table 2", as printed; "" when it has none
+    place: str  # 'paragraph 12 ("Table 2. Budget")'
 
 
 @dataclass
@@ -260,12 +274,16 @@ class _Reader:
         self.lists: list[str] = []  # the lists of tables and figures met, by kind
         self.in_note = False  # a note's text is being read
         self.pictures: dict[str, bytes] = {}  # each picture's member, read once
+        self.captions_alone: list[CaptionAlone] = []  # read as paragraphs
 
     def notice(self, what: str, words: str = "") -> None:
+        self.notices.append(f"{self.package.path}: {self.place(words)}: {what}")
+
+    def place(self, words: str = "") -> str:
+        """Where the paragraph being read stands, for a notice: its number, a few words."""
         number = self.numbers.get(self.current)
         where = f"paragraph {number}" if number else "the document"
-        context = f' ("{few_words(words)}")' if words.strip() else ""
-        self.notices.append(f"{self.package.path}: {where}{context}: {what}")
+        return where + (f' ("{few_words(words)}")' if words.strip() else "")
 
     # --- runs --------------------------------------------------------------------------
 
@@ -897,9 +915,12 @@ class _Body:
         quotation (or its attribution), the lead, or a paragraph; then its pictures."""
         if any(n in CAPTION_STYLES for n in names) and content:
             self.figure_blocks(figures)
+            label = self.reader.caption_label.match(text)
             self.blocks.append(_Caption(strip_prefix(content, self.reader.caption_label),
                                         _caption_kind(names, text, self.reader),
-                                        list(self.reader.bookmarks)))
+                                        list(self.reader.bookmarks),
+                                        label.group().strip(" .:—–-") if label else "",
+                                        self.reader.place(text)))
             return
         if names and names[0] == "callout title" and self.callout is not None \
                 and not self.callout and content:
@@ -1132,7 +1153,7 @@ class _Body:
         self.callout = []
         self.walk(cell)
         self.end_list()
-        inner: list[Any] = _attach_captions(self.callout)
+        inner: list[Any] = _attach_captions(self.callout, self.reader.captions_alone)
         self.callout = None
         title = None
         if inner and isinstance(inner[0], _Title):
@@ -1216,9 +1237,10 @@ def parse_date(text: str) -> dt.date | None:
     return None
 
 
-def _attach_captions(blocks: list[Any]) -> list[Block]:
+def _attach_captions(blocks: list[Any], alone: list[CaptionAlone]) -> list[Block]:
     """Captions onto the tables and figures they name: a table's caption before it (or
-    after), a figure's after it (or before)."""
+    after), a figure's after it (or before); one beside neither is a paragraph, kept in
+    `alone` to be said (or, updating a source, to go with the table deleted in Word)."""
     out: list[Any] = list(blocks)
     i = 0
     while i < len(out):
@@ -1243,20 +1265,30 @@ def _attach_captions(blocks: list[Any]) -> list[Block]:
                 break
         else:
             out[i] = Paragraph(block.content) if block.content else None
+            if out[i] is not None:
+                alone.append(CaptionAlone(out[i], block.kind, block.label, block.place))
             i += 1
     return [Paragraph(b.content) if isinstance(b, _Term)
             else DefinitionList(tuple(b.items)) if isinstance(b, _Definitions) else b
             for b in out if b is not None]
 
 
-def _finish(sections: list[DraftSection], notices: list[str], path: Path) -> None:
+def _finish(sections: list[DraftSection], notices: list[str], path: Path,
+            alone: list[CaptionAlone]) -> None:
     for section in sections:
-        section.blocks = _attach_captions(section.blocks)
-        _finish(section.sections, notices, path)
+        section.blocks = _attach_captions(section.blocks, alone)
+        _finish(section.sections, notices, path, alone)
         if not section.blocks and not section.sections:
             notices.append(f"{path}: section '{section.title}' has no text: it is given "
                            "its title as a paragraph (the source's sections are never empty)")
             section.blocks = [Paragraph((Text(section.title),))]
+
+
+def caption_alone_notice(path: Path, caption: CaptionAlone) -> str:
+    """What is said of a caption read as a paragraph: where it stands, what it became."""
+    kind = caption.kind or "table or figure"
+    return (f"{path}: {caption.place}: a {kind}'s caption with no {kind} beside it: read as "
+            "a paragraph (delete it if its table or figure was deleted)")
 
 
 def read_draft(package: WordPackage, layout: Layout | None = None) -> Draft:
@@ -1285,7 +1317,7 @@ def read_draft(package: WordPackage, layout: Layout | None = None) -> Draft:
     if draft.front and not draft.sections:
         # A contents field after every heading (at the document's end): no front matter.
         draft.sections, draft.front = draft.front, []
-    front = _attach_captions(walker.front)
+    front = _attach_captions(walker.front, reader.captions_alone)
     leading = [b for b in front if not isinstance(b, Paragraph)]
     if leading or (not draft.sections):
         # Blocks before the first heading (or a document with none) open a first section.
@@ -1297,14 +1329,22 @@ def read_draft(package: WordPackage, layout: Layout | None = None) -> Draft:
     else:
         draft.lead += [b.content for b in front if isinstance(b, Paragraph)]
     for part in (draft.front, draft.sections):
-        _finish(part, reader.notices, package.path)
+        _finish(part, reader.notices, package.path, reader.captions_alone)
+    draft.captions_alone = reader.captions_alone
+    if layout is None:  # updating a source, the update says them (update.py)
+        reader.notices += [caption_alone_notice(package.path, caption)
+                           for caption in reader.captions_alone]
     draft.lists = reader.lists
     _metadata(package, draft, reader.styles, reader.notices)
     _other_parts(package, reader)
     try:
-        number_headings(draft, reader.words, layout)
+        kept = number_headings(draft, reader.words, layout)
     except LayoutMismatch as exc:
         raise refuse(package.path, f"cannot be read back into its source: {exc}") from None
+    reader.notices += [f"{package.path}: section '{title}': it opens with a number that is "
+                       "not the one the editions print there: kept as the title's words "
+                       "(delete it in the source if it is a heading's number)"
+                       for title in kept]
     _resolve_references(draft, reader)
     draft.notices = reader.notices
     draft.section_at = reader.section_at
@@ -1427,10 +1467,18 @@ def _resolve_references(draft: Draft, reader: _Reader) -> None:
                 out.append(dataclasses.replace(node, content=fix(node.content)))
         return _merge(out)
 
+    renewed: dict[int, Any] = {}  # a block's id() -> the block with its references
     for part in draft.parts:
         for section in _all(part):
-            section.blocks = [map_content(b, fix) for b in section.blocks]
+            fixed = [map_content(b, fix) for b in section.blocks]
+            renewed.update((id(old), new) for old, new in zip(section.blocks, fixed,
+                                                               strict=True))
+            section.blocks = fixed
     draft.lead = [fix(content) for content in draft.lead]
+    # The captions read as paragraphs are the section's blocks, found by identity.
+    draft.captions_alone = [dataclasses.replace(c, paragraph=renewed.get(id(c.paragraph),
+                                                                         c.paragraph))
+                            for c in draft.captions_alone]
 
 
 def _prints(words: str, label: str) -> bool:

@@ -51,6 +51,7 @@ from reportexport.model import (
     map_content,
     nested_blocks,
     notes,
+    plain,
     report_blocks,
 )
 from reportexport.source.inputfiles import read_bounded
@@ -66,7 +67,14 @@ from reportexport.wordimport import (
 from reportexport.wordimport.apparatus import Layout
 from reportexport.wordimport.markup import runs, same_text, to_markup
 from reportexport.wordimport.newsource import list_key
-from reportexport.wordimport.reader import Draft, DraftSection, TakenIds, title_id, unique_id
+from reportexport.wordimport.reader import (
+    Draft,
+    DraftSection,
+    TakenIds,
+    caption_alone_notice,
+    title_id,
+    unique_id,
+)
 
 Path_ = tuple[str | int, ...]
 
@@ -584,6 +592,38 @@ def _refuse_gone_targets(report: Report, kept: set[str]) -> None:
                                "source")
 
 
+def _captions_of_deleted_blocks(report: Report, draft: Draft, docx: Path) -> list[str]:
+    """The captions Word left behind when a table or figure was deleted (a table is
+    selected without the caption paragraph above it): a caption read as a paragraph that
+    is a source table's or figure's, label and words, none of the document's tables or
+    figures carrying its words any more. It goes with its table: its words are the
+    editions' label and the deleted table's caption, never a paragraph the writer
+    wrote; the notice says so, where it stood. Any other caption read as a paragraph
+    stays one, said (a writer who did mean a paragraph sees why it is one)."""
+    def words(content: Inlines | None) -> str:  # a reference's target is the draft's id
+        return " ".join(plain(content or ()).split())
+
+    ours = [b for b in report_blocks(report) if isinstance(b, Table | Figure) and b.caption]
+    theirs = {(type(b), words(b.caption)) for _, section in _draft_walk(draft)
+              for b in nested_blocks(tuple(section.blocks)) if isinstance(b, Table | Figure)}
+    sections = {id(b): section for _, section in _draft_walk(draft) for b in section.blocks}
+    notices = []
+    for alone in draft.captions_alone:
+        said = words(alone.paragraph.content)
+        deleted = next((b for b in ours if b.label == alone.label and words(b.caption) == said
+                        and (type(b), said) not in theirs), None)
+        section = sections.get(id(alone.paragraph))
+        if deleted is None or section is None or len(section.blocks) + len(
+                section.sections) < 2:
+            notices.append(caption_alone_notice(docx, alone))
+            continue
+        section.blocks = [b for b in section.blocks if b is not alone.paragraph]
+        kind = "table" if isinstance(deleted, Table) else "figure"
+        notices.append(f"{docx}: {alone.place}: the caption of a {kind} deleted in Word "
+                       f"({deleted.label}): removed with its {kind}")
+    return notices
+
+
 def collect_edits(report: Report, draft: Draft) -> list[_Edit]:
     """Every text the Word document changed, with its path in the source's data."""
     ours = _source_walk(report)
@@ -809,8 +849,10 @@ def update_source(docx: Path, source: Path, changes: Decision = None
     raw = read_bounded(source, what="a YAML file")
     report, _ = read_report(source)
     meta = report.metadata
+    titles = frozenset(" ".join(section.title.split()) for _, section, _ in _source_walk(report))
     imported = read_word(docx, changes, Layout(meta.numbered_sections, len(report.appendices),
-                                               meta.labels, len(report.sections)))
+                                               meta.labels, len(report.sections), titles))
+    imported.notices += _captions_of_deleted_blocks(report, imported.draft, docx)
     try:
         edits = collect_edits(report, imported.draft)
     except _Refused as exc:
@@ -833,8 +875,8 @@ def update_source(docx: Path, source: Path, changes: Decision = None
     kept = True
     try:
         result = merge(text, before, after)
-        plain = YAML(typ="safe")
-        if plain.load(result) != plain.load(after):
+        reader = YAML(typ="safe")
+        if reader.load(result) != reader.load(after):
             raise ValueError("the merged text reads otherwise")
     except ValueError:
         result, kept = after, False  # ruamel.yaml's own output: values right, layout its own

@@ -52,3 +52,22 @@ def test_parsed_text_and_built_elements_are_the_same_xml() -> None:
         return etree.tostring(element, method="c14n", exclusive=True)
 
     assert canonical(built) == canonical(parsed)
+
+
+@pytest.mark.parametrize("properties", [
+    "", wml.KEPT_WITH_NEXT, wml.numbered_item("3", 1) + wml.justified("right"),
+    wml.KEPT_WITH_NEXT + wml.mark_properties(wml.size(16)),
+    wml.NOT_KEPT_WITH_NEXT + wml.spacing_after(180)])
+def test_a_paragraph_s_space_before_goes_where_the_schema_wants_it(properties: str) -> None:
+    """w:spacing after w:keepNext and w:numPr, before w:jc and the mark's w:rPr; into the
+    paragraph's own w:spacing if it has one (one w:spacing only)."""
+    xml = wml.paragraph("Body & text", wml.text_run("x"), properties)
+    assert wml.paragraph_style(xml) == "Body & text"
+    paragraph = _read(wml.with_space_before(xml, 240)).find("w:p", NS)
+    names = [etree.QName(child).localname for child in paragraph.find("w:pPr", NS)]
+    order = ["pStyle", "keepNext", "numPr", "spacing", "jc", "rPr"]
+    assert names == sorted(names, key=order.index) and names.count("spacing") == 1
+    spacing = paragraph.find("w:pPr/w:spacing", NS)
+    assert spacing.get(f"{{{W}}}before") == "240"
+    assert spacing.get(f"{{{W}}}after") == ("180" if "w:after" in properties else None)
+    assert wml.paragraph_style(wml.page_break()) is None

@@ -317,3 +317,21 @@ def set_language(document: Any, language: str) -> None:
         lang = rpr.makeelement(qn("w:lang"), {})
         rpr.append(lang)
     lang.set(qn("w:val"), language)
+
+
+def space_before(document: Any, style_id: str) -> int:
+    """The space (twips) Word puts before a paragraph in style `style_id`: the first
+    space before set up its chain of base styles, else the document defaults'."""
+    by_id = {style.style_id: style for style in document.styles
+             if style.type == WD_STYLE_TYPE.PARAGRAPH}
+    style, seen = by_id.get(style_id), set()
+    while style is not None and style.style_id not in seen:
+        seen.add(style.style_id)
+        before = style.paragraph_format.space_before
+        if before is not None:
+            return int(before.twips)
+        style = style.base_style
+    defaults = compat.styles_element(document).find(
+        f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}/{qn('w:pPr')}/{qn('w:spacing')}")
+    default = None if defaults is None else defaults.get(qn("w:before"))
+    return int(default) if default is not None and default.isdigit() else 0

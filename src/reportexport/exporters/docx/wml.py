@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 import re
-from html import escape
+from html import escape, unescape
 from typing import Any
 
 from docx.oxml import OxmlElement, parse_xml
@@ -183,6 +183,34 @@ def paragraph(style_id: str, content: str, properties: str = "") -> str:
     """A w:p in paragraph style `style_id`, with more paragraph `properties` after it."""
     return (f'<w:p><w:pPr><w:pStyle w:val="{_attribute(style_id)}"/>{properties}</w:pPr>'
             f"{content}</w:p>")
+
+
+_STYLED_PARAGRAPH = '<w:p><w:pPr><w:pStyle w:val="'
+#: What follows w:spacing in a w:pPr (the schema's order), of what this package writes.
+_AFTER_SPACING = ("<w:ind ", "<w:contextualSpacing", "<w:jc ", "<w:rPr>", "<w:sectPr")
+
+
+def paragraph_style(xml: str) -> str | None:
+    """The style's id of the w:p `xml` begins with, as `paragraph` writes it (None: `xml`
+    is no such paragraph)."""
+    if not xml.startswith(_STYLED_PARAGRAPH):
+        return None
+    return unescape(xml[len(_STYLED_PARAGRAPH):xml.index('"', len(_STYLED_PARAGRAPH))])
+
+
+def with_space_before(paragraph_xml: str, twips: int) -> str:
+    """A w:p as `paragraph` writes it, given its own space before: in its w:spacing if it
+    has one, else in one put where the schema wants it."""
+    properties_end = paragraph_xml.index("</w:pPr>")
+    spacing = paragraph_xml.find("<w:spacing ", 0, properties_end)
+    if spacing >= 0:
+        at, added = spacing + len("<w:spacing "), f'w:before="{twips}" '
+    else:
+        at = min((index for mark in _AFTER_SPACING
+                  if (index := paragraph_xml.find(mark, 0, properties_end)) >= 0),
+                 default=properties_end)
+        added = f'<w:spacing w:before="{twips}"/>'
+    return paragraph_xml[:at] + added + paragraph_xml[at:]
 
 
 def bare_paragraph(content: str) -> str:

@@ -37,12 +37,17 @@ from reportexport.exporters.docx.fontembedding import (
 from reportexport.exporters.docx.footnotes import add_footnote, new_footnotes_part
 from reportexport.exporters.docx.numbering import NestedNumbering, next_num_id
 from reportexport.exporters.docx.ordering import insert_in_order
-from reportexport.exporters.docx.styles import dressed_styles, ensure_styles, set_language
+from reportexport.exporters.docx.styles import (
+    dressed_styles,
+    ensure_styles,
+    set_language,
+    space_before,
+)
 from reportexport.exporters.docx.styletable import TOC_LEVELS
 from reportexport.exporters.docx.svgfallback import fallback_png
 from reportexport.exporters.docx.template import adopt, checked_template
 from reportexport.frontend import Anchor, BlockList, Document
-from reportexport.labels import PROPERTY_PREFIX, page_of
+from reportexport.labels import PROPERTY_PREFIX, colon, page_of
 from reportexport.model import (
     Block,
     BulletList,
@@ -154,13 +159,18 @@ class _Body:
         #: twips after a figure's caption, which ends the figure's group: more than the
         #: Caption style's (a table's caption, kept with its table), set by write_docx
         self.after_figure = 0
+        #: twips a table with no note leaves before what follows it: the theme's space
+        #: after a paragraph, as the PDF leaves (set by write_docx)
+        self.after_table = 0
+        self._short_befores: dict[str, bool] = {}  # by style id: see _short_before
         self._run_size = ""  # a smaller size for every run, while a shrunk table is written
         self._xml = io.BytesIO()
         self.numbering = list_numbering
         self.nested = NestedNumbering(compat.numbering_element(document))
         self._numbered_lists = 0
         self.at_page_start = False  # nothing written since the last page break
-        self._after_box = False  # the last thing written is a callout's table
+        self._after_box = False  # the last thing written is a table (a callout's or not)
+        self._space_pending = False  # the last thing written is a table with no note under it
 
     def new_page(self) -> None:
         """A page break, unless the last thing written was one (no page left blank)."""
@@ -233,29 +243,46 @@ class _Body:
         self._link_part = compat.document_part(self.document)
 
     def add(self, xml: str) -> None:
+        style_id = wml.paragraph_style(xml) if self._space_pending else None
+        if style_id is not None and self._short_before(style_id):
+            xml = wml.with_space_before(xml, self.after_table)
         self._xml.write(xml.encode())
         self.at_page_start = False
-        self._after_box = False
+        self._after_box = self._space_pending = False
+
+    def _short_before(self, style_id: str) -> bool:
+        """Whether a paragraph in style `style_id` right after a table (with no note) needs
+        space of its own before it: Word has no space after a table (short of floating it,
+        which stops it breaking across pages), so such a paragraph whose style leaves
+        less than the theme's space after a paragraph is given that much (a heading's,
+        a caption's do, and carry no direct formatting), as the PDF leaves."""
+        if style_id not in self._short_befores:
+            self._short_befores[style_id] = (space_before(self.document, style_id)
+                                             < self.after_table)
+        return self._short_befores[style_id]
 
     def callout(self, callout: Callout, text_width: int,
                 write_block: Callable[[Block], None]) -> None:
         """A one-cell table in the Callout Box style: its title (Callout Title), then its
         blocks, written in the cell as in the body."""
+        # Word joins two tables with nothing between them: a paragraph parts them, which
+        # is space enough after a table (no more is put before the box's first paragraph).
+        parted, self._space_pending = self._after_box, False
         body, self._xml = self._xml, io.BytesIO()
         if callout.title is not None:
             self.paragraph("Callout Title", callout.title)
         for block in callout.blocks:
             write_block(block)
         inner = self._xml.getvalue().decode()
-        self._xml = body
+        self._xml, self._space_pending = body, False  # the cell's end is no paragraph
         if not inner.endswith("</w:p>"):  # a cell ends with a paragraph
             inner += wml.paragraph(self.ids["Normal"], "")
-        if self._after_box:  # Word joins two tables with nothing between them
+        if parted:
             self.add(wml.paragraph(self.ids["Normal"], ""))
         self.add(wml.table(wml.table_properties(self.ids["Callout Box"], None), [text_width],
                            wml.table_row(wml.table_cell(inner, text_width), header=False,
                                          kept=False)))
-        self._after_box = True
+        self._after_box = self._space_pending = True  # a table: the same space after it
 
     def xml(self) -> bytes:
         """The body written so far: w:body's content, in the w and r prefixes."""
@@ -343,6 +370,8 @@ class _Body:
         self._run_size = ""
         if table.note is not None:
             self.paragraph("Table Note", table.note)
+        else:
+            self._after_box = self._space_pending = True
 
     def figure(self, figure: Figure, text_width: int, text_height: int) -> None:
         """An inline picture with its description where Word's accessibility checker reads it
@@ -633,6 +662,7 @@ def write_docx(report: Report, theme: Theme, destination: Path, template: Path |
                  theme.body_font, theme.heading_font)
     body.cell_size = theme.sizes.small
     body.after_figure = round(theme.spacing.paragraph_after * 1.5 * 20)
+    body.after_table = round(theme.spacing.paragraph_after * 20)
     _write_title_page(body, front_end, report, theme)
     pages = _PageTurns(document, text_width, text_height)
     for anchor in front_end.front_matter:  # a page each, before the contents
@@ -755,7 +785,8 @@ def _write_title_page(body: _Body, front_end: Document, report: Report, theme: T
     for label, value in front_end.imprint_facts:  # no cover band shows the publisher
         body.add(wml.paragraph(
             body.ids["Cover Fact"],
-            wml.text_run(label + ": ", label_style) + _text_runs(value, theme.body_font)))
+            wml.text_run(label + colon(meta.language), label_style)
+            + _text_runs(value, theme.body_font)))
     body.page_break()
 
 

@@ -23,6 +23,7 @@ from reportexport.exporters.htmlcore.markup import (
     title_block,
 )
 from reportexport.frontend import Document
+from reportexport.labels import labelled
 from reportexport.model import GENERATED_PREFIX, Figure, Logo, Section
 from reportexport.source.images import edition_image_digest
 
@@ -157,7 +158,8 @@ def nav_lists(document: Document) -> list[Element]:
 def cover_page(document: Document, image_href: str) -> list[Element]:
     meta = document.report.metadata
     xhtml = flavour({})
-    alt = f"{document.words['cover']}: {meta.title}. {meta.publisher}, {document.published}."
+    alt = labelled(meta.language, document.words["cover"],
+                   f"{meta.title}. {meta.publisher}, {document.published}.")
     section = xhtml.element("section", {"class": "cover"})
     xhtml.epub_type(section, "cover")
     image = xhtml.element("img", {"src": image_href, "alt": alt, "role": "doc-cover"})
