@@ -327,6 +327,34 @@ def note_round_trips(page: Page) -> tuple[int, list[str]]:
     return len(pairs), failures
 
 
+#: For each note mark on the same line as the character before it: the space between
+#: that character and the mark's digits (px), and the size of the mark's link, its
+#: touch target (padding included).
+_NOTE_MARK_FIT = """() => Array.from(document.querySelectorAll('a[role~="doc-noteref"]'), a => {
+  const digits = document.createRange();
+  digits.selectNodeContents(a);
+  const mark = digits.getBoundingClientRect(), target = a.getBoundingClientRect();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  walker.currentNode = a.closest('sup') || a;
+  let before = walker.previousNode();
+  while (before && !before.data.length) before = walker.previousNode();
+  const last = document.createRange();
+  last.setStart(before, before.data.length - 1);
+  last.setEnd(before, before.data.length);
+  const char = last.getBoundingClientRect();
+  const sameLine = char.top < mark.bottom && mark.top < char.bottom && char.right <= mark.right;
+  return {mark: a.textContent, after: before.data.slice(-12),
+          gap: sameLine && before.data.trim() === before.data ? mark.left - char.right : null,
+          width: target.width, height: target.height};
+})"""
+
+
+def note_mark_fit(page: Page) -> list[dict[str, Any]]:
+    """Each note mark's gap after the word before it and its touch target (_NOTE_MARK_FIT)."""
+    found: list[dict[str, Any]] = page.evaluate(_NOTE_MARK_FIT)
+    return found
+
+
 #: Characters on each full line of the main text's paragraphs (a paragraph's last line,
 #: usually short, left out): the lines found by where each character is drawn.
 _LINE_LENGTHS = """() => {

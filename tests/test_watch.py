@@ -299,3 +299,31 @@ def test_watch_writes_the_editions_a_cold_build_writes(tmp_path: Path) -> None:
     assert [path.suffix for path in cold] == [".docx", ".epub", ".html", ".pdf"]
     for path in cold:
         assert (tmp_path / "out" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+@pytest.mark.parametrize("folder_exists", [True, False])
+def test_an_image_the_source_names_rebuilds_once_it_appears(
+        watching: Watching, folder_exists: bool) -> None:
+    """The writer names an image not there yet (the build says it is missing), then adds
+    it, in a folder that exists or one made for it: the watcher follows the files the
+    source names, not only those that loaded."""
+    source = watching.folder / "report.yaml"
+    watching.next_outcome()
+    images = watching.folder / "images"
+    if folder_exists:
+        images.mkdir()
+    _edit(source, "      - paragraph: Just one paragraph.", "      - figure: {image: "
+          "images/new.png, alt: Bars}\n      - paragraph: Just one paragraph.")
+    lines = watching.next_outcome()
+    assert any("'images/new.png': no such image file" in line for line in lines), lines
+    images.mkdir(exist_ok=True)
+    shutil.copy(DATA / "valid" / "images" / "bars.png", images / "new.png")
+    outcome = watching.next_outcome()[-1]
+    if not folder_exists and "problem" in outcome:  # the folder's making built before the file
+        outcome = watching.next_outcome()[-1]
+    assert outcome.startswith("reportexport: built"), outcome
+    epub = next((watching.folder / "out").glob("*.epub"))
+    import zipfile
+
+    with zipfile.ZipFile(epub) as book:
+        assert any(name.endswith(".png") and "cover" not in name for name in book.namelist())

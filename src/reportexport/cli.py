@@ -14,6 +14,7 @@ from typing import Any, Literal
 import reportexport
 from reportexport import ExportError, InputError, RegistryError, exporters
 from reportexport.publishing import RollbackError
+from reportexport.source.problems import UnreadableEdition
 from reportexport.support.quickexit import skip_finalization
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
@@ -316,16 +317,21 @@ def _inspect(file: Path) -> int:
         print(f"{file}: no such file", file=sys.stderr)
         return EXIT_INPUT
     exporter = exporters.for_file(file)
+    refusal = f"{file}: not a readable {exporter.name.upper()} edition"
     try:
         outline = exporter.outline(file)
     except InputError as exc:  # too large, a zip bomb, a DTD, not a file: said by the reader
         for problem in exc.problems:
-            print(f"{file}: cannot be read as {exporter.name.upper()} ({problem.message})",
-                  file=sys.stderr)
+            print(f"{refusal} ({problem.message})", file=sys.stderr)
         return EXIT_INPUT
-    except Exception as exc:  # whatever the reader's library raises for a broken file
-        print(f"{file}: cannot be read as {exporter.name.upper()} "
-              f"({type(exc).__name__}: {exc})", file=sys.stderr)
+    except UnreadableEdition as exc:  # what the reader looked for and did not find
+        print(f"{refusal} ({exc})", file=sys.stderr)
+        return EXIT_INPUT
+    except Exception:  # whatever the reader's library raises for a broken
+        # file, in its terms (class names, offsets): the writer is told in words.
+        empty = os.path.isfile(file) and os.path.getsize(file) == 0
+        why = "the file is empty" if empty else "damaged, cut short, or another kind of file"
+        print(f"{refusal} ({why})", file=sys.stderr)
         return EXIT_INPUT
     for level, title in outline:
         print(f"{'  ' * (level - 1)}{level} {title}")

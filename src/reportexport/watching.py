@@ -77,21 +77,38 @@ class Watcher:
         font_changed = self.fonts_changed(changed)
         if font_changed:
             forget_fonts()
-        if self._theme is None or style_changed or font_changed:
-            self._theme = None
-            report, self._theme = load(self.source, self.style)
-            if self.fonts:
-                bundled = resolved(bundled_fonts_dir())
-                self._fonts = {path for path in font_files(self._theme)
-                               if not resolved(path).is_relative_to(bundled)}
-        else:  # the same pipeline, with the theme kept
-            report = load_checked(self.source, self._theme)
+        try:
+            if self._theme is None or style_changed or font_changed:
+                self._theme = None
+                report, self._theme = load(self.source, self.style)
+                if self.fonts:
+                    bundled = resolved(bundled_fonts_dir())
+                    self._fonts = {path for path in font_files(self._theme)
+                                   if not resolved(path).is_relative_to(bundled)}
+            else:  # the same pipeline, with the theme kept
+                report = load_checked(self.source, self._theme)
+        except InputError:
+            from reportexport.source.reading import named_images
+
+            # The writer fixes a missing or damaged image by adding or replacing its
+            # file: follow every image the source names, not only those that loaded.
+            self._images |= named_images(self.source)
+            raise
         self._images = figure_images(report)
         return report, self._theme
 
 
 #: How often the watcher wakes when nothing changes (ms); its first wake says it is running.
 IDLE_MS = 200
+
+
+def _holds_input(watcher: Watcher, path: str) -> bool:
+    """Whether `path` is a folder below a watched one on the way to an input (an image
+    the source names, which may not be there yet): a file made in a folder just made
+    may be written before the watch reaches that folder, so making it is a change too."""
+    folder = resolved(Path(path))
+    return folder not in watcher.folders() and any(
+        folder in wanted.parents for wanted in watcher.inputs())
 
 
 def changes(watcher: Watcher, stop: threading.Event | None = None) -> Iterator[set[Path]]:
@@ -105,7 +122,7 @@ def changes(watcher: Watcher, stop: threading.Event | None = None) -> Iterator[s
     import watchfiles
 
     def relevant(_change: object, path: str) -> bool:
-        return resolved(Path(path)) in watcher.inputs()
+        return resolved(Path(path)) in watcher.inputs() or _holds_input(watcher, path)
 
     for batch in watchfiles.watch(*watcher.folders(), watch_filter=relevant, step=QUIET_MS,
                                   debounce=LONGEST_MS, rust_timeout=IDLE_MS,

@@ -291,7 +291,7 @@ def test_inspect_refuses_a_docx_whose_xml_declares_a_dtd(
     doctype = b'<!DOCTYPE w:document [<!ENTITY e "Injected heading text">]>'
     path = _docx_with_doctype(tmp_path, editions["docx"], "word/document.xml", doctype, b"&e;")
     result = run_bounded("inspect", path)
-    assert_refused(result, path, "cannot be read as DOCX",
+    assert_refused(result, path, "not a readable DOCX edition",
                    "part 'word/document.xml' declares a document type")
     assert "Injected" not in result.stdout
 

@@ -174,6 +174,43 @@ def test_a_picture_that_is_no_image_is_left_out(tmp_path: Path) -> None:
     assert not (tmp_path / "new" / "images").exists()
 
 
+#: A list of figures, as Word writes its field: a TOC of the "Figure" captions.
+LIST_OF_FIGURES = (
+    '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve">'
+    ' TOC \\h \\z \\c "Figure" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/>'
+    '</w:r><w:r><w:t>Figure 1 Bars</w:t></w:r></w:p>'
+    '<w:p><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+
+
+@pytest.mark.parametrize(("picture", "said"), [
+    ("linked", "a linked picture (not embedded): left out"),
+    ("junk.png", "a damaged picture (its .png file does not open as one): left out"),
+    ("cut.png", "the picture 'images/cut.png' cannot be read as an image; use PNG, JPEG or "
+                "SVG; left out (in section 'Intro')"),
+    ("drawing.gif", "a picture in a format the source cannot hold (.gif; PNG or JPEG only): "
+                    "left out"),
+])
+def test_a_list_of_figures_whose_only_picture_is_left_out_is_left_out(
+        tmp_path: Path, picture: str, said: str) -> None:
+    """The source refuses a list of figures where it has none: the import made one,
+    and refused its own source, naming a file it never wrote, the picture's notice unsaid."""
+    data = {"junk.png": b"garbage", "cut.png": b"\x89PNG\r\n\x1a\n" + bytes(64),
+            "drawing.gif": b"GIF89a" + bytes(32)}.get(picture, b"")
+    target = ('Target="file:///etc/passwd" TargetMode="External"' if picture == "linked"
+              else f'Target="media/{picture}"')
+    path = word_file(tmp_path / "figures.docx", LIST_OF_FIGURES + HEADING
+                     + DRAWING.replace('name="bars"', f'name="{picture}"'),
+                     parts={f"word/media/{picture}": data} if data else None,
+                     rels=f'<Relationship Id="rIdBars" Type="{R}/image" {target}/>')
+    result = run_cli("import", path, "-o", tmp_path / "new")
+    assert result.code == 0, result.stderr
+    assert f"{path}: " in result.stderr and said in result.stderr, result.stderr
+    assert f"{path}: the document's list of figures: the source keeps no figure to list; " \
+        "left out" in result.stderr, result.stderr
+    report = load_report(tmp_path / "new" / "report.yaml")
+    assert "figures" not in report.metadata.lists
+
+
 def test_a_source_that_would_not_load_is_not_written(tmp_path: Path) -> None:
     """The new source is loaded back, with its images, before anything is written."""
     from reportexport.source.problems import InputError

@@ -46,6 +46,11 @@ class InputError(Exception):
         return (InputError, (self.problems,))
 
 
+class UnreadableEdition(ValueError):
+    """A file read back as an edition lacks what every edition of its format holds (a
+    page's <main>, a Word document's body); the message says what, in words."""
+
+
 class ExportError(Exception):
     """The source is valid, but an edition cannot faithfully carry it (exit status 2).
 

@@ -653,6 +653,34 @@ def _logo(located: LocatedData, problems: list[Problem]) -> Logo | None:
     return Logo(image.path, image.media_type, image.width, image.height)
 
 
+def named_images(file: Path) -> set[Path]:
+    """The files the source `file`'s figures and logo name (resolved from its folder),
+    whether or not they exist or can be used: what a watcher follows while the source
+    fails, so that adding or replacing a missing or damaged image rebuilds. Empty when
+    the source cannot be read as YAML."""
+    try:
+        data = load_yaml(file).data
+    except InputError:
+        return set()
+    names = [_at(data, ("metadata", "logo"))]
+
+    def gather(node: Any) -> None:  # blocks nest (callouts): every figure, wherever it is
+        if isinstance(node, dict):
+            figure = node.get("figure")
+            if isinstance(figure, dict):
+                names.append(figure.get("image"))
+            for value in node.values():
+                gather(value)
+        elif isinstance(node, list):
+            for value in node:
+                gather(value)
+
+    for part in SECTION_PARTS:
+        gather(_at(data, (part,)))
+    return {(file.parent / name).absolute() for name in names
+            if isinstance(name, str) and name.strip() and "\0" not in name}
+
+
 def load_report(file: Path) -> Report:
     """Read and check a report source; raise InputError listing every problem found."""
     return read_report(file)[0]

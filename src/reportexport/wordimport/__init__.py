@@ -10,12 +10,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from reportexport.model import Callout, Figure, Paragraph, Text
+from reportexport.model import Callout, Figure, Paragraph, Table, Text, nested_blocks
 from reportexport.source.inputfiles import refuse
 from reportexport.source.problems import InputError, Problem
 from reportexport.support.filemodes import new_file_mode
@@ -170,6 +170,26 @@ def _leave_out_unreadable_pictures(imported: Imported, docx: Path) -> None:
                                 + (f" (in section {places})" if places else ""))
 
 
+def _leave_out_lists_of_nothing(imported: Imported, docx: Path) -> None:
+    """A list of figures (or tables) the document has, where the source keeps none of
+    them (its only picture was linked, damaged, in a format the source cannot hold):
+    left out of the source's lists and said, as the source refuses a list of nothing."""
+    draft = imported.draft
+    kept = {type(block) for part in draft.parts for section in _all_sections(part)
+            for block in nested_blocks(tuple(section.blocks))}
+    for kind, block_type in (("tables", Table), ("figures", Figure)):
+        if kind in draft.lists and block_type not in kept:
+            draft.lists.remove(kind)
+            imported.notices.append(f"{docx}: the document's list of {kind}: the source "
+                                    f"keeps no {kind[:-1]} to list; left out")
+
+
+def _all_sections(sections: list[DraftSection]) -> Iterator[DraftSection]:
+    for section in sections:
+        yield section
+        yield from _all_sections(section.sections)
+
+
 def import_new(docx: Path, folder: Path, force: bool = False,
                changes: Decision = None) -> tuple[Imported, list[Path]]:
     """A new source `folder`/report.yaml and its images from the DOCX; the files written."""
@@ -178,6 +198,7 @@ def import_new(docx: Path, folder: Path, force: bool = False,
     target = folder / "report.yaml"
     imported = read_word(docx, changes)
     _leave_out_unreadable_pictures(imported, docx)
+    _leave_out_lists_of_nothing(imported, docx)
     planned: dict[Path, bytes] = {folder / name: data
                                   for name, data in imported.draft.images.items()}
     text = source_text(imported.draft, docx.name)

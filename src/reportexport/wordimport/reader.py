@@ -230,6 +230,20 @@ def _sniff(data: bytes) -> tuple[str, str] | None:
     return None
 
 
+#: The suffixes of the pictures the source holds: one that does not open as its suffix
+#: says is damaged, not in another format.
+_PICTURE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".jpe", ".jfif"})
+
+
+def _unusable_picture(suffix: str) -> str:
+    """What is said of a picture that is neither a PNG nor a JPEG file."""
+    if suffix.lower() in _PICTURE_SUFFIXES:
+        return (f"a damaged picture (its {suffix} file does not open as one): left out; "
+                "save it again from the program that made it")
+    return (f"a picture in a format the source cannot hold ({suffix or 'no suffix'}; "
+            "PNG or JPEG only): left out")
+
+
 class _Reader:
     bookmarks: list[str]  # the bookmarks started in the paragraph being read, set by its reader
 
@@ -539,9 +553,7 @@ class _Reader:
         data = self.pictures[rel.target]
         kind = _sniff(data)
         if kind is None:
-            self.notice(f"a picture in a format the source cannot hold "
-                        f"({PurePosixPath(rel.target).suffix or 'unknown'}; PNG or JPEG "
-                        "only): left out", alt)
+            self.notice(_unusable_picture(PurePosixPath(rel.target).suffix), alt)
             return out
         label = doc_pr.get("name", "") if doc_pr is not None else ""
         out.append(_Seg("", figure=_Pending(data, kind[0], kind[1], " ".join(alt.split()),

@@ -376,6 +376,20 @@ def test_every_link_and_note_lands(markup_pages: dict[str, Path], chromium: Any,
     assert marks == len(list(load_report(ALL_SOURCES[name]).footnotes()))
 
 
+@pytest.mark.conformance
+@pytest.mark.parametrize(("name", "width"), [*((n, w) for n in ("guide", "footnotes")
+                                                for w in browser.WIDTHS)])
+def test_a_note_mark_stands_against_its_word_with_a_large_touch_target(
+        markup_pages: dict[str, Path], chromium: Any, name: str, width: int) -> None:
+    """No visible gap between a word and its note mark ("districts.¹", as every edition
+    sets it), and a touch target of WCAG 2.2's 24 px each way all the same."""
+    with browser.open_page(chromium, markup_pages[name], width) as opened:
+        marks = browser.note_mark_fit(opened.page)
+    assert [mark for mark in marks if mark["gap"] is not None], "no mark beside its word"
+    assert [mark for mark in marks if mark["gap"] is not None and abs(mark["gap"]) > 0.5] == []
+    assert [mark for mark in marks if min(mark["width"], mark["height"]) < 24] == []
+
+
 @pytest.fixture(scope="module")
 def nu_messages(markup_pages: dict[str, Path]) -> dict[Path, list[browser.NuMessage]]:
     """One Java run (its start is most of the time) for all the pages and the check pages."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from lxml import etree
 
 from reportexport.source.inputfiles import open_zip, parse_xml, read_bounded, read_member
+from reportexport.source.problems import UnreadableEdition
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
@@ -41,7 +42,7 @@ def read_outline(path: Path) -> list[tuple[int, str]]:
         levels = heading_levels(part("word/styles.xml"))
         body = part("word/document.xml").find("w:body", NS)
     if body is None:
-        raise ValueError(f"{path}: the Word document has no body")
+        raise UnreadableEdition("the Word document has no body")
     out = []
     for paragraph in body.iterfind("w:p", NS):
         style = paragraph.find("w:pPr/w:pStyle", NS)

@@ -10,6 +10,7 @@ from pathlib import Path
 from lxml import etree
 
 from reportexport.source.inputfiles import open_zip, parse_xml, read_bounded, read_member
+from reportexport.source.problems import UnreadableEdition
 
 NS = {
     "c": "urn:oasis:names:tc:opendocument:xmlns:container",
@@ -32,7 +33,7 @@ class Package:
         for href, _, properties in self.manifest.values():
             if "nav" in properties.split():
                 return href
-        raise ValueError("the package declares no navigation document")
+        raise UnreadableEdition("the package declares no navigation document")
 
 
 def _part(archive: zipfile.ZipFile, name: str, path: Path | None) -> etree._Element:
@@ -46,14 +47,14 @@ def _part(archive: zipfile.ZipFile, name: str, path: Path | None) -> etree._Elem
 
 def _found(element: etree._Element | None, what: str) -> etree._Element:
     if element is None:
-        raise ValueError(f"the EPUB has no {what}")
+        raise UnreadableEdition(f"the EPUB has no {what}")
     return element
 
 
 def _attribute(element: etree._Element, name: str) -> str:
     value = element.get(name)
     if value is None:
-        raise ValueError(f"an EPUB <{etree.QName(element).localname}> without {name}")
+        raise UnreadableEdition(f"an EPUB <{etree.QName(element).localname}> without {name}")
     return value
 
 

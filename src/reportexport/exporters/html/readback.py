@@ -8,6 +8,7 @@ from pathlib import Path
 from lxml import html
 
 from reportexport.source.inputfiles import read_bounded
+from reportexport.source.problems import UnreadableEdition
 
 HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
@@ -20,7 +21,7 @@ def parse(path: Path) -> html.HtmlElement:
 def outline_of(root: html.HtmlElement) -> list[tuple[int, str]]:
     main = root.find(".//main")
     if main is None:
-        raise ValueError("the page has no <main>")
+        raise UnreadableEdition("the page has no <main>")
     out: list[tuple[int, str]] = []
 
     def visit(parent: html.HtmlElement, level: int) -> None:
@@ -31,7 +32,7 @@ def outline_of(root: html.HtmlElement) -> list[tuple[int, str]]:
             heading = next((child for child in section.iterchildren()
                             if child.tag in HEADINGS or child.get("role") == "heading"), None)
             if heading is None:
-                raise ValueError("a section of the page has no heading")
+                raise UnreadableEdition("a section of the page has no heading")
             out.append((level, heading.text_content().strip()))
             visit(section, level + 1)
 
