@@ -705,6 +705,23 @@ def test_what_update_cannot_place_is_refused(editions: dict[Path, Path],
     other = run_cli("import", editions[ROOT / "source" / "report.yaml"], "--update", copy)
     assert other.code == 2 and "is it an edition of this source?" in other.stderr
     assert copy.read_bytes() == GUIDE.read_bytes()
+    # Whatever it trips over first, the message says whose edition it is.
+    identifier = load_report(ROOT / "source" / "report.yaml").metadata.identifier
+    assert f"it is an edition of another report (its identifier is '{identifier}'" \
+        in other.stderr, other.stderr
+
+
+def test_another_reports_edition_is_named_so_whatever_it_trips_over(
+        editions: dict[Path, Path], tmp_path: Path) -> None:
+    """The summary's edition against the example guide: its headings fail the guide's
+    annexes first, and the message still says whose edition it is."""
+    guide = ROOT / "examples" / "guide" / "guide.yaml"
+    copy = _copy_source(guide, tmp_path / "src")
+    result = run_cli("import", editions[ROOT / "source" / "report.yaml"], "--update", copy)
+    assert result.code == 2
+    assert "headings labelled as annexes" in result.stderr, result.stderr
+    assert "it is an edition of another report" in result.stderr
+    assert copy.read_bytes() == guide.read_bytes()
 
 
 def test_sections_added_and_removed_in_word(editions: dict[Path, Path],

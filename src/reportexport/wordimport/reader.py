@@ -1358,6 +1358,13 @@ def _core(package: WordPackage, ns: str, name: str) -> str:
     return " ".join((element.text or "").split()) if element is not None else ""
 
 
+def edition_identifier(package: WordPackage) -> str | None:
+    """The identifier in the document's properties (an edition's is its source's:
+    `urn:…`, a URL, an ISBN's URN), when it has the shape of one."""
+    identifier = _core(package, DC, "identifier")
+    return identifier if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$", identifier) else None
+
+
 def _metadata(package: WordPackage, draft: Draft, styles: Styles, notices: list[str]) -> None:
     draft.title = draft.title or _core(package, DC, "title")
     draft.subject = _core(package, DC, "subject") or None
@@ -1378,9 +1385,7 @@ def _metadata(package: WordPackage, draft: Draft, styles: Styles, notices: list[
     if not draft.authors and not draft.publisher:
         notices.append(f"{package.path}: no author in the document's properties: "
                        "'Publisher' is written as publisher and author; correct it")
-    identifier = _core(package, DC, "identifier")
-    draft.identifier = identifier if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$",
-                                              identifier) else None
+    draft.identifier = edition_identifier(package)
     if draft.date is None:
         for name in ("created", "modified"):
             found = parse_date(_core(package, DCTERMS, name)[:10])

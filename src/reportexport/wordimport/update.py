@@ -67,11 +67,13 @@ from reportexport.wordimport import (
 from reportexport.wordimport.apparatus import Layout
 from reportexport.wordimport.markup import runs, same_text, to_markup
 from reportexport.wordimport.newsource import list_key
+from reportexport.wordimport.package import read_package
 from reportexport.wordimport.reader import (
     Draft,
     DraftSection,
     TakenIds,
     caption_alone_notice,
+    edition_identifier,
     title_id,
     unique_id,
 )
@@ -624,6 +626,25 @@ def _captions_of_deleted_blocks(report: Report, draft: Draft, docx: Path) -> lis
     return notices
 
 
+def _said_of_another_report(refused: InputError, docx: Path, source: Path,
+                            report: Report) -> InputError:
+    """`refused`, saying so when `docx` is an edition of another report (its identifier
+    is neither the source's nor its ISBN's): a document whose headings match nothing
+    is refused for its first mismatch, which would otherwise send the writer looking
+    for annexes or sections to fix."""
+    meta = report.metadata
+    try:
+        identifier = edition_identifier(read_package(docx))
+    except InputError:
+        return refused
+    if identifier is None or identifier in (meta.identifier, meta.isbn_urn):
+        return refused
+    said = (f"it is an edition of another report (its identifier is '{identifier}'; "
+            f"{source.name}'s is '{meta.identifier}'): update the source it was made from")
+    return InputError([dataclasses.replace(problem, message=f"{problem.message}; {said}")
+                       for problem in refused.problems])
+
+
 def collect_edits(report: Report, draft: Draft) -> list[_Edit]:
     """Every text the Word document changed, with its path in the source's data."""
     ours = _source_walk(report)
@@ -850,13 +871,18 @@ def update_source(docx: Path, source: Path, changes: Decision = None
     report, _ = read_report(source)
     meta = report.metadata
     titles = frozenset(" ".join(section.title.split()) for _, section, _ in _source_walk(report))
-    imported = read_word(docx, changes, Layout(meta.numbered_sections, len(report.appendices),
-                                               meta.labels, len(report.sections), titles))
-    imported.notices += _captions_of_deleted_blocks(report, imported.draft, docx)
     try:
-        edits = collect_edits(report, imported.draft)
-    except _Refused as exc:
-        raise InputError([Problem(docx, None, "", f"cannot update {source}: {exc}")]) from None
+        imported = read_word(docx, changes, Layout(meta.numbered_sections,
+                                                   len(report.appendices), meta.labels,
+                                                   len(report.sections), titles))
+        imported.notices += _captions_of_deleted_blocks(report, imported.draft, docx)
+        try:
+            edits = collect_edits(report, imported.draft)
+        except _Refused as exc:
+            raise InputError([Problem(docx, None, "", f"cannot update {source}: {exc}")]
+                             ) from None
+    except InputError as exc:
+        raise _said_of_another_report(exc, docx, source, report) from None
     if not edits:
         return imported, [f"{source}: unchanged (the Word document holds its text)"], ""
     bom = raw.startswith(b"\xef\xbb\xbf")
