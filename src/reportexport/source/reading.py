@@ -343,12 +343,15 @@ def _length_problems(located: LocatedData, strings: list[tuple[DataPath, str]]
     (MAX_TEXT_CHARACTERS), and more facts than a cover holds."""
     problems: list[Problem] = []
     for path, text in strings:
-        if len(text) > MAX_TEXT_CHARACTERS:
-            problems.append(located.problem(
-                path, f"a text of {len(text):,} characters; a paragraph, list item, cell or "
-                f"note is at most {MAX_TEXT_CHARACTERS:,}: split it into paragraphs"))
+        if len(text) <= _SHORTEST_LIMIT:
             continue
-        if len(text) <= _SHORTEST_LIMIT or (limits := _text_limits(path)) is None:
+        limits = _text_limits(path)
+        if limits is None and len(text) > MAX_TEXT_CHARACTERS:
+            problems.append(located.problem(
+                path, f"a text of {len(text):,} characters; a paragraph, list item, cell, "
+                f"note or alternative text is at most {MAX_TEXT_CHARACTERS:,}: split it"))
+            continue
+        if limits is None:
             continue
         limit, one, many = limits
         if len(text) > limit:

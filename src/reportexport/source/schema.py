@@ -89,11 +89,25 @@ def _as_text_hint(value: Any, written: str | None) -> str:
     return ""
 
 
+def _unprintable(written: str) -> str:
+    """What YAML reads a number JSON cannot hold as (.nan, -.inf, 1.0e+999)."""
+    import math
+
+    import yaml
+
+    value = float(yaml.safe_load(written))
+    if math.isnan(value):
+        return "not a number"
+    return "minus infinity" if value < 0 else "infinity"
+
+
 def _found(value: Any, path: tuple[str | int, ...], located: LocatedData) -> str:
     written = located.places.written.get(path) or located.numerals.get(path)
     if value is None and path in located.numerals:
-        # A number JSON cannot hold (.nan, .inf, 1e999) reaches the schema as null.
-        value = float("nan")
+        # A number JSON cannot hold (.nan, .inf, 1.0e+999) reaches the schema as null: what
+        # YAML read is said, and no edition could print it, even where numbers are allowed.
+        return (f"{written}, which YAML reads as {_unprintable(located.numerals[path])} "
+                "(quote it to keep it as text)")
     if written is None and isinstance(value, int | float) and not isinstance(value, bool):
         written = str(value)
     return _describe(value, written) + _as_text_hint(value, written)
