@@ -593,7 +593,8 @@ def run() -> None:
     # with it instead of being left waiting for work that never comes.
     signal.signal(signal.SIGTERM, _stop)
     # The command's editions are published and its worker processes ended when
-    # main returns: the exit need not free what it held.
+    # main returns: the exit need not free what it held. Registered before main, so
+    # that the exit handlers of what main starts (multiprocessing's) run before it.
     ended: list[int] = []
     skip_finalization(lambda: ended[0] if ended else None)
     ended.append(main())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -30,8 +31,9 @@ SCRIPT = textwrap.dedent("""
 def _run(status: int | None, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     script = tmp_path / "script.py"
     script.write_text(SCRIPT.format(status=status), encoding="utf-8")
+    environment = {k: v for k, v in os.environ.items() if k != "REPORTEXPORT_DEBUG"}
     return subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                          timeout=60, check=False)
+                          timeout=60, check=False, env=environment)
 
 
 @pytest.mark.parametrize("status", [0, 3])
@@ -49,4 +51,31 @@ def test_no_status_exits_as_python_does(tmp_path: Path) -> None:
     assert ended.returncode == 5
     assert ended.stdout == "held in the buffer, flushed at the end"
     assert "a later handler ran" in ended.stderr
+    assert "finalized" in ended.stderr
+
+
+def test_a_process_without_standard_output_ends_quietly(tmp_path: Path) -> None:
+    """Started with its standard output closed (`>&-`), Python gives it none."""
+    script = tmp_path / "script.py"
+    script.write_text(SCRIPT.format(status=0).replace(
+        'sys.stdout.write("held in the buffer, flushed at the end")', "sys.stdout = None"),
+        encoding="utf-8")
+    ended = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                           timeout=60, check=False)
+    assert ended.returncode == 0
+    assert "Exception" not in ended.stderr and "finalized" not in ended.stderr
+
+
+@pytest.mark.parametrize(("options", "environment"),
+                         [(["-X", "dev"], {}), ([], {"REPORTEXPORT_DEBUG": "1"})],
+                         ids=["dev-mode", "debug"])
+def test_a_debugging_run_exits_as_python_does(options: list[str], environment: dict[str, str],
+                                              tmp_path: Path) -> None:
+    """Finalization is where unclosed files and leaks are reported: kept when debugging."""
+    script = tmp_path / "script.py"
+    script.write_text(SCRIPT.format(status=3), encoding="utf-8")
+    ended = subprocess.run([sys.executable, *options, str(script)], capture_output=True,
+                           text=True, timeout=60, check=False,
+                           env={**os.environ, **environment})
+    assert ended.returncode == 5
     assert "finalized" in ended.stderr
