@@ -28,12 +28,15 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
+_WITHOUT_DEBUG = {name: value for name, value in os.environ.items()
+                  if name != "REPORTEXPORT_DEBUG"}
+
+
 def _run(status: int | None, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     script = tmp_path / "script.py"
     script.write_text(SCRIPT.format(status=status), encoding="utf-8")
-    environment = {k: v for k, v in os.environ.items() if k != "REPORTEXPORT_DEBUG"}
     return subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                          timeout=60, check=False, env=environment)
+                          timeout=60, check=False, env=_WITHOUT_DEBUG)
 
 
 @pytest.mark.parametrize("status", [0, 3])
@@ -61,7 +64,7 @@ def test_a_process_without_standard_output_ends_quietly(tmp_path: Path) -> None:
         'sys.stdout.write("held in the buffer, flushed at the end")', "sys.stdout = None"),
         encoding="utf-8")
     ended = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                           timeout=60, check=False)
+                           timeout=60, check=False, env=_WITHOUT_DEBUG)
     assert ended.returncode == 0
     assert "Exception" not in ended.stderr and "finalized" not in ended.stderr
 
