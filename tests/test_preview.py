@@ -596,7 +596,13 @@ def test_ctrl_c_stops_the_preview_with_exit_0(project: Path) -> None:
             if opened.exists() and opened.read_text(encoding="utf-8"):
                 break
             time.sleep(0.05)
-        assert opened.read_text(encoding="utf-8") == url  # --open: the browser got it
+        # --open: the browser got a page of the user's alone that leads on to the
+        # address, not the address (a command line any user of the machine can read).
+        given = opened.read_text(encoding="utf-8")
+        assert given.startswith("file://") and "key=" not in given, given
+        page_file = Path(urlsplit(given).path)
+        assert page_file.stat().st_mode & 0o777 == 0o600
+        assert html.escape(url) in page_file.read_text(encoding="utf-8")
         connection = http.client.HTTPConnection("127.0.0.1", int(match.group(1)), timeout=30)
         connection.request("GET", "/")
         assert connection.getresponse().read().decode("utf-8") == NO_KEY.decode()
@@ -613,6 +619,7 @@ def test_ctrl_c_stops_the_preview_with_exit_0(project: Path) -> None:
             process.wait()
     assert process.returncode == 0, err
     assert "Traceback" not in err
+    assert not page_file.exists()  # gone with the preview
     assert "reportexport: stopped previewing" in err
 
 

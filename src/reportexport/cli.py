@@ -404,7 +404,15 @@ def _watch(args: argparse.Namespace) -> int:
 
 
 def _preview(args: argparse.Namespace) -> int:
-    from reportexport.previewing import PortUnavailable, PreviewServer, Showing, preview
+    import tempfile
+
+    from reportexport.previewing import (
+        PortUnavailable,
+        PreviewServer,
+        Showing,
+        opening_page,
+        preview,
+    )
     from reportexport.watching import Watcher
 
     if str(args.source) == "-":
@@ -413,6 +421,7 @@ def _preview(args: argparse.Namespace) -> int:
         raise UsageError(f"--port {args.port}: a port is a number from 0 to 65535")
     _check_source(args.source)
     progress = _Progress(args.quiet)
+    private = tempfile.TemporaryDirectory(prefix="reportexport-preview-")
 
     def ready(url: str) -> None:
         print(url, flush=True)  # the result, on standard output even when quiet
@@ -420,17 +429,19 @@ def _preview(args: argparse.Namespace) -> int:
         if args.open:
             import webbrowser
 
-            webbrowser.open(url)
+            webbrowser.open(opening_page(url, Path(private.name)).as_uri())
 
     try:
         server = PreviewServer(Showing(), args.port)
     except PortUnavailable as exc:
+        private.cleanup()
         raise UsageError(str(exc)) from None
-    try:
-        preview(Watcher(args.source, _style(args), fonts=True), server, progress.say,
-                lambda line: print(line, file=sys.stderr, flush=True), ready=ready)
-    except KeyboardInterrupt:
-        progress.say("reportexport: stopped previewing")
+    with private:
+        try:
+            preview(Watcher(args.source, _style(args), fonts=True), server, progress.say,
+                    lambda line: print(line, file=sys.stderr, flush=True), ready=ready)
+        except KeyboardInterrupt:
+            progress.say("reportexport: stopped previewing")
     return EXIT_OK
 
 

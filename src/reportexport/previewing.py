@@ -26,6 +26,7 @@ import hashlib
 import hmac
 import html
 import json
+import os
 import re
 import secrets
 import socketserver
@@ -236,6 +237,23 @@ def overlay(problems: Sequence[str]) -> str:
     return (f'<div id="{OVERLAY_ID}" role="alert"><p>{count} problem{"s" * (count != 1)} '
             "in the last save: the page updates with the next good one</p>"
             f"<pre>{html.escape(chr(10).join(problems))}</pre></div>")
+
+
+def opening_page(url: str, folder: Path) -> Path:
+    """A page in `folder` that takes a browser on to `url`: what `--open` hands the
+    browser instead of `url`, which carries the preview's key, since a command line
+    (the browser's, xdg-open's) can be read by every user of the machine. The page is
+    the user's alone (mode 0600; `folder` is made for it)."""
+    page = folder / "preview.html"
+    shown = html.escape(url, quote=True)
+    text = ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f'<meta http-equiv="refresh" content="0; url={shown}">'
+            "<title>reportexport preview</title></head>"
+            f'<body><p><a href="{shown}">Open the preview</a></p></body></html>\n')
+    descriptor = os.open(page, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+        out.write(text)
+    return page
 
 
 def listening_script(build: str) -> str:
