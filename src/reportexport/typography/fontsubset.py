@@ -54,8 +54,7 @@ def subset_font(font: Path, characters: Iterable[str], *, every_feature: bool = 
 def _cut(font: Path, characters: frozenset[str], every_feature: bool) -> bytes:
     face = hb.Face(read_bounded(font, what="a font file"))
     wanted = hb.SubsetInput()
-    covered = covers(font)
-    for code in sorted(_with_parts(frozenset(map(ord, characters)), covered) & covered):
+    for code in sorted(_with_parts(frozenset(map(ord, characters))) & covers(font)):
         wanted.unicode_set.add(code)
     # Every name, since the name table carries the font's licence, which travels with it.
     keep = [wanted.name_id_set, wanted.name_lang_id_set]
@@ -78,13 +77,14 @@ _KHMER_TWO_PART_VOWELS = frozenset((0x17BE, 0x17BF, 0x17C0, 0x17C4, 0x17C5))
 _KHMER_VOWEL_SIGN_E = 0x17C1
 
 
-def _with_parts(codes: frozenset[int], covered: frozenset[int]) -> frozenset[int]:
-    """`codes` and the characters a shaper splits them into: the canonical
-    decomposition of a letter the face has no glyph for (it is drawn from its
-    parts), and the first part of Khmer's two-part vowels. A cut without them
-    draws those letters otherwise than the whole face does, even when it holds
-    every glyph of the text: the shaper looks the parts up by character."""
-    parts = {ord(part) for code in codes if code > 0x7F and code not in covered
+def _with_parts(codes: frozenset[int]) -> frozenset[int]:
+    """`codes` and the characters a shaper splits them into: their canonical
+    decompositions (a letter the face lacks is drawn from its parts, and the Indic
+    shapers split two-part vowels such as U+09CB even when the face has them), and
+    the first part of Khmer's two-part vowels. A cut without them draws those
+    letters otherwise than the whole face does, even when it holds every glyph of
+    the text: the shaper looks the parts up by character."""
+    parts = {ord(part) for code in codes if code > 0x7F
              for part in unicodedata.normalize("NFD", chr(code))}
     if not _KHMER_TWO_PART_VOWELS.isdisjoint(codes):
         parts.add(_KHMER_VOWEL_SIGN_E)
