@@ -329,6 +329,8 @@ def _inspect(file: Path) -> int:
         return EXIT_INPUT
     except Exception:  # whatever the reader's library raises for a broken
         # file, in its terms (class names, offsets): the writer is told in words.
+        if os.environ.get("REPORTEXPORT_DEBUG"):
+            raise  # a bug in a reader would read as a damaged file
         empty = os.path.isfile(file) and os.path.getsize(file) == 0
         why = "the file is empty" if empty else "damaged, cut short, or another kind of file"
         print(f"{refusal} ({why})", file=sys.stderr)

@@ -517,10 +517,12 @@ def map_report(report: Report, change: Callable[[Inlines], Inlines]) -> Report:
         return para if content is para.content else Paragraph(content)
 
     lead = tuple(paragraph(para) for para in report.lead)
-    front, body, appendices = (tuple(section(sect) for sect in part) for part in report.parts)
-    if all(map(operator.is_, (*lead, *front, *body, *appendices),
-               (*report.lead, *report.front, *report.sections, *report.appendices))):
+    parts = tuple(tuple(section(sect) for sect in part) for part in report.parts)
+    if all(map(operator.is_, lead, report.lead)) and all(
+            all(map(operator.is_, new, old)) for new, old in zip(parts, report.parts,
+                                                                 strict=True)):
         return report  # nothing in it changed: kept, not copied
+    front, body, appendices = parts
     return dataclasses.replace(report, lead=lead, front=front, sections=body,
                                appendices=appendices)
 

@@ -224,7 +224,7 @@ _SCRIPT = """
   // preview that listens on this port now is another, with another key.
   events.addEventListener("error", () => {
     if (events.readyState === EventSource.CLOSED) {
-      say("%(stopped)s", []);
+      say(%(stopped)s, []);
     }
   });
 })();
@@ -259,7 +259,7 @@ def opening_page(url: str, folder: Path) -> Path:
 def listening_script(build: str) -> str:
     """The text of the script of a page that shows `build` (as `Showing.served` names it)."""
     return _SCRIPT % {"overlay": OVERLAY_ID, "events": EVENTS_PATH, "build": build,
-                      "stopped": STOPPED}
+                      "stopped": json.dumps(STOPPED)}
 
 
 def served_page(page: bytes | None, problems: Sequence[str], build: str) -> bytes:

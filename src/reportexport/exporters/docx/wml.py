@@ -204,6 +204,9 @@ def with_space_before(paragraph_xml: str, twips: int) -> str:
     properties_end = paragraph_xml.index("</w:pPr>")
     spacing = paragraph_xml.find("<w:spacing ", 0, properties_end)
     if spacing >= 0:
+        # `paragraph`'s callers give a w:spacing only its space after: a second w:before
+        # would make the part invalid XML.
+        assert "w:before=" not in paragraph_xml[spacing:paragraph_xml.index(">", spacing)]
         at, added = spacing + len("<w:spacing "), f'w:before="{twips}" '
     else:
         at = min((index for mark in _AFTER_SPACING
