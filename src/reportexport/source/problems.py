@@ -77,6 +77,12 @@ def format_path(parts: tuple[str | int, ...]) -> str:
     return out
 
 
+def is_noncharacter(code: int) -> bool:
+    """Whether `code` is one of Unicode's 66 noncharacters: U+FDD0-U+FDEF, and the last
+    two code points of every plane (U+FFFE, U+1FFFF...)."""
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+
+
 def character_kind(code: int) -> str:
     """What a code point that a source may not hold is called in a message: a control
     character (C0, DEL, C1), a surrogate, or a noncharacter (U+FFFE, U+FDD0...)."""

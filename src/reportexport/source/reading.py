@@ -39,7 +39,7 @@ from reportexport.model import (
 )
 from reportexport.source import inline, schema
 from reportexport.source.images import ImageProblem, check_image
-from reportexport.source.problems import InputError, Problem, character_kind
+from reportexport.source.problems import InputError, Problem, character_kind, is_noncharacter
 from reportexport.source.yamlload import DataPath, LocatedData, load_yaml
 
 #: Word offers Heading 1–9 and XHTML h1–h6; six levels keep every edition faithful.
@@ -84,7 +84,7 @@ def forbidden_in_html(match: re.Match[str]) -> bool:
     """Whether a match of HTML_SUSPECT is a character HTML forbids: past the first plane,
     only the noncharacters are."""
     code = ord(match.group())
-    return code < 0x10000 or code & 0xFFFE == 0xFFFE
+    return code < 0x10000 or is_noncharacter(code)
 
 
 def _html_forbidden(text: str) -> re.Match[str] | None:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
+from reportexport.source.problems import is_noncharacter
 from reportexport.theme import FontFamily
 from reportexport.typography.fontsubset import covers
 
@@ -91,8 +92,7 @@ def needs_glyph(char: str) -> bool:
     if char.isspace():
         return char in "\u00a0\u202f"
     code = ord(char)
-    if unicodedata.category(char) in ("Cc", "Cs") or 0xFDD0 <= code <= 0xFDEF or (
-            code & 0xFFFE == 0xFFFE):
+    if unicodedata.category(char) in ("Cc", "Cs") or is_noncharacter(code):
         return False
     return not DEFAULT_IGNORABLE.match(char)
 
