@@ -545,6 +545,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args)
     except InputError as exc:
+        for note in exc.notes:
+            print(f"reportexport: note: {note}", file=sys.stderr)
         for problem in exc.problems[:MAX_SHOWN]:
             print(problem, file=sys.stderr)
         count = len(exc.problems)

@@ -520,6 +520,28 @@ def test_bad_input_is_refused_and_nothing_written(case: str, tmp_path: Path,
     assert not (tmp_path / "out").exists()
 
 
+def test_a_made_source_that_does_not_load_is_refused_with_the_imports_notes(
+        editions: dict[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """What the import noticed on its way (a picture left out, a list dropped) is often
+    why the source it made does not load: said before the refusal, not lost with it."""
+    from reportexport import wordimport
+    from reportexport.cli import main
+    from reportexport.source.problems import InputError, Problem
+
+    def refused(target: Path, text: str, images: dict[str, bytes]) -> None:
+        raise InputError([Problem(target, None, "", "the source made does not load")])
+
+    docx = editions[GUIDE]  # its header and footer are noticed, and not imported
+    noticed = wordimport.import_new(docx, tmp_path / "first")[0].notices
+    assert noticed
+    monkeypatch.setattr(wordimport, "_check_new_source", refused)
+    assert main(["import", str(docx), "-o", str(tmp_path / "second")]) == 2
+    err = capsys.readouterr().err
+    assert err.index(f"reportexport: note: {noticed[0]}") < err.index("does not load")
+    assert not (tmp_path / "second").exists()
+
+
 def test_an_existing_source_is_not_overwritten_without_force(editions: dict[Path, Path],
                                                              tmp_path: Path) -> None:
     edition = editions[ROOT / "source" / "report.yaml"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,17 +34,20 @@ class Problem:
 class InputError(Exception):
     """Bad input: the CLI reports every problem and exits with status 2."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], notes: Sequence[str] = ()) -> None:
         # Two checks may find the same fault (an empty title is both too short and blank).
         unique = {str(p): p for p in problems}.values()
         self.problems = sorted(
             unique, key=lambda p: (p.location or Location(0, 0), p.path, p.message)
         )
+        #: What the work that failed had noticed on its way (a Word import's notes: a
+        #: picture left out): often why it failed, said before the problems.
+        self.notes = tuple(notes)
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem]]]:
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem], tuple[str, ...]]]:
         # Exporters may run in worker processes; keep the problems across pickling.
-        return (InputError, (self.problems,))
+        return (InputError, (self.problems, self.notes))
 
 
 class UnreadableEdition(ValueError):

@@ -202,7 +202,10 @@ def import_new(docx: Path, folder: Path, force: bool = False,
     planned: dict[Path, bytes] = {folder / name: data
                                   for name, data in imported.draft.images.items()}
     text = source_text(imported.draft, docx.name)
-    _check_new_source(target, text, imported.draft.images)
+    try:
+        _check_new_source(target, text, imported.draft.images)
+    except InputError as exc:  # the import's notes often say why: they are not lost
+        raise InputError(exc.problems, imported.notices) from None
     planned[target] = text.encode()
     if not force:
         existing = [path for path in planned if path.exists()]

@@ -911,7 +911,10 @@ def update_source(docx: Path, source: Path, changes: Decision = None
                                         result.splitlines(keepends=True),
                                         fromfile=str(source), tofile=str(source)))
     # Checked beside it before it is written: its images are found from its folder.
-    check_loads(written, source.parent, source, "after the update")
+    try:
+        check_loads(written, source.parent, source, "after the update")
+    except InputError as exc:  # the update's notes often say why: they are not lost
+        raise InputError(exc.problems, imported.notices) from None
     write_atomically(source, written.encode("utf-8"))
     summary = _summary(source, edits)
     if not kept:
