@@ -11,6 +11,8 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 
+from reportexport.support.languagetags import primary_subtag
+
 #: Every word an edition adds, by key: the keys `metadata.labels` may give.
 ENGLISH: Mapping[str, str] = {
     "contents": "Contents",
@@ -82,7 +84,7 @@ SPACE_BEFORE_COLON: frozenset[str] = frozenset({"fr"})
 def colon(language: str) -> str:
     """What joins a label to its text in a report in `language`: ": ", or "\u00a0: "
     where the language sets a no-break space before a colon."""
-    spaced = language.split("-")[0].lower() in SPACE_BEFORE_COLON
+    spaced = primary_subtag(language) in SPACE_BEFORE_COLON
     return "\u00a0: " if spaced else ": "
 
 
@@ -94,7 +96,7 @@ def labelled(language: str, label: str, text: str) -> str:
 def labels_for(language: str, overrides: Iterable[tuple[str, str]] = ()) -> dict[str, str]:
     """Every word, for a report in `language` (a BCP 47 tag) whose source gives
     `overrides` ((key, word) pairs, `metadata.labels`)."""
-    primary = language.split("-")[0].lower()
+    primary = primary_subtag(language)
     return {**ENGLISH, **BUILT_IN.get(primary, {}), **dict(overrides)}
 
 

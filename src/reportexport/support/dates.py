@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from reportexport.support.languagetags import primary_subtag
+
 _ENGLISH_MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August",
     "September", "October", "November", "December",
@@ -21,7 +23,7 @@ _SPANISH_MONTHS = (
 def human_date(day: dt.date, language: str) -> str:
     """'5 July 2023' for English, '5 juillet 2023' ('1er mai') for French, '5 de julio
     de 2023' for Spanish; ISO 8601 for languages without a table here."""
-    primary, month = language.lower().split("-")[0], day.month - 1
+    primary, month = primary_subtag(language), day.month - 1
     if primary == "en":
         return f"{day.day} {_ENGLISH_MONTHS[month]} {day.year}"
     if primary == "fr":
@@ -38,7 +40,7 @@ def read_human_date(text: str, language: str) -> dt.date | None:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
         pass
-    months = _MONTH_NUMBERS.get(language.lower().split("-")[0], {})
+    months = _MONTH_NUMBERS.get(primary_subtag(language), {})
     words = text.lower().replace(" de ", " ").split()
     if len(words) != 3 or words[1] not in months:
         return None
@@ -59,4 +61,4 @@ _MONTH_NUMBERS = {
 def accented_months(language: str) -> bool:
     """Whether `language`'s dates are written with months whose letters go beyond
     ASCII (French, Spanish): text the fonts must cover, as they must the source's."""
-    return language.lower().split("-")[0] in ("fr", "es")
+    return primary_subtag(language) in ("fr", "es")

@@ -45,6 +45,7 @@ from reportexport.model import (
 )
 from reportexport.source.images import edition_image
 from reportexport.support.filecache import cached_by_file
+from reportexport.support.languagetags import primary_subtag
 from reportexport.theme import FontFamily, Theme
 from reportexport.typography.fontruns import chain, needed_fallbacks, needs_glyph
 from reportexport.typography.fontsubset import EDITING_CHARACTERS, covers
@@ -110,7 +111,7 @@ def capitals(text: str, language: str) -> str:
     """`text` as the browser's text-transform: uppercase sets it in `language`: str.upper
     is the language-neutral mapping, which Turkish and Azeri (i to dotted İ) and Greek
     (capitals without their accents) do not follow."""
-    primary = language.split("-")[0].lower()
+    primary = primary_subtag(language)
     if primary in ("tr", "az"):
         text = text.replace("i", "\u0130")
     upper = text.upper()
