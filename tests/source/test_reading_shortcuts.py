@@ -14,16 +14,21 @@ from yaml.resolver import Resolver
 from conftest import DATA, ROOT
 from reportexport.source import inline, reading, yamlload
 
-SOURCES = sorted([ROOT / "source" / "report.yaml", ROOT / "examples" / "guide" / "guide.yaml",
-                  *(DATA / "valid").glob("*.yaml"), *(DATA / "invalid").glob("*.yaml")])
+#: The one corpus source that is no text: nothing is read from it, with places or without.
+NOT_TEXT = DATA / "invalid" / "not-utf8.yaml"
+SOURCES = sorted({ROOT / "source" / "report.yaml", ROOT / "examples" / "guide" / "guide.yaml",
+                  *(DATA / "valid").glob("*.yaml"), *(DATA / "invalid").glob("*.yaml")}
+                 - {NOT_TEXT})
+
+
+def test_the_source_that_is_no_text_is_refused_before_any_reading() -> None:
+    with pytest.raises(yamlload.InputError, match="is not UTF-8"):
+        yamlload.read_text(NOT_TEXT, max_bytes=yamlload.MAX_INPUT_BYTES)
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.name)
 def test_reading_without_places_gives_the_data_reading_with_them_gives(source: Path) -> None:
-    try:
-        text = yamlload.read_text(source, max_bytes=yamlload.MAX_INPUT_BYTES)
-    except yamlload.InputError:
-        pytest.skip("not text")
+    text = yamlload.read_text(source, max_bytes=yamlload.MAX_INPUT_BYTES)
     plain = yamlload.LocatedData(source, None, text=text)
     placed = yamlload.LocatedData(source, None, text=text)
     places = yamlload.SourcePlaces()
