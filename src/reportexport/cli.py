@@ -423,22 +423,20 @@ def _preview(args: argparse.Namespace) -> int:
         raise UsageError(f"--port {args.port}: a port is a number from 0 to 65535")
     _check_source(args.source)
     progress = _Progress(args.quiet)
-    private = tempfile.TemporaryDirectory(prefix="reportexport-preview-")
-
-    def ready(url: str) -> None:
-        print(url, flush=True)  # the result, on standard output even when quiet
-        progress.say(f"reportexport: previewing {args.source} at {url} (Ctrl-C stops)")
-        if args.open:
-            import webbrowser
-
-            webbrowser.open(opening_page(url, Path(private.name)).as_uri())
-
     try:
         server = PreviewServer(Showing(), args.port)
     except PortUnavailable as exc:
-        private.cleanup()
         raise UsageError(str(exc)) from None
-    with private:
+    with tempfile.TemporaryDirectory(prefix="reportexport-preview-") as private:
+
+        def ready(url: str) -> None:
+            print(url, flush=True)  # the result, on standard output even when quiet
+            progress.say(f"reportexport: previewing {args.source} at {url} (Ctrl-C stops)")
+            if args.open:
+                import webbrowser
+
+                webbrowser.open(opening_page(url, Path(private)).as_uri())
+
         try:
             preview(Watcher(args.source, _style(args), fonts=True), server, progress.say,
                     lambda line: print(line, file=sys.stderr, flush=True), ready=ready)
