@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,14 @@ from reportexport.model import (
 )
 from reportexport.source import inline, schema
 from reportexport.source.images import ImageProblem, check_image
-from reportexport.source.problems import InputError, Problem, character_kind, is_noncharacter
+from reportexport.source.problems import (
+    PROBLEMS_SHOWN_PER_TEXT,
+    InputError,
+    Problem,
+    character_kind,
+    is_noncharacter,
+    more_in_text,
+)
 from reportexport.source.yamlload import DataPath, LocatedData, load_yaml
 
 #: Word offers Heading 1–9 and XHTML h1–h6; six levels keep every edition faithful.
@@ -87,9 +94,9 @@ def forbidden_in_html(match: re.Match[str]) -> bool:
     return code < 0x10000 or is_noncharacter(code)
 
 
-def _html_forbidden(text: str) -> re.Match[str] | None:
-    """The first character of `text` HTML forbids (see `HTML_SUSPECT`), if any."""
-    return next((m for m in HTML_SUSPECT.finditer(text) if forbidden_in_html(m)), None)
+def _html_forbidden(text: str) -> Iterator[re.Match[str]]:
+    """Every character of `text` HTML forbids (see `HTML_SUSPECT`), in order."""
+    return (m for m in HTML_SUSPECT.finditer(text) if forbidden_in_html(m))
 
 
 #: What the schema's date pattern accepts; only such text can be a real date or not.
@@ -155,22 +162,24 @@ def _xml_problems(located: LocatedData, strings: list[tuple[DataPath, str]]) -> 
     for path, text in strings:
         if text.isprintable():  # every character XML or HTML forbids is unprintable
             continue
-        match = _XML_FORBIDDEN.search(text)
-        if match:
-            code = ord(match.group())
-            problems.append(
-                located.problem(
-                    path,
-                    f"{character_kind(code)} U+{code:04X} at position {match.start() + 1} of the "
-                    "text cannot be carried by XML (DOCX, EPUB); remove it",
-                )
-            )
-        elif match := _html_forbidden(text):
-            code = ord(match.group())
-            problems.append(located.problem(
-                path, f"{character_kind(code)} U+{code:04X} at position {match.start() + 1} of "
-                "the text is forbidden in HTML (the web edition); remove it"))
+        # Every such character of the text, in its order: removing the first, a writer
+        # is not to be told of the next one only on the next run.
+        forbidden = sorted([(m.start(), _XML_CANNOT_CARRY) for m in _XML_FORBIDDEN.finditer(text)]
+                           + [(m.start(), _HTML_FORBIDS) for m in _html_forbidden(text)])
+        for offset, why in forbidden[:PROBLEMS_SHOWN_PER_TEXT]:
+            code = ord(text[offset])
+            problems.append(located.problem_in_text(
+                path, text, offset, f"{character_kind(code)} U+{code:04X} at position "
+                f"{offset + 1} of the text {why}; remove it"))
+        if len(forbidden) > PROBLEMS_SHOWN_PER_TEXT:
+            problems.append(located.problem_in_text(
+                path, text, forbidden[PROBLEMS_SHOWN_PER_TEXT][0],
+                more_in_text(len(forbidden) - PROBLEMS_SHOWN_PER_TEXT)))
     return problems
+
+
+_XML_CANNOT_CARRY = "cannot be carried by XML (DOCX, EPUB)"
+_HTML_FORBIDS = "is forbidden in HTML (the web edition)"
 
 
 def _parse_date(located: LocatedData, path: DataPath, problems: list[Problem]) -> dt.date | None:
