@@ -412,36 +412,49 @@ class _RichTextReader:
         stripped = text.strip()
         if not stripped:
             return ()  # an empty table cell (the schema allows nothing else to be empty)
-        try:
-            content = inline.parse(stripped)
-        except inline.MarkupError as exc:
-            searched: dict[str, int] = {}  # for each markup, where the next search for it starts
-            for error in exc.all:
-                offset = -1
-                if error.markup:
-                    offset = _link_start(text, error.markup, searched.get(error.markup, 0))
-                    searched[error.markup] = text.find(error.markup, max(offset, 0)) + 1
-                self.problems.append(self.located.problem_in_text(path, text, offset,
-                                                                  str(error)))
-            return (Text(stripped),)
+        content, errors = inline.parse_noting(stripped)
         if len(content) == 1 and isinstance(content[0], Text):
-            return content  # plain text, most of it: no reference, no note
-        self.marked_up = True
+            return content  # plain text, most of it: no reference, no note, no problem
+        # A text's cross-references are checked even when its markup has problems.
         self.references += [(path, ref.target_id) for ref in cross_references(content)]
+        if errors:
+            self._problems_in_text(path, text, [(error.markup, str(error)) for error in errors])
+            return (Text(stripped),)
+        self.marked_up = True
         return content
 
     def check_references(self, ids: set[str]) -> None:
         """Every cross-reference names a section, a table or a figure (`ids`)."""
+        dangling: dict[DataPath, list[tuple[str, str]]] = {}  # each text's, in its order
+        hints: dict[str, str] = {}  # by target: a text may name one many times
         for path, target in self.references:
-            if target not in ids:
-                text = _at(self.located.data, path)
-                offset = _link_start(text, f"](#{target})") if isinstance(text, str) else -1
+            if target in ids:
+                continue
+            if target not in hints:
                 guess = difflib.get_close_matches(target, sorted(ids), n=1)
-                hint = f" (did you mean '#{guess[0]}'?)" if guess else ""
-                self.problems.append(self.located.problem_in_text(
-                    path, text if isinstance(text, str) else "", offset,
-                    f"cross-reference to '#{target}': no section, table or figure "
-                    f"has that id{hint}"))
+                hints[target] = f" (did you mean '#{guess[0]}'?)" if guess else ""
+            dangling.setdefault(path, []).append((
+                f"](#{target})", f"cross-reference to '#{target}': no section, table or "
+                f"figure has that id{hints[target]}"))
+        for path, found in dangling.items():
+            text = _at(self.located.data, path)
+            self._problems_in_text(path, text if isinstance(text, str) else "", found)
+
+    def _problems_in_text(self, path: DataPath, text: str, found: list[tuple[str, str]]
+                          ) -> None:
+        """A problem for each of `found` (the markup it is about, its message) in `text`,
+        the string at `path`: where the markup stands (the next of the same each time), or
+        where the text does. At most PROBLEMS_SHOWN_PER_TEXT, then how many more."""
+        searched: dict[str, int] = {}  # for each markup, where the next search for it starts
+        for i, (markup, message) in enumerate(found[:PROBLEMS_SHOWN_PER_TEXT + 1]):
+            offset = -1
+            if markup:
+                offset = _link_start(text, markup, searched.get(markup, 0))
+                searched[markup] = text.find(markup, max(offset, 0)) + 1
+            if i == PROBLEMS_SHOWN_PER_TEXT:  # closing the list: after those shown
+                message = more_in_text(len(found) - i)
+                offset = offset if offset >= 0 else len(text)
+            self.problems.append(self.located.problem_in_text(path, text, offset, message))
 
 
 # The builders below run on data the schema may have refused (so that one pass
