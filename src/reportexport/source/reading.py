@@ -381,11 +381,20 @@ def slugify(text: str) -> str:
     return slug[:80].rstrip("-") or "report"
 
 
-def _link_start(text: str, markup: str, start: int = 0) -> int:
-    """Where the first link from `start` whose `](…` part is `markup` begins in `text`
-    (its `[`), or -1."""
-    end = text.find(markup, start)
-    return text.rfind("[", 0, end) if end >= 0 else -1
+def _markup_at(text: str, markup: str, start: int = 0) -> int:
+    """Where the first `markup` from `start` stands in `text`, or -1. A markup that is a
+    link's `](` and its address without the closing `)` is one only where the address ends
+    (`](ftp://a` is not the start of `](ftp://ab)`)."""
+    found = text.find(markup, start)
+    if markup.endswith(")"):
+        return found
+    while found >= 0 and text[found + len(markup):found + len(markup) + 1] not in _ADDRESS_ENDS:
+        found = text.find(markup, found + 1)
+    return found
+
+
+#: What may follow a link's address in its parentheses: the `)`, or a space before a title.
+_ADDRESS_ENDS = ("", ")", " ", "\t", "\n")
 
 
 class _RichTextReader:
@@ -448,9 +457,9 @@ class _RichTextReader:
         searched: dict[str, int] = {}  # for each markup, where the next search for it starts
         for i, (markup, message) in enumerate(found[:PROBLEMS_SHOWN_PER_TEXT + 1]):
             offset = -1
-            if markup:
-                offset = _link_start(text, markup, searched.get(markup, 0))
-                searched[markup] = text.find(markup, max(offset, 0)) + 1
+            if markup and (at := _markup_at(text, markup, searched.get(markup, 0))) >= 0:
+                offset = text.rfind("[", 0, at)  # the link's start
+                searched[markup] = at + 1
             if i == PROBLEMS_SHOWN_PER_TEXT:  # closing the list: after those shown
                 message = more_in_text(len(found) - i)
                 offset = offset if offset >= 0 else len(text)
