@@ -27,6 +27,9 @@ class Problem:
     #: text): it keeps the problems of one text in the text's order where they share a
     #: location (a quoted string is located where it begins).
     offset: int = field(default=-1, compare=False)
+    #: How many problems past those shown this one stands for: a closing "and N more in
+    #: this text" (`more_in_text`) stands for N; every other problem (0) for itself.
+    more: int = field(default=0, compare=False)
 
     def __str__(self) -> str:
         where = str(self.file)
@@ -43,7 +46,7 @@ PROBLEMS_SHOWN_PER_TEXT = 20
 
 def more_in_text(count: int, what: str = "text") -> str:
     """The message of the problem closing a text's (or a file's) list of problems of one
-    kind, with `count` more of them past PROBLEMS_SHOWN_PER_TEXT."""
+    kind, with `count` more of them past PROBLEMS_SHOWN_PER_TEXT (its `more`)."""
     return f"and {count:,} more in this {what}"
 
 
@@ -60,6 +63,12 @@ class InputError(Exception):
         #: picture left out): often why it failed, said before the problems.
         self.notes = tuple(notes)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    @property
+    def count(self) -> int:
+        """How many problems were found: those listed, and those a closing "and N more in
+        this text" stands for."""
+        return sum(p.more or 1 for p in self.problems)
 
     def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem], tuple[str, ...]]]:
         # Exporters may run in worker processes; keep the problems across pickling.

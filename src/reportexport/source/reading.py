@@ -172,10 +172,16 @@ def _xml_problems(located: LocatedData, strings: list[tuple[DataPath, str]]) -> 
                 path, text, offset, f"{character_kind(code)} U+{code:04X} at position "
                 f"{offset + 1} of the text {why}; remove it"))
         if len(forbidden) > PROBLEMS_SHOWN_PER_TEXT:
-            problems.append(located.problem_in_text(
-                path, text, forbidden[PROBLEMS_SHOWN_PER_TEXT][0],
-                more_in_text(len(forbidden) - PROBLEMS_SHOWN_PER_TEXT)))
+            problems.append(_closing(located, path, text, forbidden[PROBLEMS_SHOWN_PER_TEXT][0],
+                                     len(forbidden) - PROBLEMS_SHOWN_PER_TEXT))
     return problems
+
+
+def _closing(located: LocatedData, path: DataPath, text: str, offset: int, more: int
+             ) -> Problem:
+    """The problem closing the list of a text's problems of one kind: `more` past those
+    shown, the first of them at `offset`."""
+    return replace(located.problem_in_text(path, text, offset, more_in_text(more)), more=more)
 
 
 _XML_CANNOT_CARRY = "cannot be carried by XML (DOCX, EPUB)"
@@ -461,8 +467,10 @@ class _RichTextReader:
                 offset = text.rfind("[", 0, at)  # the link's start
                 searched[markup] = at + 1
             if i == PROBLEMS_SHOWN_PER_TEXT:  # closing the list: after those shown
-                message = more_in_text(len(found) - i)
-                offset = offset if offset >= 0 else len(text)
+                self.problems.append(_closing(self.located, path, text,
+                                              offset if offset >= 0 else len(text),
+                                              len(found) - i))
+                return
             self.problems.append(self.located.problem_in_text(path, text, offset, message))
 
 

@@ -424,9 +424,9 @@ def _refused_characters(text: str, file: Path, exc: yaml.reader.ReaderError) -> 
                         "not allowed in YAML")
                 for offset in offsets[:PROBLEMS_SHOWN_PER_TEXT]]
     if len(offsets) > PROBLEMS_SHOWN_PER_TEXT:
+        more = len(offsets) - PROBLEMS_SHOWN_PER_TEXT
         problems.append(Problem(file, _offset_to_location(text, offsets[PROBLEMS_SHOWN_PER_TEXT]),
-                                "", more_in_text(len(offsets) - PROBLEMS_SHOWN_PER_TEXT,
-                                                 "file")))
+                                "", more_in_text(more, "file"), more=more))
     return problems
 
 
