@@ -428,8 +428,8 @@ class _RichTextReader:
         if not stripped:
             return ()  # an empty table cell (the schema allows nothing else to be empty)
         content, errors = inline.parse_noting(stripped)
-        if len(content) == 1 and isinstance(content[0], Text):
-            return content  # plain text, most of it: no reference, no note, no problem
+        if not errors and len(content) == 1 and isinstance(content[0], Text):
+            return content  # plain text, most of it: no reference, no note
         # A text's cross-references are checked even when its markup has problems.
         self.references += [(path, ref.target_id) for ref in cross_references(content)]
         if errors:
