@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -1476,14 +1476,23 @@ def _resolve_references(draft: Draft, reader: _Reader) -> None:
     for part in draft.parts:
         for section in _all(part):
             fixed = [map_content(b, fix) for b in section.blocks]
-            renewed.update((id(old), new) for old, new in zip(section.blocks, fixed,
-                                                               strict=True))
+            _pair_renewed(section.blocks, fixed, renewed)
             section.blocks = fixed
     draft.lead = [fix(content) for content in draft.lead]
-    # The captions read as paragraphs are the section's blocks, found by identity.
+    # The captions read as paragraphs are the section's blocks (or a callout's), found
+    # by identity.
     draft.captions_alone = [dataclasses.replace(c, paragraph=renewed.get(id(c.paragraph),
                                                                          c.paragraph))
                             for c in draft.captions_alone]
+
+
+def _pair_renewed(old: Sequence[Block], new: Sequence[Block], renewed: dict[int, Any]) -> None:
+    """Each of `old`'s blocks, by id(), to its counterpart in `new` (map_content's), the
+    blocks inside a callout too: a callout is always made anew, its blocks with it."""
+    for before, after in zip(old, new, strict=True):
+        renewed[id(before)] = after
+        if isinstance(before, Callout) and isinstance(after, Callout):
+            _pair_renewed(before.blocks, after.blocks, renewed)
 
 
 def _prints(words: str, label: str) -> bool:
