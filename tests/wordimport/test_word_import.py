@@ -64,6 +64,7 @@ NOT_YET_IMPORTED: set[Path] = set()
 SOURCES = [*sorted(set((DATA / "valid").glob("*.yaml")) - NOT_YET_IMPORTED),
            DATA / "wordimport" / "guide.yaml", DATA / "wordimport" / "imprint-in-spanish.yaml",
            DATA / "wordimport" / "numbered-titles-opening-with-numbers.yaml",
+           DATA / "wordimport" / "annex-titles-opening-with-labels.yaml",
            ROOT / "source" / "report.yaml"]
 
 

@@ -1291,6 +1291,18 @@ def caption_alone_notice(path: Path, caption: CaptionAlone) -> str:
             "a paragraph (delete it if its table or figure was deleted)")
 
 
+def _kept_opening(path: Path, title: str, label: str) -> str:
+    """What is said of a heading kept whole though it opens with what may be a number
+    the editions printed, or an annex's label (`label`, the one they print there)."""
+    if label:
+        return (f"{path}: section '{title}': it opens with a label that is not the one the "
+                f"editions print there ({label}): kept as the title's words (delete it in "
+                "the source if it is the annex's label)")
+    return (f"{path}: section '{title}': it opens with a number that is not the one the "
+            "editions print there: kept as the title's words (delete it in the source if "
+            "it is a heading's number)")
+
+
 def read_draft(package: WordPackage, layout: Layout | None = None) -> Draft:
     """The document in `package` as a Draft (its headings read as `layout` says, when
     given: see apparatus.Layout)."""
@@ -1341,10 +1353,7 @@ def read_draft(package: WordPackage, layout: Layout | None = None) -> Draft:
         kept = number_headings(draft, reader.words, layout)
     except LayoutMismatch as exc:
         raise refuse(package.path, f"cannot be read back into its source: {exc}") from None
-    reader.notices += [f"{package.path}: section '{title}': it opens with a number that is "
-                       "not the one the editions print there: kept as the title's words "
-                       "(delete it in the source if it is a heading's number)"
-                       for title in kept]
+    reader.notices += [_kept_opening(package.path, title, label) for title, label in kept]
     _resolve_references(draft, reader)
     draft.notices = reader.notices
     draft.section_at = reader.section_at
