@@ -64,6 +64,7 @@ NOT_YET_IMPORTED: set[Path] = set()
 SOURCES = [*sorted(set((DATA / "valid").glob("*.yaml")) - NOT_YET_IMPORTED),
            DATA / "wordimport" / "guide.yaml", DATA / "wordimport" / "imprint-in-spanish.yaml",
            DATA / "wordimport" / "numbered-titles-opening-with-numbers.yaml",
+           DATA / "wordimport" / "annex-titles-opening-with-labels.yaml",
            ROOT / "source" / "report.yaml"]
 
 
@@ -910,7 +911,8 @@ def _holding(parts: dict[str, Any], words: str, tag: str = "p") -> Any:
 def _update_case(case: dict[str, Any]) -> Any:
     """The edit a case makes in the Word edition: a run's words replaced (`find` ->
     `replace`); the paragraph holding them deleted (`delete`), or the table
-    (`delete_table`), or the picture whose alt text it is (`delete_picture`); the
+    (`delete_table`: the innermost, a callout's own table inside its box), or the last
+    picture whose alt text it is (`delete_picture`); the
     paragraphs of a style deleted (`delete_style`, a prefix: TOC); paragraphs added
     (`add`: each a copy of the one reading `like`, reading `text`, put before the one
     reading `before` or at the end)."""
@@ -926,8 +928,8 @@ def _update_case(case: dict[str, Any]) -> Any:
             if key in case:
                 element = _holding(parts, case[key], tag)
                 element.getparent().remove(element)
-        if "delete_picture" in case:  # the paragraph of the picture whose alt text it is
-            [picture] = [p for p in body.iter(f"{{{W}}}p") if any(
+        if "delete_picture" in case:  # the paragraph of the last picture with that alt text
+            *_, picture = [p for p in body.iter(f"{{{W}}}p") if any(
                 d.get("descr") == case["delete_picture"] for d in p.iter(f"{{{WP_NS}}}docPr"))]
             picture.getparent().remove(picture)
         for paragraph in body.findall("w:p", NS):

@@ -12,5 +12,5 @@ def forget_fonts() -> None:
     from reportexport.typography import fontruns, fontsubset, tablefit
 
     for cached in (fontsubset.covers, fontruns._plain_characters, tablefit._font,
-                   tablefit._advances, tablefit._refusal):
+                   tablefit._advances, tablefit.plan):
         cached.cache_clear()

@@ -248,12 +248,16 @@ def _fits(ems: list[float], base: float, measure: float) -> tuple[float, float] 
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def plan(table: Table, theme: Theme, measure: float,
          header_families: tuple[FontFamily, ...] | None = None) -> TablePlan:
     """The size and column widths that fit `table` in `measure` points; TableTooWide
     when its header words cannot fit even at MIN_SIZE. The header row is set in the
     heading family's bold, or measured in the widest of `header_families` (an edition
-    whose readers may set it in another family)."""
+    whose readers may set it in another family).
+
+    Kept: `validate` (the build's check) plans every table, and the PDF edition plans
+    it again for the same measure (benchmarks/README.md has the figure)."""
     base = cell_size(theme)
     header_words, body_words, natural = _columns(
         table, theme, header_families or (theme.heading_font,))
@@ -276,11 +280,9 @@ def plan(table: Table, theme: Theme, measure: float,
     return TablePlan(base, size, padding, tuple(widths), break_words)
 
 
-@functools.lru_cache(maxsize=4096)
 def _refusal(table: Table, theme: Theme, boxed: bool = False) -> str | None:
     """Why `table` cannot fit the theme's measure (a callout box's, when `boxed`), or
-    None: asked by `validate` and again by a build (kept: the same tables, the same
-    answer)."""
+    None."""
     try:
         plan(table, theme, callout_measure(theme) if boxed else text_measure(theme))
     except TableTooWide as exc:

@@ -132,6 +132,39 @@ def _strip_numbers(sections: list[DraftSection], letter: str = "",
     return kept
 
 
+def _strip_annex_labels(annexes: list[DraftSection], annex_word: str, count: int,
+                        titles: frozenset[str]) -> list[tuple[str, str]]:
+    """Each annex's label taken off when it is one the editions printed: the label of
+    the annex's place ("Annex B" on the second, in the document's word), unless the
+    heading is a title of the source that opens with it and lost its own ("Annex B of
+    the 2021 decree", second); or, before a title of the source (`titles`), any label an
+    annex of the document could carry (as many as its `count` top-level headings: a
+    label edited in Word). Never the first words of a title that lost its label ("Annex
+    B of the 2019 law"): the annexes kept whose opening could be a label are returned,
+    each with its own label, to be said."""
+    label = re.compile(rf"{re.escape(annex_word)} ([A-Z]+)\s+(?=\S)")
+    kept: list[tuple[str, str]] = []
+    for number, annex in enumerate(annexes, 1):
+        title, own = annex.title, _annex_title(annex, number, annex_word)
+        match = label.match(title)
+        if own and not (title in titles and own not in titles):
+            annex.title = own
+        elif match is None or title in titles or not _an_annex_letter(match[1], count):
+            continue
+        elif (rest := title[match.end():].strip()) in titles:
+            annex.title = rest
+        else:
+            kept.append((title, f"{annex_word} {annex_letter(number)}"))
+    return kept
+
+
+def _an_annex_letter(letters: str, count: int) -> bool:
+    """Whether `letters` ("B", "AA") is the letter of one of `count` annexes: annex_letter
+    orders them by length, then alphabetically (Z before AA)."""
+    last = annex_letter(count)
+    return (len(letters), letters) <= (len(last), last)
+
+
 def _a_label(number: str, counters: tuple[int, ...], letter: str, count: int) -> bool:
     """Whether `number` ("3", "2.1", "A.1") could be a heading's label at the depth of
     `counters`: as many parts, none beyond the document's count of headings."""
@@ -142,20 +175,22 @@ def _a_label(number: str, counters: tuple[int, ...], letter: str, count: int) ->
 
 
 def number_headings(draft: Draft, words: Mapping[str, str], layout: Layout | None = None
-                    ) -> list[str]:
+                    ) -> list[tuple[str, str]]:
     """The body's numbered headings as `numbered_sections`, its annexes ("Annex A …" in
     `words`, labels.py) as appendices; as `layout` says, when given (see Layout). Returns
-    the headings that open with a number that may be a label but were kept as written."""
+    the headings that open with what may be a number or an annex's label but were kept
+    as written: each title with the label the editions print there ("Annex A"), "" for
+    a number."""
     annex_word = words["annex"]
     start = _first_annex(draft.sections, annex_word)
     if layout is not None and len(draft.sections) - start < layout.annexes:
         start = _unlabelled_annexes(draft, layout, start, annex_word)
     elif layout is not None and not layout.annexes:
         start = len(draft.sections)
+    titles = layout.titles if layout is not None else frozenset()
+    kept = _strip_annex_labels(draft.sections[start:], annex_word, len(draft.sections),
+                               titles)
     draft.sections, annexes = draft.sections[:start], draft.sections[start:]
-    for number, annex in enumerate(annexes, 1):
-        annex.title = _annex_title(annex, number, annex_word) or re.sub(
-            rf"^{re.escape(annex_word)} [A-Z]+\s+(?=\S)", "", annex.title)
     draft.appendices = annexes
     # Our edition starts a page for every section of the front matter and every annex,
     # whatever the source asks: their page breaks say nothing of `new_page`.
@@ -166,13 +201,12 @@ def number_headings(draft: Draft, words: Mapping[str, str], layout: Layout | Non
     numbered = layout.numbered if layout is not None else _numbered(draft.sections) and all(
         _numbered(annex.sections, annex_letter(number))
         for number, annex in enumerate(annexes, 1) if annex.sections)
-    kept: list[str] = []
     if numbered:
-        titles = layout.titles if layout is not None else frozenset()
         draft.numbered_sections = True
-        kept += _strip_numbers(draft.sections, "", titles)
+        numbers = _strip_numbers(draft.sections, "", titles)
         for number, annex in enumerate(annexes, 1):
-            kept += _strip_numbers(annex.sections, annex_letter(number), titles)
+            numbers += _strip_numbers(annex.sections, annex_letter(number), titles)
+        kept += [(title, "") for title in numbers]
     return kept
 
 def references(draft: Draft, words: Mapping[str, str]) -> dict[int, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -1291,6 +1291,18 @@ def caption_alone_notice(path: Path, caption: CaptionAlone) -> str:
             "a paragraph (delete it if its table or figure was deleted)")
 
 
+def _kept_opening(path: Path, title: str, label: str) -> str:
+    """What is said of a heading kept whole though it opens with what may be a number
+    the editions printed, or an annex's label (`label`, the one they print there)."""
+    if label:
+        return (f"{path}: section '{title}': it opens with a label that is not the one the "
+                f"editions print there ({label}): kept as the title's words (delete it in "
+                "the source if it is the annex's label)")
+    return (f"{path}: section '{title}': it opens with a number that is not the one the "
+            "editions print there: kept as the title's words (delete it in the source if "
+            "it is a heading's number)")
+
+
 def read_draft(package: WordPackage, layout: Layout | None = None) -> Draft:
     """The document in `package` as a Draft (its headings read as `layout` says, when
     given: see apparatus.Layout)."""
@@ -1341,10 +1353,7 @@ def read_draft(package: WordPackage, layout: Layout | None = None) -> Draft:
         kept = number_headings(draft, reader.words, layout)
     except LayoutMismatch as exc:
         raise refuse(package.path, f"cannot be read back into its source: {exc}") from None
-    reader.notices += [f"{package.path}: section '{title}': it opens with a number that is "
-                       "not the one the editions print there: kept as the title's words "
-                       "(delete it in the source if it is a heading's number)"
-                       for title in kept]
+    reader.notices += [_kept_opening(package.path, title, label) for title, label in kept]
     _resolve_references(draft, reader)
     draft.notices = reader.notices
     draft.section_at = reader.section_at
@@ -1476,14 +1485,23 @@ def _resolve_references(draft: Draft, reader: _Reader) -> None:
     for part in draft.parts:
         for section in _all(part):
             fixed = [map_content(b, fix) for b in section.blocks]
-            renewed.update((id(old), new) for old, new in zip(section.blocks, fixed,
-                                                               strict=True))
+            _pair_renewed(section.blocks, fixed, renewed)
             section.blocks = fixed
     draft.lead = [fix(content) for content in draft.lead]
-    # The captions read as paragraphs are the section's blocks, found by identity.
+    # The captions read as paragraphs are the section's blocks (or a callout's), found
+    # by identity.
     draft.captions_alone = [dataclasses.replace(c, paragraph=renewed.get(id(c.paragraph),
                                                                          c.paragraph))
                             for c in draft.captions_alone]
+
+
+def _pair_renewed(old: Sequence[Block], new: Sequence[Block], renewed: dict[int, Any]) -> None:
+    """Each of `old`'s blocks, by id(), to its counterpart in `new` (map_content's), the
+    blocks inside a callout too: a callout is always made anew, its blocks with it."""
+    for before, after in zip(old, new, strict=True):
+        renewed[id(before)] = after
+        if isinstance(before, Callout) and isinstance(after, Callout):
+            _pair_renewed(before.blocks, after.blocks, renewed)
 
 
 def _prints(words: str, label: str) -> bool:

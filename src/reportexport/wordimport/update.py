@@ -596,34 +596,62 @@ def _refuse_gone_targets(report: Report, kept: set[str]) -> None:
 
 def _captions_of_deleted_blocks(report: Report, draft: Draft, docx: Path) -> list[str]:
     """The captions Word left behind when a table or figure was deleted (a table is
-    selected without the caption paragraph above it): a caption read as a paragraph that
-    is a source table's or figure's, label and words, none of the document's tables or
-    figures carrying its words any more. It goes with its table: its words are the
-    editions' label and the deleted table's caption, never a paragraph the writer
-    wrote; the notice says so, where it stood. Any other caption read as a paragraph
-    stays one, said (a writer who did mean a paragraph sees why it is one)."""
+    selected without the caption paragraph above it), in a section or in a callout: a
+    caption read as a paragraph that is a source table's or figure's, label and words,
+    none of the document's tables or figures carrying its words any more. It goes with
+    its table: its words are the editions' label and the deleted table's caption, never
+    a paragraph the writer wrote; the notice says so, where it stood. Any other caption
+    read as a paragraph stays one, said (a writer who did mean a paragraph sees why it
+    is one), as does one whose section or callout it would leave empty."""
     def words(content: Inlines | None) -> str:  # a reference's target is the draft's id
         return " ".join(plain(content or ()).split())
 
     ours = [b for b in report_blocks(report) if isinstance(b, Table | Figure) and b.caption]
     theirs = {(type(b), words(b.caption)) for _, section in _draft_walk(draft)
               for b in nested_blocks(tuple(section.blocks)) if isinstance(b, Table | Figure)}
-    sections = {id(b): section for _, section in _draft_walk(draft) for b in section.blocks}
+    places = _block_places(draft)
+    left: dict[int, int] = {}  # a section's or callout's id() -> what it still holds
+    gone: set[int] = set()  # the captions' paragraphs removed, by id()
     notices = []
     for alone in draft.captions_alone:
         said = words(alone.paragraph.content)
         deleted = next((b for b in ours if b.label == alone.label and words(b.caption) == said
                         and (type(b), said) not in theirs), None)
-        section = sections.get(id(alone.paragraph))
-        if deleted is None or section is None or len(section.blocks) + len(
-                section.sections) < 2:
+        section, callout = places.get(id(alone.paragraph), (None, None))
+        holder = id(callout or section)
+        if section is not None:
+            left.setdefault(holder, len(callout.blocks) if callout is not None
+                            else len(section.blocks) + len(section.sections))
+        if deleted is None or section is None or left[holder] < 2:
             notices.append(caption_alone_notice(docx, alone))
             continue
-        section.blocks = [b for b in section.blocks if b is not alone.paragraph]
+        left[holder] -= 1
+        gone.add(id(alone.paragraph))
         kind = "table" if isinstance(deleted, Table) else "figure"
         notices.append(f"{docx}: {alone.place}: the caption of a {kind} deleted in Word "
                        f"({deleted.label}): removed with its {kind}")
+    for _, section in _draft_walk(draft) if gone else ():
+        section.blocks = _without(section.blocks, gone)
     return notices
+
+
+def _block_places(draft: Draft) -> dict[int, tuple[DraftSection, Callout | None]]:
+    """Each of the document's blocks, by id(), to its section and the callout it stands
+    in (None for a section's own block)."""
+    places: dict[int, tuple[DraftSection, Callout | None]] = {}
+    for _, section in _draft_walk(draft):
+        for block in section.blocks:
+            places[id(block)] = (section, None)
+            if isinstance(block, Callout):
+                places.update((id(inner), (section, block)) for inner in block.blocks)
+    return places
+
+
+def _without(blocks: list[Any], gone: set[int]) -> list[Any]:
+    """`blocks` without those whose id() is in `gone`, a callout's own blocks too."""
+    return [dataclasses.replace(b, blocks=tuple(_without(list(b.blocks), gone)))
+            if isinstance(b, Callout) and any(id(inner) in gone for inner in b.blocks) else b
+            for b in blocks if id(b) not in gone]
 
 
 def _said_of_another_report(refused: InputError, docx: Path, source: Path,

@@ -5,6 +5,7 @@ properties, its styles and the document's defaults, as Word does)."""
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -119,3 +120,36 @@ def test_only_paragraphs_short_of_the_space_are_given_it(docx: Path) -> None:
     assert spaced_directly.pop("Normal") == {False, True}  # the empty ones: see above
     assert spaced_directly == {"ListBullet": {True}, "Quote": {True},
                                "DefinitionTerm": {True}}
+
+
+def test_a_box_ending_in_a_table_closes_with_a_paragraph_that_takes_no_room(
+        docx: Path) -> None:
+    """A Word table cell must end with a paragraph: the one after a table last in a box
+    (the source's "Last in the box") has no text, no space before or after it, a line of
+    1 pt exact and its mark in 1 pt type, so that Word draws no empty line at the foot of
+    the box; the source's other boxes end in a paragraph of their own."""
+    with zipfile.ZipFile(docx) as archive:
+        body = etree.fromstring(archive.read("word/document.xml")).find("w:body", NS)
+    boxes = body.xpath("w:tbl[w:tblPr/w:tblStyle/@w:val='CalloutBox']", namespaces=NS)
+    closing = [box.find("w:tr/w:tc", NS)[-1] for box in boxes]
+    after_tables = [p for p in closing if p.getprevious().tag == _w("tbl")]
+    assert [_text(p.getprevious()) for p in after_tables] == ["DistrictAmountBeta4"]
+    [paragraph] = after_tables
+    assert paragraph.tag == _w("p") and paragraph.find(".//w:r", NS) is None
+    spacing = paragraph.find("w:pPr/w:spacing", NS)
+    assert spacing is not None
+    assert dict(spacing.attrib) == {_w("before"): "0", _w("after"): "0", _w("line"): "20",
+                                    _w("lineRule"): "exact"}
+    assert paragraph.xpath("string(w:pPr/w:rPr/w:sz/@w:val)", namespaces=NS) == "2"
+
+
+def test_pandoc_reads_no_empty_paragraph_at_the_foot_of_a_box(docx: Path) -> None:
+    """An independent reader sees the box's blocks end with its last table."""
+    import pypandoc  # the test extra brings pandoc: an independent reader of Word files
+
+    blocks = json.loads(pypandoc.convert_file(str(docx), "json", format="docx"))["blocks"]
+    [box] = [block for block in blocks if block["t"] == "Table"
+             and "eighth" in json.dumps(block)]
+    # Pandoc reads the one-cell box as a table whose one row is its head.
+    [[[*_, cell_blocks]]] = [row[1] for row in box["c"][3][1]]
+    assert [block["t"] for block in cell_blocks][-2:] == ["Para", "Table"]

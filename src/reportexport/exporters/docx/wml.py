@@ -216,6 +216,21 @@ def with_space_before(paragraph_xml: str, twips: int) -> str:
     return paragraph_xml[:at] + added + paragraph_xml[at:]
 
 
+#: The exact line, in twips (1 pt), of a paragraph that must be there but should take
+#: no room.
+LEAST_LINE = 20
+
+
+def cell_closing_paragraph(style_id: str) -> str:
+    """The empty w:p a table cell must end with when a table ends its content (the
+    standard's rule, which Word enforces: it calls a w:tc ending in a w:tbl unreadable),
+    made to take next to no room: no space before or after it, one exact line of 1 pt
+    and its mark in 1 pt type. Word would otherwise draw it as an empty line of
+    `style_id`'s under the table, and it cannot be left out."""
+    return paragraph(style_id, "", f'<w:spacing w:before="0" w:after="0" w:line="{LEAST_LINE}" '
+                     f'w:lineRule="exact"/>{mark_properties(size(2))}')
+
+
 def bare_paragraph(content: str) -> str:
     """A w:p with no properties of its own (the document's default paragraph style)."""
     return f"<w:p>{content}</w:p>"

@@ -276,7 +276,7 @@ class _Body:
         inner = self._xml.getvalue().decode()
         self._xml, self._space_pending = body, False  # the cell's end is no paragraph
         if not inner.endswith("</w:p>"):  # a cell ends with a paragraph
-            inner += wml.paragraph(self.ids["Normal"], "")
+            inner += wml.cell_closing_paragraph(self.ids["Normal"])
         if parted:
             self.add(wml.paragraph(self.ids["Normal"], ""))
         self.add(wml.table(wml.table_properties(self.ids["Callout Box"], None), [text_width],

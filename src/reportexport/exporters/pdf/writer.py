@@ -102,7 +102,7 @@ from reportexport.source.problems import ExportError
 from reportexport.support.timestamps import build_time
 from reportexport.theme import Theme, tint
 from reportexport.typography.fontruns import needed_fallbacks
-from reportexport.typography.tablefit import callout_padding, plan
+from reportexport.typography.tablefit import callout_padding, plan, text_measure
 
 NUMBER_WIDTH = 28.0
 #: The space between the cover's title and subtitle, and the step by which a title too
@@ -539,7 +539,8 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _ParagraphMa
 def _table_flowables(block: Table, st: _Styles, theme: Theme, text: _ParagraphMaker,
                      parent: Element) -> list[Flowable]:
     """The table, and its note (a P after the Table element) kept with its last rows."""
-    out = table_flowables(block, plan(block, theme, _measure(theme)), st.cell,
+    # The measure `validate` planned it for (tablefit's), so the plan is not made again.
+    out = table_flowables(block, plan(block, theme, text_measure(theme)), st.cell,
                           st.cell_header_font, st.caption, st.ink, st.accent, st.rule,
                           _text_height(theme), parent.add("Table"), text)
     if block.note is not None:
