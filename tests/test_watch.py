@@ -99,7 +99,13 @@ def test_watch_rebuilds_on_every_kind_of_save_and_survives_a_bad_one(
     assert "the editions in place are unchanged" in lines[-1]
     assert all("A second version." in text for text in watching.texts().values())
 
-    _edit(source, "title: [S", "title: S \u6f22")  # a character no font of the theme has
+    many = 'title: "' + "S\\a" * 25 + '"'  # 25 control characters: 20 listed, and 5 more
+    _edit(source, "title: [S", many)
+    lines = watching.next_outcome()
+    assert lines[-2].endswith(": and 5 more in this text"), lines
+    assert lines[-1].startswith("reportexport: 25 problems; the editions in place"), lines
+
+    _edit(source, many, "title: S \u6f22")  # a character no font of the theme has
     lines = watching.next_outcome()
     assert any(re.search(r"report\.yaml:10:\d+: .*no font of the theme has '\u6f22'", line)
                for line in lines), lines  # located, as `validate` says it

@@ -547,9 +547,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"reportexport: note: {note}", file=sys.stderr)
         for problem in exc.problems[:MAX_SHOWN]:
             print(problem, file=sys.stderr)
-        count = len(exc.problems)
-        if count > MAX_SHOWN:
-            print(f"… and {count - MAX_SHOWN} more", file=sys.stderr)
+        if len(exc.problems) > MAX_SHOWN:
+            print(f"… and {len(exc.problems) - MAX_SHOWN} more", file=sys.stderr)
+        count = exc.count  # with those a closing "and N more in this text" stands for
         print(f"reportexport: {count} problem{'s' * (count != 1)}; nothing was written",
               file=sys.stderr)
         return EXIT_INPUT

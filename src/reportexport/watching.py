@@ -207,8 +207,8 @@ def watch(watcher: Watcher, builder: Builder, out_dir: Path, say: Callable[[str]
                 return
             for problem in exc.problems:
                 complain(str(problem))
-            complain(f"reportexport: {len(exc.problems)} problem"
-                     f"{'s' * (len(exc.problems) != 1)}; the editions in place are unchanged")
+            complain(f"reportexport: {exc.count} problem"
+                     f"{'s' * (exc.count != 1)}; the editions in place are unchanged")
             return
         except (ExportError, OSError) as exc:
             complain(f"reportexport: {exc}; the editions in place are unchanged")

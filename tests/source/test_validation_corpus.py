@@ -165,3 +165,17 @@ print(json.dumps(found))
         location = first.split(": ")[0]
         assert any(p.startswith(f"{source}:{location}: ") for p in found[str(source)]), (
             source.name, found[str(source)])
+
+
+def test_the_problems_of_one_text_are_told_in_its_order(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Problems located alike (a quoted text is located where it begins) keep the text's
+    order, position 2 before position 10; the closing "and N more" comes last."""
+    source = DATA / "invalid" / "text-many-control-characters.yaml"
+    assert main(["validate", str(source)]) == 2
+    lines = [line for line in capsys.readouterr().err.splitlines()
+             if line.startswith(f"{source}:")]
+    positions = [int(found) for line in lines
+                 for found in re.findall(r"at position (\d+) of the text", line)]
+    assert positions == list(range(2, 41, 2))
+    assert lines[-1].endswith(": and 5 more in this text")

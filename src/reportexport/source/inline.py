@@ -35,7 +35,8 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 class MarkupError(ValueError):
     """Markup the source may not use; the message says why, `markup` what to look for.
 
-    `parse` raises the text's first; its `all` holds every one the text has, in order.
+    `parse` raises the text's first; its `all` holds every one the text has, in order
+    (`parse_noting` returns them).
     """
 
     def __init__(self, message: str, markup: str = "") -> None:
@@ -80,24 +81,26 @@ def readable(words: str) -> bool:
                for char in words)
 
 
-def _link(href: str, content: Inlines) -> Inline:
+def _link(href: str, content: Inlines, errors: list[MarkupError]) -> Inline:
+    """The link to `href` with the words `content`, each of its problems noted in `errors`
+    (a link with no visible words may go nowhere, too)."""
     if content and not readable(plain(content)):
-        raise MarkupError(
+        errors.append(MarkupError(
             f"link to '{href}' has no visible words, so readers and screen readers see a "
             "link with no name: write its words between [ and ], or leave them truly empty "
-            "([](#id)) to print the label of a section, table or figure", f"]({href})")
+            "([](#id)) to print the label of a section, table or figure", f"]({href})"))
     if href.startswith("#"):
         return CrossReference(href[1:], content)
     if not content:
-        raise MarkupError(
+        errors.append(MarkupError(
             f"link to '{href}' has no words: write them between [ and ] (only a "
-            "cross-reference, [](#id), may leave them empty)", f"]({href})")
+            "cross-reference, [](#id), may leave them empty)", f"]({href})"))
     scheme = _SCHEME.match(href)
     if scheme is None or scheme.group(1).lower() not in SCHEMES:
-        raise MarkupError(
+        errors.append(MarkupError(
             f"link to '{href}': a link goes to an http, https or mailto address, or to a "
             "section, table or figure of this report as #id", f"]({href}"
-        )
+        ))
     return Link(href, content)
 
 
@@ -107,8 +110,20 @@ def parse(text: str, number: Callable[[], int] = lambda: 0) -> Inlines:
     `number` gives each note its number, called in the order of `text`; the loader
     leaves them 0 and numbers the whole report's at once (model.number_notes).
     """
+    nodes, errors = parse_noting(text, number)
+    if errors:
+        errors[0].all = errors
+        raise errors[0]
+    return nodes
+
+
+def parse_noting(text: str, number: Callable[[], int] = lambda: 0
+                 ) -> tuple[Inlines, list[MarkupError]]:
+    """`text` as inline nodes, and every markup problem it has, in order (`parse` raises
+    the first). With problems, the nodes are only for the checks of the
+    rest of the text: they hold its cross-references, the refused links among them."""
     if not ("*" in text or "_" in text or "[" in text or "<" in text or "\\" in text):
-        return (Text(text),) if text else ()  # nothing that could be markup
+        return ((Text(text),) if text else ()), []  # nothing that could be markup
     env: dict[str, Any] = {}
     [token] = _parser().parseInline(text, env)
     footnotes = env.get("footnotes", {}).get("list", {})
@@ -116,10 +131,7 @@ def parse(text: str, number: Callable[[], int] = lambda: 0) -> Inlines:
     errors: list[MarkupError] = []
     nodes = _nodes(token.children or [], _Context(footnotes, number, errors),
                    inside_note=False)
-    if errors:
-        errors[0].all = errors
-        raise errors[0]
-    return nodes
+    return nodes, errors
 
 
 class _Context:
@@ -144,16 +156,16 @@ def _nodes(tokens: list[Any], context: _Context, *, inside_note: bool) -> Inline
             else:
                 siblings.append(Text(words))
         elif kind == "footnote_ref":
-            if inside_note:
-                context.errors.append(MarkupError(
-                    "a note inside a note (^[… ^[…] …]): write it into the note's own text "
-                    "instead"))
-                continue
-            if any(opened == "link" for opened, _, _ in stack):
-                context.errors.append(MarkupError(
-                    "a note inside a link's words: put the note after the link"))
-                continue
             note = context.footnotes[child.meta["id"]]
+            refusal = ("a note inside a note (^[… ^[…] …]): write it into the note's own "
+                       "text instead" if inside_note else
+                       "a note inside a link's words: put the note after the link"
+                       if any(opened == "link" for opened, _, _ in stack) else "")
+            if refusal:
+                context.errors.append(MarkupError(refusal))
+                # Its words are read for their own problems (a refused link), then left out.
+                _nodes(note.get("tokens") or [], context, inside_note=True)
+                continue
             mark = context.number()
             words_of_note = _nodes(note.get("tokens") or [], context, inside_note=True)
             stack[-1][2].append(Note(mark, words_of_note))
@@ -169,11 +181,7 @@ def _nodes(tokens: list[Any], context: _Context, *, inside_note: bool) -> Inline
             elif opened == "strong":
                 node = Strong(tuple(content))
             else:
-                try:
-                    node = _link(href or "", tuple(content))
-                except MarkupError as exc:
-                    context.errors.append(exc)
-                    continue
+                node = _link(href or "", tuple(content), context.errors)
             stack[-1][2].append(node)
         else:  # a token kind no enabled rule makes
             raise AssertionError(f"unexpected inline token {kind}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -23,12 +23,31 @@ class Problem:
     location: Location | None
     path: str
     message: str
+    #: Where in the text at `path` the problem stands (-1: the text as a whole, or no
+    #: text): it keeps the problems of one text in the text's order where they share a
+    #: location (a quoted string is located where it begins).
+    offset: int = field(default=-1, compare=False)
+    #: How many problems past those shown this one stands for: a closing "and N more in
+    #: this text" (`more_in_text`) stands for N; every other problem (0) for itself.
+    more: int = field(default=0, compare=False)
 
     def __str__(self) -> str:
         where = str(self.file)
         if self.location is not None:
             where += f":{self.location.line}:{self.location.column}"
         return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+#: The most problems of one kind one text is reported with; past them, a closing problem
+#: says how many more there are (`more_in_text`): a paste of ten thousand control
+#: characters is told in a screenful.
+PROBLEMS_SHOWN_PER_TEXT = 20
+
+
+def more_in_text(count: int, what: str = "text") -> str:
+    """The message of the problem closing a text's (or a file's) list of problems of one
+    kind, with `count` more of them past PROBLEMS_SHOWN_PER_TEXT (its `more`)."""
+    return f"and {count:,} more in this {what}"
 
 
 class InputError(Exception):
@@ -38,12 +57,18 @@ class InputError(Exception):
         # Two checks may find the same fault (an empty title is both too short and blank).
         unique = {str(p): p for p in problems}.values()
         self.problems = sorted(
-            unique, key=lambda p: (p.location or Location(0, 0), p.path, p.message)
+            unique, key=lambda p: (p.location or Location(0, 0), p.path, p.offset, p.message)
         )
         #: What the work that failed had noticed on its way (a Word import's notes: a
         #: picture left out): often why it failed, said before the problems.
         self.notes = tuple(notes)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    @property
+    def count(self) -> int:
+        """How many problems were found: those listed, and those a closing "and N more in
+        this text" stands for."""
+        return sum(p.more or 1 for p in self.problems)
 
     def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem], tuple[str, ...]]]:
         # Exporters may run in worker processes; keep the problems across pickling.

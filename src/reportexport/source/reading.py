@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,14 @@ from reportexport.model import (
 )
 from reportexport.source import inline, schema
 from reportexport.source.images import ImageProblem, check_image
-from reportexport.source.problems import InputError, Problem, character_kind, is_noncharacter
+from reportexport.source.problems import (
+    PROBLEMS_SHOWN_PER_TEXT,
+    InputError,
+    Problem,
+    character_kind,
+    is_noncharacter,
+    more_in_text,
+)
 from reportexport.source.yamlload import DataPath, LocatedData, load_yaml
 
 #: Word offers Heading 1–9 and XHTML h1–h6; six levels keep every edition faithful.
@@ -87,9 +94,9 @@ def forbidden_in_html(match: re.Match[str]) -> bool:
     return code < 0x10000 or is_noncharacter(code)
 
 
-def _html_forbidden(text: str) -> re.Match[str] | None:
-    """The first character of `text` HTML forbids (see `HTML_SUSPECT`), if any."""
-    return next((m for m in HTML_SUSPECT.finditer(text) if forbidden_in_html(m)), None)
+def _html_forbidden(text: str) -> Iterator[re.Match[str]]:
+    """Every character of `text` HTML forbids (see `HTML_SUSPECT`), in order."""
+    return (m for m in HTML_SUSPECT.finditer(text) if forbidden_in_html(m))
 
 
 #: What the schema's date pattern accepts; only such text can be a real date or not.
@@ -155,22 +162,30 @@ def _xml_problems(located: LocatedData, strings: list[tuple[DataPath, str]]) -> 
     for path, text in strings:
         if text.isprintable():  # every character XML or HTML forbids is unprintable
             continue
-        match = _XML_FORBIDDEN.search(text)
-        if match:
-            code = ord(match.group())
-            problems.append(
-                located.problem(
-                    path,
-                    f"{character_kind(code)} U+{code:04X} at position {match.start() + 1} of the "
-                    "text cannot be carried by XML (DOCX, EPUB); remove it",
-                )
-            )
-        elif match := _html_forbidden(text):
-            code = ord(match.group())
-            problems.append(located.problem(
-                path, f"{character_kind(code)} U+{code:04X} at position {match.start() + 1} of "
-                "the text is forbidden in HTML (the web edition); remove it"))
+        # Every such character of the text, in its order: removing the first, a writer
+        # is not to be told of the next one only on the next run.
+        forbidden = sorted([(m.start(), _XML_CANNOT_CARRY) for m in _XML_FORBIDDEN.finditer(text)]
+                           + [(m.start(), _HTML_FORBIDS) for m in _html_forbidden(text)])
+        for offset, why in forbidden[:PROBLEMS_SHOWN_PER_TEXT]:
+            code = ord(text[offset])
+            problems.append(located.problem_in_text(
+                path, text, offset, f"{character_kind(code)} U+{code:04X} at position "
+                f"{offset + 1} of the text {why}; remove it"))
+        if len(forbidden) > PROBLEMS_SHOWN_PER_TEXT:
+            problems.append(_closing(located, path, text, forbidden[PROBLEMS_SHOWN_PER_TEXT][0],
+                                     len(forbidden) - PROBLEMS_SHOWN_PER_TEXT))
     return problems
+
+
+def _closing(located: LocatedData, path: DataPath, text: str, offset: int, more: int
+             ) -> Problem:
+    """The problem closing the list of a text's problems of one kind: `more` past those
+    shown, the first of them at `offset`."""
+    return replace(located.problem_in_text(path, text, offset, more_in_text(more)), more=more)
+
+
+_XML_CANNOT_CARRY = "cannot be carried by XML (DOCX, EPUB)"
+_HTML_FORBIDS = "is forbidden in HTML (the web edition)"
 
 
 def _parse_date(located: LocatedData, path: DataPath, problems: list[Problem]) -> dt.date | None:
@@ -372,11 +387,20 @@ def slugify(text: str) -> str:
     return slug[:80].rstrip("-") or "report"
 
 
-def _link_start(text: str, markup: str, start: int = 0) -> int:
-    """Where the first link from `start` whose `](…` part is `markup` begins in `text`
-    (its `[`), or -1."""
-    end = text.find(markup, start)
-    return text.rfind("[", 0, end) if end >= 0 else -1
+def _markup_at(text: str, markup: str, start: int = 0) -> int:
+    """Where the first `markup` from `start` stands in `text`, or -1. A markup that is a
+    link's `](` and its address without the closing `)` is one only where the address ends
+    (`](ftp://a` is not the start of `](ftp://ab)`)."""
+    found = text.find(markup, start)
+    if markup.endswith(")"):
+        return found
+    while found >= 0 and text[found + len(markup):found + len(markup) + 1] not in _ADDRESS_ENDS:
+        found = text.find(markup, found + 1)
+    return found
+
+
+#: What may follow a link's address in its parentheses: the `)`, or a space before a title.
+_ADDRESS_ENDS = ("", ")", " ", "\t", "\n")
 
 
 class _RichTextReader:
@@ -403,36 +427,51 @@ class _RichTextReader:
         stripped = text.strip()
         if not stripped:
             return ()  # an empty table cell (the schema allows nothing else to be empty)
-        try:
-            content = inline.parse(stripped)
-        except inline.MarkupError as exc:
-            searched: dict[str, int] = {}  # for each markup, where the next search for it starts
-            for error in exc.all:
-                offset = -1
-                if error.markup:
-                    offset = _link_start(text, error.markup, searched.get(error.markup, 0))
-                    searched[error.markup] = text.find(error.markup, max(offset, 0)) + 1
-                self.problems.append(self.located.problem_in_text(path, text, offset,
-                                                                  str(error)))
-            return (Text(stripped),)
-        if len(content) == 1 and isinstance(content[0], Text):
+        content, errors = inline.parse_noting(stripped)
+        if not errors and len(content) == 1 and isinstance(content[0], Text):
             return content  # plain text, most of it: no reference, no note
-        self.marked_up = True
+        # A text's cross-references are checked even when its markup has problems.
         self.references += [(path, ref.target_id) for ref in cross_references(content)]
+        if errors:
+            self._problems_in_text(path, text, [(error.markup, str(error)) for error in errors])
+            return (Text(stripped),)
+        self.marked_up = True
         return content
 
     def check_references(self, ids: set[str]) -> None:
         """Every cross-reference names a section, a table or a figure (`ids`)."""
+        dangling: dict[DataPath, list[tuple[str, str]]] = {}  # each text's, in its order
+        hints: dict[str, str] = {}  # by target: a text may name one many times
         for path, target in self.references:
-            if target not in ids:
-                text = _at(self.located.data, path)
-                offset = _link_start(text, f"](#{target})") if isinstance(text, str) else -1
+            if target in ids:
+                continue
+            if target not in hints:
                 guess = difflib.get_close_matches(target, sorted(ids), n=1)
-                hint = f" (did you mean '#{guess[0]}'?)" if guess else ""
-                self.problems.append(self.located.problem_in_text(
-                    path, text if isinstance(text, str) else "", offset,
-                    f"cross-reference to '#{target}': no section, table or figure "
-                    f"has that id{hint}"))
+                hints[target] = f" (did you mean '#{guess[0]}'?)" if guess else ""
+            dangling.setdefault(path, []).append((
+                f"](#{target})", f"cross-reference to '#{target}': no section, table or "
+                f"figure has that id{hints[target]}"))
+        for path, found in dangling.items():
+            text = _at(self.located.data, path)
+            self._problems_in_text(path, text if isinstance(text, str) else "", found)
+
+    def _problems_in_text(self, path: DataPath, text: str, found: list[tuple[str, str]]
+                          ) -> None:
+        """A problem for each of `found` (the markup it is about, its message) in `text`,
+        the string at `path`: where the markup stands (the next of the same each time), or
+        where the text does. At most PROBLEMS_SHOWN_PER_TEXT, then how many more."""
+        searched: dict[str, int] = {}  # for each markup, where the next search for it starts
+        for i, (markup, message) in enumerate(found[:PROBLEMS_SHOWN_PER_TEXT + 1]):
+            offset = -1
+            if markup and (at := _markup_at(text, markup, searched.get(markup, 0))) >= 0:
+                offset = text.rfind("[", 0, at)  # the link's start
+                searched[markup] = at + 1
+            if i == PROBLEMS_SHOWN_PER_TEXT:  # closing the list: after those shown
+                self.problems.append(_closing(self.located, path, text,
+                                              offset if offset >= 0 else len(text),
+                                              len(found) - i))
+                return
+            self.problems.append(self.located.problem_in_text(path, text, offset, message))
 
 
 # The builders below run on data the schema may have refused (so that one pass

@@ -9,8 +9,9 @@ checks can say `file:line:column` for anything they find.
 
 from __future__ import annotations
 
+import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +32,13 @@ from yaml.resolver import Resolver
 
 from reportexport.source.inputfiles import MAX_INPUT_BYTES, read_bounded
 from reportexport.source.problems import (
+    PROBLEMS_SHOWN_PER_TEXT,
     InputError,
     Location,
     Problem,
     character_kind,
     format_path,
+    more_in_text,
 )
 
 try:  # libyaml where PyYAML was built with it; it is many times faster.
@@ -130,17 +133,17 @@ class LocatedData:
         string begins (a quoted or folded string's lines are not the file's)."""
         start = self.where(path)
         if start is None or offset < 0 or path not in self.places.literal:
-            return self.problem(path, message)
+            return replace(self.problem(path, message), offset=offset)
         lines = self._lines()
         content = [i for i in range(start.line, len(lines)) if lines[i].strip()]
         if not content:
-            return self.problem(path, message)
+            return replace(self.problem(path, message), offset=offset)
         line_in_text = text.count("\n", 0, offset)
         column = offset - (text.rfind("\n", 0, offset) + 1)
         indent = len(lines[content[0]]) - len(lines[content[0]].lstrip(" "))
         # The indicator's line, then the string's lines one for one.
         where = Location(start.line + 1 + line_in_text, indent + column + 1)
-        return Problem(self.file, where, format_path(path), message)
+        return Problem(self.file, where, format_path(path), message, offset)
 
     def _lines(self) -> list[str]:
         if self._file_lines is None:
@@ -402,6 +405,31 @@ def _offset_to_location(text: str, offset: int) -> Location:
     return Location(line, offset - (before.rfind("\n") + 1) + 1)
 
 
+#: What YAML 1.1 refuses in a stream (not its c-printable): PyYAML's reader and libyaml
+#: refuse the same, the first they meet.
+_NOT_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _refused_characters(text: str, file: Path, exc: yaml.reader.ReaderError) -> list[Problem]:
+    """Every character YAML refuses in `text`, each where it stands (at most
+    PROBLEMS_SHOWN_PER_TEXT, then how many more), not only the one the reader stopped
+    at (`exc`)."""
+    refused = {_character_offset(text, exc.position): _code(exc.character)}
+    for match in _NOT_PRINTABLE.finditer(text):
+        refused.setdefault(match.start(), ord(match.group()))
+    offsets = sorted(refused)
+    problems = [Problem(file, _offset_to_location(text, offset), "",
+                        f"{character_kind(refused[offset])} {_describe(refused[offset])} is "
+                        "not allowed in YAML")
+                for offset in offsets[:PROBLEMS_SHOWN_PER_TEXT]]
+    if len(offsets) > PROBLEMS_SHOWN_PER_TEXT:
+        more = len(offsets) - PROBLEMS_SHOWN_PER_TEXT
+        problems.append(Problem(file, _offset_to_location(text, offsets[PROBLEMS_SHOWN_PER_TEXT]),
+                                "", more_in_text(more, "file"), more=more))
+    return problems
+
+
 #: The name a source read from standard input (given as "-") goes by in messages.
 STDIN = Path("<stdin>")
 
@@ -545,17 +573,7 @@ def _read(located: LocatedData, places: SourcePlaces | None) -> bool:
     except yaml.MarkedYAMLError as exc:
         raise InputError([*problems, *_syntax_problems(exc, text, file)]) from None
     except yaml.reader.ReaderError as exc:
-        raise InputError(
-            [
-                Problem(
-                    file,
-                    _offset_to_location(text, _character_offset(text, exc.position)),
-                    "",
-                    f"{character_kind(_code(exc.character))} {_describe(exc.character)} is "
-                    "not allowed in YAML",
-                )
-            ]
-        ) from None
+        raise InputError(_refused_characters(text, file, exc)) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(file, None, "", f"invalid YAML ({exc})")]) from None
     if reader.problems:
