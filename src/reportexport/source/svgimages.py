@@ -50,7 +50,7 @@ class SvgProblem(ValueError):
 
 
 def _refused(faults: list[str]) -> SvgProblem:
-    """The SVG's faults, each once (two <style> elements may refer to one file), at most
+    """The SVG's faults, each once (one <style> may refer to a file twice), at most
     PROBLEMS_SHOWN_PER_TEXT shown: a hostile file's ten thousand scripts are told in a
     screenful."""
     distinct = list(dict.fromkeys(faults))
