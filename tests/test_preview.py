@@ -409,7 +409,7 @@ def test_saves_reach_the_open_page_and_bad_ones_show_their_problems(
         _edit(source, "sections:", "<img src=x onerror=alert(1)>: 1\nsections:")
         name, data = stream.next()
         assert name == "problems"
-        problems = json.loads(data)
+        problems = json.loads(data)["problems"]
         assert problems == _problems_of(source, theme)
         assert any(re.match(r".*report\.yaml:\d+:\d+: .*<img src=x", problem)
                    for problem in problems), problems
@@ -423,7 +423,7 @@ def test_saves_reach_the_open_page_and_bad_ones_show_their_problems(
         name, data = stream.next()
         assert name == "problems"
         assert any("report.yaml:11:12: this '[' is never closed" in problem
-                   for problem in json.loads(data)), data
+                   for problem in json.loads(data)["problems"]), data
 
         _edit(source, "<img src=x onerror=alert(1)>: 1\n", "")
         _edit(source, "title: [S", "title: Fixed")
@@ -433,6 +433,34 @@ def test_saves_reach_the_open_page_and_bad_ones_show_their_problems(
         assert OVERLAY_START not in page, "the overlay goes with a good save"
     finally:
         stream.close()
+
+
+#: 25 control characters in one title: 20 problems listed, then "and 5 more in this text".
+MANY_PROBLEMS = 'title: "' + "S\\a" * 25 + '"'
+
+
+def test_the_overlay_counts_every_problem_not_the_lines_it_shows(
+        previewing: Previewing) -> None:
+    """A text's list stops at 20 problems of one kind, closed by one standing for the rest:
+    the page, its event and the terminal say how many there are, as `validate` does."""
+    source = previewing.folder / "report.yaml"
+    stream = previewing.events()
+    try:
+        _edit(source, "title: S", MANY_PROBLEMS)
+        name, data = stream.next()
+        assert name == "problems"
+        told = json.loads(data)
+        assert told["count"] == 25
+        assert len(told["problems"]) == 21, told
+        assert told["problems"][-1].endswith(": and 5 more in this text"), told
+        page = previewing.get()[1]
+        assert "<p>25 problems in the last save" in page[page.index(OVERLAY_START):]
+        _edit(source, MANY_PROBLEMS, "title: S")  # its page shown: the bad save was told
+        assert stream.next()[0] == "reload"
+    finally:
+        stream.close()
+    assert ("reportexport: 25 problems; the page shows them over the last good build"
+            in previewing.said), previewing.said
 
 
 def test_the_theme_its_fonts_and_images_are_watched(previewing: Previewing) -> None:
@@ -500,7 +528,7 @@ def test_a_font_replaced_in_place_is_checked_again(previewing: Previewing) -> No
         name, data = stream.next()
         assert name == "problems"
         assert any(re.search(r"report\.yaml:\d+:\d+: .*no font of the theme has 'J'", problem)
-                   for problem in json.loads(data)), data
+                   for problem in json.loads(data)["problems"]), data
     finally:
         stream.close()
 
@@ -716,6 +744,33 @@ def test_in_a_browser_a_page_of_a_stopped_preview_says_so(project: Path) -> None
             if running is not None:
                 running.stop.set()
                 running.thread.join(timeout=60)
+
+
+@pytest.mark.conformance
+def test_in_a_browser_the_overlay_counts_every_problem(project: Path) -> None:
+    """The script that shows a bad save's problems on an open page says how many there
+    are (25), not how many lines it shows (21)."""
+    from browser import chromium
+
+    running = Previewing(project)
+    try:
+        with chromium() as browser:
+            page = browser.new_page()
+            page.goto(running.server.url)
+            page.wait_for_function("() => document.readyState === 'complete'")
+            assert page.query_selector(f"#{OVERLAY_ID}") is None
+            _edit(project / "report.yaml", "title: S", MANY_PROBLEMS)
+            overlay = page.wait_for_selector(f"#{OVERLAY_ID}")
+            assert overlay is not None
+            heading = overlay.query_selector("p")
+            assert heading is not None
+            assert heading.inner_text().startswith("25 problems in the last save"), \
+                heading.inner_text()
+            assert overlay.inner_text().count("control character U+0007") == 20
+            assert "Just one paragraph." in page.inner_text("body"), "the page stays"
+    finally:
+        running.stop.set()
+        running.thread.join(timeout=60)
 
 
 #: Markup a page might carry if an escaping bug let a source's text through as markup: in

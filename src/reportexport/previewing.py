@@ -87,6 +87,9 @@ class Showing:
         self._changed = threading.Condition()
         self.page: bytes | None = None
         self.problems: tuple[str, ...] = ()
+        #: How many problems `problems` tells of: more than its lines where a closing
+        #: "and N more in this text" stands for N (InputError.count).
+        self.count = 0
         self.builds = 0  # good or bad
         # Names this preview in the pages it serves: a page served by an earlier one
         # (the preview restarted under an open page) reloads when it reconnects.
@@ -100,14 +103,15 @@ class Showing:
         stylesheet_hash = None if stylesheet is None else source_hash(stylesheet)
         with self._changed:
             self.builds += 1
-            self.page, self.page_build, self.problems = page, self.builds, ()
+            self.page, self.page_build, self.problems, self.count = page, self.builds, (), 0
             self.stylesheet_hash = stylesheet_hash
             self._changed.notify_all()
 
-    def complain(self, problems: Sequence[str]) -> None:
+    def complain(self, problems: Sequence[str], count: int) -> None:
+        """Show `problems`, lines that tell of `count` problems, over the last good page."""
         with self._changed:
             self.builds += 1
-            self.problems = tuple(problems)
+            self.problems, self.count = tuple(problems), count
             self._changed.notify_all()
 
     def close(self) -> None:
@@ -120,7 +124,7 @@ class Showing:
         its Content-Security-Policy."""
         with self._changed:
             build = f"{self.run}.{self.builds}"
-            return (served_page(self.page, self.problems, build),
+            return (served_page(self.page, self.problems, build, self.count),
                     policy(self.stylesheet_hash, build))
 
     def seen(self, since: str) -> int:
@@ -141,7 +145,8 @@ class Showing:
                 return seen, b": waiting\n\n"
             if self.page_build > seen:
                 return self.builds, f"event: reload\ndata: {self.builds}\n\n".encode()
-            data = json.dumps(list(self.problems))  # one line: JSON escapes line breaks
+            # One line: JSON escapes line breaks.
+            data = json.dumps({"count": self.count, "problems": list(self.problems)})
             return self.builds, f"event: problems\ndata: {data}\n\n".encode()
 
 
@@ -204,8 +209,7 @@ _SCRIPT = """
     }
     document.body.append(box);
   };
-  const show = (problems) => {
-    const count = problems.length;
+  const show = ({count, problems}) => {
     say(`${count} problem${count === 1 ? "" : "s"} in the last save: ` +
         "the page updates with the next good one", problems);
   };
@@ -231,9 +235,9 @@ _SCRIPT = """
 """
 
 
-def overlay(problems: Sequence[str]) -> str:
-    """The problems as the script shows them, for a page served while they stand."""
-    count = len(problems)
+def overlay(problems: Sequence[str], count: int) -> str:
+    """The problems (lines telling of `count`) as the script shows them, for a page served
+    while they stand."""
     return (f'<div id="{OVERLAY_ID}" role="alert"><p>{count} problem{"s" * (count != 1)} '
             "in the last save: the page updates with the next good one</p>"
             f"<pre>{html.escape(chr(10).join(problems))}</pre></div>")
@@ -262,10 +266,14 @@ def listening_script(build: str) -> str:
                       "stopped": json.dumps(STOPPED)}
 
 
-def served_page(page: bytes | None, problems: Sequence[str], build: str) -> bytes:
+def served_page(page: bytes | None, problems: Sequence[str], build: str,
+                count: int | None = None) -> bytes:
     """`page` (or a stand-in before the first good build) with the listening script, and
-    the overlay when there are `problems`, before its closing body tag."""
-    added = (f"<style>{_OVERLAY_STYLE}</style>" + (overlay(problems) if problems else "")
+    the overlay when there are `problems` (lines that tell of `count` problems, one each
+    unless said), before its closing body tag."""
+    told = len(problems) if count is None else count
+    added = (f"<style>{_OVERLAY_STYLE}</style>"
+             + (overlay(problems, told) if problems else "")
              + f"<script>{listening_script(build)}</script>").encode()
     body = NO_PAGE_YET if page is None else page
     end = body.lower().rfind(b"</body>")
@@ -441,18 +449,19 @@ def _build_page(showing: Showing, watcher: Watcher, render: Render, changed: set
         page = render(report, theme)
     except InputError as exc:
         problems = [str(problem) for problem in exc.problems]
+        count = exc.count  # with those a closing "and N more in this text" stands for
     except (ExportError, OSError) as exc:
-        problems = [f"reportexport: {exc}"]
+        problems, count = [f"reportexport: {exc}"], 1
     except Exception as exc:  # an exporter's bug must not end the writer's session
-        problems = [f"reportexport: internal error: {type(exc).__name__}: {exc}"]
+        problems, count = [f"reportexport: internal error: {type(exc).__name__}: {exc}"], 1
     else:
         showing.show(page)
         say(f"reportexport: page updated in {(time.perf_counter() - start) * 1000:.0f} ms")
         return
-    showing.complain(problems)
+    showing.complain(problems, count)
     for line in problems:
         complain(line)
-    complain(f"reportexport: {len(problems)} problem{'s' * (len(problems) != 1)}; "
+    complain(f"reportexport: {count} problem{'s' * (count != 1)}; "
              "the page shows them over the last good build")
 
 

@@ -320,6 +320,31 @@ def test_what_the_check_refuses(document: str | bytes, said: str) -> None:
         check_svg(data)
 
 
+def test_every_fault_of_an_svg_is_told_once_in_its_order() -> None:
+    """Not only the first: each fault of each element, one reference told once however
+    often an element repeats it, and nothing of what a refused <foreignObject> holds."""
+    document = _SVG.format('width="10" height="10"', (
+        '\n<script>alert(1)</script>'
+        '\n<image width="1" height="1" href="data:image/png;base64,QUFBQQ=="/>'
+        '\n<a href="https://example.com/"><rect onclick="x()" width="1" height="1"/></a>'
+        '\n<rect style="fill: url(https://example.com/p); stroke: url(https://example.com/p)"/>'
+        '\n<foreignObject><div xmlns="http://www.w3.org/1999/xhtml" onclick="y()"/>'
+        "</foreignObject>"))
+    with pytest.raises(SvgProblem) as refused:
+        check_svg(document.encode())
+    assert [fault.split(" (line")[0] for fault in refused.value.faults] == [
+        "holds a <script> element",
+        "embeds a picture that cannot be read as PNG or JPEG (<image href>)",
+        "refers to 'https://example.com/' outside itself (<a href>)",
+        "holds a link (<a href>)",
+        "has an event attribute onclick= on <rect>",
+        "refers to 'https://example.com/p' outside itself (<rect style>)",
+        "holds a <foreignObject> element"]
+    assert [int(fault.split("(line ")[1].split()[0]) for fault in refused.value.faults] == [
+        2, 3, 4, 4, 4, 5, 6]
+    assert refused.value.more == 0
+
+
 def test_a_renderers_warnings_stay_quiet(capfd: pytest.CaptureFixture[str]) -> None:
     """svglib's warnings (a <use> of itself) would reach the terminal."""
     check_svg(_SVG.format('width="10" height="10"', '<g id="a"><use href="#a"/></g>').encode())

@@ -179,3 +179,28 @@ def test_the_problems_of_one_text_are_told_in_its_order(
                  for found in re.findall(r"at position (\d+) of the text", line)]
     assert positions == list(range(2, 41, 2))
     assert lines[-1].endswith(": and 5 more in this text")
+
+
+def test_the_problems_of_one_image_are_told_in_its_order(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """An SVG's faults, all located at the figure's `image:`, keep the file's order (line 2
+    before line 10), at most 20, then the closing "and N more in this image"."""
+    source = DATA / "invalid" / "figure-svg-many-scripts.yaml"
+    assert main(["validate", str(source)]) == 2
+    lines = [line for line in capsys.readouterr().err.splitlines()
+             if line.startswith(f"{source}:")]
+    svg_lines = [int(found) for line in lines
+                 for found in re.findall(r"\(line (\d+) of the SVG\)", line)]
+    assert svg_lines == list(range(2, 22))
+    assert lines[-1].endswith(": and 5 more in this image")
+
+
+def test_an_svg_with_several_faults_is_refused_before_any_edition_is_written(
+        tmp_path: Path) -> None:
+    source = DATA / "invalid" / "figure-svg-script-and-external-href.yaml"
+    result = run_cli("all", source, "-o", tmp_path / "out")
+    assert result.code == 2 and "Traceback" not in result.stderr
+    assert "holds a <script> element (line 2 of the SVG)" in result.stderr
+    assert "refers to 'https://example.com/track.png' outside itself" in result.stderr
+    assert "reportexport: 2 problems; nothing was written" in result.stderr
+    assert not (tmp_path / "out").exists()

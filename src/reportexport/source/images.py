@@ -59,7 +59,13 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 class ImageProblem(ValueError):
-    """An image the source may not use; the message says why."""
+    """An image the source may not use: each thing wrong with it, a message (an SVG may
+    have several faults; other images one), and how many more past those (`more`)."""
+
+    def __init__(self, *messages: str, more: int = 0) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = messages
+        self.more = more
 
 
 @dataclass(frozen=True)
@@ -85,7 +91,8 @@ def check_image(name: str, folder: Path) -> CheckedImage:
             return _checked_svg(path, stat.st_mtime_ns, stat.st_size)
         return _checked(path, stat.st_mtime_ns, stat.st_size)
     except ImageProblem as exc:
-        raise ImageProblem(f"'{name}' {exc}") from None
+        raise ImageProblem(*(f"'{name}' {message}" for message in exc.messages),
+                           more=exc.more) from None
 
 
 def edition_image(path: Path) -> bytes:
@@ -200,7 +207,7 @@ def _svg_facts(path: Path, modified: int, size: int) -> svgimages.SvgFacts:
     except InputError as exc:
         raise ImageProblem(f"cannot be read ({exc.problems[0].message})") from None
     except svgimages.SvgProblem as exc:
-        raise ImageProblem(str(exc)) from None
+        raise ImageProblem(*exc.faults, more=exc.more) from None
 
 
 @functools.lru_cache(maxsize=256)

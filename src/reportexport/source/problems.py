@@ -25,7 +25,8 @@ class Problem:
     message: str
     #: Where in the text at `path` the problem stands (-1: the text as a whole, or no
     #: text): it keeps the problems of one text in the text's order where they share a
-    #: location (a quoted string is located where it begins).
+    #: location (a quoted string is located where it begins). For an image's problems,
+    #: all located at its name, which of them it is, in the image's order.
     offset: int = field(default=-1, compare=False)
     #: How many problems past those shown this one stands for: a closing "and N more in
     #: this text" (`more_in_text`) stands for N; every other problem (0) for itself.

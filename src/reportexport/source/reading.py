@@ -591,11 +591,23 @@ def _figure(data: dict[str, Any], path: DataPath, rich: _RichTextReader) -> Figu
     try:
         image = check_image(name, rich.located.file.parent)
     except ImageProblem as exc:
-        rich.problems.append(rich.located.problem((*path, "image"), str(exc)))
+        rich.problems += _image_problems(rich.located, (*path, "image"), exc)
         return Figure(rich.figures, Path(), "", 0, 0, alt, caption, _id(data),
                       rich.words["figure"])
     return Figure(rich.figures, image.path, image.media_type, image.width, image.height,
                   alt, caption, _id(data), rich.words["figure"])
+
+
+def _image_problems(located: LocatedData, path: DataPath, exc: ImageProblem
+                    ) -> list[Problem]:
+    """Each thing wrong with the image named at `path`, located there in the image's
+    order, closed by how many more it has past those shown."""
+    problems = [replace(located.problem(path, message), offset=i)
+                for i, message in enumerate(exc.messages)]
+    if exc.more:
+        problems.append(replace(located.problem(path, more_in_text(exc.more, "image")),
+                                offset=len(problems), more=exc.more))
+    return problems
 
 
 def _section(data: Any, path: DataPath, rich: _RichTextReader) -> Section | None:
@@ -686,7 +698,7 @@ def _logo(located: LocatedData, problems: list[Problem]) -> Logo | None:
     try:
         image = check_image(name, located.file.parent)
     except ImageProblem as exc:
-        problems.append(located.problem(path, str(exc)))
+        problems += _image_problems(located, path, exc)
         return None
     if image.media_type not in ("image/png", "image/jpeg"):  # a figure may be an SVG
         problems.append(located.problem(path, f"'{name}' is an SVG image; a logo is a PNG "

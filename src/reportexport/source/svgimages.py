@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reportexport.source.inputfiles import safe_parser
+from reportexport.source.problems import PROBLEMS_SHOWN_PER_TEXT
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -37,7 +39,23 @@ _DATA_IMAGES = ("data:image/png", "data:image/jpeg")
 
 
 class SvgProblem(ValueError):
-    """An SVG the source may not use; the message follows the image's name."""
+    """An SVG the source may not use: each of its faults (a message that follows the image's
+    name), in the file's order, at most PROBLEMS_SHOWN_PER_TEXT of them, and how many
+    more it has past those (`more`)."""
+
+    def __init__(self, *faults: str, more: int = 0) -> None:
+        super().__init__("\n".join(faults))
+        self.faults = faults
+        self.more = more
+
+
+def _refused(faults: list[str]) -> SvgProblem:
+    """The SVG's faults, each once (one <style> may refer to a file twice), at most
+    PROBLEMS_SHOWN_PER_TEXT shown: a hostile file's ten thousand scripts are told in a
+    screenful."""
+    distinct = list(dict.fromkeys(faults))
+    shown = distinct[:PROBLEMS_SHOWN_PER_TEXT]
+    return SvgProblem(*shown, more=len(distinct) - len(shown))
 
 
 @dataclass(frozen=True)
@@ -74,28 +92,64 @@ def parsed_svg(data: bytes) -> etree._Element:
 
 
 def check_svg(data: bytes) -> SvgFacts:
-    """What the editions need of an SVG image, or SvgProblem saying why it is refused."""
+    """What the editions need of an SVG image, or SvgProblem saying every reason it is
+    refused (but for a file that cannot be read as an SVG at all: that alone)."""
+    root = parsed_svg(data)
+    _check_root(root)
+    faults = [*_style_sheet_links(root), *_element_faults(root)]
+    size: tuple[float, float] | None = None
+    try:
+        size = svg_size(root)
+    except SvgProblem as exc:
+        faults += exc.faults
+    encoding = _encoding_fault(data, root)
+    faults += [encoding] if encoding else []
+    if faults or size is None:
+        raise _refused(faults)
+    # The renderers are given only an SVG found inert, sized and in UTF-8: what they
+    # fail on is said once the rest is right.
+    _check_drawable(data, root)
+    texts = tuple(SvgText(_families(text), _text(text))
+                  for text in root.iter(f"{{{SVG_NS}}}text"))
+    return SvgFacts(*size, texts)
+
+
+def _check_root(root: etree._Element) -> None:
+    """Refuse a file whose root is not SVG's <svg>: it is no SVG image to check further."""
     from lxml import etree
 
-    root = parsed_svg(data)
     name = etree.QName(root).localname
     if root.tag != f"{{{SVG_NS}}}svg":
         if name == "svg":
             raise SvgProblem(f'is not an SVG image: its <svg> element lacks xmlns="{SVG_NS}"')
         raise SvgProblem(f"is not an SVG image: its root element is <{name}>")
+
+
+def _style_sheet_links(root: etree._Element) -> Iterator[str]:
+    from lxml import etree
+
     for sibling in root.itersiblings(preceding=True):
         if isinstance(sibling, etree._ProcessingInstruction) \
                 and sibling.target == "xml-stylesheet":
-            raise SvgProblem("links a style sheet (<?xml-stylesheet?>): an SVG image may "
-                             "refer to nothing outside itself")
-    for element in root.iter():
-        if isinstance(element.tag, str):
-            _check_element(element)
-    width, height = svg_size(root)
-    _check_drawable(data, root)
-    texts = tuple(SvgText(_families(text), _text(text))
-                  for text in root.iter(f"{{{SVG_NS}}}text"))
-    return SvgFacts(width, height, texts)
+            yield ("links a style sheet (<?xml-stylesheet?>): an SVG image may refer to "
+                   "nothing outside itself")
+
+
+def _element_faults(root: etree._Element) -> Iterator[str]:
+    """Every element's faults, in document order. What a refused script or foreign
+    element holds is not looked into: it goes with the element, and its HTML would
+    otherwise be told element by element."""
+    pending = [root]
+    while pending:
+        element = pending.pop()
+        if not isinstance(element.tag, str):  # a comment or a processing instruction
+            continue
+        foreign = _foreign_fault(element)
+        if foreign:
+            yield foreign
+            continue
+        yield from _faults_of(element)
+        pending.extend(reversed(list(element)))
 
 
 _FONT_FAMILY = re.compile(r"font-family\s*:\s*([^;]+)")
@@ -134,27 +188,33 @@ _OBJECT_REPR = re.compile(r"\s*<[^<>]* at 0x[0-9a-fA-F]+>")
 
 def _check_drawable(data: bytes, root: etree._Element) -> None:
     """Refuse an SVG that an edition's renderer would fail on, as the build would meet it:
-    resvg (the Word fallback) reads only UTF-8 and refuses trees of too many nodes (a <use>
-    loop or bomb); svglib cannot draw a length of 'abc'; reportlab cannot write a number
-    beyond about 1e20 into the PDF. `root` is `data` parsed; svglib draws a tree of its
-    own (it may change what it draws)."""
+    resvg (the Word fallback) refuses trees of too many nodes (a <use> loop or bomb);
+    svglib cannot draw a length of 'abc'; reportlab cannot write a number beyond about
+    1e20 into the PDF. `root` is `data` parsed; svglib draws a tree of its own (it may
+    change what it draws)."""
     from reportlab.graphics import renderPDF
     from svglib.svglib import SvgRenderer
 
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise SvgProblem("is not UTF-8 text: save it as UTF-8") from None
-    declared = str(root.getroottree().docinfo.encoding)
-    if declared.upper() != "UTF-8":  # EPUBCheck: "XML documents must be encoded in UTF-8"
-        raise SvgProblem(f"declares its encoding as {declared}: save it as UTF-8, "
-                         "declared so or not at all (an e-book's XML must be UTF-8)")
-    try:
-        _resvg_parsed(text)
+        _resvg_parsed(data.decode("utf-8"))
         quiet_svglib()
         renderPDF.drawToString(SvgRenderer("", font_map=_AnyFont()).render(parsed_svg(data)))
     except Exception as exc:  # the renderers raise what their parsing meets
         raise SvgProblem(f"cannot be drawn: {_drawing_failure(exc)}") from None
+
+
+def _encoding_fault(data: bytes, root: etree._Element) -> str | None:
+    """Why the SVG is not UTF-8 text declared so (or not at all), if it is not: resvg (the
+    Word fallback) reads only UTF-8, and an e-book's XML must be UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "is not UTF-8 text: save it as UTF-8"
+    declared = str(root.getroottree().docinfo.encoding)
+    if declared.upper() != "UTF-8":  # EPUBCheck: "XML documents must be encoded in UTF-8"
+        return (f"declares its encoding as {declared}: save it as UTF-8, declared so or "
+                "not at all (an e-book's XML must be UTF-8)")
+    return None
 
 
 def _drawing_failure(exc: Exception) -> str:
@@ -179,38 +239,52 @@ def _resvg_parsed(text: str) -> None:
                           skip_system_fonts=True)
 
 
-def _check_element(element: etree._Element) -> None:
+def _where(element: etree._Element) -> str:
+    return f"(line {element.sourceline} of the SVG)"
+
+
+def _foreign_fault(element: etree._Element) -> str | None:
+    """Why the element may not be in an SVG figure at all (a script, HTML), if so."""
     from lxml import etree
 
     name = etree.QName(element).localname
-    where = f"(line {element.sourceline} of the SVG)"
     # In any case: EPUBCheck takes a <SCRIPT> for a script (OPF-014, "scripted").
     if name.lower() in ("script", "foreignobject") or etree.QName(element).namespace == XHTML_NS:
-        raise SvgProblem(f"holds a <{name}> element {where}; an SVG figure may hold "
-                         "neither scripts nor foreign (HTML) content")
+        return (f"holds a <{name}> element {_where(element)}; an SVG figure may hold "
+                "neither scripts nor foreign (HTML) content")
+    return None
+
+
+def _faults_of(element: etree._Element) -> Iterator[str]:
+    """The faults of an element an SVG may hold: its event attributes, its references to
+    anything outside the file, a link."""
+    from lxml import etree
+
+    name, where = etree.QName(element).localname, _where(element)
     for attribute, raw in element.attrib.items():
         local, value = etree.QName(attribute).localname, str(raw)
         if local.lower().startswith("on"):
-            raise SvgProblem(f"has an event attribute {local}= on <{name}> {where}; an SVG "
-                             "figure may hold no scripts")
+            yield (f"has an event attribute {local}= on <{name}> {where}; an SVG figure "
+                   "may hold no scripts")
+            continue
         targets = [value] if local == "href" else [
             m.group(2) for m in _URL.finditer(css_unescaped(value))]
-        _check_targets(targets, f"<{name} {local}>", where)
+        yield from _target_faults(targets, f"<{name} {local}>", where)
     if name == "a" and any(etree.QName(key).localname == "href" for key in element.attrib):
         # An image is never clicked, and EPUBCheck refuses a link in one (RSC-011).
-        raise SvgProblem(f"holds a link (<a href>) {where}: a figure's image cannot be "
-                         "clicked in any edition; keep what the <a> holds, without the <a>")
+        yield (f"holds a link (<a href>) {where}: a figure's image cannot be clicked in "
+               "any edition; keep what the <a> holds, without the <a>")
     if name in _ANIMATIONS and str(element.get("attributeName", "")).split(":")[-1] == "href":
         # What an animation sets an href to is a reference as the attribute's own would be.
         targets = [str(element.get(key)) for key in ("from", "to", "by") if element.get(key)]
         targets += str(element.get("values", "")).split(";") if element.get("values") else []
-        _check_targets(targets, f"<{name} attributeName>", where)
+        yield from _target_faults(targets, f"<{name} attributeName>", where)
     if name == "style":
         css = css_unescaped(_text(element))
         if "@import" in css.lower():
-            raise SvgProblem(f"imports a style sheet (@import in <style>) {where}: an SVG "
-                             "image may refer to nothing outside itself")
-        _check_targets([m.group(2) for m in _URL.finditer(css)], "<style>", where)
+            yield (f"imports a style sheet (@import in <style>) {where}: an SVG image may "
+                   "refer to nothing outside itself")
+        yield from _target_faults([m.group(2) for m in _URL.finditer(css)], "<style>", where)
 
 
 #: SVG's animation elements that can set an attribute (SMIL), an href among them.
@@ -235,24 +309,25 @@ def _text(element: etree._Element) -> str:
     return "".join(str(piece) for piece in element.itertext())
 
 
-def _check_targets(targets: list[str], holder: str, where: str) -> None:
+def _target_faults(targets: list[str], holder: str, where: str) -> Iterator[str]:
     for target in targets:
         stripped = target.strip()
         if stripped.startswith("#"):
             continue
         if stripped.lower().startswith(_DATA_IMAGES):
-            _check_data_image(stripped, holder, where)
+            fault = _data_image_fault(stripped, holder, where)
+            yield from [fault] if fault else []
             continue
         shown = stripped if len(stripped) <= 60 else stripped[:57] + "..."
-        raise SvgProblem(f"refers to '{shown}' outside itself ({holder}) {where}; an SVG "
-                         "figure may refer only to its own parts (#id) and to data: PNG or "
-                         "JPEG images")
+        yield (f"refers to '{shown}' outside itself ({holder}) {where}; an SVG figure may "
+               "refer only to its own parts (#id) and to data: PNG or JPEG images")
 
 
-def _check_data_image(uri: str, holder: str, where: str) -> None:
-    """An embedded picture is a PNG or JPEG of at most images.MAX_PIXELS, as a figure's
-    own is: read from its header, before a renderer decodes it (resvg allocates every
-    pixel: a 150 KB SVG embedding a 30,000-pixel-square PNG asked for 3.6 GB)."""
+def _data_image_fault(uri: str, holder: str, where: str) -> str | None:
+    """Why an embedded picture is refused, if it is: it must be a PNG or JPEG of at most
+    images.MAX_PIXELS, as a figure's own is, read from its header before a renderer
+    decodes it (resvg allocates every pixel: a 150 KB SVG embedding a
+    30,000-pixel-square PNG asked for 3.6 GB)."""
     import base64
     import binascii
     import io
@@ -272,17 +347,16 @@ def _check_data_image(uri: str, holder: str, where: str) -> None:
         with quiet_size_warnings(), Image.open(io.BytesIO(data)) as picture:
             kind, (width, height) = picture.format, picture.size
     except Image.DecompressionBombError:  # Pillow's own limit, far above MAX_PIXELS
-        raise SvgProblem(f"embeds a picture too large to be decoded safely ({holder}) "
-                         f"{where}; the limit is {MAX_PIXELS // 1_000_000} million "
-                         "pixels") from None
+        return (f"embeds a picture too large to be decoded safely ({holder}) {where}; "
+                f"the limit is {MAX_PIXELS // 1_000_000} million pixels")
     except (binascii.Error, OSError, ValueError):
         kind, width, height = None, 0, 0
     if kind not in ("PNG", "JPEG"):
-        raise SvgProblem(f"embeds a picture that cannot be read as PNG or JPEG ({holder}) "
-                         f"{where}")
+        return f"embeds a picture that cannot be read as PNG or JPEG ({holder}) {where}"
     if width * height > MAX_PIXELS:
-        raise SvgProblem(f"embeds a picture of {width} × {height} pixels ({holder}) {where}; "
-                         f"the limit is {MAX_PIXELS // 1_000_000} million pixels")
+        return (f"embeds a picture of {width} × {height} pixels ({holder}) {where}; "
+                f"the limit is {MAX_PIXELS // 1_000_000} million pixels")
+    return None
 
 
 def svg_size(root: etree._Element) -> tuple[float, float]:
