@@ -256,8 +256,10 @@ def plan(table: Table, theme: Theme, measure: float,
     heading family's bold, or measured in the widest of `header_families` (an edition
     whose readers may set it in another family).
 
-    Kept: `validate` (the build's check) plans every table, and the PDF edition plans
-    it again for the same measure (benchmarks/README.md has the figure)."""
+    Kept: the source's check plans every table, and the PDF edition plans it again for
+    the same measure; that pays where both run in one process (`reportexport pdf`, the
+    library's `build` without workers), not in a worker started apart (benchmarks/README.md
+    has the figure)."""
     base = cell_size(theme)
     header_words, body_words, natural = _columns(
         table, theme, header_families or (theme.heading_font,))

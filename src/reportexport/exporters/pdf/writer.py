@@ -539,7 +539,8 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _ParagraphMa
 def _table_flowables(block: Table, st: _Styles, theme: Theme, text: _ParagraphMaker,
                      parent: Element) -> list[Flowable]:
     """The table, and its note (a P after the Table element) kept with its last rows."""
-    # The measure `validate` planned it for (tablefit's), so the plan is not made again.
+    # The measure the source's check planned it for (tablefit's): where the check ran in
+    # this process (`reportexport pdf`), the plan is not made again.
     out = table_flowables(block, plan(block, theme, text_measure(theme)), st.cell,
                           st.cell_header_font, st.caption, st.ink, st.accent, st.rule,
                           _text_height(theme), parent.add("Table"), text)
