@@ -55,8 +55,10 @@ class InputError(Exception):
     """Bad input: the CLI reports every problem and exits with status 2."""
 
     def __init__(self, problems: list[Problem], notes: Sequence[str] = ()) -> None:
-        # Two checks may find the same fault (an empty title is both too short and blank).
-        unique = {str(p): p for p in problems}.values()
+        # Two checks may find the same fault (an empty title is both too short and blank):
+        # told once. Problems at two places of one text are two, though printed alike (a
+        # quoted text's are all located where it begins): the offset tells them apart.
+        unique = {(str(p), p.offset): p for p in problems}.values()
         self.problems = sorted(
             unique, key=lambda p: (p.location or Location(0, 0), p.path, p.offset, p.message)
         )
