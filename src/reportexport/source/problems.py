@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -49,6 +52,25 @@ def more_in_text(count: int, what: str = "text") -> str:
     """The message of the problem closing a text's (or a file's) list of problems of one
     kind, with `count` more of them past PROBLEMS_SHOWN_PER_TEXT (its `more`)."""
     return f"and {count:,} more in this {what}"
+
+
+def capped(found: Sequence[T], problem: Callable[[T], Problem], what: str = "text"
+           ) -> list[Problem]:
+    """The problems of one kind `found` in one text (or file, or image), in its order:
+    the first PROBLEMS_SHOWN_PER_TEXT made by `problem`, then one closing them where the
+    first of the rest stands, saying how many more there are (its `more`)."""
+    shown, more = split_at_cap(found)
+    problems = [problem(item) for item in shown]
+    if more:
+        closing = problem(found[PROBLEMS_SHOWN_PER_TEXT])
+        problems.append(replace(closing, message=more_in_text(more, what), more=more))
+    return problems
+
+
+def split_at_cap(found: Sequence[T]) -> tuple[Sequence[T], int]:
+    """The first PROBLEMS_SHOWN_PER_TEXT of `found`, and how many more there are."""
+    shown = found[:PROBLEMS_SHOWN_PER_TEXT]
+    return shown, len(found) - len(shown)
 
 
 class InputError(Exception):
