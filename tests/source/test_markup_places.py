@@ -24,6 +24,11 @@ def test_each_refused_link_is_placed_at_its_own_bracket() -> None:
     assert [error.start for error in read_text(text).errors] == [4, 21, 21]
 
 
+def test_each_refused_autolink_is_placed_at_its_own_angle_bracket() -> None:
+    text = "See <ftp://x> and <ftp://x>."
+    assert [error.start for error in read_text(text).errors] == [4, 18]
+
+
 def test_an_escaped_bracket_is_not_taken_for_the_link_after_it() -> None:
     text = r"An \[x](ftp://a) before [y](ftp://a)."
     assert [error.start for error in read_text(text).errors] == [text.index("[y]")]

@@ -70,7 +70,7 @@ def _parser() -> Any:
     # rather than quietly printed as text (markdown-it's own check).
     # markdown-it's documented hook is an attribute assigned over its method.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
-    _note_starts(md)
+    _record_markup_starts(md)
     return md
 
 
@@ -79,15 +79,15 @@ def _parser() -> Any:
 _BASES = "reportexport_bases"
 
 
-def _note_starts(md: Any) -> None:
+def _record_markup_starts(md: Any) -> None:
     """Have each link and note token say where its markup begins in the text given
     (`meta["start"]`), so that a problem is told at its own link, not at the first alike.
 
-    markdown-it's tokens of inline markup carry no position: its link rule and the
-    footnote plugin's inline-note rule are wrapped (through the ruler's public `at`) to
-    note the parser's position when they match. tests/source/test_inline.py fails if
-    either library renames them or stops matching at its markup's first character."""
-    from markdown_it.rules_inline import link
+    markdown-it's tokens of inline markup carry no position: its link and autolink rules
+    and the footnote plugin's inline-note rule are wrapped (through the ruler's public
+    `at`) to note the parser's position when they match. tests/source/test_markup_places.py
+    fails if either library renames them or stops matching at its markup's first character."""
+    from markdown_it.rules_inline import autolink, link
     from mdit_py_plugins.footnote.index import footnote_inline
 
     def located(rule: Callable[[Any, bool], bool], kind: str, words_parsed_apart: bool
@@ -109,6 +109,7 @@ def _note_starts(md: Any) -> None:
         return wrapped
 
     md.inline.ruler.at("link", located(link, "link_open", False))
+    md.inline.ruler.at("autolink", located(autolink, "link_open", False))  # <https://…>
     md.inline.ruler.at("footnote_inline", located(footnote_inline, "footnote_ref", True))
 
 
