@@ -90,9 +90,11 @@ def _record_markup_starts(md: Any) -> None:
     from markdown_it.rules_inline import autolink, link
     from mdit_py_plugins.footnote.index import footnote_inline
 
-    def located(rule: Callable[[Any, bool], bool], kind: str, words_parsed_apart: bool
-                ) -> Any:
+    def located(rule: Callable[[Any, bool], bool], opener: str, kind: str,
+                words_parsed_apart: bool) -> Any:
         def wrapped(state: Any, silent: bool) -> bool:
+            if silent or state.src[state.pos] != opener:  # a look ahead, or no such markup
+                return rule(state, silent)
             bases = state.env.setdefault(_BASES, [0])
             start, count = bases[-1] + state.pos, len(state.tokens)
             # A note's words are parsed as a text of their own, past its `^[`; a link's
@@ -102,15 +104,15 @@ def _record_markup_starts(md: Any) -> None:
                 matched = rule(state, silent)
             finally:
                 bases.pop()
-            if matched and not silent:
+            if matched:
                 token = next(t for t in state.tokens[count:] if t.type == kind)
                 token.meta = {**(token.meta or {}), "start": start}
             return matched
         return wrapped
 
-    md.inline.ruler.at("link", located(link, "link_open", False))
-    md.inline.ruler.at("autolink", located(autolink, "link_open", False))  # <https://…>
-    md.inline.ruler.at("footnote_inline", located(footnote_inline, "footnote_ref", True))
+    md.inline.ruler.at("link", located(link, "[", "link_open", False))
+    md.inline.ruler.at("autolink", located(autolink, "<", "link_open", False))  # <https://…>
+    md.inline.ruler.at("footnote_inline", located(footnote_inline, "^", "footnote_ref", True))
 
 
 #: Unicode categories that print nothing a reader (or a screen reader) can name a link by:
