@@ -912,7 +912,8 @@ def _update_case(case: dict[str, Any]) -> Any:
     """The edit a case makes in the Word edition: a run's words replaced (`find` ->
     `replace`); the paragraph holding them deleted (`delete`), or the table
     (`delete_table`: the innermost, a callout's own table inside its box), or the last
-    picture whose alt text it is (`delete_picture`); the
+    picture whose alt text it is (`delete_picture`; `pictures_with_that_alt` says how
+    many there are, 1 unless given); the
     paragraphs of a style deleted (`delete_style`, a prefix: TOC); paragraphs added
     (`add`: each a copy of the one reading `like`, reading `text`, put before the one
     reading `before` or at the end)."""
@@ -929,9 +930,12 @@ def _update_case(case: dict[str, Any]) -> Any:
                 element = _holding(parts, case[key], tag)
                 element.getparent().remove(element)
         if "delete_picture" in case:  # the paragraph of the last picture with that alt text
-            *_, picture = [p for p in body.iter(f"{{{W}}}p") if any(
+            pictures = [p for p in body.iter(f"{{{W}}}p") if any(
                 d.get("descr") == case["delete_picture"] for d in p.iter(f"{{{WP_NS}}}docPr"))]
-            picture.getparent().remove(picture)
+            # A case says how many pictures have that alt text: an edition that gained or
+            # lost one would otherwise delete another picture than the case means.
+            assert len(pictures) == case.get("pictures_with_that_alt", 1), pictures
+            pictures[-1].getparent().remove(pictures[-1])
         for paragraph in body.findall("w:p", NS):
             style = paragraph.find("w:pPr/w:pStyle", NS)
             if "delete_style" in case and style is not None \

@@ -529,7 +529,7 @@ def _block_flowables(block: Block, st: _Styles, theme: Theme, text: _ParagraphMa
             figure = parent.add("Figure", alt=block.alt)
             # The anchors go inside the figure's kept group: reportlab keeps nothing with
             # a group that follows it (a keepWithNext flowable stays behind).
-            return figure_flowables(block, st.caption, st.ink, _measure(theme),
+            return figure_flowables(block, st.caption, st.ink, text_measure(theme),
                                     _text_height(theme), figure, parent.add("Caption"), text,
                                     st.svg, _anchors(block, listed))
         case _:
@@ -622,10 +622,6 @@ def _definition_flowables(block: DefinitionList, st: _Styles, text: _ParagraphMa
     return out
 
 
-def _measure(theme: Theme) -> float:
-    page, margins = theme.page, theme.page.margins_mm
-    measure: float = (page.width_mm - margins.left - margins.right) * mm
-    return measure
 
 
 def _text_height(theme: Theme) -> float:
@@ -675,7 +671,7 @@ def _list_flowables(block: SubList, st: _Styles, theme: Theme, text: _ParagraphM
                     parent: Element, level: int = 0) -> list[Flowable]:
     """A list, tagged L > LI > Lbl, LBody; an item's own list is indented under it, an L
     in its LBody (after the item's text, a P there)."""
-    indent = min(theme.spacing.list_indent, _measure(theme) * INDENT_SHARE)
+    indent = min(theme.spacing.list_indent, text_measure(theme) * INDENT_SHARE)
     numbered = isinstance(block, NumberedList)
     tagged_list = parent.add("L")
     out: list[Flowable] = []
