@@ -545,11 +545,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         for note in exc.notes:
             print(f"reportexport: note: {note}", file=sys.stderr)
-        for problem in exc.problems[:MAX_SHOWN]:
+        shown = exc.problems[:MAX_SHOWN]
+        for problem in shown:
             print(problem, file=sys.stderr)
-        if len(exc.problems) > MAX_SHOWN:
-            print(f"… and {len(exc.problems) - MAX_SHOWN} more", file=sys.stderr)
         count = exc.count  # with those a closing "and N more in this text" stands for
+        if len(exc.problems) > MAX_SHOWN:
+            # The problems past those shown, in the count's terms: a closing line shown
+            # stands for its N, so that shown and more add up to the count said below.
+            print(f"… and {count - sum(p.more or 1 for p in shown)} more", file=sys.stderr)
         print(f"reportexport: {count} problem{'s' * (count != 1)}; nothing was written",
               file=sys.stderr)
         return EXIT_INPUT

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -33,16 +34,28 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 
 
 class MarkupError(ValueError):
-    """Markup the source may not use; the message says why, `markup` what to look for.
+    """Markup the source may not use; the message says why, `start` where in the text
+    parsed its link or note begins (its `[` or `^[`; -1: not known).
 
     `parse` raises the text's first; its `all` holds every one the text has, in order
     (`parse_noting` returns them).
     """
 
-    def __init__(self, message: str, markup: str = "") -> None:
+    def __init__(self, message: str, start: int = -1) -> None:
         super().__init__(message)
-        self.markup = markup
+        self.start = start
         self.all: list[MarkupError] = [self]
+
+
+@dataclass(frozen=True)
+class ReadText:
+    """A text read for the source check: its nodes, every markup problem it has, and
+    every cross-reference it makes (target id, where its `[` stands), those inside a
+    refused note among them, in the text's order."""
+
+    nodes: Inlines
+    errors: list[MarkupError]
+    references: list[tuple[str, int]]
 
 
 @cache
@@ -57,7 +70,49 @@ def _parser() -> Any:
     # rather than quietly printed as text (markdown-it's own check).
     # markdown-it's documented hook is an attribute assigned over its method.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
+    _record_markup_starts(md)
     return md
+
+
+#: The env key under which the walk keeps where the text being parsed begins in the
+#: text given: a note's words are parsed as a text of their own.
+_BASES = "reportexport_bases"
+
+
+def _record_markup_starts(md: Any) -> None:
+    """Have each link and note token say where its markup begins in the text given
+    (`meta["start"]`), so that a problem is told at its own link, not at the first alike.
+
+    markdown-it's tokens of inline markup carry no position: its link and autolink rules
+    and the footnote plugin's inline-note rule are wrapped (through the ruler's public
+    `at`) to note the parser's position when they match. tests/source/test_markup_places.py
+    fails if either library renames them or stops matching at its markup's first character."""
+    from markdown_it.rules_inline import autolink, link
+    from mdit_py_plugins.footnote.index import footnote_inline
+
+    def located(rule: Callable[[Any, bool], bool], opener: str, kind: str,
+                words_parsed_apart: bool) -> Any:
+        def wrapped(state: Any, silent: bool) -> bool:
+            if silent or state.src[state.pos] != opener:  # a look ahead, or no such markup
+                return rule(state, silent)
+            bases = state.env.setdefault(_BASES, [0])
+            start, count = bases[-1] + state.pos, len(state.tokens)
+            # A note's words are parsed as a text of their own, past its `^[`; a link's
+            # in the text it stands in.
+            bases.append(start + 2 if words_parsed_apart else bases[-1])
+            try:
+                matched = rule(state, silent)
+            finally:
+                bases.pop()
+            if matched:
+                token = next(t for t in state.tokens[count:] if t.type == kind)
+                token.meta = {**(token.meta or {}), "start": start}
+            return matched
+        return wrapped
+
+    md.inline.ruler.at("link", located(link, "[", "link_open", False))
+    md.inline.ruler.at("autolink", located(autolink, "<", "link_open", False))  # <https://…>
+    md.inline.ruler.at("footnote_inline", located(footnote_inline, "^", "footnote_ref", True))
 
 
 #: Unicode categories that print nothing a reader (or a screen reader) can name a link by:
@@ -81,25 +136,27 @@ def readable(words: str) -> bool:
                for char in words)
 
 
-def _link(href: str, content: Inlines, errors: list[MarkupError]) -> Inline:
-    """The link to `href` with the words `content`, each of its problems noted in `errors`
-    (a link with no visible words may go nowhere, too)."""
+def _link(href: str, content: Inlines, start: int, context: _Context) -> Inline:
+    """The link to `href` with the words `content`, its `[` at `start`, each of its
+    problems noted in the context (a link with no visible words may go nowhere, too)."""
+    errors = context.errors
     if content and not readable(plain(content)):
         errors.append(MarkupError(
             f"link to '{href}' has no visible words, so readers and screen readers see a "
             "link with no name: write its words between [ and ], or leave them truly empty "
-            "([](#id)) to print the label of a section, table or figure", f"]({href})"))
+            "([](#id)) to print the label of a section, table or figure", start))
     if href.startswith("#"):
+        context.references.append((href[1:], start))
         return CrossReference(href[1:], content)
     if not content:
         errors.append(MarkupError(
             f"link to '{href}' has no words: write them between [ and ] (only a "
-            "cross-reference, [](#id), may leave them empty)", f"]({href})"))
+            "cross-reference, [](#id), may leave them empty)", start))
     scheme = _SCHEME.match(href)
     if scheme is None or scheme.group(1).lower() not in SCHEMES:
         errors.append(MarkupError(
             f"link to '{href}': a link goes to an http, https or mailto address, or to a "
-            "section, table or figure of this report as #id", f"]({href}"
+            "section, table or figure of this report as #id", start
         ))
     return Link(href, content)
 
@@ -122,28 +179,37 @@ def parse_noting(text: str, number: Callable[[], int] = lambda: 0
     """`text` as inline nodes, and every markup problem it has, in order (`parse` raises
     the first). With problems, the nodes are only for the checks of the
     rest of the text: they hold its cross-references, the refused links among them."""
+    read = read_text(text, number)
+    return read.nodes, read.errors
+
+
+def read_text(text: str, number: Callable[[], int] = lambda: 0) -> ReadText:
+    """`text` read for the source check: its nodes, its markup problems and its
+    cross-references, each where it stands in `text`."""
     if not ("*" in text or "_" in text or "[" in text or "<" in text or "\\" in text):
-        return ((Text(text),) if text else ()), []  # nothing that could be markup
+        return ReadText((Text(text),) if text else (), [], [])  # nothing like markup
     env: dict[str, Any] = {}
     [token] = _parser().parseInline(text, env)
     footnotes = env.get("footnotes", {}).get("list", {})
     # Every mistake in the text is noted, not only the first, so that one run lists all.
-    errors: list[MarkupError] = []
-    nodes = _nodes(token.children or [], _Context(footnotes, number, errors),
-                   inside_note=False)
-    return nodes, errors
+    context = _Context(footnotes, number)
+    nodes = _nodes(token.children or [], context, inside_note=False)
+    return ReadText(nodes, context.errors, context.references)
 
 
 class _Context:
-    """What the walk over a text's tokens shares: its notes, their numbering, its errors."""
+    """What the walk over a text's tokens shares: its notes, their numbering, and what it
+    finds: its errors and cross-references (target, start), those of a refused note too."""
 
-    def __init__(self, footnotes: dict[int, Any], number: Callable[[], int],
-                 errors: list[MarkupError]) -> None:
-        self.footnotes, self.number, self.errors = footnotes, number, errors
+    def __init__(self, footnotes: dict[int, Any], number: Callable[[], int]) -> None:
+        self.footnotes, self.number = footnotes, number
+        self.errors: list[MarkupError] = []
+        self.references: list[tuple[str, int]] = []
 
 
 def _nodes(tokens: list[Any], context: _Context, *, inside_note: bool) -> Inlines:
-    stack: list[tuple[str, str | None, list[Inline]]] = [("", None, [])]
+    # Each markup open: its kind, its link's address, its content, where it starts.
+    stack: list[tuple[str, str | None, list[Inline], int]] = [("", None, [], -1)]
     for child in tokens:
         kind = child.type
         if kind in ("text", "softbreak", "hardbreak"):
@@ -160,9 +226,9 @@ def _nodes(tokens: list[Any], context: _Context, *, inside_note: bool) -> Inline
             refusal = ("a note inside a note (^[… ^[…] …]): write it into the note's own "
                        "text instead" if inside_note else
                        "a note inside a link's words: put the note after the link"
-                       if any(opened == "link" for opened, _, _ in stack) else "")
+                       if any(opened == "link" for opened, *_ in stack) else "")
             if refusal:
-                context.errors.append(MarkupError(refusal))
+                context.errors.append(MarkupError(refusal, child.meta.get("start", -1)))
                 # Its words are read for their own problems (a refused link), then left out.
                 _nodes(note.get("tokens") or [], context, inside_note=True)
                 continue
@@ -172,16 +238,16 @@ def _nodes(tokens: list[Any], context: _Context, *, inside_note: bool) -> Inline
         elif kind.endswith("_open"):
             href = child.attrs.get("href") if kind == "link_open" else None
             stack.append((kind.removesuffix("_open"), str(href) if href is not None else None,
-                          []))
+                          [], (child.meta or {}).get("start", -1)))
         elif kind.endswith("_close"):
-            opened, href, content = stack.pop()
+            opened, href, content, start = stack.pop()
             node: Inline
             if opened == "em":
                 node = Emphasis(tuple(content))
             elif opened == "strong":
                 node = Strong(tuple(content))
             else:
-                node = _link(href or "", tuple(content), context.errors)
+                node = _link(href or "", tuple(content), start, context)
             stack[-1][2].append(node)
         else:  # a token kind no enabled rule makes
             raise AssertionError(f"unexpected inline token {kind}")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -51,12 +54,33 @@ def more_in_text(count: int, what: str = "text") -> str:
     return f"and {count:,} more in this {what}"
 
 
+def capped(found: Sequence[T], problem: Callable[[T], Problem], what: str = "text"
+           ) -> list[Problem]:
+    """The problems of one kind `found` in one text (or file, or image), in its order:
+    the first PROBLEMS_SHOWN_PER_TEXT made by `problem`, then one closing them where the
+    first of the rest stands, saying how many more there are (its `more`)."""
+    shown, more = split_at_cap(found)
+    problems = [problem(item) for item in shown]
+    if more:
+        closing = problem(found[PROBLEMS_SHOWN_PER_TEXT])
+        problems.append(replace(closing, message=more_in_text(more, what), more=more))
+    return problems
+
+
+def split_at_cap(found: Sequence[T]) -> tuple[Sequence[T], int]:
+    """The first PROBLEMS_SHOWN_PER_TEXT of `found`, and how many more there are."""
+    shown = found[:PROBLEMS_SHOWN_PER_TEXT]
+    return shown, len(found) - len(shown)
+
+
 class InputError(Exception):
     """Bad input: the CLI reports every problem and exits with status 2."""
 
     def __init__(self, problems: list[Problem], notes: Sequence[str] = ()) -> None:
-        # Two checks may find the same fault (an empty title is both too short and blank).
-        unique = {str(p): p for p in problems}.values()
+        # Two checks may find the same fault (an empty title is both too short and blank):
+        # told once. Problems at two places of one text are two, though printed alike (a
+        # quoted text's are all located where it begins): the offset tells them apart.
+        unique = {(str(p), p.offset): p for p in problems}.values()
         self.problems = sorted(
             unique, key=lambda p: (p.location or Location(0, 0), p.path, p.offset, p.message)
         )

@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,16 +34,15 @@ from reportexport.model import (
     SubList,
     Table,
     Text,
-    cross_references,
     number_notes,
     report_blocks,
 )
 from reportexport.source import inline, schema
 from reportexport.source.images import ImageProblem, check_image
 from reportexport.source.problems import (
-    PROBLEMS_SHOWN_PER_TEXT,
     InputError,
     Problem,
+    capped,
     character_kind,
     is_noncharacter,
     more_in_text,
@@ -166,22 +166,18 @@ def _xml_problems(located: LocatedData, strings: list[tuple[DataPath, str]]) -> 
         # is not to be told of the next one only on the next run.
         forbidden = sorted([(m.start(), _XML_CANNOT_CARRY) for m in _XML_FORBIDDEN.finditer(text)]
                            + [(m.start(), _HTML_FORBIDS) for m in _html_forbidden(text)])
-        for offset, why in forbidden[:PROBLEMS_SHOWN_PER_TEXT]:
-            code = ord(text[offset])
-            problems.append(located.problem_in_text(
-                path, text, offset, f"{character_kind(code)} U+{code:04X} at position "
-                f"{offset + 1} of the text {why}; remove it"))
-        if len(forbidden) > PROBLEMS_SHOWN_PER_TEXT:
-            problems.append(_closing(located, path, text, forbidden[PROBLEMS_SHOWN_PER_TEXT][0],
-                                     len(forbidden) - PROBLEMS_SHOWN_PER_TEXT))
+        problems += capped(forbidden, partial(_forbidden_character, located, path, text))
     return problems
 
 
-def _closing(located: LocatedData, path: DataPath, text: str, offset: int, more: int
-             ) -> Problem:
-    """The problem closing the list of a text's problems of one kind: `more` past those
-    shown, the first of them at `offset`."""
-    return replace(located.problem_in_text(path, text, offset, more_in_text(more)), more=more)
+def _forbidden_character(located: LocatedData, path: DataPath, text: str,
+                         found: tuple[int, str]) -> Problem:
+    """The problem of the character at `found`'s offset, which the text may not hold for
+    `found`'s reason."""
+    offset, why = found
+    code = ord(text[offset])
+    return located.problem_in_text(path, text, offset, f"{character_kind(code)} U+{code:04X} "
+                                   f"at position {offset + 1} of the text {why}; remove it")
 
 
 _XML_CANNOT_CARRY = "cannot be carried by XML (DOCX, EPUB)"
@@ -387,22 +383,6 @@ def slugify(text: str) -> str:
     return slug[:80].rstrip("-") or "report"
 
 
-def _markup_at(text: str, markup: str, start: int = 0) -> int:
-    """Where the first `markup` from `start` stands in `text`, or -1. A markup that is a
-    link's `](` and its address without the closing `)` is one only where the address ends
-    (`](ftp://a` is not the start of `](ftp://ab)`)."""
-    found = text.find(markup, start)
-    if markup.endswith(")"):
-        return found
-    while found >= 0 and text[found + len(markup):found + len(markup) + 1] not in _ADDRESS_ENDS:
-        found = text.find(markup, found + 1)
-    return found
-
-
-#: What may follow a link's address in its parentheses: the `)`, or a space before a title.
-_ADDRESS_ENDS = ("", ")", " ", "\t", "\n")
-
-
 class _RichTextReader:
     """Turns the source's rich texts into inline nodes, noting every problem where it stands.
 
@@ -414,7 +394,8 @@ class _RichTextReader:
         self.located = located
         self.words = words  # the tables' and figures' labels' words (labels.py)
         self.problems: list[Problem] = []
-        self.references: list[tuple[DataPath, str]] = []  # cross-references to check
+        # Cross-references to check: each one's text, target and offset into the text.
+        self.references: list[tuple[DataPath, str, int]] = []
         self.tables = self.figures = self.callouts = 0  # numbered in reading order
         self.marked_up = False  # whether some text is more than plain text (notes, links)
 
@@ -427,51 +408,50 @@ class _RichTextReader:
         stripped = text.strip()
         if not stripped:
             return ()  # an empty table cell (the schema allows nothing else to be empty)
-        content, errors = inline.parse_noting(stripped)
+        read = inline.read_text(stripped)
+        content, errors = read.nodes, read.errors
         if not errors and len(content) == 1 and isinstance(content[0], Text):
             return content  # plain text, most of it: no reference, no note
-        # A text's cross-references are checked even when its markup has problems.
-        self.references += [(path, ref.target_id) for ref in cross_references(content)]
+        # The reader's offsets are into the stripped text; the problems', into the text.
+        lead = len(text) - len(text.lstrip())
+        # A text's cross-references are checked even when its markup has problems, those
+        # inside a note it refuses among them.
+        self.references += [(path, target, lead + start if start >= 0 else -1)
+                            for target, start in read.references]
         if errors:
-            self._problems_in_text(path, text, [(error.markup, str(error)) for error in errors])
+            self._problems_in_text(path, text, [
+                (lead + error.start if error.start >= 0 else -1, str(error))
+                for error in errors])
             return (Text(stripped),)
         self.marked_up = True
         return content
 
     def check_references(self, ids: set[str]) -> None:
         """Every cross-reference names a section, a table or a figure (`ids`)."""
-        dangling: dict[DataPath, list[tuple[str, str]]] = {}  # each text's, in its order
+        dangling: dict[DataPath, list[tuple[int, str]]] = {}  # each text's, in its order
         hints: dict[str, str] = {}  # by target: a text may name one many times
-        for path, target in self.references:
+        for path, target, offset in self.references:
             if target in ids:
                 continue
             if target not in hints:
                 guess = difflib.get_close_matches(target, sorted(ids), n=1)
                 hints[target] = f" (did you mean '#{guess[0]}'?)" if guess else ""
             dangling.setdefault(path, []).append((
-                f"](#{target})", f"cross-reference to '#{target}': no section, table or "
+                offset, f"cross-reference to '#{target}': no section, table or "
                 f"figure has that id{hints[target]}"))
         for path, found in dangling.items():
             text = _at(self.located.data, path)
             self._problems_in_text(path, text if isinstance(text, str) else "", found)
 
-    def _problems_in_text(self, path: DataPath, text: str, found: list[tuple[str, str]]
+    def _problems_in_text(self, path: DataPath, text: str, found: list[tuple[int, str]]
                           ) -> None:
-        """A problem for each of `found` (the markup it is about, its message) in `text`,
-        the string at `path`: where the markup stands (the next of the same each time), or
-        where the text does. At most PROBLEMS_SHOWN_PER_TEXT, then how many more."""
-        searched: dict[str, int] = {}  # for each markup, where the next search for it starts
-        for i, (markup, message) in enumerate(found[:PROBLEMS_SHOWN_PER_TEXT + 1]):
-            offset = -1
-            if markup and (at := _markup_at(text, markup, searched.get(markup, 0))) >= 0:
-                offset = text.rfind("[", 0, at)  # the link's start
-                searched[markup] = at + 1
-            if i == PROBLEMS_SHOWN_PER_TEXT:  # closing the list: after those shown
-                self.problems.append(_closing(self.located, path, text,
-                                              offset if offset >= 0 else len(text),
-                                              len(found) - i))
-                return
-            self.problems.append(self.located.problem_in_text(path, text, offset, message))
+        """A problem for each of `found` (the offset of the link or note it is about, or
+        -1, and its message) in `text`, the string at `path`, in the text's order: where
+        its markup stands, or where the text does. At most PROBLEMS_SHOWN_PER_TEXT, then
+        how many more."""
+        in_order = sorted(found, key=lambda item: item[0])  # stable: a link's own order
+        self.problems += capped(in_order, lambda item: self.located.problem_in_text(
+            path, text, item[0], item[1]))
 
 
 # The builders below run on data the schema may have refused (so that one pass

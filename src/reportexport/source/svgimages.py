@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from reportexport.source.inputfiles import safe_parser
-from reportexport.source.problems import PROBLEMS_SHOWN_PER_TEXT
+from reportexport.source.problems import split_at_cap
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -53,9 +53,8 @@ def _refused(faults: list[str]) -> SvgProblem:
     """The SVG's faults, each once (one <style> may refer to a file twice), at most
     PROBLEMS_SHOWN_PER_TEXT shown: a hostile file's ten thousand scripts are told in a
     screenful."""
-    distinct = list(dict.fromkeys(faults))
-    shown = distinct[:PROBLEMS_SHOWN_PER_TEXT]
-    return SvgProblem(*shown, more=len(distinct) - len(shown))
+    shown, more = split_at_cap(list(dict.fromkeys(faults)))
+    return SvgProblem(*shown, more=more)
 
 
 @dataclass(frozen=True)

@@ -32,13 +32,12 @@ from yaml.resolver import Resolver
 
 from reportexport.source.inputfiles import MAX_INPUT_BYTES, read_bounded
 from reportexport.source.problems import (
-    PROBLEMS_SHOWN_PER_TEXT,
     InputError,
     Location,
     Problem,
+    capped,
     character_kind,
     format_path,
-    more_in_text,
 )
 
 try:  # libyaml where PyYAML was built with it; it is many times faster.
@@ -418,16 +417,9 @@ def _refused_characters(text: str, file: Path, exc: yaml.reader.ReaderError) -> 
     refused = {_character_offset(text, exc.position): _code(exc.character)}
     for match in _NOT_PRINTABLE.finditer(text):
         refused.setdefault(match.start(), ord(match.group()))
-    offsets = sorted(refused)
-    problems = [Problem(file, _offset_to_location(text, offset), "",
-                        f"{character_kind(refused[offset])} {_describe(refused[offset])} is "
-                        "not allowed in YAML")
-                for offset in offsets[:PROBLEMS_SHOWN_PER_TEXT]]
-    if len(offsets) > PROBLEMS_SHOWN_PER_TEXT:
-        more = len(offsets) - PROBLEMS_SHOWN_PER_TEXT
-        problems.append(Problem(file, _offset_to_location(text, offsets[PROBLEMS_SHOWN_PER_TEXT]),
-                                "", more_in_text(more, "file"), more=more))
-    return problems
+    return capped(sorted(refused), lambda offset: Problem(
+        file, _offset_to_location(text, offset), "", f"{character_kind(refused[offset])} "
+        f"{_describe(refused[offset])} is not allowed in YAML"), "file")
 
 
 #: The name a source read from standard input (given as "-") goes by in messages.
