@@ -167,32 +167,25 @@ print(json.dumps(found))
             source.name, found[str(source)])
 
 
-def test_the_problems_of_one_text_are_told_in_its_order(
+@pytest.mark.parametrize(("case", "place", "places", "closing"), [
+    # A quoted text is located where it begins: its problems keep the text's order.
+    ("text-many-control-characters", r"at position (\d+) of the text", range(2, 41, 2),
+     "and 5 more in this text"),
+    # An SVG's faults are all located at the figure's `image:`: they keep the file's order.
+    ("figure-svg-many-scripts", r"\(line (\d+) of the SVG\)", range(2, 22),
+     "and 5 more in this image"),
+])
+def test_problems_located_alike_keep_their_order(
+        case: str, place: str, places: range, closing: str,
         capsys: pytest.CaptureFixture[str]) -> None:
-    """Problems located alike (a quoted text is located where it begins) keep the text's
-    order, position 2 before position 10; the closing "and N more" comes last."""
-    source = DATA / "invalid" / "text-many-control-characters.yaml"
+    """Problems located alike are told in the order of what holds them (position 2 before
+    position 10, line 2 before line 10), at most 20, then the closing "and N more"."""
+    source = DATA / "invalid" / f"{case}.yaml"
     assert main(["validate", str(source)]) == 2
     lines = [line for line in capsys.readouterr().err.splitlines()
              if line.startswith(f"{source}:")]
-    positions = [int(found) for line in lines
-                 for found in re.findall(r"at position (\d+) of the text", line)]
-    assert positions == list(range(2, 41, 2))
-    assert lines[-1].endswith(": and 5 more in this text")
-
-
-def test_the_problems_of_one_image_are_told_in_its_order(
-        capsys: pytest.CaptureFixture[str]) -> None:
-    """An SVG's faults, all located at the figure's `image:`, keep the file's order (line 2
-    before line 10), at most 20, then the closing "and N more in this image"."""
-    source = DATA / "invalid" / "figure-svg-many-scripts.yaml"
-    assert main(["validate", str(source)]) == 2
-    lines = [line for line in capsys.readouterr().err.splitlines()
-             if line.startswith(f"{source}:")]
-    svg_lines = [int(found) for line in lines
-                 for found in re.findall(r"\(line (\d+) of the SVG\)", line)]
-    assert svg_lines == list(range(2, 22))
-    assert lines[-1].endswith(": and 5 more in this image")
+    assert [int(found) for line in lines for found in re.findall(place, line)] == list(places)
+    assert lines[-1].endswith(f": {closing}")
 
 
 def test_an_svg_with_several_faults_is_refused_before_any_edition_is_written(
