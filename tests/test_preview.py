@@ -396,6 +396,36 @@ def test_a_connection_that_sends_nothing_is_let_go() -> None:
         server.server_close()
 
 
+def test_connections_past_the_cap_are_closed_without_a_thread() -> None:
+    """Connections past the cap are closed unanswered at once (without the cap each
+    would wait for a thread's stall, 30 s, and the read below would time out); once
+    those held are closed, the page is answered again."""
+    server = PreviewServer(Showing(), 0, most_connections=3)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    held = [socket.create_connection(("127.0.0.1", server.port), timeout=30)
+            for _ in range(3)]
+    try:
+        for _ in range(5):
+            with socket.create_connection(("127.0.0.1", server.port), timeout=5) as extra:
+                assert extra.recv(1) == b"", "closed unanswered"
+        for connection in held:
+            connection.close()
+        for _ in range(100):  # until the held connections' threads have ended
+            try:
+                if _headers(server.port, "GET", f"/?key={server.key}")[0] == 200:
+                    break
+            except (ConnectionError, http.client.HTTPException):
+                time.sleep(0.05)
+        else:
+            pytest.fail("the page was not answered once the held connections closed")
+    finally:
+        for connection in held:
+            connection.close()
+        server.shutdown()
+        server.server_close()
+
+
 def test_saves_reach_the_open_page_and_bad_ones_show_their_problems(
         previewing: Previewing) -> None:
     source, theme = previewing.folder / "report.yaml", previewing.folder / "theme.yaml"

@@ -36,6 +36,7 @@ import time
 from collections.abc import Callable, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from reportexport.model import Report
@@ -57,6 +58,10 @@ HEARTBEAT_S = 15.0
 #: How long a connection may keep its thread waiting (seconds): for a request that is not
 #: sent, or for an event the page does not take (an open page's stream reconnects).
 STALL_S = 30.0
+#: Connections answered at once, each in a thread of its own; one more is closed unanswered.
+#: A browser opens at most six to one host; a program of the machine that opens thousands
+#: (each waits STALL_S) must not make the preview start a thread for each.
+MOST_CONNECTIONS = 64
 
 Render = Callable[[Report, Theme], bytes]
 
@@ -394,9 +399,11 @@ class PreviewServer(ThreadingHTTPServer):
     # on the preview's port too and be handed some of its connections.
     allow_reuse_port = False
 
-    def __init__(self, showing: Showing, port: int, stall_s: float = STALL_S) -> None:
+    def __init__(self, showing: Showing, port: int, stall_s: float = STALL_S,
+                 most_connections: int = MOST_CONNECTIONS) -> None:
         self.showing = showing
         self.stall_s = stall_s
+        self._answering = threading.BoundedSemaphore(most_connections)
         # Drawn afresh at every start: 127.0.0.1 is every user's of the machine, the key
         # is only in the address the preview prints (and opens).
         self.key = secrets.token_urlsafe(KEY_BYTES)
@@ -407,6 +414,22 @@ class PreviewServer(ThreadingHTTPServer):
                       else exc.strerror or str(exc))
             raise PortUnavailable(port, reason) from None
         self.allowed_hosts = {f"{HOST}:{self.port}", f"localhost:{self.port}"}
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._answering.acquire(blocking=False):
+            self.shutdown_request(request)  # closed: no thread for it
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:  # no thread started: its place is free again
+            self._answering.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._answering.release()
 
     def server_bind(self) -> None:
         # HTTPServer's own asks the resolver for the host's name, which can hang
