@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -742,6 +743,15 @@ def test_in_a_browser_the_page_follows_saves_where_it_was_scrolled(tmp_path: Pat
     assert all(url.startswith((origin, "data:")) for url in requested), requested
 
 
+def _opened_without_overlay(browser: Any, url: str) -> Any:
+    """A new page of `browser` at the preview's `url`, loaded, showing no problems."""
+    page = browser.new_page()
+    page.goto(url)
+    page.wait_for_function("() => document.readyState === 'complete'")
+    assert page.query_selector(f"#{OVERLAY_ID}") is None
+    return page
+
+
 @pytest.mark.conformance
 def test_in_a_browser_a_page_of_a_stopped_preview_says_so(project: Path) -> None:
     """A page left open while the preview is started again (a new key, the same port):
@@ -753,10 +763,7 @@ def test_in_a_browser_a_page_of_a_stopped_preview_says_so(project: Path) -> None
     second: Previewing | None = None
     try:
         with chromium() as browser:
-            page = browser.new_page()
-            page.goto(first.server.url)
-            page.wait_for_function("() => document.readyState === 'complete'")
-            assert page.query_selector(f"#{OVERLAY_ID}") is None
+            page = _opened_without_overlay(browser, first.server.url)
             first.stop.set()
             first.thread.join(timeout=60)
             second = Previewing(project, port=first.port)
@@ -785,10 +792,7 @@ def test_in_a_browser_the_overlay_counts_every_problem(project: Path) -> None:
     running = Previewing(project)
     try:
         with chromium() as browser:
-            page = browser.new_page()
-            page.goto(running.server.url)
-            page.wait_for_function("() => document.readyState === 'complete'")
-            assert page.query_selector(f"#{OVERLAY_ID}") is None
+            page = _opened_without_overlay(browser, running.server.url)
             _edit(project / "report.yaml", "title: S", MANY_PROBLEMS)
             overlay = page.wait_for_selector(f"#{OVERLAY_ID}")
             assert overlay is not None
