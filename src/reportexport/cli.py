@@ -552,7 +552,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if len(exc.problems) > MAX_SHOWN:
             # The problems past those shown, in the count's terms: a closing line shown
             # stands for its N, so that shown and more add up to the count said below.
-            print(f"… and {count - sum(p.more or 1 for p in shown)} more", file=sys.stderr)
+            print(f"… and {count - sum(p.stands_for for p in shown)} more", file=sys.stderr)
         print(f"reportexport: {count} problem{'s' * (count != 1)}; nothing was written",
               file=sys.stderr)
         return EXIT_INPUT

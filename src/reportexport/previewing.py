@@ -272,13 +272,12 @@ def listening_script(build: str) -> str:
 
 
 def served_page(page: bytes | None, problems: Sequence[str], build: str,
-                count: int | None = None) -> bytes:
+                count: int = 0) -> bytes:
     """`page` (or a stand-in before the first good build) with the listening script, and
-    the overlay when there are `problems` (lines that tell of `count` problems, one each
-    unless said), before its closing body tag."""
-    told = len(problems) if count is None else count
+    the overlay when there are `problems` (lines that tell of `count` problems), before
+    its closing body tag."""
     added = (f"<style>{_OVERLAY_STYLE}</style>"
-             + (overlay(problems, told) if problems else "")
+             + (overlay(problems, count) if problems else "")
              + f"<script>{listening_script(build)}</script>").encode()
     body = NO_PAGE_YET if page is None else page
     end = body.lower().rfind(b"</body>")

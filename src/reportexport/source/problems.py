@@ -35,6 +35,11 @@ class Problem:
     #: this text" (`more_in_text`) stands for N; every other problem (0) for itself.
     more: int = field(default=0, compare=False)
 
+    @property
+    def stands_for(self) -> int:
+        """How many problems this one counts as: itself, or the N of a closing line."""
+        return self.more or 1
+
     def __str__(self) -> str:
         where = str(self.file)
         if self.location is not None:
@@ -93,7 +98,7 @@ class InputError(Exception):
     def count(self) -> int:
         """How many problems were found: those listed, and those a closing "and N more in
         this text" stands for."""
-        return sum(p.more or 1 for p in self.problems)
+        return sum(p.stands_for for p in self.problems)
 
     def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem], tuple[str, ...]]]:
         # Exporters may run in worker processes; keep the problems across pickling.
