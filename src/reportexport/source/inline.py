@@ -37,21 +37,20 @@ class MarkupError(ValueError):
     """Markup the source may not use; the message says why, `start` where in the text
     parsed its link or note begins (its `[` or `^[`; -1: not known).
 
-    `parse` raises the text's first; its `all` holds every one the text has, in order
-    (`parse_noting` returns them).
+    `parse` raises the text's first; `read_text` gives every one the text has, in order.
     """
 
     def __init__(self, message: str, start: int = -1) -> None:
         super().__init__(message)
         self.start = start
-        self.all: list[MarkupError] = [self]
 
 
 @dataclass(frozen=True)
 class ReadText:
     """A text read for the source check: its nodes, every markup problem it has, and
     every cross-reference it makes (target id, where its `[` stands), those inside a
-    refused note among them, in the text's order."""
+    refused note among them, in the text's order. With problems, the nodes serve only the
+    checks of the rest of the text (its cross-references, the refused links among them)."""
 
     nodes: Inlines
     errors: list[MarkupError]
@@ -167,20 +166,10 @@ def parse(text: str, number: Callable[[], int] = lambda: 0) -> Inlines:
     `number` gives each note its number, called in the order of `text`; the loader
     leaves them 0 and numbers the whole report's at once (model.number_notes).
     """
-    nodes, errors = parse_noting(text, number)
-    if errors:
-        errors[0].all = errors
-        raise errors[0]
-    return nodes
-
-
-def parse_noting(text: str, number: Callable[[], int] = lambda: 0
-                 ) -> tuple[Inlines, list[MarkupError]]:
-    """`text` as inline nodes, and every markup problem it has, in order (`parse` raises
-    the first). With problems, the nodes are only for the checks of the
-    rest of the text: they hold its cross-references, the refused links among them."""
     read = read_text(text, number)
-    return read.nodes, read.errors
+    if read.errors:
+        raise read.errors[0]
+    return read.nodes
 
 
 def read_text(text: str, number: Callable[[], int] = lambda: 0) -> ReadText:
