@@ -9,7 +9,6 @@ checks can say `file:line:column` for anything they find.
 
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -404,18 +403,14 @@ def _offset_to_location(text: str, offset: int) -> Location:
     return Location(line, offset - (before.rfind("\n") + 1) + 1)
 
 
-#: What YAML 1.1 refuses in a stream (not its c-printable): PyYAML's reader and libyaml
-#: refuse the same, the first they meet.
-_NOT_PRINTABLE = re.compile(
-    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
 def _refused_characters(text: str, file: Path, exc: yaml.reader.ReaderError) -> list[Problem]:
     """Every character YAML refuses in `text`, each where it stands (at most
     PROBLEMS_SHOWN_PER_TEXT, then how many more), not only the one the reader stopped
     at (`exc`)."""
     refused = {_character_offset(text, exc.position): _code(exc.character)}
-    for match in _NOT_PRINTABLE.finditer(text):
+    # PyYAML's reader's own class of what YAML 1.1 refuses (libyaml refuses the same);
+    # the reader stops at the first it meets.
+    for match in yaml.reader.Reader.NON_PRINTABLE.finditer(text):
         refused.setdefault(match.start(), ord(match.group()))
     return capped(sorted(refused), lambda offset: Problem(
         file, _offset_to_location(text, offset), "", f"{character_kind(refused[offset])} "
